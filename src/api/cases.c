@@ -1,0 +1,418 @@
+/* cases.c - /api/cases: intake, list, one case, timeline, contacts,
+ * workflow actions and the CSV export. */
+#include "api/api.h"
+
+#include <event2/buffer.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/category.h"
+#include "util/text.h"
+
+#define CASE_QUERY_MAX 100
+#define CSV_ROWS_MAX 200000
+#define CSV_PAGE 500
+
+/* ---- create ---- */
+
+struct create {
+	json_t *rec;
+	json_t *dups;
+	struct caseflow_env env;
+	char actor[USERNAME_MAX];
+	int64_t id;
+};
+
+static enum fq_err create_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct create *k = arg;
+	return caseflow_create(&k->env, c, k->rec, k->actor, NULL, 0, &k->id, e);
+}
+
+static void create_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct create *k = arg;
+	if (rc)
+		reply_fq(r, e);
+	else
+		api_reply_case(r, r->rc, k->id, 201,
+			       json_pack("{s:O}", "possible_duplicates", k->dups));
+	json_decref(k->rec);
+	json_decref(k->dups);
+	free(k);
+}
+
+/* Validates the body and checks the caller may register a case there.
+ * Replies on failure and returns NULL. */
+static json_t *build_checked(struct req *r)
+{
+	struct caseflow_env env = api_env(r->app);
+	json_t *rec = NULL;
+	struct fq_error e = {0};
+	if (caseflow_build(&env, r->rc, r->body, r->caller.username, r->now, &rec, &e) != FQ_OK) {
+		reply_fq(r, &e);
+		return NULL;
+	}
+	const char *region = json_string_value(json_object_get(rec, "region"));
+	if (!(scope_roles_at(&r->caller, region) & flow_intake_roles())) {
+		json_decref(rec);
+		reply_error(r, 403, "out_of_scope", "you may not register cases in this village",
+			    "region");
+		return NULL;
+	}
+	return rec;
+}
+
+static void create(struct req *r)
+{
+	json_t *rec = build_checked(r);
+	if (!rec)
+		return;
+	struct create *k = calloc(1, sizeof *k);
+	if (!k) {
+		json_decref(rec);
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	k->env = api_env(r->app);
+	k->rec = rec;
+	k->dups = caseflow_duplicates(&k->env, r->rc, rec, r->now);
+	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
+	req_write(r, create_run, k, create_done);
+}
+
+static void check_duplicates(struct req *r)
+{
+	json_t *rec = build_checked(r);
+	if (!rec)
+		return;
+	struct caseflow_env env = api_env(r->app);
+	json_t *d = caseflow_duplicates(&env, r->rc, rec, r->now);
+	json_decref(rec);
+	reply_json(r, 200, json_pack("{s:o}", "possible_duplicates", d));
+}
+
+/* ---- list ---- */
+
+static int parse_filter(struct req *r, struct case_filter *f)
+{
+	struct fq_error e = {0};
+	memset(f, 0, sizeof *f);
+	f->now = r->now;
+	f->region = req_query(r, "region");
+	f->status = req_query(r, "status");
+	f->category = req_query(r, "category");
+	f->channel = req_query(r, "channel");
+	f->track = req_query(r, "track");
+	f->q = req_query(r, "q");
+	f->sort = req_query(r, "sort");
+	const char *v;
+	if (f->region && !text_region_code(f->region, NULL))
+		fq_fail(&e, FQ_EINVAL, "invalid_region", "region", "region must be a region code");
+	else if (f->status && flow_status_parse(f->status) < 0)
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "status", "unknown status");
+	else if (f->category && category_parse(f->category) < 0)
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "category", "unknown category");
+	else if (f->channel && channel_parse(f->channel) < 0)
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "channel", "unknown channel");
+	else if (f->track && strcmp(f->track, "dispute") && strcmp(f->track, "petition"))
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "track", "track is dispute or petition");
+	else if (f->q && (strlen(f->q) > CASE_QUERY_MAX * 4 || !text_valid_utf8(f->q, strlen(f->q))))
+		fq_fail(&e, FQ_EINVAL, "invalid_query", "q", "q is too long or not UTF-8");
+	else if (f->sort && strcmp(f->sort, "-created_at") && strcmp(f->sort, "created_at") &&
+		 strcmp(f->sort, "due") && strcmp(f->sort, "-updated_at"))
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "sort",
+			"sort is -created_at, created_at, due or -updated_at");
+	if (e.err) {
+		reply_fq(r, &e);
+		return 0;
+	}
+	if ((v = req_query(r, "overdue")))
+		f->overdue = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+	if ((v = req_query(r, "open")))
+		f->open_only = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+	if ((v = req_query(r, "mine")) && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)) {
+		f->inbox = 1;
+		f->open_only = 1;
+	}
+	int64_t n;
+	if ((v = req_query(r, "page"))) {
+		if (text_parse_i64(v, 1, 1000000, &n) != FQ_OK) {
+			reply_error(r, 400, "out_of_range", "page must be 1 or more", "page");
+			return 0;
+		}
+		f->page = (int)n;
+	}
+	if ((v = req_query(r, "page_size"))) {
+		if (text_parse_i64(v, 1, STORE_LIST_MAX, &n) != FQ_OK) {
+			reply_error(r, 400, "out_of_range", "page_size must be 1 to 200", "page_size");
+			return 0;
+		}
+		f->page_size = (int)n;
+	}
+	if (api_query_time(r, "from", 0, &f->from, &e) || api_query_time(r, "to", 1, &f->to, &e)) {
+		reply_fq(r, &e);
+		return 0;
+	}
+	return 1;
+}
+
+static void list(struct req *r)
+{
+	struct case_filter f;
+	if (!parse_filter(r, &f))
+		return;
+	json_t *items = NULL;
+	int64_t total = 0;
+	enum fq_err err = r->app->ops->case_list(r->rc, &r->caller, &f, &items, &total);
+	if (err) {
+		struct fq_error e;
+		fq_fail(&e, err, NULL, NULL, "cannot list cases");
+		reply_fq(r, &e);
+		return;
+	}
+	struct caseflow_env env = api_env(r->app);
+	json_t *out = json_array();
+	size_t i;
+	json_t *rec;
+	json_array_foreach(items, i, rec) {
+		json_t *o = caseflow_render(&env, &r->caller, rec, NULL, 0, r->now, 0);
+		json_object_del(o, "description");
+		json_array_append_new(out, o);
+	}
+	json_decref(items);
+	reply_json(r, 200, json_pack("{s:o, s:I, s:i, s:i}", "items", out, "total", (json_int_t)total,
+				     "page", f.page ? f.page : 1, "page_size",
+				     f.page_size ? f.page_size : 20));
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(struct evbuffer *b, const char *s, int last)
+{
+	if (!s)
+		s = "";
+	/* a leading = + - @ would be a formula in a spreadsheet: quote it */
+	int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+	evbuffer_add(b, "\"", 1);
+	if (formula)
+		evbuffer_add(b, "'", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			evbuffer_add(b, "\"\"", 2);
+		else
+			evbuffer_add(b, p, 1);
+	}
+	evbuffer_add(b, last ? "\"\r\n" : "\",", last ? 3 : 2);
+}
+
+static void csv(struct req *r)
+{
+	struct case_filter f;
+	if (!parse_filter(r, &f))
+		return;
+	struct evbuffer *b = evbuffer_new();
+	evbuffer_add(b, "\xEF\xBB\xBF", 3); /* BOM: Excel then reads UTF-8 */
+	static const char *const cols[] = {"id", "tracking_code", "title", "category", "channel",
+					   "track", "region", "region_name", "status", "level",
+					   "unit_region", "handler", "created_at", "due_at",
+					   "overdue", NULL};
+	for (int i = 0; cols[i]; i++)
+		csv_field(b, cols[i], !cols[i + 1]);
+	struct caseflow_env env = api_env(r->app);
+	f.page_size = CSV_PAGE;
+	f.page = 1;
+	f.after_id = 0;
+	int64_t rows = 0;
+	for (;;) {
+		json_t *items = NULL;
+		struct case_filter pf = f;
+		pf.after_id = f.after_id ? f.after_id : -1;
+		if (r->app->ops->case_list(r->rc, &r->caller, &pf, &items, NULL) != FQ_OK) {
+			evbuffer_free(b);
+			reply_error(r, 503, "storage_unavailable", "cannot list cases", NULL);
+			return;
+		}
+		size_t i, n = json_array_size(items);
+		json_t *rec;
+		json_array_foreach(items, i, rec) {
+			json_t *o = caseflow_render(&env, &r->caller, rec, NULL, 0, r->now, 0);
+			for (int k = 0; cols[k]; k++) {
+				json_t *v = json_object_get(o, cols[k]);
+				char num[32];
+				const char *s = NULL;
+				if (json_is_string(v))
+					s = json_string_value(v);
+				else if (json_is_integer(v)) {
+					snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+					s = num;
+				} else if (json_is_boolean(v))
+					s = json_is_true(v) ? "true" : "false";
+				csv_field(b, s, !cols[k + 1]);
+			}
+			f.after_id = json_integer_value(json_object_get(rec, "id"));
+			json_decref(o);
+			rows++;
+		}
+		json_decref(items);
+		if (n < CSV_PAGE || rows >= CSV_ROWS_MAX)
+			break;
+	}
+	http_set_header(r, "Content-Disposition", "attachment; filename=\"cases.csv\"");
+	size_t len = evbuffer_get_length(b);
+	reply_text(r, 200, "text/csv; charset=utf-8", (const char *)evbuffer_pullup(b, -1), len);
+	evbuffer_free(b);
+}
+
+/* ---- one case ---- */
+
+static void get_one(struct req *r)
+{
+	int64_t id;
+	if (!api_param_id(r, 0, &id))
+		return;
+	api_reply_case(r, r->rc, id, 200, NULL);
+}
+
+static void timeline(struct req *r)
+{
+	int64_t id;
+	if (!api_param_id(r, 0, &id))
+		return;
+	json_t *rec = NULL, *items = NULL;
+	if (r->app->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
+		reply_error(r, 404, "not_found", "no such case", NULL);
+		return;
+	}
+	json_decref(rec);
+	if (r->app->ops->timeline_list(r->rc, id, 1, &items) != FQ_OK) {
+		reply_error(r, 503, "storage_unavailable", "cannot read the timeline", NULL);
+		return;
+	}
+	size_t i;
+	json_t *t;
+	static const char *const times[] = {"at", NULL};
+	json_array_foreach(items, i, t) caseflow_iso_times(t, times);
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* Reading parties' contacts is logged in the audit chain before the answer. */
+struct contacts {
+	int64_t id;
+	int64_t now;
+	char actor[USERNAME_MAX];
+	const struct store_ops *ops;
+	json_t *parties;
+};
+
+static enum fq_err contacts_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct contacts *k = arg;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)k->id);
+	struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "case.contacts_read",
+				.entity = "case", .entity_id = id, .detail = ""};
+	enum fq_err err = k->ops->audit_append(c, &a);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
+}
+
+static void contacts_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct contacts *k = arg;
+	if (rc)
+		reply_fq(r, e);
+	else
+		reply_json(r, 200, json_pack("{s:O}", "parties", k->parties));
+	json_decref(k->parties);
+	free(k);
+}
+
+static void contacts(struct req *r)
+{
+	int64_t id;
+	if (!api_param_id(r, 0, &id))
+		return;
+	json_t *rec = NULL;
+	if (r->app->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
+		reply_error(r, 404, "not_found", "no such case", NULL);
+		return;
+	}
+	uint32_t need = ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) |
+			ROLE_BIT(ROLE_PETITION_OFFICER) | ROLE_BIT(ROLE_GRID_WORKER) |
+			ROLE_BIT(ROLE_ADMIN);
+	if (!(scope_roles_at(&r->caller, json_string_value(json_object_get(rec, "region"))) & need)) {
+		json_decref(rec);
+		reply_error(r, 403, "forbidden", "your role does not need the parties' contacts", NULL);
+		return;
+	}
+	struct contacts *k = calloc(1, sizeof *k);
+	if (!k) {
+		json_decref(rec);
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	k->id = id;
+	k->now = r->now;
+	k->ops = r->app->ops;
+	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
+	k->parties = json_incref(json_object_get(rec, "parties"));
+	json_decref(rec);
+	req_write(r, contacts_run, k, contacts_done);
+}
+
+/* ---- actions ---- */
+
+struct act {
+	struct caseflow_env env;
+	struct caller who;
+	int64_t id;
+	int64_t now;
+	json_t *body;
+};
+
+static enum fq_err act_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct act *k = arg;
+	return caseflow_act(&k->env, c, &k->who, k->id, k->body, k->now, e);
+}
+
+static void act_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct act *k = arg;
+	if (rc)
+		reply_fq(r, e);
+	else
+		api_reply_case(r, r->rc, k->id, 200, NULL);
+	json_decref(k->body);
+	free(k);
+}
+
+static void action(struct req *r)
+{
+	int64_t id;
+	if (!api_param_id(r, 0, &id))
+		return;
+	struct act *k = calloc(1, sizeof *k);
+	if (!k) {
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	k->env = api_env(r->app);
+	k->who = r->caller;
+	k->id = id;
+	k->now = r->now;
+	k->body = json_incref(r->body);
+	req_write(r, act_run, k, act_done);
+}
+
+void api_cases_routes(void)
+{
+	http_route(M_POST, "/api/cases", R_AUTH | R_JSON, create);
+	http_route(M_GET, "/api/cases", R_AUTH, list);
+	http_route(M_GET, "/api/cases.csv", R_AUTH, csv);
+	http_route(M_POST, "/api/cases/check-duplicates", R_AUTH | R_JSON, check_duplicates);
+	http_route(M_GET, "/api/cases/{id}", R_AUTH, get_one);
+	http_route(M_GET, "/api/cases/{id}/timeline", R_AUTH, timeline);
+	http_route(M_GET, "/api/cases/{id}/contacts", R_AUTH, contacts);
+	http_route(M_POST, "/api/cases/{id}/actions", R_AUTH | R_JSON, action);
+}

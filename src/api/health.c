@@ -1,0 +1,125 @@
+/* health.c - GET /api/health, GET /api/categories and GET /metrics. */
+#include "api/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/category.h"
+#include "http/metrics.h"
+
+static void health(struct req *r)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}", "status", "ok", "store", r->app->ops->name,
+			      "version", FQ_VERSION);
+	/* the business calendar: which years around now have a file */
+	int32_t today = date_of_instant_bj(r->now);
+	int y, m, d;
+	date_to_ymd(today, &y, &m, &d);
+	json_t *missing = json_array();
+	for (int yr = y; yr <= y + 1; yr++)
+		if (!calendar_has_year(r->app->cal, yr))
+			json_array_append_new(missing, json_integer(yr));
+	json_t *cal = json_pack("{s:o}", "missing_years", missing);
+	if (json_array_size(missing))
+		json_object_set_new(cal, "warning",
+				    json_string("no holiday file for some years: Monday to Friday are "
+						"counted as working days there"));
+	json_object_set_new(o, "calendar", cal);
+	reply_json(r, 200, o);
+}
+
+static void categories(struct req *r)
+{
+	json_t *items = json_array();
+	for (int i = 0; i < CATEGORY_COUNT; i++)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "code", category_table[i].code,
+						       "name_zh", category_table[i].name_zh, "name_en",
+						       category_table[i].name_en));
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int is_loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+}
+
+static void metrics(struct req *r)
+{
+	/* loopback, or a signed-in admin or analyst through a token */
+	if (!is_loopback(r->addr) &&
+	    !(r->authed && (scope_all_roles(&r->caller) & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ANALYST))))) {
+		reply_error(r, 403, "forbidden", "metrics are served to loopback or with a token", NULL);
+		return;
+	}
+	char *text = metrics_render(r->app->metrics);
+	if (!text) {
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	size_t len = strlen(text), cap = len + 8192;
+	char *all = realloc(text, cap);
+	if (!all) {
+		free(text);
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	struct writer_stats ws;
+	writer_get_stats(r->app->writer, &ws);
+	len += (size_t)snprintf(all + len, cap - len,
+				"# HELP fengqiao_commit_batches_total Group-commit transactions.\n"
+				"# TYPE fengqiao_commit_batches_total counter\n"
+				"fengqiao_commit_batches_total %llu\n"
+				"# HELP fengqiao_commit_jobs_total Writes committed in batches.\n"
+				"# TYPE fengqiao_commit_jobs_total counter\n"
+				"fengqiao_commit_jobs_total %llu\n"
+				"fengqiao_commit_failed_total %llu\n"
+				"fengqiao_commit_batch_max %llu\n"
+				"# TYPE fengqiao_commit_batch_size histogram\n",
+				(unsigned long long)ws.batches, (unsigned long long)ws.jobs,
+				(unsigned long long)ws.failed_commits, (unsigned long long)ws.max_batch);
+	uint64_t cum = 0;
+	for (int b = 0; b < 8; b++) {
+		cum += ws.hist[b];
+		len += (size_t)snprintf(all + len, cap - len,
+					"fengqiao_commit_batch_size_bucket{le=\"%d\"} %llu\n",
+					b == 7 ? 1 << 30 : (1 << (b + 1)) - 1, (unsigned long long)cum);
+	}
+	/* open and overdue cases, by status */
+	json_t *levels = NULL;
+	struct case_filter f = {.now = r->now};
+	(void)f;
+	if (r->app->ops->stats_dashboard(r->rc, NULL, NULL, 0, 0, r->now, &levels) == FQ_OK) {
+		len += (size_t)snprintf(all + len, cap - len,
+					"# HELP fengqiao_cases Cases by status.\n# TYPE fengqiao_cases gauge\n");
+		size_t i;
+		json_t *row;
+		json_array_foreach(json_object_get(levels, "by_status"), i, row) {
+			if (len + 200 > cap)
+				break;
+			len += (size_t)snprintf(all + len, cap - len, "fengqiao_cases{status=\"%s\"} %lld\n",
+						json_string_value(json_object_get(row, "status")),
+						(long long)json_integer_value(json_object_get(row, "count")));
+		}
+		json_decref(levels);
+	}
+	json_t *od = NULL;
+	int64_t overdue = 0;
+	struct case_filter of = {.overdue = 1, .now = r->now, .page_size = 1};
+	if (r->app->ops->case_list(r->rc, NULL, &of, &od, &overdue) == FQ_OK)
+		json_decref(od);
+	if (len + 200 < cap)
+		len += (size_t)snprintf(all + len, cap - len,
+					"# HELP fengqiao_cases_overdue Cases past an open deadline.\n"
+					"# TYPE fengqiao_cases_overdue gauge\nfengqiao_cases_overdue %lld\n",
+					(long long)overdue);
+	reply_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", all, len);
+	free(all);
+}
+
+void api_health_routes(void)
+{
+	http_route(M_GET, "/api/health", 0, health);
+	http_route(M_GET, "/api/categories", 0, categories);
+	http_route(M_GET, "/metrics", 0, metrics);
+}

@@ -1,0 +1,36 @@
+/* cli.h - the fengqiao subcommands. Each takes argc/argv after its name,
+ * prints --help, and returns a process exit code. */
+#ifndef FQ_CLI_H
+#define FQ_CLI_H
+
+#include "store/store.h"
+
+/* An opened database for a command: --db, else FENGQIAO_DB, else
+ * ./var/fengqiao.db. Migrates on open, so every command finds the schema. */
+struct cli_db {
+	const char *url;
+	const struct store_ops *ops;
+	struct store *store;
+	struct store_conn *conn;
+};
+
+/* Finds "--name VALUE" or "--name=VALUE" in argv; NULL when absent. */
+const char *cli_opt(int argc, char **argv, const char *name);
+int cli_flag(int argc, char **argv, const char *name);
+/* The i-th argument that is not an option or an option's value. */
+const char *cli_arg(int argc, char **argv, int i, const char *const *valued);
+int cli_wants_help(int argc, char **argv);
+
+const char *cli_db_url(int argc, char **argv);
+int cli_db_open(struct cli_db *d, const char *url, int migrate);
+void cli_db_close(struct cli_db *d);
+
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_import_regions(int argc, char **argv);
+int cmd_seed_demo(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
+
+#endif

@@ -1,0 +1,88 @@
+/* router.c - a linear table scan: with under a hundred routes this is
+ * faster than any tree and easy to read. */
+#include "http/router.h"
+
+#include <string.h>
+
+static struct route routes[ROUTER_MAX];
+static int nroutes;
+
+void http_route(unsigned methods, const char *pattern, unsigned flags, route_fn fn)
+{
+	if (nroutes < ROUTER_MAX)
+		routes[nroutes++] = (struct route){methods, pattern, flags, fn};
+}
+
+int http_route_count(void)
+{
+	return nroutes;
+}
+
+const char *http_route_pattern(int i, unsigned *methods)
+{
+	if (i < 0 || i >= nroutes)
+		return NULL;
+	if (methods)
+		*methods = routes[i].methods;
+	return routes[i].pattern;
+}
+
+const struct route *router_get(int i)
+{
+	return i >= 0 && i < nroutes ? &routes[i] : NULL;
+}
+
+/* Matches path against pattern; copies params into buf. */
+static int match(const char *pat, const char *path, const char *params[], char *buf,
+		 size_t buflen)
+{
+	int np = 0;
+	size_t off = 0;
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *pe = strchr(pat, '}');
+			if (!pe)
+				return 0;
+			const char *se = path;
+			/* a parameter runs to the next '/' or to a '.' that the pattern
+			 * expects next (as in /open311/v2/requests/{id}.json) */
+			char stop = pe[1];
+			while (*se && *se != '/' && !(stop == '.' && *se == '.'))
+				se++;
+			size_t n = (size_t)(se - path);
+			if (!n || np >= HTTP_ROUTE_PARAMS || off + n + 1 > buflen)
+				return 0;
+			memcpy(buf + off, path, n);
+			buf[off + n] = 0;
+			params[np++] = buf + off;
+			off += n + 1;
+			pat = pe + 1;
+			path = se;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	return *pat == 0 && *path == 0;
+}
+
+int router_match(enum http_method m, const char *path, const char *params[HTTP_ROUTE_PARAMS],
+		 char *buf, size_t buflen, unsigned *allowed)
+{
+	int found = -1;
+	*allowed = 0;
+	for (int i = 0; i < nroutes; i++) {
+		const char *tmp[HTTP_ROUTE_PARAMS] = {0};
+		if (!match(routes[i].pattern, path, tmp, buf, buflen))
+			continue;
+		*allowed |= routes[i].methods;
+		if (routes[i].methods & m) {
+			memcpy(params, tmp, sizeof tmp);
+			return i;
+		}
+		found = -2;
+	}
+	return found;
+}

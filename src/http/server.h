@@ -1,0 +1,134 @@
+/* server.h - the HTTP transport: libevent evhttp with one event base per
+ * worker thread, request limits, security headers and JSON replies. It knows
+ * nothing of cases; api/ registers routes. */
+#ifndef FQ_SERVER_H
+#define FQ_SERVER_H
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <stdint.h>
+
+#include "domain/deadline.h"
+#include "domain/routing.h"
+#include "domain/scope.h"
+#include "store/store.h"
+#include "store/writer.h"
+#include "util/calendar.h"
+#include "util/secret.h"
+
+/* Hard limits of one request. */
+#define HTTP_BODY_MAX (1024 * 1024)        /* 413 beyond */
+#define HTTP_HEADERS_MAX (16 * 1024)       /* 431 beyond */
+#define HTTP_HEADERS_HARD_MAX (64 * 1024)  /* libevent drops the connection beyond */
+#define HTTP_JSON_DEPTH_MAX 32             /* 400 beyond */
+#define HTTP_TIMEOUT_S 20                  /* slow clients are cut off */
+#define HTTP_PATH_MAX 2048
+#define HTTP_ROUTE_PARAMS 4
+#define HTTP_MAX_WORKERS 16
+#define HTTP_CONN_MAX 4096                 /* connections per worker */
+
+/* The whole running application, shared read-only by the workers once
+ * serving has begun (the counters inside are atomic or locked). */
+struct app {
+	const struct store_ops *ops;
+	struct store *store;
+	struct store *read_store;         /* --db-read replica, or same as store */
+	const struct store_ops *read_ops;
+	struct writer *writer;
+	struct calendar *cal;
+	char calendar_dir[1024];
+	struct deadline_rules deadlines;
+	struct routing_rules routing;
+	char web_root[1024];
+	int secure_cookies;                /* behind TLS: Secure + __Host- prefix */
+	char hotline_secret[256];
+	int64_t started_at;
+	struct limits *limits;
+	struct metrics *metrics;
+	int nworkers;
+};
+
+enum http_method { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 };
+
+struct worker;
+
+/* One request in flight; freed after its reply is sent. */
+struct req {
+	struct evhttp_request *ev;
+	struct worker *worker;
+	struct app *app;
+	struct store_conn *rc;             /* this worker's read connection to the primary */
+	struct store_conn *rrc;            /* ... to the read replica (lists, dashboards), or rc */
+	enum http_method method;
+	char path[HTTP_PATH_MAX];
+	struct evkeyvalq query;
+	int query_parsed;
+	const char *params[HTTP_ROUTE_PARAMS];
+	char param_buf[HTTP_PATH_MAX];
+	int route_index;
+	const char *route_pattern;
+	struct caller caller;
+	int authed;
+	int via_cookie;
+	char session_hash[SECRET_HASH_HEX];
+	char csrf[64];
+	json_t *body;                      /* parsed JSON body, or NULL */
+	char addr[64];
+	int64_t now;
+	uint64_t start_ns;
+	int replied;
+	void *ctx_owned;                   /* freed with the request */
+};
+
+/* Route flags. */
+#define R_AUTH     0x01   /* signed in */
+#define R_JSON     0x02   /* takes a JSON body: 415 otherwise */
+#define R_PUBLIC   0x04   /* rate-limited public endpoint */
+#define R_LOGIN    0x08   /* the login endpoint: throttled */
+#define R_RAW      0x10   /* takes any body (forms, CSV), no JSON parsing */
+#define R_NOCSRF   0x20   /* signed by other means (HMAC): no CSRF check */
+
+typedef void (*route_fn)(struct req *r);
+
+/* Registers a route before serving. pattern segments in braces are params:
+ * "/api/cases/{id}/actions". */
+void http_route(unsigned methods, const char *pattern, unsigned flags, route_fn fn);
+/* Number of routes and their patterns (for the OpenAPI check). */
+int http_route_count(void);
+const char *http_route_pattern(int i, unsigned *methods);
+
+/* Serves until SIGINT or SIGTERM. listen is "HOST:PORT". */
+int http_serve(struct app *app, const char *listen, int nworkers);
+
+/* Replies. Each steals `body`. */
+void reply_json(struct req *r, int status, json_t *body);
+void reply_text(struct req *r, int status, const char *type, const char *data, size_t len);
+void reply_error(struct req *r, int status, const char *code, const char *message,
+		 const char *field);
+/* Maps an fq_error to its HTTP status and replies. */
+void reply_fq(struct req *r, const struct fq_error *e);
+int http_status_for(enum fq_err err);
+void reply_no_content(struct req *r);
+void http_set_header(struct req *r, const char *name, const char *value);
+
+/* Query parameters; NULL when absent. Borrowed until the reply. */
+const char *req_query(struct req *r, const char *name);
+const char *req_header(struct req *r, const char *name);
+/* Raw body bytes (copied into a new buffer; caller frees). */
+char *req_body_copy(struct req *r, size_t *len);
+
+/* Submits a write job for this request; `done` runs on the request's own
+ * worker thread after the commit, and must reply. */
+void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, struct fq_error *),
+	       void *arg, void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e,
+				       void *arg));
+/* Fire-and-forget write that needs no answer (session touch). */
+void app_write_async(struct app *app, enum fq_err (*run)(struct store_conn *, void *,
+							 struct fq_error *),
+		     void *arg, void (*cleanup)(void *arg));
+
+/* Parses a JSON body with the depth limit. */
+enum fq_err http_parse_json(const char *data, size_t len, json_t **out, struct fq_error *e);
+
+#endif

@@ -1,0 +1,1488 @@
+/* sqlite.c - the SQLite engine of store.h: WAL, synchronous=FULL, foreign
+ * keys on, FTS5 bigram search. One struct store_conn per thread; statements
+ * for fixed SQL are cached per connection. Must not know about HTTP. */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+#include "util/text.h"
+
+#define STMT_CACHE 96
+#define BUSY_TIMEOUT_MS 10000
+#define SQL_MAX 8192          /* dynamic list queries */
+#define SEARCH_TOKENS_MAX (64 * 1024)
+
+struct fq_embedded { const char *name; const char *text; };
+extern const struct fq_embedded schema_sqlite[];
+
+struct store {
+	const struct store_ops *ops;
+	char path[STORE_URL_MAX];
+};
+
+struct cached {
+	const char *sql;     /* static string; identity is the key */
+	sqlite3_stmt *st;
+};
+
+struct store_conn {
+	const struct store_ops *ops;
+	struct store *store;
+	sqlite3 *db;
+	int readonly;
+	int depth;           /* savepoint depth */
+	struct cached cache[STMT_CACHE];
+	int ncache;
+};
+
+static enum fq_err map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return FQ_OK;
+	case SQLITE_CONSTRAINT:
+		return FQ_ECONFLICT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+		return FQ_EBUSY;
+	case SQLITE_NOMEM:
+		return FQ_ENOMEM;
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		return FQ_EIO;
+	default:
+		return FQ_EINTERNAL;
+	}
+}
+
+static enum fq_err fail(struct store_conn *c, int rc, const char *what)
+{
+	log_error("sqlite %s: %s (%d)", what, sqlite3_errmsg(c->db), rc);
+	return map_rc(rc);
+}
+
+/* Returns a reset statement for static sql, preparing it once. */
+static sqlite3_stmt *stmt(struct store_conn *c, const char *sql)
+{
+	for (int i = 0; i < c->ncache; i++)
+		if (c->cache[i].sql == sql) {
+			sqlite3_reset(c->cache[i].st);
+			sqlite3_clear_bindings(c->cache[i].st);
+			return c->cache[i].st;
+		}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("sqlite prepare: %s: %s", sqlite3_errmsg(c->db), sql);
+		return NULL;
+	}
+	if (c->ncache < STMT_CACHE)
+		c->cache[c->ncache++] = (struct cached){sql, st};
+	else
+		log_warn("sqlite statement cache full");
+	return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Binds a JSON scalar. */
+static void bind_json(sqlite3_stmt *st, int i, json_t *v)
+{
+	if (!v || json_is_null(v))
+		sqlite3_bind_null(st, i);
+	else if (json_is_integer(v))
+		sqlite3_bind_int64(st, i, json_integer_value(v));
+	else if (json_is_real(v))
+		sqlite3_bind_double(st, i, json_real_value(v));
+	else if (json_is_boolean(v))
+		sqlite3_bind_int(st, i, json_is_true(v));
+	else if (json_is_string(v))
+		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v),
+				  SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* The current row as an object keyed by column names. */
+static json_t *row_json(sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+	int n = sqlite3_column_count(st);
+	for (int i = 0; i < n; i++) {
+		const char *k = sqlite3_column_name(st, i);
+		json_t *v;
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
+		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
+		case SQLITE_TEXT:
+			v = json_stringn((const char *)sqlite3_column_text(st, i),
+					 (size_t)sqlite3_column_bytes(st, i));
+			break;
+		default: v = json_null(); break;
+		}
+		json_object_set_new(o, k, v ? v : json_null());
+	}
+	return o;
+}
+
+/* Steps st to the end, appending each row to a new array in *items. */
+static enum fq_err rows(struct store_conn *c, sqlite3_stmt *st, json_t **items)
+{
+	json_t *a = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(a, row_json(st));
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		sqlite3_reset(st);
+		return fail(c, rc, "step");
+	}
+	sqlite3_reset(st);
+	*items = a;
+	return FQ_OK;
+}
+
+static enum fq_err exec_done(struct store_conn *c, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(c, rc, what);
+	sqlite3_reset(st);
+	return FQ_OK;
+}
+
+static enum fq_err exec_sql(struct store_conn *c, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		log_error("sqlite exec: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return map_rc(rc);
+	}
+	return FQ_OK;
+}
+
+/* The exclusive upper bound of the codes under prefix p: region codes are
+ * digits, and ':' sorts right after '9'. */
+static void prefix_end(const char *p, char hi[REGION_CODE_MAX + 1])
+{
+	size_t n = p ? strnlen(p, REGION_CODE_MAX - 1) : 0;
+	if (n)
+		memcpy(hi, p, n);
+	hi[n] = ':';
+	hi[n + 1] = 0;
+}
+
+/* ---- lifecycle ---- */
+
+static enum fq_err s_open(const char *url, struct store **out, struct fq_error *e)
+{
+	struct store *s = calloc(1, sizeof *s);
+	if (!s)
+		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
+	if (strlen(url) >= sizeof s->path) {
+		free(s);
+		return fq_fail(e, FQ_EINVAL, NULL, "db", "database path too long");
+	}
+	s->ops = &store_sqlite_ops;
+	snprintf(s->path, sizeof s->path, "%s", url);
+	*out = s;
+	return FQ_OK;
+}
+
+static void s_close(struct store *s)
+{
+	free(s);
+}
+
+static enum fq_err s_conn_open(struct store *s, int readonly, struct store_conn **out,
+			       struct fq_error *e)
+{
+	struct store_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
+	c->ops = &store_sqlite_ops;
+	c->store = s;
+	c->readonly = readonly;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		enum fq_err err = fq_fail(e, FQ_EIO, "storage_unavailable", "db", "cannot open %s: %s",
+					  s->path, c->db ? sqlite3_errmsg(c->db) : "?");
+		sqlite3_close(c->db);
+		free(c);
+		return err;
+	}
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(c->db, 1);
+	const char *pragmas = readonly
+		? "PRAGMA foreign_keys=ON; PRAGMA query_only=1; PRAGMA cache_size=-16000;"
+		: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		  " PRAGMA cache_size=-32000; PRAGMA wal_autocheckpoint=4000;";
+	if (exec_sql(c, pragmas) != FQ_OK) {
+		sqlite3_close(c->db);
+		free(c);
+		return fq_fail(e, FQ_EIO, "storage_unavailable", "db", "cannot configure %s", s->path);
+	}
+	*out = c;
+	return FQ_OK;
+}
+
+static void s_conn_close(struct store_conn *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < c->ncache; i++)
+		sqlite3_finalize(c->cache[i].st);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static enum fq_err s_migrate(struct store_conn *c, int *applied, struct fq_error *e)
+{
+	*applied = 0;
+	if (exec_sql(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			"version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)") != FQ_OK)
+		return fq_fail(e, FQ_EIO, NULL, NULL, "cannot create schema_migrations");
+	for (const struct fq_embedded *m = schema_sqlite; m->name; m++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM schema_migrations WHERE version=?", -1,
+				       &st, NULL) != SQLITE_OK)
+			return fq_fail(e, FQ_EIO, NULL, NULL, "%s", sqlite3_errmsg(c->db));
+		sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
+		int done = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (done)
+			continue;
+		if (exec_sql(c, "BEGIN IMMEDIATE") != FQ_OK)
+			return fq_fail(e, FQ_EBUSY, NULL, NULL, "database busy");
+		char *msg = NULL;
+		if (sqlite3_exec(c->db, m->text, NULL, NULL, &msg) != SQLITE_OK) {
+			fq_fail(e, FQ_EIO, NULL, NULL, "migration %s: %s", m->name, msg ? msg : "?");
+			sqlite3_free(msg);
+			exec_sql(c, "ROLLBACK");
+			return FQ_EIO;
+		}
+		if (sqlite3_prepare_v2(c->db,
+				       "INSERT INTO schema_migrations VALUES (?, strftime('%s','now'))",
+				       -1, &st, NULL) != SQLITE_OK) {
+			exec_sql(c, "ROLLBACK");
+			return fq_fail(e, FQ_EIO, NULL, NULL, "%s", sqlite3_errmsg(c->db));
+		}
+		sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE || exec_sql(c, "COMMIT") != FQ_OK) {
+			exec_sql(c, "ROLLBACK");
+			return fq_fail(e, FQ_EIO, NULL, NULL, "cannot record migration %s", m->name);
+		}
+		(*applied)++;
+	}
+	return FQ_OK;
+}
+
+static enum fq_err s_begin(struct store_conn *c)
+{
+	c->depth = 0;
+	return exec_sql(c, "BEGIN IMMEDIATE");
+}
+
+static enum fq_err s_commit(struct store_conn *c)
+{
+	int rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		enum fq_err err = fail(c, rc, "commit");
+		if (!sqlite3_get_autocommit(c->db))
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return err;
+	}
+	return FQ_OK;
+}
+
+static void s_rollback(struct store_conn *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static enum fq_err s_savepoint(struct store_conn *c)
+{
+	return exec_sql(c, "SAVEPOINT job");
+}
+
+static enum fq_err s_release(struct store_conn *c)
+{
+	return exec_sql(c, "RELEASE job");
+}
+
+static void s_undo(struct store_conn *c)
+{
+	sqlite3_exec(c->db, "ROLLBACK TO job; RELEASE job", NULL, NULL, NULL);
+}
+
+/* ---- regions ---- */
+
+static enum fq_err s_region_put(struct store_conn *c, const char *code, const char *name,
+				int level, const char *parent)
+{
+	static const char sql[] =
+		"INSERT INTO regions(code,name,level,parent) VALUES (?,?,?,?) "
+		"ON CONFLICT(code) DO UPDATE SET name=excluded.name, level=excluded.level, "
+		"parent=excluded.parent WHERE name<>excluded.name OR level<>excluded.level "
+		"OR parent IS NOT excluded.parent";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, code);
+	bind_text(st, 2, name);
+	sqlite3_bind_int(st, 3, level);
+	bind_text(st, 4, parent);
+	return exec_done(c, st, "region_put");
+}
+
+static enum fq_err s_region_get(struct store_conn *c, const char *code, json_t **out)
+{
+	static const char sql[] = "SELECT code, name, level, parent FROM regions WHERE code=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, code);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return FQ_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return fail(c, rc, "region_get");
+	*out = row_json(st);
+	sqlite3_reset(st);
+	return FQ_OK;
+}
+
+static enum fq_err s_region_children(struct store_conn *c, const char *code, json_t **items)
+{
+	static const char sql[] =
+		"SELECT code, name, level, parent FROM regions WHERE parent=? ORDER BY code";
+	static const char sql_top[] =
+		"SELECT code, name, level, parent FROM regions WHERE parent IS NULL ORDER BY code";
+	sqlite3_stmt *st = stmt(c, code ? sql : sql_top);
+	if (!st)
+		return FQ_EINTERNAL;
+	if (code)
+		bind_text(st, 1, code);
+	return rows(c, st, items);
+}
+
+static enum fq_err s_region_search(struct store_conn *c, const char *q, const char *within,
+				   int limit, json_t **items)
+{
+	static const char sql[] =
+		"SELECT code, name, level, parent FROM regions WHERE instr(name, ?) > 0 "
+		"AND code >= ? AND code < ? ORDER BY level, code LIMIT ?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	char hi[REGION_CODE_MAX + 1];
+	prefix_end(within ? within : "", hi);
+	bind_text(st, 1, q);
+	bind_text(st, 2, within ? within : "");
+	bind_text(st, 3, hi);
+	sqlite3_bind_int(st, 4, limit);
+	return rows(c, st, items);
+}
+
+static enum fq_err s_region_counts(struct store_conn *c, const char *prefix, int64_t counts[6])
+{
+	static const char sql[] =
+		"SELECT level, count(*) FROM regions WHERE code >= ? AND code < ? GROUP BY level";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	char hi[REGION_CODE_MAX + 1];
+	prefix_end(prefix, hi);
+	bind_text(st, 1, prefix);
+	bind_text(st, 2, hi);
+	memset(counts, 0, 6 * sizeof counts[0]);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int lv = sqlite3_column_int(st, 0);
+		if (lv >= 1 && lv <= 5)
+			counts[lv] = sqlite3_column_int64(st, 1);
+	}
+	return rc == SQLITE_DONE ? FQ_OK : fail(c, rc, "region_counts");
+}
+
+static enum fq_err s_region_nearest(struct store_conn *c, double lat, double lon,
+				    char out[REGION_CODE_MAX])
+{
+	/* Villages carry no coordinates in the national code list, so the nearest
+	 * known village is the one of the nearest located case within ~5 km. */
+	static const char sql[] =
+		"SELECT region FROM cases WHERE lat BETWEEN ?1 - 0.05 AND ?1 + 0.05 "
+		"AND lon BETWEEN ?2 - 0.05 AND ?2 + 0.05 "
+		"ORDER BY (lat-?1)*(lat-?1) + (lon-?2)*(lon-?2) LIMIT 1";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_double(st, 1, lat);
+	sqlite3_bind_double(st, 2, lon);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(out, REGION_CODE_MAX, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+		return FQ_OK;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? FQ_ENOTFOUND : fail(c, rc, "region_nearest");
+}
+
+/* ---- users ---- */
+
+static enum fq_err s_user_create(struct store_conn *c, const char *username, const char *display,
+				 const char *pwhash, int64_t now, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO users(username, display_name, password_hash, "
+				  "created_at) VALUES (?,?,?,?)";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, username);
+	bind_text(st, 2, display);
+	bind_text(st, 3, pwhash);
+	sqlite3_bind_int64(st, 4, now);
+	enum fq_err err = exec_done(c, st, "user_create");
+	if (err == FQ_OK)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return err;
+}
+
+static enum fq_err s_user_get(struct store_conn *c, const char *username, int64_t id,
+			      json_t **out)
+{
+	static const char by_name[] = "SELECT id, username, display_name, password_hash, disabled "
+				      "FROM users WHERE username=?";
+	static const char by_id[] = "SELECT id, username, display_name, password_hash, disabled "
+				    "FROM users WHERE id=?";
+	static const char roles_sql[] =
+		"SELECT r.role AS role, r.region AS region, g.name AS region_name, g.level AS level "
+		"FROM user_roles r LEFT JOIN regions g ON g.code=r.region WHERE r.user_id=? "
+		"ORDER BY r.region, r.role";
+	sqlite3_stmt *st = stmt(c, username ? by_name : by_id);
+	if (!st)
+		return FQ_EINTERNAL;
+	if (username)
+		bind_text(st, 1, username);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return FQ_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return fail(c, rc, "user_get");
+	json_t *u = row_json(st);
+	sqlite3_reset(st);
+	st = stmt(c, roles_sql);
+	if (!st) {
+		json_decref(u);
+		return FQ_EINTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(u, "id")));
+	json_t *roles;
+	enum fq_err err = rows(c, st, &roles);
+	if (err) {
+		json_decref(u);
+		return err;
+	}
+	json_object_set_new(u, "roles", roles);
+	*out = u;
+	return FQ_OK;
+}
+
+static enum fq_err s_user_set_password(struct store_conn *c, int64_t id, const char *pwhash)
+{
+	static const char sql[] = "UPDATE users SET password_hash=? WHERE id=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, pwhash);
+	sqlite3_bind_int64(st, 2, id);
+	return exec_done(c, st, "user_set_password");
+}
+
+static enum fq_err s_role_grant(struct store_conn *c, int64_t user_id, const char *role,
+				const char *region)
+{
+	static const char sql[] =
+		"INSERT INTO user_roles(user_id, role, region) VALUES (?,?,?) ON CONFLICT DO NOTHING";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, user_id);
+	bind_text(st, 2, role);
+	bind_text(st, 3, region);
+	return exec_done(c, st, "role_grant");
+}
+
+static enum fq_err s_role_revoke(struct store_conn *c, int64_t user_id, const char *role,
+				 const char *region)
+{
+	static const char sql[] = "DELETE FROM user_roles WHERE user_id=? AND role=? AND region=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, user_id);
+	bind_text(st, 2, role);
+	bind_text(st, 3, region);
+	enum fq_err err = exec_done(c, st, "role_revoke");
+	if (!err && sqlite3_changes(c->db) == 0)
+		return FQ_ENOTFOUND;
+	return err;
+}
+
+static enum fq_err s_user_list(struct store_conn *c, const char *region, const char *role,
+			       json_t **items)
+{
+	/* holders of a role at `region`, at one of its ancestors, or below it */
+	static const char sql[] =
+		"SELECT u.username AS username, u.display_name AS display_name, "
+		"json_group_array(json_object('role', r.role, 'region', r.region)) AS roles "
+		"FROM users u JOIN user_roles r ON r.user_id=u.id "
+		"WHERE u.disabled=0 AND (?2 IS NULL OR r.role=?2) AND "
+		"((r.region >= ?1 AND r.region < ?1 || ':') OR substr(?1, 1, length(r.region)) = r.region) "
+		"GROUP BY u.id ORDER BY u.username LIMIT 200";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, region);
+	bind_text(st, 2, role);
+	enum fq_err err = rows(c, st, items);
+	if (err)
+		return err;
+	size_t i;
+	json_t *u;
+	json_array_foreach(*items, i, u) {
+		json_t *r = json_loads(json_string_value(json_object_get(u, "roles")), 0, NULL);
+		json_object_set_new(u, "roles", r ? r : json_array());
+	}
+	return FQ_OK;
+}
+
+static enum fq_err s_token_put(struct store_conn *c, const char *hash, int64_t user_id,
+			       int64_t now)
+{
+	static const char sql[] = "INSERT INTO api_tokens(hash, user_id, created_at) VALUES (?,?,?)";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, hash);
+	sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, now);
+	return exec_done(c, st, "token_put");
+}
+
+static enum fq_err s_token_user(struct store_conn *c, const char *hash, int64_t *user_id)
+{
+	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, hash);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*user_id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return FQ_OK;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? FQ_ENOTFOUND : fail(c, rc, "token_user");
+}
+
+static enum fq_err s_session_put(struct store_conn *c, const char *hash, int64_t user_id,
+				 const char *csrf, int64_t now)
+{
+	static const char sql[] = "INSERT INTO sessions(id_hash, user_id, csrf, created_at, "
+				  "last_seen) VALUES (?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, hash);
+	sqlite3_bind_int64(st, 2, user_id);
+	bind_text(st, 3, csrf);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now);
+	return exec_done(c, st, "session_put");
+}
+
+static enum fq_err s_session_get(struct store_conn *c, const char *hash, json_t **out)
+{
+	static const char sql[] =
+		"SELECT user_id, csrf, created_at, last_seen FROM sessions WHERE id_hash=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, hash);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return FQ_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return fail(c, rc, "session_get");
+	*out = row_json(st);
+	sqlite3_reset(st);
+	return FQ_OK;
+}
+
+static enum fq_err s_session_touch(struct store_conn *c, const char *hash, int64_t now)
+{
+	static const char sql[] = "UPDATE sessions SET last_seen=? WHERE id_hash=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, now);
+	bind_text(st, 2, hash);
+	return exec_done(c, st, "session_touch");
+}
+
+static enum fq_err s_session_delete(struct store_conn *c, const char *hash)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE id_hash=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, hash);
+	return exec_done(c, st, "session_delete");
+}
+
+/* ---- cases ---- */
+
+static const char *const case_columns[] = {
+	"tracking_code", "public_secret_hash", "title", "description", "category", "channel",
+	"track", "region", "grid", "people_involved", "amount_in_dispute", "occurred_at",
+	"status", "unit_region", "level", "min_level", "handler", "group_dispute", "created_by",
+	"created_at", "updated_at", "resolved_level", "resolved_by", "resolved_at",
+	"resolved_on_time", "outcome", "summary", "satisfaction", "merged_into", "next_due",
+	"external_id", NULL,
+};
+
+static int is_case_column(const char *k)
+{
+	for (int i = 0; case_columns[i]; i++)
+		if (strcmp(case_columns[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+static enum fq_err s_party_replace(struct store_conn *c, int64_t case_id, json_t *parties)
+{
+	static const char del[] = "DELETE FROM parties WHERE case_id=?";
+	static const char ins[] =
+		"INSERT INTO parties(case_id, role, name, phone, org) VALUES (?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(c, del);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, case_id);
+	enum fq_err err = exec_done(c, st, "party_delete");
+	if (err)
+		return err;
+	size_t i;
+	json_t *p;
+	json_array_foreach(parties, i, p) {
+		st = stmt(c, ins);
+		if (!st)
+			return FQ_EINTERNAL;
+		sqlite3_bind_int64(st, 1, case_id);
+		bind_json(st, 2, json_object_get(p, "role"));
+		bind_json(st, 3, json_object_get(p, "name"));
+		bind_json(st, 4, json_object_get(p, "phone"));
+		bind_json(st, 5, json_object_get(p, "org"));
+		if ((err = exec_done(c, st, "party_insert")))
+			return err;
+	}
+	return FQ_OK;
+}
+
+static enum fq_err s_case_reindex(struct store_conn *c, int64_t id)
+{
+	static const char text_sql[] =
+		"SELECT c.title || ' ' || c.description || ' ' || "
+		"coalesce((SELECT group_concat(name || ' ' || coalesce(org,''), ' ') FROM parties "
+		"WHERE case_id=c.id), '') FROM cases c WHERE c.id=?";
+	static const char del[] = "DELETE FROM case_fts WHERE rowid=?";
+	static const char ins[] = "INSERT INTO case_fts(rowid, tokens) VALUES (?,?)";
+	sqlite3_stmt *st = stmt(c, text_sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? FQ_ENOTFOUND : fail(c, rc, "reindex");
+	}
+	char *tok = text_search_tokens((const char *)sqlite3_column_text(st, 0),
+				       (size_t)sqlite3_column_bytes(st, 0), SEARCH_TOKENS_MAX);
+	sqlite3_reset(st);
+	if (!tok)
+		return FQ_ENOMEM;
+	st = stmt(c, del);
+	enum fq_err err = FQ_EINTERNAL;
+	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		err = exec_done(c, st, "fts_delete");
+	}
+	if (!err && (st = stmt(c, ins))) {
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, tok);
+		err = exec_done(c, st, "fts_insert");
+	}
+	free(tok);
+	return err;
+}
+
+static enum fq_err s_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
+{
+	/* columns in case_columns order, plus location and an optional id */
+	static const char sql[] =
+		"INSERT INTO cases(id, tracking_code, public_secret_hash, title, description, "
+		"category, channel, track, region, grid, people_involved, amount_in_dispute, "
+		"occurred_at, status, unit_region, level, min_level, handler, group_dispute, "
+		"created_by, created_at, updated_at, resolved_level, resolved_by, resolved_at, "
+		"resolved_on_time, outcome, summary, satisfaction, merged_into, next_due, "
+		"external_id, lat, lon, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_json(st, 1, json_object_get(rec, "id"));
+	int i = 2;
+	for (int k = 0; case_columns[k]; k++)
+		bind_json(st, i++, json_object_get(rec, case_columns[k]));
+	json_t *loc = json_object_get(rec, "location");
+	bind_json(st, i++, json_object_get(loc, "lat"));
+	bind_json(st, i++, json_object_get(loc, "lon"));
+	bind_json(st, i++, json_object_get(loc, "address"));
+	enum fq_err err = exec_done(c, st, "case_insert");
+	if (err)
+		return err;
+	*id = sqlite3_last_insert_rowid(c->db);
+	json_t *parties = json_object_get(rec, "parties");
+	if (parties && (err = s_party_replace(c, *id, parties)))
+		return err;
+	return s_case_reindex(c, *id);
+}
+
+#define CASE_SELECT                                                                          \
+	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "             \
+	"c.description AS description, c.category AS category, c.channel AS channel, "        \
+	"c.track AS track, c.region AS region, rg.name AS region_name, c.grid AS grid, "      \
+	"c.lat AS lat, c.lon AS lon, c.address AS address, "                                  \
+	"c.people_involved AS people_involved, c.amount_in_dispute AS amount_in_dispute, "    \
+	"c.occurred_at AS occurred_at, c.status AS status, c.unit_region AS unit_region, "    \
+	"ur.name AS unit_region_name, c.level AS level, c.min_level AS min_level, "           \
+	"c.handler AS handler, c.group_dispute AS group_dispute, c.created_by AS created_by, " \
+	"c.created_at AS created_at, c.updated_at AS updated_at, "                            \
+	"c.resolved_level AS resolved_level, c.resolved_by AS resolved_by, "                  \
+	"c.resolved_at AS resolved_at, c.resolved_on_time AS resolved_on_time, "              \
+	"c.outcome AS outcome, c.summary AS summary, c.satisfaction AS satisfaction, "        \
+	"c.merged_into AS merged_into, c.next_due AS next_due, c.external_id AS external_id, " \
+	"c.public_secret_hash AS public_secret_hash "                                         \
+	"FROM cases c LEFT JOIN regions rg ON rg.code=c.region "                              \
+	"LEFT JOIN regions ur ON ur.code=c.unit_region "
+
+/* Moves lat/lon/address into location and loads the parties. */
+static enum fq_err finish_case(struct store_conn *c, json_t *o)
+{
+	json_t *loc = json_object();
+	json_object_set(loc, "lat", json_object_get(o, "lat"));
+	json_object_set(loc, "lon", json_object_get(o, "lon"));
+	json_object_set(loc, "address", json_object_get(o, "address"));
+	json_object_del(o, "lat");
+	json_object_del(o, "lon");
+	json_object_del(o, "address");
+	json_object_set_new(o, "location", loc);
+	json_object_set_new(o, "group_dispute",
+			    json_boolean(json_integer_value(json_object_get(o, "group_dispute"))));
+	static const char psql[] = "SELECT role, name, phone, org FROM parties WHERE case_id=? "
+				   "ORDER BY id";
+	sqlite3_stmt *st = stmt(c, psql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(o, "id")));
+	json_t *parties;
+	enum fq_err err = rows(c, st, &parties);
+	if (err)
+		return err;
+	json_object_set_new(o, "parties", parties);
+	return FQ_OK;
+}
+
+static enum fq_err one_case(struct store_conn *c, sqlite3_stmt *st, const struct caller *who,
+			    json_t **out)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return FQ_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return fail(c, rc, "case_get");
+	json_t *o = row_json(st);
+	sqlite3_reset(st);
+	if (who && !scope_can_view_case(who, json_string_value(json_object_get(o, "region")))) {
+		json_decref(o);
+		return FQ_ENOTFOUND;
+	}
+	enum fq_err err = finish_case(c, o);
+	if (err) {
+		json_decref(o);
+		return err;
+	}
+	*out = o;
+	return FQ_OK;
+}
+
+static enum fq_err s_case_get(struct store_conn *c, const struct caller *who, int64_t id,
+			      json_t **out)
+{
+	static const char sql[] = CASE_SELECT "WHERE c.id=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	return one_case(c, st, who, out);
+}
+
+static enum fq_err s_case_get_by_code(struct store_conn *c, const char *code, json_t **out)
+{
+	static const char sql[] = CASE_SELECT "WHERE c.tracking_code=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, code);
+	return one_case(c, st, NULL, out);
+}
+
+static enum fq_err s_case_update(struct store_conn *c, int64_t id, json_t *fields)
+{
+	char sql[2048];
+	size_t off = (size_t)snprintf(sql, sizeof sql, "UPDATE cases SET ");
+	const char *k;
+	json_t *v;
+	int n = 0;
+	json_object_foreach(fields, k, v) {
+		if (!is_case_column(k)) {
+			log_error("case_update: unknown column %s", k);
+			return FQ_EINTERNAL;
+		}
+		int w = snprintf(sql + off, sizeof sql - off, "%s%s=?", n ? ", " : "", k);
+		if (w < 0 || (size_t)w >= sizeof sql - off)
+			return FQ_EINTERNAL;
+		off += (size_t)w;
+		n++;
+	}
+	if (!n)
+		return FQ_OK;
+	if (snprintf(sql + off, sizeof sql - off, " WHERE id=?") >= (int)(sizeof sql - off))
+		return FQ_EINTERNAL;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(c, rc, "case_update prepare");
+	int i = 1;
+	json_object_foreach(fields, k, v) bind_json(st, i++, v);
+	sqlite3_bind_int64(st, i, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? FQ_OK : fail(c, rc, "case_update");
+}
+
+/* A small builder of SQL text and its bound values for dynamic queries. */
+struct qb {
+	char sql[SQL_MAX];
+	size_t len;
+	json_t *args;
+	int overflow;
+};
+
+static void qb_add(struct qb *q, const char *s)
+{
+	size_t n = strlen(s);
+	if (q->len + n + 1 > sizeof q->sql) {
+		q->overflow = 1;
+		return;
+	}
+	memcpy(q->sql + q->len, s, n + 1);
+	q->len += n;
+}
+
+static void qb_arg(struct qb *q, json_t *v)
+{
+	json_array_append_new(q->args, v);
+}
+
+/* Appends " AND (region in one of the caller's subtrees)". */
+static void qb_scope(struct qb *q, const struct caller *who, const char *col)
+{
+	if (!who)
+		return;
+	char regions[CALLER_MAX_ROLES][REGION_CODE_MAX];
+	int n = scope_view_regions(who, regions);
+	if (!n) {
+		qb_add(q, " AND 0");
+		return;
+	}
+	qb_add(q, " AND (");
+	for (int i = 0; i < n; i++) {
+		char hi[REGION_CODE_MAX + 1], clause[128];
+		prefix_end(regions[i], hi);
+		snprintf(clause, sizeof clause, "%s(%s >= ? AND %s < ?)", i ? " OR " : "", col, col);
+		qb_add(q, clause);
+		qb_arg(q, json_string(regions[i]));
+		qb_arg(q, json_string(hi));
+	}
+	qb_add(q, ")");
+}
+
+static void qb_prefix(struct qb *q, const char *col, const char *prefix)
+{
+	char hi[REGION_CODE_MAX + 1], clause[96];
+	prefix_end(prefix, hi);
+	snprintf(clause, sizeof clause, " AND %s >= ? AND %s < ?", col, col);
+	qb_add(q, clause);
+	qb_arg(q, json_string(prefix));
+	qb_arg(q, json_string(hi));
+}
+
+static enum fq_err qb_prepare(struct store_conn *c, struct qb *q, sqlite3_stmt **st)
+{
+	if (q->overflow)
+		return FQ_EINTERNAL;
+	int rc = sqlite3_prepare_v2(c->db, q->sql, -1, st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(c, rc, "prepare");
+	size_t i;
+	json_t *v;
+	json_array_foreach(q->args, i, v) bind_json(*st, (int)i + 1, v);
+	return FQ_OK;
+}
+
+static void case_where(struct qb *q, const struct caller *who, const struct case_filter *f)
+{
+	qb_add(q, " WHERE 1");
+	qb_scope(q, who, "c.region");
+	if (f->region)
+		qb_prefix(q, "c.region", f->region);
+	struct {
+		const char *col, *val;
+	} eq[] = {{"c.status", f->status}, {"c.category", f->category}, {"c.channel", f->channel},
+		  {"c.track", f->track}, {"c.handler", f->handler}};
+	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++) {
+		if (!eq[i].val)
+			continue;
+		char clause[64];
+		snprintf(clause, sizeof clause, " AND %s = ?", eq[i].col);
+		qb_add(q, clause);
+		qb_arg(q, json_string(eq[i].val));
+	}
+	if (f->inbox && who) {
+		qb_add(q, " AND (c.handler = ? OR (c.handler IS NULL AND (0");
+		qb_arg(q, json_string(who->username));
+		uint32_t workers = ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) |
+				   ROLE_BIT(ROLE_PETITION_OFFICER);
+		for (int i = 0; i < who->nroles; i++) {
+			if (!(ROLE_BIT(who->roles[i].role) & workers))
+				continue;
+			char hi[REGION_CODE_MAX + 1];
+			prefix_end(who->roles[i].region, hi);
+			qb_add(q, " OR (c.unit_region >= ? AND c.unit_region < ?)");
+			qb_arg(q, json_string(who->roles[i].region));
+			qb_arg(q, json_string(hi));
+		}
+		qb_add(q, ")))");
+	}
+	if (f->overdue) {
+		qb_add(q, " AND c.next_due IS NOT NULL AND c.next_due < ?");
+		qb_arg(q, json_integer(f->now));
+	}
+	if (f->open_only)
+		qb_add(q, " AND c.status NOT IN ('closed','rejected')");
+	if (f->from) {
+		qb_add(q, " AND c.created_at >= ?");
+		qb_arg(q, json_integer(f->from));
+	}
+	if (f->to) {
+		qb_add(q, " AND c.created_at < ?");
+		qb_arg(q, json_integer(f->to));
+	}
+	if (f->after_id) {
+		qb_add(q, " AND c.id > ?");
+		qb_arg(q, json_integer(f->after_id));
+	}
+	if (f->q) {
+		char *m = text_fts_query(f->q, 4096);
+		if (m) {
+			qb_add(q, " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)");
+			qb_arg(q, json_string(m));
+			free(m);
+		}
+	}
+}
+
+static enum fq_err s_case_list(struct store_conn *c, const struct caller *who,
+			       const struct case_filter *f, json_t **items, int64_t *total)
+{
+	struct qb q = {.args = json_array()};
+	enum fq_err err;
+	sqlite3_stmt *st = NULL;
+	*items = NULL;
+	if (total) {
+		qb_add(&q, "SELECT count(*) FROM cases c");
+		case_where(&q, who, f);
+		if ((err = qb_prepare(c, &q, &st)))
+			goto out;
+		int rc = sqlite3_step(st);
+		*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		st = NULL;
+		json_array_clear(q.args);
+		q.len = 0;
+	}
+	qb_add(&q, CASE_SELECT);
+	case_where(&q, who, f);
+	const char *order = " ORDER BY c.created_at DESC, c.id DESC";
+	if (f->after_id)
+		order = " ORDER BY c.id";
+	else if (f->sort && strcmp(f->sort, "created_at") == 0)
+		order = " ORDER BY c.created_at, c.id";
+	else if (f->sort && strcmp(f->sort, "due") == 0)
+		order = " ORDER BY c.next_due IS NULL, c.next_due, c.id";
+	else if (f->sort && strcmp(f->sort, "-updated_at") == 0)
+		order = " ORDER BY c.updated_at DESC, c.id DESC";
+	qb_add(&q, order);
+	qb_add(&q, " LIMIT ? OFFSET ?");
+	int size = f->page_size > 0 && f->page_size <= STORE_LIST_MAX ? f->page_size : 20;
+	int page = f->page > 0 ? f->page : 1;
+	qb_arg(&q, json_integer(size));
+	qb_arg(&q, json_integer((json_int_t)(page - 1) * size));
+	if ((err = qb_prepare(c, &q, &st)))
+		goto out;
+	if ((err = rows(c, st, items)))
+		goto out;
+	size_t i;
+	json_t *o;
+	json_array_foreach(*items, i, o) {
+		if ((err = finish_case(c, o)))
+			goto out;
+	}
+out:
+	sqlite3_finalize(st);
+	json_decref(q.args);
+	if (err && *items) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return err;
+}
+
+static enum fq_err s_case_dup_candidates(struct store_conn *c, const char *region,
+					 const char *category, json_t *phones, int64_t since,
+					 json_t **items)
+{
+	struct qb q = {.args = json_array()};
+	qb_add(&q, "SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "
+		   "c.description AS description, c.region AS region, c.category AS category, "
+		   "(SELECT group_concat(p.phone) FROM parties p WHERE p.case_id=c.id) AS phones "
+		   "FROM cases c WHERE c.created_at >= ? AND c.status NOT IN "
+		   "('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "
+		   "AND ((c.region = ? AND c.category = ?)");
+	qb_arg(&q, json_integer(since));
+	qb_arg(&q, json_string(region));
+	qb_arg(&q, json_string(category));
+	size_t i;
+	json_t *p;
+	json_array_foreach(phones, i, p) {
+		qb_add(&q, " OR c.id IN (SELECT case_id FROM parties WHERE phone = ?)");
+		qb_arg(&q, json_incref(p));
+	}
+	qb_add(&q, ") ORDER BY c.created_at DESC LIMIT 50");
+	sqlite3_stmt *st = NULL;
+	enum fq_err err = qb_prepare(c, &q, &st);
+	if (!err)
+		err = rows(c, st, items);
+	sqlite3_finalize(st);
+	json_decref(q.args);
+	return err;
+}
+
+/* ---- timeline and links ---- */
+
+static enum fq_err s_timeline_add(struct store_conn *c, int64_t case_id, json_t *e)
+{
+	static const char sql[] =
+		"INSERT INTO timeline(case_id, at, actor, action, from_status, to_status, level, "
+		"reason, detail, internal) VALUES (?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, case_id);
+	bind_json(st, 2, json_object_get(e, "at"));
+	bind_json(st, 3, json_object_get(e, "actor"));
+	bind_json(st, 4, json_object_get(e, "action"));
+	bind_json(st, 5, json_object_get(e, "from"));
+	bind_json(st, 6, json_object_get(e, "to"));
+	bind_json(st, 7, json_object_get(e, "level"));
+	bind_json(st, 8, json_object_get(e, "reason"));
+	json_t *d = json_object_get(e, "detail");
+	char *dj = d && !json_is_null(d) ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	bind_text(st, 9, dj);
+	free(dj);
+	sqlite3_bind_int(st, 10, json_is_true(json_object_get(e, "internal")));
+	return exec_done(c, st, "timeline_add");
+}
+
+static enum fq_err s_timeline_list(struct store_conn *c, int64_t case_id, int internal,
+				   json_t **items)
+{
+	static const char sql[] =
+		"SELECT at, actor, action, from_status AS \"from\", to_status AS \"to\", level, "
+		"reason, detail FROM timeline WHERE case_id=? AND (internal=0 OR ?) ORDER BY id";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int(st, 2, internal);
+	enum fq_err err = rows(c, st, items);
+	if (err)
+		return err;
+	size_t i;
+	json_t *o;
+	json_array_foreach(*items, i, o) {
+		json_t *d = json_object_get(o, "detail");
+		if (json_is_string(d)) {
+			json_t *p = json_loads(json_string_value(d), 0, NULL);
+			json_object_set_new(o, "detail", p ? p : json_null());
+		}
+	}
+	return FQ_OK;
+}
+
+static enum fq_err s_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
+			      int64_t at)
+{
+	static const char sql[] =
+		"INSERT INTO case_links(a, b, kind, at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	bind_text(st, 3, kind);
+	sqlite3_bind_int64(st, 4, at);
+	return exec_done(c, st, "link_add");
+}
+
+static enum fq_err s_link_list(struct store_conn *c, int64_t id, json_t **items)
+{
+	static const char sql[] =
+		"SELECT l.b AS id, l.kind AS kind, x.tracking_code AS tracking_code, x.title AS title, "
+		"x.region AS region FROM case_links l JOIN cases x ON x.id=l.b WHERE l.a=?1 "
+		"UNION ALL SELECT l.a, l.kind || '_by', x.tracking_code, x.title, x.region "
+		"FROM case_links l JOIN cases x ON x.id=l.a WHERE l.b=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	return rows(c, st, items);
+}
+
+/* ---- audit ---- */
+
+static enum fq_err s_audit_append(struct store_conn *c, struct audit_entry *e)
+{
+	static const char last[] = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1";
+	static const char ins[] =
+		"INSERT INTO audit_log(id, at, actor, action, entity, entity_id, detail, prev_hash, "
+		"hash) VALUES (?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(c, last);
+	if (!st)
+		return FQ_EINTERNAL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		e->id = sqlite3_column_int64(st, 0) + 1;
+		snprintf(e->prev_hash, sizeof e->prev_hash, "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+	} else if (rc == SQLITE_DONE) {
+		e->id = 1;
+		snprintf(e->prev_hash, sizeof e->prev_hash, "%s", AUDIT_GENESIS);
+	} else {
+		return fail(c, rc, "audit last");
+	}
+	sqlite3_reset(st);
+	if (audit_seal(e) != 0)
+		return FQ_ETOOBIG;
+	st = stmt(c, ins);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_int64(st, 2, e->at);
+	bind_text(st, 3, e->actor);
+	bind_text(st, 4, e->action);
+	bind_text(st, 5, e->entity);
+	bind_text(st, 6, e->entity_id);
+	bind_text(st, 7, e->detail ? e->detail : "");
+	bind_text(st, 8, e->prev_hash);
+	bind_text(st, 9, e->hash);
+	return exec_done(c, st, "audit_append");
+}
+
+static enum fq_err s_audit_iterate(struct store_conn *c,
+				   int (*fn)(const struct audit_entry *e, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db,
+				    "SELECT id, at, actor, action, entity, entity_id, detail, "
+				    "prev_hash, hash FROM audit_log ORDER BY id",
+				    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(c, rc, "audit_iterate");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_entry e = {
+			.id = sqlite3_column_int64(st, 0),
+			.at = sqlite3_column_int64(st, 1),
+			.actor = (const char *)sqlite3_column_text(st, 2),
+			.action = (const char *)sqlite3_column_text(st, 3),
+			.entity = (const char *)sqlite3_column_text(st, 4),
+			.entity_id = (const char *)sqlite3_column_text(st, 5),
+			.detail = (const char *)sqlite3_column_text(st, 6),
+		};
+		snprintf(e.prev_hash, sizeof e.prev_hash, "%s", (const char *)sqlite3_column_text(st, 7));
+		snprintf(e.hash, sizeof e.hash, "%s", (const char *)sqlite3_column_text(st, 8));
+		if (fn(&e, arg))
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? FQ_OK : map_rc(rc);
+}
+
+/* ---- idempotency ---- */
+
+static enum fq_err s_idem_get(struct store_conn *c, const char *key, int *status, char **body)
+{
+	static const char sql[] = "SELECT status, body FROM idempotency WHERE key=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, key);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? FQ_ENOTFOUND : fail(c, rc, "idem_get");
+	}
+	*status = sqlite3_column_int(st, 0);
+	*body = strdup((const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	return *body ? FQ_OK : FQ_ENOMEM;
+}
+
+static enum fq_err s_idem_put(struct store_conn *c, const char *key, const char *scope,
+			      int status, const char *body, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO idempotency(key, scope, status, body, created_at) VALUES (?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, key);
+	bind_text(st, 2, scope);
+	sqlite3_bind_int(st, 3, status);
+	bind_text(st, 4, body);
+	sqlite3_bind_int64(st, 5, now);
+	return exec_done(c, st, "idem_put");
+}
+
+/* ---- statistics ---- */
+
+static enum fq_err stats_where(struct qb *q, const struct caller *who, const char *region,
+			       int64_t from, int64_t to)
+{
+	qb_add(q, " WHERE 1");
+	qb_scope(q, who, "c.region");
+	if (region)
+		qb_prefix(q, "c.region", region);
+	if (from) {
+		qb_add(q, " AND c.created_at >= ?");
+		qb_arg(q, json_integer(from));
+	}
+	if (to) {
+		qb_add(q, " AND c.created_at < ?");
+		qb_arg(q, json_integer(to));
+	}
+	return FQ_OK;
+}
+
+static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who,
+				  const char *region, int64_t from, int64_t to, json_t **out)
+{
+	struct qb q = {.args = json_array()};
+	qb_add(&q, "SELECT count(*) AS cases, "
+		   "count(c.resolved_level) AS resolved, "
+		   "coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
+		   "coalesce(sum(c.resolved_level >= 4), 0) AS resolved_at_or_below_township, "
+		   "coalesce(sum(c.min_level <= 2), 0) AS escalated_above_county, "
+		   "coalesce(sum(c.resolved_on_time = 1), 0) AS resolved_on_time, "
+		   "count(c.satisfaction) AS followed_up, "
+		   "coalesce(sum(c.satisfaction IN ('satisfied','basically_satisfied')), 0) AS satisfied "
+		   "FROM cases c");
+	stats_where(&q, who, region, from, to);
+	sqlite3_stmt *st = NULL;
+	enum fq_err err = qb_prepare(c, &q, &st);
+	if (!err) {
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*out = row_json(st);
+		else
+			err = fail(c, rc, "stats_levels");
+	}
+	sqlite3_finalize(st);
+	json_decref(q.args);
+	return err;
+}
+
+static enum fq_err grouped(struct store_conn *c, const char *select, const char *group,
+			   const struct caller *who, const char *region, int64_t from, int64_t to,
+			   json_t **items)
+{
+	struct qb q = {.args = json_array()};
+	qb_add(&q, select);
+	stats_where(&q, who, region, from, to);
+	qb_add(&q, group);
+	sqlite3_stmt *st = NULL;
+	enum fq_err err = qb_prepare(c, &q, &st);
+	if (!err)
+		err = rows(c, st, items);
+	sqlite3_finalize(st);
+	json_decref(q.args);
+	return err;
+}
+
+static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *who,
+				     const char *region, int64_t from, int64_t to, int64_t now,
+				     json_t **out)
+{
+	json_t *o = json_object(), *a;
+	enum fq_err err;
+	if ((err = grouped(c, "SELECT date(c.created_at + 28800, 'unixepoch') AS day, count(*) AS count FROM cases c",
+			   " GROUP BY day ORDER BY day", who, region, from, to, &a)))
+		goto fail;
+	json_object_set_new(o, "by_day", a);
+	if ((err = grouped(c, "SELECT c.category AS category, count(*) AS count FROM cases c",
+			   " GROUP BY c.category ORDER BY count DESC", who, region, from, to, &a)))
+		goto fail;
+	json_object_set_new(o, "by_category", a);
+	if ((err = grouped(c, "SELECT c.channel AS channel, count(*) AS count FROM cases c",
+			   " GROUP BY c.channel ORDER BY count DESC", who, region, from, to, &a)))
+		goto fail;
+	json_object_set_new(o, "by_channel", a);
+	if ((err = grouped(c, "SELECT c.status AS status, count(*) AS count FROM cases c",
+			   " GROUP BY c.status ORDER BY count DESC", who, region, from, to, &a)))
+		goto fail;
+	json_object_set_new(o, "by_status", a);
+	/* children of region: group by the code prefix one level down */
+	int lv = region ? scope_level_of(region) : 0;
+	static const int lens[6] = {0, 2, 4, 6, 9, 12};
+	if (lv >= 1 && lv < 5) {
+		char sel[512];
+		snprintf(sel, sizeof sel,
+			 "SELECT substr(c.region, 1, %d) AS code, count(*) AS cases, "
+			 "count(c.resolved_level) AS resolved, "
+			 "coalesce(sum(c.next_due IS NOT NULL AND c.next_due < %lld), 0) AS overdue "
+			 "FROM cases c",
+			 lens[lv + 1], (long long)now);
+		if ((err = grouped(c, sel, " GROUP BY code ORDER BY cases DESC", who, region, from, to,
+				   &a)))
+			goto fail;
+		size_t i;
+		json_t *row;
+		json_array_foreach(a, i, row) {
+			json_t *r = NULL;
+			if (s_region_get(c, json_string_value(json_object_get(row, "code")), &r) == FQ_OK) {
+				json_object_set(row, "name", json_object_get(r, "name"));
+				json_object_set(row, "level", json_object_get(r, "level"));
+				json_decref(r);
+			} else {
+				json_object_set_new(row, "name", json_null());
+				json_object_set_new(row, "level", json_integer(lv + 1));
+			}
+		}
+		json_object_set_new(o, "children", a);
+	} else {
+		json_object_set_new(o, "children", json_array());
+	}
+	*out = o;
+	return FQ_OK;
+fail:
+	json_decref(o);
+	return err;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.version = STORE_OPS_VERSION,
+	.name = "sqlite",
+	.open = s_open,
+	.close = s_close,
+	.conn_open = s_conn_open,
+	.conn_close = s_conn_close,
+	.migrate = s_migrate,
+	.begin = s_begin,
+	.commit = s_commit,
+	.rollback = s_rollback,
+	.savepoint = s_savepoint,
+	.release = s_release,
+	.undo = s_undo,
+	.region_put = s_region_put,
+	.region_get = s_region_get,
+	.region_children = s_region_children,
+	.region_search = s_region_search,
+	.region_counts = s_region_counts,
+	.region_nearest = s_region_nearest,
+	.user_create = s_user_create,
+	.user_get = s_user_get,
+	.user_set_password = s_user_set_password,
+	.role_grant = s_role_grant,
+	.role_revoke = s_role_revoke,
+	.user_list = s_user_list,
+	.token_put = s_token_put,
+	.token_user = s_token_user,
+	.session_put = s_session_put,
+	.session_get = s_session_get,
+	.session_touch = s_session_touch,
+	.session_delete = s_session_delete,
+	.case_insert = s_case_insert,
+	.case_get = s_case_get,
+	.case_get_by_code = s_case_get_by_code,
+	.case_update = s_case_update,
+	.case_reindex = s_case_reindex,
+	.case_list = s_case_list,
+	.case_dup_candidates = s_case_dup_candidates,
+	.party_replace = s_party_replace,
+	.timeline_add = s_timeline_add,
+	.timeline_list = s_timeline_list,
+	.link_add = s_link_add,
+	.link_list = s_link_list,
+	.audit_append = s_audit_append,
+	.audit_iterate = s_audit_iterate,
+	.idem_get = s_idem_get,
+	.idem_put = s_idem_put,
+	.stats_levels = s_stats_levels,
+	.stats_dashboard = s_stats_dashboard,
+};

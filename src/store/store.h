@@ -1,0 +1,176 @@
+/* store.h - the one storage interface. Each engine (sqlite.c, pg.c) fills a
+ * `const struct store_ops` with its functions; callers use the inline
+ * wrappers below and never see SQL. Records cross this boundary as jansson
+ * objects with the same keys on every engine, so the API layer renders them
+ * unchanged.
+ *
+ * Ownership: every `json_t **out` receives a new reference that the caller
+ * releases with json_decref. Strings passed in are borrowed.
+ *
+ * Scope: every call that reads people's data takes the caller; a record
+ * outside the caller's region subtree is FQ_ENOTFOUND, exactly as if it did
+ * not exist. */
+#ifndef FQ_STORE_H
+#define FQ_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/audit.h"
+#include "domain/scope.h"
+#include "util/err.h"
+
+#define STORE_OPS_VERSION 1
+#define STORE_LIST_MAX 200      /* page size limit for list calls */
+#define STORE_URL_MAX 1024
+
+struct store;        /* an opened database: engine-specific */
+struct store_conn;   /* one connection, used by one thread at a time */
+
+/* Filters of the case list; NULL or 0 means "any". */
+struct case_filter {
+	const char *region;       /* subtree */
+	const char *status;
+	const char *category;
+	const char *channel;
+	const char *track;
+	const char *handler;      /* username */
+	const char *q;            /* full text */
+	int overdue;              /* 1: only cases past an open deadline */
+	int64_t now;              /* for overdue */
+	int64_t from, to;         /* created_at range, to exclusive; 0 = open */
+	int open_only;            /* exclude closed, rejected, merged */
+	int inbox;                /* the caller's work: handled by them, or unassigned at their units */
+	const char *sort;         /* "-created_at" (default), "created_at", "due", "-updated_at" */
+	int page, page_size;      /* 1-based page */
+	int64_t after_id;         /* keyset paging for exports: id > after_id, id order */
+};
+
+struct store_ops {
+	int version;
+	const char *name;   /* "sqlite", "postgresql" */
+
+	enum fq_err (*open)(const char *url, struct store **out, struct fq_error *e);
+	void (*close)(struct store *s);
+	enum fq_err (*conn_open)(struct store *s, int readonly, struct store_conn **out,
+				 struct fq_error *e);
+	void (*conn_close)(struct store_conn *c);
+
+	enum fq_err (*migrate)(struct store_conn *c, int *applied, struct fq_error *e);
+	enum fq_err (*begin)(struct store_conn *c);
+	enum fq_err (*commit)(struct store_conn *c);
+	void (*rollback)(struct store_conn *c);
+	/* Nested unit inside a transaction: mark, then release or undo. */
+	enum fq_err (*savepoint)(struct store_conn *c);
+	enum fq_err (*release)(struct store_conn *c);
+	void (*undo)(struct store_conn *c);
+
+	/* regions */
+	enum fq_err (*region_put)(struct store_conn *c, const char *code, const char *name,
+				  int level, const char *parent);
+	enum fq_err (*region_get)(struct store_conn *c, const char *code, json_t **out);
+	enum fq_err (*region_children)(struct store_conn *c, const char *code, json_t **items);
+	enum fq_err (*region_search)(struct store_conn *c, const char *q, const char *within,
+				     int limit, json_t **items);
+	enum fq_err (*region_counts)(struct store_conn *c, const char *prefix, int64_t counts[6]);
+	/* The village (level 5) nearest to lat/lon among villages that have cases
+	 * with a location, or FQ_ENOTFOUND. */
+	enum fq_err (*region_nearest)(struct store_conn *c, double lat, double lon,
+				      char out[REGION_CODE_MAX]);
+
+	/* users, roles, tokens, sessions */
+	enum fq_err (*user_create)(struct store_conn *c, const char *username, const char *display,
+				   const char *pwhash, int64_t now, int64_t *id);
+	/* {id, username, display_name, password_hash, disabled, roles:[{role,region}]} */
+	enum fq_err (*user_get)(struct store_conn *c, const char *username, int64_t id,
+				json_t **out);
+	enum fq_err (*user_set_password)(struct store_conn *c, int64_t id, const char *pwhash);
+	enum fq_err (*role_grant)(struct store_conn *c, int64_t user_id, const char *role,
+				  const char *region);
+	enum fq_err (*role_revoke)(struct store_conn *c, int64_t user_id, const char *role,
+				   const char *region);
+	/* Users holding a role at a region within `region`'s subtree or above it. */
+	enum fq_err (*user_list)(struct store_conn *c, const char *region, const char *role,
+				 json_t **items);
+	enum fq_err (*token_put)(struct store_conn *c, const char *hash, int64_t user_id,
+				 int64_t now);
+	enum fq_err (*token_user)(struct store_conn *c, const char *hash, int64_t *user_id);
+	enum fq_err (*session_put)(struct store_conn *c, const char *hash, int64_t user_id,
+				   const char *csrf, int64_t now);
+	/* {user_id, csrf, created_at, last_seen} */
+	enum fq_err (*session_get)(struct store_conn *c, const char *hash, json_t **out);
+	enum fq_err (*session_touch)(struct store_conn *c, const char *hash, int64_t now);
+	enum fq_err (*session_delete)(struct store_conn *c, const char *hash);
+
+	/* cases. A case record has the keys of the API's case object (see
+	 * docs/openapi.yaml) plus "public_secret_hash" and "resolved_by" which the
+	 * API layer strips. Parties carry full phones; the API masks them. */
+	enum fq_err (*case_insert)(struct store_conn *c, json_t *rec, int64_t *id);
+	/* Scoped read; who NULL means the system (CLI, public path after its
+	 * secret check). */
+	enum fq_err (*case_get)(struct store_conn *c, const struct caller *who, int64_t id,
+				json_t **out);
+	enum fq_err (*case_get_by_code)(struct store_conn *c, const char *tracking_code,
+					json_t **out);
+	/* Sets the given top-level columns of the case. */
+	enum fq_err (*case_update)(struct store_conn *c, int64_t id, json_t *fields);
+	/* Rewrites the search tokens of a case from its text and parties. */
+	enum fq_err (*case_reindex)(struct store_conn *c, int64_t id);
+	enum fq_err (*case_list)(struct store_conn *c, const struct caller *who,
+				 const struct case_filter *f, json_t **items, int64_t *total);
+	/* Open cases created since `since` that share a phone, or lie in `region`
+	 * with `category`. Unscoped: duplicates are checked by the system. */
+	enum fq_err (*case_dup_candidates)(struct store_conn *c, const char *region,
+					   const char *category, json_t *phones, int64_t since,
+					   json_t **items);
+	enum fq_err (*party_replace)(struct store_conn *c, int64_t case_id, json_t *parties);
+
+	/* {at, actor, action, from, to, level, reason, detail, internal} */
+	enum fq_err (*timeline_add)(struct store_conn *c, int64_t case_id, json_t *entry);
+	enum fq_err (*timeline_list)(struct store_conn *c, int64_t case_id, int internal,
+				     json_t **items);
+	enum fq_err (*link_add)(struct store_conn *c, int64_t a, int64_t b, const char *kind,
+				int64_t at);
+	enum fq_err (*link_list)(struct store_conn *c, int64_t id, json_t **items);
+
+	/* audit: append seals the entry (prev_hash from the last row) in the
+	 * current transaction; iterate calls fn for each row in id order and stops
+	 * when fn returns non-zero. */
+	enum fq_err (*audit_append)(struct store_conn *c, struct audit_entry *e);
+	enum fq_err (*audit_iterate)(struct store_conn *c,
+				     int (*fn)(const struct audit_entry *e, void *arg), void *arg);
+
+	/* idempotency keys of intake webhooks */
+	enum fq_err (*idem_get)(struct store_conn *c, const char *key, int *status, char **body);
+	enum fq_err (*idem_put)(struct store_conn *c, const char *key, const char *scope,
+				int status, const char *body, int64_t now);
+
+	/* statistics over the caller's scope within region */
+	enum fq_err (*stats_levels)(struct store_conn *c, const struct caller *who,
+				    const char *region, int64_t from, int64_t to, json_t **out);
+	enum fq_err (*stats_dashboard)(struct store_conn *c, const struct caller *who,
+				       const char *region, int64_t from, int64_t to, int64_t now,
+				       json_t **out);
+};
+
+extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+/* Picks the engine from a --db value: postgresql:// or postgres:// URLs go
+ * to PostgreSQL, anything else is a SQLite path. */
+const struct store_ops *store_engine_for(const char *url);
+
+/* An opened store remembers its ops as its first member, so one pointer
+ * serves as both (as in SQLite's VFS). */
+struct store_base {
+	const struct store_ops *ops;
+};
+struct store_conn_base {
+	const struct store_ops *ops;
+	struct store *store;
+};
+
+#define STORE_OPS(c) (((const struct store_conn_base *)(const void *)(c))->ops)
+
+#endif

@@ -1,0 +1,40 @@
+/* err.h - the one error type of Fengqiao, returned by every layer.
+ * Each code maps to a stable API code string and an HTTP status in api/. */
+#ifndef FQ_ERR_H
+#define FQ_ERR_H
+
+enum fq_err {
+	FQ_OK = 0,
+	FQ_EINVAL,       /* bad input: 400 */
+	FQ_ENOTFOUND,    /* no such record, or outside the caller's scope: 404 */
+	FQ_EFORBIDDEN,   /* the caller's role may not do this: 403 */
+	FQ_ECONFLICT,    /* the record's state does not allow it: 409 */
+	FQ_EAUTH,        /* not signed in, or bad credentials: 401 */
+	FQ_ERATE,        /* too many attempts: 429 */
+	FQ_ETOOBIG,      /* over a hard limit: 413 */
+	FQ_ENOMEM,       /* allocation failed: 500 */
+	FQ_EIO,          /* storage failed: 503 */
+	FQ_EBUSY,        /* storage busy or full, try later: 503 */
+	FQ_EINTERNAL,    /* a bug: 500 */
+};
+
+/* Returns a static, stable lower-case code for err, such as "not_found". */
+const char *fq_err_code(enum fq_err err);
+
+/* An error with its API detail: a stable code ("invalid_transition"), the
+ * field it concerns (or NULL), and an English message for logs and API
+ * clients. code and field point to static strings. */
+struct fq_error {
+	enum fq_err err;
+	const char *code;
+	const char *field;
+	char message[200];
+};
+
+/* Fills e (when not NULL) and returns err, so a caller can write
+ * `return fq_fail(e, FQ_EINVAL, "invalid", "phone", "not a mobile number");`.
+ * code NULL means fq_err_code(err). */
+enum fq_err fq_fail(struct fq_error *e, enum fq_err err, const char *code, const char *field,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#endif

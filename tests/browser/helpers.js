@@ -1,0 +1,119 @@
+// helpers.js - shared set-up for the browser tests: a fresh seeded server,
+// Debian's Chromium through playwright-core, console/page error capture and
+// a screenshot in test-results/ when a test fails.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const assert = require('node:assert');
+const { chromium } = require('playwright-core');
+const { startServer, DEMO_PASSWORD, ROOT } = require('../lib/server.js');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const RESULTS = path.join(ROOT, 'test-results');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 812 };
+
+function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Starts a server and a browser for one test file. Returns an env with
+ * newPage(opts), check(), and close(). Every page's console errors and
+ * uncaught exceptions are collected; check() fails the test on any.
+ */
+async function setup(options = {}) {
+  const server = await startServer(options.server);
+  let browser;
+  try {
+    browser = await launch();
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  const errors = [];
+  const pages = [];
+  const env = {
+    server, browser, base: server.base, errors, pages,
+    async newPage(opts = {}) {
+      const context = await browser.newContext({
+        viewport: opts.viewport || DESKTOP,
+        locale: opts.locale || 'zh-CN',
+        timezoneId: opts.timezoneId || 'Asia/Shanghai',
+        deviceScaleFactor: 1,
+        acceptDownloads: true,
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(opts.timeout || 10000);
+      const tag = opts.name || `page${pages.length + 1}`;
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(`[${tag}] console: ${msg.text()} @ ${JSON.stringify(msg.location())}`);
+      });
+      page.on('pageerror', (err) => errors.push(`[${tag}] pageerror: ${err.message}`));
+      pages.push({ page, context, tag });
+      return page;
+    },
+    /** Fails when any page logged an error (allowed: array of RegExp to ignore). */
+    check(allowed = []) {
+      const bad = errors.filter((e) => !allowed.some((re) => re.test(e)));
+      assert.deepStrictEqual(bad, [], 'console or page errors');
+    },
+    /** Screenshot every open page into test-results/<name>-<tag>.png. */
+    async screenshot(name) {
+      fs.mkdirSync(RESULTS, { recursive: true });
+      for (const { page, tag } of pages) {
+        if (page.isClosed()) continue;
+        const file = path.join(RESULTS, `${safe(name)}-${tag}.png`);
+        try { await page.screenshot({ path: file, fullPage: true }); } catch (_) { /* page gone */ }
+      }
+    },
+    async close() {
+      try { if (browser) await browser.close(); } finally { await server.stop(); }
+    },
+  };
+  return env;
+}
+
+function safe(s) { return String(s).replace(/[^\w.-]+/g, '_').slice(0, 80); }
+
+/**
+ * Wraps a node:test test body: on failure, screenshots every page of env
+ * into test-results/ and rethrows. The body gets (t).
+ */
+function shot(getEnv, fn) {
+  return async (t) => {
+    try {
+      await fn(t);
+    } catch (e) {
+      const env = getEnv();
+      if (env) await env.screenshot(t.name);
+      throw e;
+    }
+  };
+}
+
+/** Signs in through the login page. */
+async function login(page, base, username, password = DEMO_PASSWORD) {
+  await page.goto(base + '/#/login');
+  await page.getByLabel(/用户名|User name/).fill(username);
+  await page.getByLabel(/^密码|^Password/).fill(password);
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
+  await page.waitForURL(/#\/inbox/);
+  await page.locator('.user-name').waitFor();
+}
+
+async function logout(page) {
+  await page.getByRole('button', { name: /退出登录|Sign out/ }).click();
+  await page.waitForURL(/#\/login/);
+}
+
+/** Horizontal overflow check: returns scrollWidth of the document. */
+function scrollWidth(page) {
+  return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+}
+
+module.exports = { setup, shot, login, logout, scrollWidth, launch, DESKTOP, PHONE, DEMO_PASSWORD, RESULTS };

@@ -1,0 +1,66 @@
+// mobile.test.js - at 375 px wide every main page fits without horizontal
+// scrolling, and the navigation collapses into a menu button.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const { setup, shot, login, scrollWidth, PHONE } = require('./helpers.js');
+const { Client } = require('../lib/server.js');
+
+let env;
+test.before(async () => { env = await setup(); });
+test.after(async () => { if (env) await env.close(); });
+
+const PUBLIC = ['#/', '#/guide/wages', '#/guide/deposit', '#/guide/neighbours', '#/guide/support', '#/file', '#/track', '#/login'];
+const STAFF = ['#/inbox', '#/cases', '#/new', '#/dashboard'];
+
+async function fits(page, hash, ready) {
+  await page.goto(env.base + '/' + hash);
+  await page.locator('main h1').first().waitFor();
+  if (ready) await ready();
+  await page.waitForLoadState('networkidle');
+  const w = await scrollWidth(page);
+  assert.ok(w <= 375, `${hash} is ${w}px wide at 375px`);
+}
+
+test('every main page fits 375 px', shot(() => env, async () => {
+  // A case with long text to show on the case page.
+  const api = new Client(env.base);
+  await api.login('fengqiao.handler');
+  const created = await api.post('/api/cases', {
+    title: '村民反映邻居在自家承包地边上挖排水沟导致农田积水、秧苗受淹并要求赔偿损失的纠纷',
+    description: '很长的描述'.repeat(40),
+    category: 'land_forest', channel: 'hotline', region: '330681109290',
+    parties: [{ role: 'applicant', name: '张三', phone: '13800000011' },
+      { role: 'respondent', name: '某某农业开发有限公司', phone: '13900000012', org: '某某农业开发有限公司枫桥分公司' }],
+    location: { address: '枫源村 5 组机耕路东侧 200 米' }, people_involved: 6, amount_in_dispute: 1234500,
+  });
+  assert.strictEqual(created.status, 201, created.text);
+
+  const page = await env.newPage({ name: 'phone', viewport: PHONE });
+  for (const h of PUBLIC) await fits(page, h);
+  // The filing slip with its long secret.
+  await page.goto(env.base + '/#/guide/wages');
+  await page.getByRole('button', { name: '查看建议' }).click();
+  assert.ok(await scrollWidth(page) <= 375, 'guide advice fits');
+
+  // The nav is behind a menu button and opens on demand.
+  const toggle = page.getByRole('button', { name: '菜单' });
+  await toggle.waitFor();
+  assert.ok(!(await page.locator('#site-nav').isVisible()));
+  await toggle.click();
+  assert.strictEqual(await toggle.getAttribute('aria-expanded'), 'true');
+  await page.locator('#site-nav').getByRole('link', { name: '查询办理进度' }).click();
+  await page.waitForURL(/#\/track$/);
+
+  await login(page, env.base, 'fengqiao.handler');
+  for (const h of STAFF) {
+    await fits(page, h, h === '#/dashboard' ? () => page.locator('#chart-days canvas').first().waitFor() : null);
+  }
+  await fits(page, `#/case/${created.json.id}`, () => page.locator('.timeline').waitFor());
+  // With an action form open, too.
+  await page.locator('.action-btn[data-action="accept"]').click();
+  await page.locator('#action-form').waitFor();
+  assert.ok(await scrollWidth(page) <= 375, 'case page with form fits');
+  await fits(page, '#/cases?overdue=true');
+  env.check();
+}));

@@ -1,0 +1,121 @@
+// server.js - starts a fresh Fengqiao server for black-box tests.
+// Each call makes a new database (SQLite file in a temp dir, or a new
+// PostgreSQL database when FQ_TEST_PG is a postgresql:// URL), migrates it,
+// imports the demo region, seeds the demo and serves on a free loopback port.
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = process.env.FQ_BIN || path.join(ROOT, 'build', 'fengqiao');
+const DEMO_PASSWORD = 'demo-password-2026';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+let pgCounter = 0;
+function freshDb(dir) {
+  const pg = process.env.FQ_TEST_PG;
+  if (!pg) return path.join(dir, 'test.db');
+  const name = `fq_test_${process.pid}_${Date.now()}_${pgCounter++}`;
+  execFileSync('psql', [pg, '-qc', `CREATE DATABASE ${name}`], { stdio: 'ignore' });
+  const u = new URL(pg);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
+function cli(db, args, opts = {}) {
+  return execFileSync(BIN, [...args, '--db', db], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...(opts.env || {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+// Options: seed (default true), env (extra env for serve), args (extra serve args).
+async function startServer(options = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-test-'));
+  const db = freshDb(dir);
+  cli(db, ['migrate']);
+  if (options.seed !== false) {
+    cli(db, ['import-regions', '--province', '33']);
+    cli(db, ['seed-demo', '--password', DEMO_PASSWORD]);
+  }
+  const port = await freePort();
+  const env = { ...process.env, ...(options.env || {}) };
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+    '--web', path.join(ROOT, 'web'), '--calendar', path.join(ROOT, 'data', 'calendar'),
+    ...(options.args || [])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${log}`);
+    try {
+      const r = await fetch(base + '/api/health');
+      if (r.ok) break;
+    } catch (_) { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error('server did not start: ' + log);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    base, port, db, dir, child,
+    log: () => log,
+    cli: (args, opts) => cli(db, args, opts),
+    async stop() {
+      if (child.exitCode === null) {
+        const done = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await done;
+      }
+      if (child.exitCode && child.exitCode !== 0 && !options.allowBadExit) {
+        throw new Error(`server exited with ${child.exitCode}: ${log.slice(-4000)}`);
+      }
+    },
+  };
+}
+
+// A small client that keeps the session cookie and CSRF token.
+class Client {
+  constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.token = null; }
+  async req(method, p, body, headers = {}) {
+    const h = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
+    let payload;
+    if (body !== undefined) {
+      if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
+      else { payload = JSON.stringify(body); h['content-type'] = h['content-type'] || 'application/json'; }
+    }
+    const r = await fetch(this.base + p, { method, headers: h, body: payload, redirect: 'manual' });
+    const text = await r.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch (_) { /* not JSON */ }
+    const sc = r.headers.get('set-cookie');
+    if (sc && sc.startsWith('fq_session=')) this.cookie = sc.split(';')[0];
+    return { status: r.status, headers: r.headers, json, text };
+  }
+  get(p, h) { return this.req('GET', p, undefined, h); }
+  post(p, b, h) { return this.req('POST', p, b, h); }
+  async login(username, password = DEMO_PASSWORD) {
+    const r = await this.post('/api/session', { username, password });
+    if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+    this.csrf = r.json.csrf_token;
+    return r;
+  }
+}
+
+module.exports = { startServer, Client, DEMO_PASSWORD, ROOT, BIN, freePort };

@@ -1,0 +1,217 @@
+// app.js - boot, header and the hash router of the Fengqiao web UI.
+import { h, replace } from './dom.js';
+import { t, tc, getLocale, setLocale, onLocaleChange } from './i18n.js';
+import { session, loadMe, logout, onAuthChange } from './api.js';
+import * as home from './pages/home.js';
+import * as guide from './pages/guide.js';
+import * as filePage from './pages/file.js';
+import * as track from './pages/track.js';
+import * as loginPage from './pages/login.js';
+import * as inbox from './pages/inbox.js';
+import * as cases from './pages/cases.js';
+import * as casePage from './pages/case.js';
+import * as intake from './pages/intake.js';
+import * as dashboard from './pages/dashboard.js';
+
+const routes = [
+  { re: /^\/?$/, page: home, name: 'home' },
+  { re: /^\/guide\/([\w-]+)$/, page: guide, name: 'guide', keys: ['topic'] },
+  { re: /^\/guide\/?$/, page: guide, name: 'guide' },
+  { re: /^\/file$/, page: filePage, name: 'file' },
+  { re: /^\/track$/, page: track, name: 'track' },
+  { re: /^\/login$/, page: loginPage, name: 'login' },
+  { re: /^\/inbox$/, page: inbox, name: 'inbox', staff: true },
+  { re: /^\/cases$/, page: cases, name: 'cases', staff: true },
+  { re: /^\/case\/([\w-]+)$/, page: casePage, name: 'case', keys: ['id'], staff: true },
+  { re: /^\/new$/, page: intake, name: 'new', staff: true },
+  { re: /^\/dashboard$/, page: dashboard, name: 'dashboard', staff: true },
+];
+
+const main = document.getElementById('main');
+const header = document.getElementById('site-header');
+const footer = document.getElementById('site-footer');
+let cleanup = null;
+let currentRoute = null;
+let renderSeq = 0;
+
+export function navigate(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const qi = raw.indexOf('?');
+  const path = qi >= 0 ? raw.slice(0, qi) : raw;
+  const query = new URLSearchParams(qi >= 0 ? raw.slice(qi + 1) : '');
+  return { path, query };
+}
+
+function roleSummary(user) {
+  if (!user || !Array.isArray(user.roles) || user.roles.length === 0) return '';
+  const seen = new Set();
+  const parts = [];
+  for (const r of user.roles) {
+    const s = [tc('role', r.role), r.region_name].filter(Boolean).join(' · ');
+    if (!seen.has(s)) { seen.add(s); parts.push(s); }
+  }
+  return parts.join('；');
+}
+
+function navLinks() {
+  if (session.user) {
+    return [
+      ['#/inbox', 'nav.inbox', 'inbox'],
+      ['#/cases', 'nav.cases', 'cases'],
+      ['#/new', 'nav.new', 'new'],
+      ['#/dashboard', 'nav.dashboard', 'dashboard'],
+      ['#/', 'nav.portal', 'home'],
+    ];
+  }
+  return [
+    ['#/', 'nav.home', 'home'],
+    ['#/file', 'nav.file', 'file'],
+    ['#/track', 'nav.track', 'track'],
+    ['#/login', 'nav.login', 'login'],
+  ];
+}
+
+function renderHeader() {
+  const navId = 'site-nav';
+  const toggle = h('button', {
+    type: 'button', class: 'nav-toggle', 'aria-expanded': 'false', 'aria-controls': navId,
+  }, t('nav.menu'));
+  const list = h('ul', { class: 'nav-list' });
+  for (const [href, key, name] of navLinks()) {
+    const a = h('a', { href, 'aria-current': currentRoute === name ? 'page' : null }, t(key));
+    a.addEventListener('click', () => { nav.classList.remove('open'); toggle.setAttribute('aria-expanded', 'false'); });
+    list.appendChild(h('li', null, a));
+  }
+  const nav = h('nav', { id: navId, class: 'site-nav', 'aria-label': t('nav.label') }, list);
+  toggle.addEventListener('click', () => {
+    const open = !nav.classList.contains('open');
+    nav.classList.toggle('open', open);
+    toggle.setAttribute('aria-expanded', String(open));
+  });
+
+  const isZh = getLocale() === 'zh-CN';
+  const langBtn = h('button', {
+    type: 'button', class: 'lang-switch', lang: isZh ? 'en' : 'zh-CN',
+    title: t('lang.switchTitle'),
+  }, isZh ? 'English' : '中文');
+  langBtn.addEventListener('click', () => setLocale(isZh ? 'en' : 'zh-CN'));
+
+  let userBox = null;
+  if (session.user) {
+    const u = session.user;
+    const out = h('button', { type: 'button', class: 'btn-link logout' }, t('nav.logout'));
+    out.addEventListener('click', async () => {
+      await logout();
+      navigate('#/login');
+    });
+    userBox = h('div', { class: 'user-box' },
+      h('span', { class: 'user-name' }, u.display_name || u.username),
+      h('span', { class: 'user-role' }, roleSummary(u)),
+      out);
+  }
+
+  const skip = h('a', { class: 'skip-link', href: '#main-content' }, t('nav.skip'));
+  skip.addEventListener('click', (e) => {
+    e.preventDefault();
+    const target = main.querySelector('h1') || main;
+    target.setAttribute('tabindex', '-1');
+    target.focus();
+  });
+
+  if (footer) replace(footer, h('p', null, t('footer.motto')), h('p', { class: 'footer-small' }, t('footer.note')));
+  replace(header,
+    skip,
+    h('div', { class: 'header-inner' },
+      h('a', { class: 'brand', href: session.user ? '#/inbox' : '#/' },
+        h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '枫'),
+        h('span', { class: 'brand-text' }, t('app.name'))),
+      toggle,
+      nav,
+      h('div', { class: 'header-tools' }, userBox, langBtn)));
+}
+
+async function route() {
+  const seq = ++renderSeq;
+  const { path, query } = parseHash();
+  let match = null;
+  let params = {};
+  for (const r of routes) {
+    const m = path.match(r.re);
+    if (m) {
+      match = r;
+      params = {};
+      (r.keys || []).forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      break;
+    }
+  }
+  if (typeof cleanup === 'function') { try { cleanup(); } catch (_) { /* ignore */ } }
+  cleanup = null;
+  if (!match) {
+    currentRoute = null;
+    renderHeader();
+    replace(main, h('section', { class: 'page' },
+      h('h1', null, t('notfound.title')),
+      h('p', null, t('notfound.body')),
+      h('p', null, h('a', { href: '#/', class: 'btn' }, t('notfound.home')))));
+    document.title = t('notfound.title') + ' - ' + t('app.title');
+    return;
+  }
+  if (match.staff && !session.user) {
+    location.replace('#/login?next=' + encodeURIComponent(path + (query.toString() ? '?' + query : '')));
+    return;
+  }
+  currentRoute = match.name;
+  renderHeader();
+  const container = h('div', { class: 'page page-' + match.name });
+  replace(main, container);
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const ctx = { container, params, query, navigate, isCurrent: () => seq === renderSeq };
+    const done = await match.page.render(ctx);
+    if (seq === renderSeq) cleanup = done;
+    else if (typeof done === 'function') done();
+  } catch (e) {
+    console.warn('render failed', e);
+    if (seq === renderSeq) {
+      replace(container, h('h1', null, t('error.pageTitle')), h('p', { class: 'alert alert-error', role: 'alert' }, t('error.page')));
+    }
+  } finally {
+    if (seq === renderSeq) main.removeAttribute('aria-busy');
+  }
+  if (seq !== renderSeq) return;
+  const h1 = container.querySelector('h1');
+  document.title = (h1 ? h1.textContent + ' - ' : '') + t('app.title');
+}
+
+let lastFocusHash = null;
+function onHashChange() {
+  route().then(() => {
+    // Move focus to the new page's heading so keyboard and screen-reader
+    // users start at the top of what changed.
+    if (lastFocusHash !== null && !main.contains(document.activeElement)) {
+      const h1 = main.querySelector('h1');
+      if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: false }); }
+    }
+    lastFocusHash = location.hash;
+  });
+}
+
+onLocaleChange(() => route());
+onAuthChange(() => renderHeader());
+
+window.addEventListener('hashchange', onHashChange);
+
+(async function boot() {
+  document.title = t('app.title');
+  const { path } = parseHash();
+  const staffRoute = routes.some((r) => r.staff && r.re.test(path));
+  await loadMe({ force: staffRoute });
+  lastFocusHash = null;
+  await route();
+  lastFocusHash = location.hash;
+})();

@@ -1,0 +1,337 @@
+// case.js - one case: facts, parties, deadlines, duplicates, the actions the
+// server allows (each with its own small form) and the timeline.
+import { h, append, replace, field, select, uid } from '../dom.js';
+import { t, tc, fmtDateTime, fmtMoney, fmtNumber } from '../i18n.js';
+import { get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
+import { statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, loading } from '../common.js';
+
+// The order buttons appear in, and the fields each action asks for.
+const ACTIONS = {
+  accept: [],
+  reject: ['reason'],
+  assign: ['handler'],
+  start: [],
+  suspend: ['reason'],
+  resume: [],
+  escalate: ['reason'],
+  resolve: ['outcome', 'summary'],
+  refer: ['to', 'reason'],
+  follow_up: ['satisfaction', 'confirmed_resolved', 'note'],
+  close: [],
+  reopen: ['reason'],
+  extend: ['reason'],
+  request_review: ['reason'],
+  answer_review: ['summary'],
+  link: ['other_id'],
+  merge: ['other_id'],
+  note: ['text'],
+};
+const OUTCOMES = ['mediated', 'agreement', 'withdrawn', 'other'];
+const REFER_TO = ['arbitration', 'litigation', 'administrative', 'petition'];
+const SATISFACTION = ['satisfied', 'basically_satisfied', 'unsatisfied'];
+
+export async function render({ container, params, isCurrent }) {
+  const id = params.id;
+  append(container, loading());
+  let c;
+  try {
+    c = await get(`/api/cases/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (!isCurrent()) return;
+    if (err instanceof ApiError && err.status === 404) {
+      replace(container, h('h1', null, t('case.notFoundTitle')), h('p', null, t('case.notFound')),
+        h('p', null, h('a', { href: '#/cases', class: 'btn' }, t('inbox.allCases'))));
+    } else replace(container, h('h1', null, t('case.pageTitle')), errorBox(err));
+    return;
+  }
+  if (!isCurrent()) return;
+
+  const head = h('div', { class: 'case-head' });
+  const facts = h('section', { class: 'card case-facts', 'aria-labelledby': 'sec-facts' });
+  const deadlines = h('section', { class: 'card', 'aria-labelledby': 'sec-deadlines' });
+  const parties = h('section', { class: 'card', 'aria-labelledby': 'sec-parties' });
+  const dups = h('section', { class: 'card', 'aria-labelledby': 'sec-dups' });
+  const actions = h('section', { class: 'card actions-card', 'aria-labelledby': 'sec-actions' });
+  const timeline = h('section', { class: 'card', 'aria-labelledby': 'sec-timeline' });
+  const status = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
+
+  replace(container,
+    h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
+      h('a', { href: '#/inbox' }, t('nav.inbox')), ' / ', h('a', { href: '#/cases' }, t('nav.cases')), ' / ',
+      h('span', { class: 'code' }, c.tracking_code || String(c.id))),
+    head, status,
+    h('div', { class: 'case-layout' },
+      h('div', { class: 'case-main' }, actions, facts, parties, timeline),
+      h('div', { class: 'case-side' }, deadlines, dups)));
+
+  let contacts = null; // full phone numbers, after the user asked for them
+
+  function draw() {
+    replace(head,
+      h('h1', null, c.title || c.tracking_code),
+      h('p', { class: 'case-badges' },
+        h('span', { class: 'code' }, c.tracking_code), ' ',
+        statusBadge(c.status), ' ', trackBadge(c.track), ' ',
+        c.group_dispute ? h('span', { class: 'badge group' }, t('case.groupDispute')) : null));
+    drawFacts();
+    drawDeadlines();
+    drawParties();
+    drawDups();
+    drawActions();
+  }
+
+  function handlerName(hd) {
+    if (!hd) return '';
+    if (typeof hd === 'string') return hd;
+    return hd.display_name ? `${hd.display_name}（${hd.username}）` : (hd.username || '');
+  }
+
+  function drawFacts() {
+    const loc = c.location || {};
+    const coords = (loc.lat !== undefined && loc.lat !== null && loc.lon !== undefined && loc.lon !== null)
+      ? `${loc.lat}, ${loc.lon}` : '';
+    replace(facts,
+      h('h2', { id: 'sec-facts' }, t('case.facts')),
+      h('p', { class: 'case-desc' }, c.description || ''),
+      dl([
+        [t('case.status'), tc('status', c.status)],
+        [t('case.category'), tc('category', c.category)],
+        [t('case.channel'), tc('channel', c.channel)],
+        [t('case.track'), tc('track', c.track)],
+        [t('case.region'), c.region_name || c.region],
+        [t('case.address'), loc.address || ''],
+        [t('case.coords'), coords],
+        [t('case.grid'), c.grid || ''],
+        [t('case.unit'), c.unit_region_name || c.unit_region || ''],
+        [t('case.level'), c.level ? tc('level', c.level) : ''],
+        [t('case.handler'), handlerName(c.handler)],
+        [t('case.occurredAt'), fmtDateTime(c.occurred_at)],
+        [t('case.peopleInvolved'), c.people_involved ? fmtNumber(c.people_involved) : ''],
+        [t('case.amount'), c.amount_in_dispute ? fmtMoney(c.amount_in_dispute) : ''],
+        [t('case.resolvedLevel'), c.resolved_level ? tc('level', c.resolved_level) : ''],
+        [t('case.createdAt'), fmtDateTime(c.created_at)],
+        [t('case.updatedAt'), fmtDateTime(c.updated_at)],
+      ]));
+  }
+
+  function drawDeadlines() {
+    const list = (c.deadlines || []);
+    const body = list.length === 0 ? h('p', { class: 'muted' }, t('case.noDeadlines'))
+      : h('ul', { class: 'deadline-list' }, list.map((d) => h('li', { class: 'urgency-' + deadlineUrgency(d) },
+        deadlineChip(d),
+        h('span', { class: 'muted due-at' }, t('deadline.dueAt', { at: fmtDateTime(d.due_at) })))));
+    replace(deadlines, h('h2', { id: 'sec-deadlines' }, t('case.deadlines')), body);
+  }
+
+  function drawParties() {
+    const src = contacts || c.parties || [];
+    const btn = h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': contacts ? 'true' : 'false' },
+      contacts ? t('case.hideContacts') : t('case.showContacts'));
+    btn.addEventListener('click', async () => {
+      if (contacts) { contacts = null; drawParties(); return; }
+      btn.disabled = true;
+      try {
+        const r = await get(`/api/cases/${encodeURIComponent(c.id)}/contacts`);
+        contacts = r.parties || [];
+        drawParties();
+        parties.querySelector('button').focus();
+      } catch (err) {
+        btn.disabled = false;
+        parties.appendChild(errorBox(err));
+      }
+    });
+    const list = src.length === 0 ? h('p', { class: 'muted' }, t('case.noParties'))
+      : h('ul', { class: 'party-list' }, src.map((p) => h('li', null,
+        h('span', { class: 'badge' }, tc('partyRole', p.role)), ' ',
+        h('strong', null, p.name || ''),
+        p.org ? h('span', { class: 'muted' }, ` · ${p.org}`) : null,
+        p.phone ? h('span', { class: 'phone' }, ' · ', h('a', { href: contacts ? `tel:${p.phone}` : null }, p.phone)) : null)));
+    replace(parties,
+      h('div', { class: 'section-head' }, h('h2', { id: 'sec-parties' }, t('case.parties')), src.length ? btn : null),
+      contacts ? h('p', { class: 'muted small' }, t('case.contactsAudited')) : null,
+      list);
+  }
+
+  function drawDups() {
+    const list = c.possible_duplicates || [];
+    replace(dups, h('h2', { id: 'sec-dups' }, t('case.duplicates')),
+      list.length === 0 ? h('p', { class: 'muted' }, t('case.noDuplicates'))
+        : h('ul', { class: 'dup-list' }, list.map((d) => h('li', null,
+          h('a', { href: `#/case/${d.id}` }, d.title || d.tracking_code), ' ',
+          h('span', { class: 'code' }, d.tracking_code),
+          d.reason ? h('div', { class: 'muted small' }, tc('dupReason', d.reason, d.reason)) : null))));
+  }
+
+  let openAction = null;
+  const formSlot = h('div', { class: 'action-form-slot' });
+
+  function drawActions() {
+    const allowed = c.allowed_actions || [];
+    // Actions this UI has no form for (e.g. split) are left to other tools.
+    const ordered = Object.keys(ACTIONS).filter((a) => allowed.includes(a));
+    const bar = h('div', { class: 'action-bar', role: 'group', 'aria-label': t('case.actions') });
+    for (const a of ordered) {
+      const b = h('button', {
+        type: 'button', class: ['btn', 'action-btn', a === 'note' ? '' : 'btn-action'],
+        dataset: { action: a }, 'aria-expanded': openAction === a ? 'true' : 'false', 'aria-controls': 'action-form',
+      }, tc('action', a));
+      b.addEventListener('click', () => {
+        if (openAction === a) { closeForm(); return; }
+        openForm(a);
+      });
+      bar.appendChild(b);
+    }
+    if (openAction && !ordered.includes(openAction)) openAction = null;
+    if (!openAction) replace(formSlot);
+    replace(actions,
+      h('h2', { id: 'sec-actions' }, t('case.actions')),
+      ordered.length ? bar : h('p', { class: 'muted' }, t('case.noActions')),
+      formSlot);
+  }
+
+  function closeForm() {
+    const a = openAction;
+    openAction = null;
+    replace(formSlot);
+    drawActions();
+    const b = actions.querySelector(`[data-action="${a}"]`);
+    if (b) b.focus();
+  }
+
+  async function openForm(a) {
+    openAction = a;
+    drawActions();
+    const form = h('form', { id: 'action-form', class: 'action-form', novalidate: true, dataset: { action: a } },
+      h('h3', { tabindex: '-1' }, tc('action', a)),
+      h('p', { class: 'muted small' }, t(`actionHelp.${a}`) !== `actionHelp.${a}` ? t(`actionHelp.${a}`) : ''),
+      h('p', { class: 'form-error', hidden: true, role: 'alert' }));
+    const getters = {};
+    for (const f of ACTIONS[a] || []) {
+      const built = await buildField(a, f);
+      form.appendChild(built.wrap);
+      getters[f] = built;
+    }
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('case.confirmAction', { action: tc('action', a) }));
+    const cancel = h('button', { type: 'button', class: 'btn' }, t('common.cancel'));
+    cancel.addEventListener('click', closeForm);
+    form.appendChild(h('p', { class: 'form-actions' }, submit, cancel));
+    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeForm(); });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      clearErrors(form);
+      const body = { action: a };
+      for (const [name, g] of Object.entries(getters)) {
+        const v = g.value();
+        if (g.required && (v === '' || v === null || v === undefined)) {
+          g.error.textContent = t('form.required');
+          g.error.hidden = false;
+          g.input.setAttribute('aria-invalid', 'true');
+          g.input.focus();
+          return;
+        }
+        if (v !== '' && v !== null && v !== undefined) body[name] = v;
+      }
+      submit.disabled = true;
+      try {
+        const updated = await post(`/api/cases/${encodeURIComponent(c.id)}/actions`, body);
+        if (updated && updated.id !== undefined) c = updated;
+        else c = await get(`/api/cases/${encodeURIComponent(c.id)}`);
+        openAction = null;
+        draw();
+        status.textContent = t('case.actionDone', { action: tc('action', a) });
+        await loadTimeline();
+        const first = actions.querySelector('.action-btn');
+        (first || head.querySelector('h1')).focus();
+        if (!first) head.querySelector('h1').setAttribute('tabindex', '-1');
+      } catch (err) {
+        showError(form, err);
+        submit.disabled = false;
+      }
+    });
+    replace(formSlot, form);
+    const firstInput = form.querySelector('input, select, textarea');
+    (firstInput || submit).focus();
+  }
+
+  async function buildField(a, f) {
+    let input;
+    let required = true;
+    let value = () => input.value.trim();
+    const opt = (group, codes) => select([{ value: '', label: t('common.choose') }, ...codes.map((x) => ({ value: x, label: tc(group, x) }))], { name: f });
+    switch (f) {
+      case 'reason': case 'summary': case 'text':
+        input = h('textarea', { name: f, rows: '3', maxlength: '2000' });
+        break;
+      case 'note':
+        input = h('textarea', { name: f, rows: '3', maxlength: '2000' });
+        required = false;
+        break;
+      case 'outcome': input = opt('outcome', OUTCOMES); break;
+      case 'to': input = opt('referTo', REFER_TO); break;
+      case 'satisfaction': input = opt('satisfaction', SATISFACTION); break;
+      case 'confirmed_resolved': {
+        input = h('input', { type: 'checkbox', name: f, id: uid('cb') });
+        required = false;
+        value = () => input.checked;
+        const error = h('p', { class: 'field-error', hidden: true, role: 'alert' });
+        const wrap = h('div', { class: 'field checkbox', dataset: { field: f } }, input, h('label', { for: input.id }, t('field.confirmed_resolved')), error);
+        return { wrap, input, error, required, value };
+      }
+      case 'handler': {
+        const users = await candidates();
+        if (users.length) {
+          input = select([{ value: '', label: t('common.choose') }, ...users.map((u) => ({
+            value: u.username,
+            label: (u.display_name ? `${u.display_name}（${u.username}）` : u.username)
+              + (session.user && u.username === session.user.username ? ` — ${t('case.me')}` : ''),
+          }))], { name: f });
+        } else {
+          input = h('input', { type: 'text', name: f, autocomplete: 'off', value: session.user ? session.user.username : '' });
+        }
+        break;
+      }
+      case 'other_id': {
+        const d = c.possible_duplicates || [];
+        input = h('input', { type: 'text', name: f, inputmode: 'numeric', autocomplete: 'off', list: d.length ? 'dup-ids' : null });
+        value = () => {
+          const v = input.value.trim();
+          return /^\d+$/.test(v) ? Number(v) : v;
+        };
+        const fl = field(t('field.other_id'), input, { name: f, required: true, hint: t('field.other_idHint'), hintId: uid('hint') });
+        if (d.length) {
+          fl.wrap.appendChild(h('datalist', { id: 'dup-ids' }, d.map((x) => h('option', { value: String(x.id) }, `${x.tracking_code} ${x.title || ''}`))));
+        }
+        return { ...fl, required: true, value };
+      }
+      default:
+        input = h('input', { type: 'text', name: f });
+    }
+    const fl = field(t(`field.${f}`), input, { name: f, required });
+    return { ...fl, required, value };
+  }
+
+  async function candidates() {
+    const region = c.unit_region || c.region;
+    const out = new Map();
+    for (const role of ['handler', 'mediator']) {
+      try {
+        const r = await get(`/api/users?region=${encodeURIComponent(region)}&role=${role}`);
+        for (const u of r.items || []) if (!out.has(u.username)) out.set(u.username, u);
+      } catch (_) { /* fall back to typing a user name */ }
+    }
+    return [...out.values()];
+  }
+
+  async function loadTimeline() {
+    try {
+      const r = await get(`/api/cases/${encodeURIComponent(c.id)}/timeline`);
+      replace(timeline, h('h2', { id: 'sec-timeline' }, t('case.timeline')), timelineList(r.items || []));
+    } catch (err) {
+      replace(timeline, h('h2', { id: 'sec-timeline' }, t('case.timeline')), errorBox(err));
+    }
+  }
+
+  draw();
+  replace(timeline, h('h2', { id: 'sec-timeline' }, t('case.timeline')), loading());
+  await loadTimeline();
+}
