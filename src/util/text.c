@@ -171,7 +171,7 @@ static void tokenize(struct tokbuf *b, const char *s, size_t len, int query)
 		/* a run of non-ASCII characters; CJK punctuation (U+3000-U+303F,
 		 * U+FF00-U+FF0F etc.) breaks runs */
 		size_t starts[2048];
-		size_t n = 0;
+		size_t n = 0, runend = i;
 		while (i < len && (unsigned char)s[i] >= 0x80) {
 			size_t l = u8len((unsigned char)s[i]);
 			if (i + l > len)
@@ -185,11 +185,12 @@ static void tokenize(struct tokbuf *b, const char *s, size_t len, int query)
 				i += l;
 				break;
 			}
-			if (n < sizeof starts / sizeof starts[0])
+			if (n < sizeof starts / sizeof starts[0]) {
 				starts[n++] = i;
+				runend = i + l;
+			}
 			i += l;
 		}
-		size_t runend = i;
 		for (size_t k = 0; k < n; k++) {
 			size_t a = starts[k];
 			size_t bnd = k + 2 < n ? starts[k + 2] : (k + 1 < n ? runend : 0);

@@ -173,17 +173,20 @@ export async function render({ container, query, navigate, isCurrent }) {
   });
   make('chart-category', {
     tooltip: { ...base.tooltip, trigger: 'axis' },
-    xAxis: { type: 'category', data: byCat.map((x) => tc('category', x.category)), axisLabel: { interval: 0, rotate: 40 } },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'bar', name: t('dash.cases'), data: byCat.map((x) => x.count), barMaxWidth: 28 }],
+    grid: { ...base.grid, left: 8, top: 8, bottom: 8 },
+    yAxis: { type: 'category', inverse: true, data: byCat.map((x) => tc('category', x.category)), axisTick: { show: false } },
+    xAxis: { type: 'value', minInterval: 1 },
+    series: [{ type: 'bar', name: t('dash.cases'), data: byCat.map((x) => x.count), barMaxWidth: 18, label: { show: true, position: 'right' } }],
   });
+  const chTotal = new Map(byCh.map((x) => [tc('channel', x.channel), x.count]));
   make('chart-channel', {
     tooltip: { ...base.tooltip, trigger: 'item' },
-    legend: { bottom: 0, type: 'scroll' },
+    legend: { bottom: 0, type: 'scroll', formatter: (name) => `${name} ${chTotal.get(name) ?? ''}` },
     series: [{
-      type: 'pie', name: t('dash.byChannel'), radius: ['35%', '65%'], center: ['50%', '45%'],
+      type: 'pie', name: t('dash.byChannel'), radius: ['35%', '68%'], center: ['50%', '44%'],
       data: byCh.map((x) => ({ name: tc('channel', x.channel), value: x.count })),
-      label: { formatter: '{b}: {c}' },
+      label: { position: 'inside', formatter: '{c}', color: '#fff', fontWeight: 'bold' },
+      labelLine: { show: false },
     }],
   });
   return cleanup;
