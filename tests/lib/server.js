@@ -42,14 +42,15 @@ function cli(db, args, opts = {}) {
   });
 }
 
-// Options: seed (default true), env (extra env for serve), args (extra serve args).
+// Options: seed (default true: regions, demo users and cases), cases (false: no
+// demo cases), env (extra env for serve), args (extra serve args).
 async function startServer(options = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-test-'));
   const db = freshDb(dir);
   cli(db, ['migrate']);
   if (options.seed !== false) {
     cli(db, ['import-regions', '--province', '33']);
-    cli(db, ['seed-demo', '--password', DEMO_PASSWORD]);
+    cli(db, ['seed-demo', '--password', DEMO_PASSWORD, ...(options.cases === false ? ['--no-cases'] : [])]);
   }
   const port = await freePort();
   const env = { ...process.env, ...(options.env || {}) };
