@@ -140,7 +140,7 @@ export function showError(form, err) {
     }
   }
   if (target) {
-    const p = target.querySelector('.field-error');
+    const p = target.querySelector(':scope > .field-error') || target.querySelector('.field-error');
     const input = target.querySelector('input, select, textarea');
     if (p) { p.textContent = msg; p.hidden = false; }
     if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }

@@ -39,9 +39,18 @@ export function deadlineUrgency(d) {
   return 'ok';
 }
 
-/** The most pressing open deadline of a case, or null. */
+/** The most pressing open deadline of a case, or null. List items may carry
+ * only the case-level due_at/overdue instead of the deadlines array. */
 export function nextDeadline(c) {
-  const open = (c.deadlines || []).filter((d) => !d.met_at);
+  if (!Array.isArray(c.deadlines)) {
+    if (!c.due_at) return null;
+    return {
+      kind: 'next', due_at: c.due_at, met_at: null, overdue: Boolean(c.overdue),
+      paused: c.status === 'suspended',
+      remaining_seconds: Math.round((new Date(c.due_at).getTime() - Date.now()) / 1000),
+    };
+  }
+  const open = c.deadlines.filter((d) => !d.met_at);
   if (open.length === 0) return null;
   open.sort((a, b) => remaining(a) - remaining(b));
   return open[0];
@@ -126,6 +135,10 @@ function actorName(a) {
   return a.display_name || a.username || a.name || '';
 }
 
+// Region codes and internal ids mean little to a reader; the region names
+// already appear elsewhere on the page.
+const HIDDEN_DETAIL = new Set(['unit_region', 'from_region', 'to_region', 'region', 'level']);
+
 function detailText(d) {
   if (d === null || d === undefined || d === '') return '';
   if (typeof d === 'string') return d;
@@ -133,10 +146,13 @@ function detailText(d) {
   const parts = [];
   for (const [k, v] of Object.entries(d)) {
     if (v === null || v === undefined || v === '' || typeof v === 'object') continue;
+    if (HIDDEN_DETAIL.has(k)) continue;
     let val = v;
     if (k === 'outcome') val = tc('outcome', v);
     else if (k === 'satisfaction') val = tc('satisfaction', v);
     else if (k === 'to' && typeof v === 'string') val = tc('referTo', v, v);
+    else if (k === 'channel') val = tc('channel', v);
+    else if (k === 'category') val = tc('category', v);
     else if (typeof v === 'boolean') val = v ? t('common.yes') : t('common.no');
     parts.push(`${tc('detail', k, k)}：${val}`);
   }

@@ -27,6 +27,13 @@ const ACTIONS = {
   note: ['text'],
 };
 const OUTCOMES = ['mediated', 'agreement', 'withdrawn', 'other'];
+
+// Duplicates the server reported when a case was registered here; the case
+// itself (GET /api/cases/{id}) may not repeat them.
+const knownDuplicates = new Map();
+export function rememberDuplicates(id, list) {
+  if (Array.isArray(list) && list.length) knownDuplicates.set(String(id), list);
+}
 const REFER_TO = ['arbitration', 'litigation', 'administrative', 'petition'];
 const SATISFACTION = ['satisfied', 'basically_satisfied', 'unsatisfied'];
 
@@ -109,6 +116,11 @@ export async function render({ container, params, isCurrent }) {
         [t('case.peopleInvolved'), c.people_involved ? fmtNumber(c.people_involved) : ''],
         [t('case.amount'), c.amount_in_dispute ? fmtMoney(c.amount_in_dispute) : ''],
         [t('case.resolvedLevel'), c.resolved_level ? tc('level', c.resolved_level) : ''],
+        [t('case.resolvedAt'), fmtDateTime(c.resolved_at)],
+        [t('field.outcome'), c.outcome ? tc('outcome', c.outcome) : ''],
+        [t('field.summary'), c.summary || ''],
+        [t('field.satisfaction'), c.satisfaction ? tc('satisfaction', c.satisfaction) : ''],
+        [t('case.createdBy'), c.created_by || ''],
         [t('case.createdAt'), fmtDateTime(c.created_at)],
         [t('case.updatedAt'), fmtDateTime(c.updated_at)],
       ]));
@@ -153,13 +165,19 @@ export async function render({ container, params, isCurrent }) {
   }
 
   function drawDups() {
-    const list = c.possible_duplicates || [];
+    const list = c.possible_duplicates || knownDuplicates.get(String(c.id)) || [];
+    const links = Array.isArray(c.links) ? c.links : [];
     replace(dups, h('h2', { id: 'sec-dups' }, t('case.duplicates')),
       list.length === 0 ? h('p', { class: 'muted' }, t('case.noDuplicates'))
         : h('ul', { class: 'dup-list' }, list.map((d) => h('li', null,
           h('a', { href: `#/case/${d.id}` }, d.title || d.tracking_code), ' ',
           h('span', { class: 'code' }, d.tracking_code),
-          d.reason ? h('div', { class: 'muted small' }, tc('dupReason', d.reason, d.reason)) : null))));
+          d.reason ? h('div', { class: 'muted small' }, tc('dupReason', d.reason, d.reason)) : null))),
+      links.length ? h('h3', null, t('case.links')) : null,
+      links.length ? h('ul', { class: 'dup-list link-list' }, links.map((l) => h('li', null,
+        h('span', { class: 'badge' }, tc('linkKind', l.kind, l.kind)), ' ',
+        h('a', { href: `#/case/${l.id}` }, l.title || l.tracking_code), ' ',
+        h('span', { class: 'code' }, l.tracking_code || '')))) : null);
   }
 
   let openAction = null;

@@ -99,7 +99,7 @@ export async function render({ container, query, navigate, isCurrent }) {
   const chartBox = (id, titleKey, summary) => h('figure', { class: 'chart card' },
     h('figcaption', null, t(titleKey)),
     h('div', { class: 'chart-canvas', id, role: 'img', 'aria-label': `${t(titleKey)}：${summary}` }));
-  const byDay = dash.by_day || [];
+  const byDay = fillDays(dash.by_day || []);
   const byCat = (dash.by_category || []).slice().sort((a, b) => (b.count || 0) - (a.count || 0));
   const byCh = dash.by_channel || [];
   const sumList = (arr, lab) => arr.slice(0, 8).map((x) => `${lab(x)} ${x.count ?? '—'}`).join('，') || t('dash.noData');
@@ -169,7 +169,7 @@ export async function render({ container, query, navigate, isCurrent }) {
     tooltip: { ...base.tooltip, trigger: 'axis' },
     xAxis: { type: 'category', data: byDay.map((d) => String(d.day).slice(5)), boundaryGap: false },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'line', name: t('dash.cases'), data: byDay.map((d) => d.count), smooth: true, areaStyle: { opacity: 0.15 } }],
+    series: [{ type: 'line', name: t('dash.cases'), data: byDay.map((d) => d.count), smooth: false, showSymbol: byDay.length <= 31, areaStyle: { opacity: 0.15 } }],
   });
   make('chart-category', {
     tooltip: { ...base.tooltip, trigger: 'axis' },
@@ -190,4 +190,21 @@ export async function render({ container, query, navigate, isCurrent }) {
     }],
   });
   return cleanup;
+}
+
+/** by_day lists only days with cases; fill the gaps with zeros. */
+function fillDays(list) {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort((a, b) => String(a.day).localeCompare(String(b.day)));
+  const counts = new Map(sorted.map((d) => [String(d.day).slice(0, 10), d.count]));
+  const out = [];
+  const day = new Date(String(sorted[0].day).slice(0, 10) + 'T00:00:00Z');
+  const end = new Date(String(sorted[sorted.length - 1].day).slice(0, 10) + 'T00:00:00Z');
+  if (Number.isNaN(day.getTime()) || Number.isNaN(end.getTime())) return sorted;
+  for (let i = 0; day <= end && i < 3700; i += 1) {
+    const key = day.toISOString().slice(0, 10);
+    out.push({ day: key, count: counts.get(key) ?? 0 });
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import { t, tc } from '../i18n.js';
 import { post, session, clearErrors, showError, ApiError } from '../api.js';
 import { CATEGORIES, CHANNELS, TRACKS, PARTY_ROLES, codeOptions, userRootRegion, hasRole } from '../common.js';
 import { regionPicker } from '../regionPicker.js';
+import { rememberDuplicates } from './case.js';
 
 const PHONE_RE = /^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$/;
 
@@ -141,6 +142,7 @@ export async function render({ container, navigate }) {
     submit.disabled = true;
     try {
       const created = await post('/api/cases', body);
+      rememberDuplicates(created.id, created.possible_duplicates);
       navigate(`#/case/${created.id}`);
     } catch (err) {
       replace(dupPanel);

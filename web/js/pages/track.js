@@ -68,6 +68,7 @@ export function render({ container, query }) {
           [t('track.code'), r.tracking_code],
           [t('case.category'), tc('category', r.category)],
           [t('case.region'), r.region_name],
+          [t('track.unit'), r.unit_region_name],
           [t('case.createdAt'), fmtDateTime(r.created_at)],
         ]),
         h('h3', null, t('case.timeline')),
