@@ -688,6 +688,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		break;
 	case ACT_REQUEST_REVIEW:
 		json_object_set_new(upd, "resolved_level", json_null());
+		json_object_set_new(upd, "resolved_on_time", json_null());
 		break;
 	case ACT_LINK:
 	case ACT_MERGE: {

@@ -85,29 +85,34 @@ static void metrics(struct req *r)
 					"fengqiao_commit_batch_size_bucket{le=\"%d\"} %llu\n",
 					b == 7 ? 1 << 30 : (1 << (b + 1)) - 1, (unsigned long long)cum);
 	}
-	/* open and overdue cases, by status */
-	json_t *levels = NULL;
-	struct case_filter f = {.now = r->now};
-	(void)f;
-	if (r->app->ops->stats_dashboard(r->rc, NULL, NULL, 0, 0, r->now, &levels) == FQ_OK) {
-		len += (size_t)snprintf(all + len, cap - len,
-					"# HELP fengqiao_cases Cases by status.\n# TYPE fengqiao_cases gauge\n");
+	/* cases by status and overdue cases, summed over the provinces loaded */
+	json_t *provinces = NULL;
+	int64_t by_status[ST__COUNT] = {0}, overdue = 0;
+	if (r->app->ops->region_children(r->rc, NULL, &provinces) == FQ_OK) {
 		size_t i;
-		json_t *row;
-		json_array_foreach(json_object_get(levels, "by_status"), i, row) {
-			if (len + 200 > cap)
-				break;
-			len += (size_t)snprintf(all + len, cap - len, "fengqiao_cases{status=\"%s\"} %lld\n",
-						json_string_value(json_object_get(row, "status")),
-						(long long)json_integer_value(json_object_get(row, "count")));
+		json_t *p;
+		json_array_foreach(provinces, i, p) {
+			json_t *d = NULL;
+			const char *code = json_string_value(json_object_get(p, "code"));
+			if (r->app->ops->stats_dashboard(r->rc, NULL, code, 0, 0, r->now, &d) != FQ_OK)
+				continue;
+			size_t k;
+			json_t *row;
+			json_array_foreach(json_object_get(d, "by_status"), k, row) {
+				int st = flow_status_parse(json_string_value(json_object_get(row, "status")));
+				if (st >= 0)
+					by_status[st] += json_integer_value(json_object_get(row, "count"));
+			}
+			overdue += json_integer_value(json_object_get(d, "overdue"));
+			json_decref(d);
 		}
-		json_decref(levels);
+		json_decref(provinces);
 	}
-	json_t *od = NULL;
-	int64_t overdue = 0;
-	struct case_filter of = {.overdue = 1, .now = r->now, .page_size = 1};
-	if (r->app->ops->case_list(r->rc, NULL, &of, &od, &overdue) == FQ_OK)
-		json_decref(od);
+	len += (size_t)snprintf(all + len, cap - len,
+				"# HELP fengqiao_cases Cases by status.\n# TYPE fengqiao_cases gauge\n");
+	for (int st = 0; st < ST__COUNT && len + 200 < cap; st++)
+		len += (size_t)snprintf(all + len, cap - len, "fengqiao_cases{status=\"%s\"} %lld\n",
+					flow_status_name((enum case_status)st), (long long)by_status[st]);
 	if (len + 200 < cap)
 		len += (size_t)snprintf(all + len, cap - len,
 					"# HELP fengqiao_cases_overdue Cases past an open deadline.\n"

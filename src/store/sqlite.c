@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/calendar.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -1310,124 +1311,166 @@ static enum fq_err s_idem_put(struct store_conn *c, const char *key, const char 
 	return exec_done(c, st, "idem_put");
 }
 
-/* ---- statistics ---- */
+/* ---- statistics, from the rollup tables (schema 002) ---- */
 
-static enum fq_err stats_where(struct qb *q, const struct caller *who, const char *region,
-			       int64_t from, int64_t to)
+/* Beijing day numbers of an instant range; 0 means open. */
+static void day_range(int64_t from, int64_t to, int64_t *d0, int64_t *d1)
 {
-	qb_add(q, " WHERE 1");
-	qb_scope(q, who, "c.region");
-	if (region)
-		qb_prefix(q, "c.region", region);
-	if (from) {
-		qb_add(q, " AND c.created_at >= ?");
-		qb_arg(q, json_integer(from));
-	}
-	if (to) {
-		qb_add(q, " AND c.created_at < ?");
-		qb_arg(q, json_integer(to));
-	}
-	return FQ_OK;
+	*d0 = from ? (from + 28800) / 86400 : INT32_MIN;
+	*d1 = to ? (to + 28800 + 86399) / 86400 : INT32_MAX;
+}
+
+/* Whether a statistics request stays in the caller's scope. */
+static int stats_in_scope(const struct caller *who, const char *region)
+{
+	if (!who)
+		return 1;
+	char regs[CALLER_MAX_ROLES][REGION_CODE_MAX];
+	int n = scope_view_regions(who, regs);
+	for (int i = 0; i < n; i++)
+		if (scope_covers(regs[i], region))
+			return 1;
+	return 0;
 }
 
 static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who,
 				  const char *region, int64_t from, int64_t to, json_t **out)
 {
-	struct qb q = {.args = json_array()};
-	qb_add(&q, "SELECT count(*) AS cases, "
-		   "count(c.resolved_level) AS resolved, "
-		   "coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
-		   "coalesce(sum(c.resolved_level >= 4), 0) AS resolved_at_or_below_township, "
-		   "coalesce(sum(c.min_level <= 2), 0) AS escalated_above_county, "
-		   "coalesce(sum(c.resolved_on_time = 1), 0) AS resolved_on_time, "
-		   "count(c.satisfaction) AS followed_up, "
-		   "coalesce(sum(c.satisfaction IN ('satisfied','basically_satisfied')), 0) AS satisfied "
-		   "FROM cases c");
-	stats_where(&q, who, region, from, to);
-	sqlite3_stmt *st = NULL;
-	enum fq_err err = qb_prepare(c, &q, &st);
-	if (!err) {
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*out = row_json(st);
-		else
-			err = fail(c, rc, "stats_levels");
+	static const char sql[] =
+		"SELECT coalesce(sum(cases),0) AS cases, coalesce(sum(resolved),0) AS resolved, "
+		"coalesce(sum(in_village),0) AS resolved_in_village, "
+		"coalesce(sum(le_township),0) AS resolved_at_or_below_township, "
+		"coalesce(sum(above_county),0) AS escalated_above_county, "
+		"coalesce(sum(on_time),0) AS resolved_on_time, "
+		"coalesce(sum(followed_up),0) AS followed_up, coalesce(sum(satisfied),0) AS satisfied "
+		"FROM rollup_day WHERE lvl=? AND region=? AND day >= ? AND day < ?";
+	if (!region || !stats_in_scope(who, region))
+		return FQ_ENOTFOUND;
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	int64_t d0, d1;
+	day_range(from, to, &d0, &d1);
+	sqlite3_bind_int(st, 1, scope_level_of(region));
+	bind_text(st, 2, region);
+	sqlite3_bind_int64(st, 3, d0);
+	sqlite3_bind_int64(st, 4, d1);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return fail(c, rc, "stats_levels");
 	}
-	sqlite3_finalize(st);
-	json_decref(q.args);
-	return err;
+	*out = row_json(st);
+	sqlite3_reset(st);
+	return FQ_OK;
 }
 
-static enum fq_err grouped(struct store_conn *c, const char *select, const char *group,
-			   const struct caller *who, const char *region, int64_t from, int64_t to,
-			   json_t **items)
+static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, const char *dim,
+			      int64_t d0, int64_t d1, json_t **items)
 {
-	struct qb q = {.args = json_array()};
-	qb_add(&q, select);
-	stats_where(&q, who, region, from, to);
-	qb_add(&q, group);
-	sqlite3_stmt *st = NULL;
-	enum fq_err err = qb_prepare(c, &q, &st);
-	if (!err)
-		err = rows(c, st, items);
-	sqlite3_finalize(st);
-	json_decref(q.args);
-	return err;
+	static const char sql[] =
+		"SELECT key, sum(n) AS count FROM rollup_dim WHERE lvl=? AND region=? AND dim=? "
+		"AND day >= ? AND day < ? GROUP BY key HAVING sum(n) > 0 ORDER BY count DESC, key";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int(st, 1, lvl);
+	bind_text(st, 2, region);
+	bind_text(st, 3, dim);
+	sqlite3_bind_int64(st, 4, d0);
+	sqlite3_bind_int64(st, 5, d1);
+	enum fq_err err = rows(c, st, items);
+	if (err)
+		return err;
+	size_t i;
+	json_t *o;
+	json_array_foreach(*items, i, o) {
+		json_object_set(o, dim, json_object_get(o, "key"));
+		json_object_del(o, "key");
+	}
+	return FQ_OK;
 }
 
 static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *who,
 				     const char *region, int64_t from, int64_t to, int64_t now,
 				     json_t **out)
 {
-	json_t *o = json_object(), *a;
+	static const char by_day[] =
+		"SELECT day, cases AS count FROM rollup_day WHERE lvl=? AND region=? AND day >= ? "
+		"AND day < ? ORDER BY day";
+	static const char children[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, "
+		"coalesce((SELECT sum(cases) FROM rollup_day d WHERE d.lvl=k.level AND d.region=k.code "
+		"AND d.day >= ?2 AND d.day < ?3), 0) AS cases, "
+		"coalesce((SELECT sum(resolved) FROM rollup_day d WHERE d.lvl=k.level AND d.region=k.code "
+		"AND d.day >= ?2 AND d.day < ?3), 0) AS resolved, "
+		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl=k.level AND u.region=k.code "
+		"AND u.due_day < ?4), 0) AS overdue "
+		"FROM regions k WHERE k.parent=?1 ORDER BY cases DESC, k.code";
+	int64_t d0, d1;
+	if (!region)
+		region = "33";
+	if (!stats_in_scope(who, region))
+		return FQ_ENOTFOUND;
+	day_range(from, to, &d0, &d1);
+	int lvl = scope_level_of(region);
+	json_t *o = json_object(), *a = NULL;
 	enum fq_err err;
-	if ((err = grouped(c, "SELECT date(c.created_at + 28800, 'unixepoch') AS day, count(*) AS count FROM cases c",
-			   " GROUP BY day ORDER BY day", who, region, from, to, &a)))
+	sqlite3_stmt *st = stmt(c, by_day);
+	if (!st) {
+		err = FQ_EINTERNAL;
 		goto fail;
+	}
+	sqlite3_bind_int(st, 1, lvl);
+	bind_text(st, 2, region);
+	sqlite3_bind_int64(st, 3, d0);
+	sqlite3_bind_int64(st, 4, d1);
+	if ((err = rows(c, st, &a)))
+		goto fail;
+	size_t i;
+	json_t *row;
+	json_array_foreach(a, i, row) {
+		char day[11];
+		date_format((int32_t)json_integer_value(json_object_get(row, "day")), day);
+		json_object_set_new(row, "day", json_string(day));
+	}
 	json_object_set_new(o, "by_day", a);
-	if ((err = grouped(c, "SELECT c.category AS category, count(*) AS count FROM cases c",
-			   " GROUP BY c.category ORDER BY count DESC", who, region, from, to, &a)))
-		goto fail;
-	json_object_set_new(o, "by_category", a);
-	if ((err = grouped(c, "SELECT c.channel AS channel, count(*) AS count FROM cases c",
-			   " GROUP BY c.channel ORDER BY count DESC", who, region, from, to, &a)))
-		goto fail;
-	json_object_set_new(o, "by_channel", a);
-	if ((err = grouped(c, "SELECT c.status AS status, count(*) AS count FROM cases c",
-			   " GROUP BY c.status ORDER BY count DESC", who, region, from, to, &a)))
-		goto fail;
-	json_object_set_new(o, "by_status", a);
-	/* children of region: group by the code prefix one level down */
-	int lv = region ? scope_level_of(region) : 0;
-	static const int lens[6] = {0, 2, 4, 6, 9, 12};
-	if (lv >= 1 && lv < 5) {
-		char sel[512];
-		snprintf(sel, sizeof sel,
-			 "SELECT substr(c.region, 1, %d) AS code, count(*) AS cases, "
-			 "count(c.resolved_level) AS resolved, "
-			 "coalesce(sum(c.next_due IS NOT NULL AND c.next_due < %lld), 0) AS overdue "
-			 "FROM cases c",
-			 lens[lv + 1], (long long)now);
-		if ((err = grouped(c, sel, " GROUP BY code ORDER BY cases DESC", who, region, from, to,
-				   &a)))
+	static const char *const dims[] = {"category", "channel", "status"};
+	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
+	for (int k = 0; k < 3; k++) {
+		if ((err = dim_counts(c, lvl, region, dims[k], d0, d1, &a)))
 			goto fail;
-		size_t i;
-		json_t *row;
-		json_array_foreach(a, i, row) {
-			json_t *r = NULL;
-			if (s_region_get(c, json_string_value(json_object_get(row, "code")), &r) == FQ_OK) {
-				json_object_set(row, "name", json_object_get(r, "name"));
-				json_object_set(row, "level", json_object_get(r, "level"));
-				json_decref(r);
-			} else {
-				json_object_set_new(row, "name", json_null());
-				json_object_set_new(row, "level", json_integer(lv + 1));
-			}
+		json_object_set_new(o, keys[k], a);
+	}
+	if (lvl < 5) {
+		st = stmt(c, children);
+		if (!st) {
+			err = FQ_EINTERNAL;
+			goto fail;
 		}
+		bind_text(st, 1, region);
+		sqlite3_bind_int64(st, 2, d0);
+		sqlite3_bind_int64(st, 3, d1);
+		sqlite3_bind_int64(st, 4, (now + 28800) / 86400);
+		if ((err = rows(c, st, &a)))
+			goto fail;
 		json_object_set_new(o, "children", a);
 	} else {
 		json_object_set_new(o, "children", json_array());
 	}
+	static const char overdue[] =
+		"SELECT coalesce(sum(n),0) FROM rollup_due WHERE lvl=? AND region=? AND due_day < ?";
+	st = stmt(c, overdue);
+	if (!st) {
+		err = FQ_EINTERNAL;
+		goto fail;
+	}
+	sqlite3_bind_int(st, 1, lvl);
+	bind_text(st, 2, region);
+	sqlite3_bind_int64(st, 3, (now + 28800) / 86400);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(o, "overdue", json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_reset(st);
 	*out = o;
 	return FQ_OK;
 fail:

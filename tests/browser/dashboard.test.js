@@ -24,6 +24,13 @@ test('charts, rates and drill-down', shot(() => env, async () => {
   assert.ok(await page.locator('.chart-canvas canvas').count() >= 3);
   assert.ok(await page.evaluate(() => typeof window.echarts === 'object'));
 
+  // Tooltips work (drawn on the canvas: no inline styles against the CSP).
+  const box = await page.locator('#chart-category').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + 30);
+  await page.waitForTimeout(300);
+  await page.mouse.move(box.x + box.width / 2, box.y + 60);
+  await page.waitForTimeout(300);
+
   // The three headline rates.
   const kpis = await page.locator('.kpis').innerText();
   for (const label of ['小事不出村', '大事不出镇', '矛盾不上交']) assert.match(kpis, new RegExp(label));

@@ -20,6 +20,11 @@ async function fits(page, hash, ready) {
   await page.waitForLoadState('networkidle');
   const w = await scrollWidth(page);
   assert.ok(w <= 375, `${hash} is ${w}px wide at 375px`);
+  // Every form control has a label.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+    .map((el) => el.outerHTML.slice(0, 120)));
+  assert.deepStrictEqual(unlabelled, [], `${hash} has controls without a label`);
 }
 
 test('every main page fits 375 px', shot(() => env, async () => {

@@ -55,7 +55,7 @@ function roleSummary(user) {
     const s = [tc('role', r.role), r.region_name].filter(Boolean).join(' · ');
     if (!seen.has(s)) { seen.add(s); parts.push(s); }
   }
-  return parts.join('；');
+  return parts.join(t('common.sep'));
 }
 
 function navLinks() {

@@ -85,8 +85,8 @@ export function deadlineText(d) {
 export function deadlineChip(d) {
   const u = deadlineUrgency(d);
   return h('span', { class: `deadline-chip urgency-${u}` },
-    h('span', { class: 'visually-hidden' }, t('urgency.' + u) + '：'),
-    tc('deadline', d.kind), '：', deadlineText(d));
+    h('span', { class: 'visually-hidden' }, t('urgency.' + u) + t('common.colon')),
+    tc('deadline', d.kind), t('common.colon'), deadlineText(d));
 }
 
 export function emptyState(message, actions) {
@@ -113,9 +113,9 @@ export function timelineList(items, opts = {}) {
   if (!items || items.length === 0) return h('p', { class: 'muted' }, t('timeline.empty'));
   const ol = h('ol', { class: 'timeline' });
   for (const e of items) {
-    const change = (e.from || e.to)
-      ? h('span', { class: 'tl-change' },
-        e.from ? tc('status', e.from) : '', e.from && e.to ? ' → ' : '', e.to ? tc('status', e.to) : '')
+    // Show the status change only when there is one (not for notes or the first entry).
+    const change = e.from && e.to && e.from !== e.to
+      ? h('span', { class: 'tl-change' }, tc('status', e.from), ' → ', tc('status', e.to))
       : null;
     ol.appendChild(h('li', { class: 'tl-item', dataset: { action: e.action || '' } },
       h('div', { class: 'tl-head' },
@@ -123,7 +123,7 @@ export function timelineList(items, opts = {}) {
         h('strong', { class: 'tl-action' }, tc('action', e.action)),
         change),
       !opts.public && e.actor ? h('div', { class: 'tl-actor' }, t('timeline.by', { who: actorName(e.actor) })) : null,
-      e.reason ? h('div', { class: 'tl-reason' }, t('timeline.reason'), '：', e.reason) : null,
+      e.reason ? h('div', { class: 'tl-reason' }, t('timeline.reason'), t('common.colon'), e.reason) : null,
       detailText(e.detail) ? h('div', { class: 'tl-detail' }, detailText(e.detail)) : null));
   }
   return ol;
@@ -154,9 +154,9 @@ function detailText(d) {
     else if (k === 'channel') val = tc('channel', v);
     else if (k === 'category') val = tc('category', v);
     else if (typeof v === 'boolean') val = v ? t('common.yes') : t('common.no');
-    parts.push(`${tc('detail', k, k)}：${val}`);
+    parts.push(`${tc('detail', k, k)}${t('common.colon')}${val}`);
   }
-  return parts.join('；');
+  return parts.join(t('common.sep'));
 }
 
 /** The broadest region among the user's roles (fewest levels). */

@@ -660,4 +660,7 @@ export default {
   'detail.channel': 'Channel',
   'detail.category': 'Category',
   'detail.handler_name': 'Handler',
+  'common.colon': ': ',
+  'common.sep': '; ',
+  'common.listSep': ', ',
 };

@@ -660,4 +660,7 @@ export default {
   'detail.channel': '来源渠道',
   'detail.category': '纠纷类别',
   'detail.handler_name': '承办人',
+  'common.colon': '：',
+  'common.sep': '；',
+  'common.listSep': '，',
 };

@@ -98,11 +98,11 @@ export async function render({ container, query, navigate, isCurrent }) {
 
   const chartBox = (id, titleKey, summary) => h('figure', { class: 'chart card' },
     h('figcaption', null, t(titleKey)),
-    h('div', { class: 'chart-canvas', id, role: 'img', 'aria-label': `${t(titleKey)}：${summary}` }));
+    h('div', { class: 'chart-canvas', id, role: 'img', 'aria-label': `${t(titleKey)}${t('common.colon')}${summary}` }));
   const byDay = fillDays(dash.by_day || []);
   const byCat = (dash.by_category || []).slice().sort((a, b) => (b.count || 0) - (a.count || 0));
   const byCh = dash.by_channel || [];
-  const sumList = (arr, lab) => arr.slice(0, 8).map((x) => `${lab(x)} ${x.count ?? '—'}`).join('，') || t('dash.noData');
+  const sumList = (arr, lab) => arr.slice(0, 8).map((x) => `${lab(x)} ${x.count ?? '—'}`).join(t('common.listSep')) || t('dash.noData');
   const chartsEl = h('div', { class: 'chart-grid' },
     chartBox('chart-days', 'dash.byDay', sumList(byDay.slice(-8), (x) => x.day)),
     chartBox('chart-category', 'dash.byCategory', sumList(byCat, (x) => tc('category', x.category))),

@@ -1,0 +1,110 @@
+-- 002_rollups.sql: counters for dashboards and level rates, kept by
+-- triggers in the same transaction as each change to a case, so that a
+-- province-wide dashboard costs the same at 10 thousand or 10 million cases.
+-- Each case counts once at each of its five ancestor regions (lvl 1..5),
+-- on the Beijing day it was registered (day = (created_at + 8h) / 1 day).
+CREATE TABLE rollup_levels (lvl INTEGER PRIMARY KEY, len INTEGER NOT NULL);
+INSERT INTO rollup_levels VALUES (1, 2), (2, 4), (3, 6), (4, 9), (5, 12);
+
+CREATE TABLE rollup_day (
+  lvl          INTEGER NOT NULL,
+  region       TEXT NOT NULL,
+  day          INTEGER NOT NULL,
+  cases        INTEGER NOT NULL DEFAULT 0,
+  resolved     INTEGER NOT NULL DEFAULT 0,
+  in_village   INTEGER NOT NULL DEFAULT 0,
+  le_township  INTEGER NOT NULL DEFAULT 0,
+  above_county INTEGER NOT NULL DEFAULT 0,
+  on_time      INTEGER NOT NULL DEFAULT 0,
+  followed_up  INTEGER NOT NULL DEFAULT 0,
+  satisfied    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (lvl, region, day)
+) WITHOUT ROWID;
+
+-- cases by category, channel and status
+CREATE TABLE rollup_dim (
+  lvl    INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  dim    TEXT NOT NULL,
+  day    INTEGER NOT NULL,
+  key    TEXT NOT NULL,
+  n      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (lvl, region, dim, day, key)
+) WITHOUT ROWID;
+
+-- open deadlines by the Beijing day they fall due: overdue = due_day < today
+CREATE TABLE rollup_due (
+  lvl     INTEGER NOT NULL,
+  region  TEXT NOT NULL,
+  due_day INTEGER NOT NULL,
+  n       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (lvl, region, due_day)
+) WITHOUT ROWID;
+
+CREATE TRIGGER cases_rollup_ins AFTER INSERT ON cases
+BEGIN
+  INSERT INTO rollup_day (lvl, region, day, cases, resolved, in_village, le_township,
+                          above_county, on_time, followed_up, satisfied)
+  SELECT lvl, substr(NEW.region, 1, len), (NEW.created_at + 28800) / 86400, 1,
+         NEW.resolved_level IS NOT NULL, coalesce(NEW.resolved_level = 5, 0),
+         coalesce(NEW.resolved_level >= 4, 0), NEW.min_level <= 2,
+         coalesce(NEW.resolved_on_time = 1, 0), NEW.satisfaction IS NOT NULL,
+         coalesce(NEW.satisfaction IN ('satisfied', 'basically_satisfied'), 0)
+  FROM rollup_levels WHERE true
+  ON CONFLICT (lvl, region, day) DO UPDATE SET
+    cases = cases + excluded.cases, resolved = resolved + excluded.resolved,
+    in_village = in_village + excluded.in_village, le_township = le_township + excluded.le_township,
+    above_county = above_county + excluded.above_county, on_time = on_time + excluded.on_time,
+    followed_up = followed_up + excluded.followed_up, satisfied = satisfied + excluded.satisfied;
+  INSERT INTO rollup_dim (lvl, region, dim, day, key, n)
+  SELECT lvl, substr(NEW.region, 1, len), d.dim, (NEW.created_at + 28800) / 86400, d.key, 1
+  FROM rollup_levels,
+       (SELECT 'category' AS dim, NEW.category AS key UNION ALL SELECT 'channel', NEW.channel
+        UNION ALL SELECT 'status', NEW.status) AS d
+  WHERE true
+  ON CONFLICT (lvl, region, dim, day, key) DO UPDATE SET n = n + 1;
+  INSERT INTO rollup_due (lvl, region, due_day, n)
+  SELECT lvl, substr(NEW.region, 1, len), (NEW.next_due + 28800) / 86400, 1
+  FROM rollup_levels WHERE NEW.next_due IS NOT NULL
+  ON CONFLICT (lvl, region, due_day) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER cases_rollup_upd AFTER UPDATE OF status, category, channel, resolved_level,
+  min_level, resolved_on_time, satisfaction, next_due ON cases
+BEGIN
+  UPDATE rollup_day SET
+    resolved = resolved + (NEW.resolved_level IS NOT NULL) - (OLD.resolved_level IS NOT NULL),
+    in_village = in_village + coalesce(NEW.resolved_level = 5, 0) - coalesce(OLD.resolved_level = 5, 0),
+    le_township = le_township + coalesce(NEW.resolved_level >= 4, 0) - coalesce(OLD.resolved_level >= 4, 0),
+    above_county = above_county + (NEW.min_level <= 2) - (OLD.min_level <= 2),
+    on_time = on_time + coalesce(NEW.resolved_on_time = 1, 0) - coalesce(OLD.resolved_on_time = 1, 0),
+    followed_up = followed_up + (NEW.satisfaction IS NOT NULL) - (OLD.satisfaction IS NOT NULL),
+    satisfied = satisfied + coalesce(NEW.satisfaction IN ('satisfied', 'basically_satisfied'), 0)
+                          - coalesce(OLD.satisfaction IN ('satisfied', 'basically_satisfied'), 0)
+  WHERE (lvl, region, day) IN (SELECT lvl, substr(OLD.region, 1, len), (OLD.created_at + 28800) / 86400
+                               FROM rollup_levels);
+  UPDATE rollup_dim SET n = n - 1
+  WHERE (lvl, region, dim, day, key) IN (
+    SELECT lvl, substr(OLD.region, 1, len), d.dim, (OLD.created_at + 28800) / 86400, d.key
+    FROM rollup_levels,
+         (SELECT 'category' AS dim, OLD.category AS key, NEW.category AS nkey
+          UNION ALL SELECT 'channel', OLD.channel, NEW.channel
+          UNION ALL SELECT 'status', OLD.status, NEW.status) AS d
+    WHERE d.key <> d.nkey);
+  INSERT INTO rollup_dim (lvl, region, dim, day, key, n)
+  SELECT lvl, substr(NEW.region, 1, len), d.dim, (NEW.created_at + 28800) / 86400, d.key, 1
+  FROM rollup_levels,
+       (SELECT 'category' AS dim, NEW.category AS key, OLD.category AS okey
+        UNION ALL SELECT 'channel', NEW.channel, OLD.channel
+        UNION ALL SELECT 'status', NEW.status, OLD.status) AS d
+  WHERE d.key <> d.okey
+  ON CONFLICT (lvl, region, dim, day, key) DO UPDATE SET n = n + 1;
+  UPDATE rollup_due SET n = n - 1
+  WHERE OLD.next_due IS NOT NULL AND OLD.next_due IS NOT NEW.next_due
+    AND (lvl, region, due_day) IN (SELECT lvl, substr(OLD.region, 1, len), (OLD.next_due + 28800) / 86400
+                                   FROM rollup_levels);
+  INSERT INTO rollup_due (lvl, region, due_day, n)
+  SELECT lvl, substr(NEW.region, 1, len), (NEW.next_due + 28800) / 86400, 1
+  FROM rollup_levels WHERE NEW.next_due IS NOT NULL AND OLD.next_due IS NOT NEW.next_due
+  ON CONFLICT (lvl, region, due_day) DO UPDATE SET n = n + 1;
+END;
