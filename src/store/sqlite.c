@@ -1311,6 +1311,118 @@ static enum fq_err s_idem_put(struct store_conn *c, const char *key, const char 
 	return exec_done(c, st, "idem_put");
 }
 
+/* ---- webhooks ---- */
+
+static enum fq_err s_webhook_add(struct store_conn *c, const char *url, const char *events,
+				 const char *secret, const char *actor, int64_t now, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO webhooks(url, events, secret, created_at, created_by) "
+				  "VALUES (?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, url);
+	bind_text(st, 2, events);
+	bind_text(st, 3, secret);
+	sqlite3_bind_int64(st, 4, now);
+	bind_text(st, 5, actor);
+	enum fq_err err = exec_done(c, st, "webhook_add");
+	if (!err)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return err;
+}
+
+static enum fq_err s_webhook_list(struct store_conn *c, json_t **items)
+{
+	static const char sql[] = "SELECT id, url, events, created_at, created_by, active FROM webhooks "
+				  "WHERE active=1 ORDER BY id";
+	sqlite3_stmt *st = stmt(c, sql);
+	return st ? rows(c, st, items) : FQ_EINTERNAL;
+}
+
+static enum fq_err s_webhook_delete(struct store_conn *c, int64_t id)
+{
+	static const char sql[] = "UPDATE webhooks SET active=0 WHERE id=? AND active=1";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	enum fq_err err = exec_done(c, st, "webhook_delete");
+	if (!err && sqlite3_changes(c->db) == 0)
+		return FQ_ENOTFOUND;
+	return err;
+}
+
+static enum fq_err s_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
+				      int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO deliveries(webhook_id, event, payload, state, next_at, created_at) "
+		"SELECT id, ?1, ?2, 'pending', ?3, ?3 FROM webhooks WHERE active=1 AND "
+		"(',' || events || ',') LIKE '%,' || ?1 || ',%'";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, event);
+	bind_text(st, 2, payload);
+	sqlite3_bind_int64(st, 3, now);
+	return exec_done(c, st, "delivery_enqueue");
+}
+
+static enum fq_err s_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items)
+{
+	static const char sql[] =
+		"SELECT d.id AS id, d.webhook_id AS webhook_id, w.url AS url, w.secret AS secret, "
+		"d.event AS event, d.payload AS payload, d.attempts AS attempts FROM deliveries d "
+		"JOIN webhooks w ON w.id=d.webhook_id WHERE d.state='pending' AND d.next_at <= ? "
+		"ORDER BY d.next_at, d.id LIMIT ?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	return rows(c, st, items);
+}
+
+static enum fq_err s_delivery_update(struct store_conn *c, int64_t id, const char *state,
+				     int attempts, int64_t next_at, int last_status,
+				     const char *last_error, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE deliveries SET state=?, attempts=?, next_at=?, last_status=?, last_error=?, "
+		"delivered_at=CASE WHEN ?='delivered' THEN ? ELSE delivered_at END WHERE id=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	bind_text(st, 1, state);
+	sqlite3_bind_int(st, 2, attempts);
+	sqlite3_bind_int64(st, 3, next_at);
+	if (last_status)
+		sqlite3_bind_int(st, 4, last_status);
+	else
+		sqlite3_bind_null(st, 4);
+	bind_text(st, 5, last_error);
+	bind_text(st, 6, state);
+	sqlite3_bind_int64(st, 7, now);
+	sqlite3_bind_int64(st, 8, id);
+	return exec_done(c, st, "delivery_update");
+}
+
+static enum fq_err s_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
+				   json_t **items)
+{
+	static const char sql[] =
+		"SELECT id, webhook_id, event, state, attempts, next_at, last_status, last_error, "
+		"created_at, delivered_at FROM deliveries WHERE (?1 = 0 OR webhook_id = ?1) "
+		"ORDER BY id DESC LIMIT ?2";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, webhook_id);
+	sqlite3_bind_int(st, 2, limit);
+	return rows(c, st, items);
+}
+
 /* ---- statistics, from the rollup tables (schema 002) ---- */
 
 /* Beijing day numbers of an instant range; 0 means open. */
@@ -1526,6 +1638,13 @@ const struct store_ops store_sqlite_ops = {
 	.audit_iterate = s_audit_iterate,
 	.idem_get = s_idem_get,
 	.idem_put = s_idem_put,
+	.webhook_add = s_webhook_add,
+	.webhook_list = s_webhook_list,
+	.webhook_delete = s_webhook_delete,
+	.delivery_enqueue = s_delivery_enqueue,
+	.delivery_due = s_delivery_due,
+	.delivery_update = s_delivery_update,
+	.delivery_list = s_delivery_list,
 	.stats_levels = s_stats_levels,
 	.stats_dashboard = s_stats_dashboard,
 };

@@ -146,6 +146,28 @@ struct store_ops {
 	enum fq_err (*idem_put)(struct store_conn *c, const char *key, const char *scope,
 				int status, const char *body, int64_t now);
 
+	/* outbound webhooks: subscriptions, and a delivery log that is also the
+	 * retry queue. events is a comma-separated list. */
+	enum fq_err (*webhook_add)(struct store_conn *c, const char *url, const char *events,
+				   const char *secret, const char *actor, int64_t now, int64_t *id);
+	/* {id, url, events, created_at, created_by, active}; the secret is not listed */
+	enum fq_err (*webhook_list)(struct store_conn *c, json_t **items);
+	enum fq_err (*webhook_delete)(struct store_conn *c, int64_t id);
+	/* Queues one pending delivery per active subscription to `event`. */
+	enum fq_err (*delivery_enqueue)(struct store_conn *c, const char *event, const char *payload,
+					int64_t now);
+	/* Pending deliveries with next_at <= now, oldest first:
+	 * {id, webhook_id, url, secret, event, payload, attempts} */
+	enum fq_err (*delivery_due)(struct store_conn *c, int64_t now, int limit, json_t **items);
+	/* Records an attempt: state "delivered", "pending" (retry at next_at) or "failed". */
+	enum fq_err (*delivery_update)(struct store_conn *c, int64_t id, const char *state,
+				       int attempts, int64_t next_at, int last_status,
+				       const char *last_error, int64_t now);
+	/* {id, webhook_id, event, state, attempts, next_at, last_status, last_error,
+	 *  created_at, delivered_at}, newest first; webhook_id 0 means all. */
+	enum fq_err (*delivery_list)(struct store_conn *c, int64_t webhook_id, int limit,
+				     json_t **items);
+
 	/* statistics over the caller's scope within region */
 	enum fq_err (*stats_levels)(struct store_conn *c, const struct caller *who,
 				    const char *region, int64_t from, int64_t to, json_t **out);
