@@ -451,6 +451,25 @@ static enum fq_err s_region_nearest(struct store_conn *c, double lat, double lon
 	return rc == SQLITE_DONE ? FQ_ENOTFOUND : fail(c, rc, "region_nearest");
 }
 
+static enum fq_err s_region_in_text(struct store_conn *c, const char *text, int level,
+				    const char *within, int limit, json_t **items)
+{
+	static const char sql[] =
+		"SELECT code, name, level, parent FROM regions WHERE level=? AND code >= ? AND code < ? "
+		"AND length(name) >= 2 AND instr(?, name) > 0 ORDER BY length(name) DESC, code LIMIT ?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	char hi[REGION_CODE_MAX + 1];
+	prefix_end(within ? within : "", hi);
+	sqlite3_bind_int(st, 1, level);
+	bind_text(st, 2, within ? within : "");
+	bind_text(st, 3, hi);
+	bind_text(st, 4, text);
+	sqlite3_bind_int(st, 5, limit);
+	return rows(c, st, items);
+}
+
 /* ---- users ---- */
 
 static enum fq_err s_user_create(struct store_conn *c, const char *username, const char *display,
@@ -675,7 +694,7 @@ static const char *const case_columns[] = {
 	"status", "unit_region", "level", "min_level", "handler", "group_dispute", "created_by",
 	"created_at", "updated_at", "resolved_level", "resolved_by", "resolved_at",
 	"resolved_on_time", "outcome", "summary", "satisfaction", "merged_into", "next_due",
-	"external_id", NULL,
+	"external_id", "overdue_notified", NULL,
 };
 
 static int is_case_column(const char *k)
@@ -1093,6 +1112,20 @@ out:
 		*items = NULL;
 	}
 	return err;
+}
+
+static enum fq_err s_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
+					     json_t **items)
+{
+	static const char sql[] =
+		"SELECT id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due < ? "
+		"AND overdue_notified IS NOT next_due ORDER BY next_due LIMIT ?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	return rows(c, st, items);
 }
 
 static enum fq_err s_case_dup_candidates(struct store_conn *c, const char *region,
@@ -1610,6 +1643,7 @@ const struct store_ops store_sqlite_ops = {
 	.region_search = s_region_search,
 	.region_counts = s_region_counts,
 	.region_nearest = s_region_nearest,
+	.region_in_text = s_region_in_text,
 	.user_create = s_user_create,
 	.user_get = s_user_get,
 	.user_set_password = s_user_set_password,
@@ -1629,6 +1663,7 @@ const struct store_ops store_sqlite_ops = {
 	.case_reindex = s_case_reindex,
 	.case_list = s_case_list,
 	.case_dup_candidates = s_case_dup_candidates,
+	.case_overdue_unnotified = s_case_overdue_unnotified,
 	.party_replace = s_party_replace,
 	.timeline_add = s_timeline_add,
 	.timeline_list = s_timeline_list,

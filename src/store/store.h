@@ -79,6 +79,11 @@ struct store_ops {
 	enum fq_err (*region_nearest)(struct store_conn *c, double lat, double lon,
 				      char out[REGION_CODE_MAX]);
 
+	/* Regions at `level` within `within` whose name occurs in `text`, longest
+	 * name first (for addresses such as "枫桥镇枫源村3组"). */
+	enum fq_err (*region_in_text)(struct store_conn *c, const char *text, int level,
+				      const char *within, int limit, json_t **items);
+
 	/* users, roles, tokens, sessions */
 	enum fq_err (*user_create)(struct store_conn *c, const char *username, const char *display,
 				   const char *pwhash, int64_t now, int64_t *id);
@@ -124,6 +129,11 @@ struct store_ops {
 	enum fq_err (*case_dup_candidates)(struct store_conn *c, const char *region,
 					   const char *category, json_t *phones, int64_t since,
 					   json_t **items);
+	/* Cases past their next deadline that no case.overdue notice was sent
+	 * for yet: {id, next_due}, at most limit. Unscoped (system task). Mark a
+	 * notice with case_update({"overdue_notified": next_due}). */
+	enum fq_err (*case_overdue_unnotified)(struct store_conn *c, int64_t now, int limit,
+					       json_t **items);
 	enum fq_err (*party_replace)(struct store_conn *c, int64_t case_id, json_t *parties);
 
 	/* {at, actor, action, from, to, level, reason, detail, internal} */
