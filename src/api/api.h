@@ -14,6 +14,10 @@ void api_regions_routes(void);
 void api_cases_routes(void);
 void api_public_routes(void);
 void api_stats_routes(void);
+void api_open311_routes(void);
+void api_intake_routes(void);
+void api_webhook_routes(void);
+void api_import_routes(void);
 
 /* The rules environment of the running app. */
 struct caseflow_env api_env(const struct app *app);

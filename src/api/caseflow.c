@@ -11,6 +11,7 @@
 #include "domain/flow.h"
 #include "util/secret.h"
 #include "util/text.h"
+#include "api/webhooks.h"
 
 #define TRACKING_CODE_CHARS 8
 #define TIMELINE_MAX 10000
@@ -432,6 +433,11 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 	json_decref(detail);
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot write the audit log");
+	json_object_set_new(rec, "id", json_integer(*id));
+	err = webhook_emit(env->ops, conn, "case.created", rec, now);
+	json_object_del(rec, "id");
+	if (err)
+		return fq_fail(e, err, NULL, NULL, "cannot queue the webhook");
 	return FQ_OK;
 }
 
@@ -796,6 +802,19 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	if ((err = audit(env, conn, now, actor, action_name, id, detail))) {
 		err = fq_fail(e, err, NULL, NULL, "cannot write the audit log");
 		goto out;
+	}
+	const char *event = a == ACT_ASSIGN ? "case.assigned" : a == ACT_ESCALATE ? "case.escalated"
+			  : to == ST_CLOSED && st != ST_CLOSED ? "case.closed" : NULL;
+	if (event) {
+		json_t *now_rec = NULL;
+		if ((err = ops->case_get(conn, NULL, id, &now_rec)) == FQ_OK) {
+			err = webhook_emit(ops, conn, event, now_rec, now);
+			json_decref(now_rec);
+		}
+		if (err) {
+			err = fq_fail(e, err, NULL, NULL, "cannot queue the webhook");
+			goto out;
+		}
 	}
 	err = FQ_OK;
 out:

@@ -14,6 +14,10 @@ void api_register_all(void)
 	api_cases_routes();
 	api_public_routes();
 	api_stats_routes();
+	api_open311_routes();
+	api_intake_routes();
+	api_webhook_routes();
+	api_import_routes();
 }
 
 struct caseflow_env api_env(const struct app *app)

@@ -32,5 +32,6 @@ int cmd_seed_demo(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
 
 #endif

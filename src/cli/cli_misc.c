@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/webhooks.h"
 #include "http/limits.h"
 #include "http/metrics.h"
 #include "util/log.h"
@@ -325,6 +326,8 @@ int cmd_serve(int argc, char **argv)
 		log_error("--workers must be 1 to %d", HTTP_MAX_WORKERS);
 		return 2;
 	}
+	webhook_worker_start(&app);
+	app.on_stop = webhook_worker_stop;
 	int rc = http_serve(&app, listen ? listen : "127.0.0.1:8080", (int)nw);
 	if (app.writer)
 		writer_stop(app.writer);
@@ -335,4 +338,26 @@ int cmd_serve(int argc, char **argv)
 	metrics_free(app.metrics);
 	calendar_free(app.cal);
 	return rc;
+}
+
+/* ---- routes ---- */
+
+int cmd_routes(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		printf("usage: fengqiao routes\n\nPrints every route of the HTTP router as METHOD PATTERN,\n"
+		       "for checking the OpenAPI description against the code.\n");
+		return 0;
+	}
+	api_register_all();
+	static const struct { unsigned m; const char *n; } ms[] = {
+		{M_GET, "GET"}, {M_POST, "POST"}, {M_PUT, "PUT"}, {M_DELETE, "DELETE"}, {M_PATCH, "PATCH"}};
+	for (int i = 0; i < http_route_count(); i++) {
+		unsigned m;
+		const char *p = http_route_pattern(i, &m);
+		for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
+			if (m & ms[k].m)
+				printf("%s %s\n", ms[k].n, p);
+	}
+	return 0;
 }

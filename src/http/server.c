@@ -639,6 +639,8 @@ int http_serve(struct app *app, const char *listen, int nworkers)
 		sigwait(&set, &sig);
 		log_info("signal %d: stopping", sig);
 	}
+	if (app->on_stop)
+		app->on_stop();
 	for (int i = 0; i < nworkers; i++)
 		if (ws[i].base)
 			event_base_loopexit(ws[i].base, NULL);

@@ -47,6 +47,7 @@ struct app {
 	struct limits *limits;
 	struct metrics *metrics;
 	int nworkers;
+	void (*on_stop)(void);             /* called once serving ends, before the writer stops */
 };
 
 enum http_method { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 };

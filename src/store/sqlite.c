@@ -780,11 +780,19 @@ static enum fq_err s_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 		"occurred_at, status, unit_region, level, min_level, handler, group_dispute, "
 		"created_by, created_at, updated_at, resolved_level, resolved_by, resolved_at, "
 		"resolved_on_time, outcome, summary, satisfaction, merged_into, next_due, "
-		"external_id, lat, lon, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+		"external_id, overdue_notified, lat, lon, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	/* one placeholder for id, one per case_columns entry, three for the location */
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
+	int ncols = 0;
+	while (case_columns[ncols])
+		ncols++;
+	if (sqlite3_bind_parameter_count(st) != 1 + ncols + 3) {
+		log_error("case_insert: the statement and case_columns disagree");
+		return FQ_EINTERNAL;
+	}
 	bind_json(st, 1, json_object_get(rec, "id"));
 	int i = 2;
 	for (int k = 0; case_columns[k]; k++)

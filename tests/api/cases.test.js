@@ -64,6 +64,8 @@ test('intake answers 201 with the whole case', async () => {
   assert.equal(c.track, 'dispute');
   assert.equal(c.amount_in_dispute, 150000);
   assert.equal(c.location.address, '枫源村3组');
+  assert.equal(c.location.lat, 29.64);
+  assert.equal(c.location.lon, 120.39);
   assert.equal(c.occurred_at, '2026-11-01T01:00:00Z');
   assert.equal(c.parties.length, 2);
   assert.match(c.parties[0].phone, /^139\*{4}\d{4}$/, 'phones are masked');

@@ -48,7 +48,7 @@ async function setup(options = {}) {
         acceptDownloads: true,
       });
       const page = await context.newPage();
-      page.setDefaultTimeout(opts.timeout || 10000);
+      page.setDefaultTimeout(opts.timeout || 15000);
       const tag = opts.name || `page${pages.length + 1}`;
       page.on('console', (msg) => {
         if (msg.type() === 'error') errors.push(`[${tag}] console: ${msg.text()} @ ${JSON.stringify(msg.location())}`);

@@ -1,0 +1,176 @@
+/* intake.c - POST /api/intake/hotline: a call passed on by the 12345 or
+ * 12348 platform. Authenticated by an HMAC-SHA256 signature of the raw body
+ * (X-Fengqiao-Signature: sha256=<hex>) keyed by FENGQIAO_HOTLINE_SECRET.
+ * Idempotency-Key makes retries safe: the same key answers with the same
+ * case and never makes a second one. Calls older than the replay window are
+ * refused, so a captured request cannot be replayed later. */
+#include "api/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/text.h"
+
+#define HOTLINE_REPLAY_WINDOW_S (24 * 3600)
+#define HOTLINE_FUTURE_SKEW_S 300
+#define IDEM_KEY_MAX 128
+
+struct hotline {
+	json_t *rec;
+	struct caseflow_env env;
+	char key[IDEM_KEY_MAX + 1];
+	int64_t id;
+	int replayed;
+	const struct store_ops *ops;
+};
+
+static enum fq_err hotline_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct hotline *k = arg;
+	int status;
+	char *body = NULL;
+	if (k->key[0]) {
+		enum fq_err err = k->ops->idem_get(c, k->key, &status, &body);
+		if (err == FQ_OK) {
+			int64_t id = 0;
+			text_parse_i64(body, 1, INT64_MAX, &id);
+			free(body);
+			k->id = id;
+			k->replayed = 1;
+			return FQ_OK;
+		}
+		if (err != FQ_ENOTFOUND)
+			return fq_fail(e, err, NULL, NULL, "cannot check the idempotency key");
+	}
+	enum fq_err err = caseflow_create(&k->env, c, k->rec, "hotline", NULL, 0, &k->id, e);
+	if (err)
+		return err;
+	if (k->key[0]) {
+		char idb[24];
+		snprintf(idb, sizeof idb, "%lld", (long long)k->id);
+		json_t *rn = json_object_get(k->rec, "created_at");
+		err = k->ops->idem_put(c, k->key, "hotline", 201, idb, json_integer_value(rn));
+		if (err)
+			return fq_fail(e, err, NULL, NULL, "cannot store the idempotency key");
+	}
+	return FQ_OK;
+}
+
+static void hotline_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct hotline *k = arg;
+	if (rc) {
+		reply_fq(r, e);
+	} else {
+		/* the system reads its own case: the hotline has no region scope */
+		if (k->replayed)
+			http_set_header(r, "Idempotent-Replayed", "true");
+		memset(&r->caller, 0, sizeof r->caller);
+		r->caller.nroles = 1;
+		r->caller.roles[0].role = ROLE_ADMIN;
+		snprintf(r->caller.roles[0].region, REGION_CODE_MAX, "%s",
+			 json_string_value(json_object_get(k->rec, "region")));
+		snprintf(r->caller.username, sizeof r->caller.username, "hotline");
+		api_reply_case(r, r->rc, k->id, 201, NULL);
+	}
+	json_decref(k->rec);
+	free(k);
+}
+
+static void hotline(struct req *r)
+{
+	if (!r->app->hotline_secret[0]) {
+		reply_error(r, 503, "not_configured", "the hotline intake has no secret configured", NULL);
+		return;
+	}
+	const char *sig = req_header(r, "X-Fengqiao-Signature");
+	size_t len;
+	char *raw = req_body_copy(r, &len);
+	char want[SECRET_HASH_HEX + 7] = "sha256=";
+	if (raw)
+		secret_hmac_hex(r->app->hotline_secret, strlen(r->app->hotline_secret), raw, len, want + 7);
+	free(raw);
+	if (!raw || !sig || !secret_equal(sig, want)) {
+		reply_error(r, 401, "bad_signature", "missing or wrong X-Fengqiao-Signature", NULL);
+		return;
+	}
+	const char *key = req_header(r, "Idempotency-Key");
+	if (key && (strlen(key) == 0 || strlen(key) > IDEM_KEY_MAX || !text_valid_utf8(key, strlen(key)))) {
+		reply_error(r, 400, "invalid", "Idempotency-Key must be 1 to 128 characters", "Idempotency-Key");
+		return;
+	}
+	json_t *b = r->body;
+	const char *call_id = json_string_value(json_object_get(b, "call_id"));
+	const char *phone = json_string_value(json_object_get(b, "caller_phone"));
+	const char *summary = json_string_value(json_object_get(b, "summary"));
+	const char *received = json_string_value(json_object_get(b, "received_at"));
+	if (!call_id || !*call_id || strlen(call_id) > 64) {
+		reply_error(r, 400, "required", "call_id (up to 64 characters) is required", "call_id");
+		return;
+	}
+	if (!phone || !text_valid_mobile(phone)) {
+		reply_error(r, 400, "invalid_phone", "caller_phone must be a mainland mobile number", "caller_phone");
+		return;
+	}
+	if (!summary || !*summary) {
+		reply_error(r, 400, "required", "summary is required", "summary");
+		return;
+	}
+	int64_t at;
+	if (!received || text_parse_iso8601(received, &at) != FQ_OK) {
+		reply_error(r, 400, "invalid_time", "received_at must be an ISO 8601 time", "received_at");
+		return;
+	}
+	if (at < r->now - HOTLINE_REPLAY_WINDOW_S || at > r->now + HOTLINE_FUTURE_SKEW_S) {
+		reply_error(r, 400, "outside_replay_window",
+			    "received_at is outside the 24-hour replay window", "received_at");
+		return;
+	}
+	/* the summary's first words make the title */
+	char title[64];
+	size_t tl = 0, chars = 0;
+	while (summary[tl] && chars < 20 && tl < sizeof title - 4) {
+		unsigned char ch = (unsigned char)summary[tl];
+		tl += ch < 0x80 ? 1 : ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2;
+		chars++;
+	}
+	if (tl > strlen(summary))
+		tl = strlen(summary);
+	memcpy(title, summary, tl);
+	title[tl] = 0;
+	json_t *body = json_pack("{s:s, s:s, s:O, s:s, s:O, s:[{s:s, s:s, s:s}]}", "title",
+				 chars >= 2 ? title : "热线来电", "description", summary, "category",
+				 json_object_get(b, "category") ? json_object_get(b, "category") : json_null(),
+				 "channel", "hotline", "region",
+				 json_object_get(b, "region") ? json_object_get(b, "region") : json_null(),
+				 "parties", "role", "applicant", "name", "来电人", "phone", phone);
+	struct caseflow_env env = api_env(r->app);
+	json_t *rec = NULL;
+	struct fq_error e = {0};
+	enum fq_err err = caseflow_build(&env, r->rc, body, "hotline", r->now, &rec, &e);
+	json_decref(body);
+	if (err) {
+		if (e.field && strcmp(e.field, "description") == 0)
+			e.field = "summary";
+		reply_fq(r, &e);
+		return;
+	}
+	json_object_set_new(rec, "external_id", json_string(call_id));
+	struct hotline *k = calloc(1, sizeof *k);
+	if (!k) {
+		json_decref(rec);
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	k->env = env;
+	k->rec = rec;
+	k->ops = r->app->ops;
+	if (key)
+		snprintf(k->key, sizeof k->key, "hotline:%.*s", IDEM_KEY_MAX - 8, key);
+	req_write(r, hotline_run, k, hotline_done);
+}
+
+void api_intake_routes(void)
+{
+	http_route(M_POST, "/api/intake/hotline", R_JSON | R_NOCSRF, hotline);
+}

@@ -1,0 +1,631 @@
+/* open311.c - Open311 GeoReport v2 under /open311/v2/: discovery, services,
+ * service definitions, requests (create, list, one) and tokens, in JSON or
+ * XML by extension. Cases are the service requests; categories are the
+ * services. Errors follow the specification: [{"code","description"}] or
+ * <errors>. Creating needs api_key (a Fengqiao API token) and acts as its
+ * user; reading requests needs it too, since they are people's disputes. */
+#include "api/api.h"
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include "domain/category.h"
+#include "http/auth.h"
+#include "util/text.h"
+
+#define O311_PAGE_MAX 1000
+#define O311_DEFAULT_DAYS 90
+#define O311_FORM_MAX (64 * 1024)
+#define O311_IDS_MAX 100
+
+/* Keywords and groups of each service, in category order. */
+static const char *const keywords[CATEGORY_COUNT] = {
+	"婚姻,家庭,抚养,赡养,marriage,family", "邻里,相邻,围墙,滴水,neighbours", "房屋,宅基地,housing",
+	"山林,土地,承包,land,forest", "合同,欠款,contract", "赔偿,损害,damages", "劳动,欠薪,工资,labour,wages",
+	"征地,拆迁,land acquisition", "污染,噪声,异味,pollution", "医疗,medical", "物业,property",
+	"消费,consumer", "交通,事故,traffic", "其他,other",
+};
+static const char *const groups[CATEGORY_COUNT] = {
+	"family", "neighbourhood", "land", "land", "economic", "economic", "economic", "land",
+	"environment", "public_services", "neighbourhood", "economic", "public_safety", "other",
+};
+
+/* ---- rendering: JSON or XML ---- */
+
+static int want_xml(struct req *r, int fmt_param)
+{
+	return strcmp(r->params[fmt_param], "xml") == 0;
+}
+
+static int fmt_ok(struct req *r, int fmt_param)
+{
+	const char *f = r->params[fmt_param];
+	return strcmp(f, "json") == 0 || strcmp(f, "xml") == 0;
+}
+
+static void xml_escape(struct evbuffer *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': evbuffer_add(b, "&lt;", 4); break;
+		case '>': evbuffer_add(b, "&gt;", 4); break;
+		case '&': evbuffer_add(b, "&amp;", 5); break;
+		case '"': evbuffer_add(b, "&quot;", 6); break;
+		case '\'': evbuffer_add(b, "&apos;", 6); break;
+		default: evbuffer_add(b, s, 1);
+		}
+	}
+}
+
+/* The element name of one item of a list element. */
+static const char *item_name(const char *list)
+{
+	static const struct { const char *list, *item; } names[] = {
+		{"service_requests", "request"}, {"services", "service"}, {"attributes", "attribute"},
+		{"values", "value"}, {"errors", "error"}, {"formats", "format"},
+		{"endpoints", "endpoint"}, {"extended_attributes", "extended_attributes"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i].list, list) == 0)
+			return names[i].item;
+	return "item";
+}
+
+static void xml_value(struct evbuffer *b, const char *name, json_t *v, int depth)
+{
+	if (depth > 8)
+		return;
+	evbuffer_add_printf(b, "<%s>", name);
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x) xml_value(b, k, x, depth + 1);
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) xml_value(b, item_name(name), x, depth + 1);
+	} else if (json_is_string(v)) {
+		xml_escape(b, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		evbuffer_add_printf(b, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		evbuffer_add_printf(b, "%.7f", json_real_value(v));
+	} else if (json_is_boolean(v)) {
+		evbuffer_add_printf(b, "%s", json_is_true(v) ? "true" : "false");
+	}
+	evbuffer_add_printf(b, "</%s>", name);
+}
+
+/* Replies with body (stolen) as JSON, or as XML under root. */
+static void o311_reply(struct req *r, int xml, int status, const char *root, json_t *body)
+{
+	if (!xml) {
+		reply_json(r, status, body);
+		return;
+	}
+	struct evbuffer *b = evbuffer_new();
+	evbuffer_add_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+	xml_value(b, root, body, 0);
+	json_decref(body);
+	size_t len = evbuffer_get_length(b);
+	reply_text(r, status, "text/xml; charset=utf-8", (const char *)evbuffer_pullup(b, -1), len);
+	evbuffer_free(b);
+}
+
+static void o311_error(struct req *r, int xml, int status, const char *description)
+{
+	/* the specification's examples give the code as a number */
+	json_t *e = json_pack("[{s:i, s:s}]", "code", status, "description", description);
+	o311_reply(r, xml, status, "errors", e);
+}
+
+/* ---- discovery and services ---- */
+
+static void discovery(struct req *r)
+{
+	if (!fmt_ok(r, 0)) {
+		o311_error(r, 0, 404, "format must be json or xml");
+		return;
+	}
+	const char *host = req_header(r, "Host");
+	char url[300];
+	snprintf(url, sizeof url, "http://%s/open311/v2", host && strlen(host) < 200 ? host : "127.0.0.1:8080");
+	json_t *d = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset",
+			      "2026-11-26T00:00:00Z", "contact", "枫桥 Fengqiao platform administrator",
+			      "key_service", "API keys are Fengqiao API tokens issued by an administrator",
+			      "endpoints", "specification", "http://wiki.open311.org/GeoReport_v2", "url", url,
+			      "changeset", "2026-11-26T00:00:00Z", "type", "production", "formats",
+			      "application/json", "text/xml");
+	o311_reply(r, want_xml(r, 0), 200, "discovery", d);
+}
+
+static json_t *service_json(int i)
+{
+	char desc[160];
+	snprintf(desc, sizeof desc, "%s dispute (%s)", category_table[i].name_en, category_table[i].name_zh);
+	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code", category_table[i].code,
+			 "service_name", category_table[i].name_zh, "description", desc, "metadata", 1,
+			 "type", "realtime", "keywords", keywords[i], "group", groups[i]);
+}
+
+static void services(struct req *r)
+{
+	if (!fmt_ok(r, 0)) {
+		o311_error(r, 0, 404, "format must be json or xml");
+		return;
+	}
+	json_t *a = json_array();
+	for (int i = 0; i < CATEGORY_COUNT; i++)
+		json_array_append_new(a, service_json(i));
+	o311_reply(r, want_xml(r, 0), 200, "services", a);
+}
+
+static json_t *attribute(const char *code, const char *datatype, int required, int order,
+			 const char *desc)
+{
+	json_t *a = json_pack("{s:b, s:s, s:s, s:b, s:n, s:i, s:s}", "variable", 1, "code", code,
+			      "datatype", datatype, "required", required, "datatype_description", "order",
+			      order, "description", desc);
+	return a;
+}
+
+static void service_definition(struct req *r)
+{
+	int xml = strcmp(r->params[1], "xml") == 0;
+	if (!fmt_ok(r, 1)) {
+		o311_error(r, 0, 404, "format must be json or xml");
+		return;
+	}
+	if (category_parse(r->params[0]) < 0) {
+		o311_error(r, xml, 404, "no such service_code");
+		return;
+	}
+	json_t *attrs = json_array();
+	json_array_append_new(attrs, attribute("applicant_name", "string", 1, 1, "申请人姓名 Applicant's name"));
+	json_array_append_new(attrs, attribute("applicant_phone", "string", 1, 2,
+					       "申请人手机号 Applicant's mainland mobile number"));
+	json_array_append_new(attrs, attribute("respondent_name", "string", 0, 3, "被申请人 Respondent's name"));
+	json_array_append_new(attrs, attribute("people_involved", "number", 0, 4, "涉及人数 People involved"));
+	json_t *track = attribute("track", "singlevaluelist", 0, 5, "dispute (纠纷) or petition (信访)");
+	json_object_set_new(track, "values", json_pack("[{s:s, s:s}, {s:s, s:s}]", "key", "dispute", "name",
+						       "矛盾纠纷 Dispute", "key", "petition", "name", "信访 Petition"));
+	json_array_append_new(attrs, track);
+	o311_reply(r, xml, 200, "service_definition",
+		   json_pack("{s:s, s:o}", "service_code", r->params[0], "attributes", attrs));
+}
+
+/* ---- requests ---- */
+
+/* Authenticates api_key (a Fengqiao API token) into r->caller. */
+static int o311_auth(struct req *r, const char *key, int xml)
+{
+	if (!key || !*key || strlen(key) > 128) {
+		o311_error(r, xml, 403, "api_key is missing");
+		return 0;
+	}
+	char hash[SECRET_HASH_HEX];
+	secret_sha256_hex(key, strlen(key), hash);
+	int64_t uid;
+	if (r->app->ops->token_user(r->rc, hash, &uid) != FQ_OK ||
+	    auth_load_caller(r->app->ops, r->rc, uid, &r->caller, NULL) != FQ_OK) {
+		o311_error(r, xml, 403, "api_key is not valid");
+		return 0;
+	}
+	r->caller.via_token = 1;
+	r->authed = 1;
+	return 1;
+}
+
+static json_t *request_json(const json_t *rec, int64_t now)
+{
+	const char *st = json_string_value(json_object_get(rec, "status"));
+	int closed = st && (strcmp(st, "closed") == 0 || strcmp(st, "rejected") == 0);
+	int ci = category_parse(json_string_value(json_object_get(rec, "category")));
+	char id[24], req[21], upd[21], due[21], notes[160];
+	snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
+	text_format_iso8601(json_integer_value(json_object_get(rec, "created_at")), req);
+	text_format_iso8601(json_integer_value(json_object_get(rec, "updated_at")), upd);
+	snprintf(notes, sizeof notes, "Fengqiao status: %s", st ? st : "?");
+	json_t *loc = json_object_get(rec, "location");
+	json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
+	const char *addr = json_string_value(json_object_get(loc, "address"));
+	char address[300];
+	snprintf(address, sizeof address, "%s%s%s",
+		 json_string_value(json_object_get(rec, "region_name")) ? json_string_value(json_object_get(rec, "region_name")) : "",
+		 addr ? " " : "", addr ? addr : "");
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:s, s:O, s:O}",
+			      "service_request_id", id, "status", closed ? "closed" : "open", "status_notes",
+			      notes, "service_name", ci >= 0 ? category_table[ci].name_zh : "其他",
+			      "service_code", json_string_value(json_object_get(rec, "category")),
+			      "description", json_object_get(rec, "description"), "agency_responsible",
+			      json_object_get(rec, "unit_region_name"), "requested_datetime", req,
+			      "updated_datetime", upd, "address", address, "address_id",
+			      json_object_get(rec, "region"), "zipcode", json_null());
+	json_object_set_new(o, "service_notice", json_null());
+	json_t *nd = json_object_get(rec, "next_due");
+	if (json_is_integer(nd)) {
+		text_format_iso8601(json_integer_value(nd), due);
+		json_object_set_new(o, "expected_datetime", json_string(due));
+	} else {
+		json_object_set_new(o, "expected_datetime", json_null());
+	}
+	json_object_set(o, "lat", json_is_number(lat) ? lat : json_null());
+	json_object_set(o, "long", json_is_number(lon) ? lon : json_null());
+	json_object_set_new(o, "media_url", json_null());
+	json_object_set_new(o, "extended_attributes",
+			    json_pack("{s:O, s:O, s:O, s:O, s:b}", "fengqiao_status", json_object_get(rec, "status"),
+				      "tracking_code", json_object_get(rec, "tracking_code"), "level",
+				      json_object_get(rec, "level"), "unit_region",
+				      json_object_get(rec, "unit_region"), "overdue",
+				      json_is_integer(nd) && json_integer_value(nd) < now));
+	return o;
+}
+
+static void request_one(struct req *r)
+{
+	int xml = strcmp(r->params[1], "xml") == 0;
+	if (!fmt_ok(r, 1)) {
+		o311_error(r, 0, 404, "format must be json or xml");
+		return;
+	}
+	if (!o311_auth(r, req_query(r, "api_key"), xml))
+		return;
+	int64_t id;
+	json_t *rec = NULL;
+	if (text_parse_i64(r->params[0], 1, INT64_MAX, &id) != FQ_OK ||
+	    r->app->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
+		o311_error(r, xml, 404, "no such service_request_id");
+		return;
+	}
+	json_t *a = json_array();
+	json_array_append_new(a, request_json(rec, r->now));
+	json_decref(rec);
+	o311_reply(r, xml, 200, "service_requests", a);
+}
+
+static void request_list(struct req *r)
+{
+	int xml = want_xml(r, 0);
+	if (!fmt_ok(r, 0)) {
+		o311_error(r, 0, 404, "format must be json or xml");
+		return;
+	}
+	if (!o311_auth(r, req_query(r, "api_key"), xml))
+		return;
+	struct case_filter f = {.now = r->now, .page = 1, .page_size = 50};
+	struct fq_error e = {0};
+	const char *v;
+	int64_t n;
+	if ((v = req_query(r, "service_code"))) {
+		if (category_parse(v) < 0) {
+			o311_error(r, xml, 400, "unknown service_code");
+			return;
+		}
+		f.category = v;
+	}
+	if ((v = req_query(r, "status"))) {
+		if (strcmp(v, "open") == 0)
+			f.open_only = 1;
+		else if (strcmp(v, "closed") == 0)
+			f.status = "closed";
+		else {
+			o311_error(r, xml, 400, "status must be open or closed");
+			return;
+		}
+	}
+	if (api_query_time(r, "start_date", 0, &f.from, &e) || api_query_time(r, "end_date", 1, &f.to, &e)) {
+		o311_error(r, xml, 400, "start_date and end_date must be ISO 8601 dates");
+		return;
+	}
+	if (!f.from && !f.to)
+		f.from = r->now - (int64_t)O311_DEFAULT_DAYS * 86400;
+	if ((v = req_query(r, "page"))) {
+		if (text_parse_i64(v, 1, 100000, &n)) {
+			o311_error(r, xml, 400, "page must be 1 or more");
+			return;
+		}
+		f.page = (int)n;
+	}
+	if ((v = req_query(r, "page_size"))) {
+		if (text_parse_i64(v, 1, STORE_LIST_MAX, &n)) {
+			o311_error(r, xml, 400, "page_size must be 1 to 200");
+			return;
+		}
+		f.page_size = (int)n;
+	}
+	json_t *out = json_array();
+	if ((v = req_query(r, "service_request_id"))) {
+		/* a comma-separated list of ids; other filters do not apply */
+		char buf[O311_IDS_MAX * 21];
+		snprintf(buf, sizeof buf, "%s", v);
+		int count = 0;
+		for (char *tok = buf, *next; tok && count < O311_IDS_MAX; tok = next, count++) {
+			next = strchr(tok, ',');
+			if (next)
+				*next++ = 0;
+			int64_t id;
+			json_t *rec = NULL;
+			if (text_parse_i64(tok, 1, INT64_MAX, &id) == FQ_OK &&
+			    r->app->ops->case_get(r->rc, &r->caller, id, &rec) == FQ_OK) {
+				json_array_append_new(out, request_json(rec, r->now));
+				json_decref(rec);
+			}
+		}
+		o311_reply(r, xml, 200, "service_requests", out);
+		return;
+	}
+	json_t *items = NULL;
+	if (r->app->read_ops->case_list(r->rrc, &r->caller, &f, &items, NULL) != FQ_OK) {
+		json_decref(out);
+		o311_error(r, xml, 400, "cannot list requests now");
+		return;
+	}
+	size_t i;
+	json_t *rec;
+	json_array_foreach(items, i, rec) json_array_append_new(out, request_json(rec, r->now));
+	json_decref(items);
+	o311_reply(r, xml, 200, "service_requests", out);
+}
+
+/* Parses an application/x-www-form-urlencoded body into q. Returns 0 when
+ * it is malformed or too large. */
+int open311_parse_form(const char *body, size_t len, struct evkeyvalq *q)
+{
+	TAILQ_INIT(q);
+	if (len > O311_FORM_MAX || memchr(body, 0, len))
+		return 0;
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, body, len);
+	copy[len] = 0;
+	int ok = evhttp_parse_query_str(copy, q) == 0;
+	free(copy);
+	if (!ok)
+		evhttp_clear_headers(q);
+	return ok;
+}
+
+struct o311_create {
+	json_t *rec;
+	struct caseflow_env env;
+	char actor[USERNAME_MAX];
+	int64_t id;
+	int xml;
+};
+
+static enum fq_err o311_create_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct o311_create *k = arg;
+	return caseflow_create(&k->env, c, k->rec, k->actor, NULL, 0, &k->id, e);
+}
+
+static void o311_create_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct o311_create *k = arg;
+	if (rc) {
+		o311_error(r, k->xml, http_status_for(rc) == 503 ? 503 : 400, e->message);
+	} else {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)k->id);
+		json_t *a = json_pack("[{s:s, s:O, s:s, s:n}]", "service_request_id", id, "token",
+				      json_object_get(k->rec, "tracking_code"), "service_notice",
+				      "已受理登记，请凭跟踪码查询进度 Registered; follow it with the tracking code",
+				      "account_id");
+		o311_reply(r, k->xml, 200, "service_requests", a);
+	}
+	json_decref(k->rec);
+	free(k);
+}
+
+/* Finds the village of a request: jurisdiction_id when it is a village code,
+ * else lat/long, else address_string. Writes it to out or replies 400. */
+static int o311_village(struct req *r, struct evkeyvalq *q, int xml, char out[REGION_CODE_MAX])
+{
+	const char *jid = evhttp_find_header(q, "jurisdiction_id");
+	int lv;
+	if (jid && text_region_code(jid, &lv) && lv == 5) {
+		snprintf(out, REGION_CODE_MAX, "%s", jid);
+		return 1;
+	}
+	const char *la = evhttp_find_header(q, "lat"), *lo = evhttp_find_header(q, "long");
+	if (la && lo) {
+		char *e1, *e2;
+		double lat = strtod(la, &e1), lon = strtod(lo, &e2);
+		if (*e1 || *e2 || !isfinite(lat) || !isfinite(lon) || fabs(lat) > 90 || fabs(lon) > 180) {
+			o311_error(r, xml, 400, "lat and long must be WGS84 numbers");
+			return 0;
+		}
+		if (r->app->ops->region_nearest(r->rc, lat, lon, out) == FQ_OK)
+			return 1;
+	}
+	const char *addr = evhttp_find_header(q, "address_string");
+	if (addr && strlen(addr) < 400 && text_valid_utf8(addr, strlen(addr))) {
+		/* the township named in the address narrows the villages */
+		json_t *towns = NULL, *villages = NULL;
+		const char *within = NULL;
+		if (r->app->ops->region_in_text(r->rc, addr, 4, NULL, 1, &towns) == FQ_OK && json_array_size(towns))
+			within = json_string_value(json_object_get(json_array_get(towns, 0), "code"));
+		int found = 0;
+		if (r->app->ops->region_in_text(r->rc, addr, 5, within, 2, &villages) == FQ_OK) {
+			json_t *v0 = json_array_get(villages, 0), *v1 = json_array_get(villages, 1);
+			/* a unique best match only */
+			if (v0 && (!v1 || json_string_length(json_object_get(v0, "name")) >
+					       json_string_length(json_object_get(v1, "name")) || within)) {
+				snprintf(out, REGION_CODE_MAX, "%s", json_string_value(json_object_get(v0, "code")));
+				found = 1;
+			}
+		}
+		json_decref(towns);
+		json_decref(villages);
+		if (found)
+			return 1;
+	}
+	o311_error(r, xml, 400,
+		   "no village found: give jurisdiction_id (a 12-digit village code), lat/long near "
+		   "known cases, or an address_string naming the township and village");
+	return 0;
+}
+
+static void request_create(struct req *r)
+{
+	int xml = want_xml(r, 0);
+	if (!fmt_ok(r, 0)) {
+		o311_error(r, 0, 404, "format must be json or xml");
+		return;
+	}
+	size_t len;
+	char *body = req_body_copy(r, &len);
+	struct evkeyvalq q;
+	if (!body || !open311_parse_form(body, len, &q)) {
+		free(body);
+		o311_error(r, xml, 400, "the body must be application/x-www-form-urlencoded");
+		return;
+	}
+	free(body);
+	json_t *b = NULL, *rec = NULL;
+	if (!o311_auth(r, evhttp_find_header(&q, "api_key"), xml))
+		goto out;
+	const char *code = evhttp_find_header(&q, "service_code");
+	if (!code || category_parse(code) < 0) {
+		o311_error(r, xml, 400, "service_code is missing or unknown");
+		goto out;
+	}
+	char village[REGION_CODE_MAX];
+	if (!o311_village(r, &q, xml, village))
+		goto out;
+	const char *desc = evhttp_find_header(&q, "description");
+	const char *name = evhttp_find_header(&q, "attribute[applicant_name]");
+	const char *phone = evhttp_find_header(&q, "attribute[applicant_phone]");
+	const char *first = evhttp_find_header(&q, "first_name"), *last = evhttp_find_header(&q, "last_name");
+	char fullname[128] = "";
+	if (!name && (first || last)) {
+		snprintf(fullname, sizeof fullname, "%s%s", last ? last : "", first ? first : "");
+		name = fullname;
+	}
+	if (!phone)
+		phone = evhttp_find_header(&q, "phone");
+	if (!desc || !*desc) {
+		o311_error(r, xml, 400, "description is required");
+		goto out;
+	}
+	/* a title from the first words of the description */
+	char title[64];
+	size_t tl = 0, chars = 0;
+	while (desc[tl] && chars < 20 && tl < sizeof title - 4) {
+		size_t l = ((unsigned char)desc[tl] < 0x80) ? 1 : ((unsigned char)desc[tl] >= 0xf0) ? 4
+			 : ((unsigned char)desc[tl] >= 0xe0) ? 3 : 2;
+		if (desc[tl] == '\n' || desc[tl] == '\r')
+			break;
+		tl += l;
+		chars++;
+	}
+	if (tl > strlen(desc))
+		tl = strlen(desc);
+	memcpy(title, desc, tl);
+	title[tl] = 0;
+	if (chars < 2)
+		snprintf(title, sizeof title, "%s", category_table[category_parse(code)].name_zh);
+	b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "title", title, "description", desc, "category",
+		      code, "channel", "open311", "region", village, "parties");
+	const char *track = evhttp_find_header(&q, "attribute[track]");
+	if (track)
+		json_object_set_new(b, "track", json_string(track));
+	const char *people = evhttp_find_header(&q, "attribute[people_involved]");
+	int64_t pn;
+	if (people && text_parse_i64(people, 1, CASE_PEOPLE_MAX, &pn) == FQ_OK)
+		json_object_set_new(b, "people_involved", json_integer(pn));
+	else if (people) {
+		o311_error(r, xml, 400, "attribute[people_involved] must be a whole number");
+		goto out;
+	}
+	if (name && *name) {
+		json_t *p = json_pack("{s:s, s:s}", "role", "applicant", "name", name);
+		if (phone)
+			json_object_set_new(p, "phone", json_string(phone));
+		json_array_append_new(json_object_get(b, "parties"), p);
+	}
+	const char *resp = evhttp_find_header(&q, "attribute[respondent_name]");
+	if (resp && *resp)
+		json_array_append_new(json_object_get(b, "parties"),
+				      json_pack("{s:s, s:s}", "role", "respondent", "name", resp));
+	const char *la = evhttp_find_header(&q, "lat"), *lo = evhttp_find_header(&q, "long");
+	const char *addr = evhttp_find_header(&q, "address_string");
+	if ((la && lo) || addr) {
+		json_t *loc = json_object();
+		if (la && lo) {
+			json_object_set_new(loc, "lat", json_real(strtod(la, NULL)));
+			json_object_set_new(loc, "lon", json_real(strtod(lo, NULL)));
+		}
+		if (addr)
+			json_object_set_new(loc, "address", json_string(addr));
+		json_object_set_new(b, "location", loc);
+	}
+	struct caseflow_env env = api_env(r->app);
+	struct fq_error e = {0};
+	if (caseflow_build(&env, r->rc, b, r->caller.username, r->now, &rec, &e) != FQ_OK) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s%s%s", e.field ? e.field : "", e.field ? ": " : "", e.message);
+		o311_error(r, xml, 400, msg);
+		goto out;
+	}
+	if (!(scope_roles_at(&r->caller, village) & flow_intake_roles())) {
+		o311_error(r, xml, 403, "this api_key may not register cases in that village");
+		goto out;
+	}
+	struct o311_create *k = calloc(1, sizeof *k);
+	if (!k) {
+		o311_error(r, xml, 400, "out of memory");
+		goto out;
+	}
+	k->env = env;
+	k->rec = rec;
+	rec = NULL;
+	k->xml = xml;
+	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
+	req_write(r, o311_create_run, k, o311_create_done);
+out:
+	json_decref(b);
+	json_decref(rec);
+	evhttp_clear_headers(&q);
+}
+
+static void token(struct req *r)
+{
+	int xml = strcmp(r->params[1], "xml") == 0;
+	if (!fmt_ok(r, 1)) {
+		o311_error(r, 0, 404, "format must be json or xml");
+		return;
+	}
+	if (!o311_auth(r, req_query(r, "api_key"), xml))
+		return;
+	json_t *rec = NULL;
+	if (strlen(r->params[0]) > 32 || r->app->ops->case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
+	    !scope_can_view_case(&r->caller, json_string_value(json_object_get(rec, "region")))) {
+		json_decref(rec);
+		o311_error(r, xml, 404, "no such token");
+		return;
+	}
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
+	json_decref(rec);
+	o311_reply(r, xml, 200, "service_requests",
+		   json_pack("[{s:s, s:s}]", "service_request_id", id, "token", r->params[0]));
+}
+
+void api_open311_routes(void)
+{
+	http_route(M_GET, "/open311/v2/discovery.{format}", 0, discovery);
+	http_route(M_GET, "/open311/v2/services.{format}", 0, services);
+	http_route(M_GET, "/open311/v2/services/{service_code}.{format}", 0, service_definition);
+	http_route(M_GET, "/open311/v2/requests.{format}", 0, request_list);
+	http_route(M_POST, "/open311/v2/requests.{format}", R_RAW | R_NOCSRF | R_PUBLIC, request_create);
+	http_route(M_GET, "/open311/v2/requests/{service_request_id}.{format}", 0, request_one);
+	http_route(M_GET, "/open311/v2/request/{service_request_id}.{format}", 0, request_one);
+	http_route(M_GET, "/open311/v2/tokens/{token}.{format}", 0, token);
+}
