@@ -271,8 +271,11 @@ json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *c
 	snprintf(text, sizeof text, "%s %s", json_string_value(json_object_get(rec, "title")),
 		 json_string_value(json_object_get(rec, "description")));
 	json_t *c;
+	json_t *self = json_object_get(rec, "id");
 	json_array_foreach(cands, i, c) {
 		const char *reason = NULL;
+		if (self && json_integer_value(self) == json_integer_value(json_object_get(c, "id")))
+			continue;
 		const char *cp = json_string_value(json_object_get(c, "phones"));
 		size_t k;
 		json_t *ph;

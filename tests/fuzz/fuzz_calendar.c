@@ -1,7 +1,7 @@
 /* fuzz_calendar.c - feeds arbitrary bytes to calendar_parse_year as 2026.txt,
- * then does working-day arithmetic on whatever parsed. Built with
- * -DFQ_LIBFUZZER for libFuzzer; without it, main() replays the files and
- * folders named on the command line, so the corpus runs as a plain test. */
+ * then does working-day arithmetic on whatever parsed. Linked with
+ * replay.c it replays a corpus as a plain test; with -fsanitize=fuzzer it
+ * fuzzes (scripts/fuzz). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -76,85 +76,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	calendar_free(cal);
 	return 0;
 }
-
-#ifndef FQ_LIBFUZZER
-#include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-
-#define REPLAY_MAX (4 * CALENDAR_FILE_MAX) /* bigger inputs are cut here */
-
-static int replay_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		perror(path);
-		return 1;
-	}
-	uint8_t *buf = malloc(REPLAY_MAX);
-	if (buf == NULL) {
-		fclose(f);
-		return 1;
-	}
-	size_t len = fread(buf, 1, REPLAY_MAX, f);
-	int bad = ferror(f) != 0;
-	fclose(f);
-	if (!bad)
-		LLVMFuzzerTestOneInput(buf, len);
-	else
-		perror(path);
-	free(buf);
-	return bad;
-}
-
-/* Replays a file, or every file in a folder and its subfolders (skipping
- * names that start with a dot). Returns the number of failures. */
-static int replay(const char *path, int depth)
-{
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		perror(path);
-		return 1;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return replay_file(path);
-	if (depth > 8) {
-		fprintf(stderr, "%s: folders nested too deep\n", path);
-		return 1;
-	}
-	DIR *d = opendir(path);
-	if (d == NULL) {
-		perror(path);
-		return 1;
-	}
-	int bad = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		char sub[4096];
-		int w = snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (w < 0 || (size_t)w >= sizeof(sub)) {
-			fprintf(stderr, "%s/%s: path too long\n", path, de->d_name);
-			bad++;
-			continue;
-		}
-		bad += replay(sub, depth + 1);
-	}
-	closedir(d);
-	return bad;
-}
-
-int main(int argc, char **argv)
-{
-	int bad = 0;
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s FILE-OR-FOLDER...\n", argv[0]);
-		return 2;
-	}
-	for (int i = 1; i < argc; i++)
-		bad += replay(argv[i], 0);
-	return bad != 0;
-}
-#endif

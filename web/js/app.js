@@ -129,10 +129,12 @@ function renderHeader() {
     h('div', { class: 'header-inner' },
       h('a', { class: 'brand', href: session.user ? '#/inbox' : '#/' },
         h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '枫'),
-        h('span', { class: 'brand-text' }, t('app.name'))),
+        h('span', { class: 'brand-text' }, t('app.short'),
+          h('span', { class: 'brand-tagline' }, t('app.tagline')))),
+      userBox,
+      langBtn,
       toggle,
-      nav,
-      h('div', { class: 'header-tools' }, userBox, langBtn)));
+      nav));
 }
 
 async function route() {
@@ -201,7 +203,15 @@ function onHashChange() {
   });
 }
 
-onLocaleChange(() => route());
+onLocaleChange(() => {
+  // The header is rebuilt in the new language; keep focus on the switch.
+  const hadFocus = document.activeElement && document.activeElement.classList.contains('lang-switch');
+  route().then(() => {
+    const btn = header.querySelector('.lang-switch');
+    if (hadFocus && btn) btn.focus();
+  });
+  if (hadFocus) { const btn = header.querySelector('.lang-switch'); if (btn) btn.focus(); }
+});
 onAuthChange(() => renderHeader());
 
 window.addEventListener('hashchange', onHashChange);

@@ -1,6 +1,5 @@
 // en.js - English message catalogue. Same keys as zh-CN.js.
 export default {
-  'app.name': 'Fengqiao · Dispute Resolution',
   'app.title': 'Fengqiao · Grassroots Dispute Resolution Platform',
   'footer.motto': 'Small matters stay in the village · big ones in the township · nothing pushed upward',
   'footer.note': 'Zhejiang grassroots dispute-resolution platform. All times are Beijing time.',
@@ -663,4 +662,6 @@ export default {
   'common.colon': ': ',
   'common.sep': '; ',
   'common.listSep': ', ',
+  'app.short': 'Fengqiao',
+  'app.tagline': ' · Dispute Resolution',
 };

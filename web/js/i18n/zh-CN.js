@@ -1,6 +1,5 @@
 // zh-CN.js - 简体中文消息目录（默认语言）。键与 en.js 一一对应。
 export default {
-  'app.name': '枫桥 · 矛盾纠纷多元化解',
   'app.title': '枫桥 · 矛盾纠纷多元化解平台',
   'footer.motto': '小事不出村 · 大事不出镇 · 矛盾不上交',
   'footer.note': '浙江省基层矛盾纠纷多元化解平台。时间均为北京时间。',
@@ -663,4 +662,6 @@ export default {
   'common.colon': '：',
   'common.sep': '；',
   'common.listSep': '，',
+  'app.short': '枫桥',
+  'app.tagline': ' · 矛盾纠纷多元化解',
 };
