@@ -17,6 +17,8 @@ static const struct {
 	{"user", cmd_user, "add users, set passwords, grant roles, make API tokens"},
 	{"audit", cmd_audit, "verify the audit log's hash chain"},
 	{"calendar", cmd_calendar, "working-day arithmetic on the business calendar"},
+	{"backup", cmd_backup, "copy the live SQLite database to a file"},
+	{"restore", cmd_restore, "bring a backup back"},
 	{"routes", cmd_routes, "list the HTTP routes (for the OpenAPI check)"},
 };
 

@@ -254,7 +254,7 @@ int cmd_serve(int argc, char **argv)
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: fengqiao serve [--db PATH|URL] [--db-read URL] [--listen HOST:PORT]\n"
 		       "                      [--web DIR] [--calendar DIR] [--workers N]\n"
-		       "                      [--secure-cookies]\n\n"
+		       "                      [--secure-cookies] [--request-timeout SECONDS]\n\n"
 		       "Serves the API and the web UI (default 127.0.0.1:8080, web/, data/calendar).\n"
 		       "--db-read sends lists and dashboards to a read replica.\n"
 		       "--secure-cookies marks cookies Secure with the __Host- prefix (behind TLS).\n"
@@ -270,6 +270,13 @@ int cmd_serve(int argc, char **argv)
 	snprintf(app.web_root, sizeof app.web_root, "%s", web ? web : "web");
 	snprintf(app.calendar_dir, sizeof app.calendar_dir, "%s", calendar_dir(argc, argv));
 	app.secure_cookies = cli_flag(argc, argv, "--secure-cookies");
+	const char *rt = cli_opt(argc, argv, "--request-timeout");
+	int64_t rts = HTTP_TIMEOUT_S;
+	if (rt && text_parse_i64(rt, 1, 3600, &rts) != FQ_OK) {
+		fprintf(stderr, "fengqiao: --request-timeout takes 1 to 3600 seconds\n");
+		return 2;
+	}
+	app.request_timeout_s = (int)rts;
 	const char *hs = getenv("FENGQIAO_HOTLINE_SECRET");
 	snprintf(app.hotline_secret, sizeof app.hotline_secret, "%s", hs ? hs : "");
 	deadline_rules_default(&app.deadlines);

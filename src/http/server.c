@@ -615,7 +615,7 @@ int http_serve(struct app *app, const char *listen, int nworkers)
 		w->http = evhttp_new(w->base);
 		evhttp_set_max_body_size(w->http, HTTP_BODY_MAX);
 		evhttp_set_max_headers_size(w->http, HTTP_HEADERS_HARD_MAX);
-		evhttp_set_timeout(w->http, HTTP_TIMEOUT_S);
+		evhttp_set_timeout(w->http, app->request_timeout_s > 0 ? app->request_timeout_s : HTTP_TIMEOUT_S);
 		evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
 							    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 							    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);

@@ -47,6 +47,7 @@ struct app {
 	struct limits *limits;
 	struct metrics *metrics;
 	int nworkers;
+	int request_timeout_s;             /* idle time before a connection is cut (HTTP_TIMEOUT_S) */
 	void (*on_stop)(void);             /* called once serving ends, before the writer stops */
 };
 
