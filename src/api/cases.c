@@ -164,7 +164,7 @@ static void list(struct req *r)
 		return;
 	json_t *items = NULL;
 	int64_t total = 0;
-	enum fq_err err = r->app->ops->case_list(r->rc, &r->caller, &f, &items, &total);
+	enum fq_err err = r->app->read_ops->case_list(r->rrc, &r->caller, &f, &items, &total);
 	if (err) {
 		struct fq_error e;
 		fq_fail(&e, err, NULL, NULL, "cannot list cases");
@@ -228,7 +228,7 @@ static void csv(struct req *r)
 		json_t *items = NULL;
 		struct case_filter pf = f;
 		pf.after_id = f.after_id ? f.after_id : -1;
-		if (r->app->ops->case_list(r->rc, &r->caller, &pf, &items, NULL) != FQ_OK) {
+		if (r->app->read_ops->case_list(r->rrc, &r->caller, &pf, &items, NULL) != FQ_OK) {
 			evbuffer_free(b);
 			reply_error(r, 503, "storage_unavailable", "cannot list cases", NULL);
 			return;

@@ -56,7 +56,7 @@ static void levels(struct req *r)
 		return;
 	}
 	json_t *o = NULL;
-	if (r->app->ops->stats_levels(r->rc, &r->caller, region, from, to, &o) != FQ_OK) {
+	if (r->app->read_ops->stats_levels(r->rrc, &r->caller, region, from, to, &o) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
@@ -92,12 +92,12 @@ static void dashboard(struct req *r)
 		return;
 	}
 	json_t *o = NULL;
-	if (r->app->ops->stats_dashboard(r->rc, &r->caller, region, from, to, r->now, &o) != FQ_OK) {
+	if (r->app->read_ops->stats_dashboard(r->rrc, &r->caller, region, from, to, r->now, &o) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
 	json_t *reg = NULL;
-	if (r->app->ops->region_get(r->rc, region, &reg) == FQ_OK)
+	if (r->app->read_ops->region_get(r->rrc, region, &reg) == FQ_OK)
 		json_object_set_new(o, "region", reg);
 	else
 		json_object_set_new(o, "region", json_pack("{s:s}", "code", region));

@@ -35,5 +35,6 @@ int cmd_calendar(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_bench_gen(int argc, char **argv);
 
 #endif

@@ -1486,6 +1486,25 @@ static int stats_in_scope(const struct caller *who, const char *region)
 	return 0;
 }
 
+/* Rollups exist for levels 1..4 (rollup_day, rollup_due) and 1..3
+ * (rollup_dim); below that the cases of one region are few enough to count
+ * directly through the cases_region index. */
+#define ROLLUP_DAY_LVL 4
+#define ROLLUP_DIM_LVL 3
+
+/* Binds region prefix bounds and a created_at range at parameters i..i+3. */
+static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0, int64_t d1)
+{
+	char hi[REGION_CODE_MAX + 1];
+	prefix_end(region, hi);
+	bind_text(st, i, region);
+	bind_text(st, i + 1, hi);
+	sqlite3_bind_int64(st, i + 2, d0 * 86400 - 28800);
+	sqlite3_bind_int64(st, i + 3, d1 * 86400 - 28800);
+}
+
+#define DIRECT_WHERE " c.region >= ?1 AND c.region < ?2 AND c.created_at >= ?3 AND c.created_at < ?4 "
+
 static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who,
 				  const char *region, int64_t from, int64_t to, json_t **out)
 {
@@ -1497,17 +1516,31 @@ static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who
 		"coalesce(sum(on_time),0) AS resolved_on_time, "
 		"coalesce(sum(followed_up),0) AS followed_up, coalesce(sum(satisfied),0) AS satisfied "
 		"FROM rollup_day WHERE lvl=? AND region=? AND day >= ? AND day < ?";
+	static const char direct[] =
+		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
+		"coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
+		"coalesce(sum(c.resolved_level >= 4), 0) AS resolved_at_or_below_township, "
+		"coalesce(sum(c.min_level <= 2), 0) AS escalated_above_county, "
+		"coalesce(sum(c.resolved_on_time = 1), 0) AS resolved_on_time, "
+		"count(c.satisfaction) AS followed_up, "
+		"coalesce(sum(c.satisfaction IN ('satisfied','basically_satisfied')), 0) AS satisfied "
+		"FROM cases c WHERE" DIRECT_WHERE;
 	if (!region || !stats_in_scope(who, region))
 		return FQ_ENOTFOUND;
-	sqlite3_stmt *st = stmt(c, sql);
-	if (!st)
-		return FQ_EINTERNAL;
+	int lvl = scope_level_of(region);
 	int64_t d0, d1;
 	day_range(from, to, &d0, &d1);
-	sqlite3_bind_int(st, 1, scope_level_of(region));
-	bind_text(st, 2, region);
-	sqlite3_bind_int64(st, 3, d0);
-	sqlite3_bind_int64(st, 4, d1);
+	sqlite3_stmt *st = stmt(c, lvl <= ROLLUP_DAY_LVL ? sql : direct);
+	if (!st)
+		return FQ_EINTERNAL;
+	if (lvl <= ROLLUP_DAY_LVL) {
+		sqlite3_bind_int(st, 1, lvl);
+		bind_text(st, 2, region);
+		sqlite3_bind_int64(st, 3, d0);
+		sqlite3_bind_int64(st, 4, d1);
+	} else {
+		bind_direct(st, 1, region, d0, d1);
+	}
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -1518,27 +1551,40 @@ static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who
 	return FQ_OK;
 }
 
-static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, const char *dim,
+static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
 			      int64_t d0, int64_t d1, json_t **items)
 {
+	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] =
 		"SELECT key, sum(n) AS count FROM rollup_dim WHERE lvl=? AND region=? AND dim=? "
 		"AND day >= ? AND day < ? GROUP BY key HAVING sum(n) > 0 ORDER BY count DESC, key";
-	sqlite3_stmt *st = stmt(c, sql);
+	static const char *const direct[] = {
+		"SELECT c.category AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
+		"GROUP BY 1 ORDER BY count DESC, key",
+		"SELECT c.channel AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
+		"GROUP BY 1 ORDER BY count DESC, key",
+		"SELECT c.status AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
+		"GROUP BY 1 ORDER BY count DESC, key",
+	};
+	sqlite3_stmt *st = stmt(c, lvl <= ROLLUP_DIM_LVL ? sql : direct[dim]);
 	if (!st)
 		return FQ_EINTERNAL;
-	sqlite3_bind_int(st, 1, lvl);
-	bind_text(st, 2, region);
-	bind_text(st, 3, dim);
-	sqlite3_bind_int64(st, 4, d0);
-	sqlite3_bind_int64(st, 5, d1);
+	if (lvl <= ROLLUP_DIM_LVL) {
+		sqlite3_bind_int(st, 1, lvl);
+		bind_text(st, 2, region);
+		bind_text(st, 3, dims[dim]);
+		sqlite3_bind_int64(st, 4, d0);
+		sqlite3_bind_int64(st, 5, d1);
+	} else {
+		bind_direct(st, 1, region, d0, d1);
+	}
 	enum fq_err err = rows(c, st, items);
 	if (err)
 		return err;
 	size_t i;
 	json_t *o;
 	json_array_foreach(*items, i, o) {
-		json_object_set(o, dim, json_object_get(o, "key"));
+		json_object_set(o, dims[dim], json_object_get(o, "key"));
 		json_object_del(o, "key");
 	}
 	return FQ_OK;
@@ -1551,6 +1597,9 @@ static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *
 	static const char by_day[] =
 		"SELECT day, cases AS count FROM rollup_day WHERE lvl=? AND region=? AND day >= ? "
 		"AND day < ? ORDER BY day";
+	static const char by_day_direct[] =
+		"SELECT (c.created_at + 28800) / 86400 AS day, count(*) AS count FROM cases c WHERE"
+		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
 	static const char children[] =
 		"SELECT k.code AS code, k.name AS name, k.level AS level, "
 		"coalesce((SELECT sum(cases) FROM rollup_day d WHERE d.lvl=k.level AND d.region=k.code "
@@ -1560,6 +1609,18 @@ static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *
 		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl=k.level AND u.region=k.code "
 		"AND u.due_day < ?4), 0) AS overdue "
 		"FROM regions k WHERE k.parent=?1 ORDER BY cases DESC, k.code";
+	static const char villages[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, "
+		"(SELECT count(*) FROM cases c WHERE c.region=k.code AND c.created_at >= ?2 "
+		"AND c.created_at < ?3) AS cases, "
+		"(SELECT count(c.resolved_level) FROM cases c WHERE c.region=k.code AND c.created_at >= ?2 "
+		"AND c.created_at < ?3) AS resolved, "
+		"(SELECT count(*) FROM cases c WHERE c.region=k.code AND c.next_due < ?4) AS overdue "
+		"FROM regions k WHERE k.parent=?1 ORDER BY cases DESC, k.code";
+	static const char overdue[] =
+		"SELECT coalesce(sum(n),0) FROM rollup_due WHERE lvl=? AND region=? AND due_day < ?";
+	static const char overdue_direct[] =
+		"SELECT count(*) FROM cases c WHERE c.region >= ?1 AND c.region < ?2 AND c.next_due < ?3";
 	int64_t d0, d1;
 	if (!region)
 		region = "33";
@@ -1567,17 +1628,20 @@ static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *
 		return FQ_ENOTFOUND;
 	day_range(from, to, &d0, &d1);
 	int lvl = scope_level_of(region);
+	int rolled = lvl <= ROLLUP_DAY_LVL;
 	json_t *o = json_object(), *a = NULL;
-	enum fq_err err;
-	sqlite3_stmt *st = stmt(c, by_day);
-	if (!st) {
-		err = FQ_EINTERNAL;
+	enum fq_err err = FQ_EINTERNAL;
+	sqlite3_stmt *st = stmt(c, rolled ? by_day : by_day_direct);
+	if (!st)
 		goto fail;
+	if (rolled) {
+		sqlite3_bind_int(st, 1, lvl);
+		bind_text(st, 2, region);
+		sqlite3_bind_int64(st, 3, d0);
+		sqlite3_bind_int64(st, 4, d1);
+	} else {
+		bind_direct(st, 1, region, d0, d1);
 	}
-	sqlite3_bind_int(st, 1, lvl);
-	bind_text(st, 2, region);
-	sqlite3_bind_int64(st, 3, d0);
-	sqlite3_bind_int64(st, 4, d1);
 	if ((err = rows(c, st, &a)))
 		goto fail;
 	size_t i;
@@ -1588,39 +1652,45 @@ static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *
 		json_object_set_new(row, "day", json_string(day));
 	}
 	json_object_set_new(o, "by_day", a);
-	static const char *const dims[] = {"category", "channel", "status"};
 	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
 	for (int k = 0; k < 3; k++) {
-		if ((err = dim_counts(c, lvl, region, dims[k], d0, d1, &a)))
+		if ((err = dim_counts(c, lvl, region, k, d0, d1, &a)))
 			goto fail;
 		json_object_set_new(o, keys[k], a);
 	}
 	if (lvl < 5) {
-		st = stmt(c, children);
+		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
+		st = stmt(c, direct_kids ? villages : children);
 		if (!st) {
 			err = FQ_EINTERNAL;
 			goto fail;
 		}
 		bind_text(st, 1, region);
-		sqlite3_bind_int64(st, 2, d0);
-		sqlite3_bind_int64(st, 3, d1);
-		sqlite3_bind_int64(st, 4, (now + 28800) / 86400);
+		sqlite3_bind_int64(st, 2, direct_kids ? d0 * 86400 - 28800 : d0);
+		sqlite3_bind_int64(st, 3, direct_kids ? d1 * 86400 - 28800 : d1);
+		sqlite3_bind_int64(st, 4, direct_kids ? now : (now + 28800) / 86400);
 		if ((err = rows(c, st, &a)))
 			goto fail;
 		json_object_set_new(o, "children", a);
 	} else {
 		json_object_set_new(o, "children", json_array());
 	}
-	static const char overdue[] =
-		"SELECT coalesce(sum(n),0) FROM rollup_due WHERE lvl=? AND region=? AND due_day < ?";
-	st = stmt(c, overdue);
+	st = stmt(c, rolled ? overdue : overdue_direct);
 	if (!st) {
 		err = FQ_EINTERNAL;
 		goto fail;
 	}
-	sqlite3_bind_int(st, 1, lvl);
-	bind_text(st, 2, region);
-	sqlite3_bind_int64(st, 3, (now + 28800) / 86400);
+	if (rolled) {
+		sqlite3_bind_int(st, 1, lvl);
+		bind_text(st, 2, region);
+		sqlite3_bind_int64(st, 3, (now + 28800) / 86400);
+	} else {
+		char hi[REGION_CODE_MAX + 1];
+		prefix_end(region, hi);
+		bind_text(st, 1, region);
+		bind_text(st, 2, hi);
+		sqlite3_bind_int64(st, 3, now);
+	}
 	if (sqlite3_step(st) == SQLITE_ROW)
 		json_object_set_new(o, "overdue", json_integer(sqlite3_column_int64(st, 0)));
 	sqlite3_reset(st);

@@ -513,3 +513,27 @@ test('the CSV export has a BOM, the same filters and the caller\'s scope', async
   assert.ok(lines.slice(1).every((l) => l.includes('"neighbour"')));
   assert.ok(lines.slice(1).every((l) => l.includes('"330681109290"')), 'only her village');
 });
+
+test('rollup counters agree with the cases themselves at every level', async () => {
+  const c = users.admin;
+  for (const region of ['33', '3306', '330681', '330681109', '330681109290']) {
+    const total = (await c.get(`/api/cases?region=${region}&page_size=1`)).json.total;
+    const levels = (await c.get(`/api/stats/levels?region=${region}`)).json;
+    assert.equal(levels.cases, total, `levels at ${region}`);
+    const dash = (await c.get(`/api/stats/dashboard?region=${region}`)).json;
+    const sum = (xs) => xs.reduce((n, x) => n + x.count, 0);
+    assert.equal(sum(dash.by_status), total, `by_status at ${region}`);
+    assert.equal(sum(dash.by_category), total, `by_category at ${region}`);
+    assert.equal(sum(dash.by_channel), total, `by_channel at ${region}`);
+    assert.equal(sum(dash.by_day), total, `by_day at ${region}`);
+    for (const s of dash.by_status) {
+      const n = (await c.get(`/api/cases?region=${region}&status=${s.status}&page_size=1`)).json.total;
+      assert.equal(s.count, n, `${s.status} at ${region}`);
+    }
+    const overdue = (await c.get(`/api/cases?region=${region}&overdue=true&page_size=1`)).json.total;
+    assert.equal(dash.overdue, overdue, `overdue at ${region}`);
+    if (dash.children.length) {
+      assert.equal(dash.children.reduce((n, x) => n + x.cases, 0), total, `children at ${region}`);
+    }
+  }
+});

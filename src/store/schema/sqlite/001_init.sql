@@ -124,8 +124,9 @@ CREATE TABLE case_links (
 );
 
 -- Search tokens: character bigrams for Chinese (see util/text.h), so
--- two-character words are found; prefix index of 3 bytes covers one CJK char.
-CREATE VIRTUAL TABLE case_fts USING fts5(tokens, prefix = '3');
+-- two-character words are found. detail=none keeps only which case holds a
+-- token (no positions): queries are ANDs of tokens, so nothing is lost.
+CREATE VIRTUAL TABLE case_fts USING fts5(tokens, detail = none);
 
 CREATE TABLE audit_log (
   id        INTEGER PRIMARY KEY,

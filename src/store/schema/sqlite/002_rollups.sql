@@ -1,8 +1,11 @@
 -- 002_rollups.sql: counters for dashboards and level rates, kept by
 -- triggers in the same transaction as each change to a case, so that a
 -- province-wide dashboard costs the same at 10 thousand or 10 million cases.
--- Each case counts once at each of its five ancestor regions (lvl 1..5),
--- on the Beijing day it was registered (day = (created_at + 8h) / 1 day).
+-- Each case counts once at each of its ancestor regions, on the Beijing day
+-- it was registered (day = (created_at + 8h) / 1 day): rollup_day and
+-- rollup_due at province, city, county and township (lvl 1..4), rollup_dim
+-- at province, city and county (lvl 1..3). Below that a region holds few
+-- enough cases to count them directly (store/sqlite.c).
 CREATE TABLE rollup_levels (lvl INTEGER PRIMARY KEY, len INTEGER NOT NULL);
 INSERT INTO rollup_levels VALUES (1, 2), (2, 4), (3, 6), (4, 9), (5, 12);
 
@@ -50,7 +53,7 @@ BEGIN
          coalesce(NEW.resolved_level >= 4, 0), NEW.min_level <= 2,
          coalesce(NEW.resolved_on_time = 1, 0), NEW.satisfaction IS NOT NULL,
          coalesce(NEW.satisfaction IN ('satisfied', 'basically_satisfied'), 0)
-  FROM rollup_levels WHERE true
+  FROM rollup_levels WHERE lvl <= 4
   ON CONFLICT (lvl, region, day) DO UPDATE SET
     cases = cases + excluded.cases, resolved = resolved + excluded.resolved,
     in_village = in_village + excluded.in_village, le_township = le_township + excluded.le_township,
@@ -61,11 +64,11 @@ BEGIN
   FROM rollup_levels,
        (SELECT 'category' AS dim, NEW.category AS key UNION ALL SELECT 'channel', NEW.channel
         UNION ALL SELECT 'status', NEW.status) AS d
-  WHERE true
+  WHERE lvl <= 3
   ON CONFLICT (lvl, region, dim, day, key) DO UPDATE SET n = n + 1;
   INSERT INTO rollup_due (lvl, region, due_day, n)
   SELECT lvl, substr(NEW.region, 1, len), (NEW.next_due + 28800) / 86400, 1
-  FROM rollup_levels WHERE NEW.next_due IS NOT NULL
+  FROM rollup_levels WHERE lvl <= 4 AND NEW.next_due IS NOT NULL
   ON CONFLICT (lvl, region, due_day) DO UPDATE SET n = n + 1;
 END;
 
@@ -82,7 +85,7 @@ BEGIN
     satisfied = satisfied + coalesce(NEW.satisfaction IN ('satisfied', 'basically_satisfied'), 0)
                           - coalesce(OLD.satisfaction IN ('satisfied', 'basically_satisfied'), 0)
   WHERE (lvl, region, day) IN (SELECT lvl, substr(OLD.region, 1, len), (OLD.created_at + 28800) / 86400
-                               FROM rollup_levels);
+                               FROM rollup_levels WHERE lvl <= 4);
   UPDATE rollup_dim SET n = n - 1
   WHERE (lvl, region, dim, day, key) IN (
     SELECT lvl, substr(OLD.region, 1, len), d.dim, (OLD.created_at + 28800) / 86400, d.key
@@ -90,21 +93,21 @@ BEGIN
          (SELECT 'category' AS dim, OLD.category AS key, NEW.category AS nkey
           UNION ALL SELECT 'channel', OLD.channel, NEW.channel
           UNION ALL SELECT 'status', OLD.status, NEW.status) AS d
-    WHERE d.key <> d.nkey);
+    WHERE lvl <= 3 AND d.key <> d.nkey);
   INSERT INTO rollup_dim (lvl, region, dim, day, key, n)
   SELECT lvl, substr(NEW.region, 1, len), d.dim, (NEW.created_at + 28800) / 86400, d.key, 1
   FROM rollup_levels,
        (SELECT 'category' AS dim, NEW.category AS key, OLD.category AS okey
         UNION ALL SELECT 'channel', NEW.channel, OLD.channel
         UNION ALL SELECT 'status', NEW.status, OLD.status) AS d
-  WHERE d.key <> d.okey
+  WHERE lvl <= 3 AND d.key <> d.okey
   ON CONFLICT (lvl, region, dim, day, key) DO UPDATE SET n = n + 1;
   UPDATE rollup_due SET n = n - 1
   WHERE OLD.next_due IS NOT NULL AND OLD.next_due IS NOT NEW.next_due
     AND (lvl, region, due_day) IN (SELECT lvl, substr(OLD.region, 1, len), (OLD.next_due + 28800) / 86400
-                                   FROM rollup_levels);
+                                   FROM rollup_levels WHERE lvl <= 4);
   INSERT INTO rollup_due (lvl, region, due_day, n)
   SELECT lvl, substr(NEW.region, 1, len), (NEW.next_due + 28800) / 86400, 1
-  FROM rollup_levels WHERE NEW.next_due IS NOT NULL AND OLD.next_due IS NOT NEW.next_due
+  FROM rollup_levels WHERE lvl <= 4 AND NEW.next_due IS NOT NULL AND OLD.next_due IS NOT NEW.next_due
   ON CONFLICT (lvl, region, due_day) DO UPDATE SET n = n + 1;
 END;
