@@ -248,7 +248,7 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 }
 
 json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *conn,
-			    const json_t *rec, int64_t now)
+			    const struct caller *who, const json_t *rec, int64_t now)
 {
 	json_t *out = json_array();
 	json_t *phones = json_array();
@@ -275,6 +275,9 @@ json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *c
 	json_array_foreach(cands, i, c) {
 		const char *reason = NULL;
 		if (self && json_integer_value(self) == json_integer_value(json_object_get(c, "id")))
+			continue;
+		/* a duplicate the caller may not see is not mentioned at all */
+		if (who && !scope_can_view_case(who, json_string_value(json_object_get(c, "region"))))
 			continue;
 		const char *cp = json_string_value(json_object_get(c, "phones"));
 		size_t k;

@@ -45,9 +45,10 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 
 /* Possible duplicates of a built record: open cases of the last 30 days
  * sharing a party phone, or the same category in the same village with
- * similar text. Returns a new array of {id, tracking_code, title, reason}. */
+ * similar text, that `who` may see (NULL: the system sees all). Returns a
+ * new array of {id, tracking_code, title, reason}. */
 json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *conn,
-			    const json_t *rec, int64_t now);
+			    const struct caller *who, const json_t *rec, int64_t now);
 
 /* Inserts a built record (adding tracking code and, when secret_out is not
  * NULL, a public secret whose hash is stored) with its first timeline entry

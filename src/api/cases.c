@@ -76,7 +76,7 @@ static void create(struct req *r)
 	}
 	k->env = api_env(r->app);
 	k->rec = rec;
-	k->dups = caseflow_duplicates(&k->env, r->rc, rec, r->now);
+	k->dups = caseflow_duplicates(&k->env, r->rc, &r->caller, rec, r->now);
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	req_write(r, create_run, k, create_done);
 }
@@ -87,7 +87,7 @@ static void check_duplicates(struct req *r)
 	if (!rec)
 		return;
 	struct caseflow_env env = api_env(r->app);
-	json_t *d = caseflow_duplicates(&env, r->rc, rec, r->now);
+	json_t *d = caseflow_duplicates(&env, r->rc, &r->caller, rec, r->now);
 	json_decref(rec);
 	reply_json(r, 200, json_pack("{s:o}", "possible_duplicates", d));
 }

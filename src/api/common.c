@@ -61,7 +61,7 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	if (!json_object_get(o, "possible_duplicates")) {
 		int open = st && strcmp(st, "closed") && strcmp(st, "rejected");
 		json_object_set_new(o, "possible_duplicates",
-				    open ? caseflow_duplicates(&env, conn, rec, r->now) : json_array());
+				    open ? caseflow_duplicates(&env, conn, &r->caller, rec, r->now) : json_array());
 	}
 	json_t *links = NULL;
 	if (r->app->ops->link_list(conn, id, &links) == FQ_OK)

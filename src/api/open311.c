@@ -18,7 +18,6 @@
 #include "http/auth.h"
 #include "util/text.h"
 
-#define O311_PAGE_MAX 1000
 #define O311_DEFAULT_DAYS 90
 #define O311_FORM_MAX (64 * 1024)
 #define O311_IDS_MAX 100

@@ -44,6 +44,10 @@ enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, cons
 	json_decref(body);
 	if (!s)
 		return FQ_ENOMEM;
+	if (strlen(s) > WEBHOOK_BODY_MAX) {
+		free(s);
+		return FQ_ETOOBIG;
+	}
 	enum fq_err err = ops->delivery_enqueue(c, event, s, now);
 	free(s);
 	return err;

@@ -79,7 +79,7 @@ static enum fq_err touch_run(struct store_conn *c, void *arg, struct fq_error *e
 
 enum fq_err auth_request(struct req *r, struct fq_error *e)
 {
-	const struct store_ops *ops = r->app->read_ops;
+	const struct store_ops *ops = r->app->ops; /* sessions live on the primary */
 	const char *authz = req_header(r, "Authorization");
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
 		const char *tok = authz + 7;

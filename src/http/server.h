@@ -26,7 +26,6 @@
 #define HTTP_PATH_MAX 2048
 #define HTTP_ROUTE_PARAMS 4
 #define HTTP_MAX_WORKERS 16
-#define HTTP_CONN_MAX 4096                 /* connections per worker */
 
 /* The whole running application, shared read-only by the workers once
  * serving has begun (the counters inside are atomic or locked). */

@@ -537,3 +537,20 @@ test('rollup counters agree with the cases themselves at every level', async () 
     }
   }
 });
+
+test('possible duplicates never reveal a case the caller cannot see', async () => {
+  const hidden = await create('leshan.mediator', {
+    region: '330681109291', title: '乐山村的合同纠纷', description: '货款未付',
+    parties: [{ role: 'applicant', name: '周海东', phone: '13912349999' }],
+  });
+  const mine = await create('fengyuan.mediator', {
+    parties: [{ role: 'applicant', name: '周海东', phone: '13912349999' }],
+  });
+  assert.ok(!mine.possible_duplicates.some((d) => d.id === hidden.id), 'the mediator of 枫源村 does not learn of 乐山村\'s case');
+  const chk = await users['fengyuan.mediator'].post('/api/cases/check-duplicates', newCase({
+    parties: [{ role: 'applicant', name: '周海东', phone: '13912349999' }] }));
+  assert.ok(!chk.json.possible_duplicates.some((d) => d.id === hidden.id));
+  // the township sees both, and is told
+  const town = await users['fengqiao.handler'].get(`/api/cases/${mine.id}`);
+  assert.ok(town.json.possible_duplicates.some((d) => d.id === hidden.id && d.reason === 'same_phone'));
+});

@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (caseflow_build(&fx.env, fx.conn, body, "fuzzer", 1795680000, &rec, &e) == FQ_OK) {
 		if (!json_is_string(json_object_get(rec, "title")) || !json_is_array(json_object_get(rec, "parties")))
 			__builtin_trap();
-		json_t *d = caseflow_duplicates(&fx.env, fx.conn, rec, 1795680000);
+		json_t *d = caseflow_duplicates(&fx.env, fx.conn, &fx.who, rec, 1795680000);
 		json_decref(d);
 		json_decref(rec);
 	} else if (!e.code) {

@@ -1,0 +1,15 @@
+-- intake.lua - durable case intake: POST /api/cases, answered after commit.
+dofile(os.getenv("FQ_BENCH_DIR") .. "/lua/common.lua")
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local n = 0
+local villages = { "330681109290", "330681109291", "330681109200", "330681109201" }
+request = function()
+  n = n + 1
+  local body = string.format(
+    '{"title":"压测登记 %d 邻里纠纷","description":"两户之间围墙滴水，多次协商未果，请求调解。",' ..
+    '"category":"neighbour","channel":"walk_in","region":"%s",' ..
+    '"parties":[{"role":"applicant","name":"测试人","phone":"138%08d"}]}',
+    n, villages[(n % #villages) + 1], math.random(0, 99999999))
+  return wrk.format(nil, "/api/cases", nil, body)
+end
