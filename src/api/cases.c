@@ -181,7 +181,10 @@ static void list(struct req *r)
 		json_array_append_new(out, o);
 	}
 	json_decref(items);
-	reply_json(r, 200, json_pack("{s:o, s:I, s:i, s:i}", "items", out, "total", (json_int_t)total,
+	int64_t cap = f.q ? STORE_COUNT_CAP_TEXT : STORE_COUNT_CAP;
+	int exact = total <= cap;
+	reply_json(r, 200, json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", out, "total",
+				     (json_int_t)(exact ? total : cap), "total_exact", exact,
 				     "page", f.page ? f.page : 1, "page_size",
 				     f.page_size ? f.page_size : 20));
 }

@@ -36,5 +36,6 @@ int cmd_routes(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_bench_gen(int argc, char **argv);
+int cmd_migrate_data(int argc, char **argv);
 
 #endif

@@ -51,19 +51,23 @@ struct village {
 	double weight;
 };
 
+#define MONTH_OF(x) "(CAST(strftime('%Y', " x " + 28800, 'unixepoch') AS INTEGER) * 12 + " \
+	"CAST(strftime('%m', " x " + 28800, 'unixepoch') AS INTEGER) - 1)"
+#define T_OF "CASE gr.g WHEN 0 THEN (c.created_at + 28800) / 86400 ELSE " MONTH_OF("c.created_at") " END"
+
 static const char *const rebuild_sql =
 	"DELETE FROM rollup_day; DELETE FROM rollup_dim; DELETE FROM rollup_due;"
-	"INSERT INTO rollup_day SELECT l.lvl, substr(c.region, 1, l.len), (c.created_at + 28800) / 86400,"
+	"INSERT INTO rollup_day SELECT l.lvl, substr(c.region, 1, l.len), gr.g, " T_OF ","
 	" count(*), count(c.resolved_level), coalesce(sum(c.resolved_level = 5), 0),"
 	" coalesce(sum(c.resolved_level >= 4), 0), sum(c.min_level <= 2), coalesce(sum(c.resolved_on_time = 1), 0),"
 	" count(c.satisfaction), coalesce(sum(c.satisfaction IN ('satisfied','basically_satisfied')), 0)"
-	" FROM cases c, rollup_levels l WHERE l.lvl <= 4 GROUP BY 1, 2, 3;"
-	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'category', (c.created_at + 28800) / 86400,"
-	" c.category, count(*) FROM cases c, rollup_levels l WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5;"
-	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'channel', (c.created_at + 28800) / 86400,"
-	" c.channel, count(*) FROM cases c, rollup_levels l WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5;"
-	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'status', (c.created_at + 28800) / 86400,"
-	" c.status, count(*) FROM cases c, rollup_levels l WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5;"
+	" FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 4 GROUP BY 1, 2, 3, 4;"
+	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'category', gr.g, " T_OF ","
+	" c.category, count(*) FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5, 6;"
+	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'channel', gr.g, " T_OF ","
+	" c.channel, count(*) FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5, 6;"
+	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'status', gr.g, " T_OF ","
+	" c.status, count(*) FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5, 6;"
 	"INSERT INTO rollup_due SELECT l.lvl, substr(c.region, 1, l.len), (c.next_due + 28800) / 86400, count(*)"
 	" FROM cases c, rollup_levels l WHERE l.lvl <= 4 AND c.next_due IS NOT NULL GROUP BY 1, 2, 3;";
 

@@ -84,6 +84,18 @@ static void a_text(struct args *a, const char *s)
 	a->v[a->n++] = s;
 }
 
+/* A short string copied into the parameters themselves (a region bound). */
+static void a_copy(struct args *a, const char *s)
+{
+	if (a->n >= PG_PARAMS_MAX || strlen(s) >= PG_NUM_MAX) {
+		a->overflow = 1;
+		return;
+	}
+	snprintf(a->num[a->n], PG_NUM_MAX, "%s", s);
+	a->v[a->n] = a->num[a->n];
+	a->n++;
+}
+
 static void a_i64(struct args *a, int64_t x)
 {
 	if (a->n >= PG_PARAMS_MAX) {
@@ -1971,6 +1983,27 @@ static int stats_in_scope(const struct caller *who, const char *region)
 	return 0;
 }
 
+/* Rollups exist for levels 1..4 (rollup_day, rollup_due) and 1..3
+ * (rollup_dim); below that the cases of one region are few enough to count
+ * directly through the cases_region index (as in sqlite.c). */
+#define ROLLUP_DAY_LVL 4
+#define ROLLUP_DIM_LVL 3
+
+/* Region prefix bounds and a created_at range for the direct counts, as
+ * parameters $1..$4. */
+static void args_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
+{
+	char hi[REGION_CODE_MAX + 1];
+	prefix_end(region, hi);
+	a_text(a, region);
+	a_copy(a, hi);
+	a_i64(a, d0 * 86400 - 28800);
+	a_i64(a, d1 * 86400 - 28800);
+}
+
+#define DIRECT_WHERE \
+	" c.region >= $1 AND c.region < $2 AND c.created_at >= $3 AND c.created_at < $4 "
+
 static enum fq_err p_stats_levels(struct store_conn *c, const struct caller *who,
 				  const char *region, int64_t from, int64_t to, json_t **out)
 {
@@ -1984,38 +2017,65 @@ static enum fq_err p_stats_levels(struct store_conn *c, const struct caller *who
 		"coalesce(sum(followed_up), 0)::bigint AS followed_up, "
 		"coalesce(sum(satisfied), 0)::bigint AS satisfied "
 		"FROM rollup_day WHERE lvl = $1 AND region = $2 AND day >= $3 AND day < $4";
+	static const char direct[] =
+		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
+		"count(*) FILTER (WHERE c.resolved_level = 5) AS resolved_in_village, "
+		"count(*) FILTER (WHERE c.resolved_level >= 4) AS resolved_at_or_below_township, "
+		"count(*) FILTER (WHERE c.min_level <= 2) AS escalated_above_county, "
+		"count(*) FILTER (WHERE c.resolved_on_time = 1) AS resolved_on_time, "
+		"count(c.satisfaction) AS followed_up, "
+		"count(*) FILTER (WHERE c.satisfaction IN ('satisfied', 'basically_satisfied')) "
+		"AS satisfied FROM cases c WHERE" DIRECT_WHERE;
 	if (!region || !stats_in_scope(who, region))
 		return FQ_ENOTFOUND;
+	int lvl = scope_level_of(region);
 	int64_t d0, d1;
 	day_range(from, to, &d0, &d1);
 	struct args a = {0};
-	a_i64(&a, scope_level_of(region));
-	a_text(&a, region);
-	a_i64(&a, d0);
-	a_i64(&a, d1);
-	return one_row(c, sql, &a, "stats_levels", out);
+	if (lvl <= ROLLUP_DAY_LVL) {
+		a_i64(&a, lvl);
+		a_text(&a, region);
+		a_i64(&a, d0);
+		a_i64(&a, d1);
+	} else {
+		args_direct(&a, region, d0, d1);
+	}
+	return one_row(c, lvl <= ROLLUP_DAY_LVL ? sql : direct, &a, "stats_levels", out);
 }
 
-static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, const char *dim,
+static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
 			      int64_t d0, int64_t d1, json_t **items)
 {
+	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] =
 		"SELECT key, sum(n)::bigint AS count FROM rollup_dim WHERE lvl = $1 AND region = $2 "
 		"AND dim = $3 AND day >= $4 AND day < $5 GROUP BY key HAVING sum(n) > 0 "
 		"ORDER BY count DESC, key";
+	static const char *const direct[] = {
+		"SELECT c.category AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
+		"GROUP BY 1 ORDER BY count DESC, key",
+		"SELECT c.channel AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
+		"GROUP BY 1 ORDER BY count DESC, key",
+		"SELECT c.status AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
+		"GROUP BY 1 ORDER BY count DESC, key",
+	};
 	struct args a = {0};
-	a_i64(&a, lvl);
-	a_text(&a, region);
-	a_text(&a, dim);
-	a_i64(&a, d0);
-	a_i64(&a, d1);
-	enum fq_err err = rows(c, sql, &a, "stats_dim", items);
+	if (lvl <= ROLLUP_DIM_LVL) {
+		a_i64(&a, lvl);
+		a_text(&a, region);
+		a_text(&a, dims[dim]);
+		a_i64(&a, d0);
+		a_i64(&a, d1);
+	} else {
+		args_direct(&a, region, d0, d1);
+	}
+	enum fq_err err = rows(c, lvl <= ROLLUP_DIM_LVL ? sql : direct[dim], &a, "stats_dim", items);
 	if (err)
 		return err;
 	size_t i;
 	json_t *o;
 	json_array_foreach(*items, i, o) {
-		json_object_set(o, dim, json_object_get(o, "key"));
+		json_object_set(o, dims[dim], json_object_get(o, "key"));
 		json_object_del(o, "key");
 	}
 	return FQ_OK;
@@ -2028,6 +2088,9 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 	static const char by_day[] =
 		"SELECT day, cases AS count FROM rollup_day WHERE lvl = $1 AND region = $2 "
 		"AND day >= $3 AND day < $4 ORDER BY day";
+	static const char by_day_direct[] =
+		"SELECT (c.created_at + 28800) / 86400 AS day, count(*) AS count FROM cases c WHERE"
+		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
 	static const char children[] =
 		"SELECT k.code AS code, k.name AS name, k.level AS level, "
 		"coalesce((SELECT sum(cases) FROM rollup_day d WHERE d.lvl = k.level "
@@ -2037,9 +2100,19 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = k.level "
 		"AND u.region = k.code AND u.due_day < $4), 0)::bigint AS overdue "
 		"FROM regions k WHERE k.parent = $1 ORDER BY cases DESC, k.code";
+	static const char villages[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, "
+		"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.created_at >= $2 "
+		"AND c.created_at < $3) AS cases, "
+		"(SELECT count(c.resolved_level) FROM cases c WHERE c.region = k.code "
+		"AND c.created_at >= $2 AND c.created_at < $3) AS resolved, "
+		"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.next_due < $4) AS overdue "
+		"FROM regions k WHERE k.parent = $1 ORDER BY cases DESC, k.code";
 	static const char overdue[] =
 		"SELECT coalesce(sum(n), 0)::bigint FROM rollup_due WHERE lvl = $1 AND region = $2 "
 		"AND due_day < $3";
+	static const char overdue_direct[] =
+		"SELECT count(*) FROM cases c WHERE c.region >= $1 AND c.region < $2 AND c.next_due < $3";
 	int64_t d0, d1;
 	if (!region)
 		region = "33";
@@ -2047,14 +2120,19 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 		return FQ_ENOTFOUND;
 	day_range(from, to, &d0, &d1);
 	int lvl = scope_level_of(region);
+	int rolled = lvl <= ROLLUP_DAY_LVL;
 	json_t *o = json_object(), *a = NULL;
 	enum fq_err err;
 	struct args x = {0};
-	a_i64(&x, lvl);
-	a_text(&x, region);
-	a_i64(&x, d0);
-	a_i64(&x, d1);
-	if ((err = rows(c, by_day, &x, "stats_by_day", &a)))
+	if (rolled) {
+		a_i64(&x, lvl);
+		a_text(&x, region);
+		a_i64(&x, d0);
+		a_i64(&x, d1);
+	} else {
+		args_direct(&x, region, d0, d1);
+	}
+	if ((err = rows(c, rolled ? by_day : by_day_direct, &x, "stats_by_day", &a)))
 		goto fail;
 	size_t i;
 	json_t *row;
@@ -2064,32 +2142,39 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 		json_object_set_new(row, "day", json_string(day));
 	}
 	json_object_set_new(o, "by_day", a);
-	static const char *const dims[] = {"category", "channel", "status"};
 	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
 	for (int k = 0; k < 3; k++) {
-		if ((err = dim_counts(c, lvl, region, dims[k], d0, d1, &a)))
+		if ((err = dim_counts(c, lvl, region, k, d0, d1, &a)))
 			goto fail;
 		json_object_set_new(o, keys[k], a);
 	}
-	int64_t today = (now + 28800) / 86400;
 	if (lvl < 5) {
+		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
 		struct args y = {0};
 		a_text(&y, region);
-		a_i64(&y, d0);
-		a_i64(&y, d1);
-		a_i64(&y, today);
-		if ((err = rows(c, children, &y, "stats_children", &a)))
+		a_i64(&y, direct_kids ? d0 * 86400 - 28800 : d0);
+		a_i64(&y, direct_kids ? d1 * 86400 - 28800 : d1);
+		a_i64(&y, direct_kids ? now : (now + 28800) / 86400);
+		if ((err = rows(c, direct_kids ? villages : children, &y, "stats_children", &a)))
 			goto fail;
 		json_object_set_new(o, "children", a);
 	} else {
 		json_object_set_new(o, "children", json_array());
 	}
 	struct args z = {0};
-	a_i64(&z, lvl);
-	a_text(&z, region);
-	a_i64(&z, today);
+	if (rolled) {
+		a_i64(&z, lvl);
+		a_text(&z, region);
+		a_i64(&z, (now + 28800) / 86400);
+	} else {
+		char hi[REGION_CODE_MAX + 1];
+		prefix_end(region, hi);
+		a_text(&z, region);
+		a_copy(&z, hi);
+		a_i64(&z, now);
+	}
 	int64_t n = 0;
-	if (one_i64(c, overdue, &z, "stats_overdue", &n) == FQ_OK)
+	if (one_i64(c, rolled ? overdue : overdue_direct, &z, "stats_overdue", &n) == FQ_OK)
 		json_object_set_new(o, "overdue", json_integer(n));
 	*out = o;
 	return FQ_OK;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/calendar.h"
 #include "util/log.h"
@@ -190,6 +191,24 @@ static void prefix_end(const char *p, char hi[REGION_CODE_MAX + 1])
 	hi[n + 1] = 0;
 }
 
+/* FENGQIAO_SQL_SLOW_MS=N logs every statement slower than N ms, for
+ * finding where time goes before changing code. */
+static int64_t slow_ns;
+
+static int trace_slow(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)ctx;
+	if (type != SQLITE_TRACE_PROFILE)
+		return 0;
+	int64_t ns = *(int64_t *)x;
+	if (ns >= slow_ns) {
+		char *sql = sqlite3_expanded_sql((sqlite3_stmt *)p);
+		log_warn("slow sql %.1f ms: %.300s", (double)ns / 1e6, sql ? sql : "?");
+		sqlite3_free(sql);
+	}
+	return 0;
+}
+
 /* ---- lifecycle ---- */
 
 static enum fq_err s_open(const char *url, struct store **out, struct fq_error *e)
@@ -232,6 +251,12 @@ static enum fq_err s_conn_open(struct store *s, int readonly, struct store_conn 
 	}
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(c->db, 1);
+	const char *slow = getenv("FENGQIAO_SQL_SLOW_MS");
+	int64_t ms;
+	if (slow && text_parse_i64(slow, 0, 100000, &ms) == FQ_OK) {
+		slow_ns = ms * 1000000;
+		sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, trace_slow, NULL);
+	}
 	const char *pragmas = readonly
 		? "PRAGMA foreign_keys=ON; PRAGMA query_only=1; PRAGMA cache_size=-16000;"
 		: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
@@ -811,7 +836,7 @@ static enum fq_err s_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	return s_case_reindex(c, *id);
 }
 
-#define CASE_SELECT                                                                          \
+#define CASE_COLS                                                                            \
 	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "             \
 	"c.description AS description, c.category AS category, c.channel AS channel, "        \
 	"c.track AS track, c.region AS region, rg.name AS region_name, c.grid AS grid, "      \
@@ -825,9 +850,10 @@ static enum fq_err s_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	"c.resolved_at AS resolved_at, c.resolved_on_time AS resolved_on_time, "              \
 	"c.outcome AS outcome, c.summary AS summary, c.satisfaction AS satisfaction, "        \
 	"c.merged_into AS merged_into, c.next_due AS next_due, c.external_id AS external_id, " \
-	"c.public_secret_hash AS public_secret_hash "                                         \
-	"FROM cases c LEFT JOIN regions rg ON rg.code=c.region "                              \
-	"LEFT JOIN regions ur ON ur.code=c.unit_region "
+	"c.public_secret_hash AS public_secret_hash "
+#define CASE_JOINS                                                                           \
+	"LEFT JOIN regions rg ON rg.code=c.region LEFT JOIN regions ur ON ur.code=c.unit_region "
+#define CASE_SELECT CASE_COLS "FROM cases c " CASE_JOINS
 
 /* Moves lat/lon/address into location and loads the parties. */
 static enum fq_err finish_case(struct store_conn *c, json_t *o)
@@ -1004,7 +1030,10 @@ static enum fq_err qb_prepare(struct store_conn *c, struct qb *q, sqlite3_stmt *
 	return FQ_OK;
 }
 
-static void case_where(struct qb *q, const struct caller *who, const struct case_filter *f)
+/* The WHERE clause of a case list. With fts_joined the query joins case_fts
+ * itself (and is driven by it); otherwise a text query is a subquery. */
+static void case_where(struct qb *q, const struct caller *who, const struct case_filter *f,
+		       int fts_joined)
 {
 	qb_add(q, " WHERE 1");
 	qb_scope(q, who, "c.region");
@@ -1059,7 +1088,8 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 	if (f->q) {
 		char *m = text_fts_query(f->q, 4096);
 		if (m) {
-			qb_add(q, " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)");
+			qb_add(q, fts_joined ? " AND case_fts MATCH ?"
+					     : " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)");
 			qb_arg(q, json_string(m));
 			free(m);
 		}
@@ -1073,9 +1103,19 @@ static enum fq_err s_case_list(struct store_conn *c, const struct caller *who,
 	enum fq_err err;
 	sqlite3_stmt *st = NULL;
 	*items = NULL;
+	/* a text query in the default order walks the index newest first and
+	 * stops at the page: a common word costs a page, not every match */
+	char *probe = f->q ? text_fts_query(f->q, 4096) : NULL;
+	int fts = probe && !f->after_id && (!f->sort || strcmp(f->sort, "-created_at") == 0);
+	free(probe);
+	const char *from = fts ? " FROM case_fts JOIN cases c ON c.id = case_fts.rowid " : " FROM cases c ";
 	if (total) {
-		qb_add(&q, "SELECT count(*) FROM cases c");
-		case_where(&q, who, f);
+		/* counted up to STORE_COUNT_CAP + 1: beyond that "more than" is enough */
+		qb_add(&q, "SELECT count(*) FROM (SELECT 1");
+		qb_add(&q, from);
+		case_where(&q, who, f, fts);
+		qb_add(&q, " LIMIT ?)");
+		qb_arg(&q, json_integer((fts ? STORE_COUNT_CAP_TEXT : STORE_COUNT_CAP) + 1));
 		if ((err = qb_prepare(c, &q, &st)))
 			goto out;
 		int rc = sqlite3_step(st);
@@ -1085,10 +1125,14 @@ static enum fq_err s_case_list(struct store_conn *c, const struct caller *who,
 		json_array_clear(q.args);
 		q.len = 0;
 	}
-	qb_add(&q, CASE_SELECT);
-	case_where(&q, who, f);
+	qb_add(&q, CASE_COLS);
+	qb_add(&q, from);
+	qb_add(&q, CASE_JOINS);
+	case_where(&q, who, f, fts);
 	const char *order = " ORDER BY c.created_at DESC, c.id DESC";
-	if (f->after_id)
+	if (fts)
+		order = " ORDER BY case_fts.rowid DESC";
+	else if (f->after_id)
 		order = " ORDER BY c.id";
 	else if (f->sort && strcmp(f->sort, "created_at") == 0)
 		order = " ORDER BY c.created_at, c.id";
@@ -1140,30 +1184,27 @@ static enum fq_err s_case_dup_candidates(struct store_conn *c, const char *regio
 					 const char *category, json_t *phones, int64_t since,
 					 json_t **items)
 {
-	struct qb q = {.args = json_array()};
-	qb_add(&q, "SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "
-		   "c.description AS description, c.region AS region, c.category AS category, "
-		   "(SELECT group_concat(p.phone) FROM parties p WHERE p.case_id=c.id) AS phones "
-		   "FROM cases c WHERE c.created_at >= ? AND c.status NOT IN "
-		   "('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "
-		   "AND ((c.region = ? AND c.category = ?)");
-	qb_arg(&q, json_integer(since));
-	qb_arg(&q, json_string(region));
-	qb_arg(&q, json_string(category));
-	size_t i;
-	json_t *p;
-	json_array_foreach(phones, i, p) {
-		qb_add(&q, " OR c.id IN (SELECT case_id FROM parties WHERE phone = ?)");
-		qb_arg(&q, json_incref(p));
-	}
-	qb_add(&q, ") ORDER BY c.created_at DESC LIMIT 50");
-	sqlite3_stmt *st = NULL;
-	enum fq_err err = qb_prepare(c, &q, &st);
-	if (!err)
-		err = rows(c, st, items);
-	sqlite3_finalize(st);
-	json_decref(q.args);
-	return err;
+	/* fixed text, so the statement is prepared once per connection; the
+	 * first four phones are compared (parties rarely have more) */
+	static const char sql[] =
+		"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "
+		"c.description AS description, c.region AS region, c.category AS category, "
+		"(SELECT group_concat(p.phone) FROM parties p WHERE p.case_id=c.id) AS phones "
+		"FROM cases c WHERE c.created_at >= ?1 AND c.status NOT IN "
+		"('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "
+		"AND ((c.region = ?2 AND c.category = ?3) OR c.id IN (SELECT case_id FROM parties "
+		"WHERE phone IN (?4, ?5, ?6, ?7))) "
+		"ORDER BY c.id IN (SELECT case_id FROM parties WHERE phone IN (?4, ?5, ?6, ?7)) DESC, "
+		"c.created_at DESC, c.id DESC LIMIT 50";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, since);
+	bind_text(st, 2, region);
+	bind_text(st, 3, category);
+	for (int i = 0; i < 4; i++)
+		bind_json(st, 4 + i, json_array_get(phones, (size_t)i));
+	return rows(c, st, items);
 }
 
 /* ---- timeline and links ---- */
@@ -1466,12 +1507,75 @@ static enum fq_err s_delivery_list(struct store_conn *c, int64_t webhook_id, int
 
 /* ---- statistics, from the rollup tables (schema 002) ---- */
 
-/* Beijing day numbers of an instant range; 0 means open. */
-static void day_range(int64_t from, int64_t to, int64_t *d0, int64_t *d1)
+/* A range of Beijing days read from the rollups as whole months (g = 1)
+ * plus the days at its two ends (g = 0): [hd0, hd1) and [td0, td1) are days,
+ * [m0, m1) months. */
+struct span {
+	int64_t d0, d1, hd0, hd1, td0, td1, m0, m1;
+};
+
+static int64_t month_of(int64_t day)
 {
-	*d0 = from ? (from + 28800) / 86400 : INT32_MIN;
-	*d1 = to ? (to + 28800 + 86399) / 86400 : INT32_MAX;
+	int y, m, d;
+	date_to_ymd((int32_t)day, &y, &m, &d);
+	return (int64_t)y * 12 + m - 1;
 }
+
+static int64_t month_start(int64_t month)
+{
+	int32_t day = 0;
+	date_from_ymd((int)(month / 12), (int)(month % 12) + 1, 1, &day);
+	return day;
+}
+
+/* from/to are instants (0: open); today bounds an open end. */
+static void span_of(int64_t from, int64_t to, int64_t now, struct span *sp)
+{
+	int64_t today = (now + 28800) / 86400;
+	sp->d0 = from ? (from + 28800) / 86400 : 0;
+	sp->d1 = to ? (to + 28800 + 86399) / 86400 : today + 1;
+	if (sp->d1 > today + 1)
+		sp->d1 = today + 1;
+	if (sp->d0 < 0)
+		sp->d0 = 0;
+	if (sp->d1 < sp->d0)
+		sp->d1 = sp->d0;
+	int y, m, d;
+	date_to_ymd((int32_t)sp->d0, &y, &m, &d);
+	int64_t first = month_of(sp->d0) + (d != 1);
+	int64_t last = month_of(sp->d1);
+	if (first < last) {
+		sp->hd0 = sp->d0;
+		sp->hd1 = month_start(first);
+		sp->m0 = first;
+		sp->m1 = last;
+		sp->td0 = month_start(last);
+		sp->td1 = sp->d1;
+	} else {
+		sp->hd0 = sp->d0;
+		sp->hd1 = sp->d1;
+		sp->m0 = sp->m1 = 0;
+		sp->td0 = sp->td1 = 0;
+	}
+}
+
+/* Binds hd0, hd1, td0, td1, m0, m1 at parameters i..i+5. */
+static void bind_span(sqlite3_stmt *st, int i, const struct span *sp)
+{
+	sqlite3_bind_int64(st, i, sp->hd0);
+	sqlite3_bind_int64(st, i + 1, sp->hd1);
+	sqlite3_bind_int64(st, i + 2, sp->td0);
+	sqlite3_bind_int64(st, i + 3, sp->td1);
+	sqlite3_bind_int64(st, i + 4, sp->m0);
+	sqlite3_bind_int64(st, i + 5, sp->m1);
+}
+
+/* The rows of a span: three index ranges, never a scan of the region. */
+#define SPAN_ROWS(table, cols, where)                                                      \
+	"SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= ?3 AND t < ?4 "  \
+	"UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= ?5 "   \
+	"AND t < ?6 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 1 "    \
+	"AND t >= ?7 AND t < ?8"
 
 /* Whether a statistics request stays in the caller's scope. */
 static int stats_in_scope(const struct caller *who, const char *region)
@@ -1515,7 +1619,7 @@ static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who
 		"coalesce(sum(above_county),0) AS escalated_above_county, "
 		"coalesce(sum(on_time),0) AS resolved_on_time, "
 		"coalesce(sum(followed_up),0) AS followed_up, coalesce(sum(satisfied),0) AS satisfied "
-		"FROM rollup_day WHERE lvl=? AND region=? AND day >= ? AND day < ?";
+		"FROM (" SPAN_ROWS("rollup_day", "*", "lvl = ?1 AND region = ?2") ")";
 	static const char direct[] =
 		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
 		"coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
@@ -1528,18 +1632,17 @@ static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who
 	if (!region || !stats_in_scope(who, region))
 		return FQ_ENOTFOUND;
 	int lvl = scope_level_of(region);
-	int64_t d0, d1;
-	day_range(from, to, &d0, &d1);
+	struct span sp;
+	span_of(from, to, (int64_t)time(NULL), &sp);
 	sqlite3_stmt *st = stmt(c, lvl <= ROLLUP_DAY_LVL ? sql : direct);
 	if (!st)
 		return FQ_EINTERNAL;
 	if (lvl <= ROLLUP_DAY_LVL) {
 		sqlite3_bind_int(st, 1, lvl);
 		bind_text(st, 2, region);
-		sqlite3_bind_int64(st, 3, d0);
-		sqlite3_bind_int64(st, 4, d1);
+		bind_span(st, 3, &sp);
 	} else {
-		bind_direct(st, 1, region, d0, d1);
+		bind_direct(st, 1, region, sp.d0, sp.d1);
 	}
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -1552,12 +1655,13 @@ static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who
 }
 
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
-			      int64_t d0, int64_t d1, json_t **items)
+			      const struct span *sp, json_t **items)
 {
 	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] =
-		"SELECT key, sum(n) AS count FROM rollup_dim WHERE lvl=? AND region=? AND dim=? "
-		"AND day >= ? AND day < ? GROUP BY key HAVING sum(n) > 0 ORDER BY count DESC, key";
+		"SELECT key, sum(n) AS count FROM (" SPAN_ROWS("rollup_dim", "key, n",
+		"lvl = ?1 AND region = ?2 AND dim = ?9") ") GROUP BY key HAVING sum(n) > 0 "
+		"ORDER BY count DESC, key";
 	static const char *const direct[] = {
 		"SELECT c.category AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
 		"GROUP BY 1 ORDER BY count DESC, key",
@@ -1572,11 +1676,10 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 	if (lvl <= ROLLUP_DIM_LVL) {
 		sqlite3_bind_int(st, 1, lvl);
 		bind_text(st, 2, region);
-		bind_text(st, 3, dims[dim]);
-		sqlite3_bind_int64(st, 4, d0);
-		sqlite3_bind_int64(st, 5, d1);
+		bind_span(st, 3, sp);
+		bind_text(st, 9, dims[dim]);
 	} else {
-		bind_direct(st, 1, region, d0, d1);
+		bind_direct(st, 1, region, sp->d0, sp->d1);
 	}
 	enum fq_err err = rows(c, st, items);
 	if (err)
@@ -1594,21 +1697,39 @@ static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *
 				     const char *region, int64_t from, int64_t to, int64_t now,
 				     json_t **out)
 {
+	/* by_day covers the last BY_DAY_MAX days of the range; by_month all of it */
+	enum { BY_DAY_MAX = 366 };
 	static const char by_day[] =
-		"SELECT day, cases AS count FROM rollup_day WHERE lvl=? AND region=? AND day >= ? "
-		"AND day < ? ORDER BY day";
+		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=0 "
+		"AND t >= ?3 AND t < ?4 ORDER BY t";
 	static const char by_day_direct[] =
 		"SELECT (c.created_at + 28800) / 86400 AS day, count(*) AS count FROM cases c WHERE"
 		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+	static const char by_month[] =
+		"SELECT m, sum(n) AS count FROM ("
+		"SELECT t AS m, cases AS n FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=1 AND t >= ?7 AND t < ?8 "
+		"UNION ALL SELECT CAST(strftime('%Y', t * 86400, 'unixepoch') AS INTEGER) * 12 + "
+		"CAST(strftime('%m', t * 86400, 'unixepoch') AS INTEGER) - 1, cases FROM rollup_day "
+		"WHERE lvl=?1 AND region=?2 AND g=0 AND ((t >= ?3 AND t < ?4) OR (t >= ?5 AND t < ?6))"
+		") GROUP BY m ORDER BY m";
+	static const char by_month_direct[] =
+		"SELECT CAST(strftime('%Y', c.created_at + 28800, 'unixepoch') AS INTEGER) * 12 + "
+		"CAST(strftime('%m', c.created_at + 28800, 'unixepoch') AS INTEGER) - 1 AS m, count(*) AS count "
+		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+	/* one child at a time through the primary key: a few small ranges each */
+#define CHILD_SUM(col, table, cond)                                                           \
+	"(coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = ?1 AND region = k.code AND " cond \
+	" AND g = 0 AND t >= ?3 AND t < ?4), 0) + coalesce((SELECT sum(" col ") FROM " table         \
+	" WHERE lvl = ?1 AND region = k.code AND " cond " AND g = 0 AND t >= ?5 AND t < ?6), 0) + " \
+	"coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = ?1 AND region = k.code AND " cond  \
+	" AND g = 1 AND t >= ?7 AND t < ?8), 0))"
 	static const char children[] =
 		"SELECT k.code AS code, k.name AS name, k.level AS level, "
-		"coalesce((SELECT sum(cases) FROM rollup_day d WHERE d.lvl=k.level AND d.region=k.code "
-		"AND d.day >= ?2 AND d.day < ?3), 0) AS cases, "
-		"coalesce((SELECT sum(resolved) FROM rollup_day d WHERE d.lvl=k.level AND d.region=k.code "
-		"AND d.day >= ?2 AND d.day < ?3), 0) AS resolved, "
-		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl=k.level AND u.region=k.code "
-		"AND u.due_day < ?4), 0) AS overdue "
-		"FROM regions k WHERE k.parent=?1 ORDER BY cases DESC, k.code";
+		CHILD_SUM("cases", "rollup_day", "1") " AS cases, "
+		CHILD_SUM("resolved", "rollup_day", "1") " AS resolved, "
+		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = ?1 AND u.region = k.code "
+		"AND u.due_day < ?11), 0) AS overdue "
+		"FROM regions k WHERE k.parent = ?2 ORDER BY cases DESC, k.code";
 	static const char villages[] =
 		"SELECT k.code AS code, k.name AS name, k.level AS level, "
 		"(SELECT count(*) FROM cases c WHERE c.region=k.code AND c.created_at >= ?2 "
@@ -1621,69 +1742,104 @@ static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *
 		"SELECT coalesce(sum(n),0) FROM rollup_due WHERE lvl=? AND region=? AND due_day < ?";
 	static const char overdue_direct[] =
 		"SELECT count(*) FROM cases c WHERE c.region >= ?1 AND c.region < ?2 AND c.next_due < ?3";
-	int64_t d0, d1;
 	if (!region)
 		region = "33";
 	if (!stats_in_scope(who, region))
 		return FQ_ENOTFOUND;
-	day_range(from, to, &d0, &d1);
+	struct span sp;
+	span_of(from, to, now, &sp);
+	int64_t today = (now + 28800) / 86400;
 	int lvl = scope_level_of(region);
 	int rolled = lvl <= ROLLUP_DAY_LVL;
 	json_t *o = json_object(), *a = NULL;
 	enum fq_err err = FQ_EINTERNAL;
-	sqlite3_stmt *st = stmt(c, rolled ? by_day : by_day_direct);
-	if (!st)
+	sqlite3_stmt *st;
+	size_t i;
+	json_t *row;
+
+	/* cases per day over the last year of the range */
+	int64_t day0 = sp.d1 - BY_DAY_MAX > sp.d0 ? sp.d1 - BY_DAY_MAX : sp.d0;
+	if (!(st = stmt(c, rolled ? by_day : by_day_direct)))
 		goto fail;
 	if (rolled) {
 		sqlite3_bind_int(st, 1, lvl);
 		bind_text(st, 2, region);
-		sqlite3_bind_int64(st, 3, d0);
-		sqlite3_bind_int64(st, 4, d1);
+		sqlite3_bind_int64(st, 3, day0);
+		sqlite3_bind_int64(st, 4, sp.d1);
 	} else {
-		bind_direct(st, 1, region, d0, d1);
+		bind_direct(st, 1, region, day0, sp.d1);
 	}
 	if ((err = rows(c, st, &a)))
 		goto fail;
-	size_t i;
-	json_t *row;
 	json_array_foreach(a, i, row) {
 		char day[11];
 		date_format((int32_t)json_integer_value(json_object_get(row, "day")), day);
 		json_object_set_new(row, "day", json_string(day));
 	}
 	json_object_set_new(o, "by_day", a);
-	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
-	for (int k = 0; k < 3; k++) {
-		if ((err = dim_counts(c, lvl, region, k, d0, d1, &a)))
-			goto fail;
-		json_object_set_new(o, keys[k], a);
-	}
-	if (lvl < 5) {
-		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
-		st = stmt(c, direct_kids ? villages : children);
-		if (!st) {
-			err = FQ_EINTERNAL;
-			goto fail;
-		}
-		bind_text(st, 1, region);
-		sqlite3_bind_int64(st, 2, direct_kids ? d0 * 86400 - 28800 : d0);
-		sqlite3_bind_int64(st, 3, direct_kids ? d1 * 86400 - 28800 : d1);
-		sqlite3_bind_int64(st, 4, direct_kids ? now : (now + 28800) / 86400);
-		if ((err = rows(c, st, &a)))
-			goto fail;
-		json_object_set_new(o, "children", a);
-	} else {
-		json_object_set_new(o, "children", json_array());
-	}
-	st = stmt(c, rolled ? overdue : overdue_direct);
-	if (!st) {
+
+	/* and per month over the whole range */
+	if (!(st = stmt(c, rolled ? by_month : by_month_direct))) {
 		err = FQ_EINTERNAL;
 		goto fail;
 	}
 	if (rolled) {
 		sqlite3_bind_int(st, 1, lvl);
 		bind_text(st, 2, region);
-		sqlite3_bind_int64(st, 3, (now + 28800) / 86400);
+		bind_span(st, 3, &sp);
+	} else {
+		bind_direct(st, 1, region, sp.d0, sp.d1);
+	}
+	if ((err = rows(c, st, &a)))
+		goto fail;
+	json_array_foreach(a, i, row) {
+		int64_t m = json_integer_value(json_object_get(row, "m"));
+		char month[16];
+		if (m < 0)
+			m = 0;
+		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000, (int)(m % 12) + 1);
+		json_object_set_new(row, "month", json_string(month));
+		json_object_del(row, "m");
+	}
+	json_object_set_new(o, "by_month", a);
+
+	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
+	for (int k = 0; k < 3; k++) {
+		if ((err = dim_counts(c, lvl, region, k, &sp, &a)))
+			goto fail;
+		json_object_set_new(o, keys[k], a);
+	}
+	if (lvl < 5) {
+		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
+		if (!(st = stmt(c, direct_kids ? villages : children))) {
+			err = FQ_EINTERNAL;
+			goto fail;
+		}
+		if (direct_kids) {
+			bind_text(st, 1, region);
+			sqlite3_bind_int64(st, 2, sp.d0 * 86400 - 28800);
+			sqlite3_bind_int64(st, 3, sp.d1 * 86400 - 28800);
+			sqlite3_bind_int64(st, 4, now);
+		} else {
+			sqlite3_bind_int(st, 1, lvl + 1);
+			bind_text(st, 2, region);
+			bind_span(st, 3, &sp);
+			sqlite3_bind_int64(st, 11, today);
+		}
+		if ((err = rows(c, st, &a)))
+			goto fail;
+		json_object_set_new(o, "children", a);
+	} else {
+		json_object_set_new(o, "children", json_array());
+	}
+	if (!(st = stmt(c, rolled ? overdue : overdue_direct))) {
+		err = FQ_EINTERNAL;
+		goto fail;
+	}
+	if (rolled) {
+		sqlite3_bind_int(st, 1, lvl);
+		bind_text(st, 2, region);
+		sqlite3_bind_int64(st, 3, today);
 	} else {
 		char hi[REGION_CODE_MAX + 1];
 		prefix_end(region, hi);

@@ -24,6 +24,10 @@
 #define STORE_OPS_VERSION 1
 #define STORE_LIST_MAX 200      /* page size limit for list calls */
 #define STORE_URL_MAX 1024
+/* case_list counts matches up to STORE_COUNT_CAP + 1; a larger total means
+ * "more than STORE_COUNT_CAP" and the API says so (total_exact: false). */
+#define STORE_COUNT_CAP 10000
+#define STORE_COUNT_CAP_TEXT 1000   /* ... and text searches up to this */
 
 struct store;        /* an opened database: engine-specific */
 struct store_conn;   /* one connection, used by one thread at a time */

@@ -526,6 +526,7 @@ test('rollup counters agree with the cases themselves at every level', async () 
     assert.equal(sum(dash.by_category), total, `by_category at ${region}`);
     assert.equal(sum(dash.by_channel), total, `by_channel at ${region}`);
     assert.equal(sum(dash.by_day), total, `by_day at ${region}`);
+    assert.equal(sum(dash.by_month), total, `by_month at ${region}`);
     for (const s of dash.by_status) {
       const n = (await c.get(`/api/cases?region=${region}&status=${s.status}&page_size=1`)).json.total;
       assert.equal(s.count, n, `${s.status} at ${region}`);
@@ -553,4 +554,31 @@ test('possible duplicates never reveal a case the caller cannot see', async () =
   // the township sees both, and is told
   const town = await users['fengqiao.handler'].get(`/api/cases/${mine.id}`);
   assert.ok(town.json.possible_duplicates.some((d) => d.id === hidden.id && d.reason === 'same_phone'));
+});
+
+test('date ranges count whole months and the days at both ends exactly', async () => {
+  const c = new Client(srv.base);
+  await c.login('admin');
+  const days = ['2024-01-15', '2024-01-31', '2024-02-01', '2024-02-10', '2024-03-31', '2024-04-01', '2024-07-04'];
+  const csv = 'title,description,category,region,created_at\r\n' +
+    days.map((d, i) => `历史区间 ${i},x,${i % 2 ? 'labour' : 'neighbour'},330681109290,${d}T10:00:00+08:00`).join('\r\n') + '\r\n';
+  const r = await c.post('/api/import/cases', csv, { 'content-type': 'text/csv' });
+  assert.equal(r.status, 201, r.text);
+  const count = (from, to) => days.filter((d) => d >= from && d <= to).length;
+  const ranges = [['2024-01-20', '2024-03-31'], ['2024-01-01', '2024-12-31'], ['2024-02-01', '2024-02-29'],
+    ['2024-01-31', '2024-02-01'], ['2024-04-01', '2024-04-01'], ['2024-02-11', '2024-03-30']];
+  for (const region of ['33', '330681', '330681109', '330681109290']) {
+    for (const [from, to] of ranges) {
+      const q = `region=${region}&from=${from}&to=${to}`;
+      const lv = (await c.get(`/api/stats/levels?${q}`)).json;
+      assert.equal(lv.cases, count(from, to), `levels ${q}`);
+      const dash = (await c.get(`/api/stats/dashboard?${q}`)).json;
+      const sum = (xs) => xs.reduce((n, x) => n + x.count, 0);
+      assert.equal(sum(dash.by_category), count(from, to), `by_category ${q}`);
+      assert.equal(sum(dash.by_month), count(from, to), `by_month ${q}`);
+      assert.equal(sum(dash.by_day), count(from, to), `by_day ${q}`);
+      const list = (await c.get(`/api/cases?${q}&page_size=1`)).json.total;
+      assert.equal(list, count(from, to), `list ${q}`);
+    }
+  }
 });

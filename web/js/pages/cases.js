@@ -109,7 +109,7 @@ export async function render({ container, query, navigate, isCurrent }) {
   const pager = h('nav', { class: 'pager', 'aria-label': t('cases.paging') });
   const link = (p, label, rel) => h('a', { href: '#/cases' + qs({ ...f, page: p > 1 ? p : '' }), class: 'btn btn-small', rel }, label);
   if (page > 1) pager.appendChild(link(page - 1, t('cases.prev'), 'prev'));
-  pager.appendChild(h('span', { class: 'pager-info' }, t('cases.pageInfo', { page, pages, total: fmtNumber(total) })));
+  pager.appendChild(h('span', { class: 'pager-info' }, t('cases.pageInfo', { page, pages, total: fmtNumber(total) + (json.total_exact === false ? '+' : '') })));
   if (page < pages) pager.appendChild(link(page + 1, t('cases.next'), 'next'));
 
   replace(results, h('div', { class: 'table-wrap' }, table), pager);

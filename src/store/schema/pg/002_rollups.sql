@@ -2,8 +2,11 @@
 -- PL/pgSQL triggers in the same transaction as each change to a case, so
 -- that a province-wide dashboard costs the same at 10 thousand or 10 million
 -- cases. Same tables and arithmetic as schema/sqlite/002_rollups.sql: each
--- case counts once at each of its five ancestor regions (lvl 1..5), on the
--- Beijing day it was registered (day = (created_at + 8h) / 1 day).
+-- case counts once at each of its ancestor regions, on the Beijing day it
+-- was registered (day = (created_at + 8h) / 1 day): rollup_day and
+-- rollup_due at province, city, county and township (lvl 1..4), rollup_dim
+-- at province, city and county (lvl 1..3). Below that a region holds few
+-- enough cases to count them directly (store/pg.c).
 CREATE TABLE rollup_levels (lvl integer PRIMARY KEY, len integer NOT NULL);
 INSERT INTO rollup_levels VALUES (1, 2), (2, 4), (3, 6), (4, 9), (5, 12);
 
@@ -51,7 +54,7 @@ BEGIN
          coalesce(NEW.resolved_level >= 4, false)::int, (NEW.min_level <= 2)::int,
          coalesce(NEW.resolved_on_time = 1, false)::int, (NEW.satisfaction IS NOT NULL)::int,
          coalesce(NEW.satisfaction IN ('satisfied', 'basically_satisfied'), false)::int
-  FROM rollup_levels l
+  FROM rollup_levels l WHERE l.lvl <= 4
   ON CONFLICT (lvl, region, day) DO UPDATE SET
     cases = r.cases + excluded.cases, resolved = r.resolved + excluded.resolved,
     in_village = r.in_village + excluded.in_village,
@@ -64,12 +67,13 @@ BEGIN
   FROM rollup_levels l,
        (VALUES ('category', NEW.category), ('channel', NEW.channel),
                ('status', NEW.status)) AS d(dim, key)
+  WHERE l.lvl <= 3
   ON CONFLICT (lvl, region, dim, day, key) DO UPDATE SET n = r.n + 1;
 
   IF NEW.next_due IS NOT NULL THEN
     INSERT INTO rollup_due AS r (lvl, region, due_day, n)
     SELECT l.lvl, substr(NEW.region, 1, l.len), (NEW.next_due + 28800) / 86400, 1
-    FROM rollup_levels l
+    FROM rollup_levels l WHERE l.lvl <= 4
     ON CONFLICT (lvl, region, due_day) DO UPDATE SET n = r.n + 1;
   END IF;
   RETURN NULL;
@@ -93,14 +97,14 @@ BEGIN
       + coalesce(NEW.satisfaction IN ('satisfied', 'basically_satisfied'), false)::int
       - coalesce(OLD.satisfaction IN ('satisfied', 'basically_satisfied'), false)::int
   FROM rollup_levels l
-  WHERE r.lvl = l.lvl AND r.region = substr(OLD.region, 1, l.len)
+  WHERE l.lvl <= 4 AND r.lvl = l.lvl AND r.region = substr(OLD.region, 1, l.len)
     AND r.day = (OLD.created_at + 28800) / 86400;
 
   UPDATE rollup_dim r SET n = r.n - 1
   FROM rollup_levels l,
        (VALUES ('category', OLD.category, NEW.category), ('channel', OLD.channel, NEW.channel),
                ('status', OLD.status, NEW.status)) AS d(dim, key, nkey)
-  WHERE d.key <> d.nkey AND r.lvl = l.lvl AND r.region = substr(OLD.region, 1, l.len)
+  WHERE l.lvl <= 3 AND d.key <> d.nkey AND r.lvl = l.lvl AND r.region = substr(OLD.region, 1, l.len)
     AND r.dim = d.dim AND r.day = (OLD.created_at + 28800) / 86400 AND r.key = d.key;
 
   INSERT INTO rollup_dim AS r (lvl, region, dim, day, key, n)
@@ -108,20 +112,20 @@ BEGIN
   FROM rollup_levels l,
        (VALUES ('category', NEW.category, OLD.category), ('channel', NEW.channel, OLD.channel),
                ('status', NEW.status, OLD.status)) AS d(dim, key, okey)
-  WHERE d.key <> d.okey
+  WHERE l.lvl <= 3 AND d.key <> d.okey
   ON CONFLICT (lvl, region, dim, day, key) DO UPDATE SET n = r.n + 1;
 
   IF OLD.next_due IS DISTINCT FROM NEW.next_due THEN
     IF OLD.next_due IS NOT NULL THEN
       UPDATE rollup_due r SET n = r.n - 1
       FROM rollup_levels l
-      WHERE r.lvl = l.lvl AND r.region = substr(OLD.region, 1, l.len)
+      WHERE l.lvl <= 4 AND r.lvl = l.lvl AND r.region = substr(OLD.region, 1, l.len)
         AND r.due_day = (OLD.next_due + 28800) / 86400;
     END IF;
     IF NEW.next_due IS NOT NULL THEN
       INSERT INTO rollup_due AS r (lvl, region, due_day, n)
       SELECT l.lvl, substr(NEW.region, 1, l.len), (NEW.next_due + 28800) / 86400, 1
-      FROM rollup_levels l
+      FROM rollup_levels l WHERE l.lvl <= 4
       ON CONFLICT (lvl, region, due_day) DO UPDATE SET n = r.n + 1;
     END IF;
   END IF;
