@@ -3,7 +3,9 @@ dofile(os.getenv("FQ_BENCH_DIR") .. "/lua/common.lua")
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local n = 0
-local villages = { "330681109290", "330681109291", "330681109200", "330681109201" }
+-- villages the cases are spread over (bench/run writes the list)
+local villages = {}
+for line in io.lines(os.getenv("FQ_VILLAGES")) do villages[#villages + 1] = line end
 request = function()
   n = n + 1
   local body = string.format(

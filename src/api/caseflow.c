@@ -279,13 +279,8 @@ json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *c
 		/* a duplicate the caller may not see is not mentioned at all */
 		if (who && !scope_can_view_case(who, json_string_value(json_object_get(c, "region"))))
 			continue;
-		const char *cp = json_string_value(json_object_get(c, "phones"));
-		size_t k;
-		json_t *ph;
-		json_array_foreach(phones, k, ph) {
-			if (cp && strstr(cp, json_string_value(ph)))
-				reason = "same_phone";
-		}
+		if (json_integer_value(json_object_get(c, "same_phone")))
+			reason = "same_phone";
 		if (!reason && strcmp(json_string_value(json_object_get(c, "region")), region) == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "category")), category) == 0) {
 			char other[DUP_TEXT_MAX];
@@ -390,6 +385,11 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 		json_object_set_new(rec, "public_secret_hash", json_string(hash));
 		snprintf(secret_out, secret_len, "%s", secret);
 	}
+	/* the first deadline is known before the row exists: one insert, no update */
+	int level0 = (int)json_integer_value(json_object_get(rec, "level"));
+	struct flow_event ev0 = {now, ACT_CREATE, ST_REGISTERED, level0};
+	int64_t due0 = next_due(env, track_of(rec), ST_REGISTERED, &ev0, 1, now);
+	json_object_set_new(rec, "next_due", due0 ? json_integer(due0) : json_null());
 	enum fq_err err = FQ_ECONFLICT;
 	for (int attempt = 0; attempt < 5 && err == FQ_ECONFLICT; attempt++) {
 		char code[TRACKING_CODE_CHARS + 1], tc[32];
@@ -423,13 +423,6 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 	json_decref(t);
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot store the timeline");
-	struct flow_event ev = {now, ACT_CREATE, ST_REGISTERED, level};
-	int64_t due = next_due(env, track_of(rec), ST_REGISTERED, &ev, 1, now);
-	json_t *upd = json_pack("{s:I}", "next_due", (json_int_t)due);
-	err = env->ops->case_update(conn, *id, upd);
-	json_decref(upd);
-	if (err)
-		return fq_fail(e, err, NULL, NULL, "cannot store the case");
 	json_t *detail = json_pack("{s:O, s:O, s:O, s:O}", "tracking_code",
 				   json_object_get(rec, "tracking_code"), "region",
 				   json_object_get(rec, "region"), "category",

@@ -1963,12 +1963,76 @@ static enum fq_err p_delivery_list(struct store_conn *c, int64_t webhook_id, int
 
 /* ---- statistics, from the rollup tables (schema 002) ---- */
 
-/* Beijing day numbers of an instant range; 0 means open. */
-static void day_range(int64_t from, int64_t to, int64_t *d0, int64_t *d1)
+/* A range of Beijing days read from the rollups as whole months (g = 1)
+ * plus the days at its two ends (g = 0): [hd0, hd1) and [td0, td1) are days,
+ * [m0, m1) months. The same arithmetic as sqlite.c. */
+struct span {
+	int64_t d0, d1, hd0, hd1, td0, td1, m0, m1;
+};
+
+static int64_t month_of(int64_t day)
 {
-	*d0 = from ? (from + 28800) / 86400 : INT32_MIN;
-	*d1 = to ? (to + 28800 + 86399) / 86400 : INT32_MAX;
+	int y, m, d;
+	date_to_ymd((int32_t)day, &y, &m, &d);
+	return (int64_t)y * 12 + m - 1;
 }
+
+static int64_t month_start(int64_t month)
+{
+	int32_t day = 0;
+	date_from_ymd((int)(month / 12), (int)(month % 12) + 1, 1, &day);
+	return day;
+}
+
+/* from/to are instants (0: open); today bounds an open end. */
+static void span_of(int64_t from, int64_t to, int64_t now, struct span *sp)
+{
+	int64_t today = (now + 28800) / 86400;
+	sp->d0 = from ? (from + 28800) / 86400 : 0;
+	sp->d1 = to ? (to + 28800 + 86399) / 86400 : today + 1;
+	if (sp->d1 > today + 1)
+		sp->d1 = today + 1;
+	if (sp->d0 < 0)
+		sp->d0 = 0;
+	if (sp->d1 < sp->d0)
+		sp->d1 = sp->d0;
+	int y, m, d;
+	date_to_ymd((int32_t)sp->d0, &y, &m, &d);
+	int64_t first = month_of(sp->d0) + (d != 1);
+	int64_t last = month_of(sp->d1);
+	if (first < last) {
+		sp->hd0 = sp->d0;
+		sp->hd1 = month_start(first);
+		sp->m0 = first;
+		sp->m1 = last;
+		sp->td0 = month_start(last);
+		sp->td1 = sp->d1;
+	} else {
+		sp->hd0 = sp->d0;
+		sp->hd1 = sp->d1;
+		sp->m0 = sp->m1 = 0;
+		sp->td0 = sp->td1 = 0;
+	}
+}
+
+/* hd0, hd1, td0, td1, m0, m1 as the next six parameters */
+static void a_span(struct args *a, const struct span *sp)
+{
+	a_i64(a, sp->hd0);
+	a_i64(a, sp->hd1);
+	a_i64(a, sp->td0);
+	a_i64(a, sp->td1);
+	a_i64(a, sp->m0);
+	a_i64(a, sp->m1);
+}
+
+/* The rows of a span, with the span at $3..$8: three index ranges, never a
+ * scan of the region. */
+#define SPAN_ROWS(table, cols, where)                                                      \
+	"SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= $3 AND t < $4 "  \
+	"UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= $5 "   \
+	"AND t < $6 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 1 "    \
+	"AND t >= $7 AND t < $8"
 
 /* Whether a statistics request stays in the caller's scope. */
 static int stats_in_scope(const struct caller *who, const char *region)
@@ -1989,9 +2053,9 @@ static int stats_in_scope(const struct caller *who, const char *region)
 #define ROLLUP_DAY_LVL 4
 #define ROLLUP_DIM_LVL 3
 
-/* Region prefix bounds and a created_at range for the direct counts, as
- * parameters $1..$4. */
-static void args_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
+/* Region prefix bounds and a created_at range of days, as the next four
+ * parameters. */
+static void a_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
 {
 	char hi[REGION_CODE_MAX + 1];
 	prefix_end(region, hi);
@@ -2016,7 +2080,7 @@ static enum fq_err p_stats_levels(struct store_conn *c, const struct caller *who
 		"coalesce(sum(on_time), 0)::bigint AS resolved_on_time, "
 		"coalesce(sum(followed_up), 0)::bigint AS followed_up, "
 		"coalesce(sum(satisfied), 0)::bigint AS satisfied "
-		"FROM rollup_day WHERE lvl = $1 AND region = $2 AND day >= $3 AND day < $4";
+		"FROM (" SPAN_ROWS("rollup_day", "*", "lvl = $1 AND region = $2") ") x";
 	static const char direct[] =
 		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
 		"count(*) FILTER (WHERE c.resolved_level = 5) AS resolved_in_village, "
@@ -2029,27 +2093,26 @@ static enum fq_err p_stats_levels(struct store_conn *c, const struct caller *who
 	if (!region || !stats_in_scope(who, region))
 		return FQ_ENOTFOUND;
 	int lvl = scope_level_of(region);
-	int64_t d0, d1;
-	day_range(from, to, &d0, &d1);
+	struct span sp;
+	span_of(from, to, (int64_t)time(NULL), &sp);
 	struct args a = {0};
 	if (lvl <= ROLLUP_DAY_LVL) {
 		a_i64(&a, lvl);
 		a_text(&a, region);
-		a_i64(&a, d0);
-		a_i64(&a, d1);
+		a_span(&a, &sp);
 	} else {
-		args_direct(&a, region, d0, d1);
+		a_direct(&a, region, sp.d0, sp.d1);
 	}
 	return one_row(c, lvl <= ROLLUP_DAY_LVL ? sql : direct, &a, "stats_levels", out);
 }
 
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
-			      int64_t d0, int64_t d1, json_t **items)
+			      const struct span *sp, json_t **items)
 {
 	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] =
-		"SELECT key, sum(n)::bigint AS count FROM rollup_dim WHERE lvl = $1 AND region = $2 "
-		"AND dim = $3 AND day >= $4 AND day < $5 GROUP BY key HAVING sum(n) > 0 "
+		"SELECT key, sum(n)::bigint AS count FROM (" SPAN_ROWS("rollup_dim", "key, n",
+		"lvl = $1 AND region = $2 AND dim = $9") ") x GROUP BY key HAVING sum(n) > 0 "
 		"ORDER BY count DESC, key";
 	static const char *const direct[] = {
 		"SELECT c.category AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
@@ -2063,11 +2126,10 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 	if (lvl <= ROLLUP_DIM_LVL) {
 		a_i64(&a, lvl);
 		a_text(&a, region);
+		a_span(&a, sp);
 		a_text(&a, dims[dim]);
-		a_i64(&a, d0);
-		a_i64(&a, d1);
 	} else {
-		args_direct(&a, region, d0, d1);
+		a_direct(&a, region, sp->d0, sp->d1);
 	}
 	enum fq_err err = rows(c, lvl <= ROLLUP_DIM_LVL ? sql : direct[dim], &a, "stats_dim", items);
 	if (err)
@@ -2085,21 +2147,39 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 				     const char *region, int64_t from, int64_t to, int64_t now,
 				     json_t **out)
 {
+	/* by_day covers the last BY_DAY_MAX days of the range; by_month all of it */
+	enum { BY_DAY_MAX = 366 };
 	static const char by_day[] =
-		"SELECT day, cases AS count FROM rollup_day WHERE lvl = $1 AND region = $2 "
-		"AND day >= $3 AND day < $4 ORDER BY day";
+		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl = $1 AND region = $2 "
+		"AND g = 0 AND t >= $3 AND t < $4 ORDER BY t";
 	static const char by_day_direct[] =
 		"SELECT (c.created_at + 28800) / 86400 AS day, count(*) AS count FROM cases c WHERE"
 		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+	static const char by_month[] =
+		"SELECT m, sum(n)::bigint AS count FROM ("
+		"SELECT t AS m, cases AS n FROM rollup_day WHERE lvl = $1 AND region = $2 AND g = 1 "
+		"AND t >= $7 AND t < $8 "
+		"UNION ALL SELECT fq_month(t), cases FROM rollup_day WHERE lvl = $1 AND region = $2 "
+		"AND g = 0 AND ((t >= $3 AND t < $4) OR (t >= $5 AND t < $6))"
+		") x GROUP BY m ORDER BY m";
+	static const char by_month_direct[] =
+		"SELECT fq_month((c.created_at + 28800) / 86400) AS m, count(*) AS count "
+		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+	/* one child at a time through the primary key: a few small ranges each */
+#define CHILD_SUM(col, table)                                                                \
+	"(coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = $1 AND region = k.code "     \
+	"AND g = 0 AND t >= $3 AND t < $4), 0) + coalesce((SELECT sum(" col ") FROM " table     \
+	" WHERE lvl = $1 AND region = k.code AND g = 0 AND t >= $5 AND t < $6), 0) + "          \
+	"coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = $1 AND region = k.code "      \
+	"AND g = 1 AND t >= $7 AND t < $8), 0))::bigint"
 	static const char children[] =
 		"SELECT k.code AS code, k.name AS name, k.level AS level, "
-		"coalesce((SELECT sum(cases) FROM rollup_day d WHERE d.lvl = k.level "
-		"AND d.region = k.code AND d.day >= $2 AND d.day < $3), 0)::bigint AS cases, "
-		"coalesce((SELECT sum(resolved) FROM rollup_day d WHERE d.lvl = k.level "
-		"AND d.region = k.code AND d.day >= $2 AND d.day < $3), 0)::bigint AS resolved, "
-		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = k.level "
-		"AND u.region = k.code AND u.due_day < $4), 0)::bigint AS overdue "
-		"FROM regions k WHERE k.parent = $1 ORDER BY cases DESC, k.code";
+		CHILD_SUM("cases", "rollup_day") " AS cases, "
+		CHILD_SUM("resolved", "rollup_day") " AS resolved, "
+		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = $1 AND u.region = k.code "
+		"AND u.due_day < $9), 0)::bigint AS overdue "
+		"FROM regions k WHERE k.parent = $2 ORDER BY cases DESC, k.code";
+#undef CHILD_SUM
 	static const char villages[] =
 		"SELECT k.code AS code, k.name AS name, k.level AS level, "
 		"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.created_at >= $2 "
@@ -2113,48 +2193,82 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 		"AND due_day < $3";
 	static const char overdue_direct[] =
 		"SELECT count(*) FROM cases c WHERE c.region >= $1 AND c.region < $2 AND c.next_due < $3";
-	int64_t d0, d1;
 	if (!region)
 		region = "33";
 	if (!stats_in_scope(who, region))
 		return FQ_ENOTFOUND;
-	day_range(from, to, &d0, &d1);
+	struct span sp;
+	span_of(from, to, now, &sp);
+	int64_t today = (now + 28800) / 86400;
 	int lvl = scope_level_of(region);
 	int rolled = lvl <= ROLLUP_DAY_LVL;
 	json_t *o = json_object(), *a = NULL;
 	enum fq_err err;
+	size_t i;
+	json_t *row;
+
+	/* cases per day over the last year of the range */
+	int64_t day0 = sp.d1 - BY_DAY_MAX > sp.d0 ? sp.d1 - BY_DAY_MAX : sp.d0;
 	struct args x = {0};
 	if (rolled) {
 		a_i64(&x, lvl);
 		a_text(&x, region);
-		a_i64(&x, d0);
-		a_i64(&x, d1);
+		a_i64(&x, day0);
+		a_i64(&x, sp.d1);
 	} else {
-		args_direct(&x, region, d0, d1);
+		a_direct(&x, region, day0, sp.d1);
 	}
 	if ((err = rows(c, rolled ? by_day : by_day_direct, &x, "stats_by_day", &a)))
 		goto fail;
-	size_t i;
-	json_t *row;
 	json_array_foreach(a, i, row) {
 		char day[11];
 		date_format((int32_t)json_integer_value(json_object_get(row, "day")), day);
 		json_object_set_new(row, "day", json_string(day));
 	}
 	json_object_set_new(o, "by_day", a);
+
+	/* and per month over the whole range */
+	struct args w = {0};
+	if (rolled) {
+		a_i64(&w, lvl);
+		a_text(&w, region);
+		a_span(&w, &sp);
+	} else {
+		a_direct(&w, region, sp.d0, sp.d1);
+	}
+	if ((err = rows(c, rolled ? by_month : by_month_direct, &w, "stats_by_month", &a)))
+		goto fail;
+	json_array_foreach(a, i, row) {
+		int64_t m = json_integer_value(json_object_get(row, "m"));
+		char month[16];
+		if (m < 0)
+			m = 0;
+		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000, (int)(m % 12) + 1);
+		json_object_set_new(row, "month", json_string(month));
+		json_object_del(row, "m");
+	}
+	json_object_set_new(o, "by_month", a);
+
 	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
 	for (int k = 0; k < 3; k++) {
-		if ((err = dim_counts(c, lvl, region, k, d0, d1, &a)))
+		if ((err = dim_counts(c, lvl, region, k, &sp, &a)))
 			goto fail;
 		json_object_set_new(o, keys[k], a);
 	}
 	if (lvl < 5) {
 		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
 		struct args y = {0};
-		a_text(&y, region);
-		a_i64(&y, direct_kids ? d0 * 86400 - 28800 : d0);
-		a_i64(&y, direct_kids ? d1 * 86400 - 28800 : d1);
-		a_i64(&y, direct_kids ? now : (now + 28800) / 86400);
+		if (direct_kids) {
+			a_text(&y, region);
+			a_i64(&y, sp.d0 * 86400 - 28800);
+			a_i64(&y, sp.d1 * 86400 - 28800);
+			a_i64(&y, now);
+		} else {
+			a_i64(&y, lvl + 1);
+			a_text(&y, region);
+			a_span(&y, &sp);
+			a_i64(&y, today);
+		}
 		if ((err = rows(c, direct_kids ? villages : children, &y, "stats_children", &a)))
 			goto fail;
 		json_object_set_new(o, "children", a);
@@ -2165,7 +2279,7 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 	if (rolled) {
 		a_i64(&z, lvl);
 		a_text(&z, region);
-		a_i64(&z, (now + 28800) / 86400);
+		a_i64(&z, today);
 	} else {
 		char hi[REGION_CODE_MAX + 1];
 		prefix_end(region, hi);

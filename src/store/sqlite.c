@@ -203,7 +203,7 @@ static int trace_slow(unsigned type, void *ctx, void *p, void *x)
 	int64_t ns = *(int64_t *)x;
 	if (ns >= slow_ns) {
 		char *sql = sqlite3_expanded_sql((sqlite3_stmt *)p);
-		log_warn("slow sql %.1f ms: %.300s", (double)ns / 1e6, sql ? sql : "?");
+		log_warn("slow sql %.3f ms: %.300s", (double)ns / 1e6, sql ? sql : "?");
 		sqlite3_free(sql);
 	}
 	return 0;
@@ -1189,13 +1189,12 @@ static enum fq_err s_case_dup_candidates(struct store_conn *c, const char *regio
 	static const char sql[] =
 		"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "
 		"c.description AS description, c.region AS region, c.category AS category, "
-		"(SELECT group_concat(p.phone) FROM parties p WHERE p.case_id=c.id) AS phones "
+		"c.id IN (SELECT case_id FROM parties WHERE phone IN (?4, ?5, ?6, ?7)) AS same_phone "
 		"FROM cases c WHERE c.created_at >= ?1 AND c.status NOT IN "
 		"('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "
 		"AND ((c.region = ?2 AND c.category = ?3) OR c.id IN (SELECT case_id FROM parties "
 		"WHERE phone IN (?4, ?5, ?6, ?7))) "
-		"ORDER BY c.id IN (SELECT case_id FROM parties WHERE phone IN (?4, ?5, ?6, ?7)) DESC, "
-		"c.created_at DESC, c.id DESC LIMIT 50";
+		"ORDER BY same_phone DESC, c.created_at DESC, c.id DESC LIMIT 50";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;

@@ -128,8 +128,10 @@ struct store_ops {
 	enum fq_err (*case_reindex)(struct store_conn *c, int64_t id);
 	enum fq_err (*case_list)(struct store_conn *c, const struct caller *who,
 				 const struct case_filter *f, json_t **items, int64_t *total);
-	/* Open cases created since `since` that share a phone, or lie in `region`
-	 * with `category`. Unscoped: duplicates are checked by the system. */
+	/* Open cases created since `since` that share one of the first four
+	 * phones, or lie in `region` with `category`, phone matches first, at
+	 * most 50: {id, tracking_code, title, description, region, category,
+	 * same_phone (0/1)}. Unscoped: the caller filters by scope. */
 	enum fq_err (*case_dup_candidates)(struct store_conn *c, const char *region,
 					   const char *category, json_t *phones, int64_t since,
 					   json_t **items);
