@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/calendar.h"
 #include "util/log.h"
@@ -1518,9 +1519,18 @@ static enum fq_err p_case_list(struct store_conn *c, const struct caller *who,
 		return FQ_ENOMEM;
 	enum fq_err err = FQ_OK;
 	*items = NULL;
+	/* as in sqlite.c: a text query in the default order lists the newest
+	 * ids first, and its count stops at a lower cap */
+	char *probe = f->q ? text_fts_query(f->q, PG_SEARCH_QUERY_MAX) : NULL;
+	int fts = probe && !f->after_id && (!f->sort || strcmp(f->sort, "-created_at") == 0);
+	free(probe);
 	if (total) {
-		qb_add(q, "SELECT count(*) AS n FROM cases c");
+		/* counted up to the cap + 1: beyond that "more than" is enough */
+		qb_add(q, "SELECT count(*) AS n FROM (SELECT 1 FROM cases c");
 		case_where(q, who, f);
+		qb_add(q, " LIMIT ");
+		qb_i64(q, (fts ? STORE_COUNT_CAP_TEXT : STORE_COUNT_CAP) + 1);
+		qb_add(q, ") x");
 		json_t *cnt = NULL;
 		if ((err = qb_rows(c, q, "case_count", &cnt)))
 			goto out;
@@ -1532,7 +1542,9 @@ static enum fq_err p_case_list(struct store_conn *c, const struct caller *who,
 	qb_add(q, CASE_SELECT);
 	case_where(q, who, f);
 	const char *order = " ORDER BY c.created_at DESC, c.id DESC";
-	if (f->after_id)
+	if (fts)
+		order = " ORDER BY c.id DESC";
+	else if (f->after_id)
 		order = " ORDER BY c.id";
 	else if (f->sort && strcmp(f->sort, "created_at") == 0)
 		order = " ORDER BY c.created_at, c.id";
@@ -1564,35 +1576,25 @@ static enum fq_err p_case_dup_candidates(struct store_conn *c, const char *regio
 					 const char *category, json_t *phones, int64_t since,
 					 json_t **items)
 {
-	struct qb *q = calloc(1, sizeof *q);
-	if (!q)
-		return FQ_ENOMEM;
-	qb_add(q, "SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "
-		  "c.description AS description, c.region AS region, c.category AS category, "
-		  "(SELECT string_agg(p.phone, ',' ORDER BY p.id) FROM parties p "
-		  "WHERE p.case_id = c.id) AS phones "
-		  "FROM cases c WHERE c.created_at >= ");
-	qb_i64(q, since);
-	qb_add(q, " AND c.status NOT IN ('closed','rejected','resolved','followed_up','referred') "
-		  "AND c.merged_into IS NULL AND ((c.region = ");
-	qb_text(q, region, "text");
-	qb_add(q, " AND c.category = ");
-	qb_text(q, category, "text");
-	qb_add(q, ")");
-	size_t i;
-	json_t *p;
-	json_array_foreach(phones, i, p) {
-		if (!json_is_string(p))
-			continue;
-		qb_add(q, " OR c.id IN (SELECT case_id FROM parties WHERE phone = ");
-		qb_text(q, json_string_value(p), "text");
-		qb_add(q, ")");
-	}
-	qb_add(q, ") ORDER BY c.created_at DESC, c.id DESC LIMIT 50");
-	enum fq_err err = qb_rows(c, q, "case_dup_candidates", items);
-	qb_free(q);
-	free(q);
-	return err;
+	/* as in sqlite.c: fixed text, prepared once; the first four phones are
+	 * compared (parties rarely have more), and phone matches come first */
+	static const char sql[] =
+		"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "
+		"c.description AS description, c.region AS region, c.category AS category, "
+		"(c.id IN (SELECT case_id FROM parties "
+		"WHERE phone IN ($4::text, $5::text, $6::text, $7::text)))::int AS same_phone "
+		"FROM cases c WHERE c.created_at >= $1 AND c.status NOT IN "
+		"('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "
+		"AND ((c.region = $2 AND c.category = $3) OR c.id IN (SELECT case_id FROM parties "
+		"WHERE phone IN ($4::text, $5::text, $6::text, $7::text))) "
+		"ORDER BY same_phone DESC, c.created_at DESC, c.id DESC LIMIT 50";
+	struct args a = {0};
+	a_i64(&a, since);
+	a_text(&a, region);
+	a_text(&a, category);
+	for (size_t i = 0; i < 4; i++)
+		a_json(&a, json_array_get(phones, i));
+	return rows(c, sql, &a, "case_dup_candidates", items);
 }
 
 static enum fq_err p_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,

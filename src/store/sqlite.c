@@ -761,11 +761,11 @@ static enum fq_err s_party_replace(struct store_conn *c, int64_t case_id, json_t
 
 static enum fq_err s_case_reindex(struct store_conn *c, int64_t id)
 {
+	/* the index is contentless: a case is indexed once, at registration */
 	static const char text_sql[] =
 		"SELECT c.title || ' ' || c.description || ' ' || "
 		"coalesce((SELECT group_concat(name || ' ' || coalesce(org,''), ' ') FROM parties "
 		"WHERE case_id=c.id), '') FROM cases c WHERE c.id=?";
-	static const char del[] = "DELETE FROM case_fts WHERE rowid=?";
 	static const char ins[] = "INSERT INTO case_fts(rowid, tokens) VALUES (?,?)";
 	sqlite3_stmt *st = stmt(c, text_sql);
 	if (!st)
@@ -781,13 +781,8 @@ static enum fq_err s_case_reindex(struct store_conn *c, int64_t id)
 	sqlite3_reset(st);
 	if (!tok)
 		return FQ_ENOMEM;
-	st = stmt(c, del);
 	enum fq_err err = FQ_EINTERNAL;
-	if (st) {
-		sqlite3_bind_int64(st, 1, id);
-		err = exec_done(c, st, "fts_delete");
-	}
-	if (!err && (st = stmt(c, ins))) {
+	if ((st = stmt(c, ins))) {
 		sqlite3_bind_int64(st, 1, id);
 		bind_text(st, 2, tok);
 		err = exec_done(c, st, "fts_insert");

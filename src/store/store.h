@@ -124,7 +124,7 @@ struct store_ops {
 					json_t **out);
 	/* Sets the given top-level columns of the case. */
 	enum fq_err (*case_update)(struct store_conn *c, int64_t id, json_t *fields);
-	/* Rewrites the search tokens of a case from its text and parties. */
+	/* Indexes a new case's text and parties for search (once, after insert). */
 	enum fq_err (*case_reindex)(struct store_conn *c, int64_t id);
 	enum fq_err (*case_list)(struct store_conn *c, const struct caller *who,
 				 const struct case_filter *f, json_t **items, int64_t *total);

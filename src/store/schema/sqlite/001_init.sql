@@ -124,9 +124,11 @@ CREATE TABLE case_links (
 );
 
 -- Search tokens: character bigrams for Chinese (see util/text.h), so
--- two-character words are found. detail=none keeps only which case holds a
--- token (no positions): queries are ANDs of tokens, so nothing is lost.
-CREATE VIRTUAL TABLE case_fts USING fts5(tokens, detail = none);
+-- two-character words are found. Contentless (the tokens are not kept twice)
+-- and detail=none (only which case holds a token, no positions): queries are
+-- ANDs of tokens, so nothing is lost. A case's tokens are written once, when
+-- it is registered; its title, description and parties do not change later.
+CREATE VIRTUAL TABLE case_fts USING fts5(tokens, content = '', detail = none);
 
 CREATE TABLE audit_log (
   id        INTEGER PRIMARY KEY,
