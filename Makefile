@@ -8,6 +8,7 @@ LISTEN     ?= 127.0.0.1:8080
 .PHONY: all run test unit api browser asan bootstrap clean bench fuzz web
 
 all: $(BUILD)/build.ninja web
+	scripts/check-banned
 	ninja -C $(BUILD)
 
 $(BUILD)/build.ninja:

@@ -254,7 +254,8 @@ int cmd_serve(int argc, char **argv)
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: fengqiao serve [--db PATH|URL] [--db-read URL] [--listen HOST:PORT]\n"
 		       "                      [--web DIR] [--calendar DIR] [--workers N]\n"
-		       "                      [--secure-cookies] [--request-timeout SECONDS]\n\n"
+		       "                      [--secure-cookies] [--request-timeout SECONDS]\n"
+		       "                      [--max-connections N]\n\n"
 		       "Serves the API and the web UI (default 127.0.0.1:8080, web/, data/calendar).\n"
 		       "--db-read sends lists and dashboards to a read replica.\n"
 		       "--secure-cookies marks cookies Secure with the __Host- prefix (behind TLS).\n"
@@ -277,6 +278,13 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	app.request_timeout_s = (int)rts;
+	const char *mc = cli_opt(argc, argv, "--max-connections");
+	int64_t mcs = HTTP_CONN_MAX;
+	if (mc && text_parse_i64(mc, 1, HTTP_CONN_SLOTS / 2, &mcs) != FQ_OK) {
+		fprintf(stderr, "fengqiao: --max-connections takes 1 to %d\n", HTTP_CONN_SLOTS / 2);
+		return 2;
+	}
+	app.max_connections = (int)mcs;
 	const char *hs = getenv("FENGQIAO_HOTLINE_SECRET");
 	snprintf(app.hotline_secret, sizeof app.hotline_secret, "%s", hs ? hs : "");
 	deadline_rules_default(&app.deadlines);

@@ -31,6 +31,9 @@
 
 struct worker {
 	struct app *app;
+	/* connections that have sent a request, tracked until they close */
+	struct evhttp_connection *conns[HTTP_CONN_SLOTS];
+	int nconns;
 	struct event_base *base;
 	struct evhttp *http;
 	struct store_conn *rc, *rrc;
@@ -383,6 +386,53 @@ static void allow_header(struct req *r, unsigned allowed)
 	http_set_header(r, "Allow", buf);
 }
 
+static size_t conn_slot(struct evhttp_connection *con)
+{
+	return ((uintptr_t)con >> 4) * 2654435761u % HTTP_CONN_SLOTS;
+}
+
+static void conn_closed(struct evhttp_connection *con, void *arg)
+{
+	struct worker *w = arg;
+	for (size_t i = conn_slot(con), n = 0; n < HTTP_CONN_SLOTS; i = (i + 1) % HTTP_CONN_SLOTS, n++)
+		if (w->conns[i] == con) {
+			w->conns[i] = NULL;
+			w->nconns--;
+			/* re-seat the run after the hole so lookups still find them */
+			for (size_t j = (i + 1) % HTTP_CONN_SLOTS; w->conns[j]; j = (j + 1) % HTTP_CONN_SLOTS) {
+				struct evhttp_connection *c = w->conns[j];
+				w->conns[j] = NULL;
+				size_t k = conn_slot(c);
+				while (w->conns[k])
+					k = (k + 1) % HTTP_CONN_SLOTS;
+				w->conns[k] = c;
+			}
+			return;
+		}
+}
+
+/* Admits a connection on its first request; 0 when the worker is full. */
+static int conn_admit(struct worker *w, struct evhttp_connection *con)
+{
+	if (!con)
+		return 1;
+	size_t i = conn_slot(con);
+	while (w->conns[i]) {
+		if (w->conns[i] == con)
+			return 1;
+		i = (i + 1) % HTTP_CONN_SLOTS;
+	}
+	int cap = w->app->max_connections > 0 ? w->app->max_connections : HTTP_CONN_MAX;
+	if (cap > HTTP_CONN_SLOTS / 2)
+		cap = HTTP_CONN_SLOTS / 2;
+	if (w->nconns >= cap)
+		return 0;
+	w->conns[i] = con;
+	w->nconns++;
+	evhttp_connection_set_closecb(con, conn_closed, w);
+	return 1;
+}
+
 static void on_request(struct evhttp_request *ev, void *arg)
 {
 	struct worker *w = arg;
@@ -406,6 +456,14 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	if (con)
 		evhttp_connection_get_peer(con, (char **)&host, &port);
 	snprintf(r->addr, sizeof r->addr, "%s", host ? host : "?");
+
+	if (!conn_admit(w, con)) {
+		snprintf(r->path, sizeof r->path, "/");
+		http_set_header(r, "Connection", "close");
+		http_set_header(r, "Retry-After", "5");
+		reply_error(r, 503, "too_many_connections", "the server has too many open connections", NULL);
+		return;
+	}
 
 	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(ev);
 	const char *rawpath = u ? evhttp_uri_get_path(u) : NULL;

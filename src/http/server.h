@@ -26,6 +26,8 @@
 #define HTTP_PATH_MAX 2048
 #define HTTP_ROUTE_PARAMS 4
 #define HTTP_MAX_WORKERS 16
+#define HTTP_CONN_MAX 1024                 /* open connections per worker, by default */
+#define HTTP_CONN_SLOTS 8192               /* size of a worker's connection table */
 
 /* The whole running application, shared read-only by the workers once
  * serving has begun (the counters inside are atomic or locked). */
@@ -47,6 +49,7 @@ struct app {
 	struct metrics *metrics;
 	int nworkers;
 	int request_timeout_s;             /* idle time before a connection is cut (HTTP_TIMEOUT_S) */
+	int max_connections;               /* per worker (HTTP_CONN_MAX); more are answered 503 */
 	void (*on_stop)(void);             /* called once serving ends, before the writer stops */
 };
 

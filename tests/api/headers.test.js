@@ -52,3 +52,48 @@ test('a client that stops sending is cut off after the idle timeout; others are 
     assert.ok(waited >= 800 && waited < 5000, `cut off after about a second (${waited} ms)`);
   } finally { await srv.stop(); }
 });
+
+test('connections over the cap are answered 503 and closed; a freed slot is reused', async () => {
+  const srv = await startServer({ cases: false, args: ['--max-connections', '2', '--workers', '1'] });
+  const ask = (sock) => new Promise((resolve) => {
+    let buf = '';
+    const onData = (d) => {
+      buf += d;
+      if (/\r\n\r\n/.test(buf) && /Content-Length: (\d+)/i.test(buf)) {
+        const len = Number(buf.match(/Content-Length: (\d+)/i)[1]);
+        const body = buf.split('\r\n\r\n')[1] || '';
+        if (Buffer.byteLength(body) >= len) { sock.off('data', onData); resolve(buf); }
+      }
+    };
+    sock.on('data', onData);
+    sock.write('GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
+  const open = async () => {
+    const s = net.connect(srv.port, '127.0.0.1');
+    await new Promise((r) => s.on('connect', r));
+    s.setEncoding('utf8');
+    s.on('error', () => {});
+    return s;
+  };
+  try {
+    // the test harness's own keep-alive connection may hold a slot: open
+    // connections until the cap answers, at most cap + 2
+    const admitted = [];
+    let refused = null;
+    for (let i = 0; i < 4 && !refused; i++) {
+      const s = await open();
+      const answer = await ask(s);
+      if (/^HTTP\/1\.1 200/.test(answer)) admitted.push(s);
+      else { refused = answer; s.destroy(); }
+    }
+    assert.ok(refused, 'a connection over the cap is refused');
+    assert.match(refused, /^HTTP\/1\.1 503/);
+    assert.match(refused, /too_many_connections/);
+    assert.ok(admitted.length >= 1 && admitted.length <= 2);
+    admitted[0].destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const d = await open();
+    assert.match(await ask(d), /^HTTP\/1\.1 200/, 'the closed connection freed its slot');
+    for (const s of [...admitted.slice(1), d]) s.destroy();
+  } finally { await srv.stop(); }
+});

@@ -231,3 +231,17 @@ test('the audit log refuses edits through the database', async () => {
     assert.throws(() => execFileSync('sqlite3', [srv.db, "UPDATE audit_log SET actor='x' WHERE id=1"], { stdio: 'pipe' }));
   }
 });
+
+test('the server log holds no phone numbers, passwords or tokens', async () => {
+  const c = new Client(srv.base);
+  await c.login('fengyuan.mediator');
+  await c.post('/api/cases', { title: '日志检查', description: 'x', category: 'neighbour', region: '330681109290',
+    parties: [{ role: 'applicant', name: '日志', phone: '13712345678' }] });
+  await c.get('/api/cases?q=13712345678');
+  await new Client(srv.base).post('/api/session', { username: 'fengyuan.mediator', password: 'wrong-password-123' });
+  const log = srv.log();
+  assert.doesNotMatch(log, /1[3-9]\d{9}/, 'no phone numbers');
+  assert.ok(!log.includes(DEMO_PASSWORD) && !log.includes('wrong-password-123'), 'no passwords');
+  assert.ok(!log.includes(c.csrf), 'no CSRF tokens');
+  assert.ok(!log.includes(c.cookie.split('=')[1]), 'no session ids');
+});
