@@ -23,10 +23,12 @@
 #include <string.h>
 
 #include "util/progress.h"
+#include "util/text.h"
 
 #define MD_COPY_CHUNK (1024 * 1024)   /* bytes per PQputCopyData */
 #define MD_ROW_MAX (64 * 1024 * 1024) /* one row in COPY text form */
 #define MD_MSG_MAX 512
+#define MD_TOKENS_MAX (64 * 1024)   /* search tokens of one case, as the stores cut them */
 
 /* the chain lock of fq_audit_head (schema/pg/001_init.sql): while it is held
  * no server or CLI can append to the target's audit log */
@@ -47,6 +49,8 @@ struct mtable {
 	const char *fresh;    /* PG: staged rows whose key the target lacks */
 	const char *merge;    /* PG: insert (and update); its row count */
 	const char *after;    /* PG: a follow-up, or NULL */
+	int tokens_col;       /* 1-based: this source column is case text, copied as its
+			       * search tokens (util/text.h); 0 for none */
 };
 
 #define REGION_COLS "code, name, level, parent"
@@ -98,7 +102,7 @@ static const struct mtable tables[] = {
 	 "(SELECT 1 FROM regions t WHERE t.code = s.code)",
 	 "INSERT INTO regions (" REGION_COLS ") SELECT " REGION_COLS " FROM stage_regions "
 	 "ON CONFLICT (code) DO NOTHING",
-	 NULL},
+	 NULL, 0},
 	{"grids", "SELECT " GRID_COLS " FROM grids ORDER BY id", "SELECT count(*) FROM grids",
 	 "CREATE TEMP TABLE stage_grids (LIKE grids) ON COMMIT DROP",
 	 "COPY stage_grids (" GRID_COLS ") FROM STDIN",
@@ -109,7 +113,7 @@ static const struct mtable tables[] = {
 	 "INSERT INTO grids (" GRID_COLS ") SELECT " GRID_COLS " FROM stage_grids "
 	 "ON CONFLICT (id) DO UPDATE SET region = excluded.region, name = excluded.name "
 	 "WHERE (grids.region, grids.name) IS DISTINCT FROM (excluded.region, excluded.name)",
-	 NULL},
+	 NULL, 0},
 	{"users", "SELECT " USER_COLS " FROM users ORDER BY id", "SELECT count(*) FROM users",
 	 "CREATE TEMP TABLE stage_users (LIKE users) ON COMMIT DROP",
 	 "COPY stage_users (" USER_COLS ") FROM STDIN",
@@ -122,7 +126,7 @@ static const struct mtable tables[] = {
 	 "password_hash = excluded.password_hash, disabled = excluded.disabled "
 	 "WHERE (users.display_name, users.password_hash, users.disabled) IS DISTINCT FROM "
 	 "(excluded.display_name, excluded.password_hash, excluded.disabled)",
-	 NULL},
+	 NULL, 0},
 	{"roles", "SELECT " ROLE_COLS " FROM user_roles ORDER BY user_id, role, region",
 	 "SELECT count(*) FROM user_roles",
 	 "CREATE TEMP TABLE stage_roles (LIKE user_roles) ON COMMIT DROP",
@@ -131,7 +135,7 @@ static const struct mtable tables[] = {
 	 "WHERE t.user_id = s.user_id AND t.role = s.role AND t.region = s.region)",
 	 "INSERT INTO user_roles (" ROLE_COLS ") SELECT " ROLE_COLS " FROM stage_roles "
 	 "ON CONFLICT DO NOTHING",
-	 NULL},
+	 NULL, 0},
 	{"api tokens", "SELECT " TOKEN_COLS " FROM api_tokens ORDER BY hash",
 	 "SELECT count(*) FROM api_tokens",
 	 "CREATE TEMP TABLE stage_tokens (LIKE api_tokens) ON COMMIT DROP",
@@ -140,7 +144,7 @@ static const struct mtable tables[] = {
 	 "(SELECT 1 FROM api_tokens t WHERE t.hash = s.hash)",
 	 "INSERT INTO api_tokens (" TOKEN_COLS ") SELECT " TOKEN_COLS " FROM stage_tokens "
 	 "ON CONFLICT DO NOTHING",
-	 NULL},
+	 NULL, 0},
 	{"sessions", "SELECT " SESSION_COLS " FROM sessions ORDER BY id_hash",
 	 "SELECT count(*) FROM sessions",
 	 "CREATE TEMP TABLE stage_sessions (LIKE sessions) ON COMMIT DROP",
@@ -149,7 +153,7 @@ static const struct mtable tables[] = {
 	 "(SELECT 1 FROM sessions t WHERE t.id_hash = s.id_hash)",
 	 "INSERT INTO sessions (" SESSION_COLS ") SELECT " SESSION_COLS " FROM stage_sessions "
 	 "ON CONFLICT DO NOTHING",
-	 NULL},
+	 NULL, 0},
 	/* a case changed in the township since an earlier run is updated, and
 	 * the rollup trigger moves its counts; its code row follows */
 	{"cases", "SELECT " CASE_COLS " FROM cases ORDER BY id", "SELECT count(*) FROM cases",
@@ -164,7 +168,7 @@ static const struct mtable tables[] = {
 	 "INSERT INTO cases (" CASE_COLS ") SELECT " CASE_COLS " FROM stage_cases "
 	 "ON CONFLICT (id) DO UPDATE SET " CASE_SET " WHERE (cases.*) IS DISTINCT FROM (excluded.*)",
 	 "INSERT INTO case_codes (tracking_code, case_id) SELECT tracking_code, id FROM stage_cases "
-	 "ON CONFLICT DO NOTHING"},
+	 "ON CONFLICT DO NOTHING", 0},
 	/* parties are replaced as a whole when a case changes: those of a copied
 	 * case that the source no longer has go */
 	{"parties", "SELECT " PARTY_COLS " FROM parties ORDER BY id", "SELECT count(*) FROM parties",
@@ -178,7 +182,7 @@ static const struct mtable tables[] = {
 	 "INSERT INTO parties (" PARTY_COLS ") SELECT " PARTY_COLS " FROM stage_parties "
 	 "ON CONFLICT DO NOTHING",
 	 "DELETE FROM parties p WHERE p.case_id IN (SELECT id FROM stage_cases) "
-	 "AND NOT EXISTS (SELECT 1 FROM stage_parties s WHERE s.id = p.id)"},
+	 "AND NOT EXISTS (SELECT 1 FROM stage_parties s WHERE s.id = p.id)", 0},
 	{"timeline", "SELECT " TIMELINE_COLS " FROM timeline ORDER BY id",
 	 "SELECT count(*) FROM timeline",
 	 "CREATE TEMP TABLE stage_timeline (LIKE timeline) ON COMMIT DROP",
@@ -190,7 +194,7 @@ static const struct mtable tables[] = {
 	 "(SELECT 1 FROM timeline t WHERE t.case_id = s.case_id AND t.id = s.id)",
 	 "INSERT INTO timeline (" TIMELINE_COLS ") SELECT " TIMELINE_COLS " FROM stage_timeline "
 	 "ORDER BY id ON CONFLICT DO NOTHING",
-	 NULL},
+	 NULL, 0},
 	{"links", "SELECT " LINK_COLS " FROM case_links ORDER BY a, b, kind",
 	 "SELECT count(*) FROM case_links",
 	 "CREATE TEMP TABLE stage_links (LIKE case_links) ON COMMIT DROP",
@@ -199,9 +203,15 @@ static const struct mtable tables[] = {
 	 "WHERE t.a = s.a AND t.b = s.b AND t.kind = s.kind)",
 	 "INSERT INTO case_links (" LINK_COLS ") SELECT " LINK_COLS " FROM stage_links "
 	 "ON CONFLICT DO NOTHING",
-	 NULL},
-	/* the same bigram tokens SQLite searched, padded as pg.c stores them */
-	{"search", "SELECT rowid, tokens FROM case_fts ORDER BY rowid", "SELECT count(*) FROM case_fts",
+	 NULL, 0},
+	/* SQLite's index is contentless, so the tokens are made again from each
+	 * case's text and parties, as case_reindex makes them, and padded as
+	 * pg.c stores them */
+	{"search",
+	 "SELECT c.id, c.title || ' ' || c.description || ' ' || coalesce((SELECT "
+	 "group_concat(name || ' ' || coalesce(org, ''), ' ') FROM (SELECT name, org FROM parties "
+	 "WHERE case_id = c.id ORDER BY id)), '') FROM cases c ORDER BY c.id",
+	 "SELECT count(*) FROM cases",
 	 "CREATE TEMP TABLE stage_search (case_id bigint NOT NULL, tokens text NOT NULL) "
 	 "ON COMMIT DROP",
 	 "COPY stage_search (case_id, tokens) FROM STDIN", NULL,
@@ -210,7 +220,7 @@ static const struct mtable tables[] = {
 	 "INSERT INTO case_search (case_id, tokens) SELECT case_id, ' ' || tokens || ' ' "
 	 "FROM stage_search ON CONFLICT (case_id) DO UPDATE SET tokens = excluded.tokens "
 	 "WHERE case_search.tokens IS DISTINCT FROM excluded.tokens",
-	 NULL},
+	 NULL, 2},
 	/* entries are copied as they are, hashes and all; an entry of another
 	 * chain under the same id stops the run */
 	{"audit log", "SELECT " AUDIT_COLS " FROM audit_log ORDER BY id",
@@ -224,7 +234,7 @@ static const struct mtable tables[] = {
 	 "(SELECT 1 FROM audit_log t WHERE t.id = s.id)",
 	 "INSERT INTO audit_log (" AUDIT_COLS ") SELECT " AUDIT_COLS " FROM stage_audit "
 	 "ORDER BY id ON CONFLICT DO NOTHING",
-	 NULL},
+	 NULL, 0},
 	{"idempotency", "SELECT " IDEM_COLS " FROM idempotency ORDER BY key",
 	 "SELECT count(*) FROM idempotency",
 	 "CREATE TEMP TABLE stage_idem (LIKE idempotency) ON COMMIT DROP",
@@ -233,7 +243,7 @@ static const struct mtable tables[] = {
 	 "(SELECT 1 FROM idempotency t WHERE t.key = s.key)",
 	 "INSERT INTO idempotency (" IDEM_COLS ") SELECT " IDEM_COLS " FROM stage_idem "
 	 "ON CONFLICT DO NOTHING",
-	 NULL},
+	 NULL, 0},
 	{"webhooks", "SELECT " WEBHOOK_COLS " FROM webhooks ORDER BY id",
 	 "SELECT count(*) FROM webhooks",
 	 "CREATE TEMP TABLE stage_webhooks (LIKE webhooks) ON COMMIT DROP",
@@ -246,7 +256,7 @@ static const struct mtable tables[] = {
 	 "INSERT INTO webhooks (" WEBHOOK_COLS ") SELECT " WEBHOOK_COLS " FROM stage_webhooks "
 	 "ON CONFLICT (id) DO UPDATE SET events = excluded.events, active = excluded.active "
 	 "WHERE (webhooks.events, webhooks.active) IS DISTINCT FROM (excluded.events, excluded.active)",
-	 NULL},
+	 NULL, 0},
 	{"deliveries", "SELECT " DELIVERY_COLS " FROM deliveries ORDER BY id",
 	 "SELECT count(*) FROM deliveries",
 	 "CREATE TEMP TABLE stage_deliveries (LIKE deliveries) ON COMMIT DROP",
@@ -261,7 +271,7 @@ static const struct mtable tables[] = {
 	 "next_at = excluded.next_at, last_status = excluded.last_status, "
 	 "last_error = excluded.last_error, delivered_at = excluded.delivered_at "
 	 "WHERE (deliveries.*) IS DISTINCT FROM (excluded.*)",
-	 NULL},
+	 NULL, 0},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -318,6 +328,43 @@ static int ob_put(struct obuf *b, const char *s, size_t n)
 	return 1;
 }
 
+/* Appends s[0..n) in COPY's text form. */
+static int put_text(struct obuf *b, const unsigned char *s, size_t n)
+{
+	if (!ob_reserve(b, 2 * n))
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		const char *esc = NULL;
+		switch (s[k]) {
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default: break;
+		}
+		if (esc) {
+			b->p[b->len++] = esc[0];
+			b->p[b->len++] = esc[1];
+		} else {
+			b->p[b->len++] = (char)s[k];
+		}
+	}
+	return 1;
+}
+
+/* Appends the search tokens of the text in column i. */
+static int put_tokens(struct obuf *b, sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	char *tok = text_search_tokens(s ? s : "", s ? (size_t)sqlite3_column_bytes(st, i) : 0,
+				       MD_TOKENS_MAX);
+	if (!tok)
+		return 0;
+	int ok = put_text(b, (const unsigned char *)tok, strlen(tok));
+	free(tok);
+	return ok;
+}
+
 /* Appends column i of the current row in COPY's text form. */
 static int put_value(struct obuf *b, sqlite3_stmt *st, int i)
 {
@@ -336,26 +383,7 @@ static int put_value(struct obuf *b, sqlite3_stmt *st, int i)
 	}
 	default: {
 		const unsigned char *s = sqlite3_column_text(st, i);
-		size_t n = (size_t)sqlite3_column_bytes(st, i);
-		if (!ob_reserve(b, 2 * n))
-			return 0;
-		for (size_t k = 0; k < n; k++) {
-			const char *esc = NULL;
-			switch (s[k]) {
-			case '\\': esc = "\\\\"; break;
-			case '\n': esc = "\\n"; break;
-			case '\r': esc = "\\r"; break;
-			case '\t': esc = "\\t"; break;
-			default: break;
-			}
-			if (esc) {
-				b->p[b->len++] = esc[0];
-				b->p[b->len++] = esc[1];
-			} else {
-				b->p[b->len++] = (char)s[k];
-			}
-		}
-		return 1;
+		return put_text(b, s, (size_t)sqlite3_column_bytes(st, i));
 	}
 	}
 }
@@ -440,7 +468,8 @@ static int stage(struct run *r, const struct mtable *t, long long *rows)
 		size_t row_start = b.len;
 		int cols = sqlite3_column_count(st);
 		for (int i = 0; ok && i < cols; i++)
-			ok = (i == 0 || ob_put(&b, "\t", 1)) && put_value(&b, st, i);
+			ok = (i == 0 || ob_put(&b, "\t", 1)) &&
+			     (i + 1 == t->tokens_col ? put_tokens(&b, st, i) : put_value(&b, st, i));
 		if (ok)
 			ok = ob_put(&b, "\n", 1);
 		if (!ok || b.len - row_start > MD_ROW_MAX) {

@@ -124,11 +124,20 @@ static void req_free(struct req *r)
 	free(r);
 }
 
+void req_read_end(struct req *r)
+{
+	if (r->in_read) {
+		r->app->ops->read_end(r->rc);
+		r->in_read = 0;
+	}
+}
+
 static void finish(struct req *r, int status, struct evbuffer *buf)
 {
 	if (r->replied)
 		return;
 	r->replied = 1;
+	req_read_end(r);
 	security_headers(r);
 	uint64_t dur = mono_ns() - r->start_ns;
 	metrics_request(r->app->metrics, r->route_pattern ? r->route_pattern : "other", status, dur);
@@ -287,6 +296,8 @@ void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, st
 	       void *arg, void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e,
 				       void *arg))
 {
+	/* the answer is read after the commit, in a fresh snapshot */
+	req_read_end(r);
 	struct req_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		struct fq_error e;
@@ -561,6 +572,11 @@ static void on_request(struct evhttp_request *ev, void *arg)
 			return;
 		}
 	}
+
+	/* a GET reads one consistent snapshot, taking the database's read lock
+	 * once rather than for every statement */
+	if (m == M_GET && r->app->ops->read_begin && r->app->ops->read_begin(r->rc) == FQ_OK)
+		r->in_read = 1;
 
 	/* who is asking */
 	struct fq_error e = {0};

@@ -82,6 +82,7 @@ struct req {
 	int64_t now;
 	uint64_t start_ns;
 	int replied;
+	int in_read;                       /* a read snapshot is open on rc */
 	void *ctx_owned;                   /* freed with the request */
 };
 
@@ -131,6 +132,9 @@ void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, st
 void app_write_async(struct app *app, enum fq_err (*run)(struct store_conn *, void *,
 							 struct fq_error *),
 		     void *arg, void (*cleanup)(void *arg));
+
+/* Ends the request's read snapshot, if one is open (before any write). */
+void req_read_end(struct req *r);
 
 /* Parses a JSON body with the depth limit. */
 enum fq_err http_parse_json(const char *data, size_t len, json_t **out, struct fq_error *e);

@@ -167,7 +167,11 @@ static enum fq_err res_err(struct store_conn *c, PGresult *res, const char *what
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return FQ_OK;
 	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg);
+	/* the primary message only: DETAIL lines quote the row's values (a
+	 * phone number in a key), which have no place in the log */
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!msg)
+		msg = PQerrorMessage(c->pg);
 	enum fq_err err = st ? map_state(st) : FQ_EIO;
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))

@@ -347,6 +347,23 @@ static void s_rollback(struct store_conn *c)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static enum fq_err s_read_begin(struct store_conn *c)
+{
+	static const char sql[] = "BEGIN";
+	sqlite3_stmt *st = stmt(c, sql);
+	return st ? exec_done(c, st, "read_begin") : FQ_EINTERNAL;
+}
+
+static void s_read_end(struct store_conn *c)
+{
+	static const char sql[] = "COMMIT";
+	if (sqlite3_get_autocommit(c->db))
+		return;
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st || exec_done(c, st, "read_end") != FQ_OK)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 static enum fq_err s_savepoint(struct store_conn *c)
 {
 	return exec_sql(c, "SAVEPOINT job");
@@ -1862,6 +1879,8 @@ const struct store_ops store_sqlite_ops = {
 	.begin = s_begin,
 	.commit = s_commit,
 	.rollback = s_rollback,
+	.read_begin = s_read_begin,
+	.read_end = s_read_end,
 	.savepoint = s_savepoint,
 	.release = s_release,
 	.undo = s_undo,

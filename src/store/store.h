@@ -65,6 +65,10 @@ struct store_ops {
 	enum fq_err (*begin)(struct store_conn *c);
 	enum fq_err (*commit)(struct store_conn *c);
 	void (*rollback)(struct store_conn *c);
+	/* A read snapshot over several statements (one lock, one consistent
+	 * view); must be ended before the connection is used for anything else. */
+	enum fq_err (*read_begin)(struct store_conn *c);
+	void (*read_end)(struct store_conn *c);
 	/* Nested unit inside a transaction: mark, then release or undo. */
 	enum fq_err (*savepoint)(struct store_conn *c);
 	enum fq_err (*release)(struct store_conn *c);
