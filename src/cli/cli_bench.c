@@ -244,8 +244,8 @@ int cmd_bench_gen(int argc, char **argv)
 					due = dl[k].due;
 		}
 		char code[16], tc[24], name1[16], name2[16], phone1[16], phone2[16];
-		secret_code(code, 8);
-		snprintf(tc, sizeof tc, "FQ-%.4s-%.4s", code, code + 4);
+		secret_code(code, 10);
+		snprintf(tc, sizeof tc, "FQ-%.5s-%.5s", code, code + 5);
 		snprintf(name1, sizeof name1, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)], demo_givens[rnd(DEMO_GIVENS)]);
 		snprintf(name2, sizeof name2, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)], demo_givens[rnd(DEMO_GIVENS)]);
 		snprintf(phone1, sizeof phone1, "1%u%09u", 3 + rnd(7), rnd(1000000000));
@@ -296,7 +296,16 @@ int cmd_bench_gen(int argc, char **argv)
 			sqlite3_bind_int64(ins_case, b++, due);
 		else
 			sqlite3_bind_null(ins_case, b++);
-		if (sqlite3_step(ins_case) != SQLITE_DONE) {
+		int step = sqlite3_step(ins_case);
+		if (step == SQLITE_CONSTRAINT) {
+			/* a tracking code drawn twice: draw again */
+			secret_code(code, 10);
+			snprintf(tc, sizeof tc, "FQ-%.5s-%.5s", code, code + 5);
+			sqlite3_reset(ins_case);
+			sqlite3_bind_text(ins_case, 1, tc, -1, SQLITE_TRANSIENT);
+			step = sqlite3_step(ins_case);
+		}
+		if (step != SQLITE_DONE) {
 			fprintf(stderr, "fengqiao: bench-gen: %s\n", sqlite3_errmsg(db));
 			goto out;
 		}

@@ -55,7 +55,7 @@ async function act(who, id, body, status = 200) {
 test('intake answers 201 with the whole case', async () => {
   const c = await create('fengyuan.mediator');
   assert.ok(Number.isInteger(c.id));
-  assert.match(c.tracking_code, /^FQ-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+  assert.match(c.tracking_code, /^FQ-[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}$/);
   assert.equal(c.status, 'registered');
   assert.equal(c.unit_region, '330681109290');
   assert.equal(c.level, 5);
