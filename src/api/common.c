@@ -58,7 +58,8 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	json_t *o = caseflow_render(&env, &r->caller, rec, ev, n, r->now, 0);
 	/* open cases show their likely duplicates on every view */
 	const char *st = json_string_value(json_object_get(rec, "status"));
-	if (!json_object_get(o, "possible_duplicates")) {
+	if (!json_object_get(o, "possible_duplicates") &&
+	    !(extra && json_object_get(extra, "possible_duplicates"))) {
 		int open = st && strcmp(st, "closed") && strcmp(st, "rejected");
 		json_object_set_new(o, "possible_duplicates",
 				    open ? caseflow_duplicates(&env, conn, &r->caller, rec, r->now) : json_array());
