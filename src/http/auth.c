@@ -119,7 +119,7 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 	int64_t uid = json_integer_value(json_object_get(s, "user_id"));
 	snprintf(r->csrf, sizeof r->csrf, "%s", json_string_value(json_object_get(s, "csrf")));
 	json_decref(s);
-	if (r->now - seen > SESSION_IDLE_S || r->now - created > SESSION_MAX_S)
+	if (!session_alive(created, seen, r->now))
 		return FQ_OK;
 	err = auth_load_caller(ops, r->rc, uid, &r->caller, NULL);
 	if (err == FQ_ENOTFOUND)

@@ -3,10 +3,9 @@
 #ifndef FQ_AUTH_H
 #define FQ_AUTH_H
 
+#include "domain/session.h"
 #include "http/server.h"
 
-#define SESSION_IDLE_S (30 * 60)
-#define SESSION_MAX_S (12 * 3600)
 #define SESSION_TOUCH_S 60          /* last_seen is written at most once a minute */
 #define SESSION_COOKIE "fq_session"
 
