@@ -30,8 +30,8 @@
 #define MD_MSG_MAX 512
 #define MD_TOKENS_MAX (64 * 1024)   /* search tokens of one case, as the stores cut them */
 
-/* the chain lock of fq_audit_head (schema/pg/001_init.sql): while it is held
- * no server or CLI can append to the target's audit log */
+/* the store's write lock (store/pg.c), also the audit chain's lock of
+ * fq_audit_head: while it is held no server or CLI writes to the target */
 #define MD_AUDIT_LOCK "7378421339226419057"
 
 struct fq_embedded { const char *name; const char *text; };
@@ -275,10 +275,12 @@ static const struct mtable tables[] = {
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
-/* Partitions for the staged ids, made before the rows arrive. */
-static const char ensure_sql[] =
-	"SELECT fq_ensure_cases(coalesce((SELECT max(id) FROM stage_cases), 0)), "
-	"fq_ensure_audit(coalesce((SELECT max(id) FROM stage_audit), 0))";
+/* Partitions for the source's ids, made before the transaction that copies
+ * the rows: making a partition locks its parent, which inside the copy (that
+ * holds the audit chain's lock) could deadlock with a running server. */
+static const char src_max_sql[] =
+	"SELECT coalesce((SELECT max(id) FROM cases), 0), coalesce((SELECT max(id) FROM audit_log), 0)";
+static const char ensure_sql[] = "SELECT fq_ensure_cases($1::bigint), fq_ensure_audit($2::bigint)";
 
 /* Every sequence past the largest id in its table (and never backwards). */
 static const char sequences_sql[] =
@@ -617,6 +619,26 @@ int cmd_migrate_data(int argc, char **argv)
 	}
 	if (!source_current(&r))
 		goto out;
+	{
+		sqlite3_stmt *st;
+		char top[2][24];
+		if (sqlite3_prepare_v2(r.src, src_max_sql, -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_step(st) != SQLITE_ROW) {
+			snprintf(r.msg, sizeof r.msg, "source: %s", sqlite3_errmsg(r.src));
+			sqlite3_finalize(st);
+			goto out;
+		}
+		for (int i = 0; i < 2; i++)
+			snprintf(top[i], sizeof top[i], "%lld", (long long)sqlite3_column_int64(st, i));
+		sqlite3_finalize(st);
+		const char *vals[2] = {top[0], top[1]};
+		PGresult *res = PQexecParams(r.pg, ensure_sql, 2, NULL, vals, NULL, NULL, 0);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			pg_fail(&r, res, "partitions");
+			goto out;
+		}
+		PQclear(res);
+	}
 	/* one snapshot of the source for every table */
 	if (sqlite3_exec(r.src, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(r.msg, sizeof r.msg, "source: %s", sqlite3_errmsg(r.src));
@@ -631,8 +653,6 @@ int cmd_migrate_data(int argc, char **argv)
 	for (size_t i = 0; i < NTABLES; i++)
 		if (!no_clash(&r, &tables[i]))
 			goto fail;
-	if (!pg_do(&r, ensure_sql, "partitions"))
-		goto fail;
 	for (size_t i = 0; i < NTABLES; i++) {
 		const struct mtable *t = &tables[i];
 		if ((fresh[i] = pg_count(&r, t->fresh, t->label)) < 0)

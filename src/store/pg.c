@@ -33,8 +33,12 @@
 #define PG_APP_NAME "fengqiao"
 #define PG_APP_NAME_READ "fengqiao-read"
 
-/* advisory lock keys; the audit and partition keys are in 001_init.sql */
+/* advisory lock keys; the partition key is in 001_init.sql */
 #define PG_LOCK_MIGRATE "7378421339226419055"
+/* the write lock: every writing transaction takes it first, so Fengqiao's
+ * writers (the server's writer, CLI commands) take turns as with SQLite's
+ * BEGIN IMMEDIATE; it is also the audit chain's lock (fq_audit_head) */
+#define PG_LOCK_WRITE "7378421339226419057"
 
 struct fq_embedded { const char *name; const char *text; };
 extern const struct fq_embedded schema_pg[];
@@ -57,9 +61,10 @@ struct store_conn {
 	int in_txn;          /* a transaction is open (BEGIN sent, no COMMIT/ROLLBACK yet) */
 	int implicit;        /* the transaction was opened by savepoint() */
 	int depth;           /* savepoint depth */
-	/* Partitions cover ids below these bounds (0: not known yet). Forgotten
-	 * on rollback, since the partitions may have been made in it. */
+	/* Partitions cover ids below these bounds (0: not known yet), and the
+	 * highest ids this connection has written. */
 	int64_t case_high, case_chunk, audit_high, audit_chunk;
+	int64_t case_seen, audit_seen;
 	struct cached cache[PG_STMT_CACHE];
 	int ncache;
 	unsigned nprepared;
@@ -421,44 +426,39 @@ static void prefix_end(const char *p, char hi[REGION_CODE_MAX + 1])
 
 /* ---- partitions ---- */
 
-/* Makes sure the partitions of the case-keyed tables (audit: the audit log)
- * reach a whole range beyond key. The store asks a range early, so a
- * failure here (a lock that did not come in time) is only logged while the
- * row still fits; it runs in its own savepoint so it cannot spoil the
- * caller's transaction. */
-static enum fq_err ensure_partitions(struct store_conn *c, int audit, int64_t key)
+/* Keeps a whole empty range of partitions ahead of the ids this connection
+ * writes (schema/pg/005). It runs only between transactions, holding no
+ * lock: making a partition locks its parent table, and doing that inside a
+ * batch that also waits for the audit chain's lock could deadlock with a
+ * CLI command. A batch (WRITER_BATCH_MAX jobs) is far smaller than a range,
+ * so the rows of one transaction always fit. A failure (a lock that did not
+ * come in time) is logged and tried again before the next transaction. */
+static void ensure_ahead(struct store_conn *c)
 {
-	static const char cases_sql[] =
-		"SELECT fq_ensure_cases($1::bigint), "
-		"(SELECT chunk FROM partition_plan WHERE tbl = 'cases')";
-	static const char audit_sql[] =
-		"SELECT fq_ensure_audit($1::bigint), "
-		"(SELECT chunk FROM partition_plan WHERE tbl = 'audit_log')";
-	int64_t *high = audit ? &c->audit_high : &c->case_high;
-	int64_t *chunk = audit ? &c->audit_chunk : &c->case_chunk;
-	if (*high && key + *chunk < *high)
-		return FQ_OK;
-	int in_txn = PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
-	if (in_txn && exec_plain(c, "SAVEPOINT fq_partitions") != FQ_OK)
-		return FQ_EIO;
-	struct args a = {0};
-	a_i64(&a, key);
-	PGresult *r = run(c, audit ? audit_sql : cases_sql, &a);
-	enum fq_err err = res_err(c, r, "ensure partitions");
-	if (!err && PQntuples(r) == 1) {
-		*high = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-		*chunk = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	if (c->readonly || PQstatus(c->pg) != CONNECTION_OK ||
+	    PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		return;
+	if (c->case_high && c->audit_high && c->case_seen + c->case_chunk < c->case_high &&
+	    c->audit_seen + c->audit_chunk < c->audit_high)
+		return;
+	PGresult *r = PQexec(c->pg, "SELECT case_high, case_chunk, audit_high, audit_chunk "
+				    "FROM fq_ensure_ahead()");
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		c->case_high = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		c->case_chunk = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+		c->audit_high = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+		c->audit_chunk = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
+	} else {
+		res_err(c, r, "making partitions ahead");
+		log_warn("postgresql: partitions ahead not made yet; trying again later");
 	}
 	PQclear(r);
-	if (in_txn)
-		exec_plain(c, err ? "ROLLBACK TO SAVEPOINT fq_partitions; RELEASE SAVEPOINT fq_partitions"
-				  : "RELEASE SAVEPOINT fq_partitions");
-	if (err) {
-		*high = 0;
-		log_warn("postgresql: cannot make partitions beyond %lld yet", (long long)key);
-		return FQ_OK; /* the insert itself says whether the row fits */
-	}
-	return FQ_OK;
+}
+
+static void saw_case(struct store_conn *c, int64_t id)
+{
+	if (id > c->case_seen)
+		c->case_seen = id;
 }
 
 /* ---- lifecycle ---- */
@@ -612,13 +612,7 @@ static enum fq_err p_migrate(struct store_conn *c, int *applied, struct fq_error
 		(*applied)++;
 	}
 	/* a whole empty range ahead of the ids in use, on every start */
-	err = exec_plain(c, "SELECT fq_ensure_cases(greatest(coalesce((SELECT max(id) FROM cases), 0), "
-			    "(SELECT last_value FROM cases_id_seq))), "
-			    "fq_ensure_audit(coalesce((SELECT max(id) FROM audit_log), 0))");
-	if (err) {
-		fq_fail(e, err, NULL, NULL, "cannot make partitions");
-		goto out;
-	}
+	ensure_ahead(c);
 	/* pg_trgm finds word characters through the database's LC_CTYPE; in the
 	 * C locale Chinese has none, and search falls back to scanning */
 	PGresult *r = PQexec(c->pg, "SELECT cardinality(show_trgm('滴水'))");
@@ -633,11 +627,19 @@ out:
 	return err;
 }
 
+/* BEGIN, and on a writing connection the write lock. Without it two
+ * writers could each hold what the other waits for: a rollup row (changed
+ * by a case's trigger) and the audit chain's lock. */
 static enum fq_err txn_begin(struct store_conn *c)
 {
-	enum fq_err err = exec_plain(c, "BEGIN");
-	if (!err)
+	enum fq_err err = exec_plain(c, c->readonly ? "BEGIN"
+					: "BEGIN; SELECT pg_advisory_xact_lock(" PG_LOCK_WRITE ")");
+	if (!err) {
 		c->in_txn = 1;
+	} else if (PQstatus(c->pg) == CONNECTION_OK &&
+		   PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+		PQclear(PQexec(c->pg, "ROLLBACK"));
+	}
 	return err;
 }
 
@@ -645,13 +647,8 @@ static enum fq_err p_begin(struct store_conn *c)
 {
 	c->depth = 0;
 	c->implicit = 0;
+	ensure_ahead(c);
 	return txn_begin(c);
-}
-
-static void forget_partitions(struct store_conn *c)
-{
-	c->case_high = 0;
-	c->audit_high = 0;
 }
 
 static enum fq_err p_commit(struct store_conn *c)
@@ -659,10 +656,8 @@ static enum fq_err p_commit(struct store_conn *c)
 	c->depth = 0;
 	c->implicit = 0;
 	c->in_txn = 0;
-	if (PQstatus(c->pg) != CONNECTION_OK) {
-		forget_partitions(c);
+	if (PQstatus(c->pg) != CONNECTION_OK)
 		return FQ_EIO;
-	}
 	PGresult *r = PQexec(c->pg, "COMMIT");
 	enum fq_err err = res_err(c, r, "commit");
 	/* COMMIT of a failed transaction answers ROLLBACK */
@@ -672,7 +667,6 @@ static enum fq_err p_commit(struct store_conn *c)
 	}
 	PQclear(r);
 	if (err) {
-		forget_partitions(c);
 		if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 			PQclear(PQexec(c->pg, "ROLLBACK"));
 	}
@@ -684,7 +678,6 @@ static void p_rollback(struct store_conn *c)
 	c->depth = 0;
 	c->implicit = 0;
 	c->in_txn = 0;
-	forget_partitions(c);
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		PQclear(PQexec(c->pg, "ROLLBACK"));
 }
@@ -696,6 +689,7 @@ static enum fq_err p_savepoint(struct store_conn *c)
 	if (!conn_ready(c))
 		return FQ_EIO;
 	if (PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+		ensure_ahead(c);
 		enum fq_err err = txn_begin(c);
 		if (err)
 			return err;
@@ -722,7 +716,6 @@ static enum fq_err p_release(struct store_conn *c)
 
 static void p_undo(struct store_conn *c)
 {
-	forget_partitions(c);
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"));
 	if (c->depth > 0)
@@ -1138,16 +1131,13 @@ static enum fq_err p_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	static const char bump[] =
 		"SELECT setval('cases_id_seq', greatest($1::bigint, "
 		"(SELECT last_value FROM cases_id_seq)))";
-	static const char peek[] = "SELECT last_value FROM cases_id_seq";
 	json_t *given = json_object_get(rec, "id");
-	int64_t key = json_is_integer(given) ? json_integer_value(given) : 0;
 	enum fq_err err;
-	/* before the first insert on this connection: the next id the sequence
-	 * gives, near enough; after each insert the bound is checked again */
-	if (!key && !c->case_high && (err = one_i64(c, peek, NULL, "cases_id_seq", &key)))
-		return err;
-	if (key && (err = ensure_partitions(c, 0, key)))
-		return err;
+	/* a given id far beyond the others gets its partitions first (outside
+	 * a transaction only: see ensure_ahead) */
+	if (json_is_integer(given))
+		saw_case(c, json_integer_value(given));
+	ensure_ahead(c);
 	struct args a = {0};
 	a_json(&a, given);
 	for (int k = 0; case_columns[k]; k++)
@@ -1171,8 +1161,7 @@ static enum fq_err p_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 		if ((err = exec_args(c, bump, &b, "cases_id_seq")))
 			return err;
 	}
-	if ((err = ensure_partitions(c, 0, *id)))
-		return err;
+	saw_case(c, *id);
 	json_t *parties = json_object_get(rec, "parties");
 	if (parties && (err = p_party_replace(c, *id, parties)))
 		return err;
@@ -1747,8 +1736,11 @@ static enum fq_err p_audit_append(struct store_conn *c, struct audit_entry *e)
 		return FQ_EIO;
 	int own = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
 	enum fq_err err;
-	if (own && (err = txn_begin(c)))
-		return err;
+	if (own) {
+		ensure_ahead(c);
+		if ((err = txn_begin(c)))
+			return err;
+	}
 	PGresult *r = run(c, head, NULL);
 	if ((err = res_err(c, r, "audit head"))) {
 		PQclear(r);
@@ -1766,8 +1758,8 @@ static enum fq_err p_audit_append(struct store_conn *c, struct audit_entry *e)
 		err = FQ_ETOOBIG;
 		goto out;
 	}
-	if ((err = ensure_partitions(c, 1, e->id)))
-		goto out;
+	if (e->id > c->audit_seen)
+		c->audit_seen = e->id;
 	struct args a = {0};
 	a_i64(&a, e->id);
 	a_i64(&a, e->at);
