@@ -364,14 +364,19 @@ static void s_read_end(struct store_conn *c)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Savepoints run once per job in the writer: cached statements, not exec. */
 static enum fq_err s_savepoint(struct store_conn *c)
 {
-	return exec_sql(c, "SAVEPOINT job");
+	static const char sql[] = "SAVEPOINT job";
+	sqlite3_stmt *st = stmt(c, sql);
+	return st ? exec_done(c, st, "savepoint") : FQ_EINTERNAL;
 }
 
 static enum fq_err s_release(struct store_conn *c)
 {
-	return exec_sql(c, "RELEASE job");
+	static const char sql[] = "RELEASE job";
+	sqlite3_stmt *st = stmt(c, sql);
+	return st ? exec_done(c, st, "release") : FQ_EINTERNAL;
 }
 
 static void s_undo(struct store_conn *c)
