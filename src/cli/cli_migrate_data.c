@@ -32,7 +32,7 @@
 
 /* the store's write lock (store/pg.c), also the audit chain's lock of
  * fq_audit_head: while it is held no server or CLI writes to the target */
-#define MD_AUDIT_LOCK "7378421339226419057"
+#define MD_WRITE_LOCK "7378421339226419057"
 
 struct fq_embedded { const char *name; const char *text; };
 extern const struct fq_embedded schema_sqlite[];
@@ -631,8 +631,8 @@ int cmd_migrate_data(int argc, char **argv)
 		for (int i = 0; i < 2; i++)
 			snprintf(top[i], sizeof top[i], "%lld", (long long)sqlite3_column_int64(st, i));
 		sqlite3_finalize(st);
-		const char *vals[2] = {top[0], top[1]};
-		PGresult *res = PQexecParams(r.pg, ensure_sql, 2, NULL, vals, NULL, NULL, 0);
+		const char *tops[2] = {top[0], top[1]};
+		PGresult *res = PQexecParams(r.pg, ensure_sql, 2, NULL, tops, NULL, NULL, 0);
 		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 			pg_fail(&r, res, "partitions");
 			goto out;
@@ -645,7 +645,7 @@ int cmd_migrate_data(int argc, char **argv)
 		goto out;
 	}
 	if (!pg_do(&r, "BEGIN", "begin") || !pg_do(&r, "SET LOCAL client_min_messages = warning", "set") ||
-	    !pg_do(&r, "SELECT pg_advisory_xact_lock(" MD_AUDIT_LOCK ")", "audit lock"))
+	    !pg_do(&r, "SELECT pg_advisory_xact_lock(" MD_WRITE_LOCK ")", "write lock"))
 		goto fail;
 	for (size_t i = 0; i < NTABLES; i++)
 		if (!stage(&r, &tables[i], &rows[i]))

@@ -17,15 +17,18 @@
 #include "util/text.h"
 
 #define PG_STMT_CACHE 96            /* prepared statements per connection */
-#define PG_PARAMS_MAX 256           /* parameters of one statement */
+#define PG_PARAMS_MAX 320           /* parameters of one statement */
 #define PG_NUM_MAX 32               /* a formatted number parameter */
 #define PG_SQL_MAX 16384            /* dynamic list queries */
 #define PG_ID_LIST_MAX (STORE_LIST_MAX * 24 + 8) /* "{1,2,...}" of one page */
-#define PG_SEARCH_TERMS_MAX 160     /* LIKE terms of one search; more are ignored */
+/* distinct LIKE terms of one search: each token takes at least two bytes of
+ * the query, which the API caps at 400, so every term of a valid query fits */
+#define PG_SEARCH_TERMS_MAX 200
 #define PG_SEARCH_QUERY_MAX 4096    /* bytes of the FTS expression of a query */
 #define PG_AUDIT_PAGE 5000          /* audit rows fetched per round trip */
 #define PG_LOCK_TIMEOUT "10s"       /* like SQLite's busy timeout */
 #define PG_CONNECT_TIMEOUT "10"
+#define PG_ENSURE_RETRY_S 60        /* between attempts to make partitions ahead */
 #define SEARCH_TOKENS_MAX (64 * 1024)
 
 /* application_name of the server's connections, unless the URL names one:
@@ -65,6 +68,7 @@ struct store_conn {
 	 * highest ids this connection has written. */
 	int64_t case_high, case_chunk, audit_high, audit_chunk;
 	int64_t case_seen, audit_seen;
+	int64_t ensure_after;  /* after a failed attempt, not again before this time */
 	struct cached cache[PG_STMT_CACHE];
 	int ncache;
 	unsigned nprepared;
@@ -227,17 +231,22 @@ static int conn_ready(struct store_conn *c)
 	return session_setup(c);
 }
 
-/* Runs static sql (prepared on first use) with a's parameters. Returns the
- * result, which the caller clears, or NULL when the connection failed. */
-static PGresult *run(struct store_conn *c, const char *sql, const struct args *a)
+/* Whether a failed statement may simply be sent again: the connection broke
+ * (a server restart, a failover, an idle connection cut), no transaction
+ * was open, and the statement only reads. A write whose answer was lost
+ * may have committed, so it is never repeated. */
+static int retry_read(struct store_conn *c, PGresult *r, const char *sql)
 {
-	static const struct args none;
-	if (!a)
-		a = &none;
-	if (a->overflow) {
-		log_error("postgresql: too many parameters");
-		return NULL;
-	}
+	if (c->in_txn || PQstatus(c->pg) != CONNECTION_BAD)
+		return 0;
+	if (r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK))
+		return 0;
+	return strncmp(sql, "SELECT ", 7) == 0 || strcmp(sql, "BEGIN") == 0 ||
+	       strncmp(sql, "BEGIN;", 6) == 0;
+}
+
+static PGresult *run_once(struct store_conn *c, const char *sql, const struct args *a)
+{
 	if (!conn_ready(c))
 		return NULL;
 	struct cached *k = NULL;
@@ -267,6 +276,25 @@ static PGresult *run(struct store_conn *c, const char *sql, const struct args *a
 	return PQexecPrepared(c->pg, k->name, a->n, a->v, NULL, NULL, 0);
 }
 
+/* Runs static sql (prepared on first use) with a's parameters. Returns the
+ * result, which the caller clears, or NULL when the connection failed. */
+static PGresult *run(struct store_conn *c, const char *sql, const struct args *a)
+{
+	static const struct args none;
+	if (!a)
+		a = &none;
+	if (a->overflow) {
+		log_error("postgresql: too many parameters");
+		return NULL;
+	}
+	PGresult *r = run_once(c, sql, a);
+	if (retry_read(c, r, sql)) {
+		PQclear(r);
+		r = run_once(c, sql, a);
+	}
+	return r;
+}
+
 /* Runs dynamic sql once, unprepared. */
 static PGresult *run_dyn(struct store_conn *c, const char *sql, const struct args *a)
 {
@@ -274,9 +302,12 @@ static PGresult *run_dyn(struct store_conn *c, const char *sql, const struct arg
 		log_error("postgresql: too many parameters");
 		return NULL;
 	}
-	if (!conn_ready(c))
-		return NULL;
-	return PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0);
+	PGresult *r = conn_ready(c) ? PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0) : NULL;
+	if (retry_read(c, r, sql)) {
+		PQclear(r);
+		r = conn_ready(c) ? PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0) : NULL;
+	}
+	return r;
 }
 
 /* Runs sql for its effect only. */
@@ -309,6 +340,10 @@ static enum fq_err exec_plain(struct store_conn *c, const char *sql)
 	if (!conn_ready(c))
 		return FQ_EIO;
 	PGresult *r = PQexec(c->pg, sql);
+	if (retry_read(c, r, sql)) {
+		PQclear(r);
+		r = conn_ready(c) ? PQexec(c->pg, sql) : NULL;
+	}
 	enum fq_err err = res_err(c, r, sql);
 	PQclear(r);
 	return err;
@@ -441,6 +476,11 @@ static void ensure_ahead(struct store_conn *c)
 	if (c->case_high && c->audit_high && c->case_seen + c->case_chunk < c->case_high &&
 	    c->audit_seen + c->audit_chunk < c->audit_high)
 		return;
+	/* a known bound leaves a whole range of room: after a failure (pg_dump
+	 * holds its locks for long) wait a while before the next attempt */
+	int64_t now = (int64_t)time(NULL);
+	if (c->case_high && c->audit_high && now < c->ensure_after)
+		return;
 	PGresult *r = PQexec(c->pg, "SELECT case_high, case_chunk, audit_high, audit_chunk "
 				    "FROM fq_ensure_ahead()");
 	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
@@ -450,7 +490,9 @@ static void ensure_ahead(struct store_conn *c)
 		c->audit_chunk = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
 	} else {
 		res_err(c, r, "making partitions ahead");
-		log_warn("postgresql: partitions ahead not made yet; trying again later");
+		log_warn("postgresql: partitions ahead not made yet; trying again in %d s",
+			 PG_ENSURE_RETRY_S);
+		c->ensure_after = now + PG_ENSURE_RETRY_S;
 	}
 	PQclear(r);
 }
@@ -680,6 +722,25 @@ static void p_rollback(struct store_conn *c)
 	c->in_txn = 0;
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		PQclear(PQexec(c->pg, "ROLLBACK"));
+}
+
+/* A read snapshot over the statements of one request (a GET): one
+ * consistent view, as SQLite's read transaction gives. */
+static enum fq_err p_read_begin(struct store_conn *c)
+{
+	if (!conn_ready(c))
+		return FQ_EIO;
+	enum fq_err err = exec_plain(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	if (!err)
+		c->in_txn = 1;
+	return err;
+}
+
+static void p_read_end(struct store_conn *c)
+{
+	c->in_txn = 0;
+	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		PQclear(PQexec(c->pg, "COMMIT"));
 }
 
 /* As in SQLite, a savepoint outside a transaction opens one, and releasing
@@ -1403,6 +1464,7 @@ static void qb_search(struct qb *q, const char *text)
 		return;
 	qb_add(q, " AND c.id IN (SELECT s.case_id FROM case_search s WHERE true");
 	int terms = 0;
+	const char *seen[PG_SEARCH_TERMS_MAX];
 	const char *p = m;
 	while (*p && terms < PG_SEARCH_TERMS_MAX) {
 		const char *open = strchr(p, '"');
@@ -1414,7 +1476,7 @@ static void qb_search(struct qb *q, const char *text)
 		size_t n = (size_t)(close - open - 1);
 		int prefix = close[1] == ' ' && close[2] == '*';
 		char pat[256];
-		if (n && n + 8 < sizeof pat) {
+		if (n && 2 * n + 5 < sizeof pat) {
 			size_t o = 0;
 			pat[o++] = '%';
 			pat[o++] = ' ';
@@ -1428,9 +1490,15 @@ static void qb_search(struct qb *q, const char *text)
 				pat[o++] = ' ';
 			pat[o++] = '%';
 			pat[o] = 0;
-			qb_add(q, " AND s.tokens LIKE ");
-			qb_text(q, qb_keep(q, pat), "text");
-			terms++;
+			int dup = 0;
+			for (int k = 0; k < terms && !dup; k++)
+				dup = seen[k] && strcmp(seen[k], pat) == 0;
+			if (!dup) {
+				const char *kept = qb_keep(q, pat);
+				qb_add(q, " AND s.tokens LIKE ");
+				qb_text(q, kept, "text");
+				seen[terms++] = kept;
+			}
 		}
 		p = close + 1 + (prefix ? 2 : 0);
 	}
@@ -2306,6 +2374,8 @@ const struct store_ops store_pg_ops = {
 	.begin = p_begin,
 	.commit = p_commit,
 	.rollback = p_rollback,
+	.read_begin = p_read_begin,
+	.read_end = p_read_end,
 	.savepoint = p_savepoint,
 	.release = p_release,
 	.undo = p_undo,

@@ -1,0 +1,228 @@
+// migrate-data.test.js - `fengqiao migrate-data --from SQLITE --to postgresql://`
+// moves a township's seeded demo (its ~160 cases, timelines, users, audit
+// chain, a webhook and a link) into PostgreSQL: ids are kept, the chain
+// verifies on the target, the sequences continue past the copied ids, the
+// statistics and search agree, a second run adds nothing, a run after the
+// township changed a case brings it up to date, and another township's
+// database with the same ids is refused with nothing written.
+// Needs FQ_TEST_PG (scripts/with-pg); skipped without it.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startServer, Client, BIN, ROOT, freePort } = require('../lib/server');
+
+const PG = process.env.FQ_TEST_PG;
+const opts = { skip: PG ? false : 'FQ_TEST_PG is not set (run under scripts/with-pg)', timeout: 180000 };
+
+let township = null;          // the SQLite server of the township
+let target = null;            // postgresql:// URL of the provincial database
+const dbName = `fq_migrate_${process.pid}`;
+
+async function startSqlite(options) {
+  const saved = process.env.FQ_TEST_PG;
+  delete process.env.FQ_TEST_PG;
+  try { return await startServer(options); } finally { process.env.FQ_TEST_PG = saved; }
+}
+
+function fq(args) {
+  return execFileSync(BIN, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+function migrate() {
+  return fq(['migrate-data', '--from', township.db, '--to', target]);
+}
+function sqlite(sql) {
+  return execFileSync('sqlite3', [township.db, sql], { encoding: 'utf8' }).trim();
+}
+function psql(sql) {
+  return execFileSync('psql', [target, '-XAtqc', sql], { encoding: 'utf8' }).trim();
+}
+function counts(q) {
+  const tables = ['cases', 'parties', 'timeline', 'case_links', 'audit_log', 'users', 'user_roles', 'webhooks'];
+  const out = {};
+  for (const t of tables) out[t] = Number(q(`SELECT count(*) FROM ${t}`));
+  return out;
+}
+// "table  source  new  updated  unchanged" lines of migrate-data's summary
+function summary(out) {
+  const m = {};
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s{2,}|\s+(?=\d)/);
+    if (f.length === 5 && /^\d+$/.test(f[1])) m[f[0]] = { source: +f[1], new: +f[2], updated: +f[3], unchanged: +f[4] };
+  }
+  return m;
+}
+
+test.before(async () => {
+  if (!PG) return;
+  township = await startSqlite();
+  // a little more than the seed: a webhook, a link between two cases, an API token
+  const admin = new Client(township.base);
+  await admin.login('admin');
+  const hook = await admin.post('/api/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['case.created'] });
+  assert.equal(hook.status, 201, hook.text);
+  const fy = new Client(township.base);
+  await fy.login('fengyuan.mediator');
+  const a = await fy.post('/api/cases', { title: '迁移测试围墙纠纷', description: '两户围墙越界', category: 'neighbour', region: '330681109290' });
+  const b = await fy.post('/api/cases', { title: '迁移测试围墙纠纷二', description: '同一围墙', category: 'neighbour', region: '330681109290' });
+  assert.equal(a.status, 201);
+  const link = await fy.post(`/api/cases/${b.json.id}/actions`, { action: 'link', other_id: a.json.id });
+  assert.equal(link.status, 200, link.text);
+  township.cli(['user', 'token', 'fengqiao.handler']);
+  execFileSync('psql', [PG, '-qc', `CREATE DATABASE ${dbName}`]);
+  const u = new URL(PG);
+  u.pathname = '/' + dbName;
+  target = u.toString();
+});
+
+test.after(async () => {
+  if (township) await township.stop();
+  if (target) {
+    try { execFileSync('psql', [PG, '-qc', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`]); } catch (_) { /* throwaway */ }
+  }
+});
+
+test('the first run copies everything, keeping ids, and the audit chain verifies', opts, async () => {
+  await township.stop(); // a township moves once its server is stopped
+  const before = counts(sqlite);
+  assert.ok(before.cases >= 160, `the seeded demo has its cases (${before.cases})`);
+  const out = migrate();
+  const s = summary(out);
+  assert.equal(s.cases.new, before.cases, out);
+  assert.equal(s['audit log'].new, before.audit_log, out);
+  assert.deepEqual(counts(psql), before);
+  // the same ids with the same tracking codes, the same timelines
+  assert.equal(psql('SELECT string_agg(id || tracking_code, \',\' ORDER BY id) FROM cases'),
+    sqlite("SELECT group_concat(id || tracking_code, ',') FROM (SELECT id, tracking_code FROM cases ORDER BY id)"));
+  assert.equal(psql('SELECT string_agg(id || action || at, \',\' ORDER BY id) FROM timeline'),
+    sqlite("SELECT group_concat(id || action || at, ',') FROM (SELECT id, action, at FROM timeline ORDER BY id)"));
+  assert.equal(psql('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1'),
+    sqlite('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1'));
+  const verify = fq(['audit', 'verify', '--db', target]);
+  assert.match(verify, new RegExp(`intact: ${before.audit_log} entries`));
+});
+
+test('a second run duplicates nothing', opts, async () => {
+  const before = counts(psql);
+  const out = migrate();
+  const s = summary(out);
+  for (const [t, x] of Object.entries(s)) {
+    assert.equal(x.new, 0, `${t}: ${out}`);
+    assert.equal(x.updated, 0, `${t}: ${out}`);
+  }
+  assert.deepEqual(counts(psql), before);
+  assert.match(fq(['audit', 'verify', '--db', target]), /intact/);
+});
+
+test('a run after the township changed a case brings the target up to date', opts, async () => {
+  // the township keeps working after the first copy: one case is accepted
+  const srv = await serveExisting(township.db);
+  let id;
+  try {
+    const fy = new Client(srv.base);
+    await fy.login('fengyuan.mediator');
+    const list = await fy.get('/api/cases?status=registered&page_size=1');
+    id = list.json.items[0].id;
+    const r = await fy.post(`/api/cases/${id}/actions`, { action: 'accept' });
+    assert.equal(r.status, 200, r.text);
+  } finally {
+    await srv.stop();
+  }
+  const out = migrate();
+  const s = summary(out);
+  assert.equal(s.cases.updated, 1, out);
+  assert.equal(s.timeline.new, 1, out);
+  assert.ok(s['audit log'].new >= 1, out);
+  assert.equal(psql(`SELECT status FROM cases WHERE id = ${id}`), 'accepted');
+  const lite = Number(sqlite("SELECT count(*) FROM audit_log"));
+  assert.match(fq(['audit', 'verify', '--db', target]), /intact/);
+  assert.equal(Number(psql('SELECT count(*) FROM audit_log')), lite);
+});
+
+test('another township with the same ids is refused, and nothing is written', opts, async () => {
+  const other = await startSqlite();
+  await other.stop();
+  const before = counts(psql);
+  let failed = null;
+  try { fq(['migrate-data', '--from', other.db, '--to', target]); } catch (e) { failed = e; }
+  assert.ok(failed, 'migrate-data must exit non-zero');
+  assert.equal(failed.status, 1);
+  assert.match(String(failed.stderr), /keeps ids/);
+  assert.deepEqual(counts(psql), before);
+  fs.rmSync(other.dir, { recursive: true, force: true });
+});
+
+test('the provincial server carries on: same answers, new ids after the copied ones', opts, async () => {
+  // serve the township's file and the target side by side
+  const township2 = await serveExisting(township.db);
+  const province = await serveExisting(target);
+  try {
+    const a = new Client(township2.base);
+    const b = new Client(province.base);
+    await a.login('zhuji.analyst');
+    await b.login('zhuji.analyst'); // the password hashes came along
+    for (const p of ['/api/stats/levels?region=330681', '/api/stats/levels?region=330681109',
+      '/api/stats/levels?region=330681109290', '/api/cases?page_size=200',
+      '/api/cases?page_size=200&q=' + encodeURIComponent('欠薪'),
+      '/api/cases?page_size=200&q=' + encodeURIComponent('围墙')]) {
+      const x = await a.get(p);
+      const y = await b.get(p);
+      assert.equal(y.status, 200, p);
+      if (x.json.items) {
+        assert.equal(y.json.total, x.json.total, p);
+        assert.deepEqual(y.json.items.map((c) => c.id), x.json.items.map((c) => c.id), p);
+      } else {
+        assert.deepEqual(y.json, x.json, p);
+      }
+    }
+    const da = await a.get('/api/stats/dashboard?region=330681');
+    const db = await b.get('/api/stats/dashboard?region=330681');
+    assert.deepEqual(db.json.by_status, da.json.by_status);
+    assert.deepEqual(db.json.children, da.json.children);
+    const max = Number(psql('SELECT max(id) FROM cases'));
+    const fy = new Client(province.base);
+    await fy.login('fengyuan.mediator');
+    const made = await fy.post('/api/cases', { title: '省级平台新案件', description: '迁移后新建', category: 'neighbour', region: '330681109290' });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.json.id, max + 1, 'the case sequence continues after the copied ids');
+    const tl = await fy.get(`/api/cases/${made.json.id}/timeline`);
+    assert.equal(tl.status, 200);
+  } finally {
+    await township2.stop();
+    await province.stop();
+  }
+  assert.match(fq(['audit', 'verify', '--db', target]), /intact/);
+});
+
+// Serves an existing database (no migrate, no seed) on a free port.
+async function serveExisting(db) {
+  const port = await freePort();
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--workers', '2',
+    '--web', path.join(ROOT, 'web'), '--calendar', path.join(ROOT, 'data', 'calendar')],
+  { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const end = Date.now() + 15000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('server exited: ' + log);
+    try { if ((await fetch(base + '/api/health')).ok) break; } catch (_) { /* not yet */ }
+    if (Date.now() > end) throw new Error('server did not start: ' + log);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    base,
+    async stop() {
+      if (child.exitCode === null) {
+        const done = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await done;
+      }
+      assert.equal(child.exitCode, 0, 'the server exited cleanly: ' + log.slice(-4000));
+    },
+  };
+}
+
