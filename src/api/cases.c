@@ -11,7 +11,7 @@
 
 #define CASE_QUERY_MAX 100
 #define CSV_ROWS_MAX 200000
-#define CSV_PAGE 500
+#define CSV_PAGE STORE_LIST_MAX   /* the store serves at most this many per page */
 
 /* ---- create ---- */
 

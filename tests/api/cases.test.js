@@ -512,6 +512,10 @@ test('the CSV export has a BOM, the same filters and the caller\'s scope', async
   assert.ok(lines.length > 1);
   assert.ok(lines.slice(1).every((l) => l.includes('"neighbour"')));
   assert.ok(lines.slice(1).every((l) => l.includes('"330681109290"')), 'only her village');
+  // every matching case, across the store's pages, not just the first page
+  const total = (await users['fengyuan.mediator'].get('/api/cases?category=neighbour&page_size=1')).json.total;
+  assert.ok(total > 20, `enough cases to span pages (${total})`);
+  assert.equal(lines.length - 1, total);
 });
 
 test('rollup counters agree with the cases themselves at every level', async () => {

@@ -27,7 +27,7 @@ async function serve(db, port) {
 }
 
 test(`acknowledged cases survive ${ROUNDS} SIGKILLs during concurrent intake`, { timeout: 600000 }, async () => {
-  const srv = await startServer({ cases: false });
+  const srv = await startServer({ cases: false, keep: true });
   const db = srv.db;
   const out = srv.cli(['user', 'token', 'fengyuan.mediator']).trim().split('\n');
   const token = out[out.length - 1];

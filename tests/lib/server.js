@@ -43,7 +43,8 @@ function cli(db, args, opts = {}) {
 }
 
 // Options: seed (default true: regions, demo users and cases), cases (false: no
-// demo cases), env (extra env for serve), args (extra serve args).
+// demo cases), env (extra env for serve), args (extra serve args), keep (leave
+// the temporary folder and database after stop; the caller removes it).
 async function startServer(options = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-test-'));
   const db = freshDb(dir);
@@ -81,6 +82,7 @@ async function startServer(options = {}) {
         child.kill('SIGTERM');
         await done;
       }
+      if (!options.keep && !process.env.FQ_KEEP_TEST_DIRS) fs.rmSync(dir, { recursive: true, force: true });
       if (child.exitCode && child.exitCode !== 0 && !options.allowBadExit) {
         throw new Error(`server exited with ${child.exitCode}: ${log.slice(-4000)}`);
       }

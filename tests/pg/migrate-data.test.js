@@ -24,7 +24,7 @@ const dbName = `fq_migrate_${process.pid}`;
 async function startSqlite(options) {
   const saved = process.env.FQ_TEST_PG;
   delete process.env.FQ_TEST_PG;
-  try { return await startServer(options); } finally { process.env.FQ_TEST_PG = saved; }
+  try { return await startServer({ ...options, keep: true }); } finally { process.env.FQ_TEST_PG = saved; }
 }
 
 function fq(args) {

@@ -12,7 +12,7 @@ const { startServer, freePort, BIN, ROOT } = require('../lib/server');
 
 test('disk full: 503, still serving, nothing acknowledged lost, recovers', { timeout: 120000 }, async () => {
   assert.equal(process.getuid(), 0, 'this test mounts a tmpfs and needs root');
-  const src = await startServer({ cases: false });
+  const src = await startServer({ cases: false, keep: true });
   await src.stop();
   const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-full-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mnt]);
