@@ -1002,12 +1002,35 @@ static void qb_arg(struct qb *q, json_t *v)
 }
 
 /* Appends " AND (region in one of the caller's subtrees)". */
-static void qb_scope(struct qb *q, const struct caller *who, const char *col)
+/* Appends " AND (region in the caller's subtrees, within `within`)". The
+ * ranges are intersected here rather than given to SQLite as two ranges on
+ * one column: with both, the planner may take the wider one for its index
+ * (the whole province) and check the narrower row by row. */
+static void qb_scope(struct qb *q, const struct caller *who, const char *col, const char *within)
 {
-	if (!who)
-		return;
 	char regions[CALLER_MAX_ROLES][REGION_CODE_MAX];
-	int n = scope_view_regions(who, regions);
+	int n = 0;
+	if (!who) {
+		if (!within)
+			return;
+		size_t len = strnlen(within, REGION_CODE_MAX - 1);
+		memcpy(regions[0], within, len);
+		regions[0][len] = 0;
+		n = 1;
+	} else {
+		char view[CALLER_MAX_ROLES][REGION_CODE_MAX];
+		int nv = scope_view_regions(who, view);
+		for (int i = 0; i < nv; i++) {
+			const char *r = view[i];
+			if (within && scope_covers(r, within))
+				r = within;           /* asked for part of the caller's region */
+			else if (within && !scope_covers(within, r))
+				continue;             /* disjoint */
+			size_t len = strnlen(r, REGION_CODE_MAX - 1);
+			memcpy(regions[n], r, len);
+			regions[n++][len] = 0;
+		}
+	}
 	if (!n) {
 		qb_add(q, " AND 0");
 		return;
@@ -1024,15 +1047,6 @@ static void qb_scope(struct qb *q, const struct caller *who, const char *col)
 	qb_add(q, ")");
 }
 
-static void qb_prefix(struct qb *q, const char *col, const char *prefix)
-{
-	char hi[REGION_CODE_MAX + 1], clause[96];
-	prefix_end(prefix, hi);
-	snprintf(clause, sizeof clause, " AND %s >= ? AND %s < ?", col, col);
-	qb_add(q, clause);
-	qb_arg(q, json_string(prefix));
-	qb_arg(q, json_string(hi));
-}
 
 static enum fq_err qb_prepare(struct store_conn *c, struct qb *q, sqlite3_stmt **st)
 {
@@ -1053,9 +1067,7 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 		       int fts_joined)
 {
 	qb_add(q, " WHERE 1");
-	qb_scope(q, who, "c.region");
-	if (f->region)
-		qb_prefix(q, "c.region", f->region);
+	qb_scope(q, who, "c.region", f->region);
 	struct {
 		const char *col, *val;
 	} eq[] = {{"c.status", f->status}, {"c.category", f->category}, {"c.channel", f->channel},
