@@ -19,6 +19,9 @@ void api_intake_routes(void);
 void api_webhook_routes(void);
 void api_import_routes(void);
 
+/* Frees what a worker thread kept (the statistics answers it cached). */
+void api_stats_thread_end(void);
+
 /* The rules environment of the running app. */
 struct caseflow_env api_env(const struct app *app);
 

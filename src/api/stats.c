@@ -3,9 +3,92 @@
  * they are: these are counts of cases, not of people. */
 #include "api/api.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/text.h"
+
+/* Each worker keeps the last few statistics answers it rendered, valid while
+ * the database has not changed (data_version) and the Beijing day is the
+ * same (overdue counts turn over at midnight). A province dashboard is then
+ * computed once per change, not once per request. Answers depend only on
+ * the query, which has been checked against the caller's scope first. */
+#define STATS_CACHE 16
+#define STATS_KEY_MAX 160
+#define STATS_BODY_MAX (256 * 1024)
+
+struct stats_entry {
+	char key[STATS_KEY_MAX];
+	int64_t version, day;
+	char *body;
+	size_t len;
+	uint64_t used;
+};
+
+static _Thread_local struct stats_entry cache[STATS_CACHE];
+static _Thread_local uint64_t cache_clock;
+
+static int cache_key(struct req *r, const char *what, const char *region, int64_t from, int64_t to,
+		     char key[STATS_KEY_MAX], int64_t *version)
+{
+	if (!r->app->read_ops->data_version || r->app->read_ops->data_version(r->rrc, version) != FQ_OK)
+		return 0;
+	int n = snprintf(key, STATS_KEY_MAX, "%s|%s|%lld|%lld", what, region, (long long)from, (long long)to);
+	return n > 0 && n < STATS_KEY_MAX;
+}
+
+static int cache_reply(struct req *r, const char *key, int64_t version)
+{
+	int64_t day = (r->now + 28800) / 86400;
+	for (int i = 0; i < STATS_CACHE; i++) {
+		struct stats_entry *e = &cache[i];
+		if (e->body && e->version == version && e->day == day && strcmp(e->key, key) == 0) {
+			e->used = ++cache_clock;
+			reply_text(r, 200, "application/json; charset=utf-8", e->body, e->len);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Renders o (stolen), keeps a copy, and replies. */
+static void cache_store_reply(struct req *r, const char *key, int64_t version, json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!s) {
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	size_t len = strlen(s);
+	if (key && len <= STATS_BODY_MAX) {
+		struct stats_entry *victim = &cache[0];
+		for (int i = 1; i < STATS_CACHE; i++)
+			if (cache[i].used < victim->used)
+				victim = &cache[i];
+		char *copy = malloc(len + 1);
+		if (copy) {
+			memcpy(copy, s, len + 1);
+			free(victim->body);
+			snprintf(victim->key, sizeof victim->key, "%s", key);
+			victim->version = version;
+			victim->day = (r->now + 28800) / 86400;
+			victim->body = copy;
+			victim->len = len;
+			victim->used = ++cache_clock;
+		}
+	}
+	reply_text(r, 200, "application/json; charset=utf-8", s, len);
+	free(s);
+}
+
+void api_stats_thread_end(void)
+{
+	for (int i = 0; i < STATS_CACHE; i++) {
+		free(cache[i].body);
+		cache[i].body = NULL;
+	}
+}
 
 /* The region asked for, or the caller's first viewing region; replies 404
  * and returns 0 when it lies outside the caller's scope. */
@@ -55,6 +138,11 @@ static void levels(struct req *r)
 		reply_fq(r, &e);
 		return;
 	}
+	char key[STATS_KEY_MAX];
+	int64_t version = 0;
+	int cacheable = cache_key(r, "levels", region, from, to, key, &version);
+	if (cacheable && cache_reply(r, key, version))
+		return;
 	json_t *o = NULL;
 	if (r->app->read_ops->stats_levels(r->rrc, &r->caller, region, from, to, &o) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot count cases", NULL);
@@ -77,7 +165,7 @@ static void levels(struct req *r)
 				 json_integer_value(json_object_get(o, "followed_up"))));
 	json_object_set_new(o, "rates", rates);
 	json_object_set_new(o, "region", json_string(region));
-	reply_json(r, 200, o);
+	cache_store_reply(r, cacheable ? key : NULL, version, o);
 }
 
 static void dashboard(struct req *r)
@@ -91,6 +179,11 @@ static void dashboard(struct req *r)
 		reply_fq(r, &e);
 		return;
 	}
+	char key[STATS_KEY_MAX];
+	int64_t version = 0;
+	int cacheable = cache_key(r, "dashboard", region, from, to, key, &version);
+	if (cacheable && cache_reply(r, key, version))
+		return;
 	json_t *o = NULL;
 	if (r->app->read_ops->stats_dashboard(r->rrc, &r->caller, region, from, to, r->now, &o) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot count cases", NULL);
@@ -101,7 +194,7 @@ static void dashboard(struct req *r)
 		json_object_set_new(o, "region", reg);
 	else
 		json_object_set_new(o, "region", json_pack("{s:s}", "code", region));
-	reply_json(r, 200, o);
+	cache_store_reply(r, cacheable ? key : NULL, version, o);
 }
 
 void api_stats_routes(void)

@@ -343,6 +343,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	webhook_worker_start(&app);
 	app.on_stop = webhook_worker_stop;
+	app.on_worker_exit = api_stats_thread_end;
 	int rc = http_serve(&app, listen ? listen : "127.0.0.1:8080", (int)nw);
 	if (app.writer)
 		writer_stop(app.writer);

@@ -623,6 +623,8 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	event_base_dispatch(w->base);
+	if (w->app->on_worker_exit)
+		w->app->on_worker_exit();
 	return NULL;
 }
 

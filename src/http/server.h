@@ -51,6 +51,7 @@ struct app {
 	int request_timeout_s;             /* idle time before a connection is cut (HTTP_TIMEOUT_S) */
 	int max_connections;               /* per worker (HTTP_CONN_MAX); more are answered 503 */
 	void (*on_stop)(void);             /* called once serving ends, before the writer stops */
+	void (*on_worker_exit)(void);      /* called on each worker thread as it ends */
 };
 
 enum http_method { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 };

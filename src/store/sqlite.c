@@ -364,6 +364,19 @@ static void s_read_end(struct store_conn *c)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static enum fq_err s_data_version(struct store_conn *c, int64_t *v)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? FQ_OK : fail(c, rc, "data_version");
+}
+
 /* Savepoints run once per job in the writer: cached statements, not exec. */
 static enum fq_err s_savepoint(struct store_conn *c)
 {
@@ -1898,6 +1911,7 @@ const struct store_ops store_sqlite_ops = {
 	.rollback = s_rollback,
 	.read_begin = s_read_begin,
 	.read_end = s_read_end,
+	.data_version = s_data_version,
 	.savepoint = s_savepoint,
 	.release = s_release,
 	.undo = s_undo,

@@ -69,6 +69,9 @@ struct store_ops {
 	 * view); must be ended before the connection is used for anything else. */
 	enum fq_err (*read_begin)(struct store_conn *c);
 	void (*read_end)(struct store_conn *c);
+	/* A number that changes whenever another connection has committed since
+	 * (SQLite's data_version). Optional (NULL): no answer may then be cached. */
+	enum fq_err (*data_version)(struct store_conn *c, int64_t *v);
 	/* Nested unit inside a transaction: mark, then release or undo. */
 	enum fq_err (*savepoint)(struct store_conn *c);
 	enum fq_err (*release)(struct store_conn *c);
