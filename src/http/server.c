@@ -11,7 +11,9 @@
 #include <event2/http.h>
 #include <event2/thread.h>
 #include <sys/queue.h>
+#include <event2/bufferevent.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -441,6 +443,15 @@ static int conn_admit(struct worker *w, struct evhttp_connection *con)
 	w->conns[i] = con;
 	w->nconns++;
 	evhttp_connection_set_closecb(con, conn_closed, w);
+	/* answers go out at once: without this, Nagle's algorithm holds the tail
+	 * of a reply of more than one segment until the client's delayed ACK,
+	 * 40 ms later */
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(con);
+	evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+	if (fd >= 0) {
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
 	return 1;
 }
 
