@@ -260,7 +260,7 @@ static enum fq_err s_conn_open(struct store *s, int readonly, struct store_conn 
 	const char *pragmas = readonly
 		? "PRAGMA foreign_keys=ON; PRAGMA query_only=1; PRAGMA cache_size=-16000;"
 		: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		  " PRAGMA cache_size=-32000; PRAGMA wal_autocheckpoint=4000;";
+		  " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;";
 	if (exec_sql(c, pragmas) != FQ_OK) {
 		sqlite3_close(c->db);
 		free(c);
