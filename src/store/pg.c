@@ -64,6 +64,8 @@ struct store_conn {
 	int in_txn;          /* a transaction is open (BEGIN sent, no COMMIT/ROLLBACK yet) */
 	int implicit;        /* the transaction was opened by savepoint() */
 	int depth;           /* savepoint depth */
+	int64_t snap_version;  /* WAL position when the read snapshot was taken */
+	int have_snap;
 	/* Partitions cover ids below these bounds (0: not known yet), and the
 	 * highest ids this connection has written. */
 	int64_t case_high, case_chunk, audit_high, audit_chunk;
@@ -726,21 +728,50 @@ static void p_rollback(struct store_conn *c)
 
 /* A read snapshot over the statements of one request (a GET): one
  * consistent view, as SQLite's read transaction gives. */
+/* The WAL position: on a replica, how far it has replayed. It moves with
+ * every change, so it serves as the data version that answer caches check. */
+#define WAL_POSITION_SQL                                                                     \
+	"SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "               \
+	"ELSE pg_current_wal_insert_lsn() END - '0/0'::pg_lsn)::bigint"
+
 static enum fq_err p_read_begin(struct store_conn *c)
 {
 	if (!conn_ready(c))
 		return FQ_EIO;
-	enum fq_err err = exec_plain(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-	if (!err)
+	/* one round trip: the snapshot is taken by the SELECT, so the position
+	 * read is never later than the data the snapshot shows */
+	PGresult *r = PQexec(c->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " WAL_POSITION_SQL);
+	c->have_snap = 0;
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 		c->in_txn = 1;
-	return err;
+		c->have_snap = !PQgetisnull(r, 0, 0);
+		c->snap_version = c->have_snap ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+		PQclear(r);
+		return FQ_OK;
+	}
+	enum fq_err err = res_err(c, r, "read_begin");
+	PQclear(r);
+	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		PQclear(PQexec(c->pg, "ROLLBACK"));
+	return err ? err : FQ_EIO;
 }
 
 static void p_read_end(struct store_conn *c)
 {
 	c->in_txn = 0;
+	c->have_snap = 0;
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		PQclear(PQexec(c->pg, "COMMIT"));
+}
+
+/* Only inside a read snapshot: outside one, a position read now could be
+ * newer than data read a moment before, and a cache would keep stale data. */
+static enum fq_err p_data_version(struct store_conn *c, int64_t *v)
+{
+	if (!c->have_snap)
+		return FQ_EINVAL;
+	*v = c->snap_version;
+	return FQ_OK;
 }
 
 /* As in SQLite, a savepoint outside a transaction opens one, and releasing
@@ -2376,6 +2407,7 @@ const struct store_ops store_pg_ops = {
 	.rollback = p_rollback,
 	.read_begin = p_read_begin,
 	.read_end = p_read_end,
+	.data_version = p_data_version,
 	.savepoint = p_savepoint,
 	.release = p_release,
 	.undo = p_undo,
