@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/config.h"
 #include "api/webhooks.h"
 #include "http/limits.h"
 #include "http/metrics.h"
@@ -255,11 +256,13 @@ int cmd_serve(int argc, char **argv)
 		printf("usage: fengqiao serve [--db PATH|URL] [--db-read URL] [--listen HOST:PORT]\n"
 		       "                      [--web DIR] [--calendar DIR] [--workers N]\n"
 		       "                      [--secure-cookies] [--request-timeout SECONDS]\n"
-		       "                      [--max-connections N]\n\n"
+		       "                      [--max-connections N] [--config FILE]\n\n"
 		       "Serves the API and the web UI (default 127.0.0.1:8080, web/, data/calendar).\n"
 		       "--db-read sends lists and dashboards to a read replica.\n"
 		       "--secure-cookies marks cookies Secure with the __Host- prefix (behind TLS).\n"
-		       "FENGQIAO_HOTLINE_SECRET keys the hotline intake signature.\n");
+		       "FENGQIAO_HOTLINE_SECRET keys the hotline intake signature.\n"
+		       "--config (or FENGQIAO_CONFIG) reads a JSON file of dispute deadlines,\n"
+		       "routing rules and the hotline secret; see docs/operations.md.\n");
 		return 0;
 	}
 	const char *listen = cli_opt(argc, argv, "--listen");
@@ -285,10 +288,23 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	app.max_connections = (int)mcs;
-	const char *hs = getenv("FENGQIAO_HOTLINE_SECRET");
-	snprintf(app.hotline_secret, sizeof app.hotline_secret, "%s", hs ? hs : "");
 	deadline_rules_default(&app.deadlines);
 	routing_rules_default(&app.routing);
+	const char *cfg = cli_opt(argc, argv, "--config");
+	if (!cfg)
+		cfg = getenv("FENGQIAO_CONFIG");
+	if (cfg) {
+		char cerr[300] = "";
+		if (config_load(cfg, &app.deadlines, &app.routing, app.hotline_secret,
+				sizeof app.hotline_secret, cerr, sizeof cerr) != FQ_OK) {
+			log_error("config: %s", cerr);
+			return 2;
+		}
+	}
+	/* the environment overrides the file */
+	const char *hs = getenv("FENGQIAO_HOTLINE_SECRET");
+	if (hs && *hs)
+		snprintf(app.hotline_secret, sizeof app.hotline_secret, "%s", hs);
 
 	app.cal = calendar_new();
 	char err[256] = "";

@@ -1,0 +1,61 @@
+// config.test.js - `serve --config FILE`: dispute deadlines and routing
+// rules come from the configuration, and a bad file stops the server with a
+// message naming the key.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startServer, Client } = require('../lib/server');
+
+function writeConfig(obj) {
+  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-cfg-')), 'fengqiao.json');
+  fs.writeFileSync(f, typeof obj === 'string' ? obj : JSON.stringify(obj));
+  return f;
+}
+
+test('deadlines and routing come from the configuration file', async () => {
+  const cfg = writeConfig({
+    deadlines: { accept_workdays: 10, resolve_days: { village: 15, township: 20 } },
+    routing: { township_categories: ['labour'], group_threshold: 5 },
+  });
+  const srv = await startServer({ cases: false, args: ['--config', cfg] });
+  try {
+    const c = new Client(srv.base);
+    await c.login('fengyuan.mediator');
+    const base = { title: '配置测试', description: 'x', region: '330681109290' };
+    const labour = await c.post('/api/cases', { ...base, category: 'labour' });
+    assert.equal(labour.json.level, 4, 'labour starts at the township by configuration');
+    const env = await c.post('/api/cases', { ...base, category: 'environment' });
+    assert.equal(env.json.level, 5, 'environment no longer does');
+    const group = await c.post('/api/cases', { ...base, category: 'neighbour', people_involved: 5 });
+    assert.equal(group.json.level, 4);
+    assert.equal(group.json.group_dispute, true);
+    const n = await c.post('/api/cases', { ...base, category: 'neighbour' });
+    const acc = n.json.deadlines.find((d) => d.kind === 'accept');
+    const days = (new Date(acc.due_at) - new Date(n.json.created_at)) / 86400000;
+    assert.ok(days >= 12 && days <= 20, `10 working days is two weeks or more (${days})`);
+    const a = await c.post(`/api/cases/${n.json.id}/actions`, { action: 'accept' });
+    const res = a.json.deadlines.find((d) => d.kind === 'resolve');
+    const rdays = (new Date(res.due_at) - new Date(a.json.updated_at)) / 86400000;
+    assert.ok(rdays >= 14 && rdays <= 15 + 9, `village resolves within 15 days (${rdays})`);
+  } finally { await srv.stop(); }
+});
+
+test('a bad configuration stops the server and names the key', async () => {
+  for (const [cfg, key] of [
+    [{ deadlines: { accept_workdays: 0 } }, 'deadlines.accept_workdays'],
+    [{ routing: { township_categories: ['weather'] } }, 'routing.township_categories'],
+    [{ colour: 'red' }, 'colour'],
+    ['{"deadlines": ', 'line'],
+  ]) {
+    let err = null;
+    try {
+      const srv = await startServer({ cases: false, args: ['--config', writeConfig(cfg)] });
+      await srv.stop();
+    } catch (e) { err = e; }
+    assert.ok(err, `refused: ${JSON.stringify(cfg)}`);
+    assert.match(String(err.message), new RegExp(key.replace('.', '\\.')));
+  }
+});
