@@ -14,7 +14,7 @@ const Ajv = require('ajv');
 const addFormats = require('ajv-formats');
 const { startServer, Client, ROOT, BIN } = require('../lib/server');
 
-const SCHEMAS = path.resolve(ROOT, '..', 'shared', 'open311', 'georeport-v2');
+const SCHEMAS = path.join(ROOT, 'tests', 'open311', 'georeport-v2');
 const HOTLINE_SECRET = 'hotline-test-secret-0123456789';
 let srv, admin, token;
 
