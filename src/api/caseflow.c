@@ -917,3 +917,22 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 	json_object_set_new(o, "allowed_actions", acts);
 	return o;
 }
+
+void caseflow_title_from(const char *text, const char *fallback, char *out, size_t outlen)
+{
+	size_t tl = 0, chars = 0, len = strlen(text);
+	while (tl < len && chars < 20 && text[tl] != '\n' && text[tl] != '\r') {
+		unsigned char ch = (unsigned char)text[tl];
+		size_t l = ch < 0x80 ? 1 : ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2;
+		if (tl + l > len || tl + l >= outlen)
+			break;
+		tl += l;
+		chars++;
+	}
+	if (chars < 2) {
+		snprintf(out, outlen, "%s", fallback);
+		return;
+	}
+	memcpy(out, text, tl);
+	out[tl] = 0;
+}

@@ -75,6 +75,11 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 			const json_t *rec, const struct flow_event *ev, size_t nev, int64_t now,
 			int reveal);
 
+/* Writes a title made of the first words (up to 20 characters, stopping at
+ * a line end) of text into out, or `fallback` when that leaves fewer than
+ * two characters. For intake channels that bring only a description. */
+void caseflow_title_from(const char *text, const char *fallback, char *out, size_t outlen);
+
 /* Converts integer epoch-second members named in keys (NULL-terminated) to
  * ISO 8601 strings in place. */
 void caseflow_iso_times(json_t *o, const char *const *keys);

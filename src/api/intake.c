@@ -126,20 +126,10 @@ static void hotline(struct req *r)
 			    "received_at is outside the 24-hour replay window", "received_at");
 		return;
 	}
-	/* the summary's first words make the title */
-	char title[64];
-	size_t tl = 0, chars = 0;
-	while (summary[tl] && chars < 20 && tl < sizeof title - 4) {
-		unsigned char ch = (unsigned char)summary[tl];
-		tl += ch < 0x80 ? 1 : ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2;
-		chars++;
-	}
-	if (tl > strlen(summary))
-		tl = strlen(summary);
-	memcpy(title, summary, tl);
-	title[tl] = 0;
+	char title[96];
+	caseflow_title_from(summary, "热线来电", title, sizeof title);
 	json_t *body = json_pack("{s:s, s:s, s:O, s:s, s:O, s:[{s:s, s:s, s:s}]}", "title",
-				 chars >= 2 ? title : "热线来电", "description", summary, "category",
+				 title, "description", summary, "category",
 				 json_object_get(b, "category") ? json_object_get(b, "category") : json_null(),
 				 "channel", "hotline", "region",
 				 json_object_get(b, "region") ? json_object_get(b, "region") : json_null(),

@@ -513,23 +513,8 @@ static void request_create(struct req *r)
 		o311_error(r, xml, 400, "description is required");
 		goto out;
 	}
-	/* a title from the first words of the description */
-	char title[64];
-	size_t tl = 0, chars = 0;
-	while (desc[tl] && chars < 20 && tl < sizeof title - 4) {
-		size_t l = ((unsigned char)desc[tl] < 0x80) ? 1 : ((unsigned char)desc[tl] >= 0xf0) ? 4
-			 : ((unsigned char)desc[tl] >= 0xe0) ? 3 : 2;
-		if (desc[tl] == '\n' || desc[tl] == '\r')
-			break;
-		tl += l;
-		chars++;
-	}
-	if (tl > strlen(desc))
-		tl = strlen(desc);
-	memcpy(title, desc, tl);
-	title[tl] = 0;
-	if (chars < 2)
-		snprintf(title, sizeof title, "%s", category_table[category_parse(code)].name_zh);
+	char title[96];
+	caseflow_title_from(desc, category_table[category_parse(code)].name_zh, title, sizeof title);
 	b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "title", title, "description", desc, "category",
 		      code, "channel", "open311", "region", village, "parties");
 	const char *track = evhttp_find_header(&q, "attribute[track]");
