@@ -61,8 +61,13 @@ test('list filters, search, paging, CSV; inbox order', shot(() => env, async () 
   await page.getByLabel('状态', { exact: true }).selectOption('registered');
   await page.getByRole('button', { name: '查询', exact: true }).click();
   await page.waitForURL(/status=registered/);
-  await rows.first().waitFor();
-  const statuses = await page.locator('table.case-table tbody .status').allInnerTexts();
+  // the new table replaces the old one: wait until it has drawn
+  let statuses = [];
+  for (let i = 0; i < 50; i++) {
+    statuses = await page.locator('table.case-table tbody .status').allInnerTexts();
+    if (statuses.length > 0 && statuses.every((s) => s === '已登记')) break;
+    await page.waitForTimeout(100);
+  }
   assert.ok(statuses.length > 0 && statuses.every((s) => s === '已登记'), statuses.join(','));
 
   // Area filter (cascade rooted at the user's township) and paging.
