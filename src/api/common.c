@@ -72,7 +72,6 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	json_decref(extra);
 	free(ev);
 	json_decref(rec);
-	json_object_del(o, "resolved_by_internal");
 	reply_json(r, status, o);
 }
 
