@@ -1463,13 +1463,38 @@ static void qb_range(struct qb *q, const char *col, const char *prefix)
 	qb_text(q, qb_keep(q, hi), "text");
 }
 
-/* Appends " AND (region in one of the caller's subtrees)". */
-static void qb_scope(struct qb *q, const struct caller *who, const char *col)
+/* Appends " AND (region in one of the caller's subtrees, within `within`)".
+ * The ranges are intersected here, as in sqlite.c, so the planner sees one
+ * range per subtree. With filter_only the condition is starts_with(), which
+ * no btree answers: a text search is then driven by its trigram index and
+ * the newest-first order, and the region only filters (the planner
+ * otherwise walked the whole region range of a province for a search). */
+static void qb_scope(struct qb *q, const struct caller *who, const char *col, const char *within,
+		     int filter_only)
 {
-	if (!who)
-		return;
 	char regions[CALLER_MAX_ROLES][REGION_CODE_MAX];
-	int n = scope_view_regions(who, regions);
+	int n = 0;
+	if (!who) {
+		if (!within)
+			return;
+		size_t len = strnlen(within, REGION_CODE_MAX - 1);
+		memcpy(regions[0], within, len);
+		regions[0][len] = 0;
+		n = 1;
+	} else {
+		char view[CALLER_MAX_ROLES][REGION_CODE_MAX];
+		int nv = scope_view_regions(who, view);
+		for (int i = 0; i < nv; i++) {
+			const char *r = view[i];
+			if (within && scope_covers(r, within))
+				r = within;
+			else if (within && !scope_covers(within, r))
+				continue;
+			size_t len = strnlen(r, REGION_CODE_MAX - 1);
+			memcpy(regions[n], r, len);
+			regions[n++][len] = 0;
+		}
+	}
 	if (!n) {
 		qb_add(q, " AND false");
 		return;
@@ -1477,7 +1502,15 @@ static void qb_scope(struct qb *q, const struct caller *who, const char *col)
 	qb_add(q, " AND (");
 	for (int i = 0; i < n; i++) {
 		qb_add(q, i ? " OR (" : "(");
-		qb_range(q, col, regions[i]);
+		if (filter_only) {
+			qb_add(q, "starts_with(");
+			qb_add(q, col);
+			qb_add(q, ", ");
+			qb_text(q, qb_keep(q, regions[i]), "text");
+			qb_add(q, ")");
+		} else {
+			qb_range(q, col, regions[i]);
+		}
 		qb_add(q, ")");
 	}
 	qb_add(q, ")");
@@ -1540,11 +1573,7 @@ static void qb_search(struct qb *q, const char *text)
 static void case_where(struct qb *q, const struct caller *who, const struct case_filter *f)
 {
 	qb_add(q, " WHERE true");
-	qb_scope(q, who, "c.region");
-	if (f->region) {
-		qb_add(q, " AND ");
-		qb_range(q, "c.region", f->region);
-	}
+	qb_scope(q, who, "c.region", f->region, f->q != NULL);
 	struct {
 		const char *col, *val;
 	} eq[] = {{"c.status", f->status}, {"c.category", f->category}, {"c.channel", f->channel},
