@@ -74,3 +74,52 @@ int scope_view_regions(const struct caller *c, char out[][REGION_CODE_MAX])
 	}
 	return n;
 }
+
+static void copy_code(char dst[REGION_CODE_MAX], const char *src)
+{
+	size_t len = strnlen(src, REGION_CODE_MAX - 1);
+	memcpy(dst, src, len);
+	dst[len] = 0;
+}
+
+int scope_within(const struct caller *c, const char *within, char out[][REGION_CODE_MAX])
+{
+	if (!c) {
+		if (!within)
+			return -1;
+		copy_code(out[0], within);
+		return 1;
+	}
+	char view[CALLER_MAX_ROLES][REGION_CODE_MAX];
+	int nv = scope_view_regions(c, view), n = 0;
+	for (int i = 0; i < nv; i++) {
+		const char *r = view[i];
+		if (within && scope_covers(r, within))
+			r = within;           /* asked for part of the caller's region */
+		else if (within && !scope_covers(within, r))
+			continue;             /* disjoint */
+		copy_code(out[n++], r);
+	}
+	return n;
+}
+
+int scope_reaches(const struct caller *c, const char *region)
+{
+	if (!c)
+		return 1;
+	char view[CALLER_MAX_ROLES][REGION_CODE_MAX];
+	int n = scope_view_regions(c, view);
+	for (int i = 0; i < n; i++)
+		if (scope_covers(view[i], region))
+			return 1;
+	return 0;
+}
+
+void scope_prefix_end(const char *p, char hi[REGION_CODE_MAX + 1])
+{
+	size_t n = p ? strnlen(p, REGION_CODE_MAX - 1) : 0;
+	if (n)
+		memcpy(hi, p, n);
+	hi[n] = ':';
+	hi[n + 1] = 0;
+}

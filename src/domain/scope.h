@@ -41,4 +41,17 @@ int scope_can_view_case(const struct caller *c, const char *case_region);
  * nested ones removed, into out (at most CALLER_MAX_ROLES). Returns count. */
 int scope_view_regions(const struct caller *c, char out[][REGION_CODE_MAX]);
 
+/* The caller's viewing regions narrowed to `within` (a region code, or
+ * NULL for all of them) into out, at most CALLER_MAX_ROLES; returns their
+ * count, 0 when nothing is visible. With no caller (the system), `within`
+ * itself, or none at all (-1: no restriction). Stores turn each into one
+ * index range rather than two ranges on one column. */
+int scope_within(const struct caller *c, const char *within, char out[][REGION_CODE_MAX]);
+/* 1 when region lies in one of the caller's viewing regions (always for
+ * the system, c NULL). */
+int scope_reaches(const struct caller *c, const char *region);
+/* The exclusive upper bound of the codes under prefix p: codes are digits
+ * and ':' sorts right after '9' (byte order). */
+void scope_prefix_end(const char *p, char hi[REGION_CODE_MAX + 1]);
+
 #endif

@@ -6,6 +6,8 @@
  * JSON types as sqlite.c. Must not know about HTTP. */
 #include "store/store.h"
 
+#include "domain/period.h"
+
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,16 +452,6 @@ static enum fq_err one_i64(struct store_conn *c, const char *sql, const struct a
 	return err;
 }
 
-/* The exclusive upper bound of the codes under prefix p: region codes are
- * digits, and ':' sorts right after '9' (the columns are COLLATE "C"). */
-static void prefix_end(const char *p, char hi[REGION_CODE_MAX + 1])
-{
-	size_t n = p ? strnlen(p, REGION_CODE_MAX - 1) : 0;
-	if (n)
-		memcpy(hi, p, n);
-	hi[n] = ':';
-	hi[n + 1] = 0;
-}
 
 /* ---- partitions ---- */
 
@@ -882,7 +874,7 @@ static enum fq_err p_region_search(struct store_conn *c, const char *q, const ch
 		"SELECT code, name, level, parent FROM regions WHERE name LIKE $1 "
 		"AND code >= $2 AND code < $3 ORDER BY level, code LIMIT $4";
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(within ? within : "", hi);
+	scope_prefix_end(within ? within : "", hi);
 	char *pat = like_infix(q ? q : "");
 	if (!pat)
 		return FQ_ENOMEM;
@@ -901,7 +893,7 @@ static enum fq_err p_region_counts(struct store_conn *c, const char *prefix, int
 	static const char sql[] =
 		"SELECT level, count(*) FROM regions WHERE code >= $1 AND code < $2 GROUP BY level";
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(prefix, hi);
+	scope_prefix_end(prefix, hi);
 	struct args a = {0};
 	a_text(&a, prefix);
 	a_text(&a, hi);
@@ -949,7 +941,7 @@ static enum fq_err p_region_in_text(struct store_conn *c, const char *text, int 
 		"AND code < $3 AND length(name) >= 2 AND strpos($4::text, name) > 0 "
 		"ORDER BY length(name) DESC, code LIMIT $5";
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(within ? within : "", hi);
+	scope_prefix_end(within ? within : "", hi);
 	struct args a = {0};
 	a_i64(&a, level);
 	a_text(&a, within ? within : "");
@@ -1453,7 +1445,7 @@ static void qb_free(struct qb *q)
 static void qb_range(struct qb *q, const char *col, const char *prefix)
 {
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(prefix, hi);
+	scope_prefix_end(prefix, hi);
 	qb_add(q, col);
 	qb_add(q, " >= ");
 	qb_text(q, qb_keep(q, prefix), "text");
@@ -1473,28 +1465,9 @@ static void qb_scope(struct qb *q, const struct caller *who, const char *col, co
 		     int filter_only)
 {
 	char regions[CALLER_MAX_ROLES][REGION_CODE_MAX];
-	int n = 0;
-	if (!who) {
-		if (!within)
-			return;
-		size_t len = strnlen(within, REGION_CODE_MAX - 1);
-		memcpy(regions[0], within, len);
-		regions[0][len] = 0;
-		n = 1;
-	} else {
-		char view[CALLER_MAX_ROLES][REGION_CODE_MAX];
-		int nv = scope_view_regions(who, view);
-		for (int i = 0; i < nv; i++) {
-			const char *r = view[i];
-			if (within && scope_covers(r, within))
-				r = within;
-			else if (within && !scope_covers(within, r))
-				continue;
-			size_t len = strnlen(r, REGION_CODE_MAX - 1);
-			memcpy(regions[n], r, len);
-			regions[n++][len] = 0;
-		}
-	}
+	int n = scope_within(who, within, regions);
+	if (n < 0)
+		return; /* the system, everywhere */
 	if (!n) {
 		qb_add(q, " AND false");
 		return;
@@ -2089,60 +2062,9 @@ static enum fq_err p_delivery_list(struct store_conn *c, int64_t webhook_id, int
 
 /* ---- statistics, from the rollup tables (schema 002) ---- */
 
-/* A range of Beijing days read from the rollups as whole months (g = 1)
- * plus the days at its two ends (g = 0): [hd0, hd1) and [td0, td1) are days,
- * [m0, m1) months. The same arithmetic as sqlite.c. */
-struct span {
-	int64_t d0, d1, hd0, hd1, td0, td1, m0, m1;
-};
-
-static int64_t month_of(int64_t day)
-{
-	int y, m, d;
-	date_to_ymd((int32_t)day, &y, &m, &d);
-	return (int64_t)y * 12 + m - 1;
-}
-
-static int64_t month_start(int64_t month)
-{
-	int32_t day = 0;
-	date_from_ymd((int)(month / 12), (int)(month % 12) + 1, 1, &day);
-	return day;
-}
-
-/* from/to are instants (0: open); today bounds an open end. */
-static void span_of(int64_t from, int64_t to, int64_t now, struct span *sp)
-{
-	int64_t today = (now + 28800) / 86400;
-	sp->d0 = from ? (from + 28800) / 86400 : 0;
-	sp->d1 = to ? (to + 28800 + 86399) / 86400 : today + 1;
-	if (sp->d1 > today + 1)
-		sp->d1 = today + 1;
-	if (sp->d0 < 0)
-		sp->d0 = 0;
-	if (sp->d1 < sp->d0)
-		sp->d1 = sp->d0;
-	int y, m, d;
-	date_to_ymd((int32_t)sp->d0, &y, &m, &d);
-	int64_t first = month_of(sp->d0) + (d != 1);
-	int64_t last = month_of(sp->d1);
-	if (first < last) {
-		sp->hd0 = sp->d0;
-		sp->hd1 = month_start(first);
-		sp->m0 = first;
-		sp->m1 = last;
-		sp->td0 = month_start(last);
-		sp->td1 = sp->d1;
-	} else {
-		sp->hd0 = sp->d0;
-		sp->hd1 = sp->d1;
-		sp->m0 = sp->m1 = 0;
-		sp->td0 = sp->td1 = 0;
-	}
-}
 
 /* hd0, hd1, td0, td1, m0, m1 as the next six parameters */
-static void a_span(struct args *a, const struct span *sp)
+static void a_span(struct args *a, const struct period_span *sp)
 {
 	a_i64(a, sp->hd0);
 	a_i64(a, sp->hd1);
@@ -2160,18 +2082,6 @@ static void a_span(struct args *a, const struct span *sp)
 	"AND t < $6 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 1 "    \
 	"AND t >= $7 AND t < $8"
 
-/* Whether a statistics request stays in the caller's scope. */
-static int stats_in_scope(const struct caller *who, const char *region)
-{
-	if (!who)
-		return 1;
-	char regs[CALLER_MAX_ROLES][REGION_CODE_MAX];
-	int n = scope_view_regions(who, regs);
-	for (int i = 0; i < n; i++)
-		if (scope_covers(regs[i], region))
-			return 1;
-	return 0;
-}
 
 /* Rollups exist for levels 1..4 (rollup_day, rollup_due) and 1..3
  * (rollup_dim); below that the cases of one region are few enough to count
@@ -2184,7 +2094,7 @@ static int stats_in_scope(const struct caller *who, const char *region)
 static void a_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
 {
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(region, hi);
+	scope_prefix_end(region, hi);
 	a_text(a, region);
 	a_copy(a, hi);
 	a_i64(a, d0 * 86400 - 28800);
@@ -2216,11 +2126,11 @@ static enum fq_err p_stats_levels(struct store_conn *c, const struct caller *who
 		"count(c.satisfaction) AS followed_up, "
 		"count(*) FILTER (WHERE c.satisfaction IN ('satisfied', 'basically_satisfied')) "
 		"AS satisfied FROM cases c WHERE" DIRECT_WHERE;
-	if (!region || !stats_in_scope(who, region))
+	if (!region || !scope_reaches(who, region))
 		return FQ_ENOTFOUND;
 	int lvl = scope_level_of(region);
-	struct span sp;
-	span_of(from, to, (int64_t)time(NULL), &sp);
+	struct period_span sp;
+	period_span_of(from, to, (int64_t)time(NULL), &sp);
 	struct args a = {0};
 	if (lvl <= ROLLUP_DAY_LVL) {
 		a_i64(&a, lvl);
@@ -2233,7 +2143,7 @@ static enum fq_err p_stats_levels(struct store_conn *c, const struct caller *who
 }
 
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
-			      const struct span *sp, json_t **items)
+			      const struct period_span *sp, json_t **items)
 {
 	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] =
@@ -2321,10 +2231,10 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 		"SELECT count(*) FROM cases c WHERE c.region >= $1 AND c.region < $2 AND c.next_due < $3";
 	if (!region)
 		region = "33";
-	if (!stats_in_scope(who, region))
+	if (!scope_reaches(who, region))
 		return FQ_ENOTFOUND;
-	struct span sp;
-	span_of(from, to, now, &sp);
+	struct period_span sp;
+	period_span_of(from, to, now, &sp);
 	int64_t today = (now + 28800) / 86400;
 	int lvl = scope_level_of(region);
 	int rolled = lvl <= ROLLUP_DAY_LVL;
@@ -2408,7 +2318,7 @@ static enum fq_err p_stats_dashboard(struct store_conn *c, const struct caller *
 		a_i64(&z, today);
 	} else {
 		char hi[REGION_CODE_MAX + 1];
-		prefix_end(region, hi);
+		scope_prefix_end(region, hi);
 		a_text(&z, region);
 		a_copy(&z, hi);
 		a_i64(&z, now);

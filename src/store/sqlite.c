@@ -3,6 +3,8 @@
  * for fixed SQL are cached per connection. Must not know about HTTP. */
 #include "store/store.h"
 
+#include "domain/period.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,16 +182,6 @@ static enum fq_err exec_sql(struct store_conn *c, const char *sql)
 	return FQ_OK;
 }
 
-/* The exclusive upper bound of the codes under prefix p: region codes are
- * digits, and ':' sorts right after '9'. */
-static void prefix_end(const char *p, char hi[REGION_CODE_MAX + 1])
-{
-	size_t n = p ? strnlen(p, REGION_CODE_MAX - 1) : 0;
-	if (n)
-		memcpy(hi, p, n);
-	hi[n] = ':';
-	hi[n + 1] = 0;
-}
 
 /* FENGQIAO_SQL_SLOW_MS=N logs every statement slower than N ms, for
  * finding where time goes before changing code. */
@@ -458,7 +450,7 @@ static enum fq_err s_region_search(struct store_conn *c, const char *q, const ch
 	if (!st)
 		return FQ_EINTERNAL;
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(within ? within : "", hi);
+	scope_prefix_end(within ? within : "", hi);
 	bind_text(st, 1, q);
 	bind_text(st, 2, within ? within : "");
 	bind_text(st, 3, hi);
@@ -474,7 +466,7 @@ static enum fq_err s_region_counts(struct store_conn *c, const char *prefix, int
 	if (!st)
 		return FQ_EINTERNAL;
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(prefix, hi);
+	scope_prefix_end(prefix, hi);
 	bind_text(st, 1, prefix);
 	bind_text(st, 2, hi);
 	memset(counts, 0, 6 * sizeof counts[0]);
@@ -521,7 +513,7 @@ static enum fq_err s_region_in_text(struct store_conn *c, const char *text, int 
 	if (!st)
 		return FQ_EINTERNAL;
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(within ? within : "", hi);
+	scope_prefix_end(within ? within : "", hi);
 	sqlite3_bind_int(st, 1, level);
 	bind_text(st, 2, within ? within : "");
 	bind_text(st, 3, hi);
@@ -1022,28 +1014,9 @@ static void qb_arg(struct qb *q, json_t *v)
 static void qb_scope(struct qb *q, const struct caller *who, const char *col, const char *within)
 {
 	char regions[CALLER_MAX_ROLES][REGION_CODE_MAX];
-	int n = 0;
-	if (!who) {
-		if (!within)
-			return;
-		size_t len = strnlen(within, REGION_CODE_MAX - 1);
-		memcpy(regions[0], within, len);
-		regions[0][len] = 0;
-		n = 1;
-	} else {
-		char view[CALLER_MAX_ROLES][REGION_CODE_MAX];
-		int nv = scope_view_regions(who, view);
-		for (int i = 0; i < nv; i++) {
-			const char *r = view[i];
-			if (within && scope_covers(r, within))
-				r = within;           /* asked for part of the caller's region */
-			else if (within && !scope_covers(within, r))
-				continue;             /* disjoint */
-			size_t len = strnlen(r, REGION_CODE_MAX - 1);
-			memcpy(regions[n], r, len);
-			regions[n++][len] = 0;
-		}
-	}
+	int n = scope_within(who, within, regions);
+	if (n < 0)
+		return; /* the system, everywhere */
 	if (!n) {
 		qb_add(q, " AND 0");
 		return;
@@ -1051,7 +1024,7 @@ static void qb_scope(struct qb *q, const struct caller *who, const char *col, co
 	qb_add(q, " AND (");
 	for (int i = 0; i < n; i++) {
 		char hi[REGION_CODE_MAX + 1], clause[128];
-		prefix_end(regions[i], hi);
+		scope_prefix_end(regions[i], hi);
 		snprintf(clause, sizeof clause, "%s(%s >= ? AND %s < ?)", i ? " OR " : "", col, col);
 		qb_add(q, clause);
 		qb_arg(q, json_string(regions[i]));
@@ -1102,7 +1075,7 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 			if (!(ROLE_BIT(who->roles[i].role) & workers))
 				continue;
 			char hi[REGION_CODE_MAX + 1];
-			prefix_end(who->roles[i].region, hi);
+			scope_prefix_end(who->roles[i].region, hi);
 			qb_add(q, " OR (c.unit_region >= ? AND c.unit_region < ?)");
 			qb_arg(q, json_string(who->roles[i].region));
 			qb_arg(q, json_string(hi));
@@ -1548,60 +1521,9 @@ static enum fq_err s_delivery_list(struct store_conn *c, int64_t webhook_id, int
 
 /* ---- statistics, from the rollup tables (schema 002) ---- */
 
-/* A range of Beijing days read from the rollups as whole months (g = 1)
- * plus the days at its two ends (g = 0): [hd0, hd1) and [td0, td1) are days,
- * [m0, m1) months. */
-struct span {
-	int64_t d0, d1, hd0, hd1, td0, td1, m0, m1;
-};
-
-static int64_t month_of(int64_t day)
-{
-	int y, m, d;
-	date_to_ymd((int32_t)day, &y, &m, &d);
-	return (int64_t)y * 12 + m - 1;
-}
-
-static int64_t month_start(int64_t month)
-{
-	int32_t day = 0;
-	date_from_ymd((int)(month / 12), (int)(month % 12) + 1, 1, &day);
-	return day;
-}
-
-/* from/to are instants (0: open); today bounds an open end. */
-static void span_of(int64_t from, int64_t to, int64_t now, struct span *sp)
-{
-	int64_t today = (now + 28800) / 86400;
-	sp->d0 = from ? (from + 28800) / 86400 : 0;
-	sp->d1 = to ? (to + 28800 + 86399) / 86400 : today + 1;
-	if (sp->d1 > today + 1)
-		sp->d1 = today + 1;
-	if (sp->d0 < 0)
-		sp->d0 = 0;
-	if (sp->d1 < sp->d0)
-		sp->d1 = sp->d0;
-	int y, m, d;
-	date_to_ymd((int32_t)sp->d0, &y, &m, &d);
-	int64_t first = month_of(sp->d0) + (d != 1);
-	int64_t last = month_of(sp->d1);
-	if (first < last) {
-		sp->hd0 = sp->d0;
-		sp->hd1 = month_start(first);
-		sp->m0 = first;
-		sp->m1 = last;
-		sp->td0 = month_start(last);
-		sp->td1 = sp->d1;
-	} else {
-		sp->hd0 = sp->d0;
-		sp->hd1 = sp->d1;
-		sp->m0 = sp->m1 = 0;
-		sp->td0 = sp->td1 = 0;
-	}
-}
 
 /* Binds hd0, hd1, td0, td1, m0, m1 at parameters i..i+5. */
-static void bind_span(sqlite3_stmt *st, int i, const struct span *sp)
+static void bind_span(sqlite3_stmt *st, int i, const struct period_span *sp)
 {
 	sqlite3_bind_int64(st, i, sp->hd0);
 	sqlite3_bind_int64(st, i + 1, sp->hd1);
@@ -1618,18 +1540,6 @@ static void bind_span(sqlite3_stmt *st, int i, const struct span *sp)
 	"AND t < ?6 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 1 "    \
 	"AND t >= ?7 AND t < ?8"
 
-/* Whether a statistics request stays in the caller's scope. */
-static int stats_in_scope(const struct caller *who, const char *region)
-{
-	if (!who)
-		return 1;
-	char regs[CALLER_MAX_ROLES][REGION_CODE_MAX];
-	int n = scope_view_regions(who, regs);
-	for (int i = 0; i < n; i++)
-		if (scope_covers(regs[i], region))
-			return 1;
-	return 0;
-}
 
 /* Rollups exist for levels 1..4 (rollup_day, rollup_due) and 1..3
  * (rollup_dim); below that the cases of one region are few enough to count
@@ -1641,7 +1551,7 @@ static int stats_in_scope(const struct caller *who, const char *region)
 static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0, int64_t d1)
 {
 	char hi[REGION_CODE_MAX + 1];
-	prefix_end(region, hi);
+	scope_prefix_end(region, hi);
 	bind_text(st, i, region);
 	bind_text(st, i + 1, hi);
 	sqlite3_bind_int64(st, i + 2, d0 * 86400 - 28800);
@@ -1670,11 +1580,11 @@ static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who
 		"count(c.satisfaction) AS followed_up, "
 		"coalesce(sum(c.satisfaction IN ('satisfied','basically_satisfied')), 0) AS satisfied "
 		"FROM cases c WHERE" DIRECT_WHERE;
-	if (!region || !stats_in_scope(who, region))
+	if (!region || !scope_reaches(who, region))
 		return FQ_ENOTFOUND;
 	int lvl = scope_level_of(region);
-	struct span sp;
-	span_of(from, to, (int64_t)time(NULL), &sp);
+	struct period_span sp;
+	period_span_of(from, to, (int64_t)time(NULL), &sp);
 	sqlite3_stmt *st = stmt(c, lvl <= ROLLUP_DAY_LVL ? sql : direct);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -1696,7 +1606,7 @@ static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who
 }
 
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
-			      const struct span *sp, json_t **items)
+			      const struct period_span *sp, json_t **items)
 {
 	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] =
@@ -1785,10 +1695,10 @@ static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *
 		"SELECT count(*) FROM cases c WHERE c.region >= ?1 AND c.region < ?2 AND c.next_due < ?3";
 	if (!region)
 		region = "33";
-	if (!stats_in_scope(who, region))
+	if (!scope_reaches(who, region))
 		return FQ_ENOTFOUND;
-	struct span sp;
-	span_of(from, to, now, &sp);
+	struct period_span sp;
+	period_span_of(from, to, now, &sp);
 	int64_t today = (now + 28800) / 86400;
 	int lvl = scope_level_of(region);
 	int rolled = lvl <= ROLLUP_DAY_LVL;
@@ -1883,7 +1793,7 @@ static enum fq_err s_stats_dashboard(struct store_conn *c, const struct caller *
 		sqlite3_bind_int64(st, 3, today);
 	} else {
 		char hi[REGION_CODE_MAX + 1];
-		prefix_end(region, hi);
+		scope_prefix_end(region, hi);
 		bind_text(st, 1, region);
 		bind_text(st, 2, hi);
 		sqlite3_bind_int64(st, 3, now);
