@@ -32,6 +32,10 @@ int api_param_id(struct req *r, int index, int64_t *id);
 void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int status,
 		    json_t *extra);
 
+/* Case data embedded in an answer obeys the same scope as the case routes:
+ * when o[key] names a case id the caller cannot see, it becomes null. */
+void api_hide_unseen_case(struct req *r, struct store_conn *conn, json_t *o, const char *key);
+
 /* Parses a date or time query parameter ("2026-11-01" or ISO 8601) into
  * epoch seconds; FQ_EINVAL names the field. 0 when absent. `end` makes a
  * bare date mean the end of that day (exclusive bound of the next day). */

@@ -16,7 +16,6 @@
 /* 31^10 codes: collisions stay rare at national volume (15 million cases a
  * year), and the insert retries on the few there are */
 #define TRACKING_CODE_CHARS 10
-#define TIMELINE_MAX 10000
 
 /* ---- field checks ---- */
 
@@ -308,34 +307,53 @@ json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *c
 enum fq_err caseflow_events(const struct caseflow_env *env, struct store_conn *conn, int64_t id,
 			    struct flow_event **ev, size_t *n)
 {
-	json_t *items = NULL;
-	enum fq_err err = env->ops->timeline_list(conn, id, 1, &items);
-	if (err)
-		return err;
-	size_t cnt = json_array_size(items);
-	if (cnt > TIMELINE_MAX)
-		cnt = TIMELINE_MAX;
-	*ev = calloc(cnt + 1, sizeof **ev);
-	if (!*ev) {
-		json_decref(items);
+	/* the flow events only: notes (internal entries) move no deadline, so a
+	 * case with many notes costs no more to act on than one without */
+	size_t cap = 16, k = 0;
+	int64_t after = 0;
+	*ev = calloc(cap, sizeof **ev);
+	if (!*ev)
 		return FQ_ENOMEM;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < cnt; i++) {
-		json_t *t = json_array_get(items, i);
-		int a = flow_action_parse(json_string_value(json_object_get(t, "action")));
-		if (a < 0)
-			continue;
-		int to = flow_status_parse(json_string_value(json_object_get(t, "to")));
-		(*ev)[k++] = (struct flow_event){
-			.at = json_integer_value(json_object_get(t, "at")),
-			.action = (enum case_action)a,
-			.to = to < 0 ? ST_REGISTERED : (enum case_status)to,
-			.level = (int)json_integer_value(json_object_get(t, "level")),
-		};
+	for (;;) {
+		json_t *items = NULL;
+		enum fq_err err = env->ops->timeline_list(conn, id, 0, after, STORE_TIMELINE_PAGE_MAX,
+							  &items);
+		if (err) {
+			free(*ev);
+			*ev = NULL;
+			return err;
+		}
+		size_t cnt = json_array_size(items);
+		for (size_t i = 0; i < cnt && k < STORE_TIMELINE_MAX; i++) {
+			json_t *t = json_array_get(items, i);
+			after = json_integer_value(json_object_get(t, "id"));
+			int a = flow_action_parse(json_string_value(json_object_get(t, "action")));
+			if (a < 0)
+				continue;
+			if (k + 1 >= cap) {
+				struct flow_event *bigger = realloc(*ev, cap * 2 * sizeof **ev);
+				if (!bigger) {
+					json_decref(items);
+					free(*ev);
+					*ev = NULL;
+					return FQ_ENOMEM;
+				}
+				*ev = bigger;
+				cap *= 2;
+			}
+			int to = flow_status_parse(json_string_value(json_object_get(t, "to")));
+			(*ev)[k++] = (struct flow_event){
+				.at = json_integer_value(json_object_get(t, "at")),
+				.action = (enum case_action)a,
+				.to = to < 0 ? ST_REGISTERED : (enum case_status)to,
+				.level = (int)json_integer_value(json_object_get(t, "level")),
+			};
+		}
+		json_decref(items);
+		if (cnt < STORE_TIMELINE_PAGE_MAX || k >= STORE_TIMELINE_MAX)
+			break;
 	}
 	*n = k;
-	json_decref(items);
 	return FQ_OK;
 }
 
@@ -375,10 +393,24 @@ static enum fq_err audit(const struct caseflow_env *env, struct store_conn *conn
 	return err;
 }
 
-enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *conn,
-			    json_t *rec, const char *actor, char *secret_out, size_t secret_len,
-			    int64_t *id, struct fq_error *e)
+enum fq_err caseflow_may_place(const struct caller *who, const json_t *rec, struct fq_error *e)
 {
+	if (!who)
+		return FQ_OK;
+	const char *region = json_string_value(json_object_get(rec, "region"));
+	if (!region || !(scope_roles_at(who, region) & flow_intake_roles()))
+		return fq_fail(e, FQ_EFORBIDDEN, "out_of_scope", "region",
+			       "you may not register cases in this village");
+	return FQ_OK;
+}
+
+enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *conn,
+			    const struct caller *who, json_t *rec, const char *actor,
+			    char *secret_out, size_t secret_len, int64_t *id, struct fq_error *e)
+{
+	enum fq_err err = caseflow_may_place(who, rec, e);
+	if (err)
+		return err;
 	int64_t now = json_integer_value(json_object_get(rec, "created_at"));
 	if (secret_out) {
 		char secret[SECRET_TOKEN_CHARS + 1], hash[SECRET_HASH_HEX];
@@ -392,7 +424,7 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 	struct flow_event ev0 = {now, ACT_CREATE, ST_REGISTERED, level0};
 	int64_t due0 = next_due(env, track_of(rec), ST_REGISTERED, &ev0, 1, now);
 	json_object_set_new(rec, "next_due", due0 ? json_integer(due0) : json_null());
-	enum fq_err err = FQ_ECONFLICT;
+	err = FQ_ECONFLICT;
 	for (int attempt = 0; attempt < 5 && err == FQ_ECONFLICT; attempt++) {
 		char code[TRACKING_CODE_CHARS + 1], tc[32];
 		if (!json_object_get(rec, "tracking_code") || attempt) {
@@ -444,9 +476,11 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 
 /* ---- actions ---- */
 
-/* Whether username holds a case-working role covering unit. */
+/* Whether username holds a case-working role at unit's level or below it
+ * (or above it, for a unit that hands the case up) that also covers the
+ * case's place: an assignment names a person who can see the case. */
 static int handler_ok(const struct caseflow_env *env, struct store_conn *conn,
-		      const char *username, const char *unit)
+		      const char *username, const char *unit, const char *region)
 {
 	json_t *u = NULL;
 	if (env->ops->user_get(conn, username, 0, &u) != FQ_OK)
@@ -458,7 +492,8 @@ static int handler_ok(const struct caseflow_env *env, struct store_conn *conn,
 		int role = flow_role_parse(json_string_value(json_object_get(r, "role")));
 		const char *reg = json_string_value(json_object_get(r, "region"));
 		if ((role == ROLE_MEDIATOR || role == ROLE_HANDLER || role == ROLE_PETITION_OFFICER) &&
-		    reg && (scope_covers(reg, unit) || scope_covers(unit, reg)))
+		    reg && (scope_covers(reg, unit) || scope_covers(unit, reg)) &&
+		    scope_covers(reg, region))
 			ok = 1;
 	}
 	if (json_integer_value(json_object_get(u, "disabled")))
@@ -527,6 +562,11 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		err = fq_fail(e, err, NULL, NULL, "cannot read the case");
 		goto out;
 	}
+	if (json_integer_value(json_object_get(rec, "imported"))) {
+		err = fq_fail(e, FQ_ECONFLICT, "imported_case", "action",
+			      "an imported historical case is a record only; register a new case instead");
+		goto out;
+	}
 	const char *unit = json_string_value(json_object_get(rec, "unit_region"));
 	int st = flow_status_parse(json_string_value(json_object_get(rec, "status")));
 	enum case_track track = track_of(rec);
@@ -562,6 +602,17 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 			      flow_action_name(a));
 		goto out;
 	}
+	int64_t entries = 0, notes = 0;
+	if ((err = ops->timeline_count(conn, id, &entries, &notes))) {
+		err = fq_fail(e, err, NULL, NULL, "cannot read the timeline");
+		goto out;
+	}
+	if (entries >= STORE_TIMELINE_MAX || (a == ACT_NOTE && notes >= CASE_NOTES_MAX)) {
+		err = fq_fail(e, FQ_ECONFLICT, "timeline_full", "action",
+			      "this case has reached its limit of %d entries (%d notes)",
+			      STORE_TIMELINE_MAX, CASE_NOTES_MAX);
+		goto out;
+	}
 	if ((err = caseflow_events(env, conn, id, &ev, &nev))) {
 		err = fq_fail(e, err, NULL, NULL, "cannot read the timeline");
 		goto out;
@@ -587,7 +638,8 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		const char *h;
 		if ((err = want_str(body, "handler", "handler", 1, USERNAME_MAX - 1, 1, 0, &h, e)))
 			goto out;
-		if (!handler_ok(env, conn, h, unit)) {
+		if (!handler_ok(env, conn, h, unit,
+				json_string_value(json_object_get(rec, "region")))) {
 			err = fq_fail(e, FQ_EINVAL, "unknown_handler", "handler",
 				      "%s is not a mediator or handler for this unit", h);
 			goto out;
@@ -703,6 +755,19 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		if ((err = other_case(env, conn, who, body, id, &other, &oid, e)))
 			goto out;
 		const char *ost = json_string_value(json_object_get(other, "status"));
+		/* a merge changes the other case too: the caller must be allowed to
+		 * act there as well, not only to see it */
+		const char *ounit = json_string_value(json_object_get(other, "unit_region"));
+		if (a == ACT_MERGE && who && !(scope_roles_at(who, ounit) & rule->roles)) {
+			err = fq_fail(e, FQ_EFORBIDDEN, "forbidden", "other_id",
+				      "your role may not merge into a case held by another unit");
+			goto out;
+		}
+		if (a == ACT_MERGE && json_integer_value(json_object_get(other, "imported"))) {
+			err = fq_fail(e, FQ_ECONFLICT, "imported_case", "other_id",
+				      "cannot merge into an imported historical case");
+			goto out;
+		}
 		if (a == ACT_MERGE && (strcmp(ost, "closed") == 0 || strcmp(ost, "rejected") == 0)) {
 			err = fq_fail(e, FQ_ECONFLICT, "invalid_transition", "other_id",
 				      "cannot merge into a closed case");
@@ -746,7 +811,8 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		if (err)
 			goto out;
 		int64_t nid;
-		err = caseflow_create(env, conn, nrec, actor, NULL, 0, &nid, e);
+		/* the new case passes the same placement check as any intake */
+		err = caseflow_create(env, conn, who, nrec, actor, NULL, 0, &nid, e);
 		json_decref(nrec);
 		if (err)
 			goto out;
@@ -759,7 +825,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	}
 	case ACT_NOTE: {
 		const char *text;
-		if ((err = want_str(body, "text", "text", 1, CASE_DESC_MAX, 1, 1, &text, e)))
+		if ((err = want_str(body, "text", "text", 1, CASE_NOTE_MAX, 1, 1, &text, e)))
 			goto out;
 		json_object_set_new(detail, "text", json_string(text));
 		break;
@@ -869,6 +935,8 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 			}
 		}
 	}
+	json_object_set_new(o, "imported",
+			    json_boolean(json_integer_value(json_object_get(rec, "imported"))));
 	json_object_set_new(o, "escalated_above_county",
 			    json_boolean(json_integer_value(json_object_get(rec, "min_level")) <= 2));
 	if (ev) {

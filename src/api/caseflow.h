@@ -18,6 +18,8 @@
 #define CASE_TITLE_MAX 200          /* characters */
 #define CASE_DESC_MAX 5000
 #define CASE_REASON_MAX 1000
+#define CASE_NOTE_MAX 2000          /* characters of one note */
+#define CASE_NOTES_MAX 500          /* notes per case */
 #define CASE_ADDRESS_MAX 200
 #define CASE_PARTY_NAME_MAX 50
 #define CASE_PARTY_ORG_MAX 100
@@ -50,12 +52,20 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *conn,
 			    const struct caller *who, const json_t *rec, int64_t now);
 
+/* The one placement check of every path that creates a case (staff
+ * intake, split, import): `who` must hold an intake role covering the
+ * record's village. who NULL is the system (public channels, hotline,
+ * Open311, seed), which routes by place and needs no check. FQ_EFORBIDDEN
+ * "out_of_scope" otherwise. */
+enum fq_err caseflow_may_place(const struct caller *who, const json_t *rec, struct fq_error *e);
+
 /* Inserts a built record (adding tracking code and, when secret_out is not
  * NULL, a public secret whose hash is stored) with its first timeline entry
- * and audit entry. *id receives the new id. Run inside a transaction. */
+ * and audit entry, after caseflow_may_place(who, rec). *id receives the new
+ * id. Run inside a transaction. */
 enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *conn,
-			    json_t *rec, const char *actor, char *secret_out, size_t secret_len,
-			    int64_t *id, struct fq_error *e);
+			    const struct caller *who, json_t *rec, const char *actor,
+			    char *secret_out, size_t secret_len, int64_t *id, struct fq_error *e);
 
 /* Applies body {"action": ..., ...} to case id as caller `who` at `now`.
  * Scope, the state table, roles, petition limits and per-action fields are

@@ -19,6 +19,7 @@ struct create {
 	json_t *rec;
 	json_t *dups;
 	struct caseflow_env env;
+	struct caller who;
 	char actor[USERNAME_MAX];
 	int64_t id;
 };
@@ -26,7 +27,7 @@ struct create {
 static enum fq_err create_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct create *k = arg;
-	return caseflow_create(&k->env, c, k->rec, k->actor, NULL, 0, &k->id, e);
+	return caseflow_create(&k->env, c, &k->who, k->rec, k->actor, NULL, 0, &k->id, e);
 }
 
 static void create_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
@@ -53,11 +54,10 @@ static json_t *build_checked(struct req *r)
 		reply_fq(r, &e);
 		return NULL;
 	}
-	const char *region = json_string_value(json_object_get(rec, "region"));
-	if (!(scope_roles_at(&r->caller, region) & flow_intake_roles())) {
+	/* checked again in caseflow_create; here to answer before the duplicates */
+	if (caseflow_may_place(&r->caller, rec, &e) != FQ_OK) {
 		json_decref(rec);
-		reply_error(r, 403, "out_of_scope", "you may not register cases in this village",
-			    "region");
+		reply_fq(r, &e);
 		return NULL;
 	}
 	return rec;
@@ -75,6 +75,7 @@ static void create(struct req *r)
 		return;
 	}
 	k->env = api_env(r->app);
+	k->who = r->caller;
 	k->rec = rec;
 	k->dups = caseflow_duplicates(&k->env, r->rc, &r->caller, rec, r->now);
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
@@ -277,26 +278,50 @@ static void get_one(struct req *r)
 	api_reply_case(r, r->rc, id, 200, NULL);
 }
 
+/* GET /api/cases/{id}/timeline?after=&limit= : one page of the timeline,
+ * oldest first; next_after continues it (null on the last page). */
 static void timeline(struct req *r)
 {
-	int64_t id;
+	int64_t id, after = 0, limit = 100;
 	if (!api_param_id(r, 0, &id))
 		return;
+	const char *v;
+	if ((v = req_query(r, "after")) && text_parse_i64(v, 0, INT64_MAX, &after) != FQ_OK) {
+		reply_error(r, 400, "out_of_range", "after must be a timeline entry id", "after");
+		return;
+	}
+	if ((v = req_query(r, "limit")) &&
+	    text_parse_i64(v, 1, STORE_TIMELINE_PAGE_MAX, &limit) != FQ_OK) {
+		reply_error(r, 400, "out_of_range", "limit must be 1 to 200", "limit");
+		return;
+	}
 	json_t *rec = NULL, *items = NULL;
 	if (r->app->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
 		reply_error(r, 404, "not_found", "no such case", NULL);
 		return;
 	}
 	json_decref(rec);
-	if (r->app->ops->timeline_list(r->rc, id, 1, &items) != FQ_OK) {
+	if (r->app->ops->timeline_list(r->rc, id, 1, after, (int)limit, &items) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot read the timeline", NULL);
 		return;
 	}
-	size_t i;
+	size_t i, n = json_array_size(items);
 	json_t *t;
 	static const char *const times[] = {"at", NULL};
-	json_array_foreach(items, i, t) caseflow_iso_times(t, times);
-	reply_json(r, 200, json_pack("{s:o}", "items", items));
+	json_int_t last = 0;
+	json_array_foreach(items, i, t) {
+		caseflow_iso_times(t, times);
+		last = json_integer_value(json_object_get(t, "id"));
+		/* the other cases an entry names are shown only when the caller sees them */
+		json_t *d = json_object_get(t, "detail");
+		if (json_is_object(d)) {
+			static const char *const refs[] = {"other_id", "new_id", "absorbed", NULL};
+			for (int k = 0; refs[k]; k++)
+				api_hide_unseen_case(r, r->rc, d, refs[k]);
+		}
+	}
+	reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_after",
+				     n == (size_t)limit ? json_integer(last) : json_null()));
 }
 
 /* Reading parties' contacts is logged in the audit chain before the answer. */

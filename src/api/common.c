@@ -65,14 +65,27 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 				    open ? caseflow_duplicates(&env, conn, &r->caller, rec, r->now) : json_array());
 	}
 	json_t *links = NULL;
-	if (r->app->ops->link_list(conn, id, &links) == FQ_OK)
+	if (r->app->ops->link_list(conn, &r->caller, id, &links) == FQ_OK)
 		json_object_set_new(o, "links", links);
+	api_hide_unseen_case(r, conn, o, "merged_into");
 	if (extra)
 		json_object_update(o, extra);
 	json_decref(extra);
 	free(ev);
 	json_decref(rec);
 	reply_json(r, status, o);
+}
+
+void api_hide_unseen_case(struct req *r, struct store_conn *conn, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_integer(v))
+		return;
+	json_t *other = NULL;
+	if (r->app->ops->case_get(conn, &r->caller, json_integer_value(v), &other) == FQ_OK)
+		json_decref(other);
+	else
+		json_object_set_new(o, key, json_null());
 }
 
 enum fq_err api_query_time(struct req *r, const char *name, int end, int64_t *out,

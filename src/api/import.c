@@ -1,7 +1,13 @@
 /* import.c - POST /api/import/cases: historical cases from a CSV file
  * (UTF-8, header row). Every row is checked first; then either all rows are
  * imported in one transaction or none is, and the answer lists each problem
- * as {row, field, problem}. */
+ * as {row, field, problem}.
+ *
+ * Importing is an administrator's task, within the admin's region. A closed
+ * row is history: it is marked imported, takes no further actions, and is
+ * counted apart from the headline rates (a file cannot raise a village's
+ * "resolved in the village" rate); its level and unit are the level it was
+ * resolved at, which cannot lie below where the routing rules start it. */
 #include "api/api.h"
 
 #include <stdlib.h>
@@ -23,6 +29,7 @@ struct import {
 	json_t *recs;               /* built records */
 	json_t *closed;             /* per record: resolved level, or 0 */
 	struct caseflow_env env;
+	struct caller who;
 	char actor[USERNAME_MAX];
 	int64_t first, last;
 };
@@ -34,26 +41,29 @@ static enum fq_err import_run(struct store_conn *c, void *arg, struct fq_error *
 	json_t *rec;
 	json_array_foreach(k->recs, i, rec) {
 		int64_t id;
-		enum fq_err err = caseflow_create(&k->env, c, rec, k->actor, NULL, 0, &id, e);
+		if (json_integer_value(json_array_get(k->closed, i)))
+			json_object_set_new(rec, "imported", json_integer(1));
+		enum fq_err err = caseflow_create(&k->env, c, &k->who, rec, k->actor, NULL, 0, &id, e);
 		if (err)
 			return err;
 		int lv = (int)json_integer_value(json_array_get(k->closed, i));
 		if (lv) {
 			/* a finished historical case: closed at the level it was resolved */
 			int64_t at = json_integer_value(json_object_get(rec, "created_at"));
-			json_t *upd = json_pack("{s:s, s:i, s:i, s:i, s:I, s:s, s:s, s:i, s:n}", "status", "closed",
-						"resolved_level", lv, "level", lv, "min_level",
-						lv < json_integer_value(json_object_get(rec, "level"))
-							? lv : (int)json_integer_value(json_object_get(rec, "level")),
-						"resolved_at", (json_int_t)at, "outcome", "mediated", "resolved_by",
-						k->actor, "resolved_on_time", 1, "next_due");
-			err = k->env.ops->case_update(c, id, upd);
+			char unit[REGION_CODE_MAX];
+			scope_ancestor(json_string_value(json_object_get(rec, "region")), lv, unit);
+			json_t *upd = json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:s, s:s, s:n, s:n}", "status",
+						"closed", "resolved_level", lv, "level", lv, "min_level", lv,
+						"unit_region", unit, "resolved_at", (json_int_t)at, "outcome",
+						"mediated", "resolved_by", k->actor, "resolved_on_time",
+						"next_due");
+			err = upd ? k->env.ops->case_update(c, id, upd) : FQ_ENOMEM;
 			json_decref(upd);
 			json_t *t = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:{s:b}}", "at", (json_int_t)at,
 					      "actor", k->actor, "action", "close", "from", "registered", "to",
 					      "closed", "level", lv, "detail", "imported", 1);
 			if (!err)
-				err = k->env.ops->timeline_add(c, id, t);
+				err = t ? k->env.ops->timeline_add(c, id, t) : FQ_ENOMEM;
 			json_decref(t);
 			if (err)
 				return fq_fail(e, err, NULL, NULL, "cannot store an imported case");
@@ -93,9 +103,8 @@ static void set_if(json_t *o, const char *key, const char *v)
 
 static void import_cases(struct req *r)
 {
-	uint32_t allowed = ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_HANDLER) | ROLE_BIT(ROLE_MEDIATOR);
-	if (!(scope_all_roles(&r->caller) & allowed)) {
-		reply_error(r, 403, "forbidden", "your role may not import cases", NULL);
+	if (!(scope_all_roles(&r->caller) & ROLE_BIT(ROLE_ADMIN))) {
+		reply_error(r, 403, "forbidden", "only an administrator imports cases", NULL);
 		return;
 	}
 	const char *ct = req_header(r, "Content-Type");
@@ -225,8 +234,14 @@ static void import_cases(struct req *r)
 		struct fq_error fe = {0};
 		if (caseflow_build(&env, r->rc, b, r->caller.username, created, &rec, &fe) != FQ_OK) {
 			problem(report, line, fe.field, fe.message);
-		} else if (!(scope_roles_at(&r->caller, v[5]) & flow_intake_roles())) {
+		} else if (!(scope_roles_at(&r->caller, v[5]) & ROLE_BIT(ROLE_ADMIN))) {
 			problem(report, line, "region", "outside your region");
+			json_decref(rec);
+		} else if (lv && lv > json_integer_value(json_object_get(rec, "level"))) {
+			/* level 5 is the village: a case the rules start at the township
+			 * cannot have been resolved in the village */
+			problem(report, line, "resolved_level",
+				"below the level where this case starts (routing rules)");
 			json_decref(rec);
 		} else if (!bad) {
 			set_if(rec, "external_id", v[14]);
@@ -260,6 +275,7 @@ static void import_cases(struct req *r)
 	k->recs = recs;
 	k->closed = closed;
 	k->env = env;
+	k->who = r->caller;
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	req_write(r, import_run, k, import_done);
 }

@@ -42,7 +42,7 @@ static enum fq_err hotline_run(struct store_conn *c, void *arg, struct fq_error 
 		if (err != FQ_ENOTFOUND)
 			return fq_fail(e, err, NULL, NULL, "cannot check the idempotency key");
 	}
-	enum fq_err err = caseflow_create(&k->env, c, k->rec, "hotline", NULL, 0, &k->id, e);
+	enum fq_err err = caseflow_create(&k->env, c, NULL, k->rec, "hotline", NULL, 0, &k->id, e);
 	if (err)
 		return err;
 	if (k->key[0]) {

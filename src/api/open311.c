@@ -401,7 +401,7 @@ struct o311_create {
 static enum fq_err o311_create_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct o311_create *k = arg;
-	return caseflow_create(&k->env, c, k->rec, k->actor, NULL, 0, &k->id, e);
+	return caseflow_create(&k->env, c, NULL, k->rec, k->actor, NULL, 0, &k->id, e);
 }
 
 static void o311_create_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)

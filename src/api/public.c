@@ -19,7 +19,7 @@ struct pfile {
 static enum fq_err pfile_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct pfile *k = arg;
-	enum fq_err err = caseflow_create(&k->env, c, k->rec, "public", k->secret, sizeof k->secret,
+	enum fq_err err = caseflow_create(&k->env, c, NULL, k->rec, "public", k->secret, sizeof k->secret,
 					  &k->id, e);
 	if (!err)
 		snprintf(k->code, sizeof k->code, "%s",
@@ -116,7 +116,7 @@ static void track(struct req *r)
 	}
 	int64_t id = json_integer_value(json_object_get(rec, "id"));
 	json_t *items = NULL;
-	if (r->app->ops->timeline_list(r->rc, id, 0, &items) != FQ_OK) {
+	if (r->app->ops->timeline_list(r->rc, id, 0, 0, STORE_TIMELINE_PAGE_MAX, &items) != FQ_OK) {
 		json_decref(rec);
 		reply_error(r, 503, "storage_unavailable", "cannot read the timeline", NULL);
 		return;

@@ -212,12 +212,29 @@ static void users(struct req *r)
 			return;
 		}
 	}
+	/* people inside the caller's own subtrees only (the store filters);
+	 * above them, the names of the units cases are handed up to */
 	json_t *items = NULL;
-	if (r->app->ops->user_list(r->rc, region, role, &items) != FQ_OK) {
+	if (r->app->ops->user_list(r->rc, &r->caller, region, role, &items) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot list users", NULL);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:o}", "items", items));
+	json_t *above = json_array();
+	for (int lv = scope_level_of(region); --lv >= 1;) {
+		char code[REGION_CODE_MAX];
+		int inside = 0;
+		if (!scope_ancestor(region, lv, code))
+			continue;
+		for (int i = 0; i < r->caller.nroles && !inside; i++)
+			inside = scope_covers(r->caller.roles[i].region, code);
+		json_t *reg = NULL;
+		if (inside || r->app->ops->region_get(r->rc, code, &reg) != FQ_OK)
+			continue;
+		json_array_append_new(above, json_pack("{s:s, s:O, s:i}", "region", code, "name",
+						       json_object_get(reg, "name"), "level", lv));
+		json_decref(reg);
+	}
+	reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "units_above", above));
 }
 
 void api_session_routes(void)

@@ -64,7 +64,7 @@ struct mtable {
 	"region, grid, lat, lon, address, people_involved, amount_in_dispute, occurred_at, "    \
 	"status, unit_region, level, min_level, handler, group_dispute, created_by, created_at, " \
 	"updated_at, resolved_level, resolved_by, resolved_at, resolved_on_time, outcome, "     \
-	"summary, satisfaction, merged_into, next_due, external_id, overdue_notified"
+	"summary, satisfaction, merged_into, next_due, external_id, overdue_notified, imported"
 #define CASE_SET                                                                           \
 	"public_secret_hash = excluded.public_secret_hash, title = excluded.title, "            \
 	"description = excluded.description, category = excluded.category, "                  \

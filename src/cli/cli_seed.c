@@ -160,7 +160,7 @@ static int seed_case(const struct caseflow_env *env, struct cli_db *d, int i, co
 	}
 	json_decref(body);
 	int64_t id;
-	enum fq_err err = caseflow_create(env, d->conn, rec, vill->username, NULL, 0, &id, &e);
+	enum fq_err err = caseflow_create(env, d->conn, NULL, rec, vill->username, NULL, 0, &id, &e);
 	int start_level = (int)json_integer_value(json_object_get(rec, "level"));
 	json_decref(rec);
 	if (err) {

@@ -1036,8 +1036,8 @@ static enum fq_err p_role_revoke(struct store_conn *c, int64_t user_id, const ch
 	return !err && n == 0 ? FQ_ENOTFOUND : err;
 }
 
-static enum fq_err p_user_list(struct store_conn *c, const char *region, const char *role,
-			       json_t **items)
+static enum fq_err p_user_list(struct store_conn *c, const struct caller *who, const char *region,
+			       const char *role, json_t **items)
 {
 	/* holders of a role at `region`, at one of its ancestors, or below it */
 	static const char sql[] =
@@ -1052,7 +1052,10 @@ static enum fq_err p_user_list(struct store_conn *c, const char *region, const c
 	struct args a = {0};
 	a_text(&a, region);
 	a_text(&a, role);
-	return rows(c, sql, &a, "user_list", items);
+	enum fq_err err = rows(c, sql, &a, "user_list", items);
+	if (!err)
+		store_users_in_scope(who, *items);
+	return err;
 }
 
 static enum fq_err p_token_put(struct store_conn *c, const char *hash, int64_t user_id,
@@ -1126,7 +1129,7 @@ static const char *const case_columns[] = {
 	"status", "unit_region", "level", "min_level", "handler", "group_dispute", "created_by",
 	"created_at", "updated_at", "resolved_level", "resolved_by", "resolved_at",
 	"resolved_on_time", "outcome", "summary", "satisfaction", "merged_into", "next_due",
-	"external_id", "overdue_notified", NULL,
+	"external_id", "overdue_notified", "imported", NULL,
 };
 
 static int is_case_column(const char *k)
@@ -1203,15 +1206,15 @@ static enum fq_err p_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 		"occurred_at, status, unit_region, level, min_level, handler, group_dispute, "
 		"created_by, created_at, updated_at, resolved_level, resolved_by, resolved_at, "
 		"resolved_on_time, outcome, summary, satisfaction, merged_into, next_due, "
-		"external_id, overdue_notified, lat, lon, address) "
+		"external_id, overdue_notified, imported, lat, lon, address) "
 		"SELECT code.case_id, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, "
 		"$8::text, $9::text, $10::text, $11::bigint, $12::bigint, $13::bigint, $14::text, "
 		"$15::text, $16::integer, $17::integer, $18::text, $19::integer, $20::text, "
 		"$21::bigint, $22::bigint, $23::integer, $24::text, $25::bigint, $26::integer, "
 		"$27::text, $28::text, $29::text, $30::bigint, $31::bigint, $32::text, $33::bigint, "
-		"$34::float8, $35::float8, $36::text FROM code RETURNING id";
+		"$34::smallint, $35::float8, $36::float8, $37::text FROM code RETURNING id";
 	/* one parameter for id, one per case_columns entry, three for the location */
-	enum { CASE_INSERT_PARAMS = 36 };
+	enum { CASE_INSERT_PARAMS = 37 };
 	static const char bump[] =
 		"SELECT setval('cases_id_seq', greatest($1::bigint, "
 		"(SELECT last_value FROM cases_id_seq)))";
@@ -1224,8 +1227,12 @@ static enum fq_err p_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	ensure_ahead(c);
 	struct args a = {0};
 	a_json(&a, given);
-	for (int k = 0; case_columns[k]; k++)
-		a_json(&a, json_object_get(rec, case_columns[k]));
+	for (int k = 0; case_columns[k]; k++) {
+		if (strcmp(case_columns[k], "imported") == 0)
+			a_i64(&a, store_rec_imported(rec));
+		else
+			a_json(&a, json_object_get(rec, case_columns[k]));
+	}
 	json_t *loc = json_object_get(rec, "location");
 	a_json(&a, json_object_get(loc, "lat"));
 	a_json(&a, json_object_get(loc, "lon"));
@@ -1266,7 +1273,7 @@ static enum fq_err p_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	"c.resolved_at AS resolved_at, c.resolved_on_time AS resolved_on_time, "              \
 	"c.outcome AS outcome, c.summary AS summary, c.satisfaction AS satisfaction, "        \
 	"c.merged_into AS merged_into, c.next_due AS next_due, c.external_id AS external_id, " \
-	"c.public_secret_hash AS public_secret_hash "                                         \
+	"c.public_secret_hash AS public_secret_hash, c.imported AS imported "                 \
 	"FROM cases c LEFT JOIN regions rg ON rg.code = c.region "                            \
 	"LEFT JOIN regions ur ON ur.code = c.unit_region "
 
@@ -1769,28 +1776,39 @@ static enum fq_err p_timeline_add(struct store_conn *c, int64_t case_id, json_t 
 }
 
 static enum fq_err p_timeline_list(struct store_conn *c, int64_t case_id, int internal,
-				   json_t **items)
+				   int64_t after, int limit, json_t **items)
 {
 	static const char sql[] =
-		"SELECT at, actor, action, from_status AS \"from\", to_status AS \"to\", level, "
+		"SELECT id, at, actor, action, from_status AS \"from\", to_status AS \"to\", level, "
 		"reason, detail FROM timeline WHERE case_id = $1 AND (internal = 0 OR $2::int <> 0) "
-		"ORDER BY id";
+		"AND id > $3 ORDER BY id LIMIT $4";
 	struct args a = {0};
 	a_i64(&a, case_id);
 	a_i64(&a, internal);
+	a_i64(&a, after);
+	a_i64(&a, store_timeline_limit(limit));
 	enum fq_err err = rows(c, sql, &a, "timeline_list", items);
-	if (err)
-		return err;
-	size_t i;
-	json_t *o;
-	json_array_foreach(*items, i, o) {
-		json_t *d = json_object_get(o, "detail");
-		if (json_is_string(d)) {
-			json_t *p = json_loads(json_string_value(d), 0, NULL);
-			json_object_set_new(o, "detail", p ? p : json_null());
-		}
+	if (!err)
+		store_timeline_details(*items);
+	return err;
+}
+
+static enum fq_err p_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
+				    int64_t *notes)
+{
+	static const char sql[] =
+		"SELECT count(*)::bigint AS total, count(*) FILTER (WHERE internal <> 0)::bigint AS notes "
+		"FROM timeline WHERE case_id = $1";
+	struct args a = {0};
+	a_i64(&a, case_id);
+	json_t *o = NULL;
+	enum fq_err err = one_row(c, sql, &a, "timeline_count", &o);
+	if (!err) {
+		*total = json_integer_value(json_object_get(o, "total"));
+		*notes = json_integer_value(json_object_get(o, "notes"));
 	}
-	return FQ_OK;
+	json_decref(o);
+	return err;
 }
 
 static enum fq_err p_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
@@ -1806,7 +1824,8 @@ static enum fq_err p_link_add(struct store_conn *c, int64_t a, int64_t b, const 
 	return exec_args(c, sql, &x, "link_add");
 }
 
-static enum fq_err p_link_list(struct store_conn *c, int64_t id, json_t **items)
+static enum fq_err p_link_list(struct store_conn *c, const struct caller *who, int64_t id,
+			       json_t **items)
 {
 	/* the order SQLite's plan gives: links from id by (b, kind), then links
 	 * to id by (a, kind) */
@@ -1820,7 +1839,10 @@ static enum fq_err p_link_list(struct store_conn *c, int64_t id, json_t **items)
 		"ORDER BY part, id, k";
 	struct args a = {0};
 	a_i64(&a, id);
-	return rows(c, sql, &a, "link_list", items);
+	enum fq_err err = rows(c, sql, &a, "link_list", items);
+	if (!err)
+		store_links_in_scope(who, *items);
+	return err;
 }
 
 /* ---- audit ---- */
@@ -2101,8 +2123,10 @@ static void a_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
 	a_i64(a, d1 * 86400 - 28800);
 }
 
+/* imported history is counted apart (schema 006) */
 #define DIRECT_WHERE \
-	" c.region >= $1 AND c.region < $2 AND c.created_at >= $3 AND c.created_at < $4 "
+	" c.region >= $1 AND c.region < $2 AND c.created_at >= $3 AND c.created_at < $4 " \
+	"AND c.imported = 0 "
 
 static enum fq_err p_stats_levels(struct store_conn *c, const struct caller *who,
 				  const char *region, int64_t from, int64_t to, json_t **out)
@@ -2139,7 +2163,27 @@ static enum fq_err p_stats_levels(struct store_conn *c, const struct caller *who
 	} else {
 		a_direct(&a, region, sp.d0, sp.d1);
 	}
-	return one_row(c, lvl <= ROLLUP_DAY_LVL ? sql : direct, &a, "stats_levels", out);
+	enum fq_err err = one_row(c, lvl <= ROLLUP_DAY_LVL ? sql : direct, &a, "stats_levels", out);
+	if (err)
+		return err;
+	/* imported history, counted apart from the live rates (schema 006) */
+	static const char imported[] =
+		"SELECT count(*) AS cases, "
+		"count(*) FILTER (WHERE c.resolved_level = 5) AS resolved_in_village, "
+		"count(*) FILTER (WHERE c.resolved_level >= 4) AS resolved_at_or_below_township, "
+		"count(*) FILTER (WHERE c.min_level <= 2) AS escalated_above_county "
+		"FROM cases c WHERE c.region >= $1 AND c.region < $2 AND c.created_at >= $3 "
+		"AND c.created_at < $4 AND c.imported = 1";
+	struct args b = {0};
+	a_direct(&b, region, sp.d0, sp.d1);
+	json_t *im = NULL;
+	if ((err = one_row(c, imported, &b, "stats_imported", &im))) {
+		json_decref(*out);
+		*out = NULL;
+		return err;
+	}
+	json_object_set_new(*out, "imported", im);
+	return FQ_OK;
 }
 
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
@@ -2380,6 +2424,7 @@ const struct store_ops store_pg_ops = {
 	.party_replace = p_party_replace,
 	.timeline_add = p_timeline_add,
 	.timeline_list = p_timeline_list,
+	.timeline_count = p_timeline_count,
 	.link_add = p_link_add,
 	.link_list = p_link_list,
 	.audit_append = p_audit_append,

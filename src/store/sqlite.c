@@ -625,8 +625,8 @@ static enum fq_err s_role_revoke(struct store_conn *c, int64_t user_id, const ch
 	return err;
 }
 
-static enum fq_err s_user_list(struct store_conn *c, const char *region, const char *role,
-			       json_t **items)
+static enum fq_err s_user_list(struct store_conn *c, const struct caller *who, const char *region,
+			       const char *role, json_t **items)
 {
 	/* holders of a role at `region`, at one of its ancestors, or below it */
 	static const char sql[] =
@@ -650,6 +650,7 @@ static enum fq_err s_user_list(struct store_conn *c, const char *region, const c
 		json_t *r = json_loads(json_string_value(json_object_get(u, "roles")), 0, NULL);
 		json_object_set_new(u, "roles", r ? r : json_array());
 	}
+	store_users_in_scope(who, *items);
 	return FQ_OK;
 }
 
@@ -746,7 +747,7 @@ static const char *const case_columns[] = {
 	"status", "unit_region", "level", "min_level", "handler", "group_dispute", "created_by",
 	"created_at", "updated_at", "resolved_level", "resolved_by", "resolved_at",
 	"resolved_on_time", "outcome", "summary", "satisfaction", "merged_into", "next_due",
-	"external_id", "overdue_notified", NULL,
+	"external_id", "overdue_notified", "imported", NULL,
 };
 
 static int is_case_column(const char *k)
@@ -827,8 +828,8 @@ static enum fq_err s_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 		"occurred_at, status, unit_region, level, min_level, handler, group_dispute, "
 		"created_by, created_at, updated_at, resolved_level, resolved_by, resolved_at, "
 		"resolved_on_time, outcome, summary, satisfaction, merged_into, next_due, "
-		"external_id, overdue_notified, lat, lon, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+		"external_id, overdue_notified, imported, lat, lon, address) VALUES "
+		"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	/* one placeholder for id, one per case_columns entry, three for the location */
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
@@ -842,8 +843,12 @@ static enum fq_err s_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	}
 	bind_json(st, 1, json_object_get(rec, "id"));
 	int i = 2;
-	for (int k = 0; case_columns[k]; k++)
-		bind_json(st, i++, json_object_get(rec, case_columns[k]));
+	for (int k = 0; case_columns[k]; k++) {
+		if (strcmp(case_columns[k], "imported") == 0)
+			sqlite3_bind_int(st, i++, store_rec_imported(rec));
+		else
+			bind_json(st, i++, json_object_get(rec, case_columns[k]));
+	}
 	json_t *loc = json_object_get(rec, "location");
 	bind_json(st, i++, json_object_get(loc, "lat"));
 	bind_json(st, i++, json_object_get(loc, "lon"));
@@ -872,7 +877,7 @@ static enum fq_err s_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	"c.resolved_at AS resolved_at, c.resolved_on_time AS resolved_on_time, "              \
 	"c.outcome AS outcome, c.summary AS summary, c.satisfaction AS satisfaction, "        \
 	"c.merged_into AS merged_into, c.next_due AS next_due, c.external_id AS external_id, " \
-	"c.public_secret_hash AS public_secret_hash "
+	"c.public_secret_hash AS public_secret_hash, c.imported AS imported "
 #define CASE_JOINS                                                                           \
 	"LEFT JOIN regions rg ON rg.code=c.region LEFT JOIN regions ur ON ur.code=c.unit_region "
 #define CASE_SELECT CASE_COLS "FROM cases c " CASE_JOINS
@@ -1248,28 +1253,43 @@ static enum fq_err s_timeline_add(struct store_conn *c, int64_t case_id, json_t 
 }
 
 static enum fq_err s_timeline_list(struct store_conn *c, int64_t case_id, int internal,
-				   json_t **items)
+				   int64_t after, int limit, json_t **items)
 {
 	static const char sql[] =
-		"SELECT at, actor, action, from_status AS \"from\", to_status AS \"to\", level, "
-		"reason, detail FROM timeline WHERE case_id=? AND (internal=0 OR ?) ORDER BY id";
+		"SELECT id, at, actor, action, from_status AS \"from\", to_status AS \"to\", level, "
+		"reason, detail FROM timeline WHERE case_id=? AND (internal=0 OR ?) AND id > ? "
+		"ORDER BY id LIMIT ?";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_int(st, 2, internal);
+	sqlite3_bind_int64(st, 3, after);
+	sqlite3_bind_int(st, 4, store_timeline_limit(limit));
 	enum fq_err err = rows(c, st, items);
 	if (err)
 		return err;
-	size_t i;
-	json_t *o;
-	json_array_foreach(*items, i, o) {
-		json_t *d = json_object_get(o, "detail");
-		if (json_is_string(d)) {
-			json_t *p = json_loads(json_string_value(d), 0, NULL);
-			json_object_set_new(o, "detail", p ? p : json_null());
-		}
+	store_timeline_details(*items);
+	return FQ_OK;
+}
+
+static enum fq_err s_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
+				    int64_t *notes)
+{
+	static const char sql[] =
+		"SELECT count(*), coalesce(sum(internal), 0) FROM timeline WHERE case_id=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, case_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return fail(c, rc, "timeline_count");
 	}
+	*total = sqlite3_column_int64(st, 0);
+	*notes = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
 	return FQ_OK;
 }
 
@@ -1288,7 +1308,8 @@ static enum fq_err s_link_add(struct store_conn *c, int64_t a, int64_t b, const 
 	return exec_done(c, st, "link_add");
 }
 
-static enum fq_err s_link_list(struct store_conn *c, int64_t id, json_t **items)
+static enum fq_err s_link_list(struct store_conn *c, const struct caller *who, int64_t id,
+			       json_t **items)
 {
 	static const char sql[] =
 		"SELECT l.b AS id, l.kind AS kind, x.tracking_code AS tracking_code, x.title AS title, "
@@ -1299,7 +1320,10 @@ static enum fq_err s_link_list(struct store_conn *c, int64_t id, json_t **items)
 	if (!st)
 		return FQ_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
-	return rows(c, st, items);
+	enum fq_err err = rows(c, st, items);
+	if (!err)
+		store_links_in_scope(who, *items);
+	return err;
 }
 
 /* ---- audit ---- */
@@ -1558,7 +1582,10 @@ static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0,
 	sqlite3_bind_int64(st, i + 3, d1 * 86400 - 28800);
 }
 
-#define DIRECT_WHERE " c.region >= ?1 AND c.region < ?2 AND c.created_at >= ?3 AND c.created_at < ?4 "
+/* imported history is counted apart (schema 007) */
+#define DIRECT_WHERE                                                                 \
+	" c.region >= ?1 AND c.region < ?2 AND c.created_at >= ?3 AND c.created_at < ?4 " \
+	"AND c.imported = 0 "
 
 static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who,
 				  const char *region, int64_t from, int64_t to, json_t **out)
@@ -1601,6 +1628,27 @@ static enum fq_err s_stats_levels(struct store_conn *c, const struct caller *who
 		return fail(c, rc, "stats_levels");
 	}
 	*out = row_json(st);
+	sqlite3_reset(st);
+	/* imported history, counted apart from the live rates (schema 007) */
+	static const char imported[] =
+		"SELECT count(*) AS cases, coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
+		"coalesce(sum(c.resolved_level >= 4), 0) AS resolved_at_or_below_township, "
+		"coalesce(sum(c.min_level <= 2), 0) AS escalated_above_county FROM cases c "
+		"WHERE c.region >= ?1 AND c.region < ?2 AND c.created_at >= ?3 AND c.created_at < ?4 "
+		"AND c.imported = 1";
+	if (!(st = stmt(c, imported))) {
+		json_decref(*out);
+		*out = NULL;
+		return FQ_EINTERNAL;
+	}
+	bind_direct(st, 1, region, sp.d0, sp.d1);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		json_decref(*out);
+		*out = NULL;
+		return fail(c, rc, "stats_imported");
+	}
+	json_object_set_new(*out, "imported", row_json(st));
 	sqlite3_reset(st);
 	return FQ_OK;
 }
@@ -1855,6 +1903,7 @@ const struct store_ops store_sqlite_ops = {
 	.party_replace = s_party_replace,
 	.timeline_add = s_timeline_add,
 	.timeline_list = s_timeline_list,
+	.timeline_count = s_timeline_count,
 	.link_add = s_link_add,
 	.link_list = s_link_list,
 	.audit_append = s_audit_append,

@@ -9,3 +9,58 @@ const struct store_ops *store_engine_for(const char *url)
 		return &store_pg_ops;
 	return &store_sqlite_ops;
 }
+
+void store_users_in_scope(const struct caller *who, json_t *users)
+{
+	if (!who)
+		return;
+	for (size_t i = json_array_size(users); i-- > 0;) {
+		json_t *u = json_array_get(users, i);
+		json_t *roles = json_object_get(u, "roles");
+		for (size_t k = json_array_size(roles); k-- > 0;) {
+			const char *reg = json_string_value(json_object_get(json_array_get(roles, k), "region"));
+			int inside = 0;
+			for (int r = 0; reg && r < who->nroles && !inside; r++)
+				inside = scope_covers(who->roles[r].region, reg);
+			if (!inside)
+				json_array_remove(roles, k);
+		}
+		if (!json_array_size(roles))
+			json_array_remove(users, i);
+	}
+}
+
+void store_links_in_scope(const struct caller *who, json_t *links)
+{
+	if (!who)
+		return;
+	for (size_t i = json_array_size(links); i-- > 0;) {
+		const char *reg = json_string_value(json_object_get(json_array_get(links, i), "region"));
+		if (!reg || !scope_can_view_case(who, reg))
+			json_array_remove(links, i);
+	}
+}
+
+int store_timeline_limit(int limit)
+{
+	return limit < 1 ? 1 : limit > STORE_TIMELINE_PAGE_MAX ? STORE_TIMELINE_PAGE_MAX : limit;
+}
+
+void store_timeline_details(json_t *items)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) {
+		json_t *d = json_object_get(o, "detail");
+		if (json_is_string(d)) {
+			json_t *p = json_loads(json_string_value(d), 0, NULL);
+			json_object_set_new(o, "detail", p ? p : json_null());
+		}
+	}
+}
+
+int store_rec_imported(const json_t *rec)
+{
+	json_t *v = json_object_get(rec, "imported");
+	return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
+}

@@ -28,6 +28,10 @@
  * "more than STORE_COUNT_CAP" and the API says so (total_exact: false). */
 #define STORE_COUNT_CAP 10000
 #define STORE_COUNT_CAP_TEXT 1000   /* ... and text searches up to this */
+/* A case's timeline holds at most this many entries (actions and notes):
+ * one case's traffic cannot grow without end and slow every other. */
+#define STORE_TIMELINE_MAX 2000
+#define STORE_TIMELINE_PAGE_MAX 200 /* entries per timeline page */
 
 struct store;        /* an opened database: engine-specific */
 struct store_conn;   /* one connection, used by one thread at a time */
@@ -106,9 +110,12 @@ struct store_ops {
 				  const char *region);
 	enum fq_err (*role_revoke)(struct store_conn *c, int64_t user_id, const char *role,
 				   const char *region);
-	/* Users holding a role at a region within `region`'s subtree or above it. */
-	enum fq_err (*user_list)(struct store_conn *c, const char *region, const char *role,
-				 json_t **items);
+	/* Users holding a role at a region within `region`'s subtree or above it,
+	 * as far as `who` may see them: only the roles held inside the caller's
+	 * own subtrees are listed, and users left with none are left out (a
+	 * directory is personal data too). who NULL: the system sees all. */
+	enum fq_err (*user_list)(struct store_conn *c, const struct caller *who, const char *region,
+				 const char *role, json_t **items);
 	enum fq_err (*token_put)(struct store_conn *c, const char *hash, int64_t user_id,
 				 int64_t now);
 	enum fq_err (*token_user)(struct store_conn *c, const char *hash, int64_t *user_id);
@@ -151,11 +158,20 @@ struct store_ops {
 
 	/* {at, actor, action, from, to, level, reason, detail, internal} */
 	enum fq_err (*timeline_add)(struct store_conn *c, int64_t case_id, json_t *entry);
+	/* Entries with id > after in id order, at most limit (1..STORE_TIMELINE_PAGE_MAX),
+	 * each with its "id" for the next page; internal ones (notes) only when
+	 * internal is set. The caller has checked the case is in scope. */
 	enum fq_err (*timeline_list)(struct store_conn *c, int64_t case_id, int internal,
-				     json_t **items);
+				     int64_t after, int limit, json_t **items);
+	/* Number of timeline entries of a case, and how many are notes. */
+	enum fq_err (*timeline_count)(struct store_conn *c, int64_t case_id, int64_t *total,
+				      int64_t *notes);
 	enum fq_err (*link_add)(struct store_conn *c, int64_t a, int64_t b, const char *kind,
 				int64_t at);
-	enum fq_err (*link_list)(struct store_conn *c, int64_t id, json_t **items);
+	/* Links of case id to cases `who` may see: {id, kind, tracking_code,
+	 * title, region}; links to cases outside the caller's scope are left out. */
+	enum fq_err (*link_list)(struct store_conn *c, const struct caller *who, int64_t id,
+				 json_t **items);
 
 	/* audit: append seals the entry (prev_hash from the last row) in the
 	 * current transaction; iterate calls fn for each row in id order and stops
@@ -201,6 +217,20 @@ struct store_ops {
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
+
+/* Helpers both engines share (store.c). */
+
+/* Keeps, of each user's roles, those held inside one of who's own regions
+ * (any role), and drops users left with none. who NULL keeps everything. */
+void store_users_in_scope(const struct caller *who, json_t *users);
+/* Drops the links whose case region `who` cannot see. */
+void store_links_in_scope(const struct caller *who, json_t *links);
+/* A timeline page size clamped to 1..STORE_TIMELINE_PAGE_MAX. */
+int store_timeline_limit(int limit);
+/* Parses each entry's "detail" from its stored JSON text, in place. */
+void store_timeline_details(json_t *items);
+/* 1 when a record to insert is imported history ("imported": true or 1). */
+int store_rec_imported(const json_t *rec);
 
 /* Picks the engine from a --db value: postgresql:// or postgres:// URLs go
  * to PostgreSQL, anything else is a SQLite path. */

@@ -266,7 +266,7 @@ test('webhooks: signed deliveries, retries with backoff, and a readable log', as
 
 test('CSV import checks every row, then imports all or nothing', async () => {
   const c = new Client(srv.base);
-  await c.login('fengqiao.handler');
+  await c.login('admin');
   const head = 'title,description,category,region,applicant_name,applicant_phone,created_at,status,resolved_level\r\n';
   const good1 = '历史纠纷一,"描述，含逗号",neighbour,330681109290,张三,13800001111,2024-03-01T10:00:00+08:00,closed,5\r\n';
   const good2 = '历史纠纷二,"多行\n描述",contract,330681109291,李四,,2024-04-01,registered,\r\n';

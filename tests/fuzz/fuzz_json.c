@@ -76,7 +76,7 @@ static void setup(void)
 			      "neighbour", "region", "330681109290");
 	json_t *rec = NULL;
 	if (caseflow_build(&fx.env, fx.conn, b, "fuzzer", 1795680000, &rec, &e) || ops->begin(fx.conn) ||
-	    caseflow_create(&fx.env, fx.conn, rec, "fuzzer", NULL, 0, &fx.case_id, &e) || ops->commit(fx.conn))
+	    caseflow_create(&fx.env, fx.conn, NULL, rec, "fuzzer", NULL, 0, &fx.case_id, &e) || ops->commit(fx.conn))
 		abort();
 	json_decref(b);
 	json_decref(rec);

@@ -79,7 +79,8 @@ export async function render({ container, params, isCurrent }) {
       h('p', { class: 'case-badges' },
         h('span', { class: 'code' }, c.tracking_code), ' ',
         statusBadge(c.status), ' ', trackBadge(c.track), ' ',
-        c.group_dispute ? h('span', { class: 'badge group' }, t('case.groupDispute')) : null));
+        c.group_dispute ? h('span', { class: 'badge group' }, t('case.groupDispute')) : null, ' ',
+        c.imported ? h('span', { class: 'badge imported' }, t('case.imported')) : null));
     drawFacts();
     drawDeadlines();
     drawParties();
@@ -329,7 +330,9 @@ export async function render({ container, params, isCurrent }) {
   }
 
   async function candidates() {
-    const region = c.unit_region || c.region;
+    // people who can see the case: the village's own and those above it
+    // within the caller's reach (the server filters to the caller's scope)
+    const region = c.region || c.unit_region;
     const out = new Map();
     for (const role of ['handler', 'mediator']) {
       try {
@@ -340,12 +343,26 @@ export async function render({ container, params, isCurrent }) {
     return [...out.values()];
   }
 
+  // The timeline comes a page at a time (100 entries); 更多 loads the next.
   async function loadTimeline() {
+    const head = h('h2', { id: 'sec-timeline' }, t('case.timeline'));
+    const items = [];
+    const page = async (after) => {
+      const qs = after ? `?after=${encodeURIComponent(after)}` : '';
+      const r = await get(`/api/cases/${encodeURIComponent(c.id)}/timeline${qs}`);
+      items.push(...(r.items || []));
+      const more = r.next_after
+        ? h('button', { type: 'button', class: 'btn btn-secondary tl-more', onclick: async (ev) => {
+          ev.currentTarget.disabled = true;
+          try { await page(r.next_after); } catch (err) { replace(timeline, head, errorBox(err)); }
+        } }, t('case.timelineMore'))
+        : null;
+      replace(timeline, head, timelineList(items), more);
+    };
     try {
-      const r = await get(`/api/cases/${encodeURIComponent(c.id)}/timeline`);
-      replace(timeline, h('h2', { id: 'sec-timeline' }, t('case.timeline')), timelineList(r.items || []));
+      await page(null);
     } catch (err) {
-      replace(timeline, h('h2', { id: 'sec-timeline' }, t('case.timeline')), errorBox(err));
+      replace(timeline, head, errorBox(err));
     }
   }
 

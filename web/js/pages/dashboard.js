@@ -132,9 +132,17 @@ export async function render({ container, query, navigate, isCurrent }) {
       tbody));
   }
 
+  // imported history is kept out of the rates above and shown apart
+  const imp = levels.imported || {};
+  const importedNote = imp.cases > 0
+    ? h('p', { class: 'muted small', id: 'dash-imported' }, t('dash.importedNote', {
+      n: fmtNumber(imp.cases), v: fmtNumber(imp.resolved_in_village ?? 0),
+      tw: fmtNumber(imp.resolved_at_or_below_township ?? 0) }))
+    : null;
   replace(body,
     h('p', { class: 'muted' }, t('dash.scope', { name: regionName })),
     headline,
+    importedNote,
     chartsEl,
     h('section', { class: 'card', 'aria-labelledby': 'dash-children' },
       h('h2', { id: 'dash-children' }, t('dash.subRegions')),
