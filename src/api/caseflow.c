@@ -263,7 +263,7 @@ json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *c
 	json_t *cands = NULL;
 	const char *region = json_string_value(json_object_get(rec, "region"));
 	const char *category = json_string_value(json_object_get(rec, "category"));
-	if (env->ops->case_dup_candidates(conn, region, category, phones, now - CASE_DUP_WINDOW_S,
+	if (env->ops->case_dup_candidates(conn, who, region, category, phones, now - CASE_DUP_WINDOW_S,
 					  &cands) != FQ_OK) {
 		json_decref(phones);
 		return out;
@@ -276,9 +276,6 @@ json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *c
 	json_array_foreach(cands, i, c) {
 		const char *reason = NULL;
 		if (self && json_integer_value(self) == json_integer_value(json_object_get(c, "id")))
-			continue;
-		/* a duplicate the caller may not see is not mentioned at all */
-		if (who && !scope_can_view_case(who, json_string_value(json_object_get(c, "region"))))
 			continue;
 		if (json_integer_value(json_object_get(c, "same_phone")))
 			reason = "same_phone";

@@ -1673,9 +1673,9 @@ out:
 	return err;
 }
 
-static enum fq_err p_case_dup_candidates(struct store_conn *c, const char *region,
-					 const char *category, json_t *phones, int64_t since,
-					 json_t **items)
+static enum fq_err p_case_dup_candidates(struct store_conn *c, const struct caller *who,
+					 const char *region, const char *category, json_t *phones,
+					 int64_t since, json_t **items)
 {
 	/* as in sqlite.c: fixed text, prepared once; the first four phones are
 	 * compared (parties rarely have more), and phone matches come first */
@@ -1695,7 +1695,10 @@ static enum fq_err p_case_dup_candidates(struct store_conn *c, const char *regio
 	a_text(&a, category);
 	for (size_t i = 0; i < 4; i++)
 		a_json(&a, json_array_get(phones, i));
-	return rows(c, sql, &a, "case_dup_candidates", items);
+	enum fq_err err = rows(c, sql, &a, "case_dup_candidates", items);
+	if (!err)
+		store_cases_in_scope(who, *items);
+	return err;
 }
 
 static enum fq_err p_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
@@ -1841,7 +1844,7 @@ static enum fq_err p_link_list(struct store_conn *c, const struct caller *who, i
 	a_i64(&a, id);
 	enum fq_err err = rows(c, sql, &a, "link_list", items);
 	if (!err)
-		store_links_in_scope(who, *items);
+		store_cases_in_scope(who, *items);
 	return err;
 }
 

@@ -1200,9 +1200,9 @@ static enum fq_err s_case_overdue_unnotified(struct store_conn *c, int64_t now, 
 	return rows(c, st, items);
 }
 
-static enum fq_err s_case_dup_candidates(struct store_conn *c, const char *region,
-					 const char *category, json_t *phones, int64_t since,
-					 json_t **items)
+static enum fq_err s_case_dup_candidates(struct store_conn *c, const struct caller *who,
+					 const char *region, const char *category, json_t *phones,
+					 int64_t since, json_t **items)
 {
 	/* fixed text, so the statement is prepared once per connection; the
 	 * first four phones are compared (parties rarely have more) */
@@ -1223,7 +1223,10 @@ static enum fq_err s_case_dup_candidates(struct store_conn *c, const char *regio
 	bind_text(st, 3, category);
 	for (int i = 0; i < 4; i++)
 		bind_json(st, 4 + i, json_array_get(phones, (size_t)i));
-	return rows(c, st, items);
+	enum fq_err err = rows(c, st, items);
+	if (!err)
+		store_cases_in_scope(who, *items);
+	return err;
 }
 
 /* ---- timeline and links ---- */
@@ -1322,7 +1325,7 @@ static enum fq_err s_link_list(struct store_conn *c, const struct caller *who, i
 	sqlite3_bind_int64(st, 1, id);
 	enum fq_err err = rows(c, st, items);
 	if (!err)
-		store_links_in_scope(who, *items);
+		store_cases_in_scope(who, *items);
 	return err;
 }
 

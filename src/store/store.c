@@ -30,7 +30,7 @@ void store_users_in_scope(const struct caller *who, json_t *users)
 	}
 }
 
-void store_links_in_scope(const struct caller *who, json_t *links)
+void store_cases_in_scope(const struct caller *who, json_t *links)
 {
 	if (!who)
 		return;

@@ -145,10 +145,10 @@ struct store_ops {
 	/* Open cases created since `since` that share one of the first four
 	 * phones, or lie in `region` with `category`, phone matches first, at
 	 * most 50: {id, tracking_code, title, description, region, category,
-	 * same_phone (0/1)}. Unscoped: the caller filters by scope. */
-	enum fq_err (*case_dup_candidates)(struct store_conn *c, const char *region,
-					   const char *category, json_t *phones, int64_t since,
-					   json_t **items);
+	 * same_phone (0/1)}, only those `who` may see (NULL: the system). */
+	enum fq_err (*case_dup_candidates)(struct store_conn *c, const struct caller *who,
+					   const char *region, const char *category,
+					   json_t *phones, int64_t since, json_t **items);
 	/* Cases past their next deadline that no case.overdue notice was sent
 	 * for yet: {id, next_due}, at most limit. Unscoped (system task). Mark a
 	 * notice with case_update({"overdue_notified": next_due}). */
@@ -223,8 +223,9 @@ extern const struct store_ops store_pg_ops;
 /* Keeps, of each user's roles, those held inside one of who's own regions
  * (any role), and drops users left with none. who NULL keeps everything. */
 void store_users_in_scope(const struct caller *who, json_t *users);
-/* Drops the links whose case region `who` cannot see. */
-void store_links_in_scope(const struct caller *who, json_t *links);
+/* Drops the rows (links, candidate cases) whose case "region" `who` cannot
+ * see. who NULL keeps everything. */
+void store_cases_in_scope(const struct caller *who, json_t *rows);
 /* A timeline page size clamped to 1..STORE_TIMELINE_PAGE_MAX. */
 int store_timeline_limit(int limit);
 /* Parses each entry's "detail" from its stored JSON text, in place. */
