@@ -134,6 +134,8 @@ static enum fq_err build_parties(const json_t *body, json_t **out, struct fq_err
 		if ((err = want_str(p, "org", fr[3], 0, CASE_PARTY_ORG_MAX, 0, 0, &org, e)))
 			return err;
 		json_t *o = json_pack("{s:s, s:s}", "role", role, "name", name);
+		if (!o)
+			return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 		json_object_set_new(o, "phone", phone ? json_string(phone) : json_null());
 		json_object_set_new(o, "org", org ? json_string(org) : json_null());
 		json_array_append_new(*out, o);
@@ -446,10 +448,14 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 	int level = (int)json_integer_value(json_object_get(rec, "level"));
 	json_t *t = json_pack("{s:I, s:s, s:s, s:n, s:s, s:i}", "at", (json_int_t)now, "actor", actor,
 			      "action", "create", "from", "to", "registered", "level", level);
-	json_object_set(t, "detail", json_pack("{s:O, s:O}", "channel",
-					       json_object_get(rec, "channel"), "unit_region",
-					       json_object_get(rec, "unit_region")));
-	json_decref(json_object_get(t, "detail"));
+	json_t *td = json_pack("{s:O, s:O}", "channel", json_object_get(rec, "channel"), "unit_region",
+			       json_object_get(rec, "unit_region"));
+	if (!t || !td) {
+		json_decref(t);
+		json_decref(td);
+		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
+	}
+	json_object_set_new(t, "detail", td);
 	err = env->ops->timeline_add(conn, *id, t);
 	json_decref(t);
 	if (err)
@@ -459,6 +465,8 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 				   json_object_get(rec, "region"), "category",
 				   json_object_get(rec, "category"), "channel",
 				   json_object_get(rec, "channel"));
+	if (!detail)
+		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	err = audit(env, conn, now, actor, "case.create", *id, detail);
 	json_decref(detail);
 	if (err)
@@ -783,7 +791,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 					       json_object_get(other, "status"), "level",
 					       json_object_get(other, "level"), "detail", "absorbed",
 					       (json_int_t)id);
-			err = ops->timeline_add(conn, oid, t2);
+			err = t2 ? ops->timeline_add(conn, oid, t2) : FQ_ENOMEM;
 			json_decref(t2);
 			if (err) {
 				err = fq_fail(e, err, NULL, NULL, "cannot store the timeline");
@@ -850,6 +858,10 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	t = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i}", "at", (json_int_t)now, "actor", actor, "action",
 		      flow_action_name(a), "from", flow_status_name((enum case_status)st), "to",
 		      flow_status_name(to), "level", level);
+	if (!t) {
+		err = fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
 	json_object_set_new(t, "reason", reason ? json_string(reason) : json_null());
 	json_object_set(t, "detail", json_object_size(detail) ? detail : json_null());
 	json_object_set_new(t, "internal", json_boolean(a == ACT_NOTE));

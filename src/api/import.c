@@ -189,19 +189,29 @@ static void import_cases(struct req *r)
 		set_if(b, "region", v[5]);
 		set_if(b, "occurred_at", v[6]);
 		json_t *parties = json_array();
+		int bad = 0;
 		if (v[8] && *v[8]) {
 			json_t *p = json_pack("{s:s, s:s}", "role", "applicant", "name", v[8]);
-			set_if(p, "phone", v[9]);
-			json_array_append_new(parties, p);
+			if (p) {
+				set_if(p, "phone", v[9]);
+				json_array_append_new(parties, p);
+			} else {
+				problem(report, line, "applicant_name", "not valid text");
+				bad = 1;
+			}
 		}
 		if (v[10] && *v[10]) {
 			json_t *p = json_pack("{s:s, s:s}", "role", "respondent", "name", v[10]);
-			set_if(p, "phone", v[11]);
-			json_array_append_new(parties, p);
+			if (p) {
+				set_if(p, "phone", v[11]);
+				json_array_append_new(parties, p);
+			} else {
+				problem(report, line, "respondent_name", "not valid text");
+				bad = 1;
+			}
 		}
 		json_object_set_new(b, "parties", parties);
 		int64_t n, created = r->now;
-		int bad = 0;
 		if (v[12] && *v[12]) {
 			if (text_parse_i64(v[12], 1, CASE_PEOPLE_MAX, &n) == FQ_OK)
 				json_object_set_new(b, "people_involved", json_integer(n));
