@@ -8,6 +8,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
+const crypto = require('node:crypto');
+const assert = require('node:assert');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = process.env.FQ_BIN || path.join(ROOT, 'build', 'fengqiao');
@@ -25,12 +27,8 @@ function freePort() {
 }
 
 let pgCounter = 0;
-function freshDb(dir) {
-  const pg = process.env.FQ_TEST_PG;
-  if (!pg) return path.join(dir, 'test.db');
-  const name = `fq_test_${process.pid}_${Date.now()}_${pgCounter++}`;
-  execFileSync('psql', [pg, '-qc', `CREATE DATABASE ${name}`], { stdio: 'ignore' });
-  const u = new URL(pg);
+function pgUrl(name) {
+  const u = new URL(process.env.FQ_TEST_PG);
   u.pathname = '/' + name;
   return u.toString();
 }
@@ -42,17 +40,68 @@ function cli(db, args, opts = {}) {
   });
 }
 
+// Seeding (25,000 villages and the demo) takes seconds, and every test file
+// starts several servers: each kind of seeded database is made once and
+// copied. The template's name carries the binary's identity and the day
+// (the demo's cases are placed relative to today), so a rebuild or a new
+// day makes a new one. SQLite templates live in the temp folder; PostgreSQL
+// ones are template databases of the throwaway server (scripts/with-pg).
+function templateKey(kind) {
+  const st = fs.statSync(BIN);
+  const day = new Date().toISOString().slice(0, 10);
+  return crypto.createHash('sha256').update(`${BIN}|${st.size}|${st.mtimeMs}|${day}|${kind}`)
+    .digest('hex').slice(0, 16);
+}
+
+function seedInto(db, kind) {
+  cli(db, ['migrate']);
+  if (kind !== 'empty') {
+    cli(db, ['import-regions', '--province', '33']);
+    cli(db, ['seed-demo', '--password', DEMO_PASSWORD, ...(kind === 'no-cases' ? ['--no-cases'] : [])]);
+  }
+}
+
+function freshDb(dir, kind) {
+  const key = templateKey(kind);
+  if (process.env.FQ_TEST_PG) {
+    const tpl = `fq_tpl_${key}`;
+    const exists = execFileSync('psql', [process.env.FQ_TEST_PG, '-tAc',
+      `SELECT 1 FROM pg_database WHERE datname = '${tpl}'`], { encoding: 'utf8' }).trim() === '1';
+    if (!exists) {
+      // built under another name, then renamed: a half-made template is never used
+      const tmp = `fq_tplbuild_${process.pid}_${Date.now()}`;
+      execFileSync('psql', [process.env.FQ_TEST_PG, '-qc', `CREATE DATABASE ${tmp}`], { stdio: 'ignore' });
+      seedInto(pgUrl(tmp), kind);
+      try {
+        execFileSync('psql', [process.env.FQ_TEST_PG, '-qc', `ALTER DATABASE ${tmp} RENAME TO ${tpl}`], { stdio: 'ignore' });
+      } catch (_) { /* another process made it first */ }
+    }
+    const name = `fq_test_${process.pid}_${Date.now()}_${pgCounter++}`;
+    execFileSync('psql', [process.env.FQ_TEST_PG, '-qc', `CREATE DATABASE ${name} TEMPLATE ${tpl}`], { stdio: 'ignore' });
+    return pgUrl(name);
+  }
+  const tpl = path.join(os.tmpdir(), `fq-template-${key}.db`);
+  if (!fs.existsSync(tpl)) {
+    const tmp = `${tpl}.${process.pid}.tmp`;
+    seedInto(tmp, kind);
+    // the CLI checkpoints and removes its WAL when it closes; a WAL left
+    // with frames in it would mean the copy misses data
+    assert.ok(!fs.existsSync(tmp + '-wal') || fs.statSync(tmp + '-wal').size === 0, 'template WAL checkpointed');
+    fs.rmSync(tmp + '-shm', { force: true });
+    fs.rmSync(tmp + '-wal', { force: true });
+    fs.renameSync(tmp, tpl);
+  }
+  const db = path.join(dir, 'test.db');
+  fs.copyFileSync(tpl, db);
+  return db;
+}
+
 // Options: seed (default true: regions, demo users and cases), cases (false: no
 // demo cases), env (extra env for serve), args (extra serve args), keep (leave
 // the temporary folder and database after stop; the caller removes it).
 async function startServer(options = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-test-'));
-  const db = freshDb(dir);
-  cli(db, ['migrate']);
-  if (options.seed !== false) {
-    cli(db, ['import-regions', '--province', '33']);
-    cli(db, ['seed-demo', '--password', DEMO_PASSWORD, ...(options.cases === false ? ['--no-cases'] : [])]);
-  }
+  const db = freshDb(dir, options.seed === false ? 'empty' : options.cases === false ? 'no-cases' : 'demo');
   const port = await freePort();
   const env = { ...process.env, ...(options.env || {}) };
   const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
