@@ -17,7 +17,7 @@
 #define LOGIN_PAIR_DELAY_MAX 900    /* seconds */
 /* Failures from one address over any accounts (password spraying): after
  * LOGIN_ADDR_FAIL_MAX within LOGIN_FAIL_WINDOW the address waits out the window. */
-#define LOGIN_ADDR_FAIL_MAX 30
+#define LOGIN_ADDR_FAIL_MAX 15     /* below BUCKET_LOGIN_BURST, so it is what answers */
 #define LOGIN_FAIL_WINDOW 900       /* seconds; a quiet window forgets the count */
 #define LIMITS_SLOTS 65536
 
