@@ -177,6 +177,33 @@ test('the event loop answers while password hashes are still pending', async () 
   } finally { await srv.stop(); }
 });
 
+test('when the hashing queue is full, sign-ins are answered 503 busy with Retry-After', async () => {
+  // a trusted proxy lets each sign-in come from its own address, so neither
+  // the per-address bucket nor the failure limits answer first
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'fq-cfg-'));
+  const cfg = path.join(dir, 'config.json');
+  fs.writeFileSync(cfg, JSON.stringify({ trusted_proxies: ['127.0.0.1'] }));
+  const srv = await startServer({ cases: false, args: ['--config', cfg, '--workers', '1'] });
+  try {
+    const N = 120; // the queue holds 64 and two threads run
+    const all = [];
+    for (let i = 0; i < N; i++) {
+      all.push(loginFrom(srv.base, '127.0.0.1', 'leshan.mediator', `wrong-password-${i}`,
+        { 'x-forwarded-for': `10.1.${i >> 8}.${i & 255}` }));
+    }
+    const rs = await Promise.all(all);
+    const busy = rs.filter((r) => r.status === 503);
+    assert.ok(busy.length > 0, 'some sign-ins were refused at once');
+    assert.equal(JSON.parse(busy[0].text).error.code, 'busy');
+    assert.ok(Number(busy[0].headers['retry-after']) >= 1);
+    assert.ok(rs.every((r) => r.status === 401 || r.status === 503), [...new Set(rs.map((r) => r.status))].join());
+    assert.equal((await fetch(srv.base + '/api/health')).status, 200);
+  } finally {
+    await srv.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the public endpoints are rate-limited per address', async () => {
   const srv = await startServer({ cases: false });
   try {
