@@ -4,7 +4,8 @@
  *                                   "city": 60, "province": 60}},
  *    "routing": {"township_categories": ["land_acquisition", "environment"],
  *                "group_threshold": 10},
- *    "hotline_secret": "..."} */
+ *    "hotline_secret": "...",
+ *    "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"]} */
 #include "api/config.h"
 
 #include <jansson.h>
@@ -43,7 +44,8 @@ static int want_days(json_t *v, int min, int max, int *out, const char *name, ch
 }
 
 enum fq_err config_load(const char *path, struct deadline_rules *dl, struct routing_rules *rt,
-			char *secret, size_t secret_len, char *err, size_t errlen)
+			char *secret, size_t secret_len, struct trusted_proxies *proxies, char *err,
+			size_t errlen)
 {
 	json_error_t je;
 	FILE *f = fopen(path, "rb");
@@ -65,7 +67,8 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		return FQ_EINVAL;
 	}
 	enum fq_err rc = FQ_EINVAL;
-	static const char *const top[] = {"deadlines", "routing", "hotline_secret", NULL};
+	static const char *const top[] = {"deadlines", "routing", "hotline_secret", "trusted_proxies",
+					  NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city", "county", "township", "village", NULL};
 	static const char *const rkeys[] = {"township_categories", "group_threshold", NULL};
@@ -126,6 +129,25 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 			goto out;
 		}
 		snprintf(secret, secret_len, "%s", json_string_value(hs));
+	}
+	json_t *tp = json_object_get(root, "trusted_proxies");
+	if (tp) {
+		if (!json_is_array(tp) || json_array_size(tp) > TRUSTED_PROXIES_MAX) {
+			snprintf(err, errlen, "trusted_proxies: a list of at most %d addresses or ranges",
+				 TRUSTED_PROXIES_MAX);
+			goto out;
+		}
+		struct trusted_proxies parsed = {0};
+		size_t i;
+		json_t *a;
+		json_array_foreach(tp, i, a) {
+			if (!json_is_string(a) || !trusted_proxies_add(&parsed, json_string_value(a))) {
+				snprintf(err, errlen,
+					 "trusted_proxies[%zu]: an IP address or range such as 10.0.0.0/8", i);
+				goto out;
+			}
+		}
+		*proxies = parsed;
 	}
 	rc = FQ_OK;
 	goto out;

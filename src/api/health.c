@@ -7,6 +7,7 @@
 
 #include "domain/category.h"
 #include "http/metrics.h"
+#include "http/pool.h"
 
 static void health(struct req *r)
 {
@@ -85,6 +86,13 @@ static void metrics(struct req *r)
 					"fengqiao_commit_batch_size_bucket{le=\"%d\"} %llu\n",
 					b == 7 ? 1 << 30 : (1 << (b + 1)) - 1, (unsigned long long)cum);
 	}
+	if (len + 200 < cap)
+		len += (size_t)snprintf(all + len, cap - len,
+					"# HELP fengqiao_password_hashes_in_flight Password hashes and checks "
+					"queued or running on the hashing threads.\n"
+					"# TYPE fengqiao_password_hashes_in_flight gauge\n"
+					"fengqiao_password_hashes_in_flight %d\n",
+					pool_in_flight(r->app->hash_pool));
 	/* cases by status and overdue cases, summed over the provinces loaded */
 	json_t *provinces = NULL;
 	int64_t by_status[ST__COUNT] = {0}, overdue = 0;

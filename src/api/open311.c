@@ -210,7 +210,7 @@ static int o311_auth(struct req *r, const char *key, int xml)
 	char hash[SECRET_HASH_HEX];
 	secret_sha256_hex(key, strlen(key), hash);
 	int64_t uid;
-	if (r->app->ops->token_user(r->rc, hash, &uid) != FQ_OK ||
+	if (r->app->ops->token_user(r->rc, hash, r->now, &uid) != FQ_OK ||
 	    auth_load_caller(r->app->ops, r->rc, uid, &r->caller, NULL) != FQ_OK) {
 		o311_error(r, xml, 403, "api_key is not valid");
 		return 0;

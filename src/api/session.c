@@ -1,13 +1,19 @@
-/* session.c - sign in and out, who am I, and the user list for assignment.
- * A wrong password and an unknown user answer the same 401 after the same
- * amount of work, so the answer says nothing about who exists. */
+/* session.c - sign in and out, who am I, one's own password, tokens and
+ * sessions, and the user list for assignment. A wrong password and an
+ * unknown user answer the same 401 after the same amount of work, so the
+ * answer says nothing about who exists. Every argon2id hash or check runs on
+ * the hashing pool (http/pool.h), never on a worker's event loop. */
 #include "api/api.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "domain/session.h"
 #include "http/auth.h"
 #include "http/limits.h"
+#include "http/pool.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -24,8 +30,50 @@ static json_t *user_json(const json_t *u)
 	return o;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Answers 429 with the seconds to wait when the (account, address) pair or
+ * the address must wait; 1 when it did. */
+static int login_throttled(struct req *r, const char *username)
+{
+	int wait = limits_login_wait(r->app->limits, username, r->addr, now_ms());
+	if (!wait)
+		return 0;
+	char s[16];
+	snprintf(s, sizeof s, "%d", wait);
+	http_set_header(r, "Retry-After", s);
+	reply_error(r, 429, "rate_limited", "too many failed sign-ins; try again later", NULL);
+	return 1;
+}
+
+static void reply_busy(struct req *r)
+{
+	http_set_header(r, "Retry-After", "2");
+	reply_error(r, 503, "busy", "the server is busy checking passwords; try again shortly", NULL);
+}
+
+/* Checks the password length before any copy: a longer one can never match. */
+static int password_fits(struct req *r, const char *password, const char *field)
+{
+	if (strlen(password) > PASSWORD_MAX_BYTES) {
+		reply_error(r, 400, "too_long", "the password is too long", field);
+		return 0;
+	}
+	return 1;
+}
+
 struct login {
+	struct req *r;
 	int64_t user_id;
+	int real;                      /* the user exists and is enabled */
+	int ok, rehash_needed;
+	char password[PASSWORD_MAX_BYTES + 1];
+	char stored[SECRET_PWHASH_MAX];
 	char sid_hash[SECRET_HASH_HEX];
 	char csrf[SECRET_TOKEN_CHARS + 1];
 	char sid[SECRET_TOKEN_CHARS + 1];
@@ -35,6 +83,13 @@ struct login {
 	int64_t now;
 	const struct store_ops *ops;
 };
+
+static void login_free(struct login *l)
+{
+	json_decref(l->user);
+	sodium_memzero(l, sizeof *l);
+	free(l);
+}
 
 static enum fq_err login_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
@@ -64,8 +119,42 @@ static void login_done(struct req *r, enum fq_err rc, const struct fq_error *e, 
 		reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(l->user), "csrf_token",
 					     l->csrf));
 	}
-	json_decref(l->user);
-	free(l);
+	login_free(l);
+}
+
+/* On a pool thread: the argon2id work of a sign-in. */
+static void login_verify(void *arg)
+{
+	struct login *l = arg;
+	int rehash = 0;
+	l->ok = secret_password_check(l->stored, l->password, &rehash) == FQ_OK && l->real;
+	if (l->ok && rehash && secret_password_hash(l->password, l->rehash) != FQ_OK)
+		l->rehash[0] = 0;
+	sodium_memzero(l->password, sizeof l->password);
+}
+
+/* Back on the request's worker. */
+static void login_verified(void *arg, enum fq_err st)
+{
+	struct login *l = arg;
+	struct req *r = l->r;
+	if (st) {
+		login_free(l);
+		reply_busy(r);
+		return;
+	}
+	if (!l->ok) {
+		limits_login_failed(r->app->limits, l->username, r->addr, now_ms());
+		log_info("sign-in failed from %s", r->addr);
+		login_free(l);
+		reply_error(r, 401, "bad_credentials", "wrong username or password", NULL);
+		return;
+	}
+	limits_login_reset(r->app->limits, l->username, r->addr);
+	secret_token(l->sid);
+	secret_token(l->csrf);
+	secret_sha256_hex(l->sid, strlen(l->sid), l->sid_hash);
+	req_write(r, login_run, l, login_done);
 }
 
 static void login(struct req *r)
@@ -80,58 +169,287 @@ static void login(struct req *r)
 		reply_error(r, 400, "required", "password is required", "password");
 		return;
 	}
-	int wait = limits_login_blocked(r->app->limits, username, r->now);
-	int wait2 = limits_login_blocked(r->app->limits, r->addr, r->now);
-	if (wait2 > wait)
-		wait = wait2;
-	if (wait) {
-		char s[16];
-		snprintf(s, sizeof s, "%d", wait);
-		http_set_header(r, "Retry-After", s);
-		reply_error(r, 429, "rate_limited", "too many failed sign-ins; try again later", NULL);
+	if (!password_fits(r, password, "password") || login_throttled(r, username))
 		return;
-	}
 	json_t *u = NULL;
 	enum fq_err err = r->app->ops->user_get(r->rc, username, 0, &u);
 	if (err && err != FQ_ENOTFOUND) {
 		reply_error(r, 503, "storage_unavailable", "cannot check the sign-in now", NULL);
 		return;
 	}
-	int rehash = 0;
-	int ok;
-	if (u && !json_integer_value(json_object_get(u, "disabled"))) {
-		ok = secret_password_check(json_string_value(json_object_get(u, "password_hash")),
-					   password, &rehash) == FQ_OK;
-	} else {
-		secret_password_check(dummy_hash, password, NULL);
-		ok = 0;
-	}
-	if (!ok) {
-		json_decref(u);
-		limits_login_failed(r->app->limits, username, r->now);
-		limits_login_failed(r->app->limits, r->addr, r->now);
-		log_info("sign-in failed from %s", r->addr);
-		reply_error(r, 401, "bad_credentials", "wrong username or password", NULL);
-		return;
-	}
-	limits_login_reset(r->app->limits, username);
 	struct login *l = calloc(1, sizeof *l);
 	if (!l) {
 		json_decref(u);
 		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
 		return;
 	}
+	l->r = r;
 	l->ops = r->app->ops;
-	l->user = u;
-	l->user_id = json_integer_value(json_object_get(u, "id"));
 	l->now = r->now;
 	snprintf(l->username, sizeof l->username, "%s", username);
-	secret_token(l->sid);
-	secret_token(l->csrf);
-	secret_sha256_hex(l->sid, strlen(l->sid), l->sid_hash);
-	if (rehash && secret_password_hash(password, l->rehash) != FQ_OK)
-		l->rehash[0] = 0;
-	req_write(r, login_run, l, login_done);
+	snprintf(l->password, sizeof l->password, "%s", password);
+	/* an unknown or disabled user costs the same verification */
+	const char *stored = u ? json_string_value(json_object_get(u, "password_hash")) : NULL;
+	l->real = u && stored && !json_integer_value(json_object_get(u, "disabled"));
+	snprintf(l->stored, sizeof l->stored, "%s", l->real ? stored : dummy_hash);
+	if (l->real) {
+		l->user = u;
+		l->user_id = json_integer_value(json_object_get(u, "id"));
+	} else {
+		json_decref(u);
+	}
+	err = pool_submit(r->app->hash_pool, req_base(r), login_verify, login_verified, l);
+	if (err) {
+		login_free(l);
+		reply_busy(r);
+	}
+}
+
+/* ---- changing one's own password ---- */
+
+struct pwchange {
+	struct req *r;
+	int64_t user_id;
+	int ok, hashed;
+	char current[PASSWORD_MAX_BYTES + 1];
+	char password[PASSWORD_MAX_BYTES + 1];
+	char stored[SECRET_PWHASH_MAX];
+	char hash[SECRET_PWHASH_MAX];
+	char username[USERNAME_MAX];
+	int64_t now;
+	const struct store_ops *ops;
+};
+
+static void pwchange_free(struct pwchange *p)
+{
+	sodium_memzero(p, sizeof *p);
+	free(p);
+}
+
+static enum fq_err pwchange_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct pwchange *p = arg;
+	enum fq_err err = p->ops->user_set_password(c, p->user_id, p->hash);
+	/* a password change ends every session and API token of the user */
+	if (!err)
+		err = p->ops->session_end_all(c, p->user_id);
+	if (!err)
+		err = p->ops->token_revoke(c, p->user_id, NULL);
+	if (!err) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)p->user_id);
+		struct audit_entry a = {.at = p->now, .actor = p->username, .action = "user.passwd",
+					.entity = "user", .entity_id = id, .detail = ""};
+		err = p->ops->audit_append(c, &a);
+	}
+	return err ? fq_fail(e, err, NULL, NULL, "cannot change the password") : FQ_OK;
+}
+
+static void pwchange_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	pwchange_free(arg);
+	if (rc) {
+		reply_fq(r, e);
+		return;
+	}
+	auth_set_cookie(r, NULL);
+	reply_no_content(r);
+}
+
+static void pwchange_work(void *arg)
+{
+	struct pwchange *p = arg;
+	p->ok = secret_password_check(p->stored, p->current, NULL) == FQ_OK;
+	if (p->ok)
+		p->hashed = secret_password_hash(p->password, p->hash) == FQ_OK;
+	sodium_memzero(p->current, sizeof p->current);
+	sodium_memzero(p->password, sizeof p->password);
+}
+
+static void pwchange_checked(void *arg, enum fq_err st)
+{
+	struct pwchange *p = arg;
+	struct req *r = p->r;
+	if (st) {
+		pwchange_free(p);
+		reply_busy(r);
+		return;
+	}
+	if (!p->ok) {
+		limits_login_failed(r->app->limits, p->username, r->addr, now_ms());
+		pwchange_free(p);
+		reply_error(r, 403, "wrong_password", "the current password is wrong", "current_password");
+		return;
+	}
+	if (!p->hashed) {
+		pwchange_free(p);
+		reply_error(r, 500, "internal", "cannot hash the password", NULL);
+		return;
+	}
+	limits_login_reset(r->app->limits, p->username, r->addr);
+	req_write(r, pwchange_run, p, pwchange_done);
+}
+
+/* Refuses a new password that is too short, too long or easy to guess
+ * (400, field `field`); 1 when it may be used. */
+static int password_acceptable(struct req *r, const char *pw, const char *field)
+{
+	size_t chars = 0;
+	for (const char *c = pw; *c; c++)
+		if (((unsigned char)*c & 0xc0) != 0x80)
+			chars++;
+	if (chars < PASSWORD_MIN_CHARS) {
+		reply_error(r, 400, "too_short", "the password needs at least 12 characters", field);
+		return 0;
+	}
+	if (!password_fits(r, pw, field))
+		return 0;
+	if (password_is_weak(pw)) {
+		reply_error(r, 400, "weak_password", "the password is too common or too simple", field);
+		return 0;
+	}
+	return 1;
+}
+
+/* PUT /api/me/password {current_password, password}: ends all sessions and
+ * tokens of the user, this one too; the client signs in again. */
+static void password_change(struct req *r)
+{
+	const char *current = json_string_value(json_object_get(r->body, "current_password"));
+	const char *password = json_string_value(json_object_get(r->body, "password"));
+	if (!current || !*current) {
+		reply_error(r, 400, "required", "current_password is required", "current_password");
+		return;
+	}
+	if (!password) {
+		reply_error(r, 400, "required", "password is required", "password");
+		return;
+	}
+	if (!password_acceptable(r, password, "password") ||
+	    !password_fits(r, current, "current_password") ||
+	    login_throttled(r, r->caller.username))
+		return;
+	json_t *u = NULL;
+	if (r->app->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
+		reply_error(r, 503, "storage_unavailable", "cannot load the user", NULL);
+		return;
+	}
+	struct pwchange *p = calloc(1, sizeof *p);
+	if (!p) {
+		json_decref(u);
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	p->r = r;
+	p->ops = r->app->ops;
+	p->now = r->now;
+	p->user_id = r->caller.user_id;
+	snprintf(p->username, sizeof p->username, "%s", r->caller.username);
+	snprintf(p->current, sizeof p->current, "%s", current);
+	snprintf(p->password, sizeof p->password, "%s", password);
+	snprintf(p->stored, sizeof p->stored, "%s",
+		 json_string_value(json_object_get(u, "password_hash")));
+	json_decref(u);
+	if (pool_submit(r->app->hash_pool, req_base(r), pwchange_work, pwchange_checked, p) != FQ_OK) {
+		pwchange_free(p);
+		reply_busy(r);
+	}
+}
+
+/* ---- one's own API tokens and sessions ---- */
+
+static void tokens(struct req *r)
+{
+	json_t *items = NULL;
+	if (r->app->ops->token_list(r->rc, r->caller.user_id, &items) != FQ_OK) {
+		reply_error(r, 503, "storage_unavailable", "cannot list tokens", NULL);
+		return;
+	}
+	size_t i;
+	json_t *t;
+	json_array_foreach(items, i, t) {
+		json_int_t exp = json_integer_value(json_object_get(t, "expires_at"));
+		json_object_set_new(t, "expired", json_boolean(exp <= r->now));
+	}
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+struct user_change {
+	int64_t user_id;
+	char token_id[TOKEN_ID_CHARS + 1];   /* empty: end all sessions */
+	char username[USERNAME_MAX];
+	int64_t now;
+	const struct store_ops *ops;
+};
+
+static enum fq_err user_change_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct user_change *u = arg;
+	enum fq_err err = u->token_id[0] ? u->ops->token_revoke(c, u->user_id, u->token_id)
+					 : u->ops->session_end_all(c, u->user_id);
+	if (err == FQ_ENOTFOUND)
+		return fq_fail(e, err, "not_found", NULL, "no such token");
+	if (!err) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)u->user_id);
+		char detail[64];
+		snprintf(detail, sizeof detail, "{\"token\":\"%s\"}", u->token_id);
+		struct audit_entry a = {.at = u->now, .actor = u->username,
+					.action = u->token_id[0] ? "user.token_revoke" : "session.end_all",
+					.entity = "user", .entity_id = id,
+					.detail = u->token_id[0] ? detail : ""};
+		err = u->ops->audit_append(c, &a);
+	}
+	return err ? fq_fail(e, err, NULL, NULL, "cannot store the change") : FQ_OK;
+}
+
+static void user_change_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct user_change *u = arg;
+	int ended_sessions = !u->token_id[0];
+	free(u);
+	if (rc) {
+		reply_fq(r, e);
+		return;
+	}
+	if (ended_sessions)
+		auth_set_cookie(r, NULL);
+	reply_no_content(r);
+}
+
+static void user_change(struct req *r, const char *token_id)
+{
+	struct user_change *u = calloc(1, sizeof *u);
+	if (!u) {
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	u->user_id = r->caller.user_id;
+	u->now = r->now;
+	u->ops = r->app->ops;
+	snprintf(u->username, sizeof u->username, "%s", r->caller.username);
+	snprintf(u->token_id, sizeof u->token_id, "%s", token_id ? token_id : "");
+	req_write(r, user_change_run, u, user_change_done);
+}
+
+/* DELETE /api/me/tokens/{id} */
+static void token_revoke(struct req *r)
+{
+	const char *id = r->params[0];
+	int ok = id && strlen(id) == TOKEN_ID_CHARS;
+	for (size_t i = 0; ok && i < TOKEN_ID_CHARS; i++)
+		ok = (id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f');
+	if (!ok) {
+		reply_error(r, 404, "not_found", "no such token", NULL);
+		return;
+	}
+	user_change(r, id);
+}
+
+/* DELETE /api/me/sessions: signs out everywhere (API tokens stay). */
+static void sessions_end(struct req *r)
+{
+	user_change(r, NULL);
 }
 
 struct logout {
@@ -244,5 +562,9 @@ void api_session_routes(void)
 	http_route(M_POST, "/api/session", R_JSON | R_LOGIN | R_NOCSRF, login);
 	http_route(M_DELETE, "/api/session", R_AUTH, logout);
 	http_route(M_GET, "/api/me", R_AUTH, me);
+	http_route(M_PUT, "/api/me/password", R_AUTH | R_JSON, password_change);
+	http_route(M_GET, "/api/me/tokens", R_AUTH, tokens);
+	http_route(M_DELETE, "/api/me/tokens/{id}", R_AUTH, token_revoke);
+	http_route(M_DELETE, "/api/me/sessions", R_AUTH, sessions_end);
 	http_route(M_GET, "/api/users", R_AUTH, users);
 }

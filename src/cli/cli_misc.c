@@ -296,7 +296,7 @@ int cmd_serve(int argc, char **argv)
 	if (cfg) {
 		char cerr[300] = "";
 		if (config_load(cfg, &app.deadlines, &app.routing, app.hotline_secret,
-				sizeof app.hotline_secret, cerr, sizeof cerr) != FQ_OK) {
+				sizeof app.hotline_secret, &app.trusted_proxies, cerr, sizeof cerr) != FQ_OK) {
 			log_error("config: %s", cerr);
 			return 2;
 		}

@@ -1,5 +1,7 @@
-/* cli_user.c - fengqiao user add|passwd|grant|revoke|token. Each change is
- * one transaction with its audit entry. */
+/* cli_user.c - fengqiao user add|passwd|grant|revoke|token|tokens|
+ * token-revoke|disable|enable. Each change is one transaction with its audit
+ * entry. A new password ends the user's sessions and API tokens; disabling
+ * ends the sessions (tokens stay, refused while the user is disabled). */
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -8,10 +10,12 @@
 #include <time.h>
 
 #include "domain/flow.h"
+#include "domain/session.h"
 #include "util/secret.h"
 #include "util/text.h"
 
-static const char *const valued[] = {"--db", "--password", "--name", "--role", "--region", NULL};
+static const char *const valued[] = {"--db", "--password", "--name", "--role", "--region",
+				     "--expires-days", NULL};
 
 static void usage(void)
 {
@@ -20,11 +24,20 @@ static void usage(void)
 	       "       fengqiao user passwd USERNAME [--password P]\n"
 	       "       fengqiao user grant USERNAME ROLE REGION\n"
 	       "       fengqiao user revoke USERNAME ROLE REGION\n"
-	       "       fengqiao user token USERNAME\n\n"
+	       "       fengqiao user token USERNAME [--expires-days N]\n"
+	       "       fengqiao user tokens USERNAME\n"
+	       "       fengqiao user token-revoke USERNAME (TOKEN_ID | --all)\n"
+	       "       fengqiao user disable USERNAME\n"
+	       "       fengqiao user enable USERNAME\n\n"
 	       "Roles: resident grid_worker mediator handler petition_officer counsellor\n"
-	       "       legal_adviser analyst admin. Passwords have at least 12 characters;\n"
-	       "when --password is left out a random one is made and printed.\n"
-	       "`token` prints a new API token on its last line; only its hash is kept.\n");
+	       "       legal_adviser analyst admin. Passwords have at least 12 characters and\n"
+	       "may not be common ones, one character repeated or a run such as 123456789012;\n"
+	       "when --password is left out a random one is made and printed. A new password\n"
+	       "ends the user's sessions and API tokens.\n"
+	       "`token` prints a new API token on its last line; only its hash is kept. It\n"
+	       "lapses after --expires-days (default 90, at most 3650). `tokens` lists the\n"
+	       "user's tokens by id (the first 12 hex digits of the token's SHA-256).\n"
+	       "A disabled user cannot sign in, and their sessions and tokens stop working.\n");
 }
 
 static int audit_user(struct cli_db *d, const char *action, int64_t id, const char *detail)
@@ -89,8 +102,18 @@ int cmd_user(int argc, char **argv)
 		made_up = 1;
 	}
 	char hash[SECRET_PWHASH_MAX];
+	if (password && !made_up && password_is_weak(password)) {
+		fprintf(stderr, "fengqiao: the password is too common or too simple\n");
+		goto out;
+	}
 	if (password && secret_password_hash(password, hash) != FQ_OK) {
 		fprintf(stderr, "fengqiao: the password needs at least %d characters\n", PASSWORD_MIN_CHARS);
+		goto out;
+	}
+	int64_t days = TOKEN_DAYS_DEFAULT;
+	const char *ed = cli_opt(argc, argv, "--expires-days");
+	if (ed && text_parse_i64(ed, 1, TOKEN_DAYS_MAX, &days) != FQ_OK) {
+		fprintf(stderr, "fengqiao: --expires-days takes 1 to %d\n", TOKEN_DAYS_MAX);
 		goto out;
 	}
 	if (d.ops->begin(d.conn) != FQ_OK) {
@@ -124,10 +147,49 @@ int cmd_user(int argc, char **argv)
 		int64_t uid = json_integer_value(json_object_get(u, "id"));
 		if (strcmp(sub, "passwd") == 0) {
 			if (d.ops->user_set_password(d.conn, uid, hash) != FQ_OK ||
+			    d.ops->session_end_all(d.conn, uid) != FQ_OK ||
+			    d.ops->token_revoke(d.conn, uid, NULL) != FQ_OK ||
 			    !audit_user(&d, "user.passwd", uid, NULL))
 				goto rollback;
 			if (made_up)
 				printf("password for %s: %s\n", name, pw);
+		} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+			int off = strcmp(sub, "disable") == 0;
+			if (d.ops->user_set_disabled(d.conn, uid, off) != FQ_OK ||
+			    (off && d.ops->session_end_all(d.conn, uid) != FQ_OK) ||
+			    !audit_user(&d, off ? "user.disable" : "user.enable", uid, NULL))
+				goto rollback;
+		} else if (strcmp(sub, "tokens") == 0) {
+			json_t *items = NULL;
+			if (d.ops->token_list(d.conn, uid, &items) != FQ_OK)
+				goto rollback;
+			time_t now = time(NULL);
+			size_t i;
+			json_t *t;
+			json_array_foreach(items, i, t) {
+				char made[21], ends[21];
+				int64_t exp = json_integer_value(json_object_get(t, "expires_at"));
+				text_format_iso8601(json_integer_value(json_object_get(t, "created_at")), made);
+				text_format_iso8601(exp, ends);
+				printf("%s  made %s  expires %s%s\n",
+				       json_string_value(json_object_get(t, "id")), made, ends,
+				       exp <= now ? "  (expired)" : "");
+			}
+			json_decref(items);
+		} else if (strcmp(sub, "token-revoke") == 0) {
+			const char *id = cli_arg(argc, argv, 2, valued);
+			int all = cli_flag(argc, argv, "--all");
+			if (!id == !all) {
+				usage();
+				goto rollback;
+			}
+			char detail[64];
+			snprintf(detail, sizeof detail, "{\"token\":\"%.12s\"}", all ? "all" : id);
+			enum fq_err err = d.ops->token_revoke(d.conn, uid, all ? NULL : id);
+			if (err == FQ_ENOTFOUND)
+				fprintf(stderr, "fengqiao: %s has no token %s\n", name, id);
+			if (err || !audit_user(&d, "user.token_revoke", uid, detail))
+				goto rollback;
 		} else if (strcmp(sub, "grant") == 0 || strcmp(sub, "revoke") == 0) {
 			const char *role = cli_arg(argc, argv, 2, valued), *region = cli_arg(argc, argv, 3, valued);
 			if (!role || !region) {
@@ -151,7 +213,8 @@ int cmd_user(int argc, char **argv)
 			char tok[SECRET_TOKEN_CHARS + 1], th[SECRET_HASH_HEX];
 			secret_token(tok);
 			secret_sha256_hex(tok, strlen(tok), th);
-			if (d.ops->token_put(d.conn, th, uid, (int64_t)time(NULL)) != FQ_OK ||
+			int64_t now = (int64_t)time(NULL);
+			if (d.ops->token_put(d.conn, th, uid, now, now + days * 86400) != FQ_OK ||
 			    !audit_user(&d, "user.token", uid, NULL))
 				goto rollback;
 			if (d.ops->commit(d.conn) != FQ_OK)

@@ -88,14 +88,16 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 		char hash[SECRET_HASH_HEX];
 		secret_sha256_hex(tok, strlen(tok), hash);
 		int64_t uid;
-		enum fq_err err = ops->token_user(r->rc, hash, &uid);
+		enum fq_err err = ops->token_user(r->rc, hash, r->now, &uid);
 		if (err == FQ_ENOTFOUND)
-			return fq_fail(e, FQ_EAUTH, "bad_token", NULL, "the API token is not valid");
+			return fq_fail(e, FQ_EAUTH, "bad_token", NULL,
+			       "the API token is not valid (unknown, expired, revoked or its user disabled)");
 		if (err)
 			return fq_fail(e, err, NULL, NULL, "cannot check the token");
 		err = auth_load_caller(ops, r->rc, uid, &r->caller, NULL);
 		if (err == FQ_ENOTFOUND)
-			return fq_fail(e, FQ_EAUTH, "bad_token", NULL, "the API token is not valid");
+			return fq_fail(e, FQ_EAUTH, "bad_token", NULL,
+			       "the API token is not valid (unknown, expired, revoked or its user disabled)");
 		if (err)
 			return fq_fail(e, err, NULL, NULL, "cannot load the user");
 		r->caller.via_token = 1;

@@ -1,14 +1,24 @@
 /* limits.h - abuse limits kept in memory: failed-login throttling per
- * account and per address, and token buckets per address for public and
- * login endpoints. Tables are fixed-size (no growth from outside input);
- * a full table forgets its oldest entries. Thread-safe. */
+ * (account, address) pair and per address, token buckets per address for
+ * public and login endpoints, and who the client is when a trusted proxy
+ * forwards the request. Tables are fixed-size (no growth from outside
+ * input); a full table forgets its oldest entries. Thread-safe. */
 #ifndef FQ_LIMITS_H
 #define FQ_LIMITS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#define LOGIN_FAIL_MAX 10          /* failures ... */
-#define LOGIN_FAIL_WINDOW 900      /* ... within 15 minutes: then 429 */
+/* Failed sign-ins of one (account, address) pair: the first LOGIN_PAIR_FREE
+ * are free, then each further attempt must wait 1, 2, 4 ... seconds after
+ * the last failure, at most LOGIN_PAIR_DELAY_MAX. A stranger's failures thus
+ * slow only the stranger; the owner signing in from elsewhere is not held. */
+#define LOGIN_PAIR_FREE 5
+#define LOGIN_PAIR_DELAY_MAX 900    /* seconds */
+/* Failures from one address over any accounts (password spraying): after
+ * LOGIN_ADDR_FAIL_MAX within LOGIN_FAIL_WINDOW the address waits out the window. */
+#define LOGIN_ADDR_FAIL_MAX 15     /* below BUCKET_LOGIN_BURST, so it is what answers */
+#define LOGIN_FAIL_WINDOW 900       /* seconds; a quiet window forgets the count */
 #define LIMITS_SLOTS 65536
 
 /* Token buckets (per address). */
@@ -17,19 +27,47 @@
 #define BUCKET_LOGIN_RATE 1.0
 #define BUCKET_LOGIN_BURST 20.0
 
+#define TRUSTED_PROXIES_MAX 32
+#define CLIENT_ADDR_MAX 64         /* an address as text, with room to spare */
+
 struct limits;
 
 struct limits *limits_new(void);
 void limits_free(struct limits *l);
 
-/* Seconds to wait when `key` has too many recent failures, else 0. */
-int limits_login_blocked(struct limits *l, const char *key, int64_t now);
-void limits_login_failed(struct limits *l, const char *key, int64_t now);
-void limits_login_reset(struct limits *l, const char *key);
+/* Seconds (rounded up) the pair (account, addr) must still wait before its
+ * next sign-in attempt, or 0. now_ms in milliseconds. The per-address
+ * spraying limit is included. */
+int limits_login_wait(struct limits *l, const char *account, const char *addr, int64_t now_ms);
+/* Counts one failure of the pair and of the address. */
+void limits_login_failed(struct limits *l, const char *account, const char *addr, int64_t now_ms);
+/* Forgets the pair's failures (after a successful sign-in). */
+void limits_login_reset(struct limits *l, const char *account, const char *addr);
 
 /* Takes a token from the bucket named by kind and key; returns 0 when one
  * was available, else the seconds until one is. now_ms in milliseconds. */
 int limits_take(struct limits *l, const char *kind, const char *key, double rate, double burst,
 		int64_t now_ms);
+
+/* Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges. */
+struct trusted_proxies {
+	int n;
+	struct {
+		int family;              /* AF_INET or AF_INET6 */
+		int bits;                /* prefix length */
+		unsigned char addr[16];
+	} net[TRUSTED_PROXIES_MAX];
+};
+
+/* Adds "192.0.2.7", "10.0.0.0/8" or "::1"; 0 when the text is not one, or
+ * the list is full. */
+int trusted_proxies_add(struct trusted_proxies *tp, const char *spec);
+
+/* The client's address: `peer` itself unless peer is a trusted proxy, then
+ * the right-most address of X-Forwarded-For (`xff`, may be NULL) that is not
+ * a trusted proxy. An entry that is not an address stops the walk at the
+ * last good hop. Writes at most outlen bytes to out. */
+void limits_client_addr(const struct trusted_proxies *tp, const char *peer, const char *xff,
+			char *out, size_t outlen);
 
 #endif

@@ -26,6 +26,7 @@
 #include "http/auth.h"
 #include "http/limits.h"
 #include "http/metrics.h"
+#include "http/pool.h"
 #include "http/router.h"
 #include "http/static.h"
 #include "util/log.h"
@@ -294,6 +295,11 @@ static void req_job_done(struct wjob *job)
 		log_error("cannot post a write result back to its worker");
 }
 
+struct event_base *req_base(struct req *r)
+{
+	return r->worker->base;
+}
+
 void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, struct fq_error *),
 	       void *arg, void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e,
 				       void *arg))
@@ -477,7 +483,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	struct evhttp_connection *con = evhttp_request_get_connection(ev);
 	if (con)
 		evhttp_connection_get_peer(con, (char **)&host, &port);
-	snprintf(r->addr, sizeof r->addr, "%s", host ? host : "?");
+	limits_client_addr(&w->app->trusted_proxies, host ? host : "?",
+			   req_header(r, "X-Forwarded-For"), r->addr, sizeof r->addr);
 
 	if (!conn_admit(w, con)) {
 		snprintf(r->path, sizeof r->path, "/");
@@ -660,6 +667,11 @@ int http_serve(struct app *app, const char *listen, int nworkers)
 		nworkers = 1;
 	if (nworkers > HTTP_MAX_WORKERS)
 		nworkers = HTTP_MAX_WORKERS;
+	app->hash_pool = pool_new(POOL_THREADS, POOL_QUEUE_MAX);
+	if (!app->hash_pool) {
+		log_error("cannot start the password hashing threads");
+		return 1;
+	}
 	app->nworkers = nworkers;
 	evthread_use_pthreads();
 
@@ -733,6 +745,13 @@ int http_serve(struct app *app, const char *listen, int nworkers)
 			event_base_loopexit(ws[i].base, NULL);
 	for (int i = 0; i < started; i++)
 		pthread_join(ws[i].thread, NULL);
+	/* sign-ins still hashing finish, and their continuations reach the
+	 * writer before it stops */
+	pool_stop(app->hash_pool);
+	app->hash_pool = NULL;
+	for (int i = 0; i < nworkers; i++)
+		if (ws[i].base)
+			event_base_loop(ws[i].base, EVLOOP_NONBLOCK);
 	/* answers still queued at the writer are completed before the bases go */
 	writer_stop(app->writer);
 	app->writer = NULL;

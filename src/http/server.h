@@ -12,6 +12,7 @@
 #include "domain/deadline.h"
 #include "domain/routing.h"
 #include "domain/scope.h"
+#include "http/limits.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/calendar.h"
@@ -50,6 +51,8 @@ struct app {
 	int nworkers;
 	int request_timeout_s;             /* idle time before a connection is cut (HTTP_TIMEOUT_S) */
 	int max_connections;               /* per worker (HTTP_CONN_MAX); more are answered 503 */
+	struct trusted_proxies trusted_proxies; /* whose X-Forwarded-For is believed */
+	struct pool *hash_pool;            /* password hashing off the event loops */
 	void (*on_stop)(void);             /* called once serving ends, before the writer stops */
 	void (*on_worker_exit)(void);      /* called on each worker thread as it ends */
 };
@@ -133,6 +136,10 @@ void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, st
 void app_write_async(struct app *app, enum fq_err (*run)(struct store_conn *, void *,
 							 struct fq_error *),
 		     void *arg, void (*cleanup)(void *arg));
+
+/* The event base of the request's worker: answers to work done on other
+ * threads (see http/pool.h) are handed back to it. */
+struct event_base *req_base(struct req *r);
 
 /* Ends the request's read snapshot, if one is open (before any write). */
 void req_read_end(struct req *r);

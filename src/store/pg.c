@@ -1058,26 +1058,62 @@ static enum fq_err p_user_list(struct store_conn *c, const struct caller *who, c
 	return err;
 }
 
-static enum fq_err p_token_put(struct store_conn *c, const char *hash, int64_t user_id,
-			       int64_t now)
+static enum fq_err p_user_set_disabled(struct store_conn *c, int64_t id, int disabled)
 {
-	static const char sql[] = "INSERT INTO api_tokens(hash, user_id, created_at) "
-				  "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+	static const char sql[] = "UPDATE users SET disabled = $1 WHERE id = $2";
+	struct args a = {0};
+	a_i64(&a, disabled ? 1 : 0);
+	a_i64(&a, id);
+	int64_t n = 0;
+	enum fq_err err = exec_count(c, sql, &a, "user_set_disabled", &n);
+	return !err && n == 0 ? FQ_ENOTFOUND : err;
+}
+
+static enum fq_err p_token_put(struct store_conn *c, const char *hash, int64_t user_id,
+			       int64_t now, int64_t expires_at)
+{
+	static const char sql[] = "INSERT INTO api_tokens(hash, user_id, created_at, expires_at) "
+				  "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 	struct args a = {0};
 	a_text(&a, hash);
 	a_i64(&a, user_id);
 	a_i64(&a, now);
+	a_i64(&a, expires_at);
 	int64_t n = 0;
 	enum fq_err err = exec_count(c, sql, &a, "token_put", &n);
 	return !err && n == 0 ? FQ_ECONFLICT : err;
 }
 
-static enum fq_err p_token_user(struct store_conn *c, const char *hash, int64_t *user_id)
+static enum fq_err p_token_user(struct store_conn *c, const char *hash, int64_t now,
+				int64_t *user_id)
 {
-	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash = $1";
+	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash = $1 AND expires_at > $2";
 	struct args a = {0};
 	a_text(&a, hash);
+	a_i64(&a, now);
 	return one_i64(c, sql, &a, "token_user", user_id);
+}
+
+static enum fq_err p_token_list(struct store_conn *c, int64_t user_id, json_t **items)
+{
+	static const char sql[] = "SELECT substr(hash, 1, 12) AS id, created_at, expires_at "
+				  "FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, hash "
+				  "LIMIT 200";
+	struct args a = {0};
+	a_i64(&a, user_id);
+	return rows(c, sql, &a, "token_list", items);
+}
+
+static enum fq_err p_token_revoke(struct store_conn *c, int64_t user_id, const char *id)
+{
+	static const char sql[] = "DELETE FROM api_tokens WHERE user_id = $1 AND "
+				  "($2::text IS NULL OR substr(hash, 1, 12) = $2::text)";
+	struct args a = {0};
+	a_i64(&a, user_id);
+	a_text(&a, id);
+	int64_t n = 0;
+	enum fq_err err = exec_count(c, sql, &a, "token_revoke", &n);
+	return !err && id && n == 0 ? FQ_ENOTFOUND : err;
 }
 
 static enum fq_err p_session_put(struct store_conn *c, const char *hash, int64_t user_id,
@@ -1119,6 +1155,14 @@ static enum fq_err p_session_delete(struct store_conn *c, const char *hash)
 	struct args a = {0};
 	a_text(&a, hash);
 	return exec_args(c, sql, &a, "session_delete");
+}
+
+static enum fq_err p_session_end_all(struct store_conn *c, int64_t user_id)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE user_id = $1";
+	struct args a = {0};
+	a_i64(&a, user_id);
+	return exec_args(c, sql, &a, "session_end_all");
 }
 
 /* ---- cases ---- */
@@ -2412,6 +2456,10 @@ const struct store_ops store_pg_ops = {
 	.user_list = p_user_list,
 	.token_put = p_token_put,
 	.token_user = p_token_user,
+	.token_list = p_token_list,
+	.token_revoke = p_token_revoke,
+	.user_set_disabled = p_user_set_disabled,
+	.session_end_all = p_session_end_all,
 	.session_put = p_session_put,
 	.session_get = p_session_get,
 	.session_touch = p_session_touch,

@@ -654,26 +654,44 @@ static enum fq_err s_user_list(struct store_conn *c, const struct caller *who, c
 	return FQ_OK;
 }
 
-static enum fq_err s_token_put(struct store_conn *c, const char *hash, int64_t user_id,
-			       int64_t now)
+static enum fq_err s_user_set_disabled(struct store_conn *c, int64_t id, int disabled)
 {
-	static const char sql[] = "INSERT INTO api_tokens(hash, user_id, created_at) VALUES (?,?,?)";
+	static const char sql[] = "UPDATE users SET disabled=? WHERE id=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int(st, 1, disabled ? 1 : 0);
+	sqlite3_bind_int64(st, 2, id);
+	enum fq_err err = exec_done(c, st, "user_set_disabled");
+	if (!err && sqlite3_changes(c->db) == 0)
+		return FQ_ENOTFOUND;
+	return err;
+}
+
+static enum fq_err s_token_put(struct store_conn *c, const char *hash, int64_t user_id,
+			       int64_t now, int64_t expires_at)
+{
+	static const char sql[] =
+		"INSERT INTO api_tokens(hash, user_id, created_at, expires_at) VALUES (?,?,?,?)";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
 	bind_text(st, 1, hash);
 	sqlite3_bind_int64(st, 2, user_id);
 	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, expires_at);
 	return exec_done(c, st, "token_put");
 }
 
-static enum fq_err s_token_user(struct store_conn *c, const char *hash, int64_t *user_id)
+static enum fq_err s_token_user(struct store_conn *c, const char *hash, int64_t now,
+				int64_t *user_id)
 {
-	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash=?";
+	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash=? AND expires_at>?";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
 	bind_text(st, 1, hash);
+	sqlite3_bind_int64(st, 2, now);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*user_id = sqlite3_column_int64(st, 0);
@@ -682,6 +700,33 @@ static enum fq_err s_token_user(struct store_conn *c, const char *hash, int64_t 
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? FQ_ENOTFOUND : fail(c, rc, "token_user");
+}
+
+static enum fq_err s_token_list(struct store_conn *c, int64_t user_id, json_t **items)
+{
+	static const char sql[] = "SELECT substr(hash, 1, 12) AS id, created_at, expires_at "
+				  "FROM api_tokens WHERE user_id=? ORDER BY created_at DESC, hash "
+				  "LIMIT 200";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, user_id);
+	return rows(c, st, items);
+}
+
+static enum fq_err s_token_revoke(struct store_conn *c, int64_t user_id, const char *id)
+{
+	static const char sql[] = "DELETE FROM api_tokens WHERE user_id=?1 AND "
+				  "(?2 IS NULL OR substr(hash, 1, 12) = ?2)";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, user_id);
+	bind_text(st, 2, id);
+	enum fq_err err = exec_done(c, st, "token_revoke");
+	if (!err && id && sqlite3_changes(c->db) == 0)
+		return FQ_ENOTFOUND;
+	return err;
 }
 
 static enum fq_err s_session_put(struct store_conn *c, const char *hash, int64_t user_id,
@@ -737,6 +782,16 @@ static enum fq_err s_session_delete(struct store_conn *c, const char *hash)
 		return FQ_EINTERNAL;
 	bind_text(st, 1, hash);
 	return exec_done(c, st, "session_delete");
+}
+
+static enum fq_err s_session_end_all(struct store_conn *c, int64_t user_id)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE user_id=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, user_id);
+	return exec_done(c, st, "session_end_all");
 }
 
 /* ---- cases ---- */
@@ -1891,6 +1946,10 @@ const struct store_ops store_sqlite_ops = {
 	.user_list = s_user_list,
 	.token_put = s_token_put,
 	.token_user = s_token_user,
+	.token_list = s_token_list,
+	.token_revoke = s_token_revoke,
+	.user_set_disabled = s_user_set_disabled,
+	.session_end_all = s_session_end_all,
 	.session_put = s_session_put,
 	.session_get = s_session_get,
 	.session_touch = s_session_touch,

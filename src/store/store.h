@@ -24,6 +24,9 @@
 #define STORE_OPS_VERSION 1
 #define STORE_LIST_MAX 200      /* page size limit for list calls */
 #define STORE_URL_MAX 1024
+#define TOKEN_ID_CHARS 12       /* hex digits of a token's hash that name it */
+#define TOKEN_DAYS_DEFAULT 90   /* lifetime of a new API token */
+#define TOKEN_DAYS_MAX 3650
 /* case_list counts matches up to STORE_COUNT_CAP + 1; a larger total means
  * "more than STORE_COUNT_CAP" and the API says so (total_exact: false). */
 #define STORE_COUNT_CAP 10000
@@ -116,15 +119,28 @@ struct store_ops {
 	 * directory is personal data too). who NULL: the system sees all. */
 	enum fq_err (*user_list)(struct store_conn *c, const struct caller *who, const char *region,
 				 const char *role, json_t **items);
+	/* Sets users.disabled (0 or 1); FQ_ENOTFOUND for no such user. */
+	enum fq_err (*user_set_disabled)(struct store_conn *c, int64_t id, int disabled);
+	/* API tokens are kept as the SHA-256 of the token; a token's public id is
+	 * the first TOKEN_ID_CHARS hex digits of that hash. */
 	enum fq_err (*token_put)(struct store_conn *c, const char *hash, int64_t user_id,
-				 int64_t now);
-	enum fq_err (*token_user)(struct store_conn *c, const char *hash, int64_t *user_id);
+				 int64_t now, int64_t expires_at);
+	/* The user of a token that has not expired at `now`, or FQ_ENOTFOUND. */
+	enum fq_err (*token_user)(struct store_conn *c, const char *hash, int64_t now,
+				  int64_t *user_id);
+	/* A user's tokens, expired ones too: [{id, created_at, expires_at}], newest first. */
+	enum fq_err (*token_list)(struct store_conn *c, int64_t user_id, json_t **items);
+	/* Deletes the user's token with public id `id`, or all the user's tokens
+	 * when id is NULL. FQ_ENOTFOUND when an id was given and matched none. */
+	enum fq_err (*token_revoke)(struct store_conn *c, int64_t user_id, const char *id);
 	enum fq_err (*session_put)(struct store_conn *c, const char *hash, int64_t user_id,
 				   const char *csrf, int64_t now);
 	/* {user_id, csrf, created_at, last_seen} */
 	enum fq_err (*session_get)(struct store_conn *c, const char *hash, json_t **out);
 	enum fq_err (*session_touch)(struct store_conn *c, const char *hash, int64_t now);
 	enum fq_err (*session_delete)(struct store_conn *c, const char *hash);
+	/* Ends every session of the user (password change, disable, sign out everywhere). */
+	enum fq_err (*session_end_all)(struct store_conn *c, int64_t user_id);
 
 	/* cases. A case record has the keys of the API's case object (see
 	 * docs/openapi.yaml) plus "public_secret_hash" and "resolved_by" which the

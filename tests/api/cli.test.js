@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
-const { startServer, Client, BIN, ROOT } = require('../lib/server');
+const { startServer, Client, BIN, ROOT, DEMO_PASSWORD } = require('../lib/server');
 
 const run = (args, env = {}) => spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 
@@ -60,6 +60,59 @@ test('user add, grant, revoke and passwd; FENGQIAO_DB is --db', async () => {
     assert.equal(run(['user', 'passwd', 'new.mediator', '--password', 'another-password-1'], env).status, 0);
     const again = await new Client(srv.base).post('/api/session', { username: 'new.mediator', password: 'another-password-1' });
     assert.equal(again.status, 200);
+    assert.match(execFileSync(BIN, ['audit', 'verify'], { env: { ...process.env, ...env }, encoding: 'utf8' }), /intact/);
+  } finally { await srv.stop(); }
+});
+
+test('user passwords: common, one-character and sequence passwords are refused', async () => {
+  const srv = await startServer({ cases: false });
+  try {
+    const env = { FENGQIAO_DB: srv.db };
+    for (const weak of ['aaaaaaaaaaaa', 'Password1234', '123456789012', 'zyxwvutsrqpo', '121212121212']) {
+      const r = run(['user', 'add', 'weak.user', '--password', weak], env);
+      assert.notEqual(r.status, 0, weak);
+      assert.match(r.stderr, /too common or too simple/, weak);
+    }
+    assert.equal(run(['user', 'add', 'weak.user', '--password', 'correct-horse-2026'], env).status, 0);
+    const r = run(['user', 'passwd', 'weak.user', '--password', 'bbbbbbbbbbbbbbbb'], env);
+    assert.notEqual(r.status, 0);
+    await new Client(srv.base).login('weak.user', 'correct-horse-2026');
+  } finally { await srv.stop(); }
+});
+
+test('user token --expires-days, tokens, token-revoke, disable and enable', async () => {
+  const srv = await startServer({ cases: false });
+  try {
+    const env = { FENGQIAO_DB: srv.db };
+    assert.notEqual(run(['user', 'token', 'fengyuan.mediator', '--expires-days', '0'], env).status, 0);
+    assert.notEqual(run(['user', 'token', 'fengyuan.mediator', '--expires-days', 'x'], env).status, 0);
+    const make = (days) => {
+      const r = run(['user', 'token', 'fengyuan.mediator', '--expires-days', String(days)], env);
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim().split('\n').pop();
+    };
+    const t1 = make(30), t2 = make(400);
+    const id1 = require('node:crypto').createHash('sha256').update(t1).digest('hex').slice(0, 12);
+    const list = run(['user', 'tokens', 'fengyuan.mediator'], env);
+    assert.equal(list.status, 0);
+    assert.equal(list.stdout.trim().split('\n').length, 2);
+    assert.match(list.stdout, new RegExp(`^${id1} `, 'm'));
+    const me = (tok) => { const c = new Client(srv.base); c.token = tok; return c.get('/api/me'); };
+    assert.equal((await me(t1)).status, 200);
+    assert.notEqual(run(['user', 'token-revoke', 'fengyuan.mediator'], env).status, 0, 'an id or --all is needed');
+    assert.notEqual(run(['user', 'token-revoke', 'leshan.mediator', id1], env).status, 0, 'not their token');
+    assert.equal(run(['user', 'token-revoke', 'fengyuan.mediator', id1], env).status, 0);
+    assert.equal((await me(t1)).status, 401);
+    assert.equal((await me(t2)).status, 200);
+    assert.equal(run(['user', 'token-revoke', 'fengyuan.mediator', '--all'], env).status, 0);
+    assert.equal((await me(t2)).status, 401);
+    assert.equal(run(['user', 'tokens', 'fengyuan.mediator'], env).stdout.trim(), '');
+    assert.equal(run(['user', 'disable', 'fengyuan.mediator'], env).status, 0);
+    const off = await new Client(srv.base).post('/api/session', { username: 'fengyuan.mediator', password: DEMO_PASSWORD });
+    assert.equal(off.status, 401);
+    assert.equal(run(['user', 'enable', 'fengyuan.mediator'], env).status, 0);
+    await new Client(srv.base).login('fengyuan.mediator');
+    assert.notEqual(run(['user', 'disable', 'no.such.user'], env).status, 0);
     assert.match(execFileSync(BIN, ['audit', 'verify'], { env: { ...process.env, ...env }, encoding: 'utf8' }), /intact/);
   } finally { await srv.stop(); }
 });

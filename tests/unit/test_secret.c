@@ -33,6 +33,20 @@ static void passwords(void **state)
 	assert_int_equal(rehash, 1);
 }
 
+static void weak_passwords(void **state)
+{
+	(void)state;
+	static const char *const weak[] = {"aaaaaaaaaaaa", "PASSWORD1234", "123456789012", "890123456789",
+					   "abcdefghijklm", "zyxwvutsrqpo", "121212121212", "abcabcabcabc",
+					   "qwertyuiop12", "woaini1314520", ""};
+	static const char *const fine[] = {"correct horse battery", "demo-password-2026",
+					   "十二个汉字的密码也可以用来登录", "abcdabcdabcd", "123456789013"};
+	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
+		assert_true(password_is_weak(weak[i]));
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+		assert_false(password_is_weak(fine[i]));
+}
+
 static void tokens(void **state)
 {
 	(void)state;
@@ -70,7 +84,8 @@ static void session_lifetime(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(passwords), cmocka_unit_test(tokens), cmocka_unit_test(session_lifetime),
+		cmocka_unit_test(passwords),
+		cmocka_unit_test(weak_passwords), cmocka_unit_test(tokens), cmocka_unit_test(session_lifetime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

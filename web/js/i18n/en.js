@@ -43,6 +43,8 @@ export default {
   'error.bad_credentials': 'Wrong user name or password.',
   'error.unauthorized': 'Your session has ended. Please sign in again.',
   'error.rate_limited': 'Too many attempts. Please wait a few minutes and try again.',
+  'error.busy': 'The server is busy. Please try again in a moment.',
+  'error.weak_password': 'That password is too common or too simple. Please choose another.',
   'error.forbidden': 'Your role may not do this.',
   'error.not_found': 'Not found, or outside your area.',
   'error.invalid_transition': 'The case\'s current status does not allow this. Reload the page to see its latest state.',

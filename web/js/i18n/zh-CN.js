@@ -43,6 +43,8 @@ export default {
   'error.bad_credentials': '用户名或密码不正确。',
   'error.unauthorized': '登录已失效，请重新登录。',
   'error.rate_limited': '尝试次数过多，请稍等几分钟再试。',
+  'error.busy': '服务器正忙，请稍后再试。',
+  'error.weak_password': '密码太常见或太简单，请换一个。',
   'error.forbidden': '您的角色无权进行此操作。',
   'error.not_found': '没有找到该记录，或它不在您的管辖范围内。',
   'error.invalid_transition': '案件当前状态不允许此操作，请刷新页面查看最新状态。',
