@@ -2,7 +2,8 @@
 // cases while the server is killed with SIGKILL at random moments, again and
 // again (CRASH_ROUNDS, default 20). After each restart every case that got a
 // 201 must be there, whole; no case may lack its timeline or audit entry;
-// and `audit verify` must pass.
+// and `audit verify` must pass. The kill moments come from a seeded
+// generator: the seed is printed, and CRASH_SEED=<seed> replays a run.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -12,6 +13,19 @@ const path = require('node:path');
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS || 20);
 const CLIENTS = 8;
+const SEED = Number(process.env.CRASH_SEED || Math.floor(Math.random() * 2 ** 31));
+
+// mulberry32: a small seeded generator, so a failing run can be replayed
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 async function serve(db, port) {
   const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', path.join(ROOT, 'web'),
@@ -26,7 +40,9 @@ async function serve(db, port) {
   throw new Error('server did not start: ' + log);
 }
 
-test(`acknowledged cases survive ${ROUNDS} SIGKILLs during concurrent intake`, { timeout: 600000 }, async () => {
+test(`acknowledged cases survive ${ROUNDS} SIGKILLs during concurrent intake (CRASH_SEED=${SEED})`, { timeout: 600000 }, async () => {
+  console.log(`crash test seed ${SEED}: replay with CRASH_SEED=${SEED}`);
+  const random = rng(SEED);
   const srv = await startServer({ cases: false, keep: true });
   const db = srv.db;
   const out = srv.cli(['user', 'token', 'fengyuan.mediator']).trim().split('\n');
@@ -60,7 +76,7 @@ test(`acknowledged cases survive ${ROUNDS} SIGKILLs during concurrent intake`, {
         }
       })());
     }
-    await new Promise((r) => setTimeout(r, 150 + Math.random() * 500));
+    await new Promise((r) => setTimeout(r, 150 + random() * 500));
     s.child.kill('SIGKILL');
     alive = false;
     await Promise.all(clients);
@@ -73,7 +89,7 @@ test(`acknowledged cases survive ${ROUNDS} SIGKILLs during concurrent intake`, {
   try {
     for (const [id, want] of acked) {
       const r = await fetch(`${s.base}/api/cases/${id}`, { headers: { authorization: `Bearer ${token}` } });
-      assert.equal(r.status, 200, `acknowledged case ${id} is missing`);
+      assert.equal(r.status, 200, `acknowledged case ${id} is missing (CRASH_SEED=${SEED})`);
       const j = await r.json();
       assert.equal(j.title, want.title);
       assert.equal(j.tracking_code, want.tracking_code);
