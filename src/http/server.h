@@ -27,6 +27,7 @@
 #define HTTP_ROUTE_PARAMS 4
 #define HTTP_MAX_WORKERS 16
 #define HTTP_CONN_MAX 1024                 /* open connections per worker, by default */
+#define HTTP_CONN_PER_ADDR_MAX 64          /* of those, per client address, by default */
 #define HTTP_CONN_SLOTS 8192               /* size of a worker's connection table */
 
 /* The whole running application, shared read-only by the workers once
@@ -50,6 +51,8 @@ struct app {
 	int nworkers;
 	int request_timeout_s;             /* idle time before a connection is cut (HTTP_TIMEOUT_S) */
 	int max_connections;               /* per worker (HTTP_CONN_MAX); more are answered 503 */
+	int max_connections_per_address;   /* per worker and client address (HTTP_CONN_PER_ADDR_MAX,
+					    * at most max_connections); more are answered 429 */
 	void (*on_stop)(void);             /* called once serving ends, before the writer stops */
 	void (*on_worker_exit)(void);      /* called on each worker thread as it ends */
 };
@@ -98,7 +101,8 @@ struct req {
 typedef void (*route_fn)(struct req *r);
 
 /* Registers a route before serving. pattern segments in braces are params:
- * "/api/cases/{id}/actions". */
+ * "/api/cases/{id}/actions". pattern is borrowed for the program's life.
+ * Past ROUTER_MAX routes it logs and aborts: never a route silently lost. */
 void http_route(unsigned methods, const char *pattern, unsigned flags, route_fn fn);
 /* Number of routes and their patterns (for the OpenAPI check). */
 int http_route_count(void);
@@ -112,6 +116,15 @@ void reply_json(struct req *r, int status, json_t *body);
 void reply_text(struct req *r, int status, const char *type, const char *data, size_t len);
 void reply_error(struct req *r, int status, const char *code, const char *message,
 		 const char *field);
+/* The body of an error answer, {"error":{"code","message","field"}}, valid
+ * JSON whatever bytes the strings hold. Returns a new reference (NULL only
+ * when out of memory). */
+json_t *http_error_json(const char *code, const char *message, const char *field);
+/* Renders a JSON answer; steals body. Returns a new string (free()) and its
+ * length, or NULL when body is NULL or cannot be rendered: then *status
+ * becomes 500 and *len the length of the fixed "render failed" answer
+ * that reply_json sends instead. */
+char *http_render_json(json_t *body, int *status, size_t *len);
 /* Maps an fq_error to its HTTP status and replies. */
 void reply_fq(struct req *r, const struct fq_error *e);
 int http_status_for(enum fq_err err);
