@@ -7,6 +7,7 @@
 
 #include "domain/category.h"
 #include "http/metrics.h"
+#include "util/text.h"
 
 static void health(struct req *r)
 {
@@ -41,7 +42,7 @@ static void categories(struct req *r)
 
 static int is_loopback(const char *addr)
 {
-	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+	return text_starts_with(addr, "127.") || strcmp(addr, "::1") == 0;
 }
 
 static void metrics(struct req *r)

@@ -49,7 +49,7 @@ const char *cli_arg(int argc, char **argv, int idx, const char *const *valued)
 {
 	int k = 0;
 	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0) {
+		if (text_starts_with(argv[i], "--")) {
 			int takes = 0;
 			for (int v = 0; valued && valued[v]; v++)
 				if (strcmp(argv[i], valued[v]) == 0)

@@ -128,8 +128,8 @@ static void security_headers(struct req *r)
 			  "default-src 'self'; script-src 'self'; style-src 'self'; "
 			  "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
 			  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-	if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/metrics") == 0 ||
-	    strncmp(r->path, "/open311/", 9) == 0)
+	if (text_starts_with(r->path, "/api/") || strcmp(r->path, "/metrics") == 0 ||
+	    text_starts_with(r->path, "/open311/"))
 		evhttp_add_header(h, "Cache-Control", "no-store");
 }
 
@@ -744,8 +744,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	enum http_method m = r->method == M_HEAD ? M_GET : r->method;
 	int ri = router_match(m, r->path, r->params, r->param_buf, sizeof r->param_buf, &allowed);
 	if (ri == -1) {
-		if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/api") == 0 ||
-		    strncmp(r->path, "/open311/", 9) == 0) {
+		if (text_starts_with(r->path, "/api/") || strcmp(r->path, "/api") == 0 ||
+		    text_starts_with(r->path, "/open311/")) {
 			reply_error(r, 404, "not_found", "no such route", NULL);
 			return;
 		}

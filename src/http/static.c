@@ -2,6 +2,7 @@
  * revalidated each time (no-cache + ETag) so a deploy shows at once; vendor
  * files are cached for a day. */
 #include "http/static.h"
+#include "util/text.h"
 
 #include <event2/buffer.h>
 #include <fcntl.h>
@@ -66,7 +67,7 @@ void static_serve(struct req *r)
 	snprintf(etag, sizeof etag, "\"%" PRIx64 "-%" PRIx64 "\"", (uint64_t)st.st_mtime,
 		 (uint64_t)st.st_size);
 	http_set_header(r, "ETag", etag);
-	http_set_header(r, "Cache-Control", strncmp(p, "/vendor/", 8) == 0
+	http_set_header(r, "Cache-Control", text_starts_with(p, "/vendor/")
 						    ? "public, max-age=86400"
 						    : "no-cache");
 	http_set_header(r, "Content-Type", static_type(p));
