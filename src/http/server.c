@@ -604,9 +604,7 @@ static enum admit conn_admit(struct worker *w, struct evhttp_connection *con)
 	return ADMIT_OK;
 }
 
-/* A Host value as RFC 3986 allows it (reg-name or IP literal, and a
- * port): the answer may quote it, as Open311 discovery does. */
-static int host_valid(const char *h)
+int http_host_valid(const char *h)
 {
 	size_t n = strlen(h);
 	if (n == 0 || n > 255)
@@ -620,14 +618,7 @@ static int host_valid(const char *h)
 	return 1;
 }
 
-/* Framing that a proxy in front of us could read differently from
- * libevent is refused (request smuggling): Content-Length given twice with
- * different values or not a plain number, Transfer-Encoding beside
- * Content-Length or other than chunked, and an HTTP/1.1 request without
- * exactly one valid Host. Returns the error code (message in *message), or
- * NULL. The caller closes the connection: what follows on it cannot be
- * trusted. */
-static const char *framing_error(struct evhttp_request *ev, const char **message)
+const char *http_framing_error(struct evhttp_request *ev, const char **message)
 {
 	const char *cl = NULL, *host = NULL;
 	int nhost = 0, nte = 0;
@@ -662,7 +653,7 @@ static const char *framing_error(struct evhttp_request *ev, const char **message
 		*message = "Transfer-Encoding given more than once";
 		return "bad_transfer_encoding";
 	}
-	if (nhost > 1 || (host && !host_valid(host))) {
+	if (nhost > 1 || (host && !http_host_valid(host))) {
 		*message = "the Host header is malformed";
 		return "bad_host";
 	}
@@ -729,7 +720,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
 		reply_error(r, 431, "headers_too_large", "request headers are too large", NULL);
 		return;
 	}
-	const char *bad_msg = NULL, *bad = framing_error(ev, &bad_msg);
+	const char *bad_msg = NULL, *bad = http_framing_error(ev, &bad_msg);
 	if (bad) {
 		http_set_header(r, "Connection", "close");
 		reply_error(r, 400, bad, bad_msg, NULL);

@@ -150,6 +150,18 @@ void app_write_async(struct app *app, enum fq_err (*run)(struct store_conn *, vo
 /* Ends the request's read snapshot, if one is open (before any write). */
 void req_read_end(struct req *r);
 
+/* 1 when host is a Host value as RFC 3986 allows it (reg-name or IP
+ * literal, and a port): an answer may quote it, as Open311 discovery does. */
+int http_host_valid(const char *host);
+/* Framing that a proxy in front of us could read differently from libevent
+ * is refused (request smuggling): Content-Length given twice with different
+ * values or not a plain number, Transfer-Encoding beside Content-Length or
+ * other than chunked, and an HTTP/1.1 request without exactly one valid
+ * Host. Returns the error code (a static string; the message in *message),
+ * or NULL. The caller answers 400 and closes the connection: what follows
+ * on it cannot be trusted. */
+const char *http_framing_error(struct evhttp_request *ev, const char **message);
+
 /* Parses a JSON body with the depth limit. */
 enum fq_err http_parse_json(const char *data, size_t len, json_t **out, struct fq_error *e);
 
