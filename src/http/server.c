@@ -337,6 +337,11 @@ enum fq_err http_parse_json(const char *data, size_t len, json_t **out, struct f
 
 /* ---- async writes ---- */
 
+/* Fault injection for tests (as SQLite's test VFS): FENGQIAO_FAULT=write_event
+ * makes every write fail to make its return event, the one allocation
+ * between a request and its write. Read once when serving starts. */
+static atomic_int fault_write_event;
+
 struct req_job {
 	struct wjob job;
 	struct req *r;
@@ -383,7 +388,7 @@ void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, st
 	j->r = r;
 	j->arg = arg;
 	j->done = done;
-	j->back = event_new(r->worker->base, -1, 0, req_job_finish, j);
+	j->back = fault_write_event ? NULL : event_new(r->worker->base, -1, 0, req_job_finish, j);
 	if (!j->back || writer_submit(r->app->writer, &j->job) != FQ_OK) {
 		struct fq_error e;
 		fq_fail(&e, FQ_EBUSY, "storage_busy", NULL, "the server is busy; try again shortly");
@@ -882,6 +887,10 @@ int http_serve(struct app *app, const char *listen, int nworkers)
 		nworkers = HTTP_MAX_WORKERS;
 	app->nworkers = nworkers;
 	evthread_use_pthreads();
+	const char *fault = getenv("FENGQIAO_FAULT");
+	atomic_store(&fault_write_event, fault && strcmp(fault, "write_event") == 0);
+	if (atomic_load(&fault_write_event))
+		log_warn("FENGQIAO_FAULT=write_event: every write fails (a test setting)");
 
 	sigset_t set;
 	sigemptyset(&set);

@@ -173,6 +173,26 @@ test('an unknown handler of 63 four-byte characters is a 400 with valid JSON tha
   }
 });
 
+test('a write whose answer event cannot be made is a 503 at once, not a hang or a leak', async () => {
+  // FENGQIAO_FAULT=write_event fails the one allocation between a request
+  // and its write; the server runs under LeakSanitizer, so a leaked job
+  // fails stop()
+  const s = await startServer({ cases: false, env: { FENGQIAO_FAULT: 'write_event' } });
+  try {
+    const t0 = Date.now();
+    const r = await fetch(s.base + '/api/session', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'fengyuan.mediator', password: 'demo-password-2026' }),
+      signal: AbortSignal.timeout(5000),
+    });
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('retry-after'), '5');
+    assert.equal((await r.json()).error.code, 'storage_busy');
+    assert.ok(Date.now() - t0 < 3000);
+    assert.equal((await fetch(s.base + '/api/health')).status, 200);
+  } finally { await s.stop(); }
+});
+
 test('public rate limits act before the body is parsed', async () => {
   const s = await startServer({ cases: false });
   try {
