@@ -611,13 +611,16 @@ static enum admit conn_admit(struct worker *w, struct evhttp_connection *con)
 
 int http_host_valid(const char *h)
 {
+	/* RFC 3986 unreserved, sub-delims, '%' of pct-encoded, ':' before the
+	 * port and the brackets of an IP literal */
+	static const char punct[] = "-._~!$&'()*+,;=%:[]";
 	size_t n = strlen(h);
 	if (n == 0 || n > 255)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)h[i];
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      memchr("-._~!$&'()*+,;=%:[]", ch, sizeof "-._~!$&'()*+,;=%:[]" - 1)))
+		      memchr(punct, ch, sizeof punct - 1)))
 			return 0;
 	}
 	return 1;
