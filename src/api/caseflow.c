@@ -646,7 +646,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		if (!handler_ok(env, conn, h, unit,
 				json_string_value(json_object_get(rec, "region")))) {
 			err = fq_fail(e, FQ_EINVAL, "unknown_handler", "handler",
-				      "%s is not a mediator or handler for this unit", h);
+				      "the handler is not a mediator or handler for this unit");
 			goto out;
 		}
 		json_object_set_new(upd, "handler", json_string(h));

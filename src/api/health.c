@@ -8,6 +8,7 @@
 #include "domain/category.h"
 #include "http/metrics.h"
 #include "http/pool.h"
+#include "util/text.h"
 
 static void health(struct req *r)
 {
@@ -42,7 +43,7 @@ static void categories(struct req *r)
 
 static int is_loopback(const char *addr)
 {
-	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+	return text_starts_with(addr, "127.") || strcmp(addr, "::1") == 0;
 }
 
 static void metrics(struct req *r)
@@ -53,46 +54,35 @@ static void metrics(struct req *r)
 		reply_error(r, 403, "forbidden", "metrics are served to loopback or with a token", NULL);
 		return;
 	}
-	char *text = metrics_render(r->app->metrics);
-	if (!text) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
-		return;
-	}
-	size_t len = strlen(text), cap = len + 8192;
-	char *all = realloc(text, cap);
-	if (!all) {
-		free(text);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
-		return;
-	}
+	struct buf out;
+	buf_init(&out, METRICS_TEXT_MAX);
+	metrics_render(r->app->metrics, &out);
 	struct writer_stats ws;
 	writer_get_stats(r->app->writer, &ws);
-	len += (size_t)snprintf(all + len, cap - len,
-				"# HELP fengqiao_commit_batches_total Group-commit transactions.\n"
-				"# TYPE fengqiao_commit_batches_total counter\n"
-				"fengqiao_commit_batches_total %llu\n"
-				"# HELP fengqiao_commit_jobs_total Writes committed in batches.\n"
-				"# TYPE fengqiao_commit_jobs_total counter\n"
-				"fengqiao_commit_jobs_total %llu\n"
-				"fengqiao_commit_failed_total %llu\n"
-				"fengqiao_commit_batch_max %llu\n"
-				"# TYPE fengqiao_commit_batch_size histogram\n",
-				(unsigned long long)ws.batches, (unsigned long long)ws.jobs,
-				(unsigned long long)ws.failed_commits, (unsigned long long)ws.max_batch);
+	buf_printf(&out,
+		   "# HELP fengqiao_commit_batches_total Group-commit transactions.\n"
+		   "# TYPE fengqiao_commit_batches_total counter\n"
+		   "fengqiao_commit_batches_total %llu\n"
+		   "# HELP fengqiao_commit_jobs_total Writes committed in batches.\n"
+		   "# TYPE fengqiao_commit_jobs_total counter\n"
+		   "fengqiao_commit_jobs_total %llu\n"
+		   "fengqiao_commit_failed_total %llu\n"
+		   "fengqiao_commit_batch_max %llu\n"
+		   "# TYPE fengqiao_commit_batch_size histogram\n",
+		   (unsigned long long)ws.batches, (unsigned long long)ws.jobs,
+		   (unsigned long long)ws.failed_commits, (unsigned long long)ws.max_batch);
 	uint64_t cum = 0;
 	for (int b = 0; b < 8; b++) {
 		cum += ws.hist[b];
-		len += (size_t)snprintf(all + len, cap - len,
-					"fengqiao_commit_batch_size_bucket{le=\"%d\"} %llu\n",
-					b == 7 ? 1 << 30 : (1 << (b + 1)) - 1, (unsigned long long)cum);
+		buf_printf(&out, "fengqiao_commit_batch_size_bucket{le=\"%d\"} %llu\n",
+			   b == 7 ? 1 << 30 : (1 << (b + 1)) - 1, (unsigned long long)cum);
 	}
-	if (len + 200 < cap)
-		len += (size_t)snprintf(all + len, cap - len,
-					"# HELP fengqiao_password_hashes_in_flight Password hashes and checks "
-					"queued or running on the hashing threads.\n"
-					"# TYPE fengqiao_password_hashes_in_flight gauge\n"
-					"fengqiao_password_hashes_in_flight %d\n",
-					pool_in_flight(r->app->hash_pool));
+	buf_printf(&out,
+		   "# HELP fengqiao_password_hashes_in_flight Password hashes and checks "
+		   "queued or running on the hashing threads.\n"
+		   "# TYPE fengqiao_password_hashes_in_flight gauge\n"
+		   "fengqiao_password_hashes_in_flight %d\n",
+		   pool_in_flight(r->app->hash_pool));
 	/* cases by status and overdue cases, summed over the provinces loaded */
 	json_t *provinces = NULL;
 	int64_t by_status[ST__COUNT] = {0}, overdue = 0;
@@ -116,16 +106,20 @@ static void metrics(struct req *r)
 		}
 		json_decref(provinces);
 	}
-	len += (size_t)snprintf(all + len, cap - len,
-				"# HELP fengqiao_cases Cases by status.\n# TYPE fengqiao_cases gauge\n");
-	for (int st = 0; st < ST__COUNT && len + 200 < cap; st++)
-		len += (size_t)snprintf(all + len, cap - len, "fengqiao_cases{status=\"%s\"} %lld\n",
-					flow_status_name((enum case_status)st), (long long)by_status[st]);
-	if (len + 200 < cap)
-		len += (size_t)snprintf(all + len, cap - len,
-					"# HELP fengqiao_cases_overdue Cases past an open deadline.\n"
-					"# TYPE fengqiao_cases_overdue gauge\nfengqiao_cases_overdue %lld\n",
-					(long long)overdue);
+	buf_adds(&out, "# HELP fengqiao_cases Cases by status.\n# TYPE fengqiao_cases gauge\n");
+	for (int st = 0; st < ST__COUNT; st++)
+		buf_printf(&out, "fengqiao_cases{status=\"%s\"} %lld\n",
+			   flow_status_name((enum case_status)st), (long long)by_status[st]);
+	buf_printf(&out,
+		   "# HELP fengqiao_cases_overdue Cases past an open deadline.\n"
+		   "# TYPE fengqiao_cases_overdue gauge\nfengqiao_cases_overdue %lld\n",
+		   (long long)overdue);
+	size_t len = 0;
+	char *all = buf_take(&out, &len);
+	if (!all) {
+		reply_error(r, 500, "internal", "the metrics page is too large", NULL);
+		return;
+	}
 	reply_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", all, len);
 	free(all);
 }

@@ -3,6 +3,7 @@
  * consistent snapshot, and the server keeps writing meanwhile (WAL). For
  * PostgreSQL use pg_dump and WAL archiving (docs/operations.md). */
 #include "cli/cli.h"
+#include "util/text.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 
 static int is_pg(const char *url)
 {
-	return strncmp(url, "postgres", 8) == 0;
+	return text_starts_with(url, "postgres");
 }
 
 /* Copies the whole database src into dst (both SQLite paths). */

@@ -82,7 +82,7 @@ int cmd_bench_gen(int argc, char **argv)
 		return cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	const char *url = cli_db_url(argc, argv);
-	if (strncmp(url, "postgres", 8) == 0) {
+	if (text_starts_with(url, "postgres")) {
 		fprintf(stderr, "fengqiao: bench-gen writes SQLite files; load PostgreSQL with migrate-data\n");
 		return 2;
 	}

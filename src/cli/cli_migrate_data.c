@@ -373,7 +373,7 @@ static int put_value(struct obuf *b, sqlite3_stmt *st, int i)
 	char num[40];
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_NULL:
-		return ob_put(b, "\\N", 2);
+		return ob_put(b, "\\N", sizeof "\\N" - 1);
 	case SQLITE_INTEGER: {
 		int n = snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, i));
 		return ob_put(b, num, (size_t)n);
@@ -470,10 +470,10 @@ static int stage(struct run *r, const struct mtable *t, long long *rows)
 		size_t row_start = b.len;
 		int cols = sqlite3_column_count(st);
 		for (int i = 0; ok && i < cols; i++)
-			ok = (i == 0 || ob_put(&b, "\t", 1)) &&
+			ok = (i == 0 || ob_put(&b, "\t", sizeof "\t" - 1)) &&
 			     (i + 1 == t->tokens_col ? put_tokens(&b, st, i) : put_value(&b, st, i));
 		if (ok)
-			ok = ob_put(&b, "\n", 1);
+			ok = ob_put(&b, "\n", sizeof "\n" - 1);
 		if (!ok || b.len - row_start > MD_ROW_MAX) {
 			snprintf(r->msg, sizeof r->msg, "%s: a row is larger than %d bytes", t->label,
 				 MD_ROW_MAX);

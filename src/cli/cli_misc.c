@@ -49,7 +49,7 @@ const char *cli_arg(int argc, char **argv, int idx, const char *const *valued)
 {
 	int k = 0;
 	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0) {
+		if (text_starts_with(argv[i], "--")) {
 			int takes = 0;
 			for (int v = 0; valued && valued[v]; v++)
 				if (strcmp(argv[i], valued[v]) == 0)
@@ -256,7 +256,8 @@ int cmd_serve(int argc, char **argv)
 		printf("usage: fengqiao serve [--db PATH|URL] [--db-read URL] [--listen HOST:PORT]\n"
 		       "                      [--web DIR] [--calendar DIR] [--workers N]\n"
 		       "                      [--secure-cookies] [--request-timeout SECONDS]\n"
-		       "                      [--max-connections N] [--config FILE]\n\n"
+		       "                      [--max-connections N] [--max-connections-per-address N]\n"
+		       "                      [--config FILE]\n\n"
 		       "Serves the API and the web UI (default 127.0.0.1:8080, web/, data/calendar).\n"
 		       "--db-read sends lists and dashboards to a read replica.\n"
 		       "--secure-cookies marks cookies Secure with the __Host- prefix (behind TLS).\n"
@@ -288,6 +289,14 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	app.max_connections = (int)mcs;
+	const char *mca = cli_opt(argc, argv, "--max-connections-per-address");
+	int64_t mcas = HTTP_CONN_PER_ADDR_MAX;
+	if (mca && text_parse_i64(mca, 1, HTTP_CONN_SLOTS / 2, &mcas) != FQ_OK) {
+		fprintf(stderr, "fengqiao: --max-connections-per-address takes 1 to %d\n",
+			HTTP_CONN_SLOTS / 2);
+		return 2;
+	}
+	app.max_connections_per_address = (int)mcas;
 	deadline_rules_default(&app.deadlines);
 	routing_rules_default(&app.routing);
 	const char *cfg = cli_opt(argc, argv, "--config");

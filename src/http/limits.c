@@ -251,6 +251,11 @@ static int trusted(const struct trusted_proxies *tp, const char *s)
 	return 0;
 }
 
+int trusted_proxies_has(const struct trusted_proxies *tp, const char *addr)
+{
+	return addr && trusted(tp, addr);
+}
+
 void limits_client_addr(const struct trusted_proxies *tp, const char *peer, const char *xff,
 			char *out, size_t outlen)
 {

@@ -63,6 +63,9 @@ struct trusted_proxies {
  * the list is full. */
 int trusted_proxies_add(struct trusted_proxies *tp, const char *spec);
 
+/* 1 when addr (a numeric address) is one of the trusted proxies. */
+int trusted_proxies_has(const struct trusted_proxies *tp, const char *addr);
+
 /* The client's address: `peer` itself unless peer is a trusted proxy, then
  * the right-most address of X-Forwarded-For (`xff`, may be NULL) that is not
  * a trusted proxy. An entry that is not an address stops the walk at the

@@ -70,40 +70,30 @@ void metrics_request(struct metrics *m, const char *route, int status, uint64_t 
 	pthread_mutex_unlock(&m->mu);
 }
 
-char *metrics_render(struct metrics *m)
+enum fq_err metrics_render(struct metrics *m, struct buf *out)
 {
-	size_t cap = 256 * 1024, off = 0;
-	char *out = malloc(cap);
-	if (!out)
-		return NULL;
-#define OUT(...)                                                                    \
-	do {                                                                        \
-		int w_ = snprintf(out + off, cap - off, __VA_ARGS__);               \
-		if (w_ > 0 && (size_t)w_ < cap - off)                               \
-			off += (size_t)w_;                                          \
-	} while (0)
-	OUT("# HELP fengqiao_http_requests_total HTTP requests by route and status class.\n"
-	    "# TYPE fengqiao_http_requests_total counter\n");
+	buf_adds(out, "# HELP fengqiao_http_requests_total HTTP requests by route and status class.\n"
+		      "# TYPE fengqiao_http_requests_total counter\n");
 	pthread_mutex_lock(&m->mu);
 	for (int i = 0; i < m->n; i++)
 		for (int c = 1; c <= 5; c++)
 			if (m->routes[i].by_class[c])
-				OUT("fengqiao_http_requests_total{route=\"%s\",status=\"%dxx\"} %" PRIu64 "\n",
-				    m->routes[i].route, c, m->routes[i].by_class[c]);
-	OUT("# HELP fengqiao_http_request_duration_seconds Request latency.\n"
-	    "# TYPE fengqiao_http_request_duration_seconds histogram\n");
+				buf_printf(out, "fengqiao_http_requests_total{route=\"%s\",status=\"%dxx\"} %" PRIu64 "\n",
+					   m->routes[i].route, c, m->routes[i].by_class[c]);
+	buf_adds(out, "# HELP fengqiao_http_request_duration_seconds Request latency.\n"
+		      "# TYPE fengqiao_http_request_duration_seconds histogram\n");
 	for (int i = 0; i < m->n; i++) {
 		struct route_stat *rs = &m->routes[i];
 		for (int b = 0; b < METRICS_BUCKETS; b++)
-			OUT("fengqiao_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %" PRIu64 "\n",
-			    rs->route, bounds_s[b], rs->buckets[b]);
-		OUT("fengqiao_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %" PRIu64 "\n",
-		    rs->route, rs->count);
-		OUT("fengqiao_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", rs->route, rs->sum_s);
-		OUT("fengqiao_http_request_duration_seconds_count{route=\"%s\"} %" PRIu64 "\n", rs->route,
-		    rs->count);
+			buf_printf(out, "fengqiao_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %" PRIu64 "\n",
+				   rs->route, bounds_s[b], rs->buckets[b]);
+		buf_printf(out, "fengqiao_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %" PRIu64 "\n",
+			   rs->route, rs->count);
+		buf_printf(out, "fengqiao_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", rs->route,
+			   rs->sum_s);
+		buf_printf(out, "fengqiao_http_request_duration_seconds_count{route=\"%s\"} %" PRIu64 "\n",
+			   rs->route, rs->count);
 	}
 	pthread_mutex_unlock(&m->mu);
-#undef OUT
-	return out;
+	return out->failed ? FQ_ETOOBIG : FQ_OK;
 }

@@ -8,8 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define METRICS_ROUTES 160
+#include "util/buf.h"
+
+#define METRICS_ROUTES 260 /* more than ROUTER_MAX: every route and "other" */
 #define METRICS_BUCKETS 12
+#define METRICS_TEXT_MAX (1024 * 1024) /* the whole /metrics page */
 
 struct metrics;
 
@@ -17,7 +20,8 @@ struct metrics *metrics_new(void);
 void metrics_free(struct metrics *m);
 /* Counts one request; route is a static pattern string (or "other"). */
 void metrics_request(struct metrics *m, const char *route, int status, uint64_t dur_ns);
-/* Appends the request metrics in text format to a new string (free()). */
-char *metrics_render(struct metrics *m);
+/* Appends the request metrics in text format to out; FQ_ETOOBIG (or
+ * FQ_ENOMEM) when out refused part of it. */
+enum fq_err metrics_render(struct metrics *m, struct buf *out);
 
 #endif

@@ -1,16 +1,30 @@
-/* router.c - a linear table scan: with under a hundred routes this is
- * faster than any tree and easy to read. */
+/* router.c - a linear table scan: with a few hundred routes at most this
+ * is faster than any tree and easy to read. The table is fixed; a route
+ * that does not fit stops the program at startup rather than vanish. */
 #include "http/router.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "http/metrics.h"
+#include "util/log.h"
+
+/* every route gets its own metrics row, plus "other" */
+_Static_assert(METRICS_ROUTES > ROUTER_MAX, "METRICS_ROUTES must exceed ROUTER_MAX");
 
 static struct route routes[ROUTER_MAX];
 static int nroutes;
 
 void http_route(unsigned methods, const char *pattern, unsigned flags, route_fn fn)
 {
-	if (nroutes < ROUTER_MAX)
-		routes[nroutes++] = (struct route){methods, pattern, flags, fn};
+	if (nroutes >= ROUTER_MAX) {
+		/* routes are registered once before serving: a full table is a
+		 * build mistake, and serving without the route would answer 404 */
+		log_error("router: no room for route %s (ROUTER_MAX is %d); raise ROUTER_MAX",
+			  pattern, ROUTER_MAX);
+		abort();
+	}
+	routes[nroutes++] = (struct route){methods, pattern, flags, fn};
 }
 
 int http_route_count(void)

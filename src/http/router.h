@@ -5,7 +5,7 @@
 
 #include "http/server.h"
 
-#define ROUTER_MAX 128
+#define ROUTER_MAX 256 /* http_route aborts beyond: a dropped route would be a silent 404 */
 
 struct route {
 	unsigned methods;

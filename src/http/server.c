@@ -1,7 +1,8 @@
 /* server.c - workers, request intake and replies. Each worker thread owns
  * an event base, an evhttp bound with SO_REUSEPORT to the shared port, and
  * a read connection to the store. Writes go to the single writer; their
- * answers come back to the worker's base through event_base_once. */
+ * answers come back to the worker's base through an event made before the
+ * write was queued. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -9,6 +10,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/thread.h>
 #include <sys/queue.h>
 #include <event2/bufferevent.h>
@@ -29,13 +31,27 @@
 #include "http/pool.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/text.h"
+
+/* An admitted connection and its client's address. */
+struct conn_entry {
+	struct evhttp_connection *con;  /* NULL: free */
+	uint8_t ip[16];
+};
+
+/* How many admitted connections one client address holds. */
+struct addr_count {
+	uint8_t ip[16];
+	int n;                          /* 0: free */
+};
 
 struct worker {
 	struct app *app;
 	/* connections that have sent a request, tracked until they close */
-	struct evhttp_connection *conns[HTTP_CONN_SLOTS];
+	struct conn_entry conns[HTTP_CONN_SLOTS];
+	struct addr_count addrs[HTTP_CONN_SLOTS];
 	int nconns;
 	struct event_base *base;
 	struct evhttp *http;
@@ -113,8 +129,8 @@ static void security_headers(struct req *r)
 			  "default-src 'self'; script-src 'self'; style-src 'self'; "
 			  "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
 			  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-	if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/metrics") == 0 ||
-	    strncmp(r->path, "/open311/", 9) == 0)
+	if (text_starts_with(r->path, "/api/") || strcmp(r->path, "/metrics") == 0 ||
+	    text_starts_with(r->path, "/open311/"))
 		evhttp_add_header(h, "Cache-Control", "no-store");
 }
 
@@ -151,24 +167,54 @@ static void finish(struct req *r, int status, struct evbuffer *buf)
 void reply_text(struct req *r, int status, const char *type, const char *data, size_t len)
 {
 	struct evbuffer *b = evbuffer_new();
-	if (data && len)
-		evbuffer_add(b, data, len);
+	if (!b || (data && len && evbuffer_add(b, data, len) != 0)) {
+		/* no memory for the body: say so without one rather than send a
+		 * status whose body is missing */
+		if (b)
+			evbuffer_free(b);
+		log_error("%s: no memory for a reply of %zu bytes", r->path, len);
+		http_set_header(r, "Connection", "close");
+		finish(r, 503, NULL);
+		return;
+	}
 	if (type)
 		http_set_header(r, "Content-Type", type);
 	finish(r, status, b);
 	evbuffer_free(b);
 }
 
+/* The answer when a JSON reply cannot be built: a fixed text, so that a
+ * failure never sends a half-built body. */
+static const char render_failed[] =
+	"{\"error\":{\"code\":\"internal\",\"message\":\"render failed\",\"field\":null}}";
+
+char *http_render_json(json_t *body, int *status, size_t *len)
+{
+	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (s) {
+		*len = strlen(s);
+		return s;
+	}
+	*status = 500;
+	*len = sizeof render_failed - 1;
+	return NULL;
+}
+
 void reply_json(struct req *r, int status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
+	int built = body != NULL;
+	size_t len = 0;
+	char *s = http_render_json(body, &status, &len);
 	if (!s) {
-		reply_text(r, 500, "application/json",
-			   "{\"error\":{\"code\":\"internal\",\"message\":\"render failed\"}}", 58);
+		/* a NULL body is a json_pack that failed (bad UTF-8, no memory):
+		 * a bug to fix, so it is logged with its route */
+		log_error("%s: %s", r->route_pattern ? r->route_pattern : r->path,
+			  built ? "a JSON answer could not be rendered" : "a JSON answer was not built");
+		reply_text(r, status, "application/json; charset=utf-8", render_failed, len);
 		return;
 	}
-	reply_text(r, status, "application/json; charset=utf-8", s, strlen(s));
+	reply_text(r, status, "application/json; charset=utf-8", s, len);
 	free(s);
 }
 
@@ -177,12 +223,27 @@ void reply_no_content(struct req *r)
 	finish(r, 204, NULL);
 }
 
+json_t *http_error_json(const char *code, const char *message, const char *field)
+{
+	if (!code)
+		code = "internal";
+	if (!message)
+		message = code;
+	/* fq_fail makes any text valid UTF-8 (cut on a character, bad bytes
+	 * become '?'), so a message built from odd input still renders */
+	struct fq_error c, m, f;
+	fq_fail(&c, FQ_EINVAL, NULL, NULL, "%s", code);
+	fq_fail(&m, FQ_EINVAL, NULL, NULL, "%s", message);
+	if (field)
+		fq_fail(&f, FQ_EINVAL, NULL, NULL, "%s", field);
+	return json_pack("{s:{s:s, s:s, s:o}}", "error", "code", c.message, "message", m.message,
+			 "field", field ? json_string(f.message) : json_null());
+}
+
 void reply_error(struct req *r, int status, const char *code, const char *message,
 		 const char *field)
 {
-	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message ? message : code);
-	json_object_set_new(e, "field", field ? json_string(field) : json_null());
-	reply_json(r, status, json_pack("{s:o}", "error", e));
+	reply_json(r, status, http_error_json(code, message, field));
 }
 
 void reply_fq(struct req *r, const struct fq_error *e)
@@ -258,9 +319,15 @@ enum fq_err http_parse_json(const char *data, size_t len, json_t **out, struct f
 	}
 	json_error_t je;
 	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-	if (!j)
-		return fq_fail(e, FQ_EINVAL, "malformed_json", NULL, "malformed JSON at line %d: %s",
-			       je.line, je.text);
+	if (!j) {
+		/* jansson's text quotes the body near the error ("... near 'x'"):
+		 * keep only its own words, never the client's bytes */
+		char *near = strstr(je.text, " near ");
+		if (near)
+			*near = 0;
+		return fq_fail(e, FQ_EINVAL, "malformed_json", NULL,
+			       "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+	}
 	if (!json_is_object(j)) {
 		json_decref(j);
 		return fq_fail(e, FQ_EINVAL, "malformed_json", NULL, "the body must be a JSON object");
@@ -271,9 +338,15 @@ enum fq_err http_parse_json(const char *data, size_t len, json_t **out, struct f
 
 /* ---- async writes ---- */
 
+/* Fault injection for tests (as SQLite's test VFS): FENGQIAO_FAULT=write_event
+ * makes every write fail to make its return event, the one allocation
+ * between a request and its write. Read once when serving starts. */
+static atomic_int fault_write_event;
+
 struct req_job {
 	struct wjob job;
 	struct req *r;
+	struct event *back;   /* made on the worker before submitting: brings the result home */
 	void *arg;
 	void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg);
 };
@@ -283,16 +356,18 @@ static void req_job_finish(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct req_job *j = arg;
+	event_free(j->back);
 	j->done(j->r, j->job.rc, &j->job.err, j->arg);
 	free(j);
 }
 
+/* On the writer thread. Activating an event that already exists cannot
+ * fail (event_base_once could, and then the job leaked and the client
+ * waited forever); the base is thread-aware, so this wakes the worker. */
 static void req_job_done(struct wjob *job)
 {
 	struct req_job *j = (struct req_job *)job;
-	struct timeval tv = {0, 0};
-	if (event_base_once(j->r->worker->base, -1, EV_TIMEOUT, req_job_finish, j, &tv) != 0)
-		log_error("cannot post a write result back to its worker");
+	event_active(j->back, EV_TIMEOUT, 1);
 }
 
 struct event_base *req_base(struct req *r)
@@ -319,9 +394,12 @@ void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, st
 	j->r = r;
 	j->arg = arg;
 	j->done = done;
-	if (writer_submit(r->app->writer, &j->job) != FQ_OK) {
+	j->back = fault_write_event ? NULL : event_new(r->worker->base, -1, 0, req_job_finish, j);
+	if (!j->back || writer_submit(r->app->writer, &j->job) != FQ_OK) {
 		struct fq_error e;
 		fq_fail(&e, FQ_EBUSY, "storage_busy", NULL, "the server is busy; try again shortly");
+		if (j->back)
+			event_free(j->back);
 		free(j);
 		done(r, FQ_EBUSY, &e, arg);
 	}
@@ -394,35 +472,96 @@ static int is_json_type(const char *ct)
 
 static void allow_header(struct req *r, unsigned allowed)
 {
-	char buf[64] = "";
-	size_t off = 0;
+	struct buf b;
+	buf_init(&b, 64);
 	static const struct { unsigned m; const char *n; } ms[] = {
 		{M_GET, "GET"}, {M_POST, "POST"}, {M_PUT, "PUT"}, {M_DELETE, "DELETE"},
 		{M_PATCH, "PATCH"}};
 	for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
 		if (allowed & ms[i].m)
-			off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", off ? ", " : "", ms[i].n);
-	http_set_header(r, "Allow", buf);
+			buf_printf(&b, "%s%s", b.len ? ", " : "", ms[i].n);
+	http_set_header(r, "Allow", buf_str(&b));
+	buf_free(&b);
 }
+
+/* ---- connection admission ----
+ * A connection is admitted on its first request and counted until it
+ * closes, per worker and per client address, in two open-addressing tables
+ * (at most HTTP_CONN_SLOTS / 2 entries each, so a probe always ends). */
 
 static size_t conn_slot(struct evhttp_connection *con)
 {
 	return ((uintptr_t)con >> 4) * 2654435761u % HTTP_CONN_SLOTS;
 }
 
+static size_t addr_slot(const uint8_t ip[16])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (int i = 0; i < 16; i++)
+		h = (h ^ ip[i]) * 16777619u;
+	return h % HTTP_CONN_SLOTS;
+}
+
+/* The peer's address as 16 bytes (IPv4 as ::ffff:a.b.c.d); zeros when
+ * unknown, so such connections share one count. */
+static void conn_peer_ip(struct evhttp_connection *con, uint8_t ip[16])
+{
+	memset(ip, 0, 16);
+	const struct sockaddr *sa = evhttp_connection_get_addr(con);
+	if (sa && sa->sa_family == AF_INET) {
+		ip[10] = ip[11] = 0xff;
+		memcpy(ip + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		memcpy(ip, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	}
+}
+
+static struct addr_count *addr_find(struct worker *w, const uint8_t ip[16], int insert)
+{
+	size_t i = addr_slot(ip);
+	while (w->addrs[i].n) {
+		if (memcmp(w->addrs[i].ip, ip, 16) == 0)
+			return &w->addrs[i];
+		i = (i + 1) % HTTP_CONN_SLOTS;
+	}
+	if (!insert)
+		return NULL;
+	memcpy(w->addrs[i].ip, ip, 16);
+	return &w->addrs[i];
+}
+
+static void addr_release(struct worker *w, const uint8_t ip[16])
+{
+	struct addr_count *a = addr_find(w, ip, 0);
+	if (!a || --a->n > 0)
+		return;
+	/* the entry is now empty: re-seat the run after it so lookups still
+	 * find every address */
+	size_t i = (size_t)(a - w->addrs);
+	for (size_t j = (i + 1) % HTTP_CONN_SLOTS; w->addrs[j].n; j = (j + 1) % HTTP_CONN_SLOTS) {
+		struct addr_count c = w->addrs[j];
+		w->addrs[j].n = 0;
+		size_t k = addr_slot(c.ip);
+		while (w->addrs[k].n)
+			k = (k + 1) % HTTP_CONN_SLOTS;
+		w->addrs[k] = c;
+	}
+}
+
 static void conn_closed(struct evhttp_connection *con, void *arg)
 {
 	struct worker *w = arg;
 	for (size_t i = conn_slot(con), n = 0; n < HTTP_CONN_SLOTS; i = (i + 1) % HTTP_CONN_SLOTS, n++)
-		if (w->conns[i] == con) {
-			w->conns[i] = NULL;
+		if (w->conns[i].con == con) {
+			addr_release(w, w->conns[i].ip);
+			w->conns[i].con = NULL;
 			w->nconns--;
 			/* re-seat the run after the hole so lookups still find them */
-			for (size_t j = (i + 1) % HTTP_CONN_SLOTS; w->conns[j]; j = (j + 1) % HTTP_CONN_SLOTS) {
-				struct evhttp_connection *c = w->conns[j];
-				w->conns[j] = NULL;
-				size_t k = conn_slot(c);
-				while (w->conns[k])
+			for (size_t j = (i + 1) % HTTP_CONN_SLOTS; w->conns[j].con; j = (j + 1) % HTTP_CONN_SLOTS) {
+				struct conn_entry c = w->conns[j];
+				w->conns[j].con = NULL;
+				size_t k = conn_slot(c.con);
+				while (w->conns[k].con)
 					k = (k + 1) % HTTP_CONN_SLOTS;
 				w->conns[k] = c;
 			}
@@ -430,23 +569,39 @@ static void conn_closed(struct evhttp_connection *con, void *arg)
 		}
 }
 
-/* Admits a connection on its first request; 0 when the worker is full. */
-static int conn_admit(struct worker *w, struct evhttp_connection *con)
+enum admit { ADMIT_OK, ADMIT_FULL, ADMIT_ADDR_FULL };
+
+/* Admits a connection on its first request. A worker holds at most
+ * max_connections; one client address at most max_connections_per_address
+ * of them, so that one client cannot take the room every other one needs.
+ * A trusted proxy speaks for many clients: only the worker's cap holds it. */
+static enum admit conn_admit(struct worker *w, struct evhttp_connection *con, int proxy)
 {
 	if (!con)
-		return 1;
+		return ADMIT_OK;
 	size_t i = conn_slot(con);
-	while (w->conns[i]) {
-		if (w->conns[i] == con)
-			return 1;
+	while (w->conns[i].con) {
+		if (w->conns[i].con == con)
+			return ADMIT_OK;
 		i = (i + 1) % HTTP_CONN_SLOTS;
 	}
 	int cap = w->app->max_connections > 0 ? w->app->max_connections : HTTP_CONN_MAX;
 	if (cap > HTTP_CONN_SLOTS / 2)
 		cap = HTTP_CONN_SLOTS / 2;
 	if (w->nconns >= cap)
-		return 0;
-	w->conns[i] = con;
+		return ADMIT_FULL;
+	int per_addr = w->app->max_connections_per_address > 0 ? w->app->max_connections_per_address
+								: HTTP_CONN_PER_ADDR_MAX;
+	if (per_addr > cap || proxy)
+		per_addr = cap;
+	uint8_t ip[16];
+	conn_peer_ip(con, ip);
+	struct addr_count *a = addr_find(w, ip, 1);
+	if (a->n >= per_addr)
+		return ADMIT_ADDR_FULL;
+	a->n++;
+	memcpy(w->conns[i].ip, ip, 16);
+	w->conns[i].con = con;
 	w->nconns++;
 	evhttp_connection_set_closecb(con, conn_closed, w);
 	/* answers go out at once: without this, Nagle's algorithm holds the tail
@@ -458,7 +613,70 @@ static int conn_admit(struct worker *w, struct evhttp_connection *con)
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	}
+	return ADMIT_OK;
+}
+
+int http_host_valid(const char *h)
+{
+	/* RFC 3986 unreserved, sub-delims, '%' of pct-encoded, ':' before the
+	 * port and the brackets of an IP literal */
+	static const char punct[] = "-._~!$&'()*+,;=%:[]";
+	size_t n = strlen(h);
+	if (n == 0 || n > 255)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)h[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      memchr(punct, ch, sizeof punct - 1)))
+			return 0;
+	}
 	return 1;
+}
+
+const char *http_framing_error(struct evhttp_request *ev, const char **message)
+{
+	const char *cl = NULL, *host = NULL;
+	int nhost = 0, nte = 0;
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, evhttp_request_get_input_headers(ev), next) {
+		if (strcasecmp(kv->key, "Content-Length") == 0) {
+			if (!kv->value[0] || strspn(kv->value, "0123456789") != strlen(kv->value)) {
+				*message = "Content-Length must be one decimal number";
+				return "bad_content_length";
+			}
+			if (cl && strcmp(cl, kv->value) != 0) {
+				*message = "two different Content-Length headers";
+				return "bad_content_length";
+			}
+			cl = kv->value;
+		} else if (strcasecmp(kv->key, "Transfer-Encoding") == 0) {
+			nte++;
+			if (strcasecmp(kv->value, "chunked") != 0) {
+				*message = "only Transfer-Encoding: chunked is understood";
+				return "bad_transfer_encoding";
+			}
+		} else if (strcasecmp(kv->key, "Host") == 0) {
+			nhost++;
+			host = kv->value;
+		}
+	}
+	if (nte && cl) {
+		*message = "Transfer-Encoding and Content-Length together";
+		return "bad_content_length";
+	}
+	if (nte > 1) {
+		*message = "Transfer-Encoding given more than once";
+		return "bad_transfer_encoding";
+	}
+	if (nhost > 1 || (host && !http_host_valid(host))) {
+		*message = "the Host header is malformed";
+		return "bad_host";
+	}
+	if (!host && (ev->major > 1 || (ev->major == 1 && ev->minor >= 1))) {
+		*message = "an HTTP/1.1 request needs a Host header";
+		return "missing_host";
+	}
+	return NULL;
 }
 
 static void on_request(struct evhttp_request *ev, void *arg)
@@ -486,11 +704,17 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	limits_client_addr(&w->app->trusted_proxies, host ? host : "?",
 			   req_header(r, "X-Forwarded-For"), r->addr, sizeof r->addr);
 
-	if (!conn_admit(w, con)) {
+	enum admit admit = conn_admit(w, con, trusted_proxies_has(&w->app->trusted_proxies, host));
+	if (admit != ADMIT_OK) {
 		snprintf(r->path, sizeof r->path, "/");
 		http_set_header(r, "Connection", "close");
 		http_set_header(r, "Retry-After", "5");
-		reply_error(r, 503, "too_many_connections", "the server has too many open connections", NULL);
+		if (admit == ADMIT_FULL)
+			reply_error(r, 503, "too_many_connections",
+				    "the server has too many open connections", NULL);
+		else
+			reply_error(r, 429, "too_many_connections_from_address",
+				    "too many open connections from your address; reuse or close some", NULL);
 		return;
 	}
 
@@ -512,6 +736,12 @@ static void on_request(struct evhttp_request *ev, void *arg)
 		reply_error(r, 431, "headers_too_large", "request headers are too large", NULL);
 		return;
 	}
+	const char *bad_msg = NULL, *bad = http_framing_error(ev, &bad_msg);
+	if (bad) {
+		http_set_header(r, "Connection", "close");
+		reply_error(r, 400, bad, bad_msg, NULL);
+		return;
+	}
 	if (!r->method) {
 		reply_error(r, 405, "method_not_allowed", "method not allowed", NULL);
 		return;
@@ -521,8 +751,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	enum http_method m = r->method == M_HEAD ? M_GET : r->method;
 	int ri = router_match(m, r->path, r->params, r->param_buf, sizeof r->param_buf, &allowed);
 	if (ri == -1) {
-		if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/api") == 0 ||
-		    strncmp(r->path, "/open311/", 9) == 0) {
+		if (text_starts_with(r->path, "/api/") || strcmp(r->path, "/api") == 0 ||
+		    text_starts_with(r->path, "/open311/")) {
 			reply_error(r, 404, "not_found", "no such route", NULL);
 			return;
 		}
@@ -542,6 +772,24 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	const struct route *rt = router_get(ri);
 	r->route_index = ri;
 	r->route_pattern = rt->pattern;
+
+	/* rate limits before any work, and so before a body of up to
+	 * HTTP_BODY_MAX is parsed */
+	if (rt->flags & (R_PUBLIC | R_LOGIN)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		int wait = (rt->flags & R_LOGIN)
+			? limits_take(r->app->limits, "login", r->addr, BUCKET_LOGIN_RATE, BUCKET_LOGIN_BURST, ms)
+			: limits_take(r->app->limits, "public", r->addr, BUCKET_PUBLIC_RATE, BUCKET_PUBLIC_BURST, ms);
+		if (wait) {
+			char s[16];
+			snprintf(s, sizeof s, "%d", wait);
+			http_set_header(r, "Retry-After", s);
+			reply_error(r, 429, "rate_limited", "too many requests; slow down", NULL);
+			return;
+		}
+	}
 
 	/* bodies */
 	struct evbuffer *in = evhttp_request_get_input_buffer(ev);
@@ -572,23 +820,6 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	} else if (blen && !(rt->flags & R_RAW) && (m == M_POST || m == M_PUT || m == M_PATCH)) {
 		reply_error(r, 415, "unsupported_media_type", "this route takes no body", NULL);
 		return;
-	}
-
-	/* rate limits before any work */
-	if (rt->flags & (R_PUBLIC | R_LOGIN)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-		int wait = (rt->flags & R_LOGIN)
-			? limits_take(r->app->limits, "login", r->addr, BUCKET_LOGIN_RATE, BUCKET_LOGIN_BURST, ms)
-			: limits_take(r->app->limits, "public", r->addr, BUCKET_PUBLIC_RATE, BUCKET_PUBLIC_BURST, ms);
-		if (wait) {
-			char s[16];
-			snprintf(s, sizeof s, "%d", wait);
-			http_set_header(r, "Retry-After", s);
-			reply_error(r, 429, "rate_limited", "too many requests; slow down", NULL);
-			return;
-		}
 	}
 
 	/* a GET reads one consistent snapshot, taking the database's read lock
@@ -646,8 +877,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static volatile sig_atomic_t stop_signal;
-
 int http_serve(struct app *app, const char *listen, int nworkers)
 {
 	char host[256];
@@ -674,6 +903,10 @@ int http_serve(struct app *app, const char *listen, int nworkers)
 	}
 	app->nworkers = nworkers;
 	evthread_use_pthreads();
+	const char *fault = getenv("FENGQIAO_FAULT");
+	atomic_store(&fault_write_event, fault && strcmp(fault, "write_event") == 0);
+	if (atomic_load(&fault_write_event))
+		log_warn("FENGQIAO_FAULT=write_event: every write fails (a test setting)");
 
 	sigset_t set;
 	sigemptyset(&set);
@@ -711,7 +944,12 @@ int http_serve(struct app *app, const char *listen, int nworkers)
 			break;
 		}
 		w->base = event_base_new();
-		w->http = evhttp_new(w->base);
+		w->http = w->base ? evhttp_new(w->base) : NULL;
+		if (!w->http) {
+			log_error("cannot create the event loop of worker %d", i);
+			rc = 1;
+			break;
+		}
 		evhttp_set_max_body_size(w->http, HTTP_BODY_MAX);
 		evhttp_set_max_headers_size(w->http, HTTP_HEADERS_HARD_MAX);
 		evhttp_set_timeout(w->http, app->request_timeout_s > 0 ? app->request_timeout_s : HTTP_TIMEOUT_S);
@@ -769,6 +1007,5 @@ int http_serve(struct app *app, const char *listen, int nworkers)
 			app->ops->conn_close(w->rc);
 	}
 	free(ws);
-	(void)stop_signal;
 	return rc;
 }

@@ -28,6 +28,7 @@
 #define HTTP_ROUTE_PARAMS 4
 #define HTTP_MAX_WORKERS 16
 #define HTTP_CONN_MAX 1024                 /* open connections per worker, by default */
+#define HTTP_CONN_PER_ADDR_MAX 64          /* of those, per client address, by default */
 #define HTTP_CONN_SLOTS 8192               /* size of a worker's connection table */
 
 /* The whole running application, shared read-only by the workers once
@@ -53,6 +54,8 @@ struct app {
 	int max_connections;               /* per worker (HTTP_CONN_MAX); more are answered 503 */
 	struct trusted_proxies trusted_proxies; /* whose X-Forwarded-For is believed */
 	struct pool *hash_pool;            /* password hashing off the event loops */
+	int max_connections_per_address;   /* per worker and client address (HTTP_CONN_PER_ADDR_MAX,
+					    * at most max_connections); more are answered 429 */
 	void (*on_stop)(void);             /* called once serving ends, before the writer stops */
 	void (*on_worker_exit)(void);      /* called on each worker thread as it ends */
 };
@@ -101,7 +104,8 @@ struct req {
 typedef void (*route_fn)(struct req *r);
 
 /* Registers a route before serving. pattern segments in braces are params:
- * "/api/cases/{id}/actions". */
+ * "/api/cases/{id}/actions". pattern is borrowed for the program's life.
+ * Past ROUTER_MAX routes it logs and aborts: never a route silently lost. */
 void http_route(unsigned methods, const char *pattern, unsigned flags, route_fn fn);
 /* Number of routes and their patterns (for the OpenAPI check). */
 int http_route_count(void);
@@ -115,6 +119,15 @@ void reply_json(struct req *r, int status, json_t *body);
 void reply_text(struct req *r, int status, const char *type, const char *data, size_t len);
 void reply_error(struct req *r, int status, const char *code, const char *message,
 		 const char *field);
+/* The body of an error answer, {"error":{"code","message","field"}}, valid
+ * JSON whatever bytes the strings hold. Returns a new reference (NULL only
+ * when out of memory). */
+json_t *http_error_json(const char *code, const char *message, const char *field);
+/* Renders a JSON answer; steals body. Returns a new string (free()) and its
+ * length, or NULL when body is NULL or cannot be rendered: then *status
+ * becomes 500 and *len the length of the fixed "render failed" answer
+ * that reply_json sends instead. */
+char *http_render_json(json_t *body, int *status, size_t *len);
 /* Maps an fq_error to its HTTP status and replies. */
 void reply_fq(struct req *r, const struct fq_error *e);
 int http_status_for(enum fq_err err);
@@ -143,6 +156,18 @@ struct event_base *req_base(struct req *r);
 
 /* Ends the request's read snapshot, if one is open (before any write). */
 void req_read_end(struct req *r);
+
+/* 1 when host is a Host value as RFC 3986 allows it (reg-name or IP
+ * literal, and a port): an answer may quote it, as Open311 discovery does. */
+int http_host_valid(const char *host);
+/* Framing that a proxy in front of us could read differently from libevent
+ * is refused (request smuggling): Content-Length given twice with different
+ * values or not a plain number, Transfer-Encoding beside Content-Length or
+ * other than chunked, and an HTTP/1.1 request without exactly one valid
+ * Host. Returns the error code (a static string; the message in *message),
+ * or NULL. The caller answers 400 and closes the connection: what follows
+ * on it cannot be trusted. */
+const char *http_framing_error(struct evhttp_request *ev, const char **message);
 
 /* Parses a JSON body with the depth limit. */
 enum fq_err http_parse_json(const char *data, size_t len, json_t **out, struct fq_error *e);

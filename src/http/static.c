@@ -2,6 +2,7 @@
  * revalidated each time (no-cache + ETag) so a deploy shows at once; vendor
  * files are cached for a day. */
 #include "http/static.h"
+#include "util/text.h"
 
 #include <event2/buffer.h>
 #include <fcntl.h>
@@ -66,7 +67,7 @@ void static_serve(struct req *r)
 	snprintf(etag, sizeof etag, "\"%" PRIx64 "-%" PRIx64 "\"", (uint64_t)st.st_mtime,
 		 (uint64_t)st.st_size);
 	http_set_header(r, "ETag", etag);
-	http_set_header(r, "Cache-Control", strncmp(p, "/vendor/", 8) == 0
+	http_set_header(r, "Cache-Control", text_starts_with(p, "/vendor/")
 						    ? "public, max-age=86400"
 						    : "no-cache");
 	http_set_header(r, "Content-Type", static_type(p));
@@ -76,14 +77,18 @@ void static_serve(struct req *r)
 		reply_text(r, 304, NULL, NULL, 0);
 		return;
 	}
-	struct evbuffer *b = evbuffer_new();
 	if (r->method == M_HEAD) {
 		close(fd);
 		char len[32];
 		snprintf(len, sizeof len, "%" PRId64, (int64_t)st.st_size);
 		http_set_header(r, "Content-Length", len);
 		reply_text(r, 200, NULL, NULL, 0);
-		evbuffer_free(b);
+		return;
+	}
+	struct evbuffer *b = evbuffer_new();
+	if (!b) {
+		close(fd);
+		reply_error(r, 503, "out_of_memory", "out of memory; try again", NULL);
 		return;
 	}
 	if (st.st_size > 0 && evbuffer_add_file(b, fd, 0, st.st_size) != 0) {
@@ -97,6 +102,9 @@ void static_serve(struct req *r)
 	/* hand the buffer over: reply_text copies, so send directly */
 	size_t len = evbuffer_get_length(b);
 	char *data = len ? (char *)evbuffer_pullup(b, -1) : NULL;
-	reply_text(r, 200, NULL, data, len);
+	if (len && !data)
+		reply_error(r, 503, "out_of_memory", "out of memory; try again", NULL);
+	else
+		reply_text(r, 200, NULL, data, len);
 	evbuffer_free(b);
 }

@@ -156,7 +156,7 @@ static enum fq_err map_state(const char *st)
 {
 	if (!st || strlen(st) != 5)
 		return FQ_EIO;
-	if (strncmp(st, "23", 2) == 0)                       /* integrity constraint */
+	if (text_starts_with(st, "23"))                       /* integrity constraint */
 		return FQ_ECONFLICT;
 	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 || /* serialization, deadlock */
 	    strcmp(st, "55P03") == 0 || strcmp(st, "57014") == 0 || /* lock timeout, canceled */
@@ -164,10 +164,10 @@ static enum fq_err map_state(const char *st)
 		return FQ_EBUSY;
 	if (strcmp(st, "53200") == 0)
 		return FQ_ENOMEM;
-	if (strncmp(st, "53", 2) == 0)                       /* disk full, too many connections */
+	if (text_starts_with(st, "53"))                       /* disk full, too many connections */
 		return FQ_EBUSY;
-	if (strncmp(st, "08", 2) == 0 || strncmp(st, "57P", 3) == 0 || /* connection, shutdown */
-	    strncmp(st, "58", 2) == 0 || strncmp(st, "XX", 2) == 0 ||  /* I/O, corruption */
+	if (text_starts_with(st, "08") || text_starts_with(st, "57P") || /* connection, shutdown */
+	    text_starts_with(st, "58") || text_starts_with(st, "XX") ||  /* I/O, corruption */
 	    strcmp(st, "25006") == 0)                        /* read-only transaction */
 		return FQ_EIO;
 	return FQ_EINTERNAL;
@@ -245,8 +245,8 @@ static int retry_read(struct store_conn *c, PGresult *r, const char *sql)
 		return 0;
 	if (r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK))
 		return 0;
-	return strncmp(sql, "SELECT ", 7) == 0 || strcmp(sql, "BEGIN") == 0 ||
-	       strncmp(sql, "BEGIN;", 6) == 0;
+	return text_starts_with(sql, "SELECT ") || strcmp(sql, "BEGIN") == 0 ||
+	       text_starts_with(sql, "BEGIN;");
 }
 
 static PGresult *run_once(struct store_conn *c, const char *sql, const struct args *a)

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -185,7 +186,7 @@ static enum fq_err exec_sql(struct store_conn *c, const char *sql)
 
 /* FENGQIAO_SQL_SLOW_MS=N logs every statement slower than N ms, for
  * finding where time goes before changing code. */
-static int64_t slow_ns;
+static _Atomic int64_t slow_ns; /* set as each connection opens, read by every thread */
 
 static int trace_slow(unsigned type, void *ctx, void *p, void *x)
 {
@@ -193,7 +194,7 @@ static int trace_slow(unsigned type, void *ctx, void *p, void *x)
 	if (type != SQLITE_TRACE_PROFILE)
 		return 0;
 	int64_t ns = *(int64_t *)x;
-	if (ns >= slow_ns) {
+	if (ns >= atomic_load_explicit(&slow_ns, memory_order_relaxed)) {
 		char *sql = sqlite3_expanded_sql((sqlite3_stmt *)p);
 		log_warn("slow sql %.3f ms: %.300s", (double)ns / 1e6, sql ? sql : "?");
 		sqlite3_free(sql);
@@ -246,7 +247,7 @@ static enum fq_err s_conn_open(struct store *s, int readonly, struct store_conn 
 	const char *slow = getenv("FENGQIAO_SQL_SLOW_MS");
 	int64_t ms;
 	if (slow && text_parse_i64(slow, 0, 100000, &ms) == FQ_OK) {
-		slow_ns = ms * 1000000;
+		atomic_store_explicit(&slow_ns, ms * 1000000, memory_order_relaxed);
 		sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, trace_slow, NULL);
 	}
 	const char *pragmas = readonly

@@ -27,7 +27,8 @@ static void run_batch(struct writer *w, struct wjob *batch)
 	const struct store_ops *ops = w->ops;
 	size_t n = 0;
 	enum fq_err berr = ops->begin(w->conn);
-	if (berr == FQ_OK) {
+	int began = berr == FQ_OK;
+	if (began) {
 		for (struct wjob *j = batch; j; j = j->next) {
 			n++;
 			memset(&j->err, 0, sizeof j->err);
@@ -46,8 +47,13 @@ static void run_batch(struct writer *w, struct wjob *batch)
 		}
 		berr = ops->commit(w->conn);
 	} else {
-		for (struct wjob *j = batch; j; j = j->next)
+		/* nothing ran: every job gets the failure as its own result, so
+		 * each waiting request is answered */
+		for (struct wjob *j = batch; j; j = j->next) {
 			n++;
+			j->rc = fq_fail(&j->err, berr == FQ_EIO ? FQ_EIO : FQ_EBUSY, "storage_unavailable",
+					NULL, "the change could not be stored; nothing was saved, try again");
+		}
 	}
 	pthread_mutex_lock(&w->mu);
 	w->stats.batches++;
@@ -62,7 +68,8 @@ static void run_batch(struct writer *w, struct wjob *batch)
 		w->stats.failed_commits++;
 	pthread_mutex_unlock(&w->mu);
 	if (berr != FQ_OK) {
-		log_error("writer: commit of %zu jobs failed: %s", n, fq_err_code(berr));
+		log_error("writer: %s of %zu jobs failed: %s", began ? "COMMIT" : "BEGIN", n,
+			  fq_err_code(berr));
 		ops->rollback(w->conn);
 	}
 	struct wjob *j = batch;

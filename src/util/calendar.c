@@ -145,7 +145,8 @@ void date_format(int32_t day, char out[11])
 	/* Ten characters hold years 0000 to 9999 only. Anything beyond is a
 	 * caller's bug, and a visibly wrong date beats a plausible truncated one. */
 	if (y < 0 || y > 9999) {
-		memcpy(out, "\?\?\?\?-\?\?-\?\?", 11);
+		static const char unknown[] = "\?\?\?\?-\?\?-\?\?";
+		memcpy(out, unknown, sizeof unknown);
 		return;
 	}
 	put_digits(out, y, 4);
@@ -575,9 +576,9 @@ static enum fq_err parse_line(struct year_parse *ps, const char *s, size_t len)
 	}
 	size_t klen;
 	const char *kw = next_token(&c, &klen);
-	if (klen == 3 && memcmp(kw, "off", 3) == 0)
+	if (klen == strlen("off") && memcmp(kw, "off", klen) == 0)
 		return parse_off(ps, &c);
-	if (klen == 4 && memcmp(kw, "work", 4) == 0)
+	if (klen == strlen("work") && memcmp(kw, "work", klen) == 0)
 		return parse_work(ps, &c);
 	PERR(ps, "unknown keyword; a line starts with off, work or #", ps->year,
 	     ps->lineno);
@@ -617,8 +618,9 @@ enum fq_err calendar_parse_year(struct calendar *cal, int year, const char *text
 
 	enum fq_err e = FQ_OK;
 	const char *p = text, *end = text + len;
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3; /* a byte order mark, as some Windows editors write */
+	static const char bom[] = "\xef\xbb\xbf";
+	if (len >= sizeof bom - 1 && memcmp(p, bom, sizeof bom - 1) == 0)
+		p += sizeof bom - 1; /* a byte order mark, as some Windows editors write */
 	while (p < end) {
 		ps->lineno++;
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -640,7 +642,7 @@ enum fq_err calendar_parse_year(struct calendar *cal, int year, const char *text
 /* Whether name is exactly four digits and ".txt"; the year goes in *year. */
 static int year_file_name(const char *name, int *year)
 {
-	if (strlen(name) != 8 || memcmp(name + 4, ".txt", 5) != 0)
+	if (strlen(name) != 8 || strcmp(name + 4, ".txt") != 0)
 		return 0;
 	for (int i = 0; i < 4; i++)
 		if (name[i] < '0' || name[i] > '9')

@@ -12,8 +12,9 @@ void csv_open(struct csv_reader *r, const char *text, size_t len)
 	r->p = text;
 	r->end = text + len;
 	r->line = 1;
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		r->p += 3;
+	static const char bom[] = "\xEF\xBB\xBF";
+	if (len >= sizeof bom - 1 && memcmp(text, bom, sizeof bom - 1) == 0)
+		r->p += sizeof bom - 1;
 }
 
 void csv_close(struct csv_reader *r)

@@ -33,7 +33,10 @@ struct fq_error {
 
 /* Fills e (when not NULL) and returns err, so a caller can write
  * `return fq_fail(e, FQ_EINVAL, "invalid", "phone", "not a mobile number");`.
- * code NULL means fq_err_code(err). */
+ * code NULL means fq_err_code(err). The message is always valid UTF-8: a
+ * message too long for e->message is cut on a character boundary, and a
+ * byte that is not UTF-8 becomes '?'. Still, never format what a client
+ * sent into a message: name the field instead. */
 enum fq_err fq_fail(struct fq_error *e, enum fq_err err, const char *code, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -24,8 +24,13 @@ void log_msg(enum log_level lv, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
 	gmtime_r(&ts.tv_sec, &tm);
-	int n = (int)strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ ", &tm);
-	n += snprintf(line + n, sizeof line - (size_t)n, "%s ", names[lv]);
+	char stamp[32];
+	if (strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		stamp[0] = 0;
+	/* one prefix, well under the line: the message gets the rest */
+	int n = snprintf(line, sizeof line, "%s %s ", stamp, names[lv]);
+	if (n < 0 || (size_t)n >= sizeof line / 2)
+		n = 0;
 	va_list ap;
 	va_start(ap, fmt);
 	int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);

@@ -347,3 +347,8 @@ void text_format_iso8601(int64_t t, char out[21])
 	gmtime_r(&tt, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+int text_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}

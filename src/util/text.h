@@ -21,6 +21,8 @@ void text_mask_phone(const char *phone, char *out, size_t outlen);
 /* 1 when s is a region code: 2, 4, 6, 9 or 12 digits. Returns its level
  * (1..5) through *level when not NULL. */
 int text_region_code(const char *s, int *level);
+/* 1 when s begins with prefix. Spares callers a hard-coded prefix length. */
+int text_starts_with(const char *s, const char *prefix);
 /* Parses a whole decimal int64 with range check; FQ_EINVAL otherwise. */
 enum fq_err text_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 

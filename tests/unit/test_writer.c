@@ -1,0 +1,144 @@
+/* test_writer.c - the group-commit writer over a fake store that fails on
+ * demand (SQLite's fault-injection idea): whatever fails, every job gets a
+ * result and an error code, so every waiting request is answered. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/writer.h"
+
+static enum fq_err fail_begin, fail_commit;
+static int ran;
+
+static enum fq_err fake_conn_open(struct store *s, int ro, struct store_conn **out, struct fq_error *e)
+{
+	(void)s;
+	(void)ro;
+	(void)e;
+	*out = (struct store_conn *)&ran; /* any non-NULL pointer: never dereferenced */
+	return FQ_OK;
+}
+static void fake_conn_close(struct store_conn *c) { (void)c; }
+static enum fq_err fake_begin(struct store_conn *c) { (void)c; return fail_begin; }
+static enum fq_err fake_commit(struct store_conn *c) { (void)c; return fail_commit; }
+static void fake_void(struct store_conn *c) { (void)c; }
+static enum fq_err fake_ok(struct store_conn *c) { (void)c; return FQ_OK; }
+
+static const struct store_ops fake = {
+	.name = "fake",
+	.conn_open = fake_conn_open,
+	.conn_close = fake_conn_close,
+	.begin = fake_begin,
+	.commit = fake_commit,
+	.rollback = fake_void,
+	.savepoint = fake_ok,
+	.release = fake_ok,
+	.undo = fake_void,
+};
+
+static enum fq_err job_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	(void)c;
+	(void)arg;
+	(void)e;
+	ran++;
+	return FQ_OK;
+}
+
+#define NJOBS 5
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int done_count;
+
+static void job_done(struct wjob *j)
+{
+	(void)j;
+	pthread_mutex_lock(&mu);
+	done_count++;
+	pthread_cond_signal(&cv);
+	pthread_mutex_unlock(&mu);
+}
+
+/* Submits NJOBS jobs whose memory starts as garbage (as a malloc'd job
+ * would) and waits until each is done. */
+static void run_jobs(struct wjob *jobs)
+{
+	struct writer *w = NULL;
+	struct fq_error e;
+	assert_int_equal(writer_start(NULL, &fake, &w, &e), FQ_OK);
+	done_count = 0;
+	ran = 0;
+	memset(jobs, 0x5A, NJOBS * sizeof *jobs);
+	for (int i = 0; i < NJOBS; i++) {
+		jobs[i].run = job_run;
+		jobs[i].arg = NULL;
+		jobs[i].done = job_done;
+		assert_int_equal(writer_submit(w, &jobs[i]), FQ_OK);
+	}
+	pthread_mutex_lock(&mu);
+	while (done_count < NJOBS)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	writer_stop(w);
+}
+
+static void begin_fails(void **state)
+{
+	(void)state;
+	struct wjob jobs[NJOBS];
+	fail_begin = FQ_EBUSY;
+	fail_commit = FQ_OK;
+	run_jobs(jobs);
+	assert_int_equal(ran, 0);
+	for (int i = 0; i < NJOBS; i++) {
+		assert_int_equal(jobs[i].rc, FQ_EBUSY);
+		assert_non_null(jobs[i].err.code);
+		assert_string_equal(jobs[i].err.code, "storage_unavailable");
+		assert_int_equal(jobs[i].err.err, FQ_EBUSY);
+	}
+	fail_begin = FQ_EIO;
+	run_jobs(jobs);
+	for (int i = 0; i < NJOBS; i++)
+		assert_int_equal(jobs[i].rc, FQ_EIO);
+}
+
+static void commit_fails(void **state)
+{
+	(void)state;
+	struct wjob jobs[NJOBS];
+	fail_begin = FQ_OK;
+	fail_commit = FQ_EIO;
+	run_jobs(jobs);
+	assert_int_equal(ran, NJOBS);
+	for (int i = 0; i < NJOBS; i++) {
+		assert_int_equal(jobs[i].rc, FQ_EIO);
+		assert_string_equal(jobs[i].err.code, "storage_unavailable");
+	}
+}
+
+static void all_good(void **state)
+{
+	(void)state;
+	struct wjob jobs[NJOBS];
+	fail_begin = FQ_OK;
+	fail_commit = FQ_OK;
+	run_jobs(jobs);
+	for (int i = 0; i < NJOBS; i++)
+		assert_int_equal(jobs[i].rc, FQ_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(begin_fails),
+		cmocka_unit_test(commit_fails),
+		cmocka_unit_test(all_good),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
