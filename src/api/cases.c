@@ -362,6 +362,12 @@ static void csv(struct req *r)
 	struct case_filter f;
 	if (!parse_filter(r, &f))
 		return;
+	http_set_header(r, "Content-Disposition", "attachment; filename=\"cases.csv\"");
+	if (r->method == M_HEAD) {
+		/* the length is not known before the rows are read: headers only */
+		reply_text(r, 200, "text/csv; charset=utf-8", NULL, 0);
+		return;
+	}
 	struct export *x = calloc(1, sizeof *x);
 	struct evbuffer *head = evbuffer_new();
 	if (!x || !head) {
@@ -382,7 +388,6 @@ static void csv(struct req *r)
 	for (int i = 0; export_cols[i]; i++)
 		export_field(head, export_cols[i], !export_cols[i + 1]);
 	x->bytes = evbuffer_get_length(head);
-	http_set_header(r, "Content-Disposition", "attachment; filename=\"cases.csv\"");
 	reply_stream_start(r, 200, "text/csv; charset=utf-8");
 	reply_stream_chunk(r, head);
 	evbuffer_free(head);

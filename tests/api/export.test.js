@@ -133,6 +133,11 @@ test('past the byte cap the export ends with a marker row the client can see', {
     assert.ok(data.every((r) => r.length === COLS.length && /^\d+$/.test(r[0])), 'whole rows before the marker');
     const markerBytes = Buffer.byteLength(body.slice(body.lastIndexOf('\r\n"# TRUNCATED"') + 2));
     assert.ok(Buffer.byteLength(body) - markerBytes <= cap, 'the rows stay within the cap');
+    // HEAD answers the headers without reading the rows
+    const head = await fetch(srv.base + '/api/cases.csv', { method: 'HEAD', headers: { cookie: admin.cookie } });
+    assert.equal(head.status, 200);
+    assert.match(head.headers.get('content-type'), /^text\/csv/);
+    assert.equal((await fetch(srv.base + '/api/health')).status, 200);
     // the filter still applies, and a small export is whole
     const small = await get(srv.base, '/api/cases.csv?region=330681109290&status=registered', admin.cookie);
     const srows = parseCsv(small.body);
