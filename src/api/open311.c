@@ -3,7 +3,9 @@
  * XML by extension. Cases are the service requests; categories are the
  * services. Errors follow the specification: [{"code","description"}] or
  * <errors>. Creating needs api_key (a Fengqiao API token) and acts as its
- * user; reading requests needs it too, since they are people's disputes. */
+ * user. Reading needs no key, as the specification has it, but without one
+ * answers only a public view (no description, parties or exact place: the
+ * village at most); with a key, the full records within the key's scope. */
 #include "api/api.h"
 
 #include <event2/buffer.h>
@@ -21,6 +23,8 @@
 #define O311_DEFAULT_DAYS 90
 #define O311_FORM_MAX (64 * 1024)
 #define O311_IDS_MAX 100
+#define O311_LIST_MAX 1000          /* requests in one list answer */
+#define O311_LIST_PARAM_MAX 512     /* bytes of a service_code or status list */
 
 /* Keywords and groups of each service, in category order. */
 static const char *const keywords[CATEGORY_COUNT] = {
@@ -47,17 +51,75 @@ static int fmt_ok(struct req *r, int fmt_param)
 	return strcmp(f, "json") == 0 || strcmp(f, "xml") == 0;
 }
 
+/* Length of the UTF-8 character at s (n > 0 bytes left) and its code point
+ * through *cp, or 0 when the bytes there are no well-formed character
+ * (overlong, a surrogate, past U+10FFFF, cut short). */
+static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t v, min;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xE0) == 0xC0) {
+		len = 2, v = s[0] & 0x1F, min = 0x80;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3, v = s[0] & 0x0F, min = 0x800;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4, v = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* XML 1.0's Char production: what a document may contain at all. */
+static int xml_char_ok(uint32_t cp)
+{
+	return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+	       (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+/* Writes s as XML character data. Characters XML 1.0 does not allow (C0
+ * controls other than tab, LF and CR; U+FFFE, U+FFFF; surrogates) and bytes
+ * that are not UTF-8 become U+FFFD, so that a filing can never make the
+ * document ill-formed. */
 static void xml_escape(struct evbuffer *b, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': evbuffer_add(b, "&lt;", 4); break;
-		case '>': evbuffer_add(b, "&gt;", 4); break;
-		case '&': evbuffer_add(b, "&amp;", 5); break;
-		case '"': evbuffer_add(b, "&quot;", 6); break;
-		case '\'': evbuffer_add(b, "&apos;", 6); break;
-		default: evbuffer_add(b, s, 1);
+	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	while (n) {
+		uint32_t cp = 0;
+		size_t len = utf8_char(p, n, &cp);
+		if (!len || !xml_char_ok(cp)) {
+			evbuffer_add(b, replacement, sizeof replacement - 1);
+			len = len ? len : 1;
+		} else if (cp == '<') {
+			evbuffer_add(b, "&lt;", 4);
+		} else if (cp == '>') {
+			evbuffer_add(b, "&gt;", 4);
+		} else if (cp == '&') {
+			evbuffer_add(b, "&amp;", 5);
+		} else if (cp == '"') {
+			evbuffer_add(b, "&quot;", 6);
+		} else if (cp == '\'') {
+			evbuffer_add(b, "&apos;", 6);
+		} else {
+			evbuffer_add(b, p, len);
 		}
+		p += len;
+		n -= len;
 	}
 }
 
@@ -200,7 +262,15 @@ static void service_definition(struct req *r)
 
 /* ---- requests ---- */
 
-/* Authenticates api_key (a Fengqiao API token) into r->caller. */
+/* What a reader of requests may see. Without api_key: the public view. */
+enum o311_view {
+	O311_PUBLIC = 0,
+	O311_FULL = 1,        /* api_key given: the whole record, within its scope */
+	O311_EXTENSIONS = 2,  /* extensions=true: extended_attributes too (with a key) */
+};
+
+/* Authenticates api_key (a Fengqiao API token) into r->caller. Replies 403
+ * and returns 0 when it is missing or not valid. */
 static int o311_auth(struct req *r, const char *key, int xml)
 {
 	if (!key || !*key || strlen(key) > 128) {
@@ -220,7 +290,52 @@ static int o311_auth(struct req *r, const char *key, int xml)
 	return 1;
 }
 
-static json_t *request_json(const json_t *rec, int64_t now)
+/* The view of a GET: public without api_key (GeoReport v2 asks for no key
+ * to read), the key's full records with one. A key that is given but not
+ * valid is refused (403), never quietly read as no key. Returns 0 after
+ * replying. */
+static int o311_reader(struct req *r, int xml, unsigned *view)
+{
+	const char *key = req_query(r, "api_key");
+	*view = O311_PUBLIC;
+	if (!key)
+		return 1;
+	if (!o311_auth(r, key, xml))
+		return 0;
+	const char *ext = req_query(r, "extensions");
+	*view = O311_FULL | (ext && strcmp(ext, "true") == 0 ? O311_EXTENSIONS : 0);
+	return 1;
+}
+
+/* The caller whose scope reads the store: the key's user, or the system for
+ * the public view (whose records are then cut down to public fields). */
+static const struct caller *o311_who(struct req *r, unsigned view)
+{
+	return (view & O311_FULL) ? &r->caller : NULL;
+}
+
+/* Checks jurisdiction_id (NULL: none given) names a known region. Replies
+ * 404 and returns 0 otherwise. */
+static int o311_jurisdiction(struct req *r, int xml, const char *jid)
+{
+	json_t *reg = NULL;
+	if (!jid)
+		return 1;
+	if (!text_region_code(jid, NULL) || r->app->ops->region_get(r->rc, jid, &reg) != FQ_OK) {
+		o311_error(r, xml, 404, "no such jurisdiction_id");
+		return 0;
+	}
+	json_decref(reg);
+	return 1;
+}
+
+/* 1 when region lies in jurisdiction jid (NULL: anywhere). */
+static int in_jurisdiction(const char *jid, const char *region)
+{
+	return !jid || (region && scope_covers(jid, region));
+}
+
+static json_t *request_json(const json_t *rec, int64_t now, unsigned view)
 {
 	const char *st = json_string_value(json_object_get(rec, "status"));
 	int closed = st && (strcmp(st, "closed") == 0 || strcmp(st, "rejected") == 0);
@@ -229,23 +344,19 @@ static json_t *request_json(const json_t *rec, int64_t now)
 	snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
 	text_format_iso8601(json_integer_value(json_object_get(rec, "created_at")), req);
 	text_format_iso8601(json_integer_value(json_object_get(rec, "updated_at")), upd);
+	/* the status's name only: reasons and notes stay inside */
 	snprintf(notes, sizeof notes, "Fengqiao status: %s", st ? st : "?");
-	json_t *loc = json_object_get(rec, "location");
-	json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
-	const char *addr = json_string_value(json_object_get(loc, "address"));
-	char address[300];
-	snprintf(address, sizeof address, "%s%s%s",
-		 json_string_value(json_object_get(rec, "region_name")) ? json_string_value(json_object_get(rec, "region_name")) : "",
-		 addr ? " " : "", addr ? addr : "");
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:s, s:O, s:O}",
-			      "service_request_id", id, "status", closed ? "closed" : "open", "status_notes",
-			      notes, "service_name", ci >= 0 ? category_table[ci].name_zh : "其他",
-			      "service_code", json_string_value(json_object_get(rec, "category")),
-			      "description", json_object_get(rec, "description"), "agency_responsible",
-			      json_object_get(rec, "unit_region_name"), "requested_datetime", req,
-			      "updated_datetime", upd, "address", address, "address_id",
-			      json_object_get(rec, "region"), "zipcode", json_null());
-	json_object_set_new(o, "service_notice", json_null());
+	const char *village = json_string_value(json_object_get(rec, "region_name"));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:O, s:n, s:n}",
+			      "service_request_id", id, "status", closed ? "closed" : "open",
+			      "status_notes", notes, "service_name",
+			      ci >= 0 ? category_table[ci].name_zh : "其他", "service_code",
+			      json_string_value(json_object_get(rec, "category")),
+			      "agency_responsible", json_object_get(rec, "unit_region_name"),
+			      "requested_datetime", req, "updated_datetime", upd, "address_id",
+			      json_object_get(rec, "region"), "zipcode", "service_notice");
+	if (!o)
+		return NULL;
 	json_t *nd = json_object_get(rec, "next_due");
 	if (json_is_integer(nd)) {
 		text_format_iso8601(json_integer_value(nd), due);
@@ -253,16 +364,41 @@ static json_t *request_json(const json_t *rec, int64_t now)
 	} else {
 		json_object_set_new(o, "expected_datetime", json_null());
 	}
+	json_object_set_new(o, "media_url", json_null());
+	if (!(view & O311_FULL)) {
+		/* the public view: the village's code and name are the whole place;
+		 * no description, parties or exact location */
+		json_object_set_new(o, "address", village ? json_string(village) : json_null());
+		return o;
+	}
+	json_t *loc = json_object_get(rec, "location");
+	json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
+	const char *addr = json_string_value(json_object_get(loc, "address"));
+	char address[300];
+	snprintf(address, sizeof address, "%s%s%s", village ? village : "", addr ? " " : "",
+		 addr ? addr : "");
+	json_object_set_new(o, "address", json_string(address));
+	json_object_set(o, "description", json_is_string(json_object_get(rec, "description"))
+						  ? json_object_get(rec, "description")
+						  : json_null());
 	json_object_set(o, "lat", json_is_number(lat) ? lat : json_null());
 	json_object_set(o, "long", json_is_number(lon) ? lon : json_null());
-	json_object_set_new(o, "media_url", json_null());
-	json_object_set_new(o, "extended_attributes",
-			    json_pack("{s:O, s:O, s:O, s:O, s:b}", "fengqiao_status", json_object_get(rec, "status"),
-				      "tracking_code", json_object_get(rec, "tracking_code"), "level",
-				      json_object_get(rec, "level"), "unit_region",
-				      json_object_get(rec, "unit_region"), "overdue",
-				      json_is_integer(nd) && json_integer_value(nd) < now));
+	if (view & O311_EXTENSIONS)
+		json_object_set_new(o, "extended_attributes",
+				    json_pack("{s:O, s:O, s:O, s:O, s:b}", "fengqiao_status",
+					      json_object_get(rec, "status"), "tracking_code",
+					      json_object_get(rec, "tracking_code"), "level",
+					      json_object_get(rec, "level"), "unit_region",
+					      json_object_get(rec, "unit_region"), "overdue",
+					      json_is_integer(nd) && json_integer_value(nd) < now));
 	return o;
+}
+
+static void append_request(json_t *out, const json_t *rec, int64_t now, unsigned view)
+{
+	json_t *o = request_json(rec, now, view);
+	if (o)
+		json_array_append_new(out, o);
 }
 
 static void request_one(struct req *r)
@@ -272,19 +408,90 @@ static void request_one(struct req *r)
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
-	if (!o311_auth(r, req_query(r, "api_key"), xml))
+	unsigned view;
+	const char *jid = req_query(r, "jurisdiction_id");
+	if (!o311_reader(r, xml, &view) || !o311_jurisdiction(r, xml, jid))
 		return;
 	int64_t id;
 	json_t *rec = NULL;
 	if (text_parse_i64(r->params[0], 1, INT64_MAX, &id) != FQ_OK ||
-	    r->app->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
+	    r->app->ops->case_get(r->rc, o311_who(r, view), id, &rec) != FQ_OK ||
+	    !in_jurisdiction(jid, json_string_value(json_object_get(rec, "region")))) {
+		json_decref(rec);
 		o311_error(r, xml, 404, "no such service_request_id");
 		return;
 	}
 	json_t *a = json_array();
-	json_array_append_new(a, request_json(rec, r->now));
+	append_request(a, rec, r->now, view);
 	json_decref(rec);
 	o311_reply(r, xml, 200, "service_requests", a);
+}
+
+/* Splits the comma-separated list v, copied into buf, into at most max
+ * items. Returns the count, or -1 when it is too long, has more items or an
+ * empty one. */
+static int split_list(const char *v, char *buf, size_t buflen, char **items, int max)
+{
+	int n = 0;
+	if (strlen(v) >= buflen)
+		return -1;
+	snprintf(buf, buflen, "%s", v);
+	for (char *tok = buf, *next; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = 0;
+		if (!*tok || n >= max)
+			return -1;
+		items[n++] = tok;
+	}
+	return n;
+}
+
+/* Reads service_code and status (comma-separated lists) into f. Replies 400
+ * and returns 0 when one is not known. */
+static int list_filters(struct req *r, int xml, struct case_filter *f,
+			const char *codes[CATEGORY_COUNT])
+{
+	char buf[O311_LIST_PARAM_MAX];
+	char *items[CATEGORY_COUNT];
+	const char *v;
+	if ((v = req_query(r, "service_code"))) {
+		int n = split_list(v, buf, sizeof buf, items, CATEGORY_COUNT);
+		if (n < 0) {
+			o311_error(r, xml, 400, "service_code is a comma-separated list of service codes");
+			return 0;
+		}
+		for (int i = 0; i < n; i++) {
+			int ci = category_parse(items[i]);
+			if (ci < 0) {
+				o311_error(r, xml, 400, "unknown service_code");
+				return 0;
+			}
+			codes[i] = category_table[ci].code;
+		}
+		f->categories = codes;
+		f->ncategories = n;
+	}
+	if ((v = req_query(r, "status"))) {
+		int n = split_list(v, buf, sizeof buf, items, 4);
+		int open = 0, closed = 0;
+		for (int i = 0; i < n; i++) {
+			if (strcmp(items[i], "open") == 0)
+				open = 1;
+			else if (strcmp(items[i], "closed") == 0)
+				closed = 1;
+			else
+				n = -1;
+		}
+		if (n < 0) {
+			o311_error(r, xml, 400, "status is open, closed or open,closed");
+			return 0;
+		}
+		/* both: no filter */
+		f->open_only = open && !closed;
+		f->closed_only = closed && !open;
+	}
+	return 1;
 }
 
 static void request_list(struct req *r)
@@ -294,48 +501,41 @@ static void request_list(struct req *r)
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
-	if (!o311_auth(r, req_query(r, "api_key"), xml))
+	unsigned view;
+	const char *jid = req_query(r, "jurisdiction_id");
+	if (!o311_reader(r, xml, &view) || !o311_jurisdiction(r, xml, jid))
 		return;
-	struct case_filter f = {.now = r->now, .page = 1, .page_size = 50};
+	const struct caller *who = o311_who(r, view);
+	struct case_filter f = {.now = r->now, .region = jid};
+	const char *codes[CATEGORY_COUNT];
 	struct fq_error e = {0};
 	const char *v;
 	int64_t n;
-	if ((v = req_query(r, "service_code"))) {
-		if (category_parse(v) < 0) {
-			o311_error(r, xml, 400, "unknown service_code");
-			return;
-		}
-		f.category = v;
-	}
-	if ((v = req_query(r, "status"))) {
-		if (strcmp(v, "open") == 0)
-			f.open_only = 1;
-		else if (strcmp(v, "closed") == 0)
-			f.status = "closed";
-		else {
-			o311_error(r, xml, 400, "status must be open or closed");
-			return;
-		}
-	}
+	if (!list_filters(r, xml, &f, codes))
+		return;
 	if (api_query_time(r, "start_date", 0, &f.from, &e) || api_query_time(r, "end_date", 1, &f.to, &e)) {
 		o311_error(r, xml, 400, "start_date and end_date must be ISO 8601 dates");
 		return;
 	}
 	if (!f.from && !f.to)
 		f.from = r->now - (int64_t)O311_DEFAULT_DAYS * 86400;
+	/* without paging: the newest O311_LIST_MAX of the window at once, as the
+	 * specification's default; page and page_size page through it instead */
+	int page = 0, page_size = STORE_LIST_MAX;
 	if ((v = req_query(r, "page"))) {
 		if (text_parse_i64(v, 1, 100000, &n)) {
 			o311_error(r, xml, 400, "page must be 1 or more");
 			return;
 		}
-		f.page = (int)n;
+		page = (int)n;
 	}
 	if ((v = req_query(r, "page_size"))) {
 		if (text_parse_i64(v, 1, STORE_LIST_MAX, &n)) {
 			o311_error(r, xml, 400, "page_size must be 1 to 200");
 			return;
 		}
-		f.page_size = (int)n;
+		page_size = (int)n;
+		page = page ? page : 1;
 	}
 	json_t *out = json_array();
 	if ((v = req_query(r, "service_request_id"))) {
@@ -350,24 +550,34 @@ static void request_list(struct req *r)
 			int64_t id;
 			json_t *rec = NULL;
 			if (text_parse_i64(tok, 1, INT64_MAX, &id) == FQ_OK &&
-			    r->app->ops->case_get(r->rc, &r->caller, id, &rec) == FQ_OK) {
-				json_array_append_new(out, request_json(rec, r->now));
-				json_decref(rec);
-			}
+			    r->app->ops->case_get(r->rc, who, id, &rec) == FQ_OK &&
+			    in_jurisdiction(jid, json_string_value(json_object_get(rec, "region"))))
+				append_request(out, rec, r->now, view);
+			json_decref(rec);
 		}
 		o311_reply(r, xml, 200, "service_requests", out);
 		return;
 	}
-	json_t *items = NULL;
-	if (r->app->read_ops->case_list(r->rrc, &r->caller, &f, &items, NULL) != FQ_OK) {
-		json_decref(out);
-		o311_error(r, xml, 400, "cannot list requests now");
-		return;
+	f.page = page ? page : 1;
+	f.page_size = page_size;
+	for (;;) {
+		json_t *items = NULL;
+		if (r->app->read_ops->case_list(r->rrc, who, &f, &items, NULL) != FQ_OK) {
+			json_decref(out);
+			o311_error(r, xml, 503, "cannot list requests now");
+			return;
+		}
+		size_t i, got = json_array_size(items);
+		json_t *rec;
+		json_array_foreach(items, i, rec) {
+			if (json_array_size(out) < O311_LIST_MAX)
+				append_request(out, rec, r->now, view);
+		}
+		json_decref(items);
+		if (page || got < (size_t)f.page_size || json_array_size(out) >= O311_LIST_MAX)
+			break;
+		f.page++;
 	}
-	size_t i;
-	json_t *rec;
-	json_array_foreach(items, i, rec) json_array_append_new(out, request_json(rec, r->now));
-	json_decref(items);
 	o311_reply(r, xml, 200, "service_requests", out);
 }
 
@@ -410,26 +620,41 @@ static void o311_create_done(struct req *r, enum fq_err rc, const struct fq_erro
 	if (rc) {
 		o311_error(r, k->xml, http_status_for(rc) == 503 ? 503 : 400, e->message);
 	} else {
+		/* the request exists at once, so its id and no token (a token is
+		 * only for requests whose id comes later) */
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)k->id);
-		json_t *a = json_pack("[{s:s, s:O, s:s, s:n}]", "service_request_id", id, "token",
-				      json_object_get(k->rec, "tracking_code"), "service_notice",
-				      "已受理登记，请凭跟踪码查询进度 Registered; follow it with the tracking code",
-				      "account_id");
+		json_t *a = json_pack("[{s:s, s:s, s:n}]", "service_request_id", id, "service_notice",
+				      "已受理登记 Registered", "account_id");
 		o311_reply(r, k->xml, 200, "service_requests", a);
 	}
 	json_decref(k->rec);
 	free(k);
 }
 
-/* Finds the village of a request: jurisdiction_id when it is a village code,
- * else lat/long, else address_string. Writes it to out or replies 400. */
-static int o311_village(struct req *r, struct evkeyvalq *q, int xml, char out[REGION_CODE_MAX])
+/* 1 when code is a known village (level 5). */
+static int known_village(struct req *r, const char *code)
 {
-	const char *jid = evhttp_find_header(q, "jurisdiction_id");
 	int lv;
-	if (jid && text_region_code(jid, &lv) && lv == 5) {
-		snprintf(out, REGION_CODE_MAX, "%s", jid);
+	json_t *reg = NULL;
+	if (!code || !text_region_code(code, &lv) || lv != 5 ||
+	    r->app->ops->region_get(r->rc, code, &reg) != FQ_OK)
+		return 0;
+	json_decref(reg);
+	return 1;
+}
+
+/* Finds the village of a request from its location: address_id (a village
+ * code), else lat/long, else address_string. Writes it to out or replies. */
+static int o311_locate(struct req *r, struct evkeyvalq *q, int xml, char out[REGION_CODE_MAX])
+{
+	const char *aid = evhttp_find_header(q, "address_id");
+	if (aid) {
+		if (!known_village(r, aid)) {
+			o311_error(r, xml, 400, "address_id must be a known 12-digit village code");
+			return 0;
+		}
+		snprintf(out, REGION_CODE_MAX, "%s", aid);
 		return 1;
 	}
 	const char *la = evhttp_find_header(q, "lat"), *lo = evhttp_find_header(q, "long");
@@ -466,9 +691,31 @@ static int o311_village(struct req *r, struct evkeyvalq *q, int xml, char out[RE
 			return 1;
 	}
 	o311_error(r, xml, 400,
-		   "no village found: give jurisdiction_id (a 12-digit village code), lat/long near "
-		   "known cases, or an address_string naming the township and village");
+		   "no village found: give jurisdiction_id or address_id (a 12-digit village code), "
+		   "lat/long near known cases, or an address_string naming the township and village");
 	return 0;
+}
+
+/* The village of a request. jurisdiction_id, when given, must be a known
+ * region (404 otherwise); a village code there is the village itself, a
+ * larger region must contain the place found from the location. */
+static int o311_village(struct req *r, struct evkeyvalq *q, int xml, char out[REGION_CODE_MAX])
+{
+	const char *jid = evhttp_find_header(q, "jurisdiction_id");
+	if (!o311_jurisdiction(r, xml, jid))
+		return 0;
+	int lv;
+	if (jid && text_region_code(jid, &lv) && lv == 5) {
+		snprintf(out, REGION_CODE_MAX, "%s", jid);
+		return 1;
+	}
+	if (!o311_locate(r, q, xml, out))
+		return 0;
+	if (!in_jurisdiction(jid, out)) {
+		o311_error(r, xml, 400, "the location lies outside jurisdiction_id");
+		return 0;
+	}
+	return 1;
 }
 
 static void request_create(struct req *r)
@@ -491,8 +738,12 @@ static void request_create(struct req *r)
 	if (!o311_auth(r, evhttp_find_header(&q, "api_key"), xml))
 		goto out;
 	const char *code = evhttp_find_header(&q, "service_code");
-	if (!code || category_parse(code) < 0) {
-		o311_error(r, xml, 400, "service_code is missing or unknown");
+	if (!code) {
+		o311_error(r, xml, 400, "service_code is missing");
+		goto out;
+	}
+	if (category_parse(code) < 0) {
+		o311_error(r, xml, 404, "no such service_code");
 		goto out;
 	}
 	char village[REGION_CODE_MAX];
@@ -586,11 +837,17 @@ static void token(struct req *r)
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
-	if (!o311_auth(r, req_query(r, "api_key"), xml))
+	unsigned view;
+	const char *jid = req_query(r, "jurisdiction_id");
+	if (!o311_reader(r, xml, &view) || !o311_jurisdiction(r, xml, jid))
 		return;
+	/* a token gives its request's id, which the public view may read too */
 	json_t *rec = NULL;
+	const char *region = NULL;
 	if (strlen(r->params[0]) > 32 || r->app->ops->case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
-	    !scope_can_view_case(&r->caller, json_string_value(json_object_get(rec, "region")))) {
+	    !(region = json_string_value(json_object_get(rec, "region"))) ||
+	    ((view & O311_FULL) && !scope_can_view_case(&r->caller, region)) ||
+	    !in_jurisdiction(jid, region)) {
 		json_decref(rec);
 		o311_error(r, xml, 404, "no such token");
 		return;

@@ -1,6 +1,7 @@
 /* public.c - residents without an account: file a dispute, then follow it
- * with its tracking code and secret. Rate-limited per address; the
- * timeline shown leaves out internal notes, names and reasons. */
+ * with its tracking code and secret (in the X-Tracking-Secret header, never
+ * the URL). Rate-limited per address; the timeline shown leaves out
+ * internal notes, names and reasons. */
 #include "api/api.h"
 
 #include <stdlib.h>
@@ -95,9 +96,15 @@ static void file(struct req *r)
 static void track(struct req *r)
 {
 	const char *code = r->params[0];
+	/* the secret in a URL ends up in proxy and browser logs: refused loudly,
+	 * so that a client still sending it learns to use the header */
+	if (req_query(r, "secret")) {
+		reply_error(r, 400, "secret_in_query",
+			    "send the tracking secret in the X-Tracking-Secret header, not in the URL",
+			    "secret");
+		return;
+	}
 	const char *secret = req_header(r, "X-Tracking-Secret");
-	if (!secret)
-		secret = req_query(r, "secret");
 	json_t *rec = NULL;
 	char hash[SECRET_HASH_HEX];
 	/* an unknown code and a wrong secret answer alike */

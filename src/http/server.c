@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -216,6 +217,44 @@ void reply_json(struct req *r, int status, json_t *body)
 	}
 	reply_text(r, status, "application/json; charset=utf-8", s, len);
 	free(s);
+}
+
+void reply_stream_start(struct req *r, int status, const char *type)
+{
+	r->replied = 1;
+	req_read_end(r);
+	security_headers(r);
+	if (type)
+		http_set_header(r, "Content-Type", type);
+	/* the metrics count a stream when it starts: its latency is the first byte's */
+	metrics_request(r->app->metrics, r->route_pattern ? r->route_pattern : "other", status,
+			mono_ns() - r->start_ns);
+	evhttp_send_reply_start(r->ev, status, reason_for(status));
+}
+
+void reply_stream_chunk(struct req *r, struct evbuffer *buf)
+{
+	/* libevent drops the chunk by itself once the connection is gone */
+	evhttp_send_reply_chunk(r->ev, buf);
+}
+
+size_t reply_stream_backlog(struct req *r)
+{
+	struct evhttp_connection *con = evhttp_request_get_connection(r->ev);
+	struct bufferevent *bev = con ? evhttp_connection_get_bufferevent(con) : NULL;
+	return bev ? evbuffer_get_length(bufferevent_get_output(bev)) : SIZE_MAX;
+}
+
+void reply_stream_end(struct req *r)
+{
+	/* with the connection gone this frees the evhttp request too */
+	evhttp_send_reply_end(r->ev);
+	req_free(r);
+}
+
+struct event_base *req_event_base(struct req *r)
+{
+	return r->worker->base;
 }
 
 void reply_no_content(struct req *r)

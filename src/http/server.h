@@ -134,6 +134,20 @@ int http_status_for(enum fq_err err);
 void reply_no_content(struct req *r);
 void http_set_header(struct req *r, const char *name, const char *value);
 
+/* Streamed replies (chunked transfer encoding) for answers too long to
+ * build at once. reply_stream_start sends the status and headers and ends
+ * the request's read snapshot (each later read is its own statement); the
+ * request then lives on, across event-loop turns, until reply_stream_end
+ * sends the last chunk and frees it. reply_stream_chunk drains buf.
+ * reply_stream_backlog is the number of bytes still queued for the client,
+ * SIZE_MAX once the client has gone (stop producing and end). The event
+ * base of the request's worker is where the producer schedules its turns. */
+void reply_stream_start(struct req *r, int status, const char *type);
+void reply_stream_chunk(struct req *r, struct evbuffer *buf);
+size_t reply_stream_backlog(struct req *r);
+void reply_stream_end(struct req *r);
+struct event_base *req_event_base(struct req *r);
+
 /* Query parameters; NULL when absent. Borrowed until the reply. */
 const char *req_query(struct req *r, const char *name);
 const char *req_header(struct req *r, const char *name);

@@ -1631,6 +1631,14 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 	}
 	if (f->open_only)
 		qb_add(q, " AND c.status NOT IN ('closed','rejected')");
+	if (f->closed_only)
+		qb_add(q, " AND c.status IN ('closed','rejected')");
+	for (int i = 0; i < f->ncategories; i++) {
+		qb_add(q, i ? ", " : " AND c.category IN (");
+		qb_text(q, f->categories[i], "text");
+		if (i == f->ncategories - 1)
+			qb_add(q, ")");
+	}
 	if (f->from) {
 		qb_add(q, " AND c.created_at >= ");
 		qb_i64(q, f->from);

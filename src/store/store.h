@@ -56,6 +56,9 @@ struct case_filter {
 	const char *sort;         /* "-created_at" (default), "created_at", "due", "-updated_at" */
 	int page, page_size;      /* 1-based page */
 	int64_t after_id;         /* keyset paging for exports: id > after_id, id order */
+	const char *const *categories; /* any of these ncategories codes (Open311 lists) */
+	int ncategories;
+	int closed_only;          /* only closed or rejected (Open311's "closed") */
 };
 
 struct store_ops {

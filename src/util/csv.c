@@ -1,5 +1,6 @@
-/* csv.c - one pass over the text; each row's fields are copied into one
- * buffer of at most CSV_FIELDS_MAX * (CSV_FIELD_MAX + 1) bytes. */
+/* csv.c - the reader makes one pass over the text; each row's fields are
+ * copied into one buffer of at most CSV_FIELDS_MAX * (CSV_FIELD_MAX + 1)
+ * bytes. The field writer allocates nothing. */
 #include "util/csv.h"
 
 #include <stdio.h>
@@ -109,4 +110,34 @@ enum fq_err csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_
 		}
 		return FQ_OK;
 	}
+}
+
+int csv_formula_risk(const char *s)
+{
+	return s && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+		     s[0] == '\r');
+}
+
+size_t csv_quote(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+#define PUT(ch)                          \
+	do {                             \
+		if (n + 1 < cap)         \
+			out[n] = (ch);   \
+		n++;                     \
+	} while (0)
+	PUT('"');
+	if (csv_formula_risk(s))
+		PUT('\'');
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == '"')
+			PUT('"');
+		PUT(*p);
+	}
+	PUT('"');
+#undef PUT
+	if (cap)
+		out[n < cap ? n : cap - 1] = 0;
+	return n;
 }

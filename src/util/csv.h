@@ -1,6 +1,7 @@
 /* csv.h - an RFC 4180 reader for imports: quoted fields, doubled quotes,
  * CRLF or LF line ends, an optional UTF-8 byte-order mark. Bounded: rows,
- * fields per row and field length all have named maxima. */
+ * fields per row and field length all have named maxima. And the quoting of
+ * one field for exports, with the guard against spreadsheet formulas. */
 #ifndef FQ_CSV_H
 #define FQ_CSV_H
 
@@ -31,5 +32,16 @@ void csv_open(struct csv_reader *r, const char *text, size_t len);
  * many fields or a field over CSV_FIELD_MAX. */
 enum fq_err csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen);
 void csv_close(struct csv_reader *r);
+
+/* 1 when a spreadsheet would read cell text s as a formula: it starts with
+ * = + - @, or with a tab or carriage return (which the spreadsheet strips
+ * before looking for those). */
+int csv_formula_risk(const char *s);
+/* Writes s (NULL: empty) as one quoted field to out, which has room for cap
+ * bytes, NUL-terminated: quotes doubled, and a ' first when
+ * csv_formula_risk(s), so the cell is text. Returns the length the field
+ * needs without the NUL, like snprintf: it was written whole only when the
+ * result is below cap. */
+size_t csv_quote(const char *s, char *out, size_t cap);
 
 #endif

@@ -445,12 +445,19 @@ test('residents file without an account and track with code and secret', async (
   assert.equal(r.status, 201, r.text);
   assert.match(r.json.tracking_code, /^FQ-/);
   assert.ok(r.json.secret.length >= 40);
-  const t = await pub.get(`/api/public/cases/${r.json.tracking_code}?secret=${r.json.secret}`);
+  const t = await pub.get(`/api/public/cases/${r.json.tracking_code}`, { 'x-tracking-secret': r.json.secret });
   assert.equal(t.status, 200);
   assert.equal(t.json.status, 'registered');
   assert.equal(t.json.timeline[0].action, 'create');
-  const wrong = await pub.get(`/api/public/cases/${r.json.tracking_code}?secret=nope`);
+  const wrong = await pub.get(`/api/public/cases/${r.json.tracking_code}`, { 'x-tracking-secret': 'nope' });
   assert.equal(wrong.status, 404);
+  assert.equal((await pub.get(`/api/public/cases/${r.json.tracking_code}`)).status, 404, 'no secret');
+  // the secret in the query string would sit in proxy logs: refused, even when right
+  const inUrl = await pub.get(`/api/public/cases/${r.json.tracking_code}?secret=${r.json.secret}`);
+  assert.equal(inUrl.status, 400);
+  assert.equal(inUrl.json.error.code, 'secret_in_query');
+  assert.equal(inUrl.json.error.field, 'secret');
+  assert.ok(!inUrl.text.includes(r.json.secret), 'nothing echoed');
   // staff notes never reach the public timeline
   const staff = await users['fengyuan.mediator'].get('/api/cases?q=' + encodeURIComponent('工资被拖欠'));
   const id = staff.json.items[0].id;

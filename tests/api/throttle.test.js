@@ -209,7 +209,7 @@ test('the public endpoints are rate-limited per address', async () => {
   try {
     let limited = null;
     for (let i = 0; i < 60 && !limited; i++) {
-      const r = await fetch(`${srv.base}/api/public/cases/FQ-XXXX-XXXX?secret=nope`);
+      const r = await fetch(`${srv.base}/api/public/cases/FQ-XXXX-XXXX`, { headers: { 'x-tracking-secret': 'nope' } });
       if (r.status === 429) limited = r;
       else assert.equal(r.status, 404);
     }

@@ -82,7 +82,12 @@ test('guide, file, slip and tracking', shot(() => env, async () => {
   await other.goto(env.base + '/#/track');
   await other.getByLabel('查询码').fill(code);
   await other.getByLabel('查询密码').fill(secret);
+  // The secret travels in a header, never in a URL (which proxies log).
+  const lookup = other.waitForRequest((r) => r.url().includes('/api/public/cases/'));
   await other.getByRole('button', { name: '查询', exact: true }).click();
+  const sent = await lookup;
+  assert.ok(!sent.url().includes(secret) && !sent.url().includes('secret='), sent.url());
+  assert.strictEqual(await sent.headerValue('x-tracking-secret'), secret);
   const res = other.locator('.track-result');
   await res.locator('.status').waitFor();
   const rt = await res.innerText();

@@ -24,6 +24,7 @@ export async function api(method, path, body, opts = {}) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && session.csrf) headers['x-csrf-token'] = session.csrf;
+  Object.assign(headers, opts.headers);
   let r;
   try {
     r = await fetch(path, {

@@ -48,7 +48,8 @@ export function render({ container, query }) {
     submit.disabled = true;
     replace(result);
     try {
-      const r = await get(`/api/public/cases/${encodeURIComponent(c)}?secret=${encodeURIComponent(s)}`);
+      // the secret goes in a header: a URL is kept in proxy and browser logs
+      const r = await get(`/api/public/cases/${encodeURIComponent(c)}`, { headers: { 'x-tracking-secret': s } });
       showCase(r);
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 401 || err.status === 403)) {
