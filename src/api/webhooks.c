@@ -475,7 +475,8 @@ static void create(struct req *r)
 	}
 	const char *region = jregion && !json_is_null(jregion) ? json_string_value(jregion)
 							       : admin_region(&r->caller);
-	if (!region || (*region && !scope_level_of(region))) {
+	if (!region || (*region && (strspn(region, "0123456789") != strlen(region) ||
+				    !scope_level_of(region)))) {
 		reply_error(r, 400, "invalid_region", "region must be a region code", "region");
 		return;
 	}

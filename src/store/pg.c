@@ -1990,7 +1990,7 @@ static enum fq_err p_webhook_list(struct store_conn *c, json_t **items)
 static enum fq_err p_webhook_get(struct store_conn *c, int64_t id, json_t **out)
 {
 	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
-				  "FROM webhooks WHERE id = $1 AND active = 1";
+				  "FROM webhooks WHERE id = $1";
 	struct args a = {0};
 	a_i64(&a, id);
 	return one_row(c, sql, &a, "webhook_get", out);

@@ -1441,7 +1441,7 @@ static enum fq_err s_webhook_list(struct store_conn *c, json_t **items)
 static enum fq_err s_webhook_get(struct store_conn *c, int64_t id, json_t **out)
 {
 	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
-				  "FROM webhooks WHERE id=? AND active=1";
+				  "FROM webhooks WHERE id=?";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;

@@ -180,7 +180,8 @@ struct store_ops {
 	/* {id, url, events, region, created_at, created_by, active}, active ones
 	 * only; the secret is not listed */
 	enum fq_err (*webhook_list)(struct store_conn *c, json_t **items);
-	/* One active subscription, as listed, or FQ_ENOTFOUND. */
+	/* One subscription, as listed, deleted ones too (their delivery log
+	 * stays readable), or FQ_ENOTFOUND. */
 	enum fq_err (*webhook_get)(struct store_conn *c, int64_t id, json_t **out);
 	/* Deactivates it and cancels its pending deliveries (state "cancelled"). */
 	enum fq_err (*webhook_delete)(struct store_conn *c, int64_t id);
