@@ -831,15 +831,17 @@ static void flight_start(json_t *d)
 	struct evhttp_request *req = f->finish && f->deadline && f->con
 					     ? evhttp_request_new(on_answer, f)
 					     : NULL;
-	if (!req) {
+	struct timeval tv = {worker.timeout_s, 0};
+	if (!req || evtimer_add(f->deadline, &tv) != 0) {
+		if (req)
+			evhttp_request_free(req);
 		flight_free(f);
 		record(id, attempts, 0, "cannot create the request");
 		return;
 	}
+	/* the idle timeout also bounds the connect; the deadline bounds it all */
 	evhttp_connection_set_timeout(f->con, worker.timeout_s);
 	evhttp_connection_set_max_body_size(f->con, WEBHOOK_ANSWER_MAX);
-	struct timeval tv = {worker.timeout_s, 0};
-	evtimer_add(f->deadline, &tv);
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	char sig[SECRET_HASH_HEX + 8] = "sha256=", sid[24], hosthdr[WEBHOOK_HOST_MAX + 16];
 	secret_hmac_hex(secret, strlen(secret), body, strlen(body), sig + 7);
