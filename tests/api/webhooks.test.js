@@ -51,12 +51,16 @@ async function waitFor(pred, ms, what) {
   assert.fail('timed out waiting for ' + what);
 }
 
-// The audit entries with `action`, read from the database itself.
+// Runs sql on the server's database itself (either engine): tab-separated rows.
+function sql(text) {
+  return srv.db.startsWith('postgres')
+    ? execFileSync('psql', [srv.db, '-AtF', '\t', '-c', text], { encoding: 'utf8' })
+    : execFileSync('sqlite3', ['-separator', '\t', srv.db, text], { encoding: 'utf8' });
+}
+
+// The audit entries with `action`.
 function audit(action) {
-  const sql = `SELECT entity_id, detail FROM audit_log WHERE action = '${action}' ORDER BY id`;
-  const out = srv.db.startsWith('postgres')
-    ? execFileSync('psql', [srv.db, '-AtF', '\t', '-c', sql], { encoding: 'utf8' })
-    : execFileSync('sqlite3', ['-separator', '\t', srv.db, sql], { encoding: 'utf8' });
+  const out = sql(`SELECT entity_id, detail FROM audit_log WHERE action = '${action}' ORDER BY id`);
   return out.split('\n').filter(Boolean).map((l) => {
     const [entity_id, detail] = l.split('\t');
     return { entity_id, detail: JSON.parse(detail) };
@@ -67,6 +71,8 @@ test.before(async () => {
   const names = ['village', 'province', 'trickle', 'fast', 'failing'];
   const ports = {};
   for (const n of names) ports[n] = await freePort();
+  // listens on loopback but is not named in webhook_allow: must get nothing
+  await receiver('sentinel', await freePort(), ok);
   await receiver('village', ports.village, ok);
   await receiver('province', ports.province, ok);
   await receiver('fast', ports.fast, ok);
@@ -251,4 +257,27 @@ test('deleting a webhook cancels its pending deliveries', async () => {
   assert.equal(hooks.failing.got.length, hits, 'no retry after the delete');
   assert.equal((await admin.get(`/api/webhooks/${sub.json.id}/deliveries`)).json.items[0].state, 'cancelled');
   assert.equal((await admin.req('DELETE', `/api/webhooks/${sub.json.id}`)).status, 404);
+});
+
+test('a target is checked again at delivery: a stored loopback target not allowed gets nothing', async () => {
+  // a subscription stored before the checks existed (or whose name now
+  // resolves elsewhere): written straight into the database
+  const target = `http://127.0.0.1:${hooks.sentinel.port}/hook`;
+  sql(`INSERT INTO webhooks(url, events, secret, region, created_at, created_by, active) VALUES ('${target}', 'case.created', 'old-secret-0123456789', '33', 1, 'admin', 1)`);
+  const id = Number(sql(`SELECT max(id) FROM webhooks`).trim());
+  await newCase(mediator, VILLAGE, '投递时复查目标');
+  const d = await waitFor(async () => {
+    const r = await admin.get(`/api/webhooks/${id}/deliveries`);
+    const x = r.json.items[0];
+    return x && x.attempts >= 1 ? x : null;
+  }, 10000, 'the refused attempt');
+  assert.match(d.last_error, /loopback/);
+  assert.equal(hooks.sentinel.got.length, 0, 'never connected');
+  assert.equal((await admin.req('DELETE', `/api/webhooks/${id}`)).status, 204);
+});
+
+test('webhook_allow in the configuration is checked: a malformed entry stops serve', async () => {
+  const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-webhooks-')), 'bad.json');
+  fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: ['no-port-here'] }));
+  await assert.rejects(startServer({ seed: false, args: ['--config', cfg] }), /webhook_allow/);
 });
