@@ -3,6 +3,8 @@
 -- database and only a province-level administrator sees such a subscription.
 -- Existing subscriptions take the widest administrator region of their
 -- creator, or '' when the creator holds none (issue 11, item 1).
+-- deliveries.state gains "cancelled": deleting a subscription cancels its
+-- pending deliveries (a text column, no constraint to change).
 ALTER TABLE webhooks ADD COLUMN region TEXT NOT NULL DEFAULT '';
 UPDATE webhooks SET region = COALESCE(
   (SELECT r.region FROM user_roles r JOIN users u ON u.id = r.user_id
