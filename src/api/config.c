@@ -5,13 +5,15 @@
  *    "routing": {"township_categories": ["land_acquisition", "environment"],
  *                "group_threshold": 10},
  *    "hotline_secret": "...",
- *    "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"]} */
+ *    "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"],
+ *    "webhook_allow": ["127.0.0.1:8025"]} */
 #include "api/config.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "api/webhooks.h"
 #include "domain/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err, size_t errlen)
@@ -68,7 +70,7 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	}
 	enum fq_err rc = FQ_EINVAL;
 	static const char *const top[] = {"deadlines", "routing", "hotline_secret", "trusted_proxies",
-					  NULL};
+					  "webhook_allow", NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city", "county", "township", "village", NULL};
 	static const char *const rkeys[] = {"township_categories", "group_threshold", NULL};
@@ -148,6 +150,21 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 			}
 		}
 		*proxies = parsed;
+	}
+	/* webhook targets that may be loopback or private: ["host:port", ...] */
+	json_t *wa = json_object_get(root, "webhook_allow");
+	if (wa) {
+		if (!json_is_array(wa)) {
+			snprintf(err, errlen, "webhook_allow: a list of \"host:port\" strings");
+			goto out;
+		}
+		webhook_allow_clear();
+		size_t i;
+		json_t *h;
+		json_array_foreach(wa, i, h) {
+			if (!webhook_allow_add(json_string_value(h), err, errlen))
+				goto out;
+		}
 	}
 	rc = FQ_OK;
 	goto out;

@@ -1,6 +1,7 @@
 /* config.h - the configuration file of `fengqiao serve --config FILE`
- * (JSON): the dispute deadlines, the routing rules, the hotline secret and
- * the proxies whose X-Forwarded-For is believed.
+ * (JSON): the dispute deadlines, the routing rules, the hotline secret, the
+ * proxies whose X-Forwarded-For is believed, and the webhook targets allowed
+ * on private addresses (kept by webhooks.c).
  * The petition (信访) limits are fixed by regulation and not configurable. */
 #ifndef FQ_CONFIG_H
 #define FQ_CONFIG_H

@@ -1,12 +1,21 @@
-/* webhooks.c - the admin API for subscriptions and the delivery worker. */
+/* webhooks.c - the admin API for subscriptions, the check of their targets,
+ * and the delivery worker. A subscription belongs to a region and only
+ * admins whose scope covers it see or change it; a target must resolve to a
+ * public address unless the configuration names it (webhook_allow). */
 #include "api/webhooks.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,12 +25,45 @@
 
 /* ---- emitting ---- */
 
+/* The phones that left for each subscription are audited like a read
+ * through /contacts: one entry per subscription, naming case and webhook. */
+static enum fq_err audit_phones(const struct store_ops *ops, struct store_conn *c, const char *event,
+				const json_t *rec, json_t *webhook_ids, size_t nphones, int64_t now)
+{
+	char cid[24];
+	snprintf(cid, sizeof cid, "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
+	size_t i;
+	json_t *w;
+	json_array_foreach(webhook_ids, i, w) {
+		json_t *d = json_pack("{s:I, s:s, s:I}", "webhook", json_integer_value(w), "event", event,
+				      "phones", (json_int_t)nphones);
+		char *ds = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		json_decref(d);
+		if (!ds)
+			return FQ_ENOMEM;
+		struct audit_entry a = {.at = now, .actor = "system", .action = "case.contacts_sent",
+					.entity = "case", .entity_id = cid, .detail = ds};
+		enum fq_err err = ops->audit_append(c, &a);
+		free(ds);
+		if (err)
+			return err;
+	}
+	return FQ_OK;
+}
+
 enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, const char *event,
 			 const json_t *rec, int64_t now)
 {
 	char at[21];
 	text_format_iso8601(now, at);
 	json_t *cs = json_object();
+	/* an SMS gateway needs the numbers to text; subscriptions are admin-only */
+	json_t *notify = json_array();
+	if (!cs || !notify) {
+		json_decref(cs);
+		json_decref(notify);
+		return FQ_ENOMEM;
+	}
 	static const char *const keys[] = {"id", "tracking_code", "title", "status", "category",
 					   "channel", "track", "region", "unit_region", "level",
 					   "handler", NULL};
@@ -29,18 +71,23 @@ enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, cons
 		json_t *v = json_object_get(rec, keys[i]);
 		json_object_set(cs, keys[i], v ? v : json_null());
 	}
-	/* an SMS gateway needs the numbers to text; subscriptions are admin-only */
-	json_t *notify = json_array();
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(rec, "parties"), i, p) {
-		if (json_is_string(json_object_get(p, "phone")))
-			json_array_append_new(notify, json_pack("{s:O, s:O}", "role", json_object_get(p, "role"),
-								"phone", json_object_get(p, "phone")));
+		json_t *role = json_object_get(p, "role"), *phone = json_object_get(p, "phone");
+		if (!json_is_string(phone))
+			continue;
+		json_t *n = json_pack("{s:O, s:O}", "role", role ? role : json_null(), "phone", phone);
+		if (!n || json_array_append_new(notify, n) != 0) {
+			json_decref(cs);
+			json_decref(notify);
+			return FQ_ENOMEM;
+		}
 	}
+	size_t nphones = json_array_size(notify);
 	json_t *body = json_pack("{s:s, s:s, s:o, s:o}", "event", event, "at", at, "case", cs, "notify",
 				 notify);
-	char *s = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(body);
 	if (!s)
 		return FQ_ENOMEM;
@@ -48,9 +95,252 @@ enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, cons
 		free(s);
 		return FQ_ETOOBIG;
 	}
-	enum fq_err err = ops->delivery_enqueue(c, event, s, now);
+	json_t *ids = NULL;
+	enum fq_err err = ops->delivery_enqueue(c, event, s, json_string_value(json_object_get(rec, "region")),
+						now, &ids);
 	free(s);
+	if (!err && nphones)
+		err = audit_phones(ops, c, event, rec, ids, nphones, now);
+	json_decref(ids);
 	return err;
+}
+
+/* ---- targets ---- */
+
+/* "host:port" pairs from the configuration's webhook_allow: set before the
+ * server starts its threads and only read afterwards. */
+static struct {
+	int n;
+	struct {
+		char host[WEBHOOK_HOST_MAX + 1];
+		int port;
+	} e[WEBHOOK_ALLOW_MAX];
+} allow;
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+int webhook_allow_add(const char *hostport, char *err, size_t errlen)
+{
+	const char *colon = hostport ? strrchr(hostport, ':') : NULL;
+	int64_t port;
+	if (!colon || colon == hostport || text_parse_i64(colon + 1, 1, 65535, &port) != FQ_OK) {
+		snprintf(err, errlen, "webhook_allow: \"host:port\" strings expected");
+		return 0;
+	}
+	const char *h = hostport;
+	size_t n = (size_t)(colon - hostport);
+	if (h[0] == '[' && n >= 2 && h[n - 1] == ']') {
+		h++;
+		n -= 2;
+	}
+	if (allow.n >= WEBHOOK_ALLOW_MAX || n == 0 || n > WEBHOOK_HOST_MAX) {
+		snprintf(err, errlen, "webhook_allow: at most %d entries of up to %d characters",
+			 WEBHOOK_ALLOW_MAX, WEBHOOK_HOST_MAX);
+		return 0;
+	}
+	memcpy(allow.e[allow.n].host, h, n);
+	allow.e[allow.n].host[n] = 0;
+	lower(allow.e[allow.n].host);
+	allow.e[allow.n].port = (int)port;
+	allow.n++;
+	return 1;
+}
+
+void webhook_allow_clear(void)
+{
+	allow.n = 0;
+}
+
+static int allowed(const char *host, int port)
+{
+	for (int i = 0; i < allow.n; i++)
+		if (allow.e[i].port == port && strcmp(allow.e[i].host, host) == 0)
+			return 1;
+	return 0;
+}
+
+static int in4(uint32_t a, uint32_t net, int bits)
+{
+	uint32_t mask = bits ? 0xffffffffu << (32 - bits) : 0;
+	return (a & mask) == net;
+}
+
+/* Why an IPv4 address (host order) must not be a target, or NULL. */
+static const char *v4_forbidden(uint32_t a)
+{
+	if (in4(a, 0x00000000u, 8))
+		return "a \"this network\" address (0.0.0.0/8)";
+	if (in4(a, 0x7f000000u, 8))
+		return "a loopback address";
+	if (in4(a, 0xa9fe0000u, 16))
+		return "a link-local or metadata address (169.254.0.0/16)";
+	if (in4(a, 0x0a000000u, 8) || in4(a, 0xac100000u, 12) || in4(a, 0xc0a80000u, 16))
+		return "a private address";
+	if (in4(a, 0x64400000u, 10))
+		return "a shared (carrier-grade NAT) address (100.64.0.0/10)";
+	if (in4(a, 0xc0000000u, 24) || in4(a, 0xc6120000u, 15))
+		return "a special-purpose address";
+	if (in4(a, 0xe0000000u, 4))
+		return "a multicast address";
+	if (in4(a, 0xf0000000u, 4))
+		return "a reserved or broadcast address";
+	return NULL;
+}
+
+static uint32_t v4_at(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* Why an IPv6 address must not be a target, or NULL. Forms that embed an
+ * IPv4 address (mapped, compatible, NAT64, 6to4) are judged by it. */
+static const char *v6_forbidden(const unsigned char *b)
+{
+	static const unsigned char zero[16];
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
+	if (memcmp(b, zero, 15) == 0)
+		return b[15] == 1 ? "a loopback address" : "the unspecified address";
+	if (memcmp(b, mapped, 12) == 0 || memcmp(b, zero, 12) == 0 || memcmp(b, nat64, 12) == 0)
+		return v4_forbidden(v4_at(b + 12));
+	if (b[0] == 0x20 && b[1] == 0x02)
+		return v4_forbidden(v4_at(b + 2));
+	if ((b[0] & 0xfe) == 0xfc)
+		return "a private (unique local) address";
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return "a link-local address";
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0)
+		return "a site-local address";
+	if (b[0] == 0xff)
+		return "a multicast address";
+	return NULL;
+}
+
+static const char *sa_forbidden(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)sa;
+		return v4_forbidden(ntohl(s4->sin_addr.s_addr));
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
+		return v6_forbidden(s6->sin6_addr.s6_addr);
+	}
+	return "not an internet address";
+}
+
+/* A host whose last label is all digits or starts with 0x is meant as a
+ * number (no top-level domain is numeric): inet_aton reads such hosts,
+ * including 0x7f000001, 2130706433 and 017700000001, and they never reach
+ * DNS. */
+static int looks_numeric(const char *host)
+{
+	const char *last = strrchr(host, '.');
+	last = last ? last + 1 : host;
+	if ((last[0] == '0' && (last[1] == 'x' || last[1] == 'X')))
+		return 1;
+	if (!*last)
+		return 1;
+	for (const char *p = last; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
+enum fq_err webhook_target_resolve(const char *host_in, int port, char addr[WEBHOOK_ADDR_MAX],
+				   char *why, size_t whylen)
+{
+	char host[WEBHOOK_HOST_MAX + 1];
+	size_t n = strlen(host_in);
+	if (n >= 2 && host_in[0] == '[' && host_in[n - 1] == ']') {
+		host_in++;
+		n -= 2;
+	}
+	if (n == 0 || n > WEBHOOK_HOST_MAX) {
+		snprintf(why, whylen, "the host name is empty or too long");
+		return FQ_EINVAL;
+	}
+	memcpy(host, host_in, n);
+	host[n] = 0;
+	lower(host);
+	int ok_named = allowed(host, port);
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	if (strchr(host, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&ss;
+		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1) {
+			snprintf(why, whylen, "the IPv6 address cannot be read");
+			return FQ_EINVAL;
+		}
+		s6->sin6_family = AF_INET6;
+	} else if (looks_numeric(host)) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&ss;
+		if (inet_aton(host, &s4->sin_addr) == 0) {
+			snprintf(why, whylen, "the numeric host cannot be read");
+			return FQ_EINVAL;
+		}
+		s4->sin_family = AF_INET;
+	} else {
+		/* one lookup: the address checked here is the one connected to */
+		struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+		int rc = getaddrinfo(host, NULL, &hints, &res);
+		if (rc != 0 || !res) {
+			snprintf(why, whylen, "the host name does not resolve");
+			return FQ_EINVAL;
+		}
+		/* every answer must pass, so that no other resolver order can
+		 * land on a refused one */
+		for (struct addrinfo *a = res; a && !ok_named; a = a->ai_next) {
+			const char *bad = sa_forbidden(a->ai_addr);
+			if (bad) {
+				snprintf(why, whylen, "the host resolves to %s", bad);
+				freeaddrinfo(res);
+				return FQ_EFORBIDDEN;
+			}
+		}
+		if (res->ai_addrlen <= sizeof ss)
+			memcpy(&ss, res->ai_addr, res->ai_addrlen);
+		freeaddrinfo(res);
+	}
+	const char *bad = ss.ss_family ? sa_forbidden((const struct sockaddr *)(const void *)&ss)
+				       : "not an internet address";
+	if (bad && !ok_named) {
+		snprintf(why, whylen, "the target is %s; name it in webhook_allow to permit it", bad);
+		return FQ_EFORBIDDEN;
+	}
+	const void *src = ss.ss_family == AF_INET
+				  ? (const void *)&((const struct sockaddr_in *)(const void *)&ss)->sin_addr
+				  : (const void *)&((const struct sockaddr_in6 *)(const void *)&ss)->sin6_addr;
+	if (!inet_ntop(ss.ss_family, src, addr, WEBHOOK_ADDR_MAX)) {
+		snprintf(why, whylen, "not an internet address");
+		return FQ_EINVAL;
+	}
+	return FQ_OK;
+}
+
+/* Splits an http:// URL into host, port, and the request target. */
+static int url_parts(const char *url, char host[WEBHOOK_HOST_MAX + 1], int *port,
+		     char target[WEBHOOK_URL_MAX + 2])
+{
+	struct evhttp_uri *u = url && strlen(url) <= WEBHOOK_URL_MAX ? evhttp_uri_parse(url) : NULL;
+	int ok = u && evhttp_uri_get_scheme(u) && strcmp(evhttp_uri_get_scheme(u), "http") == 0 &&
+		 evhttp_uri_get_host(u) && *evhttp_uri_get_host(u) && !evhttp_uri_get_userinfo(u) &&
+		 strlen(evhttp_uri_get_host(u)) <= WEBHOOK_HOST_MAX;
+	if (ok) {
+		snprintf(host, WEBHOOK_HOST_MAX + 1, "%s", evhttp_uri_get_host(u));
+		*port = evhttp_uri_get_port(u) < 0 ? 80 : evhttp_uri_get_port(u);
+		const char *path = evhttp_uri_get_path(u), *query = evhttp_uri_get_query(u);
+		int w = snprintf(target, WEBHOOK_URL_MAX + 2, "%s%s%s", path && *path ? path : "/",
+				 query ? "?" : "", query ? query : "");
+		ok = *port > 0 && *port <= 65535 && w > 0 && w < WEBHOOK_URL_MAX + 2;
+	}
+	if (u)
+		evhttp_uri_free(u);
+	return ok;
 }
 
 /* ---- admin API ---- */
@@ -63,19 +353,51 @@ static int is_admin(struct req *r)
 	return 0;
 }
 
+/* 1 when the caller is an administrator over `region`; a subscription of
+ * every case ('') belongs to province-level administrators only. */
+static int admin_covers(const struct caller *c, const char *region)
+{
+	if (!region)
+		return 0;
+	if (*region)
+		return (scope_roles_at(c, region) & ROLE_BIT(ROLE_ADMIN)) != 0;
+	for (int i = 0; i < c->nroles; i++)
+		if (c->roles[i].role == ROLE_ADMIN && scope_level_of(c->roles[i].region) == 1)
+			return 1;
+	return 0;
+}
+
+/* The widest region where the caller is an administrator, or NULL. */
+static const char *admin_region(const struct caller *c)
+{
+	const char *best = NULL;
+	for (int i = 0; i < c->nroles; i++)
+		if (c->roles[i].role == ROLE_ADMIN &&
+		    (!best || strlen(c->roles[i].region) < strlen(best)))
+			best = c->roles[i].region;
+	return best;
+}
+
+/* 1 when e is one of WEBHOOK_EVENTS (a whole name, never a part or ""). */
 static int event_known(const char *e)
 {
-	const char *all = WEBHOOK_EVENTS;
 	size_t n = strlen(e);
-	for (const char *p = all; (p = strstr(p, e)); p += n)
-		if ((p == all || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+	for (const char *p = WEBHOOK_EVENTS; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (n && len == n && memcmp(p, e, n) == 0)
 			return 1;
+		if (!end)
+			break;
+		p = end + 1;
+	}
 	return 0;
 }
 
 struct sub {
 	char url[WEBHOOK_URL_MAX + 1];
-	char events[256];
+	char events[sizeof WEBHOOK_EVENTS];
+	char region[REGION_CODE_MAX];
 	char secret[SECRET_TOKEN_CHARS + 1];
 	char actor[USERNAME_MAX];
 	int64_t now, id;
@@ -85,18 +407,21 @@ struct sub {
 static enum fq_err sub_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct sub *k = arg;
-	enum fq_err err = k->ops->webhook_add(c, k->url, k->events, k->secret, k->actor, k->now, &k->id);
+	enum fq_err err = k->ops->webhook_add(c, k->url, k->events, k->secret, k->region, k->actor,
+					      k->now, &k->id);
 	if (!err) {
-		char id[24], detail[WEBHOOK_URL_MAX + 300];
+		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)k->id);
-		json_t *d = json_pack("{s:s, s:s}", "url", k->url, "events", k->events);
-		char *ds = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+		json_t *d = json_pack("{s:s, s:s, s:s}", "url", k->url, "events", k->events, "region",
+				      k->region);
+		char *ds = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		json_decref(d);
-		snprintf(detail, sizeof detail, "%s", ds ? ds : "");
-		free(ds);
+		if (!ds)
+			return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 		struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "webhook.add",
-					.entity = "webhook", .entity_id = id, .detail = detail};
+					.entity = "webhook", .entity_id = id, .detail = ds};
 		err = k->ops->audit_append(c, &a);
+		free(ds);
 	}
 	return err ? fq_fail(e, err, NULL, NULL, "cannot store the subscription") : FQ_OK;
 }
@@ -106,19 +431,27 @@ static void sub_done(struct req *r, enum fq_err rc, const struct fq_error *e, vo
 	struct sub *k = arg;
 	if (rc) {
 		reply_fq(r, e);
-	} else {
-		json_t *ev = json_array();
-		char buf[256];
-		snprintf(buf, sizeof buf, "%s", k->events);
-		for (char *t = buf, *n; t; t = n) {
-			n = strchr(t, ',');
-			if (n)
-				*n++ = 0;
-			json_array_append_new(ev, json_string(t));
-		}
-		reply_json(r, 201, json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)k->id, "url", k->url,
-					     "events", ev, "secret", k->secret));
+		free(k);
+		return;
 	}
+	json_t *ev = json_array();
+	for (const char *t = k->events; ev && *t;) {
+		const char *end = strchr(t, ',');
+		size_t len = end ? (size_t)(end - t) : strlen(t);
+		if (json_array_append_new(ev, json_stringn(t, len)) != 0) {
+			json_decref(ev);
+			ev = NULL;
+			break;
+		}
+		t += len + (end ? 1 : 0);
+	}
+	json_t *o = ev ? json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)k->id, "url", k->url,
+				   "events", ev, "region", k->region, "secret", k->secret)
+		       : NULL;
+	if (o)
+		reply_json(r, 201, o);
+	else
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
 	free(k);
 }
 
@@ -128,18 +461,29 @@ static void create(struct req *r)
 		return;
 	const char *url = json_string_value(json_object_get(r->body, "url"));
 	json_t *events = json_object_get(r->body, "events");
-	struct evhttp_uri *u = url && strlen(url) <= WEBHOOK_URL_MAX ? evhttp_uri_parse(url) : NULL;
-	if (!u || !evhttp_uri_get_scheme(u) || strcmp(evhttp_uri_get_scheme(u), "http") != 0 ||
-	    !evhttp_uri_get_host(u)) {
-		if (u)
-			evhttp_uri_free(u);
+	json_t *jregion = json_object_get(r->body, "region");
+	char host[WEBHOOK_HOST_MAX + 1], target[WEBHOOK_URL_MAX + 2];
+	int port;
+	if (!url_parts(url, host, &port, target)) {
 		reply_error(r, 400, "invalid_url",
 			    "url must be an http:// URL (put TLS gateways behind a local proxy)", "url");
 		return;
 	}
-	evhttp_uri_free(u);
 	if (!json_is_array(events) || !json_array_size(events) || json_array_size(events) > 5) {
 		reply_error(r, 400, "required", "events is a list of " WEBHOOK_EVENTS, "events");
+		return;
+	}
+	const char *region = jregion && !json_is_null(jregion) ? json_string_value(jregion)
+							       : admin_region(&r->caller);
+	if (!region || (*region && (strspn(region, "0123456789") != strlen(region) ||
+				    !scope_level_of(region)))) {
+		reply_error(r, 400, "invalid_region", "region must be a region code", "region");
+		return;
+	}
+	if (!admin_covers(&r->caller, region)) {
+		reply_error(r, 403, "out_of_scope",
+			    "a subscription may only cover a region where you are an administrator",
+			    "region");
 		return;
 	}
 	struct sub *k = calloc(1, sizeof *k);
@@ -151,14 +495,26 @@ static void create(struct req *r)
 	json_t *ev;
 	json_array_foreach(events, i, ev) {
 		const char *s = json_string_value(ev);
-		if (!s || !event_known(s)) {
+		size_t n = s ? strlen(s) : 0;
+		if (!s || !event_known(s) || off + n + 2 > sizeof k->events) {
 			free(k);
 			reply_error(r, 400, "unknown_value", "unknown event; use " WEBHOOK_EVENTS, "events");
 			return;
 		}
-		off += (size_t)snprintf(k->events + off, sizeof k->events - off, "%s%s", off ? "," : "", s);
+		if (off)
+			k->events[off++] = ',';
+		memcpy(k->events + off, s, n);
+		off += n;
+		k->events[off] = 0;
+	}
+	char addr[WEBHOOK_ADDR_MAX], why[160];
+	if (webhook_target_resolve(host, port, addr, why, sizeof why) != FQ_OK) {
+		free(k);
+		reply_error(r, 400, "forbidden_target", why, "url");
+		return;
 	}
 	snprintf(k->url, sizeof k->url, "%s", url);
+	snprintf(k->region, sizeof k->region, "%s", region);
 	secret_token(k->secret);
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	k->now = r->now;
@@ -176,22 +532,41 @@ static void list(struct req *r)
 		return;
 	}
 	static const char *const t[] = {"created_at", NULL};
+	json_t *mine = json_array();
 	size_t i;
 	json_t *o;
-	json_array_foreach(items, i, o) caseflow_iso_times(o, t);
-	reply_json(r, 200, json_pack("{s:o}", "items", items));
+	json_array_foreach(items, i, o) {
+		if (!admin_covers(&r->caller, json_string_value(json_object_get(o, "region"))))
+			continue;
+		caseflow_iso_times(o, t);
+		json_array_append(mine, o);
+	}
+	json_decref(items);
+	json_t *out = mine ? json_pack("{s:o}", "items", mine) : NULL;
+	if (out)
+		reply_json(r, 200, out);
+	else
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
 }
 
 struct del {
 	int64_t id, now;
 	char actor[USERNAME_MAX];
+	struct caller who;
 	const struct store_ops *ops;
 };
 
 static enum fq_err del_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct del *k = arg;
-	enum fq_err err = k->ops->webhook_delete(c, k->id);
+	json_t *w = NULL;
+	enum fq_err err = k->ops->webhook_get(c, k->id, &w);
+	/* outside the caller's scope answers exactly like a missing one */
+	if (!err && !admin_covers(&k->who, json_string_value(json_object_get(w, "region"))))
+		err = FQ_ENOTFOUND;
+	json_decref(w);
+	if (!err)
+		err = k->ops->webhook_delete(c, k->id);
 	if (err == FQ_ENOTFOUND)
 		return fq_fail(e, err, "not_found", NULL, "no such webhook");
 	if (!err) {
@@ -226,6 +601,7 @@ static void delete(struct req *r)
 	k->id = id;
 	k->now = r->now;
 	k->ops = r->app->ops;
+	k->who = r->caller;
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	req_write(r, del_run, k, del_done);
 }
@@ -235,8 +611,17 @@ static void deliveries(struct req *r)
 	int64_t id;
 	if (!is_admin(r) || !api_param_id(r, 0, &id))
 		return;
+	json_t *w = NULL;
+	enum fq_err err = r->app->ops->webhook_get(r->rc, id, &w);
+	if (!err && !admin_covers(&r->caller, json_string_value(json_object_get(w, "region"))))
+		err = FQ_ENOTFOUND;
+	json_decref(w);
+	if (err == FQ_ENOTFOUND) {
+		reply_error(r, 404, "not_found", "no such webhook", NULL);
+		return;
+	}
 	json_t *items = NULL;
-	if (r->app->ops->delivery_list(r->rc, id, 200, &items) != FQ_OK) {
+	if (err || r->app->ops->delivery_list(r->rc, id, 200, &items) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot read the delivery log", NULL);
 		return;
 	}
@@ -244,7 +629,11 @@ static void deliveries(struct req *r)
 	size_t i;
 	json_t *o;
 	json_array_foreach(items, i, o) caseflow_iso_times(o, t);
-	reply_json(r, 200, json_pack("{s:o}", "items", items));
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (out)
+		reply_json(r, 200, out);
+	else
+		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
 }
 
 void api_webhook_routes(void)
@@ -255,86 +644,50 @@ void api_webhook_routes(void)
 	http_route(M_GET, "/api/webhooks/{id}/deliveries", R_AUTH, deliveries);
 }
 
-/* ---- the delivery worker ---- */
+/* ---- the delivery worker ----
+ *
+ * One thread with its own event base. Each due delivery is one request in
+ * flight on that base, so deliveries to different targets proceed together;
+ * each has a deadline for the whole exchange (connect, send, answer), so a
+ * target that trickles its answer is cut off and never holds the others,
+ * and the periodic tick (due deliveries, the overdue scan) keeps running. */
+
+#define WEBHOOK_INFLIGHT_MAX 32
+#define WEBHOOK_TICK_MS 200
+#define WEBHOOK_ANSWER_MAX (64 * 1024)
+
+struct flight {
+	int64_t id;
+	int attempts;
+	int status;              /* HTTP status, 0 when none came */
+	int done;
+	char error[128];
+	struct evhttp_connection *con;
+	struct event *deadline;  /* the whole delivery's limit */
+	struct event *finish;    /* ends it outside libevent's request callbacks */
+	struct flight *next;
+};
 
 static struct {
 	pthread_t thread;
 	struct app *app;
 	struct store_conn *conn;
-	volatile int stop;
+	atomic_int stop;
 	int running;
-	int base_s;          /* first retry delay */
-} worker;
-
-struct post_result {
-	int status;
-	int done;
+	int base_s;              /* first retry delay */
+	int timeout_s;           /* whole-delivery deadline */
 	struct event_base *base;
-};
-
-static void post_done(struct evhttp_request *req, void *arg)
-{
-	struct post_result *pr = arg;
-	pr->status = req ? evhttp_request_get_response_code(req) : 0;
-	pr->done = 1;
-	event_base_loopexit(pr->base, NULL);
-}
-
-/* POSTs body to url; returns the HTTP status, or 0 when it could not connect. */
-static int post(const char *url, const char *event, int64_t delivery, const char *secret,
-		const char *body, char *err, size_t errlen)
-{
-	struct evhttp_uri *u = evhttp_uri_parse(url);
-	if (!u || !evhttp_uri_get_host(u)) {
-		snprintf(err, errlen, "bad url");
-		if (u)
-			evhttp_uri_free(u);
-		return 0;
-	}
-	int port = evhttp_uri_get_port(u);
-	if (port < 0)
-		port = 80;
-	const char *path = evhttp_uri_get_path(u);
-	const char *query = evhttp_uri_get_query(u);
-	char target[WEBHOOK_URL_MAX + 2];
-	snprintf(target, sizeof target, "%s%s%s", path && *path ? path : "/", query ? "?" : "",
-		 query ? query : "");
-	struct event_base *base = event_base_new();
-	struct evhttp_connection *con = evhttp_connection_base_new(base, NULL, evhttp_uri_get_host(u),
-								   (unsigned short)port);
-	evhttp_connection_set_timeout(con, WEBHOOK_TIMEOUT_S);
-	struct post_result pr = {0, 0, base};
-	struct evhttp_request *req = evhttp_request_new(post_done, &pr);
-	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	char sig[SECRET_HASH_HEX + 8] = "sha256=", id[24];
-	secret_hmac_hex(secret, strlen(secret), body, strlen(body), sig + 7);
-	snprintf(id, sizeof id, "%lld", (long long)delivery);
-	evhttp_add_header(h, "Host", evhttp_uri_get_host(u));
-	evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
-	evhttp_add_header(h, "User-Agent", "Fengqiao-Webhook/" FQ_VERSION);
-	evhttp_add_header(h, "X-Fengqiao-Event", event);
-	evhttp_add_header(h, "X-Fengqiao-Delivery", id);
-	evhttp_add_header(h, "X-Fengqiao-Signature", sig);
-	evbuffer_add(evhttp_request_get_output_buffer(req), body, strlen(body));
-	if (evhttp_make_request(con, req, EVHTTP_REQ_POST, target) == 0)
-		event_base_dispatch(base);
-	else
-		snprintf(err, errlen, "cannot send");
-	if (!pr.done)
-		snprintf(err, errlen, "no answer");
-	else if (!pr.status)
-		snprintf(err, errlen, "connection failed");
-	evhttp_connection_free(con);
-	event_base_free(base);
-	evhttp_uri_free(u);
-	return pr.status;
-}
+	struct event *tick;
+	struct flight *flights;
+	int nflights;
+	int64_t last_overdue;
+} worker;
 
 struct outcome {
 	int64_t id, next_at, now;
 	int attempts, status;
 	const char *state;
-	char error[128];
+	const char *error;
 	const struct store_ops *ops;
 };
 
@@ -342,8 +695,181 @@ static enum fq_err outcome_run(struct store_conn *c, void *arg, struct fq_error 
 {
 	struct outcome *o = arg;
 	enum fq_err err = o->ops->delivery_update(c, o->id, o->state, o->attempts, o->next_at, o->status,
-						  o->error[0] ? o->error : NULL, o->now);
+						  o->error, o->now);
 	return err ? fq_fail(e, err, NULL, NULL, "cannot record the delivery") : FQ_OK;
+}
+
+static void record(int64_t id, int attempts, int status, const char *error)
+{
+	struct outcome o = {.id = id, .attempts = attempts, .status = status,
+			    .now = (int64_t)time(NULL), .ops = worker.app->ops};
+	char msg[32];
+	if (status >= 200 && status < 300) {
+		o.state = "delivered";
+		o.next_at = o.now;
+	} else {
+		if (status && !error[0]) {
+			snprintf(msg, sizeof msg, "HTTP %d", status);
+			error = msg;
+		}
+		o.error = error;
+		int64_t delay = worker.base_s;
+		for (int k = 1; k < attempts && delay < 6 * 3600; k++)
+			delay *= 3;
+		o.state = attempts >= WEBHOOK_MAX_ATTEMPTS ? "failed" : "pending";
+		o.next_at = o.now + delay;
+	}
+	struct fq_error e = {0};
+	if (writer_run(worker.app->writer, outcome_run, &o, &e) != FQ_OK)
+		log_warn("webhooks: cannot record delivery %lld: %s", (long long)id, e.message);
+}
+
+/* Frees a flight's libevent objects and unlinks it; records nothing. */
+static void flight_free(struct flight *f)
+{
+	for (struct flight **pp = &worker.flights; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			worker.nflights--;
+			break;
+		}
+	if (f->con)
+		evhttp_connection_free(f->con); /* frees a request still queued on it */
+	if (f->deadline)
+		event_free(f->deadline);
+	if (f->finish)
+		event_free(f->finish);
+	free(f);
+}
+
+static void flight_end(struct flight *f)
+{
+	int64_t id = f->id;
+	int attempts = f->attempts, status = f->status;
+	char error[sizeof f->error];
+	memcpy(error, f->error, sizeof error);
+	flight_free(f);
+	record(id, attempts, status, error);
+}
+
+static void on_finish(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	flight_end(arg);
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct flight *f = arg;
+	if (!f->done) {
+		f->done = 1;
+		f->status = 0;
+		snprintf(f->error, sizeof f->error, "no complete answer within %d s", worker.timeout_s);
+	}
+	flight_end(f);
+}
+
+static void on_answer(struct evhttp_request *req, void *arg)
+{
+	struct flight *f = arg;
+	if (f->done)
+		return;
+	f->done = 1;
+	f->status = req ? evhttp_request_get_response_code(req) : 0;
+	if (!f->status)
+		snprintf(f->error, sizeof f->error, "connection failed");
+	/* the connection may not be freed inside its own callback */
+	event_active(f->finish, EV_TIMEOUT, 1);
+}
+
+static int in_flight(int64_t id)
+{
+	for (struct flight *f = worker.flights; f; f = f->next)
+		if (f->id == id)
+			return 1;
+	return 0;
+}
+
+/* Starts one delivery on the worker's base; records at once when it cannot. */
+static void flight_start(json_t *d)
+{
+	int64_t id = json_integer_value(json_object_get(d, "id"));
+	int attempts = (int)json_integer_value(json_object_get(d, "attempts")) + 1;
+	const char *url = json_string_value(json_object_get(d, "url"));
+	const char *event = json_string_value(json_object_get(d, "event"));
+	const char *secret = json_string_value(json_object_get(d, "secret"));
+	const char *body = json_string_value(json_object_get(d, "payload"));
+	char host[WEBHOOK_HOST_MAX + 1], target[WEBHOOK_URL_MAX + 2], addr[WEBHOOK_ADDR_MAX];
+	char why[160];
+	int port;
+	if (!event || !secret || !body || !url_parts(url, host, &port, target)) {
+		record(id, attempts, 0, "bad url");
+		return;
+	}
+	/* checked again now: what a name resolves to may have changed */
+	if (webhook_target_resolve(host, port, addr, why, sizeof why) != FQ_OK) {
+		record(id, attempts, 0, why);
+		return;
+	}
+	struct flight *f = calloc(1, sizeof *f);
+	if (!f) {
+		log_warn("webhooks: out of memory");
+		return;
+	}
+	f->id = id;
+	f->attempts = attempts;
+	f->next = worker.flights;
+	worker.flights = f;
+	worker.nflights++;
+	f->finish = event_new(worker.base, -1, 0, on_finish, f);
+	f->deadline = evtimer_new(worker.base, on_deadline, f);
+	/* the numeric address that was checked, never the name again */
+	f->con = evhttp_connection_base_new(worker.base, NULL, addr, (unsigned short)port);
+	struct evhttp_request *req = f->finish && f->deadline && f->con
+					     ? evhttp_request_new(on_answer, f)
+					     : NULL;
+	struct timeval tv = {worker.timeout_s, 0};
+	if (!req || evtimer_add(f->deadline, &tv) != 0) {
+		if (req)
+			evhttp_request_free(req);
+		flight_free(f);
+		record(id, attempts, 0, "cannot create the request");
+		return;
+	}
+	/* the idle timeout also bounds the connect; the deadline bounds it all */
+	evhttp_connection_set_timeout(f->con, worker.timeout_s);
+	evhttp_connection_set_max_body_size(f->con, WEBHOOK_ANSWER_MAX);
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	char sig[SECRET_HASH_HEX + 8] = "sha256=", sid[24], hosthdr[WEBHOOK_HOST_MAX + 16];
+	secret_hmac_hex(secret, strlen(secret), body, strlen(body), sig + 7);
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	int v6 = strchr(host, ':') != NULL;
+	if (port == 80)
+		snprintf(hosthdr, sizeof hosthdr, "%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "");
+	else
+		snprintf(hosthdr, sizeof hosthdr, "%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "", port);
+	int bad = evhttp_add_header(h, "Host", hosthdr) ||
+		  evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8") ||
+		  evhttp_add_header(h, "User-Agent", "Fengqiao-Webhook/" FQ_VERSION) ||
+		  evhttp_add_header(h, "X-Fengqiao-Event", event) ||
+		  evhttp_add_header(h, "X-Fengqiao-Delivery", sid) ||
+		  evhttp_add_header(h, "X-Fengqiao-Signature", sig) ||
+		  evbuffer_add(evhttp_request_get_output_buffer(req), body, strlen(body));
+	if (bad) {
+		evhttp_request_free(req);
+		f->done = 1;
+		snprintf(f->error, sizeof f->error, "cannot build the request");
+		event_active(f->finish, EV_TIMEOUT, 1);
+		return;
+	}
+	if (evhttp_make_request(f->con, req, EVHTTP_REQ_POST, target) != 0 && !f->done) {
+		f->done = 1;
+		snprintf(f->error, sizeof f->error, "cannot send");
+		event_active(f->finish, EV_TIMEOUT, 1);
+	}
 }
 
 struct overdue_job {
@@ -365,6 +891,8 @@ static enum fq_err overdue_run(struct store_conn *c, void *arg, struct fq_error 
 		enum fq_err err = webhook_emit(k->env.ops, c, "case.overdue", rec, k->now);
 		json_decref(rec);
 		json_t *upd = json_pack("{s:O}", "overdue_notified", json_object_get(it, "next_due"));
+		if (!err && !upd)
+			err = FQ_ENOMEM;
 		if (!err)
 			err = k->env.ops->case_update(c, id, upd);
 		json_decref(upd);
@@ -374,66 +902,59 @@ static enum fq_err overdue_run(struct store_conn *c, void *arg, struct fq_error 
 	return FQ_OK;
 }
 
+/* Newly overdue cases, twice a minute, queued as case.overdue notices. */
+static void overdue_scan(int64_t now)
+{
+	struct app *app = worker.app;
+	json_t *items = NULL;
+	if (app->ops->case_overdue_unnotified(worker.conn, now, 200, &items) == FQ_OK &&
+	    json_array_size(items)) {
+		struct overdue_job k = {items, api_env(app), now};
+		struct fq_error e = {0};
+		if (writer_run(app->writer, overdue_run, &k, &e) != FQ_OK)
+			log_warn("webhooks: overdue scan: %s", e.message);
+	}
+	json_decref(items);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (atomic_load(&worker.stop)) {
+		event_base_loopbreak(worker.base);
+		return;
+	}
+	int64_t now = (int64_t)time(NULL);
+	if (now - worker.last_overdue >= 30) {
+		worker.last_overdue = now;
+		overdue_scan(now);
+	}
+	if (worker.nflights >= WEBHOOK_INFLIGHT_MAX)
+		return;
+	json_t *due = NULL;
+	/* more than may fly, so that those already in flight never hide others */
+	if (worker.app->ops->delivery_due(worker.conn, now, 2 * WEBHOOK_INFLIGHT_MAX, &due) != FQ_OK)
+		return;
+	size_t i;
+	json_t *d;
+	json_array_foreach(due, i, d) {
+		if (worker.nflights >= WEBHOOK_INFLIGHT_MAX || atomic_load(&worker.stop))
+			break;
+		if (!in_flight(json_integer_value(json_object_get(d, "id"))))
+			flight_start(d);
+	}
+	json_decref(due);
+}
+
 static void *worker_main(void *arg)
 {
 	(void)arg;
-	struct app *app = worker.app;
-	int64_t last_overdue = 0;
-	while (!worker.stop) {
-		int64_t now = (int64_t)time(NULL);
-		/* newly overdue cases, once a minute or so */
-		if (now - last_overdue >= 30) {
-			last_overdue = now;
-			json_t *items = NULL;
-			if (app->ops->case_overdue_unnotified(worker.conn, now, 200, &items) == FQ_OK &&
-			    json_array_size(items)) {
-				struct overdue_job k = {items, api_env(app), now};
-				struct fq_error e = {0};
-				if (writer_run(app->writer, overdue_run, &k, &e) != FQ_OK)
-					log_warn("webhooks: overdue scan: %s", e.message);
-			}
-			json_decref(items);
-		}
-		json_t *due = NULL;
-		if (app->ops->delivery_due(worker.conn, now, 50, &due) != FQ_OK) {
-			sleep(1);
-			continue;
-		}
-		size_t i;
-		json_t *d;
-		json_array_foreach(due, i, d) {
-			if (worker.stop)
-				break;
-			struct outcome o = {.id = json_integer_value(json_object_get(d, "id")),
-					    .attempts = (int)json_integer_value(json_object_get(d, "attempts")) + 1,
-					    .ops = app->ops};
-			o.status = post(json_string_value(json_object_get(d, "url")),
-					json_string_value(json_object_get(d, "event")), o.id,
-					json_string_value(json_object_get(d, "secret")),
-					json_string_value(json_object_get(d, "payload")), o.error, sizeof o.error);
-			o.now = (int64_t)time(NULL);
-			if (o.status >= 200 && o.status < 300) {
-				o.state = "delivered";
-				o.next_at = o.now;
-				o.error[0] = 0;
-			} else {
-				if (o.status && !o.error[0])
-					snprintf(o.error, sizeof o.error, "HTTP %d", o.status);
-				int64_t delay = worker.base_s;
-				for (int k = 1; k < o.attempts && delay < 6 * 3600; k++)
-					delay *= 3;
-				o.state = o.attempts >= WEBHOOK_MAX_ATTEMPTS ? "failed" : "pending";
-				o.next_at = o.now + delay;
-			}
-			struct fq_error e = {0};
-			if (writer_run(app->writer, outcome_run, &o, &e) != FQ_OK)
-				log_warn("webhooks: cannot record delivery %lld: %s", (long long)o.id, e.message);
-		}
-		size_t n = json_array_size(due);
-		json_decref(due);
-		if (!n)
-			usleep(250 * 1000);
-	}
+	event_base_dispatch(worker.base);
+	/* deliveries cut off by the stop stay pending and are sent next time */
+	while (worker.flights)
+		flight_free(worker.flights);
 	return NULL;
 }
 
@@ -441,30 +962,55 @@ int webhook_worker_start(struct app *app)
 {
 	struct fq_error e = {0};
 	worker.app = app;
-	worker.stop = 0;
+	atomic_store(&worker.stop, 0);
+	worker.last_overdue = 0;
 	const char *b = getenv("FENGQIAO_WEBHOOK_RETRY_BASE");
 	int64_t base = 10;
 	if (b && text_parse_i64(b, 1, 3600, &base) != FQ_OK)
 		base = 10;
 	worker.base_s = (int)base;
+	const char *t = getenv("FENGQIAO_WEBHOOK_TIMEOUT");
+	int64_t timeout = WEBHOOK_TIMEOUT_S;
+	if (t && text_parse_i64(t, 1, 120, &timeout) != FQ_OK)
+		timeout = WEBHOOK_TIMEOUT_S;
+	worker.timeout_s = (int)timeout;
+	worker.base = event_base_new();
+	worker.tick = worker.base ? event_new(worker.base, -1, EV_PERSIST, on_tick, NULL) : NULL;
+	struct timeval tv = {0, WEBHOOK_TICK_MS * 1000};
+	if (!worker.tick || event_add(worker.tick, &tv) != 0) {
+		log_error("webhooks: cannot create the delivery loop");
+		goto fail;
+	}
 	if (app->ops->conn_open(app->store, 1, &worker.conn, &e) != FQ_OK) {
 		log_error("webhooks: %s", e.message);
-		return 0;
+		goto fail;
 	}
 	if (pthread_create(&worker.thread, NULL, worker_main, NULL) != 0) {
 		app->ops->conn_close(worker.conn);
-		return 0;
+		goto fail;
 	}
 	worker.running = 1;
 	return 1;
+fail:
+	if (worker.tick)
+		event_free(worker.tick);
+	if (worker.base)
+		event_base_free(worker.base);
+	worker.tick = NULL;
+	worker.base = NULL;
+	return 0;
 }
 
 void webhook_worker_stop(void)
 {
 	if (!worker.running)
 		return;
-	worker.stop = 1;
+	atomic_store(&worker.stop, 1);
 	pthread_join(worker.thread, NULL);
+	event_free(worker.tick);
+	event_base_free(worker.base);
+	worker.tick = NULL;
+	worker.base = NULL;
 	worker.app->ops->conn_close(worker.conn);
 	worker.running = 0;
 }

@@ -14,11 +14,33 @@
 #define WEBHOOK_TIMEOUT_S 10
 #define WEBHOOK_URL_MAX 512
 #define WEBHOOK_BODY_MAX (64 * 1024)
+#define WEBHOOK_HOST_MAX 255     /* a DNS name */
+#define WEBHOOK_ADDR_MAX 46      /* INET6_ADDRSTRLEN */
+#define WEBHOOK_ALLOW_MAX 32     /* entries of webhook_allow */
 
 /* Queues `event` about case rec (a store record) inside the caller's
  * transaction. */
 enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, const char *event,
 			 const json_t *rec, int64_t now);
+
+/* Adds "host:port" (the configuration's webhook_allow) to the targets that
+ * may be private, loopback or link-local. Call before the server starts its
+ * threads. Returns 0 with a message in err when the entry is malformed or
+ * there are too many. */
+int webhook_allow_add(const char *hostport, char *err, size_t errlen);
+void webhook_allow_clear(void);
+
+/* Resolves host (as written in a URL, IPv6 in brackets or not) once and
+ * writes the numeric address to connect to into addr. Numeric forms that
+ * inet_aton reads (0x7f000001, 2130706433, 017700000001) and IPv4 forms
+ * inside IPv6 (::ffff:127.0.0.1) are judged by the address they name; names
+ * are looked up and every answer must pass. Loopback, link-local (with the
+ * 169.254.169.254 metadata address), private, shared, multicast, broadcast
+ * and "this network" addresses are FQ_EFORBIDDEN unless host:port is in
+ * webhook_allow; FQ_EINVAL when it cannot be read or resolved. `why` says
+ * which. Blocks for the lookup of a name. */
+enum fq_err webhook_target_resolve(const char *host, int port, char addr[WEBHOOK_ADDR_MAX],
+				   char *why, size_t whylen);
 
 /* Starts and stops the delivery thread of a serving app. */
 int webhook_worker_start(struct app *app);

@@ -87,7 +87,7 @@ struct mtable {
 #define LINK_COLS "a, b, kind, at"
 #define AUDIT_COLS "id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
 #define IDEM_COLS "key, scope, status, body, created_at"
-#define WEBHOOK_COLS "id, url, events, secret, created_at, created_by, active"
+#define WEBHOOK_COLS "id, url, events, secret, created_at, created_by, active, region"
 #define DELIVERY_COLS                                                                      \
 	"id, webhook_id, event, payload, state, attempts, next_at, last_status, last_error, "   \
 	"created_at, delivered_at"
@@ -254,8 +254,9 @@ static const struct mtable tables[] = {
 	 "SELECT count(*) FROM stage_webhooks s WHERE NOT EXISTS "
 	 "(SELECT 1 FROM webhooks t WHERE t.id = s.id)",
 	 "INSERT INTO webhooks (" WEBHOOK_COLS ") SELECT " WEBHOOK_COLS " FROM stage_webhooks "
-	 "ON CONFLICT (id) DO UPDATE SET events = excluded.events, active = excluded.active "
-	 "WHERE (webhooks.events, webhooks.active) IS DISTINCT FROM (excluded.events, excluded.active)",
+	 "ON CONFLICT (id) DO UPDATE SET events = excluded.events, active = excluded.active, "
+	 "region = excluded.region WHERE (webhooks.events, webhooks.active, webhooks.region) "
+	 "IS DISTINCT FROM (excluded.events, excluded.active, excluded.region)",
 	 NULL, 0},
 	{"deliveries", "SELECT " DELIVERY_COLS " FROM deliveries ORDER BY id",
 	 "SELECT count(*) FROM deliveries",

@@ -312,8 +312,15 @@ int cmd_serve(int argc, char **argv)
 	}
 	/* the environment overrides the file */
 	const char *hs = getenv("FENGQIAO_HOTLINE_SECRET");
-	if (hs && *hs)
+	if (hs && *hs) {
+		/* the same minimum as the file's hotline_secret */
+		if (strlen(hs) < 16 || strlen(hs) >= sizeof app.hotline_secret) {
+			log_error("FENGQIAO_HOTLINE_SECRET: a string of 16 to %zu characters",
+				  sizeof app.hotline_secret - 1);
+			return 2;
+		}
 		snprintf(app.hotline_secret, sizeof app.hotline_secret, "%s", hs);
+	}
 
 	app.cal = calendar_new();
 	char err[256] = "";

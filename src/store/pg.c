@@ -2042,14 +2042,16 @@ static enum fq_err p_idem_put(struct store_conn *c, const char *key, const char 
 /* ---- webhooks ---- */
 
 static enum fq_err p_webhook_add(struct store_conn *c, const char *url, const char *events,
-				 const char *secret, const char *actor, int64_t now, int64_t *id)
+				 const char *secret, const char *region, const char *actor, int64_t now,
+				 int64_t *id)
 {
-	static const char sql[] = "INSERT INTO webhooks(url, events, secret, created_at, created_by) "
-				  "VALUES ($1, $2, $3, $4, $5) RETURNING id";
+	static const char sql[] = "INSERT INTO webhooks(url, events, secret, region, created_at, "
+				  "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 	struct args a = {0};
 	a_text(&a, url);
 	a_text(&a, events);
 	a_text(&a, secret);
+	a_text(&a, region);
 	a_i64(&a, now);
 	a_text(&a, actor);
 	return one_i64(c, sql, &a, "webhook_add", id);
@@ -2057,35 +2059,60 @@ static enum fq_err p_webhook_add(struct store_conn *c, const char *url, const ch
 
 static enum fq_err p_webhook_list(struct store_conn *c, json_t **items)
 {
-	static const char sql[] = "SELECT id, url, events, created_at, created_by, active "
+	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
 				  "FROM webhooks WHERE active = 1 ORDER BY id";
 	return rows(c, sql, NULL, "webhook_list", items);
+}
+
+static enum fq_err p_webhook_get(struct store_conn *c, int64_t id, json_t **out)
+{
+	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
+				  "FROM webhooks WHERE id = $1";
+	struct args a = {0};
+	a_i64(&a, id);
+	return one_row(c, sql, &a, "webhook_get", out);
 }
 
 static enum fq_err p_webhook_delete(struct store_conn *c, int64_t id)
 {
 	static const char sql[] = "UPDATE webhooks SET active = 0 WHERE id = $1 AND active = 1";
+	static const char cancel[] = "UPDATE deliveries SET state = 'cancelled' "
+				     "WHERE webhook_id = $1 AND state = 'pending'";
 	struct args a = {0};
 	a_i64(&a, id);
 	int64_t n = 0;
 	enum fq_err err = exec_count(c, sql, &a, "webhook_delete", &n);
-	return !err && n == 0 ? FQ_ENOTFOUND : err;
+	if (!err && n == 0)
+		return FQ_ENOTFOUND;
+	return err ? err : exec_args(c, cancel, &a, "webhook_delete");
 }
 
 static enum fq_err p_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
-				      int64_t now)
+				      const char *case_region, int64_t now, json_t **webhook_ids)
 {
-	/* ILIKE: SQLite's LIKE ignores ASCII case */
+	/* ILIKE: SQLite's LIKE ignores ASCII case. A subscription's region
+	 * covers the case's when it is a prefix of it. */
 	static const char sql[] =
 		"INSERT INTO deliveries(webhook_id, event, payload, state, next_at, created_at) "
 		"SELECT id, $1::text, $2::text, 'pending', $3::bigint, $3::bigint FROM webhooks "
 		"WHERE active = 1 AND (',' || events || ',') ILIKE ('%,' || $1::text || ',%') "
-		"ORDER BY id";
+		"AND left($4::text, length(region)) = region ORDER BY id RETURNING webhook_id";
 	struct args a = {0};
 	a_text(&a, event);
 	a_text(&a, payload);
 	a_i64(&a, now);
-	return exec_args(c, sql, &a, "delivery_enqueue");
+	a_text(&a, case_region ? case_region : "");
+	json_t *items = NULL;
+	enum fq_err err = rows(c, sql, &a, "delivery_enqueue", &items);
+	if (err)
+		return err;
+	json_t *ids = json_array();
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) json_array_append(ids, json_object_get(o, "webhook_id"));
+	json_decref(items);
+	*webhook_ids = ids;
+	return FQ_OK;
 }
 
 static enum fq_err p_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items)
@@ -2094,7 +2121,7 @@ static enum fq_err p_delivery_due(struct store_conn *c, int64_t now, int limit, 
 		"SELECT d.id AS id, d.webhook_id AS webhook_id, w.url AS url, w.secret AS secret, "
 		"d.event AS event, d.payload AS payload, d.attempts AS attempts FROM deliveries d "
 		"JOIN webhooks w ON w.id = d.webhook_id WHERE d.state = 'pending' AND d.next_at <= $1 "
-		"ORDER BY d.next_at, d.id LIMIT $2";
+		"AND w.active = 1 ORDER BY d.next_at, d.id LIMIT $2";
 	struct args a = {0};
 	a_i64(&a, now);
 	a_i64(&a, limit);
@@ -2109,7 +2136,7 @@ static enum fq_err p_delivery_update(struct store_conn *c, int64_t id, const cha
 		"UPDATE deliveries SET state = $1::text, attempts = $2, next_at = $3, "
 		"last_status = $4, last_error = $5, "
 		"delivered_at = CASE WHEN $1::text = 'delivered' THEN $6::bigint ELSE delivered_at END "
-		"WHERE id = $7";
+		"WHERE id = $7 AND state = 'pending'";
 	struct args a = {0};
 	a_text(&a, state);
 	a_i64(&a, attempts);
@@ -2492,6 +2519,7 @@ const struct store_ops store_pg_ops = {
 	.idem_put = p_idem_put,
 	.webhook_add = p_webhook_add,
 	.webhook_list = p_webhook_list,
+	.webhook_get = p_webhook_get,
 	.webhook_delete = p_webhook_delete,
 	.delivery_enqueue = p_delivery_enqueue,
 	.delivery_due = p_delivery_due,

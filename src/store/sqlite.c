@@ -1501,18 +1501,20 @@ static enum fq_err s_idem_put(struct store_conn *c, const char *key, const char 
 /* ---- webhooks ---- */
 
 static enum fq_err s_webhook_add(struct store_conn *c, const char *url, const char *events,
-				 const char *secret, const char *actor, int64_t now, int64_t *id)
+				 const char *secret, const char *region, const char *actor, int64_t now,
+				 int64_t *id)
 {
-	static const char sql[] = "INSERT INTO webhooks(url, events, secret, created_at, created_by) "
-				  "VALUES (?,?,?,?,?)";
+	static const char sql[] = "INSERT INTO webhooks(url, events, secret, region, created_at, "
+				  "created_by) VALUES (?,?,?,?,?,?)";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
 	bind_text(st, 1, url);
 	bind_text(st, 2, events);
 	bind_text(st, 3, secret);
-	sqlite3_bind_int64(st, 4, now);
-	bind_text(st, 5, actor);
+	bind_text(st, 4, region);
+	sqlite3_bind_int64(st, 5, now);
+	bind_text(st, 6, actor);
 	enum fq_err err = exec_done(c, st, "webhook_add");
 	if (!err)
 		*id = sqlite3_last_insert_rowid(c->db);
@@ -1521,15 +1523,38 @@ static enum fq_err s_webhook_add(struct store_conn *c, const char *url, const ch
 
 static enum fq_err s_webhook_list(struct store_conn *c, json_t **items)
 {
-	static const char sql[] = "SELECT id, url, events, created_at, created_by, active FROM webhooks "
-				  "WHERE active=1 ORDER BY id";
+	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
+				  "FROM webhooks WHERE active=1 ORDER BY id";
 	sqlite3_stmt *st = stmt(c, sql);
 	return st ? rows(c, st, items) : FQ_EINTERNAL;
+}
+
+static enum fq_err s_webhook_get(struct store_conn *c, int64_t id, json_t **out)
+{
+	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
+				  "FROM webhooks WHERE id=?";
+	sqlite3_stmt *st = stmt(c, sql);
+	if (!st)
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	json_t *items = NULL;
+	enum fq_err err = rows(c, st, &items);
+	if (err)
+		return err;
+	if (!json_array_size(items)) {
+		json_decref(items);
+		return FQ_ENOTFOUND;
+	}
+	*out = json_incref(json_array_get(items, 0));
+	json_decref(items);
+	return FQ_OK;
 }
 
 static enum fq_err s_webhook_delete(struct store_conn *c, int64_t id)
 {
 	static const char sql[] = "UPDATE webhooks SET active=0 WHERE id=? AND active=1";
+	static const char cancel[] = "UPDATE deliveries SET state='cancelled' "
+				     "WHERE webhook_id=? AND state='pending'";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -1537,23 +1562,41 @@ static enum fq_err s_webhook_delete(struct store_conn *c, int64_t id)
 	enum fq_err err = exec_done(c, st, "webhook_delete");
 	if (!err && sqlite3_changes(c->db) == 0)
 		return FQ_ENOTFOUND;
-	return err;
+	if (err)
+		return err;
+	if (!(st = stmt(c, cancel)))
+		return FQ_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	return exec_done(c, st, "webhook_delete");
 }
 
 static enum fq_err s_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
-				      int64_t now)
+				      const char *case_region, int64_t now, json_t **webhook_ids)
 {
+	/* a subscription's region covers the case's when it is a prefix of it */
 	static const char sql[] =
 		"INSERT INTO deliveries(webhook_id, event, payload, state, next_at, created_at) "
 		"SELECT id, ?1, ?2, 'pending', ?3, ?3 FROM webhooks WHERE active=1 AND "
-		"(',' || events || ',') LIKE '%,' || ?1 || ',%'";
+		"(',' || events || ',') LIKE '%,' || ?1 || ',%' AND "
+		"substr(?4, 1, length(region)) = region ORDER BY id RETURNING webhook_id";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
 	bind_text(st, 1, event);
 	bind_text(st, 2, payload);
 	sqlite3_bind_int64(st, 3, now);
-	return exec_done(c, st, "delivery_enqueue");
+	bind_text(st, 4, case_region ? case_region : "");
+	json_t *items = NULL;
+	enum fq_err err = rows(c, st, &items);
+	if (err)
+		return err;
+	json_t *ids = json_array();
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) json_array_append(ids, json_object_get(o, "webhook_id"));
+	json_decref(items);
+	*webhook_ids = ids;
+	return FQ_OK;
 }
 
 static enum fq_err s_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items)
@@ -1562,7 +1605,7 @@ static enum fq_err s_delivery_due(struct store_conn *c, int64_t now, int limit, 
 		"SELECT d.id AS id, d.webhook_id AS webhook_id, w.url AS url, w.secret AS secret, "
 		"d.event AS event, d.payload AS payload, d.attempts AS attempts FROM deliveries d "
 		"JOIN webhooks w ON w.id=d.webhook_id WHERE d.state='pending' AND d.next_at <= ? "
-		"ORDER BY d.next_at, d.id LIMIT ?";
+		"AND w.active=1 ORDER BY d.next_at, d.id LIMIT ?";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -1577,7 +1620,8 @@ static enum fq_err s_delivery_update(struct store_conn *c, int64_t id, const cha
 {
 	static const char sql[] =
 		"UPDATE deliveries SET state=?, attempts=?, next_at=?, last_status=?, last_error=?, "
-		"delivered_at=CASE WHEN ?='delivered' THEN ? ELSE delivered_at END WHERE id=?";
+		"delivered_at=CASE WHEN ?='delivered' THEN ? ELSE delivered_at END "
+		"WHERE id=? AND state='pending'";
 	sqlite3_stmt *st = stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -1983,6 +2027,7 @@ const struct store_ops store_sqlite_ops = {
 	.idem_put = s_idem_put,
 	.webhook_add = s_webhook_add,
 	.webhook_list = s_webhook_list,
+	.webhook_get = s_webhook_get,
 	.webhook_delete = s_webhook_delete,
 	.delivery_enqueue = s_delivery_enqueue,
 	.delivery_due = s_delivery_due,

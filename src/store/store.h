@@ -205,19 +205,32 @@ struct store_ops {
 				int status, const char *body, int64_t now);
 
 	/* outbound webhooks: subscriptions, and a delivery log that is also the
-	 * retry queue. events is a comma-separated list. */
+	 * retry queue. events is a comma-separated list. region is the subtree
+	 * whose cases' events the subscription receives ('' = every case); the
+	 * API layer checks that the caller's admin scope covers it, since these
+	 * rows hold no people's data themselves. */
 	enum fq_err (*webhook_add)(struct store_conn *c, const char *url, const char *events,
-				   const char *secret, const char *actor, int64_t now, int64_t *id);
-	/* {id, url, events, created_at, created_by, active}; the secret is not listed */
+				   const char *secret, const char *region, const char *actor,
+				   int64_t now, int64_t *id);
+	/* {id, url, events, region, created_at, created_by, active}, active ones
+	 * only; the secret is not listed */
 	enum fq_err (*webhook_list)(struct store_conn *c, json_t **items);
+	/* One subscription, as listed, deleted ones too (their delivery log
+	 * stays readable), or FQ_ENOTFOUND. */
+	enum fq_err (*webhook_get)(struct store_conn *c, int64_t id, json_t **out);
+	/* Deactivates it and cancels its pending deliveries (state "cancelled"). */
 	enum fq_err (*webhook_delete)(struct store_conn *c, int64_t id);
-	/* Queues one pending delivery per active subscription to `event`. */
+	/* Queues one pending delivery per active subscription to `event` whose
+	 * region covers case_region. *webhook_ids receives the ids of those
+	 * subscriptions (a new reference), so the caller can audit what left. */
 	enum fq_err (*delivery_enqueue)(struct store_conn *c, const char *event, const char *payload,
-					int64_t now);
+					const char *case_region, int64_t now, json_t **webhook_ids);
 	/* Pending deliveries with next_at <= now, oldest first:
 	 * {id, webhook_id, url, secret, event, payload, attempts} */
 	enum fq_err (*delivery_due)(struct store_conn *c, int64_t now, int limit, json_t **items);
-	/* Records an attempt: state "delivered", "pending" (retry at next_at) or "failed". */
+	/* Records an attempt: state "delivered", "pending" (retry at next_at) or
+	 * "failed". Only a pending delivery changes: one cancelled meanwhile
+	 * stays cancelled. */
 	enum fq_err (*delivery_update)(struct store_conn *c, int64_t id, const char *state,
 				       int attempts, int64_t next_at, int last_status,
 				       const char *last_error, int64_t now);

@@ -12,11 +12,12 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const Ajv = require('ajv');
 const addFormats = require('ajv-formats');
-const { startServer, Client, ROOT, BIN } = require('../lib/server');
+const os = require('node:os');
+const { startServer, Client, ROOT, BIN, freePort } = require('../lib/server');
 
 const SCHEMAS = path.join(ROOT, 'tests', 'open311', 'georeport-v2');
 const HOTLINE_SECRET = 'hotline-test-secret-0123456789';
-let srv, admin, token;
+let srv, admin, token, hookPort;
 
 function schemaValidator() {
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -34,7 +35,14 @@ function schemaValidator() {
 }
 
 test.before(async () => {
-  srv = await startServer({ env: { FENGQIAO_HOTLINE_SECRET: HOTLINE_SECRET, FENGQIAO_WEBHOOK_RETRY_BASE: '1' } });
+  // the webhook receiver listens on loopback, so the configuration names it
+  hookPort = await freePort();
+  const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-interop-')), 'config.json');
+  fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [`127.0.0.1:${hookPort}`] }));
+  srv = await startServer({
+    env: { FENGQIAO_HOTLINE_SECRET: HOTLINE_SECRET, FENGQIAO_WEBHOOK_RETRY_BASE: '1' },
+    args: ['--config', cfg],
+  });
   admin = new Client(srv.base);
   await admin.login('admin');
   const out = srv.cli(['user', 'token', 'fengqiao.handler']).trim().split('\n');
@@ -161,15 +169,19 @@ test('Open311: the village from an address, and a clear error when none is found
   assert.ok([400, 403].includes(scoped.status), 'outside the token user\'s region');
 });
 
-function sign(body) {
-  return 'sha256=' + crypto.createHmac('sha256', HOTLINE_SECRET).update(body).digest('hex');
+// The signature covers the Idempotency-Key ('' without one), a newline and
+// the body, so a captured request cannot be resent under another key.
+function sign(body, key = '') {
+  return 'sha256=' + crypto.createHmac('sha256', HOTLINE_SECRET).update(key + '\n' + body).digest('hex');
 }
 
-async function hotline(payload, headers = {}) {
+// Sends payload signed for signKey (default: the Idempotency-Key it carries).
+async function hotline(payload, headers = {}, signKey) {
   const body = JSON.stringify(payload);
+  const key = signKey !== undefined ? signKey : (headers['idempotency-key'] || '');
   const r = await fetch(srv.base + '/api/intake/hotline', {
     method: 'POST', body,
-    headers: { 'content-type': 'application/json', 'x-fengqiao-signature': sign(body), ...headers },
+    headers: { 'content-type': 'application/json', 'x-fengqiao-signature': sign(body, key), ...headers },
   });
   return { status: r.status, json: await r.json(), headers: r.headers };
 }
@@ -194,16 +206,65 @@ test('hotline intake: signature, idempotency key, replay window', async () => {
   assert.equal(b.status, 201);
   assert.equal(b.json.id, a.json.id, 'the same key answers with the same case');
   assert.equal(b.headers.get('idempotent-replayed'), 'true');
-  const c = await hotline(call, { 'idempotency-key': 'k-2' });
-  assert.notEqual(c.json.id, a.json.id);
+  const other = await hotline({ ...call, call_id: 'C12345-0002' }, { 'idempotency-key': 'k-2' });
+  assert.equal(other.status, 201);
+  assert.notEqual(other.json.id, a.json.id, 'another call makes another case');
+  // signed for one key, sent with another: the key is covered by the signature
+  const swapped = await hotline(call, { 'idempotency-key': 'k-9' }, 'k-1');
+  assert.equal(swapped.status, 401);
+  const stripped = await hotline(call, {}, 'k-1');
+  assert.equal(stripped.status, 401);
   const old = await hotline({ ...call, received_at: new Date(Date.now() - 2 * 86400000).toISOString() }, { 'idempotency-key': 'k-3' });
   assert.equal(old.status, 400);
   assert.equal(old.json.error.code, 'outside_replay_window');
   const badPhone = await hotline({ ...call, caller_phone: '010-1234' });
   assert.equal(badPhone.json.error.field, 'caller_phone');
   // concurrent retries with one key still make one case
-  const burst = await Promise.all([1, 2, 3, 4, 5].map(() => hotline(call, { 'idempotency-key': 'k-burst' })));
+  const burstCall = { ...call, call_id: 'C12345-0003' };
+  const burst = await Promise.all([1, 2, 3, 4, 5].map(() => hotline(burstCall, { 'idempotency-key': 'k-burst' })));
   assert.equal(new Set(burst.map((x) => x.json.id)).size, 1);
+});
+
+test('hotline intake: a replayed call makes no second case, whatever its key', async () => {
+  const call = {
+    call_id: 'C20000-0001', caller_phone: '13977770002', summary: '来电反映楼道堆放杂物',
+    category: 'neighbour', region: '330681109290', received_at: new Date().toISOString(),
+  };
+  const first = await hotline(call, { 'idempotency-key': 'first-key' });
+  assert.equal(first.status, 201, JSON.stringify(first.json));
+  // a captured request re-signed is impossible without the secret, but the
+  // hotline itself may resend one call under a new key or none
+  const newKey = await hotline(call, { 'idempotency-key': 'another-key' });
+  assert.equal(newKey.status, 201);
+  assert.equal(newKey.json.id, first.json.id, 'same call_id, another key: the first case');
+  assert.equal(newKey.headers.get('idempotent-replayed'), 'true');
+  const noKey = await hotline(call);
+  assert.equal(noKey.json.id, first.json.id, 'same call_id, no key: the first case');
+  const list = await admin.get('/api/cases?q=' + encodeURIComponent('楼道堆放杂物'));
+  assert.equal(list.status, 200);
+  assert.equal(list.json.items.length, 1, 'one case for the call');
+});
+
+test('hotline intake: keys longer than 120 bytes are kept whole (no two calls merge)', async () => {
+  const base = 'x'.repeat(150);
+  const mk = (n) => ({
+    call_id: `C30000-000${n}`, caller_phone: '13977770003', summary: `长键来电第${n}号`,
+    category: 'neighbour', region: '330681109290', received_at: new Date().toISOString(),
+  });
+  const a = await hotline(mk(1), { 'idempotency-key': base + '-one' });
+  const b = await hotline(mk(2), { 'idempotency-key': base + '-two' });
+  assert.equal(a.status, 201, JSON.stringify(a.json));
+  assert.equal(b.status, 201, JSON.stringify(b.json));
+  assert.notEqual(a.json.id, b.json.id, 'two calls whose keys share 150 bytes are two cases');
+  assert.equal(b.headers.get('idempotent-replayed'), null);
+  const tooLong = await hotline(mk(3), { 'idempotency-key': 'y'.repeat(256) });
+  assert.equal(tooLong.status, 400);
+  assert.equal(tooLong.json.error.field, 'Idempotency-Key');
+});
+
+test('hotline secret from the environment needs 16 characters, like the file', async () => {
+  await assert.rejects(startServer({ seed: false, env: { FENGQIAO_HOTLINE_SECRET: 'short-secret' } }),
+    /FENGQIAO_HOTLINE_SECRET: a string of 16/);
 });
 
 test('webhooks: signed deliveries, retries with backoff, and a readable log', async () => {
@@ -218,8 +279,8 @@ test('webhooks: signed deliveries, retries with backoff, and a readable log', as
       res.writeHead(200); res.end('ok');
     });
   });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${receiver.address().port}/sms`;
+  await new Promise((r) => receiver.listen(hookPort, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${hookPort}/sms`;
   try {
     const nonAdmin = new Client(srv.base);
     await nonAdmin.login('fengqiao.handler');

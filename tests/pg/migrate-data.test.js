@@ -11,6 +11,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
 const path = require('node:path');
 const { startServer, Client, BIN, ROOT, freePort } = require('../lib/server');
 
@@ -18,6 +20,7 @@ const PG = process.env.FQ_TEST_PG;
 const opts = { skip: PG ? false : 'FQ_TEST_PG is not set (run under scripts/with-pg)', timeout: 180000 };
 
 let township = null;          // the SQLite server of the township
+let receiver = null;          // the webhook's receiver
 let target = null;            // postgresql:// URL of the provincial database
 const dbName = `fq_migrate_${process.pid}`;
 
@@ -57,11 +60,17 @@ function summary(out) {
 
 test.before(async () => {
   if (!PG) return;
-  township = await startSqlite();
+  // the webhook's receiver listens on loopback, so the configuration names it
+  receiver = http.createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const hookAt = `127.0.0.1:${receiver.address().port}`;
+  const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-migrate-')), 'config.json');
+  fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [hookAt] }));
+  township = await startSqlite({ args: ['--config', cfg] });
   // a little more than the seed: a webhook, a link between two cases, an API token
   const admin = new Client(township.base);
   await admin.login('admin');
-  const hook = await admin.post('/api/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['case.created'] });
+  const hook = await admin.post('/api/webhooks', { url: `http://${hookAt}/hook`, events: ['case.created'] });
   assert.equal(hook.status, 201, hook.text);
   const fy = new Client(township.base);
   await fy.login('fengyuan.mediator');
@@ -79,6 +88,7 @@ test.before(async () => {
 
 test.after(async () => {
   if (township) await township.stop();
+  if (receiver) receiver.close();
   if (target) {
     try { execFileSync('psql', [PG, '-qc', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`]); } catch (_) { /* throwaway */ }
   }
@@ -98,6 +108,8 @@ test('the first run copies everything, keeping ids, and the audit chain verifies
     sqlite("SELECT group_concat(id || tracking_code, ',') FROM (SELECT id, tracking_code FROM cases ORDER BY id)"));
   assert.equal(psql('SELECT string_agg(id || action || at, \',\' ORDER BY id) FROM timeline'),
     sqlite("SELECT group_concat(id || action || at, ',') FROM (SELECT id, action, at FROM timeline ORDER BY id)"));
+  // a webhook keeps its region (its scope), never widened to every case
+  assert.equal(psql("SELECT string_agg(id || ':' || region, ',' ORDER BY id) FROM webhooks"), '1:33');
   assert.equal(psql('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1'),
     sqlite('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1'));
   const verify = fq(['audit', 'verify', '--db', target]);
