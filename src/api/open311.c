@@ -864,9 +864,9 @@ void api_open311_routes(void)
 	http_route(M_GET, "/open311/v2/discovery.{format}", 0, discovery);
 	http_route(M_GET, "/open311/v2/services.{format}", 0, services);
 	http_route(M_GET, "/open311/v2/services/{service_code}.{format}", 0, service_definition);
-	http_route(M_GET, "/open311/v2/requests.{format}", 0, request_list);
+	http_route(M_GET, "/open311/v2/requests.{format}", R_READ, request_list);
 	http_route(M_POST, "/open311/v2/requests.{format}", R_RAW | R_NOCSRF | R_PUBLIC, request_create);
-	http_route(M_GET, "/open311/v2/requests/{service_request_id}.{format}", 0, request_one);
-	http_route(M_GET, "/open311/v2/request/{service_request_id}.{format}", 0, request_one);
-	http_route(M_GET, "/open311/v2/tokens/{token}.{format}", 0, token);
+	http_route(M_GET, "/open311/v2/requests/{service_request_id}.{format}", R_READ, request_one);
+	http_route(M_GET, "/open311/v2/request/{service_request_id}.{format}", R_READ, request_one);
+	http_route(M_GET, "/open311/v2/tokens/{token}.{format}", R_READ, token);
 }

@@ -24,6 +24,8 @@
 /* Token buckets (per address). */
 #define BUCKET_PUBLIC_RATE 2.0     /* tokens per second */
 #define BUCKET_PUBLIC_BURST 30.0
+#define BUCKET_READ_RATE 10.0      /* public reads (Open311 GETs without a key) */
+#define BUCKET_READ_BURST 100.0
 #define BUCKET_LOGIN_RATE 1.0
 #define BUCKET_LOGIN_BURST 20.0
 

@@ -814,13 +814,15 @@ static void on_request(struct evhttp_request *ev, void *arg)
 
 	/* rate limits before any work, and so before a body of up to
 	 * HTTP_BODY_MAX is parsed */
-	if (rt->flags & (R_PUBLIC | R_LOGIN)) {
+	if (rt->flags & (R_PUBLIC | R_LOGIN | R_READ)) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		int wait = (rt->flags & R_LOGIN)
 			? limits_take(r->app->limits, "login", r->addr, BUCKET_LOGIN_RATE, BUCKET_LOGIN_BURST, ms)
-			: limits_take(r->app->limits, "public", r->addr, BUCKET_PUBLIC_RATE, BUCKET_PUBLIC_BURST, ms);
+			: (rt->flags & R_PUBLIC)
+			? limits_take(r->app->limits, "public", r->addr, BUCKET_PUBLIC_RATE, BUCKET_PUBLIC_BURST, ms)
+			: limits_take(r->app->limits, "read", r->addr, BUCKET_READ_RATE, BUCKET_READ_BURST, ms);
 		if (wait) {
 			char s[16];
 			snprintf(s, sizeof s, "%d", wait);

@@ -100,6 +100,7 @@ struct req {
 #define R_LOGIN    0x08   /* the login endpoint: throttled */
 #define R_RAW      0x10   /* takes any body (forms, CSV), no JSON parsing */
 #define R_NOCSRF   0x20   /* signed by other means (HMAC): no CSRF check */
+#define R_READ     0x40   /* public read without an account (Open311 GETs): its own, wider bucket */
 
 typedef void (*route_fn)(struct req *r);
 

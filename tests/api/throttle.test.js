@@ -204,6 +204,23 @@ test('when the hashing queue is full, sign-ins are answered 503 busy with Retry-
   }
 });
 
+test('Open311 reads without an account have their own per-address limit', async () => {
+  const srv = await startServer({ cases: false });
+  try {
+    let limited = null;
+    for (let i = 0; i < 300 && !limited; i++) {
+      const r = await fetch(`${srv.base}/open311/v2/requests/1.json`);
+      if (r.status === 429) limited = r;
+      else assert.equal(r.status, 404);
+    }
+    assert.ok(limited, 'expected a 429 within 300 quick reads');
+    assert.equal((await limited.json()).error.code, 'rate_limited');
+    // filing has its own bucket: reads used up do not stop a resident filing
+    const f = await fetch(`${srv.base}/api/public/regions/33/children`);
+    assert.equal(f.status, 200);
+  } finally { await srv.stop(); }
+});
+
 test('the public endpoints are rate-limited per address', async () => {
   const srv = await startServer({ cases: false });
   try {
