@@ -24,12 +24,19 @@ test('charts, rates and drill-down', shot(() => env, async () => {
   assert.ok(await page.locator('.chart-canvas canvas').count() >= 3);
   assert.ok(await page.evaluate(() => typeof window.echarts === 'object'));
 
-  // Tooltips work (drawn on the canvas: no inline styles against the CSP).
+  // Tooltips work (drawn on the canvas: no inline styles against the CSP):
+  // ECharts announces each tooltip it shows with a showTip event.
+  await page.evaluate(() => {
+    window.__tips = [];
+    const chart = window.echarts.getInstanceByDom(document.getElementById('chart-category'));
+    chart.on('showTip', (e) => window.__tips.push(e));
+  });
   const box = await page.locator('#chart-category').boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + 30);
-  await page.waitForTimeout(300);
-  await page.mouse.move(box.x + box.width / 2, box.y + 60);
-  await page.waitForTimeout(300);
+  for (let y = 20; y < box.height - 10; y += 15) {
+    await page.mouse.move(box.x + box.width / 2, box.y + y);
+    if (await page.evaluate(() => window.__tips.length > 0)) break;
+  }
+  await page.waitForFunction(() => window.__tips.length > 0);
 
   // The three headline rates.
   const kpis = await page.locator('.kpis').innerText();
