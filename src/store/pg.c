@@ -768,6 +768,13 @@ static enum fq_err p_data_version(struct store_conn *c, int64_t *v)
 
 /* As in SQLite, a savepoint outside a transaction opens one, and releasing
  * that outermost savepoint commits it. */
+static int p_in_transaction(struct store_conn *c)
+{
+	/* an aborted transaction (PQTRANS_INERROR) is still open: undo, a
+	 * ROLLBACK TO SAVEPOINT, recovers it */
+	return PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
 static enum fq_err p_savepoint(struct store_conn *c)
 {
 	if (!conn_ready(c))
@@ -2473,6 +2480,7 @@ const struct store_ops store_pg_ops = {
 	.read_begin = p_read_begin,
 	.read_end = p_read_end,
 	.data_version = p_data_version,
+	.in_transaction = p_in_transaction,
 	.savepoint = p_savepoint,
 	.release = p_release,
 	.undo = p_undo,

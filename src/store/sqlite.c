@@ -371,6 +371,11 @@ static enum fq_err s_data_version(struct store_conn *c, int64_t *v)
 }
 
 /* Savepoints run once per job in the writer: cached statements, not exec. */
+static int s_in_transaction(struct store_conn *c)
+{
+	return !sqlite3_get_autocommit(c->db);
+}
+
 static enum fq_err s_savepoint(struct store_conn *c)
 {
 	static const char sql[] = "SAVEPOINT job";
@@ -1981,6 +1986,7 @@ const struct store_ops store_sqlite_ops = {
 	.read_begin = s_read_begin,
 	.read_end = s_read_end,
 	.data_version = s_data_version,
+	.in_transaction = s_in_transaction,
 	.savepoint = s_savepoint,
 	.release = s_release,
 	.undo = s_undo,

@@ -82,6 +82,11 @@ struct store_ops {
 	/* A number that changes whenever another connection has committed since
 	 * (SQLite's data_version). Optional (NULL): no answer may then be cached. */
 	enum fq_err (*data_version)(struct store_conn *c, int64_t *v);
+	/* 1 while a transaction is open on c. A failed statement can make the
+	 * engine end the whole transaction by itself (SQLite rolls back on an
+	 * I/O error or a full disk); the writer asks after each failed job.
+	 * Optional (NULL: assume it is open). */
+	int (*in_transaction)(struct store_conn *c);
 	/* Nested unit inside a transaction: mark, then release or undo. */
 	enum fq_err (*savepoint)(struct store_conn *c);
 	enum fq_err (*release)(struct store_conn *c);

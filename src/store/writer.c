@@ -43,9 +43,23 @@ static void run_batch(struct writer *w, struct wjob *batch)
 				if (!j->err.code)
 					fq_fail(&j->err, j->rc, NULL, NULL, "%s", fq_err_code(j->rc));
 				ops->undo(w->conn);
+				/* an I/O error or a full disk can make the engine roll back
+				 * the whole transaction by itself: then the jobs before
+				 * this one are lost too, and the ones after would each
+				 * commit alone. Stop, and tell every job it failed. */
+				if (ops->in_transaction && !ops->in_transaction(w->conn)) {
+					berr = FQ_EIO;
+					for (struct wjob *k = j->next; k; k = k->next) {
+						n++;
+						k->rc = fq_fail(&k->err, FQ_EIO, "storage_unavailable", NULL,
+								"the change could not be stored; nothing was saved, try again");
+					}
+					break;
+				}
 			}
 		}
-		berr = ops->commit(w->conn);
+		if (berr == FQ_OK)
+			berr = ops->commit(w->conn);
 	} else {
 		/* nothing ran: every job gets the failure as its own result, so
 		 * each waiting request is answered */
