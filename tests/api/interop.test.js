@@ -314,10 +314,17 @@ test('webhooks: signed deliveries, retries with backoff, and a readable log', as
     assert.equal(entry.state, 'delivered');
     assert.equal(entry.attempts, 2);
     assert.equal(entry.last_error, null);
-    // unsubscribed events are not sent
+    // unsubscribed events are not sent: after an accept (no event) and an
+    // assign (not subscribed), the next delivery is the next subscribed one
     await staff.post(`/api/cases/${c.json.id}/actions`, { action: 'accept' });
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(got.length, 1);
+    await staff.post(`/api/cases/${c.json.id}/actions`, { action: 'assign', handler: 'fengyuan.mediator' });
+    const c2 = await staff.post('/api/cases', { title: '通知测试二', description: 'x', category: 'neighbour', region: '330681109290' });
+    const deadline2 = Date.now() + 15000;
+    while (got.length < 2 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(got.length, 2);
+    const second = JSON.parse(got[1].body);
+    assert.equal(second.event, 'case.created');
+    assert.equal(second.case.id, c2.json.id);
     assert.equal((await admin.req('DELETE', `/api/webhooks/${sub.json.id}`)).status, 204);
     assert.equal((await admin.req('DELETE', `/api/webhooks/${sub.json.id}`)).status, 404);
   } finally {
