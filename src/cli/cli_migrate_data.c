@@ -57,7 +57,7 @@ struct mtable {
 #define GRID_COLS "id, region, code, name"
 #define USER_COLS "id, username, display_name, password_hash, created_at, disabled"
 #define ROLE_COLS "user_id, role, region"
-#define TOKEN_COLS "hash, user_id, created_at"
+#define TOKEN_COLS "hash, user_id, created_at, expires_at"
 #define SESSION_COLS "id_hash, user_id, csrf, created_at, last_seen"
 #define CASE_COLS                                                                          \
 	"id, tracking_code, public_secret_hash, title, description, category, channel, track, " \

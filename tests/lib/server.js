@@ -61,7 +61,18 @@ function seedInto(db, kind) {
   }
 }
 
-function freshDb(dir, kind) {
+function freshDb(dir, kind, fresh) {
+  if (fresh) {
+    // seeded on its own: tracking codes and secrets differ from every copy
+    let db = path.join(dir, 'test.db');
+    if (process.env.FQ_TEST_PG) {
+      const name = `fq_test_${process.pid}_${Date.now()}_${pgCounter++}`;
+      execFileSync('psql', [process.env.FQ_TEST_PG, '-qc', `CREATE DATABASE ${name}`], { stdio: 'ignore' });
+      db = pgUrl(name);
+    }
+    seedInto(db, kind);
+    return db;
+  }
   const key = templateKey(kind);
   if (process.env.FQ_TEST_PG) {
     const tpl = `fq_tpl_${key}`;
@@ -96,12 +107,15 @@ function freshDb(dir, kind) {
   return db;
 }
 
-// Options: seed (default true: regions, demo users and cases), cases (false: no
-// demo cases), env (extra env for serve), args (extra serve args), keep (leave
+// Options: seed (default true: regions, demo users and cases), cases (false:
+// no demo cases), fresh (seed this database on its own instead of copying
+// the shared template, so its tracking codes and secrets differ from other
+// servers'), env (extra env for serve), args (extra serve args), keep (leave
 // the temporary folder and database after stop; the caller removes it).
 async function startServer(options = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-test-'));
-  const db = freshDb(dir, options.seed === false ? 'empty' : options.cases === false ? 'no-cases' : 'demo');
+  const db = freshDb(dir, options.seed === false ? 'empty' : options.cases === false ? 'no-cases' : 'demo',
+    options.fresh);
   const port = await freePort();
   const env = { ...process.env, ...(options.env || {}) };
   const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
