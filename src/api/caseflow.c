@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/category.h"
-#include "domain/dup.h"
-#include "domain/flow.h"
+#include "domain/case/category.h"
+#include "domain/case/dup.h"
+#include "domain/case/flow.h"
 #include "util/secret.h"
 #include "util/text.h"
 #include "api/webhooks.h"

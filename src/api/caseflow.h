@@ -9,9 +9,9 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "domain/deadline.h"
-#include "domain/routing.h"
-#include "domain/scope.h"
+#include "domain/case/deadline.h"
+#include "domain/case/routing.h"
+#include "domain/access/scope.h"
 #include "store/store.h"
 #include "util/calendar.h"
 

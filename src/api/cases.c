@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/category.h"
+#include "domain/case/category.h"
 #include "util/csv.h"
 #include "util/text.h"
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "api/webhooks.h"
-#include "domain/category.h"
+#include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err, size_t errlen)
 {

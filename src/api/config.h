@@ -7,8 +7,8 @@
 #define FQ_CONFIG_H
 
 #include <stddef.h>
-#include "domain/deadline.h"
-#include "domain/routing.h"
+#include "domain/case/deadline.h"
+#include "domain/case/routing.h"
 #include "http/limits.h"
 #include "util/err.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/category.h"
+#include "domain/case/category.h"
 #include "http/metrics.h"
 #include "http/pool.h"
 #include "util/text.h"

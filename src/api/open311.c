@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/queue.h>
 
-#include "domain/category.h"
+#include "domain/case/category.h"
 #include "http/auth.h"
 #include "util/text.h"
 

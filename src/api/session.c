@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/session.h"
+#include "domain/access/session.h"
 #include "http/auth.h"
 #include "http/limits.h"
 #include "http/pool.h"

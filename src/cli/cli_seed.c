@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "api/caseflow.h"
-#include "domain/category.h"
+#include "domain/case/category.h"
 #include "http/auth.h"
 #include "util/secret.h"
 #include "cli/demo_data.h"

@@ -3,7 +3,7 @@
 #ifndef FQ_AUTH_H
 #define FQ_AUTH_H
 
-#include "domain/session.h"
+#include "domain/access/session.h"
 #include "http/server.h"
 
 #define SESSION_TOUCH_S 60          /* last_seen is written at most once a minute */

@@ -1,5 +1,5 @@
 /* category.c - constant tables only. */
-#include "domain/category.h"
+#include "domain/case/category.h"
 
 #include <string.h>
 

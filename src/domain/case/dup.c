@@ -1,5 +1,5 @@
 /* dup.c - bigram sets as sorted arrays of 64-bit keys (two code points). */
-#include "domain/dup.h"
+#include "domain/case/dup.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #define FQ_SCOPE_H
 
 #include <stdint.h>
-#include "domain/flow.h"
+#include "domain/case/flow.h"
 
 #define REGION_CODE_MAX 13   /* 12 digits and a NUL */
 #define USERNAME_MAX 64

@@ -5,8 +5,8 @@
 #define FQ_ROUTING_H
 
 #include <stdint.h>
-#include "domain/flow.h"
-#include "domain/scope.h"
+#include "domain/case/flow.h"
+#include "domain/access/scope.h"
 
 struct routing_rules {
 	uint32_t township_categories;  /* bit per category_table index */

@@ -1,6 +1,6 @@
 /* flow.c - the transition table. Every rule of the life cycle lives in
  * `rules` below; nothing else in the code decides which step is allowed. */
-#include "domain/flow.h"
+#include "domain/case/flow.h"
 
 #include <string.h>
 

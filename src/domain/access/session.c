@@ -1,6 +1,6 @@
 /* session.c - the session lifetime rule and the weak-password rule. Pure
  * functions over their arguments: no store, no clock. */
-#include "domain/session.h"
+#include "domain/access/session.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* routing.c - start levels and escalation targets. */
-#include "domain/routing.h"
+#include "domain/case/routing.h"
 
-#include "domain/category.h"
+#include "domain/case/category.h"
 
 void routing_rules_default(struct routing_rules *r)
 {

@@ -1,5 +1,5 @@
 /* period.c - splitting a range into whole months and end days. */
-#include "domain/period.h"
+#include "domain/case/period.h"
 
 #include "util/calendar.h"
 

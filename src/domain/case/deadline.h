@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "domain/flow.h"
+#include "domain/case/flow.h"
 #include "util/calendar.h"
 
 enum deadline_kind {

@@ -1,6 +1,6 @@
 /* scope.c - region subtree checks. Codes are compared as strings; a code's
  * length gives its level. */
-#include "domain/scope.h"
+#include "domain/access/scope.h"
 
 #include <string.h>
 

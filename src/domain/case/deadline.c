@@ -1,6 +1,6 @@
 /* deadline.c - deadlines from history. Pure: the calendar and `now` come in
  * as arguments. */
-#include "domain/deadline.h"
+#include "domain/case/deadline.h"
 
 #include <string.h>
 
