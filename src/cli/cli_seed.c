@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/caseflow.h"
+#include "service/caseflow.h"
 #include "domain/case/category.h"
 #include "http/auth.h"
 #include "util/secret.h"

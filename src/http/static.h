@@ -3,7 +3,7 @@
 #ifndef FQ_STATIC_H
 #define FQ_STATIC_H
 
-#include "http/server.h"
+#include "http/req.h"
 
 #define STATIC_FILE_MAX (8 * 1024 * 1024)
 

@@ -7,13 +7,13 @@
  *    "hotline_secret": "...",
  *    "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"],
  *    "webhook_allow": ["127.0.0.1:8025"]} */
-#include "api/config.h"
+#include "app/config.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "api/webhooks.h"
+#include "interop/webhooks.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err, size_t errlen)

@@ -1,27 +1,22 @@
 /* webhooks.h - outbound webhooks: events are queued in the delivery log in
- * the same transaction as the change that causes them (so none is lost or
- * sent for a change that was rolled back), and a background thread delivers
- * them with an HMAC signature, retrying with backoff. Requests never wait
- * for a delivery. */
+ * the same transaction as the change that causes them (service/outbox.h),
+ * and a background thread delivers them with an HMAC signature, retrying
+ * with backoff. Requests never wait for a delivery. Targets must resolve to
+ * public addresses unless the configuration allows them (webhook_allow). */
 #ifndef FQ_WEBHOOKS_H
 #define FQ_WEBHOOKS_H
 
 #include <jansson.h>
-#include "http/server.h"
 
-#define WEBHOOK_EVENTS "case.created,case.assigned,case.escalated,case.overdue,case.closed"
+#include "service/outbox.h"
+#include "service/svc.h"
+
 #define WEBHOOK_MAX_ATTEMPTS 8
 #define WEBHOOK_TIMEOUT_S 10
 #define WEBHOOK_URL_MAX 512
-#define WEBHOOK_BODY_MAX (64 * 1024)
 #define WEBHOOK_HOST_MAX 255     /* a DNS name */
 #define WEBHOOK_ADDR_MAX 46      /* INET6_ADDRSTRLEN */
 #define WEBHOOK_ALLOW_MAX 32     /* entries of webhook_allow */
-
-/* Queues `event` about case rec (a store record) inside the caller's
- * transaction. */
-enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, const char *event,
-			 const json_t *rec, int64_t now);
 
 /* Adds "host:port" (the configuration's webhook_allow) to the targets that
  * may be private, loopback or link-local. Call before the server starts its
@@ -42,8 +37,16 @@ void webhook_allow_clear(void);
 enum fq_err webhook_target_resolve(const char *host, int port, char addr[WEBHOOK_ADDR_MAX],
 				   char *why, size_t whylen);
 
-/* Starts and stops the delivery thread of a serving app. */
-int webhook_worker_start(struct app *app);
+/* Splits an http:// URL (at most WEBHOOK_URL_MAX bytes, no user info) into
+ * host, port (80 by default) and the request target. 0 when it is not one. */
+int webhook_url_parts(const char *url, char host[WEBHOOK_HOST_MAX + 1], int *port,
+		      char target[WEBHOOK_URL_MAX + 2]);
+
+/* Starts and stops the delivery thread of a serving program: it reads due
+ * deliveries on its own connection to s's primary, records outcomes and
+ * runs the overdue scan (outbox_overdue_scan) through s's writer. s must
+ * outlive the thread. Returns 0 (logged) when it cannot start. */
+int webhook_worker_start(const struct svc *s);
 void webhook_worker_stop(void);
 
 #endif

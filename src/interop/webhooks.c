@@ -1,8 +1,8 @@
-/* webhooks.c - the admin API for subscriptions, the check of their targets,
- * and the delivery worker. A subscription belongs to a region and only
- * admins whose scope covers it see or change it; a target must resolve to a
- * public address unless the configuration names it (webhook_allow). */
-#include "api/webhooks.h"
+/* webhooks.c - the check of webhook targets and the delivery worker. A
+ * target must resolve to a public address unless the configuration names
+ * it (webhook_allow); it is checked when a subscription is made and again
+ * before each delivery. The admin API is webhook_routes.c. */
+#include "interop/webhooks.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -19,91 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/api.h"
+#include "service/outbox.h"
 #include "util/log.h"
 #include "util/text.h"
-
-/* ---- emitting ---- */
-
-/* The phones that left for each subscription are audited like a read
- * through /contacts: one entry per subscription, naming case and webhook. */
-static enum fq_err audit_phones(const struct store_ops *ops, struct store_conn *c, const char *event,
-				const json_t *rec, json_t *webhook_ids, size_t nphones, int64_t now)
-{
-	char cid[24];
-	snprintf(cid, sizeof cid, "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
-	size_t i;
-	json_t *w;
-	json_array_foreach(webhook_ids, i, w) {
-		json_t *d = json_pack("{s:I, s:s, s:I}", "webhook", json_integer_value(w), "event", event,
-				      "phones", (json_int_t)nphones);
-		char *ds = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-		json_decref(d);
-		if (!ds)
-			return FQ_ENOMEM;
-		struct audit_entry a = {.at = now, .actor = "system", .action = "case.contacts_sent",
-					.entity = "case", .entity_id = cid, .detail = ds};
-		enum fq_err err = ops->audit_append(c, &a);
-		free(ds);
-		if (err)
-			return err;
-	}
-	return FQ_OK;
-}
-
-enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, const char *event,
-			 const json_t *rec, int64_t now)
-{
-	char at[21];
-	text_format_iso8601(now, at);
-	json_t *cs = json_object();
-	/* an SMS gateway needs the numbers to text; subscriptions are admin-only */
-	json_t *notify = json_array();
-	if (!cs || !notify) {
-		json_decref(cs);
-		json_decref(notify);
-		return FQ_ENOMEM;
-	}
-	static const char *const keys[] = {"id", "tracking_code", "title", "status", "category",
-					   "channel", "track", "region", "unit_region", "level",
-					   "handler", NULL};
-	for (int i = 0; keys[i]; i++) {
-		json_t *v = json_object_get(rec, keys[i]);
-		json_object_set(cs, keys[i], v ? v : json_null());
-	}
-	size_t i;
-	json_t *p;
-	json_array_foreach(json_object_get(rec, "parties"), i, p) {
-		json_t *role = json_object_get(p, "role"), *phone = json_object_get(p, "phone");
-		if (!json_is_string(phone))
-			continue;
-		json_t *n = json_pack("{s:O, s:O}", "role", role ? role : json_null(), "phone", phone);
-		if (!n || json_array_append_new(notify, n) != 0) {
-			json_decref(cs);
-			json_decref(notify);
-			return FQ_ENOMEM;
-		}
-	}
-	size_t nphones = json_array_size(notify);
-	json_t *body = json_pack("{s:s, s:s, s:o, s:o}", "event", event, "at", at, "case", cs, "notify",
-				 notify);
-	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(body);
-	if (!s)
-		return FQ_ENOMEM;
-	if (strlen(s) > WEBHOOK_BODY_MAX) {
-		free(s);
-		return FQ_ETOOBIG;
-	}
-	json_t *ids = NULL;
-	enum fq_err err = ops->delivery_enqueue(c, event, s, json_string_value(json_object_get(rec, "region")),
-						now, &ids);
-	free(s);
-	if (!err && nphones)
-		err = audit_phones(ops, c, event, rec, ids, nphones, now);
-	json_decref(ids);
-	return err;
-}
 
 /* ---- targets ---- */
 
@@ -322,8 +240,7 @@ enum fq_err webhook_target_resolve(const char *host_in, int port, char addr[WEBH
 	return FQ_OK;
 }
 
-/* Splits an http:// URL into host, port, and the request target. */
-static int url_parts(const char *url, char host[WEBHOOK_HOST_MAX + 1], int *port,
+int webhook_url_parts(const char *url, char host[WEBHOOK_HOST_MAX + 1], int *port,
 		     char target[WEBHOOK_URL_MAX + 2])
 {
 	struct evhttp_uri *u = url && strlen(url) <= WEBHOOK_URL_MAX ? evhttp_uri_parse(url) : NULL;
@@ -341,307 +258,6 @@ static int url_parts(const char *url, char host[WEBHOOK_HOST_MAX + 1], int *port
 	if (u)
 		evhttp_uri_free(u);
 	return ok;
-}
-
-/* ---- admin API ---- */
-
-static int is_admin(struct req *r)
-{
-	if (scope_all_roles(&r->caller) & ROLE_BIT(ROLE_ADMIN))
-		return 1;
-	reply_error(r, 403, "forbidden", "only an administrator manages webhooks", NULL);
-	return 0;
-}
-
-/* 1 when the caller is an administrator over `region`; a subscription of
- * every case ('') belongs to province-level administrators only. */
-static int admin_covers(const struct caller *c, const char *region)
-{
-	if (!region)
-		return 0;
-	if (*region)
-		return (scope_roles_at(c, region) & ROLE_BIT(ROLE_ADMIN)) != 0;
-	for (int i = 0; i < c->nroles; i++)
-		if (c->roles[i].role == ROLE_ADMIN && scope_level_of(c->roles[i].region) == 1)
-			return 1;
-	return 0;
-}
-
-/* The widest region where the caller is an administrator, or NULL. */
-static const char *admin_region(const struct caller *c)
-{
-	const char *best = NULL;
-	for (int i = 0; i < c->nroles; i++)
-		if (c->roles[i].role == ROLE_ADMIN &&
-		    (!best || strlen(c->roles[i].region) < strlen(best)))
-			best = c->roles[i].region;
-	return best;
-}
-
-/* 1 when e is one of WEBHOOK_EVENTS (a whole name, never a part or ""). */
-static int event_known(const char *e)
-{
-	size_t n = strlen(e);
-	for (const char *p = WEBHOOK_EVENTS; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (n && len == n && memcmp(p, e, n) == 0)
-			return 1;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return 0;
-}
-
-struct sub {
-	char url[WEBHOOK_URL_MAX + 1];
-	char events[sizeof WEBHOOK_EVENTS];
-	char region[REGION_CODE_MAX];
-	char secret[SECRET_TOKEN_CHARS + 1];
-	char actor[USERNAME_MAX];
-	int64_t now, id;
-	const struct store_ops *ops;
-};
-
-static enum fq_err sub_run(struct store_conn *c, void *arg, struct fq_error *e)
-{
-	struct sub *k = arg;
-	enum fq_err err = k->ops->webhook_add(c, k->url, k->events, k->secret, k->region, k->actor,
-					      k->now, &k->id);
-	if (!err) {
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)k->id);
-		json_t *d = json_pack("{s:s, s:s, s:s}", "url", k->url, "events", k->events, "region",
-				      k->region);
-		char *ds = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-		json_decref(d);
-		if (!ds)
-			return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
-		struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "webhook.add",
-					.entity = "webhook", .entity_id = id, .detail = ds};
-		err = k->ops->audit_append(c, &a);
-		free(ds);
-	}
-	return err ? fq_fail(e, err, NULL, NULL, "cannot store the subscription") : FQ_OK;
-}
-
-static void sub_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
-{
-	struct sub *k = arg;
-	if (rc) {
-		reply_fq(r, e);
-		free(k);
-		return;
-	}
-	json_t *ev = json_array();
-	for (const char *t = k->events; ev && *t;) {
-		const char *end = strchr(t, ',');
-		size_t len = end ? (size_t)(end - t) : strlen(t);
-		if (json_array_append_new(ev, json_stringn(t, len)) != 0) {
-			json_decref(ev);
-			ev = NULL;
-			break;
-		}
-		t += len + (end ? 1 : 0);
-	}
-	json_t *o = ev ? json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)k->id, "url", k->url,
-				   "events", ev, "region", k->region, "secret", k->secret)
-		       : NULL;
-	if (o)
-		reply_json(r, 201, o);
-	else
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
-	free(k);
-}
-
-static void create(struct req *r)
-{
-	if (!is_admin(r))
-		return;
-	const char *url = json_string_value(json_object_get(r->body, "url"));
-	json_t *events = json_object_get(r->body, "events");
-	json_t *jregion = json_object_get(r->body, "region");
-	char host[WEBHOOK_HOST_MAX + 1], target[WEBHOOK_URL_MAX + 2];
-	int port;
-	if (!url_parts(url, host, &port, target)) {
-		reply_error(r, 400, "invalid_url",
-			    "url must be an http:// URL (put TLS gateways behind a local proxy)", "url");
-		return;
-	}
-	if (!json_is_array(events) || !json_array_size(events) || json_array_size(events) > 5) {
-		reply_error(r, 400, "required", "events is a list of " WEBHOOK_EVENTS, "events");
-		return;
-	}
-	const char *region = jregion && !json_is_null(jregion) ? json_string_value(jregion)
-							       : admin_region(&r->caller);
-	if (!region || (*region && (strspn(region, "0123456789") != strlen(region) ||
-				    !scope_level_of(region)))) {
-		reply_error(r, 400, "invalid_region", "region must be a region code", "region");
-		return;
-	}
-	if (!admin_covers(&r->caller, region)) {
-		reply_error(r, 403, "out_of_scope",
-			    "a subscription may only cover a region where you are an administrator",
-			    "region");
-		return;
-	}
-	struct sub *k = calloc(1, sizeof *k);
-	if (!k) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
-		return;
-	}
-	size_t i, off = 0;
-	json_t *ev;
-	json_array_foreach(events, i, ev) {
-		const char *s = json_string_value(ev);
-		size_t n = s ? strlen(s) : 0;
-		if (!s || !event_known(s) || off + n + 2 > sizeof k->events) {
-			free(k);
-			reply_error(r, 400, "unknown_value", "unknown event; use " WEBHOOK_EVENTS, "events");
-			return;
-		}
-		if (off)
-			k->events[off++] = ',';
-		memcpy(k->events + off, s, n);
-		off += n;
-		k->events[off] = 0;
-	}
-	char addr[WEBHOOK_ADDR_MAX], why[160];
-	if (webhook_target_resolve(host, port, addr, why, sizeof why) != FQ_OK) {
-		free(k);
-		reply_error(r, 400, "forbidden_target", why, "url");
-		return;
-	}
-	snprintf(k->url, sizeof k->url, "%s", url);
-	snprintf(k->region, sizeof k->region, "%s", region);
-	secret_token(k->secret);
-	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
-	k->now = r->now;
-	k->ops = r->app->ops;
-	req_write(r, sub_run, k, sub_done);
-}
-
-static void list(struct req *r)
-{
-	if (!is_admin(r))
-		return;
-	json_t *items = NULL;
-	if (r->app->ops->webhook_list(r->rc, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot list webhooks", NULL);
-		return;
-	}
-	static const char *const t[] = {"created_at", NULL};
-	json_t *mine = json_array();
-	size_t i;
-	json_t *o;
-	json_array_foreach(items, i, o) {
-		if (!admin_covers(&r->caller, json_string_value(json_object_get(o, "region"))))
-			continue;
-		caseflow_iso_times(o, t);
-		json_array_append(mine, o);
-	}
-	json_decref(items);
-	json_t *out = mine ? json_pack("{s:o}", "items", mine) : NULL;
-	if (out)
-		reply_json(r, 200, out);
-	else
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
-}
-
-struct del {
-	int64_t id, now;
-	char actor[USERNAME_MAX];
-	struct caller who;
-	const struct store_ops *ops;
-};
-
-static enum fq_err del_run(struct store_conn *c, void *arg, struct fq_error *e)
-{
-	struct del *k = arg;
-	json_t *w = NULL;
-	enum fq_err err = k->ops->webhook_get(c, k->id, &w);
-	/* outside the caller's scope answers exactly like a missing one */
-	if (!err && !admin_covers(&k->who, json_string_value(json_object_get(w, "region"))))
-		err = FQ_ENOTFOUND;
-	json_decref(w);
-	if (!err)
-		err = k->ops->webhook_delete(c, k->id);
-	if (err == FQ_ENOTFOUND)
-		return fq_fail(e, err, "not_found", NULL, "no such webhook");
-	if (!err) {
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)k->id);
-		struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "webhook.delete",
-					.entity = "webhook", .entity_id = id, .detail = ""};
-		err = k->ops->audit_append(c, &a);
-	}
-	return err ? fq_fail(e, err, NULL, NULL, "cannot delete the webhook") : FQ_OK;
-}
-
-static void del_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
-{
-	free(arg);
-	if (rc)
-		reply_fq(r, e);
-	else
-		reply_no_content(r);
-}
-
-static void delete(struct req *r)
-{
-	int64_t id;
-	if (!is_admin(r) || !api_param_id(r, 0, &id))
-		return;
-	struct del *k = calloc(1, sizeof *k);
-	if (!k) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
-		return;
-	}
-	k->id = id;
-	k->now = r->now;
-	k->ops = r->app->ops;
-	k->who = r->caller;
-	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
-	req_write(r, del_run, k, del_done);
-}
-
-static void deliveries(struct req *r)
-{
-	int64_t id;
-	if (!is_admin(r) || !api_param_id(r, 0, &id))
-		return;
-	json_t *w = NULL;
-	enum fq_err err = r->app->ops->webhook_get(r->rc, id, &w);
-	if (!err && !admin_covers(&r->caller, json_string_value(json_object_get(w, "region"))))
-		err = FQ_ENOTFOUND;
-	json_decref(w);
-	if (err == FQ_ENOTFOUND) {
-		reply_error(r, 404, "not_found", "no such webhook", NULL);
-		return;
-	}
-	json_t *items = NULL;
-	if (err || r->app->ops->delivery_list(r->rc, id, 200, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot read the delivery log", NULL);
-		return;
-	}
-	static const char *const t[] = {"next_at", "created_at", "delivered_at", NULL};
-	size_t i;
-	json_t *o;
-	json_array_foreach(items, i, o) caseflow_iso_times(o, t);
-	json_t *out = json_pack("{s:o}", "items", items);
-	if (out)
-		reply_json(r, 200, out);
-	else
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
-}
-
-void api_webhook_routes(void)
-{
-	http_route(M_GET, "/api/webhooks", R_AUTH, list);
-	http_route(M_POST, "/api/webhooks", R_AUTH | R_JSON, create);
-	http_route(M_DELETE, "/api/webhooks/{id}", R_AUTH, delete);
-	http_route(M_GET, "/api/webhooks/{id}/deliveries", R_AUTH, deliveries);
 }
 
 /* ---- the delivery worker ----
@@ -670,7 +286,7 @@ struct flight {
 
 static struct {
 	pthread_t thread;
-	struct app *app;
+	const struct svc *svc;
 	struct store_conn *conn;
 	atomic_int stop;
 	int running;
@@ -702,7 +318,7 @@ static enum fq_err outcome_run(struct store_conn *c, void *arg, struct fq_error 
 static void record(int64_t id, int attempts, int status, const char *error)
 {
 	struct outcome o = {.id = id, .attempts = attempts, .status = status,
-			    .now = (int64_t)time(NULL), .ops = worker.app->ops};
+			    .now = (int64_t)time(NULL), .ops = worker.svc->ops};
 	char msg[32];
 	if (status >= 200 && status < 300) {
 		o.state = "delivered";
@@ -720,7 +336,7 @@ static void record(int64_t id, int attempts, int status, const char *error)
 		o.next_at = o.now + delay;
 	}
 	struct fq_error e = {0};
-	if (writer_run(worker.app->writer, outcome_run, &o, &e) != FQ_OK)
+	if (writer_run(worker.svc->writer, outcome_run, &o, &e) != FQ_OK)
 		log_warn("webhooks: cannot record delivery %lld: %s", (long long)id, e.message);
 }
 
@@ -805,7 +421,7 @@ static void flight_start(json_t *d)
 	char host[WEBHOOK_HOST_MAX + 1], target[WEBHOOK_URL_MAX + 2], addr[WEBHOOK_ADDR_MAX];
 	char why[160];
 	int port;
-	if (!event || !secret || !body || !url_parts(url, host, &port, target)) {
+	if (!event || !secret || !body || !webhook_url_parts(url, host, &port, target)) {
 		record(id, attempts, 0, "bad url");
 		return;
 	}
@@ -872,51 +488,6 @@ static void flight_start(json_t *d)
 	}
 }
 
-struct overdue_job {
-	json_t *items;
-	struct caseflow_env env;
-	int64_t now;
-};
-
-static enum fq_err overdue_run(struct store_conn *c, void *arg, struct fq_error *e)
-{
-	struct overdue_job *k = arg;
-	size_t i;
-	json_t *it;
-	json_array_foreach(k->items, i, it) {
-		int64_t id = json_integer_value(json_object_get(it, "id"));
-		json_t *rec = NULL;
-		if (k->env.ops->case_get(c, NULL, id, &rec) != FQ_OK)
-			continue;
-		enum fq_err err = webhook_emit(k->env.ops, c, "case.overdue", rec, k->now);
-		json_decref(rec);
-		json_t *upd = json_pack("{s:O}", "overdue_notified", json_object_get(it, "next_due"));
-		if (!err && !upd)
-			err = FQ_ENOMEM;
-		if (!err)
-			err = k->env.ops->case_update(c, id, upd);
-		json_decref(upd);
-		if (err)
-			return fq_fail(e, err, NULL, NULL, "cannot queue an overdue notice");
-	}
-	return FQ_OK;
-}
-
-/* Newly overdue cases, twice a minute, queued as case.overdue notices. */
-static void overdue_scan(int64_t now)
-{
-	struct app *app = worker.app;
-	json_t *items = NULL;
-	if (app->ops->case_overdue_unnotified(worker.conn, now, 200, &items) == FQ_OK &&
-	    json_array_size(items)) {
-		struct overdue_job k = {items, api_env(app), now};
-		struct fq_error e = {0};
-		if (writer_run(app->writer, overdue_run, &k, &e) != FQ_OK)
-			log_warn("webhooks: overdue scan: %s", e.message);
-	}
-	json_decref(items);
-}
-
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -929,13 +500,13 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	int64_t now = (int64_t)time(NULL);
 	if (now - worker.last_overdue >= 30) {
 		worker.last_overdue = now;
-		overdue_scan(now);
+		outbox_overdue_scan(worker.svc, worker.conn, now);
 	}
 	if (worker.nflights >= WEBHOOK_INFLIGHT_MAX)
 		return;
 	json_t *due = NULL;
 	/* more than may fly, so that those already in flight never hide others */
-	if (worker.app->ops->delivery_due(worker.conn, now, 2 * WEBHOOK_INFLIGHT_MAX, &due) != FQ_OK)
+	if (worker.svc->ops->delivery_due(worker.conn, now, 2 * WEBHOOK_INFLIGHT_MAX, &due) != FQ_OK)
 		return;
 	size_t i;
 	json_t *d;
@@ -958,10 +529,10 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int webhook_worker_start(struct app *app)
+int webhook_worker_start(const struct svc *s)
 {
 	struct fq_error e = {0};
-	worker.app = app;
+	worker.svc = s;
 	atomic_store(&worker.stop, 0);
 	worker.last_overdue = 0;
 	const char *b = getenv("FENGQIAO_WEBHOOK_RETRY_BASE");
@@ -981,12 +552,12 @@ int webhook_worker_start(struct app *app)
 		log_error("webhooks: cannot create the delivery loop");
 		goto fail;
 	}
-	if (app->ops->conn_open(app->store, 1, &worker.conn, &e) != FQ_OK) {
+	if (s->ops->conn_open(s->store, 1, &worker.conn, &e) != FQ_OK) {
 		log_error("webhooks: %s", e.message);
 		goto fail;
 	}
 	if (pthread_create(&worker.thread, NULL, worker_main, NULL) != 0) {
-		app->ops->conn_close(worker.conn);
+		s->ops->conn_close(worker.conn);
 		goto fail;
 	}
 	worker.running = 1;
@@ -1011,6 +582,6 @@ void webhook_worker_stop(void)
 	event_base_free(worker.base);
 	worker.tick = NULL;
 	worker.base = NULL;
-	worker.app->ops->conn_close(worker.conn);
+	worker.svc->ops->conn_close(worker.conn);
 	worker.running = 0;
 }

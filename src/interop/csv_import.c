@@ -1,4 +1,4 @@
-/* import.c - POST /api/import/cases: historical cases from a CSV file
+/* csv_import.c - POST /api/import/cases: historical cases from a CSV file
  * (UTF-8, header row). Every row is checked first; then either all rows are
  * imported in one transaction or none is, and the answer lists each problem
  * as {row, field, problem}.
@@ -8,11 +8,12 @@
  * counted apart from the headline rates (a file cannot raise a village's
  * "resolved in the village" rate); its level and unit are the level it was
  * resolved at, which cannot lie below where the routing rules start it. */
-#include "api/api.h"
+#include "interop/interop.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/common.h"
 #include "util/csv.h"
 #include "util/text.h"
 
@@ -127,7 +128,7 @@ static void import_cases(struct req *r)
 	for (int i = 0; columns[i]; i++)
 		colidx[i] = -1;
 	csv_open(&rd, text, len);
-	struct caseflow_env env = api_env(r->app);
+	struct caseflow_env env = svc_env(r->svc);
 	enum fq_err ce = csv_next(&rd, &row, err, sizeof err);
 	if (!text_valid_utf8(text, len) && !(len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 &&
 					     text_valid_utf8(text + 3, len - 3))) {
@@ -290,7 +291,7 @@ static void import_cases(struct req *r)
 	req_write(r, import_run, k, import_done);
 }
 
-void api_import_routes(void)
+void csv_import_routes(void)
 {
 	http_route(M_POST, "/api/import/cases", R_AUTH | R_RAW, import_cases);
 }

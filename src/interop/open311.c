@@ -6,9 +6,8 @@
  * user. Reading needs no key, as the specification has it, but without one
  * answers only a public view (no description, parties or exact place: the
  * village at most); with a key, the full records within the key's scope. */
-#include "api/api.h"
+#include "interop/open311.h"
 
-#include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <math.h>
@@ -38,158 +37,11 @@ static const char *const groups[CATEGORY_COUNT] = {
 	"environment", "public_services", "neighbourhood", "economic", "public_safety", "other",
 };
 
-/* ---- rendering: JSON or XML ---- */
-
-static int want_xml(struct req *r, int fmt_param)
-{
-	return strcmp(r->params[fmt_param], "xml") == 0;
-}
-
-static int fmt_ok(struct req *r, int fmt_param)
-{
-	const char *f = r->params[fmt_param];
-	return strcmp(f, "json") == 0 || strcmp(f, "xml") == 0;
-}
-
-/* Length of the UTF-8 character at s (n > 0 bytes left) and its code point
- * through *cp, or 0 when the bytes there are no well-formed character
- * (overlong, a surrogate, past U+10FFFF, cut short). */
-static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t v, min;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xE0) == 0xC0) {
-		len = 2, v = s[0] & 0x1F, min = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3, v = s[0] & 0x0F, min = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4, v = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-/* XML 1.0's Char production: what a document may contain at all. */
-static int xml_char_ok(uint32_t cp)
-{
-	return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-	       (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-}
-
-/* Writes s as XML character data. Characters XML 1.0 does not allow (C0
- * controls other than tab, LF and CR; U+FFFE, U+FFFF; surrogates) and bytes
- * that are not UTF-8 become U+FFFD, so that a filing can never make the
- * document ill-formed. */
-static void xml_escape(struct evbuffer *b, const char *s)
-{
-	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	while (n) {
-		uint32_t cp = 0;
-		size_t len = utf8_char(p, n, &cp);
-		if (!len || !xml_char_ok(cp)) {
-			evbuffer_add(b, replacement, sizeof replacement - 1);
-			len = len ? len : 1;
-		} else if (cp == '<') {
-			evbuffer_add(b, "&lt;", 4);
-		} else if (cp == '>') {
-			evbuffer_add(b, "&gt;", 4);
-		} else if (cp == '&') {
-			evbuffer_add(b, "&amp;", 5);
-		} else if (cp == '"') {
-			evbuffer_add(b, "&quot;", 6);
-		} else if (cp == '\'') {
-			evbuffer_add(b, "&apos;", 6);
-		} else {
-			evbuffer_add(b, p, len);
-		}
-		p += len;
-		n -= len;
-	}
-}
-
-/* The element name of one item of a list element. */
-static const char *item_name(const char *list)
-{
-	static const struct { const char *list, *item; } names[] = {
-		{"service_requests", "request"}, {"services", "service"}, {"attributes", "attribute"},
-		{"values", "value"}, {"errors", "error"}, {"formats", "format"},
-		{"endpoints", "endpoint"}, {"extended_attributes", "extended_attributes"},
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(names[i].list, list) == 0)
-			return names[i].item;
-	return "item";
-}
-
-static void xml_value(struct evbuffer *b, const char *name, json_t *v, int depth)
-{
-	if (depth > 8)
-		return;
-	evbuffer_add_printf(b, "<%s>", name);
-	if (json_is_object(v)) {
-		const char *k;
-		json_t *x;
-		json_object_foreach(v, k, x) xml_value(b, k, x, depth + 1);
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) xml_value(b, item_name(name), x, depth + 1);
-	} else if (json_is_string(v)) {
-		xml_escape(b, json_string_value(v));
-	} else if (json_is_integer(v)) {
-		evbuffer_add_printf(b, "%lld", (long long)json_integer_value(v));
-	} else if (json_is_real(v)) {
-		evbuffer_add_printf(b, "%.7f", json_real_value(v));
-	} else if (json_is_boolean(v)) {
-		evbuffer_add_printf(b, "%s", json_is_true(v) ? "true" : "false");
-	}
-	evbuffer_add_printf(b, "</%s>", name);
-}
-
-/* Replies with body (stolen) as JSON, or as XML under root. */
-static void o311_reply(struct req *r, int xml, int status, const char *root, json_t *body)
-{
-	if (!xml) {
-		reply_json(r, status, body);
-		return;
-	}
-	struct evbuffer *b = evbuffer_new();
-	evbuffer_add_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-	xml_value(b, root, body, 0);
-	json_decref(body);
-	size_t len = evbuffer_get_length(b);
-	reply_text(r, status, "text/xml; charset=utf-8", (const char *)evbuffer_pullup(b, -1), len);
-	evbuffer_free(b);
-}
-
-static void o311_error(struct req *r, int xml, int status, const char *description)
-{
-	/* the specification's examples give the code as a number */
-	json_t *e = json_pack("[{s:i, s:s}]", "code", status, "description", description);
-	o311_reply(r, xml, status, "errors", e);
-}
-
 /* ---- discovery and services ---- */
 
 static void discovery(struct req *r)
 {
-	if (!fmt_ok(r, 0)) {
+	if (!o311_fmt_ok(r, 0)) {
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
@@ -202,7 +54,7 @@ static void discovery(struct req *r)
 			      "endpoints", "specification", "http://wiki.open311.org/GeoReport_v2", "url", url,
 			      "changeset", "2026-11-26T00:00:00Z", "type", "production", "formats",
 			      "application/json", "text/xml");
-	o311_reply(r, want_xml(r, 0), 200, "discovery", d);
+	o311_reply(r, o311_want_xml(r, 0), 200, "discovery", d);
 }
 
 static json_t *service_json(int i)
@@ -216,14 +68,14 @@ static json_t *service_json(int i)
 
 static void services(struct req *r)
 {
-	if (!fmt_ok(r, 0)) {
+	if (!o311_fmt_ok(r, 0)) {
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
 	json_t *a = json_array();
 	for (int i = 0; i < CATEGORY_COUNT; i++)
 		json_array_append_new(a, service_json(i));
-	o311_reply(r, want_xml(r, 0), 200, "services", a);
+	o311_reply(r, o311_want_xml(r, 0), 200, "services", a);
 }
 
 static json_t *attribute(const char *code, const char *datatype, int required, int order,
@@ -238,7 +90,7 @@ static json_t *attribute(const char *code, const char *datatype, int required, i
 static void service_definition(struct req *r)
 {
 	int xml = strcmp(r->params[1], "xml") == 0;
-	if (!fmt_ok(r, 1)) {
+	if (!o311_fmt_ok(r, 1)) {
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
@@ -280,8 +132,8 @@ static int o311_auth(struct req *r, const char *key, int xml)
 	char hash[SECRET_HASH_HEX];
 	secret_sha256_hex(key, strlen(key), hash);
 	int64_t uid;
-	if (r->app->ops->token_user(r->rc, hash, r->now, &uid) != FQ_OK ||
-	    auth_load_caller(r->app->ops, r->rc, uid, &r->caller, NULL) != FQ_OK) {
+	if (r->svc->ops->token_user(r->rc, hash, r->now, &uid) != FQ_OK ||
+	    auth_load_caller(r->svc->ops, r->rc, uid, &r->caller, NULL) != FQ_OK) {
 		o311_error(r, xml, 403, "api_key is not valid");
 		return 0;
 	}
@@ -321,7 +173,7 @@ static int o311_jurisdiction(struct req *r, int xml, const char *jid)
 	json_t *reg = NULL;
 	if (!jid)
 		return 1;
-	if (!text_region_code(jid, NULL) || r->app->ops->region_get(r->rc, jid, &reg) != FQ_OK) {
+	if (!text_region_code(jid, NULL) || r->svc->ops->region_get(r->rc, jid, &reg) != FQ_OK) {
 		o311_error(r, xml, 404, "no such jurisdiction_id");
 		return 0;
 	}
@@ -404,7 +256,7 @@ static void append_request(json_t *out, const json_t *rec, int64_t now, unsigned
 static void request_one(struct req *r)
 {
 	int xml = strcmp(r->params[1], "xml") == 0;
-	if (!fmt_ok(r, 1)) {
+	if (!o311_fmt_ok(r, 1)) {
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
@@ -415,7 +267,7 @@ static void request_one(struct req *r)
 	int64_t id;
 	json_t *rec = NULL;
 	if (text_parse_i64(r->params[0], 1, INT64_MAX, &id) != FQ_OK ||
-	    r->app->ops->case_get(r->rc, o311_who(r, view), id, &rec) != FQ_OK ||
+	    r->svc->ops->case_get(r->rc, o311_who(r, view), id, &rec) != FQ_OK ||
 	    !in_jurisdiction(jid, json_string_value(json_object_get(rec, "region")))) {
 		json_decref(rec);
 		o311_error(r, xml, 404, "no such service_request_id");
@@ -496,8 +348,8 @@ static int list_filters(struct req *r, int xml, struct case_filter *f,
 
 static void request_list(struct req *r)
 {
-	int xml = want_xml(r, 0);
-	if (!fmt_ok(r, 0)) {
+	int xml = o311_want_xml(r, 0);
+	if (!o311_fmt_ok(r, 0)) {
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
@@ -550,7 +402,7 @@ static void request_list(struct req *r)
 			int64_t id;
 			json_t *rec = NULL;
 			if (text_parse_i64(tok, 1, INT64_MAX, &id) == FQ_OK &&
-			    r->app->ops->case_get(r->rc, who, id, &rec) == FQ_OK &&
+			    r->svc->ops->case_get(r->rc, who, id, &rec) == FQ_OK &&
 			    in_jurisdiction(jid, json_string_value(json_object_get(rec, "region"))))
 				append_request(out, rec, r->now, view);
 			json_decref(rec);
@@ -562,7 +414,7 @@ static void request_list(struct req *r)
 	f.page_size = page_size;
 	for (;;) {
 		json_t *items = NULL;
-		if (r->app->read_ops->case_list(r->rrc, who, &f, &items, NULL) != FQ_OK) {
+		if (r->svc->read_ops->case_list(r->rrc, who, &f, &items, NULL) != FQ_OK) {
 			json_decref(out);
 			o311_error(r, xml, 503, "cannot list requests now");
 			return;
@@ -638,7 +490,7 @@ static int known_village(struct req *r, const char *code)
 	int lv;
 	json_t *reg = NULL;
 	if (!code || !text_region_code(code, &lv) || lv != 5 ||
-	    r->app->ops->region_get(r->rc, code, &reg) != FQ_OK)
+	    r->svc->ops->region_get(r->rc, code, &reg) != FQ_OK)
 		return 0;
 	json_decref(reg);
 	return 1;
@@ -665,7 +517,7 @@ static int o311_locate(struct req *r, struct evkeyvalq *q, int xml, char out[REG
 			o311_error(r, xml, 400, "lat and long must be WGS84 numbers");
 			return 0;
 		}
-		if (r->app->ops->region_nearest(r->rc, lat, lon, out) == FQ_OK)
+		if (r->svc->ops->region_nearest(r->rc, lat, lon, out) == FQ_OK)
 			return 1;
 	}
 	const char *addr = evhttp_find_header(q, "address_string");
@@ -673,10 +525,10 @@ static int o311_locate(struct req *r, struct evkeyvalq *q, int xml, char out[REG
 		/* the township named in the address narrows the villages */
 		json_t *towns = NULL, *villages = NULL;
 		const char *within = NULL;
-		if (r->app->ops->region_in_text(r->rc, addr, 4, NULL, 1, &towns) == FQ_OK && json_array_size(towns))
+		if (r->svc->ops->region_in_text(r->rc, addr, 4, NULL, 1, &towns) == FQ_OK && json_array_size(towns))
 			within = json_string_value(json_object_get(json_array_get(towns, 0), "code"));
 		int found = 0;
-		if (r->app->ops->region_in_text(r->rc, addr, 5, within, 2, &villages) == FQ_OK) {
+		if (r->svc->ops->region_in_text(r->rc, addr, 5, within, 2, &villages) == FQ_OK) {
 			json_t *v0 = json_array_get(villages, 0), *v1 = json_array_get(villages, 1);
 			/* a unique best match only */
 			if (v0 && (!v1 || json_string_length(json_object_get(v0, "name")) >
@@ -720,8 +572,8 @@ static int o311_village(struct req *r, struct evkeyvalq *q, int xml, char out[RE
 
 static void request_create(struct req *r)
 {
-	int xml = want_xml(r, 0);
-	if (!fmt_ok(r, 0)) {
+	int xml = o311_want_xml(r, 0);
+	if (!o311_fmt_ok(r, 0)) {
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
@@ -801,7 +653,7 @@ static void request_create(struct req *r)
 			json_object_set_new(loc, "address", json_string(addr));
 		json_object_set_new(b, "location", loc);
 	}
-	struct caseflow_env env = api_env(r->app);
+	struct caseflow_env env = svc_env(r->svc);
 	struct fq_error e = {0};
 	if (caseflow_build(&env, r->rc, b, r->caller.username, r->now, &rec, &e) != FQ_OK) {
 		char msg[300];
@@ -833,7 +685,7 @@ out:
 static void token(struct req *r)
 {
 	int xml = strcmp(r->params[1], "xml") == 0;
-	if (!fmt_ok(r, 1)) {
+	if (!o311_fmt_ok(r, 1)) {
 		o311_error(r, 0, 404, "format must be json or xml");
 		return;
 	}
@@ -844,7 +696,7 @@ static void token(struct req *r)
 	/* a token gives its request's id, which the public view may read too */
 	json_t *rec = NULL;
 	const char *region = NULL;
-	if (strlen(r->params[0]) > 32 || r->app->ops->case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
+	if (strlen(r->params[0]) > 32 || r->svc->ops->case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
 	    !(region = json_string_value(json_object_get(rec, "region"))) ||
 	    ((view & O311_FULL) && !scope_can_view_case(&r->caller, region)) ||
 	    !in_jurisdiction(jid, region)) {
@@ -859,7 +711,7 @@ static void token(struct req *r)
 		   json_pack("[{s:s, s:s}]", "service_request_id", id, "token", r->params[0]));
 }
 
-void api_open311_routes(void)
+void open311_routes(void)
 {
 	http_route(M_GET, "/open311/v2/discovery.{format}", 0, discovery);
 	http_route(M_GET, "/open311/v2/services.{format}", 0, services);

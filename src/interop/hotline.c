@@ -1,4 +1,4 @@
-/* intake.c - POST /api/intake/hotline: a call passed on by the 12345 or
+/* hotline.c - POST /api/intake/hotline: a call passed on by the 12345 or
  * 12348 platform. Authenticated by an HMAC-SHA256 signature keyed by the
  * hotline secret (FENGQIAO_HOTLINE_SECRET or the configuration file) over
  * the Idempotency-Key, a newline and the raw body:
@@ -8,11 +8,12 @@
  * call: the same call_id (or the same Idempotency-Key) answers with the
  * first case and never makes a second one. Calls older than the replay
  * window are refused. Keys are stored as their SHA-256, whole. */
-#include "api/api.h"
+#include "interop/interop.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/common.h"
 #include "util/text.h"
 
 #define HOTLINE_REPLAY_WINDOW_S (24 * 3600)
@@ -112,7 +113,7 @@ static void hotline_done(struct req *r, enum fq_err rc, const struct fq_error *e
 
 static void hotline(struct req *r)
 {
-	const char *secret = r->app->hotline_secret;
+	const char *secret = r->svc->hotline_secret;
 	if (!secret[0]) {
 		reply_error(r, 503, "not_configured", "the hotline intake has no secret configured", NULL);
 		return;
@@ -190,7 +191,7 @@ static void hotline(struct req *r)
 		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
 		return;
 	}
-	struct caseflow_env env = api_env(r->app);
+	struct caseflow_env env = svc_env(r->svc);
 	json_t *rec = NULL;
 	struct fq_error e = {0};
 	enum fq_err err = caseflow_build(&env, r->rc, body, "hotline", r->now, &rec, &e);
@@ -210,14 +211,14 @@ static void hotline(struct req *r)
 	}
 	k->env = env;
 	k->rec = rec;
-	k->ops = r->app->ops;
+	k->ops = r->svc->ops;
 	stored_key("hotline-call:", call_id, k->call);
 	if (key)
 		stored_key("hotline:", key, k->key);
 	req_write(r, hotline_run, k, hotline_done);
 }
 
-void api_intake_routes(void)
+void hotline_routes(void)
 {
 	http_route(M_POST, "/api/intake/hotline", R_JSON | R_NOCSRF, hotline);
 }
