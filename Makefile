@@ -9,6 +9,7 @@ LISTEN     ?= 127.0.0.1:8080
 
 all: $(BUILD)/build.ninja web
 	scripts/check-banned
+	scripts/check-layers
 	ninja -C $(BUILD)
 
 $(BUILD)/build.ninja:

@@ -1,29 +1,16 @@
-/* common.c - helpers shared by the API handlers, and route registration. */
-#include "api/api.h"
+/* common.c - helpers shared by the API handlers (and by interop/, which
+ * may use them: docs/architecture.md). */
+#include "api/common.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/case/category.h"
+#include "domain/case/flow.h"
+#include "service/svc.h"
 #include "util/text.h"
 
-void api_register_all(void)
-{
-	api_health_routes();
-	api_session_routes();
-	api_regions_routes();
-	api_cases_routes();
-	api_public_routes();
-	api_stats_routes();
-	api_open311_routes();
-	api_intake_routes();
-	api_webhook_routes();
-	api_import_routes();
-}
-
-struct caseflow_env api_env(const struct app *app)
-{
-	return (struct caseflow_env){app->ops, app->cal, &app->deadlines, &app->routing};
-}
+#define CASE_QUERY_MAX 100 /* characters of q */
 
 int api_param_id(struct req *r, int index, int64_t *id)
 {
@@ -36,10 +23,10 @@ int api_param_id(struct req *r, int index, int64_t *id)
 
 void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int status, json_t *extra)
 {
-	struct caseflow_env env = api_env(r->app);
+	struct caseflow_env env = svc_env(r->svc);
 	json_t *rec = NULL;
 	struct fq_error e = {0};
-	enum fq_err err = r->app->ops->case_get(conn, &r->caller, id, &rec);
+	enum fq_err err = r->svc->ops->case_get(conn, &r->caller, id, &rec);
 	if (err) {
 		json_decref(extra);
 		fq_fail(&e, err, NULL, NULL, err == FQ_ENOTFOUND ? "no such case" : "cannot read the case");
@@ -65,7 +52,7 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 				    open ? caseflow_duplicates(&env, conn, &r->caller, rec, r->now) : json_array());
 	}
 	json_t *links = NULL;
-	if (r->app->ops->link_list(conn, &r->caller, id, &links) == FQ_OK)
+	if (r->svc->ops->link_list(conn, &r->caller, id, &links) == FQ_OK)
 		json_object_set_new(o, "links", links);
 	api_hide_unseen_case(r, conn, o, "merged_into");
 	if (extra)
@@ -82,7 +69,7 @@ void api_hide_unseen_case(struct req *r, struct store_conn *conn, json_t *o, con
 	if (!json_is_integer(v))
 		return;
 	json_t *other = NULL;
-	if (r->app->ops->case_get(conn, &r->caller, json_integer_value(v), &other) == FQ_OK)
+	if (r->svc->ops->case_get(conn, &r->caller, json_integer_value(v), &other) == FQ_OK)
 		json_decref(other);
 	else
 		json_object_set_new(o, key, json_null());
@@ -101,4 +88,67 @@ enum fq_err api_query_time(struct req *r, const char *name, int end, int64_t *ou
 	if (end && strlen(v) == 10)
 		*out += 86400;
 	return FQ_OK;
+}
+
+int api_case_filter(struct req *r, struct case_filter *f)
+{
+	struct fq_error e = {0};
+	memset(f, 0, sizeof *f);
+	f->now = r->now;
+	f->region = req_query(r, "region");
+	f->status = req_query(r, "status");
+	f->category = req_query(r, "category");
+	f->channel = req_query(r, "channel");
+	f->track = req_query(r, "track");
+	f->q = req_query(r, "q");
+	f->sort = req_query(r, "sort");
+	const char *v;
+	if (f->region && !text_region_code(f->region, NULL))
+		fq_fail(&e, FQ_EINVAL, "invalid_region", "region", "region must be a region code");
+	else if (f->status && flow_status_parse(f->status) < 0)
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "status", "unknown status");
+	else if (f->category && category_parse(f->category) < 0)
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "category", "unknown category");
+	else if (f->channel && channel_parse(f->channel) < 0)
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "channel", "unknown channel");
+	else if (f->track && strcmp(f->track, "dispute") && strcmp(f->track, "petition"))
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "track", "track is dispute or petition");
+	else if (f->q && (strlen(f->q) > CASE_QUERY_MAX * 4 || !text_valid_utf8(f->q, strlen(f->q))))
+		fq_fail(&e, FQ_EINVAL, "invalid_query", "q", "q is too long or not UTF-8");
+	else if (f->sort && strcmp(f->sort, "-created_at") && strcmp(f->sort, "created_at") &&
+		 strcmp(f->sort, "due") && strcmp(f->sort, "-updated_at"))
+		fq_fail(&e, FQ_EINVAL, "unknown_value", "sort",
+			"sort is -created_at, created_at, due or -updated_at");
+	if (e.err) {
+		reply_fq(r, &e);
+		return 0;
+	}
+	if ((v = req_query(r, "overdue")))
+		f->overdue = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+	if ((v = req_query(r, "open")))
+		f->open_only = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+	if ((v = req_query(r, "mine")) && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)) {
+		f->inbox = 1;
+		f->open_only = 1;
+	}
+	int64_t n;
+	if ((v = req_query(r, "page"))) {
+		if (text_parse_i64(v, 1, 1000000, &n) != FQ_OK) {
+			reply_error(r, 400, "out_of_range", "page must be 1 or more", "page");
+			return 0;
+		}
+		f->page = (int)n;
+	}
+	if ((v = req_query(r, "page_size"))) {
+		if (text_parse_i64(v, 1, STORE_LIST_MAX, &n) != FQ_OK) {
+			reply_error(r, 400, "out_of_range", "page_size must be 1 to 200", "page_size");
+			return 0;
+		}
+		f->page_size = (int)n;
+	}
+	if (api_query_time(r, "from", 0, &f->from, &e) || api_query_time(r, "to", 1, &f->to, &e)) {
+		reply_fq(r, &e);
+		return 0;
+	}
+	return 1;
 }

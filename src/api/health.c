@@ -5,14 +5,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/category.h"
+#include "domain/case/category.h"
 #include "http/metrics.h"
 #include "http/pool.h"
 #include "util/text.h"
 
 static void health(struct req *r)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s}", "status", "ok", "store", r->app->ops->name,
+	json_t *o = json_pack("{s:s, s:s, s:s}", "status", "ok", "store", r->svc->ops->name,
 			      "version", FQ_VERSION);
 	/* the business calendar: which years around now have a file */
 	int32_t today = date_of_instant_bj(r->now);
@@ -20,7 +20,7 @@ static void health(struct req *r)
 	date_to_ymd(today, &y, &m, &d);
 	json_t *missing = json_array();
 	for (int yr = y; yr <= y + 1; yr++)
-		if (!calendar_has_year(r->app->cal, yr))
+		if (!calendar_has_year(r->svc->cal, yr))
 			json_array_append_new(missing, json_integer(yr));
 	json_t *cal = json_pack("{s:o}", "missing_years", missing);
 	if (json_array_size(missing))
@@ -56,9 +56,9 @@ static void metrics(struct req *r)
 	}
 	struct buf out;
 	buf_init(&out, METRICS_TEXT_MAX);
-	metrics_render(r->app->metrics, &out);
+	metrics_render(r->http->metrics, &out);
 	struct writer_stats ws;
-	writer_get_stats(r->app->writer, &ws);
+	writer_get_stats(r->svc->writer, &ws);
 	buf_printf(&out,
 		   "# HELP fengqiao_commit_batches_total Group-commit transactions.\n"
 		   "# TYPE fengqiao_commit_batches_total counter\n"
@@ -82,17 +82,17 @@ static void metrics(struct req *r)
 		   "queued or running on the hashing threads.\n"
 		   "# TYPE fengqiao_password_hashes_in_flight gauge\n"
 		   "fengqiao_password_hashes_in_flight %d\n",
-		   pool_in_flight(r->app->hash_pool));
+		   pool_in_flight(r->http->hash_pool));
 	/* cases by status and overdue cases, summed over the provinces loaded */
 	json_t *provinces = NULL;
 	int64_t by_status[ST__COUNT] = {0}, overdue = 0;
-	if (r->app->ops->region_children(r->rc, NULL, &provinces) == FQ_OK) {
+	if (r->svc->ops->region_children(r->rc, NULL, &provinces) == FQ_OK) {
 		size_t i;
 		json_t *p;
 		json_array_foreach(provinces, i, p) {
 			json_t *d = NULL;
 			const char *code = json_string_value(json_object_get(p, "code"));
-			if (r->app->ops->stats_dashboard(r->rc, NULL, code, 0, 0, r->now, &d) != FQ_OK)
+			if (r->svc->ops->stats_dashboard(r->rc, NULL, code, 0, 0, r->now, &d) != FQ_OK)
 				continue;
 			size_t k;
 			json_t *row;

@@ -71,7 +71,7 @@ static void file(struct req *r)
 			json_array_append_new(json_object_get(body, "parties"),
 					      json_pack("{s:s, s:O}", "role", "respondent", "name", resp));
 	}
-	struct caseflow_env env = api_env(r->app);
+	struct caseflow_env env = svc_env(r->svc);
 	json_t *rec = NULL;
 	struct fq_error e = {0};
 	enum fq_err err = caseflow_build(&env, r->rc, body, "public", r->now, &rec, &e);
@@ -109,7 +109,7 @@ static void track(struct req *r)
 	char hash[SECRET_HASH_HEX];
 	/* an unknown code and a wrong secret answer alike */
 	if (!secret || strlen(code) > 32 || strlen(secret) > 128 ||
-	    r->app->ops->case_get_by_code(r->rc, code, &rec) != FQ_OK) {
+	    r->svc->ops->case_get_by_code(r->rc, code, &rec) != FQ_OK) {
 		json_decref(rec);
 		reply_error(r, 404, "not_found", "no case with this tracking code and secret", NULL);
 		return;
@@ -123,7 +123,7 @@ static void track(struct req *r)
 	}
 	int64_t id = json_integer_value(json_object_get(rec, "id"));
 	json_t *items = NULL;
-	if (r->app->ops->timeline_list(r->rc, id, 0, 0, STORE_TIMELINE_PAGE_MAX, &items) != FQ_OK) {
+	if (r->svc->ops->timeline_list(r->rc, id, 0, 0, STORE_TIMELINE_PAGE_MAX, &items) != FQ_OK) {
 		json_decref(rec);
 		reply_error(r, 503, "storage_unavailable", "cannot read the timeline", NULL);
 		return;

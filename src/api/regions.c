@@ -14,7 +14,7 @@ static void one(struct req *r)
 {
 	const char *code = r->params[0];
 	json_t *o = NULL;
-	if (!text_region_code(code, NULL) || r->app->ops->region_get(r->rc, code, &o) != FQ_OK) {
+	if (!text_region_code(code, NULL) || r->svc->ops->region_get(r->rc, code, &o) != FQ_OK) {
 		reply_error(r, 404, "not_found", "no such region", NULL);
 		return;
 	}
@@ -24,14 +24,14 @@ static void one(struct req *r)
 	for (int l = 1; l <= lv; l++) {
 		char anc[REGION_CODE_MAX];
 		json_t *a = NULL;
-		if (scope_ancestor(code, l, anc) && r->app->ops->region_get(r->rc, anc, &a) == FQ_OK) {
+		if (scope_ancestor(code, l, anc) && r->svc->ops->region_get(r->rc, anc, &a) == FQ_OK) {
 			json_object_del(a, "parent");
 			json_array_append_new(path, a);
 		}
 	}
 	json_object_set_new(o, "path", path);
 	int64_t counts[6];
-	if (lv < 5 && r->app->ops->region_counts(r->rc, code, counts) == FQ_OK) {
+	if (lv < 5 && r->svc->ops->region_counts(r->rc, code, counts) == FQ_OK) {
 		json_t *c = json_object();
 		static const char *const names[6] = {"", "provinces", "cities", "counties", "townships",
 						     "villages"};
@@ -46,12 +46,12 @@ static void children(struct req *r)
 {
 	const char *code = r->params[0];
 	json_t *o = NULL, *items = NULL;
-	if (!text_region_code(code, NULL) || r->app->ops->region_get(r->rc, code, &o) != FQ_OK) {
+	if (!text_region_code(code, NULL) || r->svc->ops->region_get(r->rc, code, &o) != FQ_OK) {
 		reply_error(r, 404, "not_found", "no such region", NULL);
 		return;
 	}
 	json_decref(o);
-	if (r->app->ops->region_children(r->rc, code, &items) != FQ_OK) {
+	if (r->svc->ops->region_children(r->rc, code, &items) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot read regions", NULL);
 		return;
 	}
@@ -64,7 +64,7 @@ static void search(struct req *r)
 	const char *within = req_query(r, "within");
 	json_t *items = NULL;
 	if (!q) {
-		if (r->app->ops->region_children(r->rc, NULL, &items) != FQ_OK) {
+		if (r->svc->ops->region_children(r->rc, NULL, &items) != FQ_OK) {
 			reply_error(r, 503, "storage_unavailable", "cannot read regions", NULL);
 			return;
 		}
@@ -79,7 +79,7 @@ static void search(struct req *r)
 		reply_error(r, 400, "invalid_region", "within must be a region code", "within");
 		return;
 	}
-	if (r->app->ops->region_search(r->rc, q, within, REGION_SEARCH_LIMIT, &items) != FQ_OK) {
+	if (r->svc->ops->region_search(r->rc, q, within, REGION_SEARCH_LIMIT, &items) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot search regions", NULL);
 		return;
 	}

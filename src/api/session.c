@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/session.h"
+#include "domain/access/session.h"
 #include "http/auth.h"
 #include "http/limits.h"
 #include "http/pool.h"
@@ -41,7 +41,7 @@ static int64_t now_ms(void)
  * the address must wait; 1 when it did. */
 static int login_throttled(struct req *r, const char *username)
 {
-	int wait = limits_login_wait(r->app->limits, username, r->addr, now_ms());
+	int wait = limits_login_wait(r->http->limits, username, r->addr, now_ms());
 	if (!wait)
 		return 0;
 	char s[16];
@@ -144,13 +144,13 @@ static void login_verified(void *arg, enum fq_err st)
 		return;
 	}
 	if (!l->ok) {
-		limits_login_failed(r->app->limits, l->username, r->addr, now_ms());
+		limits_login_failed(r->http->limits, l->username, r->addr, now_ms());
 		log_info("sign-in failed from %s", r->addr);
 		login_free(l);
 		reply_error(r, 401, "bad_credentials", "wrong username or password", NULL);
 		return;
 	}
-	limits_login_reset(r->app->limits, l->username, r->addr);
+	limits_login_reset(r->http->limits, l->username, r->addr);
 	secret_token(l->sid);
 	secret_token(l->csrf);
 	secret_sha256_hex(l->sid, strlen(l->sid), l->sid_hash);
@@ -172,7 +172,7 @@ static void login(struct req *r)
 	if (!password_fits(r, password, "password") || login_throttled(r, username))
 		return;
 	json_t *u = NULL;
-	enum fq_err err = r->app->ops->user_get(r->rc, username, 0, &u);
+	enum fq_err err = r->svc->ops->user_get(r->rc, username, 0, &u);
 	if (err && err != FQ_ENOTFOUND) {
 		reply_error(r, 503, "storage_unavailable", "cannot check the sign-in now", NULL);
 		return;
@@ -184,7 +184,7 @@ static void login(struct req *r)
 		return;
 	}
 	l->r = r;
-	l->ops = r->app->ops;
+	l->ops = r->svc->ops;
 	l->now = r->now;
 	snprintf(l->username, sizeof l->username, "%s", username);
 	snprintf(l->password, sizeof l->password, "%s", password);
@@ -198,7 +198,7 @@ static void login(struct req *r)
 	} else {
 		json_decref(u);
 	}
-	err = pool_submit(r->app->hash_pool, req_base(r), login_verify, login_verified, l);
+	err = pool_submit(r->http->hash_pool, req_base(r), login_verify, login_verified, l);
 	if (err) {
 		login_free(l);
 		reply_busy(r);
@@ -276,7 +276,7 @@ static void pwchange_checked(void *arg, enum fq_err st)
 		return;
 	}
 	if (!p->ok) {
-		limits_login_failed(r->app->limits, p->username, r->addr, now_ms());
+		limits_login_failed(r->http->limits, p->username, r->addr, now_ms());
 		pwchange_free(p);
 		reply_error(r, 403, "wrong_password", "the current password is wrong", "current_password");
 		return;
@@ -286,7 +286,7 @@ static void pwchange_checked(void *arg, enum fq_err st)
 		reply_error(r, 500, "internal", "cannot hash the password", NULL);
 		return;
 	}
-	limits_login_reset(r->app->limits, p->username, r->addr);
+	limits_login_reset(r->http->limits, p->username, r->addr);
 	req_write(r, pwchange_run, p, pwchange_done);
 }
 
@@ -330,7 +330,7 @@ static void password_change(struct req *r)
 	    login_throttled(r, r->caller.username))
 		return;
 	json_t *u = NULL;
-	if (r->app->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
+	if (r->svc->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot load the user", NULL);
 		return;
 	}
@@ -341,7 +341,7 @@ static void password_change(struct req *r)
 		return;
 	}
 	p->r = r;
-	p->ops = r->app->ops;
+	p->ops = r->svc->ops;
 	p->now = r->now;
 	p->user_id = r->caller.user_id;
 	snprintf(p->username, sizeof p->username, "%s", r->caller.username);
@@ -350,7 +350,7 @@ static void password_change(struct req *r)
 	snprintf(p->stored, sizeof p->stored, "%s",
 		 json_string_value(json_object_get(u, "password_hash")));
 	json_decref(u);
-	if (pool_submit(r->app->hash_pool, req_base(r), pwchange_work, pwchange_checked, p) != FQ_OK) {
+	if (pool_submit(r->http->hash_pool, req_base(r), pwchange_work, pwchange_checked, p) != FQ_OK) {
 		pwchange_free(p);
 		reply_busy(r);
 	}
@@ -361,7 +361,7 @@ static void password_change(struct req *r)
 static void tokens(struct req *r)
 {
 	json_t *items = NULL;
-	if (r->app->ops->token_list(r->rc, r->caller.user_id, &items) != FQ_OK) {
+	if (r->svc->ops->token_list(r->rc, r->caller.user_id, &items) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot list tokens", NULL);
 		return;
 	}
@@ -426,7 +426,7 @@ static void user_change(struct req *r, const char *token_id)
 	}
 	u->user_id = r->caller.user_id;
 	u->now = r->now;
-	u->ops = r->app->ops;
+	u->ops = r->svc->ops;
 	snprintf(u->username, sizeof u->username, "%s", r->caller.username);
 	snprintf(u->token_id, sizeof u->token_id, "%s", token_id ? token_id : "");
 	req_write(r, user_change_run, u, user_change_done);
@@ -488,14 +488,14 @@ static void logout(struct req *r)
 		return;
 	}
 	memcpy(l->hash, r->session_hash, sizeof l->hash);
-	l->ops = r->app->ops;
+	l->ops = r->svc->ops;
 	req_write(r, logout_run, l, logout_done);
 }
 
 static void me(struct req *r)
 {
 	json_t *u = NULL;
-	if (r->app->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
+	if (r->svc->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
 		reply_error(r, 401, "unauthorized", "sign in first", NULL);
 		return;
 	}
@@ -533,7 +533,7 @@ static void users(struct req *r)
 	/* people inside the caller's own subtrees only (the store filters);
 	 * above them, the names of the units cases are handed up to */
 	json_t *items = NULL;
-	if (r->app->ops->user_list(r->rc, &r->caller, region, role, &items) != FQ_OK) {
+	if (r->svc->ops->user_list(r->rc, &r->caller, region, role, &items) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot list users", NULL);
 		return;
 	}
@@ -546,7 +546,7 @@ static void users(struct req *r)
 		for (int i = 0; i < r->caller.nroles && !inside; i++)
 			inside = scope_covers(r->caller.roles[i].region, code);
 		json_t *reg = NULL;
-		if (inside || r->app->ops->region_get(r->rc, code, &reg) != FQ_OK)
+		if (inside || r->svc->ops->region_get(r->rc, code, &reg) != FQ_OK)
 			continue;
 		json_array_append_new(above, json_pack("{s:s, s:O, s:i}", "region", code, "name",
 						       json_object_get(reg, "name"), "level", lv));

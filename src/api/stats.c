@@ -31,7 +31,7 @@ static _Thread_local uint64_t cache_clock;
 static int cache_key(struct req *r, const char *what, const char *region, int64_t from, int64_t to,
 		     char key[STATS_KEY_MAX], int64_t *version)
 {
-	if (!r->app->read_ops->data_version || r->app->read_ops->data_version(r->rrc, version) != FQ_OK)
+	if (!r->svc->read_ops->data_version || r->svc->read_ops->data_version(r->rrc, version) != FQ_OK)
 		return 0;
 	int n = snprintf(key, STATS_KEY_MAX, "%s|%s|%lld|%lld", what, region, (long long)from, (long long)to);
 	return n > 0 && n < STATS_KEY_MAX;
@@ -144,7 +144,7 @@ static void levels(struct req *r)
 	if (cacheable && cache_reply(r, key, version))
 		return;
 	json_t *o = NULL;
-	if (r->app->read_ops->stats_levels(r->rrc, &r->caller, region, from, to, &o) != FQ_OK) {
+	if (r->svc->read_ops->stats_levels(r->rrc, &r->caller, region, from, to, &o) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
@@ -185,12 +185,12 @@ static void dashboard(struct req *r)
 	if (cacheable && cache_reply(r, key, version))
 		return;
 	json_t *o = NULL;
-	if (r->app->read_ops->stats_dashboard(r->rrc, &r->caller, region, from, to, r->now, &o) != FQ_OK) {
+	if (r->svc->read_ops->stats_dashboard(r->rrc, &r->caller, region, from, to, r->now, &o) != FQ_OK) {
 		reply_error(r, 503, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
 	json_t *reg = NULL;
-	if (r->app->read_ops->region_get(r->rrc, region, &reg) == FQ_OK)
+	if (r->svc->read_ops->region_get(r->rrc, region, &reg) == FQ_OK)
 		json_object_set_new(o, "region", reg);
 	else
 		json_object_set_new(o, "region", json_pack("{s:s}", "code", region));

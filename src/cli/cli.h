@@ -1,5 +1,6 @@
-/* cli.h - the fengqiao subcommands. Each takes argc/argv after its name,
- * prints --help, and returns a process exit code. */
+/* cli.h - the fengqiao subcommands, one file each (cli_<command>.c). Each
+ * takes argc/argv after its name, prints --help, and returns a process
+ * exit code. cli.c holds what they share. */
 #ifndef FQ_CLI_H
 #define FQ_CLI_H
 
@@ -24,6 +25,9 @@ int cli_wants_help(int argc, char **argv);
 const char *cli_db_url(int argc, char **argv);
 int cli_db_open(struct cli_db *d, const char *url, int migrate);
 void cli_db_close(struct cli_db *d);
+
+/* --calendar, else FENGQIAO_CALENDAR, else data/calendar. */
+const char *cli_calendar_dir(int argc, char **argv);
 
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);

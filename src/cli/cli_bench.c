@@ -16,8 +16,8 @@
 #include <time.h>
 
 #include "cli/demo_data.h"
-#include "domain/category.h"
-#include "domain/deadline.h"
+#include "domain/case/category.h"
+#include "domain/case/deadline.h"
 #include "util/progress.h"
 #include "util/secret.h"
 #include "util/text.h"

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/caseflow.h"
-#include "domain/category.h"
+#include "service/caseflow.h"
+#include "domain/case/category.h"
 #include "http/auth.h"
 #include "util/secret.h"
 #include "cli/demo_data.h"

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/flow.h"
-#include "domain/session.h"
+#include "domain/case/flow.h"
+#include "domain/access/session.h"
 #include "util/secret.h"
 #include "util/text.h"
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/server.h"
+#include "service/svc.h"
 #include "util/log.h"
 
 enum fq_err auth_load_caller(const struct store_ops *ops, struct store_conn *c, int64_t user_id,
@@ -79,7 +81,7 @@ static enum fq_err touch_run(struct store_conn *c, void *arg, struct fq_error *e
 
 enum fq_err auth_request(struct req *r, struct fq_error *e)
 {
-	const struct store_ops *ops = r->app->ops; /* sessions live on the primary */
+	const struct store_ops *ops = r->svc->ops; /* sessions live on the primary */
 	const char *authz = req_header(r, "Authorization");
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
 		const char *tok = authz + 7;
@@ -135,8 +137,8 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 		if (t) {
 			memcpy(t->hash, r->session_hash, sizeof t->hash);
 			t->now = r->now;
-			t->ops = r->app->ops;
-			app_write_async(r->app, touch_run, t, free);
+			t->ops = r->svc->ops;
+			svc_write_async(r->svc, touch_run, t, free);
 		}
 	}
 	return FQ_OK;
@@ -145,12 +147,12 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 void auth_set_cookie(struct req *r, const char *session_id)
 {
 	char c[256];
-	const char *name = r->app->secure_cookies ? "__Host-" SESSION_COOKIE : SESSION_COOKIE;
+	const char *name = r->http->secure_cookies ? "__Host-" SESSION_COOKIE : SESSION_COOKIE;
 	if (session_id)
 		snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", name,
-			 session_id, SESSION_MAX_S, r->app->secure_cookies ? "; Secure" : "");
+			 session_id, SESSION_MAX_S, r->http->secure_cookies ? "; Secure" : "");
 	else
 		snprintf(c, sizeof c, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", name,
-			 r->app->secure_cookies ? "; Secure" : "");
+			 r->http->secure_cookies ? "; Secure" : "");
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie", c);
 }

@@ -3,8 +3,8 @@
 #ifndef FQ_AUTH_H
 #define FQ_AUTH_H
 
-#include "domain/session.h"
-#include "http/server.h"
+#include "domain/access/session.h"
+#include "http/req.h"
 
 #define SESSION_TOUCH_S 60          /* last_seen is written at most once a minute */
 #define SESSION_COOKIE "fq_session"

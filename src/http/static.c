@@ -2,6 +2,7 @@
  * revalidated each time (no-cache + ETag) so a deploy shows at once; vendor
  * files are cached for a day. */
 #include "http/static.h"
+#include "http/server.h"
 #include "util/text.h"
 
 #include <event2/buffer.h>
@@ -50,7 +51,7 @@ void static_serve(struct req *r)
 		return;
 	}
 	char full[2048 + 1024];
-	int n = snprintf(full, sizeof full, "%s%s", r->app->web_root, p);
+	int n = snprintf(full, sizeof full, "%s%s", r->http->web_root, p);
 	if (n < 0 || (size_t)n >= sizeof full) {
 		reply_error(r, 404, "not_found", "no such file", NULL);
 		return;

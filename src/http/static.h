@@ -1,9 +1,10 @@
-/* static.h - the web UI's files under app->web_root, with content types,
- * ETags and caching headers. Refuses paths that leave the root. */
+/* static.h - the web UI's files under web_root (struct http_config), with
+ * content types, ETags and caching headers. Refuses paths that leave the
+ * root. */
 #ifndef FQ_STATIC_H
 #define FQ_STATIC_H
 
-#include "http/server.h"
+#include "http/req.h"
 
 #define STATIC_FILE_MAX (8 * 1024 * 1024)
 

@@ -6,7 +6,7 @@
  * JSON types as sqlite.c. Must not know about HTTP. */
 #include "store/store.h"
 
-#include "domain/period.h"
+#include "domain/case/period.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>

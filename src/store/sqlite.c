@@ -3,7 +3,7 @@
  * for fixed SQL are cached per connection. Must not know about HTTP. */
 #include "store/store.h"
 
-#include "domain/period.h"
+#include "domain/case/period.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

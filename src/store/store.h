@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "domain/audit.h"
-#include "domain/scope.h"
+#include "domain/access/scope.h"
 #include "util/err.h"
 
 #define STORE_OPS_VERSION 1

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/caseflow.h"
+#include "service/caseflow.h"
 #include "powercut_vfs.h"
 #include "store/writer.h"
 #include "util/secret.h"

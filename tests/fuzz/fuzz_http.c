@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
+#include "app/app.h"
 #include "http/router.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int registered;
 	if (!registered) {
-		api_register_all();
+		app_register_routes();
 		registered = 1;
 	}
 	const char *p = (const char *)data;

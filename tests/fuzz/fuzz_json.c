@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/caseflow.h"
-#include "http/server.h"
+#include "service/caseflow.h"
+#include "http/req.h"
 #include "util/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

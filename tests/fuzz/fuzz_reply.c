@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/server.h"
+#include "http/dispatch.h"
+#include "http/req.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

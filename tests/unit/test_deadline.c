@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/deadline.h"
+#include "domain/case/deadline.h"
 #include "util/text.h"
 
 static struct calendar *cal;

@@ -6,7 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "domain/flow.h"
+#include "domain/case/flow.h"
 
 #define MED ROLE_BIT(ROLE_MEDIATOR)
 #define PET ROLE_BIT(ROLE_PETITION_OFFICER)

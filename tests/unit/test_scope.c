@@ -7,10 +7,10 @@
 
 #include <string.h>
 
-#include "domain/period.h"
-#include "domain/routing.h"
+#include "domain/case/period.h"
+#include "domain/case/routing.h"
 #include "util/text.h"
-#include "domain/scope.h"
+#include "domain/access/scope.h"
 
 static void covers(void **state)
 {

@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "domain/session.h"
+#include "domain/access/session.h"
 #include "util/secret.h"
 
 static void passwords(void **state)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/dup.h"
+#include "domain/case/dup.h"
 #include "util/text.h"
 
 static void utf8(void **state)

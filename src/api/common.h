@@ -1,0 +1,36 @@
+/* common.h - helpers shared by the API handlers: ids in paths, a case
+ * rendered for the caller, the scope of embedded cases, times and the case
+ * filter in query strings. interop/ may use these too (and only these of
+ * api/): see docs/architecture.md. */
+#ifndef FQ_API_COMMON_H
+#define FQ_API_COMMON_H
+
+#include "http/router.h"
+#include "http/server.h"
+#include "service/caseflow.h"
+#include "service/svc.h"
+
+/* Parses a positive id path parameter; replies 404 and returns 0 when bad. */
+int api_param_id(struct req *r, int index, int64_t *id);
+
+/* Replies with the whole rendered case id as seen by the caller. */
+void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int status,
+		    json_t *extra);
+
+/* Case data embedded in an answer obeys the same scope as the case routes:
+ * when o[key] names a case id the caller cannot see, it becomes null. */
+void api_hide_unseen_case(struct req *r, struct store_conn *conn, json_t *o, const char *key);
+
+/* Parses a date or time query parameter ("2026-11-01" or ISO 8601) into
+ * epoch seconds; FQ_EINVAL names the field. 0 when absent. `end` makes a
+ * bare date mean the end of that day (exclusive bound of the next day). */
+enum fq_err api_query_time(struct req *r, const char *name, int end, int64_t *out,
+			   struct fq_error *e);
+
+/* Reads the case list's filter from the query string (region, status,
+ * category, channel, track, q, sort, overdue, open, mine, page, page_size,
+ * from, to). Replies 400 and returns 0 when one is bad; 1 otherwise. The
+ * strings in *f borrow from the request. */
+int api_case_filter(struct req *r, struct case_filter *f);
+
+#endif

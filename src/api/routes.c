@@ -1,0 +1,15 @@
+/* routes.c - the API's route table: each resource file registers its own
+ * routes; this calls them in order. interop/ registers its routes itself
+ * (interop_register_all), and app/ calls both. */
+#include "api/api.h"
+
+void api_register_all(void)
+{
+	api_health_routes();
+	api_session_routes();
+	api_regions_routes();
+	api_cases_routes();
+	api_public_routes();
+	api_stats_routes();
+}
+

@@ -1,0 +1,20 @@
+/* open311.h - what the Open311 files (open311.c, open311_render.c) share.
+ * Not for callers outside interop/. */
+#ifndef FQ_OPEN311_H
+#define FQ_OPEN311_H
+
+#include <jansson.h>
+
+#include "api/common.h"
+#include "interop/interop.h"
+
+/* 1 when the {format} path parameter at fmt_param asks for XML. */
+int o311_want_xml(struct req *r, int fmt_param);
+/* 1 when the {format} path parameter is json or xml. */
+int o311_fmt_ok(struct req *r, int fmt_param);
+/* Replies with body (stolen) as JSON, or as XML under the element root. */
+void o311_reply(struct req *r, int xml, int status, const char *root, json_t *body);
+/* Replies with the specification's error list: [{"code","description"}]. */
+void o311_error(struct req *r, int xml, int status, const char *description);
+
+#endif

@@ -1,0 +1,28 @@
+/* outbox.h - webhook events queued with the change that causes them: in
+ * the same transaction, so none is lost or sent for a change that was
+ * rolled back. interop/webhooks.c delivers them; requests never wait for a
+ * delivery. */
+#ifndef FQ_OUTBOX_H
+#define FQ_OUTBOX_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "service/svc.h"
+#include "store/store.h"
+
+#define WEBHOOK_EVENTS "case.created,case.assigned,case.escalated,case.overdue,case.closed"
+#define WEBHOOK_BODY_MAX (64 * 1024)
+
+/* Queues `event` about case rec (a store record) inside the caller's
+ * transaction, with one audit entry per subscription that receives the
+ * parties' phones. FQ_ETOOBIG past WEBHOOK_BODY_MAX. */
+enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, const char *event,
+			 const json_t *rec, int64_t now);
+
+/* Newly overdue cases (read on reader), queued as case.overdue notices
+ * through s's writer; blocks for the write. Called twice a minute by the
+ * webhook delivery worker. Failures are logged, and retried next time. */
+void outbox_overdue_scan(const struct svc *s, struct store_conn *reader, int64_t now);
+
+#endif
