@@ -111,9 +111,27 @@ async function logout(page) {
   await page.waitForURL(/#\/login/);
 }
 
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2 A and AA rules) on the page as it is and fails on
+ * any violation of serious or critical impact, naming the rule and the
+ * first elements. The script is evaluated through the debugging protocol,
+ * so the page's Content-Security-Policy stays as it is.
+ */
+async function axeCheck(page, what = '') {
+  await page.evaluate(AXE_SOURCE + ';0');
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  });
+  assert.deepStrictEqual(found, [], `axe violations ${what}`);
+}
+
 /** Horizontal overflow check: returns scrollWidth of the document. */
 function scrollWidth(page) {
   return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
 }
 
-module.exports = { setup, shot, login, logout, scrollWidth, launch, DESKTOP, PHONE, DEMO_PASSWORD, RESULTS };
+module.exports = { setup, shot, login, logout, scrollWidth, axeCheck, launch, DESKTOP, PHONE, DEMO_PASSWORD, RESULTS };
