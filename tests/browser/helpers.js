@@ -102,7 +102,7 @@ async function login(page, base, username, password = DEMO_PASSWORD) {
   await page.getByLabel(/用户名|User name/).fill(username);
   await page.getByLabel(/^密码|^Password/).fill(password);
   await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
-  await page.waitForURL(/#\/inbox/);
+  await page.waitForURL(/#\/(inbox|dashboard)/);
   await page.locator('.user-name').waitFor();
 }
 

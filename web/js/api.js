@@ -5,6 +5,15 @@ import { h } from './dom.js';
 
 export const session = { user: null, csrf: null, loaded: false };
 
+// Roles that read statistics but work no cases: their day starts at 研判.
+const READ_ONLY_ROLES = new Set(['analyst']);
+
+/** The page a signed-in user starts from: 研判 for analysts, else 待办. */
+export function homeFor(user) {
+  const roles = (user && user.roles) || [];
+  return roles.length && roles.every((r) => READ_ONLY_ROLES.has(r.role)) ? '#/dashboard' : '#/inbox';
+}
+
 export class ApiError extends Error {
   constructor(status, code, message, field) {
     super(message || code || String(status));

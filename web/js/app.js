@@ -1,7 +1,7 @@
 // app.js - boot, header and the hash router of the Fengqiao web UI.
 import { h, replace } from './dom.js';
 import { t, tc, getLocale, setLocale, onLocaleChange } from './i18n.js';
-import { session, loadMe, logout, onAuthChange } from './api.js';
+import { session, loadMe, logout, onAuthChange, homeFor } from './api.js';
 import * as home from './pages/home.js';
 import * as guide from './pages/guide.js';
 import * as filePage from './pages/file.js';
@@ -27,7 +27,7 @@ const routes = [
   { re: /^\/dashboard$/, page: dashboard, name: 'dashboard', staff: true },
 ];
 
-const main = document.getElementById('main');
+const main = document.getElementById('main-content');
 const header = document.getElementById('site-header');
 const footer = document.getElementById('site-footer');
 let cleanup = null;
@@ -127,7 +127,7 @@ function renderHeader() {
   replace(header,
     skip,
     h('div', { class: 'header-inner' },
-      h('a', { class: 'brand', href: session.user ? '#/inbox' : '#/' },
+      h('a', { class: 'brand', href: session.user ? homeFor(session.user) : '#/' },
         h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '枫'),
         h('span', { class: 'brand-text' }, t('app.short'),
           h('span', { class: 'brand-tagline' }, t('app.tagline')))),

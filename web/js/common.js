@@ -84,9 +84,14 @@ export function deadlineText(d) {
 /** A compact chip showing a deadline's kind and time left, coloured by urgency. */
 export function deadlineChip(d) {
   const u = deadlineUrgency(d);
+  // one text for assistive technology, the visible parts hidden from it so
+  // nothing is read twice; the text already says overdue, paused or met,
+  // so the urgency is added only for "due soon", which colour alone shows
+  const prefix = u === 'soon' ? t('urgency.soon') + t('common.colon') : '';
+  const spoken = `${prefix}${tc('deadline', d.kind)}${t('common.colon')}${deadlineText(d)}`;
   return h('span', { class: `deadline-chip urgency-${u}` },
-    h('span', { class: 'visually-hidden' }, t('urgency.' + u) + t('common.colon')),
-    tc('deadline', d.kind), t('common.colon'), deadlineText(d));
+    h('span', { class: 'visually-hidden' }, spoken),
+    h('span', { 'aria-hidden': 'true' }, tc('deadline', d.kind), t('common.colon'), deadlineText(d)));
 }
 
 export function emptyState(message, actions) {

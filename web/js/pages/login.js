@@ -1,16 +1,16 @@
 // login.js - staff sign-in.
 import { h, append, field } from '../dom.js';
 import { t } from '../i18n.js';
-import { session, login, clearErrors, showError } from '../api.js';
+import { session, login, clearErrors, showError, homeFor } from '../api.js';
 
 export function render({ container, query, navigate }) {
   const next = query.get('next');
-  const target = next && next.startsWith('/') && !next.startsWith('/login') ? '#' + next : '#/inbox';
+  const asked = next && next.startsWith('/') && !next.startsWith('/login') ? '#' + next : null;
   if (session.user) {
     append(container,
       h('h1', null, t('login.title')),
       h('p', null, t('login.already', { name: session.user.display_name || session.user.username })),
-      h('p', null, h('a', { href: '#/inbox', class: 'btn btn-primary' }, t('home.toInbox'))));
+      h('p', null, h('a', { href: homeFor(session.user), class: 'btn btn-primary' }, t('home.toInbox'))));
     return;
   }
   const user = field(t('login.username'),
@@ -47,7 +47,7 @@ export function render({ container, query, navigate }) {
     submit.disabled = true;
     try {
       await login(user.input.value.trim(), pass.input.value);
-      navigate(target);
+      navigate(asked || homeFor(session.user));
     } catch (err) {
       showError(form, err);
       pass.input.value = '';
