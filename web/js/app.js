@@ -76,6 +76,18 @@ function navLinks() {
   ];
 }
 
+// 长辈版 (large type, high contrast) for older residents, remembered on
+// this device.
+const ELDER_KEY = 'fq.elder';
+function elderOn() {
+  try { return localStorage.getItem(ELDER_KEY) === '1'; } catch (_) { return false; }
+}
+function setElder(on) {
+  document.documentElement.classList.toggle('elder', on);
+  try { localStorage.setItem(ELDER_KEY, on ? '1' : '0'); } catch (_) { /* private mode: this visit only */ }
+}
+document.documentElement.classList.toggle('elder', elderOn());
+
 function renderHeader() {
   const navId = 'site-nav';
   const toggle = h('button', {
@@ -87,6 +99,13 @@ function renderHeader() {
     a.addEventListener('click', () => { nav.classList.remove('open'); toggle.setAttribute('aria-expanded', 'false'); });
     list.appendChild(h('li', null, a));
   }
+  const elder = h('button', { type: 'button', class: 'elder-switch', 'aria-pressed': String(elderOn()) }, t('nav.elder'));
+  elder.addEventListener('click', () => {
+    const on = !elderOn();
+    setElder(on);
+    elder.setAttribute('aria-pressed', String(on));
+  });
+  list.appendChild(h('li', { class: 'nav-elder' }, elder));
   const nav = h('nav', { id: navId, class: 'site-nav', 'aria-label': t('nav.label') }, list);
   toggle.addEventListener('click', () => {
     const open = !nav.classList.contains('open');

@@ -17,6 +17,7 @@ export default {
   'nav.dashboard': 'Analysis',
   'nav.portal': 'Resident services',
   'nav.logout': 'Sign out',
+  'nav.elder': 'Large text',
   'lang.switchTitle': '切换到中文 / Switch language',
 
   'common.loading': 'Loading…',

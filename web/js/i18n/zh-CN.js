@@ -17,6 +17,7 @@ export default {
   'nav.dashboard': '研判',
   'nav.portal': '群众服务',
   'nav.logout': '退出登录',
+  'nav.elder': '长辈版（大字）',
   'lang.switchTitle': 'Switch to English / 切换语言',
 
   'common.loading': '正在加载…',
