@@ -23,21 +23,7 @@
 
 int http_status_for(enum fq_err err)
 {
-	switch (err) {
-	case FQ_OK: return 200;
-	case FQ_EINVAL: return 400;
-	case FQ_ENOTFOUND: return 404;
-	case FQ_EFORBIDDEN: return 403;
-	case FQ_ECONFLICT: return 409;
-	case FQ_EAUTH: return 401;
-	case FQ_ERATE: return 429;
-	case FQ_ETOOBIG: return 413;
-	case FQ_EIO:
-	case FQ_EBUSY: return 503;
-	case FQ_ENOMEM:
-	case FQ_EINTERNAL: return 500;
-	}
-	return 500;
+	return err == FQ_OK ? 200 : fq_code_status(fq_err_code(err));
 }
 
 static const char *reason_for(int status)
@@ -231,24 +217,39 @@ json_t *http_error_json(const char *code, const char *message, const char *field
 			 "field", field ? json_string(f.message) : json_null());
 }
 
-void reply_error(struct req *r, int status, const char *code, const char *message,
-		 const char *field)
+/* The one place where an error answer gets its status: from its code. */
+static int error_status(struct req *r, const char *code)
 {
-	reply_json(r, status, http_error_json(code, message, field));
+	int status = fq_code_status(code);
+	if (status == 500 && code && strcmp(code, "internal") && strcmp(code, "out_of_memory"))
+		log_error("%s: the error code %s has no row in util/err.c; answering 500",
+			  r->route_pattern ? r->route_pattern : r->path, code);
+	return status;
+}
+
+void reply_err_body(struct req *r, const char *code, json_t *body)
+{
+	reply_json(r, error_status(r, code), body);
+}
+
+void reply_err(struct req *r, const char *code, const char *message, const char *field)
+{
+	reply_err_body(r, code, http_error_json(code, message, field));
 }
 
 void reply_fq(struct req *r, const struct fq_error *e)
 {
-	int status = http_status_for(e->err);
+	const char *code = e->code ? e->code : fq_err_code(e->err);
+	int status = error_status(r, code);
 	if (status >= 500)
-		log_error("%s %s: %s (%s)", r->method == M_GET ? "GET" : "POST", r->path,
-			  e->code ? e->code : fq_err_code(e->err), e->message);
+		log_error("%s %s: %s (%s)", r->method == M_GET ? "GET" : "POST", r->path, code,
+			  e->message);
 	if (e->err == FQ_ERATE)
 		http_set_header(r, "Retry-After", "60");
 	if (status == 503)
 		http_set_header(r, "Retry-After", "5");
-	reply_error(r, status, e->code ? e->code : fq_err_code(e->err),
-		    e->message[0] ? e->message : fq_err_code(e->err), e->field);
+	reply_json(r, status, http_error_json(code, e->message[0] ? e->message : fq_err_code(e->err),
+					      e->field));
 }
 
 const char *req_query(struct req *r, const char *name)

@@ -197,7 +197,7 @@ static void csv(struct req *r)
 		free(x);
 		if (head)
 			evbuffer_free(head);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	x->r = r;
