@@ -136,6 +136,27 @@ const char *http_framing_error(struct evhttp_request *ev, const char **message)
 	return NULL;
 }
 
+int http_request_id_valid(const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (n == 0 || n > HTTP_REQUEST_ID_MAX)
+		return 0;
+	return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* The request's id: the client's X-Request-Id when it is well formed (so a
+ * proxy's id carries through), else 16 random characters. Echoed in the
+ * answer and written in the access log. */
+static void request_id(struct req *r)
+{
+	const char *given = req_header(r, "X-Request-Id");
+	if (http_request_id_valid(given))
+		snprintf(r->request_id, sizeof r->request_id, "%s", given);
+	else
+		secret_code(r->request_id, 16);
+	http_set_header(r, "X-Request-Id", r->request_id);
+}
+
 void http_dispatch(struct evhttp_request *ev, void *arg)
 {
 	struct worker *w = arg;
@@ -153,6 +174,7 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	r->start_ns = http_mono_ns();
 	r->now = (int64_t)time(NULL);
 	r->method = method_of(ev);
+	request_id(r);
 
 	const char *host = NULL;
 	ev_uint16_t port = 0;

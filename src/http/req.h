@@ -23,6 +23,7 @@
 #define HTTP_JSON_DEPTH_MAX 32             /* 400 beyond */
 #define HTTP_PATH_MAX 2048
 #define HTTP_ROUTE_PARAMS 4
+#define HTTP_REQUEST_ID_MAX 64             /* a longer X-Request-Id is replaced */
 
 enum http_method { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 };
 
@@ -53,8 +54,11 @@ struct req {
 	char csrf[64];
 	json_t *body;                      /* parsed JSON body, or NULL */
 	char addr[64];
+	char request_id[HTTP_REQUEST_ID_MAX + 1]; /* X-Request-Id, logged and echoed */
 	int64_t now;
 	uint64_t start_ns;
+	int status;                        /* of a streamed answer, for the access log */
+	size_t bytes_sent;                 /* body bytes of a streamed answer so far */
 	int replied;
 	int in_read;                       /* a read snapshot is open on rc */
 	void *ctx_owned;                   /* freed with the request */
