@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/calendar.h"
 #include "util/text.h"
 
 /* Each worker keeps the last few statistics answers it rendered, valid while
@@ -39,7 +40,7 @@ static int cache_key(struct req *r, const char *what, const char *region, int64_
 
 static int cache_reply(struct req *r, const char *key, int64_t version)
 {
-	int64_t day = (r->now + 28800) / 86400;
+	int64_t day = (r->now + BJ_OFFSET_S) / 86400;
 	for (int i = 0; i < STATS_CACHE; i++) {
 		struct stats_entry *e = &cache[i];
 		if (e->body && e->version == version && e->day == day && strcmp(e->key, key) == 0) {
@@ -72,7 +73,7 @@ static void cache_store_reply(struct req *r, const char *key, int64_t version, j
 			free(victim->body);
 			snprintf(victim->key, sizeof victim->key, "%s", key);
 			victim->version = version;
-			victim->day = (r->now + 28800) / 86400;
+			victim->day = (r->now + BJ_OFFSET_S) / 86400;
 			victim->body = copy;
 			victim->len = len;
 			victim->used = ++cache_clock;
