@@ -66,7 +66,7 @@ static void create(struct req *r)
 	struct create *k = calloc(1, sizeof *k);
 	if (!k) {
 		json_decref(rec);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	k->env = svc_env(r->svc);
@@ -141,22 +141,22 @@ static void timeline(struct req *r)
 		return;
 	const char *v;
 	if ((v = req_query(r, "after")) && text_parse_i64(v, 0, INT64_MAX, &after) != FQ_OK) {
-		reply_error(r, 400, "out_of_range", "after must be a timeline entry id", "after");
+		reply_err(r, "out_of_range", "after must be a timeline entry id", "after");
 		return;
 	}
 	if ((v = req_query(r, "limit")) &&
 	    text_parse_i64(v, 1, STORE_TIMELINE_PAGE_MAX, &limit) != FQ_OK) {
-		reply_error(r, 400, "out_of_range", "limit must be 1 to 200", "limit");
+		reply_err(r, "out_of_range", "limit must be 1 to 200", "limit");
 		return;
 	}
 	json_t *rec = NULL, *items = NULL;
 	if (r->svc->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
-		reply_error(r, 404, "not_found", "no such case", NULL);
+		reply_err(r, "not_found", "no such case", NULL);
 		return;
 	}
 	json_decref(rec);
 	if (r->svc->ops->timeline_list(r->rc, id, 1, after, (int)limit, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot read the timeline", NULL);
+		reply_err(r, "storage_unavailable", "cannot read the timeline", NULL);
 		return;
 	}
 	size_t i, n = json_array_size(items);
@@ -216,7 +216,7 @@ static void contacts(struct req *r)
 		return;
 	json_t *rec = NULL;
 	if (r->svc->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
-		reply_error(r, 404, "not_found", "no such case", NULL);
+		reply_err(r, "not_found", "no such case", NULL);
 		return;
 	}
 	uint32_t need = ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) |
@@ -224,13 +224,13 @@ static void contacts(struct req *r)
 			ROLE_BIT(ROLE_ADMIN);
 	if (!(scope_roles_at(&r->caller, json_string_value(json_object_get(rec, "region"))) & need)) {
 		json_decref(rec);
-		reply_error(r, 403, "forbidden", "your role does not need the parties' contacts", NULL);
+		reply_err(r, "forbidden", "your role does not need the parties' contacts", NULL);
 		return;
 	}
 	struct contacts *k = calloc(1, sizeof *k);
 	if (!k) {
 		json_decref(rec);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	k->id = id;
@@ -276,7 +276,7 @@ static void action(struct req *r)
 		return;
 	struct act *k = calloc(1, sizeof *k);
 	if (!k) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	k->env = svc_env(r->svc);

@@ -15,7 +15,7 @@
 int api_param_id(struct req *r, int index, int64_t *id)
 {
 	if (text_parse_i64(r->params[index], 1, INT64_MAX, id) != FQ_OK) {
-		reply_error(r, 404, "not_found", "no such record", NULL);
+		reply_err(r, "not_found", "no such record", NULL);
 		return 0;
 	}
 	return 1;
@@ -134,14 +134,14 @@ int api_case_filter(struct req *r, struct case_filter *f)
 	int64_t n;
 	if ((v = req_query(r, "page"))) {
 		if (text_parse_i64(v, 1, 1000000, &n) != FQ_OK) {
-			reply_error(r, 400, "out_of_range", "page must be 1 or more", "page");
+			reply_err(r, "out_of_range", "page must be 1 or more", "page");
 			return 0;
 		}
 		f->page = (int)n;
 	}
 	if ((v = req_query(r, "page_size"))) {
 		if (text_parse_i64(v, 1, STORE_LIST_MAX, &n) != FQ_OK) {
-			reply_error(r, 400, "out_of_range", "page_size must be 1 to 200", "page_size");
+			reply_err(r, "out_of_range", "page_size must be 1 to 200", "page_size");
 			return 0;
 		}
 		f->page_size = (int)n;

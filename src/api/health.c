@@ -51,7 +51,7 @@ static void metrics(struct req *r)
 	/* loopback, or a signed-in admin or analyst through a token */
 	if (!is_loopback(r->addr) &&
 	    !(r->authed && (scope_all_roles(&r->caller) & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ANALYST))))) {
-		reply_error(r, 403, "forbidden", "metrics are served to loopback or with a token", NULL);
+		reply_err(r, "forbidden", "metrics are served to loopback or with a token", NULL);
 		return;
 	}
 	struct buf out;
@@ -117,7 +117,7 @@ static void metrics(struct req *r)
 	size_t len = 0;
 	char *all = buf_take(&out, &len);
 	if (!all) {
-		reply_error(r, 500, "internal", "the metrics page is too large", NULL);
+		reply_err(r, "internal", "the metrics page is too large", NULL);
 		return;
 	}
 	reply_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", all, len);

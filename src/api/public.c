@@ -47,11 +47,11 @@ static void file(struct req *r)
 	const char *name = json_string_value(json_object_get(b, "name"));
 	const char *phone = json_string_value(json_object_get(b, "phone"));
 	if (!name || !*name) {
-		reply_error(r, 400, "required", "name is required", "name");
+		reply_err(r, "required", "name is required", "name");
 		return;
 	}
 	if (!phone || !text_valid_mobile(phone)) {
-		reply_error(r, 400, "invalid_phone", "a mainland mobile number is required", "phone");
+		reply_err(r, "invalid_phone", "a mainland mobile number is required", "phone");
 		return;
 	}
 	json_t *body = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s, s:[{s:s, s:s, s:s}]}", "title",
@@ -85,7 +85,7 @@ static void file(struct req *r)
 	struct pfile *k = calloc(1, sizeof *k);
 	if (!k) {
 		json_decref(rec);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	k->env = env;
@@ -99,9 +99,9 @@ static void track(struct req *r)
 	/* the secret in a URL ends up in proxy and browser logs: refused loudly,
 	 * so that a client still sending it learns to use the header */
 	if (req_query(r, "secret")) {
-		reply_error(r, 400, "secret_in_query",
-			    "send the tracking secret in the X-Tracking-Secret header, not in the URL",
-			    "secret");
+		reply_err(r, "secret_in_query",
+			  "send the tracking secret in the X-Tracking-Secret header, not in the URL",
+			  "secret");
 		return;
 	}
 	const char *secret = req_header(r, "X-Tracking-Secret");
@@ -111,21 +111,21 @@ static void track(struct req *r)
 	if (!secret || strlen(code) > 32 || strlen(secret) > 128 ||
 	    r->svc->ops->case_get_by_code(r->rc, code, &rec) != FQ_OK) {
 		json_decref(rec);
-		reply_error(r, 404, "not_found", "no case with this tracking code and secret", NULL);
+		reply_err(r, "not_found", "no case with this tracking code and secret", NULL);
 		return;
 	}
 	secret_sha256_hex(secret, strlen(secret), hash);
 	const char *stored = json_string_value(json_object_get(rec, "public_secret_hash"));
 	if (!stored || !secret_equal(stored, hash)) {
 		json_decref(rec);
-		reply_error(r, 404, "not_found", "no case with this tracking code and secret", NULL);
+		reply_err(r, "not_found", "no case with this tracking code and secret", NULL);
 		return;
 	}
 	int64_t id = json_integer_value(json_object_get(rec, "id"));
 	json_t *items = NULL;
 	if (r->svc->ops->timeline_list(r->rc, id, 0, 0, STORE_TIMELINE_PAGE_MAX, &items) != FQ_OK) {
 		json_decref(rec);
-		reply_error(r, 503, "storage_unavailable", "cannot read the timeline", NULL);
+		reply_err(r, "storage_unavailable", "cannot read the timeline", NULL);
 		return;
 	}
 	json_t *tl = json_array();

@@ -15,7 +15,7 @@ static void one(struct req *r)
 	const char *code = r->params[0];
 	json_t *o = NULL;
 	if (!text_region_code(code, NULL) || r->svc->ops->region_get(r->rc, code, &o) != FQ_OK) {
-		reply_error(r, 404, "not_found", "no such region", NULL);
+		reply_err(r, "not_found", "no such region", NULL);
 		return;
 	}
 	/* the path from the province down to this region */
@@ -47,12 +47,12 @@ static void children(struct req *r)
 	const char *code = r->params[0];
 	json_t *o = NULL, *items = NULL;
 	if (!text_region_code(code, NULL) || r->svc->ops->region_get(r->rc, code, &o) != FQ_OK) {
-		reply_error(r, 404, "not_found", "no such region", NULL);
+		reply_err(r, "not_found", "no such region", NULL);
 		return;
 	}
 	json_decref(o);
 	if (r->svc->ops->region_children(r->rc, code, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot read regions", NULL);
+		reply_err(r, "storage_unavailable", "cannot read regions", NULL);
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:o}", "items", items));
@@ -65,22 +65,22 @@ static void search(struct req *r)
 	json_t *items = NULL;
 	if (!q) {
 		if (r->svc->ops->region_children(r->rc, NULL, &items) != FQ_OK) {
-			reply_error(r, 503, "storage_unavailable", "cannot read regions", NULL);
+			reply_err(r, "storage_unavailable", "cannot read regions", NULL);
 			return;
 		}
 		reply_json(r, 200, json_pack("{s:o}", "items", items));
 		return;
 	}
 	if (strlen(q) > REGION_QUERY_MAX || !text_valid_utf8(q, strlen(q))) {
-		reply_error(r, 400, "invalid_query", "q is too long or not UTF-8", "q");
+		reply_err(r, "invalid_query", "q is too long or not UTF-8", "q");
 		return;
 	}
 	if (within && !text_region_code(within, NULL)) {
-		reply_error(r, 400, "invalid_region", "within must be a region code", "within");
+		reply_err(r, "invalid_region", "within must be a region code", "within");
 		return;
 	}
 	if (r->svc->ops->region_search(r->rc, q, within, REGION_SEARCH_LIMIT, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot search regions", NULL);
+		reply_err(r, "storage_unavailable", "cannot search regions", NULL);
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:o}", "items", items));

@@ -47,21 +47,21 @@ static int login_throttled(struct req *r, const char *username)
 	char s[16];
 	snprintf(s, sizeof s, "%d", wait);
 	http_set_header(r, "Retry-After", s);
-	reply_error(r, 429, "rate_limited", "too many failed sign-ins; try again later", NULL);
+	reply_err(r, "rate_limited", "too many failed sign-ins; try again later", NULL);
 	return 1;
 }
 
 static void reply_busy(struct req *r)
 {
 	http_set_header(r, "Retry-After", "2");
-	reply_error(r, 503, "busy", "the server is busy checking passwords; try again shortly", NULL);
+	reply_err(r, "busy", "the server is busy checking passwords; try again shortly", NULL);
 }
 
 /* Checks the password length before any copy: a longer one can never match. */
 static int password_fits(struct req *r, const char *password, const char *field)
 {
 	if (strlen(password) > PASSWORD_MAX_BYTES) {
-		reply_error(r, 400, "too_long", "the password is too long", field);
+		reply_err(r, "too_long", "the password is too long", field);
 		return 0;
 	}
 	return 1;
@@ -147,7 +147,7 @@ static void login_verified(void *arg, enum fq_err st)
 		limits_login_failed(r->http->limits, l->username, r->addr, now_ms());
 		log_info("sign-in failed from %s", r->addr);
 		login_free(l);
-		reply_error(r, 401, "bad_credentials", "wrong username or password", NULL);
+		reply_err(r, "bad_credentials", "wrong username or password", NULL);
 		return;
 	}
 	limits_login_reset(r->http->limits, l->username, r->addr);
@@ -162,11 +162,11 @@ static void login(struct req *r)
 	const char *username = json_string_value(json_object_get(r->body, "username"));
 	const char *password = json_string_value(json_object_get(r->body, "password"));
 	if (!username || !*username || strlen(username) >= USERNAME_MAX) {
-		reply_error(r, 400, "required", "username is required", "username");
+		reply_err(r, "required", "username is required", "username");
 		return;
 	}
 	if (!password || !*password) {
-		reply_error(r, 400, "required", "password is required", "password");
+		reply_err(r, "required", "password is required", "password");
 		return;
 	}
 	if (!password_fits(r, password, "password") || login_throttled(r, username))
@@ -174,13 +174,13 @@ static void login(struct req *r)
 	json_t *u = NULL;
 	enum fq_err err = r->svc->ops->user_get(r->rc, username, 0, &u);
 	if (err && err != FQ_ENOTFOUND) {
-		reply_error(r, 503, "storage_unavailable", "cannot check the sign-in now", NULL);
+		reply_err(r, "storage_unavailable", "cannot check the sign-in now", NULL);
 		return;
 	}
 	struct login *l = calloc(1, sizeof *l);
 	if (!l) {
 		json_decref(u);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	l->r = r;
@@ -278,12 +278,12 @@ static void pwchange_checked(void *arg, enum fq_err st)
 	if (!p->ok) {
 		limits_login_failed(r->http->limits, p->username, r->addr, now_ms());
 		pwchange_free(p);
-		reply_error(r, 403, "wrong_password", "the current password is wrong", "current_password");
+		reply_err(r, "wrong_password", "the current password is wrong", "current_password");
 		return;
 	}
 	if (!p->hashed) {
 		pwchange_free(p);
-		reply_error(r, 500, "internal", "cannot hash the password", NULL);
+		reply_err(r, "internal", "cannot hash the password", NULL);
 		return;
 	}
 	limits_login_reset(r->http->limits, p->username, r->addr);
@@ -299,13 +299,13 @@ static int password_acceptable(struct req *r, const char *pw, const char *field)
 		if (((unsigned char)*c & 0xc0) != 0x80)
 			chars++;
 	if (chars < PASSWORD_MIN_CHARS) {
-		reply_error(r, 400, "too_short", "the password needs at least 12 characters", field);
+		reply_err(r, "too_short", "the password needs at least 12 characters", field);
 		return 0;
 	}
 	if (!password_fits(r, pw, field))
 		return 0;
 	if (password_is_weak(pw)) {
-		reply_error(r, 400, "weak_password", "the password is too common or too simple", field);
+		reply_err(r, "weak_password", "the password is too common or too simple", field);
 		return 0;
 	}
 	return 1;
@@ -318,11 +318,11 @@ static void password_change(struct req *r)
 	const char *current = json_string_value(json_object_get(r->body, "current_password"));
 	const char *password = json_string_value(json_object_get(r->body, "password"));
 	if (!current || !*current) {
-		reply_error(r, 400, "required", "current_password is required", "current_password");
+		reply_err(r, "required", "current_password is required", "current_password");
 		return;
 	}
 	if (!password) {
-		reply_error(r, 400, "required", "password is required", "password");
+		reply_err(r, "required", "password is required", "password");
 		return;
 	}
 	if (!password_acceptable(r, password, "password") ||
@@ -331,13 +331,13 @@ static void password_change(struct req *r)
 		return;
 	json_t *u = NULL;
 	if (r->svc->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot load the user", NULL);
+		reply_err(r, "storage_unavailable", "cannot load the user", NULL);
 		return;
 	}
 	struct pwchange *p = calloc(1, sizeof *p);
 	if (!p) {
 		json_decref(u);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	p->r = r;
@@ -362,7 +362,7 @@ static void tokens(struct req *r)
 {
 	json_t *items = NULL;
 	if (r->svc->ops->token_list(r->rc, r->caller.user_id, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot list tokens", NULL);
+		reply_err(r, "storage_unavailable", "cannot list tokens", NULL);
 		return;
 	}
 	size_t i;
@@ -421,7 +421,7 @@ static void user_change(struct req *r, const char *token_id)
 {
 	struct user_change *u = calloc(1, sizeof *u);
 	if (!u) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	u->user_id = r->caller.user_id;
@@ -440,7 +440,7 @@ static void token_revoke(struct req *r)
 	for (size_t i = 0; ok && i < TOKEN_ID_CHARS; i++)
 		ok = (id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f');
 	if (!ok) {
-		reply_error(r, 404, "not_found", "no such token", NULL);
+		reply_err(r, "not_found", "no such token", NULL);
 		return;
 	}
 	user_change(r, id);
@@ -484,7 +484,7 @@ static void logout(struct req *r)
 	}
 	struct logout *l = calloc(1, sizeof *l);
 	if (!l) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	memcpy(l->hash, r->session_hash, sizeof l->hash);
@@ -496,7 +496,7 @@ static void me(struct req *r)
 {
 	json_t *u = NULL;
 	if (r->svc->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
-		reply_error(r, 401, "unauthorized", "sign in first", NULL);
+		reply_err(r, "unauthorized", "sign in first", NULL);
 		return;
 	}
 	json_t *o = json_pack("{s:o}", "user", user_json(u));
@@ -512,11 +512,11 @@ static void users(struct req *r)
 	const char *region = req_query(r, "region");
 	const char *role = req_query(r, "role");
 	if (!region || !text_region_code(region, NULL)) {
-		reply_error(r, 400, "invalid_region", "region (a region code) is required", "region");
+		reply_err(r, "invalid_region", "region (a region code) is required", "region");
 		return;
 	}
 	if (role && flow_role_parse(role) < 0) {
-		reply_error(r, 400, "unknown_value", "unknown role", "role");
+		reply_err(r, "unknown_value", "unknown role", "role");
 		return;
 	}
 	/* one may list the people of a unit one's roles cover, or above */
@@ -526,7 +526,7 @@ static void users(struct req *r)
 			if (scope_covers(region, r->caller.roles[i].region))
 				related = 1;
 		if (!related) {
-			reply_error(r, 404, "not_found", "no such region in your scope", "region");
+			reply_err(r, "not_found", "no such region in your scope", "region");
 			return;
 		}
 	}
@@ -534,7 +534,7 @@ static void users(struct req *r)
 	 * above them, the names of the units cases are handed up to */
 	json_t *items = NULL;
 	if (r->svc->ops->user_list(r->rc, &r->caller, region, role, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot list users", NULL);
+		reply_err(r, "storage_unavailable", "cannot list users", NULL);
 		return;
 	}
 	json_t *above = json_array();

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/calendar.h"
 #include "util/text.h"
 
 /* Each worker keeps the last few statistics answers it rendered, valid while
@@ -39,7 +40,7 @@ static int cache_key(struct req *r, const char *what, const char *region, int64_
 
 static int cache_reply(struct req *r, const char *key, int64_t version)
 {
-	int64_t day = (r->now + 28800) / 86400;
+	int64_t day = (r->now + BJ_OFFSET_S) / 86400;
 	for (int i = 0; i < STATS_CACHE; i++) {
 		struct stats_entry *e = &cache[i];
 		if (e->body && e->version == version && e->day == day && strcmp(e->key, key) == 0) {
@@ -57,7 +58,7 @@ static void cache_store_reply(struct req *r, const char *key, int64_t version, j
 	char *s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!s) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	size_t len = strlen(s);
@@ -72,7 +73,7 @@ static void cache_store_reply(struct req *r, const char *key, int64_t version, j
 			free(victim->body);
 			snprintf(victim->key, sizeof victim->key, "%s", key);
 			victim->version = version;
-			victim->day = (r->now + 28800) / 86400;
+			victim->day = (r->now + BJ_OFFSET_S) / 86400;
 			victim->body = copy;
 			victim->len = len;
 			victim->used = ++cache_clock;
@@ -99,14 +100,14 @@ static int stats_region(struct req *r, char out[REGION_CODE_MAX])
 		char regs[CALLER_MAX_ROLES][REGION_CODE_MAX];
 		int n = scope_view_regions(&r->caller, regs);
 		if (!n) {
-			reply_error(r, 403, "forbidden", "your roles do not include case statistics", NULL);
+			reply_err(r, "forbidden", "your roles do not include case statistics", NULL);
 			return 0;
 		}
 		memcpy(out, regs[0], REGION_CODE_MAX);
 		return 1;
 	}
 	if (!text_region_code(region, NULL)) {
-		reply_error(r, 400, "invalid_region", "region must be a region code", "region");
+		reply_err(r, "invalid_region", "region must be a region code", "region");
 		return 0;
 	}
 	char regs[CALLER_MAX_ROLES][REGION_CODE_MAX];
@@ -115,7 +116,7 @@ static int stats_region(struct req *r, char out[REGION_CODE_MAX])
 		if (scope_covers(regs[i], region))
 			ok = 1;
 	if (!ok) {
-		reply_error(r, 404, "not_found", "no such region in your scope", "region");
+		reply_err(r, "not_found", "no such region in your scope", "region");
 		return 0;
 	}
 	snprintf(out, REGION_CODE_MAX, "%s", region);
@@ -145,7 +146,7 @@ static void levels(struct req *r)
 		return;
 	json_t *o = NULL;
 	if (r->svc->read_ops->stats_levels(r->rrc, &r->caller, region, from, to, &o) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot count cases", NULL);
+		reply_err(r, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
 	json_int_t cases = json_integer_value(json_object_get(o, "cases"));
@@ -186,7 +187,7 @@ static void dashboard(struct req *r)
 		return;
 	json_t *o = NULL;
 	if (r->svc->read_ops->stats_dashboard(r->rrc, &r->caller, region, from, to, r->now, &o) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot count cases", NULL);
+		reply_err(r, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
 	json_t *reg = NULL;

@@ -18,6 +18,7 @@
 #include "cli/demo_data.h"
 #include "domain/case/category.h"
 #include "domain/case/deadline.h"
+#include "util/calendar.h"
 #include "util/progress.h"
 #include "util/secret.h"
 #include "util/text.h"
@@ -51,9 +52,9 @@ struct village {
 	double weight;
 };
 
-#define MONTH_OF(x) "(CAST(strftime('%Y', " x " + 28800, 'unixepoch') AS INTEGER) * 12 + " \
-	"CAST(strftime('%m', " x " + 28800, 'unixepoch') AS INTEGER) - 1)"
-#define T_OF "CASE gr.g WHEN 0 THEN (c.created_at + 28800) / 86400 ELSE " MONTH_OF("c.created_at") " END"
+#define MONTH_OF(x) "(CAST(strftime('%Y', " x " + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) * 12 + " \
+	"CAST(strftime('%m', " x " + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) - 1)"
+#define T_OF "CASE gr.g WHEN 0 THEN (c.created_at + " BJ_OFFSET_SQL ") / 86400 ELSE " MONTH_OF("c.created_at") " END"
 
 static const char *const rebuild_sql =
 	"DELETE FROM rollup_day; DELETE FROM rollup_dim; DELETE FROM rollup_due;"
@@ -68,7 +69,7 @@ static const char *const rebuild_sql =
 	" c.channel, count(*) FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5, 6;"
 	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'status', gr.g, " T_OF ","
 	" c.status, count(*) FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5, 6;"
-	"INSERT INTO rollup_due SELECT l.lvl, substr(c.region, 1, l.len), (c.next_due + 28800) / 86400, count(*)"
+	"INSERT INTO rollup_due SELECT l.lvl, substr(c.region, 1, l.len), (c.next_due + " BJ_OFFSET_SQL ") / 86400, count(*)"
 	" FROM cases c, rollup_levels l WHERE l.lvl <= 4 AND c.next_due IS NOT NULL GROUP BY 1, 2, 3;";
 
 int cmd_bench_gen(int argc, char **argv)

@@ -28,7 +28,6 @@
 #define MD_COPY_CHUNK (1024 * 1024)   /* bytes per PQputCopyData */
 #define MD_ROW_MAX (64 * 1024 * 1024) /* one row in COPY text form */
 #define MD_MSG_MAX 512
-#define MD_TOKENS_MAX (64 * 1024)   /* search tokens of one case, as the stores cut them */
 
 /* the store's write lock (store/pg.c), also the audit chain's lock of
  * fq_audit_head: while it is held no server or CLI writes to the target */
@@ -360,7 +359,7 @@ static int put_tokens(struct obuf *b, sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
 	char *tok = text_search_tokens(s ? s : "", s ? (size_t)sqlite3_column_bytes(st, i) : 0,
-				       MD_TOKENS_MAX);
+				       SEARCH_TOKENS_MAX);
 	if (!tok)
 		return 0;
 	int ok = put_text(b, (const unsigned char *)tok, strlen(tok));

@@ -20,14 +20,25 @@ int cmd_serve(int argc, char **argv)
 		       "                      [--web DIR] [--calendar DIR] [--workers N]\n"
 		       "                      [--secure-cookies] [--request-timeout SECONDS]\n"
 		       "                      [--max-connections N] [--max-connections-per-address N]\n"
-		       "                      [--config FILE]\n\n"
+		       "                      [--config FILE] [--log-level debug|info|warn|error]\n\n"
 		       "Serves the API and the web UI (default 127.0.0.1:8080, web/, data/calendar).\n"
+		       "--log-level (default info) is the least level written to stderr; the\n"
+		       "access log, one JSON line per request, is at info.\n"
 		       "--db-read sends lists and dashboards to a read replica.\n"
 		       "--secure-cookies marks cookies Secure with the __Host- prefix (behind TLS).\n"
 		       "FENGQIAO_HOTLINE_SECRET keys the hotline intake signature.\n"
 		       "--config (or FENGQIAO_CONFIG) reads a JSON file of dispute deadlines,\n"
 		       "routing rules and the hotline secret; see docs/operations.md.\n");
 		return 0;
+	}
+	const char *lvl = cli_opt(argc, argv, "--log-level");
+	if (lvl) {
+		enum log_level lv;
+		if (!log_level_parse(lvl, &lv)) {
+			fprintf(stderr, "fengqiao: --log-level takes debug, info, warn or error\n");
+			return 2;
+		}
+		log_set_level(lv);
 	}
 	const char *listen = cli_opt(argc, argv, "--listen");
 	const char *web = cli_opt(argc, argv, "--web");

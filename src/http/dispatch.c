@@ -136,6 +136,27 @@ const char *http_framing_error(struct evhttp_request *ev, const char **message)
 	return NULL;
 }
 
+int http_request_id_valid(const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (n == 0 || n > HTTP_REQUEST_ID_MAX)
+		return 0;
+	return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* The request's id: the client's X-Request-Id when it is well formed (so a
+ * proxy's id carries through), else 16 random characters. Echoed in the
+ * answer and written in the access log. */
+static void request_id(struct req *r)
+{
+	const char *given = req_header(r, "X-Request-Id");
+	if (http_request_id_valid(given))
+		snprintf(r->request_id, sizeof r->request_id, "%s", given);
+	else
+		secret_code(r->request_id, 16);
+	http_set_header(r, "X-Request-Id", r->request_id);
+}
+
 void http_dispatch(struct evhttp_request *ev, void *arg)
 {
 	struct worker *w = arg;
@@ -153,6 +174,7 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	r->start_ns = http_mono_ns();
 	r->now = (int64_t)time(NULL);
 	r->method = method_of(ev);
+	request_id(r);
 
 	const char *host = NULL;
 	ev_uint16_t port = 0;
@@ -168,11 +190,11 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 		http_set_header(r, "Connection", "close");
 		http_set_header(r, "Retry-After", "5");
 		if (admit == ADMIT_FULL)
-			reply_error(r, 503, "too_many_connections",
-				    "the server has too many open connections", NULL);
+			reply_err(r, "too_many_connections",
+				  "the server has too many open connections", NULL);
 		else
-			reply_error(r, 429, "too_many_connections_from_address",
-				    "too many open connections from your address; reuse or close some", NULL);
+			reply_err(r, "too_many_connections_from_address",
+				  "too many open connections from your address; reuse or close some", NULL);
 		return;
 	}
 
@@ -184,24 +206,24 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	char *decoded = evhttp_uridecode(rawpath, 0, &dlen);
 	if (!decoded || dlen >= sizeof r->path || memchr(decoded, 0, dlen)) {
 		free(decoded);
-		reply_error(r, 400, "bad_path", "the path is malformed or too long", NULL);
+		reply_err(r, "bad_path", "the path is malformed or too long", NULL);
 		return;
 	}
 	memcpy(r->path, decoded, dlen + 1);
 	free(decoded);
 
 	if (headers_size(ev) > HTTP_HEADERS_MAX) {
-		reply_error(r, 431, "headers_too_large", "request headers are too large", NULL);
+		reply_err(r, "headers_too_large", "request headers are too large", NULL);
 		return;
 	}
 	const char *bad_msg = NULL, *bad = http_framing_error(ev, &bad_msg);
 	if (bad) {
 		http_set_header(r, "Connection", "close");
-		reply_error(r, 400, bad, bad_msg, NULL);
+		reply_err(r, bad, bad_msg, NULL);
 		return;
 	}
 	if (!r->method) {
-		reply_error(r, 405, "method_not_allowed", "method not allowed", NULL);
+		reply_err(r, "method_not_allowed", "method not allowed", NULL);
 		return;
 	}
 
@@ -211,12 +233,12 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	if (ri == -1) {
 		if (text_starts_with(r->path, "/api/") || strcmp(r->path, "/api") == 0 ||
 		    text_starts_with(r->path, "/open311/")) {
-			reply_error(r, 404, "not_found", "no such route", NULL);
+			reply_err(r, "not_found", "no such route", NULL);
 			return;
 		}
 		if (m != M_GET) {
 			http_set_header(r, "Allow", "GET, HEAD");
-			reply_error(r, 405, "method_not_allowed", "method not allowed", NULL);
+			reply_err(r, "method_not_allowed", "method not allowed", NULL);
 			return;
 		}
 		static_serve(r);
@@ -224,7 +246,7 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	}
 	if (ri == -2) {
 		allow_header(r, allowed);
-		reply_error(r, 405, "method_not_allowed", "method not allowed on this route", NULL);
+		reply_err(r, "method_not_allowed", "method not allowed on this route", NULL);
 		return;
 	}
 	const struct route *rt = router_get(ri);
@@ -246,7 +268,7 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 			char s[16];
 			snprintf(s, sizeof s, "%d", wait);
 			http_set_header(r, "Retry-After", s);
-			reply_error(r, 429, "rate_limited", "too many requests; slow down", NULL);
+			reply_err(r, "rate_limited", "too many requests; slow down", NULL);
 			return;
 		}
 	}
@@ -255,18 +277,18 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	struct evbuffer *in = evhttp_request_get_input_buffer(ev);
 	size_t blen = evbuffer_get_length(in);
 	if (blen > HTTP_BODY_MAX) {
-		reply_error(r, 413, "body_too_large", "the request body is larger than 1 MiB", NULL);
+		reply_err(r, "body_too_large", "the request body is larger than 1 MiB", NULL);
 		return;
 	}
 	if (rt->flags & R_JSON) {
 		if (!is_json_type(req_header(r, "Content-Type"))) {
-			reply_error(r, 415, "unsupported_media_type",
-				    "send the body as application/json", NULL);
+			reply_err(r, "unsupported_media_type",
+				  "send the body as application/json", NULL);
 			return;
 		}
 		char *data = malloc(blen + 1);
 		if (!data) {
-			reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+			reply_err(r, "out_of_memory", "out of memory", NULL);
 			return;
 		}
 		evbuffer_copyout(in, data, blen);
@@ -278,7 +300,7 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 			return;
 		}
 	} else if (blen && !(rt->flags & R_RAW) && (m == M_POST || m == M_PUT || m == M_PATCH)) {
-		reply_error(r, 415, "unsupported_media_type", "this route takes no body", NULL);
+		reply_err(r, "unsupported_media_type", "this route takes no body", NULL);
 		return;
 	}
 
@@ -295,13 +317,13 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 		return;
 	}
 	if ((rt->flags & R_AUTH) && !r->authed) {
-		reply_error(r, 401, "unauthorized", "sign in first", NULL);
+		reply_err(r, "unauthorized", "sign in first", NULL);
 		return;
 	}
 	if (r->authed && r->via_cookie && m != M_GET && !(rt->flags & R_NOCSRF)) {
 		const char *t = req_header(r, "X-CSRF-Token");
 		if (!t || !secret_equal(t, r->csrf)) {
-			reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+			reply_err(r, "csrf", "missing or wrong X-CSRF-Token header", NULL);
 			return;
 		}
 	}

@@ -20,5 +20,8 @@ int http_host_valid(const char *host);
  * or NULL. The caller answers 400 and closes the connection: what follows
  * on it cannot be trusted. */
 const char *http_framing_error(struct evhttp_request *ev, const char **message);
+/* 1 when id may be reused as the request's id: 1 to HTTP_REQUEST_ID_MAX
+ * characters of [A-Za-z0-9._-], so that it can forge nothing in a log. */
+int http_request_id_valid(const char *id);
 
 #endif

@@ -1,8 +1,10 @@
 /* limits.h - abuse limits kept in memory: failed-login throttling per
  * (account, address) pair and per address, token buckets per address for
- * public and login endpoints, and who the client is when a trusted proxy
- * forwards the request. Tables are fixed-size (no growth from outside
- * input); a full table forgets its oldest entries. Thread-safe. */
+ * public writes, public reads and sign-ins, and who the client is when a
+ * trusted proxy forwards the request. Each table is LIMITS_SLOTS slots,
+ * direct-mapped by a keyed hash (no growth from outside input): a key whose
+ * slot is taken replaces the entry there, old or not, so a busy table
+ * forgets some entries early. Thread-safe (one mutex). */
 #ifndef FQ_LIMITS_H
 #define FQ_LIMITS_H
 
@@ -18,10 +20,11 @@
 /* Failures from one address over any accounts (password spraying): after
  * LOGIN_ADDR_FAIL_MAX within LOGIN_FAIL_WINDOW the address waits out the window. */
 #define LOGIN_ADDR_FAIL_MAX 15     /* below BUCKET_LOGIN_BURST, so it is what answers */
-#define LOGIN_FAIL_WINDOW 900       /* seconds; a quiet window forgets the count */
+#define LOGIN_FAIL_WINDOW 900       /* seconds; a pair quiet this long starts over */
 #define LIMITS_SLOTS 65536
 
-/* Token buckets (per address). */
+/* Token buckets per address, taken by dispatch before the body is read:
+ * R_PUBLIC routes, R_READ routes and R_LOGIN routes each have their own. */
 #define BUCKET_PUBLIC_RATE 2.0     /* tokens per second */
 #define BUCKET_PUBLIC_BURST 30.0
 #define BUCKET_READ_RATE 10.0      /* public reads (Open311 GETs without a key) */

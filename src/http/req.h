@@ -23,6 +23,7 @@
 #define HTTP_JSON_DEPTH_MAX 32             /* 400 beyond */
 #define HTTP_PATH_MAX 2048
 #define HTTP_ROUTE_PARAMS 4
+#define HTTP_REQUEST_ID_MAX 64             /* a longer X-Request-Id is replaced */
 
 enum http_method { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 };
 
@@ -53,18 +54,28 @@ struct req {
 	char csrf[64];
 	json_t *body;                      /* parsed JSON body, or NULL */
 	char addr[64];
+	char request_id[HTTP_REQUEST_ID_MAX + 1]; /* X-Request-Id, logged and echoed */
 	int64_t now;
 	uint64_t start_ns;
+	int status;                        /* of a streamed answer, for the access log */
+	size_t bytes_sent;                 /* body bytes of a streamed answer so far */
 	int replied;
 	int in_read;                       /* a read snapshot is open on rc */
 	void *ctx_owned;                   /* freed with the request */
 };
 
-/* Replies. Each steals `body`. */
+/* Replies. Each steals `body`. reply_json and reply_text are for answers
+ * that are not errors: an error answers through reply_err or reply_fq,
+ * whose status is the code's in the table of util/err.h (scripts/check-banned
+ * refuses an error status written at a call). */
 void reply_json(struct req *r, int status, json_t *body);
 void reply_text(struct req *r, int status, const char *type, const char *data, size_t len);
-void reply_error(struct req *r, int status, const char *code, const char *message,
-		 const char *field);
+/* Answers {"error":{"code","message","field"}} with the status of code
+ * (fq_code_status). code is a stable code of that table; field may be NULL. */
+void reply_err(struct req *r, const char *code, const char *message, const char *field);
+/* The same with a body the caller built (an error with more members, such
+ * as the import report); steals body. */
+void reply_err_body(struct req *r, const char *code, json_t *body);
 /* The body of an error answer, {"error":{"code","message","field"}}, valid
  * JSON whatever bytes the strings hold. Returns a new reference (NULL only
  * when out of memory). */
@@ -74,8 +85,11 @@ json_t *http_error_json(const char *code, const char *message, const char *field
  * becomes 500 and *len the length of the fixed "render failed" answer
  * that reply_json sends instead. */
 char *http_render_json(json_t *body, int *status, size_t *len);
-/* Maps an fq_error to its HTTP status and replies. */
+/* Replies with an fq_error: its code (or the default code of its kind)
+ * picks the status. A 5xx is logged; 429 and 503 say Retry-After. */
 void reply_fq(struct req *r, const struct fq_error *e);
+/* The status an error of this kind with no more specific code answers with
+ * (200 for FQ_OK): the status of fq_err_code(err) in the table. */
 int http_status_for(enum fq_err err);
 void reply_no_content(struct req *r);
 void http_set_header(struct req *r, const char *name, const char *value);

@@ -47,13 +47,13 @@ void static_serve(struct req *r)
 {
 	const char *p = strcmp(r->path, "/") == 0 ? "/index.html" : r->path;
 	if (!safe_path(p)) {
-		reply_error(r, 404, "not_found", "no such file", NULL);
+		reply_err(r, "not_found", "no such file", NULL);
 		return;
 	}
 	char full[2048 + 1024];
 	int n = snprintf(full, sizeof full, "%s%s", r->http->web_root, p);
 	if (n < 0 || (size_t)n >= sizeof full) {
-		reply_error(r, 404, "not_found", "no such file", NULL);
+		reply_err(r, "not_found", "no such file", NULL);
 		return;
 	}
 	int fd = open(full, O_RDONLY | O_CLOEXEC);
@@ -61,7 +61,7 @@ void static_serve(struct req *r)
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > STATIC_FILE_MAX) {
 		if (fd >= 0)
 			close(fd);
-		reply_error(r, 404, "not_found", "no such file", NULL);
+		reply_err(r, "not_found", "no such file", NULL);
 		return;
 	}
 	char etag[64];
@@ -89,13 +89,13 @@ void static_serve(struct req *r)
 	struct evbuffer *b = evbuffer_new();
 	if (!b) {
 		close(fd);
-		reply_error(r, 503, "out_of_memory", "out of memory; try again", NULL);
+		reply_err(r, "busy", "out of memory; try again", NULL);
 		return;
 	}
 	if (st.st_size > 0 && evbuffer_add_file(b, fd, 0, st.st_size) != 0) {
 		close(fd);
 		evbuffer_free(b);
-		reply_error(r, 500, "internal", "cannot read the file", NULL);
+		reply_err(r, "internal", "cannot read the file", NULL);
 		return;
 	}
 	if (st.st_size == 0)
@@ -104,7 +104,7 @@ void static_serve(struct req *r)
 	size_t len = evbuffer_get_length(b);
 	char *data = len ? (char *)evbuffer_pullup(b, -1) : NULL;
 	if (len && !data)
-		reply_error(r, 503, "out_of_memory", "out of memory; try again", NULL);
+		reply_err(r, "busy", "out of memory; try again", NULL);
 	else
 		reply_text(r, 200, NULL, data, len);
 	evbuffer_free(b);

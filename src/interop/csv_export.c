@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "util/buf.h"
 #include "util/csv.h"
 #include "util/text.h"
 
@@ -22,6 +23,7 @@
 #define EXPORT_SLICE_ROWS STORE_LIST_MAX   /* rows read in one event-loop turn */
 #define EXPORT_BACKLOG_MAX (512 * 1024)    /* bytes queued for the client before it waits */
 #define EXPORT_WAIT_MS 10                  /* ... for this long, then looks again */
+#define EXPORT_ROW_MAX (64 * 1024)         /* bytes of one row; the export stops at a longer one */
 
 /* An export in progress: keyset pages of EXPORT_SLICE_ROWS rows, one per
  * turn of the worker's event loop, each sent as a chunk, so that other
@@ -52,26 +54,14 @@ static size_t export_max_bytes(void)
 	return EXPORT_BYTES_MAX;
 }
 
-static void export_field(struct evbuffer *b, const char *s, int last)
+static void export_field(struct buf *b, const char *s, int last)
 {
-	char small[512];
-	size_t n = csv_quote(s, small, sizeof small);
-	if (n < sizeof small) {
-		evbuffer_add(b, small, n);
-	} else {
-		char *big = malloc(n + 1);
-		if (big) {
-			csv_quote(s, big, n + 1);
-			evbuffer_add(b, big, n);
-			free(big);
-		} else {
-			evbuffer_add(b, "\"\"", 2);
-		}
-	}
-	evbuffer_add(b, last ? "\r\n" : ",", last ? 2 : 1);
+	csv_add_field(b, s);
+	buf_adds(b, last ? "\r\n" : ",");
 }
 
-static void export_row(struct evbuffer *b, const json_t *o)
+/* Appends one case as a row; b fails (util/buf.h) past its maximum. */
+static void export_row(struct buf *b, const json_t *o)
 {
 	for (int k = 0; export_cols[k]; k++) {
 		json_t *v = json_object_get(o, export_cols[k]);
@@ -94,13 +84,16 @@ static void export_row(struct evbuffer *b, const json_t *o)
 static void export_finish(struct export *x, const char *why)
 {
 	if (why && reply_stream_backlog(x->r) != SIZE_MAX) {
+		struct buf row;
+		buf_init(&row, EXPORT_ROW_MAX);
+		export_field(&row, EXPORT_TRUNCATED, 0);
+		export_field(&row, why, 1);
 		struct evbuffer *b = evbuffer_new();
-		if (b) {
-			export_field(b, EXPORT_TRUNCATED, 0);
-			export_field(b, why, 1);
+		if (b && !row.failed && evbuffer_add(b, row.data, row.len) == 0)
 			reply_stream_chunk(x->r, b);
+		if (b)
 			evbuffer_free(b);
-		}
+		buf_free(&row);
 	}
 	reply_stream_end(x->r);
 	free(x);
@@ -136,11 +129,11 @@ static void export_turn(evutil_socket_t fd, short what, void *arg)
 		export_finish(x, "the storage could not be read; the export is incomplete");
 		return;
 	}
-	struct evbuffer *slice = evbuffer_new(), *row = evbuffer_new();
+	struct evbuffer *slice = evbuffer_new();
 	char why[200] = "";
 	size_t i, n = json_array_size(items);
 	json_t *rec;
-	if (!slice || !row) {
+	if (!slice) {
 		snprintf(why, sizeof why, "out of memory after %lld rows", (long long)x->rows);
 		n = 0;
 	}
@@ -153,16 +146,25 @@ static void export_turn(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		json_t *o = caseflow_render(&x->env, &r->caller, rec, NULL, 0, r->now, 0);
-		export_row(row, o);
+		struct buf row;
+		buf_init(&row, EXPORT_ROW_MAX);
+		export_row(&row, o);
 		json_decref(o);
-		size_t len = evbuffer_get_length(row);
-		if (x->bytes + len > x->max_bytes) {
+		size_t len = row.len;
+		if (!row.failed && x->bytes + len > x->max_bytes) {
 			snprintf(why, sizeof why,
 				 "stopped after %lld rows at the limit of %zu bytes; narrow the filter for the rest",
 				 (long long)x->rows, x->max_bytes);
+			buf_free(&row);
 			break;
 		}
-		evbuffer_add_buffer(slice, row);
+		if (row.failed || evbuffer_add(slice, row.data, len) != 0) {
+			snprintf(why, sizeof why, "out of memory or a row over %d bytes after %lld rows",
+				 EXPORT_ROW_MAX, (long long)x->rows);
+			buf_free(&row);
+			break;
+		}
+		buf_free(&row);
 		x->bytes += len;
 		x->rows++;
 		x->f.after_id = json_integer_value(json_object_get(rec, "id"));
@@ -172,8 +174,6 @@ static void export_turn(evutil_socket_t fd, short what, void *arg)
 		reply_stream_chunk(r, slice);
 	if (slice)
 		evbuffer_free(slice);
-	if (row)
-		evbuffer_free(row);
 	if (*why || n < EXPORT_SLICE_ROWS)
 		export_finish(x, *why ? why : NULL);
 	else
@@ -193,13 +193,20 @@ static void csv(struct req *r)
 	}
 	struct export *x = calloc(1, sizeof *x);
 	struct evbuffer *head = evbuffer_new();
-	if (!x || !head) {
+	struct buf row;
+	buf_init(&row, EXPORT_ROW_MAX);
+	buf_adds(&row, "\xEF\xBB\xBF"); /* BOM: Excel then reads UTF-8 */
+	for (int i = 0; export_cols[i]; i++)
+		export_field(&row, export_cols[i], !export_cols[i + 1]);
+	if (!x || !head || row.failed || evbuffer_add(head, row.data, row.len) != 0) {
 		free(x);
 		if (head)
 			evbuffer_free(head);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		buf_free(&row);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
+	buf_free(&row);
 	x->r = r;
 	x->f = f;
 	x->f.page = 1;
@@ -207,9 +214,6 @@ static void csv(struct req *r)
 	x->f.after_id = -1; /* keyset order from the first id */
 	x->env = svc_env(r->svc);
 	x->max_bytes = export_max_bytes();
-	evbuffer_add(head, "\xEF\xBB\xBF", 3); /* BOM: Excel then reads UTF-8 */
-	for (int i = 0; export_cols[i]; i++)
-		export_field(head, export_cols[i], !export_cols[i + 1]);
 	x->bytes = evbuffer_get_length(head);
 	reply_stream_start(r, 200, "text/csv; charset=utf-8");
 	reply_stream_chunk(r, head);

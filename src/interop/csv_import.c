@@ -105,18 +105,18 @@ static void set_if(json_t *o, const char *key, const char *v)
 static void import_cases(struct req *r)
 {
 	if (!(scope_all_roles(&r->caller) & ROLE_BIT(ROLE_ADMIN))) {
-		reply_error(r, 403, "forbidden", "only an administrator imports cases", NULL);
+		reply_err(r, "forbidden", "only an administrator imports cases", NULL);
 		return;
 	}
 	const char *ct = req_header(r, "Content-Type");
 	if (!ct || strncasecmp(ct, "text/csv", 8) != 0) {
-		reply_error(r, 415, "unsupported_media_type", "send the file as text/csv", NULL);
+		reply_err(r, "unsupported_media_type", "send the file as text/csv", NULL);
 		return;
 	}
 	size_t len;
 	char *text = req_body_copy(r, &len);
 	if (!text) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	json_t *report = json_array(), *recs = json_array(), *closed = json_array();
@@ -272,7 +272,7 @@ static void import_cases(struct req *r)
 		json_decref(closed);
 		json_t *o = json_pack("{s:{s:s, s:s, s:n}, s:o}", "error", "code", "import_invalid", "message",
 				      "nothing was imported; fix the rows in the report", "field", "report", report);
-		reply_json(r, 400, o);
+		reply_err_body(r, "import_invalid", o);
 		return;
 	}
 	json_decref(report);
@@ -280,7 +280,7 @@ static void import_cases(struct req *r)
 	if (!k) {
 		json_decref(recs);
 		json_decref(closed);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	k->recs = recs;

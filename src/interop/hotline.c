@@ -115,20 +115,20 @@ static void hotline(struct req *r)
 {
 	const char *secret = r->svc->hotline_secret;
 	if (!secret[0]) {
-		reply_error(r, 503, "not_configured", "the hotline intake has no secret configured", NULL);
+		reply_err(r, "not_configured", "the hotline intake has no secret configured", NULL);
 		return;
 	}
 	/* serve refuses such a secret; this guards every other way in */
 	if (strlen(secret) < HOTLINE_SECRET_MIN) {
-		reply_error(r, 503, "not_configured",
-			    "the hotline secret is shorter than 16 characters", NULL);
+		reply_err(r, "not_configured",
+			  "the hotline secret is shorter than 16 characters", NULL);
 		return;
 	}
 	const char *key = req_header(r, "Idempotency-Key");
 	if (key && (strlen(key) == 0 || strlen(key) > IDEM_KEY_MAX || !text_valid_utf8(key, strlen(key)) ||
 		    strchr(key, '\n'))) {
-		reply_error(r, 400, "invalid", "Idempotency-Key must be 1 to 255 characters on one line",
-			    "Idempotency-Key");
+		reply_err(r, "invalid", "Idempotency-Key must be 1 to 255 characters on one line",
+			  "Idempotency-Key");
 		return;
 	}
 	const char *sig = req_header(r, "X-Fengqiao-Signature");
@@ -147,9 +147,9 @@ static void hotline(struct req *r)
 	free(raw);
 	free(signed_text);
 	if (!have || !sig || !secret_equal(sig, want)) {
-		reply_error(r, 401, "bad_signature",
-			    "missing or wrong X-Fengqiao-Signature (HMAC of the key, a newline and the body)",
-			    NULL);
+		reply_err(r, "bad_signature",
+			  "missing or wrong X-Fengqiao-Signature (HMAC of the key, a newline and the body)",
+			  NULL);
 		return;
 	}
 	json_t *b = r->body;
@@ -158,25 +158,25 @@ static void hotline(struct req *r)
 	const char *summary = json_string_value(json_object_get(b, "summary"));
 	const char *received = json_string_value(json_object_get(b, "received_at"));
 	if (!call_id || !*call_id || strlen(call_id) > CALL_ID_MAX) {
-		reply_error(r, 400, "required", "call_id (up to 64 characters) is required", "call_id");
+		reply_err(r, "required", "call_id (up to 64 characters) is required", "call_id");
 		return;
 	}
 	if (!phone || !text_valid_mobile(phone)) {
-		reply_error(r, 400, "invalid_phone", "caller_phone must be a mainland mobile number", "caller_phone");
+		reply_err(r, "invalid_phone", "caller_phone must be a mainland mobile number", "caller_phone");
 		return;
 	}
 	if (!summary || !*summary) {
-		reply_error(r, 400, "required", "summary is required", "summary");
+		reply_err(r, "required", "summary is required", "summary");
 		return;
 	}
 	int64_t at;
 	if (!received || text_parse_iso8601(received, &at) != FQ_OK) {
-		reply_error(r, 400, "invalid_time", "received_at must be an ISO 8601 time", "received_at");
+		reply_err(r, "invalid_time", "received_at must be an ISO 8601 time", "received_at");
 		return;
 	}
 	if (at < r->now - HOTLINE_REPLAY_WINDOW_S || at > r->now + HOTLINE_FUTURE_SKEW_S) {
-		reply_error(r, 400, "outside_replay_window",
-			    "received_at is outside the 24-hour replay window", "received_at");
+		reply_err(r, "outside_replay_window",
+			  "received_at is outside the 24-hour replay window", "received_at");
 		return;
 	}
 	char title[96];
@@ -188,7 +188,7 @@ static void hotline(struct req *r)
 				 json_object_get(b, "region") ? json_object_get(b, "region") : json_null(),
 				 "parties", "role", "applicant", "name", "来电人", "phone", phone);
 	if (!body) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	struct caseflow_env env = svc_env(r->svc);
@@ -206,7 +206,7 @@ static void hotline(struct req *r)
 	struct hotline *k = calloc(1, sizeof *k);
 	if (!k) {
 		json_decref(rec);
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	k->env = env;

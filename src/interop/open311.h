@@ -8,6 +8,10 @@
 #include "api/common.h"
 #include "interop/interop.h"
 
+/* An XML answer larger than this is not sent (500 in Open311's error
+ * shape): a page of O311_LIST_MAX requests stays far below it. */
+#define O311_XML_MAX (32 * 1024 * 1024)
+
 /* 1 when the {format} path parameter at fmt_param asks for XML. */
 int o311_want_xml(struct req *r, int fmt_param);
 /* 1 when the {format} path parameter is json or xml. */

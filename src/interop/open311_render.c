@@ -3,9 +3,11 @@
  * that XML 1.0 forbids are replaced, never copied. */
 #include "interop/open311.h"
 
-#include <event2/buffer.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "util/buf.h"
+#include "util/log.h"
 
 int o311_want_xml(struct req *r, int fmt_param)
 {
@@ -61,7 +63,7 @@ static int xml_char_ok(uint32_t cp)
  * controls other than tab, LF and CR; U+FFFE, U+FFFF; surrogates) and bytes
  * that are not UTF-8 become U+FFFD, so that a filing can never make the
  * document ill-formed. */
-static void xml_escape(struct evbuffer *b, const char *s)
+static void xml_escape(struct buf *b, const char *s)
 {
 	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 	const unsigned char *p = (const unsigned char *)s;
@@ -70,20 +72,20 @@ static void xml_escape(struct evbuffer *b, const char *s)
 		uint32_t cp = 0;
 		size_t len = utf8_char(p, n, &cp);
 		if (!len || !xml_char_ok(cp)) {
-			evbuffer_add(b, replacement, sizeof replacement - 1);
+			buf_add(b, replacement, sizeof replacement - 1);
 			len = len ? len : 1;
 		} else if (cp == '<') {
-			evbuffer_add(b, "&lt;", 4);
+			buf_add(b, "&lt;", 4);
 		} else if (cp == '>') {
-			evbuffer_add(b, "&gt;", 4);
+			buf_add(b, "&gt;", 4);
 		} else if (cp == '&') {
-			evbuffer_add(b, "&amp;", 5);
+			buf_add(b, "&amp;", 5);
 		} else if (cp == '"') {
-			evbuffer_add(b, "&quot;", 6);
+			buf_add(b, "&quot;", 6);
 		} else if (cp == '\'') {
-			evbuffer_add(b, "&apos;", 6);
+			buf_add(b, "&apos;", 6);
 		} else {
-			evbuffer_add(b, p, len);
+			buf_add(b, p, len);
 		}
 		p += len;
 		n -= len;
@@ -104,11 +106,11 @@ static const char *item_name(const char *list)
 	return "item";
 }
 
-static void xml_value(struct evbuffer *b, const char *name, json_t *v, int depth)
+static void xml_value(struct buf *b, const char *name, json_t *v, int depth)
 {
 	if (depth > 8)
 		return;
-	evbuffer_add_printf(b, "<%s>", name);
+	buf_printf(b, "<%s>", name);
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
@@ -120,13 +122,13 @@ static void xml_value(struct evbuffer *b, const char *name, json_t *v, int depth
 	} else if (json_is_string(v)) {
 		xml_escape(b, json_string_value(v));
 	} else if (json_is_integer(v)) {
-		evbuffer_add_printf(b, "%lld", (long long)json_integer_value(v));
+		buf_printf(b, "%lld", (long long)json_integer_value(v));
 	} else if (json_is_real(v)) {
-		evbuffer_add_printf(b, "%.7f", json_real_value(v));
+		buf_printf(b, "%.7f", json_real_value(v));
 	} else if (json_is_boolean(v)) {
-		evbuffer_add_printf(b, "%s", json_is_true(v) ? "true" : "false");
+		buf_adds(b, json_is_true(v) ? "true" : "false");
 	}
-	evbuffer_add_printf(b, "</%s>", name);
+	buf_printf(b, "</%s>", name);
 }
 
 /* Replies with body (stolen) as JSON, or as XML under root. */
@@ -136,13 +138,24 @@ void o311_reply(struct req *r, int xml, int status, const char *root, json_t *bo
 		reply_json(r, status, body);
 		return;
 	}
-	struct evbuffer *b = evbuffer_new();
-	evbuffer_add_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-	xml_value(b, root, body, 0);
+	struct buf b;
+	buf_init(&b, O311_XML_MAX);
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+	xml_value(&b, root, body, 0);
 	json_decref(body);
-	size_t len = evbuffer_get_length(b);
-	reply_text(r, status, "text/xml; charset=utf-8", (const char *)evbuffer_pullup(b, -1), len);
-	evbuffer_free(b);
+	if (b.failed) {
+		/* never a cut document: the error list is small enough to render */
+		buf_free(&b);
+		log_error("%s: an Open311 XML answer is over %d bytes or out of memory",
+			  r->route_pattern ? r->route_pattern : "open311", O311_XML_MAX);
+		if (strcmp(root, "errors") != 0)
+			o311_error(r, 1, 500, "the answer could not be rendered");
+		else
+			reply_err(r, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	reply_text(r, status, "text/xml; charset=utf-8", buf_str(&b), b.len);
+	buf_free(&b);
 }
 
 void o311_error(struct req *r, int xml, int status, const char *description)

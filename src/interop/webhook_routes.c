@@ -13,7 +13,7 @@ static int is_admin(struct req *r)
 {
 	if (scope_all_roles(&r->caller) & ROLE_BIT(ROLE_ADMIN))
 		return 1;
-	reply_error(r, 403, "forbidden", "only an administrator manages webhooks", NULL);
+	reply_err(r, "forbidden", "only an administrator manages webhooks", NULL);
 	return 0;
 }
 
@@ -115,7 +115,7 @@ static void sub_done(struct req *r, enum fq_err rc, const struct fq_error *e, vo
 	if (o)
 		reply_json(r, 201, o);
 	else
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 	free(k);
 }
 
@@ -129,30 +129,30 @@ static void create(struct req *r)
 	char host[WEBHOOK_HOST_MAX + 1], target[WEBHOOK_URL_MAX + 2];
 	int port;
 	if (!webhook_url_parts(url, host, &port, target)) {
-		reply_error(r, 400, "invalid_url",
-			    "url must be an http:// URL (put TLS gateways behind a local proxy)", "url");
+		reply_err(r, "invalid_url",
+			  "url must be an http:// URL (put TLS gateways behind a local proxy)", "url");
 		return;
 	}
 	if (!json_is_array(events) || !json_array_size(events) || json_array_size(events) > 5) {
-		reply_error(r, 400, "required", "events is a list of " WEBHOOK_EVENTS, "events");
+		reply_err(r, "required", "events is a list of " WEBHOOK_EVENTS, "events");
 		return;
 	}
 	const char *region = jregion && !json_is_null(jregion) ? json_string_value(jregion)
 							       : admin_region(&r->caller);
 	if (!region || (*region && (strspn(region, "0123456789") != strlen(region) ||
 				    !scope_level_of(region)))) {
-		reply_error(r, 400, "invalid_region", "region must be a region code", "region");
+		reply_err(r, "invalid_region", "region must be a region code", "region");
 		return;
 	}
 	if (!admin_covers(&r->caller, region)) {
-		reply_error(r, 403, "out_of_scope",
-			    "a subscription may only cover a region where you are an administrator",
-			    "region");
+		reply_err(r, "out_of_scope",
+			  "a subscription may only cover a region where you are an administrator",
+			  "region");
 		return;
 	}
 	struct sub *k = calloc(1, sizeof *k);
 	if (!k) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	size_t i, off = 0;
@@ -162,7 +162,7 @@ static void create(struct req *r)
 		size_t n = s ? strlen(s) : 0;
 		if (!s || !event_known(s) || off + n + 2 > sizeof k->events) {
 			free(k);
-			reply_error(r, 400, "unknown_value", "unknown event; use " WEBHOOK_EVENTS, "events");
+			reply_err(r, "unknown_value", "unknown event; use " WEBHOOK_EVENTS, "events");
 			return;
 		}
 		if (off)
@@ -174,7 +174,7 @@ static void create(struct req *r)
 	char addr[WEBHOOK_ADDR_MAX], why[160];
 	if (webhook_target_resolve(host, port, addr, why, sizeof why) != FQ_OK) {
 		free(k);
-		reply_error(r, 400, "forbidden_target", why, "url");
+		reply_err(r, "forbidden_target", why, "url");
 		return;
 	}
 	snprintf(k->url, sizeof k->url, "%s", url);
@@ -192,7 +192,7 @@ static void list(struct req *r)
 		return;
 	json_t *items = NULL;
 	if (r->svc->ops->webhook_list(r->rc, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot list webhooks", NULL);
+		reply_err(r, "storage_unavailable", "cannot list webhooks", NULL);
 		return;
 	}
 	static const char *const t[] = {"created_at", NULL};
@@ -210,7 +210,7 @@ static void list(struct req *r)
 	if (out)
 		reply_json(r, 200, out);
 	else
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 }
 
 struct del {
@@ -259,7 +259,7 @@ static void delete(struct req *r)
 		return;
 	struct del *k = calloc(1, sizeof *k);
 	if (!k) {
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	k->id = id;
@@ -281,12 +281,12 @@ static void deliveries(struct req *r)
 		err = FQ_ENOTFOUND;
 	json_decref(w);
 	if (err == FQ_ENOTFOUND) {
-		reply_error(r, 404, "not_found", "no such webhook", NULL);
+		reply_err(r, "not_found", "no such webhook", NULL);
 		return;
 	}
 	json_t *items = NULL;
 	if (err || r->svc->ops->delivery_list(r->rc, id, 200, &items) != FQ_OK) {
-		reply_error(r, 503, "storage_unavailable", "cannot read the delivery log", NULL);
+		reply_err(r, "storage_unavailable", "cannot read the delivery log", NULL);
 		return;
 	}
 	static const char *const t[] = {"next_at", "created_at", "delivered_at", NULL};
@@ -297,7 +297,7 @@ static void deliveries(struct req *r)
 	if (out)
 		reply_json(r, 200, out);
 	else
-		reply_error(r, 500, "out_of_memory", "out of memory", NULL);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
 }
 
 void webhook_routes(void)

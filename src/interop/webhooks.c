@@ -409,7 +409,9 @@ static int in_flight(int64_t id)
 	return 0;
 }
 
-/* Starts one delivery on the worker's base; records at once when it cannot. */
+/* Starts one delivery on the worker's base. A bad URL or target, or a
+ * request that cannot be made, is recorded at once as a failed attempt;
+ * out of memory records nothing, so the delivery stays due for a later tick. */
 static void flight_start(json_t *d)
 {
 	int64_t id = json_integer_value(json_object_get(d, "id"));

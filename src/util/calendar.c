@@ -20,7 +20,6 @@
 #define CAL_SOURCE_MAX 200  /* bytes of the "# source:" text */
 
 #define DAY_MAX INT32_MAX   /* date arithmetic saturates here */
-#define BJ_OFFSET (8 * 3600) /* UTC+8, no daylight saving */
 
 struct cal_year {
 	uint8_t off[CAL_DAYBYTES];  /* bit set: a public holiday */
@@ -159,9 +158,9 @@ void date_format(int32_t day, char out[11])
 
 int32_t date_of_instant_bj(int64_t t)
 {
-	if (t > INT64_MAX - BJ_OFFSET)
+	if (t > INT64_MAX - BJ_OFFSET_S)
 		return DAY_MAX;
-	int64_t s = t + BJ_OFFSET;
+	int64_t s = t + BJ_OFFSET_S;
 	int64_t q = s / 86400;
 	if (s % 86400 < 0)
 		q--;
@@ -174,7 +173,7 @@ int32_t date_of_instant_bj(int64_t t)
 
 int64_t date_end_instant_bj(int32_t day)
 {
-	return ((int64_t)day + 1) * 86400 - BJ_OFFSET - 1;
+	return ((int64_t)day + 1) * 86400 - BJ_OFFSET_S - 1;
 }
 
 /* ---- the calendar --------------------------------------------------- */

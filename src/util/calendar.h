@@ -13,6 +13,16 @@
 #define CALENDAR_YEAR_MAX 2199
 #define CALENDAR_FILE_MAX (64 * 1024) /* a year's file larger than this is refused */
 
+/* Beijing time is UTC+8 all year (8 * 3600 s; no daylight saving): add it
+ * to a UTC instant to read the Beijing wall clock. Written as a plain
+ * number so that BJ_OFFSET_SQL, the same as SQL text ("28800"), can be
+ * spliced into queries built in C. SQL that cannot splice it (the store's
+ * .sql files) writes 28800 and names BJ_OFFSET_S in a comment. */
+#define BJ_OFFSET_S 28800
+#define BJ_OFFSET_SQL BJ_STR_(BJ_OFFSET_S)
+#define BJ_STR_(x) BJ_STR2_(x)
+#define BJ_STR2_(x) #x
+
 struct calendar;
 
 /* Day number of a civil date; returns FQ_EINVAL for an impossible date. */

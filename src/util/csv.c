@@ -118,26 +118,19 @@ int csv_formula_risk(const char *s)
 		     s[0] == '\r');
 }
 
-size_t csv_quote(const char *s, char *out, size_t cap)
+enum fq_err csv_add_field(struct buf *b, const char *s)
 {
-	size_t n = 0;
-#define PUT(ch)                          \
-	do {                             \
-		if (n + 1 < cap)         \
-			out[n] = (ch);   \
-		n++;                     \
-	} while (0)
-	PUT('"');
-	if (csv_formula_risk(s))
-		PUT('\'');
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (*p == '"')
-			PUT('"');
-		PUT(*p);
-	}
-	PUT('"');
-#undef PUT
-	if (cap)
-		out[n < cap ? n : cap - 1] = 0;
-	return n;
+	const char *p = s ? s : "";
+	enum fq_err err = buf_add(b, "\"", 1);
+	if (!err && csv_formula_risk(s))
+		err = buf_add(b, "'", 1);
+	/* each quote is written twice: the run up to and with it, then one more */
+	for (const char *q; !err && (q = strchr(p, '"')); p = q + 1)
+		if (!(err = buf_add(b, p, (size_t)(q - p) + 1)))
+			err = buf_add(b, "\"", 1);
+	if (!err)
+		err = buf_adds(b, p);
+	if (!err)
+		err = buf_add(b, "\"", 1);
+	return err;
 }

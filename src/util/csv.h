@@ -6,6 +6,8 @@
 #define FQ_CSV_H
 
 #include <stddef.h>
+
+#include "util/buf.h"
 #include "util/err.h"
 
 #define CSV_FIELDS_MAX 64
@@ -37,11 +39,10 @@ void csv_close(struct csv_reader *r);
  * = + - @, or with a tab or carriage return (which the spreadsheet strips
  * before looking for those). */
 int csv_formula_risk(const char *s);
-/* Writes s (NULL: empty) as one quoted field to out, which has room for cap
- * bytes, NUL-terminated: quotes doubled, and a ' first when
- * csv_formula_risk(s), so the cell is text. Returns the length the field
- * needs without the NUL, like snprintf: it was written whole only when the
- * result is below cap. */
-size_t csv_quote(const char *s, char *out, size_t cap);
+/* Appends s (NULL: empty) to b as one quoted field: quotes doubled, and a
+ * ' first when csv_formula_risk(s), so the cell is text. Returns the
+ * buffer's first error (FQ_ETOOBIG past its maximum, FQ_ENOMEM); then b
+ * has failed (util/buf.h) and the field is not whole. */
+enum fq_err csv_add_field(struct buf *b, const char *s);
 
 #endif

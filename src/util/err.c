@@ -1,5 +1,5 @@
-/* err.c - names of the error codes and the filling of an error. No
- * allocation, no state. A message is always valid UTF-8, so that it can be
+/* err.c - names of the error codes, the table of stable codes and their
+ * HTTP statuses, and the filling of an error. No allocation, no state. A message is always valid UTF-8, so that it can be
  * put in a JSON answer whatever went into it. */
 #include "util/err.h"
 
@@ -24,6 +24,58 @@ const char *fq_err_code(enum fq_err err)
 	case FQ_EINTERNAL: return "internal";
 	}
 	return "internal";
+}
+
+/* Every stable code the server answers with, by status. The first code of
+ * each enum fq_err (fq_err_code above) is here too, so that an error of a
+ * kind and no more specific code answers with the kind's status. */
+static const struct fq_code codes[] = {
+	/* 400: the request is wrong; the field says where */
+	{"invalid", 400}, {"required", 400}, {"too_short", 400}, {"too_long", 400},
+	{"too_many", 400}, {"invalid_type", 400}, {"invalid_text", 400}, {"unknown_value", 400},
+	{"out_of_range", 400}, {"in_future", 400}, {"invalid_phone", 400}, {"invalid_region", 400},
+	{"unknown_region", 400}, {"invalid_time", 400}, {"invalid_query", 400}, {"invalid_url", 400},
+	{"forbidden_target", 400}, {"secret_in_query", 400}, {"weak_password", 400},
+	{"malformed_json", 400}, {"json_too_deep", 400}, {"bad_path", 400},
+	{"bad_content_length", 400}, {"bad_transfer_encoding", 400}, {"bad_host", 400},
+	{"missing_host", 400}, {"unknown_action", 400}, {"unknown_handler", 400},
+	{"unknown_case", 400}, {"same_case", 400}, {"outside_replay_window", 400},
+	{"import_invalid", 400}, {"invalid_db", 400}, {"unsupported_store", 400},
+	/* 401: who is asking is not known */
+	{"unauthorized", 401}, {"bad_credentials", 401}, {"bad_token", 401}, {"bad_signature", 401},
+	/* 403: known, but may not */
+	{"forbidden", 403}, {"csrf", 403}, {"out_of_scope", 403}, {"same_person", 403},
+	{"wrong_password", 403},
+	{"not_found", 404},
+	{"method_not_allowed", 405},
+	/* 409: the record's state does not allow it */
+	{"conflict", 409}, {"invalid_transition", 409}, {"top_level", 409}, {"extension_used", 409},
+	{"deadline_passed", 409}, {"review_exhausted", 409}, {"imported_case", 409},
+	{"timeline_full", 409},
+	{"too_large", 413}, {"body_too_large", 413},
+	{"unsupported_media_type", 415},
+	{"rate_limited", 429}, {"too_many_connections_from_address", 429},
+	{"headers_too_large", 431},
+	{"internal", 500}, {"out_of_memory", 500},
+	/* 503: try again later */
+	{"storage_unavailable", 503}, {"storage_busy", 503}, {"busy", 503}, {"not_configured", 503},
+	{"too_many_connections", 503},
+};
+
+int fq_code_status(const char *code)
+{
+	if (!code)
+		return 500;
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		if (strcmp(codes[i].code, code) == 0)
+			return codes[i].status;
+	return 500;
+}
+
+const struct fq_code *fq_code_table(size_t *n)
+{
+	*n = sizeof codes / sizeof codes[0];
+	return codes;
 }
 
 /* Length of the well-formed UTF-8 sequence at s (of n bytes left), or 0.

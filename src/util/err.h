@@ -1,7 +1,10 @@
-/* err.h - the one error type of Fengqiao, returned by every layer.
- * Each code maps to a stable API code string and an HTTP status in api/. */
+/* err.h - the one error type of Fengqiao, returned by every layer, and the
+ * one table of the stable API codes with the HTTP status each answers with.
+ * A handler returns an error; the code, never the handler, picks the status. */
 #ifndef FQ_ERR_H
 #define FQ_ERR_H
+
+#include <stddef.h>
 
 enum fq_err {
 	FQ_OK = 0,
@@ -20,6 +23,21 @@ enum fq_err {
 
 /* Returns a static, stable lower-case code for err, such as "not_found". */
 const char *fq_err_code(enum fq_err err);
+
+/* One row of the table of stable codes: every code the server puts in an
+ * error answer, with its HTTP status. A new code gets a row here (and in
+ * the Error schema of docs/openapi.yaml); scripts/check-banned refuses a
+ * literal code in src/ that has no row. */
+struct fq_code {
+	const char *code;
+	int status;
+};
+
+/* The HTTP status of a stable code; 500 for NULL or a code the table does
+ * not know (a bug: add the row). */
+int fq_code_status(const char *code);
+/* The whole table, *n rows, static. For tests and checks. */
+const struct fq_code *fq_code_table(size_t *n);
 
 /* An error with its API detail: a stable code ("invalid_transition"), the
  * field it concerns (or NULL), and an English message for logs and API

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/calendar.h"
+
 int text_valid_utf8(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -300,7 +302,7 @@ enum fq_err text_parse_iso8601(const char *s, int64_t *out)
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
 		return FQ_EINVAL;
-	int64_t off = 8 * 3600; /* a bare date or local time means Beijing time */
+	int64_t off = BJ_OFFSET_S; /* a bare date or local time means Beijing time */
 	const char *p = s + 10;
 	if (*p == 'T' || *p == ' ') {
 		if (strlen(p) < 6 || !digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))

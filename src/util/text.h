@@ -31,7 +31,10 @@ enum fq_err text_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out
  * trailing single character, so that any one- or two-character word is a
  * token or a token prefix. Tokens are separated by single spaces.
  * Returns a new string the caller frees with free(), or NULL when out of
- * memory. At most maxout bytes are produced; further text is dropped. */
+ * memory. At most maxout bytes are produced; further text is dropped.
+ * Both stores and `migrate-data` cut a case's tokens at SEARCH_TOKENS_MAX,
+ * so that they index the same words. */
+#define SEARCH_TOKENS_MAX (64 * 1024)
 char *text_search_tokens(const char *s, size_t len, size_t maxout);
 
 /* Builds an FTS5 MATCH expression for a user query: every token must be

@@ -1,5 +1,5 @@
-/* test_buf.c - the bounded buffer, and error messages that stay valid
- * UTF-8 whatever is formatted into them. */
+/* test_buf.c - the bounded buffer, error messages that stay valid UTF-8
+ * whatever is formatted into them, and the table of error codes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,11 +86,48 @@ static void message_cut_on_a_character(void **state)
 	assert_string_equal(e.message, "处理人 枫桥");
 }
 
+/* Every code of the table answers with an error status, once; each kind of
+ * error's own code is in it with the kind's documented status; and a code
+ * the table does not know is a 500. */
+static void code_table(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	const struct fq_code *t = fq_code_table(&n);
+	assert_true(n >= 40);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(t[i].code);
+		assert_true(t[i].status >= 400 && t[i].status <= 599);
+		assert_int_equal(fq_code_status(t[i].code), t[i].status);
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(t[i].code, t[j].code) == 0)
+				fail_msg("%s is in the table twice", t[i].code);
+		for (const char *c = t[i].code; *c; c++)
+			assert_true((*c >= 'a' && *c <= 'z') || *c == '_');
+	}
+	static const struct { enum fq_err err; int status; } kinds[] = {
+		{FQ_EINVAL, 400}, {FQ_EAUTH, 401}, {FQ_EFORBIDDEN, 403}, {FQ_ENOTFOUND, 404},
+		{FQ_ECONFLICT, 409}, {FQ_ETOOBIG, 413}, {FQ_ERATE, 429}, {FQ_ENOMEM, 500},
+		{FQ_EINTERNAL, 500}, {FQ_EIO, 503}, {FQ_EBUSY, 503},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		assert_int_equal(fq_code_status(fq_err_code(kinds[i].err)), kinds[i].status);
+	assert_int_equal(fq_code_status("invalid_transition"), 409);
+	assert_int_equal(fq_code_status("out_of_scope"), 403);
+	assert_int_equal(fq_code_status("rate_limited"), 429);
+	assert_int_equal(fq_code_status("no_such_code"), 500);
+	assert_int_equal(fq_code_status(""), 500);
+	assert_int_equal(fq_code_status("not_found "), 500);
+	assert_int_equal(fq_code_status(NULL), 500);
+	assert_int_equal(fq_code_status(fq_err_code(FQ_OK)), 500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(message_cut_on_a_character),
+		cmocka_unit_test(code_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

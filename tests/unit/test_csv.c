@@ -9,14 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/csv.h"
 
 static void quote_is(const char *in, const char *want)
 {
-	char out[64];
-	size_t n = csv_quote(in, out, sizeof out);
-	assert_string_equal(out, want);
-	assert_int_equal(n, strlen(want));
+	struct buf b;
+	buf_init(&b, 64);
+	assert_int_equal(csv_add_field(&b, in), FQ_OK);
+	assert_string_equal(buf_str(&b), want);
+	assert_int_equal(b.len, strlen(want));
+	buf_free(&b);
 }
 
 static void formula_guard(void **state)
@@ -44,25 +47,38 @@ static void formula_guard(void **state)
 static void quote_bounded(void **state)
 {
 	(void)state;
-	char out[6];
-	/* the needed length comes back even when it does not fit */
-	assert_int_equal(csv_quote("abcdefgh", out, sizeof out), 10);
-	assert_int_equal(strlen(out), sizeof out - 1);
-	assert_int_equal(csv_quote("ab", NULL, 0), 4);
-	assert_int_equal(csv_quote("a\"b", out, sizeof out), 6);
-	char big[16];
-	assert_int_equal(csv_quote("a\"b", big, sizeof big), 6);
-	assert_string_equal(big, "\"a\"\"b\"");
+	/* a field that does not fit fails the buffer, which then takes nothing */
+	struct buf b;
+	buf_init(&b, 9);
+	assert_int_equal(csv_add_field(&b, "abcdefgh"), FQ_ETOOBIG);
+	assert_true(b.failed);
+	assert_int_equal(csv_add_field(&b, "ab"), FQ_ETOOBIG);
+	assert_null(buf_take(&b, NULL));
+	buf_free(&b);
+	/* exactly the maximum fits, the doubled quote counted */
+	buf_init(&b, 6);
+	assert_int_equal(csv_add_field(&b, "a\"b"), FQ_OK);
+	assert_string_equal(buf_str(&b), "\"a\"\"b\"");
+	assert_int_equal(csv_add_field(&b, ""), FQ_ETOOBIG);
+	buf_free(&b);
+	/* fields follow each other */
+	buf_init(&b, 64);
+	assert_int_equal(csv_add_field(&b, "x"), FQ_OK);
+	assert_int_equal(csv_add_field(&b, NULL), FQ_OK);
+	assert_string_equal(buf_str(&b), "\"x\"\"\"");
+	buf_free(&b);
 }
 
 static void reader_roundtrip(void **state)
 {
 	(void)state;
 	/* what the writer quotes, the reader reads back (the guard's ' stays) */
-	char field[64];
-	csv_quote("\t=1,\"x\"", field, sizeof field);
+	struct buf field;
+	buf_init(&field, 64);
+	assert_int_equal(csv_add_field(&field, "\t=1,\"x\""), FQ_OK);
 	char line[80];
-	snprintf(line, sizeof line, "%s,b\r\n", field);
+	snprintf(line, sizeof line, "%s,b\r\n", buf_str(&field));
+	buf_free(&field);
 	struct csv_reader r;
 	struct csv_row row;
 	char err[128];

@@ -19,9 +19,9 @@ int64_t period_month_start(int64_t month)
 
 void period_span_of(int64_t from, int64_t to, int64_t now, struct period_span *sp)
 {
-	int64_t today = (now + 28800) / 86400;
-	sp->d0 = from ? (from + 28800) / 86400 : 0;
-	sp->d1 = to ? (to + 28800 + 86399) / 86400 : today + 1;
+	int64_t today = (now + BJ_OFFSET_S) / 86400;
+	sp->d0 = from ? (from + BJ_OFFSET_S) / 86400 : 0;
+	sp->d1 = to ? (to + BJ_OFFSET_S + 86399) / 86400 : today + 1;
 	if (sp->d1 > today + 1)
 		sp->d1 = today + 1;
 	if (sp->d0 < 0)
