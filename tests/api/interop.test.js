@@ -393,3 +393,19 @@ test('the OpenAPI file describes every route of the router', () => {
   }
   assert.deepEqual(missing, [], 'routes missing from docs/openapi.yaml');
 });
+
+test('every error code of the server is in the OpenAPI Error enum and has a message in both catalogues', () => {
+  const table = fs.readFileSync(path.join(ROOT, 'src', 'util', 'err.c'), 'utf8');
+  const codes = [...table.matchAll(/\{"([a-z0-9_]+)",\s*(\d{3})\}/g)].map((m) => m[1]);
+  assert.ok(codes.length > 40, `the table in src/util/err.c (${codes.length} codes)`);
+  const spec = fs.readFileSync(path.join(ROOT, 'docs', 'openapi.yaml'), 'utf8');
+  const at = spec.indexOf('\n    Error:\n');
+  const enumCodes = new Set([...spec.slice(at).matchAll(/^ {16}- ([a-z0-9_]+)$/gm)].map((m) => m[1]));
+  assert.deepEqual(codes.filter((c) => !enumCodes.has(c)), [], 'codes missing from the Error enum');
+  const missing = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const cat = fs.readFileSync(path.join(ROOT, 'web', 'js', 'i18n', `${lang}.js`), 'utf8');
+    for (const c of codes) if (!cat.includes(`'error.${c}'`)) missing.push(`${lang}: error.${c}`);
+  }
+  assert.deepEqual(missing, [], 'error codes without a message');
+});
