@@ -1,5 +1,6 @@
 /* store.c - picks an engine for a --db value. */
 #include "store/store.h"
+#include "store/case_sql.h"
 #include "util/text.h"
 
 #include <string.h>
@@ -65,3 +66,31 @@ int store_rec_imported(const json_t *rec)
 	json_t *v = json_object_get(rec, "imported");
 	return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
 }
+
+#define CASE_SQL_STRING_(name) #name,
+const char *const store_case_columns[] = {CASE_SQL_FIELDS(CASE_SQL_STRING_) NULL};
+
+int store_case_column(const char *k)
+{
+	for (int i = 0; store_case_columns[i]; i++)
+		if (strcmp(store_case_columns[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+void store_case_row(json_t *o)
+{
+	json_t *loc = json_object();
+	json_object_set(loc, "lat", json_object_get(o, "lat"));
+	json_object_set(loc, "lon", json_object_get(o, "lon"));
+	json_object_set(loc, "address", json_object_get(o, "address"));
+	json_object_del(o, "lat");
+	json_object_del(o, "lon");
+	json_object_del(o, "address");
+	json_object_set_new(o, "location", loc);
+	json_object_set_new(o, "group_dispute",
+			    json_boolean(json_integer_value(json_object_get(o, "group_dispute"))));
+}
+
+_Static_assert(sizeof store_case_columns / sizeof *store_case_columns == CASE_SQL_NFIELDS + 1,
+	       "CASE_SQL_NFIELDS must count CASE_SQL_FIELDS");

@@ -269,6 +269,15 @@ int store_timeline_limit(int limit);
 void store_timeline_details(json_t *items);
 /* 1 when a record to insert is imported history ("imported": true or 1). */
 int store_rec_imported(const json_t *rec);
+/* The columns a case record sets, in CASE_SQL_FIELDS order (case_sql.h),
+ * NULL-terminated; store_case_column says whether k is one of them (what
+ * case_update may set). */
+extern const char *const store_case_columns[];
+int store_case_column(const char *k);
+/* Finishes a row of CASE_SQL_SELECT as a case record, in place: lat, lon
+ * and address move into "location", group_dispute becomes a boolean. The
+ * engine adds the parties. */
+void store_case_row(json_t *o);
 
 /* Picks the engine from a --db value: postgresql:// or postgres:// URLs go
  * to PostgreSQL, anything else is a SQLite path. */
