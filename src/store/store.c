@@ -1,4 +1,5 @@
-/* store.c - picks an engine for a --db value. */
+/* store.c - picks an engine for a --db value and opens it (checking the
+ * version of its table), and the helpers both engines share. */
 #include "store/store.h"
 #include "store/case_sql.h"
 #include "util/text.h"
@@ -10,6 +11,17 @@ const struct store_ops *store_engine_for(const char *url)
 	if (text_starts_with(url, "postgresql://") || text_starts_with(url, "postgres://"))
 		return &store_pg_ops;
 	return &store_sqlite_ops;
+}
+
+enum fq_err store_open(const struct store_ops *ops, const char *url, struct store **out,
+		       struct fq_error *e)
+{
+	if (!ops || ops->version != STORE_OPS_VERSION)
+		return fq_fail(e, FQ_EINTERNAL, "internal", NULL,
+			       "store engine %s has table version %d, this build needs %d",
+			       ops && ops->name ? ops->name : "?", ops ? ops->version : 0,
+			       STORE_OPS_VERSION);
+	return ops->open(url, out, e);
 }
 
 void store_users_in_scope(const struct caller *who, json_t *users)
