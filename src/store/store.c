@@ -73,6 +73,38 @@ void store_timeline_details(json_t *items)
 	}
 }
 
+void store_rows_rename(json_t *rows, const char *from, const char *to)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) {
+		json_object_set(o, to, json_object_get(o, from));
+		json_object_del(o, from);
+	}
+}
+
+json_t *store_rows_pluck(const json_t *rows, const char *key)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) json_array_append(out, json_object_get(o, key));
+	return out;
+}
+
+const char *store_case_order(const struct case_filter *f)
+{
+	if (f->after_id)
+		return " ORDER BY c.id";
+	if (f->sort && strcmp(f->sort, "created_at") == 0)
+		return " ORDER BY c.created_at, c.id";
+	if (f->sort && strcmp(f->sort, "due") == 0)
+		return " ORDER BY c.next_due IS NULL, c.next_due, c.id";
+	if (f->sort && strcmp(f->sort, "-updated_at") == 0)
+		return " ORDER BY c.updated_at DESC, c.id DESC";
+	return " ORDER BY c.created_at DESC, c.id DESC";
+}
+
 int store_rec_imported(const json_t *rec)
 {
 	json_t *v = json_object_get(rec, "imported");

@@ -276,6 +276,14 @@ void store_cases_in_scope(const struct caller *who, json_t *rows);
 int store_timeline_limit(int limit);
 /* Parses each entry's "detail" from its stored JSON text, in place. */
 void store_timeline_details(json_t *items);
+/* Renames the key `from` of each row to `to`, in place (the engines' generic
+ * "key" column of a grouped count, named for its dimension). */
+void store_rows_rename(json_t *rows, const char *from, const char *to);
+/* A new array of each row's value of key (borrowed rows). */
+json_t *store_rows_pluck(const json_t *rows, const char *key);
+/* The ORDER BY of a case list that is not a text search, from f's sort and
+ * keyset paging; the same SQL on both engines. */
+const char *store_case_order(const struct case_filter *f);
 /* 1 when a record to insert is imported history ("imported": true or 1). */
 int store_rec_imported(const json_t *rec);
 /* The columns a case record sets, in CASE_SQL_FIELDS order (case_sql.h),

@@ -1,5 +1,6 @@
 /* pg/audit.c - The audit hash chain: append in the current transaction, iterate. */
 #include "store/pg/pg_internal.h"
+#include "store/audit_sql.h"
 
 enum fq_err pg_audit_append(struct store_conn *c, struct audit_entry *e)
 {
@@ -7,8 +8,7 @@ enum fq_err pg_audit_append(struct store_conn *c, struct audit_entry *e)
 	 * stays the head until this transaction ends */
 	static const char head[] = "SELECT head_id, head_hash FROM fq_audit_head()";
 	static const char ins[] =
-		"INSERT INTO audit_log(id, at, actor, action, entity, entity_id, detail, prev_hash, "
-		"hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+		"INSERT INTO audit_log(" AUDIT_SQL_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 	if (!pg_conn_ready(c))
 		return FQ_EIO;
 	int own = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
@@ -63,8 +63,7 @@ enum fq_err pg_audit_iterate(struct store_conn *c,
 {
 	/* in pages by id, so a long log never sits in memory at once */
 	static const char sql[] =
-		"SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash "
-		"FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2";
+		"SELECT " AUDIT_SQL_COLUMNS " FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2";
 	int64_t after = 0;
 	for (;;) {
 		struct args a = {0};

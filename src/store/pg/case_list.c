@@ -258,17 +258,7 @@ enum fq_err pg_case_list(struct store_conn *c, const struct caller *who,
 	}
 	pg_qb_add(q, CASE_SQL_SELECT);
 	case_where(q, who, f);
-	const char *order = " ORDER BY c.created_at DESC, c.id DESC";
-	if (fts)
-		order = " ORDER BY c.id DESC";
-	else if (f->after_id)
-		order = " ORDER BY c.id";
-	else if (f->sort && strcmp(f->sort, "created_at") == 0)
-		order = " ORDER BY c.created_at, c.id";
-	else if (f->sort && strcmp(f->sort, "due") == 0)
-		order = " ORDER BY c.next_due IS NULL, c.next_due, c.id";
-	else if (f->sort && strcmp(f->sort, "-updated_at") == 0)
-		order = " ORDER BY c.updated_at DESC, c.id DESC";
+	const char *order = fts ? " ORDER BY c.id DESC" : store_case_order(f);
 	pg_qb_add(q, order);
 	int size = f->page_size > 0 && f->page_size <= STORE_LIST_MAX ? f->page_size : 20;
 	int page = f->page > 0 ? f->page : 1;

@@ -1,5 +1,6 @@
 /* pg/outbox.c - Idempotency keys of intake, webhook subscriptions and the delivery log. */
 #include "store/pg/pg_internal.h"
+#include "store/outbox_sql.h"
 
 enum fq_err pg_idem_get(struct store_conn *c, const char *key, int *status, char **body)
 {
@@ -23,7 +24,7 @@ enum fq_err pg_idem_get(struct store_conn *c, const char *key, int *status, char
 enum fq_err pg_idem_put(struct store_conn *c, const char *key, const char *scope,
 			      int status, const char *body, int64_t now)
 {
-	static const char sql[] = "INSERT INTO idempotency(key, scope, status, body, created_at) "
+	static const char sql[] = "INSERT INTO idempotency(" IDEM_SQL_COLUMNS ") "
 				  "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
 	struct args a = {0};
 	pg_a_text(&a, key);
@@ -42,8 +43,7 @@ enum fq_err pg_webhook_add(struct store_conn *c, const char *url, const char *ev
 				 const char *secret, const char *region, const char *actor, int64_t now,
 				 int64_t *id)
 {
-	static const char sql[] = "INSERT INTO webhooks(url, events, secret, region, created_at, "
-				  "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+	static const char sql[] = "INSERT INTO webhooks(" WEBHOOK_SQL_NEW ") VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 	struct args a = {0};
 	pg_a_text(&a, url);
 	pg_a_text(&a, events);
@@ -56,15 +56,13 @@ enum fq_err pg_webhook_add(struct store_conn *c, const char *url, const char *ev
 
 enum fq_err pg_webhook_list(struct store_conn *c, json_t **items)
 {
-	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
-				  "FROM webhooks WHERE active = 1 ORDER BY id";
+	static const char sql[] = WEBHOOK_SQL_LIST "WHERE active = 1 ORDER BY id";
 	return pg_rows(c, sql, NULL, "webhook_list", items);
 }
 
 enum fq_err pg_webhook_get(struct store_conn *c, int64_t id, json_t **out)
 {
-	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
-				  "FROM webhooks WHERE id = $1";
+	static const char sql[] = WEBHOOK_SQL_LIST "WHERE id = $1";
 	struct args a = {0};
 	pg_a_i64(&a, id);
 	return pg_one_row(c, sql, &a, "webhook_get", out);
@@ -90,7 +88,7 @@ enum fq_err pg_delivery_enqueue(struct store_conn *c, const char *event, const c
 	/* ILIKE: SQLite's LIKE ignores ASCII case. A subscription's region
 	 * covers the case's when it is a prefix of it. */
 	static const char sql[] =
-		"INSERT INTO deliveries(webhook_id, event, payload, state, next_at, created_at) "
+		"INSERT INTO deliveries(" DELIVERY_SQL_NEW ") "
 		"SELECT id, $1::text, $2::text, 'pending', $3::bigint, $3::bigint FROM webhooks "
 		"WHERE active = 1 AND (',' || events || ',') ILIKE ('%,' || $1::text || ',%') "
 		"AND left($4::text, length(region)) = region ORDER BY id RETURNING webhook_id";
@@ -103,22 +101,15 @@ enum fq_err pg_delivery_enqueue(struct store_conn *c, const char *event, const c
 	enum fq_err err = pg_rows(c, sql, &a, "delivery_enqueue", &items);
 	if (err)
 		return err;
-	json_t *ids = json_array();
-	size_t i;
-	json_t *o;
-	json_array_foreach(items, i, o) json_array_append(ids, json_object_get(o, "webhook_id"));
+	*webhook_ids = store_rows_pluck(items, "webhook_id");
 	json_decref(items);
-	*webhook_ids = ids;
 	return FQ_OK;
 }
 
 enum fq_err pg_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items)
 {
 	static const char sql[] =
-		"SELECT d.id AS id, d.webhook_id AS webhook_id, w.url AS url, w.secret AS secret, "
-		"d.event AS event, d.payload AS payload, d.attempts AS attempts FROM deliveries d "
-		"JOIN webhooks w ON w.id = d.webhook_id WHERE d.state = 'pending' AND d.next_at <= $1 "
-		"AND w.active = 1 ORDER BY d.next_at, d.id LIMIT $2";
+		DELIVERY_SQL_DUE("$");
 	struct args a = {0};
 	pg_a_i64(&a, now);
 	pg_a_i64(&a, limit);
@@ -152,8 +143,7 @@ enum fq_err pg_delivery_list(struct store_conn *c, int64_t webhook_id, int limit
 				   json_t **items)
 {
 	static const char sql[] =
-		"SELECT id, webhook_id, event, state, attempts, next_at, last_status, last_error, "
-		"created_at, delivered_at FROM deliveries WHERE ($1::bigint = 0 OR webhook_id = $1) "
+		DELIVERY_SQL_LOG "WHERE ($1::bigint = 0 OR webhook_id = $1) "
 		"ORDER BY id DESC LIMIT $2";
 	struct args a = {0};
 	pg_a_i64(&a, webhook_id);

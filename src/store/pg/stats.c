@@ -1,5 +1,6 @@
 /* pg/stats.c - Statistics from the rollup tables, or counted directly below them. */
 #include "store/pg/pg_internal.h"
+#include "store/stats_sql.h"
 
 /* hd0, hd1, td0, td1, m0, m1 as the next six parameters */
 static void a_span(struct args *a, const struct period_span *sp)
@@ -11,21 +12,6 @@ static void a_span(struct args *a, const struct period_span *sp)
 	pg_a_i64(a, sp->m0);
 	pg_a_i64(a, sp->m1);
 }
-
-/* The rows of a span, with the span at $3..$8: three index ranges, never a
- * scan of the region. */
-#define SPAN_ROWS(table, cols, where)                                                      \
-	"SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= $3 AND t < $4 "  \
-	"UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= $5 "   \
-	"AND t < $6 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 1 "    \
-	"AND t >= $7 AND t < $8"
-
-
-/* Rollups exist for levels 1..4 (rollup_day, rollup_due) and 1..3
- * (rollup_dim); below that the cases of one region are few enough to count
- * directly through the cases_region index (as in sqlite.c). */
-#define ROLLUP_DAY_LVL 4
-#define ROLLUP_DIM_LVL 3
 
 /* Region prefix bounds and a created_at range of days, as the next four
  * parameters. */
@@ -39,10 +25,7 @@ static void a_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
 	pg_a_i64(a, d1 * 86400 - 28800);
 }
 
-/* imported history is counted apart (schema 006) */
-#define DIRECT_WHERE \
-	" c.region >= $1 AND c.region < $2 AND c.created_at >= $3 AND c.created_at < $4 " \
-	"AND c.imported = 0 "
+#define DIRECT_WHERE STATS_SQL_DIRECT_WHERE("$")
 
 enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who,
 				  const char *region, int64_t from, int64_t to, json_t **out)
@@ -56,7 +39,7 @@ enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who,
 		"coalesce(sum(on_time), 0)::bigint AS resolved_on_time, "
 		"coalesce(sum(followed_up), 0)::bigint AS followed_up, "
 		"coalesce(sum(satisfied), 0)::bigint AS satisfied "
-		"FROM (" SPAN_ROWS("rollup_day", "*", "lvl = $1 AND region = $2") ") x";
+		"FROM (" STATS_SQL_SPAN_ROWS("$", "rollup_day", "*", "lvl = $1 AND region = $2") ") x";
 	static const char direct[] =
 		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
 		"count(*) FILTER (WHERE c.resolved_level = 5) AS resolved_in_village, "
@@ -107,16 +90,13 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 {
 	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] =
-		"SELECT key, sum(n)::bigint AS count FROM (" SPAN_ROWS("rollup_dim", "key, n",
+		"SELECT key, sum(n)::bigint AS count FROM (" STATS_SQL_SPAN_ROWS("$", "rollup_dim", "key, n",
 		"lvl = $1 AND region = $2 AND dim = $9") ") x GROUP BY key HAVING sum(n) > 0 "
 		"ORDER BY count DESC, key";
 	static const char *const direct[] = {
-		"SELECT c.category AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
-		"GROUP BY 1 ORDER BY count DESC, key",
-		"SELECT c.channel AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
-		"GROUP BY 1 ORDER BY count DESC, key",
-		"SELECT c.status AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
-		"GROUP BY 1 ORDER BY count DESC, key",
+		STATS_SQL_DIRECT_DIM("$", "category"),
+		STATS_SQL_DIRECT_DIM("$", "channel"),
+		STATS_SQL_DIRECT_DIM("$", "status"),
 	};
 	struct args a = {0};
 	if (lvl <= ROLLUP_DIM_LVL) {
@@ -130,12 +110,7 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 	enum fq_err err = pg_rows(c, lvl <= ROLLUP_DIM_LVL ? sql : direct[dim], &a, "stats_dim", items);
 	if (err)
 		return err;
-	size_t i;
-	json_t *o;
-	json_array_foreach(*items, i, o) {
-		json_object_set(o, dims[dim], json_object_get(o, "key"));
-		json_object_del(o, "key");
-	}
+	store_rows_rename(*items, "key", dims[dim]);
 	return FQ_OK;
 }
 

@@ -1,11 +1,11 @@
 /* pg/timeline.c - A case's timeline and its links to other cases. */
 #include "store/pg/pg_internal.h"
+#include "store/timeline_sql.h"
 
 enum fq_err pg_timeline_add(struct store_conn *c, int64_t case_id, json_t *e)
 {
 	static const char sql[] =
-		"INSERT INTO timeline(case_id, at, actor, action, from_status, to_status, level, "
-		"reason, detail, internal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+		"INSERT INTO timeline(" TIMELINE_SQL_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 	struct args a = {0};
 	pg_a_i64(&a, case_id);
 	pg_a_json(&a, json_object_get(e, "at"));
@@ -28,8 +28,7 @@ enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal
 				   int64_t after, int limit, json_t **items)
 {
 	static const char sql[] =
-		"SELECT id, at, actor, action, from_status AS \"from\", to_status AS \"to\", level, "
-		"reason, detail FROM timeline WHERE case_id = $1 AND (internal = 0 OR $2::int <> 0) "
+		TIMELINE_SQL_ENTRY "WHERE case_id = $1 AND (internal = 0 OR $2::int <> 0) "
 		"AND id > $3 ORDER BY id LIMIT $4";
 	struct args a = {0};
 	pg_a_i64(&a, case_id);
@@ -64,7 +63,7 @@ enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *
 			      int64_t at)
 {
 	static const char sql[] =
-		"INSERT INTO case_links(a, b, kind, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+		"INSERT INTO case_links(" LINK_SQL_COLUMNS ") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 	struct args x = {0};
 	pg_a_i64(&x, a);
 	pg_a_i64(&x, b);

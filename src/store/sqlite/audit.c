@@ -1,12 +1,12 @@
 /* sqlite/audit.c - The audit hash chain: append in the current transaction, iterate. */
 #include "store/sqlite/sqlite_internal.h"
+#include "store/audit_sql.h"
 
 enum fq_err sqlite_audit_append(struct store_conn *c, struct audit_entry *e)
 {
 	static const char last[] = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1";
 	static const char ins[] =
-		"INSERT INTO audit_log(id, at, actor, action, entity, entity_id, detail, prev_hash, "
-		"hash) VALUES (?,?,?,?,?,?,?,?,?)";
+		"INSERT INTO audit_log(" AUDIT_SQL_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st = sqlite_stmt(c, last);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -44,8 +44,7 @@ enum fq_err sqlite_audit_iterate(struct store_conn *c,
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(c->db,
-				    "SELECT id, at, actor, action, entity, entity_id, detail, "
-				    "prev_hash, hash FROM audit_log ORDER BY id",
+				    "SELECT " AUDIT_SQL_COLUMNS " FROM audit_log ORDER BY id",
 				    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return sqlite_fail(c, rc, "audit_iterate");

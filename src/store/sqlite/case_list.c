@@ -171,17 +171,7 @@ enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
 	qb_add(&q, from);
 	qb_add(&q, CASE_SQL_JOINS);
 	case_where(&q, who, f, fts);
-	const char *order = " ORDER BY c.created_at DESC, c.id DESC";
-	if (fts)
-		order = " ORDER BY case_fts.rowid DESC";
-	else if (f->after_id)
-		order = " ORDER BY c.id";
-	else if (f->sort && strcmp(f->sort, "created_at") == 0)
-		order = " ORDER BY c.created_at, c.id";
-	else if (f->sort && strcmp(f->sort, "due") == 0)
-		order = " ORDER BY c.next_due IS NULL, c.next_due, c.id";
-	else if (f->sort && strcmp(f->sort, "-updated_at") == 0)
-		order = " ORDER BY c.updated_at DESC, c.id DESC";
+	const char *order = fts ? " ORDER BY case_fts.rowid DESC" : store_case_order(f);
 	qb_add(&q, order);
 	qb_add(&q, " LIMIT ? OFFSET ?");
 	int size = f->page_size > 0 && f->page_size <= STORE_LIST_MAX ? f->page_size : 20;

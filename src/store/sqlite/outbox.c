@@ -1,5 +1,6 @@
 /* sqlite/outbox.c - Idempotency keys of intake, webhook subscriptions and the delivery log. */
 #include "store/sqlite/sqlite_internal.h"
+#include "store/outbox_sql.h"
 
 enum fq_err sqlite_idem_get(struct store_conn *c, const char *key, int *status, char **body)
 {
@@ -23,7 +24,7 @@ enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *s
 			      int status, const char *body, int64_t now)
 {
 	static const char sql[] =
-		"INSERT INTO idempotency(key, scope, status, body, created_at) VALUES (?,?,?,?,?)";
+		"INSERT INTO idempotency(" IDEM_SQL_COLUMNS ") VALUES (?,?,?,?,?)";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -41,8 +42,7 @@ enum fq_err sqlite_webhook_add(struct store_conn *c, const char *url, const char
 				 const char *secret, const char *region, const char *actor, int64_t now,
 				 int64_t *id)
 {
-	static const char sql[] = "INSERT INTO webhooks(url, events, secret, region, created_at, "
-				  "created_by) VALUES (?,?,?,?,?,?)";
+	static const char sql[] = "INSERT INTO webhooks(" WEBHOOK_SQL_NEW ") VALUES (?,?,?,?,?,?)";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -60,16 +60,14 @@ enum fq_err sqlite_webhook_add(struct store_conn *c, const char *url, const char
 
 enum fq_err sqlite_webhook_list(struct store_conn *c, json_t **items)
 {
-	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
-				  "FROM webhooks WHERE active=1 ORDER BY id";
+	static const char sql[] = WEBHOOK_SQL_LIST "WHERE active=1 ORDER BY id";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	return st ? sqlite_rows(c, st, items) : FQ_EINTERNAL;
 }
 
 enum fq_err sqlite_webhook_get(struct store_conn *c, int64_t id, json_t **out)
 {
-	static const char sql[] = "SELECT id, url, events, region, created_at, created_by, active "
-				  "FROM webhooks WHERE id=?";
+	static const char sql[] = WEBHOOK_SQL_LIST "WHERE id=?";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -112,7 +110,7 @@ enum fq_err sqlite_delivery_enqueue(struct store_conn *c, const char *event, con
 {
 	/* a subscription's region covers the case's when it is a prefix of it */
 	static const char sql[] =
-		"INSERT INTO deliveries(webhook_id, event, payload, state, next_at, created_at) "
+		"INSERT INTO deliveries(" DELIVERY_SQL_NEW ") "
 		"SELECT id, ?1, ?2, 'pending', ?3, ?3 FROM webhooks WHERE active=1 AND "
 		"(',' || events || ',') LIKE '%,' || ?1 || ',%' AND "
 		"substr(?4, 1, length(region)) = region ORDER BY id RETURNING webhook_id";
@@ -127,22 +125,15 @@ enum fq_err sqlite_delivery_enqueue(struct store_conn *c, const char *event, con
 	enum fq_err err = sqlite_rows(c, st, &items);
 	if (err)
 		return err;
-	json_t *ids = json_array();
-	size_t i;
-	json_t *o;
-	json_array_foreach(items, i, o) json_array_append(ids, json_object_get(o, "webhook_id"));
+	*webhook_ids = store_rows_pluck(items, "webhook_id");
 	json_decref(items);
-	*webhook_ids = ids;
 	return FQ_OK;
 }
 
 enum fq_err sqlite_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items)
 {
 	static const char sql[] =
-		"SELECT d.id AS id, d.webhook_id AS webhook_id, w.url AS url, w.secret AS secret, "
-		"d.event AS event, d.payload AS payload, d.attempts AS attempts FROM deliveries d "
-		"JOIN webhooks w ON w.id=d.webhook_id WHERE d.state='pending' AND d.next_at <= ? "
-		"AND w.active=1 ORDER BY d.next_at, d.id LIMIT ?";
+		DELIVERY_SQL_DUE("?");
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -180,8 +171,7 @@ enum fq_err sqlite_delivery_list(struct store_conn *c, int64_t webhook_id, int l
 				   json_t **items)
 {
 	static const char sql[] =
-		"SELECT id, webhook_id, event, state, attempts, next_at, last_status, last_error, "
-		"created_at, delivered_at FROM deliveries WHERE (?1 = 0 OR webhook_id = ?1) "
+		DELIVERY_SQL_LOG "WHERE (?1 = 0 OR webhook_id = ?1) "
 		"ORDER BY id DESC LIMIT ?2";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)

@@ -1,5 +1,6 @@
 /* sqlite/stats.c - Statistics from the rollup tables, or counted directly below them. */
 #include "store/sqlite/sqlite_internal.h"
+#include "store/stats_sql.h"
 
 /* Binds hd0, hd1, td0, td1, m0, m1 at parameters i..i+5. */
 static void bind_span(sqlite3_stmt *st, int i, const struct period_span *sp)
@@ -12,20 +13,6 @@ static void bind_span(sqlite3_stmt *st, int i, const struct period_span *sp)
 	sqlite3_bind_int64(st, i + 5, sp->m1);
 }
 
-/* The rows of a span: three index ranges, never a scan of the region. */
-#define SPAN_ROWS(table, cols, where)                                                      \
-	"SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= ?3 AND t < ?4 "  \
-	"UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= ?5 "   \
-	"AND t < ?6 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 1 "    \
-	"AND t >= ?7 AND t < ?8"
-
-
-/* Rollups exist for levels 1..4 (rollup_day, rollup_due) and 1..3
- * (rollup_dim); below that the cases of one region are few enough to count
- * directly through the cases_region index. */
-#define ROLLUP_DAY_LVL 4
-#define ROLLUP_DIM_LVL 3
-
 /* Binds region prefix bounds and a created_at range at parameters i..i+3. */
 static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0, int64_t d1)
 {
@@ -37,10 +24,7 @@ static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0,
 	sqlite3_bind_int64(st, i + 3, d1 * 86400 - 28800);
 }
 
-/* imported history is counted apart (schema 007) */
-#define DIRECT_WHERE                                                                 \
-	" c.region >= ?1 AND c.region < ?2 AND c.created_at >= ?3 AND c.created_at < ?4 " \
-	"AND c.imported = 0 "
+#define DIRECT_WHERE STATS_SQL_DIRECT_WHERE("?")
 
 enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who,
 				  const char *region, int64_t from, int64_t to, json_t **out)
@@ -52,7 +36,7 @@ enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who,
 		"coalesce(sum(above_county),0) AS escalated_above_county, "
 		"coalesce(sum(on_time),0) AS resolved_on_time, "
 		"coalesce(sum(followed_up),0) AS followed_up, coalesce(sum(satisfied),0) AS satisfied "
-		"FROM (" SPAN_ROWS("rollup_day", "*", "lvl = ?1 AND region = ?2") ")";
+		"FROM (" STATS_SQL_SPAN_ROWS("?", "rollup_day", "*", "lvl = ?1 AND region = ?2") ")";
 	static const char direct[] =
 		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
 		"coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
@@ -113,16 +97,13 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 {
 	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] =
-		"SELECT key, sum(n) AS count FROM (" SPAN_ROWS("rollup_dim", "key, n",
+		"SELECT key, sum(n) AS count FROM (" STATS_SQL_SPAN_ROWS("?", "rollup_dim", "key, n",
 		"lvl = ?1 AND region = ?2 AND dim = ?9") ") GROUP BY key HAVING sum(n) > 0 "
 		"ORDER BY count DESC, key";
 	static const char *const direct[] = {
-		"SELECT c.category AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
-		"GROUP BY 1 ORDER BY count DESC, key",
-		"SELECT c.channel AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
-		"GROUP BY 1 ORDER BY count DESC, key",
-		"SELECT c.status AS key, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
-		"GROUP BY 1 ORDER BY count DESC, key",
+		STATS_SQL_DIRECT_DIM("?", "category"),
+		STATS_SQL_DIRECT_DIM("?", "channel"),
+		STATS_SQL_DIRECT_DIM("?", "status"),
 	};
 	sqlite3_stmt *st = sqlite_stmt(c, lvl <= ROLLUP_DIM_LVL ? sql : direct[dim]);
 	if (!st)
@@ -138,12 +119,7 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 	enum fq_err err = sqlite_rows(c, st, items);
 	if (err)
 		return err;
-	size_t i;
-	json_t *o;
-	json_array_foreach(*items, i, o) {
-		json_object_set(o, dims[dim], json_object_get(o, "key"));
-		json_object_del(o, "key");
-	}
+	store_rows_rename(*items, "key", dims[dim]);
 	return FQ_OK;
 }
 

@@ -1,11 +1,11 @@
 /* sqlite/timeline.c - A case's timeline and its links to other cases. */
 #include "store/sqlite/sqlite_internal.h"
+#include "store/timeline_sql.h"
 
 enum fq_err sqlite_timeline_add(struct store_conn *c, int64_t case_id, json_t *e)
 {
 	static const char sql[] =
-		"INSERT INTO timeline(case_id, at, actor, action, from_status, to_status, level, "
-		"reason, detail, internal) VALUES (?,?,?,?,?,?,?,?,?,?)";
+		"INSERT INTO timeline(" TIMELINE_SQL_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -29,8 +29,7 @@ enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int inte
 				   int64_t after, int limit, json_t **items)
 {
 	static const char sql[] =
-		"SELECT id, at, actor, action, from_status AS \"from\", to_status AS \"to\", level, "
-		"reason, detail FROM timeline WHERE case_id=? AND (internal=0 OR ?) AND id > ? "
+		TIMELINE_SQL_ENTRY "WHERE case_id=? AND (internal=0 OR ?) AND id > ? "
 		"ORDER BY id LIMIT ?";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
@@ -70,7 +69,7 @@ enum fq_err sqlite_link_add(struct store_conn *c, int64_t a, int64_t b, const ch
 			      int64_t at)
 {
 	static const char sql[] =
-		"INSERT INTO case_links(a, b, kind, at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
+		"INSERT INTO case_links(" LINK_SQL_COLUMNS ") VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
