@@ -9,7 +9,8 @@
 /* the columns of a new subscription (id, active: the table's defaults) */
 #define WEBHOOK_SQL_NEW "url, events, secret, region, created_at, created_by"
 /* a subscription as listed: the secret is not */
-#define WEBHOOK_SQL_LIST "SELECT id, url, events, region, created_at, created_by, active FROM webhooks "
+#define WEBHOOK_SQL_LIST                                                                     \
+	"SELECT id, url, events, region, created_at, created_by, active FROM webhooks "
 /* the columns of a new delivery */
 #define DELIVERY_SQL_NEW "webhook_id, event, payload, state, next_at, created_at"
 /* a delivery as the log lists it */

@@ -1,4 +1,5 @@
-/* pg/audit.c - The audit hash chain: append in the current transaction, iterate. */
+/* pg/audit.c - the audit hash chain: append in the current transaction,
+ * iterate. */
 #include "store/pg/pg_internal.h"
 #include "store/audit_sql.h"
 
@@ -59,7 +60,7 @@ out:
 }
 
 enum fq_err pg_audit_iterate(struct store_conn *c,
-				   int (*fn)(const struct audit_entry *e, void *arg), void *arg)
+			     int (*fn)(const struct audit_entry *e, void *arg), void *arg)
 {
 	/* in pages by id, so a long log never sits in memory at once */
 	static const char sql[] =

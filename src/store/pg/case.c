@@ -1,4 +1,5 @@
-/* pg/case.c - One case: insert, read, update, parties, the search index, duplicate candidates and the overdue scan. */
+/* pg/case.c - one case: insert, read, update, parties, the search index,
+ * duplicate candidates and the overdue scan. */
 #include "store/pg/pg_internal.h"
 #include "store/case_sql.h"
 
@@ -195,7 +196,7 @@ static enum fq_err one_case(struct store_conn *c, const char *sql, const struct 
 }
 
 enum fq_err pg_case_get(struct store_conn *c, const struct caller *who, int64_t id,
-			      json_t **out)
+			json_t **out)
 {
 	static const char sql[] = CASE_SQL_SELECT "WHERE c.id = $1";
 	struct args a = {0};
@@ -214,8 +215,8 @@ enum fq_err pg_case_get_by_code(struct store_conn *c, const char *code, json_t *
 }
 
 enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *who,
-					 const char *region, const char *category, json_t *phones,
-					 int64_t since, json_t **items)
+				   const char *region, const char *category, json_t *phones,
+				   int64_t since, json_t **items)
 {
 	/* as in sqlite.c: fixed text, prepared once; the first four phones are
 	 * compared (parties rarely have more), and phone matches come first */
@@ -242,7 +243,7 @@ enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *wh
 }
 
 enum fq_err pg_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
-					     json_t **items)
+				       json_t **items)
 {
 	static const char sql[] =
 		"SELECT id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due < $1 "

@@ -1,4 +1,4 @@
-/* pg/case_list.c - The filtered case list, built from fixed fragments. */
+/* pg/case_list.c - the filtered case list, built from fixed fragments. */
 #include "store/pg/pg_internal.h"
 #include "store/case_sql.h"
 
@@ -229,7 +229,7 @@ static enum fq_err qb_rows(struct store_conn *c, struct qb *q, const char *what,
 }
 
 enum fq_err pg_case_list(struct store_conn *c, const struct caller *who,
-			       const struct case_filter *f, json_t **items, int64_t *total)
+			 const struct case_filter *f, json_t **items, int64_t *total)
 {
 	struct qb *q = calloc(1, sizeof *q);
 	if (!q)

@@ -1,4 +1,6 @@
-/* pg/engine.c - Opening and closing the store and its connections, migrations, transactions, read snapshots and savepoints, and the helpers every module of the engine uses. */
+/* pg/engine.c - opening and closing the store and its connections,
+ * migrations, transactions, read snapshots and savepoints, and the helpers
+ * every module of the engine uses. Must not know about HTTP. */
 #include "store/pg/pg_internal.h"
 
 void pg_a_text(struct args *a, const char *s)
@@ -228,7 +230,7 @@ PGresult *pg_run_dyn(struct store_conn *c, const char *sql, const struct args *a
 
 /* Runs sql for its effect only. */
 enum fq_err pg_exec_args(struct store_conn *c, const char *sql, const struct args *a,
-			     const char *what)
+			 const char *what)
 {
 	PGresult *r = pg_run(c, sql, a);
 	enum fq_err err = pg_res_err(c, r, what);
@@ -238,7 +240,7 @@ enum fq_err pg_exec_args(struct store_conn *c, const char *sql, const struct arg
 
 /* Runs sql for its effect and reports how many rows it changed. */
 enum fq_err pg_exec_count(struct store_conn *c, const char *sql, const struct args *a,
-			      const char *what, int64_t *changed)
+			  const char *what, int64_t *changed)
 {
 	PGresult *r = pg_run(c, sql, a);
 	enum fq_err err = pg_res_err(c, r, what);
@@ -331,14 +333,14 @@ enum fq_err pg_rows_of(struct store_conn *c, PGresult *r, const char *what, json
 }
 
 enum fq_err pg_rows(struct store_conn *c, const char *sql, const struct args *a,
-			const char *what, json_t **items)
+		    const char *what, json_t **items)
 {
 	return pg_rows_of(c, pg_run(c, sql, a), what, items);
 }
 
 /* The first row as an object at *out; FQ_ENOTFOUND without rows. */
 enum fq_err pg_one_row(struct store_conn *c, const char *sql, const struct args *a,
-			   const char *what, json_t **out)
+		       const char *what, json_t **out)
 {
 	PGresult *r = pg_run(c, sql, a);
 	enum fq_err err = pg_res_err(c, r, what);
@@ -352,7 +354,7 @@ enum fq_err pg_one_row(struct store_conn *c, const char *sql, const struct args 
 
 /* The integer in the first column of the first row. */
 enum fq_err pg_one_i64(struct store_conn *c, const char *sql, const struct args *a,
-			   const char *what, int64_t *out)
+		       const char *what, int64_t *out)
 {
 	PGresult *r = pg_run(c, sql, a);
 	enum fq_err err = pg_res_err(c, r, what);
@@ -457,7 +459,7 @@ static void describe(const char *url, char *out, size_t len)
 }
 
 enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out,
-			       struct fq_error *e)
+			 struct fq_error *e)
 {
 	struct store_conn *c = calloc(1, sizeof *c);
 	if (!c)

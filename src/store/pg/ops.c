@@ -1,4 +1,5 @@
-/* pg/ops.c - The engine's table of store_ops, naming each module's functions. */
+/* pg/ops.c - the engine's table of store_ops, naming each module's
+ * functions. */
 #include "store/pg/pg_internal.h"
 
 const struct store_ops store_pg_ops = {

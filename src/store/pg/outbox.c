@@ -1,4 +1,5 @@
-/* pg/outbox.c - Idempotency keys of intake, webhook subscriptions and the delivery log. */
+/* pg/outbox.c - idempotency keys of intake, webhook subscriptions and the
+ * delivery log. */
 #include "store/pg/pg_internal.h"
 #include "store/outbox_sql.h"
 
@@ -22,7 +23,7 @@ enum fq_err pg_idem_get(struct store_conn *c, const char *key, int *status, char
 }
 
 enum fq_err pg_idem_put(struct store_conn *c, const char *key, const char *scope,
-			      int status, const char *body, int64_t now)
+			int status, const char *body, int64_t now)
 {
 	static const char sql[] = "INSERT INTO idempotency(" IDEM_SQL_COLUMNS ") "
 				  "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
@@ -40,10 +41,11 @@ enum fq_err pg_idem_put(struct store_conn *c, const char *key, const char *scope
 /* ---- webhooks ---- */
 
 enum fq_err pg_webhook_add(struct store_conn *c, const char *url, const char *events,
-				 const char *secret, const char *region, const char *actor, int64_t now,
-				 int64_t *id)
+			   const char *secret, const char *region, const char *actor, int64_t now,
+			   int64_t *id)
 {
-	static const char sql[] = "INSERT INTO webhooks(" WEBHOOK_SQL_NEW ") VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+	static const char sql[] =
+		"INSERT INTO webhooks(" WEBHOOK_SQL_NEW ") VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 	struct args a = {0};
 	pg_a_text(&a, url);
 	pg_a_text(&a, events);
@@ -83,7 +85,7 @@ enum fq_err pg_webhook_delete(struct store_conn *c, int64_t id)
 }
 
 enum fq_err pg_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
-				      const char *case_region, int64_t now, json_t **webhook_ids)
+				const char *case_region, int64_t now, json_t **webhook_ids)
 {
 	/* ILIKE: SQLite's LIKE ignores ASCII case. A subscription's region
 	 * covers the case's when it is a prefix of it. */
@@ -117,8 +119,8 @@ enum fq_err pg_delivery_due(struct store_conn *c, int64_t now, int limit, json_t
 }
 
 enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *state,
-				     int attempts, int64_t next_at, int last_status,
-				     const char *last_error, int64_t now)
+			       int attempts, int64_t next_at, int last_status,
+			       const char *last_error, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE deliveries SET state = $1::text, attempts = $2, next_at = $3, "
@@ -140,7 +142,7 @@ enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *sta
 }
 
 enum fq_err pg_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
-				   json_t **items)
+			     json_t **items)
 {
 	static const char sql[] =
 		DELIVERY_SQL_LOG "WHERE ($1::bigint = 0 OR webhook_id = $1) "

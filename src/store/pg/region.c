@@ -1,8 +1,8 @@
-/* pg/region.c - Regions: the administrative tree, its search and counts. */
+/* pg/region.c - regions: the administrative tree, its search and counts. */
 #include "store/pg/pg_internal.h"
 
 enum fq_err pg_region_put(struct store_conn *c, const char *code, const char *name,
-				int level, const char *parent)
+			  int level, const char *parent)
 {
 	static const char sql[] =
 		"INSERT INTO regions(code, name, level, parent) VALUES ($1, $2, $3, $4) "
@@ -58,7 +58,7 @@ static char *like_infix(const char *q)
 }
 
 enum fq_err pg_region_search(struct store_conn *c, const char *q, const char *within,
-				   int limit, json_t **items)
+			     int limit, json_t **items)
 {
 	/* LIKE rather than strpos so the trigram index on name can answer */
 	static const char sql[] =
@@ -102,7 +102,7 @@ enum fq_err pg_region_counts(struct store_conn *c, const char *prefix, int64_t c
 }
 
 enum fq_err pg_region_nearest(struct store_conn *c, double lat, double lon,
-				    char out[REGION_CODE_MAX])
+			      char out[REGION_CODE_MAX])
 {
 	/* Villages carry no coordinates in the national code list, so the nearest
 	 * known village is the one of the nearest located case within ~5 km. */
@@ -125,7 +125,7 @@ enum fq_err pg_region_nearest(struct store_conn *c, double lat, double lon,
 }
 
 enum fq_err pg_region_in_text(struct store_conn *c, const char *text, int level,
-				    const char *within, int limit, json_t **items)
+			      const char *within, int limit, json_t **items)
 {
 	static const char sql[] =
 		"SELECT code, name, level, parent FROM regions WHERE level = $1 AND code >= $2 "

@@ -1,4 +1,4 @@
-/* pg/timeline.c - A case's timeline and its links to other cases. */
+/* pg/timeline.c - a case's timeline and its links to other cases. */
 #include "store/pg/pg_internal.h"
 #include "store/timeline_sql.h"
 
@@ -25,7 +25,7 @@ enum fq_err pg_timeline_add(struct store_conn *c, int64_t case_id, json_t *e)
 }
 
 enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal,
-				   int64_t after, int limit, json_t **items)
+			     int64_t after, int limit, json_t **items)
 {
 	static const char sql[] =
 		TIMELINE_SQL_ENTRY "WHERE case_id = $1 AND (internal = 0 OR $2::int <> 0) "
@@ -42,7 +42,7 @@ enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal
 }
 
 enum fq_err pg_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
-				    int64_t *notes)
+			      int64_t *notes)
 {
 	static const char sql[] =
 		"SELECT count(*)::bigint AS total, count(*) FILTER (WHERE internal <> 0)::bigint AS notes "
@@ -60,7 +60,7 @@ enum fq_err pg_timeline_count(struct store_conn *c, int64_t case_id, int64_t *to
 }
 
 enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
-			      int64_t at)
+			int64_t at)
 {
 	static const char sql[] =
 		"INSERT INTO case_links(" LINK_SQL_COLUMNS ") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
@@ -73,7 +73,7 @@ enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *
 }
 
 enum fq_err pg_link_list(struct store_conn *c, const struct caller *who, int64_t id,
-			       json_t **items)
+			 json_t **items)
 {
 	/* the order SQLite's plan gives: links from id by (b, kind), then links
 	 * to id by (a, kind) */

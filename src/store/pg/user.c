@@ -1,8 +1,8 @@
-/* pg/user.c - Users, roles, API tokens and sessions. */
+/* pg/user.c - users, roles, API tokens and sessions. */
 #include "store/pg/pg_internal.h"
 
 enum fq_err pg_user_create(struct store_conn *c, const char *username, const char *display,
-				 const char *pwhash, int64_t now, int64_t *id)
+			   const char *pwhash, int64_t now, int64_t *id)
 {
 	/* a taken name is a conflict without an error, so the transaction lives on */
 	static const char sql[] =
@@ -18,7 +18,7 @@ enum fq_err pg_user_create(struct store_conn *c, const char *username, const cha
 }
 
 enum fq_err pg_user_get(struct store_conn *c, const char *username, int64_t id,
-			      json_t **out)
+			json_t **out)
 {
 	static const char by_name[] = "SELECT id, username, display_name, password_hash, disabled "
 				      "FROM users WHERE username = $1";
@@ -59,7 +59,7 @@ enum fq_err pg_user_set_password(struct store_conn *c, int64_t id, const char *p
 }
 
 enum fq_err pg_role_grant(struct store_conn *c, int64_t user_id, const char *role,
-				const char *region)
+			  const char *region)
 {
 	static const char sql[] = "INSERT INTO user_roles(user_id, role, region) VALUES ($1, $2, $3) "
 				  "ON CONFLICT DO NOTHING";
@@ -71,7 +71,7 @@ enum fq_err pg_role_grant(struct store_conn *c, int64_t user_id, const char *rol
 }
 
 enum fq_err pg_role_revoke(struct store_conn *c, int64_t user_id, const char *role,
-				 const char *region)
+			   const char *region)
 {
 	static const char sql[] =
 		"DELETE FROM user_roles WHERE user_id = $1 AND role = $2 AND region = $3";
@@ -85,7 +85,7 @@ enum fq_err pg_role_revoke(struct store_conn *c, int64_t user_id, const char *ro
 }
 
 enum fq_err pg_user_list(struct store_conn *c, const struct caller *who, const char *region,
-			       const char *role, json_t **items)
+			 const char *role, json_t **items)
 {
 	/* holders of a role at `region`, at one of its ancestors, or below it */
 	static const char sql[] =
@@ -118,7 +118,7 @@ enum fq_err pg_user_set_disabled(struct store_conn *c, int64_t id, int disabled)
 }
 
 enum fq_err pg_token_put(struct store_conn *c, const char *hash, int64_t user_id,
-			       int64_t now, int64_t expires_at)
+			 int64_t now, int64_t expires_at)
 {
 	static const char sql[] = "INSERT INTO api_tokens(hash, user_id, created_at, expires_at) "
 				  "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
@@ -133,7 +133,7 @@ enum fq_err pg_token_put(struct store_conn *c, const char *hash, int64_t user_id
 }
 
 enum fq_err pg_token_user(struct store_conn *c, const char *hash, int64_t now,
-				int64_t *user_id)
+			  int64_t *user_id)
 {
 	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash = $1 AND expires_at > $2";
 	struct args a = {0};
@@ -165,7 +165,7 @@ enum fq_err pg_token_revoke(struct store_conn *c, int64_t user_id, const char *i
 }
 
 enum fq_err pg_session_put(struct store_conn *c, const char *hash, int64_t user_id,
-				 const char *csrf, int64_t now)
+			   const char *csrf, int64_t now)
 {
 	static const char sql[] = "INSERT INTO sessions(id_hash, user_id, csrf, created_at, "
 				  "last_seen) VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING";

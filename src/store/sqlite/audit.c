@@ -1,4 +1,5 @@
-/* sqlite/audit.c - The audit hash chain: append in the current transaction, iterate. */
+/* sqlite/audit.c - the audit hash chain: append in the current transaction,
+ * iterate. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/audit_sql.h"
 
@@ -40,7 +41,7 @@ enum fq_err sqlite_audit_append(struct store_conn *c, struct audit_entry *e)
 }
 
 enum fq_err sqlite_audit_iterate(struct store_conn *c,
-				   int (*fn)(const struct audit_entry *e, void *arg), void *arg)
+				 int (*fn)(const struct audit_entry *e, void *arg), void *arg)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(c->db,

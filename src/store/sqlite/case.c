@@ -1,4 +1,5 @@
-/* sqlite/case.c - One case: insert, read, update, parties, the search index, duplicate candidates and the overdue scan. */
+/* sqlite/case.c - one case: insert, read, update, parties, the search index,
+ * duplicate candidates and the overdue scan. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/case_sql.h"
 
@@ -142,7 +143,7 @@ static enum fq_err one_case(struct store_conn *c, sqlite3_stmt *st, const struct
 }
 
 enum fq_err sqlite_case_get(struct store_conn *c, const struct caller *who, int64_t id,
-			      json_t **out)
+			    json_t **out)
 {
 	static const char sql[] = CASE_SQL_SELECT "WHERE c.id=?";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
@@ -198,7 +199,7 @@ enum fq_err sqlite_case_update(struct store_conn *c, int64_t id, json_t *fields)
 
 /* A small builder of SQL text and its bound values for dynamic queries. */
 enum fq_err sqlite_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
-					     json_t **items)
+					   json_t **items)
 {
 	static const char sql[] =
 		"SELECT id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due < ? "
@@ -212,8 +213,8 @@ enum fq_err sqlite_case_overdue_unnotified(struct store_conn *c, int64_t now, in
 }
 
 enum fq_err sqlite_case_dup_candidates(struct store_conn *c, const struct caller *who,
-					 const char *region, const char *category, json_t *phones,
-					 int64_t since, json_t **items)
+				       const char *region, const char *category, json_t *phones,
+				       int64_t since, json_t **items)
 {
 	/* fixed text, so the statement is prepared once per connection; the
 	 * first four phones are compared (parties rarely have more) */

@@ -1,4 +1,4 @@
-/* sqlite/case_list.c - The filtered case list, built from fixed fragments. */
+/* sqlite/case_list.c - the filtered case list, built from fixed fragments. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/case_sql.h"
 
@@ -139,7 +139,7 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 }
 
 enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
-			       const struct case_filter *f, json_t **items, int64_t *total)
+			     const struct case_filter *f, json_t **items, int64_t *total)
 {
 	struct qb q = {.args = json_array()};
 	enum fq_err err;

@@ -1,4 +1,6 @@
-/* sqlite/engine.c - Opening and closing the store and its connections, migrations, transactions, read snapshots and savepoints, and the helpers every module of the engine uses. */
+/* sqlite/engine.c - opening and closing the store and its connections,
+ * migrations, transactions, read snapshots and savepoints, and the helpers
+ * every module of the engine uses. Must not know about HTTP. */
 #include "store/sqlite/sqlite_internal.h"
 
 enum fq_err sqlite_map_rc(int rc)
@@ -182,7 +184,7 @@ void sqlite_close(struct store *s)
 }
 
 enum fq_err sqlite_conn_open(struct store *s, int readonly, struct store_conn **out,
-			       struct fq_error *e)
+			     struct fq_error *e)
 {
 	struct store_conn *c = calloc(1, sizeof *c);
 	if (!c)

@@ -1,4 +1,5 @@
-/* sqlite/ops.c - The engine's table of store_ops, naming each module's functions. */
+/* sqlite/ops.c - the engine's table of store_ops, naming each module's
+ * functions. */
 #include "store/sqlite/sqlite_internal.h"
 
 const struct store_ops store_sqlite_ops = {

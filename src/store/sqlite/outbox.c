@@ -1,4 +1,5 @@
-/* sqlite/outbox.c - Idempotency keys of intake, webhook subscriptions and the delivery log. */
+/* sqlite/outbox.c - idempotency keys of intake, webhook subscriptions and
+ * the delivery log. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/outbox_sql.h"
 
@@ -21,7 +22,7 @@ enum fq_err sqlite_idem_get(struct store_conn *c, const char *key, int *status, 
 }
 
 enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *scope,
-			      int status, const char *body, int64_t now)
+			    int status, const char *body, int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO idempotency(" IDEM_SQL_COLUMNS ") VALUES (?,?,?,?,?)";
@@ -39,8 +40,8 @@ enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *s
 /* ---- webhooks ---- */
 
 enum fq_err sqlite_webhook_add(struct store_conn *c, const char *url, const char *events,
-				 const char *secret, const char *region, const char *actor, int64_t now,
-				 int64_t *id)
+			       const char *secret, const char *region, const char *actor, int64_t now,
+			       int64_t *id)
 {
 	static const char sql[] = "INSERT INTO webhooks(" WEBHOOK_SQL_NEW ") VALUES (?,?,?,?,?,?)";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
@@ -106,7 +107,7 @@ enum fq_err sqlite_webhook_delete(struct store_conn *c, int64_t id)
 }
 
 enum fq_err sqlite_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
-				      const char *case_region, int64_t now, json_t **webhook_ids)
+				    const char *case_region, int64_t now, json_t **webhook_ids)
 {
 	/* a subscription's region covers the case's when it is a prefix of it */
 	static const char sql[] =
@@ -143,8 +144,8 @@ enum fq_err sqlite_delivery_due(struct store_conn *c, int64_t now, int limit, js
 }
 
 enum fq_err sqlite_delivery_update(struct store_conn *c, int64_t id, const char *state,
-				     int attempts, int64_t next_at, int last_status,
-				     const char *last_error, int64_t now)
+				   int attempts, int64_t next_at, int last_status,
+				   const char *last_error, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE deliveries SET state=?, attempts=?, next_at=?, last_status=?, last_error=?, "
@@ -168,7 +169,7 @@ enum fq_err sqlite_delivery_update(struct store_conn *c, int64_t id, const char 
 }
 
 enum fq_err sqlite_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
-				   json_t **items)
+				 json_t **items)
 {
 	static const char sql[] =
 		DELIVERY_SQL_LOG "WHERE (?1 = 0 OR webhook_id = ?1) "

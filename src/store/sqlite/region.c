@@ -1,8 +1,8 @@
-/* sqlite/region.c - Regions: the administrative tree, its search and counts. */
+/* sqlite/region.c - regions: the administrative tree, its search and counts. */
 #include "store/sqlite/sqlite_internal.h"
 
 enum fq_err sqlite_region_put(struct store_conn *c, const char *code, const char *name,
-				int level, const char *parent)
+			      int level, const char *parent)
 {
 	static const char sql[] =
 		"INSERT INTO regions(code,name,level,parent) VALUES (?,?,?,?) "
@@ -51,7 +51,7 @@ enum fq_err sqlite_region_children(struct store_conn *c, const char *code, json_
 }
 
 enum fq_err sqlite_region_search(struct store_conn *c, const char *q, const char *within,
-				   int limit, json_t **items)
+				 int limit, json_t **items)
 {
 	static const char sql[] =
 		"SELECT code, name, level, parent FROM regions WHERE instr(name, ?) > 0 "
@@ -90,7 +90,7 @@ enum fq_err sqlite_region_counts(struct store_conn *c, const char *prefix, int64
 }
 
 enum fq_err sqlite_region_nearest(struct store_conn *c, double lat, double lon,
-				    char out[REGION_CODE_MAX])
+				  char out[REGION_CODE_MAX])
 {
 	/* Villages carry no coordinates in the national code list, so the nearest
 	 * known village is the one of the nearest located case within ~5 km. */
@@ -114,7 +114,7 @@ enum fq_err sqlite_region_nearest(struct store_conn *c, double lat, double lon,
 }
 
 enum fq_err sqlite_region_in_text(struct store_conn *c, const char *text, int level,
-				    const char *within, int limit, json_t **items)
+				  const char *within, int limit, json_t **items)
 {
 	static const char sql[] =
 		"SELECT code, name, level, parent FROM regions WHERE level=? AND code >= ? AND code < ? "

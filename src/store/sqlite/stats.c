@@ -1,4 +1,5 @@
-/* sqlite/stats.c - Statistics from the rollup tables, or counted directly below them. */
+/* sqlite/stats.c - statistics from the rollup tables, or counted directly
+ * below them. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/stats_sql.h"
 
@@ -27,7 +28,7 @@ static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0,
 #define DIRECT_WHERE STATS_SQL_DIRECT_WHERE("?")
 
 enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who,
-				  const char *region, int64_t from, int64_t to, json_t **out)
+				const char *region, int64_t from, int64_t to, json_t **out)
 {
 	static const char sql[] =
 		"SELECT coalesce(sum(cases),0) AS cases, coalesce(sum(resolved),0) AS resolved, "
@@ -124,8 +125,8 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 }
 
 enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *who,
-				     const char *region, int64_t from, int64_t to, int64_t now,
-				     json_t **out)
+				   const char *region, int64_t from, int64_t to, int64_t now,
+				   json_t **out)
 {
 	/* by_day covers the last BY_DAY_MAX days of the range; by_month all of it */
 	enum { BY_DAY_MAX = 366 };

@@ -1,4 +1,4 @@
-/* sqlite/timeline.c - A case's timeline and its links to other cases. */
+/* sqlite/timeline.c - a case's timeline and its links to other cases. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/timeline_sql.h"
 
@@ -26,7 +26,7 @@ enum fq_err sqlite_timeline_add(struct store_conn *c, int64_t case_id, json_t *e
 }
 
 enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int internal,
-				   int64_t after, int limit, json_t **items)
+				 int64_t after, int limit, json_t **items)
 {
 	static const char sql[] =
 		TIMELINE_SQL_ENTRY "WHERE case_id=? AND (internal=0 OR ?) AND id > ? "
@@ -46,7 +46,7 @@ enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int inte
 }
 
 enum fq_err sqlite_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
-				    int64_t *notes)
+				  int64_t *notes)
 {
 	static const char sql[] =
 		"SELECT count(*), coalesce(sum(internal), 0) FROM timeline WHERE case_id=?";
@@ -66,7 +66,7 @@ enum fq_err sqlite_timeline_count(struct store_conn *c, int64_t case_id, int64_t
 }
 
 enum fq_err sqlite_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
-			      int64_t at)
+			    int64_t at)
 {
 	static const char sql[] =
 		"INSERT INTO case_links(" LINK_SQL_COLUMNS ") VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
@@ -81,7 +81,7 @@ enum fq_err sqlite_link_add(struct store_conn *c, int64_t a, int64_t b, const ch
 }
 
 enum fq_err sqlite_link_list(struct store_conn *c, const struct caller *who, int64_t id,
-			       json_t **items)
+			     json_t **items)
 {
 	static const char sql[] =
 		"SELECT l.b AS id, l.kind AS kind, x.tracking_code AS tracking_code, x.title AS title, "

@@ -1,8 +1,8 @@
-/* sqlite/user.c - Users, roles, API tokens and sessions. */
+/* sqlite/user.c - users, roles, API tokens and sessions. */
 #include "store/sqlite/sqlite_internal.h"
 
 enum fq_err sqlite_user_create(struct store_conn *c, const char *username, const char *display,
-				 const char *pwhash, int64_t now, int64_t *id)
+			       const char *pwhash, int64_t now, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO users(username, display_name, password_hash, "
 				  "created_at) VALUES (?,?,?,?)";
@@ -20,7 +20,7 @@ enum fq_err sqlite_user_create(struct store_conn *c, const char *username, const
 }
 
 enum fq_err sqlite_user_get(struct store_conn *c, const char *username, int64_t id,
-			      json_t **out)
+			    json_t **out)
 {
 	static const char by_name[] = "SELECT id, username, display_name, password_hash, disabled "
 				      "FROM users WHERE username=?";
@@ -73,7 +73,7 @@ enum fq_err sqlite_user_set_password(struct store_conn *c, int64_t id, const cha
 }
 
 enum fq_err sqlite_role_grant(struct store_conn *c, int64_t user_id, const char *role,
-				const char *region)
+			      const char *region)
 {
 	static const char sql[] =
 		"INSERT INTO user_roles(user_id, role, region) VALUES (?,?,?) ON CONFLICT DO NOTHING";
@@ -87,7 +87,7 @@ enum fq_err sqlite_role_grant(struct store_conn *c, int64_t user_id, const char 
 }
 
 enum fq_err sqlite_role_revoke(struct store_conn *c, int64_t user_id, const char *role,
-				 const char *region)
+			       const char *region)
 {
 	static const char sql[] = "DELETE FROM user_roles WHERE user_id=? AND role=? AND region=?";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
@@ -103,7 +103,7 @@ enum fq_err sqlite_role_revoke(struct store_conn *c, int64_t user_id, const char
 }
 
 enum fq_err sqlite_user_list(struct store_conn *c, const struct caller *who, const char *region,
-			       const char *role, json_t **items)
+			     const char *role, json_t **items)
 {
 	/* holders of a role at `region`, at one of its ancestors, or below it */
 	static const char sql[] =
@@ -146,7 +146,7 @@ enum fq_err sqlite_user_set_disabled(struct store_conn *c, int64_t id, int disab
 }
 
 enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t user_id,
-			       int64_t now, int64_t expires_at)
+			     int64_t now, int64_t expires_at)
 {
 	static const char sql[] =
 		"INSERT INTO api_tokens(hash, user_id, created_at, expires_at) VALUES (?,?,?,?)";
@@ -161,7 +161,7 @@ enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t use
 }
 
 enum fq_err sqlite_token_user(struct store_conn *c, const char *hash, int64_t now,
-				int64_t *user_id)
+			      int64_t *user_id)
 {
 	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash=? AND expires_at>?";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
@@ -207,7 +207,7 @@ enum fq_err sqlite_token_revoke(struct store_conn *c, int64_t user_id, const cha
 }
 
 enum fq_err sqlite_session_put(struct store_conn *c, const char *hash, int64_t user_id,
-				 const char *csrf, int64_t now)
+			       const char *csrf, int64_t now)
 {
 	static const char sql[] = "INSERT INTO sessions(id_hash, user_id, csrf, created_at, "
 				  "last_seen) VALUES (?,?,?,?,?)";
