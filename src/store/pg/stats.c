@@ -31,16 +31,7 @@ static void a_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
 enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who,
 			    const char *region, int64_t from, int64_t to, json_t **out)
 {
-	static const char sql[] =
-		"SELECT coalesce(sum(cases), 0)::bigint AS cases, "
-		"coalesce(sum(resolved), 0)::bigint AS resolved, "
-		"coalesce(sum(in_village), 0)::bigint AS resolved_in_village, "
-		"coalesce(sum(le_township), 0)::bigint AS resolved_at_or_below_township, "
-		"coalesce(sum(above_county), 0)::bigint AS escalated_above_county, "
-		"coalesce(sum(on_time), 0)::bigint AS resolved_on_time, "
-		"coalesce(sum(followed_up), 0)::bigint AS followed_up, "
-		"coalesce(sum(satisfied), 0)::bigint AS satisfied "
-		"FROM (" STATS_SQL_SPAN_ROWS("$", "rollup_day", "*", "lvl = $1 AND region = $2") ") x";
+	static const char sql[] = STATS_SQL_LEVELS("$", "::bigint");
 	static const char direct[] =
 		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
 		"count(*) FILTER (WHERE c.resolved_level = 5) AS resolved_in_village, "

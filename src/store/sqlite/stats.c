@@ -30,14 +30,7 @@ static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0,
 enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who,
 				const char *region, int64_t from, int64_t to, json_t **out)
 {
-	static const char sql[] =
-		"SELECT coalesce(sum(cases),0) AS cases, coalesce(sum(resolved),0) AS resolved, "
-		"coalesce(sum(in_village),0) AS resolved_in_village, "
-		"coalesce(sum(le_township),0) AS resolved_at_or_below_township, "
-		"coalesce(sum(above_county),0) AS escalated_above_county, "
-		"coalesce(sum(on_time),0) AS resolved_on_time, "
-		"coalesce(sum(followed_up),0) AS followed_up, coalesce(sum(satisfied),0) AS satisfied "
-		"FROM (" STATS_SQL_SPAN_ROWS("?", "rollup_day", "*", "lvl = ?1 AND region = ?2") ")";
+	static const char sql[] = STATS_SQL_LEVELS("?", "");
 	static const char direct[] =
 		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
 		"coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
