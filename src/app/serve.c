@@ -48,7 +48,7 @@ int app_serve(struct app *app, const struct store_ops *ops, struct store *store,
 	if (db_read) {
 		struct fq_error e = {0};
 		s->read_ops = store_engine_for(db_read);
-		if (s->read_ops->open(db_read, &replica, &e) != FQ_OK) {
+		if (store_open(s->read_ops, db_read, &replica, &e) != FQ_OK) {
 			log_error("--db-read: %s", e.message);
 			return 1;
 		}

@@ -74,7 +74,7 @@ int cli_db_open(struct cli_db *d, const char *url, int migrate)
 	if (strcmp(d->ops->name, "sqlite") == 0 && strcmp(url, DEFAULT_DB) == 0)
 		mkdir("./var", 0750);
 	struct fq_error e = {0};
-	if (d->ops->open(url, &d->store, &e) != FQ_OK ||
+	if (store_open(d->ops, url, &d->store, &e) != FQ_OK ||
 	    d->ops->conn_open(d->store, 0, &d->conn, &e) != FQ_OK) {
 		fprintf(stderr, "fengqiao: %s\n", e.message);
 		if (d->store)

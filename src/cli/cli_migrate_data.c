@@ -24,6 +24,10 @@
 
 #include "util/progress.h"
 #include "util/text.h"
+#include "store/audit_sql.h"
+#include "store/case_sql.h"
+#include "store/outbox_sql.h"
+#include "store/timeline_sql.h"
 
 #define MD_COPY_CHUNK (1024 * 1024)   /* bytes per PQputCopyData */
 #define MD_ROW_MAX (64 * 1024 * 1024) /* one row in COPY text form */
@@ -58,12 +62,9 @@ struct mtable {
 #define ROLE_COLS "user_id, role, region"
 #define TOKEN_COLS "hash, user_id, created_at, expires_at"
 #define SESSION_COLS "id_hash, user_id, csrf, created_at, last_seen"
-#define CASE_COLS                                                                          \
-	"id, tracking_code, public_secret_hash, title, description, category, channel, track, " \
-	"region, grid, lat, lon, address, people_involved, amount_in_dispute, occurred_at, "    \
-	"status, unit_region, level, min_level, handler, group_dispute, created_by, created_at, " \
-	"updated_at, resolved_level, resolved_by, resolved_at, resolved_on_time, outcome, "     \
-	"summary, satisfaction, merged_into, next_due, external_id, overdue_notified, imported"
+/* the store's own lists (store/<module>_sql.h), so that a column added there is
+ * copied too */
+#define CASE_COLS CASE_SQL_COLUMNS
 #define CASE_SET                                                                           \
 	"public_secret_hash = excluded.public_secret_hash, title = excluded.title, "            \
 	"description = excluded.description, category = excluded.category, "                  \
@@ -80,12 +81,11 @@ struct mtable {
 	"satisfaction = excluded.satisfaction, merged_into = excluded.merged_into, "           \
 	"next_due = excluded.next_due, external_id = excluded.external_id, "                   \
 	"overdue_notified = excluded.overdue_notified"
-#define PARTY_COLS "id, case_id, role, name, phone, org"
-#define TIMELINE_COLS \
-	"id, case_id, at, actor, action, from_status, to_status, level, reason, detail, internal"
-#define LINK_COLS "a, b, kind, at"
-#define AUDIT_COLS "id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
-#define IDEM_COLS "key, scope, status, body, created_at"
+#define PARTY_COLS "id, case_id, " CASE_SQL_PARTY_COLS
+#define TIMELINE_COLS "id, " TIMELINE_SQL_COLUMNS
+#define LINK_COLS LINK_SQL_COLUMNS
+#define AUDIT_COLS AUDIT_SQL_COLUMNS
+#define IDEM_COLS IDEM_SQL_COLUMNS
 #define WEBHOOK_COLS "id, url, events, secret, created_at, created_by, active, region"
 #define DELIVERY_COLS                                                                      \
 	"id, webhook_id, event, payload, state, attempts, next_at, last_status, last_error, "   \

@@ -1,5 +1,7 @@
-/* store.c - picks an engine for a --db value. */
+/* store.c - picks an engine for a --db value and opens it (checking the
+ * version of its table), and the helpers both engines share. */
 #include "store/store.h"
+#include "store/case_sql.h"
 #include "util/text.h"
 
 #include <string.h>
@@ -9,6 +11,17 @@ const struct store_ops *store_engine_for(const char *url)
 	if (text_starts_with(url, "postgresql://") || text_starts_with(url, "postgres://"))
 		return &store_pg_ops;
 	return &store_sqlite_ops;
+}
+
+enum fq_err store_open(const struct store_ops *ops, const char *url, struct store **out,
+		       struct fq_error *e)
+{
+	if (!ops || ops->version != STORE_OPS_VERSION)
+		return fq_fail(e, FQ_EINTERNAL, "internal", NULL,
+			       "store engine %s has table version %d, this build needs %d",
+			       ops && ops->name ? ops->name : "?", ops ? ops->version : 0,
+			       STORE_OPS_VERSION);
+	return ops->open(url, out, e);
 }
 
 void store_users_in_scope(const struct caller *who, json_t *users)
@@ -60,8 +73,68 @@ void store_timeline_details(json_t *items)
 	}
 }
 
+void store_rows_rename(json_t *rows, const char *from, const char *to)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) {
+		json_object_set(o, to, json_object_get(o, from));
+		json_object_del(o, from);
+	}
+}
+
+json_t *store_rows_pluck(const json_t *rows, const char *key)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) json_array_append(out, json_object_get(o, key));
+	return out;
+}
+
+const char *store_case_order(const struct case_filter *f)
+{
+	if (f->after_id)
+		return " ORDER BY c.id";
+	if (f->sort && strcmp(f->sort, "created_at") == 0)
+		return " ORDER BY c.created_at, c.id";
+	if (f->sort && strcmp(f->sort, "due") == 0)
+		return " ORDER BY c.next_due IS NULL, c.next_due, c.id";
+	if (f->sort && strcmp(f->sort, "-updated_at") == 0)
+		return " ORDER BY c.updated_at DESC, c.id DESC";
+	return " ORDER BY c.created_at DESC, c.id DESC";
+}
+
 int store_rec_imported(const json_t *rec)
 {
 	json_t *v = json_object_get(rec, "imported");
 	return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
 }
+
+#define CASE_SQL_STRING_(name) #name,
+const char *const store_case_columns[] = {CASE_SQL_FIELDS(CASE_SQL_STRING_) NULL};
+
+int store_case_column(const char *k)
+{
+	for (int i = 0; store_case_columns[i]; i++)
+		if (strcmp(store_case_columns[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+void store_case_row(json_t *o)
+{
+	json_t *loc = json_object();
+	json_object_set(loc, "lat", json_object_get(o, "lat"));
+	json_object_set(loc, "lon", json_object_get(o, "lon"));
+	json_object_set(loc, "address", json_object_get(o, "address"));
+	json_object_del(o, "lat");
+	json_object_del(o, "lon");
+	json_object_del(o, "address");
+	json_object_set_new(o, "location", loc);
+	json_object_set_new(o, "group_dispute",
+			    json_boolean(json_integer_value(json_object_get(o, "group_dispute"))));
+}
+
+_Static_assert(sizeof store_case_columns / sizeof *store_case_columns == CASE_SQL_NFIELDS + 1,
+	       "CASE_SQL_NFIELDS must count CASE_SQL_FIELDS");

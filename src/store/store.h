@@ -1,6 +1,11 @@
-/* store.h - the one storage interface. Each engine (sqlite.c, pg.c) fills a
- * `const struct store_ops` with its functions; callers use the inline
- * wrappers below and never see SQL. Records cross this boundary as jansson
+/* store.h - the one storage interface. Each engine (store/sqlite/,
+ * store/pg/: one file per module, the table in ops.c) fills a
+ * `const struct store_ops` with its functions; callers use typed inline
+ * wrappers and never see SQL: the connection and transaction ones at the end
+ * of this file, and one header per module for the rest (region.h, user.h,
+ * case.h, timeline.h, audit.h, outbox.h, stats.h), named
+ * store_<noun>_<verb>(c, ...). A store is opened with store_open, which
+ * refuses a table of another STORE_OPS_VERSION. Records cross this boundary as jansson
  * objects with the same keys on every engine, so the API layer renders them
  * unchanged.
  *
@@ -21,7 +26,11 @@
 #include "domain/access/scope.h"
 #include "util/err.h"
 
-#define STORE_OPS_VERSION 1
+/* The layout of struct store_ops. Raise it whenever a member is added,
+ * removed or changes its signature; store_open refuses a table whose
+ * .version differs (2: issue 11 added user_set_disabled, token_list,
+ * token_revoke and session_end_all). */
+#define STORE_OPS_VERSION 2
 #define STORE_LIST_MAX 200      /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12       /* hex digits of a token's hash that name it */
@@ -267,8 +276,25 @@ void store_cases_in_scope(const struct caller *who, json_t *rows);
 int store_timeline_limit(int limit);
 /* Parses each entry's "detail" from its stored JSON text, in place. */
 void store_timeline_details(json_t *items);
+/* Renames the key `from` of each row to `to`, in place (the engines' generic
+ * "key" column of a grouped count, named for its dimension). */
+void store_rows_rename(json_t *rows, const char *from, const char *to);
+/* A new array of each row's value of key (borrowed rows). */
+json_t *store_rows_pluck(const json_t *rows, const char *key);
+/* The ORDER BY of a case list that is not a text search, from f's sort and
+ * keyset paging; the same SQL on both engines. */
+const char *store_case_order(const struct case_filter *f);
 /* 1 when a record to insert is imported history ("imported": true or 1). */
 int store_rec_imported(const json_t *rec);
+/* The columns a case record sets, in CASE_SQL_FIELDS order (case_sql.h),
+ * NULL-terminated; store_case_column says whether k is one of them (what
+ * case_update may set). */
+extern const char *const store_case_columns[];
+int store_case_column(const char *k);
+/* Finishes a row of CASE_SQL_SELECT as a case record, in place: lat, lon
+ * and address move into "location", group_dispute becomes a boolean. The
+ * engine adds the parties. */
+void store_case_row(json_t *o);
 
 /* Picks the engine from a --db value: postgresql:// or postgres:// URLs go
  * to PostgreSQL, anything else is a SQLite path. */
@@ -285,5 +311,91 @@ struct store_conn_base {
 };
 
 #define STORE_OPS(c) (((const struct store_conn_base *)(const void *)(c))->ops)
+#define STORE_BASE_OPS(s) (((const struct store_base *)(const void *)(s))->ops)
+
+/* Opens the store at url with the engine `ops` (store_engine_for(url)).
+ * Refuses, with FQ_EINTERNAL and a message, a table whose .version is not
+ * STORE_OPS_VERSION: an engine built against another layout of struct
+ * store_ops would be called through the wrong members. *out is closed with
+ * store_close. */
+enum fq_err store_open(const struct store_ops *ops, const char *url, struct store **out,
+		       struct fq_error *e);
+
+static inline void store_close(struct store *s)
+{
+	STORE_BASE_OPS(s)->close(s);
+}
+
+/* A new connection to s, for one thread at a time; closed with
+ * store_conn_close. */
+static inline enum fq_err store_conn_open(struct store *s, int readonly, struct store_conn **out,
+					  struct fq_error *e)
+{
+	return STORE_BASE_OPS(s)->conn_open(s, readonly, out, e);
+}
+
+static inline void store_conn_close(struct store_conn *c)
+{
+	STORE_OPS(c)->conn_close(c);
+}
+
+static inline enum fq_err store_migrate(struct store_conn *c, int *applied, struct fq_error *e)
+{
+	return STORE_OPS(c)->migrate(c, applied, e);
+}
+
+static inline enum fq_err store_begin(struct store_conn *c)
+{
+	return STORE_OPS(c)->begin(c);
+}
+
+static inline enum fq_err store_commit(struct store_conn *c)
+{
+	return STORE_OPS(c)->commit(c);
+}
+
+static inline void store_rollback(struct store_conn *c)
+{
+	STORE_OPS(c)->rollback(c);
+}
+
+static inline enum fq_err store_read_begin(struct store_conn *c)
+{
+	return STORE_OPS(c)->read_begin(c);
+}
+
+static inline void store_read_end(struct store_conn *c)
+{
+	STORE_OPS(c)->read_end(c);
+}
+
+static inline enum fq_err store_savepoint(struct store_conn *c)
+{
+	return STORE_OPS(c)->savepoint(c);
+}
+
+static inline enum fq_err store_release(struct store_conn *c)
+{
+	return STORE_OPS(c)->release(c);
+}
+
+static inline void store_undo(struct store_conn *c)
+{
+	STORE_OPS(c)->undo(c);
+}
+
+/* FQ_EINTERNAL when the engine has no data_version: nothing may be cached. */
+static inline enum fq_err store_data_version(struct store_conn *c, int64_t *v)
+{
+	if (!STORE_OPS(c)->data_version)
+		return FQ_EINTERNAL;
+	return STORE_OPS(c)->data_version(c, v);
+}
+
+/* 1 while a transaction is open on c; 1 also when the engine cannot tell. */
+static inline int store_in_transaction(struct store_conn *c)
+{
+	return STORE_OPS(c)->in_transaction ? STORE_OPS(c)->in_transaction(c) : 1;
+}
 
 #endif

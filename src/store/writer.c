@@ -11,7 +11,6 @@
 #include "util/log.h"
 
 struct writer {
-	const struct store_ops *ops;
 	struct store_conn *conn;
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -24,30 +23,29 @@ struct writer {
 
 static void run_batch(struct writer *w, struct wjob *batch)
 {
-	const struct store_ops *ops = w->ops;
 	size_t n = 0;
-	enum fq_err berr = ops->begin(w->conn);
+	enum fq_err berr = store_begin(w->conn);
 	int began = berr == FQ_OK;
 	if (began) {
 		for (struct wjob *j = batch; j; j = j->next) {
 			n++;
 			memset(&j->err, 0, sizeof j->err);
-			if (ops->savepoint(w->conn) != FQ_OK) {
+			if (store_savepoint(w->conn) != FQ_OK) {
 				j->rc = fq_fail(&j->err, FQ_EIO, NULL, NULL, "savepoint failed");
 				continue;
 			}
 			j->rc = j->run(w->conn, j->arg, &j->err);
-			if (j->rc == FQ_OK && ops->release(w->conn) != FQ_OK)
+			if (j->rc == FQ_OK && store_release(w->conn) != FQ_OK)
 				j->rc = fq_fail(&j->err, FQ_EIO, NULL, NULL, "release failed");
 			if (j->rc != FQ_OK) {
 				if (!j->err.code)
 					fq_fail(&j->err, j->rc, NULL, NULL, "%s", fq_err_code(j->rc));
-				ops->undo(w->conn);
+				store_undo(w->conn);
 				/* an I/O error or a full disk can make the engine roll back
 				 * the whole transaction by itself: then the jobs before
 				 * this one are lost too, and the ones after would each
 				 * commit alone. Stop, and tell every job it failed. */
-				if (ops->in_transaction && !ops->in_transaction(w->conn)) {
+				if (!store_in_transaction(w->conn)) {
 					berr = FQ_EIO;
 					for (struct wjob *k = j->next; k; k = k->next) {
 						n++;
@@ -59,7 +57,7 @@ static void run_batch(struct writer *w, struct wjob *batch)
 			}
 		}
 		if (berr == FQ_OK)
-			berr = ops->commit(w->conn);
+			berr = store_commit(w->conn);
 	} else {
 		/* nothing ran: every job gets the failure as its own result, so
 		 * each waiting request is answered */
@@ -84,7 +82,7 @@ static void run_batch(struct writer *w, struct wjob *batch)
 	if (berr != FQ_OK) {
 		log_error("writer: %s of %zu jobs failed: %s", began ? "COMMIT" : "BEGIN", n,
 			  fq_err_code(berr));
-		ops->rollback(w->conn);
+		store_rollback(w->conn);
 	}
 	struct wjob *j = batch;
 	while (j) {
@@ -130,11 +128,12 @@ static void *writer_main(void *arg)
 enum fq_err writer_start(struct store *s, const struct store_ops *ops, struct writer **out,
 			 struct fq_error *e)
 {
+	if (!s || STORE_BASE_OPS(s) != ops)
+		return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "writer_start: the store is not of this engine");
 	struct writer *w = calloc(1, sizeof *w);
 	if (!w)
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
-	w->ops = ops;
-	enum fq_err err = ops->conn_open(s, 0, &w->conn, e);
+	enum fq_err err = store_conn_open(s, 0, &w->conn, e);
 	if (err) {
 		free(w);
 		return err;
@@ -142,7 +141,7 @@ enum fq_err writer_start(struct store *s, const struct store_ops *ops, struct wr
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-		ops->conn_close(w->conn);
+		store_conn_close(w->conn);
 		free(w);
 		return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "cannot start writer thread");
 	}
@@ -225,7 +224,7 @@ void writer_stop(struct writer *w)
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
-	w->ops->conn_close(w->conn);
+	store_conn_close(w->conn);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w);

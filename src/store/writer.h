@@ -30,7 +30,8 @@ struct writer_stats {
 	uint64_t hist[8];            /* batch sizes: 1, 2-3, 4-7, ... 128+ */
 };
 
-/* Opens the writer's own connection and starts its thread. */
+/* Opens the writer's own connection to s and starts its thread. ops is the
+ * engine s was opened with; another is refused (FQ_EINTERNAL). */
 enum fq_err writer_start(struct store *s, const struct store_ops *ops, struct writer **out,
 			 struct fq_error *e);
 /* Queues job; FQ_EBUSY (and done is not called) when the queue is full or

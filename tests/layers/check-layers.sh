@@ -53,6 +53,10 @@ plant src/service/svc.c '#include "app/app.h"'
 expect_fail src/service/svc.c "an upward include (service -> app)"
 plant src/store/store.c '#include "service/svc.h"'
 expect_fail src/store/store.c "an upward include (store -> service)"
+plant src/store/pg/case.c '#include "service/svc.h"'
+expect_fail src/store/pg/case.c "an upward include from an engine's folder (store/pg -> service)"
+plant src/store/sqlite/engine.c '#include <event2/http.h>'
+expect_fail src/store/sqlite/engine.c "libevent in store/sqlite/"
 plant src/api/cases.c '#include "interop/interop.h"'
 expect_fail src/api/cases.c "a sideways include (api -> interop)"
 plant src/interop/hotline.c '#include "api/api.h"'
@@ -66,6 +70,9 @@ expect_fail src/domain/case/flow.c "an include that names no layer"
 fresh
 awk 'BEGIN { for (i = 0; i < 801; i++) print "/* filler */" }' >"$tmp/tree/src/util/long.c"
 expect_fail src/util/long.c "a file over 800 lines"
+fresh
+awk 'BEGIN { for (i = 0; i < 801; i++) print "/* filler */" }' >>"$tmp/tree/src/store/pg/engine.c"
+expect_fail src/store/pg/engine.c "an engine file over 800 lines (no exceptions)"
 
 # the build: a layer compiles against a view of itself and the layers below
 # (meson.build), so these includes must find no file there

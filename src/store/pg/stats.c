@@ -1,0 +1,261 @@
+/* pg/stats.c - statistics from the rollup tables, or counted directly below
+ * them. */
+#include "store/pg/pg_internal.h"
+#include "store/stats_sql.h"
+
+/* hd0, hd1, td0, td1, m0, m1 as the next six parameters */
+static void a_span(struct args *a, const struct period_span *sp)
+{
+	pg_a_i64(a, sp->hd0);
+	pg_a_i64(a, sp->hd1);
+	pg_a_i64(a, sp->td0);
+	pg_a_i64(a, sp->td1);
+	pg_a_i64(a, sp->m0);
+	pg_a_i64(a, sp->m1);
+}
+
+/* Region prefix bounds and a created_at range of days, as the next four
+ * parameters. */
+static void a_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
+{
+	char hi[REGION_CODE_MAX + 1];
+	scope_prefix_end(region, hi);
+	pg_a_text(a, region);
+	pg_a_copy(a, hi);
+	pg_a_i64(a, d0 * 86400 - 28800);
+	pg_a_i64(a, d1 * 86400 - 28800);
+}
+
+#define DIRECT_WHERE STATS_SQL_DIRECT_WHERE("$")
+
+enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who,
+			    const char *region, int64_t from, int64_t to, json_t **out)
+{
+	static const char sql[] = STATS_SQL_LEVELS("$", "::bigint");
+	static const char direct[] =
+		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
+		"count(*) FILTER (WHERE c.resolved_level = 5) AS resolved_in_village, "
+		"count(*) FILTER (WHERE c.resolved_level >= 4) AS resolved_at_or_below_township, "
+		"count(*) FILTER (WHERE c.min_level <= 2) AS escalated_above_county, "
+		"count(*) FILTER (WHERE c.resolved_on_time = 1) AS resolved_on_time, "
+		"count(c.satisfaction) AS followed_up, "
+		"count(*) FILTER (WHERE c.satisfaction IN ('satisfied', 'basically_satisfied')) "
+		"AS satisfied FROM cases c WHERE" DIRECT_WHERE;
+	if (!region || !scope_reaches(who, region))
+		return FQ_ENOTFOUND;
+	int lvl = scope_level_of(region);
+	struct period_span sp;
+	period_span_of(from, to, (int64_t)time(NULL), &sp);
+	struct args a = {0};
+	if (lvl <= ROLLUP_DAY_LVL) {
+		pg_a_i64(&a, lvl);
+		pg_a_text(&a, region);
+		a_span(&a, &sp);
+	} else {
+		a_direct(&a, region, sp.d0, sp.d1);
+	}
+	enum fq_err err = pg_one_row(c, lvl <= ROLLUP_DAY_LVL ? sql : direct, &a, "stats_levels", out);
+	if (err)
+		return err;
+	/* imported history, counted apart from the live rates (schema 006) */
+	static const char imported[] =
+		"SELECT count(*) AS cases, "
+		"count(*) FILTER (WHERE c.resolved_level = 5) AS resolved_in_village, "
+		"count(*) FILTER (WHERE c.resolved_level >= 4) AS resolved_at_or_below_township, "
+		"count(*) FILTER (WHERE c.min_level <= 2) AS escalated_above_county "
+		"FROM cases c WHERE c.region >= $1 AND c.region < $2 AND c.created_at >= $3 "
+		"AND c.created_at < $4 AND c.imported = 1";
+	struct args b = {0};
+	a_direct(&b, region, sp.d0, sp.d1);
+	json_t *im = NULL;
+	if ((err = pg_one_row(c, imported, &b, "stats_imported", &im))) {
+		json_decref(*out);
+		*out = NULL;
+		return err;
+	}
+	json_object_set_new(*out, "imported", im);
+	return FQ_OK;
+}
+
+static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
+			      const struct period_span *sp, json_t **items)
+{
+	static const char *const dims[] = {"category", "channel", "status"};
+	static const char sql[] =
+		"SELECT key, sum(n)::bigint AS count FROM (" STATS_SQL_SPAN_ROWS("$", "rollup_dim", "key, n",
+		"lvl = $1 AND region = $2 AND dim = $9") ") x GROUP BY key HAVING sum(n) > 0 "
+		"ORDER BY count DESC, key";
+	static const char *const direct[] = {
+		STATS_SQL_DIRECT_DIM("$", "category"),
+		STATS_SQL_DIRECT_DIM("$", "channel"),
+		STATS_SQL_DIRECT_DIM("$", "status"),
+	};
+	struct args a = {0};
+	if (lvl <= ROLLUP_DIM_LVL) {
+		pg_a_i64(&a, lvl);
+		pg_a_text(&a, region);
+		a_span(&a, sp);
+		pg_a_text(&a, dims[dim]);
+	} else {
+		a_direct(&a, region, sp->d0, sp->d1);
+	}
+	enum fq_err err = pg_rows(c, lvl <= ROLLUP_DIM_LVL ? sql : direct[dim], &a, "stats_dim", items);
+	if (err)
+		return err;
+	store_rows_rename(*items, "key", dims[dim]);
+	return FQ_OK;
+}
+
+enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who,
+			       const char *region, int64_t from, int64_t to, int64_t now,
+			       json_t **out)
+{
+	/* by_day covers the last BY_DAY_MAX days of the range; by_month all of it */
+	enum { BY_DAY_MAX = 366 };
+	static const char by_day[] =
+		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl = $1 AND region = $2 "
+		"AND g = 0 AND t >= $3 AND t < $4 ORDER BY t";
+	static const char by_day_direct[] =
+		"SELECT (c.created_at + 28800) / 86400 AS day, count(*) AS count FROM cases c WHERE"
+		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+	static const char by_month[] =
+		"SELECT m, sum(n)::bigint AS count FROM ("
+		"SELECT t AS m, cases AS n FROM rollup_day WHERE lvl = $1 AND region = $2 AND g = 1 "
+		"AND t >= $7 AND t < $8 "
+		"UNION ALL SELECT fq_month(t), cases FROM rollup_day WHERE lvl = $1 AND region = $2 "
+		"AND g = 0 AND ((t >= $3 AND t < $4) OR (t >= $5 AND t < $6))"
+		") x GROUP BY m ORDER BY m";
+	static const char by_month_direct[] =
+		"SELECT fq_month((c.created_at + 28800) / 86400) AS m, count(*) AS count "
+		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+	/* one child at a time through the primary key: a few small ranges each */
+#define CHILD_SUM(col, table)                                                                \
+	"(coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = $1 AND region = k.code "     \
+	"AND g = 0 AND t >= $3 AND t < $4), 0) + coalesce((SELECT sum(" col ") FROM " table     \
+	" WHERE lvl = $1 AND region = k.code AND g = 0 AND t >= $5 AND t < $6), 0) + "          \
+	"coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = $1 AND region = k.code "      \
+	"AND g = 1 AND t >= $7 AND t < $8), 0))::bigint"
+	static const char children[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, "
+		CHILD_SUM("cases", "rollup_day") " AS cases, "
+		CHILD_SUM("resolved", "rollup_day") " AS resolved, "
+		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = $1 AND u.region = k.code "
+		"AND u.due_day < $9), 0)::bigint AS overdue "
+		"FROM regions k WHERE k.parent = $2 ORDER BY cases DESC, k.code";
+#undef CHILD_SUM
+	static const char villages[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, "
+		"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.created_at >= $2 "
+		"AND c.created_at < $3) AS cases, "
+		"(SELECT count(c.resolved_level) FROM cases c WHERE c.region = k.code "
+		"AND c.created_at >= $2 AND c.created_at < $3) AS resolved, "
+		"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.next_due < $4) AS overdue "
+		"FROM regions k WHERE k.parent = $1 ORDER BY cases DESC, k.code";
+	static const char overdue[] =
+		"SELECT coalesce(sum(n), 0)::bigint FROM rollup_due WHERE lvl = $1 AND region = $2 "
+		"AND due_day < $3";
+	static const char overdue_direct[] =
+		"SELECT count(*) FROM cases c WHERE c.region >= $1 AND c.region < $2 AND c.next_due < $3";
+	if (!region)
+		region = "33";
+	if (!scope_reaches(who, region))
+		return FQ_ENOTFOUND;
+	struct period_span sp;
+	period_span_of(from, to, now, &sp);
+	int64_t today = (now + 28800) / 86400;
+	int lvl = scope_level_of(region);
+	int rolled = lvl <= ROLLUP_DAY_LVL;
+	json_t *o = json_object(), *a = NULL;
+	enum fq_err err;
+	size_t i;
+	json_t *row;
+
+	/* cases per day over the last year of the range */
+	int64_t day0 = sp.d1 - BY_DAY_MAX > sp.d0 ? sp.d1 - BY_DAY_MAX : sp.d0;
+	struct args x = {0};
+	if (rolled) {
+		pg_a_i64(&x, lvl);
+		pg_a_text(&x, region);
+		pg_a_i64(&x, day0);
+		pg_a_i64(&x, sp.d1);
+	} else {
+		a_direct(&x, region, day0, sp.d1);
+	}
+	if ((err = pg_rows(c, rolled ? by_day : by_day_direct, &x, "stats_by_day", &a)))
+		goto fail;
+	json_array_foreach(a, i, row) {
+		char day[11];
+		date_format((int32_t)json_integer_value(json_object_get(row, "day")), day);
+		json_object_set_new(row, "day", json_string(day));
+	}
+	json_object_set_new(o, "by_day", a);
+
+	/* and per month over the whole range */
+	struct args w = {0};
+	if (rolled) {
+		pg_a_i64(&w, lvl);
+		pg_a_text(&w, region);
+		a_span(&w, &sp);
+	} else {
+		a_direct(&w, region, sp.d0, sp.d1);
+	}
+	if ((err = pg_rows(c, rolled ? by_month : by_month_direct, &w, "stats_by_month", &a)))
+		goto fail;
+	json_array_foreach(a, i, row) {
+		int64_t m = json_integer_value(json_object_get(row, "m"));
+		char month[16];
+		if (m < 0)
+			m = 0;
+		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000, (int)(m % 12) + 1);
+		json_object_set_new(row, "month", json_string(month));
+		json_object_del(row, "m");
+	}
+	json_object_set_new(o, "by_month", a);
+
+	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
+	for (int k = 0; k < 3; k++) {
+		if ((err = dim_counts(c, lvl, region, k, &sp, &a)))
+			goto fail;
+		json_object_set_new(o, keys[k], a);
+	}
+	if (lvl < 5) {
+		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
+		struct args y = {0};
+		if (direct_kids) {
+			pg_a_text(&y, region);
+			pg_a_i64(&y, sp.d0 * 86400 - 28800);
+			pg_a_i64(&y, sp.d1 * 86400 - 28800);
+			pg_a_i64(&y, now);
+		} else {
+			pg_a_i64(&y, lvl + 1);
+			pg_a_text(&y, region);
+			a_span(&y, &sp);
+			pg_a_i64(&y, today);
+		}
+		if ((err = pg_rows(c, direct_kids ? villages : children, &y, "stats_children", &a)))
+			goto fail;
+		json_object_set_new(o, "children", a);
+	} else {
+		json_object_set_new(o, "children", json_array());
+	}
+	struct args z = {0};
+	if (rolled) {
+		pg_a_i64(&z, lvl);
+		pg_a_text(&z, region);
+		pg_a_i64(&z, today);
+	} else {
+		char hi[REGION_CODE_MAX + 1];
+		scope_prefix_end(region, hi);
+		pg_a_text(&z, region);
+		pg_a_copy(&z, hi);
+		pg_a_i64(&z, now);
+	}
+	int64_t n = 0;
+	if (pg_one_i64(c, rolled ? overdue : overdue_direct, &z, "stats_overdue", &n) == FQ_OK)
+		json_object_set_new(o, "overdue", json_integer(n));
+	*out = o;
+	return FQ_OK;
+fail:
+	json_decref(o);
+	return err;
+}

@@ -1,0 +1,180 @@
+/* sqlite/sqlite_internal.h - what the files of the SQLite engine share, and
+ * no one else includes: the connection, the statement cache and row helpers
+ * (engine.c), and each module's functions that ops.c puts in the table. The
+ * engine: WAL, synchronous=FULL, foreign keys on, FTS5 bigram search. One
+ * struct store_conn per thread; statements for fixed SQL are cached per
+ * connection. Must not know about HTTP. */
+#ifndef FQ_STORE_SQLITE_INTERNAL_H
+#define FQ_STORE_SQLITE_INTERNAL_H
+
+#include "store/store.h"
+
+#include "domain/case/period.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/calendar.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#define STMT_CACHE 96
+#define BUSY_TIMEOUT_MS 10000
+#define SQL_MAX 8192          /* dynamic list queries */
+#define SEARCH_TOKENS_MAX (64 * 1024)
+
+struct fq_embedded { const char *name; const char *text; };
+extern const struct fq_embedded schema_sqlite[];
+
+struct store {
+	const struct store_ops *ops;
+	char path[STORE_URL_MAX];
+};
+
+struct cached {
+	const char *sql;     /* static string; identity is the key */
+	sqlite3_stmt *st;
+};
+
+struct store_conn {
+	const struct store_ops *ops;
+	struct store *store;
+	sqlite3 *db;
+	int readonly;
+	int depth;           /* savepoint depth */
+	struct cached cache[STMT_CACHE];
+	int ncache;
+};
+
+
+/* engine.c */
+enum fq_err sqlite_map_rc(int rc);
+enum fq_err sqlite_fail(struct store_conn *c, int rc, const char *what);
+sqlite3_stmt *sqlite_stmt(struct store_conn *c, const char *sql);
+void sqlite_bind_text(sqlite3_stmt *st, int i, const char *s);
+void sqlite_bind_json(sqlite3_stmt *st, int i, json_t *v);
+json_t *sqlite_row_json(sqlite3_stmt *st);
+enum fq_err sqlite_rows(struct store_conn *c, sqlite3_stmt *st, json_t **items);
+enum fq_err sqlite_exec_done(struct store_conn *c, sqlite3_stmt *st, const char *what);
+enum fq_err sqlite_open(const char *url, struct store **out, struct fq_error *e);
+void sqlite_close(struct store *s);
+enum fq_err sqlite_conn_open(struct store *s, int readonly, struct store_conn **out,
+			     struct fq_error *e);
+void sqlite_conn_close(struct store_conn *c);
+enum fq_err sqlite_migrate(struct store_conn *c, int *applied, struct fq_error *e);
+enum fq_err sqlite_begin(struct store_conn *c);
+enum fq_err sqlite_commit(struct store_conn *c);
+void sqlite_rollback(struct store_conn *c);
+enum fq_err sqlite_read_begin(struct store_conn *c);
+void sqlite_read_end(struct store_conn *c);
+enum fq_err sqlite_data_version(struct store_conn *c, int64_t *v);
+int sqlite_in_transaction(struct store_conn *c);
+enum fq_err sqlite_savepoint(struct store_conn *c);
+enum fq_err sqlite_release(struct store_conn *c);
+void sqlite_undo(struct store_conn *c);
+
+/* region.c */
+enum fq_err sqlite_region_put(struct store_conn *c, const char *code, const char *name,
+			      int level, const char *parent);
+enum fq_err sqlite_region_get(struct store_conn *c, const char *code, json_t **out);
+enum fq_err sqlite_region_children(struct store_conn *c, const char *code, json_t **items);
+enum fq_err sqlite_region_search(struct store_conn *c, const char *q, const char *within,
+				 int limit, json_t **items);
+enum fq_err sqlite_region_counts(struct store_conn *c, const char *prefix, int64_t counts[6]);
+enum fq_err sqlite_region_nearest(struct store_conn *c, double lat, double lon,
+				  char out[REGION_CODE_MAX]);
+enum fq_err sqlite_region_in_text(struct store_conn *c, const char *text, int level,
+				  const char *within, int limit, json_t **items);
+
+/* user.c */
+enum fq_err sqlite_user_create(struct store_conn *c, const char *username, const char *display,
+			       const char *pwhash, int64_t now, int64_t *id);
+enum fq_err sqlite_user_get(struct store_conn *c, const char *username, int64_t id,
+			    json_t **out);
+enum fq_err sqlite_user_set_password(struct store_conn *c, int64_t id, const char *pwhash);
+enum fq_err sqlite_role_grant(struct store_conn *c, int64_t user_id, const char *role,
+			      const char *region);
+enum fq_err sqlite_role_revoke(struct store_conn *c, int64_t user_id, const char *role,
+			       const char *region);
+enum fq_err sqlite_user_list(struct store_conn *c, const struct caller *who, const char *region,
+			     const char *role, json_t **items);
+enum fq_err sqlite_user_set_disabled(struct store_conn *c, int64_t id, int disabled);
+enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t user_id,
+			     int64_t now, int64_t expires_at);
+enum fq_err sqlite_token_user(struct store_conn *c, const char *hash, int64_t now,
+			      int64_t *user_id);
+enum fq_err sqlite_token_list(struct store_conn *c, int64_t user_id, json_t **items);
+enum fq_err sqlite_token_revoke(struct store_conn *c, int64_t user_id, const char *id);
+enum fq_err sqlite_session_put(struct store_conn *c, const char *hash, int64_t user_id,
+			       const char *csrf, int64_t now);
+enum fq_err sqlite_session_get(struct store_conn *c, const char *hash, json_t **out);
+enum fq_err sqlite_session_touch(struct store_conn *c, const char *hash, int64_t now);
+enum fq_err sqlite_session_delete(struct store_conn *c, const char *hash);
+enum fq_err sqlite_session_end_all(struct store_conn *c, int64_t user_id);
+
+/* case.c */
+enum fq_err sqlite_party_replace(struct store_conn *c, int64_t case_id, json_t *parties);
+enum fq_err sqlite_case_reindex(struct store_conn *c, int64_t id);
+enum fq_err sqlite_case_insert(struct store_conn *c, json_t *rec, int64_t *id);
+enum fq_err sqlite_finish_case(struct store_conn *c, json_t *o);
+enum fq_err sqlite_case_get(struct store_conn *c, const struct caller *who, int64_t id,
+			    json_t **out);
+enum fq_err sqlite_case_get_by_code(struct store_conn *c, const char *code, json_t **out);
+enum fq_err sqlite_case_update(struct store_conn *c, int64_t id, json_t *fields);
+enum fq_err sqlite_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
+					   json_t **items);
+enum fq_err sqlite_case_dup_candidates(struct store_conn *c, const struct caller *who,
+				       const char *region, const char *category, json_t *phones,
+				       int64_t since, json_t **items);
+
+/* case_list.c */
+enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
+			     const struct case_filter *f, json_t **items, int64_t *total);
+
+/* timeline.c */
+enum fq_err sqlite_timeline_add(struct store_conn *c, int64_t case_id, json_t *e);
+enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int internal,
+				 int64_t after, int limit, json_t **items);
+enum fq_err sqlite_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
+				  int64_t *notes);
+enum fq_err sqlite_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
+			    int64_t at);
+enum fq_err sqlite_link_list(struct store_conn *c, const struct caller *who, int64_t id,
+			     json_t **items);
+
+/* audit.c */
+enum fq_err sqlite_audit_append(struct store_conn *c, struct audit_entry *e);
+enum fq_err sqlite_audit_iterate(struct store_conn *c,
+				 int (*fn)(const struct audit_entry *e, void *arg), void *arg);
+
+/* outbox.c */
+enum fq_err sqlite_idem_get(struct store_conn *c, const char *key, int *status, char **body);
+enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *scope,
+			    int status, const char *body, int64_t now);
+enum fq_err sqlite_webhook_add(struct store_conn *c, const char *url, const char *events,
+			       const char *secret, const char *region, const char *actor, int64_t now,
+			       int64_t *id);
+enum fq_err sqlite_webhook_list(struct store_conn *c, json_t **items);
+enum fq_err sqlite_webhook_get(struct store_conn *c, int64_t id, json_t **out);
+enum fq_err sqlite_webhook_delete(struct store_conn *c, int64_t id);
+enum fq_err sqlite_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
+				    const char *case_region, int64_t now, json_t **webhook_ids);
+enum fq_err sqlite_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items);
+enum fq_err sqlite_delivery_update(struct store_conn *c, int64_t id, const char *state,
+				   int attempts, int64_t next_at, int last_status,
+				   const char *last_error, int64_t now);
+enum fq_err sqlite_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
+				 json_t **items);
+
+/* stats.c */
+enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who,
+				const char *region, int64_t from, int64_t to, json_t **out);
+enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *who,
+				   const char *region, int64_t from, int64_t to, int64_t now,
+				   json_t **out);
+
+#endif

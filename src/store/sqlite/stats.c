@@ -1,0 +1,282 @@
+/* sqlite/stats.c - statistics from the rollup tables, or counted directly
+ * below them. */
+#include "store/sqlite/sqlite_internal.h"
+#include "store/stats_sql.h"
+
+/* Binds hd0, hd1, td0, td1, m0, m1 at parameters i..i+5. */
+static void bind_span(sqlite3_stmt *st, int i, const struct period_span *sp)
+{
+	sqlite3_bind_int64(st, i, sp->hd0);
+	sqlite3_bind_int64(st, i + 1, sp->hd1);
+	sqlite3_bind_int64(st, i + 2, sp->td0);
+	sqlite3_bind_int64(st, i + 3, sp->td1);
+	sqlite3_bind_int64(st, i + 4, sp->m0);
+	sqlite3_bind_int64(st, i + 5, sp->m1);
+}
+
+/* Binds region prefix bounds and a created_at range at parameters i..i+3. */
+static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0, int64_t d1)
+{
+	char hi[REGION_CODE_MAX + 1];
+	scope_prefix_end(region, hi);
+	sqlite_bind_text(st, i, region);
+	sqlite_bind_text(st, i + 1, hi);
+	sqlite3_bind_int64(st, i + 2, d0 * 86400 - 28800);
+	sqlite3_bind_int64(st, i + 3, d1 * 86400 - 28800);
+}
+
+#define DIRECT_WHERE STATS_SQL_DIRECT_WHERE("?")
+
+enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who,
+				const char *region, int64_t from, int64_t to, json_t **out)
+{
+	static const char sql[] = STATS_SQL_LEVELS("?", "");
+	static const char direct[] =
+		"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "
+		"coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
+		"coalesce(sum(c.resolved_level >= 4), 0) AS resolved_at_or_below_township, "
+		"coalesce(sum(c.min_level <= 2), 0) AS escalated_above_county, "
+		"coalesce(sum(c.resolved_on_time = 1), 0) AS resolved_on_time, "
+		"count(c.satisfaction) AS followed_up, "
+		"coalesce(sum(c.satisfaction IN ('satisfied','basically_satisfied')), 0) AS satisfied "
+		"FROM cases c WHERE" DIRECT_WHERE;
+	if (!region || !scope_reaches(who, region))
+		return FQ_ENOTFOUND;
+	int lvl = scope_level_of(region);
+	struct period_span sp;
+	period_span_of(from, to, (int64_t)time(NULL), &sp);
+	sqlite3_stmt *st = sqlite_stmt(c, lvl <= ROLLUP_DAY_LVL ? sql : direct);
+	if (!st)
+		return FQ_EINTERNAL;
+	if (lvl <= ROLLUP_DAY_LVL) {
+		sqlite3_bind_int(st, 1, lvl);
+		sqlite_bind_text(st, 2, region);
+		bind_span(st, 3, &sp);
+	} else {
+		bind_direct(st, 1, region, sp.d0, sp.d1);
+	}
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return sqlite_fail(c, rc, "stats_levels");
+	}
+	*out = sqlite_row_json(st);
+	sqlite3_reset(st);
+	/* imported history, counted apart from the live rates (schema 007) */
+	static const char imported[] =
+		"SELECT count(*) AS cases, coalesce(sum(c.resolved_level = 5), 0) AS resolved_in_village, "
+		"coalesce(sum(c.resolved_level >= 4), 0) AS resolved_at_or_below_township, "
+		"coalesce(sum(c.min_level <= 2), 0) AS escalated_above_county FROM cases c "
+		"WHERE c.region >= ?1 AND c.region < ?2 AND c.created_at >= ?3 AND c.created_at < ?4 "
+		"AND c.imported = 1";
+	if (!(st = sqlite_stmt(c, imported))) {
+		json_decref(*out);
+		*out = NULL;
+		return FQ_EINTERNAL;
+	}
+	bind_direct(st, 1, region, sp.d0, sp.d1);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		json_decref(*out);
+		*out = NULL;
+		return sqlite_fail(c, rc, "stats_imported");
+	}
+	json_object_set_new(*out, "imported", sqlite_row_json(st));
+	sqlite3_reset(st);
+	return FQ_OK;
+}
+
+static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
+			      const struct period_span *sp, json_t **items)
+{
+	static const char *const dims[] = {"category", "channel", "status"};
+	static const char sql[] =
+		"SELECT key, sum(n) AS count FROM (" STATS_SQL_SPAN_ROWS("?", "rollup_dim", "key, n",
+		"lvl = ?1 AND region = ?2 AND dim = ?9") ") GROUP BY key HAVING sum(n) > 0 "
+		"ORDER BY count DESC, key";
+	static const char *const direct[] = {
+		STATS_SQL_DIRECT_DIM("?", "category"),
+		STATS_SQL_DIRECT_DIM("?", "channel"),
+		STATS_SQL_DIRECT_DIM("?", "status"),
+	};
+	sqlite3_stmt *st = sqlite_stmt(c, lvl <= ROLLUP_DIM_LVL ? sql : direct[dim]);
+	if (!st)
+		return FQ_EINTERNAL;
+	if (lvl <= ROLLUP_DIM_LVL) {
+		sqlite3_bind_int(st, 1, lvl);
+		sqlite_bind_text(st, 2, region);
+		bind_span(st, 3, sp);
+		sqlite_bind_text(st, 9, dims[dim]);
+	} else {
+		bind_direct(st, 1, region, sp->d0, sp->d1);
+	}
+	enum fq_err err = sqlite_rows(c, st, items);
+	if (err)
+		return err;
+	store_rows_rename(*items, "key", dims[dim]);
+	return FQ_OK;
+}
+
+enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *who,
+				   const char *region, int64_t from, int64_t to, int64_t now,
+				   json_t **out)
+{
+	/* by_day covers the last BY_DAY_MAX days of the range; by_month all of it */
+	enum { BY_DAY_MAX = 366 };
+	static const char by_day[] =
+		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=0 "
+		"AND t >= ?3 AND t < ?4 ORDER BY t";
+	static const char by_day_direct[] =
+		"SELECT (c.created_at + 28800) / 86400 AS day, count(*) AS count FROM cases c WHERE"
+		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+	static const char by_month[] =
+		"SELECT m, sum(n) AS count FROM ("
+		"SELECT t AS m, cases AS n FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=1 AND t >= ?7 AND t < ?8 "
+		"UNION ALL SELECT CAST(strftime('%Y', t * 86400, 'unixepoch') AS INTEGER) * 12 + "
+		"CAST(strftime('%m', t * 86400, 'unixepoch') AS INTEGER) - 1, cases FROM rollup_day "
+		"WHERE lvl=?1 AND region=?2 AND g=0 AND ((t >= ?3 AND t < ?4) OR (t >= ?5 AND t < ?6))"
+		") GROUP BY m ORDER BY m";
+	static const char by_month_direct[] =
+		"SELECT CAST(strftime('%Y', c.created_at + 28800, 'unixepoch') AS INTEGER) * 12 + "
+		"CAST(strftime('%m', c.created_at + 28800, 'unixepoch') AS INTEGER) - 1 AS m, count(*) AS count "
+		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+	/* one child at a time through the primary key: a few small ranges each */
+#define CHILD_SUM(col, table, cond)                                                           \
+	"(coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = ?1 AND region = k.code AND " cond \
+	" AND g = 0 AND t >= ?3 AND t < ?4), 0) + coalesce((SELECT sum(" col ") FROM " table         \
+	" WHERE lvl = ?1 AND region = k.code AND " cond " AND g = 0 AND t >= ?5 AND t < ?6), 0) + " \
+	"coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = ?1 AND region = k.code AND " cond  \
+	" AND g = 1 AND t >= ?7 AND t < ?8), 0))"
+	static const char children[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, "
+		CHILD_SUM("cases", "rollup_day", "1") " AS cases, "
+		CHILD_SUM("resolved", "rollup_day", "1") " AS resolved, "
+		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = ?1 AND u.region = k.code "
+		"AND u.due_day < ?11), 0) AS overdue "
+		"FROM regions k WHERE k.parent = ?2 ORDER BY cases DESC, k.code";
+	static const char villages[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, "
+		"(SELECT count(*) FROM cases c WHERE c.region=k.code AND c.created_at >= ?2 "
+		"AND c.created_at < ?3) AS cases, "
+		"(SELECT count(c.resolved_level) FROM cases c WHERE c.region=k.code AND c.created_at >= ?2 "
+		"AND c.created_at < ?3) AS resolved, "
+		"(SELECT count(*) FROM cases c WHERE c.region=k.code AND c.next_due < ?4) AS overdue "
+		"FROM regions k WHERE k.parent=?1 ORDER BY cases DESC, k.code";
+	static const char overdue[] =
+		"SELECT coalesce(sum(n),0) FROM rollup_due WHERE lvl=? AND region=? AND due_day < ?";
+	static const char overdue_direct[] =
+		"SELECT count(*) FROM cases c WHERE c.region >= ?1 AND c.region < ?2 AND c.next_due < ?3";
+	if (!region)
+		region = "33";
+	if (!scope_reaches(who, region))
+		return FQ_ENOTFOUND;
+	struct period_span sp;
+	period_span_of(from, to, now, &sp);
+	int64_t today = (now + 28800) / 86400;
+	int lvl = scope_level_of(region);
+	int rolled = lvl <= ROLLUP_DAY_LVL;
+	json_t *o = json_object(), *a = NULL;
+	enum fq_err err = FQ_EINTERNAL;
+	sqlite3_stmt *st;
+	size_t i;
+	json_t *row;
+
+	/* cases per day over the last year of the range */
+	int64_t day0 = sp.d1 - BY_DAY_MAX > sp.d0 ? sp.d1 - BY_DAY_MAX : sp.d0;
+	if (!(st = sqlite_stmt(c, rolled ? by_day : by_day_direct)))
+		goto fail;
+	if (rolled) {
+		sqlite3_bind_int(st, 1, lvl);
+		sqlite_bind_text(st, 2, region);
+		sqlite3_bind_int64(st, 3, day0);
+		sqlite3_bind_int64(st, 4, sp.d1);
+	} else {
+		bind_direct(st, 1, region, day0, sp.d1);
+	}
+	if ((err = sqlite_rows(c, st, &a)))
+		goto fail;
+	json_array_foreach(a, i, row) {
+		char day[11];
+		date_format((int32_t)json_integer_value(json_object_get(row, "day")), day);
+		json_object_set_new(row, "day", json_string(day));
+	}
+	json_object_set_new(o, "by_day", a);
+
+	/* and per month over the whole range */
+	if (!(st = sqlite_stmt(c, rolled ? by_month : by_month_direct))) {
+		err = FQ_EINTERNAL;
+		goto fail;
+	}
+	if (rolled) {
+		sqlite3_bind_int(st, 1, lvl);
+		sqlite_bind_text(st, 2, region);
+		bind_span(st, 3, &sp);
+	} else {
+		bind_direct(st, 1, region, sp.d0, sp.d1);
+	}
+	if ((err = sqlite_rows(c, st, &a)))
+		goto fail;
+	json_array_foreach(a, i, row) {
+		int64_t m = json_integer_value(json_object_get(row, "m"));
+		char month[16];
+		if (m < 0)
+			m = 0;
+		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000, (int)(m % 12) + 1);
+		json_object_set_new(row, "month", json_string(month));
+		json_object_del(row, "m");
+	}
+	json_object_set_new(o, "by_month", a);
+
+	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
+	for (int k = 0; k < 3; k++) {
+		if ((err = dim_counts(c, lvl, region, k, &sp, &a)))
+			goto fail;
+		json_object_set_new(o, keys[k], a);
+	}
+	if (lvl < 5) {
+		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
+		if (!(st = sqlite_stmt(c, direct_kids ? villages : children))) {
+			err = FQ_EINTERNAL;
+			goto fail;
+		}
+		if (direct_kids) {
+			sqlite_bind_text(st, 1, region);
+			sqlite3_bind_int64(st, 2, sp.d0 * 86400 - 28800);
+			sqlite3_bind_int64(st, 3, sp.d1 * 86400 - 28800);
+			sqlite3_bind_int64(st, 4, now);
+		} else {
+			sqlite3_bind_int(st, 1, lvl + 1);
+			sqlite_bind_text(st, 2, region);
+			bind_span(st, 3, &sp);
+			sqlite3_bind_int64(st, 11, today);
+		}
+		if ((err = sqlite_rows(c, st, &a)))
+			goto fail;
+		json_object_set_new(o, "children", a);
+	} else {
+		json_object_set_new(o, "children", json_array());
+	}
+	if (!(st = sqlite_stmt(c, rolled ? overdue : overdue_direct))) {
+		err = FQ_EINTERNAL;
+		goto fail;
+	}
+	if (rolled) {
+		sqlite3_bind_int(st, 1, lvl);
+		sqlite_bind_text(st, 2, region);
+		sqlite3_bind_int64(st, 3, today);
+	} else {
+		char hi[REGION_CODE_MAX + 1];
+		scope_prefix_end(region, hi);
+		sqlite_bind_text(st, 1, region);
+		sqlite_bind_text(st, 2, hi);
+		sqlite3_bind_int64(st, 3, now);
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(o, "overdue", json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_reset(st);
+	*out = o;
+	return FQ_OK;
+fail:
+	json_decref(o);
+	return err;
+}
