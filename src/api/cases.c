@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "util/text.h"
+#include "store/audit.h"
+#include "store/case.h"
+#include "store/timeline.h"
 
 /* ---- create ---- */
 
@@ -72,7 +75,7 @@ static void create(struct req *r)
 	k->env = svc_env(r->svc);
 	k->who = r->caller;
 	k->rec = rec;
-	k->dups = caseflow_duplicates(&k->env, r->rc, &r->caller, rec, r->now);
+	k->dups = caseflow_duplicates(r->rc, &r->caller, rec, r->now);
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	req_write(r, create_run, k, create_done);
 }
@@ -82,8 +85,7 @@ static void check_duplicates(struct req *r)
 	json_t *rec = build_checked(r);
 	if (!rec)
 		return;
-	struct caseflow_env env = svc_env(r->svc);
-	json_t *d = caseflow_duplicates(&env, r->rc, &r->caller, rec, r->now);
+	json_t *d = caseflow_duplicates(r->rc, &r->caller, rec, r->now);
 	json_decref(rec);
 	reply_json(r, 200, json_pack("{s:o}", "possible_duplicates", d));
 }
@@ -97,7 +99,7 @@ static void list(struct req *r)
 		return;
 	json_t *items = NULL;
 	int64_t total = 0;
-	enum fq_err err = r->svc->read_ops->case_list(r->rrc, &r->caller, &f, &items, &total);
+	enum fq_err err = store_case_list(r->rrc, &r->caller, &f, &items, &total);
 	if (err) {
 		struct fq_error e;
 		fq_fail(&e, err, NULL, NULL, "cannot list cases");
@@ -150,12 +152,12 @@ static void timeline(struct req *r)
 		return;
 	}
 	json_t *rec = NULL, *items = NULL;
-	if (r->svc->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
+	if (store_case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
 		reply_err(r, "not_found", "no such case", NULL);
 		return;
 	}
 	json_decref(rec);
-	if (r->svc->ops->timeline_list(r->rc, id, 1, after, (int)limit, &items) != FQ_OK) {
+	if (store_timeline_list(r->rc, id, 1, after, (int)limit, &items) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot read the timeline", NULL);
 		return;
 	}
@@ -183,7 +185,6 @@ struct contacts {
 	int64_t id;
 	int64_t now;
 	char actor[USERNAME_MAX];
-	const struct store_ops *ops;
 	json_t *parties;
 };
 
@@ -194,7 +195,7 @@ static enum fq_err contacts_run(struct store_conn *c, void *arg, struct fq_error
 	snprintf(id, sizeof id, "%lld", (long long)k->id);
 	struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "case.contacts_read",
 				.entity = "case", .entity_id = id, .detail = ""};
-	enum fq_err err = k->ops->audit_append(c, &a);
+	enum fq_err err = store_audit_append(c, &a);
 	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
 }
 
@@ -215,7 +216,7 @@ static void contacts(struct req *r)
 	if (!api_param_id(r, 0, &id))
 		return;
 	json_t *rec = NULL;
-	if (r->svc->ops->case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
+	if (store_case_get(r->rc, &r->caller, id, &rec) != FQ_OK) {
 		reply_err(r, "not_found", "no such case", NULL);
 		return;
 	}
@@ -235,7 +236,6 @@ static void contacts(struct req *r)
 	}
 	k->id = id;
 	k->now = r->now;
-	k->ops = r->svc->ops;
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	k->parties = json_incref(json_object_get(rec, "parties"));
 	json_decref(rec);

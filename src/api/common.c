@@ -9,6 +9,8 @@
 #include "domain/case/flow.h"
 #include "service/svc.h"
 #include "util/text.h"
+#include "store/case.h"
+#include "store/timeline.h"
 
 #define CASE_QUERY_MAX 100 /* characters of q */
 
@@ -26,7 +28,7 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	struct caseflow_env env = svc_env(r->svc);
 	json_t *rec = NULL;
 	struct fq_error e = {0};
-	enum fq_err err = r->svc->ops->case_get(conn, &r->caller, id, &rec);
+	enum fq_err err = store_case_get(conn, &r->caller, id, &rec);
 	if (err) {
 		json_decref(extra);
 		fq_fail(&e, err, NULL, NULL, err == FQ_ENOTFOUND ? "no such case" : "cannot read the case");
@@ -35,7 +37,7 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	}
 	struct flow_event *ev = NULL;
 	size_t n = 0;
-	if ((err = caseflow_events(&env, conn, id, &ev, &n))) {
+	if ((err = caseflow_events(conn, id, &ev, &n))) {
 		json_decref(rec);
 		json_decref(extra);
 		fq_fail(&e, err, NULL, NULL, "cannot read the timeline");
@@ -49,10 +51,10 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	    !(extra && json_object_get(extra, "possible_duplicates"))) {
 		int open = st && strcmp(st, "closed") && strcmp(st, "rejected");
 		json_object_set_new(o, "possible_duplicates",
-				    open ? caseflow_duplicates(&env, conn, &r->caller, rec, r->now) : json_array());
+				    open ? caseflow_duplicates(conn, &r->caller, rec, r->now) : json_array());
 	}
 	json_t *links = NULL;
-	if (r->svc->ops->link_list(conn, &r->caller, id, &links) == FQ_OK)
+	if (store_link_list(conn, &r->caller, id, &links) == FQ_OK)
 		json_object_set_new(o, "links", links);
 	api_hide_unseen_case(r, conn, o, "merged_into");
 	if (extra)
@@ -69,7 +71,7 @@ void api_hide_unseen_case(struct req *r, struct store_conn *conn, json_t *o, con
 	if (!json_is_integer(v))
 		return;
 	json_t *other = NULL;
-	if (r->svc->ops->case_get(conn, &r->caller, json_integer_value(v), &other) == FQ_OK)
+	if (store_case_get(conn, &r->caller, json_integer_value(v), &other) == FQ_OK)
 		json_decref(other);
 	else
 		json_object_set_new(o, key, json_null());

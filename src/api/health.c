@@ -9,6 +9,8 @@
 #include "http/metrics.h"
 #include "http/pool.h"
 #include "util/text.h"
+#include "store/region.h"
+#include "store/stats.h"
 
 static void health(struct req *r)
 {
@@ -86,13 +88,13 @@ static void metrics(struct req *r)
 	/* cases by status and overdue cases, summed over the provinces loaded */
 	json_t *provinces = NULL;
 	int64_t by_status[ST__COUNT] = {0}, overdue = 0;
-	if (r->svc->ops->region_children(r->rc, NULL, &provinces) == FQ_OK) {
+	if (store_region_children(r->rc, NULL, &provinces) == FQ_OK) {
 		size_t i;
 		json_t *p;
 		json_array_foreach(provinces, i, p) {
 			json_t *d = NULL;
 			const char *code = json_string_value(json_object_get(p, "code"));
-			if (r->svc->ops->stats_dashboard(r->rc, NULL, code, 0, 0, r->now, &d) != FQ_OK)
+			if (store_stats_dashboard(r->rc, NULL, code, 0, 0, r->now, &d) != FQ_OK)
 				continue;
 			size_t k;
 			json_t *row;

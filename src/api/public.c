@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "util/text.h"
+#include "store/case.h"
+#include "store/timeline.h"
 
 struct pfile {
 	json_t *rec;
@@ -109,7 +111,7 @@ static void track(struct req *r)
 	char hash[SECRET_HASH_HEX];
 	/* an unknown code and a wrong secret answer alike */
 	if (!secret || strlen(code) > 32 || strlen(secret) > 128 ||
-	    r->svc->ops->case_get_by_code(r->rc, code, &rec) != FQ_OK) {
+	    store_case_get_by_code(r->rc, code, &rec) != FQ_OK) {
 		json_decref(rec);
 		reply_err(r, "not_found", "no case with this tracking code and secret", NULL);
 		return;
@@ -123,7 +125,7 @@ static void track(struct req *r)
 	}
 	int64_t id = json_integer_value(json_object_get(rec, "id"));
 	json_t *items = NULL;
-	if (r->svc->ops->timeline_list(r->rc, id, 0, 0, STORE_TIMELINE_PAGE_MAX, &items) != FQ_OK) {
+	if (store_timeline_list(r->rc, id, 0, 0, STORE_TIMELINE_PAGE_MAX, &items) != FQ_OK) {
 		json_decref(rec);
 		reply_err(r, "storage_unavailable", "cannot read the timeline", NULL);
 		return;

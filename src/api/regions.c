@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/text.h"
+#include "store/region.h"
 
 #define REGION_SEARCH_LIMIT 50
 #define REGION_QUERY_MAX 60
@@ -14,7 +15,7 @@ static void one(struct req *r)
 {
 	const char *code = r->params[0];
 	json_t *o = NULL;
-	if (!text_region_code(code, NULL) || r->svc->ops->region_get(r->rc, code, &o) != FQ_OK) {
+	if (!text_region_code(code, NULL) || store_region_get(r->rc, code, &o) != FQ_OK) {
 		reply_err(r, "not_found", "no such region", NULL);
 		return;
 	}
@@ -24,14 +25,14 @@ static void one(struct req *r)
 	for (int l = 1; l <= lv; l++) {
 		char anc[REGION_CODE_MAX];
 		json_t *a = NULL;
-		if (scope_ancestor(code, l, anc) && r->svc->ops->region_get(r->rc, anc, &a) == FQ_OK) {
+		if (scope_ancestor(code, l, anc) && store_region_get(r->rc, anc, &a) == FQ_OK) {
 			json_object_del(a, "parent");
 			json_array_append_new(path, a);
 		}
 	}
 	json_object_set_new(o, "path", path);
 	int64_t counts[6];
-	if (lv < 5 && r->svc->ops->region_counts(r->rc, code, counts) == FQ_OK) {
+	if (lv < 5 && store_region_counts(r->rc, code, counts) == FQ_OK) {
 		json_t *c = json_object();
 		static const char *const names[6] = {"", "provinces", "cities", "counties", "townships",
 						     "villages"};
@@ -46,12 +47,12 @@ static void children(struct req *r)
 {
 	const char *code = r->params[0];
 	json_t *o = NULL, *items = NULL;
-	if (!text_region_code(code, NULL) || r->svc->ops->region_get(r->rc, code, &o) != FQ_OK) {
+	if (!text_region_code(code, NULL) || store_region_get(r->rc, code, &o) != FQ_OK) {
 		reply_err(r, "not_found", "no such region", NULL);
 		return;
 	}
 	json_decref(o);
-	if (r->svc->ops->region_children(r->rc, code, &items) != FQ_OK) {
+	if (store_region_children(r->rc, code, &items) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot read regions", NULL);
 		return;
 	}
@@ -64,7 +65,7 @@ static void search(struct req *r)
 	const char *within = req_query(r, "within");
 	json_t *items = NULL;
 	if (!q) {
-		if (r->svc->ops->region_children(r->rc, NULL, &items) != FQ_OK) {
+		if (store_region_children(r->rc, NULL, &items) != FQ_OK) {
 			reply_err(r, "storage_unavailable", "cannot read regions", NULL);
 			return;
 		}
@@ -79,7 +80,7 @@ static void search(struct req *r)
 		reply_err(r, "invalid_region", "within must be a region code", "within");
 		return;
 	}
-	if (r->svc->ops->region_search(r->rc, q, within, REGION_SEARCH_LIMIT, &items) != FQ_OK) {
+	if (store_region_search(r->rc, q, within, REGION_SEARCH_LIMIT, &items) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot search regions", NULL);
 		return;
 	}

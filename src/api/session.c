@@ -16,6 +16,9 @@
 #include "http/pool.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "store/audit.h"
+#include "store/region.h"
+#include "store/user.h"
 
 /* A hash of a throwaway password, checked when the user does not exist so
  * both paths cost one argon2id verification. */
@@ -81,7 +84,6 @@ struct login {
 	char username[USERNAME_MAX];
 	json_t *user;
 	int64_t now;
-	const struct store_ops *ops;
 };
 
 static void login_free(struct login *l)
@@ -94,15 +96,15 @@ static void login_free(struct login *l)
 static enum fq_err login_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct login *l = arg;
-	enum fq_err err = l->ops->session_put(c, l->sid_hash, l->user_id, l->csrf, l->now);
+	enum fq_err err = store_session_put(c, l->sid_hash, l->user_id, l->csrf, l->now);
 	if (!err && l->rehash[0])
-		err = l->ops->user_set_password(c, l->user_id, l->rehash);
+		err = store_user_set_password(c, l->user_id, l->rehash);
 	if (!err) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)l->user_id);
 		struct audit_entry a = {.at = l->now, .actor = l->username, .action = "session.create",
 					.entity = "user", .entity_id = id, .detail = ""};
-		err = l->ops->audit_append(c, &a);
+		err = store_audit_append(c, &a);
 	}
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot store the session");
@@ -172,7 +174,7 @@ static void login(struct req *r)
 	if (!password_fits(r, password, "password") || login_throttled(r, username))
 		return;
 	json_t *u = NULL;
-	enum fq_err err = r->svc->ops->user_get(r->rc, username, 0, &u);
+	enum fq_err err = store_user_get(r->rc, username, 0, &u);
 	if (err && err != FQ_ENOTFOUND) {
 		reply_err(r, "storage_unavailable", "cannot check the sign-in now", NULL);
 		return;
@@ -184,7 +186,6 @@ static void login(struct req *r)
 		return;
 	}
 	l->r = r;
-	l->ops = r->svc->ops;
 	l->now = r->now;
 	snprintf(l->username, sizeof l->username, "%s", username);
 	snprintf(l->password, sizeof l->password, "%s", password);
@@ -217,7 +218,6 @@ struct pwchange {
 	char hash[SECRET_PWHASH_MAX];
 	char username[USERNAME_MAX];
 	int64_t now;
-	const struct store_ops *ops;
 };
 
 static void pwchange_free(struct pwchange *p)
@@ -229,18 +229,18 @@ static void pwchange_free(struct pwchange *p)
 static enum fq_err pwchange_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct pwchange *p = arg;
-	enum fq_err err = p->ops->user_set_password(c, p->user_id, p->hash);
+	enum fq_err err = store_user_set_password(c, p->user_id, p->hash);
 	/* a password change ends every session and API token of the user */
 	if (!err)
-		err = p->ops->session_end_all(c, p->user_id);
+		err = store_session_end_all(c, p->user_id);
 	if (!err)
-		err = p->ops->token_revoke(c, p->user_id, NULL);
+		err = store_token_revoke(c, p->user_id, NULL);
 	if (!err) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)p->user_id);
 		struct audit_entry a = {.at = p->now, .actor = p->username, .action = "user.passwd",
 					.entity = "user", .entity_id = id, .detail = ""};
-		err = p->ops->audit_append(c, &a);
+		err = store_audit_append(c, &a);
 	}
 	return err ? fq_fail(e, err, NULL, NULL, "cannot change the password") : FQ_OK;
 }
@@ -330,7 +330,7 @@ static void password_change(struct req *r)
 	    login_throttled(r, r->caller.username))
 		return;
 	json_t *u = NULL;
-	if (r->svc->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
+	if (store_user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot load the user", NULL);
 		return;
 	}
@@ -341,7 +341,6 @@ static void password_change(struct req *r)
 		return;
 	}
 	p->r = r;
-	p->ops = r->svc->ops;
 	p->now = r->now;
 	p->user_id = r->caller.user_id;
 	snprintf(p->username, sizeof p->username, "%s", r->caller.username);
@@ -361,7 +360,7 @@ static void password_change(struct req *r)
 static void tokens(struct req *r)
 {
 	json_t *items = NULL;
-	if (r->svc->ops->token_list(r->rc, r->caller.user_id, &items) != FQ_OK) {
+	if (store_token_list(r->rc, r->caller.user_id, &items) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot list tokens", NULL);
 		return;
 	}
@@ -379,14 +378,13 @@ struct user_change {
 	char token_id[TOKEN_ID_CHARS + 1];   /* empty: end all sessions */
 	char username[USERNAME_MAX];
 	int64_t now;
-	const struct store_ops *ops;
 };
 
 static enum fq_err user_change_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct user_change *u = arg;
-	enum fq_err err = u->token_id[0] ? u->ops->token_revoke(c, u->user_id, u->token_id)
-					 : u->ops->session_end_all(c, u->user_id);
+	enum fq_err err = u->token_id[0] ? store_token_revoke(c, u->user_id, u->token_id)
+					 : store_session_end_all(c, u->user_id);
 	if (err == FQ_ENOTFOUND)
 		return fq_fail(e, err, "not_found", NULL, "no such token");
 	if (!err) {
@@ -398,7 +396,7 @@ static enum fq_err user_change_run(struct store_conn *c, void *arg, struct fq_er
 					.action = u->token_id[0] ? "user.token_revoke" : "session.end_all",
 					.entity = "user", .entity_id = id,
 					.detail = u->token_id[0] ? detail : ""};
-		err = u->ops->audit_append(c, &a);
+		err = store_audit_append(c, &a);
 	}
 	return err ? fq_fail(e, err, NULL, NULL, "cannot store the change") : FQ_OK;
 }
@@ -426,7 +424,6 @@ static void user_change(struct req *r, const char *token_id)
 	}
 	u->user_id = r->caller.user_id;
 	u->now = r->now;
-	u->ops = r->svc->ops;
 	snprintf(u->username, sizeof u->username, "%s", r->caller.username);
 	snprintf(u->token_id, sizeof u->token_id, "%s", token_id ? token_id : "");
 	req_write(r, user_change_run, u, user_change_done);
@@ -454,13 +451,12 @@ static void sessions_end(struct req *r)
 
 struct logout {
 	char hash[SECRET_HASH_HEX];
-	const struct store_ops *ops;
 };
 
 static enum fq_err logout_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct logout *l = arg;
-	enum fq_err err = l->ops->session_delete(c, l->hash);
+	enum fq_err err = store_session_delete(c, l->hash);
 	return err ? fq_fail(e, err, NULL, NULL, "cannot end the session") : FQ_OK;
 }
 
@@ -488,14 +484,13 @@ static void logout(struct req *r)
 		return;
 	}
 	memcpy(l->hash, r->session_hash, sizeof l->hash);
-	l->ops = r->svc->ops;
 	req_write(r, logout_run, l, logout_done);
 }
 
 static void me(struct req *r)
 {
 	json_t *u = NULL;
-	if (r->svc->ops->user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
+	if (store_user_get(r->rc, NULL, r->caller.user_id, &u) != FQ_OK) {
 		reply_err(r, "unauthorized", "sign in first", NULL);
 		return;
 	}
@@ -533,7 +528,7 @@ static void users(struct req *r)
 	/* people inside the caller's own subtrees only (the store filters);
 	 * above them, the names of the units cases are handed up to */
 	json_t *items = NULL;
-	if (r->svc->ops->user_list(r->rc, &r->caller, region, role, &items) != FQ_OK) {
+	if (store_user_list(r->rc, &r->caller, region, role, &items) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot list users", NULL);
 		return;
 	}
@@ -546,7 +541,7 @@ static void users(struct req *r)
 		for (int i = 0; i < r->caller.nroles && !inside; i++)
 			inside = scope_covers(r->caller.roles[i].region, code);
 		json_t *reg = NULL;
-		if (inside || r->svc->ops->region_get(r->rc, code, &reg) != FQ_OK)
+		if (inside || store_region_get(r->rc, code, &reg) != FQ_OK)
 			continue;
 		json_array_append_new(above, json_pack("{s:s, s:O, s:i}", "region", code, "name",
 						       json_object_get(reg, "name"), "level", lv));

@@ -8,6 +8,9 @@
 
 #include "util/calendar.h"
 #include "util/text.h"
+#include "store/region.h"
+#include "store/stats.h"
+#include "store/store.h"
 
 /* Each worker keeps the last few statistics answers it rendered, valid while
  * the database has not changed (data_version) and the Beijing day is the
@@ -32,7 +35,7 @@ static _Thread_local uint64_t cache_clock;
 static int cache_key(struct req *r, const char *what, const char *region, int64_t from, int64_t to,
 		     char key[STATS_KEY_MAX], int64_t *version)
 {
-	if (!r->svc->read_ops->data_version || r->svc->read_ops->data_version(r->rrc, version) != FQ_OK)
+	if (!r->svc->read_ops->data_version || store_data_version(r->rrc, version) != FQ_OK)
 		return 0;
 	int n = snprintf(key, STATS_KEY_MAX, "%s|%s|%lld|%lld", what, region, (long long)from, (long long)to);
 	return n > 0 && n < STATS_KEY_MAX;
@@ -145,7 +148,7 @@ static void levels(struct req *r)
 	if (cacheable && cache_reply(r, key, version))
 		return;
 	json_t *o = NULL;
-	if (r->svc->read_ops->stats_levels(r->rrc, &r->caller, region, from, to, &o) != FQ_OK) {
+	if (store_stats_levels(r->rrc, &r->caller, region, from, to, &o) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
@@ -186,12 +189,12 @@ static void dashboard(struct req *r)
 	if (cacheable && cache_reply(r, key, version))
 		return;
 	json_t *o = NULL;
-	if (r->svc->read_ops->stats_dashboard(r->rrc, &r->caller, region, from, to, r->now, &o) != FQ_OK) {
+	if (store_stats_dashboard(r->rrc, &r->caller, region, from, to, r->now, &o) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
 	json_t *reg = NULL;
-	if (r->svc->read_ops->region_get(r->rrc, region, &reg) == FQ_OK)
+	if (store_region_get(r->rrc, region, &reg) == FQ_OK)
 		json_object_set_new(o, "region", reg);
 	else
 		json_object_set_new(o, "region", json_pack("{s:s}", "code", region));

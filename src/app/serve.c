@@ -12,6 +12,7 @@
 #include "interop/interop.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "store/store.h"
 
 void app_register_routes(void)
 {
@@ -73,7 +74,7 @@ int app_serve(struct app *app, const struct store_ops *ops, struct store *store,
 	if (s->writer)
 		writer_stop(s->writer);
 	if (replica)
-		s->read_ops->close(replica);
+		store_close(replica);
 	limits_free(app->http.limits);
 	metrics_free(app->http.metrics);
 	calendar_free(s->cal);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/text.h"
+#include "store/store.h"
 
 #define DEFAULT_DB "./var/fengqiao.db"
 
@@ -75,15 +76,15 @@ int cli_db_open(struct cli_db *d, const char *url, int migrate)
 		mkdir("./var", 0750);
 	struct fq_error e = {0};
 	if (store_open(d->ops, url, &d->store, &e) != FQ_OK ||
-	    d->ops->conn_open(d->store, 0, &d->conn, &e) != FQ_OK) {
+	    store_conn_open(d->store, 0, &d->conn, &e) != FQ_OK) {
 		fprintf(stderr, "fengqiao: %s\n", e.message);
 		if (d->store)
-			d->ops->close(d->store);
+			store_close(d->store);
 		return 0;
 	}
 	if (migrate) {
 		int applied = 0;
-		if (d->ops->migrate(d->conn, &applied, &e) != FQ_OK) {
+		if (store_migrate(d->conn, &applied, &e) != FQ_OK) {
 			fprintf(stderr, "fengqiao: migrate: %s\n", e.message);
 			cli_db_close(d);
 			return 0;
@@ -95,9 +96,9 @@ int cli_db_open(struct cli_db *d, const char *url, int migrate)
 void cli_db_close(struct cli_db *d)
 {
 	if (d->conn)
-		d->ops->conn_close(d->conn);
+		store_conn_close(d->conn);
 	if (d->store)
-		d->ops->close(d->store);
+		store_close(d->store);
 	memset(d, 0, sizeof *d);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "store/audit.h"
 
 struct verify {
 	char prev[SECRET_HASH_HEX];
@@ -52,7 +53,7 @@ int cmd_audit(int argc, char **argv)
 		return 1;
 	struct verify v = {.expect_id = 1};
 	snprintf(v.prev, sizeof v.prev, "%s", AUDIT_GENESIS);
-	enum fq_err err = d.ops->audit_iterate(d.conn, verify_one, &v);
+	enum fq_err err = store_audit_iterate(d.conn, verify_one, &v);
 	cli_db_close(&d);
 	if (err) {
 		fprintf(stderr, "fengqiao: cannot read the audit log: %s\n", fq_err_code(err));

@@ -1,5 +1,6 @@
 /* cli_migrate.c - `fengqiao migrate`: creates or updates the schema. */
 #include "cli/cli.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -17,7 +18,7 @@ int cmd_migrate(int argc, char **argv)
 	int applied = 0;
 	struct fq_error e = {0};
 	int rc = 0;
-	if (d.ops->migrate(d.conn, &applied, &e) != FQ_OK) {
+	if (store_migrate(d.conn, &applied, &e) != FQ_OK) {
 		fprintf(stderr, "fengqiao: migrate: %s\n", e.message);
 		rc = 1;
 	} else if (isatty(1)) {

@@ -9,6 +9,8 @@
 
 #include "util/progress.h"
 #include "util/text.h"
+#include "store/region.h"
+#include "store/store.h"
 
 #define LINE_MAX_BYTES 1024
 #define BATCH_ROWS 20000
@@ -116,7 +118,7 @@ int cmd_import_regions(int argc, char **argv)
 	progress_start(&pb, "regions", total);
 	uint64_t done = 0, in_batch = 0, counts[6] = {0};
 	int rc = 0;
-	if (d.ops->begin(d.conn) != FQ_OK) {
+	if (store_begin(d.conn) != FQ_OK) {
 		fprintf(stderr, "fengqiao: the database is busy\n");
 		cli_db_close(&d);
 		return 1;
@@ -139,14 +141,14 @@ int cmd_import_regions(int argc, char **argv)
 				continue;
 			if (level == 5)
 				short_name(name);
-			if (d.ops->region_put(d.conn, code, name, level, level == 1 ? NULL : parent) != FQ_OK) {
+			if (store_region_put(d.conn, code, name, level, level == 1 ? NULL : parent) != FQ_OK) {
 				fprintf(stderr, "fengqiao: cannot store region %s\n", code);
 				rc = 1;
 				break;
 			}
 			counts[level]++;
 			if (++in_batch >= BATCH_ROWS) {
-				if (d.ops->commit(d.conn) != FQ_OK || d.ops->begin(d.conn) != FQ_OK) {
+				if (store_commit(d.conn) != FQ_OK || store_begin(d.conn) != FQ_OK) {
 					rc = 1;
 					break;
 				}
@@ -157,10 +159,10 @@ int cmd_import_regions(int argc, char **argv)
 		if (fp)
 			fclose(fp);
 	}
-	if (!rc && d.ops->commit(d.conn) != FQ_OK)
+	if (!rc && store_commit(d.conn) != FQ_OK)
 		rc = 1;
 	if (rc)
-		d.ops->rollback(d.conn);
+		store_rollback(d.conn);
 	progress_finish(&pb);
 	cli_db_close(&d);
 	if (!rc)

@@ -16,6 +16,11 @@
 #include "http/auth.h"
 #include "util/secret.h"
 #include "cli/demo_data.h"
+#include "store/audit.h"
+#include "store/case.h"
+#include "store/region.h"
+#include "store/store.h"
+#include "store/user.h"
 
 #define DAY 86400
 #define HOUR 3600
@@ -45,11 +50,11 @@ static uint32_t rnd(uint32_t n)
 static int load_caller(struct cli_db *d, const char *username, struct caller *c)
 {
 	json_t *u = NULL;
-	if (d->ops->user_get(d->conn, username, 0, &u) != FQ_OK)
+	if (store_user_get(d->conn, username, 0, &u) != FQ_OK)
 		return 0;
 	int64_t id = json_integer_value(json_object_get(u, "id"));
 	json_decref(u);
-	return auth_load_caller(d->ops, d->conn, id, c, NULL) == FQ_OK;
+	return auth_load_caller(d->conn, id, c, NULL) == FQ_OK;
 }
 
 static int seed_users(struct cli_db *d, const char *password, int *made)
@@ -62,10 +67,10 @@ static int seed_users(struct cli_db *d, const char *password, int *made)
 	char shangyu[REGION_CODE_MAX] = "";
 	json_t *kids = NULL;
 	/* the first village of 上虞区 */
-	if (d->ops->region_children(d->conn, "330604", &kids) == FQ_OK && json_array_size(kids)) {
+	if (store_region_children(d->conn, "330604", &kids) == FQ_OK && json_array_size(kids)) {
 		json_t *v = NULL;
 		const char *town = json_string_value(json_object_get(json_array_get(kids, 0), "code"));
-		if (d->ops->region_children(d->conn, town, &v) == FQ_OK && json_array_size(v))
+		if (store_region_children(d->conn, town, &v) == FQ_OK && json_array_size(v))
 			snprintf(shangyu, sizeof shangyu, "%s",
 				 json_string_value(json_object_get(json_array_get(v, 0), "code")));
 		json_decref(v);
@@ -80,13 +85,13 @@ static int seed_users(struct cli_db *d, const char *password, int *made)
 		const struct demo_user *du = &users[i];
 		json_t *u = NULL;
 		int64_t uid;
-		if (d->ops->user_get(d->conn, du->username, 0, &u) == FQ_OK) {
+		if (store_user_get(d->conn, du->username, 0, &u) == FQ_OK) {
 			uid = json_integer_value(json_object_get(u, "id"));
 			json_decref(u);
-			if (d->ops->user_set_password(d->conn, uid, hash) != FQ_OK)
+			if (store_user_set_password(d->conn, uid, hash) != FQ_OK)
 				return 0;
 		} else {
-			if (d->ops->user_create(d->conn, du->username, du->display, hash, (int64_t)time(NULL),
+			if (store_user_create(d->conn, du->username, du->display, hash, (int64_t)time(NULL),
 						&uid) != FQ_OK)
 				return 0;
 			(*made)++;
@@ -95,11 +100,11 @@ static int seed_users(struct cli_db *d, const char *password, int *made)
 			struct audit_entry a = {.at = (int64_t)time(NULL), .actor = "seed-demo",
 						.action = "user.add", .entity = "user", .entity_id = idb,
 						.detail = ""};
-			if (d->ops->audit_append(d->conn, &a) != FQ_OK)
+			if (store_audit_append(d->conn, &a) != FQ_OK)
 				return 0;
 		}
 		for (int k = 0; k < 2 && du->roles[k]; k++)
-			if (d->ops->role_grant(d->conn, uid, du->roles[k], du->region ? du->region : shangyu) != FQ_OK)
+			if (store_role_grant(d->conn, uid, du->roles[k], du->region ? du->region : shangyu) != FQ_OK)
 				return 0;
 	}
 	return 1;
@@ -270,11 +275,11 @@ int cmd_seed_demo(int argc, char **argv)
 		return 1;
 	}
 	int rc = 1, made = 0;
-	if (d.ops->begin(d.conn) != FQ_OK || !seed_users(&d, password, &made)) {
-		d.ops->rollback(d.conn);
+	if (store_begin(d.conn) != FQ_OK || !seed_users(&d, password, &made)) {
+		store_rollback(d.conn);
 		goto out;
 	}
-	if (d.ops->commit(d.conn) != FQ_OK)
+	if (store_commit(d.conn) != FQ_OK)
 		goto out;
 	if (!cli_opt(argc, argv, "--password"))
 		printf("demo password (all demo users): %s\n", password);
@@ -282,7 +287,7 @@ int cmd_seed_demo(int argc, char **argv)
 	struct case_filter f = {.page_size = 1};
 	json_t *items = NULL;
 	int64_t total = 0;
-	if (d.ops->case_list(d.conn, NULL, &f, &items, &total) != FQ_OK)
+	if (store_case_list(d.conn, NULL, &f, &items, &total) != FQ_OK)
 		goto out;
 	json_decref(items);
 	if (total > 0 || cli_flag(argc, argv, "--no-cases")) {
@@ -293,7 +298,7 @@ int cmd_seed_demo(int argc, char **argv)
 	struct routing_rules rt;
 	deadline_rules_default(&dl);
 	routing_rules_default(&rt);
-	struct caseflow_env env = {d.ops, cal, &dl, &rt};
+	struct caseflow_env env = {cal, &dl, &rt};
 	struct caller fy, ls, town, town2, grid, admin, sy;
 	if (!load_caller(&d, "fengyuan.mediator", &fy) || !load_caller(&d, "leshan.mediator", &ls) ||
 	    !load_caller(&d, "fengqiao.handler", &town) || !load_caller(&d, "fengqiao.clerk", &town2) ||
@@ -301,7 +306,7 @@ int cmd_seed_demo(int argc, char **argv)
 	    !load_caller(&d, "shangyu.mediator", &sy))
 		goto out;
 	json_t *villages = NULL;
-	if (d.ops->region_children(d.conn, "330681109", &villages) != FQ_OK || !json_array_size(villages)) {
+	if (store_region_children(d.conn, "330681109", &villages) != FQ_OK || !json_array_size(villages)) {
 		fprintf(stderr, "fengqiao: seed: 枫桥镇 (330681109) has no villages; import regions first\n");
 		goto out;
 	}
@@ -327,7 +332,7 @@ int cmd_seed_demo(int argc, char **argv)
 			village = sy.roles[0].region;
 			vill = &sy;
 		}
-		if (d.ops->begin(d.conn) != FQ_OK) {
+		if (store_begin(d.conn) != FQ_OK) {
 			ok = 0;
 			break;
 		}
@@ -335,9 +340,9 @@ int cmd_seed_demo(int argc, char **argv)
 		ok = seed_case(&env, &d, i, village, vill, &town, &town2,
 			       vill == &fy ? &grid : (vill == &sy ? &admin : fu == &grid ? &town2 : fu), &admin, now);
 		if (ok)
-			ok = d.ops->commit(d.conn) == FQ_OK;
+			ok = store_commit(d.conn) == FQ_OK;
 		else
-			d.ops->rollback(d.conn);
+			store_rollback(d.conn);
 	}
 	json_decref(villages);
 	if (ok) {

@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "store/store.h"
 
 int cmd_serve(int argc, char **argv)
 {
@@ -103,7 +104,7 @@ int cmd_serve(int argc, char **argv)
 	if (!cli_db_open(&d, cli_db_url(argc, argv), 1))
 		return 1;
 	/* the CLI connection is not needed while serving */
-	d.ops->conn_close(d.conn);
+	store_conn_close(d.conn);
 	d.conn = NULL;
 	int rc = app_serve(&app, d.ops, d.store, cli_opt(argc, argv, "--db-read"), listen, workers);
 	cli_db_close(&d);

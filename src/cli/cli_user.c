@@ -13,6 +13,10 @@
 #include "domain/access/session.h"
 #include "util/secret.h"
 #include "util/text.h"
+#include "store/audit.h"
+#include "store/region.h"
+#include "store/store.h"
+#include "store/user.h"
 
 static const char *const valued[] = {"--db", "--password", "--name", "--role", "--region",
 				     "--expires-days", NULL};
@@ -46,7 +50,7 @@ static int audit_user(struct cli_db *d, const char *action, int64_t id, const ch
 	snprintf(idb, sizeof idb, "%lld", (long long)id);
 	struct audit_entry a = {.at = (int64_t)time(NULL), .actor = "cli", .action = action,
 				.entity = "user", .entity_id = idb, .detail = detail ? detail : ""};
-	return d->ops->audit_append(d->conn, &a) == FQ_OK;
+	return store_audit_append(d->conn, &a) == FQ_OK;
 }
 
 static int valid_username(const char *u)
@@ -69,14 +73,14 @@ static int grant(struct cli_db *d, int64_t uid, const char *role, const char *re
 		fprintf(stderr, "fengqiao: unknown role %s\n", role);
 		return 0;
 	}
-	if (!text_region_code(region, NULL) || d->ops->region_get(d->conn, region, &rg) != FQ_OK) {
+	if (!text_region_code(region, NULL) || store_region_get(d->conn, region, &rg) != FQ_OK) {
 		fprintf(stderr, "fengqiao: unknown region %s (run import-regions first)\n", region);
 		return 0;
 	}
 	json_decref(rg);
 	char detail[128];
 	snprintf(detail, sizeof detail, "{\"region\":\"%s\",\"role\":\"%s\"}", region, role);
-	return d->ops->role_grant(d->conn, uid, role, region) == FQ_OK &&
+	return store_role_grant(d->conn, uid, role, region) == FQ_OK &&
 	       audit_user(d, "user.grant", uid, detail);
 }
 
@@ -116,7 +120,7 @@ int cmd_user(int argc, char **argv)
 		fprintf(stderr, "fengqiao: --expires-days takes 1 to %d\n", TOKEN_DAYS_MAX);
 		goto out;
 	}
-	if (d.ops->begin(d.conn) != FQ_OK) {
+	if (store_begin(d.conn) != FQ_OK) {
 		fprintf(stderr, "fengqiao: the database is busy\n");
 		goto out;
 	}
@@ -127,7 +131,7 @@ int cmd_user(int argc, char **argv)
 		}
 		const char *display = cli_opt(argc, argv, "--name");
 		int64_t uid;
-		if (d.ops->user_create(d.conn, name, display ? display : name, hash, (int64_t)time(NULL),
+		if (store_user_create(d.conn, name, display ? display : name, hash, (int64_t)time(NULL),
 				       &uid) != FQ_OK) {
 			fprintf(stderr, "fengqiao: cannot add %s (does it exist already?)\n", name);
 			goto rollback;
@@ -140,28 +144,28 @@ int cmd_user(int argc, char **argv)
 		if (made_up)
 			printf("password for %s: %s\n", name, pw);
 	} else {
-		if (d.ops->user_get(d.conn, name, 0, &u) != FQ_OK) {
+		if (store_user_get(d.conn, name, 0, &u) != FQ_OK) {
 			fprintf(stderr, "fengqiao: no user %s\n", name);
 			goto rollback;
 		}
 		int64_t uid = json_integer_value(json_object_get(u, "id"));
 		if (strcmp(sub, "passwd") == 0) {
-			if (d.ops->user_set_password(d.conn, uid, hash) != FQ_OK ||
-			    d.ops->session_end_all(d.conn, uid) != FQ_OK ||
-			    d.ops->token_revoke(d.conn, uid, NULL) != FQ_OK ||
+			if (store_user_set_password(d.conn, uid, hash) != FQ_OK ||
+			    store_session_end_all(d.conn, uid) != FQ_OK ||
+			    store_token_revoke(d.conn, uid, NULL) != FQ_OK ||
 			    !audit_user(&d, "user.passwd", uid, NULL))
 				goto rollback;
 			if (made_up)
 				printf("password for %s: %s\n", name, pw);
 		} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
 			int off = strcmp(sub, "disable") == 0;
-			if (d.ops->user_set_disabled(d.conn, uid, off) != FQ_OK ||
-			    (off && d.ops->session_end_all(d.conn, uid) != FQ_OK) ||
+			if (store_user_set_disabled(d.conn, uid, off) != FQ_OK ||
+			    (off && store_session_end_all(d.conn, uid) != FQ_OK) ||
 			    !audit_user(&d, off ? "user.disable" : "user.enable", uid, NULL))
 				goto rollback;
 		} else if (strcmp(sub, "tokens") == 0) {
 			json_t *items = NULL;
-			if (d.ops->token_list(d.conn, uid, &items) != FQ_OK)
+			if (store_token_list(d.conn, uid, &items) != FQ_OK)
 				goto rollback;
 			time_t now = time(NULL);
 			size_t i;
@@ -185,7 +189,7 @@ int cmd_user(int argc, char **argv)
 			}
 			char detail[64];
 			snprintf(detail, sizeof detail, "{\"token\":\"%.12s\"}", all ? "all" : id);
-			enum fq_err err = d.ops->token_revoke(d.conn, uid, all ? NULL : id);
+			enum fq_err err = store_token_revoke(d.conn, uid, all ? NULL : id);
 			if (err == FQ_ENOTFOUND)
 				fprintf(stderr, "fengqiao: %s has no token %s\n", name, id);
 			if (err || !audit_user(&d, "user.token_revoke", uid, detail))
@@ -202,7 +206,7 @@ int cmd_user(int argc, char **argv)
 			} else {
 				char detail[128];
 				snprintf(detail, sizeof detail, "{\"region\":\"%.12s\",\"role\":\"%.20s\"}", region, role);
-				if (d.ops->role_revoke(d.conn, uid, role, region) != FQ_OK) {
+				if (store_role_revoke(d.conn, uid, role, region) != FQ_OK) {
 					fprintf(stderr, "fengqiao: %s does not hold %s at %s\n", name, role, region);
 					goto rollback;
 				}
@@ -214,10 +218,10 @@ int cmd_user(int argc, char **argv)
 			secret_token(tok);
 			secret_sha256_hex(tok, strlen(tok), th);
 			int64_t now = (int64_t)time(NULL);
-			if (d.ops->token_put(d.conn, th, uid, now, now + days * 86400) != FQ_OK ||
+			if (store_token_put(d.conn, th, uid, now, now + days * 86400) != FQ_OK ||
 			    !audit_user(&d, "user.token", uid, NULL))
 				goto rollback;
-			if (d.ops->commit(d.conn) != FQ_OK)
+			if (store_commit(d.conn) != FQ_OK)
 				goto out;
 			printf("%s\n", tok);
 			rc = 0;
@@ -227,14 +231,14 @@ int cmd_user(int argc, char **argv)
 			goto rollback;
 		}
 	}
-	if (d.ops->commit(d.conn) != FQ_OK) {
+	if (store_commit(d.conn) != FQ_OK) {
 		fprintf(stderr, "fengqiao: cannot commit\n");
 		goto out;
 	}
 	rc = 0;
 	goto out;
 rollback:
-	d.ops->rollback(d.conn);
+	store_rollback(d.conn);
 out:
 	json_decref(u);
 	cli_db_close(&d);

@@ -8,12 +8,13 @@
 #include "http/server.h"
 #include "service/svc.h"
 #include "util/log.h"
+#include "store/user.h"
 
-enum fq_err auth_load_caller(const struct store_ops *ops, struct store_conn *c, int64_t user_id,
+enum fq_err auth_load_caller(struct store_conn *c, int64_t user_id,
 			     struct caller *out, json_t **user)
 {
 	json_t *u = NULL;
-	enum fq_err err = ops->user_get(c, NULL, user_id, &u);
+	enum fq_err err = store_user_get(c, NULL, user_id, &u);
 	if (err)
 		return err;
 	if (json_integer_value(json_object_get(u, "disabled"))) {
@@ -69,19 +70,17 @@ static int cookie_value(const char *header, const char *name, char *out, size_t 
 struct touch {
 	char hash[SECRET_HASH_HEX];
 	int64_t now;
-	const struct store_ops *ops;
 };
 
 static enum fq_err touch_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	(void)e;
 	struct touch *t = arg;
-	return t->ops->session_touch(c, t->hash, t->now);
+	return store_session_touch(c, t->hash, t->now);
 }
 
 enum fq_err auth_request(struct req *r, struct fq_error *e)
 {
-	const struct store_ops *ops = r->svc->ops; /* sessions live on the primary */
 	const char *authz = req_header(r, "Authorization");
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
 		const char *tok = authz + 7;
@@ -90,13 +89,13 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 		char hash[SECRET_HASH_HEX];
 		secret_sha256_hex(tok, strlen(tok), hash);
 		int64_t uid;
-		enum fq_err err = ops->token_user(r->rc, hash, r->now, &uid);
+		enum fq_err err = store_token_user(r->rc, hash, r->now, &uid);
 		if (err == FQ_ENOTFOUND)
 			return fq_fail(e, FQ_EAUTH, "bad_token", NULL,
 			       "the API token is not valid (unknown, expired, revoked or its user disabled)");
 		if (err)
 			return fq_fail(e, err, NULL, NULL, "cannot check the token");
-		err = auth_load_caller(ops, r->rc, uid, &r->caller, NULL);
+		err = auth_load_caller(r->rc, uid, &r->caller, NULL);
 		if (err == FQ_ENOTFOUND)
 			return fq_fail(e, FQ_EAUTH, "bad_token", NULL,
 			       "the API token is not valid (unknown, expired, revoked or its user disabled)");
@@ -113,7 +112,7 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 		return FQ_OK;
 	secret_sha256_hex(sid, strlen(sid), r->session_hash);
 	json_t *s = NULL;
-	enum fq_err err = ops->session_get(r->rc, r->session_hash, &s);
+	enum fq_err err = store_session_get(r->rc, r->session_hash, &s);
 	if (err == FQ_ENOTFOUND)
 		return FQ_OK;
 	if (err)
@@ -125,7 +124,7 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 	json_decref(s);
 	if (!session_alive(created, seen, r->now))
 		return FQ_OK;
-	err = auth_load_caller(ops, r->rc, uid, &r->caller, NULL);
+	err = auth_load_caller(r->rc, uid, &r->caller, NULL);
 	if (err == FQ_ENOTFOUND)
 		return FQ_OK;
 	if (err)
@@ -137,7 +136,6 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 		if (t) {
 			memcpy(t->hash, r->session_hash, sizeof t->hash);
 			t->now = r->now;
-			t->ops = r->svc->ops;
 			svc_write_async(r->svc, touch_run, t, free);
 		}
 	}

@@ -16,7 +16,7 @@ enum fq_err auth_request(struct req *r, struct fq_error *e);
 
 /* Loads a user's roles into a caller. FQ_ENOTFOUND for a missing or
  * disabled user. `user` receives the user record when not NULL. */
-enum fq_err auth_load_caller(const struct store_ops *ops, struct store_conn *c, int64_t user_id,
+enum fq_err auth_load_caller(struct store_conn *c, int64_t user_id,
 			     struct caller *out, json_t **user);
 
 /* Writes the Set-Cookie header for a new session id (or clears it). */

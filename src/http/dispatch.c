@@ -24,6 +24,7 @@
 #include "util/buf.h"
 #include "util/secret.h"
 #include "util/text.h"
+#include "store/store.h"
 
 /* ---- request intake ---- */
 
@@ -306,7 +307,7 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 
 	/* a GET reads one consistent snapshot, taking the database's read lock
 	 * once rather than for every statement */
-	if (m == M_GET && r->svc->ops->read_begin && r->svc->ops->read_begin(r->rc) == FQ_OK)
+	if (m == M_GET && r->svc->ops->read_begin && store_read_begin(r->rc) == FQ_OK)
 		r->in_read = 1;
 
 	/* who is asking */

@@ -22,6 +22,7 @@
 #include "service/svc.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "store/store.h"
 
 int http_status_for(enum fq_err err)
 {
@@ -87,7 +88,7 @@ static void req_free(struct req *r)
 void req_read_end(struct req *r)
 {
 	if (r->in_read) {
-		r->svc->ops->read_end(r->rc);
+		store_read_end(r->rc);
 		r->in_read = 0;
 	}
 }

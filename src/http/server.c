@@ -25,6 +25,7 @@
 #include "service/svc.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "store/store.h"
 
 /* ---- connection admission ----
  * A connection is admitted on its first request and counted until it
@@ -235,14 +236,14 @@ int http_serve(struct http_config *cfg, struct svc *svc, const char *listen, int
 			break;
 		}
 		struct fq_error e = {0};
-		if (svc->ops->conn_open(svc->store, 1, &w->rc, &e) != FQ_OK) {
+		if (store_conn_open(svc->store, 1, &w->rc, &e) != FQ_OK) {
 			log_error("cannot open a read connection: %s", e.message);
 			rc = 1;
 			break;
 		}
 		w->rrc = w->rc;
 		if (svc->read_store != svc->store &&
-		    svc->read_ops->conn_open(svc->read_store, 1, &w->rrc, &e) != FQ_OK) {
+		    store_conn_open(svc->read_store, 1, &w->rrc, &e) != FQ_OK) {
 			log_error("cannot open a replica connection: %s", e.message);
 			w->rrc = NULL;
 			rc = 1;
@@ -307,9 +308,9 @@ int http_serve(struct http_config *cfg, struct svc *svc, const char *listen, int
 		if (w->base)
 			event_base_free(w->base);
 		if (w->rrc && w->rrc != w->rc)
-			svc->read_ops->conn_close(w->rrc);
+			store_conn_close(w->rrc);
 		if (w->rc)
-			svc->ops->conn_close(w->rc);
+			store_conn_close(w->rc);
 	}
 	free(ws);
 	return rc;

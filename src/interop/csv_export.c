@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/text.h"
+#include "store/case.h"
 
 /* The CSV export streams: at most this many rows and bytes, then a last
  * row starting with EXPORT_TRUNCATED says it was cut (docs/openapi.yaml). */
@@ -125,7 +126,7 @@ static void export_turn(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	json_t *items = NULL;
-	if (r->svc->read_ops->case_list(r->rrc, &r->caller, &x->f, &items, NULL) != FQ_OK) {
+	if (store_case_list(r->rrc, &r->caller, &x->f, &items, NULL) != FQ_OK) {
 		export_finish(x, "the storage could not be read; the export is incomplete");
 		return;
 	}

@@ -16,6 +16,8 @@
 #include "api/common.h"
 #include "util/csv.h"
 #include "util/text.h"
+#include "store/case.h"
+#include "store/timeline.h"
 
 #define IMPORT_REPORT_MAX 200
 
@@ -58,13 +60,13 @@ static enum fq_err import_run(struct store_conn *c, void *arg, struct fq_error *
 						"unit_region", unit, "resolved_at", (json_int_t)at, "outcome",
 						"mediated", "resolved_by", k->actor, "resolved_on_time",
 						"next_due");
-			err = upd ? k->env.ops->case_update(c, id, upd) : FQ_ENOMEM;
+			err = upd ? store_case_update(c, id, upd) : FQ_ENOMEM;
 			json_decref(upd);
 			json_t *t = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:{s:b}}", "at", (json_int_t)at,
 					      "actor", k->actor, "action", "close", "from", "registered", "to",
 					      "closed", "level", lv, "detail", "imported", 1);
 			if (!err)
-				err = t ? k->env.ops->timeline_add(c, id, t) : FQ_ENOMEM;
+				err = t ? store_timeline_add(c, id, t) : FQ_ENOMEM;
 			json_decref(t);
 			if (err)
 				return fq_fail(e, err, NULL, NULL, "cannot store an imported case");

@@ -15,6 +15,7 @@
 
 #include "api/common.h"
 #include "util/text.h"
+#include "store/outbox.h"
 
 #define HOTLINE_REPLAY_WINDOW_S (24 * 3600)
 #define HOTLINE_FUTURE_SKEW_S 300
@@ -31,7 +32,6 @@ struct hotline {
 	char call[IDEM_STORED_MAX];
 	int64_t id;
 	int replayed;
-	const struct store_ops *ops;
 };
 
 /* The case an earlier request stored under `key`: 1 when found. */
@@ -40,7 +40,7 @@ static enum fq_err earlier(struct hotline *k, struct store_conn *c, const char *
 	int status;
 	char *body = NULL;
 	*found = 0;
-	enum fq_err err = k->ops->idem_get(c, key, &status, &body);
+	enum fq_err err = store_idem_get(c, key, &status, &body);
 	if (err == FQ_ENOTFOUND)
 		return FQ_OK;
 	if (err)
@@ -74,9 +74,9 @@ static enum fq_err hotline_run(struct store_conn *c, void *arg, struct fq_error 
 	char idb[24];
 	snprintf(idb, sizeof idb, "%lld", (long long)k->id);
 	int64_t now = json_integer_value(json_object_get(k->rec, "created_at"));
-	err = k->ops->idem_put(c, k->call, "hotline", 201, idb, now);
+	err = store_idem_put(c, k->call, "hotline", 201, idb, now);
 	if (!err && k->key[0])
-		err = k->ops->idem_put(c, k->key, "hotline", 201, idb, now);
+		err = store_idem_put(c, k->key, "hotline", 201, idb, now);
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot store the idempotency key");
 	return FQ_OK;
@@ -211,7 +211,6 @@ static void hotline(struct req *r)
 	}
 	k->env = env;
 	k->rec = rec;
-	k->ops = r->svc->ops;
 	stored_key("hotline-call:", call_id, k->call);
 	if (key)
 		stored_key("hotline:", key, k->key);

@@ -18,6 +18,9 @@
 #include "domain/case/category.h"
 #include "http/auth.h"
 #include "util/text.h"
+#include "store/case.h"
+#include "store/region.h"
+#include "store/user.h"
 
 #define O311_DEFAULT_DAYS 90
 #define O311_FORM_MAX (64 * 1024)
@@ -132,8 +135,8 @@ static int o311_auth(struct req *r, const char *key, int xml)
 	char hash[SECRET_HASH_HEX];
 	secret_sha256_hex(key, strlen(key), hash);
 	int64_t uid;
-	if (r->svc->ops->token_user(r->rc, hash, r->now, &uid) != FQ_OK ||
-	    auth_load_caller(r->svc->ops, r->rc, uid, &r->caller, NULL) != FQ_OK) {
+	if (store_token_user(r->rc, hash, r->now, &uid) != FQ_OK ||
+	    auth_load_caller(r->rc, uid, &r->caller, NULL) != FQ_OK) {
 		o311_error(r, xml, 403, "api_key is not valid");
 		return 0;
 	}
@@ -173,7 +176,7 @@ static int o311_jurisdiction(struct req *r, int xml, const char *jid)
 	json_t *reg = NULL;
 	if (!jid)
 		return 1;
-	if (!text_region_code(jid, NULL) || r->svc->ops->region_get(r->rc, jid, &reg) != FQ_OK) {
+	if (!text_region_code(jid, NULL) || store_region_get(r->rc, jid, &reg) != FQ_OK) {
 		o311_error(r, xml, 404, "no such jurisdiction_id");
 		return 0;
 	}
@@ -267,7 +270,7 @@ static void request_one(struct req *r)
 	int64_t id;
 	json_t *rec = NULL;
 	if (text_parse_i64(r->params[0], 1, INT64_MAX, &id) != FQ_OK ||
-	    r->svc->ops->case_get(r->rc, o311_who(r, view), id, &rec) != FQ_OK ||
+	    store_case_get(r->rc, o311_who(r, view), id, &rec) != FQ_OK ||
 	    !in_jurisdiction(jid, json_string_value(json_object_get(rec, "region")))) {
 		json_decref(rec);
 		o311_error(r, xml, 404, "no such service_request_id");
@@ -402,7 +405,7 @@ static void request_list(struct req *r)
 			int64_t id;
 			json_t *rec = NULL;
 			if (text_parse_i64(tok, 1, INT64_MAX, &id) == FQ_OK &&
-			    r->svc->ops->case_get(r->rc, who, id, &rec) == FQ_OK &&
+			    store_case_get(r->rc, who, id, &rec) == FQ_OK &&
 			    in_jurisdiction(jid, json_string_value(json_object_get(rec, "region"))))
 				append_request(out, rec, r->now, view);
 			json_decref(rec);
@@ -414,7 +417,7 @@ static void request_list(struct req *r)
 	f.page_size = page_size;
 	for (;;) {
 		json_t *items = NULL;
-		if (r->svc->read_ops->case_list(r->rrc, who, &f, &items, NULL) != FQ_OK) {
+		if (store_case_list(r->rrc, who, &f, &items, NULL) != FQ_OK) {
 			json_decref(out);
 			o311_error(r, xml, 503, "cannot list requests now");
 			return;
@@ -490,7 +493,7 @@ static int known_village(struct req *r, const char *code)
 	int lv;
 	json_t *reg = NULL;
 	if (!code || !text_region_code(code, &lv) || lv != 5 ||
-	    r->svc->ops->region_get(r->rc, code, &reg) != FQ_OK)
+	    store_region_get(r->rc, code, &reg) != FQ_OK)
 		return 0;
 	json_decref(reg);
 	return 1;
@@ -517,7 +520,7 @@ static int o311_locate(struct req *r, struct evkeyvalq *q, int xml, char out[REG
 			o311_error(r, xml, 400, "lat and long must be WGS84 numbers");
 			return 0;
 		}
-		if (r->svc->ops->region_nearest(r->rc, lat, lon, out) == FQ_OK)
+		if (store_region_nearest(r->rc, lat, lon, out) == FQ_OK)
 			return 1;
 	}
 	const char *addr = evhttp_find_header(q, "address_string");
@@ -525,10 +528,10 @@ static int o311_locate(struct req *r, struct evkeyvalq *q, int xml, char out[REG
 		/* the township named in the address narrows the villages */
 		json_t *towns = NULL, *villages = NULL;
 		const char *within = NULL;
-		if (r->svc->ops->region_in_text(r->rc, addr, 4, NULL, 1, &towns) == FQ_OK && json_array_size(towns))
+		if (store_region_in_text(r->rc, addr, 4, NULL, 1, &towns) == FQ_OK && json_array_size(towns))
 			within = json_string_value(json_object_get(json_array_get(towns, 0), "code"));
 		int found = 0;
-		if (r->svc->ops->region_in_text(r->rc, addr, 5, within, 2, &villages) == FQ_OK) {
+		if (store_region_in_text(r->rc, addr, 5, within, 2, &villages) == FQ_OK) {
 			json_t *v0 = json_array_get(villages, 0), *v1 = json_array_get(villages, 1);
 			/* a unique best match only */
 			if (v0 && (!v1 || json_string_length(json_object_get(v0, "name")) >
@@ -696,7 +699,7 @@ static void token(struct req *r)
 	/* a token gives its request's id, which the public view may read too */
 	json_t *rec = NULL;
 	const char *region = NULL;
-	if (strlen(r->params[0]) > 32 || r->svc->ops->case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
+	if (strlen(r->params[0]) > 32 || store_case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
 	    !(region = json_string_value(json_object_get(rec, "region"))) ||
 	    ((view & O311_FULL) && !scope_can_view_case(&r->caller, region)) ||
 	    !in_jurisdiction(jid, region)) {

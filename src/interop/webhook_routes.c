@@ -8,6 +8,8 @@
 
 #include "api/common.h"
 #include "interop/webhooks.h"
+#include "store/audit.h"
+#include "store/outbox.h"
 
 static int is_admin(struct req *r)
 {
@@ -65,13 +67,12 @@ struct sub {
 	char secret[SECRET_TOKEN_CHARS + 1];
 	char actor[USERNAME_MAX];
 	int64_t now, id;
-	const struct store_ops *ops;
 };
 
 static enum fq_err sub_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct sub *k = arg;
-	enum fq_err err = k->ops->webhook_add(c, k->url, k->events, k->secret, k->region, k->actor,
+	enum fq_err err = store_webhook_add(c, k->url, k->events, k->secret, k->region, k->actor,
 					      k->now, &k->id);
 	if (!err) {
 		char id[24];
@@ -84,7 +85,7 @@ static enum fq_err sub_run(struct store_conn *c, void *arg, struct fq_error *e)
 			return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 		struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "webhook.add",
 					.entity = "webhook", .entity_id = id, .detail = ds};
-		err = k->ops->audit_append(c, &a);
+		err = store_audit_append(c, &a);
 		free(ds);
 	}
 	return err ? fq_fail(e, err, NULL, NULL, "cannot store the subscription") : FQ_OK;
@@ -182,7 +183,6 @@ static void create(struct req *r)
 	secret_token(k->secret);
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	k->now = r->now;
-	k->ops = r->svc->ops;
 	req_write(r, sub_run, k, sub_done);
 }
 
@@ -191,7 +191,7 @@ static void list(struct req *r)
 	if (!is_admin(r))
 		return;
 	json_t *items = NULL;
-	if (r->svc->ops->webhook_list(r->rc, &items) != FQ_OK) {
+	if (store_webhook_list(r->rc, &items) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot list webhooks", NULL);
 		return;
 	}
@@ -217,20 +217,19 @@ struct del {
 	int64_t id, now;
 	char actor[USERNAME_MAX];
 	struct caller who;
-	const struct store_ops *ops;
 };
 
 static enum fq_err del_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct del *k = arg;
 	json_t *w = NULL;
-	enum fq_err err = k->ops->webhook_get(c, k->id, &w);
+	enum fq_err err = store_webhook_get(c, k->id, &w);
 	/* outside the caller's scope answers exactly like a missing one */
 	if (!err && !admin_covers(&k->who, json_string_value(json_object_get(w, "region"))))
 		err = FQ_ENOTFOUND;
 	json_decref(w);
 	if (!err)
-		err = k->ops->webhook_delete(c, k->id);
+		err = store_webhook_delete(c, k->id);
 	if (err == FQ_ENOTFOUND)
 		return fq_fail(e, err, "not_found", NULL, "no such webhook");
 	if (!err) {
@@ -238,7 +237,7 @@ static enum fq_err del_run(struct store_conn *c, void *arg, struct fq_error *e)
 		snprintf(id, sizeof id, "%lld", (long long)k->id);
 		struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "webhook.delete",
 					.entity = "webhook", .entity_id = id, .detail = ""};
-		err = k->ops->audit_append(c, &a);
+		err = store_audit_append(c, &a);
 	}
 	return err ? fq_fail(e, err, NULL, NULL, "cannot delete the webhook") : FQ_OK;
 }
@@ -264,7 +263,6 @@ static void delete(struct req *r)
 	}
 	k->id = id;
 	k->now = r->now;
-	k->ops = r->svc->ops;
 	k->who = r->caller;
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	req_write(r, del_run, k, del_done);
@@ -276,7 +274,7 @@ static void deliveries(struct req *r)
 	if (!is_admin(r) || !api_param_id(r, 0, &id))
 		return;
 	json_t *w = NULL;
-	enum fq_err err = r->svc->ops->webhook_get(r->rc, id, &w);
+	enum fq_err err = store_webhook_get(r->rc, id, &w);
 	if (!err && !admin_covers(&r->caller, json_string_value(json_object_get(w, "region"))))
 		err = FQ_ENOTFOUND;
 	json_decref(w);
@@ -285,7 +283,7 @@ static void deliveries(struct req *r)
 		return;
 	}
 	json_t *items = NULL;
-	if (err || r->svc->ops->delivery_list(r->rc, id, 200, &items) != FQ_OK) {
+	if (err || store_delivery_list(r->rc, id, 200, &items) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot read the delivery log", NULL);
 		return;
 	}

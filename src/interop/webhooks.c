@@ -22,6 +22,8 @@
 #include "service/outbox.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "store/outbox.h"
+#include "store/store.h"
 
 /* ---- targets ---- */
 
@@ -304,13 +306,12 @@ struct outcome {
 	int attempts, status;
 	const char *state;
 	const char *error;
-	const struct store_ops *ops;
 };
 
 static enum fq_err outcome_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct outcome *o = arg;
-	enum fq_err err = o->ops->delivery_update(c, o->id, o->state, o->attempts, o->next_at, o->status,
+	enum fq_err err = store_delivery_update(c, o->id, o->state, o->attempts, o->next_at, o->status,
 						  o->error, o->now);
 	return err ? fq_fail(e, err, NULL, NULL, "cannot record the delivery") : FQ_OK;
 }
@@ -318,7 +319,7 @@ static enum fq_err outcome_run(struct store_conn *c, void *arg, struct fq_error 
 static void record(int64_t id, int attempts, int status, const char *error)
 {
 	struct outcome o = {.id = id, .attempts = attempts, .status = status,
-			    .now = (int64_t)time(NULL), .ops = worker.svc->ops};
+			    .now = (int64_t)time(NULL)};
 	char msg[32];
 	if (status >= 200 && status < 300) {
 		o.state = "delivered";
@@ -508,7 +509,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		return;
 	json_t *due = NULL;
 	/* more than may fly, so that those already in flight never hide others */
-	if (worker.svc->ops->delivery_due(worker.conn, now, 2 * WEBHOOK_INFLIGHT_MAX, &due) != FQ_OK)
+	if (store_delivery_due(worker.conn, now, 2 * WEBHOOK_INFLIGHT_MAX, &due) != FQ_OK)
 		return;
 	size_t i;
 	json_t *d;
@@ -554,12 +555,12 @@ int webhook_worker_start(const struct svc *s)
 		log_error("webhooks: cannot create the delivery loop");
 		goto fail;
 	}
-	if (s->ops->conn_open(s->store, 1, &worker.conn, &e) != FQ_OK) {
+	if (store_conn_open(s->store, 1, &worker.conn, &e) != FQ_OK) {
 		log_error("webhooks: %s", e.message);
 		goto fail;
 	}
 	if (pthread_create(&worker.thread, NULL, worker_main, NULL) != 0) {
-		s->ops->conn_close(worker.conn);
+		store_conn_close(worker.conn);
 		goto fail;
 	}
 	worker.running = 1;
@@ -584,6 +585,6 @@ void webhook_worker_stop(void)
 	event_base_free(worker.base);
 	worker.tick = NULL;
 	worker.base = NULL;
-	worker.svc->ops->conn_close(worker.conn);
+	store_conn_close(worker.conn);
 	worker.running = 0;
 }

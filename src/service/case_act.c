@@ -11,17 +11,19 @@
 #include "domain/case/flow.h"
 #include "service/outbox.h"
 #include "util/text.h"
+#include "store/case.h"
+#include "store/timeline.h"
+#include "store/user.h"
 
 /* ---- actions ---- */
 
 /* Whether username holds a case-working role at unit's level or below it
  * (or above it, for a unit that hands the case up) that also covers the
  * case's place: an assignment names a person who can see the case. */
-static int handler_ok(const struct caseflow_env *env, struct store_conn *conn,
-		      const char *username, const char *unit, const char *region)
+static int handler_ok(struct store_conn *conn, const char *username, const char *unit, const char *region)
 {
 	json_t *u = NULL;
-	if (env->ops->user_get(conn, username, 0, &u) != FQ_OK)
+	if (store_user_get(conn, username, 0, &u) != FQ_OK)
 		return 0;
 	int ok = 0;
 	size_t i;
@@ -54,8 +56,7 @@ static int in_list(const char *s, const char *const *list)
 	return 0;
 }
 
-static enum fq_err other_case(const struct caseflow_env *env, struct store_conn *conn,
-			      const struct caller *who, const json_t *body, int64_t self,
+static enum fq_err other_case(struct store_conn *conn, const struct caller *who, const json_t *body, int64_t self,
 			      json_t **other, int64_t *oid, struct fq_error *e)
 {
 	json_t *v = json_object_get(body, "other_id");
@@ -64,7 +65,7 @@ static enum fq_err other_case(const struct caseflow_env *env, struct store_conn 
 	*oid = json_integer_value(v);
 	if (*oid == self)
 		return fq_fail(e, FQ_EINVAL, "same_case", "other_id", "a case cannot link to itself");
-	enum fq_err err = env->ops->case_get(conn, who, *oid, other);
+	enum fq_err err = store_case_get(conn, who, *oid, other);
 	if (err == FQ_ENOTFOUND)
 		return fq_fail(e, FQ_EINVAL, "unknown_case", "other_id", "no such case");
 	if (err)
@@ -76,7 +77,6 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 			 const struct caller *who, int64_t id, const json_t *body, int64_t now,
 			 struct fq_error *e)
 {
-	const struct store_ops *ops = env->ops;
 	json_t *rec = NULL, *upd = NULL, *detail = NULL, *other = NULL, *t = NULL;
 	struct flow_event *ev = NULL;
 	size_t nev = 0;
@@ -91,7 +91,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	enum case_action a = (enum case_action)ai;
 	const struct flow_rule *rule = flow_rule_for(a);
 
-	err = ops->case_get(conn, who, id, &rec);
+	err = store_case_get(conn, who, id, &rec);
 	if (err == FQ_ENOTFOUND) {
 		err = fq_fail(e, FQ_ENOTFOUND, "not_found", NULL, "no such case");
 		goto out;
@@ -141,7 +141,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		goto out;
 	}
 	int64_t entries = 0, notes = 0;
-	if ((err = ops->timeline_count(conn, id, &entries, &notes))) {
+	if ((err = store_timeline_count(conn, id, &entries, &notes))) {
 		err = fq_fail(e, err, NULL, NULL, "cannot read the timeline");
 		goto out;
 	}
@@ -151,7 +151,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 			      STORE_TIMELINE_MAX, CASE_NOTES_MAX);
 		goto out;
 	}
-	if ((err = caseflow_events(env, conn, id, &ev, &nev))) {
+	if ((err = caseflow_events(conn, id, &ev, &nev))) {
 		err = fq_fail(e, err, NULL, NULL, "cannot read the timeline");
 		goto out;
 	}
@@ -176,7 +176,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		const char *h;
 		if ((err = caseflow_want_str(body, "handler", "handler", 1, USERNAME_MAX - 1, 1, 0, &h, e)))
 			goto out;
-		if (!handler_ok(env, conn, h, unit,
+		if (!handler_ok(conn, h, unit,
 				json_string_value(json_object_get(rec, "region")))) {
 			err = fq_fail(e, FQ_EINVAL, "unknown_handler", "handler",
 				      "the handler is not a mediator or handler for this unit");
@@ -290,7 +290,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	case ACT_LINK:
 	case ACT_MERGE: {
 		int64_t oid = 0;
-		if ((err = other_case(env, conn, who, body, id, &other, &oid, e)))
+		if ((err = other_case(conn, who, body, id, &other, &oid, e)))
 			goto out;
 		const char *ost = json_string_value(json_object_get(other, "status"));
 		/* a merge changes the other case too: the caller must be allowed to
@@ -311,7 +311,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 				      "cannot merge into a closed case");
 			goto out;
 		}
-		if ((err = ops->link_add(conn, id, oid, a == ACT_MERGE ? "merged_into" : "related", now))) {
+		if ((err = store_link_add(conn, id, oid, a == ACT_MERGE ? "merged_into" : "related", now))) {
 			err = fq_fail(e, err, NULL, NULL, "cannot store the link");
 			goto out;
 		}
@@ -324,7 +324,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 					       json_object_get(other, "status"), "level",
 					       json_object_get(other, "level"), "detail", "absorbed",
 					       (json_int_t)id);
-			err = t2 ? ops->timeline_add(conn, oid, t2) : FQ_ENOMEM;
+			err = t2 ? store_timeline_add(conn, oid, t2) : FQ_ENOMEM;
 			json_decref(t2);
 			if (err) {
 				err = fq_fail(e, err, NULL, NULL, "cannot store the timeline");
@@ -354,7 +354,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		json_decref(nrec);
 		if (err)
 			goto out;
-		if ((err = ops->link_add(conn, nid, id, "split_from", now))) {
+		if ((err = store_link_add(conn, nid, id, "split_from", now))) {
 			err = fq_fail(e, err, NULL, NULL, "cannot store the link");
 			goto out;
 		}
@@ -384,7 +384,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	json_object_set_new(upd, "status", json_string(flow_status_name(to)));
 	json_object_set_new(upd, "updated_at", json_integer(now));
 	json_object_set_new(upd, "next_due", due ? json_integer(due) : json_null());
-	if ((err = ops->case_update(conn, id, upd))) {
+	if ((err = store_case_update(conn, id, upd))) {
 		err = fq_fail(e, err, NULL, NULL, "cannot store the case");
 		goto out;
 	}
@@ -398,7 +398,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	json_object_set_new(t, "reason", reason ? json_string(reason) : json_null());
 	json_object_set(t, "detail", json_object_size(detail) ? detail : json_null());
 	json_object_set_new(t, "internal", json_boolean(a == ACT_NOTE));
-	if ((err = ops->timeline_add(conn, id, t))) {
+	if ((err = store_timeline_add(conn, id, t))) {
 		err = fq_fail(e, err, NULL, NULL, "cannot store the timeline");
 		goto out;
 	}
@@ -408,7 +408,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		json_object_set_new(detail, "reason", json_string(reason));
 	char action_name[48];
 	snprintf(action_name, sizeof action_name, "case.%s", flow_action_name(a));
-	if ((err = caseflow_audit(env, conn, now, actor, action_name, id, detail))) {
+	if ((err = caseflow_audit(conn, now, actor, action_name, id, detail))) {
 		err = fq_fail(e, err, NULL, NULL, "cannot write the audit log");
 		goto out;
 	}
@@ -416,8 +416,8 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 			  : to == ST_CLOSED && st != ST_CLOSED ? "case.closed" : NULL;
 	if (event) {
 		json_t *now_rec = NULL;
-		if ((err = ops->case_get(conn, NULL, id, &now_rec)) == FQ_OK) {
-			err = webhook_emit(ops, conn, event, now_rec, now);
+		if ((err = store_case_get(conn, NULL, id, &now_rec)) == FQ_OK) {
+			err = webhook_emit(conn, event, now_rec, now);
 			json_decref(now_rec);
 		}
 		if (err) {

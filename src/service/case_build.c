@@ -12,6 +12,8 @@
 #include "domain/case/dup.h"
 #include "domain/case/flow.h"
 #include "util/text.h"
+#include "store/case.h"
+#include "store/region.h"
 
 /* ---- field checks ---- */
 
@@ -161,7 +163,7 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 		return fq_fail(e, FQ_EINVAL, "invalid_region", "region",
 			       "region must be a 12-digit village code");
 	json_t *rg = NULL;
-	err = env->ops->region_get(conn, region, &rg);
+	err = store_region_get(conn, region, &rg);
 	if (err == FQ_ENOTFOUND)
 		return fq_fail(e, FQ_EINVAL, "unknown_region", "region", "no village has code %s", region);
 	if (err)
@@ -246,8 +248,7 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 	return FQ_OK;
 }
 
-json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *conn,
-			    const struct caller *who, const json_t *rec, int64_t now)
+json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec, int64_t now)
 {
 	json_t *out = json_array();
 	json_t *phones = json_array();
@@ -261,7 +262,7 @@ json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *c
 	json_t *cands = NULL;
 	const char *region = json_string_value(json_object_get(rec, "region"));
 	const char *category = json_string_value(json_object_get(rec, "category"));
-	if (env->ops->case_dup_candidates(conn, who, region, category, phones, now - CASE_DUP_WINDOW_S,
+	if (store_case_dup_candidates(conn, who, region, category, phones, now - CASE_DUP_WINDOW_S,
 					  &cands) != FQ_OK) {
 		json_decref(phones);
 		return out;

@@ -11,6 +11,10 @@
 #include "domain/case/flow.h"
 #include "service/outbox.h"
 #include "util/secret.h"
+#include "store/audit.h"
+#include "store/case.h"
+#include "store/store.h"
+#include "store/timeline.h"
 
 /* 31^10 codes: collisions stay rare at national volume (15 million cases a
  * year), and the insert retries on the few there are */
@@ -18,7 +22,7 @@
 
 /* ---- events and deadlines ---- */
 
-enum fq_err caseflow_events(const struct caseflow_env *env, struct store_conn *conn, int64_t id,
+enum fq_err caseflow_events(struct store_conn *conn, int64_t id,
 			    struct flow_event **ev, size_t *n)
 {
 	/* the flow events only: notes (internal entries) move no deadline, so a
@@ -30,7 +34,7 @@ enum fq_err caseflow_events(const struct caseflow_env *env, struct store_conn *c
 		return FQ_ENOMEM;
 	for (;;) {
 		json_t *items = NULL;
-		enum fq_err err = env->ops->timeline_list(conn, id, 0, after, STORE_TIMELINE_PAGE_MAX,
+		enum fq_err err = store_timeline_list(conn, id, 0, after, STORE_TIMELINE_PAGE_MAX,
 							  &items);
 		if (err) {
 			free(*ev);
@@ -94,7 +98,7 @@ int64_t caseflow_next_due(const struct caseflow_env *env, enum case_track track,
 
 /* ---- create ---- */
 
-enum fq_err caseflow_audit(const struct caseflow_env *env, struct store_conn *conn, int64_t at,
+enum fq_err caseflow_audit(struct store_conn *conn, int64_t at,
 			   const char *actor, const char *action, int64_t id, json_t *detail)
 {
 	char idbuf[24];
@@ -102,7 +106,7 @@ enum fq_err caseflow_audit(const struct caseflow_env *env, struct store_conn *co
 	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	struct audit_entry a = {.at = at, .actor = actor, .action = action, .entity = "case",
 				.entity_id = idbuf, .detail = d ? d : ""};
-	enum fq_err err = env->ops->audit_append(conn, &a);
+	enum fq_err err = store_audit_append(conn, &a);
 	free(d);
 	return err;
 }
@@ -146,14 +150,14 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 			snprintf(tc, sizeof tc, "FQ-%.5s-%.5s", code, code + 5);
 			json_object_set_new(rec, "tracking_code", json_string(tc));
 		}
-		err = env->ops->savepoint(conn);
+		err = store_savepoint(conn);
 		if (err)
 			break;
-		err = env->ops->case_insert(conn, rec, id);
+		err = store_case_insert(conn, rec, id);
 		if (err == FQ_OK)
-			err = env->ops->release(conn);
+			err = store_release(conn);
 		else
-			env->ops->undo(conn);
+			store_undo(conn);
 		if (err == FQ_ECONFLICT && json_object_get(rec, "id"))
 			break; /* a given id that exists: do not retry */
 	}
@@ -171,7 +175,7 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	}
 	json_object_set_new(t, "detail", td);
-	err = env->ops->timeline_add(conn, *id, t);
+	err = store_timeline_add(conn, *id, t);
 	json_decref(t);
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot store the timeline");
@@ -182,12 +186,12 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 				   json_object_get(rec, "channel"));
 	if (!detail)
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
-	err = caseflow_audit(env, conn, now, actor, "case.create", *id, detail);
+	err = caseflow_audit(conn, now, actor, "case.create", *id, detail);
 	json_decref(detail);
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot write the audit log");
 	json_object_set_new(rec, "id", json_integer(*id));
-	err = webhook_emit(env->ops, conn, "case.created", rec, now);
+	err = webhook_emit(conn, "case.created", rec, now);
 	json_object_del(rec, "id");
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot queue the webhook");

@@ -29,9 +29,9 @@
 #define CASE_AMOUNT_MAX 1000000000000000LL  /* fen */
 #define CASE_DUP_WINDOW_S (30 * 86400)
 
-/* What the rules need, shared read-only. */
+/* What the rules need, shared read-only. The store is reached through
+ * the connection each call is given (the wrappers of store/). */
 struct caseflow_env {
-	const struct store_ops *ops;
 	const struct calendar *cal;
 	const struct deadline_rules *deadlines;
 	const struct routing_rules *routing;
@@ -49,8 +49,7 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
  * sharing a party phone, or the same category in the same village with
  * similar text, that `who` may see (NULL: the system sees all). Returns a
  * new array of {id, tracking_code, title, reason}. */
-json_t *caseflow_duplicates(const struct caseflow_env *env, struct store_conn *conn,
-			    const struct caller *who, const json_t *rec, int64_t now);
+json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec, int64_t now);
 
 /* The one placement check of every path that creates a case (staff
  * intake, split, import): `who` must hold an intake role covering the
@@ -75,7 +74,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 			 struct fq_error *e);
 
 /* Loads the flow events of a case from its timeline. Caller frees *ev. */
-enum fq_err caseflow_events(const struct caseflow_env *env, struct store_conn *conn, int64_t id,
+enum fq_err caseflow_events(struct store_conn *conn, int64_t id,
 			    struct flow_event **ev, size_t *n);
 
 /* Renders a store record for staff: times as ISO 8601, phones masked

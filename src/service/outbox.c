@@ -11,10 +11,13 @@
 
 #include "util/log.h"
 #include "util/text.h"
+#include "store/audit.h"
+#include "store/case.h"
+#include "store/outbox.h"
 
 /* The phones that left for each subscription are audited like a read
  * through /contacts: one entry per subscription, naming case and webhook. */
-static enum fq_err audit_phones(const struct store_ops *ops, struct store_conn *c, const char *event,
+static enum fq_err audit_phones(struct store_conn *c, const char *event,
 				const json_t *rec, json_t *webhook_ids, size_t nphones, int64_t now)
 {
 	char cid[24];
@@ -30,7 +33,7 @@ static enum fq_err audit_phones(const struct store_ops *ops, struct store_conn *
 			return FQ_ENOMEM;
 		struct audit_entry a = {.at = now, .actor = "system", .action = "case.contacts_sent",
 					.entity = "case", .entity_id = cid, .detail = ds};
-		enum fq_err err = ops->audit_append(c, &a);
+		enum fq_err err = store_audit_append(c, &a);
 		free(ds);
 		if (err)
 			return err;
@@ -38,7 +41,7 @@ static enum fq_err audit_phones(const struct store_ops *ops, struct store_conn *
 	return FQ_OK;
 }
 
-enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, const char *event,
+enum fq_err webhook_emit(struct store_conn *c, const char *event,
 			 const json_t *rec, int64_t now)
 {
 	char at[21];
@@ -83,11 +86,11 @@ enum fq_err webhook_emit(const struct store_ops *ops, struct store_conn *c, cons
 		return FQ_ETOOBIG;
 	}
 	json_t *ids = NULL;
-	enum fq_err err = ops->delivery_enqueue(c, event, s, json_string_value(json_object_get(rec, "region")),
+	enum fq_err err = store_delivery_enqueue(c, event, s, json_string_value(json_object_get(rec, "region")),
 						now, &ids);
 	free(s);
 	if (!err && nphones)
-		err = audit_phones(ops, c, event, rec, ids, nphones, now);
+		err = audit_phones(c, event, rec, ids, nphones, now);
 	json_decref(ids);
 	return err;
 }
@@ -106,15 +109,15 @@ static enum fq_err overdue_run(struct store_conn *c, void *arg, struct fq_error 
 	json_array_foreach(k->items, i, it) {
 		int64_t id = json_integer_value(json_object_get(it, "id"));
 		json_t *rec = NULL;
-		if (k->env.ops->case_get(c, NULL, id, &rec) != FQ_OK)
+		if (store_case_get(c, NULL, id, &rec) != FQ_OK)
 			continue;
-		enum fq_err err = webhook_emit(k->env.ops, c, "case.overdue", rec, k->now);
+		enum fq_err err = webhook_emit(c, "case.overdue", rec, k->now);
 		json_decref(rec);
 		json_t *upd = json_pack("{s:O}", "overdue_notified", json_object_get(it, "next_due"));
 		if (!err && !upd)
 			err = FQ_ENOMEM;
 		if (!err)
-			err = k->env.ops->case_update(c, id, upd);
+			err = store_case_update(c, id, upd);
 		json_decref(upd);
 		if (err)
 			return fq_fail(e, err, NULL, NULL, "cannot queue an overdue notice");
@@ -125,7 +128,7 @@ static enum fq_err overdue_run(struct store_conn *c, void *arg, struct fq_error 
 void outbox_overdue_scan(const struct svc *s, struct store_conn *reader, int64_t now)
 {
 	json_t *items = NULL;
-	if (s->ops->case_overdue_unnotified(reader, now, 200, &items) == FQ_OK &&
+	if (store_case_overdue_unnotified(reader, now, 200, &items) == FQ_OK &&
 	    json_array_size(items)) {
 		struct overdue_job k = {items, svc_env(s), now};
 		struct fq_error e = {0};

@@ -6,7 +6,7 @@
 
 struct caseflow_env svc_env(const struct svc *s)
 {
-	return (struct caseflow_env){s->ops, s->cal, &s->deadlines, &s->routing};
+	return (struct caseflow_env){s->cal, &s->deadlines, &s->routing};
 }
 
 struct async_job {

@@ -28,6 +28,11 @@
 #include "powercut_vfs.h"
 #include "store/writer.h"
 #include "util/secret.h"
+#include "store/audit.h"
+#include "store/case.h"
+#include "store/region.h"
+#include "store/store.h"
+#include "store/timeline.h"
 
 #define CLIENTS 8
 #define ACKED_MAX 20000          /* acknowledged cases recorded per round */
@@ -368,20 +373,20 @@ static enum fq_err setup_db(struct round *r)
 	struct store_conn *c = NULL;
 	struct fq_error e = {0};
 	int applied;
-	enum fq_err err = r->ops->open(r->path, &s, &e);
+	enum fq_err err = store_open(r->ops, r->path, &s, &e);
 	if (!err)
-		err = r->ops->conn_open(s, 0, &c, &e);
+		err = store_conn_open(s, 0, &c, &e);
 	if (!err)
-		err = r->ops->migrate(c, &applied, &e);
+		err = store_migrate(c, &applied, &e);
 	for (size_t i = 0; !err && i < sizeof regions / sizeof regions[0]; i++)
-		err = r->ops->region_put(c, regions[i].code, regions[i].name, regions[i].level,
+		err = store_region_put(c, regions[i].code, regions[i].name, regions[i].level,
 					 regions[i].parent);
 	if (err)
 		fprintf(stderr, "durability: setup: %s\n", e.message[0] ? e.message : fq_err_code(err));
 	if (c)
-		r->ops->conn_close(c);
+		store_conn_close(c);
 	if (s)
-		r->ops->close(s);
+		store_close(s);
 	return err;
 }
 
@@ -433,7 +438,7 @@ static size_t verify(struct round *r)
 	struct store *s = NULL;
 	struct store_conn *c = NULL;
 	struct fq_error e = {0};
-	if (r->ops->open(r->path, &s, &e) || r->ops->conn_open(s, 0, &c, &e)) {
+	if (store_open(r->ops, r->path, &s, &e) || store_conn_open(s, 0, &c, &e)) {
 		CHECK(0, "store reopen: %s", e.message);
 		lost = r->nacked;
 		goto out;
@@ -449,17 +454,17 @@ static size_t verify(struct round *r)
 		CHECK(0, "out of memory");
 		goto out;
 	}
-	enum fq_err err = r->ops->audit_iterate(c, audit_one, &v);
+	enum fq_err err = store_audit_iterate(c, audit_one, &v);
 	CHECK(err == FQ_OK, "audit_iterate: %s", fq_err_code(err));
 	CHECK(v.bad == 0, "audit chain broken at entry %" PRId64, v.bad);
 	for (size_t i = 0; i < r->nacked; i++) {
 		const struct acked *a = &r->acked[i];
 		json_t *rec = NULL;
 		int64_t total = 0, notes = 0;
-		int whole = r->ops->case_get(c, NULL, a->id, &rec) == FQ_OK &&
+		int whole = store_case_get(c, NULL, a->id, &rec) == FQ_OK &&
 			    json_is_string(json_object_get(rec, "title")) &&
 			    strcmp(json_string_value(json_object_get(rec, "title")), a->title) == 0 &&
-			    r->ops->timeline_count(c, a->id, &total, &notes) == FQ_OK && total >= 1 &&
+			    store_timeline_count(c, a->id, &total, &notes) == FQ_OK && total >= 1 &&
 			    v.created[a->id];
 		json_decref(rec);
 		if (!whole) {
@@ -472,9 +477,9 @@ static size_t verify(struct round *r)
 	free(v.created);
 out:
 	if (c)
-		r->ops->conn_close(c);
+		store_conn_close(c);
 	if (s)
-		r->ops->close(s);
+		store_close(s);
 	powercut_set_default(1);
 	return lost;
 }
@@ -501,7 +506,7 @@ static long run_round(int no, uint64_t seed, int sync_off)
 	struct fq_error e = {0};
 	deadline_rules_default(&dl);
 	routing_rules_default(&rt);
-	r.env = (struct caseflow_env){r.ops, cal, &dl, &rt};
+	r.env = (struct caseflow_env){cal, &dl, &rt};
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
 	r.acked = calloc(ACKED_MAX, sizeof *r.acked);
@@ -516,7 +521,7 @@ static long run_round(int no, uint64_t seed, int sync_off)
 	powercut_restore();
 	struct powercut_stats ps0;
 	powercut_get_stats(&ps0);
-	if (setup_db(&r) != FQ_OK || r.ops->open(r.path, &store, &e) != FQ_OK) {
+	if (setup_db(&r) != FQ_OK || store_open(r.ops, r.path, &store, &e) != FQ_OK) {
 		CHECK(0, "round %d: cannot set up the database", no);
 		goto out;
 	}
@@ -566,7 +571,7 @@ static long run_round(int no, uint64_t seed, int sync_off)
 	struct writer_stats ws;
 	writer_get_stats(r.w, &ws);
 	writer_stop(r.w);
-	r.ops->close(store);
+	store_close(store);
 	store = NULL;
 	CHECK(nclients == CLIENTS, "round %d: only %d client threads started", no, nclients);
 	CHECK(atomic_load(&r.unexpected) == 0, "round %d: errors before the power cut", no);
@@ -592,7 +597,7 @@ static long run_round(int no, uint64_t seed, int sync_off)
 	fflush(stdout);
 out:
 	if (store)
-		r.ops->close(store);
+		store_close(store);
 	if (r.dir[0])
 		remove_db(r.dir);
 	free(r.acked);

@@ -13,6 +13,8 @@
 #include "service/caseflow.h"
 #include "http/req.h"
 #include "util/secret.h"
+#include "store/region.h"
+#include "store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,9 +34,9 @@ static struct {
 static void cleanup(void)
 {
 	if (fx.conn)
-		fx.env.ops->conn_close(fx.conn);
+		store_conn_close(fx.conn);
 	if (fx.store)
-		fx.env.ops->close(fx.store);
+		store_close(fx.store);
 	calendar_free(fx.cal);
 	char p[96];
 	unlink(fx.path);
@@ -52,8 +54,8 @@ static void setup(void)
 	const struct store_ops *ops = &store_sqlite_ops;
 	struct fq_error e = {0};
 	int applied;
-	if (ops->open(fx.path, &fx.store, &e) || ops->conn_open(fx.store, 0, &fx.conn, &e) ||
-	    ops->migrate(fx.conn, &applied, &e))
+	if (store_open(ops, fx.path, &fx.store, &e) || store_conn_open(fx.store, 0, &fx.conn, &e) ||
+	    store_migrate(fx.conn, &applied, &e))
 		abort();
 	static const struct { const char *code, *name, *parent; int level; } regions[] = {
 		{"33", "浙江省", NULL, 1}, {"3306", "绍兴市", "33", 2}, {"330681", "诸暨市", "3306", 3},
@@ -61,12 +63,12 @@ static void setup(void)
 		{"330681109291", "乐山村", "330681109", 5},
 	};
 	for (size_t i = 0; i < sizeof regions / sizeof regions[0]; i++)
-		if (ops->region_put(fx.conn, regions[i].code, regions[i].name, regions[i].level, regions[i].parent))
+		if (store_region_put(fx.conn, regions[i].code, regions[i].name, regions[i].level, regions[i].parent))
 			abort();
 	fx.cal = calendar_new();
 	deadline_rules_default(&fx.dl);
 	routing_rules_default(&fx.rt);
-	fx.env = (struct caseflow_env){ops, fx.cal, &fx.dl, &fx.rt};
+	fx.env = (struct caseflow_env){fx.cal, &fx.dl, &fx.rt};
 	fx.who.user_id = 1;
 	snprintf(fx.who.username, sizeof fx.who.username, "fuzzer");
 	fx.who.nroles = 1;
@@ -75,8 +77,8 @@ static void setup(void)
 	json_t *b = json_pack("{s:s, s:s, s:s, s:s}", "title", "邻里纠纷", "description", "排水", "category",
 			      "neighbour", "region", "330681109290");
 	json_t *rec = NULL;
-	if (caseflow_build(&fx.env, fx.conn, b, "fuzzer", 1795680000, &rec, &e) || ops->begin(fx.conn) ||
-	    caseflow_create(&fx.env, fx.conn, NULL, rec, "fuzzer", NULL, 0, &fx.case_id, &e) || ops->commit(fx.conn))
+	if (caseflow_build(&fx.env, fx.conn, b, "fuzzer", 1795680000, &rec, &e) || store_begin(fx.conn) ||
+	    caseflow_create(&fx.env, fx.conn, NULL, rec, "fuzzer", NULL, 0, &fx.case_id, &e) || store_commit(fx.conn))
 		abort();
 	json_decref(b);
 	json_decref(rec);
@@ -98,17 +100,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (caseflow_build(&fx.env, fx.conn, body, "fuzzer", 1795680000, &rec, &e) == FQ_OK) {
 		if (!json_is_string(json_object_get(rec, "title")) || !json_is_array(json_object_get(rec, "parties")))
 			__builtin_trap();
-		json_t *d = caseflow_duplicates(&fx.env, fx.conn, &fx.who, rec, 1795680000);
+		json_t *d = caseflow_duplicates(fx.conn, &fx.who, rec, 1795680000);
 		json_decref(d);
 		json_decref(rec);
 	} else if (!e.code) {
 		__builtin_trap();
 	}
 	/* the same body as a workflow action, undone afterwards */
-	if (fx.env.ops->begin(fx.conn) == FQ_OK) {
+	if (store_begin(fx.conn) == FQ_OK) {
 		memset(&e, 0, sizeof e);
 		caseflow_act(&fx.env, fx.conn, &fx.who, fx.case_id, body, 1795680000 + 3600, &e);
-		fx.env.ops->rollback(fx.conn);
+		store_rollback(fx.conn);
 	}
 	json_decref(body);
 	return 0;
