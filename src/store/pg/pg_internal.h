@@ -40,7 +40,6 @@
 #define PG_LOCK_TIMEOUT "10s"       /* like SQLite's busy timeout */
 #define PG_CONNECT_TIMEOUT "10"
 #define PG_ENSURE_RETRY_S 60        /* between attempts to make partitions ahead */
-#define SEARCH_TOKENS_MAX (64 * 1024)
 
 /* application_name of the server's connections, unless the URL names one:
  * the writer and CLI write ("fengqiao"), workers read ("fengqiao-read"). */

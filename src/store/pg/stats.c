@@ -1,5 +1,6 @@
 /* pg/stats.c - statistics from the rollup tables, or counted directly below
  * them. */
+#include "util/calendar.h"
 #include "store/pg/pg_internal.h"
 #include "store/stats_sql.h"
 
@@ -22,8 +23,8 @@ static void a_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
 	scope_prefix_end(region, hi);
 	pg_a_text(a, region);
 	pg_a_copy(a, hi);
-	pg_a_i64(a, d0 * 86400 - 28800);
-	pg_a_i64(a, d1 * 86400 - 28800);
+	pg_a_i64(a, d0 * 86400 - BJ_OFFSET_S);
+	pg_a_i64(a, d1 * 86400 - BJ_OFFSET_S);
 }
 
 #define DIRECT_WHERE STATS_SQL_DIRECT_WHERE("$")
@@ -116,7 +117,7 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who,
 		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl = $1 AND region = $2 "
 		"AND g = 0 AND t >= $3 AND t < $4 ORDER BY t";
 	static const char by_day_direct[] =
-		"SELECT (c.created_at + 28800) / 86400 AS day, count(*) AS count FROM cases c WHERE"
+		"SELECT (c.created_at + " BJ_OFFSET_SQL ") / 86400 AS day, count(*) AS count FROM cases c WHERE"
 		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
 	static const char by_month[] =
 		"SELECT m, sum(n)::bigint AS count FROM ("
@@ -126,7 +127,7 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who,
 		"AND g = 0 AND ((t >= $3 AND t < $4) OR (t >= $5 AND t < $6))"
 		") x GROUP BY m ORDER BY m";
 	static const char by_month_direct[] =
-		"SELECT fq_month((c.created_at + 28800) / 86400) AS m, count(*) AS count "
+		"SELECT fq_month((c.created_at + " BJ_OFFSET_SQL ") / 86400) AS m, count(*) AS count "
 		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
 	/* one child at a time through the primary key: a few small ranges each */
 #define CHILD_SUM(col, table)                                                                \
@@ -162,7 +163,7 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who,
 		return FQ_ENOTFOUND;
 	struct period_span sp;
 	period_span_of(from, to, now, &sp);
-	int64_t today = (now + 28800) / 86400;
+	int64_t today = (now + BJ_OFFSET_S) / 86400;
 	int lvl = scope_level_of(region);
 	int rolled = lvl <= ROLLUP_DAY_LVL;
 	json_t *o = json_object(), *a = NULL;
@@ -223,8 +224,8 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who,
 		struct args y = {0};
 		if (direct_kids) {
 			pg_a_text(&y, region);
-			pg_a_i64(&y, sp.d0 * 86400 - 28800);
-			pg_a_i64(&y, sp.d1 * 86400 - 28800);
+			pg_a_i64(&y, sp.d0 * 86400 - BJ_OFFSET_S);
+			pg_a_i64(&y, sp.d1 * 86400 - BJ_OFFSET_S);
 			pg_a_i64(&y, now);
 		} else {
 			pg_a_i64(&y, lvl + 1);

@@ -25,7 +25,6 @@
 #define STMT_CACHE 96
 #define BUSY_TIMEOUT_MS 10000
 #define SQL_MAX 8192          /* dynamic list queries */
-#define SEARCH_TOKENS_MAX (64 * 1024)
 
 struct fq_embedded { const char *name; const char *text; };
 extern const struct fq_embedded schema_sqlite[];

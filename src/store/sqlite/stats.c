@@ -1,5 +1,6 @@
 /* sqlite/stats.c - statistics from the rollup tables, or counted directly
  * below them. */
+#include "util/calendar.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "store/stats_sql.h"
 
@@ -21,8 +22,8 @@ static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0,
 	scope_prefix_end(region, hi);
 	sqlite_bind_text(st, i, region);
 	sqlite_bind_text(st, i + 1, hi);
-	sqlite3_bind_int64(st, i + 2, d0 * 86400 - 28800);
-	sqlite3_bind_int64(st, i + 3, d1 * 86400 - 28800);
+	sqlite3_bind_int64(st, i + 2, d0 * 86400 - BJ_OFFSET_S);
+	sqlite3_bind_int64(st, i + 3, d1 * 86400 - BJ_OFFSET_S);
 }
 
 #define DIRECT_WHERE STATS_SQL_DIRECT_WHERE("?")
@@ -127,7 +128,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=0 "
 		"AND t >= ?3 AND t < ?4 ORDER BY t";
 	static const char by_day_direct[] =
-		"SELECT (c.created_at + 28800) / 86400 AS day, count(*) AS count FROM cases c WHERE"
+		"SELECT (c.created_at + " BJ_OFFSET_SQL ") / 86400 AS day, count(*) AS count FROM cases c WHERE"
 		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
 	static const char by_month[] =
 		"SELECT m, sum(n) AS count FROM ("
@@ -137,8 +138,8 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		"WHERE lvl=?1 AND region=?2 AND g=0 AND ((t >= ?3 AND t < ?4) OR (t >= ?5 AND t < ?6))"
 		") GROUP BY m ORDER BY m";
 	static const char by_month_direct[] =
-		"SELECT CAST(strftime('%Y', c.created_at + 28800, 'unixepoch') AS INTEGER) * 12 + "
-		"CAST(strftime('%m', c.created_at + 28800, 'unixepoch') AS INTEGER) - 1 AS m, count(*) AS count "
+		"SELECT CAST(strftime('%Y', c.created_at + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) * 12 + "
+		"CAST(strftime('%m', c.created_at + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) - 1 AS m, count(*) AS count "
 		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
 	/* one child at a time through the primary key: a few small ranges each */
 #define CHILD_SUM(col, table, cond)                                                           \
@@ -172,7 +173,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		return FQ_ENOTFOUND;
 	struct period_span sp;
 	period_span_of(from, to, now, &sp);
-	int64_t today = (now + 28800) / 86400;
+	int64_t today = (now + BJ_OFFSET_S) / 86400;
 	int lvl = scope_level_of(region);
 	int rolled = lvl <= ROLLUP_DAY_LVL;
 	json_t *o = json_object(), *a = NULL;
@@ -241,8 +242,8 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		}
 		if (direct_kids) {
 			sqlite_bind_text(st, 1, region);
-			sqlite3_bind_int64(st, 2, sp.d0 * 86400 - 28800);
-			sqlite3_bind_int64(st, 3, sp.d1 * 86400 - 28800);
+			sqlite3_bind_int64(st, 2, sp.d0 * 86400 - BJ_OFFSET_S);
+			sqlite3_bind_int64(st, 3, sp.d1 * 86400 - BJ_OFFSET_S);
 			sqlite3_bind_int64(st, 4, now);
 		} else {
 			sqlite3_bind_int(st, 1, lvl + 1);
