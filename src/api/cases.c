@@ -118,10 +118,10 @@ static void list(struct req *r)
 	json_decref(items);
 	int64_t cap = f.q ? STORE_COUNT_CAP_TEXT : STORE_COUNT_CAP;
 	int exact = total <= cap;
-	reply_json(r, 200, json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", out, "total",
-				     (json_int_t)(exact ? total : cap), "total_exact", exact,
-				     "page", f.page ? f.page : 1, "page_size",
-				     f.page_size ? f.page_size : 20));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", out, "total",
+			     (json_int_t)(exact ? total : cap), "total_exact", exact, "page",
+			     f.page ? f.page : 1, "page_size", f.page_size ? f.page_size : 20));
 }
 
 /* ---- one case ---- */
@@ -176,8 +176,9 @@ static void timeline(struct req *r)
 				api_hide_unseen_case(r, r->rc, d, refs[k]);
 		}
 	}
-	reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_after",
-				     n == (size_t)limit ? json_integer(last) : json_null()));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:o}", "items", items, "next_after",
+			     n == (size_t)limit ? json_integer(last) : json_null()));
 }
 
 /* Reading parties' contacts is logged in the audit chain before the answer. */
@@ -193,8 +194,12 @@ static enum fq_err contacts_run(struct store_conn *c, void *arg, struct fq_error
 	struct contacts *k = arg;
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)k->id);
-	struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "case.contacts_read",
-				.entity = "case", .entity_id = id, .detail = ""};
+	struct audit_entry a = {.at = k->now,
+				.actor = k->actor,
+				.action = "case.contacts_read",
+				.entity = "case",
+				.entity_id = id,
+				.detail = ""};
 	enum fq_err err = store_audit_append(c, &a);
 	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
 }
@@ -223,7 +228,8 @@ static void contacts(struct req *r)
 	uint32_t need = ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) |
 			ROLE_BIT(ROLE_PETITION_OFFICER) | ROLE_BIT(ROLE_GRID_WORKER) |
 			ROLE_BIT(ROLE_ADMIN);
-	if (!(scope_roles_at(&r->caller, json_string_value(json_object_get(rec, "region"))) & need)) {
+	if (!(scope_roles_at(&r->caller, json_string_value(json_object_get(rec, "region"))) &
+	      need)) {
 		json_decref(rec);
 		reply_err(r, "forbidden", "your role does not need the parties' contacts", NULL);
 		return;

@@ -31,7 +31,8 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	enum fq_err err = store_case_get(conn, &r->caller, id, &rec);
 	if (err) {
 		json_decref(extra);
-		fq_fail(&e, err, NULL, NULL, err == FQ_ENOTFOUND ? "no such case" : "cannot read the case");
+		fq_fail(&e, err, NULL, NULL,
+			err == FQ_ENOTFOUND ? "no such case" : "cannot read the case");
 		reply_fq(r, &e);
 		return;
 	}
@@ -51,7 +52,8 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	    !(extra && json_object_get(extra, "possible_duplicates"))) {
 		int open = st && strcmp(st, "closed") && strcmp(st, "rejected");
 		json_object_set_new(o, "possible_duplicates",
-				    open ? caseflow_duplicates(conn, &r->caller, rec, r->now) : json_array());
+				    open ? caseflow_duplicates(conn, &r->caller, rec, r->now)
+					 : json_array());
 	}
 	json_t *links = NULL;
 	if (store_link_list(conn, &r->caller, id, &links) == FQ_OK)
@@ -115,7 +117,8 @@ int api_case_filter(struct req *r, struct case_filter *f)
 		fq_fail(&e, FQ_EINVAL, "unknown_value", "channel", "unknown channel");
 	else if (f->track && strcmp(f->track, "dispute") && strcmp(f->track, "petition"))
 		fq_fail(&e, FQ_EINVAL, "unknown_value", "track", "track is dispute or petition");
-	else if (f->q && (strlen(f->q) > CASE_QUERY_MAX * 4 || !text_valid_utf8(f->q, strlen(f->q))))
+	else if (f->q &&
+		 (strlen(f->q) > CASE_QUERY_MAX * 4 || !text_valid_utf8(f->q, strlen(f->q))))
 		fq_fail(&e, FQ_EINVAL, "invalid_query", "q", "q is too long or not UTF-8");
 	else if (f->sort && strcmp(f->sort, "-created_at") && strcmp(f->sort, "created_at") &&
 		 strcmp(f->sort, "due") && strcmp(f->sort, "-updated_at"))

@@ -14,8 +14,7 @@
 int api_param_id(struct req *r, int index, int64_t *id);
 
 /* Replies with the whole rendered case id as seen by the caller. */
-void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int status,
-		    json_t *extra);
+void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int status, json_t *extra);
 
 /* Case data embedded in an answer obeys the same scope as the case routes:
  * when o[key] names a case id the caller cannot see, it becomes null. */

@@ -26,9 +26,10 @@ static void health(struct req *r)
 			json_array_append_new(missing, json_integer(yr));
 	json_t *cal = json_pack("{s:o}", "missing_years", missing);
 	if (json_array_size(missing))
-		json_object_set_new(cal, "warning",
-				    json_string("no holiday file for some years: Monday to Friday are "
-						"counted as working days there"));
+		json_object_set_new(
+			cal, "warning",
+			json_string("no holiday file for some years: Monday to Friday are "
+				    "counted as working days there"));
 	json_object_set_new(o, "calendar", cal);
 	reply_json(r, 200, o);
 }
@@ -37,9 +38,10 @@ static void categories(struct req *r)
 {
 	json_t *items = json_array();
 	for (int i = 0; i < CATEGORY_COUNT; i++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "code", category_table[i].code,
-						       "name_zh", category_table[i].name_zh, "name_en",
-						       category_table[i].name_en));
+		json_array_append_new(items,
+				      json_pack("{s:s, s:s, s:s}", "code", category_table[i].code,
+						"name_zh", category_table[i].name_zh, "name_en",
+						category_table[i].name_en));
 	reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -52,7 +54,8 @@ static void metrics(struct req *r)
 {
 	/* loopback, or a signed-in admin or analyst through a token */
 	if (!is_loopback(r->addr) &&
-	    !(r->authed && (scope_all_roles(&r->caller) & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ANALYST))))) {
+	    !(r->authed &&
+	      (scope_all_roles(&r->caller) & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ANALYST))))) {
 		reply_err(r, "forbidden", "metrics are served to loopback or with a token", NULL);
 		return;
 	}
@@ -99,9 +102,11 @@ static void metrics(struct req *r)
 			size_t k;
 			json_t *row;
 			json_array_foreach(json_object_get(d, "by_status"), k, row) {
-				int st = flow_status_parse(json_string_value(json_object_get(row, "status")));
+				int st = flow_status_parse(
+					json_string_value(json_object_get(row, "status")));
 				if (st >= 0)
-					by_status[st] += json_integer_value(json_object_get(row, "count"));
+					by_status[st] +=
+						json_integer_value(json_object_get(row, "count"));
 			}
 			overdue += json_integer_value(json_object_get(d, "overdue"));
 			json_decref(d);

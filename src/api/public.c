@@ -22,8 +22,8 @@ struct pfile {
 static enum fq_err pfile_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct pfile *k = arg;
-	enum fq_err err = caseflow_create(&k->env, c, NULL, k->rec, "public", k->secret, sizeof k->secret,
-					  &k->id, e);
+	enum fq_err err = caseflow_create(&k->env, c, NULL, k->rec, "public", k->secret,
+					  sizeof k->secret, &k->id, e);
 	if (!err)
 		snprintf(k->code, sizeof k->code, "%s",
 			 json_string_value(json_object_get(k->rec, "tracking_code")));
@@ -36,8 +36,9 @@ static void pfile_done(struct req *r, enum fq_err rc, const struct fq_error *e, 
 	if (rc)
 		reply_fq(r, e);
 	else
-		reply_json(r, 201, json_pack("{s:s, s:s, s:s}", "tracking_code", k->code, "secret",
-					     k->secret, "status", "registered"));
+		reply_json(r, 201,
+			   json_pack("{s:s, s:s, s:s}", "tracking_code", k->code, "secret",
+				     k->secret, "status", "registered"));
 	json_decref(k->rec);
 	free(k);
 }
@@ -56,22 +57,24 @@ static void file(struct req *r)
 		reply_err(r, "invalid_phone", "a mainland mobile number is required", "phone");
 		return;
 	}
-	json_t *body = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s, s:[{s:s, s:s, s:s}]}", "title",
-				 json_object_get(b, "title") ? json_object_get(b, "title") : json_null(),
-				 "description",
-				 json_object_get(b, "description") ? json_object_get(b, "description") : json_null(),
-				 "category",
-				 json_object_get(b, "category") ? json_object_get(b, "category") : json_null(),
-				 "region", json_object_get(b, "region") ? json_object_get(b, "region") : json_null(),
-				 "channel", "web", "track", "dispute", "parties", "role", "applicant", "name",
-				 name, "phone", phone);
+	json_t *body = json_pack(
+		"{s:O, s:O, s:O, s:O, s:s, s:s, s:[{s:s, s:s, s:s}]}", "title",
+		json_object_get(b, "title") ? json_object_get(b, "title") : json_null(),
+		"description",
+		json_object_get(b, "description") ? json_object_get(b, "description") : json_null(),
+		"category",
+		json_object_get(b, "category") ? json_object_get(b, "category") : json_null(),
+		"region", json_object_get(b, "region") ? json_object_get(b, "region") : json_null(),
+		"channel", "web", "track", "dispute", "parties", "role", "applicant", "name", name,
+		"phone", phone);
 	if (json_object_get(b, "location"))
 		json_object_set(body, "location", json_object_get(b, "location"));
 	if (json_object_get(b, "respondent")) {
 		json_t *resp = json_object_get(b, "respondent");
 		if (json_is_string(resp) && json_string_length(resp))
-			json_array_append_new(json_object_get(body, "parties"),
-					      json_pack("{s:s, s:O}", "role", "respondent", "name", resp));
+			json_array_append_new(
+				json_object_get(body, "parties"),
+				json_pack("{s:s, s:O}", "role", "respondent", "name", resp));
 	}
 	struct caseflow_env env = svc_env(r->svc);
 	json_t *rec = NULL;
@@ -101,9 +104,10 @@ static void track(struct req *r)
 	/* the secret in a URL ends up in proxy and browser logs: refused loudly,
 	 * so that a client still sending it learns to use the header */
 	if (req_query(r, "secret")) {
-		reply_err(r, "secret_in_query",
-			  "send the tracking secret in the X-Tracking-Secret header, not in the URL",
-			  "secret");
+		reply_err(
+			r, "secret_in_query",
+			"send the tracking secret in the X-Tracking-Secret header, not in the URL",
+			"secret");
 		return;
 	}
 	const char *secret = req_header(r, "X-Tracking-Secret");
@@ -138,7 +142,8 @@ static void track(struct req *r)
 		text_format_iso8601(json_integer_value(json_object_get(t, "at")), at);
 		json_array_append_new(tl, json_pack("{s:s, s:O, s:O, s:O}", "at", at, "action",
 						    json_object_get(t, "action"), "from",
-						    json_object_get(t, "from"), "to", json_object_get(t, "to")));
+						    json_object_get(t, "from"), "to",
+						    json_object_get(t, "to")));
 	}
 	json_decref(items);
 	char created[21];
@@ -146,9 +151,10 @@ static void track(struct req *r)
 	json_t *o = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:o}", "tracking_code",
 			      json_object_get(rec, "tracking_code"), "status",
 			      json_object_get(rec, "status"), "category",
-			      json_object_get(rec, "category"), "title", json_object_get(rec, "title"),
-			      "created_at", created, "region_name", json_object_get(rec, "region_name"),
-			      "unit_region_name", json_object_get(rec, "unit_region_name"), "timeline", tl);
+			      json_object_get(rec, "category"), "title",
+			      json_object_get(rec, "title"), "created_at", created, "region_name",
+			      json_object_get(rec, "region_name"), "unit_region_name",
+			      json_object_get(rec, "unit_region_name"), "timeline", tl);
 	json_decref(rec);
 	reply_json(r, 200, o);
 }

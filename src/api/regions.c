@@ -34,8 +34,8 @@ static void one(struct req *r)
 	int64_t counts[6];
 	if (lv < 5 && store_region_counts(r->rc, code, counts) == FQ_OK) {
 		json_t *c = json_object();
-		static const char *const names[6] = {"", "provinces", "cities", "counties", "townships",
-						     "villages"};
+		static const char *const names[6] = {"",         "provinces", "cities",
+						     "counties", "townships", "villages"};
 		for (int l = lv + 1; l <= 5; l++)
 			json_object_set_new(c, names[l], json_integer(counts[l]));
 		json_object_set_new(o, "descendants", c);

@@ -12,4 +12,3 @@ void api_register_all(void)
 	api_public_routes();
 	api_stats_routes();
 }
-

@@ -73,7 +73,7 @@ static int password_fits(struct req *r, const char *password, const char *field)
 struct login {
 	struct req *r;
 	int64_t user_id;
-	int real;                      /* the user exists and is enabled */
+	int real; /* the user exists and is enabled */
 	int ok, rehash_needed;
 	char password[PASSWORD_MAX_BYTES + 1];
 	char stored[SECRET_PWHASH_MAX];
@@ -102,8 +102,12 @@ static enum fq_err login_run(struct store_conn *c, void *arg, struct fq_error *e
 	if (!err) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)l->user_id);
-		struct audit_entry a = {.at = l->now, .actor = l->username, .action = "session.create",
-					.entity = "user", .entity_id = id, .detail = ""};
+		struct audit_entry a = {.at = l->now,
+					.actor = l->username,
+					.action = "session.create",
+					.entity = "user",
+					.entity_id = id,
+					.detail = ""};
 		err = store_audit_append(c, &a);
 	}
 	if (err)
@@ -118,8 +122,9 @@ static void login_done(struct req *r, enum fq_err rc, const struct fq_error *e, 
 		reply_fq(r, e);
 	} else {
 		auth_set_cookie(r, l->sid);
-		reply_json(r, 200, json_pack("{s:o, s:s}", "user", user_json(l->user), "csrf_token",
-					     l->csrf));
+		reply_json(
+			r, 200,
+			json_pack("{s:o, s:s}", "user", user_json(l->user), "csrf_token", l->csrf));
 	}
 	login_free(l);
 }
@@ -238,8 +243,12 @@ static enum fq_err pwchange_run(struct store_conn *c, void *arg, struct fq_error
 	if (!err) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)p->user_id);
-		struct audit_entry a = {.at = p->now, .actor = p->username, .action = "user.passwd",
-					.entity = "user", .entity_id = id, .detail = ""};
+		struct audit_entry a = {.at = p->now,
+					.actor = p->username,
+					.action = "user.passwd",
+					.entity = "user",
+					.entity_id = id,
+					.detail = ""};
 		err = store_audit_append(c, &a);
 	}
 	return err ? fq_fail(e, err, NULL, NULL, "cannot change the password") : FQ_OK;
@@ -349,7 +358,8 @@ static void password_change(struct req *r)
 	snprintf(p->stored, sizeof p->stored, "%s",
 		 json_string_value(json_object_get(u, "password_hash")));
 	json_decref(u);
-	if (pool_submit(r->http->hash_pool, req_base(r), pwchange_work, pwchange_checked, p) != FQ_OK) {
+	if (pool_submit(r->http->hash_pool, req_base(r), pwchange_work, pwchange_checked, p) !=
+	    FQ_OK) {
 		pwchange_free(p);
 		reply_busy(r);
 	}
@@ -375,7 +385,7 @@ static void tokens(struct req *r)
 
 struct user_change {
 	int64_t user_id;
-	char token_id[TOKEN_ID_CHARS + 1];   /* empty: end all sessions */
+	char token_id[TOKEN_ID_CHARS + 1]; /* empty: end all sessions */
 	char username[USERNAME_MAX];
 	int64_t now;
 };
@@ -392,9 +402,12 @@ static enum fq_err user_change_run(struct store_conn *c, void *arg, struct fq_er
 		snprintf(id, sizeof id, "%lld", (long long)u->user_id);
 		char detail[64];
 		snprintf(detail, sizeof detail, "{\"token\":\"%s\"}", u->token_id);
-		struct audit_entry a = {.at = u->now, .actor = u->username,
-					.action = u->token_id[0] ? "user.token_revoke" : "session.end_all",
-					.entity = "user", .entity_id = id,
+		struct audit_entry a = {.at = u->now,
+					.actor = u->username,
+					.action = u->token_id[0] ? "user.token_revoke"
+								 : "session.end_all",
+					.entity = "user",
+					.entity_id = id,
 					.detail = u->token_id[0] ? detail : ""};
 		err = store_audit_append(c, &a);
 	}
@@ -515,7 +528,8 @@ static void users(struct req *r)
 		return;
 	}
 	/* one may list the people of a unit one's roles cover, or above */
-	if (!scope_roles_at(&r->caller, region) && !(scope_all_roles(&r->caller) & ROLE_BIT(ROLE_ADMIN))) {
+	if (!scope_roles_at(&r->caller, region) &&
+	    !(scope_all_roles(&r->caller) & ROLE_BIT(ROLE_ADMIN))) {
 		int related = 0;
 		for (int i = 0; i < r->caller.nroles; i++)
 			if (scope_covers(region, r->caller.roles[i].region))
@@ -552,7 +566,8 @@ static void users(struct req *r)
 
 void api_session_routes(void)
 {
-	if (!dummy_hash[0] && secret_password_hash("not-a-real-password-at-all", dummy_hash) != FQ_OK)
+	if (!dummy_hash[0] &&
+	    secret_password_hash("not-a-real-password-at-all", dummy_hash) != FQ_OK)
 		dummy_hash[0] = 0;
 	http_route(M_POST, "/api/session", R_JSON | R_LOGIN | R_NOCSRF, login);
 	http_route(M_DELETE, "/api/session", R_AUTH, logout);

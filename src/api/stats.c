@@ -37,7 +37,8 @@ static int cache_key(struct req *r, const char *what, const char *region, int64_
 {
 	if (!r->svc->read_ops->data_version || store_data_version(r->rrc, version) != FQ_OK)
 		return 0;
-	int n = snprintf(key, STATS_KEY_MAX, "%s|%s|%lld|%lld", what, region, (long long)from, (long long)to);
+	int n = snprintf(key, STATS_KEY_MAX, "%s|%s|%lld|%lld", what, region, (long long)from,
+			 (long long)to);
 	return n > 0 && n < STATS_KEY_MAX;
 }
 
@@ -103,7 +104,8 @@ static int stats_region(struct req *r, char out[REGION_CODE_MAX])
 		char regs[CALLER_MAX_ROLES][REGION_CODE_MAX];
 		int n = scope_view_regions(&r->caller, regs);
 		if (!n) {
-			reply_err(r, "forbidden", "your roles do not include case statistics", NULL);
+			reply_err(r, "forbidden", "your roles do not include case statistics",
+				  NULL);
 			return 0;
 		}
 		memcpy(out, regs[0], REGION_CODE_MAX);
@@ -155,15 +157,19 @@ static void levels(struct req *r)
 	json_int_t cases = json_integer_value(json_object_get(o, "cases"));
 	json_int_t resolved = json_integer_value(json_object_get(o, "resolved"));
 	json_t *rates = json_object();
-	json_object_set_new(rates, "in_village",
-			    rate(json_integer_value(json_object_get(o, "resolved_in_village")), resolved));
-	json_object_set_new(rates, "at_or_below_township",
-			    rate(json_integer_value(json_object_get(o, "resolved_at_or_below_township")),
-				 resolved));
-	json_object_set_new(rates, "above_county",
-			    rate(json_integer_value(json_object_get(o, "escalated_above_county")), cases));
-	json_object_set_new(rates, "on_time",
-			    rate(json_integer_value(json_object_get(o, "resolved_on_time")), resolved));
+	json_object_set_new(
+		rates, "in_village",
+		rate(json_integer_value(json_object_get(o, "resolved_in_village")), resolved));
+	json_object_set_new(
+		rates, "at_or_below_township",
+		rate(json_integer_value(json_object_get(o, "resolved_at_or_below_township")),
+		     resolved));
+	json_object_set_new(
+		rates, "above_county",
+		rate(json_integer_value(json_object_get(o, "escalated_above_county")), cases));
+	json_object_set_new(
+		rates, "on_time",
+		rate(json_integer_value(json_object_get(o, "resolved_on_time")), resolved));
 	json_object_set_new(rates, "satisfaction",
 			    rate(json_integer_value(json_object_get(o, "satisfied")),
 				 json_integer_value(json_object_get(o, "followed_up"))));

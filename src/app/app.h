@@ -14,8 +14,8 @@
 #define APP_CALENDAR_DIR_MAX 1024
 
 struct app {
-	struct svc svc;                   /* handed to every request and background job */
-	struct http_config http;          /* handed to the transport */
+	struct svc svc;          /* handed to every request and background job */
+	struct http_config http; /* handed to the transport */
 	char calendar_dir[APP_CALENDAR_DIR_MAX];
 	int64_t started_at;
 };

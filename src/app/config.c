@@ -16,7 +16,8 @@
 #include "interop/webhooks.h"
 #include "domain/case/category.h"
 
-static int only_keys(json_t *o, const char *const *keys, const char *where, char *err, size_t errlen)
+static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
+		     size_t errlen)
 {
 	const char *k;
 	json_t *v;
@@ -33,7 +34,8 @@ static int only_keys(json_t *o, const char *const *keys, const char *where, char
 	return 1;
 }
 
-static int want_days(json_t *v, int min, int max, int *out, const char *name, char *err, size_t errlen)
+static int want_days(json_t *v, int min, int max, int *out, const char *name, char *err,
+		     size_t errlen)
 {
 	if (!v)
 		return 1;
@@ -64,15 +66,17 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	}
 	json_t *root = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je);
 	if (!root || !json_is_object(root)) {
-		snprintf(err, errlen, "%s line %d: %s", path, je.line, root ? "not a JSON object" : je.text);
+		snprintf(err, errlen, "%s line %d: %s", path, je.line,
+			 root ? "not a JSON object" : je.text);
 		json_decref(root);
 		return FQ_EINVAL;
 	}
 	enum fq_err rc = FQ_EINVAL;
-	static const char *const top[] = {"deadlines", "routing", "hotline_secret", "trusted_proxies",
-					  "webhook_allow", NULL};
+	static const char *const top[] = {"deadlines",       "routing",       "hotline_secret",
+					  "trusted_proxies", "webhook_allow", NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
-	static const char *const lkeys[] = {"province", "city", "county", "township", "village", NULL};
+	static const char *const lkeys[] = {"province", "city",    "county",
+					    "township", "village", NULL};
 	static const char *const rkeys[] = {"township_categories", "group_threshold", NULL};
 	if (!only_keys(root, top, "", err, errlen))
 		goto out;
@@ -85,13 +89,15 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 			goto out;
 		json_t *rd = json_object_get(d, "resolve_days");
 		if (rd) {
-			if (!json_is_object(rd) || !only_keys(rd, lkeys, "deadlines.resolve_days.", err, errlen))
+			if (!json_is_object(rd) ||
+			    !only_keys(rd, lkeys, "deadlines.resolve_days.", err, errlen))
 				goto bad_obj;
 			for (int lv = 1; lv <= 5; lv++) {
 				char name[64];
-				snprintf(name, sizeof name, "deadlines.resolve_days.%s", lkeys[lv - 1]);
-				if (!want_days(json_object_get(rd, lkeys[lv - 1]), 1, 365, &dl->resolve_days[lv], name,
-					       err, errlen))
+				snprintf(name, sizeof name, "deadlines.resolve_days.%s",
+					 lkeys[lv - 1]);
+				if (!want_days(json_object_get(rd, lkeys[lv - 1]), 1, 365,
+					       &dl->resolve_days[lv], name, err, errlen))
 					goto out;
 			}
 		}
@@ -103,7 +109,8 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		json_t *cats = json_object_get(r, "township_categories");
 		if (cats) {
 			if (!json_is_array(cats)) {
-				snprintf(err, errlen, "routing.township_categories: a list of category codes");
+				snprintf(err, errlen,
+					 "routing.township_categories: a list of category codes");
 				goto out;
 			}
 			uint32_t mask = 0;
@@ -112,22 +119,26 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 			json_array_foreach(cats, i, c) {
 				int ci = category_parse(json_string_value(c));
 				if (ci < 0) {
-					snprintf(err, errlen, "routing.township_categories: unknown category %s",
-						 json_is_string(c) ? json_string_value(c) : "(not a string)");
+					snprintf(err, errlen,
+						 "routing.township_categories: unknown category %s",
+						 json_is_string(c) ? json_string_value(c)
+								   : "(not a string)");
 					goto out;
 				}
 				mask |= 1u << ci;
 			}
 			rt->township_categories = mask;
 		}
-		if (!want_days(json_object_get(r, "group_threshold"), 2, 100000, &rt->group_threshold,
-			       "routing.group_threshold", err, errlen))
+		if (!want_days(json_object_get(r, "group_threshold"), 2, 100000,
+			       &rt->group_threshold, "routing.group_threshold", err, errlen))
 			goto out;
 	}
 	json_t *hs = json_object_get(root, "hotline_secret");
 	if (hs) {
-		if (!json_is_string(hs) || json_string_length(hs) < 16 || json_string_length(hs) >= secret_len) {
-			snprintf(err, errlen, "hotline_secret: a string of 16 to %zu characters", secret_len - 1);
+		if (!json_is_string(hs) || json_string_length(hs) < 16 ||
+		    json_string_length(hs) >= secret_len) {
+			snprintf(err, errlen, "hotline_secret: a string of 16 to %zu characters",
+				 secret_len - 1);
 			goto out;
 		}
 		snprintf(secret, secret_len, "%s", json_string_value(hs));
@@ -135,7 +146,8 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	json_t *tp = json_object_get(root, "trusted_proxies");
 	if (tp) {
 		if (!json_is_array(tp) || json_array_size(tp) > TRUSTED_PROXIES_MAX) {
-			snprintf(err, errlen, "trusted_proxies: a list of at most %d addresses or ranges",
+			snprintf(err, errlen,
+				 "trusted_proxies: a list of at most %d addresses or ranges",
 				 TRUSTED_PROXIES_MAX);
 			goto out;
 		}
@@ -143,9 +155,12 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		size_t i;
 		json_t *a;
 		json_array_foreach(tp, i, a) {
-			if (!json_is_string(a) || !trusted_proxies_add(&parsed, json_string_value(a))) {
-				snprintf(err, errlen,
-					 "trusted_proxies[%zu]: an IP address or range such as 10.0.0.0/8", i);
+			if (!json_is_string(a) ||
+			    !trusted_proxies_add(&parsed, json_string_value(a))) {
+				snprintf(
+					err, errlen,
+					"trusted_proxies[%zu]: an IP address or range such as 10.0.0.0/8",
+					i);
 				goto out;
 			}
 		}

@@ -24,7 +24,8 @@ int app_load_calendar(struct app *app)
 {
 	app->svc.cal = calendar_new();
 	char err[256] = "";
-	if (!app->svc.cal || calendar_load_dir(app->svc.cal, app->calendar_dir, err, sizeof err) != FQ_OK) {
+	if (!app->svc.cal ||
+	    calendar_load_dir(app->svc.cal, app->calendar_dir, err, sizeof err) != FQ_OK) {
 		log_error("calendar: %s", err);
 		return 0;
 	}
@@ -33,7 +34,8 @@ int app_load_calendar(struct app *app)
 	for (int yr = y; yr <= y + 1; yr++)
 		if (!calendar_has_year(app->svc.cal, yr))
 			log_warn("calendar: no holiday file for %d in %s; Monday to Friday are "
-				 "counted as working days", yr, app->calendar_dir);
+				 "counted as working days",
+				 yr, app->calendar_dir);
 	return 1;
 }
 

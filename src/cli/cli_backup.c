@@ -20,7 +20,8 @@ static int copy_db(const char *src_path, const char *dst_path, int src_readonly)
 {
 	sqlite3 *src = NULL, *dst = NULL;
 	int rc = 1;
-	if (sqlite3_open_v2(src_path, &src, src_readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+	if (sqlite3_open_v2(src_path, &src,
+			    src_readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
 			    NULL) != SQLITE_OK) {
 		fprintf(stderr, "fengqiao: cannot open %s: %s\n", src_path, sqlite3_errmsg(src));
 		goto out;
@@ -50,7 +51,8 @@ static int copy_db(const char *src_path, const char *dst_path, int src_readonly)
 	}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0)
+	    sqlite3_step(st) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0)
 		rc = 0;
 	else
 		fprintf(stderr, "fengqiao: the copy fails its integrity check\n");
@@ -96,7 +98,8 @@ int cmd_restore(int argc, char **argv)
 	}
 	const char *db = cli_db_url(argc, argv);
 	if (is_pg(db)) {
-		fprintf(stderr, "fengqiao: for PostgreSQL use pg_restore (see docs/operations.md)\n");
+		fprintf(stderr,
+			"fengqiao: for PostgreSQL use pg_restore (see docs/operations.md)\n");
 		return 2;
 	}
 	if (access(db, F_OK) == 0 && !cli_flag(argc, argv, "--force")) {

@@ -52,9 +52,12 @@ struct village {
 	double weight;
 };
 
-#define MONTH_OF(x) "(CAST(strftime('%Y', " x " + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) * 12 + " \
+#define MONTH_OF(x)                                                                        \
+	"(CAST(strftime('%Y', " x " + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) * 12 + " \
 	"CAST(strftime('%m', " x " + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) - 1)"
-#define T_OF "CASE gr.g WHEN 0 THEN (c.created_at + " BJ_OFFSET_SQL ") / 86400 ELSE " MONTH_OF("c.created_at") " END"
+#define T_OF                                                   \
+	"CASE gr.g WHEN 0 THEN (c.created_at + " BJ_OFFSET_SQL \
+	") / 86400 ELSE " MONTH_OF("c.created_at") " END"
 
 static const char *const rebuild_sql =
 	"DELETE FROM rollup_day; DELETE FROM rollup_dim; DELETE FROM rollup_due;"
@@ -63,13 +66,16 @@ static const char *const rebuild_sql =
 	" coalesce(sum(c.resolved_level >= 4), 0), sum(c.min_level <= 2), coalesce(sum(c.resolved_on_time = 1), 0),"
 	" count(c.satisfaction), coalesce(sum(c.satisfaction IN ('satisfied','basically_satisfied')), 0)"
 	" FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 4 GROUP BY 1, 2, 3, 4;"
-	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'category', gr.g, " T_OF ","
+	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'category', gr.g, " T_OF
+	","
 	" c.category, count(*) FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5, 6;"
-	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'channel', gr.g, " T_OF ","
+	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'channel', gr.g, " T_OF
+	","
 	" c.channel, count(*) FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5, 6;"
 	"INSERT INTO rollup_dim SELECT l.lvl, substr(c.region, 1, l.len), 'status', gr.g, " T_OF ","
 	" c.status, count(*) FROM cases c, rollup_levels l, rollup_grains gr WHERE l.lvl <= 3 GROUP BY 1, 2, 4, 5, 6;"
-	"INSERT INTO rollup_due SELECT l.lvl, substr(c.region, 1, l.len), (c.next_due + " BJ_OFFSET_SQL ") / 86400, count(*)"
+	"INSERT INTO rollup_due SELECT l.lvl, substr(c.region, 1, l.len), (c.next_due + " BJ_OFFSET_SQL
+	") / 86400, count(*)"
 	" FROM cases c, rollup_levels l WHERE l.lvl <= 4 AND c.next_due IS NOT NULL GROUP BY 1, 2, 3;";
 
 int cmd_bench_gen(int argc, char **argv)
@@ -84,7 +90,8 @@ int cmd_bench_gen(int argc, char **argv)
 	}
 	const char *url = cli_db_url(argc, argv);
 	if (text_starts_with(url, "postgres")) {
-		fprintf(stderr, "fengqiao: bench-gen writes SQLite files; load PostgreSQL with migrate-data\n");
+		fprintf(stderr,
+			"fengqiao: bench-gen writes SQLite files; load PostgreSQL with migrate-data\n");
 		return 2;
 	}
 	struct cli_db d;
@@ -99,7 +106,8 @@ int cmd_bench_gen(int argc, char **argv)
 	struct village *vs = NULL;
 	char *triggers[4] = {0};
 	int ntrig = 0;
-	sqlite3_stmt *st = NULL, *ins_case = NULL, *ins_party = NULL, *ins_tl = NULL, *ins_fts = NULL;
+	sqlite3_stmt *st = NULL, *ins_case = NULL, *ins_party = NULL, *ins_tl = NULL,
+		     *ins_fts = NULL;
 	struct calendar *cal = calendar_new();
 	char err[256];
 	const char *caldir = cli_opt(argc, argv, "--calendar");
@@ -110,7 +118,8 @@ int cmd_bench_gen(int argc, char **argv)
 
 	/* villages with a skewed weight: rank^-0.8 over a shuffled order */
 	size_t nv = 0, cap = 0;
-	if (sqlite3_prepare_v2(db, "SELECT code FROM regions WHERE level=5 ORDER BY code", -1, &st, NULL))
+	if (sqlite3_prepare_v2(db, "SELECT code FROM regions WHERE level=5 ORDER BY code", -1, &st,
+			       NULL))
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (nv == cap) {
@@ -120,7 +129,8 @@ int cmd_bench_gen(int argc, char **argv)
 				goto out;
 			vs = nvs;
 		}
-		snprintf(vs[nv].code, sizeof vs[nv].code, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(vs[nv].code, sizeof vs[nv].code, "%s",
+			 (const char *)sqlite3_column_text(st, 0));
 		nv++;
 	}
 	sqlite3_finalize(st);
@@ -142,33 +152,43 @@ int cmd_bench_gen(int argc, char **argv)
 	}
 
 	/* set the rollup triggers aside */
-	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type='trigger' AND name LIKE 'cases_rollup_%'",
-			       -1, &st, NULL))
+	if (sqlite3_prepare_v2(
+		    db,
+		    "SELECT sql FROM sqlite_master WHERE type='trigger' AND name LIKE 'cases_rollup_%'",
+		    -1, &st, NULL))
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW && ntrig < 4)
 		triggers[ntrig++] = strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	st = NULL;
-	if (!exec(db, "BEGIN; DROP TRIGGER IF EXISTS cases_rollup_ins; DROP TRIGGER IF EXISTS cases_rollup_upd;"))
+	if (!exec(db,
+		  "BEGIN; DROP TRIGGER IF EXISTS cases_rollup_ins; DROP TRIGGER IF EXISTS cases_rollup_upd;"))
 		goto out;
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO cases(tracking_code, title, description, category, channel, track, region,"
-			       " lat, lon, address, people_involved, amount_in_dispute, occurred_at, status, unit_region,"
-			       " level, min_level, handler, group_dispute, created_by, created_at, updated_at,"
-			       " resolved_level, resolved_by, resolved_at, resolved_on_time, outcome, satisfaction, next_due)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &ins_case, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO parties(case_id, role, name, phone) VALUES (?,?,?,?)", -1,
-			       &ins_party, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO timeline(case_id, at, actor, action, from_status, to_status, level)"
-				   " VALUES (?,?,?,?,?,?,?)", -1, &ins_tl, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO case_fts(rowid, tokens) VALUES (?,?)", -1, &ins_fts, NULL)) {
+	if (sqlite3_prepare_v2(
+		    db,
+		    "INSERT INTO cases(tracking_code, title, description, category, channel, track, region,"
+		    " lat, lon, address, people_involved, amount_in_dispute, occurred_at, status, unit_region,"
+		    " level, min_level, handler, group_dispute, created_by, created_at, updated_at,"
+		    " resolved_level, resolved_by, resolved_at, resolved_on_time, outcome, satisfaction, next_due)"
+		    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		    -1, &ins_case, NULL) ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO parties(case_id, role, name, phone) VALUES (?,?,?,?)",
+			       -1, &ins_party, NULL) ||
+	    sqlite3_prepare_v2(
+		    db,
+		    "INSERT INTO timeline(case_id, at, actor, action, from_status, to_status, level)"
+		    " VALUES (?,?,?,?,?,?,?)",
+		    -1, &ins_tl, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO case_fts(rowid, tokens) VALUES (?,?)", -1, &ins_fts,
+			       NULL)) {
 		fprintf(stderr, "fengqiao: bench-gen: %s\n", sqlite3_errmsg(db));
 		goto out;
 	}
 	static const int len_of[6] = {0, 2, 4, 6, 9, 12};
-	static const char *const channels[] = {"walk_in", "walk_in", "walk_in", "hotline", "hotline", "web",
-					       "grid_patrol", "grid_patrol", "open311", "referral"};
+	static const char *const channels[] = {"walk_in", "walk_in", "walk_in",     "hotline",
+					       "hotline", "web",     "grid_patrol", "grid_patrol",
+					       "open311", "referral"};
 	int64_t now = (int64_t)time(NULL);
 	int64_t start = now - (int64_t)BENCH_YEARS * 365 * DAY;
 	struct progress pb;
@@ -192,7 +212,9 @@ int cmd_bench_gen(int argc, char **argv)
 		int people = rnd(100) < 3 ? 10 + (int)rnd(40) : 1 + (int)rnd(4);
 		int cat = category_parse(t->category);
 		int lvl = petition || people >= 10 || cat == category_parse("land_acquisition") ||
-				  cat == category_parse("environment") ? 4 : 5;
+					  cat == category_parse("environment")
+				  ? 4
+				  : 5;
 		int64_t age = now - created;
 		/* outcome: old cases are finished; recent ones spread over the life cycle */
 		const char *status;
@@ -205,11 +227,13 @@ int cmd_bench_gen(int argc, char **argv)
 			rejected = r >= 97;
 			resolved = !rejected;
 		} else {
-			static const char *const open_st[] = {"registered", "accepted", "assigned", "mediating",
-							      "mediating", "suspended", "resolved", "followed_up",
-							      "closed", "closed", "closed", "referred"};
+			static const char *const open_st[] = {
+				"registered", "accepted",  "assigned", "mediating",
+				"mediating",  "suspended", "resolved", "followed_up",
+				"closed",     "closed",    "closed",   "referred"};
 			status = open_st[rnd(12)];
-			resolved = !strcmp(status, "resolved") || !strcmp(status, "followed_up") || !strcmp(status, "closed");
+			resolved = !strcmp(status, "resolved") || !strcmp(status, "followed_up") ||
+				   !strcmp(status, "closed");
 			if (!strcmp(status, "registered"))
 				escalations = 0;
 		}
@@ -227,28 +251,37 @@ int cmd_bench_gen(int argc, char **argv)
 		size_t ne = 0;
 		ev[ne++] = (struct flow_event){created, ACT_CREATE, ST_REGISTERED, lvl};
 		if (strcmp(status, "registered") && !rejected)
-			ev[ne++] = (struct flow_event){created + DAY, escalations ? ACT_ESCALATE : ACT_ACCEPT,
+			ev[ne++] = (struct flow_event){created + DAY,
+						       escalations ? ACT_ESCALATE : ACT_ACCEPT,
 						       ST_ACCEPTED, level};
 		if (rejected)
 			ev[ne++] = (struct flow_event){created + DAY, ACT_REJECT, ST_REJECTED, lvl};
 		if (resolved)
-			ev[ne++] = (struct flow_event){resolved_at, ACT_RESOLVE, ST_RESOLVED, level};
+			ev[ne++] =
+				(struct flow_event){resolved_at, ACT_RESOLVE, ST_RESOLVED, level};
 		if (!strcmp(status, "closed") || (rejected && r % 2))
-			ev[ne++] = (struct flow_event){resolved_at + 3 * DAY < now ? resolved_at + 3 * DAY : now - 30,
-						       ACT_CLOSE, ST_CLOSED, level};
+			ev[ne++] = (struct flow_event){
+				resolved_at + 3 * DAY < now ? resolved_at + 3 * DAY : now - 30,
+				ACT_CLOSE, ST_CLOSED, level};
 		int64_t due = 0;
-		if (strcmp(status, "closed") && strcmp(status, "rejected") && strcmp(status, "suspended")) {
+		if (strcmp(status, "closed") && strcmp(status, "rejected") &&
+		    strcmp(status, "suspended")) {
 			struct deadline dl[DL__COUNT];
-			int nd = deadline_compute(cal, &rules, petition ? TRACK_PETITION : TRACK_DISPUTE, ev, ne, now, dl);
+			int nd = deadline_compute(cal, &rules,
+						  petition ? TRACK_PETITION : TRACK_DISPUTE, ev, ne,
+						  now, dl);
 			for (int k = 0; k < nd; k++)
-				if (!dl[k].met_at && dl[k].kind != DL_REVIEW_REQUEST && (!due || dl[k].due < due))
+				if (!dl[k].met_at && dl[k].kind != DL_REVIEW_REQUEST &&
+				    (!due || dl[k].due < due))
 					due = dl[k].due;
 		}
 		char code[16], tc[24], name1[16], name2[16], phone1[16], phone2[16];
 		secret_code(code, 10);
 		snprintf(tc, sizeof tc, "FQ-%.5s-%.5s", code, code + 5);
-		snprintf(name1, sizeof name1, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)], demo_givens[rnd(DEMO_GIVENS)]);
-		snprintf(name2, sizeof name2, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)], demo_givens[rnd(DEMO_GIVENS)]);
+		snprintf(name1, sizeof name1, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)],
+			 demo_givens[rnd(DEMO_GIVENS)]);
+		snprintf(name2, sizeof name2, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)],
+			 demo_givens[rnd(DEMO_GIVENS)]);
 		snprintf(phone1, sizeof phone1, "1%u%09u", 3 + rnd(7), rnd(1000000000));
 		snprintf(phone2, sizeof phone2, "1%u%09u", 3 + rnd(7), rnd(1000000000));
 		sqlite3_reset(ins_case);
@@ -257,8 +290,10 @@ int cmd_bench_gen(int argc, char **argv)
 		sqlite3_bind_text(ins_case, b++, t->title, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins_case, b++, t->desc, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins_case, b++, t->category, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_case, b++, petition ? "petition" : channels[rnd(10)], -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_case, b++, petition ? "petition" : "dispute", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_case, b++, petition ? "petition" : channels[rnd(10)], -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(ins_case, b++, petition ? "petition" : "dispute", -1,
+				  SQLITE_STATIC);
 		sqlite3_bind_text(ins_case, b++, village, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_double(ins_case, b++, 27.0 + rnd(4000) / 1000.0);
 		sqlite3_bind_double(ins_case, b++, 118.0 + rnd(4000) / 1000.0);
@@ -289,8 +324,11 @@ int cmd_bench_gen(int argc, char **argv)
 				sqlite3_bind_null(ins_case, b++);
 		}
 		if (!strcmp(status, "closed") || !strcmp(status, "followed_up"))
-			sqlite3_bind_text(ins_case, b++, r % 10 < 7 ? "satisfied" : r % 10 < 9 ? "basically_satisfied"
-									   : "unsatisfied", -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins_case, b++,
+					  r % 10 < 7   ? "satisfied"
+					  : r % 10 < 9 ? "basically_satisfied"
+						       : "unsatisfied",
+					  -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(ins_case, b++);
 		if (due)
@@ -311,7 +349,8 @@ int cmd_bench_gen(int argc, char **argv)
 			goto out;
 		}
 		int64_t id = sqlite3_last_insert_rowid(db);
-		const char *pr[2][3] = {{"applicant", name1, phone1}, {"respondent", name2, phone2}};
+		const char *pr[2][3] = {{"applicant", name1, phone1},
+					{"respondent", name2, phone2}};
 		for (int k = 0; k < 2; k++) {
 			sqlite3_reset(ins_party);
 			sqlite3_bind_int64(ins_party, 1, id);
@@ -323,10 +362,13 @@ int cmd_bench_gen(int argc, char **argv)
 			sqlite3_reset(ins_tl);
 			sqlite3_bind_int64(ins_tl, 1, id);
 			sqlite3_bind_int64(ins_tl, 2, ev[k].at);
-			sqlite3_bind_text(ins_tl, 3, k ? "fengqiao.handler" : "bench", -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_tl, 4, flow_action_name(ev[k].action), -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins_tl, 3, k ? "fengqiao.handler" : "bench", -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(ins_tl, 4, flow_action_name(ev[k].action), -1,
+					  SQLITE_STATIC);
 			if (k)
-				sqlite3_bind_text(ins_tl, 5, flow_status_name(ev[k - 1].to), -1, SQLITE_STATIC);
+				sqlite3_bind_text(ins_tl, 5, flow_status_name(ev[k - 1].to), -1,
+						  SQLITE_STATIC);
 			else
 				sqlite3_bind_null(ins_tl, 5);
 			sqlite3_bind_text(ins_tl, 6, flow_status_name(ev[k].to), -1, SQLITE_STATIC);

@@ -32,7 +32,8 @@ int cmd_calendar(int argc, char **argv)
 	}
 	struct calendar *cal = calendar_new();
 	char err[256] = "";
-	if (!cal || calendar_load_dir(cal, cli_calendar_dir(argc, argv), err, sizeof err) != FQ_OK) {
+	if (!cal ||
+	    calendar_load_dir(cal, cli_calendar_dir(argc, argv), err, sizeof err) != FQ_OK) {
 		fprintf(stderr, "fengqiao: calendar: %s\n", err);
 		calendar_free(cal);
 		return 1;
@@ -44,7 +45,8 @@ int cmd_calendar(int argc, char **argv)
 	date_to_ymd(day, &y0, &m0, &d0);
 	for (int yr = y0; yr <= y; yr++)
 		if (!calendar_has_year(cal, yr))
-			fprintf(stderr, "warning: no calendar file for %d; Monday to Friday assumed\n", yr);
+			fprintf(stderr,
+				"warning: no calendar file for %d; Monday to Friday assumed\n", yr);
 	char buf[11];
 	date_format(out, buf);
 	printf("%s\n", buf);

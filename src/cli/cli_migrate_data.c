@@ -37,22 +37,25 @@
  * fq_audit_head: while it is held no server or CLI writes to the target */
 #define MD_WRITE_LOCK "7378421339226419057"
 
-struct fq_embedded { const char *name; const char *text; };
+struct fq_embedded {
+	const char *name;
+	const char *text;
+};
 extern const struct fq_embedded schema_sqlite[];
 
 /* One table's journey. All SQL is fixed; the source SELECT and the COPY
  * list name the same columns in the same order. */
 struct mtable {
 	const char *label;
-	const char *src;      /* SQLite: the rows */
-	const char *count;    /* SQLite: how many */
-	const char *stage;    /* PG: the temporary table */
-	const char *copy;     /* PG: COPY into it */
-	const char *clash;    /* PG: one text describing a row that clashes, or no row */
-	const char *fresh;    /* PG: staged rows whose key the target lacks */
-	const char *merge;    /* PG: insert (and update); its row count */
-	const char *after;    /* PG: a follow-up, or NULL */
-	int tokens_col;       /* 1-based: this source column is case text, copied as its
+	const char *src;   /* SQLite: the rows */
+	const char *count; /* SQLite: how many */
+	const char *stage; /* PG: the temporary table */
+	const char *copy;  /* PG: COPY into it */
+	const char *clash; /* PG: one text describing a row that clashes, or no row */
+	const char *fresh; /* PG: staged rows whose key the target lacks */
+	const char *merge; /* PG: insert (and update); its row count */
+	const char *after; /* PG: a follow-up, or NULL */
+	int tokens_col;    /* 1-based: this source column is case text, copied as its
 			       * search tokens (util/text.h); 0 for none */
 };
 
@@ -65,21 +68,21 @@ struct mtable {
 /* the store's own lists (store/<module>_sql.h), so that a column added there is
  * copied too */
 #define CASE_COLS CASE_SQL_COLUMNS
-#define CASE_SET                                                                           \
-	"public_secret_hash = excluded.public_secret_hash, title = excluded.title, "            \
-	"description = excluded.description, category = excluded.category, "                  \
-	"channel = excluded.channel, track = excluded.track, grid = excluded.grid, "           \
-	"lat = excluded.lat, lon = excluded.lon, address = excluded.address, "                 \
+#define CASE_SET                                                                                       \
+	"public_secret_hash = excluded.public_secret_hash, title = excluded.title, "                   \
+	"description = excluded.description, category = excluded.category, "                           \
+	"channel = excluded.channel, track = excluded.track, grid = excluded.grid, "                   \
+	"lat = excluded.lat, lon = excluded.lon, address = excluded.address, "                         \
 	"people_involved = excluded.people_involved, amount_in_dispute = excluded.amount_in_dispute, " \
-	"occurred_at = excluded.occurred_at, status = excluded.status, "                        \
-	"unit_region = excluded.unit_region, level = excluded.level, "                         \
-	"min_level = excluded.min_level, handler = excluded.handler, "                         \
-	"group_dispute = excluded.group_dispute, updated_at = excluded.updated_at, "           \
-	"resolved_level = excluded.resolved_level, resolved_by = excluded.resolved_by, "       \
-	"resolved_at = excluded.resolved_at, resolved_on_time = excluded.resolved_on_time, "   \
-	"outcome = excluded.outcome, summary = excluded.summary, "                             \
-	"satisfaction = excluded.satisfaction, merged_into = excluded.merged_into, "           \
-	"next_due = excluded.next_due, external_id = excluded.external_id, "                   \
+	"occurred_at = excluded.occurred_at, status = excluded.status, "                               \
+	"unit_region = excluded.unit_region, level = excluded.level, "                                 \
+	"min_level = excluded.min_level, handler = excluded.handler, "                                 \
+	"group_dispute = excluded.group_dispute, updated_at = excluded.updated_at, "                   \
+	"resolved_level = excluded.resolved_level, resolved_by = excluded.resolved_by, "               \
+	"resolved_at = excluded.resolved_at, resolved_on_time = excluded.resolved_on_time, "           \
+	"outcome = excluded.outcome, summary = excluded.summary, "                                     \
+	"satisfaction = excluded.satisfaction, merged_into = excluded.merged_into, "                   \
+	"next_due = excluded.next_due, external_id = excluded.external_id, "                           \
 	"overdue_notified = excluded.overdue_notified"
 #define PARTY_COLS "id, case_id, " CASE_SQL_PARTY_COLS
 #define TIMELINE_COLS "id, " TIMELINE_SQL_COLUMNS
@@ -87,8 +90,8 @@ struct mtable {
 #define AUDIT_COLS AUDIT_SQL_COLUMNS
 #define IDEM_COLS IDEM_SQL_COLUMNS
 #define WEBHOOK_COLS "id, url, events, secret, created_at, created_by, active, region"
-#define DELIVERY_COLS                                                                      \
-	"id, webhook_id, event, payload, state, attempts, next_at, last_status, last_error, "   \
+#define DELIVERY_COLS                                                                         \
+	"id, webhook_id, event, payload, state, attempts, next_at, last_status, last_error, " \
 	"created_at, delivered_at"
 
 /* in the order foreign keys need */
@@ -165,12 +168,15 @@ static const struct mtable tables[] = {
 	 "SELECT count(*) FROM stage_cases s WHERE NOT EXISTS (SELECT 1 FROM case_codes t "
 	 "WHERE t.case_id = s.id)",
 	 "INSERT INTO cases (" CASE_COLS ") SELECT " CASE_COLS " FROM stage_cases "
-	 "ON CONFLICT (id) DO UPDATE SET " CASE_SET " WHERE (cases.*) IS DISTINCT FROM (excluded.*)",
+	 "ON CONFLICT (id) DO UPDATE SET " CASE_SET
+	 " WHERE (cases.*) IS DISTINCT FROM (excluded.*)",
 	 "INSERT INTO case_codes (tracking_code, case_id) SELECT tracking_code, id FROM stage_cases "
-	 "ON CONFLICT DO NOTHING", 0},
+	 "ON CONFLICT DO NOTHING",
+	 0},
 	/* parties are replaced as a whole when a case changes: those of a copied
 	 * case that the source no longer has go */
-	{"parties", "SELECT " PARTY_COLS " FROM parties ORDER BY id", "SELECT count(*) FROM parties",
+	{"parties", "SELECT " PARTY_COLS " FROM parties ORDER BY id",
+	 "SELECT count(*) FROM parties",
 	 "CREATE TEMP TABLE stage_parties (LIKE parties) ON COMMIT DROP",
 	 "COPY stage_parties (" PARTY_COLS ") FROM STDIN",
 	 "SELECT format('party %s of case %s: the target has it on case %s', s.id, s.case_id, "
@@ -181,7 +187,8 @@ static const struct mtable tables[] = {
 	 "INSERT INTO parties (" PARTY_COLS ") SELECT " PARTY_COLS " FROM stage_parties "
 	 "ON CONFLICT DO NOTHING",
 	 "DELETE FROM parties p WHERE p.case_id IN (SELECT id FROM stage_cases) "
-	 "AND NOT EXISTS (SELECT 1 FROM stage_parties s WHERE s.id = p.id)", 0},
+	 "AND NOT EXISTS (SELECT 1 FROM stage_parties s WHERE s.id = p.id)",
+	 0},
 	{"timeline", "SELECT " TIMELINE_COLS " FROM timeline ORDER BY id",
 	 "SELECT count(*) FROM timeline",
 	 "CREATE TEMP TABLE stage_timeline (LIKE timeline) ON COMMIT DROP",
@@ -266,7 +273,8 @@ static const struct mtable tables[] = {
 	 "WHERE (t.webhook_id, t.created_at) IS DISTINCT FROM (s.webhook_id, s.created_at) LIMIT 1",
 	 "SELECT count(*) FROM stage_deliveries s WHERE NOT EXISTS "
 	 "(SELECT 1 FROM deliveries t WHERE t.id = s.id)",
-	 "INSERT INTO deliveries (" DELIVERY_COLS ") SELECT " DELIVERY_COLS " FROM stage_deliveries "
+	 "INSERT INTO deliveries (" DELIVERY_COLS ") SELECT " DELIVERY_COLS
+	 " FROM stage_deliveries "
 	 "ON CONFLICT (id) DO UPDATE SET state = excluded.state, attempts = excluded.attempts, "
 	 "next_at = excluded.next_at, last_status = excluded.last_status, "
 	 "last_error = excluded.last_error, delivered_at = excluded.delivered_at "
@@ -338,11 +346,20 @@ static int put_text(struct obuf *b, const unsigned char *s, size_t n)
 	for (size_t k = 0; k < n; k++) {
 		const char *esc = NULL;
 		switch (s[k]) {
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default: break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		default:
+			break;
 		}
 		if (esc) {
 			b->p[b->len++] = esc[0];
@@ -439,7 +456,8 @@ static long long src_count(struct run *r, const char *sql)
 {
 	sqlite3_stmt *st;
 	long long n = -1;
-	if (sqlite3_prepare_v2(r->src, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(r->src, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	else
 		snprintf(r->msg, sizeof r->msg, "source: %s", sqlite3_errmsg(r->src));
@@ -471,12 +489,13 @@ static int stage(struct run *r, const struct mtable *t, long long *rows)
 		int cols = sqlite3_column_count(st);
 		for (int i = 0; ok && i < cols; i++)
 			ok = (i == 0 || ob_put(&b, "\t", sizeof "\t" - 1)) &&
-			     (i + 1 == t->tokens_col ? put_tokens(&b, st, i) : put_value(&b, st, i));
+			     (i + 1 == t->tokens_col ? put_tokens(&b, st, i)
+						     : put_value(&b, st, i));
 		if (ok)
 			ok = ob_put(&b, "\n", sizeof "\n" - 1);
 		if (!ok || b.len - row_start > MD_ROW_MAX) {
-			snprintf(r->msg, sizeof r->msg, "%s: a row is larger than %d bytes", t->label,
-				 MD_ROW_MAX);
+			snprintf(r->msg, sizeof r->msg, "%s: a row is larger than %d bytes",
+				 t->label, MD_ROW_MAX);
 			ok = 0;
 			break;
 		}
@@ -528,7 +547,8 @@ static int no_clash(struct run *r, const struct mtable *t)
 	if (!none)
 		snprintf(r->msg, sizeof r->msg,
 			 "%s; migrate-data keeps ids, so the target must not hold other rows under "
-			 "them (nothing was copied)", PQgetvalue(res, 0, 0));
+			 "them (nothing was copied)",
+			 PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return none;
 }
@@ -548,9 +568,10 @@ static int source_current(struct run *r)
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_ROW) {
-			snprintf(r->msg, sizeof r->msg,
-				 "the source lacks migration %s; run `fengqiao migrate --db SOURCE` first",
-				 m->name);
+			snprintf(
+				r->msg, sizeof r->msg,
+				"the source lacks migration %s; run `fengqiao migrate --db SOURCE` first",
+				m->name);
 			ok = 0;
 		}
 	}
@@ -629,7 +650,8 @@ int cmd_migrate_data(int argc, char **argv)
 			goto out;
 		}
 		for (int i = 0; i < 2; i++)
-			snprintf(top[i], sizeof top[i], "%lld", (long long)sqlite3_column_int64(st, i));
+			snprintf(top[i], sizeof top[i], "%lld",
+				 (long long)sqlite3_column_int64(st, i));
 		sqlite3_finalize(st);
 		const char *tops[2] = {top[0], top[1]};
 		PGresult *res = PQexecParams(r.pg, ensure_sql, 2, NULL, tops, NULL, NULL, 0);
@@ -644,7 +666,8 @@ int cmd_migrate_data(int argc, char **argv)
 		snprintf(r.msg, sizeof r.msg, "source: %s", sqlite3_errmsg(r.src));
 		goto out;
 	}
-	if (!pg_do(&r, "BEGIN", "begin") || !pg_do(&r, "SET LOCAL client_min_messages = warning", "set") ||
+	if (!pg_do(&r, "BEGIN", "begin") ||
+	    !pg_do(&r, "SET LOCAL client_min_messages = warning", "set") ||
 	    !pg_do(&r, "SELECT pg_advisory_xact_lock(" MD_WRITE_LOCK ")", "write lock"))
 		goto fail;
 	for (size_t i = 0; i < NTABLES; i++)
@@ -676,8 +699,8 @@ int cmd_migrate_data(int argc, char **argv)
 		long long upd = merged[i] - fresh[i];
 		if (upd < 0)
 			upd = 0;
-		printf("%-12s %10lld %10lld %10lld %10lld\n", tables[i].label, rows[i], fresh[i], upd,
-		       rows[i] - fresh[i] - upd);
+		printf("%-12s %10lld %10lld %10lld %10lld\n", tables[i].label, rows[i], fresh[i],
+		       upd, rows[i] - fresh[i] - upd);
 		copied += merged[i];
 	}
 	printf(copied ? "migrate-data: done; check with `fengqiao audit verify --db TARGET`\n"

@@ -22,8 +22,10 @@ static const char *const files[5] = {"provinces.csv", "cities.csv", "areas.csv",
  * 天竺社区居委会); people call them 枫源村 and 天竺社区. */
 static void short_name(char *name)
 {
-	static const struct { const char *suffix, *repl; } rules[] = {
-		{"村民委员会", "村"}, {"社区居民委员会", "社区"}, {"村委会", "村"},
+	static const struct {
+		const char *suffix, *repl;
+	} rules[] = {
+		{"村民委员会", "村"},   {"社区居民委员会", "社区"}, {"村委会", "村"},
 		{"社区居委会", "社区"}, {"居委会", "社区"},
 	};
 	size_t n = strlen(name);
@@ -101,8 +103,9 @@ int cmd_import_regions(int argc, char **argv)
 	for (int f = 0; f < 5; f++) {
 		FILE *fp = open_data(dir, files[f]);
 		if (!fp) {
-			fprintf(stderr, "fengqiao: cannot read %s/%s (run scripts/bootstrap or npm ci)\n", dir,
-				files[f]);
+			fprintf(stderr,
+				"fengqiao: cannot read %s/%s (run scripts/bootstrap or npm ci)\n",
+				dir, files[f]);
 			return 1;
 		}
 		char line[LINE_MAX_BYTES];
@@ -136,12 +139,13 @@ int cmd_import_regions(int argc, char **argv)
 				continue;
 			char *code, *name, *parent;
 			int level;
-			if (!parse_line(line, &code, &name, &parent) || !text_region_code(code, &level) ||
-			    level != f + 1)
+			if (!parse_line(line, &code, &name, &parent) ||
+			    !text_region_code(code, &level) || level != f + 1)
 				continue;
 			if (level == 5)
 				short_name(name);
-			if (store_region_put(d.conn, code, name, level, level == 1 ? NULL : parent) != FQ_OK) {
+			if (store_region_put(d.conn, code, name, level,
+					     level == 1 ? NULL : parent) != FQ_OK) {
 				fprintf(stderr, "fengqiao: cannot store region %s\n", code);
 				rc = 1;
 				break;

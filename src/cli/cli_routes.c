@@ -15,8 +15,14 @@ int cmd_routes(int argc, char **argv)
 		return 0;
 	}
 	app_register_routes();
-	static const struct { unsigned m; const char *n; } ms[] = {
-		{M_GET, "GET"}, {M_POST, "POST"}, {M_PUT, "PUT"}, {M_DELETE, "DELETE"}, {M_PATCH, "PATCH"}};
+	static const struct {
+		unsigned m;
+		const char *n;
+	} ms[] = {{M_GET, "GET"},
+		  {M_POST, "POST"},
+		  {M_PUT, "PUT"},
+		  {M_DELETE, "DELETE"},
+		  {M_PATCH, "PATCH"}};
 	for (int i = 0; i < http_route_count(); i++) {
 		unsigned m;
 		const char *p = http_route_pattern(i, &m);

@@ -32,12 +32,18 @@ struct demo_user {
 static const struct demo_user users[] = {
 	{"admin", "系统管理员", {"admin", NULL}, "33"},
 	{"zhuji.analyst", "陈思远（诸暨市研判）", {"analyst", NULL}, "330681"},
-	{"fengqiao.handler", "王建国（枫桥镇矛调中心）", {"handler", "petition_officer"}, "330681109"},
+	{"fengqiao.handler",
+	 "王建国（枫桥镇矛调中心）",
+	 {"handler", "petition_officer"},
+	 "330681109"},
 	{"fengqiao.clerk", "李晓燕（枫桥镇矛调中心）", {"handler", NULL}, "330681109"},
 	{"fengyuan.mediator", "张美华（枫源村调委会）", {"mediator", NULL}, "330681109290"},
 	{"fengyuan.grid", "刘志强（枫源村网格员）", {"grid_worker", NULL}, "330681109290"},
 	{"leshan.mediator", "赵红英（乐山村调委会）", {"mediator", NULL}, "330681109291"},
-	{"shangyu.mediator", "孙立明（上虞区调委会）", {"mediator", NULL}, NULL /* first village of 330604 */},
+	{"shangyu.mediator",
+	 "孙立明（上虞区调委会）",
+	 {"mediator", NULL},
+	 NULL /* first village of 330604 */},
 };
 
 static uint32_t rng_state = 20261126u;
@@ -61,7 +67,8 @@ static int seed_users(struct cli_db *d, const char *password, int *made)
 {
 	char hash[SECRET_PWHASH_MAX];
 	if (secret_password_hash(password, hash) != FQ_OK) {
-		fprintf(stderr, "fengqiao: the password needs at least %d characters\n", PASSWORD_MIN_CHARS);
+		fprintf(stderr, "fengqiao: the password needs at least %d characters\n",
+			PASSWORD_MIN_CHARS);
 		return 0;
 	}
 	char shangyu[REGION_CODE_MAX] = "";
@@ -69,7 +76,8 @@ static int seed_users(struct cli_db *d, const char *password, int *made)
 	/* the first village of 上虞区 */
 	if (store_region_children(d->conn, "330604", &kids) == FQ_OK && json_array_size(kids)) {
 		json_t *v = NULL;
-		const char *town = json_string_value(json_object_get(json_array_get(kids, 0), "code"));
+		const char *town =
+			json_string_value(json_object_get(json_array_get(kids, 0), "code"));
 		if (store_region_children(d->conn, town, &v) == FQ_OK && json_array_size(v))
 			snprintf(shangyu, sizeof shangyu, "%s",
 				 json_string_value(json_object_get(json_array_get(v, 0), "code")));
@@ -77,7 +85,8 @@ static int seed_users(struct cli_db *d, const char *password, int *made)
 	}
 	json_decref(kids);
 	if (!shangyu[0]) {
-		fprintf(stderr, "fengqiao: Zhejiang regions are missing; run import-regions first\n");
+		fprintf(stderr,
+			"fengqiao: Zhejiang regions are missing; run import-regions first\n");
 		return 0;
 	}
 	*made = 0;
@@ -91,20 +100,24 @@ static int seed_users(struct cli_db *d, const char *password, int *made)
 			if (store_user_set_password(d->conn, uid, hash) != FQ_OK)
 				return 0;
 		} else {
-			if (store_user_create(d->conn, du->username, du->display, hash, (int64_t)time(NULL),
-						&uid) != FQ_OK)
+			if (store_user_create(d->conn, du->username, du->display, hash,
+					      (int64_t)time(NULL), &uid) != FQ_OK)
 				return 0;
 			(*made)++;
 			char idb[24];
 			snprintf(idb, sizeof idb, "%lld", (long long)uid);
-			struct audit_entry a = {.at = (int64_t)time(NULL), .actor = "seed-demo",
-						.action = "user.add", .entity = "user", .entity_id = idb,
+			struct audit_entry a = {.at = (int64_t)time(NULL),
+						.actor = "seed-demo",
+						.action = "user.add",
+						.entity = "user",
+						.entity_id = idb,
 						.detail = ""};
 			if (store_audit_append(d->conn, &a) != FQ_OK)
 				return 0;
 		}
 		for (int k = 0; k < 2 && du->roles[k]; k++)
-			if (store_role_grant(d->conn, uid, du->roles[k], du->region ? du->region : shangyu) != FQ_OK)
+			if (store_role_grant(d->conn, uid, du->roles[k],
+					     du->region ? du->region : shangyu) != FQ_OK)
 				return 0;
 	}
 	return 1;
@@ -117,45 +130,51 @@ static int act(const struct caseflow_env *env, struct cli_db *d, const struct ca
 	enum fq_err err = caseflow_act(env, d->conn, who, id, body, at, &e);
 	if (err)
 		fprintf(stderr, "fengqiao: seed: case %lld %s by %s: %s (%s)\n", (long long)id,
-			json_string_value(json_object_get(body, "action")), who->username, e.message,
-			e.code ? e.code : "");
+			json_string_value(json_object_get(body, "action")), who->username,
+			e.message, e.code ? e.code : "");
 	json_decref(body);
 	return err == FQ_OK;
 }
 
-#define ACT(who, at, ...) \
-	do { if (!act(env, d, (who), id, (at), json_pack(__VA_ARGS__))) return 0; } while (0)
+#define ACT(who, at, ...)                                                  \
+	do {                                                               \
+		if (!act(env, d, (who), id, (at), json_pack(__VA_ARGS__))) \
+			return 0;                                          \
+	} while (0)
 
 /* The scenario of case number i: which steps it went through. */
 static int seed_case(const struct caseflow_env *env, struct cli_db *d, int i, const char *village,
-		     const struct caller *vill, const struct caller *town, const struct caller *town2,
-		     const struct caller *grid, const struct caller *admin, int64_t now)
+		     const struct caller *vill, const struct caller *town,
+		     const struct caller *town2, const struct caller *grid,
+		     const struct caller *admin, int64_t now)
 {
 	const struct demo_template *t = &demo_templates[(size_t)i % DEMO_TEMPLATES];
 	int scenario = i % 16;
 	int petition = scenario == 13 || scenario == 14;
-	int64_t age = scenario == 0 ? (int64_t)rnd(20) * HOUR
-		    : scenario == 1 ? (int64_t)(8 + rnd(10)) * DAY
-		    : scenario == 5 ? (int64_t)(50 + rnd(30)) * DAY
-		    : (int64_t)(3 + rnd(170)) * DAY;
+	int64_t age = scenario == 0   ? (int64_t)rnd(20) * HOUR
+		      : scenario == 1 ? (int64_t)(8 + rnd(10)) * DAY
+		      : scenario == 5 ? (int64_t)(50 + rnd(30)) * DAY
+				      : (int64_t)(3 + rnd(170)) * DAY;
 	int64_t t0 = now - age;
 	char phone1[16], phone2[16], n1[32], n2[32];
 	snprintf(phone1, sizeof phone1, "13%d%08u", 5 + (i % 5), 10000000u + (unsigned)i * 37u);
 	snprintf(phone2, sizeof phone2, "15%d%08u", 7 + (i % 3), 20000000u + (unsigned)i * 53u);
-	snprintf(n1, sizeof n1, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)], demo_givens[rnd(DEMO_GIVENS)]);
-	snprintf(n2, sizeof n2, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)], demo_givens[rnd(DEMO_GIVENS)]);
-	static const char *const channels[] = {"walk_in", "walk_in", "hotline", "web", "grid_patrol",
-					       "walk_in", "referral"};
+	snprintf(n1, sizeof n1, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)],
+		 demo_givens[rnd(DEMO_GIVENS)]);
+	snprintf(n2, sizeof n2, "%s%s", demo_surnames[rnd(DEMO_SURNAMES)],
+		 demo_givens[rnd(DEMO_GIVENS)]);
+	static const char *const channels[] = {"walk_in",     "walk_in", "hotline", "web",
+					       "grid_patrol", "walk_in", "referral"};
 	int people = (i % 23 == 0) ? 12 + (int)rnd(20) : 1 + (int)rnd(3);
-	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:{s:f, s:f, s:s}, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}]}",
-				 "title", t->title, "description", t->desc, "category", t->category,
-				 "channel", petition ? "petition" : channels[rnd(7)], "track",
-				 petition ? "petition" : "dispute", "region", village,
-				 "people_involved", people, "amount_in_dispute",
-				 (json_int_t)(rnd(50) * 100000), "location", "lat",
-				 29.62 + (double)rnd(400) / 10000.0, "lon", 120.38 + (double)rnd(400) / 10000.0,
-				 "address", "枫桥镇", "parties", "role", "applicant", "name", n1, "phone",
-				 phone1, "role", "respondent", "name", n2, "phone", phone2);
+	json_t *body = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:{s:f, s:f, s:s}, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}]}",
+		"title", t->title, "description", t->desc, "category", t->category, "channel",
+		petition ? "petition" : channels[rnd(7)], "track",
+		petition ? "petition" : "dispute", "region", village, "people_involved", people,
+		"amount_in_dispute", (json_int_t)(rnd(50) * 100000), "location", "lat",
+		29.62 + (double)rnd(400) / 10000.0, "lon", 120.38 + (double)rnd(400) / 10000.0,
+		"address", "枫桥镇", "parties", "role", "applicant", "name", n1, "phone", phone1,
+		"role", "respondent", "name", n2, "phone", phone2);
 	json_t *rec = NULL;
 	struct fq_error e = {0};
 	if (caseflow_build(env, d->conn, body, grid->username, t0, &rec, &e) != FQ_OK) {
@@ -165,7 +184,8 @@ static int seed_case(const struct caseflow_env *env, struct cli_db *d, int i, co
 	}
 	json_decref(body);
 	int64_t id;
-	enum fq_err err = caseflow_create(env, d->conn, NULL, rec, vill->username, NULL, 0, &id, &e);
+	enum fq_err err =
+		caseflow_create(env, d->conn, NULL, rec, vill->username, NULL, 0, &id, &e);
 	int start_level = (int)json_integer_value(json_object_get(rec, "level"));
 	json_decref(rec);
 	if (err) {
@@ -179,7 +199,8 @@ static int seed_case(const struct caseflow_env *env, struct cli_db *d, int i, co
 	if (scenario == 0 || scenario == 1)
 		return 1; /* registered; scenario 1 is past its accept-by date */
 	if (scenario == 2) {
-		ACT(w, at, "{s:s, s:s}", "action", "reject", "reason", "不属于人民调解受理范围，已告知当事人向法院起诉");
+		ACT(w, at, "{s:s, s:s}", "action", "reject", "reason",
+		    "不属于人民调解受理范围，已告知当事人向法院起诉");
 		if (rnd(2))
 			ACT(w, at + DAY, "{s:s}", "action", "close");
 		return 1;
@@ -190,34 +211,41 @@ static int seed_case(const struct caseflow_env *env, struct cli_db *d, int i, co
 	/* escalations: some go to the township, a few higher */
 	if (scenario == 6 || scenario == 7 || scenario == 15) {
 		if (start_level == 5) {
-			ACT(w, at + 3 * HOUR, "{s:s, s:s}", "action", "escalate", "reason", "涉及多户，村级调解未能达成一致，提交镇矛调中心");
+			ACT(w, at + 3 * HOUR, "{s:s, s:s}", "action", "escalate", "reason",
+			    "涉及多户，村级调解未能达成一致，提交镇矛调中心");
 			w = town;
 			fu = town2;
 		}
 		if (scenario == 15) {
-			ACT(admin, at + 6 * HOUR, "{s:s, s:s}", "action", "escalate", "reason", "涉及面广，需市县部门联动");
-			ACT(admin, at + 9 * HOUR, "{s:s, s:s}", "action", "escalate", "reason", "需要绍兴市相关部门协调");
+			ACT(admin, at + 6 * HOUR, "{s:s, s:s}", "action", "escalate", "reason",
+			    "涉及面广，需市县部门联动");
+			ACT(admin, at + 9 * HOUR, "{s:s, s:s}", "action", "escalate", "reason",
+			    "需要绍兴市相关部门协调");
 			w = admin;
 			fu = admin;
 		}
 	}
-	ACT(w, at + DAY, "{s:s, s:s}", "action", "assign", "handler", w == admin ? town->username : w->username);
+	ACT(w, at + DAY, "{s:s, s:s}", "action", "assign", "handler",
+	    w == admin ? town->username : w->username);
 	if (w == admin)
 		w = admin;
 	if (scenario == 4)
 		return 1;
 	ACT(w, at + DAY + HOUR, "{s:s}", "action", "start");
 	if (petition && scenario == 14)
-		ACT(w, at + 2 * DAY, "{s:s, s:s}", "action", "extend", "reason", "情况复杂，需调查核实，经批准延期30日");
+		ACT(w, at + 2 * DAY, "{s:s, s:s}", "action", "extend", "reason",
+		    "情况复杂，需调查核实，经批准延期30日");
 	if (scenario == 5 || scenario == 6)
 		return 1; /* mediating; scenario 5 is past its resolve-by date */
 	if (scenario == 8) {
-		ACT(w, at + 2 * DAY, "{s:s, s:s}", "action", "suspend", "reason", "当事人外出务工，待其返乡后继续调解");
+		ACT(w, at + 2 * DAY, "{s:s, s:s}", "action", "suspend", "reason",
+		    "当事人外出务工，待其返乡后继续调解");
 		return 1;
 	}
 	if (scenario == 9) {
-		ACT(w, at + 3 * DAY, "{s:s, s:s, s:s}", "action", "refer", "to", i % 2 ? "litigation" : "arbitration",
-		    "reason", "调解不成，引导当事人依法通过诉讼或仲裁解决");
+		ACT(w, at + 3 * DAY, "{s:s, s:s, s:s}", "action", "refer", "to",
+		    i % 2 ? "litigation" : "arbitration", "reason",
+		    "调解不成，引导当事人依法通过诉讼或仲裁解决");
 		if (i % 32 < 16)
 			ACT(w, at + 4 * DAY, "{s:s}", "action", "close");
 		return 1;
@@ -225,18 +253,20 @@ static int seed_case(const struct caseflow_env *env, struct cli_db *d, int i, co
 	int64_t res = at + (2 + (int64_t)rnd(12)) * DAY;
 	if (res > now - HOUR)
 		res = now - HOUR;
-	ACT(w, res, "{s:s, s:s, s:s}", "action", "resolve", "outcome", rnd(3) ? "agreement" : "mediated",
-	    "summary", "经调解双方达成一致，签订人民调解协议书，当场履行。");
+	ACT(w, res, "{s:s, s:s, s:s}", "action", "resolve", "outcome",
+	    rnd(3) ? "agreement" : "mediated", "summary",
+	    "经调解双方达成一致，签订人民调解协议书，当场履行。");
 	if (scenario == 10 || scenario == 15)
 		return 1; /* resolved, awaiting follow-up */
 	int unhappy = scenario == 12;
 	ACT(fu, res + HOUR, "{s:s, s:s, s:b, s:s}", "action", "follow_up", "satisfaction",
-	    unhappy ? "unsatisfied" : (rnd(4) ? "satisfied" : "basically_satisfied"), "confirmed_resolved",
-	    !unhappy, "note", "电话回访当事人");
+	    unhappy ? "unsatisfied" : (rnd(4) ? "satisfied" : "basically_satisfied"),
+	    "confirmed_resolved", !unhappy, "note", "电话回访当事人");
 	if (unhappy)
 		return 1; /* reopened */
 	if (petition && scenario == 13) {
-		ACT(town, res + 2 * HOUR, "{s:s, s:s}", "action", "request_review", "reason", "信访人对答复意见不服，申请复查");
+		ACT(town, res + 2 * HOUR, "{s:s, s:s}", "action", "request_review", "reason",
+		    "信访人对答复意见不服，申请复查");
 		return 1;
 	}
 	if (scenario != 11)
@@ -264,7 +294,8 @@ int cmd_seed_demo(int argc, char **argv)
 	const char *caldir = cli_opt(argc, argv, "--calendar");
 	struct calendar *cal = calendar_new();
 	char cerr[256] = "";
-	if (!cal || calendar_load_dir(cal, caldir ? caldir : "data/calendar", cerr, sizeof cerr) != FQ_OK) {
+	if (!cal ||
+	    calendar_load_dir(cal, caldir ? caldir : "data/calendar", cerr, sizeof cerr) != FQ_OK) {
 		fprintf(stderr, "fengqiao: calendar: %s\n", cerr);
 		calendar_free(cal);
 		return 1;
@@ -300,14 +331,18 @@ int cmd_seed_demo(int argc, char **argv)
 	routing_rules_default(&rt);
 	struct caseflow_env env = {cal, &dl, &rt};
 	struct caller fy, ls, town, town2, grid, admin, sy;
-	if (!load_caller(&d, "fengyuan.mediator", &fy) || !load_caller(&d, "leshan.mediator", &ls) ||
-	    !load_caller(&d, "fengqiao.handler", &town) || !load_caller(&d, "fengqiao.clerk", &town2) ||
+	if (!load_caller(&d, "fengyuan.mediator", &fy) ||
+	    !load_caller(&d, "leshan.mediator", &ls) ||
+	    !load_caller(&d, "fengqiao.handler", &town) ||
+	    !load_caller(&d, "fengqiao.clerk", &town2) ||
 	    !load_caller(&d, "fengyuan.grid", &grid) || !load_caller(&d, "admin", &admin) ||
 	    !load_caller(&d, "shangyu.mediator", &sy))
 		goto out;
 	json_t *villages = NULL;
-	if (store_region_children(d.conn, "330681109", &villages) != FQ_OK || !json_array_size(villages)) {
-		fprintf(stderr, "fengqiao: seed: 枫桥镇 (330681109) has no villages; import regions first\n");
+	if (store_region_children(d.conn, "330681109", &villages) != FQ_OK ||
+	    !json_array_size(villages)) {
+		fprintf(stderr,
+			"fengqiao: seed: 枫桥镇 (330681109) has no villages; import regions first\n");
 		goto out;
 	}
 	int64_t now = (int64_t)time(NULL);
@@ -325,7 +360,8 @@ int cmd_seed_demo(int argc, char **argv)
 			vill = &ls;
 		} else {
 			village = json_string_value(json_object_get(
-				json_array_get(villages, rnd((uint32_t)json_array_size(villages))), "code"));
+				json_array_get(villages, rnd((uint32_t)json_array_size(villages))),
+				"code"));
 			fu = &town2;
 		}
 		if (i % 40 == 20) { /* scenario 4: assigned at the village */
@@ -338,7 +374,11 @@ int cmd_seed_demo(int argc, char **argv)
 		}
 		/* village cases outside 枫源 and 乐山 are worked by the township */
 		ok = seed_case(&env, &d, i, village, vill, &town, &town2,
-			       vill == &fy ? &grid : (vill == &sy ? &admin : fu == &grid ? &town2 : fu), &admin, now);
+			       vill == &fy ? &grid
+					   : (vill == &sy   ? &admin
+					      : fu == &grid ? &town2
+							    : fu),
+			       &admin, now);
 		if (ok)
 			ok = store_commit(d.conn) == FQ_OK;
 		else

@@ -18,8 +18,8 @@
 #include "store/store.h"
 #include "store/user.h"
 
-static const char *const valued[] = {"--db", "--password", "--name", "--role", "--region",
-				     "--expires-days", NULL};
+static const char *const valued[] = {"--db",     "--password",     "--name", "--role",
+				     "--region", "--expires-days", NULL};
 
 static void usage(void)
 {
@@ -48,8 +48,12 @@ static int audit_user(struct cli_db *d, const char *action, int64_t id, const ch
 {
 	char idb[24];
 	snprintf(idb, sizeof idb, "%lld", (long long)id);
-	struct audit_entry a = {.at = (int64_t)time(NULL), .actor = "cli", .action = action,
-				.entity = "user", .entity_id = idb, .detail = detail ? detail : ""};
+	struct audit_entry a = {.at = (int64_t)time(NULL),
+				.actor = "cli",
+				.action = action,
+				.entity = "user",
+				.entity_id = idb,
+				.detail = detail ? detail : ""};
 	return store_audit_append(d->conn, &a) == FQ_OK;
 }
 
@@ -60,7 +64,8 @@ static int valid_username(const char *u)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = u[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
 			return 0;
 	}
 	return 1;
@@ -111,7 +116,8 @@ int cmd_user(int argc, char **argv)
 		goto out;
 	}
 	if (password && secret_password_hash(password, hash) != FQ_OK) {
-		fprintf(stderr, "fengqiao: the password needs at least %d characters\n", PASSWORD_MIN_CHARS);
+		fprintf(stderr, "fengqiao: the password needs at least %d characters\n",
+			PASSWORD_MIN_CHARS);
 		goto out;
 	}
 	int64_t days = TOKEN_DAYS_DEFAULT;
@@ -131,14 +137,15 @@ int cmd_user(int argc, char **argv)
 		}
 		const char *display = cli_opt(argc, argv, "--name");
 		int64_t uid;
-		if (store_user_create(d.conn, name, display ? display : name, hash, (int64_t)time(NULL),
-				       &uid) != FQ_OK) {
+		if (store_user_create(d.conn, name, display ? display : name, hash,
+				      (int64_t)time(NULL), &uid) != FQ_OK) {
 			fprintf(stderr, "fengqiao: cannot add %s (does it exist already?)\n", name);
 			goto rollback;
 		}
 		if (!audit_user(&d, "user.add", uid, NULL))
 			goto rollback;
-		const char *role = cli_opt(argc, argv, "--role"), *region = cli_opt(argc, argv, "--region");
+		const char *role = cli_opt(argc, argv, "--role"),
+			   *region = cli_opt(argc, argv, "--region");
 		if ((role || region) && !(role && region && grant(&d, uid, role, region)))
 			goto rollback;
 		if (made_up)
@@ -173,7 +180,8 @@ int cmd_user(int argc, char **argv)
 			json_array_foreach(items, i, t) {
 				char made[21], ends[21];
 				int64_t exp = json_integer_value(json_object_get(t, "expires_at"));
-				text_format_iso8601(json_integer_value(json_object_get(t, "created_at")), made);
+				text_format_iso8601(
+					json_integer_value(json_object_get(t, "created_at")), made);
 				text_format_iso8601(exp, ends);
 				printf("%s  made %s  expires %s%s\n",
 				       json_string_value(json_object_get(t, "id")), made, ends,
@@ -195,7 +203,8 @@ int cmd_user(int argc, char **argv)
 			if (err || !audit_user(&d, "user.token_revoke", uid, detail))
 				goto rollback;
 		} else if (strcmp(sub, "grant") == 0 || strcmp(sub, "revoke") == 0) {
-			const char *role = cli_arg(argc, argv, 2, valued), *region = cli_arg(argc, argv, 3, valued);
+			const char *role = cli_arg(argc, argv, 2, valued),
+				   *region = cli_arg(argc, argv, 3, valued);
 			if (!role || !region) {
 				usage();
 				goto rollback;
@@ -205,9 +214,11 @@ int cmd_user(int argc, char **argv)
 					goto rollback;
 			} else {
 				char detail[128];
-				snprintf(detail, sizeof detail, "{\"region\":\"%.12s\",\"role\":\"%.20s\"}", region, role);
+				snprintf(detail, sizeof detail,
+					 "{\"region\":\"%.12s\",\"role\":\"%.20s\"}", region, role);
 				if (store_role_revoke(d.conn, uid, role, region) != FQ_OK) {
-					fprintf(stderr, "fengqiao: %s does not hold %s at %s\n", name, role, region);
+					fprintf(stderr, "fengqiao: %s does not hold %s at %s\n",
+						name, role, region);
 					goto rollback;
 				}
 				if (!audit_user(&d, "user.revoke", uid, detail))

@@ -11,12 +11,12 @@
 
 struct audit_entry {
 	int64_t id;
-	int64_t at;              /* UTC seconds */
-	const char *actor;       /* username, or "public", "system" */
-	const char *action;      /* "case.create", "case.accept", "contacts.read", ... */
-	const char *entity;      /* "case", "user", ... */
+	int64_t at;         /* UTC seconds */
+	const char *actor;  /* username, or "public", "system" */
+	const char *action; /* "case.create", "case.accept", "contacts.read", ... */
+	const char *entity; /* "case", "user", ... */
 	const char *entity_id;
-	const char *detail;      /* compact JSON, may be "" */
+	const char *detail; /* compact JSON, may be "" */
 	char prev_hash[SECRET_HASH_HEX];
 	char hash[SECRET_HASH_HEX];
 };

@@ -10,8 +10,8 @@
 #include "util/log.h"
 #include "store/user.h"
 
-enum fq_err auth_load_caller(struct store_conn *c, int64_t user_id,
-			     struct caller *out, json_t **user)
+enum fq_err auth_load_caller(struct store_conn *c, int64_t user_id, struct caller *out,
+			     json_t **user)
 {
 	json_t *u = NULL;
 	enum fq_err err = store_user_get(c, NULL, user_id, &u);
@@ -91,14 +91,16 @@ enum fq_err auth_request(struct req *r, struct fq_error *e)
 		int64_t uid;
 		enum fq_err err = store_token_user(r->rc, hash, r->now, &uid);
 		if (err == FQ_ENOTFOUND)
-			return fq_fail(e, FQ_EAUTH, "bad_token", NULL,
-			       "the API token is not valid (unknown, expired, revoked or its user disabled)");
+			return fq_fail(
+				e, FQ_EAUTH, "bad_token", NULL,
+				"the API token is not valid (unknown, expired, revoked or its user disabled)");
 		if (err)
 			return fq_fail(e, err, NULL, NULL, "cannot check the token");
 		err = auth_load_caller(r->rc, uid, &r->caller, NULL);
 		if (err == FQ_ENOTFOUND)
-			return fq_fail(e, FQ_EAUTH, "bad_token", NULL,
-			       "the API token is not valid (unknown, expired, revoked or its user disabled)");
+			return fq_fail(
+				e, FQ_EAUTH, "bad_token", NULL,
+				"the API token is not valid (unknown, expired, revoked or its user disabled)");
 		if (err)
 			return fq_fail(e, err, NULL, NULL, "cannot load the user");
 		r->caller.via_token = 1;
@@ -147,8 +149,9 @@ void auth_set_cookie(struct req *r, const char *session_id)
 	char c[256];
 	const char *name = r->http->secure_cookies ? "__Host-" SESSION_COOKIE : SESSION_COOKIE;
 	if (session_id)
-		snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", name,
-			 session_id, SESSION_MAX_S, r->http->secure_cookies ? "; Secure" : "");
+		snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+			 name, session_id, SESSION_MAX_S,
+			 r->http->secure_cookies ? "; Secure" : "");
 	else
 		snprintf(c, sizeof c, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", name,
 			 r->http->secure_cookies ? "; Secure" : "");

@@ -31,13 +31,20 @@
 static enum http_method method_of(struct evhttp_request *ev)
 {
 	switch (evhttp_request_get_command(ev)) {
-	case EVHTTP_REQ_GET: return M_GET;
-	case EVHTTP_REQ_HEAD: return M_HEAD;
-	case EVHTTP_REQ_POST: return M_POST;
-	case EVHTTP_REQ_PUT: return M_PUT;
-	case EVHTTP_REQ_DELETE: return M_DELETE;
-	case EVHTTP_REQ_PATCH: return M_PATCH;
-	default: return 0;
+	case EVHTTP_REQ_GET:
+		return M_GET;
+	case EVHTTP_REQ_HEAD:
+		return M_HEAD;
+	case EVHTTP_REQ_POST:
+		return M_POST;
+	case EVHTTP_REQ_PUT:
+		return M_PUT;
+	case EVHTTP_REQ_DELETE:
+		return M_DELETE;
+	case EVHTTP_REQ_PATCH:
+		return M_PATCH;
+	default:
+		return 0;
 	}
 }
 
@@ -57,16 +64,22 @@ static int is_json_type(const char *ct)
 	while (*ct == ' ')
 		ct++;
 	size_t n = strlen("application/json");
-	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
+	return strncasecmp(ct, "application/json", n) == 0 &&
+	       (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
 }
 
 static void allow_header(struct req *r, unsigned allowed)
 {
 	struct buf b;
 	buf_init(&b, 64);
-	static const struct { unsigned m; const char *n; } ms[] = {
-		{M_GET, "GET"}, {M_POST, "POST"}, {M_PUT, "PUT"}, {M_DELETE, "DELETE"},
-		{M_PATCH, "PATCH"}};
+	static const struct {
+		unsigned m;
+		const char *n;
+	} ms[] = {{M_GET, "GET"},
+		  {M_POST, "POST"},
+		  {M_PUT, "PUT"},
+		  {M_DELETE, "DELETE"},
+		  {M_PATCH, "PATCH"}};
 	for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
 		if (allowed & ms[i].m)
 			buf_printf(&b, "%s%s", b.len ? ", " : "", ms[i].n);
@@ -84,8 +97,8 @@ int http_host_valid(const char *h)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)h[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      memchr(punct, ch, sizeof punct - 1)))
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || memchr(punct, ch, sizeof punct - 1)))
 			return 0;
 	}
 	return 1;
@@ -194,8 +207,10 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 			reply_err(r, "too_many_connections",
 				  "the server has too many open connections", NULL);
 		else
-			reply_err(r, "too_many_connections_from_address",
-				  "too many open connections from your address; reuse or close some", NULL);
+			reply_err(
+				r, "too_many_connections_from_address",
+				"too many open connections from your address; reuse or close some",
+				NULL);
 		return;
 	}
 
@@ -261,10 +276,13 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		int wait = (rt->flags & R_LOGIN)
-			? limits_take(r->http->limits, "login", r->addr, BUCKET_LOGIN_RATE, BUCKET_LOGIN_BURST, ms)
-			: (rt->flags & R_PUBLIC)
-			? limits_take(r->http->limits, "public", r->addr, BUCKET_PUBLIC_RATE, BUCKET_PUBLIC_BURST, ms)
-			: limits_take(r->http->limits, "read", r->addr, BUCKET_READ_RATE, BUCKET_READ_BURST, ms);
+				   ? limits_take(r->http->limits, "login", r->addr,
+						 BUCKET_LOGIN_RATE, BUCKET_LOGIN_BURST, ms)
+			   : (rt->flags & R_PUBLIC)
+				   ? limits_take(r->http->limits, "public", r->addr,
+						 BUCKET_PUBLIC_RATE, BUCKET_PUBLIC_BURST, ms)
+				   : limits_take(r->http->limits, "read", r->addr, BUCKET_READ_RATE,
+						 BUCKET_READ_BURST, ms);
 		if (wait) {
 			char s[16];
 			snprintf(s, sizeof s, "%d", wait);
@@ -283,8 +301,8 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	}
 	if (rt->flags & R_JSON) {
 		if (!is_json_type(req_header(r, "Content-Type"))) {
-			reply_err(r, "unsupported_media_type",
-				  "send the body as application/json", NULL);
+			reply_err(r, "unsupported_media_type", "send the body as application/json",
+				  NULL);
 			return;
 		}
 		char *data = malloc(blen + 1);

@@ -15,8 +15,8 @@
 
 struct fail_slot {
 	uint64_t key;
-	int64_t first_ms;   /* start of the window (address) */
-	int64_t last_ms;    /* the last failure */
+	int64_t first_ms; /* start of the window (address) */
+	int64_t last_ms;  /* the last failure */
 	int count;
 };
 
@@ -246,7 +246,8 @@ static int trusted(const struct trusted_proxies *tp, const char *s)
 	if (!tp || !parse_addr(s, &family, addr))
 		return 0;
 	for (int i = 0; i < tp->n; i++)
-		if (tp->net[i].family == family && prefix_equal(tp->net[i].addr, addr, tp->net[i].bits))
+		if (tp->net[i].family == family &&
+		    prefix_equal(tp->net[i].addr, addr, tp->net[i].bits))
 			return 1;
 	return 0;
 }

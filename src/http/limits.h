@@ -16,24 +16,24 @@
  * the last failure, at most LOGIN_PAIR_DELAY_MAX. A stranger's failures thus
  * slow only the stranger; the owner signing in from elsewhere is not held. */
 #define LOGIN_PAIR_FREE 5
-#define LOGIN_PAIR_DELAY_MAX 900    /* seconds */
+#define LOGIN_PAIR_DELAY_MAX 900 /* seconds */
 /* Failures from one address over any accounts (password spraying): after
  * LOGIN_ADDR_FAIL_MAX within LOGIN_FAIL_WINDOW the address waits out the window. */
-#define LOGIN_ADDR_FAIL_MAX 15     /* below BUCKET_LOGIN_BURST, so it is what answers */
-#define LOGIN_FAIL_WINDOW 900       /* seconds; a pair quiet this long starts over */
+#define LOGIN_ADDR_FAIL_MAX 15 /* below BUCKET_LOGIN_BURST, so it is what answers */
+#define LOGIN_FAIL_WINDOW 900  /* seconds; a pair quiet this long starts over */
 #define LIMITS_SLOTS 65536
 
 /* Token buckets per address, taken by dispatch before the body is read:
  * R_PUBLIC routes, R_READ routes and R_LOGIN routes each have their own. */
-#define BUCKET_PUBLIC_RATE 2.0     /* tokens per second */
+#define BUCKET_PUBLIC_RATE 2.0 /* tokens per second */
 #define BUCKET_PUBLIC_BURST 30.0
-#define BUCKET_READ_RATE 10.0      /* public reads (Open311 GETs without a key) */
+#define BUCKET_READ_RATE 10.0 /* public reads (Open311 GETs without a key) */
 #define BUCKET_READ_BURST 100.0
 #define BUCKET_LOGIN_RATE 1.0
 #define BUCKET_LOGIN_BURST 20.0
 
 #define TRUSTED_PROXIES_MAX 32
-#define CLIENT_ADDR_MAX 64         /* an address as text, with room to spare */
+#define CLIENT_ADDR_MAX 64 /* an address as text, with room to spare */
 
 struct limits;
 
@@ -58,8 +58,8 @@ int limits_take(struct limits *l, const char *kind, const char *key, double rate
 struct trusted_proxies {
 	int n;
 	struct {
-		int family;              /* AF_INET or AF_INET6 */
-		int bits;                /* prefix length */
+		int family; /* AF_INET or AF_INET6 */
+		int bits;   /* prefix length */
 		unsigned char addr[16];
 	} net[TRUSTED_PROXIES_MAX];
 };

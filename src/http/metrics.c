@@ -9,11 +9,11 @@
 #include <string.h>
 
 static const double bounds_s[METRICS_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-						 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};
+						 0.05,   0.1,   0.25,   0.5,   1.0,  5.0};
 
 struct route_stat {
 	const char *route;
-	uint64_t by_class[6];          /* 1xx..5xx by first digit */
+	uint64_t by_class[6]; /* 1xx..5xx by first digit */
 	uint64_t buckets[METRICS_BUCKETS];
 	uint64_t count;
 	double sum_s;
@@ -72,26 +72,38 @@ void metrics_request(struct metrics *m, const char *route, int status, uint64_t 
 
 enum fq_err metrics_render(struct metrics *m, struct buf *out)
 {
-	buf_adds(out, "# HELP fengqiao_http_requests_total HTTP requests by route and status class.\n"
-		      "# TYPE fengqiao_http_requests_total counter\n");
+	buf_adds(out,
+		 "# HELP fengqiao_http_requests_total HTTP requests by route and status class.\n"
+		 "# TYPE fengqiao_http_requests_total counter\n");
 	pthread_mutex_lock(&m->mu);
 	for (int i = 0; i < m->n; i++)
 		for (int c = 1; c <= 5; c++)
 			if (m->routes[i].by_class[c])
-				buf_printf(out, "fengqiao_http_requests_total{route=\"%s\",status=\"%dxx\"} %" PRIu64 "\n",
-					   m->routes[i].route, c, m->routes[i].by_class[c]);
+				buf_printf(
+					out,
+					"fengqiao_http_requests_total{route=\"%s\",status=\"%dxx\"} %" PRIu64
+					"\n",
+					m->routes[i].route, c, m->routes[i].by_class[c]);
 	buf_adds(out, "# HELP fengqiao_http_request_duration_seconds Request latency.\n"
 		      "# TYPE fengqiao_http_request_duration_seconds histogram\n");
 	for (int i = 0; i < m->n; i++) {
 		struct route_stat *rs = &m->routes[i];
 		for (int b = 0; b < METRICS_BUCKETS; b++)
-			buf_printf(out, "fengqiao_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %" PRIu64 "\n",
-				   rs->route, bounds_s[b], rs->buckets[b]);
-		buf_printf(out, "fengqiao_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %" PRIu64 "\n",
-			   rs->route, rs->count);
-		buf_printf(out, "fengqiao_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", rs->route,
-			   rs->sum_s);
-		buf_printf(out, "fengqiao_http_request_duration_seconds_count{route=\"%s\"} %" PRIu64 "\n",
+			buf_printf(
+				out,
+				"fengqiao_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %" PRIu64
+				"\n",
+				rs->route, bounds_s[b], rs->buckets[b]);
+		buf_printf(
+			out,
+			"fengqiao_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %" PRIu64
+			"\n",
+			rs->route, rs->count);
+		buf_printf(out, "fengqiao_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
+			   rs->route, rs->sum_s);
+		buf_printf(out,
+			   "fengqiao_http_request_duration_seconds_count{route=\"%s\"} %" PRIu64
+			   "\n",
 			   rs->route, rs->count);
 	}
 	pthread_mutex_unlock(&m->mu);

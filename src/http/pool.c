@@ -10,7 +10,7 @@
 
 struct pool_job {
 	struct pool_job *next;
-	struct event *ev;       /* fires done() on the submitting base */
+	struct event *ev; /* fires done() on the submitting base */
 	void (*work)(void *arg);
 	void (*done)(void *arg, enum fq_err st);
 	void *arg;

@@ -10,8 +10,8 @@
 
 #include "util/err.h"
 
-#define POOL_THREADS 2        /* argon2id at the interactive limits uses 64 MiB each */
-#define POOL_QUEUE_MAX 64     /* waiting jobs; more are refused (FQ_EBUSY) */
+#define POOL_THREADS 2    /* argon2id at the interactive limits uses 64 MiB each */
+#define POOL_QUEUE_MAX 64 /* waiting jobs; more are refused (FQ_EBUSY) */
 
 struct pool;
 

@@ -32,25 +32,44 @@ int http_status_for(enum fq_err err)
 static const char *reason_for(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 408: return "Request Timeout";
-	case 409: return "Conflict";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	default: return "Status";
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 431:
+		return "Request Header Fields Too Large";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Status";
 	}
 }
 
@@ -96,12 +115,18 @@ void req_read_end(struct req *r)
 static const char *method_name(enum http_method m)
 {
 	switch (m) {
-	case M_GET: return "GET";
-	case M_HEAD: return "HEAD";
-	case M_POST: return "POST";
-	case M_PUT: return "PUT";
-	case M_DELETE: return "DELETE";
-	case M_PATCH: return "PATCH";
+	case M_GET:
+		return "GET";
+	case M_HEAD:
+		return "HEAD";
+	case M_POST:
+		return "POST";
+	case M_PUT:
+		return "PUT";
+	case M_DELETE:
+		return "DELETE";
+	case M_PATCH:
+		return "PATCH";
 	}
 	return "OTHER";
 }
@@ -122,11 +147,11 @@ static void access_log(struct req *r, int status, size_t bytes)
 	char stamp[40];
 	size_t n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(stamp + n, sizeof stamp - n, ".%03ldZ", ts.tv_nsec / 1000000);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s}", "ts", stamp, "level",
-			      "info", "log", "access", "id", r->request_id, "method",
-			      method_name(r->method), "route", r->route_pattern ? r->route_pattern : "other",
-			      "status", status, "bytes", (json_int_t)bytes, "ms",
-			      (double)(dur / 1000) / 1000.0, "addr", r->addr);
+	json_t *o = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s}", "ts", stamp, "level", "info",
+		"log", "access", "id", r->request_id, "method", method_name(r->method), "route",
+		r->route_pattern ? r->route_pattern : "other", "status", status, "bytes",
+		(json_int_t)bytes, "ms", (double)(dur / 1000) / 1000.0, "addr", r->addr);
 	char *line = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
 	if (line)
 		log_line(LOG_INFO, line, strlen(line));
@@ -142,7 +167,8 @@ static void finish(struct req *r, int status, struct evbuffer *buf)
 	req_read_end(r);
 	security_headers(r);
 	uint64_t dur = http_mono_ns() - r->start_ns;
-	metrics_request(r->http->metrics, r->route_pattern ? r->route_pattern : "other", status, dur);
+	metrics_request(r->http->metrics, r->route_pattern ? r->route_pattern : "other", status,
+			dur);
 	access_log(r, status, buf ? evbuffer_get_length(buf) : 0);
 	evhttp_send_reply(r->ev, status, reason_for(status), buf);
 	req_free(r);
@@ -194,7 +220,8 @@ void reply_json(struct req *r, int status, json_t *body)
 		/* a NULL body is a json_pack that failed (bad UTF-8, no memory):
 		 * a bug to fix, so it is logged with its route */
 		log_error("%s: %s", r->route_pattern ? r->route_pattern : r->path,
-			  built ? "a JSON answer could not be rendered" : "a JSON answer was not built");
+			  built ? "a JSON answer could not be rendered"
+				: "a JSON answer was not built");
 		reply_text(r, status, "application/json; charset=utf-8", render_failed, len);
 		return;
 	}
@@ -297,8 +324,9 @@ void reply_fq(struct req *r, const struct fq_error *e)
 		http_set_header(r, "Retry-After", "60");
 	if (status == 503)
 		http_set_header(r, "Retry-After", "5");
-	reply_json(r, status, http_error_json(code, e->message[0] ? e->message : fq_err_code(e->err),
-					      e->field));
+	reply_json(
+		r, status,
+		http_error_json(code, e->message[0] ? e->message : fq_err_code(e->err), e->field));
 }
 
 const char *req_query(struct req *r, const char *name)
@@ -367,11 +395,13 @@ enum fq_err http_parse_json(const char *data, size_t len, json_t **out, struct f
 		if (near)
 			*near = 0;
 		return fq_fail(e, FQ_EINVAL, "malformed_json", NULL,
-			       "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+			       "malformed JSON at line %d, column %d: %s", je.line, je.column,
+			       je.text);
 	}
 	if (!json_is_object(j)) {
 		json_decref(j);
-		return fq_fail(e, FQ_EINVAL, "malformed_json", NULL, "the body must be a JSON object");
+		return fq_fail(e, FQ_EINVAL, "malformed_json", NULL,
+			       "the body must be a JSON object");
 	}
 	*out = j;
 	return FQ_OK;
@@ -395,7 +425,7 @@ void req_faults_init(void)
 struct req_job {
 	struct wjob job;
 	struct req *r;
-	struct event *back;   /* made on the worker before submitting: brings the result home */
+	struct event *back; /* made on the worker before submitting: brings the result home */
 	void *arg;
 	void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg);
 };
@@ -425,8 +455,8 @@ struct event_base *req_base(struct req *r)
 }
 
 void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, struct fq_error *),
-	       void *arg, void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e,
-				       void *arg))
+	       void *arg,
+	       void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg))
 {
 	/* the answer is read after the commit, in a fresh snapshot */
 	req_read_end(r);
@@ -446,7 +476,8 @@ void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, st
 	j->back = fault_write_event ? NULL : event_new(r->worker->base, -1, 0, req_job_finish, j);
 	if (!j->back || writer_submit(r->svc->writer, &j->job) != FQ_OK) {
 		struct fq_error e;
-		fq_fail(&e, FQ_EBUSY, "storage_busy", NULL, "the server is busy; try again shortly");
+		fq_fail(&e, FQ_EBUSY, "storage_busy", NULL,
+			"the server is busy; try again shortly");
 		if (j->back)
 			event_free(j->back);
 		free(j);

@@ -17,15 +17,22 @@
 #include "util/secret.h"
 
 /* Hard limits of one request. */
-#define HTTP_BODY_MAX (1024 * 1024)        /* 413 beyond */
-#define HTTP_HEADERS_MAX (16 * 1024)       /* 431 beyond */
-#define HTTP_HEADERS_HARD_MAX (64 * 1024)  /* libevent drops the connection beyond */
-#define HTTP_JSON_DEPTH_MAX 32             /* 400 beyond */
+#define HTTP_BODY_MAX (1024 * 1024)       /* 413 beyond */
+#define HTTP_HEADERS_MAX (16 * 1024)      /* 431 beyond */
+#define HTTP_HEADERS_HARD_MAX (64 * 1024) /* libevent drops the connection beyond */
+#define HTTP_JSON_DEPTH_MAX 32            /* 400 beyond */
 #define HTTP_PATH_MAX 2048
 #define HTTP_ROUTE_PARAMS 4
-#define HTTP_REQUEST_ID_MAX 64             /* a longer X-Request-Id is replaced */
+#define HTTP_REQUEST_ID_MAX 64 /* a longer X-Request-Id is replaced */
 
-enum http_method { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 };
+enum http_method {
+	M_GET = 1,
+	M_POST = 2,
+	M_PUT = 4,
+	M_DELETE = 8,
+	M_PATCH = 16,
+	M_HEAD = 32
+};
 
 struct worker;
 struct http_config;
@@ -35,10 +42,10 @@ struct svc;
 struct req {
 	struct evhttp_request *ev;
 	struct worker *worker;
-	struct http_config *http;          /* the transport's settings and shared tables */
-	struct svc *svc;                   /* the stores, the writer and the rules */
-	struct store_conn *rc;             /* this worker's read connection to the primary */
-	struct store_conn *rrc;            /* ... to the read replica (lists, dashboards), or rc */
+	struct http_config *http; /* the transport's settings and shared tables */
+	struct svc *svc;          /* the stores, the writer and the rules */
+	struct store_conn *rc;    /* this worker's read connection to the primary */
+	struct store_conn *rrc;   /* ... to the read replica (lists, dashboards), or rc */
 	enum http_method method;
 	char path[HTTP_PATH_MAX];
 	struct evkeyvalq query;
@@ -52,16 +59,16 @@ struct req {
 	int via_cookie;
 	char session_hash[SECRET_HASH_HEX];
 	char csrf[64];
-	json_t *body;                      /* parsed JSON body, or NULL */
+	json_t *body; /* parsed JSON body, or NULL */
 	char addr[64];
 	char request_id[HTTP_REQUEST_ID_MAX + 1]; /* X-Request-Id, logged and echoed */
 	int64_t now;
 	uint64_t start_ns;
-	int status;                        /* of a streamed answer, for the access log */
-	size_t bytes_sent;                 /* body bytes of a streamed answer so far */
+	int status;        /* of a streamed answer, for the access log */
+	size_t bytes_sent; /* body bytes of a streamed answer so far */
 	int replied;
-	int in_read;                       /* a read snapshot is open on rc */
-	void *ctx_owned;                   /* freed with the request */
+	int in_read;     /* a read snapshot is open on rc */
+	void *ctx_owned; /* freed with the request */
 };
 
 /* Replies. Each steals `body`. reply_json and reply_text are for answers
@@ -117,8 +124,8 @@ char *req_body_copy(struct req *r, size_t *len);
 /* Submits a write job for this request; `done` runs on the request's own
  * worker thread after the commit, and must reply. */
 void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, struct fq_error *),
-	       void *arg, void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e,
-				       void *arg));
+	       void *arg,
+	       void (*done)(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg));
 /* The event base of the request's worker: answers to work done on other
  * threads (see http/pool.h) are handed back to it. */
 struct event_base *req_base(struct req *r);

@@ -47,8 +47,7 @@ const struct route *router_get(int i)
 }
 
 /* Matches path against pattern; copies params into buf. */
-static int match(const char *pat, const char *path, const char *params[], char *buf,
-		 size_t buflen)
+static int match(const char *pat, const char *path, const char *params[], char *buf, size_t buflen)
 {
 	int np = 0;
 	size_t off = 0;

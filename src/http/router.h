@@ -6,13 +6,13 @@
 #include "http/req.h"
 
 /* Route flags. */
-#define R_AUTH     0x01   /* signed in */
-#define R_JSON     0x02   /* takes a JSON body: 415 otherwise */
-#define R_PUBLIC   0x04   /* rate-limited public endpoint */
-#define R_LOGIN    0x08   /* the login endpoint: throttled */
-#define R_RAW      0x10   /* takes any body (forms, CSV), no JSON parsing */
-#define R_NOCSRF   0x20   /* signed by other means (HMAC): no CSRF check */
-#define R_READ     0x40   /* public read without an account (Open311 GETs): its own, wider bucket */
+#define R_AUTH 0x01   /* signed in */
+#define R_JSON 0x02   /* takes a JSON body: 415 otherwise */
+#define R_PUBLIC 0x04 /* rate-limited public endpoint */
+#define R_LOGIN 0x08  /* the login endpoint: throttled */
+#define R_RAW 0x10    /* takes any body (forms, CSV), no JSON parsing */
+#define R_NOCSRF 0x20 /* signed by other means (HMAC): no CSRF check */
+#define R_READ 0x40   /* public read without an account (Open311 GETs): its own, wider bucket */
 
 typedef void (*route_fn)(struct req *r);
 

@@ -94,13 +94,15 @@ static void addr_release(struct worker *w, const uint8_t ip[16])
 static void conn_closed(struct evhttp_connection *con, void *arg)
 {
 	struct worker *w = arg;
-	for (size_t i = conn_slot(con), n = 0; n < HTTP_CONN_SLOTS; i = (i + 1) % HTTP_CONN_SLOTS, n++)
+	for (size_t i = conn_slot(con), n = 0; n < HTTP_CONN_SLOTS;
+	     i = (i + 1) % HTTP_CONN_SLOTS, n++)
 		if (w->conns[i].con == con) {
 			addr_release(w, w->conns[i].ip);
 			w->conns[i].con = NULL;
 			w->nconns--;
 			/* re-seat the run after the hole so lookups still find them */
-			for (size_t j = (i + 1) % HTTP_CONN_SLOTS; w->conns[j].con; j = (j + 1) % HTTP_CONN_SLOTS) {
+			for (size_t j = (i + 1) % HTTP_CONN_SLOTS; w->conns[j].con;
+			     j = (j + 1) % HTTP_CONN_SLOTS) {
 				struct conn_entry c = w->conns[j];
 				w->conns[j].con = NULL;
 				size_t k = conn_slot(c.con);
@@ -131,8 +133,9 @@ enum admit conn_admit(struct worker *w, struct evhttp_connection *con, int proxy
 		cap = HTTP_CONN_SLOTS / 2;
 	if (w->nconns >= cap)
 		return ADMIT_FULL;
-	int per_addr = w->http->max_connections_per_address > 0 ? w->http->max_connections_per_address
-								: HTTP_CONN_PER_ADDR_MAX;
+	int per_addr = w->http->max_connections_per_address > 0
+			       ? w->http->max_connections_per_address
+			       : HTTP_CONN_PER_ADDR_MAX;
 	if (per_addr > cap || proxy)
 		per_addr = cap;
 	uint8_t ip[16];
@@ -258,10 +261,12 @@ int http_serve(struct http_config *cfg, struct svc *svc, const char *listen, int
 		}
 		evhttp_set_max_body_size(w->evh, HTTP_BODY_MAX);
 		evhttp_set_max_headers_size(w->evh, HTTP_HEADERS_HARD_MAX);
-		evhttp_set_timeout(w->evh, cfg->request_timeout_s > 0 ? cfg->request_timeout_s : HTTP_TIMEOUT_S);
-		evhttp_set_allowed_methods(w->evh, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-							    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-							    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
+		evhttp_set_timeout(w->evh, cfg->request_timeout_s > 0 ? cfg->request_timeout_s
+								      : HTTP_TIMEOUT_S);
+		evhttp_set_allowed_methods(w->evh, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+							   EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+							   EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
+							   EVHTTP_REQ_OPTIONS);
 		evhttp_set_default_content_type(w->evh, "application/json; charset=utf-8");
 		evhttp_set_gencb(w->evh, http_dispatch, w);
 		if (!evhttp_accept_socket_with_handle(w->evh, w->fd)) {

@@ -14,7 +14,9 @@
 
 const char *static_type(const char *name)
 {
-	static const struct { const char *ext, *type; } types[] = {
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
 		{".html", "text/html; charset=utf-8"},
 		{".js", "text/javascript; charset=utf-8"},
 		{".mjs", "text/javascript; charset=utf-8"},
@@ -68,9 +70,8 @@ void static_serve(struct req *r)
 	snprintf(etag, sizeof etag, "\"%" PRIx64 "-%" PRIx64 "\"", (uint64_t)st.st_mtime,
 		 (uint64_t)st.st_size);
 	http_set_header(r, "ETag", etag);
-	http_set_header(r, "Cache-Control", text_starts_with(p, "/vendor/")
-						    ? "public, max-age=86400"
-						    : "no-cache");
+	http_set_header(r, "Cache-Control",
+			text_starts_with(p, "/vendor/") ? "public, max-age=86400" : "no-cache");
 	http_set_header(r, "Content-Type", static_type(p));
 	const char *inm = req_header(r, "If-None-Match");
 	if (inm && strcmp(inm, etag) == 0) {

@@ -13,14 +13,14 @@
 
 /* An admitted connection and its client's address. */
 struct conn_entry {
-	struct evhttp_connection *con;  /* NULL: free */
+	struct evhttp_connection *con; /* NULL: free */
 	uint8_t ip[16];
 };
 
 /* How many admitted connections one client address holds. */
 struct addr_count {
 	uint8_t ip[16];
-	int n;                          /* 0: free */
+	int n; /* 0: free */
 };
 
 struct worker {
@@ -45,7 +45,11 @@ static inline uint64_t http_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-enum admit { ADMIT_OK, ADMIT_FULL, ADMIT_ADDR_FULL };
+enum admit {
+	ADMIT_OK,
+	ADMIT_FULL,
+	ADMIT_ADDR_FULL
+};
 
 /* Admits a connection on its first request (server.c). proxy: the peer is
  * a trusted proxy, held only by the worker's cap. */

@@ -21,10 +21,10 @@
 #define EXPORT_ROWS_MAX 200000
 #define EXPORT_BYTES_MAX (64 * 1024 * 1024)
 #define EXPORT_TRUNCATED "# TRUNCATED"
-#define EXPORT_SLICE_ROWS STORE_LIST_MAX   /* rows read in one event-loop turn */
-#define EXPORT_BACKLOG_MAX (512 * 1024)    /* bytes queued for the client before it waits */
-#define EXPORT_WAIT_MS 10                  /* ... for this long, then looks again */
-#define EXPORT_ROW_MAX (64 * 1024)         /* bytes of one row; the export stops at a longer one */
+#define EXPORT_SLICE_ROWS STORE_LIST_MAX /* rows read in one event-loop turn */
+#define EXPORT_BACKLOG_MAX (512 * 1024)  /* bytes queued for the client before it waits */
+#define EXPORT_WAIT_MS 10                /* ... for this long, then looks again */
+#define EXPORT_ROW_MAX (64 * 1024)       /* bytes of one row; the export stops at a longer one */
 
 /* An export in progress: keyset pages of EXPORT_SLICE_ROWS rows, one per
  * turn of the worker's event loop, each sent as a chunk, so that other
@@ -32,7 +32,8 @@
  * is held in memory. A slow client makes it wait (EXPORT_BACKLOG_MAX); a
  * client that goes away ends it. Rows changed during a long export are read
  * as they are when their slice is read (there is no snapshot across turns). */
-struct export {
+struct export
+{
 	struct req *r;
 	struct case_filter f;
 	struct caseflow_env env;
@@ -40,10 +41,10 @@ struct export {
 	size_t bytes, max_bytes;
 };
 
-static const char *const export_cols[] = {"id", "tracking_code", "title", "category", "channel",
-					  "track", "region", "region_name", "status", "level",
-					  "unit_region", "handler", "created_at", "due_at",
-					  "overdue", NULL};
+static const char *const export_cols[] = {
+	"id",         "tracking_code", "title",   "category", "channel",     "track",
+	"region",     "region_name",   "status",  "level",    "unit_region", "handler",
+	"created_at", "due_at",        "overdue", NULL};
 
 static size_t export_max_bytes(void)
 {
@@ -142,7 +143,8 @@ static void export_turn(evutil_socket_t fd, short what, void *arg)
 		if (*why)
 			break;
 		if (x->rows >= EXPORT_ROWS_MAX) {
-			snprintf(why, sizeof why, "stopped at the limit of %d rows; narrow the filter for the rest",
+			snprintf(why, sizeof why,
+				 "stopped at the limit of %d rows; narrow the filter for the rest",
 				 EXPORT_ROWS_MAX);
 			break;
 		}
@@ -153,14 +155,16 @@ static void export_turn(evutil_socket_t fd, short what, void *arg)
 		json_decref(o);
 		size_t len = row.len;
 		if (!row.failed && x->bytes + len > x->max_bytes) {
-			snprintf(why, sizeof why,
-				 "stopped after %lld rows at the limit of %zu bytes; narrow the filter for the rest",
-				 (long long)x->rows, x->max_bytes);
+			snprintf(
+				why, sizeof why,
+				"stopped after %lld rows at the limit of %zu bytes; narrow the filter for the rest",
+				(long long)x->rows, x->max_bytes);
 			buf_free(&row);
 			break;
 		}
 		if (row.failed || evbuffer_add(slice, row.data, len) != 0) {
-			snprintf(why, sizeof why, "out of memory or a row over %d bytes after %lld rows",
+			snprintf(why, sizeof why,
+				 "out of memory or a row over %d bytes after %lld rows",
 				 EXPORT_ROW_MAX, (long long)x->rows);
 			buf_free(&row);
 			break;

@@ -22,15 +22,21 @@
 #define IMPORT_REPORT_MAX 200
 
 static const char *const columns[] = {
-	"title", "description", "category", "channel", "track", "region", "occurred_at", "created_at",
-	"applicant_name", "applicant_phone", "respondent_name", "respondent_phone", "people_involved",
-	"amount_in_dispute", "external_id", "status", "resolved_level", NULL,
+	"title",           "description",
+	"category",        "channel",
+	"track",           "region",
+	"occurred_at",     "created_at",
+	"applicant_name",  "applicant_phone",
+	"respondent_name", "respondent_phone",
+	"people_involved", "amount_in_dispute",
+	"external_id",     "status",
+	"resolved_level",  NULL,
 };
 static const char *const required[] = {"title", "description", "category", "region", NULL};
 
 struct import {
-	json_t *recs;               /* built records */
-	json_t *closed;             /* per record: resolved level, or 0 */
+	json_t *recs;   /* built records */
+	json_t *closed; /* per record: resolved level, or 0 */
 	struct caseflow_env env;
 	struct caller who;
 	char actor[USERNAME_MAX];
@@ -46,7 +52,8 @@ static enum fq_err import_run(struct store_conn *c, void *arg, struct fq_error *
 		int64_t id;
 		if (json_integer_value(json_array_get(k->closed, i)))
 			json_object_set_new(rec, "imported", json_integer(1));
-		enum fq_err err = caseflow_create(&k->env, c, &k->who, rec, k->actor, NULL, 0, &id, e);
+		enum fq_err err =
+			caseflow_create(&k->env, c, &k->who, rec, k->actor, NULL, 0, &id, e);
 		if (err)
 			return err;
 		int lv = (int)json_integer_value(json_array_get(k->closed, i));
@@ -55,16 +62,18 @@ static enum fq_err import_run(struct store_conn *c, void *arg, struct fq_error *
 			int64_t at = json_integer_value(json_object_get(rec, "created_at"));
 			char unit[REGION_CODE_MAX];
 			scope_ancestor(json_string_value(json_object_get(rec, "region")), lv, unit);
-			json_t *upd = json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:s, s:s, s:n, s:n}", "status",
-						"closed", "resolved_level", lv, "level", lv, "min_level", lv,
-						"unit_region", unit, "resolved_at", (json_int_t)at, "outcome",
-						"mediated", "resolved_by", k->actor, "resolved_on_time",
-						"next_due");
+			json_t *upd =
+				json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:s, s:s, s:n, s:n}",
+					  "status", "closed", "resolved_level", lv, "level", lv,
+					  "min_level", lv, "unit_region", unit, "resolved_at",
+					  (json_int_t)at, "outcome", "mediated", "resolved_by",
+					  k->actor, "resolved_on_time", "next_due");
 			err = upd ? store_case_update(c, id, upd) : FQ_ENOMEM;
 			json_decref(upd);
-			json_t *t = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:{s:b}}", "at", (json_int_t)at,
-					      "actor", k->actor, "action", "close", "from", "registered", "to",
-					      "closed", "level", lv, "detail", "imported", 1);
+			json_t *t = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:{s:b}}", "at",
+					      (json_int_t)at, "actor", k->actor, "action", "close",
+					      "from", "registered", "to", "closed", "level", lv,
+					      "detail", "imported", 1);
 			if (!err)
 				err = t ? store_timeline_add(c, id, t) : FQ_ENOMEM;
 			json_decref(t);
@@ -84,8 +93,10 @@ static void import_done(struct req *r, enum fq_err rc, const struct fq_error *e,
 	if (rc)
 		reply_fq(r, e);
 	else
-		reply_json(r, 201, json_pack("{s:I, s:I, s:I}", "imported", (json_int_t)json_array_size(k->recs),
-					     "first_id", (json_int_t)k->first, "last_id", (json_int_t)k->last));
+		reply_json(r, 201,
+			   json_pack("{s:I, s:I, s:I}", "imported",
+				     (json_int_t)json_array_size(k->recs), "first_id",
+				     (json_int_t)k->first, "last_id", (json_int_t)k->last));
 	json_decref(k->recs);
 	json_decref(k->closed);
 	free(k);
@@ -94,8 +105,8 @@ static void import_done(struct req *r, enum fq_err rc, const struct fq_error *e,
 static void problem(json_t *report, size_t row, const char *field, const char *text)
 {
 	if (json_array_size(report) < IMPORT_REPORT_MAX)
-		json_array_append_new(report, json_pack("{s:I, s:s?, s:s}", "row", (json_int_t)row, "field",
-							field, "problem", text));
+		json_array_append_new(report, json_pack("{s:I, s:s?, s:s}", "row", (json_int_t)row,
+							"field", field, "problem", text));
 }
 
 static void set_if(json_t *o, const char *key, const char *v)
@@ -176,7 +187,8 @@ static void import_cases(struct req *r)
 			break;
 		}
 		if (row.nfields != ncols) {
-			problem(report, line, NULL, "the row does not have as many fields as the header");
+			problem(report, line, NULL,
+				"the row does not have as many fields as the header");
 			continue;
 		}
 		const char *v[32] = {0};
@@ -219,15 +231,20 @@ static void import_cases(struct req *r)
 			if (text_parse_i64(v[12], 1, CASE_PEOPLE_MAX, &n) == FQ_OK)
 				json_object_set_new(b, "people_involved", json_integer(n));
 			else
-				problem(report, line, "people_involved", "not a whole number from 1"), bad = 1;
+				problem(report, line, "people_involved",
+					"not a whole number from 1"),
+					bad = 1;
 		}
 		if (v[13] && *v[13]) {
 			if (text_parse_i64(v[13], 0, CASE_AMOUNT_MAX, &n) == FQ_OK)
 				json_object_set_new(b, "amount_in_dispute", json_integer(n));
 			else
-				problem(report, line, "amount_in_dispute", "not a whole number of fen"), bad = 1;
+				problem(report, line, "amount_in_dispute",
+					"not a whole number of fen"),
+					bad = 1;
 		}
-		if (v[7] && *v[7] && (text_parse_iso8601(v[7], &created) != FQ_OK || created > r->now)) {
+		if (v[7] && *v[7] &&
+		    (text_parse_iso8601(v[7], &created) != FQ_OK || created > r->now)) {
 			problem(report, line, "created_at", "not an ISO 8601 time in the past");
 			bad = 1;
 		}
@@ -237,7 +254,8 @@ static void import_cases(struct req *r)
 				problem(report, line, "status", "status is registered or closed");
 				bad = 1;
 			} else if (!v[16] || text_parse_i64(v[16], 1, 5, &n) != FQ_OK) {
-				problem(report, line, "resolved_level", "a closed case needs resolved_level 1 to 5");
+				problem(report, line, "resolved_level",
+					"a closed case needs resolved_level 1 to 5");
 				bad = 1;
 			} else {
 				lv = (int)n;
@@ -245,7 +263,8 @@ static void import_cases(struct req *r)
 		}
 		json_t *rec = NULL;
 		struct fq_error fe = {0};
-		if (caseflow_build(&env, r->rc, b, r->caller.username, created, &rec, &fe) != FQ_OK) {
+		if (caseflow_build(&env, r->rc, b, r->caller.username, created, &rec, &fe) !=
+		    FQ_OK) {
 			problem(report, line, fe.field, fe.message);
 		} else if (!(scope_roles_at(&r->caller, v[5]) & ROLE_BIT(ROLE_ADMIN))) {
 			problem(report, line, "region", "outside your region");
@@ -272,8 +291,9 @@ static void import_cases(struct req *r)
 			problem(report, 1, NULL, "the file has no rows");
 		json_decref(recs);
 		json_decref(closed);
-		json_t *o = json_pack("{s:{s:s, s:s, s:n}, s:o}", "error", "code", "import_invalid", "message",
-				      "nothing was imported; fix the rows in the report", "field", "report", report);
+		json_t *o = json_pack("{s:{s:s, s:s, s:n}, s:o}", "error", "code", "import_invalid",
+				      "message", "nothing was imported; fix the rows in the report",
+				      "field", "report", report);
 		reply_err_body(r, "import_invalid", o);
 		return;
 	}

@@ -28,7 +28,7 @@
 struct hotline {
 	json_t *rec;
 	struct caseflow_env env;
-	char key[IDEM_STORED_MAX];    /* "" without Idempotency-Key */
+	char key[IDEM_STORED_MAX]; /* "" without Idempotency-Key */
 	char call[IDEM_STORED_MAX];
 	int64_t id;
 	int replayed;
@@ -120,13 +120,13 @@ static void hotline(struct req *r)
 	}
 	/* serve refuses such a secret; this guards every other way in */
 	if (strlen(secret) < HOTLINE_SECRET_MIN) {
-		reply_err(r, "not_configured",
-			  "the hotline secret is shorter than 16 characters", NULL);
+		reply_err(r, "not_configured", "the hotline secret is shorter than 16 characters",
+			  NULL);
 		return;
 	}
 	const char *key = req_header(r, "Idempotency-Key");
-	if (key && (strlen(key) == 0 || strlen(key) > IDEM_KEY_MAX || !text_valid_utf8(key, strlen(key)) ||
-		    strchr(key, '\n'))) {
+	if (key && (strlen(key) == 0 || strlen(key) > IDEM_KEY_MAX ||
+		    !text_valid_utf8(key, strlen(key)) || strchr(key, '\n'))) {
 		reply_err(r, "invalid", "Idempotency-Key must be 1 to 255 characters on one line",
 			  "Idempotency-Key");
 		return;
@@ -147,9 +147,10 @@ static void hotline(struct req *r)
 	free(raw);
 	free(signed_text);
 	if (!have || !sig || !secret_equal(sig, want)) {
-		reply_err(r, "bad_signature",
-			  "missing or wrong X-Fengqiao-Signature (HMAC of the key, a newline and the body)",
-			  NULL);
+		reply_err(
+			r, "bad_signature",
+			"missing or wrong X-Fengqiao-Signature (HMAC of the key, a newline and the body)",
+			NULL);
 		return;
 	}
 	json_t *b = r->body;
@@ -162,7 +163,8 @@ static void hotline(struct req *r)
 		return;
 	}
 	if (!phone || !text_valid_mobile(phone)) {
-		reply_err(r, "invalid_phone", "caller_phone must be a mainland mobile number", "caller_phone");
+		reply_err(r, "invalid_phone", "caller_phone must be a mainland mobile number",
+			  "caller_phone");
 		return;
 	}
 	if (!summary || !*summary) {
@@ -181,12 +183,13 @@ static void hotline(struct req *r)
 	}
 	char title[96];
 	caseflow_title_from(summary, "热线来电", title, sizeof title);
-	json_t *body = json_pack("{s:s, s:s, s:O, s:s, s:O, s:[{s:s, s:s, s:s}]}", "title",
-				 title, "description", summary, "category",
-				 json_object_get(b, "category") ? json_object_get(b, "category") : json_null(),
-				 "channel", "hotline", "region",
-				 json_object_get(b, "region") ? json_object_get(b, "region") : json_null(),
-				 "parties", "role", "applicant", "name", "来电人", "phone", phone);
+	json_t *body = json_pack(
+		"{s:s, s:s, s:O, s:s, s:O, s:[{s:s, s:s, s:s}]}", "title", title, "description",
+		summary, "category",
+		json_object_get(b, "category") ? json_object_get(b, "category") : json_null(),
+		"channel", "hotline", "region",
+		json_object_get(b, "region") ? json_object_get(b, "region") : json_null(),
+		"parties", "role", "applicant", "name", "来电人", "phone", phone);
 	if (!body) {
 		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;

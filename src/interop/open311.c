@@ -25,19 +25,30 @@
 #define O311_DEFAULT_DAYS 90
 #define O311_FORM_MAX (64 * 1024)
 #define O311_IDS_MAX 100
-#define O311_LIST_MAX 1000          /* requests in one list answer */
-#define O311_LIST_PARAM_MAX 512     /* bytes of a service_code or status list */
+#define O311_LIST_MAX 1000      /* requests in one list answer */
+#define O311_LIST_PARAM_MAX 512 /* bytes of a service_code or status list */
 
 /* Keywords and groups of each service, in category order. */
 static const char *const keywords[CATEGORY_COUNT] = {
-	"婚姻,家庭,抚养,赡养,marriage,family", "邻里,相邻,围墙,滴水,neighbours", "房屋,宅基地,housing",
-	"山林,土地,承包,land,forest", "合同,欠款,contract", "赔偿,损害,damages", "劳动,欠薪,工资,labour,wages",
-	"征地,拆迁,land acquisition", "污染,噪声,异味,pollution", "医疗,medical", "物业,property",
-	"消费,consumer", "交通,事故,traffic", "其他,other",
+	"婚姻,家庭,抚养,赡养,marriage,family",
+	"邻里,相邻,围墙,滴水,neighbours",
+	"房屋,宅基地,housing",
+	"山林,土地,承包,land,forest",
+	"合同,欠款,contract",
+	"赔偿,损害,damages",
+	"劳动,欠薪,工资,labour,wages",
+	"征地,拆迁,land acquisition",
+	"污染,噪声,异味,pollution",
+	"医疗,medical",
+	"物业,property",
+	"消费,consumer",
+	"交通,事故,traffic",
+	"其他,other",
 };
 static const char *const groups[CATEGORY_COUNT] = {
-	"family", "neighbourhood", "land", "land", "economic", "economic", "economic", "land",
-	"environment", "public_services", "neighbourhood", "economic", "public_safety", "other",
+	"family",        "neighbourhood", "land",          "land",        "economic",
+	"economic",      "economic",      "land",          "environment", "public_services",
+	"neighbourhood", "economic",      "public_safety", "other",
 };
 
 /* ---- discovery and services ---- */
@@ -50,23 +61,27 @@ static void discovery(struct req *r)
 	}
 	const char *host = req_header(r, "Host");
 	char url[300];
-	snprintf(url, sizeof url, "http://%s/open311/v2", host && strlen(host) < 200 ? host : "127.0.0.1:8080");
+	snprintf(url, sizeof url, "http://%s/open311/v2",
+		 host && strlen(host) < 200 ? host : "127.0.0.1:8080");
 	json_t *d = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:[s, s]}]}", "changeset",
-			      "2026-11-26T00:00:00Z", "contact", "枫桥 Fengqiao platform administrator",
-			      "key_service", "API keys are Fengqiao API tokens issued by an administrator",
-			      "endpoints", "specification", "http://wiki.open311.org/GeoReport_v2", "url", url,
-			      "changeset", "2026-11-26T00:00:00Z", "type", "production", "formats",
-			      "application/json", "text/xml");
+			      "2026-11-26T00:00:00Z", "contact",
+			      "枫桥 Fengqiao platform administrator", "key_service",
+			      "API keys are Fengqiao API tokens issued by an administrator",
+			      "endpoints", "specification", "http://wiki.open311.org/GeoReport_v2",
+			      "url", url, "changeset", "2026-11-26T00:00:00Z", "type", "production",
+			      "formats", "application/json", "text/xml");
 	o311_reply(r, o311_want_xml(r, 0), 200, "discovery", d);
 }
 
 static json_t *service_json(int i)
 {
 	char desc[160];
-	snprintf(desc, sizeof desc, "%s dispute (%s)", category_table[i].name_en, category_table[i].name_zh);
-	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code", category_table[i].code,
-			 "service_name", category_table[i].name_zh, "description", desc, "metadata", 1,
-			 "type", "realtime", "keywords", keywords[i], "group", groups[i]);
+	snprintf(desc, sizeof desc, "%s dispute (%s)", category_table[i].name_en,
+		 category_table[i].name_zh);
+	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code",
+			 category_table[i].code, "service_name", category_table[i].name_zh,
+			 "description", desc, "metadata", 1, "type", "realtime", "keywords",
+			 keywords[i], "group", groups[i]);
 }
 
 static void services(struct req *r)
@@ -85,8 +100,8 @@ static json_t *attribute(const char *code, const char *datatype, int required, i
 			 const char *desc)
 {
 	json_t *a = json_pack("{s:b, s:s, s:s, s:b, s:n, s:i, s:s}", "variable", 1, "code", code,
-			      "datatype", datatype, "required", required, "datatype_description", "order",
-			      order, "description", desc);
+			      "datatype", datatype, "required", required, "datatype_description",
+			      "order", order, "description", desc);
 	return a;
 }
 
@@ -102,14 +117,20 @@ static void service_definition(struct req *r)
 		return;
 	}
 	json_t *attrs = json_array();
-	json_array_append_new(attrs, attribute("applicant_name", "string", 1, 1, "申请人姓名 Applicant's name"));
+	json_array_append_new(
+		attrs, attribute("applicant_name", "string", 1, 1, "申请人姓名 Applicant's name"));
 	json_array_append_new(attrs, attribute("applicant_phone", "string", 1, 2,
 					       "申请人手机号 Applicant's mainland mobile number"));
-	json_array_append_new(attrs, attribute("respondent_name", "string", 0, 3, "被申请人 Respondent's name"));
-	json_array_append_new(attrs, attribute("people_involved", "number", 0, 4, "涉及人数 People involved"));
-	json_t *track = attribute("track", "singlevaluelist", 0, 5, "dispute (纠纷) or petition (信访)");
-	json_object_set_new(track, "values", json_pack("[{s:s, s:s}, {s:s, s:s}]", "key", "dispute", "name",
-						       "矛盾纠纷 Dispute", "key", "petition", "name", "信访 Petition"));
+	json_array_append_new(
+		attrs, attribute("respondent_name", "string", 0, 3, "被申请人 Respondent's name"));
+	json_array_append_new(
+		attrs, attribute("people_involved", "number", 0, 4, "涉及人数 People involved"));
+	json_t *track =
+		attribute("track", "singlevaluelist", 0, 5, "dispute (纠纷) or petition (信访)");
+	json_object_set_new(track, "values",
+			    json_pack("[{s:s, s:s}, {s:s, s:s}]", "key", "dispute", "name",
+				      "矛盾纠纷 Dispute", "key", "petition", "name",
+				      "信访 Petition"));
 	json_array_append_new(attrs, track);
 	o311_reply(r, xml, 200, "service_definition",
 		   json_pack("{s:s, s:o}", "service_code", r->params[0], "attributes", attrs));
@@ -120,8 +141,8 @@ static void service_definition(struct req *r)
 /* What a reader of requests may see. Without api_key: the public view. */
 enum o311_view {
 	O311_PUBLIC = 0,
-	O311_FULL = 1,        /* api_key given: the whole record, within its scope */
-	O311_EXTENSIONS = 2,  /* extensions=true: extended_attributes too (with a key) */
+	O311_FULL = 1,       /* api_key given: the whole record, within its scope */
+	O311_EXTENSIONS = 2, /* extensions=true: extended_attributes too (with a key) */
 };
 
 /* Authenticates api_key (a Fengqiao API token) into r->caller. Replies 403
@@ -233,9 +254,10 @@ static json_t *request_json(const json_t *rec, int64_t now, unsigned view)
 	snprintf(address, sizeof address, "%s%s%s", village ? village : "", addr ? " " : "",
 		 addr ? addr : "");
 	json_object_set_new(o, "address", json_string(address));
-	json_object_set(o, "description", json_is_string(json_object_get(rec, "description"))
-						  ? json_object_get(rec, "description")
-						  : json_null());
+	json_object_set(o, "description",
+			json_is_string(json_object_get(rec, "description"))
+				? json_object_get(rec, "description")
+				: json_null());
 	json_object_set(o, "lat", json_is_number(lat) ? lat : json_null());
 	json_object_set(o, "long", json_is_number(lon) ? lon : json_null());
 	if (view & O311_EXTENSIONS)
@@ -313,7 +335,8 @@ static int list_filters(struct req *r, int xml, struct case_filter *f,
 	if ((v = req_query(r, "service_code"))) {
 		int n = split_list(v, buf, sizeof buf, items, CATEGORY_COUNT);
 		if (n < 0) {
-			o311_error(r, xml, 400, "service_code is a comma-separated list of service codes");
+			o311_error(r, xml, 400,
+				   "service_code is a comma-separated list of service codes");
 			return 0;
 		}
 		for (int i = 0; i < n; i++) {
@@ -368,7 +391,8 @@ static void request_list(struct req *r)
 	int64_t n;
 	if (!list_filters(r, xml, &f, codes))
 		return;
-	if (api_query_time(r, "start_date", 0, &f.from, &e) || api_query_time(r, "end_date", 1, &f.to, &e)) {
+	if (api_query_time(r, "start_date", 0, &f.from, &e) ||
+	    api_query_time(r, "end_date", 1, &f.to, &e)) {
 		o311_error(r, xml, 400, "start_date and end_date must be ISO 8601 dates");
 		return;
 	}
@@ -479,8 +503,8 @@ static void o311_create_done(struct req *r, enum fq_err rc, const struct fq_erro
 		 * only for requests whose id comes later) */
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)k->id);
-		json_t *a = json_pack("[{s:s, s:s, s:n}]", "service_request_id", id, "service_notice",
-				      "已受理登记 Registered", "account_id");
+		json_t *a = json_pack("[{s:s, s:s, s:n}]", "service_request_id", id,
+				      "service_notice", "已受理登记 Registered", "account_id");
 		o311_reply(r, k->xml, 200, "service_requests", a);
 	}
 	json_decref(k->rec);
@@ -516,7 +540,8 @@ static int o311_locate(struct req *r, struct evkeyvalq *q, int xml, char out[REG
 	if (la && lo) {
 		char *e1, *e2;
 		double lat = strtod(la, &e1), lon = strtod(lo, &e2);
-		if (*e1 || *e2 || !isfinite(lat) || !isfinite(lon) || fabs(lat) > 90 || fabs(lon) > 180) {
+		if (*e1 || *e2 || !isfinite(lat) || !isfinite(lon) || fabs(lat) > 90 ||
+		    fabs(lon) > 180) {
 			o311_error(r, xml, 400, "lat and long must be WGS84 numbers");
 			return 0;
 		}
@@ -528,15 +553,20 @@ static int o311_locate(struct req *r, struct evkeyvalq *q, int xml, char out[REG
 		/* the township named in the address narrows the villages */
 		json_t *towns = NULL, *villages = NULL;
 		const char *within = NULL;
-		if (store_region_in_text(r->rc, addr, 4, NULL, 1, &towns) == FQ_OK && json_array_size(towns))
-			within = json_string_value(json_object_get(json_array_get(towns, 0), "code"));
+		if (store_region_in_text(r->rc, addr, 4, NULL, 1, &towns) == FQ_OK &&
+		    json_array_size(towns))
+			within = json_string_value(
+				json_object_get(json_array_get(towns, 0), "code"));
 		int found = 0;
 		if (store_region_in_text(r->rc, addr, 5, within, 2, &villages) == FQ_OK) {
 			json_t *v0 = json_array_get(villages, 0), *v1 = json_array_get(villages, 1);
 			/* a unique best match only */
-			if (v0 && (!v1 || json_string_length(json_object_get(v0, "name")) >
-					       json_string_length(json_object_get(v1, "name")) || within)) {
-				snprintf(out, REGION_CODE_MAX, "%s", json_string_value(json_object_get(v0, "code")));
+			if (v0 && (!v1 ||
+				   json_string_length(json_object_get(v0, "name")) >
+					   json_string_length(json_object_get(v1, "name")) ||
+				   within)) {
+				snprintf(out, REGION_CODE_MAX, "%s",
+					 json_string_value(json_object_get(v0, "code")));
 				found = 1;
 			}
 		}
@@ -545,9 +575,10 @@ static int o311_locate(struct req *r, struct evkeyvalq *q, int xml, char out[REG
 		if (found)
 			return 1;
 	}
-	o311_error(r, xml, 400,
-		   "no village found: give jurisdiction_id or address_id (a 12-digit village code), "
-		   "lat/long near known cases, or an address_string naming the township and village");
+	o311_error(
+		r, xml, 400,
+		"no village found: give jurisdiction_id or address_id (a 12-digit village code), "
+		"lat/long near known cases, or an address_string naming the township and village");
 	return 0;
 }
 
@@ -607,7 +638,8 @@ static void request_create(struct req *r)
 	const char *desc = evhttp_find_header(&q, "description");
 	const char *name = evhttp_find_header(&q, "attribute[applicant_name]");
 	const char *phone = evhttp_find_header(&q, "attribute[applicant_phone]");
-	const char *first = evhttp_find_header(&q, "first_name"), *last = evhttp_find_header(&q, "last_name");
+	const char *first = evhttp_find_header(&q, "first_name"),
+		   *last = evhttp_find_header(&q, "last_name");
 	char fullname[128] = "";
 	if (!name && (first || last)) {
 		snprintf(fullname, sizeof fullname, "%s%s", last ? last : "", first ? first : "");
@@ -620,9 +652,10 @@ static void request_create(struct req *r)
 		goto out;
 	}
 	char title[96];
-	caseflow_title_from(desc, category_table[category_parse(code)].name_zh, title, sizeof title);
-	b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "title", title, "description", desc, "category",
-		      code, "channel", "open311", "region", village, "parties");
+	caseflow_title_from(desc, category_table[category_parse(code)].name_zh, title,
+			    sizeof title);
+	b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "title", title, "description", desc,
+		      "category", code, "channel", "open311", "region", village, "parties");
 	const char *track = evhttp_find_header(&q, "attribute[track]");
 	if (track)
 		json_object_set_new(b, "track", json_string(track));
@@ -660,7 +693,8 @@ static void request_create(struct req *r)
 	struct fq_error e = {0};
 	if (caseflow_build(&env, r->rc, b, r->caller.username, r->now, &rec, &e) != FQ_OK) {
 		char msg[300];
-		snprintf(msg, sizeof msg, "%s%s%s", e.field ? e.field : "", e.field ? ": " : "", e.message);
+		snprintf(msg, sizeof msg, "%s%s%s", e.field ? e.field : "", e.field ? ": " : "",
+			 e.message);
 		o311_error(r, xml, 400, msg);
 		goto out;
 	}
@@ -699,7 +733,8 @@ static void token(struct req *r)
 	/* a token gives its request's id, which the public view may read too */
 	json_t *rec = NULL;
 	const char *region = NULL;
-	if (strlen(r->params[0]) > 32 || store_case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
+	if (strlen(r->params[0]) > 32 ||
+	    store_case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
 	    !(region = json_string_value(json_object_get(rec, "region"))) ||
 	    ((view & O311_FULL) && !scope_can_view_case(&r->caller, region)) ||
 	    !in_jurisdiction(jid, region)) {
@@ -720,8 +755,10 @@ void open311_routes(void)
 	http_route(M_GET, "/open311/v2/services.{format}", 0, services);
 	http_route(M_GET, "/open311/v2/services/{service_code}.{format}", 0, service_definition);
 	http_route(M_GET, "/open311/v2/requests.{format}", R_READ, request_list);
-	http_route(M_POST, "/open311/v2/requests.{format}", R_RAW | R_NOCSRF | R_PUBLIC, request_create);
-	http_route(M_GET, "/open311/v2/requests/{service_request_id}.{format}", R_READ, request_one);
+	http_route(M_POST, "/open311/v2/requests.{format}", R_RAW | R_NOCSRF | R_PUBLIC,
+		   request_create);
+	http_route(M_GET, "/open311/v2/requests/{service_request_id}.{format}", R_READ,
+		   request_one);
 	http_route(M_GET, "/open311/v2/request/{service_request_id}.{format}", R_READ, request_one);
 	http_route(M_GET, "/open311/v2/tokens/{token}.{format}", R_READ, token);
 }

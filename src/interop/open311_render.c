@@ -95,10 +95,17 @@ static void xml_escape(struct buf *b, const char *s)
 /* The element name of one item of a list element. */
 static const char *item_name(const char *list)
 {
-	static const struct { const char *list, *item; } names[] = {
-		{"service_requests", "request"}, {"services", "service"}, {"attributes", "attribute"},
-		{"values", "value"}, {"errors", "error"}, {"formats", "format"},
-		{"endpoints", "endpoint"}, {"extended_attributes", "extended_attributes"},
+	static const struct {
+		const char *list, *item;
+	} names[] = {
+		{"service_requests", "request"},
+		{"services", "service"},
+		{"attributes", "attribute"},
+		{"values", "value"},
+		{"errors", "error"},
+		{"formats", "format"},
+		{"endpoints", "endpoint"},
+		{"extended_attributes", "extended_attributes"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i].list, list) == 0)
@@ -114,11 +121,13 @@ static void xml_value(struct buf *b, const char *name, json_t *v, int depth)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
-		json_object_foreach(v, k, x) xml_value(b, k, x, depth + 1);
+		json_object_foreach(v, k, x)
+			xml_value(b, k, x, depth + 1);
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		json_array_foreach(v, i, x) xml_value(b, item_name(name), x, depth + 1);
+		json_array_foreach(v, i, x)
+			xml_value(b, item_name(name), x, depth + 1);
 	} else if (json_is_string(v)) {
 		xml_escape(b, json_string_value(v));
 	} else if (json_is_integer(v)) {

@@ -73,18 +73,22 @@ static enum fq_err sub_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct sub *k = arg;
 	enum fq_err err = store_webhook_add(c, k->url, k->events, k->secret, k->region, k->actor,
-					      k->now, &k->id);
+					    k->now, &k->id);
 	if (!err) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)k->id);
-		json_t *d = json_pack("{s:s, s:s, s:s}", "url", k->url, "events", k->events, "region",
-				      k->region);
+		json_t *d = json_pack("{s:s, s:s, s:s}", "url", k->url, "events", k->events,
+				      "region", k->region);
 		char *ds = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		json_decref(d);
 		if (!ds)
 			return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
-		struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "webhook.add",
-					.entity = "webhook", .entity_id = id, .detail = ds};
+		struct audit_entry a = {.at = k->now,
+					.actor = k->actor,
+					.action = "webhook.add",
+					.entity = "webhook",
+					.entity_id = id,
+					.detail = ds};
 		err = store_audit_append(c, &a);
 		free(ds);
 	}
@@ -110,8 +114,8 @@ static void sub_done(struct req *r, enum fq_err rc, const struct fq_error *e, vo
 		}
 		t += len + (end ? 1 : 0);
 	}
-	json_t *o = ev ? json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)k->id, "url", k->url,
-				   "events", ev, "region", k->region, "secret", k->secret)
+	json_t *o = ev ? json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)k->id, "url",
+				   k->url, "events", ev, "region", k->region, "secret", k->secret)
 		       : NULL;
 	if (o)
 		reply_json(r, 201, o);
@@ -131,7 +135,8 @@ static void create(struct req *r)
 	int port;
 	if (!webhook_url_parts(url, host, &port, target)) {
 		reply_err(r, "invalid_url",
-			  "url must be an http:// URL (put TLS gateways behind a local proxy)", "url");
+			  "url must be an http:// URL (put TLS gateways behind a local proxy)",
+			  "url");
 		return;
 	}
 	if (!json_is_array(events) || !json_array_size(events) || json_array_size(events) > 5) {
@@ -163,7 +168,8 @@ static void create(struct req *r)
 		size_t n = s ? strlen(s) : 0;
 		if (!s || !event_known(s) || off + n + 2 > sizeof k->events) {
 			free(k);
-			reply_err(r, "unknown_value", "unknown event; use " WEBHOOK_EVENTS, "events");
+			reply_err(r, "unknown_value", "unknown event; use " WEBHOOK_EVENTS,
+				  "events");
 			return;
 		}
 		if (off)
@@ -235,8 +241,12 @@ static enum fq_err del_run(struct store_conn *c, void *arg, struct fq_error *e)
 	if (!err) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)k->id);
-		struct audit_entry a = {.at = k->now, .actor = k->actor, .action = "webhook.delete",
-					.entity = "webhook", .entity_id = id, .detail = ""};
+		struct audit_entry a = {.at = k->now,
+					.actor = k->actor,
+					.action = "webhook.delete",
+					.entity = "webhook",
+					.entity_id = id,
+					.detail = ""};
 		err = store_audit_append(c, &a);
 	}
 	return err ? fq_fail(e, err, NULL, NULL, "cannot delete the webhook") : FQ_OK;
@@ -251,7 +261,7 @@ static void del_done(struct req *r, enum fq_err rc, const struct fq_error *e, vo
 		reply_no_content(r);
 }
 
-static void delete(struct req *r)
+static void delete (struct req *r)
 {
 	int64_t id;
 	if (!is_admin(r) || !api_param_id(r, 0, &id))
@@ -290,7 +300,8 @@ static void deliveries(struct req *r)
 	static const char *const t[] = {"next_at", "created_at", "delivered_at", NULL};
 	size_t i;
 	json_t *o;
-	json_array_foreach(items, i, o) caseflow_iso_times(o, t);
+	json_array_foreach(items, i, o)
+		caseflow_iso_times(o, t);
 	json_t *out = json_pack("{s:o}", "items", items);
 	if (out)
 		reply_json(r, 200, out);

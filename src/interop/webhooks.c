@@ -206,7 +206,8 @@ enum fq_err webhook_target_resolve(const char *host_in, int port, char addr[WEBH
 		s4->sin_family = AF_INET;
 	} else {
 		/* one lookup: the address checked here is the one connected to */
-		struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+		struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM},
+				*res = NULL;
 		int rc = getaddrinfo(host, NULL, &hints, &res);
 		if (rc != 0 || !res) {
 			snprintf(why, whylen, "the host name does not resolve");
@@ -229,12 +230,15 @@ enum fq_err webhook_target_resolve(const char *host_in, int port, char addr[WEBH
 	const char *bad = ss.ss_family ? sa_forbidden((const struct sockaddr *)(const void *)&ss)
 				       : "not an internet address";
 	if (bad && !ok_named) {
-		snprintf(why, whylen, "the target is %s; name it in webhook_allow to permit it", bad);
+		snprintf(why, whylen, "the target is %s; name it in webhook_allow to permit it",
+			 bad);
 		return FQ_EFORBIDDEN;
 	}
-	const void *src = ss.ss_family == AF_INET
-				  ? (const void *)&((const struct sockaddr_in *)(const void *)&ss)->sin_addr
-				  : (const void *)&((const struct sockaddr_in6 *)(const void *)&ss)->sin6_addr;
+	const void *src =
+		ss.ss_family == AF_INET
+			? (const void *)&((const struct sockaddr_in *)(const void *)&ss)->sin_addr
+			: (const void *)&((const struct sockaddr_in6 *)(const void *)&ss)
+				  ->sin6_addr;
 	if (!inet_ntop(ss.ss_family, src, addr, WEBHOOK_ADDR_MAX)) {
 		snprintf(why, whylen, "not an internet address");
 		return FQ_EINVAL;
@@ -243,7 +247,7 @@ enum fq_err webhook_target_resolve(const char *host_in, int port, char addr[WEBH
 }
 
 int webhook_url_parts(const char *url, char host[WEBHOOK_HOST_MAX + 1], int *port,
-		     char target[WEBHOOK_URL_MAX + 2])
+		      char target[WEBHOOK_URL_MAX + 2])
 {
 	struct evhttp_uri *u = url && strlen(url) <= WEBHOOK_URL_MAX ? evhttp_uri_parse(url) : NULL;
 	int ok = u && evhttp_uri_get_scheme(u) && strcmp(evhttp_uri_get_scheme(u), "http") == 0 &&
@@ -277,12 +281,12 @@ int webhook_url_parts(const char *url, char host[WEBHOOK_HOST_MAX + 1], int *por
 struct flight {
 	int64_t id;
 	int attempts;
-	int status;              /* HTTP status, 0 when none came */
+	int status; /* HTTP status, 0 when none came */
 	int done;
 	char error[128];
 	struct evhttp_connection *con;
-	struct event *deadline;  /* the whole delivery's limit */
-	struct event *finish;    /* ends it outside libevent's request callbacks */
+	struct event *deadline; /* the whole delivery's limit */
+	struct event *finish;   /* ends it outside libevent's request callbacks */
 	struct flight *next;
 };
 
@@ -292,8 +296,8 @@ static struct {
 	struct store_conn *conn;
 	atomic_int stop;
 	int running;
-	int base_s;              /* first retry delay */
-	int timeout_s;           /* whole-delivery deadline */
+	int base_s;    /* first retry delay */
+	int timeout_s; /* whole-delivery deadline */
 	struct event_base *base;
 	struct event *tick;
 	struct flight *flights;
@@ -311,15 +315,15 @@ struct outcome {
 static enum fq_err outcome_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct outcome *o = arg;
-	enum fq_err err = store_delivery_update(c, o->id, o->state, o->attempts, o->next_at, o->status,
-						  o->error, o->now);
+	enum fq_err err = store_delivery_update(c, o->id, o->state, o->attempts, o->next_at,
+						o->status, o->error, o->now);
 	return err ? fq_fail(e, err, NULL, NULL, "cannot record the delivery") : FQ_OK;
 }
 
 static void record(int64_t id, int attempts, int status, const char *error)
 {
-	struct outcome o = {.id = id, .attempts = attempts, .status = status,
-			    .now = (int64_t)time(NULL)};
+	struct outcome o = {
+		.id = id, .attempts = attempts, .status = status, .now = (int64_t)time(NULL)};
 	char msg[32];
 	if (status >= 200 && status < 300) {
 		o.state = "delivered";
@@ -384,7 +388,8 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 	if (!f->done) {
 		f->done = 1;
 		f->status = 0;
-		snprintf(f->error, sizeof f->error, "no complete answer within %d s", worker.timeout_s);
+		snprintf(f->error, sizeof f->error, "no complete answer within %d s",
+			 worker.timeout_s);
 	}
 	flight_end(f);
 }
@@ -447,9 +452,8 @@ static void flight_start(json_t *d)
 	f->deadline = evtimer_new(worker.base, on_deadline, f);
 	/* the numeric address that was checked, never the name again */
 	f->con = evhttp_connection_base_new(worker.base, NULL, addr, (unsigned short)port);
-	struct evhttp_request *req = f->finish && f->deadline && f->con
-					     ? evhttp_request_new(on_answer, f)
-					     : NULL;
+	struct evhttp_request *req =
+		f->finish && f->deadline && f->con ? evhttp_request_new(on_answer, f) : NULL;
 	struct timeval tv = {worker.timeout_s, 0};
 	if (!req || evtimer_add(f->deadline, &tv) != 0) {
 		if (req)
@@ -469,7 +473,8 @@ static void flight_start(json_t *d)
 	if (port == 80)
 		snprintf(hosthdr, sizeof hosthdr, "%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "");
 	else
-		snprintf(hosthdr, sizeof hosthdr, "%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "", port);
+		snprintf(hosthdr, sizeof hosthdr, "%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "",
+			 port);
 	int bad = evhttp_add_header(h, "Host", hosthdr) ||
 		  evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8") ||
 		  evhttp_add_header(h, "User-Agent", "Fengqiao-Webhook/" FQ_VERSION) ||

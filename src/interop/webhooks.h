@@ -14,9 +14,9 @@
 #define WEBHOOK_MAX_ATTEMPTS 8
 #define WEBHOOK_TIMEOUT_S 10
 #define WEBHOOK_URL_MAX 512
-#define WEBHOOK_HOST_MAX 255     /* a DNS name */
-#define WEBHOOK_ADDR_MAX 46      /* INET6_ADDRSTRLEN */
-#define WEBHOOK_ALLOW_MAX 32     /* entries of webhook_allow */
+#define WEBHOOK_HOST_MAX 255 /* a DNS name */
+#define WEBHOOK_ADDR_MAX 46  /* INET6_ADDRSTRLEN */
+#define WEBHOOK_ALLOW_MAX 32 /* entries of webhook_allow */
 
 /* Adds "host:port" (the configuration's webhook_allow) to the targets that
  * may be private, loopback or link-local. Call before the server starts its

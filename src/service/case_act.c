@@ -20,7 +20,8 @@
 /* Whether username holds a case-working role at unit's level or below it
  * (or above it, for a unit that hands the case up) that also covers the
  * case's place: an assignment names a person who can see the case. */
-static int handler_ok(struct store_conn *conn, const char *username, const char *unit, const char *region)
+static int handler_ok(struct store_conn *conn, const char *username, const char *unit,
+		      const char *region)
 {
 	json_t *u = NULL;
 	if (store_user_get(conn, username, 0, &u) != FQ_OK)
@@ -31,7 +32,8 @@ static int handler_ok(struct store_conn *conn, const char *username, const char 
 	json_array_foreach(json_object_get(u, "roles"), i, r) {
 		int role = flow_role_parse(json_string_value(json_object_get(r, "role")));
 		const char *reg = json_string_value(json_object_get(r, "region"));
-		if ((role == ROLE_MEDIATOR || role == ROLE_HANDLER || role == ROLE_PETITION_OFFICER) &&
+		if ((role == ROLE_MEDIATOR || role == ROLE_HANDLER ||
+		     role == ROLE_PETITION_OFFICER) &&
 		    reg && (scope_covers(reg, unit) || scope_covers(unit, reg)) &&
 		    scope_covers(reg, region))
 			ok = 1;
@@ -56,15 +58,17 @@ static int in_list(const char *s, const char *const *list)
 	return 0;
 }
 
-static enum fq_err other_case(struct store_conn *conn, const struct caller *who, const json_t *body, int64_t self,
-			      json_t **other, int64_t *oid, struct fq_error *e)
+static enum fq_err other_case(struct store_conn *conn, const struct caller *who, const json_t *body,
+			      int64_t self, json_t **other, int64_t *oid, struct fq_error *e)
 {
 	json_t *v = json_object_get(body, "other_id");
 	if (!json_is_integer(v))
-		return fq_fail(e, FQ_EINVAL, "required", "other_id", "other_id (a case id) is required");
+		return fq_fail(e, FQ_EINVAL, "required", "other_id",
+			       "other_id (a case id) is required");
 	*oid = json_integer_value(v);
 	if (*oid == self)
-		return fq_fail(e, FQ_EINVAL, "same_case", "other_id", "a case cannot link to itself");
+		return fq_fail(e, FQ_EINVAL, "same_case", "other_id",
+			       "a case cannot link to itself");
 	enum fq_err err = store_case_get(conn, who, *oid, other);
 	if (err == FQ_ENOTFOUND)
 		return fq_fail(e, FQ_EINVAL, "unknown_case", "other_id", "no such case");
@@ -101,8 +105,9 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		goto out;
 	}
 	if (json_integer_value(json_object_get(rec, "imported"))) {
-		err = fq_fail(e, FQ_ECONFLICT, "imported_case", "action",
-			      "an imported historical case is a record only; register a new case instead");
+		err = fq_fail(
+			e, FQ_ECONFLICT, "imported_case", "action",
+			"an imported historical case is a record only; register a new case instead");
 		goto out;
 	}
 	const char *unit = json_string_value(json_object_get(rec, "unit_region"));
@@ -128,12 +133,14 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	if ((rule->flags & FLOW_NOT_RESOLVER) && who) {
 		const char *rb = json_string_value(json_object_get(rec, "resolved_by"));
 		if (rb && strcmp(rb, who->username) == 0) {
-			err = fq_fail(e, FQ_EFORBIDDEN, "same_person", "action",
-				      "the follow-up must be done by someone other than who resolved the case");
+			err = fq_fail(
+				e, FQ_EFORBIDDEN, "same_person", "action",
+				"the follow-up must be done by someone other than who resolved the case");
 			goto out;
 		}
 	}
-	if ((err = caseflow_want_str(body, "reason", "reason", 0, CASE_REASON_MAX, 0, 1, &reason, e)))
+	if ((err = caseflow_want_str(body, "reason", "reason", 0, CASE_REASON_MAX, 0, 1, &reason,
+				     e)))
 		goto out;
 	if ((rule->flags & FLOW_NEEDS_REASON) && !reason) {
 		err = fq_fail(e, FQ_EINVAL, "required", "reason", "a reason is required for %s",
@@ -157,9 +164,10 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	}
 	if (track == TRACK_PETITION) {
 		const char *code = NULL;
-		if (deadline_petition_check(env->deadlines, env->cal, ev, nev, a, now, &code) != FQ_OK) {
-			err = fq_fail(e, FQ_ECONFLICT, code, "action", "%s is no longer possible: %s",
-				      flow_action_name(a), code);
+		if (deadline_petition_check(env->deadlines, env->cal, ev, nev, a, now, &code) !=
+		    FQ_OK) {
+			err = fq_fail(e, FQ_ECONFLICT, code, "action",
+				      "%s is no longer possible: %s", flow_action_name(a), code);
 			goto out;
 		}
 	}
@@ -174,10 +182,10 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	switch (a) {
 	case ACT_ASSIGN: {
 		const char *h;
-		if ((err = caseflow_want_str(body, "handler", "handler", 1, USERNAME_MAX - 1, 1, 0, &h, e)))
+		if ((err = caseflow_want_str(body, "handler", "handler", 1, USERNAME_MAX - 1, 1, 0,
+					     &h, e)))
 			goto out;
-		if (!handler_ok(conn, h, unit,
-				json_string_value(json_object_get(rec, "region")))) {
+		if (!handler_ok(conn, h, unit, json_string_value(json_object_get(rec, "region")))) {
 			err = fq_fail(e, FQ_EINVAL, "unknown_handler", "handler",
 				      "the handler is not a mediator or handler for this unit");
 			goto out;
@@ -210,20 +218,23 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		json_t *ov = json_object_get(body, "outcome");
 		if (a == ACT_RESOLVE) {
 			if (!json_is_string(ov) || !in_list(json_string_value(ov), outcomes)) {
-				err = fq_fail(e, FQ_EINVAL, "unknown_value", "outcome",
-					      "outcome must be mediated, agreement, withdrawn or other");
+				err = fq_fail(
+					e, FQ_EINVAL, "unknown_value", "outcome",
+					"outcome must be mediated, agreement, withdrawn or other");
 				goto out;
 			}
 			outcome = json_string_value(ov);
 		}
-		if ((err = caseflow_want_str(body, "summary", "summary", 1, CASE_DESC_MAX, 1, 1, &summary, e)))
+		if ((err = caseflow_want_str(body, "summary", "summary", 1, CASE_DESC_MAX, 1, 1,
+					     &summary, e)))
 			goto out;
 		struct deadline d[DL__COUNT];
 		int nd = deadline_compute(env->cal, env->deadlines, track, ev, nev, now, d);
 		int on_time = 1;
 		for (int i = 0; i < nd; i++)
 			if ((d[i].kind == DL_RESOLVE || d[i].kind == DL_PETITION_HANDLE ||
-			     d[i].kind == DL_REVIEW_DECIDE) && !d[i].met_at && now > d[i].due)
+			     d[i].kind == DL_REVIEW_DECIDE) &&
+			    !d[i].met_at && now > d[i].due)
 				on_time = 0;
 		if (outcome)
 			json_object_set_new(upd, "outcome", json_string(outcome));
@@ -232,18 +243,21 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		json_object_set_new(upd, "resolved_by", json_string(actor));
 		json_object_set_new(upd, "resolved_at", json_integer(now));
 		json_object_set_new(upd, "resolved_on_time", json_integer(on_time));
-		json_object_set_new(detail, "outcome", outcome ? json_string(outcome) : json_null());
+		json_object_set_new(detail, "outcome",
+				    outcome ? json_string(outcome) : json_null());
 		json_object_set_new(detail, "summary", json_string(summary));
 		break;
 	}
 	case ACT_REFER: {
 		json_t *tv = json_object_get(body, "to");
 		if (!json_is_string(tv) || !in_list(json_string_value(tv), refer_to)) {
-			err = fq_fail(e, FQ_EINVAL, "unknown_value", "to",
-				      "to must be arbitration, litigation, administrative or petition");
+			err = fq_fail(
+				e, FQ_EINVAL, "unknown_value", "to",
+				"to must be arbitration, litigation, administrative or petition");
 			goto out;
 		}
-		json_object_set_new(upd, "outcome", json_pack("s+", "referred_", json_string_value(tv)));
+		json_object_set_new(upd, "outcome",
+				    json_pack("s+", "referred_", json_string_value(tv)));
 		json_object_set_new(detail, "to", json_copy(tv));
 		break;
 	}
@@ -252,8 +266,9 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		json_t *cv = json_object_get(body, "confirmed_resolved");
 		const char *note;
 		if (!json_is_string(sv) || !in_list(json_string_value(sv), satisfactions)) {
-			err = fq_fail(e, FQ_EINVAL, "unknown_value", "satisfaction",
-				      "satisfaction must be satisfied, basically_satisfied or unsatisfied");
+			err = fq_fail(
+				e, FQ_EINVAL, "unknown_value", "satisfaction",
+				"satisfaction must be satisfied, basically_satisfied or unsatisfied");
 			goto out;
 		}
 		if (!json_is_boolean(cv)) {
@@ -261,9 +276,11 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 				      "confirmed_resolved (true or false) is required");
 			goto out;
 		}
-		if ((err = caseflow_want_str(body, "note", "note", 0, CASE_REASON_MAX, 0, 1, &note, e)))
+		if ((err = caseflow_want_str(body, "note", "note", 0, CASE_REASON_MAX, 0, 1, &note,
+					     e)))
 			goto out;
-		int unhappy = strcmp(json_string_value(sv), "unsatisfied") == 0 || !json_is_true(cv);
+		int unhappy =
+			strcmp(json_string_value(sv), "unsatisfied") == 0 || !json_is_true(cv);
 		to = unhappy ? ST_REOPENED : ST_FOLLOWED_UP;
 		json_object_set_new(upd, "satisfaction", json_copy(sv));
 		if (unhappy) {
@@ -306,24 +323,26 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 				      "cannot merge into an imported historical case");
 			goto out;
 		}
-		if (a == ACT_MERGE && (strcmp(ost, "closed") == 0 || strcmp(ost, "rejected") == 0)) {
+		if (a == ACT_MERGE &&
+		    (strcmp(ost, "closed") == 0 || strcmp(ost, "rejected") == 0)) {
 			err = fq_fail(e, FQ_ECONFLICT, "invalid_transition", "other_id",
 				      "cannot merge into a closed case");
 			goto out;
 		}
-		if ((err = store_link_add(conn, id, oid, a == ACT_MERGE ? "merged_into" : "related", now))) {
+		if ((err = store_link_add(conn, id, oid, a == ACT_MERGE ? "merged_into" : "related",
+					  now))) {
 			err = fq_fail(e, err, NULL, NULL, "cannot store the link");
 			goto out;
 		}
 		if (a == ACT_MERGE) {
 			json_object_set_new(upd, "merged_into", json_integer(oid));
 			/* the surviving case records what it absorbed */
-			json_t *t2 = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:{s:I}}", "at", (json_int_t)now,
-					       "actor", actor, "action", "merge", "from",
-					       json_object_get(other, "status"), "to",
+			json_t *t2 = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:{s:I}}", "at",
+					       (json_int_t)now, "actor", actor, "action", "merge",
+					       "from", json_object_get(other, "status"), "to",
 					       json_object_get(other, "status"), "level",
-					       json_object_get(other, "level"), "detail", "absorbed",
-					       (json_int_t)id);
+					       json_object_get(other, "level"), "detail",
+					       "absorbed", (json_int_t)id);
 			err = t2 ? store_timeline_add(conn, oid, t2) : FQ_ENOMEM;
 			json_decref(t2);
 			if (err) {
@@ -338,8 +357,8 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		/* a new case for part of this one: same place and parties unless given */
 		json_t *nb = json_deep_copy(body);
 		json_object_del(nb, "action");
-		const char *keys[] = {"category", "channel", "track", "region", "grid", "parties",
-				      "people_involved", NULL};
+		const char *keys[] = {"category", "channel", "track",           "region",
+				      "grid",     "parties", "people_involved", NULL};
 		for (int k = 0; keys[k]; k++)
 			if (!json_object_get(nb, keys[k]))
 				json_object_set(nb, keys[k], json_object_get(rec, keys[k]));
@@ -363,7 +382,8 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	}
 	case ACT_NOTE: {
 		const char *text;
-		if ((err = caseflow_want_str(body, "text", "text", 1, CASE_NOTE_MAX, 1, 1, &text, e)))
+		if ((err = caseflow_want_str(body, "text", "text", 1, CASE_NOTE_MAX, 1, 1, &text,
+					     e)))
 			goto out;
 		json_object_set_new(detail, "text", json_string(text));
 		break;
@@ -388,9 +408,9 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		err = fq_fail(e, err, NULL, NULL, "cannot store the case");
 		goto out;
 	}
-	t = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i}", "at", (json_int_t)now, "actor", actor, "action",
-		      flow_action_name(a), "from", flow_status_name((enum case_status)st), "to",
-		      flow_status_name(to), "level", level);
+	t = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i}", "at", (json_int_t)now, "actor", actor,
+		      "action", flow_action_name(a), "from", flow_status_name((enum case_status)st),
+		      "to", flow_status_name(to), "level", level);
 	if (!t) {
 		err = fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 		goto out;
@@ -412,8 +432,10 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		err = fq_fail(e, err, NULL, NULL, "cannot write the audit log");
 		goto out;
 	}
-	const char *event = a == ACT_ASSIGN ? "case.assigned" : a == ACT_ESCALATE ? "case.escalated"
-			  : to == ST_CLOSED && st != ST_CLOSED ? "case.closed" : NULL;
+	const char *event = a == ACT_ASSIGN                      ? "case.assigned"
+			    : a == ACT_ESCALATE                  ? "case.escalated"
+			    : to == ST_CLOSED && st != ST_CLOSED ? "case.closed"
+								 : NULL;
 	if (event) {
 		json_t *now_rec = NULL;
 		if ((err = store_case_get(conn, NULL, id, &now_rec)) == FQ_OK) {

@@ -22,7 +22,7 @@
  * [min, max] characters. *out borrows from body. */
 enum fq_err caseflow_want_str(const json_t *body, const char *key, const char *field, size_t min,
 			      size_t max, int required, int multiline, const char **out,
-			    struct fq_error *e)
+			      struct fq_error *e)
 {
 	json_t *v = json_object_get(body, key);
 	*out = NULL;
@@ -35,9 +35,10 @@ enum fq_err caseflow_want_str(const json_t *body, const char *key, const char *f
 		return fq_fail(e, FQ_EINVAL, "invalid_type", field, "%s must be a string", field);
 	const char *s = json_string_value(v);
 	size_t len = json_string_length(v);
-	if (!text_valid_utf8(s, len) || (!multiline && (memchr(s, '\n', len) || memchr(s, '\r', len))))
-		return fq_fail(e, FQ_EINVAL, "invalid_text", field,
-			       "%s has invalid characters", field);
+	if (!text_valid_utf8(s, len) ||
+	    (!multiline && (memchr(s, '\n', len) || memchr(s, '\r', len))))
+		return fq_fail(e, FQ_EINVAL, "invalid_text", field, "%s has invalid characters",
+			       field);
 	size_t chars = text_utf8_chars(s, len);
 	/* a value of only spaces counts as empty */
 	size_t sp = 0;
@@ -68,7 +69,8 @@ static enum fq_err want_int(const json_t *body, const char *key, int64_t min, in
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
 		return fq_fail(e, FQ_EINVAL, "out_of_range", key,
-			       "%s must be a whole number from %" PRId64 " to %" PRId64, key, min, max);
+			       "%s must be a whole number from %" PRId64 " to %" PRId64, key, min,
+			       max);
 	*out = json_integer_value(v);
 	return FQ_OK;
 }
@@ -111,7 +113,8 @@ static enum fq_err build_parties(const json_t *body, json_t **out, struct fq_err
 		char field[48];
 		if (!json_is_object(p)) {
 			snprintf(field, sizeof field, "parties[%zu]", i);
-			return fq_fail(e, FQ_EINVAL, "invalid_type", "parties", "each party is an object");
+			return fq_fail(e, FQ_EINVAL, "invalid_type", "parties",
+				       "each party is an object");
 		}
 		const char *role, *name, *phone, *org;
 		static const char *const fr[] = {"parties.role", "parties.name", "parties.phone",
@@ -119,17 +122,23 @@ static enum fq_err build_parties(const json_t *body, json_t **out, struct fq_err
 		enum fq_err err;
 		json_t *rv = json_object_get(p, "role");
 		if (!json_is_string(rv) || party_role_parse(json_string_value(rv)) < 0)
-			return fq_fail(e, FQ_EINVAL, "unknown_value", fr[0],
-				       "party %zu: role must be applicant, respondent or third_party", i + 1);
+			return fq_fail(
+				e, FQ_EINVAL, "unknown_value", fr[0],
+				"party %zu: role must be applicant, respondent or third_party",
+				i + 1);
 		role = json_string_value(rv);
-		if ((err = caseflow_want_str(p, "name", fr[1], 1, CASE_PARTY_NAME_MAX, 1, 0, &name, e)))
+		if ((err = caseflow_want_str(p, "name", fr[1], 1, CASE_PARTY_NAME_MAX, 1, 0, &name,
+					     e)))
 			return err;
 		if ((err = caseflow_want_str(p, "phone", fr[2], 0, 20, 0, 0, &phone, e)))
 			return err;
 		if (phone && !text_valid_mobile(phone))
-			return fq_fail(e, FQ_EINVAL, "invalid_phone", fr[2],
-				       "party %zu: not a mainland mobile number (11 digits, 1[3-9]...)", i + 1);
-		if ((err = caseflow_want_str(p, "org", fr[3], 0, CASE_PARTY_ORG_MAX, 0, 0, &org, e)))
+			return fq_fail(
+				e, FQ_EINVAL, "invalid_phone", fr[2],
+				"party %zu: not a mainland mobile number (11 digits, 1[3-9]...)",
+				i + 1);
+		if ((err = caseflow_want_str(p, "org", fr[3], 0, CASE_PARTY_ORG_MAX, 0, 0, &org,
+					     e)))
 			return err;
 		json_t *o = json_pack("{s:s, s:s}", "role", role, "name", name);
 		if (!o)
@@ -151,7 +160,8 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 	json_t *parties = NULL;
 	*rec = NULL;
 	if ((err = caseflow_want_str(body, "title", "title", 2, CASE_TITLE_MAX, 1, 0, &title, e)) ||
-	    (err = caseflow_want_str(body, "description", "description", 1, CASE_DESC_MAX, 1, 1, &desc, e)) ||
+	    (err = caseflow_want_str(body, "description", "description", 1, CASE_DESC_MAX, 1, 1,
+				     &desc, e)) ||
 	    (err = want_enum(body, "category", category_parse, NULL, &category, e)) ||
 	    (err = want_enum(body, "channel", channel_parse, "walk_in", &channel, e)) ||
 	    (err = want_enum(body, "track", track_parse, "dispute", &track, e)) ||
@@ -165,7 +175,8 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 	json_t *rg = NULL;
 	err = store_region_get(conn, region, &rg);
 	if (err == FQ_ENOTFOUND)
-		return fq_fail(e, FQ_EINVAL, "unknown_region", "region", "no village has code %s", region);
+		return fq_fail(e, FQ_EINVAL, "unknown_region", "region", "no village has code %s",
+			       region);
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot read regions");
 	json_decref(rg);
@@ -175,7 +186,8 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 	address = NULL;
 	if (loc && !json_is_null(loc)) {
 		if (!json_is_object(loc))
-			return fq_fail(e, FQ_EINVAL, "invalid_type", "location", "location is an object");
+			return fq_fail(e, FQ_EINVAL, "invalid_type", "location",
+				       "location is an object");
 		json_t *la = json_object_get(loc, "lat"), *lo = json_object_get(loc, "lon");
 		if (la && !json_is_null(la)) {
 			if (!json_is_number(la) || fabs(json_number_value(la)) > 90)
@@ -190,10 +202,11 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 			lon = json_number_value(lo);
 		}
 		if (isnan(lat) != isnan(lon))
-			return fq_fail(e, FQ_EINVAL, "required", isnan(lat) ? "location.lat" : "location.lon",
+			return fq_fail(e, FQ_EINVAL, "required",
+				       isnan(lat) ? "location.lat" : "location.lon",
 				       "give both lat and lon");
-		if ((err = caseflow_want_str(loc, "address", "location.address", 0, CASE_ADDRESS_MAX, 0, 0,
-				    &address, e)))
+		if ((err = caseflow_want_str(loc, "address", "location.address", 0,
+					     CASE_ADDRESS_MAX, 0, 0, &address, e)))
 			return err;
 	}
 	int64_t people, amount, occurred = 0;
@@ -202,7 +215,8 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 		return err;
 	json_t *oc = json_object_get(body, "occurred_at");
 	if (oc && !json_is_null(oc)) {
-		if (!json_is_string(oc) || text_parse_iso8601(json_string_value(oc), &occurred) != FQ_OK)
+		if (!json_is_string(oc) ||
+		    text_parse_iso8601(json_string_value(oc), &occurred) != FQ_OK)
 			return fq_fail(e, FQ_EINVAL, "invalid_time", "occurred_at",
 				       "occurred_at must be an ISO 8601 time");
 		if (occurred > now + 86400)
@@ -248,7 +262,8 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 	return FQ_OK;
 }
 
-json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec, int64_t now)
+json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec,
+			    int64_t now)
 {
 	json_t *out = json_array();
 	json_t *phones = json_array();
@@ -263,7 +278,7 @@ json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, c
 	const char *region = json_string_value(json_object_get(rec, "region"));
 	const char *category = json_string_value(json_object_get(rec, "category"));
 	if (store_case_dup_candidates(conn, who, region, category, phones, now - CASE_DUP_WINDOW_S,
-					  &cands) != FQ_OK) {
+				      &cands) != FQ_OK) {
 		json_decref(phones);
 		return out;
 	}
@@ -274,11 +289,13 @@ json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, c
 	json_t *self = json_object_get(rec, "id");
 	json_array_foreach(cands, i, c) {
 		const char *reason = NULL;
-		if (self && json_integer_value(self) == json_integer_value(json_object_get(c, "id")))
+		if (self &&
+		    json_integer_value(self) == json_integer_value(json_object_get(c, "id")))
 			continue;
 		if (json_integer_value(json_object_get(c, "same_phone")))
 			reason = "same_phone";
-		if (!reason && strcmp(json_string_value(json_object_get(c, "region")), region) == 0 &&
+		if (!reason &&
+		    strcmp(json_string_value(json_object_get(c, "region")), region) == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "category")), category) == 0) {
 			char other[DUP_TEXT_MAX];
 			snprintf(other, sizeof other, "%s %s",
@@ -288,10 +305,11 @@ json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, c
 				reason = "similar_text";
 		}
 		if (reason && json_array_size(out) < 10)
-			json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:s}", "id",
-							     json_object_get(c, "id"), "tracking_code",
-							     json_object_get(c, "tracking_code"), "title",
-							     json_object_get(c, "title"), "reason", reason));
+			json_array_append_new(
+				out,
+				json_pack("{s:O, s:O, s:O, s:s}", "id", json_object_get(c, "id"),
+					  "tracking_code", json_object_get(c, "tracking_code"),
+					  "title", json_object_get(c, "title"), "reason", reason));
 	}
 	json_decref(cands);
 	json_decref(phones);

@@ -22,8 +22,7 @@
 
 /* ---- events and deadlines ---- */
 
-enum fq_err caseflow_events(struct store_conn *conn, int64_t id,
-			    struct flow_event **ev, size_t *n)
+enum fq_err caseflow_events(struct store_conn *conn, int64_t id, struct flow_event **ev, size_t *n)
 {
 	/* the flow events only: notes (internal entries) move no deadline, so a
 	 * case with many notes costs no more to act on than one without */
@@ -34,8 +33,8 @@ enum fq_err caseflow_events(struct store_conn *conn, int64_t id,
 		return FQ_ENOMEM;
 	for (;;) {
 		json_t *items = NULL;
-		enum fq_err err = store_timeline_list(conn, id, 0, after, STORE_TIMELINE_PAGE_MAX,
-							  &items);
+		enum fq_err err =
+			store_timeline_list(conn, id, 0, after, STORE_TIMELINE_PAGE_MAX, &items);
 		if (err) {
 			free(*ev);
 			*ev = NULL;
@@ -98,14 +97,18 @@ int64_t caseflow_next_due(const struct caseflow_env *env, enum case_track track,
 
 /* ---- create ---- */
 
-enum fq_err caseflow_audit(struct store_conn *conn, int64_t at,
-			   const char *actor, const char *action, int64_t id, json_t *detail)
+enum fq_err caseflow_audit(struct store_conn *conn, int64_t at, const char *actor,
+			   const char *action, int64_t id, json_t *detail)
 {
 	char idbuf[24];
 	snprintf(idbuf, sizeof idbuf, "%" PRId64, id);
 	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	struct audit_entry a = {.at = at, .actor = actor, .action = action, .entity = "case",
-				.entity_id = idbuf, .detail = d ? d : ""};
+	struct audit_entry a = {.at = at,
+				.actor = actor,
+				.action = action,
+				.entity = "case",
+				.entity_id = idbuf,
+				.detail = d ? d : ""};
 	enum fq_err err = store_audit_append(conn, &a);
 	free(d);
 	return err;
@@ -165,10 +168,11 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 		return fq_fail(e, err, err == FQ_ECONFLICT ? "conflict" : NULL, NULL,
 			       "cannot store the case");
 	int level = (int)json_integer_value(json_object_get(rec, "level"));
-	json_t *t = json_pack("{s:I, s:s, s:s, s:n, s:s, s:i}", "at", (json_int_t)now, "actor", actor,
-			      "action", "create", "from", "to", "registered", "level", level);
-	json_t *td = json_pack("{s:O, s:O}", "channel", json_object_get(rec, "channel"), "unit_region",
-			       json_object_get(rec, "unit_region"));
+	json_t *t =
+		json_pack("{s:I, s:s, s:s, s:n, s:s, s:i}", "at", (json_int_t)now, "actor", actor,
+			  "action", "create", "from", "to", "registered", "level", level);
+	json_t *td = json_pack("{s:O, s:O}", "channel", json_object_get(rec, "channel"),
+			       "unit_region", json_object_get(rec, "unit_region"));
 	if (!t || !td) {
 		json_decref(t);
 		json_decref(td);
@@ -179,11 +183,10 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 	json_decref(t);
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot store the timeline");
-	json_t *detail = json_pack("{s:O, s:O, s:O, s:O}", "tracking_code",
-				   json_object_get(rec, "tracking_code"), "region",
-				   json_object_get(rec, "region"), "category",
-				   json_object_get(rec, "category"), "channel",
-				   json_object_get(rec, "channel"));
+	json_t *detail = json_pack(
+		"{s:O, s:O, s:O, s:O}", "tracking_code", json_object_get(rec, "tracking_code"),
+		"region", json_object_get(rec, "region"), "category",
+		json_object_get(rec, "category"), "channel", json_object_get(rec, "channel"));
 	if (!detail)
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	err = caseflow_audit(conn, now, actor, "case.create", *id, detail);

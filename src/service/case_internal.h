@@ -21,7 +21,7 @@ int64_t caseflow_next_due(const struct caseflow_env *env, enum case_track track,
 			  enum case_status st, const struct flow_event *ev, size_t n, int64_t now);
 
 /* Appends an audit entry about case id; detail is borrowed (may be NULL). */
-enum fq_err caseflow_audit(struct store_conn *conn, int64_t at,
-			   const char *actor, const char *action, int64_t id, json_t *detail);
+enum fq_err caseflow_audit(struct store_conn *conn, int64_t at, const char *actor,
+			   const char *action, int64_t id, json_t *detail);
 
 #endif

@@ -22,9 +22,8 @@ void caseflow_iso_times(json_t *o, const char *const *keys)
 	}
 }
 
-json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who,
-			const json_t *rec, const struct flow_event *ev, size_t nev, int64_t now,
-			int reveal)
+json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who, const json_t *rec,
+			const struct flow_event *ev, size_t nev, int64_t now, int reveal)
 {
 	json_t *o = json_deep_copy(rec);
 	json_object_del(o, "public_secret_hash");
@@ -34,8 +33,8 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 			    json_boolean(json_is_integer(nd) && json_integer_value(nd) < now));
 	json_object_set(o, "due_at", nd ? nd : json_null());
 	json_object_del(o, "next_due");
-	static const char *const times[] = {"created_at", "updated_at", "occurred_at", "resolved_at",
-					    "due_at", NULL};
+	static const char *const times[] = {"created_at",  "updated_at", "occurred_at",
+					    "resolved_at", "due_at",     NULL};
 	caseflow_iso_times(o, times);
 	if (!reveal) {
 		size_t i;
@@ -51,34 +50,41 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 	}
 	json_object_set_new(o, "imported",
 			    json_boolean(json_integer_value(json_object_get(rec, "imported"))));
-	json_object_set_new(o, "escalated_above_county",
-			    json_boolean(json_integer_value(json_object_get(rec, "min_level")) <= 2));
+	json_object_set_new(
+		o, "escalated_above_county",
+		json_boolean(json_integer_value(json_object_get(rec, "min_level")) <= 2));
 	if (ev) {
 		struct deadline d[DL__COUNT];
-		int n = deadline_compute(env->cal, env->deadlines, caseflow_track_of(rec), ev, nev, now, d);
+		int n = deadline_compute(env->cal, env->deadlines, caseflow_track_of(rec), ev, nev,
+					 now, d);
 		const char *stname = json_string_value(json_object_get(rec, "status"));
 		int paused = stname && strcmp(stname, "suspended") == 0;
 		json_t *arr = json_array();
 		for (int i = 0; i < n; i++) {
 			char due[21], met[21];
 			text_format_iso8601(d[i].due, due);
-			json_t *x = json_pack("{s:s, s:s}", "kind", deadline_kind_name(d[i].kind), "due_at", due);
+			json_t *x = json_pack("{s:s, s:s}", "kind", deadline_kind_name(d[i].kind),
+					      "due_at", due);
 			if (d[i].met_at) {
 				text_format_iso8601(d[i].met_at, met);
 				json_object_set_new(x, "met_at", json_string(met));
 				json_object_set_new(x, "overdue", json_false());
-				json_object_set_new(x, "met_on_time", json_boolean(d[i].met_at <= d[i].due));
+				json_object_set_new(x, "met_on_time",
+						    json_boolean(d[i].met_at <= d[i].due));
 				json_object_set_new(x, "remaining_seconds", json_null());
 			} else {
 				json_object_set_new(x, "met_at", json_null());
-				json_object_set_new(x, "overdue", json_boolean(!paused && now > d[i].due));
-				json_object_set_new(x, "remaining_seconds", json_integer(d[i].due - now));
+				json_object_set_new(x, "overdue",
+						    json_boolean(!paused && now > d[i].due));
+				json_object_set_new(x, "remaining_seconds",
+						    json_integer(d[i].due - now));
 			}
 			json_object_set_new(x, "paused", json_boolean(paused && !d[i].met_at));
 			json_array_append_new(arr, x);
 		}
 		json_object_set_new(o, "deadlines", arr);
-		json_object_set_new(o, "overdue", json_boolean(!paused && deadline_any_overdue(d, n, now)));
+		json_object_set_new(o, "overdue",
+				    json_boolean(!paused && deadline_any_overdue(d, n, now)));
 	}
 	json_t *acts = json_array();
 	if (who) {
@@ -86,12 +92,14 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 		const char *unit = json_string_value(json_object_get(rec, "unit_region"));
 		enum case_action al[ACT__COUNT];
 		int n = st >= 0 ? flow_allowed((enum case_status)st, caseflow_track_of(rec),
-					       scope_roles_at(who, unit), al) : 0;
+					       scope_roles_at(who, unit), al)
+				: 0;
 		const char *rb = json_string_value(json_object_get(rec, "resolved_by"));
 		for (int i = 0; i < n; i++) {
 			if (al[i] == ACT_FOLLOW_UP && rb && strcmp(rb, who->username) == 0)
 				continue;
-			if (al[i] == ACT_MERGE && json_is_integer(json_object_get(rec, "merged_into")))
+			if (al[i] == ACT_MERGE &&
+			    json_is_integer(json_object_get(rec, "merged_into")))
 				continue;
 			json_array_append_new(acts, json_string(flow_action_name(al[i])));
 		}

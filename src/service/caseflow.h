@@ -15,18 +15,18 @@
 #include "store/store.h"
 #include "util/calendar.h"
 
-#define CASE_TITLE_MAX 200          /* characters */
+#define CASE_TITLE_MAX 200 /* characters */
 #define CASE_DESC_MAX 5000
 #define CASE_REASON_MAX 1000
-#define CASE_NOTE_MAX 2000          /* characters of one note */
-#define CASE_NOTES_MAX 500          /* notes per case */
+#define CASE_NOTE_MAX 2000 /* characters of one note */
+#define CASE_NOTES_MAX 500 /* notes per case */
 #define CASE_ADDRESS_MAX 200
 #define CASE_PARTY_NAME_MAX 50
 #define CASE_PARTY_ORG_MAX 100
 #define CASE_PARTIES_MAX 20
 #define CASE_GRID_MAX 64
 #define CASE_PEOPLE_MAX 100000
-#define CASE_AMOUNT_MAX 1000000000000000LL  /* fen */
+#define CASE_AMOUNT_MAX 1000000000000000LL /* fen */
 #define CASE_DUP_WINDOW_S (30 * 86400)
 
 /* What the rules need, shared read-only. The store is reached through
@@ -49,7 +49,8 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
  * sharing a party phone, or the same category in the same village with
  * similar text, that `who` may see (NULL: the system sees all). Returns a
  * new array of {id, tracking_code, title, reason}. */
-json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec, int64_t now);
+json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec,
+			    int64_t now);
 
 /* The one placement check of every path that creates a case (staff
  * intake, split, import): `who` must hold an intake role covering the
@@ -74,15 +75,13 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 			 struct fq_error *e);
 
 /* Loads the flow events of a case from its timeline. Caller frees *ev. */
-enum fq_err caseflow_events(struct store_conn *conn, int64_t id,
-			    struct flow_event **ev, size_t *n);
+enum fq_err caseflow_events(struct store_conn *conn, int64_t id, struct flow_event **ev, size_t *n);
 
 /* Renders a store record for staff: times as ISO 8601, phones masked
  * (unless reveal), deadlines with time left, allowed actions for who.
  * Needs the case's events (from caseflow_events). Returns a new object. */
-json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who,
-			const json_t *rec, const struct flow_event *ev, size_t nev, int64_t now,
-			int reveal);
+json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who, const json_t *rec,
+			const struct flow_event *ev, size_t nev, int64_t now, int reveal);
 
 /* Writes a title made of the first words (up to 20 characters, stopping at
  * a line end) of text into out, or `fallback` when that leaves fewer than

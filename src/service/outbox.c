@@ -17,22 +17,27 @@
 
 /* The phones that left for each subscription are audited like a read
  * through /contacts: one entry per subscription, naming case and webhook. */
-static enum fq_err audit_phones(struct store_conn *c, const char *event,
-				const json_t *rec, json_t *webhook_ids, size_t nphones, int64_t now)
+static enum fq_err audit_phones(struct store_conn *c, const char *event, const json_t *rec,
+				json_t *webhook_ids, size_t nphones, int64_t now)
 {
 	char cid[24];
-	snprintf(cid, sizeof cid, "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
+	snprintf(cid, sizeof cid, "%lld",
+		 (long long)json_integer_value(json_object_get(rec, "id")));
 	size_t i;
 	json_t *w;
 	json_array_foreach(webhook_ids, i, w) {
-		json_t *d = json_pack("{s:I, s:s, s:I}", "webhook", json_integer_value(w), "event", event,
-				      "phones", (json_int_t)nphones);
+		json_t *d = json_pack("{s:I, s:s, s:I}", "webhook", json_integer_value(w), "event",
+				      event, "phones", (json_int_t)nphones);
 		char *ds = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		json_decref(d);
 		if (!ds)
 			return FQ_ENOMEM;
-		struct audit_entry a = {.at = now, .actor = "system", .action = "case.contacts_sent",
-					.entity = "case", .entity_id = cid, .detail = ds};
+		struct audit_entry a = {.at = now,
+					.actor = "system",
+					.action = "case.contacts_sent",
+					.entity = "case",
+					.entity_id = cid,
+					.detail = ds};
 		enum fq_err err = store_audit_append(c, &a);
 		free(ds);
 		if (err)
@@ -41,8 +46,7 @@ static enum fq_err audit_phones(struct store_conn *c, const char *event,
 	return FQ_OK;
 }
 
-enum fq_err webhook_emit(struct store_conn *c, const char *event,
-			 const json_t *rec, int64_t now)
+enum fq_err webhook_emit(struct store_conn *c, const char *event, const json_t *rec, int64_t now)
 {
 	char at[21];
 	text_format_iso8601(now, at);
@@ -54,9 +58,9 @@ enum fq_err webhook_emit(struct store_conn *c, const char *event,
 		json_decref(notify);
 		return FQ_ENOMEM;
 	}
-	static const char *const keys[] = {"id", "tracking_code", "title", "status", "category",
-					   "channel", "track", "region", "unit_region", "level",
-					   "handler", NULL};
+	static const char *const keys[] = {"id",          "tracking_code", "title",   "status",
+					   "category",    "channel",       "track",   "region",
+					   "unit_region", "level",         "handler", NULL};
 	for (int i = 0; keys[i]; i++) {
 		json_t *v = json_object_get(rec, keys[i]);
 		json_object_set(cs, keys[i], v ? v : json_null());
@@ -67,7 +71,8 @@ enum fq_err webhook_emit(struct store_conn *c, const char *event,
 		json_t *role = json_object_get(p, "role"), *phone = json_object_get(p, "phone");
 		if (!json_is_string(phone))
 			continue;
-		json_t *n = json_pack("{s:O, s:O}", "role", role ? role : json_null(), "phone", phone);
+		json_t *n =
+			json_pack("{s:O, s:O}", "role", role ? role : json_null(), "phone", phone);
 		if (!n || json_array_append_new(notify, n) != 0) {
 			json_decref(cs);
 			json_decref(notify);
@@ -75,8 +80,8 @@ enum fq_err webhook_emit(struct store_conn *c, const char *event,
 		}
 	}
 	size_t nphones = json_array_size(notify);
-	json_t *body = json_pack("{s:s, s:s, s:o, s:o}", "event", event, "at", at, "case", cs, "notify",
-				 notify);
+	json_t *body = json_pack("{s:s, s:s, s:o, s:o}", "event", event, "at", at, "case", cs,
+				 "notify", notify);
 	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(body);
 	if (!s)
@@ -86,8 +91,8 @@ enum fq_err webhook_emit(struct store_conn *c, const char *event,
 		return FQ_ETOOBIG;
 	}
 	json_t *ids = NULL;
-	enum fq_err err = store_delivery_enqueue(c, event, s, json_string_value(json_object_get(rec, "region")),
-						now, &ids);
+	enum fq_err err = store_delivery_enqueue(
+		c, event, s, json_string_value(json_object_get(rec, "region")), now, &ids);
 	free(s);
 	if (!err && nphones)
 		err = audit_phones(c, event, rec, ids, nphones, now);
@@ -113,7 +118,8 @@ static enum fq_err overdue_run(struct store_conn *c, void *arg, struct fq_error 
 			continue;
 		enum fq_err err = webhook_emit(c, "case.overdue", rec, k->now);
 		json_decref(rec);
-		json_t *upd = json_pack("{s:O}", "overdue_notified", json_object_get(it, "next_due"));
+		json_t *upd =
+			json_pack("{s:O}", "overdue_notified", json_object_get(it, "next_due"));
 		if (!err && !upd)
 			err = FQ_ENOMEM;
 		if (!err)

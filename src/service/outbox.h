@@ -17,8 +17,7 @@
 /* Queues `event` about case rec (a store record) inside the caller's
  * transaction, with one audit entry per subscription that receives the
  * parties' phones. FQ_ETOOBIG past WEBHOOK_BODY_MAX. */
-enum fq_err webhook_emit(struct store_conn *c, const char *event,
-			 const json_t *rec, int64_t now);
+enum fq_err webhook_emit(struct store_conn *c, const char *event, const json_t *rec, int64_t now);
 
 /* Newly overdue cases (read on reader), queued as case.overdue notices
  * through s's writer; blocks for the write. Called twice a minute by the

@@ -16,9 +16,9 @@
 #define SVC_HOTLINE_SECRET_MAX 256
 
 struct svc {
-	const struct store_ops *ops;       /* the primary */
+	const struct store_ops *ops; /* the primary */
 	struct store *store;
-	const struct store_ops *read_ops;  /* --db-read replica, or the primary */
+	const struct store_ops *read_ops; /* --db-read replica, or the primary */
 	struct store *read_store;
 	struct writer *writer;
 	struct calendar *cal;

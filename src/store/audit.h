@@ -15,7 +15,8 @@ static inline enum fq_err store_audit_append(struct store_conn *c, struct audit_
 }
 
 static inline enum fq_err store_audit_iterate(struct store_conn *c,
-		int (*fn)(const struct audit_entry *e, void *arg), void *arg)
+					      int (*fn)(const struct audit_entry *e, void *arg),
+					      void *arg)
 {
 	return STORE_OPS(c)->audit_iterate(c, fn, arg);
 }

@@ -15,14 +15,14 @@ static inline enum fq_err store_case_insert(struct store_conn *c, json_t *rec, i
 	return STORE_OPS(c)->case_insert(c, rec, id);
 }
 
-static inline enum fq_err store_case_get(struct store_conn *c, const struct caller *who,
-		int64_t id, json_t **out)
+static inline enum fq_err store_case_get(struct store_conn *c, const struct caller *who, int64_t id,
+					 json_t **out)
 {
 	return STORE_OPS(c)->case_get(c, who, id, out);
 }
 
-static inline enum fq_err store_case_get_by_code(struct store_conn *c,
-		const char *tracking_code, json_t **out)
+static inline enum fq_err store_case_get_by_code(struct store_conn *c, const char *tracking_code,
+						 json_t **out)
 {
 	return STORE_OPS(c)->case_get_by_code(c, tracking_code, out);
 }
@@ -38,27 +38,27 @@ static inline enum fq_err store_case_reindex(struct store_conn *c, int64_t id)
 }
 
 static inline enum fq_err store_case_list(struct store_conn *c, const struct caller *who,
-		const struct case_filter *f, json_t **items, int64_t *total)
+					  const struct case_filter *f, json_t **items,
+					  int64_t *total)
 {
 	return STORE_OPS(c)->case_list(c, who, f, items, total);
 }
 
-static inline enum fq_err store_case_dup_candidates(struct store_conn *c,
-		const struct caller *who, const char *region, const char *category,
-		json_t *phones, int64_t since, json_t **items)
+static inline enum fq_err store_case_dup_candidates(struct store_conn *c, const struct caller *who,
+						    const char *region, const char *category,
+						    json_t *phones, int64_t since, json_t **items)
 {
-	return STORE_OPS(c)->case_dup_candidates(c, who, region,
-		category, phones, since, items);
+	return STORE_OPS(c)->case_dup_candidates(c, who, region, category, phones, since, items);
 }
 
 static inline enum fq_err store_case_overdue_unnotified(struct store_conn *c, int64_t now,
-		int limit, json_t **items)
+							int limit, json_t **items)
 {
 	return STORE_OPS(c)->case_overdue_unnotified(c, now, limit, items);
 }
 
 static inline enum fq_err store_party_replace(struct store_conn *c, int64_t case_id,
-		json_t *parties)
+					      json_t *parties)
 {
 	return STORE_OPS(c)->party_replace(c, case_id, parties);
 }

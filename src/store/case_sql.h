@@ -9,6 +9,8 @@
 /* The columns of `cases` that a case record sets, in one order: X(name) for
  * each. store_case_columns[] (store.c) and CASE_SQL_COLUMNS are made from
  * it, so the insert's bound values and its column names cannot disagree. */
+/* (clang-format does not settle on an X-macro list) */
+/* clang-format off */
 #define CASE_SQL_FIELDS(X)                                                                  \
 	X(tracking_code) X(public_secret_hash) X(title) X(description) X(category)           \
 	X(channel) X(track) X(region) X(grid) X(people_involved) X(amount_in_dispute)        \
@@ -17,6 +19,7 @@
 	X(resolved_by) X(resolved_at) X(resolved_on_time) X(outcome) X(summary)              \
 	X(satisfaction) X(merged_into) X(next_due) X(external_id) X(overdue_notified)        \
 	X(imported)
+/* clang-format on */
 
 #define CASE_SQL_NAME_(name) ", " #name
 /* Every stored column of a case: its id, the record's columns in
@@ -27,23 +30,23 @@
 
 /* The case SELECT's columns, keyed as the case record is (plus lat, lon and
  * address, which store_case_row folds into "location"). */
-#define CASE_SQL_COLS                                                                        \
-	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "             \
-	"c.description AS description, c.category AS category, c.channel AS channel, "        \
-	"c.track AS track, c.region AS region, rg.name AS region_name, c.grid AS grid, "      \
-	"c.lat AS lat, c.lon AS lon, c.address AS address, "                                  \
-	"c.people_involved AS people_involved, c.amount_in_dispute AS amount_in_dispute, "    \
-	"c.occurred_at AS occurred_at, c.status AS status, c.unit_region AS unit_region, "    \
-	"ur.name AS unit_region_name, c.level AS level, c.min_level AS min_level, "           \
+#define CASE_SQL_COLS                                                                          \
+	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "              \
+	"c.description AS description, c.category AS category, c.channel AS channel, "         \
+	"c.track AS track, c.region AS region, rg.name AS region_name, c.grid AS grid, "       \
+	"c.lat AS lat, c.lon AS lon, c.address AS address, "                                   \
+	"c.people_involved AS people_involved, c.amount_in_dispute AS amount_in_dispute, "     \
+	"c.occurred_at AS occurred_at, c.status AS status, c.unit_region AS unit_region, "     \
+	"ur.name AS unit_region_name, c.level AS level, c.min_level AS min_level, "            \
 	"c.handler AS handler, c.group_dispute AS group_dispute, c.created_by AS created_by, " \
-	"c.created_at AS created_at, c.updated_at AS updated_at, "                            \
-	"c.resolved_level AS resolved_level, c.resolved_by AS resolved_by, "                  \
-	"c.resolved_at AS resolved_at, c.resolved_on_time AS resolved_on_time, "              \
-	"c.outcome AS outcome, c.summary AS summary, c.satisfaction AS satisfaction, "        \
+	"c.created_at AS created_at, c.updated_at AS updated_at, "                             \
+	"c.resolved_level AS resolved_level, c.resolved_by AS resolved_by, "                   \
+	"c.resolved_at AS resolved_at, c.resolved_on_time AS resolved_on_time, "               \
+	"c.outcome AS outcome, c.summary AS summary, c.satisfaction AS satisfaction, "         \
 	"c.merged_into AS merged_into, c.next_due AS next_due, c.external_id AS external_id, " \
 	"c.public_secret_hash AS public_secret_hash, c.imported AS imported "
 /* The region names' joins, after "FROM cases c" (and any search join). */
-#define CASE_SQL_JOINS                                                                       \
+#define CASE_SQL_JOINS \
 	"LEFT JOIN regions rg ON rg.code = c.region LEFT JOIN regions ur ON ur.code = c.unit_region "
 #define CASE_SQL_SELECT CASE_SQL_COLS "FROM cases c " CASE_SQL_JOINS
 

@@ -10,8 +10,8 @@
 
 #include "store/store.h"
 
-static inline enum fq_err store_region_put(struct store_conn *c, const char *code,
-		const char *name, int level, const char *parent)
+static inline enum fq_err store_region_put(struct store_conn *c, const char *code, const char *name,
+					   int level, const char *parent)
 {
 	return STORE_OPS(c)->region_put(c, code, name, level, parent);
 }
@@ -22,31 +22,31 @@ static inline enum fq_err store_region_get(struct store_conn *c, const char *cod
 }
 
 static inline enum fq_err store_region_children(struct store_conn *c, const char *code,
-		json_t **items)
+						json_t **items)
 {
 	return STORE_OPS(c)->region_children(c, code, items);
 }
 
 static inline enum fq_err store_region_search(struct store_conn *c, const char *q,
-		const char *within, int limit, json_t **items)
+					      const char *within, int limit, json_t **items)
 {
 	return STORE_OPS(c)->region_search(c, q, within, limit, items);
 }
 
 static inline enum fq_err store_region_counts(struct store_conn *c, const char *prefix,
-		int64_t counts[6])
+					      int64_t counts[6])
 {
 	return STORE_OPS(c)->region_counts(c, prefix, counts);
 }
 
 static inline enum fq_err store_region_nearest(struct store_conn *c, double lat, double lon,
-		char out[REGION_CODE_MAX])
+					       char out[REGION_CODE_MAX])
 {
 	return STORE_OPS(c)->region_nearest(c, lat, lon, out);
 }
 
-static inline enum fq_err store_region_in_text(struct store_conn *c, const char *text,
-		int level, const char *within, int limit, json_t **items)
+static inline enum fq_err store_region_in_text(struct store_conn *c, const char *text, int level,
+					       const char *within, int limit, json_t **items)
 {
 	return STORE_OPS(c)->region_in_text(c, text, level, within, limit, items);
 }

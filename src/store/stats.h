@@ -10,13 +10,15 @@
 #include "store/store.h"
 
 static inline enum fq_err store_stats_levels(struct store_conn *c, const struct caller *who,
-		const char *region, int64_t from, int64_t to, json_t **out)
+					     const char *region, int64_t from, int64_t to,
+					     json_t **out)
 {
 	return STORE_OPS(c)->stats_levels(c, who, region, from, to, out);
 }
 
 static inline enum fq_err store_stats_dashboard(struct store_conn *c, const struct caller *who,
-		const char *region, int64_t from, int64_t to, int64_t now, json_t **out)
+						const char *region, int64_t from, int64_t to,
+						int64_t now, json_t **out)
 {
 	return STORE_OPS(c)->stats_dashboard(c, who, region, from, to, now, out);
 }

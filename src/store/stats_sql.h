@@ -14,36 +14,36 @@
 
 /* The rows of a span, with the span (hd0, hd1, td0, td1, m0, m1) at
  * parameters 3..8: three index ranges, never a scan of the region. */
-#define STATS_SQL_SPAN_ROWS(P, table, cols, where)                                           \
-	"SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= " P "3 AND t < " P   \
-	"4 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= " P       \
-	"5 AND t < " P "6 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 1 "  \
+#define STATS_SQL_SPAN_ROWS(P, table, cols, where)                                             \
+	"SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= " P "3 AND t < " P  \
+	"4 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 0 AND t >= " P     \
+	"5 AND t < " P "6 UNION ALL SELECT " cols " FROM " table " WHERE " where " AND g = 1 " \
 	"AND t >= " P "7 AND t < " P "8"
 
 /* The level rates of a region from rollup_day: lvl at P1, region at P2,
  * the span at P3..P8. CAST is what makes a sum an integer on the engine
  * ("" for SQLite, "::bigint" for PostgreSQL, whose sum is numeric). */
-#define STATS_SQL_LEVELS(P, CAST)                                                            \
-	"SELECT coalesce(sum(cases), 0)" CAST " AS cases, "                                    \
-	"coalesce(sum(resolved), 0)" CAST " AS resolved, "                                     \
-	"coalesce(sum(in_village), 0)" CAST " AS resolved_in_village, "                        \
-	"coalesce(sum(le_township), 0)" CAST " AS resolved_at_or_below_township, "             \
-	"coalesce(sum(above_county), 0)" CAST " AS escalated_above_county, "                   \
-	"coalesce(sum(on_time), 0)" CAST " AS resolved_on_time, "                              \
-	"coalesce(sum(followed_up), 0)" CAST " AS followed_up, "                               \
-	"coalesce(sum(satisfied), 0)" CAST " AS satisfied FROM ("                              \
-	STATS_SQL_SPAN_ROWS(P, "rollup_day", "*", "lvl = " P "1 AND region = " P "2") ") x"
+#define STATS_SQL_LEVELS(P, CAST)                                                      \
+	"SELECT coalesce(sum(cases), 0)" CAST " AS cases, "                            \
+	"coalesce(sum(resolved), 0)" CAST " AS resolved, "                             \
+	"coalesce(sum(in_village), 0)" CAST " AS resolved_in_village, "                \
+	"coalesce(sum(le_township), 0)" CAST " AS resolved_at_or_below_township, "     \
+	"coalesce(sum(above_county), 0)" CAST " AS escalated_above_county, "           \
+	"coalesce(sum(on_time), 0)" CAST " AS resolved_on_time, "                      \
+	"coalesce(sum(followed_up), 0)" CAST " AS followed_up, "                       \
+	"coalesce(sum(satisfied), 0)" CAST " AS satisfied FROM (" STATS_SQL_SPAN_ROWS( \
+		P, "rollup_day", "*", "lvl = " P "1 AND region = " P "2") ") x"
 
 /* Cases counted directly: the region prefix bounds at parameters 1..2 and a
  * created_at range at 3..4. Imported history is counted apart (the
  * imported column, sqlite schema 007 and pg schema 006). */
-#define STATS_SQL_DIRECT_WHERE(P)                                                            \
-	" c.region >= " P "1 AND c.region < " P "2 AND c.created_at >= " P "3 "                 \
+#define STATS_SQL_DIRECT_WHERE(P)                                               \
+	" c.region >= " P "1 AND c.region < " P "2 AND c.created_at >= " P "3 " \
 	"AND c.created_at < " P "4 AND c.imported = 0 "
 
 /* One dimension's counts, counted directly: [{key, count}], largest first. */
-#define STATS_SQL_DIRECT_DIM(P, col)                                                         \
-	"SELECT c." col " AS key, count(*) AS count FROM cases c WHERE"                        \
-	STATS_SQL_DIRECT_WHERE(P) "GROUP BY 1 ORDER BY count DESC, key"
+#define STATS_SQL_DIRECT_DIM(P, col)                                                            \
+	"SELECT c." col " AS key, count(*) AS count FROM cases c WHERE" STATS_SQL_DIRECT_WHERE( \
+		P) "GROUP BY 1 ORDER BY count DESC, key"
 
 #endif

@@ -32,7 +32,8 @@ void store_users_in_scope(const struct caller *who, json_t *users)
 		json_t *u = json_array_get(users, i);
 		json_t *roles = json_object_get(u, "roles");
 		for (size_t k = json_array_size(roles); k-- > 0;) {
-			const char *reg = json_string_value(json_object_get(json_array_get(roles, k), "region"));
+			const char *reg = json_string_value(
+				json_object_get(json_array_get(roles, k), "region"));
 			int inside = 0;
 			for (int r = 0; reg && r < who->nroles && !inside; r++)
 				inside = scope_covers(who->roles[r].region, reg);
@@ -49,7 +50,8 @@ void store_cases_in_scope(const struct caller *who, json_t *links)
 	if (!who)
 		return;
 	for (size_t i = json_array_size(links); i-- > 0;) {
-		const char *reg = json_string_value(json_object_get(json_array_get(links, i), "region"));
+		const char *reg =
+			json_string_value(json_object_get(json_array_get(links, i), "region"));
 		if (!reg || !scope_can_view_case(who, reg))
 			json_array_remove(links, i);
 	}
@@ -88,7 +90,8 @@ json_t *store_rows_pluck(const json_t *rows, const char *key)
 	json_t *out = json_array();
 	size_t i;
 	json_t *o;
-	json_array_foreach(rows, i, o) json_array_append(out, json_object_get(o, key));
+	json_array_foreach(rows, i, o)
+		json_array_append(out, json_object_get(o, key));
 	return out;
 }
 

@@ -31,48 +31,48 @@
  * .version differs (2: issue 11 added user_set_disabled, token_list,
  * token_revoke and session_end_all). */
 #define STORE_OPS_VERSION 2
-#define STORE_LIST_MAX 200      /* page size limit for list calls */
+#define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
-#define TOKEN_ID_CHARS 12       /* hex digits of a token's hash that name it */
-#define TOKEN_DAYS_DEFAULT 90   /* lifetime of a new API token */
+#define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
+#define TOKEN_DAYS_DEFAULT 90 /* lifetime of a new API token */
 #define TOKEN_DAYS_MAX 3650
 /* case_list counts matches up to STORE_COUNT_CAP + 1; a larger total means
  * "more than STORE_COUNT_CAP" and the API says so (total_exact: false). */
 #define STORE_COUNT_CAP 10000
-#define STORE_COUNT_CAP_TEXT 1000   /* ... and text searches up to this */
+#define STORE_COUNT_CAP_TEXT 1000 /* ... and text searches up to this */
 /* A case's timeline holds at most this many entries (actions and notes):
  * one case's traffic cannot grow without end and slow every other. */
 #define STORE_TIMELINE_MAX 2000
 #define STORE_TIMELINE_PAGE_MAX 200 /* entries per timeline page */
 
-struct store;        /* an opened database: engine-specific */
-struct store_conn;   /* one connection, used by one thread at a time */
+struct store;      /* an opened database: engine-specific */
+struct store_conn; /* one connection, used by one thread at a time */
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
-	const char *region;       /* subtree */
+	const char *region; /* subtree */
 	const char *status;
 	const char *category;
 	const char *channel;
 	const char *track;
-	const char *handler;      /* username */
-	const char *q;            /* full text */
-	int overdue;              /* 1: only cases past an open deadline */
-	int64_t now;              /* for overdue */
-	int64_t from, to;         /* created_at range, to exclusive; 0 = open */
-	int open_only;            /* exclude closed, rejected, merged */
-	int inbox;                /* the caller's work: handled by them, or unassigned at their units */
-	const char *sort;         /* "-created_at" (default), "created_at", "due", "-updated_at" */
-	int page, page_size;      /* 1-based page */
-	int64_t after_id;         /* keyset paging for exports: id > after_id, id order */
+	const char *handler; /* username */
+	const char *q;       /* full text */
+	int overdue;         /* 1: only cases past an open deadline */
+	int64_t now;         /* for overdue */
+	int64_t from, to;    /* created_at range, to exclusive; 0 = open */
+	int open_only;       /* exclude closed, rejected, merged */
+	int inbox;           /* the caller's work: handled by them, or unassigned at their units */
+	const char *sort;    /* "-created_at" (default), "created_at", "due", "-updated_at" */
+	int page, page_size; /* 1-based page */
+	int64_t after_id;    /* keyset paging for exports: id > after_id, id order */
 	const char *const *categories; /* any of these ncategories codes (Open311 lists) */
 	int ncategories;
-	int closed_only;          /* only closed or rejected (Open311's "closed") */
+	int closed_only; /* only closed or rejected (Open311's "closed") */
 };
 
 struct store_ops {
 	int version;
-	const char *name;   /* "sqlite", "postgresql" */
+	const char *name; /* "sqlite", "postgresql" */
 
 	enum fq_err (*open)(const char *url, struct store **out, struct fq_error *e);
 	void (*close)(struct store *s);
@@ -180,8 +180,8 @@ struct store_ops {
 	 * most 50: {id, tracking_code, title, description, region, category,
 	 * same_phone (0/1)}, only those `who` may see (NULL: the system). */
 	enum fq_err (*case_dup_candidates)(struct store_conn *c, const struct caller *who,
-					   const char *region, const char *category,
-					   json_t *phones, int64_t since, json_t **items);
+					   const char *region, const char *category, json_t *phones,
+					   int64_t since, json_t **items);
 	/* Cases past their next deadline that no case.overdue notice was sent
 	 * for yet: {id, next_due}, at most limit. Unscoped (system task). Mark a
 	 * notice with case_update({"overdue_notified": next_due}). */
@@ -237,8 +237,9 @@ struct store_ops {
 	/* Queues one pending delivery per active subscription to `event` whose
 	 * region covers case_region. *webhook_ids receives the ids of those
 	 * subscriptions (a new reference), so the caller can audit what left. */
-	enum fq_err (*delivery_enqueue)(struct store_conn *c, const char *event, const char *payload,
-					const char *case_region, int64_t now, json_t **webhook_ids);
+	enum fq_err (*delivery_enqueue)(struct store_conn *c, const char *event,
+					const char *payload, const char *case_region, int64_t now,
+					json_t **webhook_ids);
 	/* Pending deliveries with next_at <= now, oldest first:
 	 * {id, webhook_id, url, secret, event, payload, attempts} */
 	enum fq_err (*delivery_due)(struct store_conn *c, int64_t now, int limit, json_t **items);

@@ -39,7 +39,8 @@ static void run_batch(struct writer *w, struct wjob *batch)
 				j->rc = fq_fail(&j->err, FQ_EIO, NULL, NULL, "release failed");
 			if (j->rc != FQ_OK) {
 				if (!j->err.code)
-					fq_fail(&j->err, j->rc, NULL, NULL, "%s", fq_err_code(j->rc));
+					fq_fail(&j->err, j->rc, NULL, NULL, "%s",
+						fq_err_code(j->rc));
 				store_undo(w->conn);
 				/* an I/O error or a full disk can make the engine roll back
 				 * the whole transaction by itself: then the jobs before
@@ -49,8 +50,10 @@ static void run_batch(struct writer *w, struct wjob *batch)
 					berr = FQ_EIO;
 					for (struct wjob *k = j->next; k; k = k->next) {
 						n++;
-						k->rc = fq_fail(&k->err, FQ_EIO, "storage_unavailable", NULL,
-								"the change could not be stored; nothing was saved, try again");
+						k->rc = fq_fail(
+							&k->err, FQ_EIO, "storage_unavailable",
+							NULL,
+							"the change could not be stored; nothing was saved, try again");
 					}
 					break;
 				}
@@ -63,8 +66,10 @@ static void run_batch(struct writer *w, struct wjob *batch)
 		 * each waiting request is answered */
 		for (struct wjob *j = batch; j; j = j->next) {
 			n++;
-			j->rc = fq_fail(&j->err, berr == FQ_EIO ? FQ_EIO : FQ_EBUSY, "storage_unavailable",
-					NULL, "the change could not be stored; nothing was saved, try again");
+			j->rc = fq_fail(
+				&j->err, berr == FQ_EIO ? FQ_EIO : FQ_EBUSY, "storage_unavailable",
+				NULL,
+				"the change could not be stored; nothing was saved, try again");
 		}
 	}
 	pthread_mutex_lock(&w->mu);
@@ -88,9 +93,10 @@ static void run_batch(struct writer *w, struct wjob *batch)
 	while (j) {
 		struct wjob *next = j->next;
 		if (berr != FQ_OK && j->rc == FQ_OK)
-			j->rc = fq_fail(&j->err, berr == FQ_EIO ? FQ_EIO : FQ_EBUSY,
-					"storage_unavailable", NULL,
-					"the change could not be stored; nothing was saved, try again");
+			j->rc = fq_fail(
+				&j->err, berr == FQ_EIO ? FQ_EIO : FQ_EBUSY, "storage_unavailable",
+				NULL,
+				"the change could not be stored; nothing was saved, try again");
 		j->done(j);
 		j = next;
 	}
@@ -129,7 +135,8 @@ enum fq_err writer_start(struct store *s, const struct store_ops *ops, struct wr
 			 struct fq_error *e)
 {
 	if (!s || STORE_BASE_OPS(s) != ops)
-		return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "writer_start: the store is not of this engine");
+		return fq_fail(e, FQ_EINTERNAL, NULL, NULL,
+			       "writer_start: the store is not of this engine");
 	struct writer *w = calloc(1, sizeof *w);
 	if (!w)
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
@@ -185,8 +192,8 @@ static void sync_done(struct wjob *j)
 }
 
 enum fq_err writer_run(struct writer *w,
-		       enum fq_err (*run)(struct store_conn *, void *, struct fq_error *), void *arg,
-		       struct fq_error *e)
+		       enum fq_err (*run)(struct store_conn *, void *, struct fq_error *),
+		       void *arg, struct fq_error *e)
 {
 	struct sync_job s = {.job = {.run = run, .arg = arg, .done = sync_done}};
 	pthread_mutex_init(&s.mu, NULL);

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include "store/store.h"
 
-#define WRITER_QUEUE_MAX 20000   /* jobs waiting; more is 503 */
-#define WRITER_BATCH_MAX 2000    /* jobs per transaction */
+#define WRITER_QUEUE_MAX 20000 /* jobs waiting; more is 503 */
+#define WRITER_BATCH_MAX 2000  /* jobs per transaction */
 
 struct wjob {
 	/* Runs on the writer thread inside the batch transaction. */
@@ -27,7 +27,7 @@ struct writer;
 
 struct writer_stats {
 	uint64_t batches, jobs, failed_commits, max_batch;
-	uint64_t hist[8];            /* batch sizes: 1, 2-3, 4-7, ... 128+ */
+	uint64_t hist[8]; /* batch sizes: 1, 2-3, 4-7, ... 128+ */
 };
 
 /* Opens the writer's own connection to s and starts its thread. ops is the
@@ -39,8 +39,8 @@ enum fq_err writer_start(struct store *s, const struct store_ops *ops, struct wr
 enum fq_err writer_submit(struct writer *w, struct wjob *job);
 /* Runs one job and waits for its durable result. For callers that may
  * block (CLI tools, background tasks). */
-enum fq_err writer_run(struct writer *w, enum fq_err (*run)(struct store_conn *, void *,
-							   struct fq_error *),
+enum fq_err writer_run(struct writer *w,
+		       enum fq_err (*run)(struct store_conn *, void *, struct fq_error *),
 		       void *arg, struct fq_error *e);
 void writer_get_stats(struct writer *w, struct writer_stats *out);
 /* Finishes queued jobs, then stops the thread and closes the connection. */

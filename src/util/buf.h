@@ -11,11 +11,11 @@
 #include "util/err.h"
 
 struct buf {
-	char *data;   /* NUL-terminated when not NULL */
-	size_t len;   /* bytes in use, without the NUL */
-	size_t cap;   /* bytes allocated */
-	size_t max;   /* len never exceeds this */
-	int failed;   /* an append was refused (too big or out of memory) */
+	char *data; /* NUL-terminated when not NULL */
+	size_t len; /* bytes in use, without the NUL */
+	size_t cap; /* bytes allocated */
+	size_t max; /* len never exceeds this */
+	int failed; /* an append was refused (too big or out of memory) */
 };
 
 /* Starts an empty buffer that will hold at most max bytes. No allocation. */

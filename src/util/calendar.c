@@ -16,10 +16,10 @@
 
 #define CAL_NYEARS (CALENDAR_YEAR_MAX - CALENDAR_YEAR_MIN + 1)
 #define CAL_DAYBYTES ((366 + 7) / 8)
-#define CAL_LINE_MAX 256    /* bytes in one line, without its line ending */
-#define CAL_SOURCE_MAX 200  /* bytes of the "# source:" text */
+#define CAL_LINE_MAX 256   /* bytes in one line, without its line ending */
+#define CAL_SOURCE_MAX 200 /* bytes of the "# source:" text */
 
-#define DAY_MAX INT32_MAX   /* date arithmetic saturates here */
+#define DAY_MAX INT32_MAX /* date arithmetic saturates here */
 
 struct cal_year {
 	uint8_t off[CAL_DAYBYTES];  /* bit set: a public holiday */
@@ -395,8 +395,8 @@ static const char *next_token(struct cursor *c, size_t *len)
 struct year_parse {
 	struct cal_year cy;
 	int year;
-	int32_t first;             /* day number of 1 January */
-	int32_t last;              /* day number of 31 December */
+	int32_t first; /* day number of 1 January */
+	int32_t last;  /* day number of 31 December */
 	int lineno;
 	int have_source;
 	int off_line[366];
@@ -405,20 +405,19 @@ struct year_parse {
 	size_t errlen;
 };
 
-#define PERR(ps, ...) \
-	seterr((ps)->err, (ps)->errlen, "%04d.txt line %d: " __VA_ARGS__)
+#define PERR(ps, ...) seterr((ps)->err, (ps)->errlen, "%04d.txt line %d: " __VA_ARGS__)
 
 static const char *wdname(int32_t day)
 {
-	static const char *const names[7] = {"Monday", "Tuesday", "Wednesday",
-		"Thursday", "Friday", "Saturday", "Sunday"};
+	static const char *const names[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+					     "Friday", "Saturday", "Sunday"};
 	return names[date_weekday(day)];
 }
 
 /* Reads a date token into *day and checks it lies in the file's year. `what`
  * names the expected token in the message. */
-static enum fq_err take_date(struct year_parse *ps, const char *t, size_t len,
-			     const char *what, int32_t *day)
+static enum fq_err take_date(struct year_parse *ps, const char *t, size_t len, const char *what,
+			     int32_t *day)
 {
 	if (len == 0) {
 		PERR(ps, "expected %s (YYYY-MM-DD)", ps->year, ps->lineno, what);
@@ -507,8 +506,8 @@ static enum fq_err parse_work(struct year_parse *ps, struct cursor *c)
 	}
 	int i = (int)(day - ps->first);
 	if (bit_get(ps->cy.off, i)) {
-		PERR(ps, "%s is a working day here but off on line %d", ps->year,
-		     ps->lineno, ds, ps->off_line[i]);
+		PERR(ps, "%s is a working day here but off on line %d", ps->year, ps->lineno, ds,
+		     ps->off_line[i]);
 		return FQ_EINVAL;
 	}
 	if (!bit_get(ps->cy.work, i)) {
@@ -528,8 +527,8 @@ static enum fq_err parse_source(struct year_parse *ps, const char *s, size_t len
 		len--;
 	}
 	if (ps->have_source) {
-		PERR(ps, "a second source line; put the whole source on one line",
-		     ps->year, ps->lineno);
+		PERR(ps, "a second source line; put the whole source on one line", ps->year,
+		     ps->lineno);
 		return FQ_EINVAL;
 	}
 	if (len == 0) {
@@ -569,8 +568,7 @@ static enum fq_err parse_line(struct year_parse *ps, const char *s, size_t len)
 		skip_space(&cm);
 		size_t rest = (size_t)(cm.end - cm.p);
 		if (rest >= sizeof(tag) - 1 && memcmp(cm.p, tag, sizeof(tag) - 1) == 0)
-			return parse_source(ps, cm.p + sizeof(tag) - 1,
-					    rest - (sizeof(tag) - 1));
+			return parse_source(ps, cm.p + sizeof(tag) - 1, rest - (sizeof(tag) - 1));
 		return FQ_OK;
 	}
 	size_t klen;
@@ -579,13 +577,12 @@ static enum fq_err parse_line(struct year_parse *ps, const char *s, size_t len)
 		return parse_off(ps, &c);
 	if (klen == strlen("work") && memcmp(kw, "work", klen) == 0)
 		return parse_work(ps, &c);
-	PERR(ps, "unknown keyword; a line starts with off, work or #", ps->year,
-	     ps->lineno);
+	PERR(ps, "unknown keyword; a line starts with off, work or #", ps->year, ps->lineno);
 	return FQ_EINVAL;
 }
 
-enum fq_err calendar_parse_year(struct calendar *cal, int year, const char *text,
-				size_t len, char *err, size_t errlen)
+enum fq_err calendar_parse_year(struct calendar *cal, int year, const char *text, size_t len,
+				char *err, size_t errlen)
 {
 	if (year < CALENDAR_YEAR_MIN || year > CALENDAR_YEAR_MAX) {
 		seterr(err, errlen, "year %d is outside %d..%d", year, CALENDAR_YEAR_MIN,
@@ -651,8 +648,8 @@ static int year_file_name(const char *name, int *year)
 }
 
 /* Reads dir/NNNN.txt into buf (CALENDAR_FILE_MAX + 1 bytes). */
-static enum fq_err read_year_file(int dfd, int year, char *buf, size_t *len,
-				  char *err, size_t errlen)
+static enum fq_err read_year_file(int dfd, int year, char *buf, size_t *len, char *err,
+				  size_t errlen)
 {
 	char name[16];
 	snprintf(name, sizeof(name), "%04d.txt", year);
@@ -695,8 +692,7 @@ out:
 	return e;
 }
 
-enum fq_err calendar_load_dir(struct calendar *cal, const char *dir, char *err,
-			      size_t errlen)
+enum fq_err calendar_load_dir(struct calendar *cal, const char *dir, char *err, size_t errlen)
 {
 	enum fq_err e = FQ_OK;
 	struct calendar *tmp = NULL;

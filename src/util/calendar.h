@@ -48,14 +48,13 @@ void calendar_free(struct calendar *cal);
  * into cal. `year` is the year the file is named for; every date in it must lie
  * in that year. On error returns FQ_EINVAL and writes a one-line message naming
  * the line into err. */
-enum fq_err calendar_parse_year(struct calendar *cal, int year, const char *text,
-				size_t len, char *err, size_t errlen);
+enum fq_err calendar_parse_year(struct calendar *cal, int year, const char *text, size_t len,
+				char *err, size_t errlen);
 
 /* Loads every YYYY.txt in dir. A missing dir is not an error (the calendar
  * then falls back to Monday-Friday). Returns FQ_EINVAL on the first bad file,
  * with a message in err. */
-enum fq_err calendar_load_dir(struct calendar *cal, const char *dir, char *err,
-			      size_t errlen);
+enum fq_err calendar_load_dir(struct calendar *cal, const char *dir, char *err, size_t errlen);
 
 /* Whether a file was loaded for year. */
 int calendar_has_year(const struct calendar *cal, int year);

@@ -45,7 +45,8 @@ enum fq_err csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_
 	size_t off = 0;
 	for (;;) {
 		if (row->nfields >= CSV_FIELDS_MAX) {
-			snprintf(err, errlen, "line %zu: more than %d fields", row->line, CSV_FIELDS_MAX);
+			snprintf(err, errlen, "line %zu: more than %d fields", row->line,
+				 CSV_FIELDS_MAX);
 			return FQ_EINVAL;
 		}
 		char *start = r->buf + off;
@@ -55,7 +56,9 @@ enum fq_err csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_
 			r->p++;
 			for (;;) {
 				if (r->p >= r->end) {
-					snprintf(err, errlen, "line %zu: a quoted field is not closed", row->line);
+					snprintf(err, errlen,
+						 "line %zu: a quoted field is not closed",
+						 row->line);
 					return FQ_EINVAL;
 				}
 				char ch = *r->p++;
@@ -69,26 +72,31 @@ enum fq_err csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_
 				if (ch == '\n')
 					r->line++;
 				if (n >= CSV_FIELD_MAX) {
-					snprintf(err, errlen, "line %zu: a field is longer than %d bytes", row->line,
-						 CSV_FIELD_MAX);
+					snprintf(err, errlen,
+						 "line %zu: a field is longer than %d bytes",
+						 row->line, CSV_FIELD_MAX);
 					return FQ_EINVAL;
 				}
 				start[n++] = ch;
 			}
 			/* after the closing quote only a separator or line end may follow */
 			if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
-				snprintf(err, errlen, "line %zu: text after a closing quote", r->line);
+				snprintf(err, errlen, "line %zu: text after a closing quote",
+					 r->line);
 				return FQ_EINVAL;
 			}
 		} else {
 			while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
 				if (*r->p == '"') {
-					snprintf(err, errlen, "line %zu: a quote inside an unquoted field", r->line);
+					snprintf(err, errlen,
+						 "line %zu: a quote inside an unquoted field",
+						 r->line);
 					return FQ_EINVAL;
 				}
 				if (n >= CSV_FIELD_MAX) {
-					snprintf(err, errlen, "line %zu: a field is longer than %d bytes", row->line,
-						 CSV_FIELD_MAX);
+					snprintf(err, errlen,
+						 "line %zu: a field is longer than %d bytes",
+						 row->line, CSV_FIELD_MAX);
 					return FQ_EINVAL;
 				}
 				start[n++] = *r->p++;

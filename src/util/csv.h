@@ -11,19 +11,19 @@
 #include "util/err.h"
 
 #define CSV_FIELDS_MAX 64
-#define CSV_FIELD_MAX 8192      /* bytes */
+#define CSV_FIELD_MAX 8192 /* bytes */
 #define CSV_ROWS_MAX 20000
 
 struct csv_row {
 	int nfields;
-	char *fields[CSV_FIELDS_MAX];   /* NUL-terminated, owned by the reader */
-	size_t line;                    /* 1-based line where the row starts */
+	char *fields[CSV_FIELDS_MAX]; /* NUL-terminated, owned by the reader */
+	size_t line;                  /* 1-based line where the row starts */
 };
 
 struct csv_reader {
 	const char *p, *end;
 	size_t line;
-	char *buf;                      /* holds the current row's fields */
+	char *buf; /* holds the current row's fields */
 	size_t cap;
 };
 

@@ -10,18 +10,30 @@
 const char *fq_err_code(enum fq_err err)
 {
 	switch (err) {
-	case FQ_OK: return "ok";
-	case FQ_EINVAL: return "invalid";
-	case FQ_ENOTFOUND: return "not_found";
-	case FQ_EFORBIDDEN: return "forbidden";
-	case FQ_ECONFLICT: return "conflict";
-	case FQ_EAUTH: return "unauthorized";
-	case FQ_ERATE: return "rate_limited";
-	case FQ_ETOOBIG: return "too_large";
-	case FQ_ENOMEM: return "out_of_memory";
-	case FQ_EIO: return "storage_unavailable";
-	case FQ_EBUSY: return "storage_busy";
-	case FQ_EINTERNAL: return "internal";
+	case FQ_OK:
+		return "ok";
+	case FQ_EINVAL:
+		return "invalid";
+	case FQ_ENOTFOUND:
+		return "not_found";
+	case FQ_EFORBIDDEN:
+		return "forbidden";
+	case FQ_ECONFLICT:
+		return "conflict";
+	case FQ_EAUTH:
+		return "unauthorized";
+	case FQ_ERATE:
+		return "rate_limited";
+	case FQ_ETOOBIG:
+		return "too_large";
+	case FQ_ENOMEM:
+		return "out_of_memory";
+	case FQ_EIO:
+		return "storage_unavailable";
+	case FQ_EBUSY:
+		return "storage_busy";
+	case FQ_EINTERNAL:
+		return "internal";
 	}
 	return "internal";
 }
@@ -31,34 +43,75 @@ const char *fq_err_code(enum fq_err err)
  * kind and no more specific code answers with the kind's status. */
 static const struct fq_code codes[] = {
 	/* 400: the request is wrong; the field says where */
-	{"invalid", 400}, {"required", 400}, {"too_short", 400}, {"too_long", 400},
-	{"too_many", 400}, {"invalid_type", 400}, {"invalid_text", 400}, {"unknown_value", 400},
-	{"out_of_range", 400}, {"in_future", 400}, {"invalid_phone", 400}, {"invalid_region", 400},
-	{"unknown_region", 400}, {"invalid_time", 400}, {"invalid_query", 400}, {"invalid_url", 400},
-	{"forbidden_target", 400}, {"secret_in_query", 400}, {"weak_password", 400},
-	{"malformed_json", 400}, {"json_too_deep", 400}, {"bad_path", 400},
-	{"bad_content_length", 400}, {"bad_transfer_encoding", 400}, {"bad_host", 400},
-	{"missing_host", 400}, {"unknown_action", 400}, {"unknown_handler", 400},
-	{"unknown_case", 400}, {"same_case", 400}, {"outside_replay_window", 400},
-	{"import_invalid", 400}, {"invalid_db", 400}, {"unsupported_store", 400},
+	{"invalid", 400},
+	{"required", 400},
+	{"too_short", 400},
+	{"too_long", 400},
+	{"too_many", 400},
+	{"invalid_type", 400},
+	{"invalid_text", 400},
+	{"unknown_value", 400},
+	{"out_of_range", 400},
+	{"in_future", 400},
+	{"invalid_phone", 400},
+	{"invalid_region", 400},
+	{"unknown_region", 400},
+	{"invalid_time", 400},
+	{"invalid_query", 400},
+	{"invalid_url", 400},
+	{"forbidden_target", 400},
+	{"secret_in_query", 400},
+	{"weak_password", 400},
+	{"malformed_json", 400},
+	{"json_too_deep", 400},
+	{"bad_path", 400},
+	{"bad_content_length", 400},
+	{"bad_transfer_encoding", 400},
+	{"bad_host", 400},
+	{"missing_host", 400},
+	{"unknown_action", 400},
+	{"unknown_handler", 400},
+	{"unknown_case", 400},
+	{"same_case", 400},
+	{"outside_replay_window", 400},
+	{"import_invalid", 400},
+	{"invalid_db", 400},
+	{"unsupported_store", 400},
 	/* 401: who is asking is not known */
-	{"unauthorized", 401}, {"bad_credentials", 401}, {"bad_token", 401}, {"bad_signature", 401},
+	{"unauthorized", 401},
+	{"bad_credentials", 401},
+	{"bad_token", 401},
+	{"bad_signature", 401},
 	/* 403: known, but may not */
-	{"forbidden", 403}, {"csrf", 403}, {"out_of_scope", 403}, {"same_person", 403},
+	{"forbidden", 403},
+	{"csrf", 403},
+	{"out_of_scope", 403},
+	{"same_person", 403},
 	{"wrong_password", 403},
 	{"not_found", 404},
 	{"method_not_allowed", 405},
 	/* 409: the record's state does not allow it */
-	{"conflict", 409}, {"invalid_transition", 409}, {"top_level", 409}, {"extension_used", 409},
-	{"deadline_passed", 409}, {"review_exhausted", 409}, {"imported_case", 409},
+	{"conflict", 409},
+	{"invalid_transition", 409},
+	{"top_level", 409},
+	{"extension_used", 409},
+	{"deadline_passed", 409},
+	{"review_exhausted", 409},
+	{"imported_case", 409},
 	{"timeline_full", 409},
-	{"too_large", 413}, {"body_too_large", 413},
+	{"too_large", 413},
+	{"body_too_large", 413},
 	{"unsupported_media_type", 415},
-	{"rate_limited", 429}, {"too_many_connections_from_address", 429},
+	{"rate_limited", 429},
+	{"too_many_connections_from_address", 429},
 	{"headers_too_large", 431},
-	{"internal", 500}, {"out_of_memory", 500},
+	{"internal", 500},
+	{"out_of_memory", 500},
 	/* 503: try again later */
-	{"storage_unavailable", 503}, {"storage_busy", 503}, {"busy", 503}, {"not_configured", 503},
+	{"storage_unavailable", 503},
+	{"storage_busy", 503},
+	{"busy", 503},
+	{"not_configured", 503},
 	{"too_many_connections", 503},
 };
 

@@ -8,17 +8,17 @@
 
 enum fq_err {
 	FQ_OK = 0,
-	FQ_EINVAL,       /* bad input: 400 */
-	FQ_ENOTFOUND,    /* no such record, or outside the caller's scope: 404 */
-	FQ_EFORBIDDEN,   /* the caller's role may not do this: 403 */
-	FQ_ECONFLICT,    /* the record's state does not allow it: 409 */
-	FQ_EAUTH,        /* not signed in, or bad credentials: 401 */
-	FQ_ERATE,        /* too many attempts: 429 */
-	FQ_ETOOBIG,      /* over a hard limit: 413 */
-	FQ_ENOMEM,       /* allocation failed: 500 */
-	FQ_EIO,          /* storage failed: 503 */
-	FQ_EBUSY,        /* storage busy or full, try later: 503 */
-	FQ_EINTERNAL,    /* a bug: 500 */
+	FQ_EINVAL,     /* bad input: 400 */
+	FQ_ENOTFOUND,  /* no such record, or outside the caller's scope: 404 */
+	FQ_EFORBIDDEN, /* the caller's role may not do this: 403 */
+	FQ_ECONFLICT,  /* the record's state does not allow it: 409 */
+	FQ_EAUTH,      /* not signed in, or bad credentials: 401 */
+	FQ_ERATE,      /* too many attempts: 429 */
+	FQ_ETOOBIG,    /* over a hard limit: 413 */
+	FQ_ENOMEM,     /* allocation failed: 500 */
+	FQ_EIO,        /* storage failed: 503 */
+	FQ_EBUSY,      /* storage busy or full, try later: 503 */
+	FQ_EINTERNAL,  /* a bug: 500 */
 };
 
 /* Returns a static, stable lower-case code for err, such as "not_found". */

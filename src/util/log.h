@@ -5,7 +5,12 @@
 
 #include <stddef.h>
 
-enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+enum log_level {
+	LOG_DEBUG,
+	LOG_INFO,
+	LOG_WARN,
+	LOG_ERROR
+};
 
 /* The least level written (LOG_INFO until set); safe from any thread. */
 void log_set_level(enum log_level lv);

@@ -7,8 +7,8 @@
 #include "util/err.h"
 
 #define SECRET_TOKEN_BYTES 32
-#define SECRET_TOKEN_CHARS 43   /* base64url of 32 bytes, no padding */
-#define SECRET_HASH_HEX 65      /* 64 hex digits and a NUL */
+#define SECRET_TOKEN_CHARS 43 /* base64url of 32 bytes, no padding */
+#define SECRET_HASH_HEX 65    /* 64 hex digits and a NUL */
 #define SECRET_PWHASH_MAX 128
 #define PASSWORD_MIN_CHARS 12
 #define PASSWORD_MAX_BYTES 256

@@ -92,12 +92,23 @@ int text_region_code(const char *s, int *level)
 			return 0;
 	int lv;
 	switch (n) {
-	case 2: lv = 1; break;
-	case 4: lv = 2; break;
-	case 6: lv = 3; break;
-	case 9: lv = 4; break;
-	case 12: lv = 5; break;
-	default: return 0;
+	case 2:
+		lv = 1;
+		break;
+	case 4:
+		lv = 2;
+		break;
+	case 6:
+		lv = 3;
+		break;
+	case 9:
+		lv = 4;
+		break;
+	case 12:
+		lv = 5;
+		break;
+	default:
+		return 0;
 	}
 	if (level)
 		*level = lv;
@@ -139,10 +150,14 @@ static void tok_put(struct tokbuf *b, const char *s, size_t n)
 
 static size_t u8len(unsigned char c)
 {
-	if (c < 0x80) return 1;
-	if (c >= 0xf0) return 4;
-	if (c >= 0xe0) return 3;
-	if (c >= 0xc0) return 2;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xf0)
+		return 4;
+	if (c >= 0xe0)
+		return 3;
+	if (c >= 0xc0)
+		return 2;
 	return 1;
 }
 
@@ -159,7 +174,8 @@ static void tokenize(struct tokbuf *b, const char *s, size_t len, int query)
 			if (isalnum(c)) {
 				char w[64];
 				size_t n = 0;
-				while (i < len && (unsigned char)s[i] < 0x80 && isalnum((unsigned char)s[i])) {
+				while (i < len && (unsigned char)s[i] < 0x80 &&
+				       isalnum((unsigned char)s[i])) {
 					if (n < sizeof w - 1)
 						w[n++] = (char)tolower((unsigned char)s[i]);
 					i++;
@@ -180,8 +196,10 @@ static void tokenize(struct tokbuf *b, const char *s, size_t len, int query)
 				break;
 			const unsigned char *u = (const unsigned char *)s + i;
 			int punct = (l == 3 && u[0] == 0xe3 && u[1] == 0x80) || /* U+3000-303F */
-				    (l == 3 && u[0] == 0xef && u[1] == 0xbc && u[2] <= 0x8f) || /* U+FF00-FF0F */
-				    (l == 3 && u[0] == 0xef && u[1] == 0xbc && (u[2] == 0x9a || u[2] == 0x9b || u[2] == 0x9f)) ||
+				    (l == 3 && u[0] == 0xef && u[1] == 0xbc &&
+				     u[2] <= 0x8f) || /* U+FF00-FF0F */
+				    (l == 3 && u[0] == 0xef && u[1] == 0xbc &&
+				     (u[2] == 0x9a || u[2] == 0x9b || u[2] == 0x9f)) ||
 				    (l == 3 && u[0] == 0xe2 && u[1] == 0x80); /* dashes, quotes */
 			if (punct) {
 				i += l;
@@ -338,7 +356,8 @@ enum fq_err text_parse_iso8601(const char *s, int64_t *out)
 	}
 	if (*p)
 		return FQ_EINVAL;
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - off;
+	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se -
+	       off;
 	return FQ_OK;
 }
 

@@ -35,25 +35,25 @@
 #include "store/timeline.h"
 
 #define CLIENTS 8
-#define ACKED_MAX 20000          /* acknowledged cases recorded per round */
+#define ACKED_MAX 20000 /* acknowledged cases recorded per round */
 #define TITLE_MAX 64
-#define CUT_TARGET_MAX 400       /* the cut comes after 1..this many acknowledgements */
-#define ARM_WRITES_MAX 64        /* an armed cut comes inside one of the next this many writes */
+#define CUT_TARGET_MAX 400 /* the cut comes after 1..this many acknowledgements */
+#define ARM_WRITES_MAX 64  /* an armed cut comes inside one of the next this many writes */
 #define ROUNDS_MAX 1000
-#define PROGRESS_WAIT_S 30       /* no acknowledgement for this long: the test fails */
-#define NOW 1795680000           /* created_at of every case: a fixed weekday */
+#define PROGRESS_WAIT_S 30 /* no acknowledgement for this long: the test fails */
+#define NOW 1795680000     /* created_at of every case: a fixed weekday */
 #define VILLAGE "330681109290"
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                    \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "durability: FAIL %s:%d: ", __FILE__, __LINE__);     \
-			fprintf(stderr, __VA_ARGS__);                                       \
-			fputc('\n', stderr);                                                \
-			failures++;                                                         \
-		}                                                                           \
+#define CHECK(cond, ...)                                                                 \
+	do {                                                                             \
+		if (!(cond)) {                                                           \
+			fprintf(stderr, "durability: FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                                    \
+			fputc('\n', stderr);                                             \
+			failures++;                                                      \
+		}                                                                        \
 	} while (0)
 
 /* splitmix64: one seed gives every round its numbers */
@@ -74,8 +74,9 @@ static void sleep_us(long us)
 
 static void remove_db(const char *dir)
 {
-	static const char *const names[] = {"fq.db", "fq.db-wal", "fq.db-shm", "fq.db-journal",
-					    "self.db", "self.db-journal", NULL};
+	static const char *const names[] = {
+		"fq.db",   "fq.db-wal",       "fq.db-shm", "fq.db-journal",
+		"self.db", "self.db-journal", NULL};
 	char p[512];
 	for (int i = 0; names[i]; i++) {
 		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -157,17 +158,20 @@ static void selftest(void)
 	CHECK(f->pMethods->xWrite(f, c, sizeof c, 10) == SQLITE_OK, "write C");
 	CHECK(file_size(f) == 8192, "size before the cut counts unsynced writes");
 	CHECK(holds(f, 0, 10, 'A') && holds(f, 10, 100, 'C') && holds(f, 110, 4096 - 110, 'A') &&
-	      holds(f, 4096, 4096, 'B'), "reads show unsynced writes over synced data");
+		      holds(f, 4096, 4096, 'B'),
+	      "reads show unsynced writes over synced data");
 	/* a second handle shares the page cache, also after the first closes */
-	CHECK(file_open(pvfs, db, SQLITE_OPEN_MAIN_DB, &g) == SQLITE_OK && holds(g, 4096, 4096, 'B'),
+	CHECK(file_open(pvfs, db, SQLITE_OPEN_MAIN_DB, &g) == SQLITE_OK &&
+		      holds(g, 4096, 4096, 'B'),
 	      "a second handle sees the unsynced write");
 	file_close(f);
 	f = NULL;
 	CHECK(g && holds(g, 10, 100, 'C'), "closing a handle does not drop unsynced writes");
 	/* journal: 8 KiB synced, then truncated to 0 and regrown to 100 without a sync */
 	CHECK(j->pMethods->xWrite(j, a, sizeof a, 0) == SQLITE_OK &&
-	      j->pMethods->xWrite(j, b, sizeof b, 4096) == SQLITE_OK &&
-	      j->pMethods->xSync(j, SQLITE_SYNC_NORMAL) == SQLITE_OK, "journal written and synced");
+		      j->pMethods->xWrite(j, b, sizeof b, 4096) == SQLITE_OK &&
+		      j->pMethods->xSync(j, SQLITE_SYNC_NORMAL) == SQLITE_OK,
+	      "journal written and synced");
 	CHECK(j->pMethods->xTruncate(j, 0) == SQLITE_OK && file_size(j) == 0, "truncate to 0");
 	CHECK(j->pMethods->xTruncate(j, 100) == SQLITE_OK && holds(j, 0, 100, 0),
 	      "a truncated file regrown reads zeros, not the old bytes");
@@ -176,7 +180,8 @@ static void selftest(void)
 	CHECK(g->pMethods->xWrite(g, c, sizeof c, 0) != SQLITE_OK, "a write after the cut fails");
 	CHECK(g->pMethods->xSync(g, SQLITE_SYNC_FULL) != SQLITE_OK, "a sync after the cut fails");
 	sqlite3_file *h = NULL;
-	CHECK(file_open(pvfs, db, SQLITE_OPEN_MAIN_DB, &h) != SQLITE_OK, "an open after the cut fails");
+	CHECK(file_open(pvfs, db, SQLITE_OPEN_MAIN_DB, &h) != SQLITE_OK,
+	      "an open after the cut fails");
 	file_close(g);
 	g = NULL;
 	file_close(j);
@@ -186,7 +191,8 @@ static void selftest(void)
 
 	/* what the disk holds: A only, and the whole synced journal */
 	if (file_open(uvfs, db, SQLITE_OPEN_MAIN_DB, &f) == SQLITE_OK) {
-		CHECK(file_size(f) == 4096, "unsynced append lost (size %lld)", (long long)file_size(f));
+		CHECK(file_size(f) == 4096, "unsynced append lost (size %lld)",
+		      (long long)file_size(f));
 		CHECK(holds(f, 0, 4096, 'A'), "unsynced overwrite lost, synced data kept");
 		file_close(f);
 		f = NULL;
@@ -201,7 +207,8 @@ static void selftest(void)
 	}
 	/* after the restore the shim passes synced data through */
 	if (file_open(pvfs, db, SQLITE_OPEN_MAIN_DB, &f) == SQLITE_OK) {
-		CHECK(holds(f, 0, 4096, 'A') && file_size(f) == 4096, "the shim reads the disk after a restore");
+		CHECK(holds(f, 0, 4096, 'A') && file_size(f) == 4096,
+		      "the shim reads the disk after a restore");
 		file_close(f);
 		f = NULL;
 	}
@@ -232,10 +239,10 @@ struct round {
 	struct acked *acked;
 	size_t nacked;
 	atomic_int stop;
-	atomic_int unexpected;       /* errors while the power was on */
-	atomic_int checkpoints;      /* checkpoints that copied frames */
+	atomic_int unexpected;  /* errors while the power was on */
+	atomic_int checkpoints; /* checkpoints that copied frames */
 	uint64_t seed;
-	int control;                 /* losses are the point: do not list them */
+	int control; /* losses are the point: do not list them */
 };
 
 struct create_job {
@@ -248,8 +255,8 @@ static enum fq_err create_run(struct store_conn *c, void *arg, struct fq_error *
 {
 	struct create_job *j = arg;
 	json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "title", j->title, "description",
-				 "断电测试 (power cut test): 排水沟堵塞", "category", "neighbour", "region",
-				 VILLAGE);
+				 "断电测试 (power cut test): 排水沟堵塞", "category", "neighbour",
+				 "region", VILLAGE);
 	json_t *rec = NULL;
 	enum fq_err err = body ? caseflow_build(&j->r->env, c, body, "durability", NOW, &rec, e)
 			       : fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
@@ -278,7 +285,8 @@ static void *client_main(void *arg)
 		enum fq_err err = writer_run(r->w, create_run, &j, &e);
 		if (err != FQ_OK) {
 			if (!powercut_is_off()) {
-				fprintf(stderr, "durability: job failed with the power on: %s\n", e.message);
+				fprintf(stderr, "durability: job failed with the power on: %s\n",
+					e.message);
 				atomic_fetch_add(&r->unexpected, 1);
 			}
 			break;
@@ -310,31 +318,35 @@ static void *checkpointer_main(void *arg)
 	uint64_t s = r->seed ^ 0x5eedULL;
 	sqlite3 *db = NULL;
 	if (sqlite3_open_v2(r->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		fprintf(stderr, "durability: checkpointer cannot open: %s\n", db ? sqlite3_errmsg(db) : "?");
+		fprintf(stderr, "durability: checkpointer cannot open: %s\n",
+			db ? sqlite3_errmsg(db) : "?");
 		if (!powercut_is_off())
 			atomic_fetch_add(&r->unexpected, 1);
 		sqlite3_close(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db, 20);   /* a busy writer: skip this checkpoint */
+	sqlite3_busy_timeout(db, 20); /* a busy writer: skip this checkpoint */
 	/* a first read opens the file and finds WAL mode; until then a
 	 * checkpoint does nothing */
 	if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
 		/* an early cut can come before this thread's first read */
 		if (!powercut_is_off()) {
-			fprintf(stderr, "durability: checkpointer cannot read: %s\n", sqlite3_errmsg(db));
+			fprintf(stderr, "durability: checkpointer cannot read: %s\n",
+				sqlite3_errmsg(db));
 			atomic_fetch_add(&r->unexpected, 1);
 		}
 	}
 	while (!atomic_load(&r->stop)) {
 		sleep_us(1000 + (long)(next_rand(&s) % 6000));
 		int nlog = 0, ncopied = 0;
-		int rc = sqlite3_wal_checkpoint_v2(db, NULL, modes[next_rand(&s) % nmodes], &nlog, &ncopied);
+		int rc = sqlite3_wal_checkpoint_v2(db, NULL, modes[next_rand(&s) % nmodes], &nlog,
+						   &ncopied);
 		if (rc == SQLITE_OK && ncopied > 0)
 			atomic_fetch_add(&r->checkpoints, 1);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
 			if (!powercut_is_off()) {
-				fprintf(stderr, "durability: checkpoint failed with the power on: %s\n",
+				fprintf(stderr,
+					"durability: checkpoint failed with the power on: %s\n",
 					sqlite3_errmsg(db));
 				atomic_fetch_add(&r->unexpected, 1);
 			}
@@ -365,9 +377,13 @@ static int sync_off_ext(sqlite3 *db, char **err, const struct sqlite3_api_routin
 
 static enum fq_err setup_db(struct round *r)
 {
-	static const struct { const char *code, *name, *parent; int level; } regions[] = {
-		{"33", "浙江省", NULL, 1}, {"3306", "绍兴市", "33", 2}, {"330681", "诸暨市", "3306", 3},
-		{"330681109", "枫桥镇", "330681", 4}, {VILLAGE, "枫源村", "330681109", 5},
+	static const struct {
+		const char *code, *name, *parent;
+		int level;
+	} regions[] = {
+		{"33", "浙江省", NULL, 1},           {"3306", "绍兴市", "33", 2},
+		{"330681", "诸暨市", "3306", 3},     {"330681109", "枫桥镇", "330681", 4},
+		{VILLAGE, "枫源村", "330681109", 5},
 	};
 	struct store *s = NULL;
 	struct store_conn *c = NULL;
@@ -380,9 +396,10 @@ static enum fq_err setup_db(struct round *r)
 		err = store_migrate(c, &applied, &e);
 	for (size_t i = 0; !err && i < sizeof regions / sizeof regions[0]; i++)
 		err = store_region_put(c, regions[i].code, regions[i].name, regions[i].level,
-					 regions[i].parent);
+				       regions[i].parent);
 	if (err)
-		fprintf(stderr, "durability: setup: %s\n", e.message[0] ? e.message : fq_err_code(err));
+		fprintf(stderr, "durability: setup: %s\n",
+			e.message[0] ? e.message : fq_err_code(err));
 	if (c)
 		store_conn_close(c);
 	if (s)
@@ -394,14 +411,15 @@ struct audit_scan {
 	char prev[SECRET_HASH_HEX];
 	int64_t expect_id;
 	int64_t bad;
-	unsigned char *created;      /* created[id]: a case.create entry names case id */
+	unsigned char *created; /* created[id]: a case.create entry names case id */
 	int64_t max_id;
 };
 
 static int audit_one(const struct audit_entry *a, void *arg)
 {
 	struct audit_scan *v = arg;
-	if (a->id != v->expect_id || strcmp(a->prev_hash, v->prev) != 0 || !audit_check(a, v->prev)) {
+	if (a->id != v->expect_id || strcmp(a->prev_hash, v->prev) != 0 ||
+	    !audit_check(a, v->prev)) {
 		v->bad = a->id;
 		return 1;
 	}
@@ -424,10 +442,12 @@ static size_t verify(struct round *r)
 	sqlite3 *db = NULL;
 	if (sqlite3_open_v2(r->path, &db, SQLITE_OPEN_READWRITE, "unix") == SQLITE_OK) {
 		sqlite3_stmt *st = NULL;
-		int ok = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+		int ok = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) ==
+				 SQLITE_OK &&
 			 sqlite3_step(st) == SQLITE_ROW;
 		const char *res = ok ? (const char *)sqlite3_column_text(st, 0) : NULL;
-		CHECK(res && strcmp(res, "ok") == 0, "integrity_check: %s", res ? res : sqlite3_errmsg(db));
+		CHECK(res && strcmp(res, "ok") == 0, "integrity_check: %s",
+		      res ? res : sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 	} else {
 		CHECK(0, "cannot reopen %s: %s", r->path, db ? sqlite3_errmsg(db) : "?");
@@ -461,16 +481,19 @@ static size_t verify(struct round *r)
 		const struct acked *a = &r->acked[i];
 		json_t *rec = NULL;
 		int64_t total = 0, notes = 0;
-		int whole = store_case_get(c, NULL, a->id, &rec) == FQ_OK &&
-			    json_is_string(json_object_get(rec, "title")) &&
-			    strcmp(json_string_value(json_object_get(rec, "title")), a->title) == 0 &&
-			    store_timeline_count(c, a->id, &total, &notes) == FQ_OK && total >= 1 &&
-			    v.created[a->id];
+		int whole =
+			store_case_get(c, NULL, a->id, &rec) == FQ_OK &&
+			json_is_string(json_object_get(rec, "title")) &&
+			strcmp(json_string_value(json_object_get(rec, "title")), a->title) == 0 &&
+			store_timeline_count(c, a->id, &total, &notes) == FQ_OK && total >= 1 &&
+			v.created[a->id];
 		json_decref(rec);
 		if (!whole) {
 			if (lost < 5 && !r->control)
-				fprintf(stderr, "durability: acknowledged case %" PRId64 " (%s) is missing "
-					"or incomplete\n", a->id, a->title);
+				fprintf(stderr,
+					"durability: acknowledged case %" PRId64 " (%s) is missing "
+					"or incomplete\n",
+					a->id, a->title);
 			lost++;
 		}
 	}
@@ -494,7 +517,8 @@ static long run_round(int no, uint64_t seed, int sync_off)
 	long jitter_us = (long)(next_rand(&s) % 3000);
 	/* half the rounds cut from this thread after a delay; the other half
 	 * arm the shim to cut inside a write, so unsynced data is surely lost */
-	unsigned arm_writes = next_rand(&s) % 2 ? 1 + (unsigned)(next_rand(&s) % ARM_WRITES_MAX) : 0;
+	unsigned arm_writes =
+		next_rand(&s) % 2 ? 1 + (unsigned)(next_rand(&s) % ARM_WRITES_MAX) : 0;
 	long lost = -1;
 	int nclients = 0, ckpt = 0;
 	struct client cl[CLIENTS];
@@ -540,7 +564,7 @@ static long run_round(int no, uint64_t seed, int sync_off)
 		if (pthread_create(&cl[nclients].thread, NULL, client_main, &cl[nclients]) != 0)
 			break;
 	}
-	if (!sync_off)   /* a checkpoint would sync the control's WAL */
+	if (!sync_off) /* a checkpoint would sync the control's WAL */
 		ckpt = pthread_create(&ckpt_thread, NULL, checkpointer_main, &r) == 0;
 
 	/* wait for cut_after acknowledgements, then cut with jobs in flight */
@@ -555,13 +579,14 @@ static long run_round(int no, uint64_t seed, int sync_off)
 	CHECK(!timed_out, "round %d: no progress for %d s", no, PROGRESS_WAIT_S);
 	if (arm_writes && !timed_out) {
 		powercut_arm(arm_writes);
-		for (long waited = 0; !powercut_is_off() && waited < PROGRESS_WAIT_S * 1000000L; waited += 1000)
+		for (long waited = 0; !powercut_is_off() && waited < PROGRESS_WAIT_S * 1000000L;
+		     waited += 1000)
 			sleep_us(1000);
 		CHECK(powercut_is_off(), "round %d: the armed cut never came", no);
 	} else {
 		sleep_us(jitter_us);
 	}
-	powercut_cut();   /* (again, for an armed cut: no harm) */
+	powercut_cut(); /* (again, for an armed cut: no harm) */
 
 	atomic_store(&r.stop, 1);
 	for (int i = 0; i < nclients; i++)
@@ -637,10 +662,12 @@ int main(void)
 	} else {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		seed = (uint64_t)ts.tv_sec * 1000000007ULL ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid();
+		seed = (uint64_t)ts.tv_sec * 1000000007ULL ^ (uint64_t)ts.tv_nsec ^
+		       (uint64_t)getpid();
 	}
 	int rounds = (int)env_long("DURABILITY_ROUNDS", 10, 0, ROUNDS_MAX);
-	printf("durability: seed %" PRIu64 ", %d rounds (DURABILITY_SEED=%" PRIu64 " replays them)\n",
+	printf("durability: seed %" PRIu64 ", %d rounds (DURABILITY_SEED=%" PRIu64
+	       " replays them)\n",
 	       seed, rounds, seed);
 	printf("durability: writer errors logged after each cut are expected\n");
 	fflush(stdout);
@@ -660,16 +687,18 @@ int main(void)
 	uint64_t s = seed;
 	for (int i = 1; i <= rounds; i++) {
 		long lost = run_round(i, next_rand(&s), 0);
-		CHECK(lost == 0, "round %d: %ld acknowledged cases lost (seed %" PRIu64 ")", i, lost, seed);
+		CHECK(lost == 0, "round %d: %ld acknowledged cases lost (seed %" PRIu64 ")", i,
+		      lost, seed);
 	}
 	/* the control: without fsync the same check must see losses */
 	long lost = run_round(0, next_rand(&s), 1);
-	CHECK(lost > 0, "control round: synchronous=OFF lost nothing (%ld): the test cannot fail", lost);
+	CHECK(lost > 0, "control round: synchronous=OFF lost nothing (%ld): the test cannot fail",
+	      lost);
 
 	powercut_uninstall();
 	if (failures) {
-		fprintf(stderr, "durability: %d failures (replay: DURABILITY_SEED=%" PRIu64 ")\n", failures,
-			seed);
+		fprintf(stderr, "durability: %d failures (replay: DURABILITY_SEED=%" PRIu64 ")\n",
+			failures, seed);
 		return 1;
 	}
 	printf("durability: ok\n");

@@ -45,29 +45,29 @@
 #define BUCKETS 1024
 
 struct block {
-	sqlite3_int64 index;        /* offset / BLOCK */
-	struct block *next;         /* bucket chain */
+	sqlite3_int64 index; /* offset / BLOCK */
+	struct block *next;  /* bucket chain */
 	unsigned char data[BLOCK];
 };
 
 /* The state of one path: the unsynced view of the file. */
 struct node {
 	char *path;
-	int nref;                   /* open handles */
-	int linked;                 /* found by its path (not deleted, not cut) */
-	int cut;                    /* the power went while it was open: no more I/O */
-	sqlite3_int64 size;         /* logical size: what reads and xFileSize see */
-	sqlite3_int64 disk;         /* the real file's size, as of the open or last sync */
-	sqlite3_int64 keep;         /* bytes of the real file still visible (<= size, disk) */
+	int nref;           /* open handles */
+	int linked;         /* found by its path (not deleted, not cut) */
+	int cut;            /* the power went while it was open: no more I/O */
+	sqlite3_int64 size; /* logical size: what reads and xFileSize see */
+	sqlite3_int64 disk; /* the real file's size, as of the open or last sync */
+	sqlite3_int64 keep; /* bytes of the real file still visible (<= size, disk) */
 	size_t nblocks;
 	struct block *bucket[BUCKETS];
-	struct node *next;          /* every node, linked or still open */
+	struct node *next; /* every node, linked or still open */
 };
 
 struct pfile {
-	sqlite3_file base;          /* methods first: one pointer serves as both */
-	struct node *node;          /* NULL: a pass-through (temporary) file */
-	sqlite3_file *real;         /* the "unix" file, just after this struct */
+	sqlite3_file base;  /* methods first: one pointer serves as both */
+	struct node *node;  /* NULL: a pass-through (temporary) file */
+	sqlite3_file *real; /* the "unix" file, just after this struct */
 };
 
 static struct {
@@ -75,10 +75,10 @@ static struct {
 	sqlite3_vfs vfs;
 	sqlite3_vfs *unix_vfs;
 	int installed;
-	int off;                    /* power cut */
-	unsigned armed;             /* cut at this many more durable-file writes; 0: not armed */
+	int off;        /* power cut */
+	unsigned armed; /* cut at this many more durable-file writes; 0: not armed */
 	int nopen;
-	size_t pending;             /* unsynced bytes, all files */
+	size_t pending; /* unsynced bytes, all files */
 	struct node *nodes;
 	struct powercut_stats stats;
 } pc = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -153,7 +153,7 @@ static int disk_read(struct node *n, sqlite3_file *real, unsigned char *dst, int
 	if (have > 0) {
 		int rc = real->pMethods->xRead(real, dst, have, off);
 		if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
-			return rc;      /* a short read zero-fills, as "unix" promises */
+			return rc; /* a short read zero-fills, as "unix" promises */
 	}
 	memset(dst + have, 0, (size_t)(len - have));
 	return SQLITE_OK;
@@ -177,7 +177,7 @@ static int node_flush(struct node *n, sqlite3_file *real, int flags)
 	if (rc == SQLITE_OK)
 		rc = real->pMethods->xFileSize(real, &disk);
 	if (rc == SQLITE_OK && disk != n->size)
-		rc = real->pMethods->xTruncate(real, n->size);   /* extends with zeros too */
+		rc = real->pMethods->xTruncate(real, n->size); /* extends with zeros too */
 	if (rc == SQLITE_OK)
 		rc = real->pMethods->xSync(real, flags);
 	if (rc != SQLITE_OK)
@@ -276,7 +276,8 @@ static int pc_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off
 			struct block *b = block_find(n, index);
 			if (!b) {
 				if (pc.pending + BLOCK > POWERCUT_PENDING_MAX) {
-					fprintf(stderr, "powercut: more than %u unsynced bytes held; the test "
+					fprintf(stderr,
+						"powercut: more than %u unsynced bytes held; the test "
 						"writes more between syncs than the shim models\n",
 						POWERCUT_PENDING_MAX);
 					abort();
@@ -289,9 +290,13 @@ static int pc_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off
 				b->index = index;
 				/* the block as it reads now: bytes past the logical size are zeros */
 				sqlite3_int64 base = index * BLOCK;
-				int have = n->size > base ? (n->size - base < BLOCK ? (int)(n->size - base) : BLOCK) : 0;
+				int have = n->size > base
+						   ? (n->size - base < BLOCK ? (int)(n->size - base)
+									     : BLOCK)
+						   : 0;
 				memset(b->data, 0, BLOCK);
-				if (have > 0 && (rc = disk_read(n, REAL(f), b->data, have, base)) != SQLITE_OK) {
+				if (have > 0 && (rc = disk_read(n, REAL(f), b->data, have, base)) !=
+							SQLITE_OK) {
 					free(b);
 					break;
 				}
@@ -308,7 +313,7 @@ static int pc_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off
 		if (rc == SQLITE_OK && off + amt > n->size)
 			n->size = off + amt;
 		if (rc == SQLITE_OK && pc.armed && --pc.armed == 0)
-			cut_locked();   /* this write was accepted, and is the first to go */
+			cut_locked(); /* this write was accepted, and is the first to go */
 	}
 	pthread_mutex_unlock(&pc.mu);
 	return rc;
@@ -327,7 +332,7 @@ static int pc_truncate(sqlite3_file *f, sqlite3_int64 size)
 		if (size < n->size) {
 			blocks_drop(n, (size + BLOCK - 1) / BLOCK * BLOCK);
 			struct block *b = size % BLOCK ? block_find(n, size / BLOCK) : NULL;
-			if (b)   /* growing again later must read zeros */
+			if (b) /* growing again later must read zeros */
 				memset(b->data + size % BLOCK, 0, (size_t)(BLOCK - size % BLOCK));
 			if (n->keep > size)
 				n->keep = size;
@@ -425,7 +430,7 @@ static int pc_shm_unmap(sqlite3_file *f, int del)
 }
 
 static const sqlite3_io_methods pc_io = {
-	.iVersion = 2,   /* 3 would add xFetch: memory-mapped reads past the model */
+	.iVersion = 2, /* 3 would add xFetch: memory-mapped reads past the model */
 	.xClose = pc_close,
 	.xRead = pc_read,
 	.xWrite = pc_write,
@@ -475,7 +480,8 @@ static int pc_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file, 
 			n = calloc(1, sizeof *n);
 			if (n)
 				n->path = strdup(name);
-			if (!n || !n->path || p->real->pMethods->xFileSize(p->real, &size) != SQLITE_OK) {
+			if (!n || !n->path ||
+			    p->real->pMethods->xFileSize(p->real, &size) != SQLITE_OK) {
 				if (n)
 					free(n->path);
 				free(n);
@@ -506,7 +512,7 @@ static int pc_delete(sqlite3_vfs *vfs, const char *name, int dir_sync)
 		rc = SQLITE_IOERR_DELETE;
 	} else {
 		struct node *n = node_find(name);
-		if (n) {   /* the name is gone; open handles keep their (unlinked) state */
+		if (n) { /* the name is gone; open handles keep their (unlinked) state */
 			n->linked = 0;
 			if (n->nref == 0)
 				node_free(n);
@@ -645,7 +651,7 @@ void powercut_arm(unsigned writes)
 static void cut_locked(void)
 {
 	if (pc.off)
-		return;   /* already off: nothing left to drop */
+		return; /* already off: nothing left to drop */
 	pc.off = 1;
 	pc.armed = 0;
 	size_t dropped = pc.pending;
@@ -656,7 +662,7 @@ static void cut_locked(void)
 		n->linked = 0;
 		n->cut = 1;
 		if (n->nref == 0)
-			node_free(n);   /* else freed by its last close */
+			node_free(n); /* else freed by its last close */
 	}
 	pc.stats.dropped_bytes = dropped;
 }

@@ -14,11 +14,11 @@
 #define POWERCUT_PENDING_MAX (128u * 1024 * 1024)
 
 struct powercut_stats {
-	uint64_t syncs;          /* xSync calls that made writes durable */
-	uint64_t synced_bytes;   /* bytes written to the real files by those syncs */
-	uint64_t dropped_bytes;  /* unsynced bytes thrown away by the last cut */
-	uint64_t failed_ops;     /* I/O refused because the power was off */
-	size_t pending_peak;     /* most unsynced bytes held at once */
+	uint64_t syncs;         /* xSync calls that made writes durable */
+	uint64_t synced_bytes;  /* bytes written to the real files by those syncs */
+	uint64_t dropped_bytes; /* unsynced bytes thrown away by the last cut */
+	uint64_t failed_ops;    /* I/O refused because the power was off */
+	size_t pending_peak;    /* most unsynced bytes held at once */
 };
 
 /* Registers the shim over the "unix" VFS; as the default when make_default

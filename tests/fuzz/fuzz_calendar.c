@@ -35,14 +35,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cal == NULL)
 		return 0;
 
-	enum fq_err e = calendar_parse_year(cal, 2026, (const char *)data, size, err,
-					    sizeof(err));
+	enum fq_err e = calendar_parse_year(cal, 2026, (const char *)data, size, err, sizeof(err));
 	if (e == FQ_OK) {
 		int32_t jan1, dec31;
 		if (date_from_ymd(2026, 1, 1, &jan1) != FQ_OK ||
-		    date_from_ymd(2026, 12, 31, &dec31) != FQ_OK ||
-		    !calendar_has_year(cal, 2026) || calendar_source(cal, 2026) == NULL ||
-		    strlen(calendar_source(cal, 2026)) > 200)
+		    date_from_ymd(2026, 12, 31, &dec31) != FQ_OK || !calendar_has_year(cal, 2026) ||
+		    calendar_source(cal, 2026) == NULL || strlen(calendar_source(cal, 2026)) > 200)
 			__builtin_trap();
 		/* Starting points and counts taken from the input itself, so the
 		 * fuzzer can steer them, plus the edges of the year. */

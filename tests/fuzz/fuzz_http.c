@@ -39,7 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *target = line;
 	if (sp) {
 		*sp = 0;
-		m = strcmp(line, "POST") == 0 ? M_POST : strcmp(line, "DELETE") == 0 ? M_DELETE : M_GET;
+		m = strcmp(line, "POST") == 0     ? M_POST
+		    : strcmp(line, "DELETE") == 0 ? M_DELETE
+						  : M_GET;
 		target = sp + 1;
 	}
 	char *q = strchr(target, '?');

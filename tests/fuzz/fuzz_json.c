@@ -57,13 +57,20 @@ static void setup(void)
 	if (store_open(ops, fx.path, &fx.store, &e) || store_conn_open(fx.store, 0, &fx.conn, &e) ||
 	    store_migrate(fx.conn, &applied, &e))
 		abort();
-	static const struct { const char *code, *name, *parent; int level; } regions[] = {
-		{"33", "浙江省", NULL, 1}, {"3306", "绍兴市", "33", 2}, {"330681", "诸暨市", "3306", 3},
-		{"330681109", "枫桥镇", "330681", 4}, {"330681109290", "枫源村", "330681109", 5},
+	static const struct {
+		const char *code, *name, *parent;
+		int level;
+	} regions[] = {
+		{"33", "浙江省", NULL, 1},
+		{"3306", "绍兴市", "33", 2},
+		{"330681", "诸暨市", "3306", 3},
+		{"330681109", "枫桥镇", "330681", 4},
+		{"330681109290", "枫源村", "330681109", 5},
 		{"330681109291", "乐山村", "330681109", 5},
 	};
 	for (size_t i = 0; i < sizeof regions / sizeof regions[0]; i++)
-		if (store_region_put(fx.conn, regions[i].code, regions[i].name, regions[i].level, regions[i].parent))
+		if (store_region_put(fx.conn, regions[i].code, regions[i].name, regions[i].level,
+				     regions[i].parent))
 			abort();
 	fx.cal = calendar_new();
 	deadline_rules_default(&fx.dl);
@@ -74,11 +81,13 @@ static void setup(void)
 	fx.who.nroles = 1;
 	fx.who.roles[0].role = ROLE_ADMIN;
 	snprintf(fx.who.roles[0].region, REGION_CODE_MAX, "33");
-	json_t *b = json_pack("{s:s, s:s, s:s, s:s}", "title", "邻里纠纷", "description", "排水", "category",
-			      "neighbour", "region", "330681109290");
+	json_t *b = json_pack("{s:s, s:s, s:s, s:s}", "title", "邻里纠纷", "description", "排水",
+			      "category", "neighbour", "region", "330681109290");
 	json_t *rec = NULL;
-	if (caseflow_build(&fx.env, fx.conn, b, "fuzzer", 1795680000, &rec, &e) || store_begin(fx.conn) ||
-	    caseflow_create(&fx.env, fx.conn, NULL, rec, "fuzzer", NULL, 0, &fx.case_id, &e) || store_commit(fx.conn))
+	if (caseflow_build(&fx.env, fx.conn, b, "fuzzer", 1795680000, &rec, &e) ||
+	    store_begin(fx.conn) ||
+	    caseflow_create(&fx.env, fx.conn, NULL, rec, "fuzzer", NULL, 0, &fx.case_id, &e) ||
+	    store_commit(fx.conn))
 		abort();
 	json_decref(b);
 	json_decref(rec);
@@ -98,7 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	json_t *rec = NULL;
 	if (caseflow_build(&fx.env, fx.conn, body, "fuzzer", 1795680000, &rec, &e) == FQ_OK) {
-		if (!json_is_string(json_object_get(rec, "title")) || !json_is_array(json_object_get(rec, "parties")))
+		if (!json_is_string(json_object_get(rec, "title")) ||
+		    !json_is_array(json_object_get(rec, "parties")))
 			__builtin_trap();
 		json_t *d = caseflow_duplicates(fx.conn, &fx.who, rec, 1795680000);
 		json_decref(d);

@@ -15,9 +15,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct evkeyvalq q;
 	if (!open311_parse_form((const char *)data, size, &q))
 		return 0;
-	static const char *const keys[] = {"api_key", "service_code", "jurisdiction_id", "lat", "long",
-					   "address_string", "description", "attribute[applicant_name]",
-					   "attribute[applicant_phone]", "attribute[people_involved]", NULL};
+	static const char *const keys[] = {"api_key",
+					   "service_code",
+					   "jurisdiction_id",
+					   "lat",
+					   "long",
+					   "address_string",
+					   "description",
+					   "attribute[applicant_name]",
+					   "attribute[applicant_phone]",
+					   "attribute[people_involved]",
+					   NULL};
 	size_t total = 0;
 	for (int i = 0; keys[i]; i++) {
 		const char *v = evhttp_find_header(&q, keys[i]);

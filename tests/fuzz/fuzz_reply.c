@@ -83,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char *v = colon + 1;
 			while (*v == ' ')
 				v++;
-			evhttp_add_header(in, line, v); /* refuses CR/LF itself, as the parser does */
+			evhttp_add_header(in, line,
+					  v); /* refuses CR/LF itself, as the parser does */
 		}
 		line = nl ? nl + 1 : NULL;
 	}

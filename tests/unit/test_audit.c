@@ -13,8 +13,13 @@ static void chain(void **state)
 {
 	(void)state;
 	assert_int_equal(secret_init(), FQ_OK);
-	struct audit_entry a = {.id = 1, .at = 100, .actor = "fengyuan.mediator", .action = "case.create",
-				.entity = "case", .entity_id = "7", .detail = "{\"x\":1}"};
+	struct audit_entry a = {.id = 1,
+				.at = 100,
+				.actor = "fengyuan.mediator",
+				.action = "case.create",
+				.entity = "case",
+				.entity_id = "7",
+				.detail = "{\"x\":1}"};
 	memcpy(a.prev_hash, AUDIT_GENESIS, sizeof a.prev_hash);
 	assert_int_equal(audit_seal(&a), 0);
 	assert_true(audit_check(&a, AUDIT_GENESIS));
@@ -39,8 +44,13 @@ static void canonical_is_unambiguous(void **state)
 {
 	(void)state;
 	/* moving a character from one field to the next changes the hash */
-	struct audit_entry a = {.id = 1, .at = 1, .actor = "ab", .action = "c", .entity = "e",
-				.entity_id = "1", .detail = ""};
+	struct audit_entry a = {.id = 1,
+				.at = 1,
+				.actor = "ab",
+				.action = "c",
+				.entity = "e",
+				.entity_id = "1",
+				.detail = ""};
 	struct audit_entry b = a;
 	b.actor = "a";
 	b.action = "bc";
@@ -54,7 +64,8 @@ static void canonical_is_unambiguous(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(chain), cmocka_unit_test(canonical_is_unambiguous),
+		cmocka_unit_test(chain),
+		cmocka_unit_test(canonical_is_unambiguous),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

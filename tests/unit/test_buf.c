@@ -72,7 +72,9 @@ static void message_cut_on_a_character(void **state)
 		assert_true(text_valid_utf8(e.message, n));
 	}
 	/* bytes that are not UTF-8 become '?' */
-	fq_fail(&e, FQ_EINVAL, NULL, NULL, "bad %s end", "\xff\xfe\xc3" "z");
+	fq_fail(&e, FQ_EINVAL, NULL, NULL, "bad %s end",
+		"\xff\xfe\xc3"
+		"z");
 	assert_string_equal(e.message, "bad ???z end");
 	/* a 4-byte character cut after 2 bytes at the end of the room */
 	char four[300];
@@ -105,10 +107,13 @@ static void code_table(void **state)
 		for (const char *c = t[i].code; *c; c++)
 			assert_true((*c >= 'a' && *c <= 'z') || *c == '_');
 	}
-	static const struct { enum fq_err err; int status; } kinds[] = {
-		{FQ_EINVAL, 400}, {FQ_EAUTH, 401}, {FQ_EFORBIDDEN, 403}, {FQ_ENOTFOUND, 404},
-		{FQ_ECONFLICT, 409}, {FQ_ETOOBIG, 413}, {FQ_ERATE, 429}, {FQ_ENOMEM, 500},
-		{FQ_EINTERNAL, 500}, {FQ_EIO, 503}, {FQ_EBUSY, 503},
+	static const struct {
+		enum fq_err err;
+		int status;
+	} kinds[] = {
+		{FQ_EINVAL, 400},    {FQ_EAUTH, 401},   {FQ_EFORBIDDEN, 403}, {FQ_ENOTFOUND, 404},
+		{FQ_ECONFLICT, 409}, {FQ_ETOOBIG, 413}, {FQ_ERATE, 429},      {FQ_ENOMEM, 500},
+		{FQ_EINTERNAL, 500}, {FQ_EIO, 503},     {FQ_EBUSY, 503},
 	};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		assert_int_equal(fq_code_status(fq_err_code(kinds[i].err)), kinds[i].status);

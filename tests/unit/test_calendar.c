@@ -160,13 +160,13 @@ static void test_ymd_round_trip(void **state)
 static void test_weekday(void **state)
 {
 	(void)state;
-	assert_int_equal(date_weekday(0), 3);                /* Thursday */
-	assert_int_equal(date_weekday(-1), 2);               /* Wednesday */
-	assert_int_equal(date_weekday(-4), 6);               /* 1969-12-28, Sunday */
-	assert_int_equal(date_weekday(D("2025-09-28")), 6);  /* Sunday */
-	assert_int_equal(date_weekday(D("2025-10-11")), 5);  /* Saturday */
-	assert_int_equal(date_weekday(D("2026-02-23")), 0);  /* Monday */
-	assert_int_equal(date_weekday(D("2000-02-29")), 1);  /* Tuesday */
+	assert_int_equal(date_weekday(0), 3);               /* Thursday */
+	assert_int_equal(date_weekday(-1), 2);              /* Wednesday */
+	assert_int_equal(date_weekday(-4), 6);              /* 1969-12-28, Sunday */
+	assert_int_equal(date_weekday(D("2025-09-28")), 6); /* Sunday */
+	assert_int_equal(date_weekday(D("2025-10-11")), 5); /* Saturday */
+	assert_int_equal(date_weekday(D("2026-02-23")), 0); /* Monday */
+	assert_int_equal(date_weekday(D("2000-02-29")), 1); /* Tuesday */
 	assert_true(date_weekday(INT32_MIN) >= 0 && date_weekday(INT32_MIN) < 7);
 	assert_true(date_weekday(INT32_MAX) >= 0 && date_weekday(INT32_MAX) < 7);
 }
@@ -185,9 +185,10 @@ static void test_parse_format(void **state)
 	assert_date(2932897, "\?\?\?\?-\?\?-\?\?"); /* 10000-01-01 does not fit */
 
 	static const char *const bad[] = {
-		"", "2026", "2026-2-15", "2026-02-5", "2026/02/15", "2026-02-15 ",
-		" 2026-02-15", "2026-02-15x", "2026-02-30", "2026-13-01", "2026-00-10",
-		"2026-01-00", "+026-01-01", "-026-01-01", "２０２６-01-01", "20260215",
+		"",           "2026",        "2026-2-15",      "2026-02-5",
+		"2026/02/15", "2026-02-15 ", " 2026-02-15",    "2026-02-15x",
+		"2026-02-30", "2026-13-01",  "2026-00-10",     "2026-01-00",
+		"+026-01-01", "-026-01-01",  "２０２６-01-01", "20260215",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		day = 12345;
@@ -261,9 +262,9 @@ static void test_examples(void **state)
 static void test_makeup_days(void **state)
 {
 	const struct calendar *cal = *state;
-	static const char *const work[] = {"2025-01-26", "2025-02-08", "2025-04-27",
-		"2025-09-28", "2025-10-11", "2026-01-04", "2026-02-14", "2026-02-28",
-		"2026-05-09", "2026-09-20", "2026-10-10"};
+	static const char *const work[] = {"2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28",
+					   "2025-10-11", "2026-01-04", "2026-02-14", "2026-02-28",
+					   "2026-05-09", "2026-09-20", "2026-10-10"};
 	for (size_t i = 0; i < sizeof(work) / sizeof(work[0]); i++) {
 		assert_true(date_weekday(D(work[i])) >= 5);
 		assert_true(calendar_is_workday(cal, D(work[i])));
@@ -354,10 +355,9 @@ static void test_add_long_spans(void **state)
 
 /* ---- the file format ------------------------------------------------ */
 
-static const char good_2026[] =
-	"# source: a test\n"
-	"off 2026-02-15 2026-02-23 春节\n"
-	"work 2026-02-14\n";
+static const char good_2026[] = "# source: a test\n"
+				"off 2026-02-15 2026-02-23 春节\n"
+				"work 2026-02-14\n";
 
 static void test_parse_ok(void **state)
 {
@@ -369,17 +369,16 @@ static void test_parse_ok(void **state)
 	assert_true(calendar_is_workday(cal, D("2026-02-16")));
 
 	/* Comments after entries, tabs, CRLF, a BOM, no final newline. */
-	static const char text[] =
-		"\xef\xbb\xbf# first line\r\n"
-		"\r\n"
-		"   # source:   国务院办公厅 notice  \r\n"
-		"off\t2026-10-01\t2026-10-07 国庆节 # National Day\r\n"
-		"off 2026-10-03 overlap is fine\n"
-		"off 2026-10-08\n"
-		"work 2026-10-10 #make-up\n"
-		"work 2026-10-10 twice is fine";
-	assert_int_equal(calendar_parse_year(cal, 2026, text, sizeof(text) - 1, err,
-					     sizeof(err)), FQ_OK);
+	static const char text[] = "\xef\xbb\xbf# first line\r\n"
+				   "\r\n"
+				   "   # source:   国务院办公厅 notice  \r\n"
+				   "off\t2026-10-01\t2026-10-07 国庆节 # National Day\r\n"
+				   "off 2026-10-03 overlap is fine\n"
+				   "off 2026-10-08\n"
+				   "work 2026-10-10 #make-up\n"
+				   "work 2026-10-10 twice is fine";
+	assert_int_equal(calendar_parse_year(cal, 2026, text, sizeof(text) - 1, err, sizeof(err)),
+			 FQ_OK);
 	assert_true(calendar_has_year(cal, 2026));
 	assert_string_equal(calendar_source(cal, 2026), "国务院办公厅 notice");
 	assert_false(calendar_is_workday(cal, D("2026-10-01")));
@@ -397,8 +396,8 @@ static void test_parse_ok(void **state)
 
 	/* The whole year, first and last day included, and a leap day. */
 	static const char all[] = "off 2024-01-01 2024-12-31\n";
-	assert_int_equal(calendar_parse_year(cal, 2024, all, sizeof(all) - 1, err,
-					     sizeof(err)), FQ_OK);
+	assert_int_equal(calendar_parse_year(cal, 2024, all, sizeof(all) - 1, err, sizeof(err)),
+			 FQ_OK);
 	assert_false(calendar_is_workday(cal, D("2024-02-29")));
 	assert_false(calendar_is_workday(cal, D("2024-12-31")));
 	assert_true(calendar_is_workday(cal, D("2025-01-01")));
@@ -435,7 +434,7 @@ static void test_parse_errors(void **state)
 		{"off # no date\n", "2026.txt line 1: "},
 		{"#\noff 2026-02-23 2026-02-15\n", "2026.txt line 2: "},
 		{"work 2026-01-03 2026-01-04\n", "2026.txt line 1: "},
-		{"work 2026-01-05\n", "2026.txt line 1: "},  /* a Monday */
+		{"work 2026-01-05\n", "2026.txt line 1: "}, /* a Monday */
 		{longtext, "2026.txt line 2: "},
 		{"off 2026-10-01 2026-10-07\nwork 2026-10-04\n", "2026.txt line 2: "},
 		{"work 2026-10-04\n\noff 2026-10-01 2026-10-07\n", "2026.txt line 3: "},
@@ -451,11 +450,11 @@ static void test_parse_errors(void **state)
 		char err[256] = "";
 		struct calendar *cal = calendar_new();
 		assert_non_null(cal);
-		assert_int_equal(calendar_parse_year(cal, 2026, good_2026,
-						     sizeof(good_2026) - 1, err, sizeof(err)),
+		assert_int_equal(calendar_parse_year(cal, 2026, good_2026, sizeof(good_2026) - 1,
+						     err, sizeof(err)),
 				 FQ_OK);
-		enum fq_err e = calendar_parse_year(cal, 2026, cases[i].text,
-						    strlen(cases[i].text), err, sizeof(err));
+		enum fq_err e = calendar_parse_year(cal, 2026, cases[i].text, strlen(cases[i].text),
+						    err, sizeof(err));
 		if (e != FQ_EINVAL || strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
 			fail_msg("case %zu: got %d \"%s\", want \"%s...\"", i, (int)e, err,
 				 cases[i].want);
@@ -472,12 +471,10 @@ static void test_parse_errors(void **state)
 	struct calendar *cal = calendar_new();
 	assert_non_null(cal);
 	longline[256] = '\0';
-	assert_int_equal(calendar_parse_year(cal, 2026, longline, 256, err, sizeof(err)),
-			 FQ_OK);
+	assert_int_equal(calendar_parse_year(cal, 2026, longline, 256, err, sizeof(err)), FQ_OK);
 	/* The message is truncated safely into a small buffer, or skipped. */
 	char small[12];
-	assert_int_equal(calendar_parse_year(cal, 2026, "bad", 3, small, sizeof(small)),
-			 FQ_EINVAL);
+	assert_int_equal(calendar_parse_year(cal, 2026, "bad", 3, small, sizeof(small)), FQ_EINVAL);
 	assert_string_equal(small, "2026.txt li");
 	assert_int_equal(calendar_parse_year(cal, 2026, "bad", 3, NULL, 0), FQ_EINVAL);
 	/* Years outside the calendar's range and oversized files are refused. */
@@ -487,11 +484,9 @@ static void test_parse_errors(void **state)
 	char *text = malloc(big);
 	assert_non_null(text);
 	memset(text, '\n', big);
-	assert_int_equal(calendar_parse_year(cal, 2026, text, big, err, sizeof(err)),
-			 FQ_EINVAL);
+	assert_int_equal(calendar_parse_year(cal, 2026, text, big, err, sizeof(err)), FQ_EINVAL);
 	assert_non_null(strstr(err, "2026.txt"));
-	assert_int_equal(calendar_parse_year(cal, 2026, text, big - 1, err, sizeof(err)),
-			 FQ_OK);
+	assert_int_equal(calendar_parse_year(cal, 2026, text, big - 1, err, sizeof(err)), FQ_OK);
 	free(text);
 	calendar_free(cal);
 }
@@ -521,8 +516,9 @@ static void test_load_dir(void **state)
 	char err[256] = "";
 	char dir[] = "/tmp/fq_calendar_XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	static const char *const names[] = {"2026.txt", "2025.txt", "README.md",
-		"2027.txt.bak", "202.txt", "20288.txt", "abcd.txt", "2029.TXT", "2030.txt"};
+	static const char *const names[] = {"2026.txt",     "2025.txt", "README.md",
+					    "2027.txt.bak", "202.txt",  "20288.txt",
+					    "abcd.txt",     "2029.TXT", "2030.txt"};
 
 	write_file(dir, "2026.txt", good_2026);
 	write_file(dir, "2025.txt", "off 2025-10-01 2025-10-08\n");
@@ -581,16 +577,11 @@ static void test_load_dir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ymd_known),
-		cmocka_unit_test(test_ymd_leap),
-		cmocka_unit_test(test_ymd_round_trip),
-		cmocka_unit_test(test_weekday),
-		cmocka_unit_test(test_parse_format),
-		cmocka_unit_test(test_instant_bj),
-		cmocka_unit_test(test_end_instant_bj),
-		cmocka_unit_test(test_parse_ok),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_load_dir),
+		cmocka_unit_test(test_ymd_known),      cmocka_unit_test(test_ymd_leap),
+		cmocka_unit_test(test_ymd_round_trip), cmocka_unit_test(test_weekday),
+		cmocka_unit_test(test_parse_format),   cmocka_unit_test(test_instant_bj),
+		cmocka_unit_test(test_end_instant_bj), cmocka_unit_test(test_parse_ok),
+		cmocka_unit_test(test_parse_errors),   cmocka_unit_test(test_load_dir),
 	};
 	const struct CMUnitTest real[] = {
 		cmocka_unit_test(test_examples),
@@ -600,7 +591,6 @@ int main(void)
 		cmocka_unit_test(test_add_long_spans),
 	};
 	int failed = cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
-	failed += cmocka_run_group_tests_name("calendar_data", real, setup_real,
-					      teardown_real);
+	failed += cmocka_run_group_tests_name("calendar_data", real, setup_real, teardown_real);
 	return failed != 0;
 }

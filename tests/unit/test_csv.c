@@ -27,7 +27,8 @@ static void formula_guard(void **state)
 	(void)state;
 	/* every character a spreadsheet starts a formula with, and the blanks it
 	 * skips first (a leading tab got through the guard before) */
-	const char *risky[] = {"=1+1", "+86 138", "-2", "@SUM(A1)", "\t=cmd|' /c calc'!A0", "\r=1", "\t", NULL};
+	const char *risky[] = {"=1+1", "+86 138", "-2", "@SUM(A1)", "\t=cmd|' /c calc'!A0",
+			       "\r=1", "\t",      NULL};
 	for (int i = 0; risky[i]; i++)
 		assert_true(csv_formula_risk(risky[i]));
 	const char *safe[] = {"", "枫桥", "1=1", " =1", "\"=1\"", "'=1", "a\t=1", "#", NULL};

@@ -75,7 +75,8 @@ static void accept_in_three_working_days(void **state)
 	int n = deadline_compute(cal, &rules, TRACK_DISPUTE, ev, 1, T("2025-10-01T00:00"), d);
 	const struct deadline *a = find(d, n, DL_ACCEPT);
 	assert_non_null(a);
-	assert_int_equal(a->due, END("2025-10-11")); /* over National Day, onto a make-up Saturday */
+	assert_int_equal(a->due,
+			 END("2025-10-11")); /* over National Day, onto a make-up Saturday */
 	assert_int_equal(a->met_at, 0);
 	assert_null(find(d, n, DL_RESOLVE)); /* no resolve clock before acceptance */
 	assert_true(deadline_any_overdue(d, n, END("2025-10-11") + 1));
@@ -98,7 +99,8 @@ static void resolve_by_level(void **state)
 	assert_int_equal(find(d, n, DL_RESOLVE)->due, END("2026-04-16")); /* township: 45 */
 	ev[0].level = ev[1].level = 3;
 	n = deadline_compute(cal, &rules, TRACK_DISPUTE, ev, 2, T("2026-03-03T00:00"), d);
-	assert_int_equal(find(d, n, DL_RESOLVE)->due, END("2026-05-06")); /* county: 60 = 05-01, a holiday -> 05-06 */
+	assert_int_equal(find(d, n, DL_RESOLVE)->due,
+			 END("2026-05-06")); /* county: 60 = 05-01, a holiday -> 05-06 */
 }
 
 static void rest_day_moves_to_next_working_day(void **state)
@@ -127,7 +129,8 @@ static void pause_extends(void **state)
 	};
 	struct deadline d[DL__COUNT];
 	int n = deadline_compute(cal, &rules, TRACK_DISPUTE, ev, 6, T("2026-03-13T00:00"), d);
-	assert_int_equal(find(d, n, DL_RESOLVE)->due, END("2026-04-08")); /* 04-01 + 7 days paused */
+	assert_int_equal(find(d, n, DL_RESOLVE)->due,
+			 END("2026-04-08")); /* 04-01 + 7 days paused */
 	/* while still suspended the clock keeps moving with now */
 	n = deadline_compute(cal, &rules, TRACK_DISPUTE, ev, 5, T("2026-03-09T10:00"), d);
 	assert_int_equal(find(d, n, DL_RESOLVE)->due, END("2026-04-07"));
@@ -162,33 +165,47 @@ static void petition_limits(void **state)
 	assert_int_equal(find(d, n, DL_PETITION_ACCEPT)->due, END("2026-03-17")); /* 15 days */
 	ev[1] = EV(T("2026-03-05T10:00"), ACT_ACCEPT, ST_ACCEPTED, 4);
 	n = deadline_compute(cal, &rules, TRACK_PETITION, ev, 2, T("2026-03-06T00:00"), d);
-	assert_int_equal(find(d, n, DL_PETITION_HANDLE)->due, END("2026-05-06")); /* 60 days: 05-04 holiday */
+	assert_int_equal(find(d, n, DL_PETITION_HANDLE)->due,
+			 END("2026-05-06")); /* 60 days: 05-04 holiday */
 	ev[2] = EV(T("2026-03-06T10:00"), ACT_ASSIGN, ST_ASSIGNED, 4);
 	ev[3] = EV(T("2026-03-06T11:00"), ACT_START, ST_MEDIATING, 4);
 	const char *code = NULL;
-	assert_int_equal(deadline_petition_check(&rules, cal, ev, 4, ACT_EXTEND, T("2026-03-07T00:00"), &code), FQ_OK);
+	assert_int_equal(deadline_petition_check(&rules, cal, ev, 4, ACT_EXTEND,
+						 T("2026-03-07T00:00"), &code),
+			 FQ_OK);
 	ev[4] = EV(T("2026-03-07T10:00"), ACT_EXTEND, ST_MEDIATING, 4);
 	n = deadline_compute(cal, &rules, TRACK_PETITION, ev, 5, T("2026-03-08T00:00"), d);
 	assert_int_equal(find(d, n, DL_PETITION_HANDLE)->due, END("2026-06-03")); /* +30 once */
-	assert_int_equal(deadline_petition_check(&rules, cal, ev, 5, ACT_EXTEND, T("2026-03-08T00:00"), &code), FQ_ECONFLICT);
+	assert_int_equal(deadline_petition_check(&rules, cal, ev, 5, ACT_EXTEND,
+						 T("2026-03-08T00:00"), &code),
+			 FQ_ECONFLICT);
 	assert_string_equal(code, "extension_used");
 	/* the answer opens a 30-day window for a review (复查) */
 	ev[5] = EV(T("2026-04-01T10:00"), ACT_RESOLVE, ST_RESOLVED, 4);
 	n = deadline_compute(cal, &rules, TRACK_PETITION, ev, 6, T("2026-04-02T00:00"), d);
 	assert_int_equal(find(d, n, DL_REVIEW_REQUEST)->due, END("2026-05-06")); /* 05-01 holiday */
-	assert_int_equal(deadline_petition_check(&rules, cal, ev, 6, ACT_REQUEST_REVIEW, END("2026-05-06") + 1, &code), FQ_ECONFLICT);
+	assert_int_equal(deadline_petition_check(&rules, cal, ev, 6, ACT_REQUEST_REVIEW,
+						 END("2026-05-06") + 1, &code),
+			 FQ_ECONFLICT);
 	assert_string_equal(code, "deadline_passed");
-	assert_int_equal(deadline_petition_check(&rules, cal, ev, 6, ACT_REQUEST_REVIEW, T("2026-04-20T00:00"), &code), FQ_OK);
+	assert_int_equal(deadline_petition_check(&rules, cal, ev, 6, ACT_REQUEST_REVIEW,
+						 T("2026-04-20T00:00"), &code),
+			 FQ_OK);
 	ev[6] = EV(T("2026-04-20T10:00"), ACT_REQUEST_REVIEW, ST_UNDER_REVIEW, 4);
 	n = deadline_compute(cal, &rules, TRACK_PETITION, ev, 7, T("2026-04-21T00:00"), d);
-	assert_int_equal(find(d, n, DL_REVIEW_DECIDE)->due, END("2026-05-20")); /* decided within 30 days */
+	assert_int_equal(find(d, n, DL_REVIEW_DECIDE)->due,
+			 END("2026-05-20")); /* decided within 30 days */
 	assert_null(find(d, n, DL_REVIEW_REQUEST));
 	/* then one re-review (复核), then final */
 	ev[7] = EV(T("2026-05-10T10:00"), ACT_ANSWER_REVIEW, ST_RESOLVED, 4);
-	assert_int_equal(deadline_petition_check(&rules, cal, ev, 8, ACT_REQUEST_REVIEW, T("2026-05-12T00:00"), &code), FQ_OK);
+	assert_int_equal(deadline_petition_check(&rules, cal, ev, 8, ACT_REQUEST_REVIEW,
+						 T("2026-05-12T00:00"), &code),
+			 FQ_OK);
 	ev[8] = EV(T("2026-05-12T10:00"), ACT_REQUEST_REVIEW, ST_UNDER_REVIEW, 4);
 	ev[9] = EV(T("2026-05-20T10:00"), ACT_ANSWER_REVIEW, ST_RESOLVED, 4);
-	assert_int_equal(deadline_petition_check(&rules, cal, ev, 10, ACT_REQUEST_REVIEW, T("2026-05-21T00:00"), &code), FQ_ECONFLICT);
+	assert_int_equal(deadline_petition_check(&rules, cal, ev, 10, ACT_REQUEST_REVIEW,
+						 T("2026-05-21T00:00"), &code),
+			 FQ_ECONFLICT);
 	assert_string_equal(code, "review_exhausted");
 	n = deadline_compute(cal, &rules, TRACK_PETITION, ev, 10, T("2026-05-21T00:00"), d);
 	assert_null(find(d, n, DL_REVIEW_REQUEST));
@@ -197,9 +214,12 @@ static void petition_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(accept_in_three_working_days), cmocka_unit_test(resolve_by_level),
-		cmocka_unit_test(rest_day_moves_to_next_working_day), cmocka_unit_test(pause_extends),
-		cmocka_unit_test(escalation_restarts_at_new_level), cmocka_unit_test(petition_limits),
+		cmocka_unit_test(accept_in_three_working_days),
+		cmocka_unit_test(resolve_by_level),
+		cmocka_unit_test(rest_day_moves_to_next_working_day),
+		cmocka_unit_test(pause_extends),
+		cmocka_unit_test(escalation_restarts_at_new_level),
+		cmocka_unit_test(petition_limits),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

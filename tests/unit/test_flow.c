@@ -14,7 +14,11 @@
 static void table_rows(void **state)
 {
 	(void)state;
-	struct { enum case_status from; enum case_action a; enum case_status to; } ok[] = {
+	struct {
+		enum case_status from;
+		enum case_action a;
+		enum case_status to;
+	} ok[] = {
 		{ST_REGISTERED, ACT_ACCEPT, ST_ACCEPTED},
 		{ST_REGISTERED, ACT_REJECT, ST_REJECTED},
 		{ST_ACCEPTED, ACT_ASSIGN, ST_ASSIGNED},
@@ -47,8 +51,8 @@ static void wrong_state_is_conflict(void **state)
 		const struct flow_rule *r = flow_rule_for((enum case_action)a);
 		assert_non_null(r);
 		for (int s = 0; s < ST__COUNT; s++) {
-			enum fq_err err = flow_check((enum case_status)s, (enum case_action)a, TRACK_PETITION,
-						     ~0u);
+			enum fq_err err = flow_check((enum case_status)s, (enum case_action)a,
+						     TRACK_PETITION, ~0u);
 			if (r->from_mask & (1u << s))
 				assert_int_equal(err, FQ_OK);
 			else
@@ -63,7 +67,8 @@ static void roles(void **state)
 {
 	(void)state;
 	uint32_t analyst = ROLE_BIT(ROLE_ANALYST), grid = ROLE_BIT(ROLE_GRID_WORKER);
-	assert_int_equal(flow_check(ST_REGISTERED, ACT_ACCEPT, TRACK_DISPUTE, analyst), FQ_EFORBIDDEN);
+	assert_int_equal(flow_check(ST_REGISTERED, ACT_ACCEPT, TRACK_DISPUTE, analyst),
+			 FQ_EFORBIDDEN);
 	assert_int_equal(flow_check(ST_REGISTERED, ACT_ACCEPT, TRACK_DISPUTE, grid), FQ_EFORBIDDEN);
 	assert_int_equal(flow_check(ST_RESOLVED, ACT_FOLLOW_UP, TRACK_DISPUTE, grid), FQ_OK);
 	assert_int_equal(flow_check(ST_REGISTERED, ACT_ACCEPT, TRACK_DISPUTE, 0), FQ_EFORBIDDEN);
@@ -78,7 +83,8 @@ static void petition_only(void **state)
 	assert_int_equal(flow_check(ST_MEDIATING, ACT_EXTEND, TRACK_PETITION, PET), FQ_OK);
 	assert_int_equal(flow_check(ST_MEDIATING, ACT_EXTEND, TRACK_PETITION, MED), FQ_EFORBIDDEN);
 	assert_int_equal(flow_check(ST_RESOLVED, ACT_REQUEST_REVIEW, TRACK_PETITION, PET), FQ_OK);
-	assert_int_equal(flow_check(ST_UNDER_REVIEW, ACT_ANSWER_REVIEW, TRACK_PETITION, PET), FQ_OK);
+	assert_int_equal(flow_check(ST_UNDER_REVIEW, ACT_ANSWER_REVIEW, TRACK_PETITION, PET),
+			 FQ_OK);
 }
 
 static void names(void **state)
@@ -106,15 +112,16 @@ static void allowed_lists(void **state)
 	}
 	assert_true(has_accept);
 	assert_false(has_resolve);
-	assert_int_equal(flow_allowed(ST_REGISTERED, TRACK_DISPUTE, ROLE_BIT(ROLE_ANALYST), out), 0);
+	assert_int_equal(flow_allowed(ST_REGISTERED, TRACK_DISPUTE, ROLE_BIT(ROLE_ANALYST), out),
+			 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_rows), cmocka_unit_test(wrong_state_is_conflict),
-		cmocka_unit_test(roles), cmocka_unit_test(petition_only), cmocka_unit_test(names),
-		cmocka_unit_test(allowed_lists),
+		cmocka_unit_test(roles),      cmocka_unit_test(petition_only),
+		cmocka_unit_test(names),      cmocka_unit_test(allowed_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

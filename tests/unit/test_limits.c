@@ -68,7 +68,8 @@ static void spraying_blocks_the_address(void **state)
 	int w = limits_login_wait(l, "someone.new", "192.0.2.200", t + 100);
 	assert_true(w > LOGIN_FAIL_WINDOW - 2 && w <= LOGIN_FAIL_WINDOW);
 	assert_int_equal(limits_login_wait(l, "someone.new", "192.0.2.200",
-					   t + LOGIN_FAIL_WINDOW * (int64_t)S + 1), 0);
+					   t + LOGIN_FAIL_WINDOW * (int64_t)S + 1),
+			 0);
 	assert_int_equal(limits_login_wait(l, "someone.new", "192.0.2.201", t + 100), 0);
 	limits_free(l);
 }

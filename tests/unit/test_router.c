@@ -15,7 +15,10 @@
 #include "api/api.h"
 #include "http/router.h"
 
-static void handler(struct req *r) { (void)r; }
+static void handler(struct req *r)
+{
+	(void)r;
+}
 
 static char patterns[ROUTER_MAX + 1][32];
 
@@ -35,7 +38,8 @@ static void fill_table(void **state)
 	char buf[HTTP_PATH_MAX], path[64];
 	unsigned allowed;
 	snprintf(path, sizeof path, "/t/%d/7", ROUTER_MAX - 1);
-	assert_int_equal(router_match(M_GET, path, params, buf, sizeof buf, &allowed), ROUTER_MAX - 1);
+	assert_int_equal(router_match(M_GET, path, params, buf, sizeof buf, &allowed),
+			 ROUTER_MAX - 1);
 	assert_string_equal(params[0], "7");
 
 	/* one more aborts, with a log line, in a child so the test goes on */

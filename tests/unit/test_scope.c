@@ -97,12 +97,13 @@ static void within_and_reaches(void **state)
 	c.roles[1] = (struct role_grant){ROLE_MEDIATOR, "330604"};
 	char out[CALLER_MAX_ROLES][REGION_CODE_MAX];
 	assert_int_equal(scope_within(&c, NULL, out), 2);
-	assert_int_equal(scope_within(&c, "33", out), 2);          /* wider: the caller's own regions */
+	assert_int_equal(scope_within(&c, "33", out), 2); /* wider: the caller's own regions */
 	assert_string_equal(out[0], "330681109");
-	assert_int_equal(scope_within(&c, "330681109290", out), 1); /* narrower: the asked village */
+	assert_int_equal(scope_within(&c, "330681109290", out),
+			 1); /* narrower: the asked village */
 	assert_string_equal(out[0], "330681109290");
-	assert_int_equal(scope_within(&c, "3301", out), 0);        /* disjoint: nothing */
-	assert_int_equal(scope_within(NULL, NULL, out), -1);       /* the system: everywhere */
+	assert_int_equal(scope_within(&c, "3301", out), 0);  /* disjoint: nothing */
+	assert_int_equal(scope_within(NULL, NULL, out), -1); /* the system: everywhere */
 	assert_int_equal(scope_within(NULL, "3306", out), 1);
 	assert_true(scope_reaches(&c, "330604100200"));
 	assert_false(scope_reaches(&c, "330681"));
@@ -162,9 +163,13 @@ static void periods(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(covers), cmocka_unit_test(roles_at),
-		cmocka_unit_test(counsellor_sees_no_cases), cmocka_unit_test(nested_regions_collapse),
-		cmocka_unit_test(routing), cmocka_unit_test(within_and_reaches), cmocka_unit_test(periods),
+		cmocka_unit_test(covers),
+		cmocka_unit_test(roles_at),
+		cmocka_unit_test(counsellor_sees_no_cases),
+		cmocka_unit_test(nested_regions_collapse),
+		cmocka_unit_test(routing),
+		cmocka_unit_test(within_and_reaches),
+		cmocka_unit_test(periods),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,8 @@ static void passwords(void **state)
 	assert_int_equal(secret_init(), FQ_OK);
 	char h[SECRET_PWHASH_MAX];
 	assert_int_equal(secret_password_hash("short", h), FQ_EINVAL);
-	assert_int_equal(secret_password_hash("十二个汉字的密码也可以用来登录", h), FQ_OK); /* characters, not bytes */
+	assert_int_equal(secret_password_hash("十二个汉字的密码也可以用来登录", h),
+			 FQ_OK); /* characters, not bytes */
 	assert_int_equal(secret_password_hash("correct horse battery", h), FQ_OK);
 	assert_true(strncmp(h, "$argon2id$", 10) == 0);
 	int rehash = -1;
@@ -26,8 +27,9 @@ static void passwords(void **state)
 	assert_int_equal(secret_password_check(h, "wrong horse battery", &rehash), FQ_EAUTH);
 	/* a hash made with older, weaker parameters still verifies and asks for a rehash */
 	char old[crypto_pwhash_STRBYTES];
-	assert_int_equal(crypto_pwhash_str(old, "correct horse battery", 21, crypto_pwhash_OPSLIMIT_MIN,
-					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	assert_int_equal(crypto_pwhash_str(old, "correct horse battery", 21,
+					   crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN),
+			 0);
 	rehash = 0;
 	assert_int_equal(secret_password_check(old, "correct horse battery", &rehash), FQ_OK);
 	assert_int_equal(rehash, 1);
@@ -36,11 +38,20 @@ static void passwords(void **state)
 static void weak_passwords(void **state)
 {
 	(void)state;
-	static const char *const weak[] = {"aaaaaaaaaaaa", "PASSWORD1234", "123456789012", "890123456789",
-					   "abcdefghijklm", "zyxwvutsrqpo", "121212121212", "abcabcabcabc",
-					   "qwertyuiop12", "woaini1314520", ""};
+	static const char *const weak[] = {"aaaaaaaaaaaa",
+					   "PASSWORD1234",
+					   "123456789012",
+					   "890123456789",
+					   "abcdefghijklm",
+					   "zyxwvutsrqpo",
+					   "121212121212",
+					   "abcabcabcabc",
+					   "qwertyuiop12",
+					   "woaini1314520",
+					   ""};
 	static const char *const fine[] = {"correct horse battery", "demo-password-2026",
-					   "十二个汉字的密码也可以用来登录", "abcdabcdabcd", "123456789013"};
+					   "十二个汉字的密码也可以用来登录", "abcdabcdabcd",
+					   "123456789013"};
 	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
 		assert_true(password_is_weak(weak[i]));
 	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
@@ -75,17 +86,19 @@ static void session_lifetime(void **state)
 	int64_t t0 = 1000000;
 	assert_true(session_alive(t0, t0, t0 + 60));
 	assert_true(session_alive(t0, t0, t0 + SESSION_IDLE_S));
-	assert_false(session_alive(t0, t0, t0 + SESSION_IDLE_S + 1));      /* 30 minutes idle */
+	assert_false(session_alive(t0, t0, t0 + SESSION_IDLE_S + 1)); /* 30 minutes idle */
 	assert_true(session_alive(t0, t0 + 11 * 3600, t0 + 11 * 3600 + 60));
 	assert_false(session_alive(t0, t0 + 12 * 3600, t0 + 12 * 3600 + 1)); /* 12 hours in all */
-	assert_false(session_alive(t0, t0, t0 - 10));                         /* clock went back */
+	assert_false(session_alive(t0, t0, t0 - 10));                        /* clock went back */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(passwords),
-		cmocka_unit_test(weak_passwords), cmocka_unit_test(tokens), cmocka_unit_test(session_lifetime),
+		cmocka_unit_test(weak_passwords),
+		cmocka_unit_test(tokens),
+		cmocka_unit_test(session_lifetime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,12 +17,12 @@ static void utf8(void **state)
 	const char *ok = "枫桥经验 abc\n";
 	assert_true(text_valid_utf8(ok, strlen(ok)));
 	assert_int_equal(text_utf8_chars("枫桥", 6), 2);
-	assert_false(text_valid_utf8("\xc3\x28", 2));         /* bad continuation */
-	assert_false(text_valid_utf8("\xe6\x9e", 2));         /* truncated */
-	assert_false(text_valid_utf8("\xed\xa0\x80", 3));     /* surrogate */
-	assert_false(text_valid_utf8("\xc0\xaf", 2));         /* overlong */
-	assert_false(text_valid_utf8("a\0b", 3));             /* NUL */
-	assert_false(text_valid_utf8("a\x01", 2));            /* control */
+	assert_false(text_valid_utf8("\xc3\x28", 2));     /* bad continuation */
+	assert_false(text_valid_utf8("\xe6\x9e", 2));     /* truncated */
+	assert_false(text_valid_utf8("\xed\xa0\x80", 3)); /* surrogate */
+	assert_false(text_valid_utf8("\xc0\xaf", 2));     /* overlong */
+	assert_false(text_valid_utf8("a\0b", 3));         /* NUL */
+	assert_false(text_valid_utf8("a\x01", 2));        /* control */
 }
 
 static void mobile(void **state)
@@ -117,7 +117,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utf8), cmocka_unit_test(mobile), cmocka_unit_test(regions),
-		cmocka_unit_test(iso), cmocka_unit_test(tokens), cmocka_unit_test(similarity),
+		cmocka_unit_test(iso),  cmocka_unit_test(tokens), cmocka_unit_test(similarity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

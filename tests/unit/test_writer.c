@@ -15,8 +15,8 @@
 
 static enum fq_err fail_begin, fail_commit;
 static int ran;
-static int fail_job = -1;     /* this job (0-based) fails ... */
-static int txn_lost_on_fail;  /* ... and the engine then ends the transaction */
+static int fail_job = -1;    /* this job (0-based) fails ... */
+static int txn_lost_on_fail; /* ... and the engine then ends the transaction */
 static int txn_open = 1;
 /* with use_gate, job 0 waits until every job is queued, so jobs 1.. form
  * one batch behind it */
@@ -30,7 +30,8 @@ static const struct store_ops fake;
 static struct store_base fake_store = {&fake};
 static struct store_conn_base fake_conn = {&fake, (struct store *)&fake_store};
 
-static enum fq_err fake_conn_open(struct store *s, int ro, struct store_conn **out, struct fq_error *e)
+static enum fq_err fake_conn_open(struct store *s, int ro, struct store_conn **out,
+				  struct fq_error *e)
 {
 	(void)s;
 	(void)ro;
@@ -38,12 +39,35 @@ static enum fq_err fake_conn_open(struct store *s, int ro, struct store_conn **o
 	*out = (struct store_conn *)&fake_conn;
 	return FQ_OK;
 }
-static void fake_conn_close(struct store_conn *c) { (void)c; }
-static enum fq_err fake_begin(struct store_conn *c) { (void)c; txn_open = 1; return fail_begin; }
-static int fake_in_txn(struct store_conn *c) { (void)c; return txn_open; }
-static enum fq_err fake_commit(struct store_conn *c) { (void)c; return fail_commit; }
-static void fake_void(struct store_conn *c) { (void)c; }
-static enum fq_err fake_ok(struct store_conn *c) { (void)c; return FQ_OK; }
+static void fake_conn_close(struct store_conn *c)
+{
+	(void)c;
+}
+static enum fq_err fake_begin(struct store_conn *c)
+{
+	(void)c;
+	txn_open = 1;
+	return fail_begin;
+}
+static int fake_in_txn(struct store_conn *c)
+{
+	(void)c;
+	return txn_open;
+}
+static enum fq_err fake_commit(struct store_conn *c)
+{
+	(void)c;
+	return fail_commit;
+}
+static void fake_void(struct store_conn *c)
+{
+	(void)c;
+}
+static enum fq_err fake_ok(struct store_conn *c)
+{
+	(void)c;
+	return FQ_OK;
+}
 
 static const struct store_ops fake = {
 	.name = "fake",

@@ -95,9 +95,9 @@ int scope_within(const struct caller *c, const char *within, char out[][REGION_C
 	for (int i = 0; i < nv; i++) {
 		const char *r = view[i];
 		if (within && scope_covers(r, within))
-			r = within;           /* asked for part of the caller's region */
+			r = within; /* asked for part of the caller's region */
 		else if (within && !scope_covers(within, r))
-			continue;             /* disjoint */
+			continue; /* disjoint */
 		copy_code(out[n++], r);
 	}
 	return n;

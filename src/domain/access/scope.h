@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "domain/case/flow.h"
 
-#define REGION_CODE_MAX 13   /* 12 digits and a NUL */
+#define REGION_CODE_MAX 13 /* 12 digits and a NUL */
 #define USERNAME_MAX 64
 #define CALLER_MAX_ROLES 16
 
@@ -17,11 +17,11 @@ struct role_grant {
 };
 
 struct caller {
-	int64_t user_id;           /* 0 for the public */
+	int64_t user_id; /* 0 for the public */
 	char username[USERNAME_MAX];
 	int nroles;
 	struct role_grant roles[CALLER_MAX_ROLES];
-	int via_token;             /* authenticated by API token */
+	int via_token; /* authenticated by API token */
 };
 
 /* Level (1..5) of a region code from its length, or 0 when malformed. */

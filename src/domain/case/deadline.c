@@ -22,9 +22,9 @@ void deadline_rules_default(struct deadline_rules *r)
 
 const char *deadline_kind_name(enum deadline_kind k)
 {
-	static const char *names[DL__COUNT] = {"accept", "resolve", "petition_accept",
-					       "petition_handle", "review_request",
-					       "review_decide"};
+	static const char *names[DL__COUNT] = {"accept",          "resolve",
+					       "petition_accept", "petition_handle",
+					       "review_request",  "review_decide"};
 	return (unsigned)k < DL__COUNT ? names[k] : "unknown";
 }
 
@@ -74,8 +74,8 @@ static int dispute(const struct calendar *cal, const struct deadline_rules *r,
 	int level = ev[0].level;
 	for (size_t i = 1; i < nev; i++) {
 		enum case_action a = ev[i].action;
-		if (!acc.met_at && (a == ACT_ACCEPT || a == ACT_REJECT || a == ACT_ESCALATE ||
-				    a == ACT_MERGE))
+		if (!acc.met_at &&
+		    (a == ACT_ACCEPT || a == ACT_REJECT || a == ACT_ESCALATE || a == ACT_MERGE))
 			acc.met_at = ev[i].at;
 		if (a == ACT_ACCEPT || a == ACT_ESCALATE || a == ACT_REOPEN) {
 			start = ev[i].at;
@@ -89,8 +89,8 @@ static int dispute(const struct calendar *cal, const struct deadline_rules *r,
 	if (start) {
 		int lv = level >= 1 && level <= 5 ? level : 5;
 		int64_t paused = paused_since(ev, nev, start, met ? met : now);
-		out[n++] = (struct deadline){DL_RESOLVE, due_days(cal, start + paused, r->resolve_days[lv]),
-					     met};
+		out[n++] = (struct deadline){
+			DL_RESOLVE, due_days(cal, start + paused, r->resolve_days[lv]), met};
 	}
 	return n;
 }
@@ -101,7 +101,8 @@ static int petition(const struct calendar *cal, const struct deadline_rules *r,
 	int n = 0;
 	if (!nev)
 		return 0;
-	struct deadline acc = {DL_PETITION_ACCEPT, due_days(cal, ev[0].at, r->petition_accept_days), 0};
+	struct deadline acc = {DL_PETITION_ACCEPT, due_days(cal, ev[0].at, r->petition_accept_days),
+			       0};
 	int64_t accepted = 0, answered = 0, review_req = 0, review_ans = 0;
 	int extensions = 0;
 	for (size_t i = 1; i < nev; i++) {
@@ -136,8 +137,8 @@ static int petition(const struct calendar *cal, const struct deadline_rules *r,
 	if (accepted) {
 		int days = r->petition_handle_days + (extensions ? r->petition_extend_days : 0);
 		int64_t paused = paused_since(ev, nev, accepted, answered ? answered : now);
-		out[n++] = (struct deadline){DL_PETITION_HANDLE, due_days(cal, accepted + paused, days),
-					     answered};
+		out[n++] = (struct deadline){DL_PETITION_HANDLE,
+					     due_days(cal, accepted + paused, days), answered};
 	}
 	/* the latest answer opens the window for the next review */
 	int reviews = 0;
@@ -146,7 +147,8 @@ static int petition(const struct calendar *cal, const struct deadline_rules *r,
 			reviews++;
 	if (review_req) {
 		out[n++] = (struct deadline){DL_REVIEW_DECIDE,
-					     due_days(cal, review_req, r->review_decide_days), review_ans};
+					     due_days(cal, review_req, r->review_decide_days),
+					     review_ans};
 	}
 	int64_t last_answer = review_ans ? review_ans : (review_req ? 0 : answered);
 	if (last_answer && reviews < 2)
@@ -172,8 +174,8 @@ int deadline_any_overdue(const struct deadline *d, int n, int64_t now)
 }
 
 enum fq_err deadline_petition_check(const struct deadline_rules *r, const struct calendar *cal,
-				    const struct flow_event *ev, size_t nev,
-				    enum case_action a, int64_t now, const char **code)
+				    const struct flow_event *ev, size_t nev, enum case_action a,
+				    int64_t now, const char **code)
 {
 	if (a == ACT_EXTEND) {
 		for (size_t i = 0; i < nev; i++)

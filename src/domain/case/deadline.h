@@ -11,18 +11,23 @@
 #include "util/calendar.h"
 
 enum deadline_kind {
-	DL_ACCEPT, DL_RESOLVE, DL_PETITION_ACCEPT, DL_PETITION_HANDLE, DL_REVIEW_REQUEST,
-	DL_REVIEW_DECIDE, DL__COUNT
+	DL_ACCEPT,
+	DL_RESOLVE,
+	DL_PETITION_ACCEPT,
+	DL_PETITION_HANDLE,
+	DL_REVIEW_REQUEST,
+	DL_REVIEW_DECIDE,
+	DL__COUNT
 };
 
 struct deadline_rules {
-	int accept_workdays;        /* dispute: accept within N working days (3) */
-	int resolve_days[6];        /* dispute: resolve within N days of acceptance, by level */
-	int petition_accept_days;   /* 15 */
-	int petition_handle_days;   /* 60 */
-	int petition_extend_days;   /* 30, once */
-	int review_request_days;    /* 30: the petitioner may ask for review */
-	int review_decide_days;     /* 30: the review is decided */
+	int accept_workdays;      /* dispute: accept within N working days (3) */
+	int resolve_days[6];      /* dispute: resolve within N days of acceptance, by level */
+	int petition_accept_days; /* 15 */
+	int petition_handle_days; /* 60 */
+	int petition_extend_days; /* 30, once */
+	int review_request_days;  /* 30: the petitioner may ask for review */
+	int review_decide_days;   /* 30: the review is decided */
 };
 
 /* One step of a case's history, oldest first. */
@@ -30,13 +35,13 @@ struct flow_event {
 	int64_t at;
 	enum case_action action;
 	enum case_status to;
-	int level;                  /* the holding unit's level after the step */
+	int level; /* the holding unit's level after the step */
 };
 
 struct deadline {
 	enum deadline_kind kind;
-	int64_t due;                /* UTC instant, the last second of the due day */
-	int64_t met_at;             /* when it was met, or 0 while open */
+	int64_t due;    /* UTC instant, the last second of the due day */
+	int64_t met_at; /* when it was met, or 0 while open */
 };
 
 void deadline_rules_default(struct deadline_rules *r);
@@ -56,7 +61,7 @@ int deadline_any_overdue(const struct deadline *d, int n, int64_t now);
  * third review. Returns FQ_OK or FQ_ECONFLICT with *code set to
  * "extension_used", "deadline_passed" or "review_exhausted". */
 enum fq_err deadline_petition_check(const struct deadline_rules *r, const struct calendar *cal,
-				    const struct flow_event *ev, size_t nev,
-				    enum case_action a, int64_t now, const char **code);
+				    const struct flow_event *ev, size_t nev, enum case_action a,
+				    int64_t now, const char **code);
 
 #endif

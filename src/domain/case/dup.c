@@ -15,11 +15,22 @@ static size_t decode(const char *s, uint32_t *cps, size_t max)
 		unsigned c = p[i];
 		uint32_t cp;
 		size_t l;
-		if (c < 0x80) { cp = c; l = 1; }
-		else if (c >= 0xf0) { cp = c & 7; l = 4; }
-		else if (c >= 0xe0) { cp = c & 15; l = 3; }
-		else if (c >= 0xc0) { cp = c & 31; l = 2; }
-		else { i++; continue; }
+		if (c < 0x80) {
+			cp = c;
+			l = 1;
+		} else if (c >= 0xf0) {
+			cp = c & 7;
+			l = 4;
+		} else if (c >= 0xe0) {
+			cp = c & 15;
+			l = 3;
+		} else if (c >= 0xc0) {
+			cp = c & 31;
+			l = 2;
+		} else {
+			i++;
+			continue;
+		}
 		if (i + l > len)
 			break;
 		for (size_t k = 1; k < l; k++)
@@ -27,7 +38,8 @@ static size_t decode(const char *s, uint32_t *cps, size_t max)
 		i += l;
 		/* keep letters, digits and CJK; drop spaces and punctuation */
 		if (cp < 0x80) {
-			if (!((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')))
+			if (!((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+			      (cp >= 'A' && cp <= 'Z')))
 				continue;
 			if (cp >= 'A' && cp <= 'Z')
 				cp += 32;

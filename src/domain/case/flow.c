@@ -41,17 +41,17 @@ static const struct flow_rule rules[] = {
 };
 
 static const char *status_names[ST__COUNT] = {
-	"registered", "accepted", "rejected", "assigned", "mediating", "suspended",
-	"resolved", "referred", "followed_up", "closed", "reopened", "under_review",
+	"registered", "accepted", "rejected",    "assigned", "mediating", "suspended",
+	"resolved",   "referred", "followed_up", "closed",   "reopened",  "under_review",
 };
 static const char *action_names[ACT__COUNT] = {
-	"create", "accept", "reject", "assign", "start", "suspend", "resume", "escalate",
-	"resolve", "refer", "follow_up", "close", "reopen", "extend", "request_review",
-	"answer_review", "link", "merge", "split", "note",
+	"create",         "accept",        "reject", "assign",    "start", "suspend", "resume",
+	"escalate",       "resolve",       "refer",  "follow_up", "close", "reopen",  "extend",
+	"request_review", "answer_review", "link",   "merge",     "split", "note",
 };
 static const char *role_names[ROLE__COUNT] = {
-	"resident", "grid_worker", "mediator", "handler", "petition_officer",
-	"counsellor", "legal_adviser", "analyst", "admin",
+	"resident",   "grid_worker",   "mediator", "handler", "petition_officer",
+	"counsellor", "legal_adviser", "analyst",  "admin",
 };
 
 const char *flow_status_name(enum case_status s)

@@ -8,39 +8,77 @@
 #include "util/err.h"
 
 enum case_status {
-	ST_REGISTERED, ST_ACCEPTED, ST_REJECTED, ST_ASSIGNED, ST_MEDIATING, ST_SUSPENDED,
-	ST_RESOLVED, ST_REFERRED, ST_FOLLOWED_UP, ST_CLOSED, ST_REOPENED, ST_UNDER_REVIEW,
+	ST_REGISTERED,
+	ST_ACCEPTED,
+	ST_REJECTED,
+	ST_ASSIGNED,
+	ST_MEDIATING,
+	ST_SUSPENDED,
+	ST_RESOLVED,
+	ST_REFERRED,
+	ST_FOLLOWED_UP,
+	ST_CLOSED,
+	ST_REOPENED,
+	ST_UNDER_REVIEW,
 	ST__COUNT
 };
 
 enum case_action {
-	ACT_CREATE, ACT_ACCEPT, ACT_REJECT, ACT_ASSIGN, ACT_START, ACT_SUSPEND, ACT_RESUME,
-	ACT_ESCALATE, ACT_RESOLVE, ACT_REFER, ACT_FOLLOW_UP, ACT_CLOSE, ACT_REOPEN,
-	ACT_EXTEND, ACT_REQUEST_REVIEW, ACT_ANSWER_REVIEW, ACT_LINK, ACT_MERGE, ACT_SPLIT,
-	ACT_NOTE, ACT__COUNT
+	ACT_CREATE,
+	ACT_ACCEPT,
+	ACT_REJECT,
+	ACT_ASSIGN,
+	ACT_START,
+	ACT_SUSPEND,
+	ACT_RESUME,
+	ACT_ESCALATE,
+	ACT_RESOLVE,
+	ACT_REFER,
+	ACT_FOLLOW_UP,
+	ACT_CLOSE,
+	ACT_REOPEN,
+	ACT_EXTEND,
+	ACT_REQUEST_REVIEW,
+	ACT_ANSWER_REVIEW,
+	ACT_LINK,
+	ACT_MERGE,
+	ACT_SPLIT,
+	ACT_NOTE,
+	ACT__COUNT
 };
 
 enum role {
-	ROLE_RESIDENT, ROLE_GRID_WORKER, ROLE_MEDIATOR, ROLE_HANDLER, ROLE_PETITION_OFFICER,
-	ROLE_COUNSELLOR, ROLE_LEGAL_ADVISER, ROLE_ANALYST, ROLE_ADMIN, ROLE__COUNT
+	ROLE_RESIDENT,
+	ROLE_GRID_WORKER,
+	ROLE_MEDIATOR,
+	ROLE_HANDLER,
+	ROLE_PETITION_OFFICER,
+	ROLE_COUNSELLOR,
+	ROLE_LEGAL_ADVISER,
+	ROLE_ANALYST,
+	ROLE_ADMIN,
+	ROLE__COUNT
 };
 
-enum case_track { TRACK_DISPUTE, TRACK_PETITION };
+enum case_track {
+	TRACK_DISPUTE,
+	TRACK_PETITION
+};
 
 #define ROLE_BIT(r) (1u << (r))
 
 /* Flags a transition may carry. */
-#define FLOW_NEEDS_REASON   0x01u  /* body must carry a non-empty reason */
-#define FLOW_PETITION_ONLY  0x02u  /* only on the petition track */
-#define FLOW_SAME_STATE     0x04u  /* the state does not change (link, note...) */
-#define FLOW_NOT_RESOLVER   0x08u  /* refused to whoever resolved the case */
-#define FLOW_ANY_STATE      0x10u  /* allowed from every state except closed merges */
+#define FLOW_NEEDS_REASON 0x01u  /* body must carry a non-empty reason */
+#define FLOW_PETITION_ONLY 0x02u /* only on the petition track */
+#define FLOW_SAME_STATE 0x04u    /* the state does not change (link, note...) */
+#define FLOW_NOT_RESOLVER 0x08u  /* refused to whoever resolved the case */
+#define FLOW_ANY_STATE 0x10u     /* allowed from every state except closed merges */
 
 struct flow_rule {
 	enum case_action action;
-	uint32_t from_mask;       /* bit per enum case_status */
-	enum case_status to;      /* ignored with FLOW_SAME_STATE or computed ones */
-	uint32_t roles;           /* ROLE_BIT mask allowed to do it */
+	uint32_t from_mask;  /* bit per enum case_status */
+	enum case_status to; /* ignored with FLOW_SAME_STATE or computed ones */
+	uint32_t roles;      /* ROLE_BIT mask allowed to do it */
 	uint32_t flags;
 };
 

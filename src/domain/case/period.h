@@ -9,10 +9,10 @@
 #include <stdint.h>
 
 struct period_span {
-	int64_t d0, d1;       /* the days asked for, [d0, d1) */
-	int64_t hd0, hd1;     /* days before the first whole month, [hd0, hd1) */
-	int64_t td0, td1;     /* days after the last whole month, [td0, td1) */
-	int64_t m0, m1;       /* whole months, [m0, m1) */
+	int64_t d0, d1;   /* the days asked for, [d0, d1) */
+	int64_t hd0, hd1; /* days before the first whole month, [hd0, hd1) */
+	int64_t td0, td1; /* days after the last whole month, [td0, td1) */
+	int64_t m0, m1;   /* whole months, [m0, m1) */
 };
 
 /* from and to are instants (0 means open; to is exclusive); `now` bounds an

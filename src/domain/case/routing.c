@@ -5,8 +5,8 @@
 
 void routing_rules_default(struct routing_rules *r)
 {
-	r->township_categories = (1u << category_parse("land_acquisition")) |
-				 (1u << category_parse("environment"));
+	r->township_categories =
+		(1u << category_parse("land_acquisition")) | (1u << category_parse("environment"));
 	r->group_threshold = 10;
 }
 

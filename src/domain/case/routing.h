@@ -9,8 +9,8 @@
 #include "domain/access/scope.h"
 
 struct routing_rules {
-	uint32_t township_categories;  /* bit per category_table index */
-	int group_threshold;           /* people_involved >= this is a group dispute */
+	uint32_t township_categories; /* bit per category_table index */
+	int group_threshold;          /* people_involved >= this is a group dispute */
 };
 
 void routing_rules_default(struct routing_rules *r);

@@ -8,8 +8,8 @@ enum fq_err pg_audit_append(struct store_conn *c, struct audit_entry *e)
 	/* fq_audit_head takes the chain's transaction lock, so the entry read
 	 * stays the head until this transaction ends */
 	static const char head[] = "SELECT head_id, head_hash FROM fq_audit_head()";
-	static const char ins[] =
-		"INSERT INTO audit_log(" AUDIT_SQL_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+	static const char ins[] = "INSERT INTO audit_log(" AUDIT_SQL_COLUMNS
+				  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 	if (!pg_conn_ready(c))
 		return FQ_EIO;
 	int own = PQtransactionStatus(c->pg) == PQTRANS_IDLE;

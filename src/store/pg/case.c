@@ -72,10 +72,11 @@ enum fq_err pg_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 		"$27::text, $28::text, $29::text, $30::bigint, $31::bigint, $32::text, $33::bigint, "
 		"$34::smallint, $35::float8, $36::float8, $37::text FROM code RETURNING id";
 	/* one parameter for id, one per CASE_SQL_FIELDS entry, three for the location */
-	enum { CASE_INSERT_PARAMS = 1 + CASE_SQL_NFIELDS + 3 };
-	static const char bump[] =
-		"SELECT setval('cases_id_seq', greatest($1::bigint, "
-		"(SELECT last_value FROM cases_id_seq)))";
+	enum {
+		CASE_INSERT_PARAMS = 1 + CASE_SQL_NFIELDS + 3
+	};
+	static const char bump[] = "SELECT setval('cases_id_seq', greatest($1::bigint, "
+				   "(SELECT last_value FROM cases_id_seq)))";
 	json_t *given = json_object_get(rec, "id");
 	enum fq_err err;
 	/* a given id far beyond the others gets its partitions first (outside
@@ -117,14 +118,12 @@ enum fq_err pg_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	return pg_case_reindex(c, *id);
 }
 
-
 /* Moves lat/lon/address of each case into location, makes group_dispute a
  * boolean and loads the parties of all of them in one query. */
 enum fq_err pg_finish_cases(struct store_conn *c, json_t *items)
 {
-	static const char psql[] =
-		"SELECT case_id, " CASE_SQL_PARTY_COLS " FROM parties "
-		"WHERE case_id = ANY($1::bigint[]) ORDER BY case_id, id";
+	static const char psql[] = "SELECT case_id, " CASE_SQL_PARTY_COLS " FROM parties "
+				   "WHERE case_id = ANY($1::bigint[]) ORDER BY case_id, id";
 	size_t n = json_array_size(items);
 	if (!n)
 		return FQ_OK;
@@ -139,7 +138,8 @@ enum fq_err pg_finish_cases(struct store_conn *c, json_t *items)
 		json_t *parties = json_array();
 		json_object_set_new(o, "parties", parties);
 		char key[24];
-		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
+		snprintf(key, sizeof key, "%lld",
+			 (long long)json_integer_value(json_object_get(o, "id")));
 		json_object_set(by_id, key, parties);
 		int w = snprintf(ids + off, sizeof ids - off, "%s%s", off ? "," : "{", key);
 		if (w < 0 || (size_t)w >= sizeof ids - off - 1) {
@@ -195,8 +195,7 @@ static enum fq_err one_case(struct store_conn *c, const char *sql, const struct 
 	return FQ_OK;
 }
 
-enum fq_err pg_case_get(struct store_conn *c, const struct caller *who, int64_t id,
-			json_t **out)
+enum fq_err pg_case_get(struct store_conn *c, const struct caller *who, int64_t id, json_t **out)
 {
 	static const char sql[] = CASE_SQL_SELECT "WHERE c.id = $1";
 	struct args a = {0};
@@ -207,8 +206,8 @@ enum fq_err pg_case_get(struct store_conn *c, const struct caller *who, int64_t 
 enum fq_err pg_case_get_by_code(struct store_conn *c, const char *code, json_t **out)
 {
 	/* the code's row gives the id, and the id the one partition to read */
-	static const char sql[] =
-		CASE_SQL_SELECT "WHERE c.id = (SELECT case_id FROM case_codes WHERE tracking_code = $1)";
+	static const char sql[] = CASE_SQL_SELECT
+		"WHERE c.id = (SELECT case_id FROM case_codes WHERE tracking_code = $1)";
 	struct args a = {0};
 	pg_a_text(&a, code);
 	return one_case(c, sql, &a, NULL, out);
@@ -242,8 +241,7 @@ enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *wh
 	return err;
 }
 
-enum fq_err pg_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
-				       json_t **items)
+enum fq_err pg_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit, json_t **items)
 {
 	static const char sql[] =
 		"SELECT id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due < $1 "

@@ -164,8 +164,11 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 	qb_scope(q, who, "c.region", f->region, f->q != NULL);
 	struct {
 		const char *col, *val;
-	} eq[] = {{"c.status", f->status}, {"c.category", f->category}, {"c.channel", f->channel},
-		  {"c.track", f->track}, {"c.handler", f->handler}};
+	} eq[] = {{"c.status", f->status},
+		  {"c.category", f->category},
+		  {"c.channel", f->channel},
+		  {"c.track", f->track},
+		  {"c.handler", f->handler}};
 	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++) {
 		if (!eq[i].val)
 			continue;

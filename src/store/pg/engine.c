@@ -70,19 +70,19 @@ static enum fq_err map_state(const char *st)
 {
 	if (!st || strlen(st) != 5)
 		return FQ_EIO;
-	if (text_starts_with(st, "23"))                       /* integrity constraint */
+	if (text_starts_with(st, "23")) /* integrity constraint */
 		return FQ_ECONFLICT;
 	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 || /* serialization, deadlock */
 	    strcmp(st, "55P03") == 0 || strcmp(st, "57014") == 0 || /* lock timeout, canceled */
-	    strcmp(st, "55006") == 0)                        /* object in use */
+	    strcmp(st, "55006") == 0)                               /* object in use */
 		return FQ_EBUSY;
 	if (strcmp(st, "53200") == 0)
 		return FQ_ENOMEM;
-	if (text_starts_with(st, "53"))                       /* disk full, too many connections */
+	if (text_starts_with(st, "53")) /* disk full, too many connections */
 		return FQ_EBUSY;
 	if (text_starts_with(st, "08") || text_starts_with(st, "57P") || /* connection, shutdown */
 	    text_starts_with(st, "58") || text_starts_with(st, "XX") ||  /* I/O, corruption */
-	    strcmp(st, "25006") == 0)                        /* read-only transaction */
+	    strcmp(st, "25006") == 0)                                    /* read-only transaction */
 		return FQ_EIO;
 	return FQ_EINTERNAL;
 }
@@ -115,10 +115,11 @@ enum fq_err pg_res_err(struct store_conn *c, PGresult *res, const char *what)
 /* Session settings every connection gets, again after a reconnect. */
 static int session_setup(struct store_conn *c)
 {
-	const char *sql = c->readonly
-		? "SET lock_timeout = '" PG_LOCK_TIMEOUT "'; SET client_min_messages = warning; "
-		  "SET default_transaction_read_only = on"
-		: "SET lock_timeout = '" PG_LOCK_TIMEOUT "'; SET client_min_messages = warning";
+	const char *sql = c->readonly ? "SET lock_timeout = '" PG_LOCK_TIMEOUT
+					"'; SET client_min_messages = warning; "
+					"SET default_transaction_read_only = on"
+				      : "SET lock_timeout = '" PG_LOCK_TIMEOUT
+					"'; SET client_min_messages = warning";
 	PGresult *r = PQexec(c->pg, sql);
 	int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
@@ -220,10 +221,12 @@ PGresult *pg_run_dyn(struct store_conn *c, const char *sql, const struct args *a
 		log_error("postgresql: too many parameters");
 		return NULL;
 	}
-	PGresult *r = pg_conn_ready(c) ? PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0) : NULL;
+	PGresult *r =
+		pg_conn_ready(c) ? PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0) : NULL;
 	if (retry_read(c, r, sql)) {
 		PQclear(r);
-		r = pg_conn_ready(c) ? PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0) : NULL;
+		r = pg_conn_ready(c) ? PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0)
+				     : NULL;
 	}
 	return r;
 }
@@ -271,8 +274,15 @@ static enum fq_err exec_plain(struct store_conn *c, const char *sql)
 
 /* type oids of pg_type.h, which libpq does not install */
 enum {
-	OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_OID = 26,
-	OID_JSON = 114, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700,
+	OID_BOOL = 16,
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_OID = 26,
+	OID_JSON = 114,
+	OID_FLOAT4 = 700,
+	OID_FLOAT8 = 701,
+	OID_NUMERIC = 1700,
 	OID_JSONB = 3802,
 };
 
@@ -332,8 +342,8 @@ enum fq_err pg_rows_of(struct store_conn *c, PGresult *r, const char *what, json
 	return FQ_OK;
 }
 
-enum fq_err pg_rows(struct store_conn *c, const char *sql, const struct args *a,
-		    const char *what, json_t **items)
+enum fq_err pg_rows(struct store_conn *c, const char *sql, const struct args *a, const char *what,
+		    json_t **items)
 {
 	return pg_rows_of(c, pg_run(c, sql, a), what, items);
 }
@@ -365,7 +375,6 @@ enum fq_err pg_one_i64(struct store_conn *c, const char *sql, const struct args 
 	PQclear(r);
 	return err;
 }
-
 
 /* ---- partitions ---- */
 
@@ -458,8 +467,7 @@ static void describe(const char *url, char *out, size_t len)
 	PQconninfoFree(opts);
 }
 
-enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out,
-			 struct fq_error *e)
+enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out, struct fq_error *e)
 {
 	struct store_conn *c = calloc(1, sizeof *c);
 	if (!c)
@@ -481,8 +489,9 @@ enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out,
 		size_t n = strlen(msg);
 		while (n && msg[n - 1] == '\n')
 			n--;
-		enum fq_err err = fq_fail(e, FQ_EIO, "storage_unavailable", "db",
-					  "cannot connect to PostgreSQL at %s: %.*s", where, (int)n, msg);
+		enum fq_err err =
+			fq_fail(e, FQ_EIO, "storage_unavailable", "db",
+				"cannot connect to PostgreSQL at %s: %.*s", where, (int)n, msg);
 		PQfinish(c->pg);
 		free(c);
 		return err;
@@ -490,7 +499,8 @@ enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out,
 	if (!session_setup(c)) {
 		PQfinish(c->pg);
 		free(c);
-		return fq_fail(e, FQ_EIO, "storage_unavailable", "db", "cannot configure the connection");
+		return fq_fail(e, FQ_EIO, "storage_unavailable", "db",
+			       "cannot configure the connection");
 	}
 	*out = c;
 	return FQ_OK;
@@ -548,13 +558,15 @@ enum fq_err pg_migrate(struct store_conn *c, int *applied, struct fq_error *e)
 			size_t n = strlen(msg);
 			while (n && msg[n - 1] == '\n')
 				n--;
-			err = fq_fail(e, FQ_EIO, NULL, NULL, "migration %s: %.*s", m->name, (int)n, msg);
+			err = fq_fail(e, FQ_EIO, NULL, NULL, "migration %s: %.*s", m->name, (int)n,
+				      msg);
 			PQclear(r);
 			exec_plain(c, "ROLLBACK");
 			goto out;
 		}
 		PQclear(r);
-		if ((err = pg_exec_args(c, mark, &a, "migrate")) || (err = exec_plain(c, "COMMIT"))) {
+		if ((err = pg_exec_args(c, mark, &a, "migrate")) ||
+		    (err = exec_plain(c, "COMMIT"))) {
 			exec_plain(c, "ROLLBACK");
 			fq_fail(e, err, NULL, NULL, "cannot record migration %s", m->name);
 			goto out;
@@ -568,9 +580,10 @@ enum fq_err pg_migrate(struct store_conn *c, int *applied, struct fq_error *e)
 	PGresult *r = PQexec(c->pg, "SELECT cardinality(show_trgm('滴水'))");
 	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
 	    strcmp(PQgetvalue(r, 0, 0), "0") == 0)
-		log_warn("postgresql: the database's LC_CTYPE does not class Chinese characters as "
-			 "letters, so the search index cannot help; create the database with a UTF-8 "
-			 "locale (see docs/operations.md)");
+		log_warn(
+			"postgresql: the database's LC_CTYPE does not class Chinese characters as "
+			"letters, so the search index cannot help; create the database with a UTF-8 "
+			"locale (see docs/operations.md)");
 	PQclear(r);
 out:
 	exec_plain(c, "SELECT pg_advisory_unlock(" PG_LOCK_MIGRATE ")");
@@ -582,12 +595,12 @@ out:
  * by a case's trigger) and the audit chain's lock. */
 enum fq_err pg_txn_begin(struct store_conn *c)
 {
-	enum fq_err err = exec_plain(c, c->readonly ? "BEGIN"
-					: "BEGIN; SELECT pg_advisory_xact_lock(" PG_LOCK_WRITE ")");
+	enum fq_err err = exec_plain(
+		c,
+		c->readonly ? "BEGIN" : "BEGIN; SELECT pg_advisory_xact_lock(" PG_LOCK_WRITE ")");
 	if (!err) {
 		c->in_txn = 1;
-	} else if (PQstatus(c->pg) == CONNECTION_OK &&
-		   PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+	} else if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
 		PQclear(PQexec(c->pg, "ROLLBACK"));
 	}
 	return err;
@@ -636,8 +649,8 @@ void pg_rollback(struct store_conn *c)
  * consistent view, as SQLite's read transaction gives. */
 /* The WAL position: on a replica, how far it has replayed. It moves with
  * every change, so it serves as the data version that answer caches check. */
-#define WAL_POSITION_SQL                                                                     \
-	"SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "               \
+#define WAL_POSITION_SQL                                                       \
+	"SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() " \
 	"ELSE pg_current_wal_insert_lsn() END - '0/0'::pg_lsn)::bigint"
 
 enum fq_err pg_read_begin(struct store_conn *c)
@@ -646,7 +659,8 @@ enum fq_err pg_read_begin(struct store_conn *c)
 		return FQ_EIO;
 	/* one round trip: the snapshot is taken by the SELECT, so the position
 	 * read is never later than the data the snapshot shows */
-	PGresult *r = PQexec(c->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " WAL_POSITION_SQL);
+	PGresult *r =
+		PQexec(c->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " WAL_POSITION_SQL);
 	c->have_snap = 0;
 	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 		c->in_txn = 1;

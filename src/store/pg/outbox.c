@@ -22,8 +22,8 @@ enum fq_err pg_idem_get(struct store_conn *c, const char *key, int *status, char
 	return err;
 }
 
-enum fq_err pg_idem_put(struct store_conn *c, const char *key, const char *scope,
-			int status, const char *body, int64_t now)
+enum fq_err pg_idem_put(struct store_conn *c, const char *key, const char *scope, int status,
+			const char *body, int64_t now)
 {
 	static const char sql[] = "INSERT INTO idempotency(" IDEM_SQL_COLUMNS ") "
 				  "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
@@ -44,8 +44,8 @@ enum fq_err pg_webhook_add(struct store_conn *c, const char *url, const char *ev
 			   const char *secret, const char *region, const char *actor, int64_t now,
 			   int64_t *id)
 {
-	static const char sql[] =
-		"INSERT INTO webhooks(" WEBHOOK_SQL_NEW ") VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+	static const char sql[] = "INSERT INTO webhooks(" WEBHOOK_SQL_NEW
+				  ") VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 	struct args a = {0};
 	pg_a_text(&a, url);
 	pg_a_text(&a, events);
@@ -110,17 +110,16 @@ enum fq_err pg_delivery_enqueue(struct store_conn *c, const char *event, const c
 
 enum fq_err pg_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items)
 {
-	static const char sql[] =
-		DELIVERY_SQL_DUE("$");
+	static const char sql[] = DELIVERY_SQL_DUE("$");
 	struct args a = {0};
 	pg_a_i64(&a, now);
 	pg_a_i64(&a, limit);
 	return pg_rows(c, sql, &a, "delivery_due", items);
 }
 
-enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *state,
-			       int attempts, int64_t next_at, int last_status,
-			       const char *last_error, int64_t now)
+enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *state, int attempts,
+			       int64_t next_at, int last_status, const char *last_error,
+			       int64_t now)
 {
 	static const char sql[] =
 		"UPDATE deliveries SET state = $1::text, attempts = $2, next_at = $3, "
@@ -141,12 +140,10 @@ enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *sta
 	return pg_exec_args(c, sql, &a, "delivery_update");
 }
 
-enum fq_err pg_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
-			     json_t **items)
+enum fq_err pg_delivery_list(struct store_conn *c, int64_t webhook_id, int limit, json_t **items)
 {
-	static const char sql[] =
-		DELIVERY_SQL_LOG "WHERE ($1::bigint = 0 OR webhook_id = $1) "
-		"ORDER BY id DESC LIMIT $2";
+	static const char sql[] = DELIVERY_SQL_LOG "WHERE ($1::bigint = 0 OR webhook_id = $1) "
+						   "ORDER BY id DESC LIMIT $2";
 	struct args a = {0};
 	pg_a_i64(&a, webhook_id);
 	pg_a_i64(&a, limit);

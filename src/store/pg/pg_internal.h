@@ -27,19 +27,19 @@
 #include "util/log.h"
 #include "util/text.h"
 
-#define PG_STMT_CACHE 96            /* prepared statements per connection */
-#define PG_PARAMS_MAX 320           /* parameters of one statement */
-#define PG_NUM_MAX 32               /* a formatted number parameter */
-#define PG_SQL_MAX 16384            /* dynamic list queries */
+#define PG_STMT_CACHE 96                         /* prepared statements per connection */
+#define PG_PARAMS_MAX 320                        /* parameters of one statement */
+#define PG_NUM_MAX 32                            /* a formatted number parameter */
+#define PG_SQL_MAX 16384                         /* dynamic list queries */
 #define PG_ID_LIST_MAX (STORE_LIST_MAX * 24 + 8) /* "{1,2,...}" of one page */
 /* distinct LIKE terms of one search: each token takes at least two bytes of
  * the query, which the API caps at 400, so every term of a valid query fits */
 #define PG_SEARCH_TERMS_MAX 200
-#define PG_SEARCH_QUERY_MAX 4096    /* bytes of the FTS expression of a query */
-#define PG_AUDIT_PAGE 5000          /* audit rows fetched per round trip */
-#define PG_LOCK_TIMEOUT "10s"       /* like SQLite's busy timeout */
+#define PG_SEARCH_QUERY_MAX 4096 /* bytes of the FTS expression of a query */
+#define PG_AUDIT_PAGE 5000       /* audit rows fetched per round trip */
+#define PG_LOCK_TIMEOUT "10s"    /* like SQLite's busy timeout */
 #define PG_CONNECT_TIMEOUT "10"
-#define PG_ENSURE_RETRY_S 60        /* between attempts to make partitions ahead */
+#define PG_ENSURE_RETRY_S 60 /* between attempts to make partitions ahead */
 
 /* application_name of the server's connections, unless the URL names one:
  * the writer and CLI write ("fengqiao"), workers read ("fengqiao-read"). */
@@ -53,7 +53,10 @@
  * BEGIN IMMEDIATE; it is also the audit chain's lock (fq_audit_head) */
 #define PG_LOCK_WRITE "7378421339226419057"
 
-struct fq_embedded { const char *name; const char *text; };
+struct fq_embedded {
+	const char *name;
+	const char *text;
+};
 extern const struct fq_embedded schema_pg[];
 
 struct store {
@@ -62,7 +65,7 @@ struct store {
 };
 
 struct cached {
-	const char *sql;     /* static string; identity is the key */
+	const char *sql; /* static string; identity is the key */
 	char name[16];
 };
 
@@ -71,21 +74,20 @@ struct store_conn {
 	struct store *store;
 	PGconn *pg;
 	int readonly;
-	int in_txn;          /* a transaction is open (BEGIN sent, no COMMIT/ROLLBACK yet) */
-	int implicit;        /* the transaction was opened by savepoint() */
-	int depth;           /* savepoint depth */
-	int64_t snap_version;  /* WAL position when the read snapshot was taken */
+	int in_txn;           /* a transaction is open (BEGIN sent, no COMMIT/ROLLBACK yet) */
+	int implicit;         /* the transaction was opened by savepoint() */
+	int depth;            /* savepoint depth */
+	int64_t snap_version; /* WAL position when the read snapshot was taken */
 	int have_snap;
 	/* Partitions cover ids below these bounds (0: not known yet), and the
 	 * highest ids this connection has written. */
 	int64_t case_high, case_chunk, audit_high, audit_chunk;
 	int64_t case_seen, audit_seen;
-	int64_t ensure_after;  /* after a failed attempt, not again before this time */
+	int64_t ensure_after; /* after a failed attempt, not again before this time */
 	struct cached cache[PG_STMT_CACHE];
 	int ncache;
 	unsigned nprepared;
 };
-
 
 /* The parameters of one statement, as text. Strings are borrowed: they must
  * outlive the call that runs the statement. */
@@ -95,7 +97,6 @@ struct args {
 	const char *v[PG_PARAMS_MAX];
 	char num[PG_PARAMS_MAX][PG_NUM_MAX];
 };
-
 
 /* A small builder of SQL text and its parameters for dynamic queries. The
  * SQL is fixed fragments and whitelisted names; values are parameters. */
@@ -125,8 +126,8 @@ enum fq_err pg_exec_count(struct store_conn *c, const char *sql, const struct ar
 			  const char *what, int64_t *changed);
 json_t *pg_cell_json(const PGresult *r, int row, int col);
 enum fq_err pg_rows_of(struct store_conn *c, PGresult *r, const char *what, json_t **items);
-enum fq_err pg_rows(struct store_conn *c, const char *sql, const struct args *a,
-		    const char *what, json_t **items);
+enum fq_err pg_rows(struct store_conn *c, const char *sql, const struct args *a, const char *what,
+		    json_t **items);
 enum fq_err pg_one_row(struct store_conn *c, const char *sql, const struct args *a,
 		       const char *what, json_t **out);
 enum fq_err pg_one_i64(struct store_conn *c, const char *sql, const struct args *a,
@@ -152,23 +153,22 @@ enum fq_err pg_release(struct store_conn *c);
 void pg_undo(struct store_conn *c);
 
 /* region.c */
-enum fq_err pg_region_put(struct store_conn *c, const char *code, const char *name,
-			  int level, const char *parent);
+enum fq_err pg_region_put(struct store_conn *c, const char *code, const char *name, int level,
+			  const char *parent);
 enum fq_err pg_region_get(struct store_conn *c, const char *code, json_t **out);
 enum fq_err pg_region_children(struct store_conn *c, const char *code, json_t **items);
-enum fq_err pg_region_search(struct store_conn *c, const char *q, const char *within,
-			     int limit, json_t **items);
+enum fq_err pg_region_search(struct store_conn *c, const char *q, const char *within, int limit,
+			     json_t **items);
 enum fq_err pg_region_counts(struct store_conn *c, const char *prefix, int64_t counts[6]);
 enum fq_err pg_region_nearest(struct store_conn *c, double lat, double lon,
 			      char out[REGION_CODE_MAX]);
-enum fq_err pg_region_in_text(struct store_conn *c, const char *text, int level,
-			      const char *within, int limit, json_t **items);
+enum fq_err pg_region_in_text(struct store_conn *c, const char *text, int level, const char *within,
+			      int limit, json_t **items);
 
 /* user.c */
 enum fq_err pg_user_create(struct store_conn *c, const char *username, const char *display,
 			   const char *pwhash, int64_t now, int64_t *id);
-enum fq_err pg_user_get(struct store_conn *c, const char *username, int64_t id,
-			json_t **out);
+enum fq_err pg_user_get(struct store_conn *c, const char *username, int64_t id, json_t **out);
 enum fq_err pg_user_set_password(struct store_conn *c, int64_t id, const char *pwhash);
 enum fq_err pg_role_grant(struct store_conn *c, int64_t user_id, const char *role,
 			  const char *region);
@@ -177,10 +177,9 @@ enum fq_err pg_role_revoke(struct store_conn *c, int64_t user_id, const char *ro
 enum fq_err pg_user_list(struct store_conn *c, const struct caller *who, const char *region,
 			 const char *role, json_t **items);
 enum fq_err pg_user_set_disabled(struct store_conn *c, int64_t id, int disabled);
-enum fq_err pg_token_put(struct store_conn *c, const char *hash, int64_t user_id,
-			 int64_t now, int64_t expires_at);
-enum fq_err pg_token_user(struct store_conn *c, const char *hash, int64_t now,
-			  int64_t *user_id);
+enum fq_err pg_token_put(struct store_conn *c, const char *hash, int64_t user_id, int64_t now,
+			 int64_t expires_at);
+enum fq_err pg_token_user(struct store_conn *c, const char *hash, int64_t now, int64_t *user_id);
 enum fq_err pg_token_list(struct store_conn *c, int64_t user_id, json_t **items);
 enum fq_err pg_token_revoke(struct store_conn *c, int64_t user_id, const char *id);
 enum fq_err pg_session_put(struct store_conn *c, const char *hash, int64_t user_id,
@@ -195,8 +194,7 @@ enum fq_err pg_party_replace(struct store_conn *c, int64_t case_id, json_t *part
 enum fq_err pg_case_reindex(struct store_conn *c, int64_t id);
 enum fq_err pg_case_insert(struct store_conn *c, json_t *rec, int64_t *id);
 enum fq_err pg_finish_cases(struct store_conn *c, json_t *items);
-enum fq_err pg_case_get(struct store_conn *c, const struct caller *who, int64_t id,
-			json_t **out);
+enum fq_err pg_case_get(struct store_conn *c, const struct caller *who, int64_t id, json_t **out);
 enum fq_err pg_case_get_by_code(struct store_conn *c, const char *code, json_t **out);
 enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *who,
 				   const char *region, const char *category, json_t *phones,
@@ -215,12 +213,11 @@ enum fq_err pg_case_list(struct store_conn *c, const struct caller *who,
 
 /* timeline.c */
 enum fq_err pg_timeline_add(struct store_conn *c, int64_t case_id, json_t *e);
-enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal,
-			     int64_t after, int limit, json_t **items);
+enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal, int64_t after,
+			     int limit, json_t **items);
 enum fq_err pg_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
 			      int64_t *notes);
-enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
-			int64_t at);
+enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind, int64_t at);
 enum fq_err pg_link_list(struct store_conn *c, const struct caller *who, int64_t id,
 			 json_t **items);
 
@@ -231,8 +228,8 @@ enum fq_err pg_audit_iterate(struct store_conn *c,
 
 /* outbox.c */
 enum fq_err pg_idem_get(struct store_conn *c, const char *key, int *status, char **body);
-enum fq_err pg_idem_put(struct store_conn *c, const char *key, const char *scope,
-			int status, const char *body, int64_t now);
+enum fq_err pg_idem_put(struct store_conn *c, const char *key, const char *scope, int status,
+			const char *body, int64_t now);
 enum fq_err pg_webhook_add(struct store_conn *c, const char *url, const char *events,
 			   const char *secret, const char *region, const char *actor, int64_t now,
 			   int64_t *id);
@@ -242,17 +239,15 @@ enum fq_err pg_webhook_delete(struct store_conn *c, int64_t id);
 enum fq_err pg_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
 				const char *case_region, int64_t now, json_t **webhook_ids);
 enum fq_err pg_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items);
-enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *state,
-			       int attempts, int64_t next_at, int last_status,
-			       const char *last_error, int64_t now);
-enum fq_err pg_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
-			     json_t **items);
+enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *state, int attempts,
+			       int64_t next_at, int last_status, const char *last_error,
+			       int64_t now);
+enum fq_err pg_delivery_list(struct store_conn *c, int64_t webhook_id, int limit, json_t **items);
 
 /* stats.c */
-enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who,
-			    const char *region, int64_t from, int64_t to, json_t **out);
-enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who,
-			       const char *region, int64_t from, int64_t to, int64_t now,
-			       json_t **out);
+enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who, const char *region,
+			    int64_t from, int64_t to, json_t **out);
+enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, const char *region,
+			       int64_t from, int64_t to, int64_t now, json_t **out);
 
 #endif

@@ -1,8 +1,8 @@
 /* pg/region.c - regions: the administrative tree, its search and counts. */
 #include "store/pg/pg_internal.h"
 
-enum fq_err pg_region_put(struct store_conn *c, const char *code, const char *name,
-			  int level, const char *parent)
+enum fq_err pg_region_put(struct store_conn *c, const char *code, const char *name, int level,
+			  const char *parent)
 {
 	static const char sql[] =
 		"INSERT INTO regions(code, name, level, parent) VALUES ($1, $2, $3, $4) "
@@ -57,8 +57,8 @@ static char *like_infix(const char *q)
 	return p;
 }
 
-enum fq_err pg_region_search(struct store_conn *c, const char *q, const char *within,
-			     int limit, json_t **items)
+enum fq_err pg_region_search(struct store_conn *c, const char *q, const char *within, int limit,
+			     json_t **items)
 {
 	/* LIKE rather than strpos so the trigram index on name can answer */
 	static const char sql[] =
@@ -124,8 +124,8 @@ enum fq_err pg_region_nearest(struct store_conn *c, double lat, double lon,
 	return err;
 }
 
-enum fq_err pg_region_in_text(struct store_conn *c, const char *text, int level,
-			      const char *within, int limit, json_t **items)
+enum fq_err pg_region_in_text(struct store_conn *c, const char *text, int level, const char *within,
+			      int limit, json_t **items)
 {
 	static const char sql[] =
 		"SELECT code, name, level, parent FROM regions WHERE level = $1 AND code >= $2 "

@@ -4,8 +4,8 @@
 
 enum fq_err pg_timeline_add(struct store_conn *c, int64_t case_id, json_t *e)
 {
-	static const char sql[] =
-		"INSERT INTO timeline(" TIMELINE_SQL_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+	static const char sql[] = "INSERT INTO timeline(" TIMELINE_SQL_COLUMNS
+				  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 	struct args a = {0};
 	pg_a_i64(&a, case_id);
 	pg_a_json(&a, json_object_get(e, "at"));
@@ -24,12 +24,12 @@ enum fq_err pg_timeline_add(struct store_conn *c, int64_t case_id, json_t *e)
 	return err;
 }
 
-enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal,
-			     int64_t after, int limit, json_t **items)
+enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal, int64_t after,
+			     int limit, json_t **items)
 {
 	static const char sql[] =
 		TIMELINE_SQL_ENTRY "WHERE case_id = $1 AND (internal = 0 OR $2::int <> 0) "
-		"AND id > $3 ORDER BY id LIMIT $4";
+				   "AND id > $3 ORDER BY id LIMIT $4";
 	struct args a = {0};
 	pg_a_i64(&a, case_id);
 	pg_a_i64(&a, internal);
@@ -41,8 +41,7 @@ enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal
 	return err;
 }
 
-enum fq_err pg_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
-			      int64_t *notes)
+enum fq_err pg_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total, int64_t *notes)
 {
 	static const char sql[] =
 		"SELECT count(*)::bigint AS total, count(*) FILTER (WHERE internal <> 0)::bigint AS notes "
@@ -59,11 +58,10 @@ enum fq_err pg_timeline_count(struct store_conn *c, int64_t case_id, int64_t *to
 	return err;
 }
 
-enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
-			int64_t at)
+enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind, int64_t at)
 {
-	static const char sql[] =
-		"INSERT INTO case_links(" LINK_SQL_COLUMNS ") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+	static const char sql[] = "INSERT INTO case_links(" LINK_SQL_COLUMNS
+				  ") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 	struct args x = {0};
 	pg_a_i64(&x, a);
 	pg_a_i64(&x, b);
@@ -72,8 +70,7 @@ enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *
 	return pg_exec_args(c, sql, &x, "link_add");
 }
 
-enum fq_err pg_link_list(struct store_conn *c, const struct caller *who, int64_t id,
-			 json_t **items)
+enum fq_err pg_link_list(struct store_conn *c, const struct caller *who, int64_t id, json_t **items)
 {
 	/* the order SQLite's plan gives: links from id by (b, kind), then links
 	 * to id by (a, kind) */

@@ -17,8 +17,7 @@ enum fq_err pg_user_create(struct store_conn *c, const char *username, const cha
 	return err == FQ_ENOTFOUND ? FQ_ECONFLICT : err;
 }
 
-enum fq_err pg_user_get(struct store_conn *c, const char *username, int64_t id,
-			json_t **out)
+enum fq_err pg_user_get(struct store_conn *c, const char *username, int64_t id, json_t **out)
 {
 	static const char by_name[] = "SELECT id, username, display_name, password_hash, disabled "
 				      "FROM users WHERE username = $1";
@@ -61,8 +60,9 @@ enum fq_err pg_user_set_password(struct store_conn *c, int64_t id, const char *p
 enum fq_err pg_role_grant(struct store_conn *c, int64_t user_id, const char *role,
 			  const char *region)
 {
-	static const char sql[] = "INSERT INTO user_roles(user_id, role, region) VALUES ($1, $2, $3) "
-				  "ON CONFLICT DO NOTHING";
+	static const char sql[] =
+		"INSERT INTO user_roles(user_id, role, region) VALUES ($1, $2, $3) "
+		"ON CONFLICT DO NOTHING";
 	struct args a = {0};
 	pg_a_i64(&a, user_id);
 	pg_a_text(&a, role);
@@ -117,8 +117,8 @@ enum fq_err pg_user_set_disabled(struct store_conn *c, int64_t id, int disabled)
 	return !err && n == 0 ? FQ_ENOTFOUND : err;
 }
 
-enum fq_err pg_token_put(struct store_conn *c, const char *hash, int64_t user_id,
-			 int64_t now, int64_t expires_at)
+enum fq_err pg_token_put(struct store_conn *c, const char *hash, int64_t user_id, int64_t now,
+			 int64_t expires_at)
 {
 	static const char sql[] = "INSERT INTO api_tokens(hash, user_id, created_at, expires_at) "
 				  "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
@@ -132,10 +132,10 @@ enum fq_err pg_token_put(struct store_conn *c, const char *hash, int64_t user_id
 	return !err && n == 0 ? FQ_ECONFLICT : err;
 }
 
-enum fq_err pg_token_user(struct store_conn *c, const char *hash, int64_t now,
-			  int64_t *user_id)
+enum fq_err pg_token_user(struct store_conn *c, const char *hash, int64_t now, int64_t *user_id)
 {
-	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash = $1 AND expires_at > $2";
+	static const char sql[] =
+		"SELECT user_id FROM api_tokens WHERE hash = $1 AND expires_at > $2";
 	struct args a = {0};
 	pg_a_text(&a, hash);
 	pg_a_i64(&a, now);
@@ -144,9 +144,10 @@ enum fq_err pg_token_user(struct store_conn *c, const char *hash, int64_t now,
 
 enum fq_err pg_token_list(struct store_conn *c, int64_t user_id, json_t **items)
 {
-	static const char sql[] = "SELECT substr(hash, 1, 12) AS id, created_at, expires_at "
-				  "FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, hash "
-				  "LIMIT 200";
+	static const char sql[] =
+		"SELECT substr(hash, 1, 12) AS id, created_at, expires_at "
+		"FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, hash "
+		"LIMIT 200";
 	struct args a = {0};
 	pg_a_i64(&a, user_id);
 	return pg_rows(c, sql, &a, "token_list", items);

@@ -44,9 +44,8 @@ enum fq_err sqlite_audit_iterate(struct store_conn *c,
 				 int (*fn)(const struct audit_entry *e, void *arg), void *arg)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db,
-				    "SELECT " AUDIT_SQL_COLUMNS " FROM audit_log ORDER BY id",
-				    -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(
+		c->db, "SELECT " AUDIT_SQL_COLUMNS " FROM audit_log ORDER BY id", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return sqlite_fail(c, rc, "audit_iterate");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -59,7 +58,8 @@ enum fq_err sqlite_audit_iterate(struct store_conn *c,
 			.entity_id = (const char *)sqlite3_column_text(st, 5),
 			.detail = (const char *)sqlite3_column_text(st, 6),
 		};
-		snprintf(e.prev_hash, sizeof e.prev_hash, "%s", (const char *)sqlite3_column_text(st, 7));
+		snprintf(e.prev_hash, sizeof e.prev_hash, "%s",
+			 (const char *)sqlite3_column_text(st, 7));
 		snprintf(e.hash, sizeof e.hash, "%s", (const char *)sqlite3_column_text(st, 8));
 		if (fn(&e, arg))
 			break;

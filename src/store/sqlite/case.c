@@ -100,7 +100,6 @@ enum fq_err sqlite_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 	return sqlite_case_reindex(c, *id);
 }
 
-
 /* Moves lat/lon/address into location and loads the parties. */
 enum fq_err sqlite_finish_case(struct store_conn *c, json_t *o)
 {
@@ -190,7 +189,8 @@ enum fq_err sqlite_case_update(struct store_conn *c, int64_t id, json_t *fields)
 	if (rc != SQLITE_OK)
 		return sqlite_fail(c, rc, "case_update prepare");
 	int i = 1;
-	json_object_foreach(fields, k, v) sqlite_bind_json(st, i++, v);
+	json_object_foreach(fields, k, v)
+		sqlite_bind_json(st, i++, v);
 	sqlite3_bind_int64(st, i, id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);

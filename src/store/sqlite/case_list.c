@@ -44,14 +44,14 @@ static void qb_scope(struct qb *q, const struct caller *who, const char *col, co
 	for (int i = 0; i < n; i++) {
 		char hi[REGION_CODE_MAX + 1], clause[128];
 		scope_prefix_end(regions[i], hi);
-		snprintf(clause, sizeof clause, "%s(%s >= ? AND %s < ?)", i ? " OR " : "", col, col);
+		snprintf(clause, sizeof clause, "%s(%s >= ? AND %s < ?)", i ? " OR " : "", col,
+			 col);
 		qb_add(q, clause);
 		qb_arg(q, json_string(regions[i]));
 		qb_arg(q, json_string(hi));
 	}
 	qb_add(q, ")");
 }
-
 
 static enum fq_err qb_prepare(struct store_conn *c, struct qb *q, sqlite3_stmt **st)
 {
@@ -62,7 +62,8 @@ static enum fq_err qb_prepare(struct store_conn *c, struct qb *q, sqlite3_stmt *
 		return sqlite_fail(c, rc, "prepare");
 	size_t i;
 	json_t *v;
-	json_array_foreach(q->args, i, v) sqlite_bind_json(*st, (int)i + 1, v);
+	json_array_foreach(q->args, i, v)
+		sqlite_bind_json(*st, (int)i + 1, v);
 	return FQ_OK;
 }
 
@@ -75,8 +76,11 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 	qb_scope(q, who, "c.region", f->region);
 	struct {
 		const char *col, *val;
-	} eq[] = {{"c.status", f->status}, {"c.category", f->category}, {"c.channel", f->channel},
-		  {"c.track", f->track}, {"c.handler", f->handler}};
+	} eq[] = {{"c.status", f->status},
+		  {"c.category", f->category},
+		  {"c.channel", f->channel},
+		  {"c.track", f->track},
+		  {"c.handler", f->handler}};
 	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++) {
 		if (!eq[i].val)
 			continue;
@@ -130,8 +134,10 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 	if (f->q) {
 		char *m = text_fts_query(f->q, 4096);
 		if (m) {
-			qb_add(q, fts_joined ? " AND case_fts MATCH ?"
-					     : " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)");
+			qb_add(q,
+			       fts_joined
+				       ? " AND case_fts MATCH ?"
+				       : " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)");
 			qb_arg(q, json_string(m));
 			free(m);
 		}
@@ -150,7 +156,8 @@ enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
 	char *probe = f->q ? text_fts_query(f->q, 4096) : NULL;
 	int fts = probe && !f->after_id && (!f->sort || strcmp(f->sort, "-created_at") == 0);
 	free(probe);
-	const char *from = fts ? " FROM case_fts JOIN cases c ON c.id = case_fts.rowid " : " FROM cases c ";
+	const char *from =
+		fts ? " FROM case_fts JOIN cases c ON c.id = case_fts.rowid " : " FROM cases c ";
 	if (total) {
 		/* counted up to STORE_COUNT_CAP + 1: beyond that "more than" is enough */
 		qb_add(&q, "SELECT count(*) FROM (SELECT 1");

@@ -91,13 +91,19 @@ json_t *sqlite_row_json(sqlite3_stmt *st)
 		const char *k = sqlite3_column_name(st, i);
 		json_t *v;
 		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
-		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
+		case SQLITE_INTEGER:
+			v = json_integer(sqlite3_column_int64(st, i));
+			break;
+		case SQLITE_FLOAT:
+			v = json_real(sqlite3_column_double(st, i));
+			break;
 		case SQLITE_TEXT:
 			v = json_stringn((const char *)sqlite3_column_text(st, i),
 					 (size_t)sqlite3_column_bytes(st, i));
 			break;
-		default: v = json_null(); break;
+		default:
+			v = json_null();
+			break;
 		}
 		json_object_set_new(o, k, v ? v : json_null());
 	}
@@ -141,7 +147,6 @@ static enum fq_err exec_sql(struct store_conn *c, const char *sql)
 	}
 	return FQ_OK;
 }
-
 
 /* FENGQIAO_SQL_SLOW_MS=N logs every statement slower than N ms, for
  * finding where time goes before changing code. */
@@ -195,8 +200,9 @@ enum fq_err sqlite_conn_open(struct store *s, int readonly, struct store_conn **
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		enum fq_err err = fq_fail(e, FQ_EIO, "storage_unavailable", "db", "cannot open %s: %s",
-					  s->path, c->db ? sqlite3_errmsg(c->db) : "?");
+		enum fq_err err =
+			fq_fail(e, FQ_EIO, "storage_unavailable", "db", "cannot open %s: %s",
+				s->path, c->db ? sqlite3_errmsg(c->db) : "?");
 		sqlite3_close(c->db);
 		free(c);
 		return err;
@@ -209,14 +215,16 @@ enum fq_err sqlite_conn_open(struct store *s, int readonly, struct store_conn **
 		atomic_store_explicit(&slow_ns, ms * 1000000, memory_order_relaxed);
 		sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, trace_slow, NULL);
 	}
-	const char *pragmas = readonly
-		? "PRAGMA foreign_keys=ON; PRAGMA query_only=1; PRAGMA cache_size=-16000;"
-		: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		  " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;";
+	const char *pragmas =
+		readonly
+			? "PRAGMA foreign_keys=ON; PRAGMA query_only=1; PRAGMA cache_size=-16000;"
+			: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+			  " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;";
 	if (exec_sql(c, pragmas) != FQ_OK) {
 		sqlite3_close(c->db);
 		free(c);
-		return fq_fail(e, FQ_EIO, "storage_unavailable", "db", "cannot configure %s", s->path);
+		return fq_fail(e, FQ_EIO, "storage_unavailable", "db", "cannot configure %s",
+			       s->path);
 	}
 	*out = c;
 	return FQ_OK;
@@ -252,14 +260,15 @@ enum fq_err sqlite_migrate(struct store_conn *c, int *applied, struct fq_error *
 			return fq_fail(e, FQ_EBUSY, NULL, NULL, "database busy");
 		char *msg = NULL;
 		if (sqlite3_exec(c->db, m->text, NULL, NULL, &msg) != SQLITE_OK) {
-			fq_fail(e, FQ_EIO, NULL, NULL, "migration %s: %s", m->name, msg ? msg : "?");
+			fq_fail(e, FQ_EIO, NULL, NULL, "migration %s: %s", m->name,
+				msg ? msg : "?");
 			sqlite3_free(msg);
 			exec_sql(c, "ROLLBACK");
 			return FQ_EIO;
 		}
-		if (sqlite3_prepare_v2(c->db,
-				       "INSERT INTO schema_migrations VALUES (?, strftime('%s','now'))",
-				       -1, &st, NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(
+			    c->db, "INSERT INTO schema_migrations VALUES (?, strftime('%s','now'))",
+			    -1, &st, NULL) != SQLITE_OK) {
 			exec_sql(c, "ROLLBACK");
 			return fq_fail(e, FQ_EIO, NULL, NULL, "%s", sqlite3_errmsg(c->db));
 		}
@@ -268,7 +277,8 @@ enum fq_err sqlite_migrate(struct store_conn *c, int *applied, struct fq_error *
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE || exec_sql(c, "COMMIT") != FQ_OK) {
 			exec_sql(c, "ROLLBACK");
-			return fq_fail(e, FQ_EIO, NULL, NULL, "cannot record migration %s", m->name);
+			return fq_fail(e, FQ_EIO, NULL, NULL, "cannot record migration %s",
+				       m->name);
 		}
 		(*applied)++;
 	}

@@ -21,8 +21,8 @@ enum fq_err sqlite_idem_get(struct store_conn *c, const char *key, int *status, 
 	return *body ? FQ_OK : FQ_ENOMEM;
 }
 
-enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *scope,
-			    int status, const char *body, int64_t now)
+enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *scope, int status,
+			    const char *body, int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO idempotency(" IDEM_SQL_COLUMNS ") VALUES (?,?,?,?,?)";
@@ -40,8 +40,8 @@ enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *s
 /* ---- webhooks ---- */
 
 enum fq_err sqlite_webhook_add(struct store_conn *c, const char *url, const char *events,
-			       const char *secret, const char *region, const char *actor, int64_t now,
-			       int64_t *id)
+			       const char *secret, const char *region, const char *actor,
+			       int64_t now, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO webhooks(" WEBHOOK_SQL_NEW ") VALUES (?,?,?,?,?,?)";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
@@ -133,8 +133,7 @@ enum fq_err sqlite_delivery_enqueue(struct store_conn *c, const char *event, con
 
 enum fq_err sqlite_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items)
 {
-	static const char sql[] =
-		DELIVERY_SQL_DUE("?");
+	static const char sql[] = DELIVERY_SQL_DUE("?");
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -171,9 +170,8 @@ enum fq_err sqlite_delivery_update(struct store_conn *c, int64_t id, const char 
 enum fq_err sqlite_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
 				 json_t **items)
 {
-	static const char sql[] =
-		DELIVERY_SQL_LOG "WHERE (?1 = 0 OR webhook_id = ?1) "
-		"ORDER BY id DESC LIMIT ?2";
+	static const char sql[] = DELIVERY_SQL_LOG "WHERE (?1 = 0 OR webhook_id = ?1) "
+						   "ORDER BY id DESC LIMIT ?2";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;

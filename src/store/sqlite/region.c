@@ -1,8 +1,8 @@
 /* sqlite/region.c - regions: the administrative tree, its search and counts. */
 #include "store/sqlite/sqlite_internal.h"
 
-enum fq_err sqlite_region_put(struct store_conn *c, const char *code, const char *name,
-			      int level, const char *parent)
+enum fq_err sqlite_region_put(struct store_conn *c, const char *code, const char *name, int level,
+			      const char *parent)
 {
 	static const char sql[] =
 		"INSERT INTO regions(code,name,level,parent) VALUES (?,?,?,?) "
@@ -50,8 +50,8 @@ enum fq_err sqlite_region_children(struct store_conn *c, const char *code, json_
 	return sqlite_rows(c, st, items);
 }
 
-enum fq_err sqlite_region_search(struct store_conn *c, const char *q, const char *within,
-				 int limit, json_t **items)
+enum fq_err sqlite_region_search(struct store_conn *c, const char *q, const char *within, int limit,
+				 json_t **items)
 {
 	static const char sql[] =
 		"SELECT code, name, level, parent FROM regions WHERE instr(name, ?) > 0 "

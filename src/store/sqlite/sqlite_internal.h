@@ -24,9 +24,12 @@
 
 #define STMT_CACHE 96
 #define BUSY_TIMEOUT_MS 10000
-#define SQL_MAX 8192          /* dynamic list queries */
+#define SQL_MAX 8192 /* dynamic list queries */
 
-struct fq_embedded { const char *name; const char *text; };
+struct fq_embedded {
+	const char *name;
+	const char *text;
+};
 extern const struct fq_embedded schema_sqlite[];
 
 struct store {
@@ -35,7 +38,7 @@ struct store {
 };
 
 struct cached {
-	const char *sql;     /* static string; identity is the key */
+	const char *sql; /* static string; identity is the key */
 	sqlite3_stmt *st;
 };
 
@@ -44,11 +47,10 @@ struct store_conn {
 	struct store *store;
 	sqlite3 *db;
 	int readonly;
-	int depth;           /* savepoint depth */
+	int depth; /* savepoint depth */
 	struct cached cache[STMT_CACHE];
 	int ncache;
 };
-
 
 /* engine.c */
 enum fq_err sqlite_map_rc(int rc);
@@ -77,12 +79,12 @@ enum fq_err sqlite_release(struct store_conn *c);
 void sqlite_undo(struct store_conn *c);
 
 /* region.c */
-enum fq_err sqlite_region_put(struct store_conn *c, const char *code, const char *name,
-			      int level, const char *parent);
+enum fq_err sqlite_region_put(struct store_conn *c, const char *code, const char *name, int level,
+			      const char *parent);
 enum fq_err sqlite_region_get(struct store_conn *c, const char *code, json_t **out);
 enum fq_err sqlite_region_children(struct store_conn *c, const char *code, json_t **items);
-enum fq_err sqlite_region_search(struct store_conn *c, const char *q, const char *within,
-				 int limit, json_t **items);
+enum fq_err sqlite_region_search(struct store_conn *c, const char *q, const char *within, int limit,
+				 json_t **items);
 enum fq_err sqlite_region_counts(struct store_conn *c, const char *prefix, int64_t counts[6]);
 enum fq_err sqlite_region_nearest(struct store_conn *c, double lat, double lon,
 				  char out[REGION_CODE_MAX]);
@@ -92,8 +94,7 @@ enum fq_err sqlite_region_in_text(struct store_conn *c, const char *text, int le
 /* user.c */
 enum fq_err sqlite_user_create(struct store_conn *c, const char *username, const char *display,
 			       const char *pwhash, int64_t now, int64_t *id);
-enum fq_err sqlite_user_get(struct store_conn *c, const char *username, int64_t id,
-			    json_t **out);
+enum fq_err sqlite_user_get(struct store_conn *c, const char *username, int64_t id, json_t **out);
 enum fq_err sqlite_user_set_password(struct store_conn *c, int64_t id, const char *pwhash);
 enum fq_err sqlite_role_grant(struct store_conn *c, int64_t user_id, const char *role,
 			      const char *region);
@@ -102,8 +103,8 @@ enum fq_err sqlite_role_revoke(struct store_conn *c, int64_t user_id, const char
 enum fq_err sqlite_user_list(struct store_conn *c, const struct caller *who, const char *region,
 			     const char *role, json_t **items);
 enum fq_err sqlite_user_set_disabled(struct store_conn *c, int64_t id, int disabled);
-enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t user_id,
-			     int64_t now, int64_t expires_at);
+enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t user_id, int64_t now,
+			     int64_t expires_at);
 enum fq_err sqlite_token_user(struct store_conn *c, const char *hash, int64_t now,
 			      int64_t *user_id);
 enum fq_err sqlite_token_list(struct store_conn *c, int64_t user_id, json_t **items);
@@ -136,8 +137,8 @@ enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
 
 /* timeline.c */
 enum fq_err sqlite_timeline_add(struct store_conn *c, int64_t case_id, json_t *e);
-enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int internal,
-				 int64_t after, int limit, json_t **items);
+enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int internal, int64_t after,
+				 int limit, json_t **items);
 enum fq_err sqlite_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
 				  int64_t *notes);
 enum fq_err sqlite_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
@@ -152,11 +153,11 @@ enum fq_err sqlite_audit_iterate(struct store_conn *c,
 
 /* outbox.c */
 enum fq_err sqlite_idem_get(struct store_conn *c, const char *key, int *status, char **body);
-enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *scope,
-			    int status, const char *body, int64_t now);
+enum fq_err sqlite_idem_put(struct store_conn *c, const char *key, const char *scope, int status,
+			    const char *body, int64_t now);
 enum fq_err sqlite_webhook_add(struct store_conn *c, const char *url, const char *events,
-			       const char *secret, const char *region, const char *actor, int64_t now,
-			       int64_t *id);
+			       const char *secret, const char *region, const char *actor,
+			       int64_t now, int64_t *id);
 enum fq_err sqlite_webhook_list(struct store_conn *c, json_t **items);
 enum fq_err sqlite_webhook_get(struct store_conn *c, int64_t id, json_t **out);
 enum fq_err sqlite_webhook_delete(struct store_conn *c, int64_t id);
@@ -170,8 +171,8 @@ enum fq_err sqlite_delivery_list(struct store_conn *c, int64_t webhook_id, int l
 				 json_t **items);
 
 /* stats.c */
-enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who,
-				const char *region, int64_t from, int64_t to, json_t **out);
+enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who, const char *region,
+				int64_t from, int64_t to, json_t **out);
 enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *who,
 				   const char *region, int64_t from, int64_t to, int64_t now,
 				   json_t **out);

@@ -28,8 +28,8 @@ static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0,
 
 #define DIRECT_WHERE STATS_SQL_DIRECT_WHERE("?")
 
-enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who,
-				const char *region, int64_t from, int64_t to, json_t **out)
+enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who, const char *region,
+				int64_t from, int64_t to, json_t **out)
 {
 	static const char sql[] = STATS_SQL_LEVELS("?", "");
 	static const char direct[] =
@@ -91,10 +91,10 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 			      const struct period_span *sp, json_t **items)
 {
 	static const char *const dims[] = {"category", "channel", "status"};
-	static const char sql[] =
-		"SELECT key, sum(n) AS count FROM (" STATS_SQL_SPAN_ROWS("?", "rollup_dim", "key, n",
+	static const char sql[] = "SELECT key, sum(n) AS count FROM (" STATS_SQL_SPAN_ROWS(
+		"?", "rollup_dim", "key, n",
 		"lvl = ?1 AND region = ?2 AND dim = ?9") ") GROUP BY key HAVING sum(n) > 0 "
-		"ORDER BY count DESC, key";
+							 "ORDER BY count DESC, key";
 	static const char *const direct[] = {
 		STATS_SQL_DIRECT_DIM("?", "category"),
 		STATS_SQL_DIRECT_DIM("?", "channel"),
@@ -123,13 +123,16 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 				   json_t **out)
 {
 	/* by_day covers the last BY_DAY_MAX days of the range; by_month all of it */
-	enum { BY_DAY_MAX = 366 };
+	enum {
+		BY_DAY_MAX = 366
+	};
 	static const char by_day[] =
 		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=0 "
 		"AND t >= ?3 AND t < ?4 ORDER BY t";
 	static const char by_day_direct[] =
-		"SELECT (c.created_at + " BJ_OFFSET_SQL ") / 86400 AS day, count(*) AS count FROM cases c WHERE"
-		DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
+		"SELECT (c.created_at + " BJ_OFFSET_SQL
+		") / 86400 AS day, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
+		"GROUP BY 1 ORDER BY 1";
 	static const char by_month[] =
 		"SELECT m, sum(n) AS count FROM ("
 		"SELECT t AS m, cases AS n FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=1 AND t >= ?7 AND t < ?8 "
@@ -138,23 +141,27 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		"WHERE lvl=?1 AND region=?2 AND g=0 AND ((t >= ?3 AND t < ?4) OR (t >= ?5 AND t < ?6))"
 		") GROUP BY m ORDER BY m";
 	static const char by_month_direct[] =
-		"SELECT CAST(strftime('%Y', c.created_at + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) * 12 + "
-		"CAST(strftime('%m', c.created_at + " BJ_OFFSET_SQL ", 'unixepoch') AS INTEGER) - 1 AS m, count(*) AS count "
+		"SELECT CAST(strftime('%Y', c.created_at + " BJ_OFFSET_SQL
+		", 'unixepoch') AS INTEGER) * 12 + "
+		"CAST(strftime('%m', c.created_at + " BJ_OFFSET_SQL
+		", 'unixepoch') AS INTEGER) - 1 AS m, count(*) AS count "
 		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
 	/* one child at a time through the primary key: a few small ranges each */
-#define CHILD_SUM(col, table, cond)                                                           \
-	"(coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = ?1 AND region = k.code AND " cond \
-	" AND g = 0 AND t >= ?3 AND t < ?4), 0) + coalesce((SELECT sum(" col ") FROM " table         \
-	" WHERE lvl = ?1 AND region = k.code AND " cond " AND g = 0 AND t >= ?5 AND t < ?6), 0) + " \
-	"coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = ?1 AND region = k.code AND " cond  \
-	" AND g = 1 AND t >= ?7 AND t < ?8), 0))"
-	static const char children[] =
-		"SELECT k.code AS code, k.name AS name, k.level AS level, "
-		CHILD_SUM("cases", "rollup_day", "1") " AS cases, "
-		CHILD_SUM("resolved", "rollup_day", "1") " AS resolved, "
-		"coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = ?1 AND u.region = k.code "
-		"AND u.due_day < ?11), 0) AS overdue "
-		"FROM regions k WHERE k.parent = ?2 ORDER BY cases DESC, k.code";
+#define CHILD_SUM(col, table, cond)                                                          \
+	"(coalesce((SELECT sum(" col ") FROM " table                                         \
+	" WHERE lvl = ?1 AND region = k.code AND " cond                                      \
+	" AND g = 0 AND t >= ?3 AND t < ?4), 0) + coalesce((SELECT sum(" col ") FROM " table \
+	" WHERE lvl = ?1 AND region = k.code AND " cond                                      \
+	" AND g = 0 AND t >= ?5 AND t < ?6), 0) + "                                          \
+	"coalesce((SELECT sum(" col ") FROM " table                                          \
+	" WHERE lvl = ?1 AND region = k.code AND " cond " AND g = 1 AND t >= ?7 AND t < ?8), 0))"
+	static const char children[] = "SELECT k.code AS code, k.name AS name, k.level AS level, " CHILD_SUM(
+		"cases", "rollup_day",
+		"1") " AS cases, " CHILD_SUM("resolved", "rollup_day",
+					     "1") " AS resolved, "
+						  "coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = ?1 AND u.region = k.code "
+						  "AND u.due_day < ?11), 0) AS overdue "
+						  "FROM regions k WHERE k.parent = ?2 ORDER BY cases DESC, k.code";
 	static const char villages[] =
 		"SELECT k.code AS code, k.name AS name, k.level AS level, "
 		"(SELECT count(*) FROM cases c WHERE c.region=k.code AND c.created_at >= ?2 "
@@ -222,7 +229,8 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		char month[16];
 		if (m < 0)
 			m = 0;
-		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000, (int)(m % 12) + 1);
+		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000,
+			 (int)(m % 12) + 1);
 		json_object_set_new(row, "month", json_string(month));
 		json_object_del(row, "m");
 	}

@@ -25,12 +25,12 @@ enum fq_err sqlite_timeline_add(struct store_conn *c, int64_t case_id, json_t *e
 	return sqlite_exec_done(c, st, "timeline_add");
 }
 
-enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int internal,
-				 int64_t after, int limit, json_t **items)
+enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int internal, int64_t after,
+				 int limit, json_t **items)
 {
 	static const char sql[] =
 		TIMELINE_SQL_ENTRY "WHERE case_id=? AND (internal=0 OR ?) AND id > ? "
-		"ORDER BY id LIMIT ?";
+				   "ORDER BY id LIMIT ?";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -68,8 +68,8 @@ enum fq_err sqlite_timeline_count(struct store_conn *c, int64_t case_id, int64_t
 enum fq_err sqlite_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
 			    int64_t at)
 {
-	static const char sql[] =
-		"INSERT INTO case_links(" LINK_SQL_COLUMNS ") VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
+	static const char sql[] = "INSERT INTO case_links(" LINK_SQL_COLUMNS
+				  ") VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;

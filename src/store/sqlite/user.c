@@ -19,8 +19,7 @@ enum fq_err sqlite_user_create(struct store_conn *c, const char *username, const
 	return err;
 }
 
-enum fq_err sqlite_user_get(struct store_conn *c, const char *username, int64_t id,
-			    json_t **out)
+enum fq_err sqlite_user_get(struct store_conn *c, const char *username, int64_t id, json_t **out)
 {
 	static const char by_name[] = "SELECT id, username, display_name, password_hash, disabled "
 				      "FROM users WHERE username=?";
@@ -145,8 +144,8 @@ enum fq_err sqlite_user_set_disabled(struct store_conn *c, int64_t id, int disab
 	return err;
 }
 
-enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t user_id,
-			     int64_t now, int64_t expires_at)
+enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t user_id, int64_t now,
+			     int64_t expires_at)
 {
 	static const char sql[] =
 		"INSERT INTO api_tokens(hash, user_id, created_at, expires_at) VALUES (?,?,?,?)";
@@ -160,8 +159,7 @@ enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t use
 	return sqlite_exec_done(c, st, "token_put");
 }
 
-enum fq_err sqlite_token_user(struct store_conn *c, const char *hash, int64_t now,
-			      int64_t *user_id)
+enum fq_err sqlite_token_user(struct store_conn *c, const char *hash, int64_t now, int64_t *user_id)
 {
 	static const char sql[] = "SELECT user_id FROM api_tokens WHERE hash=? AND expires_at>?";
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
