@@ -46,4 +46,55 @@
 	"SELECT c." col " AS key, count(*) AS count FROM cases c WHERE" STATS_SQL_DIRECT_WHERE( \
 		P) "GROUP BY 1 ORDER BY count DESC, key"
 
+/* Cases per day from rollup_day: lvl at P1, region at P2, days [P3, P4). */
+#define STATS_SQL_BY_DAY(P)                                                                  \
+	"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl = " P "1 AND region = " P \
+	"2 AND g = 0 AND t >= " P "3 AND t < " P "4 ORDER BY t"
+
+/* The same counted directly (days since the epoch in Beijing time). */
+#define STATS_SQL_BY_DAY_DIRECT(P)                                                          \
+	"SELECT (c.created_at + " BJ_OFFSET_SQL ") / 86400 AS day, count(*) AS count FROM " \
+	"cases c WHERE" STATS_SQL_DIRECT_WHERE(P) "GROUP BY 1 ORDER BY 1"
+
+/* One child region's sum of col over the span (P3..P8) at level P1, one
+ * child at a time through the primary key: a few small ranges each. */
+#define STATS_SQL_CHILD_SUM(P, col, CAST)                                                         \
+	"(coalesce((SELECT sum(" col ") FROM rollup_day WHERE lvl = " P "1 AND region = k.code "  \
+	"AND g = 0 AND t >= " P "3 AND t < " P "4), 0) + coalesce((SELECT sum(" col ") FROM "     \
+	"rollup_day WHERE lvl = " P "1 AND region = k.code AND g = 0 AND t >= " P "5 AND t < " P  \
+	"6), 0) + coalesce((SELECT sum(" col ") FROM rollup_day WHERE lvl = " P "1 AND region = " \
+	"k.code AND g = 1 AND t >= " P "7 AND t < " P "8), 0))" CAST
+
+/* The children of region P2 from the rollups: their level at P1, the span
+ * at P3..P8, today at P9 (overdue). */
+#define STATS_SQL_CHILDREN(P, CAST)                                                                                                      \
+	"SELECT k.code AS code, k.name AS name, k.level AS level, " STATS_SQL_CHILD_SUM(                                                 \
+		P, "cases",                                                                                                              \
+		CAST) " AS cases, " STATS_SQL_CHILD_SUM(P, "resolved",                                                                   \
+							CAST) " AS resolved, coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = " P \
+							      "1 AND u.region = k.code AND u.due_day < " P                               \
+							      "9), 0)" CAST " AS overdue FROM "                                          \
+							      "regions k WHERE k.parent = " P                                            \
+							      "2 ORDER BY cases DESC, k.code"
+
+/* The villages of township P1, counted directly: created_at in [P2, P3),
+ * overdue before P4. */
+#define STATS_SQL_VILLAGES(P)                                                                \
+	"SELECT k.code AS code, k.name AS name, k.level AS level, "                          \
+	"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.created_at >= " P       \
+	"2 AND c.created_at < " P "3) AS cases, (SELECT count(c.resolved_level) FROM cases " \
+	"c WHERE c.region = k.code AND c.created_at >= " P "2 AND c.created_at < " P         \
+	"3) AS resolved, (SELECT count(*) FROM cases c WHERE c.region = k.code AND "         \
+	"c.next_due < " P "4) AS overdue FROM regions k WHERE k.parent = " P                 \
+	"1 ORDER BY cases DESC, k.code"
+
+/* Overdue cases of a region: from rollup_due (lvl P1, region P2, before
+ * day P3), or counted directly (prefix bounds P1..P2, next_due before P3). */
+#define STATS_SQL_OVERDUE(P, CAST)                                                              \
+	"SELECT coalesce(sum(n), 0)" CAST " FROM rollup_due WHERE lvl = " P "1 AND region = " P \
+	"2 AND due_day < " P "3"
+#define STATS_SQL_OVERDUE_DIRECT(P)                                                        \
+	"SELECT count(*) FROM cases c WHERE c.region >= " P "1 AND c.region < " P "2 AND " \
+	"c.next_due < " P "3"
+
 #endif

@@ -2,8 +2,10 @@
  * version of its table), and the helpers both engines share. */
 #include "store/store.h"
 #include "store/case_sql.h"
+#include "util/calendar.h"
 #include "util/text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct store_ops *store_engine_for(const char *url)
@@ -93,6 +95,37 @@ json_t *store_rows_pluck(const json_t *rows, const char *key)
 	json_array_foreach(rows, i, o)
 		json_array_append(out, json_object_get(o, key));
 	return out;
+}
+
+const char *const store_stats_dims[STORE_STATS_NDIMS] = {"category", "channel", "status"};
+const char *const store_stats_dim_keys[STORE_STATS_NDIMS] = {"by_category", "by_channel",
+							     "by_status"};
+
+void store_stats_day_names(json_t *rows)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		char day[11];
+		date_format((int32_t)json_integer_value(json_object_get(row, "day")), day);
+		json_object_set_new(row, "day", json_string(day));
+	}
+}
+
+void store_stats_month_names(json_t *rows)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		int64_t m = json_integer_value(json_object_get(row, "m"));
+		char month[16];
+		if (m < 0)
+			m = 0;
+		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000,
+			 (int)(m % 12) + 1);
+		json_object_set_new(row, "month", json_string(month));
+		json_object_del(row, "m");
+	}
 }
 
 const char *store_case_order(const struct case_filter *f)

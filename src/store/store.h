@@ -282,6 +282,18 @@ void store_timeline_details(json_t *items);
 void store_rows_rename(json_t *rows, const char *from, const char *to);
 /* A new array of each row's value of key (borrowed rows). */
 json_t *store_rows_pluck(const json_t *rows, const char *key);
+/* The dashboard's dimensions, as a stats query's dim column names them
+ * ("category", "channel", "status"), and the keys of their counts in the
+ * answer ("by_category", ...). */
+enum {
+	STORE_STATS_NDIMS = 3
+};
+extern const char *const store_stats_dims[STORE_STATS_NDIMS];
+extern const char *const store_stats_dim_keys[STORE_STATS_NDIMS];
+/* Each row's "day" (days since the epoch) becomes "YYYY-MM-DD", in place. */
+void store_stats_day_names(json_t *rows);
+/* Each row's "m" (year * 12 + month - 1) becomes "month": "YYYY-MM". */
+void store_stats_month_names(json_t *rows);
 /* The ORDER BY of a case list that is not a text search, from f's sort and
  * keyset paging; the same SQL on both engines. */
 const char *store_case_order(const struct case_filter *f);

@@ -82,7 +82,6 @@ enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who, cons
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
 			      const struct period_span *sp, json_t **items)
 {
-	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] = "SELECT key, sum(n)::bigint AS count FROM (" STATS_SQL_SPAN_ROWS(
 		"$", "rollup_dim", "key, n",
 		"lvl = $1 AND region = $2 AND dim = $9") ") x GROUP BY key HAVING sum(n) > 0 "
@@ -97,7 +96,7 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 		pg_a_i64(&a, lvl);
 		pg_a_text(&a, region);
 		a_span(&a, sp);
-		pg_a_text(&a, dims[dim]);
+		pg_a_text(&a, store_stats_dims[dim]);
 	} else {
 		a_direct(&a, region, sp->d0, sp->d1);
 	}
@@ -105,7 +104,7 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 		pg_rows(c, lvl <= ROLLUP_DIM_LVL ? sql : direct[dim], &a, "stats_dim", items);
 	if (err)
 		return err;
-	store_rows_rename(*items, "key", dims[dim]);
+	store_rows_rename(*items, "key", store_stats_dims[dim]);
 	return FQ_OK;
 }
 
@@ -116,13 +115,8 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 	enum {
 		BY_DAY_MAX = 366
 	};
-	static const char by_day[] =
-		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl = $1 AND region = $2 "
-		"AND g = 0 AND t >= $3 AND t < $4 ORDER BY t";
-	static const char by_day_direct[] =
-		"SELECT (c.created_at + " BJ_OFFSET_SQL
-		") / 86400 AS day, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
-		"GROUP BY 1 ORDER BY 1";
+	static const char by_day[] = STATS_SQL_BY_DAY("$");
+	static const char by_day_direct[] = STATS_SQL_BY_DAY_DIRECT("$");
 	static const char by_month[] =
 		"SELECT m, sum(n)::bigint AS count FROM ("
 		"SELECT t AS m, cases AS n FROM rollup_day WHERE lvl = $1 AND region = $2 AND g = 1 "
@@ -134,34 +128,10 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 		"SELECT fq_month((c.created_at + " BJ_OFFSET_SQL
 		") / 86400) AS m, count(*) AS count "
 		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
-	/* one child at a time through the primary key: a few small ranges each */
-#define CHILD_SUM(col, table)                                                               \
-	"(coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = $1 AND region = k.code " \
-	"AND g = 0 AND t >= $3 AND t < $4), 0) + coalesce((SELECT sum(" col ") FROM " table \
-	" WHERE lvl = $1 AND region = k.code AND g = 0 AND t >= $5 AND t < $6), 0) + "      \
-	"coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = $1 AND region = k.code "  \
-	"AND g = 1 AND t >= $7 AND t < $8), 0))::bigint"
-	static const char children[] =
-		"SELECT k.code AS code, k.name AS name, k.level AS level, " CHILD_SUM("cases", "rollup_day") " AS cases, " CHILD_SUM(
-			"resolved",
-			"rollup_day") " AS resolved, "
-				      "coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = $1 AND u.region = k.code "
-				      "AND u.due_day < $9), 0)::bigint AS overdue "
-				      "FROM regions k WHERE k.parent = $2 ORDER BY cases DESC, k.code";
-#undef CHILD_SUM
-	static const char villages[] =
-		"SELECT k.code AS code, k.name AS name, k.level AS level, "
-		"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.created_at >= $2 "
-		"AND c.created_at < $3) AS cases, "
-		"(SELECT count(c.resolved_level) FROM cases c WHERE c.region = k.code "
-		"AND c.created_at >= $2 AND c.created_at < $3) AS resolved, "
-		"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.next_due < $4) AS overdue "
-		"FROM regions k WHERE k.parent = $1 ORDER BY cases DESC, k.code";
-	static const char overdue[] =
-		"SELECT coalesce(sum(n), 0)::bigint FROM rollup_due WHERE lvl = $1 AND region = $2 "
-		"AND due_day < $3";
-	static const char overdue_direct[] =
-		"SELECT count(*) FROM cases c WHERE c.region >= $1 AND c.region < $2 AND c.next_due < $3";
+	static const char children[] = STATS_SQL_CHILDREN("$", "::bigint");
+	static const char villages[] = STATS_SQL_VILLAGES("$");
+	static const char overdue[] = STATS_SQL_OVERDUE("$", "::bigint");
+	static const char overdue_direct[] = STATS_SQL_OVERDUE_DIRECT("$");
 	if (!region)
 		region = "33";
 	if (!scope_reaches(who, region))
@@ -173,8 +143,6 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 	int rolled = lvl <= ROLLUP_DAY_LVL;
 	json_t *o = json_object(), *a = NULL;
 	enum fq_err err;
-	size_t i;
-	json_t *row;
 
 	/* cases per day over the last year of the range */
 	int64_t day0 = sp.d1 - BY_DAY_MAX > sp.d0 ? sp.d1 - BY_DAY_MAX : sp.d0;
@@ -189,11 +157,7 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 	}
 	if ((err = pg_rows(c, rolled ? by_day : by_day_direct, &x, "stats_by_day", &a)))
 		goto fail;
-	json_array_foreach(a, i, row) {
-		char day[11];
-		date_format((int32_t)json_integer_value(json_object_get(row, "day")), day);
-		json_object_set_new(row, "day", json_string(day));
-	}
+	store_stats_day_names(a);
 	json_object_set_new(o, "by_day", a);
 
 	/* and per month over the whole range */
@@ -207,23 +171,13 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 	}
 	if ((err = pg_rows(c, rolled ? by_month : by_month_direct, &w, "stats_by_month", &a)))
 		goto fail;
-	json_array_foreach(a, i, row) {
-		int64_t m = json_integer_value(json_object_get(row, "m"));
-		char month[16];
-		if (m < 0)
-			m = 0;
-		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000,
-			 (int)(m % 12) + 1);
-		json_object_set_new(row, "month", json_string(month));
-		json_object_del(row, "m");
-	}
+	store_stats_month_names(a);
 	json_object_set_new(o, "by_month", a);
 
-	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < STORE_STATS_NDIMS; k++) {
 		if ((err = dim_counts(c, lvl, region, k, &sp, &a)))
 			goto fail;
-		json_object_set_new(o, keys[k], a);
+		json_object_set_new(o, store_stats_dim_keys[k], a);
 	}
 	if (lvl < 5) {
 		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;

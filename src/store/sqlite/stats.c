@@ -90,7 +90,6 @@ enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who, 
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
 			      const struct period_span *sp, json_t **items)
 {
-	static const char *const dims[] = {"category", "channel", "status"};
 	static const char sql[] = "SELECT key, sum(n) AS count FROM (" STATS_SQL_SPAN_ROWS(
 		"?", "rollup_dim", "key, n",
 		"lvl = ?1 AND region = ?2 AND dim = ?9") ") GROUP BY key HAVING sum(n) > 0 "
@@ -107,14 +106,14 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 		sqlite3_bind_int(st, 1, lvl);
 		sqlite_bind_text(st, 2, region);
 		bind_span(st, 3, sp);
-		sqlite_bind_text(st, 9, dims[dim]);
+		sqlite_bind_text(st, 9, store_stats_dims[dim]);
 	} else {
 		bind_direct(st, 1, region, sp->d0, sp->d1);
 	}
 	enum fq_err err = sqlite_rows(c, st, items);
 	if (err)
 		return err;
-	store_rows_rename(*items, "key", dims[dim]);
+	store_rows_rename(*items, "key", store_stats_dims[dim]);
 	return FQ_OK;
 }
 
@@ -126,13 +125,8 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 	enum {
 		BY_DAY_MAX = 366
 	};
-	static const char by_day[] =
-		"SELECT t AS day, cases AS count FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=0 "
-		"AND t >= ?3 AND t < ?4 ORDER BY t";
-	static const char by_day_direct[] =
-		"SELECT (c.created_at + " BJ_OFFSET_SQL
-		") / 86400 AS day, count(*) AS count FROM cases c WHERE" DIRECT_WHERE
-		"GROUP BY 1 ORDER BY 1";
+	static const char by_day[] = STATS_SQL_BY_DAY("?");
+	static const char by_day_direct[] = STATS_SQL_BY_DAY_DIRECT("?");
 	static const char by_month[] =
 		"SELECT m, sum(n) AS count FROM ("
 		"SELECT t AS m, cases AS n FROM rollup_day WHERE lvl=?1 AND region=?2 AND g=1 AND t >= ?7 AND t < ?8 "
@@ -146,34 +140,10 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		"CAST(strftime('%m', c.created_at + " BJ_OFFSET_SQL
 		", 'unixepoch') AS INTEGER) - 1 AS m, count(*) AS count "
 		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
-	/* one child at a time through the primary key: a few small ranges each */
-#define CHILD_SUM(col, table, cond)                                                          \
-	"(coalesce((SELECT sum(" col ") FROM " table                                         \
-	" WHERE lvl = ?1 AND region = k.code AND " cond                                      \
-	" AND g = 0 AND t >= ?3 AND t < ?4), 0) + coalesce((SELECT sum(" col ") FROM " table \
-	" WHERE lvl = ?1 AND region = k.code AND " cond                                      \
-	" AND g = 0 AND t >= ?5 AND t < ?6), 0) + "                                          \
-	"coalesce((SELECT sum(" col ") FROM " table                                          \
-	" WHERE lvl = ?1 AND region = k.code AND " cond " AND g = 1 AND t >= ?7 AND t < ?8), 0))"
-	static const char children[] = "SELECT k.code AS code, k.name AS name, k.level AS level, " CHILD_SUM(
-		"cases", "rollup_day",
-		"1") " AS cases, " CHILD_SUM("resolved", "rollup_day",
-					     "1") " AS resolved, "
-						  "coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = ?1 AND u.region = k.code "
-						  "AND u.due_day < ?11), 0) AS overdue "
-						  "FROM regions k WHERE k.parent = ?2 ORDER BY cases DESC, k.code";
-	static const char villages[] =
-		"SELECT k.code AS code, k.name AS name, k.level AS level, "
-		"(SELECT count(*) FROM cases c WHERE c.region=k.code AND c.created_at >= ?2 "
-		"AND c.created_at < ?3) AS cases, "
-		"(SELECT count(c.resolved_level) FROM cases c WHERE c.region=k.code AND c.created_at >= ?2 "
-		"AND c.created_at < ?3) AS resolved, "
-		"(SELECT count(*) FROM cases c WHERE c.region=k.code AND c.next_due < ?4) AS overdue "
-		"FROM regions k WHERE k.parent=?1 ORDER BY cases DESC, k.code";
-	static const char overdue[] =
-		"SELECT coalesce(sum(n),0) FROM rollup_due WHERE lvl=? AND region=? AND due_day < ?";
-	static const char overdue_direct[] =
-		"SELECT count(*) FROM cases c WHERE c.region >= ?1 AND c.region < ?2 AND c.next_due < ?3";
+	static const char children[] = STATS_SQL_CHILDREN("?", "");
+	static const char villages[] = STATS_SQL_VILLAGES("?");
+	static const char overdue[] = STATS_SQL_OVERDUE("?", "");
+	static const char overdue_direct[] = STATS_SQL_OVERDUE_DIRECT("?");
 	if (!region)
 		region = "33";
 	if (!scope_reaches(who, region))
@@ -186,8 +156,6 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 	json_t *o = json_object(), *a = NULL;
 	enum fq_err err = FQ_EINTERNAL;
 	sqlite3_stmt *st;
-	size_t i;
-	json_t *row;
 
 	/* cases per day over the last year of the range */
 	int64_t day0 = sp.d1 - BY_DAY_MAX > sp.d0 ? sp.d1 - BY_DAY_MAX : sp.d0;
@@ -203,11 +171,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 	}
 	if ((err = sqlite_rows(c, st, &a)))
 		goto fail;
-	json_array_foreach(a, i, row) {
-		char day[11];
-		date_format((int32_t)json_integer_value(json_object_get(row, "day")), day);
-		json_object_set_new(row, "day", json_string(day));
-	}
+	store_stats_day_names(a);
 	json_object_set_new(o, "by_day", a);
 
 	/* and per month over the whole range */
@@ -224,23 +188,13 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 	}
 	if ((err = sqlite_rows(c, st, &a)))
 		goto fail;
-	json_array_foreach(a, i, row) {
-		int64_t m = json_integer_value(json_object_get(row, "m"));
-		char month[16];
-		if (m < 0)
-			m = 0;
-		snprintf(month, sizeof month, "%04d-%02d", (int)(m / 12) % 10000,
-			 (int)(m % 12) + 1);
-		json_object_set_new(row, "month", json_string(month));
-		json_object_del(row, "m");
-	}
+	store_stats_month_names(a);
 	json_object_set_new(o, "by_month", a);
 
-	static const char *const keys[] = {"by_category", "by_channel", "by_status"};
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < STORE_STATS_NDIMS; k++) {
 		if ((err = dim_counts(c, lvl, region, k, &sp, &a)))
 			goto fail;
-		json_object_set_new(o, keys[k], a);
+		json_object_set_new(o, store_stats_dim_keys[k], a);
 	}
 	if (lvl < 5) {
 		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
@@ -257,7 +211,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 			sqlite3_bind_int(st, 1, lvl + 1);
 			sqlite_bind_text(st, 2, region);
 			bind_span(st, 3, &sp);
-			sqlite3_bind_int64(st, 11, today);
+			sqlite3_bind_int64(st, 9, today);
 		}
 		if ((err = sqlite_rows(c, st, &a)))
 			goto fail;
