@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "app/app.h"
+#include "http/dispatch.h"
 #include "http/router.h"
 
 int cmd_routes(int argc, char **argv)
@@ -15,20 +16,12 @@ int cmd_routes(int argc, char **argv)
 		return 0;
 	}
 	app_register_routes();
-	static const struct {
-		unsigned m;
-		const char *n;
-	} ms[] = {{M_GET, "GET"},
-		  {M_POST, "POST"},
-		  {M_PUT, "PUT"},
-		  {M_DELETE, "DELETE"},
-		  {M_PATCH, "PATCH"}};
 	for (int i = 0; i < http_route_count(); i++) {
-		unsigned m;
-		const char *p = http_route_pattern(i, &m);
-		for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
-			if (m & ms[k].m)
-				printf("%s %s\n", ms[k].n, p);
+		unsigned m, bit;
+		const char *p = http_route_pattern(i, &m), *name;
+		for (int k = 0; (name = http_method_name(k, &bit)); k++)
+			if (m & bit)
+				printf("%s %s\n", name, p);
 	}
 	return 0;
 }

@@ -68,10 +68,8 @@ static int is_json_type(const char *ct)
 	       (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
 }
 
-static void allow_header(struct req *r, unsigned allowed)
+const char *http_method_name(int i, unsigned *bit)
 {
-	struct buf b;
-	buf_init(&b, 64);
 	static const struct {
 		unsigned m;
 		const char *n;
@@ -80,9 +78,21 @@ static void allow_header(struct req *r, unsigned allowed)
 		  {M_PUT, "PUT"},
 		  {M_DELETE, "DELETE"},
 		  {M_PATCH, "PATCH"}};
-	for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
-		if (allowed & ms[i].m)
-			buf_printf(&b, "%s%s", b.len ? ", " : "", ms[i].n);
+	if (i < 0 || (size_t)i >= sizeof ms / sizeof ms[0])
+		return NULL;
+	*bit = ms[i].m;
+	return ms[i].n;
+}
+
+static void allow_header(struct req *r, unsigned allowed)
+{
+	struct buf b;
+	buf_init(&b, 64);
+	unsigned m;
+	const char *name;
+	for (int i = 0; (name = http_method_name(i, &m)); i++)
+		if (allowed & m)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", name);
 	http_set_header(r, "Allow", buf_str(&b));
 	buf_free(&b);
 }

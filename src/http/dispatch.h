@@ -23,5 +23,9 @@ const char *http_framing_error(struct evhttp_request *ev, const char **message);
 /* 1 when id may be reused as the request's id: 1 to HTTP_REQUEST_ID_MAX
  * characters of [A-Za-z0-9._-], so that it can forge nothing in a log. */
 int http_request_id_valid(const char *id);
+/* The name of the i-th method a route may take ("GET" ... "PATCH", in the
+ * order of enum http_method) and its bit in *bit; NULL past the last. The
+ * Allow header and `fengqiao routes` list methods with it. */
+const char *http_method_name(int i, unsigned *bit);
 
 #endif
