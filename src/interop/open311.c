@@ -55,10 +55,8 @@ static const char *const groups[CATEGORY_COUNT] = {
 
 static void discovery(struct req *r)
 {
-	if (!o311_fmt_ok(r, 0)) {
-		o311_error(r, 0, 404, "format must be json or xml");
+	if (!o311_format(r, 0, NULL))
 		return;
-	}
 	const char *host = req_header(r, "Host");
 	char url[300];
 	snprintf(url, sizeof url, "http://%s/open311/v2",
@@ -86,10 +84,8 @@ static json_t *service_json(int i)
 
 static void services(struct req *r)
 {
-	if (!o311_fmt_ok(r, 0)) {
-		o311_error(r, 0, 404, "format must be json or xml");
+	if (!o311_format(r, 0, NULL))
 		return;
-	}
 	json_t *a = json_array();
 	for (int i = 0; i < CATEGORY_COUNT; i++)
 		json_array_append_new(a, service_json(i));
@@ -107,11 +103,9 @@ static json_t *attribute(const char *code, const char *datatype, int required, i
 
 static void service_definition(struct req *r)
 {
-	int xml = strcmp(r->params[1], "xml") == 0;
-	if (!o311_fmt_ok(r, 1)) {
-		o311_error(r, 0, 404, "format must be json or xml");
+	int xml;
+	if (!o311_format(r, 1, &xml))
 		return;
-	}
 	if (category_parse(r->params[0]) < 0) {
 		o311_error(r, xml, 404, "no such service_code");
 		return;
@@ -205,6 +199,17 @@ static int o311_jurisdiction(struct req *r, int xml, const char *jid)
 	return 1;
 }
 
+/* The start of a read (GET) in format param fmt_param: the format, the view
+ * (o311_reader) and jurisdiction_id (o311_jurisdiction, NULL when none is
+ * given). Returns 0 after replying. */
+static int o311_get_begin(struct req *r, int fmt_param, int *xml, unsigned *view, const char **jid)
+{
+	if (!o311_format(r, fmt_param, xml))
+		return 0;
+	*jid = req_query(r, "jurisdiction_id");
+	return o311_reader(r, *xml, view) && o311_jurisdiction(r, *xml, *jid);
+}
+
 /* 1 when region lies in jurisdiction jid (NULL: anywhere). */
 static int in_jurisdiction(const char *jid, const char *region)
 {
@@ -280,14 +285,10 @@ static void append_request(json_t *out, const json_t *rec, int64_t now, unsigned
 
 static void request_one(struct req *r)
 {
-	int xml = strcmp(r->params[1], "xml") == 0;
-	if (!o311_fmt_ok(r, 1)) {
-		o311_error(r, 0, 404, "format must be json or xml");
-		return;
-	}
+	int xml;
 	unsigned view;
-	const char *jid = req_query(r, "jurisdiction_id");
-	if (!o311_reader(r, xml, &view) || !o311_jurisdiction(r, xml, jid))
+	const char *jid;
+	if (!o311_get_begin(r, 1, &xml, &view, &jid))
 		return;
 	int64_t id;
 	json_t *rec = NULL;
@@ -374,14 +375,10 @@ static int list_filters(struct req *r, int xml, struct case_filter *f,
 
 static void request_list(struct req *r)
 {
-	int xml = o311_want_xml(r, 0);
-	if (!o311_fmt_ok(r, 0)) {
-		o311_error(r, 0, 404, "format must be json or xml");
-		return;
-	}
+	int xml;
 	unsigned view;
-	const char *jid = req_query(r, "jurisdiction_id");
-	if (!o311_reader(r, xml, &view) || !o311_jurisdiction(r, xml, jid))
+	const char *jid;
+	if (!o311_get_begin(r, 0, &xml, &view, &jid))
 		return;
 	const struct caller *who = o311_who(r, view);
 	struct case_filter f = {.now = r->now, .region = jid};
@@ -606,11 +603,9 @@ static int o311_village(struct req *r, struct evkeyvalq *q, int xml, char out[RE
 
 static void request_create(struct req *r)
 {
-	int xml = o311_want_xml(r, 0);
-	if (!o311_fmt_ok(r, 0)) {
-		o311_error(r, 0, 404, "format must be json or xml");
+	int xml;
+	if (!o311_format(r, 0, &xml))
 		return;
-	}
 	size_t len;
 	char *body = req_body_copy(r, &len);
 	struct evkeyvalq q;
@@ -721,14 +716,10 @@ out:
 
 static void token(struct req *r)
 {
-	int xml = strcmp(r->params[1], "xml") == 0;
-	if (!o311_fmt_ok(r, 1)) {
-		o311_error(r, 0, 404, "format must be json or xml");
-		return;
-	}
+	int xml;
 	unsigned view;
-	const char *jid = req_query(r, "jurisdiction_id");
-	if (!o311_reader(r, xml, &view) || !o311_jurisdiction(r, xml, jid))
+	const char *jid;
+	if (!o311_get_begin(r, 1, &xml, &view, &jid))
 		return;
 	/* a token gives its request's id, which the public view may read too */
 	json_t *rec = NULL;

@@ -16,6 +16,10 @@
 int o311_want_xml(struct req *r, int fmt_param);
 /* 1 when the {format} path parameter is json or xml. */
 int o311_fmt_ok(struct req *r, int fmt_param);
+/* Checks the {format} path parameter at fmt_param: replies 404 (in JSON)
+ * and returns 0 when it is neither json nor xml; else sets *xml (when not
+ * NULL) and returns 1. */
+int o311_format(struct req *r, int fmt_param, int *xml);
 /* Replies with body (stolen) as JSON, or as XML under the element root. */
 void o311_reply(struct req *r, int xml, int status, const char *root, json_t *body);
 /* Replies with the specification's error list: [{"code","description"}]. */

@@ -20,6 +20,17 @@ int o311_fmt_ok(struct req *r, int fmt_param)
 	return strcmp(f, "json") == 0 || strcmp(f, "xml") == 0;
 }
 
+int o311_format(struct req *r, int fmt_param, int *xml)
+{
+	if (!o311_fmt_ok(r, fmt_param)) {
+		o311_error(r, 0, 404, "format must be json or xml");
+		return 0;
+	}
+	if (xml)
+		*xml = o311_want_xml(r, fmt_param);
+	return 1;
+}
+
 /* Length of the UTF-8 character at s (n > 0 bytes left) and its code point
  * through *cp, or 0 when the bytes there are no well-formed character
  * (overlong, a surrogate, past U+10FFFF, cut short). */
