@@ -157,3 +157,20 @@ int api_case_filter(struct req *r, struct case_filter *f)
 	}
 	return 1;
 }
+
+int api_case_build(struct req *r, json_t *body, const char *channel, const char *case_field,
+		   const char *form_field, struct caseflow_env *env, json_t **rec)
+{
+	struct fq_error e = {0};
+	*env = svc_env(r->svc);
+	*rec = NULL;
+	enum fq_err err = caseflow_build(env, r->rc, body, channel, r->now, rec, &e);
+	json_decref(body);
+	if (err) {
+		if (e.field && strcmp(e.field, case_field) == 0)
+			e.field = form_field;
+		reply_fq(r, &e);
+		return 0;
+	}
+	return 1;
+}

@@ -32,4 +32,11 @@ enum fq_err api_query_time(struct req *r, const char *name, int end, int64_t *ou
  * strings in *f borrow from the request. */
 int api_case_filter(struct req *r, struct case_filter *f);
 
+/* Builds the record of a case filed through a form (caseflow_build, as by
+ * channel; body is released) into *rec, with *env the service's. When it
+ * fails it replies, naming the form's field form_field where the error
+ * named the case's case_field, and returns 0. */
+int api_case_build(struct req *r, json_t *body, const char *channel, const char *case_field,
+		   const char *form_field, struct caseflow_env *env, json_t **rec);
+
 #endif

@@ -76,17 +76,10 @@ static void file(struct req *r)
 				json_object_get(body, "parties"),
 				json_pack("{s:s, s:O}", "role", "respondent", "name", resp));
 	}
-	struct caseflow_env env = svc_env(r->svc);
-	json_t *rec = NULL;
-	struct fq_error e = {0};
-	enum fq_err err = caseflow_build(&env, r->rc, body, "public", r->now, &rec, &e);
-	json_decref(body);
-	if (err) {
-		if (e.field && strcmp(e.field, "parties.name") == 0)
-			e.field = "name";
-		reply_fq(r, &e);
+	struct caseflow_env env;
+	json_t *rec;
+	if (!api_case_build(r, body, "public", "parties.name", "name", &env, &rec))
 		return;
-	}
 	struct pfile *k = calloc(1, sizeof *k);
 	if (!k) {
 		json_decref(rec);

@@ -194,17 +194,10 @@ static void hotline(struct req *r)
 		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
-	struct caseflow_env env = svc_env(r->svc);
-	json_t *rec = NULL;
-	struct fq_error e = {0};
-	enum fq_err err = caseflow_build(&env, r->rc, body, "hotline", r->now, &rec, &e);
-	json_decref(body);
-	if (err) {
-		if (e.field && strcmp(e.field, "description") == 0)
-			e.field = "summary";
-		reply_fq(r, &e);
+	struct caseflow_env env;
+	json_t *rec;
+	if (!api_case_build(r, body, "hotline", "description", "summary", &env, &rec))
 		return;
-	}
 	json_object_set_new(rec, "external_id", json_string(call_id));
 	struct hotline *k = calloc(1, sizeof *k);
 	if (!k) {
