@@ -50,6 +50,28 @@
 	"LEFT JOIN regions rg ON rg.code = c.region LEFT JOIN regions ur ON ur.code = c.unit_region "
 #define CASE_SQL_SELECT CASE_SQL_COLS "FROM cases c " CASE_SQL_JOINS
 
+/* The duplicate candidates of an intake: open cases created since P1 in the
+ * same region (P2) and category (P3), or sharing one of the phones P4..P7
+ * (the first four: parties rarely have more), those sharing a phone first.
+ * Fixed text, so prepared once per connection. TXT is the engine's cast of
+ * a phone parameter ("" or "::text"), INT its cast of a boolean to 0 or 1
+ * ("" or "::int"). */
+#define CASE_SQL_DUP_PHONES_(P, TXT) "(" P "4" TXT ", " P "5" TXT ", " P "6" TXT ", " P "7" TXT ")"
+#define CASE_SQL_DUP_CANDIDATES(P, TXT, INT)                                                                \
+	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "                           \
+	"c.description AS description, c.region AS region, c.category AS category, "                        \
+	"(c.id IN (SELECT case_id FROM parties WHERE phone IN " CASE_SQL_DUP_PHONES_(                       \
+		P,                                                                                          \
+		TXT) "))" INT " AS same_phone FROM cases c WHERE c.created_at >= " P                        \
+		     "1 AND c.status NOT IN "                                                               \
+		     "('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL " \
+		     "AND ((c.region = " P "2 AND c.category = " P                                          \
+		     "3) OR c.id IN (SELECT case_id FROM "                                                  \
+		     "parties WHERE phone IN " CASE_SQL_DUP_PHONES_(                                        \
+			     P,                                                                             \
+			     TXT) ")) "                                                                     \
+				  "ORDER BY same_phone DESC, c.created_at DESC, c.id DESC LIMIT 50"
+
 /* A party row as a case record lists it. */
 #define CASE_SQL_PARTY_COLS "role, name, phone, org"
 

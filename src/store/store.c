@@ -2,6 +2,7 @@
  * version of its table), and the helpers both engines share. */
 #include "store/store.h"
 #include "store/case_sql.h"
+#include "domain/case/flow.h"
 #include "util/calendar.h"
 #include "util/text.h"
 
@@ -139,6 +140,33 @@ const char *store_case_order(const struct case_filter *f)
 	if (f->sort && strcmp(f->sort, "-updated_at") == 0)
 		return " ORDER BY c.updated_at DESC, c.id DESC";
 	return " ORDER BY c.created_at DESC, c.id DESC";
+}
+
+int store_case_eqs(const struct case_filter *f, struct store_case_eq out[5])
+{
+	const struct store_case_eq all[] = {{"c.status", f->status},
+					    {"c.category", f->category},
+					    {"c.channel", f->channel},
+					    {"c.track", f->track},
+					    {"c.handler", f->handler}};
+	int n = 0;
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (all[i].val)
+			out[n++] = all[i];
+	return n;
+}
+
+int store_role_works_cases(enum role role)
+{
+	uint32_t workers =
+		ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) | ROLE_BIT(ROLE_PETITION_OFFICER);
+	return (ROLE_BIT(role) & workers) != 0;
+}
+
+void store_case_page(const struct case_filter *f, int *size, int64_t *offset)
+{
+	*size = f->page_size > 0 && f->page_size <= STORE_LIST_MAX ? f->page_size : 20;
+	*offset = (int64_t)((f->page > 0 ? f->page : 1) - 1) * *size;
 }
 
 int store_rec_imported(const json_t *rec)

@@ -297,6 +297,19 @@ void store_stats_month_names(json_t *rows);
 /* The ORDER BY of a case list that is not a text search, from f's sort and
  * keyset paging; the same SQL on both engines. */
 const char *store_case_order(const struct case_filter *f);
+/* The equality filters of a case list that f sets (status, category,
+ * channel, track, handler), as (column, value) pairs in out; returns how
+ * many. The engines bind the values their own way. */
+struct store_case_eq {
+	const char *col, *val;
+};
+int store_case_eqs(const struct case_filter *f, struct store_case_eq out[5]);
+/* 1 when role works cases (mediator, handler, petition officer): an inbox
+ * lists the unassigned cases of such a role's unit region too. */
+int store_role_works_cases(enum role role);
+/* A case list's page: its size (f's, when 1..STORE_LIST_MAX; else 20) and
+ * the offset of f's page (1 when unset). */
+void store_case_page(const struct case_filter *f, int *size, int64_t *offset);
 /* 1 when a record to insert is imported history ("imported": true or 1). */
 int store_rec_imported(const json_t *rec);
 /* The columns a case record sets, in CASE_SQL_FIELDS order (case_sql.h),

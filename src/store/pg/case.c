@@ -217,18 +217,7 @@ enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *wh
 				   const char *region, const char *category, json_t *phones,
 				   int64_t since, json_t **items)
 {
-	/* as in sqlite.c: fixed text, prepared once; the first four phones are
-	 * compared (parties rarely have more), and phone matches come first */
-	static const char sql[] =
-		"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "
-		"c.description AS description, c.region AS region, c.category AS category, "
-		"(c.id IN (SELECT case_id FROM parties "
-		"WHERE phone IN ($4::text, $5::text, $6::text, $7::text)))::int AS same_phone "
-		"FROM cases c WHERE c.created_at >= $1 AND c.status NOT IN "
-		"('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "
-		"AND ((c.region = $2 AND c.category = $3) OR c.id IN (SELECT case_id FROM parties "
-		"WHERE phone IN ($4::text, $5::text, $6::text, $7::text))) "
-		"ORDER BY same_phone DESC, c.created_at DESC, c.id DESC LIMIT 50";
+	static const char sql[] = CASE_SQL_DUP_CANDIDATES("$", "::text", "::int");
 	struct args a = {0};
 	pg_a_i64(&a, since);
 	pg_a_text(&a, region);

@@ -162,16 +162,8 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 {
 	pg_qb_add(q, " WHERE true");
 	qb_scope(q, who, "c.region", f->region, f->q != NULL);
-	struct {
-		const char *col, *val;
-	} eq[] = {{"c.status", f->status},
-		  {"c.category", f->category},
-		  {"c.channel", f->channel},
-		  {"c.track", f->track},
-		  {"c.handler", f->handler}};
-	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++) {
-		if (!eq[i].val)
-			continue;
+	struct store_case_eq eq[5];
+	for (int i = 0, n = store_case_eqs(f, eq); i < n; i++) {
 		pg_qb_add(q, " AND ");
 		pg_qb_add(q, eq[i].col);
 		pg_qb_add(q, " = ");
@@ -181,10 +173,8 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 		pg_qb_add(q, " AND (c.handler = ");
 		qb_text(q, who->username, "text");
 		pg_qb_add(q, " OR (c.handler IS NULL AND (false");
-		uint32_t workers = ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) |
-				   ROLE_BIT(ROLE_PETITION_OFFICER);
 		for (int i = 0; i < who->nroles; i++) {
-			if (!(ROLE_BIT(who->roles[i].role) & workers))
+			if (!store_role_works_cases(who->roles[i].role))
 				continue;
 			pg_qb_add(q, " OR (");
 			qb_range(q, "c.unit_region", who->roles[i].region);
@@ -263,12 +253,13 @@ enum fq_err pg_case_list(struct store_conn *c, const struct caller *who,
 	case_where(q, who, f);
 	const char *order = fts ? " ORDER BY c.id DESC" : store_case_order(f);
 	pg_qb_add(q, order);
-	int size = f->page_size > 0 && f->page_size <= STORE_LIST_MAX ? f->page_size : 20;
-	int page = f->page > 0 ? f->page : 1;
+	int size;
+	int64_t offset;
+	store_case_page(f, &size, &offset);
 	pg_qb_add(q, " LIMIT ");
 	pg_qb_i64(q, size);
 	pg_qb_add(q, " OFFSET ");
-	pg_qb_i64(q, (int64_t)(page - 1) * size);
+	pg_qb_i64(q, offset);
 	if ((err = qb_rows(c, q, "case_list", items)))
 		goto out;
 	err = pg_finish_cases(c, *items);

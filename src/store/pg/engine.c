@@ -12,6 +12,14 @@ void pg_a_text(struct args *a, const char *s)
 	a->v[a->n++] = s;
 }
 
+void pg_a_prefix(struct args *a, const char *prefix)
+{
+	char hi[REGION_CODE_MAX + 1];
+	scope_prefix_end(prefix, hi);
+	pg_a_text(a, prefix);
+	pg_a_copy(a, hi);
+}
+
 /* A short string copied into the parameters themselves (a region bound). */
 void pg_a_copy(struct args *a, const char *s)
 {

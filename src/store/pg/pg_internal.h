@@ -113,6 +113,9 @@ struct qb {
 /* engine.c */
 void pg_a_text(struct args *a, const char *s);
 void pg_a_copy(struct args *a, const char *s);
+/* A region code prefix (borrowed) and the end of its range (copied), as the
+ * next two parameters, for "code >= $i AND code < $i+1". */
+void pg_a_prefix(struct args *a, const char *prefix);
 void pg_a_i64(struct args *a, int64_t x);
 void pg_a_double(struct args *a, double x);
 void pg_a_json(struct args *a, json_t *v);

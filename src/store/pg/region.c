@@ -64,15 +64,12 @@ enum fq_err pg_region_search(struct store_conn *c, const char *q, const char *wi
 	static const char sql[] =
 		"SELECT code, name, level, parent FROM regions WHERE name LIKE $1 "
 		"AND code >= $2 AND code < $3 ORDER BY level, code LIMIT $4";
-	char hi[REGION_CODE_MAX + 1];
-	scope_prefix_end(within ? within : "", hi);
 	char *pat = like_infix(q ? q : "");
 	if (!pat)
 		return FQ_ENOMEM;
 	struct args a = {0};
 	pg_a_text(&a, pat);
-	pg_a_text(&a, within ? within : "");
-	pg_a_text(&a, hi);
+	pg_a_prefix(&a, within ? within : "");
 	pg_a_i64(&a, limit);
 	enum fq_err err = pg_rows(c, sql, &a, "region_search", items);
 	free(pat);
@@ -83,11 +80,8 @@ enum fq_err pg_region_counts(struct store_conn *c, const char *prefix, int64_t c
 {
 	static const char sql[] =
 		"SELECT level, count(*) FROM regions WHERE code >= $1 AND code < $2 GROUP BY level";
-	char hi[REGION_CODE_MAX + 1];
-	scope_prefix_end(prefix, hi);
 	struct args a = {0};
-	pg_a_text(&a, prefix);
-	pg_a_text(&a, hi);
+	pg_a_prefix(&a, prefix);
 	PGresult *r = pg_run(c, sql, &a);
 	enum fq_err err = pg_res_err(c, r, "region_counts");
 	memset(counts, 0, 6 * sizeof counts[0]);
@@ -131,12 +125,9 @@ enum fq_err pg_region_in_text(struct store_conn *c, const char *text, int level,
 		"SELECT code, name, level, parent FROM regions WHERE level = $1 AND code >= $2 "
 		"AND code < $3 AND length(name) >= 2 AND strpos($4::text, name) > 0 "
 		"ORDER BY length(name) DESC, code LIMIT $5";
-	char hi[REGION_CODE_MAX + 1];
-	scope_prefix_end(within ? within : "", hi);
 	struct args a = {0};
 	pg_a_i64(&a, level);
-	pg_a_text(&a, within ? within : "");
-	pg_a_text(&a, hi);
+	pg_a_prefix(&a, within ? within : "");
 	pg_a_text(&a, text);
 	pg_a_i64(&a, limit);
 	return pg_rows(c, sql, &a, "region_in_text", items);

@@ -19,10 +19,7 @@ static void a_span(struct args *a, const struct period_span *sp)
  * parameters. */
 static void a_direct(struct args *a, const char *region, int64_t d0, int64_t d1)
 {
-	char hi[REGION_CODE_MAX + 1];
-	scope_prefix_end(region, hi);
-	pg_a_text(a, region);
-	pg_a_copy(a, hi);
+	pg_a_prefix(a, region);
 	pg_a_i64(a, d0 * 86400 - BJ_OFFSET_S);
 	pg_a_i64(a, d1 * 86400 - BJ_OFFSET_S);
 }
@@ -205,10 +202,7 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 		pg_a_text(&z, region);
 		pg_a_i64(&z, today);
 	} else {
-		char hi[REGION_CODE_MAX + 1];
-		scope_prefix_end(region, hi);
-		pg_a_text(&z, region);
-		pg_a_copy(&z, hi);
+		pg_a_prefix(&z, region);
 		pg_a_i64(&z, now);
 	}
 	int64_t n = 0;

@@ -1,5 +1,6 @@
 /* pg/user.c - users, roles, API tokens and sessions. */
 #include "store/pg/pg_internal.h"
+#include "store/user_sql.h"
 
 enum fq_err pg_user_create(struct store_conn *c, const char *username, const char *display,
 			   const char *pwhash, int64_t now, int64_t *id)
@@ -19,14 +20,9 @@ enum fq_err pg_user_create(struct store_conn *c, const char *username, const cha
 
 enum fq_err pg_user_get(struct store_conn *c, const char *username, int64_t id, json_t **out)
 {
-	static const char by_name[] = "SELECT id, username, display_name, password_hash, disabled "
-				      "FROM users WHERE username = $1";
-	static const char by_id[] = "SELECT id, username, display_name, password_hash, disabled "
-				    "FROM users WHERE id = $1";
-	static const char roles_sql[] =
-		"SELECT r.role AS role, r.region AS region, g.name AS region_name, g.level AS level "
-		"FROM user_roles r LEFT JOIN regions g ON g.code = r.region WHERE r.user_id = $1 "
-		"ORDER BY r.region, r.role";
+	static const char by_name[] = USER_SQL_BY_NAME("$");
+	static const char by_id[] = USER_SQL_BY_ID("$");
+	static const char roles_sql[] = USER_SQL_ROLES("$");
 	struct args a = {0};
 	if (username)
 		pg_a_text(&a, username);

@@ -216,17 +216,7 @@ enum fq_err sqlite_case_dup_candidates(struct store_conn *c, const struct caller
 				       const char *region, const char *category, json_t *phones,
 				       int64_t since, json_t **items)
 {
-	/* fixed text, so the statement is prepared once per connection; the
-	 * first four phones are compared (parties rarely have more) */
-	static const char sql[] =
-		"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "
-		"c.description AS description, c.region AS region, c.category AS category, "
-		"c.id IN (SELECT case_id FROM parties WHERE phone IN (?4, ?5, ?6, ?7)) AS same_phone "
-		"FROM cases c WHERE c.created_at >= ?1 AND c.status NOT IN "
-		"('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "
-		"AND ((c.region = ?2 AND c.category = ?3) OR c.id IN (SELECT case_id FROM parties "
-		"WHERE phone IN (?4, ?5, ?6, ?7))) "
-		"ORDER BY same_phone DESC, c.created_at DESC, c.id DESC LIMIT 50";
+	static const char sql[] = CASE_SQL_DUP_CANDIDATES("?", "", "");
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;

@@ -74,16 +74,8 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 {
 	qb_add(q, " WHERE 1");
 	qb_scope(q, who, "c.region", f->region);
-	struct {
-		const char *col, *val;
-	} eq[] = {{"c.status", f->status},
-		  {"c.category", f->category},
-		  {"c.channel", f->channel},
-		  {"c.track", f->track},
-		  {"c.handler", f->handler}};
-	for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++) {
-		if (!eq[i].val)
-			continue;
+	struct store_case_eq eq[5];
+	for (int i = 0, n = store_case_eqs(f, eq); i < n; i++) {
 		char clause[64];
 		snprintf(clause, sizeof clause, " AND %s = ?", eq[i].col);
 		qb_add(q, clause);
@@ -92,10 +84,8 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 	if (f->inbox && who) {
 		qb_add(q, " AND (c.handler = ? OR (c.handler IS NULL AND (0");
 		qb_arg(q, json_string(who->username));
-		uint32_t workers = ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) |
-				   ROLE_BIT(ROLE_PETITION_OFFICER);
 		for (int i = 0; i < who->nroles; i++) {
-			if (!(ROLE_BIT(who->roles[i].role) & workers))
+			if (!store_role_works_cases(who->roles[i].role))
 				continue;
 			char hi[REGION_CODE_MAX + 1];
 			scope_prefix_end(who->roles[i].region, hi);
@@ -181,10 +171,11 @@ enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
 	const char *order = fts ? " ORDER BY case_fts.rowid DESC" : store_case_order(f);
 	qb_add(&q, order);
 	qb_add(&q, " LIMIT ? OFFSET ?");
-	int size = f->page_size > 0 && f->page_size <= STORE_LIST_MAX ? f->page_size : 20;
-	int page = f->page > 0 ? f->page : 1;
+	int size;
+	int64_t offset;
+	store_case_page(f, &size, &offset);
 	qb_arg(&q, json_integer(size));
-	qb_arg(&q, json_integer((json_int_t)(page - 1) * size));
+	qb_arg(&q, json_integer(offset));
 	if ((err = qb_prepare(c, &q, &st)))
 		goto out;
 	if ((err = sqlite_rows(c, st, items)))

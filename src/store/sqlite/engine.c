@@ -64,6 +64,14 @@ void sqlite_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+void sqlite_bind_prefix(sqlite3_stmt *st, int i, const char *prefix)
+{
+	char hi[REGION_CODE_MAX + 1];
+	scope_prefix_end(prefix, hi);
+	sqlite_bind_text(st, i, prefix);
+	sqlite_bind_text(st, i + 1, hi);
+}
+
 /* Binds a JSON scalar. */
 void sqlite_bind_json(sqlite3_stmt *st, int i, json_t *v)
 {

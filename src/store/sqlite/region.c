@@ -59,11 +59,8 @@ enum fq_err sqlite_region_search(struct store_conn *c, const char *q, const char
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
-	char hi[REGION_CODE_MAX + 1];
-	scope_prefix_end(within ? within : "", hi);
 	sqlite_bind_text(st, 1, q);
-	sqlite_bind_text(st, 2, within ? within : "");
-	sqlite_bind_text(st, 3, hi);
+	sqlite_bind_prefix(st, 2, within ? within : "");
 	sqlite3_bind_int(st, 4, limit);
 	return sqlite_rows(c, st, items);
 }
@@ -75,10 +72,7 @@ enum fq_err sqlite_region_counts(struct store_conn *c, const char *prefix, int64
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
-	char hi[REGION_CODE_MAX + 1];
-	scope_prefix_end(prefix, hi);
-	sqlite_bind_text(st, 1, prefix);
-	sqlite_bind_text(st, 2, hi);
+	sqlite_bind_prefix(st, 1, prefix);
 	memset(counts, 0, 6 * sizeof counts[0]);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -122,11 +116,8 @@ enum fq_err sqlite_region_in_text(struct store_conn *c, const char *text, int le
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
-	char hi[REGION_CODE_MAX + 1];
-	scope_prefix_end(within ? within : "", hi);
 	sqlite3_bind_int(st, 1, level);
-	sqlite_bind_text(st, 2, within ? within : "");
-	sqlite_bind_text(st, 3, hi);
+	sqlite_bind_prefix(st, 2, within ? within : "");
 	sqlite_bind_text(st, 4, text);
 	sqlite3_bind_int(st, 5, limit);
 	return sqlite_rows(c, st, items);

@@ -57,6 +57,9 @@ enum fq_err sqlite_map_rc(int rc);
 enum fq_err sqlite_fail(struct store_conn *c, int rc, const char *what);
 sqlite3_stmt *sqlite_stmt(struct store_conn *c, const char *sql);
 void sqlite_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds a region code prefix at i and the end of its range at i + 1, for
+ * "code >= ?i AND code < ?i+1" (scope_prefix_end): one index range. */
+void sqlite_bind_prefix(sqlite3_stmt *st, int i, const char *prefix);
 void sqlite_bind_json(sqlite3_stmt *st, int i, json_t *v);
 json_t *sqlite_row_json(sqlite3_stmt *st);
 enum fq_err sqlite_rows(struct store_conn *c, sqlite3_stmt *st, json_t **items);

@@ -18,10 +18,7 @@ static void bind_span(sqlite3_stmt *st, int i, const struct period_span *sp)
 /* Binds region prefix bounds and a created_at range at parameters i..i+3. */
 static void bind_direct(sqlite3_stmt *st, int i, const char *region, int64_t d0, int64_t d1)
 {
-	char hi[REGION_CODE_MAX + 1];
-	scope_prefix_end(region, hi);
-	sqlite_bind_text(st, i, region);
-	sqlite_bind_text(st, i + 1, hi);
+	sqlite_bind_prefix(st, i, region);
 	sqlite3_bind_int64(st, i + 2, d0 * 86400 - BJ_OFFSET_S);
 	sqlite3_bind_int64(st, i + 3, d1 * 86400 - BJ_OFFSET_S);
 }
@@ -228,10 +225,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		sqlite_bind_text(st, 2, region);
 		sqlite3_bind_int64(st, 3, today);
 	} else {
-		char hi[REGION_CODE_MAX + 1];
-		scope_prefix_end(region, hi);
-		sqlite_bind_text(st, 1, region);
-		sqlite_bind_text(st, 2, hi);
+		sqlite_bind_prefix(st, 1, region);
 		sqlite3_bind_int64(st, 3, now);
 	}
 	if (sqlite3_step(st) == SQLITE_ROW)
