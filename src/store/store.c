@@ -2,6 +2,7 @@
  * version of its table), and the helpers both engines share. */
 #include "store/store.h"
 #include "store/case_sql.h"
+#include "store/stats_sql.h"
 #include "domain/case/flow.h"
 #include "util/calendar.h"
 #include "util/text.h"
@@ -101,6 +102,21 @@ json_t *store_rows_pluck(const json_t *rows, const char *key)
 const char *const store_stats_dims[STORE_STATS_NDIMS] = {"category", "channel", "status"};
 const char *const store_stats_dim_keys[STORE_STATS_NDIMS] = {"by_category", "by_channel",
 							     "by_status"};
+
+enum fq_err store_stats_plan(const struct caller *who, const char *region, int64_t from, int64_t to,
+			     int64_t now, struct store_stats_plan *p)
+{
+	p->region = region ? region : "33";
+	if (!scope_reaches(who, p->region))
+		return FQ_ENOTFOUND;
+	period_span_of(from, to, now, &p->sp);
+	p->today = (now + BJ_OFFSET_S) / 86400;
+	p->lvl = scope_level_of(p->region);
+	p->rolled = p->lvl <= ROLLUP_DAY_LVL;
+	p->day0 = p->sp.d1 - STORE_STATS_BY_DAY_MAX > p->sp.d0 ? p->sp.d1 - STORE_STATS_BY_DAY_MAX
+							       : p->sp.d0;
+	return FQ_OK;
+}
 
 void store_stats_day_names(json_t *rows)
 {

@@ -24,6 +24,7 @@
 
 #include "domain/audit.h"
 #include "domain/access/scope.h"
+#include "domain/case/period.h"
 #include "util/err.h"
 
 /* The layout of struct store_ops. Raise it whenever a member is added,
@@ -290,6 +291,20 @@ enum {
 };
 extern const char *const store_stats_dims[STORE_STATS_NDIMS];
 extern const char *const store_stats_dim_keys[STORE_STATS_NDIMS];
+/* What a dashboard reads: the region (the province "33" when NULL), the
+ * span of days, today (Beijing), the region's level, whether the rollups
+ * hold that level (rolled) and the first day of by_day (the last
+ * STORE_STATS_BY_DAY_MAX days of the span). */
+#define STORE_STATS_BY_DAY_MAX 366
+struct store_stats_plan {
+	const char *region;
+	struct period_span sp;
+	int64_t today, day0;
+	int lvl, rolled;
+};
+/* Fills *p; FQ_ENOTFOUND when the region lies outside who's scope. */
+enum fq_err store_stats_plan(const struct caller *who, const char *region, int64_t from, int64_t to,
+			     int64_t now, struct store_stats_plan *p);
 /* Each row's "day" (days since the epoch) becomes "YYYY-MM-DD", in place. */
 void store_stats_day_names(json_t *rows);
 /* Each row's "m" (year * 12 + month - 1) becomes "month": "YYYY-MM". */

@@ -108,10 +108,7 @@ static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region,
 enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, const char *region,
 			       int64_t from, int64_t to, int64_t now, json_t **out)
 {
-	/* by_day covers the last BY_DAY_MAX days of the range; by_month all of it */
-	enum {
-		BY_DAY_MAX = 366
-	};
+	/* by_day covers the last STORE_STATS_BY_DAY_MAX days of the range; by_month all of it */
 	static const char by_day[] = STATS_SQL_BY_DAY("$");
 	static const char by_day_direct[] = STATS_SQL_BY_DAY_DIRECT("$");
 	static const char by_month[] =
@@ -129,28 +126,24 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 	static const char villages[] = STATS_SQL_VILLAGES("$");
 	static const char overdue[] = STATS_SQL_OVERDUE("$", "::bigint");
 	static const char overdue_direct[] = STATS_SQL_OVERDUE_DIRECT("$");
-	if (!region)
-		region = "33";
-	if (!scope_reaches(who, region))
-		return FQ_ENOTFOUND;
-	struct period_span sp;
-	period_span_of(from, to, now, &sp);
-	int64_t today = (now + BJ_OFFSET_S) / 86400;
-	int lvl = scope_level_of(region);
-	int rolled = lvl <= ROLLUP_DAY_LVL;
+	struct store_stats_plan p;
+	enum fq_err err = store_stats_plan(who, region, from, to, now, &p);
+	if (err)
+		return err;
+	region = p.region;
+	const struct period_span sp = p.sp;
+	const int lvl = p.lvl, rolled = p.rolled;
 	json_t *o = json_object(), *a = NULL;
-	enum fq_err err;
 
 	/* cases per day over the last year of the range */
-	int64_t day0 = sp.d1 - BY_DAY_MAX > sp.d0 ? sp.d1 - BY_DAY_MAX : sp.d0;
 	struct args x = {0};
 	if (rolled) {
 		pg_a_i64(&x, lvl);
 		pg_a_text(&x, region);
-		pg_a_i64(&x, day0);
+		pg_a_i64(&x, p.day0);
 		pg_a_i64(&x, sp.d1);
 	} else {
-		a_direct(&x, region, day0, sp.d1);
+		a_direct(&x, region, p.day0, sp.d1);
 	}
 	if ((err = pg_rows(c, rolled ? by_day : by_day_direct, &x, "stats_by_day", &a)))
 		goto fail;
@@ -188,7 +181,7 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 			pg_a_i64(&y, lvl + 1);
 			pg_a_text(&y, region);
 			a_span(&y, &sp);
-			pg_a_i64(&y, today);
+			pg_a_i64(&y, p.today);
 		}
 		if ((err = pg_rows(c, direct_kids ? villages : children, &y, "stats_children", &a)))
 			goto fail;
@@ -200,7 +193,7 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 	if (rolled) {
 		pg_a_i64(&z, lvl);
 		pg_a_text(&z, region);
-		pg_a_i64(&z, today);
+		pg_a_i64(&z, p.today);
 	} else {
 		pg_a_prefix(&z, region);
 		pg_a_i64(&z, now);

@@ -118,10 +118,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 				   const char *region, int64_t from, int64_t to, int64_t now,
 				   json_t **out)
 {
-	/* by_day covers the last BY_DAY_MAX days of the range; by_month all of it */
-	enum {
-		BY_DAY_MAX = 366
-	};
+	/* by_day covers the last STORE_STATS_BY_DAY_MAX days of the range; by_month all of it */
 	static const char by_day[] = STATS_SQL_BY_DAY("?");
 	static const char by_day_direct[] = STATS_SQL_BY_DAY_DIRECT("?");
 	static const char by_month[] =
@@ -141,30 +138,28 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 	static const char villages[] = STATS_SQL_VILLAGES("?");
 	static const char overdue[] = STATS_SQL_OVERDUE("?", "");
 	static const char overdue_direct[] = STATS_SQL_OVERDUE_DIRECT("?");
-	if (!region)
-		region = "33";
-	if (!scope_reaches(who, region))
-		return FQ_ENOTFOUND;
-	struct period_span sp;
-	period_span_of(from, to, now, &sp);
-	int64_t today = (now + BJ_OFFSET_S) / 86400;
-	int lvl = scope_level_of(region);
-	int rolled = lvl <= ROLLUP_DAY_LVL;
+	struct store_stats_plan p;
+	enum fq_err err = store_stats_plan(who, region, from, to, now, &p);
+	if (err)
+		return err;
+	region = p.region;
+	const struct period_span sp = p.sp;
+	const int lvl = p.lvl, rolled = p.rolled;
 	json_t *o = json_object(), *a = NULL;
-	enum fq_err err = FQ_EINTERNAL;
 	sqlite3_stmt *st;
 
 	/* cases per day over the last year of the range */
-	int64_t day0 = sp.d1 - BY_DAY_MAX > sp.d0 ? sp.d1 - BY_DAY_MAX : sp.d0;
-	if (!(st = sqlite_stmt(c, rolled ? by_day : by_day_direct)))
+	if (!(st = sqlite_stmt(c, rolled ? by_day : by_day_direct))) {
+		err = FQ_EINTERNAL;
 		goto fail;
+	}
 	if (rolled) {
 		sqlite3_bind_int(st, 1, lvl);
 		sqlite_bind_text(st, 2, region);
-		sqlite3_bind_int64(st, 3, day0);
+		sqlite3_bind_int64(st, 3, p.day0);
 		sqlite3_bind_int64(st, 4, sp.d1);
 	} else {
-		bind_direct(st, 1, region, day0, sp.d1);
+		bind_direct(st, 1, region, p.day0, sp.d1);
 	}
 	if ((err = sqlite_rows(c, st, &a)))
 		goto fail;
@@ -208,7 +203,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 			sqlite3_bind_int(st, 1, lvl + 1);
 			sqlite_bind_text(st, 2, region);
 			bind_span(st, 3, &sp);
-			sqlite3_bind_int64(st, 9, today);
+			sqlite3_bind_int64(st, 9, p.today);
 		}
 		if ((err = sqlite_rows(c, st, &a)))
 			goto fail;
@@ -223,7 +218,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 	if (rolled) {
 		sqlite3_bind_int(st, 1, lvl);
 		sqlite_bind_text(st, 2, region);
-		sqlite3_bind_int64(st, 3, today);
+		sqlite3_bind_int64(st, 3, p.today);
 	} else {
 		sqlite_bind_prefix(st, 1, region);
 		sqlite3_bind_int64(st, 3, now);
