@@ -20,6 +20,7 @@
 #include "http/metrics.h"
 #include "http/worker.h"
 #include "service/svc.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "store/store.h"
@@ -135,10 +136,31 @@ static const char *method_name(enum http_method m)
  * the route's template, never the path the client sent (a decoded %0A must
  * not forge a line, and paths carry ids and tracking codes), and no query,
  * header or body. "other" is a request that matched no route. */
-static void access_log(struct req *r, int status, size_t bytes)
+#define ACCESS_LINE_MAX 1024 /* one access-log line, bytes */
+
+/* Appends s as a JSON string body (no quotes), escaping what JSON needs.
+ * The fields logged are ASCII already (route templates, checked request
+ * ids, numeric addresses); this keeps the line valid whatever they hold. */
+static void json_str(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			buf_printf(b, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			buf_printf(b, "\\u%04x", ch);
+		else
+			buf_add(b, s, 1);
+	}
+}
+
+/* One JSON line per request (docs/architecture.md §12.1), formatted
+ * without jansson: it runs on every request. Returns a new string (free()),
+ * or NULL when the access log is off. *len gets its length. */
+static char *access_line(struct req *r, int status, size_t bytes, size_t *len)
 {
 	if (!log_enabled(LOG_INFO))
-		return;
+		return NULL;
 	uint64_t dur = http_mono_ns() - r->start_ns;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -147,18 +169,27 @@ static void access_log(struct req *r, int status, size_t bytes)
 	char stamp[40];
 	size_t n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(stamp + n, sizeof stamp - n, ".%03ldZ", ts.tv_nsec / 1000000);
-	json_t *o = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:f, s:s}", "ts", stamp, "level", "info",
-		"log", "access", "id", r->request_id, "method", method_name(r->method), "route",
-		r->route_pattern ? r->route_pattern : "other", "status", status, "bytes",
-		(json_int_t)bytes, "ms", (double)(dur / 1000) / 1000.0, "addr", r->addr);
-	char *line = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
-	if (line)
-		log_line(LOG_INFO, line, strlen(line));
-	free(line);
-	json_decref(o);
+	struct buf b;
+	buf_init(&b, ACCESS_LINE_MAX);
+	buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"info\",\"log\":\"access\",\"id\":\"", stamp);
+	json_str(&b, r->request_id);
+	buf_printf(&b, "\",\"method\":\"%s\",\"route\":\"", method_name(r->method));
+	json_str(&b, r->route_pattern ? r->route_pattern : "other");
+	buf_printf(&b, "\",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"addr\":\"", status, bytes,
+		   (double)(dur / 1000) / 1000.0);
+	json_str(&b, r->addr);
+	buf_adds(&b, "\"}");
+	return buf_take(&b, len);
 }
 
+static void access_log(struct req *r, int status, size_t bytes)
+{
+	size_t n = 0;
+	char *line = access_line(r, status, bytes, &n);
+	if (line)
+		log_line(LOG_INFO, line, n);
+	free(line);
+}
 static void finish(struct req *r, int status, struct evbuffer *buf)
 {
 	if (r->replied)
@@ -169,8 +200,12 @@ static void finish(struct req *r, int status, struct evbuffer *buf)
 	uint64_t dur = http_mono_ns() - r->start_ns;
 	metrics_request(r->http->metrics, r->route_pattern ? r->route_pattern : "other", status,
 			dur);
-	access_log(r, status, buf ? evbuffer_get_length(buf) : 0);
+	size_t n = 0;
+	char *line = access_line(r, status, buf ? evbuffer_get_length(buf) : 0, &n);
 	evhttp_send_reply(r->ev, status, reason_for(status), buf);
+	if (line) /* written once the answer is on its way */
+		log_line(LOG_INFO, line, n);
+	free(line);
 	req_free(r);
 }
 
