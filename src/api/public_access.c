@@ -4,7 +4,9 @@
  * webhook (event public.code_requested), a new PIN for a resident who lost
  * the slip, the resident's rating (item 14), and the public phone of each
  * handling unit, which administrators set. Codes are stored only as
- * hashes; the phone never appears in an answer. */
+ * hashes and the phone never appears in an answer (个人信息保护法, Personal
+ * Information Protection Law, arts. 6 and 51: the least data, kept safe
+ * against unauthorised access). */
 #include "api/public_access.h"
 
 #include <ctype.h>

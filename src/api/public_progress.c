@@ -3,7 +3,12 @@
  * 回访 followed up), plain entries instead of the staff timeline (what
  * happened, at which unit; never who, never reasons or notes), the unit now
  * handling it with its public phone, the outcome and the resident's rating.
- * The UI words the entries; this file names them with stable codes. */
+ * The UI words the entries; this file names them with stable codes.
+ * Showing no names or phones, the resident's own included, follows
+ * 个人信息保护法 (Personal Information Protection Law) art. 6: the least
+ * that serves the purpose. A referral entry is the notice of other routes
+ * that 人民调解法 (People's Mediation Law) art. 26 asks for when mediation
+ * fails. */
 #include "api/public_access.h"
 
 #include <string.h>

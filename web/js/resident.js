@@ -10,6 +10,10 @@ import { t, tc, fmtDateTime } from './i18n.js';
 // hotline (公共法律服务热线); 110 the police, for emergencies.
 export const HOTLINES = ['12345', '12348'];
 export const EMERGENCY = '110';
+// The promise of acceptance within 3 working days is Fengqiao's own default
+// deadline (src/domain/case/deadline.c, accept_workdays), not a statute:
+// 人民调解法 (People's Mediation Law) art. 17 lets a party apply but sets
+// no time to accept. Keep the two in step.
 export const STEPS = 5; // 提交 受理 调解 办结 回访
 
 /** "12345678" as printed: "1234 5678". */
