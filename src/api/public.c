@@ -1,21 +1,26 @@
 /* public.c - residents without an account: file a dispute, then follow it
  * with its tracking code and secret (in the X-Tracking-Secret header, never
- * the URL). Rate-limited per address; the timeline shown leaves out
- * internal notes, names and reasons. */
+ * the URL): the long secret or the 8-digit PIN printed beside it, or a code
+ * texted to the filing phone (public_access.c). Rate-limited per address
+ * and, for the short codes, per case; the view shown (public_progress.c)
+ * leaves out internal notes, names and reasons. */
 #include "api/api.h"
+#include "api/public_access.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/text.h"
 #include "store/case.h"
-#include "store/timeline.h"
+#include "store/resident.h"
 
 struct pfile {
 	json_t *rec;
 	struct caseflow_env env;
 	int64_t id;
 	char secret[SECRET_TOKEN_CHARS + 1];
+	char pin[RESIDENT_PIN_DIGITS + 1];
 	char code[32];
 };
 
@@ -24,10 +29,16 @@ static enum fq_err pfile_run(struct store_conn *c, void *arg, struct fq_error *e
 	struct pfile *k = arg;
 	enum fq_err err = caseflow_create(&k->env, c, NULL, k->rec, "public", k->secret,
 					  sizeof k->secret, &k->id, e);
-	if (!err)
-		snprintf(k->code, sizeof k->code, "%s",
-			 json_string_value(json_object_get(k->rec, "tracking_code")));
-	return err;
+	if (err)
+		return err;
+	snprintf(k->code, sizeof k->code, "%s",
+		 json_string_value(json_object_get(k->rec, "tracking_code")));
+	/* the short code a resident can type, beside the long secret */
+	char hash[SECRET_HASH_HEX];
+	public_random_digits(k->pin, RESIDENT_PIN_DIGITS);
+	public_code_hash("pin", k->code, k->pin, hash);
+	err = store_resident_pin_set(c, k->id, hash);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot store the code") : FQ_OK;
 }
 
 static void pfile_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
@@ -37,9 +48,10 @@ static void pfile_done(struct req *r, enum fq_err rc, const struct fq_error *e, 
 		reply_fq(r, e);
 	else
 		reply_json(r, 201,
-			   json_pack("{s:s, s:s, s:s}", "tracking_code", k->code, "secret",
-				     k->secret, "status", "registered"));
+			   json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", k->code, "secret",
+				     k->secret, "pin", k->pin, "status", "registered"));
 	json_decref(k->rec);
+	sodium_memzero(k, sizeof *k);
 	free(k);
 }
 
@@ -69,6 +81,9 @@ static void file(struct req *r)
 		"phone", phone);
 	if (json_object_get(b, "location"))
 		json_object_set(body, "location", json_object_get(b, "location"));
+	/* when it happened (caseflow_build checks the time and that it is past) */
+	if (json_object_get(b, "occurred_at") && !json_is_null(json_object_get(b, "occurred_at")))
+		json_object_set(body, "occurred_at", json_object_get(b, "occurred_at"));
 	if (json_object_get(b, "respondent")) {
 		json_t *resp = json_object_get(b, "respondent");
 		if (json_is_string(resp) && json_string_length(resp))
@@ -93,7 +108,6 @@ static void file(struct req *r)
 
 static void track(struct req *r)
 {
-	const char *code = r->params[0];
 	/* the secret in a URL ends up in proxy and browser logs: refused loudly,
 	 * so that a client still sending it learns to use the header */
 	if (req_query(r, "secret")) {
@@ -103,57 +117,19 @@ static void track(struct req *r)
 			"secret");
 		return;
 	}
-	const char *secret = req_header(r, "X-Tracking-Secret");
-	json_t *rec = NULL;
-	char hash[SECRET_HASH_HEX];
-	/* an unknown code and a wrong secret answer alike */
-	if (!secret || strlen(code) > 32 || strlen(secret) > 128 ||
-	    store_case_get_by_code(r->rc, code, &rec) != FQ_OK) {
-		json_decref(rec);
-		reply_err(r, "not_found", "no case with this tracking code and secret", NULL);
+	json_t *rec, *acc;
+	if (!public_case_open(r, r->params[0], &rec, &acc))
 		return;
-	}
-	secret_sha256_hex(secret, strlen(secret), hash);
-	const char *stored = json_string_value(json_object_get(rec, "public_secret_hash"));
-	if (!stored || !secret_equal(stored, hash)) {
-		json_decref(rec);
-		reply_err(r, "not_found", "no case with this tracking code and secret", NULL);
-		return;
-	}
-	int64_t id = json_integer_value(json_object_get(rec, "id"));
-	json_t *items = NULL;
-	if (store_timeline_list(r->rc, id, 0, 0, STORE_TIMELINE_PAGE_MAX, &items) != FQ_OK) {
-		json_decref(rec);
-		reply_err(r, "storage_unavailable", "cannot read the timeline", NULL);
-		return;
-	}
-	json_t *tl = json_array();
-	size_t i;
-	json_t *t;
-	json_array_foreach(items, i, t) {
-		char at[21];
-		text_format_iso8601(json_integer_value(json_object_get(t, "at")), at);
-		json_array_append_new(tl, json_pack("{s:s, s:O, s:O, s:O}", "at", at, "action",
-						    json_object_get(t, "action"), "from",
-						    json_object_get(t, "from"), "to",
-						    json_object_get(t, "to")));
-	}
-	json_decref(items);
-	char created[21];
-	text_format_iso8601(json_integer_value(json_object_get(rec, "created_at")), created);
-	json_t *o = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:o}", "tracking_code",
-			      json_object_get(rec, "tracking_code"), "status",
-			      json_object_get(rec, "status"), "category",
-			      json_object_get(rec, "category"), "title",
-			      json_object_get(rec, "title"), "created_at", created, "region_name",
-			      json_object_get(rec, "region_name"), "unit_region_name",
-			      json_object_get(rec, "unit_region_name"), "timeline", tl);
+	json_t *o = public_progress(r, rec, acc);
 	json_decref(rec);
-	reply_json(r, 200, o);
+	json_decref(acc);
+	if (o)
+		reply_json(r, 200, o);
 }
 
 void api_public_routes(void)
 {
 	http_route(M_POST, "/api/public/cases", R_JSON | R_PUBLIC, file);
 	http_route(M_GET, "/api/public/cases/{code}", R_PUBLIC, track);
+	api_public_access_routes();
 }

@@ -87,6 +87,9 @@ struct mtable {
 #define PARTY_COLS "id, case_id, " CASE_SQL_PARTY_COLS
 #define TIMELINE_COLS "id, " TIMELINE_SQL_COLUMNS
 #define LINK_COLS LINK_SQL_COLUMNS
+/* the residents' portal (issue 13) */
+#define RESIDENT_COLS "case_id, pin_hash, sms_hash, sms_expires, rating, rating_comment, rated_at"
+#define UNIT_PHONE_COLS "region, phone, updated_at, updated_by"
 #define AUDIT_COLS AUDIT_SQL_COLUMNS
 #define IDEM_COLS IDEM_SQL_COLUMNS
 #define WEBHOOK_COLS "id, url, events, secret, created_at, created_by, active, region"
@@ -279,6 +282,26 @@ static const struct mtable tables[] = {
 	 "next_at = excluded.next_at, last_status = excluded.last_status, "
 	 "last_error = excluded.last_error, delivered_at = excluded.delivered_at "
 	 "WHERE (deliveries.*) IS DISTINCT FROM (excluded.*)",
+	 NULL, 0},
+	/* residents' PINs, SMS codes and ratings, kept only as hashes; a case's
+	 * row in the target wins (it may have been rated there since) */
+	{"resident", "SELECT " RESIDENT_COLS " FROM resident_access ORDER BY case_id",
+	 "SELECT count(*) FROM resident_access",
+	 "CREATE TEMP TABLE stage_resident (LIKE resident_access) ON COMMIT DROP",
+	 "COPY stage_resident (" RESIDENT_COLS ") FROM STDIN", NULL,
+	 "SELECT count(*) FROM stage_resident s WHERE NOT EXISTS "
+	 "(SELECT 1 FROM resident_access t WHERE t.case_id = s.case_id)",
+	 "INSERT INTO resident_access (" RESIDENT_COLS ") SELECT " RESIDENT_COLS
+	 " FROM stage_resident ON CONFLICT (case_id) DO NOTHING",
+	 NULL, 0},
+	{"unit phones", "SELECT " UNIT_PHONE_COLS " FROM resident_unit_phones ORDER BY region",
+	 "SELECT count(*) FROM resident_unit_phones",
+	 "CREATE TEMP TABLE stage_unit_phones (LIKE resident_unit_phones) ON COMMIT DROP",
+	 "COPY stage_unit_phones (" UNIT_PHONE_COLS ") FROM STDIN", NULL,
+	 "SELECT count(*) FROM stage_unit_phones s WHERE NOT EXISTS "
+	 "(SELECT 1 FROM resident_unit_phones t WHERE t.region = s.region)",
+	 "INSERT INTO resident_unit_phones (" UNIT_PHONE_COLS ") SELECT " UNIT_PHONE_COLS
+	 " FROM stage_unit_phones ON CONFLICT (region) DO NOTHING",
 	 NULL, 0},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])

@@ -18,6 +18,7 @@
 #include "cli/demo_data.h"
 #include "store/audit.h"
 #include "store/case.h"
+#include "store/resident.h"
 #include "store/region.h"
 #include "store/store.h"
 #include "store/user.h"
@@ -274,6 +275,22 @@ static int seed_case(const struct caseflow_env *env, struct cli_db *d, int i, co
 	return 1;
 }
 
+/* The public phones of the demo units (issue 13, item 14): made-up numbers
+ * for 枫桥镇 (Fengqiao township's 矛调中心, conflict mediation centre) and
+ * 枫源村 (Fengyuan village's mediation committee), shown to residents. */
+static int seed_unit_phones(struct cli_db *d)
+{
+	static const char *const phones[][2] = {{"330681109", "0575-87000000"},
+						{"330681109290", "0575-87000001"}};
+	for (size_t i = 0; i < sizeof phones / sizeof phones[0]; i++)
+		if (store_unit_phone_put(d->conn, phones[i][0], phones[i][1], "system",
+					 (int64_t)time(NULL)) != FQ_OK) {
+			fprintf(stderr, "fengqiao: cannot store the demo unit phones\n");
+			return 0;
+		}
+	return 1;
+}
+
 int cmd_seed_demo(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
@@ -306,7 +323,8 @@ int cmd_seed_demo(int argc, char **argv)
 		return 1;
 	}
 	int rc = 1, made = 0;
-	if (store_begin(d.conn) != FQ_OK || !seed_users(&d, password, &made)) {
+	if (store_begin(d.conn) != FQ_OK || !seed_users(&d, password, &made) ||
+	    !seed_unit_phones(&d)) {
 		store_rollback(d.conn);
 		goto out;
 	}

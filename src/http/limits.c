@@ -180,6 +180,24 @@ int limits_take(struct limits *l, const char *kind, const char *key, double rate
 	return wait;
 }
 
+int limits_peek(struct limits *l, const char *kind, const char *key, double rate, double burst,
+		int64_t now_ms)
+{
+	uint64_t k = hkey(l, "bucket", kind, key);
+	int wait = 0;
+	pthread_mutex_lock(&l->mu);
+	const struct bucket_slot *s = &l->buckets[k % LIMITS_SLOTS];
+	if (s->key == k) {
+		double t = s->tokens + (double)(now_ms - s->last_ms) / 1000.0 * rate;
+		if (t > burst)
+			t = burst;
+		if (t < 1.0)
+			wait = (int)((1.0 - t) / rate) + 1;
+	}
+	pthread_mutex_unlock(&l->mu);
+	return wait;
+}
+
 /* ---- the client address ---- */
 
 /* Parses an address literal; 1 on success. */

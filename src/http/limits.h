@@ -53,6 +53,11 @@ void limits_login_reset(struct limits *l, const char *account, const char *addr)
  * was available, else the seconds until one is. now_ms in milliseconds. */
 int limits_take(struct limits *l, const char *kind, const char *key, double rate, double burst,
 		int64_t now_ms);
+/* Like limits_take, but only looks: the seconds until the bucket has a
+ * token, or 0, taking nothing (to refuse a guess before checking it while
+ * only failed guesses take a token). */
+int limits_peek(struct limits *l, const char *kind, const char *key, double rate, double burst,
+		int64_t now_ms);
 
 /* Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges. */
 struct trusted_proxies {

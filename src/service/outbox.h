@@ -11,7 +11,10 @@
 #include "service/svc.h"
 #include "store/store.h"
 
-#define WEBHOOK_EVENTS "case.created,case.assigned,case.escalated,case.overdue,case.closed"
+/* public.code_requested: a resident asked for a code by SMS (api/public_access.c) */
+#define WEBHOOK_EVENTS                                                        \
+	"case.created,case.assigned,case.escalated,case.overdue,case.closed," \
+	"public.code_requested"
 #define WEBHOOK_BODY_MAX (64 * 1024)
 
 /* Queues `event` about case rec (a store record) inside the caller's

@@ -30,8 +30,9 @@
 /* The layout of struct store_ops. Raise it whenever a member is added,
  * removed or changes its signature; store_open refuses a table whose
  * .version differs (2: issue 11 added user_set_disabled, token_list,
- * token_revoke and session_end_all). */
-#define STORE_OPS_VERSION 2
+ * token_revoke and session_end_all; 3: issue 13 added the resident_* and
+ * unit_phone_* members). */
+#define STORE_OPS_VERSION 3
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
@@ -261,6 +262,22 @@ struct store_ops {
 	enum fq_err (*stats_dashboard)(struct store_conn *c, const struct caller *who,
 				       const char *region, int64_t from, int64_t to, int64_t now,
 				       json_t **out);
+
+	/* residents' access to their case without an account (issue 13): the
+	 * hashes of a case's short codes and the resident's rating, and the
+	 * public phone of a handling unit; see store/resident.h. These rows
+	 * hold hashes and a unit's public number, never people's data: the
+	 * public path calls them after its own secret check. */
+	enum fq_err (*resident_get)(struct store_conn *c, int64_t case_id, json_t **out);
+	enum fq_err (*resident_pin_set)(struct store_conn *c, int64_t case_id,
+					const char *pin_hash);
+	enum fq_err (*resident_sms_set)(struct store_conn *c, int64_t case_id, const char *sms_hash,
+					int64_t expires);
+	enum fq_err (*resident_rate)(struct store_conn *c, int64_t case_id, const char *rating,
+				     const char *comment, int64_t now);
+	enum fq_err (*unit_phone_put)(struct store_conn *c, const char *region, const char *phone,
+				      const char *actor, int64_t now);
+	enum fq_err (*unit_phone_get)(struct store_conn *c, const char *region, json_t **out);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -97,6 +97,10 @@ test.before(async () => {
   const link = await fy.post(`/api/cases/${b.json.id}/actions`, { action: 'link', other_id: a.json.id });
   assert.equal(link.status, 200, link.text);
   township.cli(['user', 'token', 'fengqiao.handler']);
+  // a resident's filing: its PIN's hash (issue 13) moves too
+  const filed = await new Client(township.base).post('/api/public/cases', { title: '迁移测试噪音', description: '楼上噪音',
+    category: 'neighbour', region: '330681109290', name: '王五', phone: '13700000099' });
+  assert.equal(filed.status, 201, filed.text);
   execFileSync('psql', [PG, '-qc', `CREATE DATABASE ${dbName}`]);
   const u = new URL(PG);
   u.pathname = '/' + dbName;
@@ -121,7 +125,10 @@ test('the first run copies everything, keeping ids, and the audit chain verifies
   assert.equal(s['audit log'].new, before.audit_log, out);
   assert.deepEqual(counts(psql), before);
   for (const [t, key] of [['cases', 'id'], ['api_tokens', 'hash'], ['users', 'id'], ['user_roles', 'user_id, role, region'],
-    ['webhooks', 'id'], ['parties', 'id'], ['case_links', 'a, b, kind']]) sameColumns(t, key);
+    ['webhooks', 'id'], ['parties', 'id'], ['case_links', 'a, b, kind'],
+    ['resident_access', 'case_id'], ['resident_unit_phones', 'region']]) sameColumns(t, key);
+  assert.equal(psql('SELECT count(*) FROM resident_access'), '1');
+  assert.equal(psql('SELECT count(*) FROM resident_unit_phones'), '2');
   // the same ids with the same tracking codes, the same timelines
   assert.equal(psql('SELECT string_agg(id || tracking_code, \',\' ORDER BY id) FROM cases'),
     sqlite("SELECT group_concat(id || tracking_code, ',') FROM (SELECT id, tracking_code FROM cases ORDER BY id)"));

@@ -71,4 +71,10 @@ const struct store_ops store_pg_ops = {
 	.delivery_list = pg_delivery_list,
 	.stats_levels = pg_stats_levels,
 	.stats_dashboard = pg_stats_dashboard,
+	.resident_get = pg_resident_get,
+	.resident_pin_set = pg_resident_pin_set,
+	.resident_sms_set = pg_resident_sms_set,
+	.resident_rate = pg_resident_rate,
+	.unit_phone_put = pg_unit_phone_put,
+	.unit_phone_get = pg_unit_phone_get,
 };

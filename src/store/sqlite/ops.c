@@ -71,4 +71,10 @@ const struct store_ops store_sqlite_ops = {
 	.delivery_list = sqlite_delivery_list,
 	.stats_levels = sqlite_stats_levels,
 	.stats_dashboard = sqlite_stats_dashboard,
+	.resident_get = sqlite_resident_get,
+	.resident_pin_set = sqlite_resident_pin_set,
+	.resident_sms_set = sqlite_resident_sms_set,
+	.resident_rate = sqlite_resident_rate,
+	.unit_phone_put = sqlite_unit_phone_put,
+	.unit_phone_get = sqlite_unit_phone_get,
 };

@@ -180,4 +180,15 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 				   const char *region, int64_t from, int64_t to, int64_t now,
 				   json_t **out);
 
+/* resident.c */
+enum fq_err sqlite_resident_get(struct store_conn *c, int64_t case_id, json_t **out);
+enum fq_err sqlite_resident_pin_set(struct store_conn *c, int64_t case_id, const char *pin_hash);
+enum fq_err sqlite_resident_sms_set(struct store_conn *c, int64_t case_id, const char *sms_hash,
+				    int64_t expires);
+enum fq_err sqlite_resident_rate(struct store_conn *c, int64_t case_id, const char *rating,
+				 const char *comment, int64_t now);
+enum fq_err sqlite_unit_phone_put(struct store_conn *c, const char *region, const char *phone,
+				  const char *actor, int64_t now);
+enum fq_err sqlite_unit_phone_get(struct store_conn *c, const char *region, json_t **out);
+
 #endif
