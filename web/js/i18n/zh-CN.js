@@ -700,4 +700,11 @@ export default {
   'common.listSep': '，',
   'app.short': '枫桥',
   'app.tagline': ' · 矛盾纠纷多元化解',
+  // ---- printed notices (issue 13, item 9) ----
+  'error.notice_unavailable': '该案件当前的状态不能打印这份文书。',
+  'notices.title': '打印',
+  'notices.accept': '打印受理通知书',
+  'notices.reject': '打印不予受理通知书',
+  'notices.follow_up': '打印回访记录表',
+  'notices.hint': 'PDF 文件，下载后打印；每次下载都会记入审计日志。',
 };
