@@ -101,6 +101,7 @@ static const struct fq_code codes[] = {
 	{"timeline_full", 409},
 	{"not_yet_resolved", 409},
 	{"already_rated", 409},
+	{"notice_unavailable", 409},
 	{"too_large", 413},
 	{"body_too_large", 413},
 	{"unsupported_media_type", 415},

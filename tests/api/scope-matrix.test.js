@@ -33,6 +33,9 @@ const ROUTES = [
   ['GET', '/api/cases/{id}/contacts', (role, [vis]) => (!vis || !VIEWERS.has(role) ? 404 : CONTACTS.has(role) ? 200 : 403)],
   ['POST', '/api/cases/{id}/actions', (role, [vis, unit]) => (!vis || !VIEWERS.has(role) ? 404 : NOTE.has(role) && unit ? 200 : 403)],
   ['GET', '/open311/v2/requests/{id}.json', (role, [vis]) => (vis && VIEWERS.has(role) ? 200 : 404)],
+  ['GET', '/api/cases/{id}/notices', (role, [vis]) => (vis && VIEWERS.has(role) ? 200 : 404)],
+  // no target is resolved: 409 notice_unavailable once scope and role pass
+  ['GET', '/api/cases/{id}/notices/follow_up.pdf', (role, [vis]) => (!vis || !VIEWERS.has(role) ? 404 : CONTACTS.has(role) ? 409 : 403)],
 ];
 
 test('scope matrix: every role, every id route, five places', { timeout: 120000 }, async () => {

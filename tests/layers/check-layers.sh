@@ -2,7 +2,8 @@
 # check-layers.sh - scripts/check-layers fails on what it must refuse: a
 # copy of src/ that passes is given one bad line at a time (an upward
 # include, a sideways one, interop reaching past api/common.h, libevent in
-# service/, jansson in domain/, a file over 800 lines) and each copy must
+# service/, jansson in domain/, cairo or pango outside service/pdf.c, a file
+# over 800 lines) and each copy must
 # fail, naming the file. Then the build's views (<builddir>/layers/, made
 # by meson.build) must refuse an upward include at compile time too.
 # Usage: tests/layers/check-layers.sh [BUILD_DIR]   (run by scripts/test)
@@ -63,6 +64,10 @@ plant src/interop/hotline.c '#include "api/api.h"'
 expect_fail src/interop/hotline.c "interop including more of api/ than api/common.h"
 plant src/service/outbox.c '#include <event2/http.h>'
 expect_fail src/service/outbox.c "libevent in service/"
+plant src/service/notice.c '#include <pango/pangocairo.h>'
+expect_fail src/service/notice.c "pango outside the PDF builder (service/pdf.c)"
+plant src/api/notices.c '#include <cairo.h>'
+expect_fail src/api/notices.c "cairo in api/"
 plant src/domain/case/flow.c '#include <jansson.h>'
 expect_fail src/domain/case/flow.c "jansson in domain/"
 plant src/domain/case/flow.c '#include "flow.h"'

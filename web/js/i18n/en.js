@@ -776,4 +776,11 @@ export default {
   'resident.rateSubmit': 'Send rating',
   'resident.ratePick': 'Please choose one.',
   'resident.rateDone': 'Your rating: {rating}. Thank you!',
+  // ---- printed notices (issue 13, item 9) ----
+  'error.notice_unavailable': 'This notice cannot be printed in the case\'s current state.',
+  'notices.title': 'Print',
+  'notices.accept': 'Print notice of acceptance',
+  'notices.reject': 'Print notice of non-acceptance',
+  'notices.follow_up': 'Print follow-up record',
+  'notices.hint': 'A PDF to download and print (in Chinese); each download is written to the audit log.',
 };

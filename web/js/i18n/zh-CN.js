@@ -776,4 +776,11 @@ export default {
   'resident.rateSubmit': '提交评价',
   'resident.ratePick': '请选择一项。',
   'resident.rateDone': '您的评价：{rating}。谢谢！',
+  // ---- printed notices (issue 13, item 9) ----
+  'error.notice_unavailable': '该案件当前的状态不能打印这份文书。',
+  'notices.title': '打印',
+  'notices.accept': '打印受理通知书',
+  'notices.reject': '打印不予受理通知书',
+  'notices.follow_up': '打印回访记录表',
+  'notices.hint': 'PDF 文件，下载后打印；每次下载都会记入审计日志。',
 };

@@ -4,6 +4,7 @@ import { h, append, replace, field, select, uid } from '../dom.js';
 import { t, tc, fmtDateTime, fmtMoney, fmtNumber } from '../i18n.js';
 import { get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
 import { statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, loading } from '../common.js';
+import { noticesCard, drawNotices } from '../notices.js';
 
 // The order buttons appear in, and the fields each action asks for.
 const ACTIONS = {
@@ -61,6 +62,7 @@ export async function render({ container, params, isCurrent }) {
   const actions = h('section', { class: 'card actions-card', 'aria-labelledby': 'sec-actions' });
   const timeline = h('section', { class: 'card', 'aria-labelledby': 'sec-timeline' });
   const status = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
+  const notices = noticesCard();
 
   replace(container,
     h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
@@ -69,7 +71,7 @@ export async function render({ container, params, isCurrent }) {
     head, status,
     h('div', { class: 'case-layout' },
       h('div', { class: 'case-main' }, actions, facts, parties, timeline),
-      h('div', { class: 'case-side' }, deadlines, dups)));
+      h('div', { class: 'case-side' }, deadlines, notices, dups)));
 
   let contacts = null; // full phone numbers, after the user asked for them
 
@@ -86,6 +88,7 @@ export async function render({ container, params, isCurrent }) {
     drawParties();
     drawDups();
     drawActions();
+    drawNotices(notices, c);
   }
 
   function handlerName(hd) {
