@@ -29,8 +29,8 @@
 /* The layout of struct store_ops. Raise it whenever a member is added,
  * removed or changes its signature; store_open refuses a table whose
  * .version differs (2: issue 11 added user_set_disabled, token_list,
- * token_revoke and session_end_all). */
-#define STORE_OPS_VERSION 2
+ * token_revoke and session_end_all; 3: issue 13 added case_facts_set). */
+#define STORE_OPS_VERSION 3
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
@@ -260,6 +260,10 @@ struct store_ops {
 	enum fq_err (*stats_dashboard)(struct store_conn *c, const struct caller *who,
 				       const char *region, int64_t from, int64_t to, int64_t now,
 				       json_t **out);
+
+	/* issue 13, the case page: see store/case_edit.h */
+	enum fq_err (*case_facts_set)(struct store_conn *c, int64_t id, json_t *fields,
+				      json_t *address, json_t *parties);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -71,4 +71,5 @@ const struct store_ops store_pg_ops = {
 	.delivery_list = pg_delivery_list,
 	.stats_levels = pg_stats_levels,
 	.stats_dashboard = pg_stats_dashboard,
+	.case_facts_set = pg_case_facts_set,
 };

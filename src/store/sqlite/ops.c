@@ -71,4 +71,5 @@ const struct store_ops store_sqlite_ops = {
 	.delivery_list = sqlite_delivery_list,
 	.stats_levels = sqlite_stats_levels,
 	.stats_dashboard = sqlite_stats_dashboard,
+	.case_facts_set = sqlite_case_facts_set,
 };
