@@ -1,6 +1,7 @@
 /* cases.c - /api/cases: intake, list, one case, timeline, contacts and
  * workflow actions (the CSV export is interop/csv_export.c). */
 #include "api/api.h"
+#include "api/case_edit.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -92,11 +93,76 @@ static void check_duplicates(struct req *r)
 
 /* ---- list ---- */
 
+#define SNIPPET_BEFORE 20 /* characters shown before the match */
+#define SNIPPET_CHARS 60  /* characters a snippet holds */
+
+/* Moves back over n UTF-8 characters from s + at; returns the new offset. */
+static size_t utf8_back(const char *s, size_t at, int n)
+{
+	while (at > 0 && n > 0) {
+		at--;
+		if (((unsigned char)s[at] & 0xc0) != 0x80)
+			n--;
+	}
+	return at;
+}
+
+static size_t utf8_forward(const char *s, size_t at, int n)
+{
+	while (s[at] && n > 0) {
+		at++;
+		while (((unsigned char)s[at] & 0xc0) == 0x80)
+			at++;
+		n--;
+	}
+	return at;
+}
+
+/* A piece of text around the first place the search's first word occurs
+ * (ASCII letters in any case), or its start when the word is not there
+ * as one piece (the index matches pairs of characters). A new string. */
+static json_t *snippet(const char *text, const char *q)
+{
+	if (!text)
+		return json_null();
+	while (*q == ' ')
+		q++;
+	size_t qn = strcspn(q, " ");
+	size_t n = strlen(text), at = 0;
+	int found = 0;
+	for (size_t i = 0; qn && i + qn <= n && !found; i++) {
+		size_t k = 0;
+		while (k < qn) {
+			unsigned char a = (unsigned char)text[i + k], b = (unsigned char)q[k];
+			if (a != b && !(a < 0x80 && b < 0x80 && (a | 0x20) == (b | 0x20) &&
+					((a | 0x20) >= 'a' && (a | 0x20) <= 'z')))
+				break;
+			k++;
+		}
+		if (k == qn && ((unsigned char)text[i] & 0xc0) != 0x80) {
+			found = 1;
+			at = i;
+		}
+	}
+	size_t from = found ? utf8_back(text, at, SNIPPET_BEFORE) : 0;
+	size_t to = utf8_forward(text, from, SNIPPET_CHARS);
+	char buf[SNIPPET_CHARS * 4 + 8];
+	snprintf(buf, sizeof buf, "%s%.*s%s", from ? "…" : "", (int)(to - from), text + from,
+		 to < n ? "…" : "");
+	return json_string(buf);
+}
+
 static void list(struct req *r)
 {
 	struct case_filter f;
 	if (!api_case_filter(r, &f))
 		return;
+	/* the handler filter (a user name; the case list of that person) */
+	f.handler = req_query(r, "handler");
+	if (f.handler && (!*f.handler || strlen(f.handler) >= USERNAME_MAX)) {
+		reply_err(r, "invalid_query", "handler must be a user name", "handler");
+		return;
+	}
 	json_t *items = NULL;
 	int64_t total = 0;
 	enum fq_err err = store_case_list(r->rrc, &r->caller, &f, &items, &total);
@@ -112,6 +178,11 @@ static void list(struct req *r)
 	json_t *rec;
 	json_array_foreach(items, i, rec) {
 		json_t *o = caseflow_render(&env, &r->caller, rec, NULL, 0, r->now, 0);
+		if (f.q)
+			json_object_set_new(
+				o, "snippet",
+				snippet(json_string_value(json_object_get(rec, "description")),
+					f.q));
 		json_object_del(o, "description");
 		json_array_append_new(out, o);
 	}
@@ -168,14 +239,10 @@ static void timeline(struct req *r)
 	json_array_foreach(items, i, t) {
 		caseflow_iso_times(t, times);
 		last = json_integer_value(json_object_get(t, "id"));
-		/* the other cases an entry names are shown only when the caller sees them */
-		json_t *d = json_object_get(t, "detail");
-		if (json_is_object(d)) {
-			static const char *const refs[] = {"other_id", "new_id", "absorbed", NULL};
-			for (int k = 0; refs[k]; k++)
-				api_hide_unseen_case(r, r->rc, d, refs[k]);
-		}
 	}
+	/* display names and words for the ids; the other cases an entry names
+	 * are shown only when the caller sees them */
+	api_timeline_names(r, items);
 	reply_json(r, 200,
 		   json_pack("{s:o, s:o}", "items", items, "next_after",
 			     n == (size_t)limit ? json_integer(last) : json_null()));

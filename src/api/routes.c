@@ -2,6 +2,7 @@
  * routes; this calls them in order. interop/ registers its routes itself
  * (interop_register_all), and app/ calls both. */
 #include "api/api.h"
+#include "api/case_edit.h"
 
 void api_register_all(void)
 {
@@ -9,6 +10,7 @@ void api_register_all(void)
 	api_session_routes();
 	api_regions_routes();
 	api_cases_routes();
+	api_case_edit_routes();
 	api_public_routes();
 	api_stats_routes();
 	api_notices_routes();

@@ -96,7 +96,7 @@ static int track_parse(const char *s)
 	return strcmp(s, "dispute") == 0 ? 0 : strcmp(s, "petition") == 0 ? 1 : -1;
 }
 
-static enum fq_err build_parties(const json_t *body, json_t **out, struct fq_error *e)
+enum fq_err caseflow_parties(const json_t *body, json_t **out, struct fq_error *e)
 {
 	json_t *ps = json_object_get(body, "parties");
 	*out = json_array();
@@ -223,7 +223,7 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 			return fq_fail(e, FQ_EINVAL, "in_future", "occurred_at",
 				       "occurred_at is in the future");
 	}
-	if ((err = build_parties(body, &parties, e))) {
+	if ((err = caseflow_parties(body, &parties, e))) {
 		json_decref(parties);
 		return err;
 	}

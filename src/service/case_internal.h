@@ -13,6 +13,11 @@ enum fq_err caseflow_want_str(const json_t *body, const char *key, const char *f
 			      size_t max, int required, int multiline, const char **out,
 			      struct fq_error *e);
 
+/* The parties of a body ("parties", absent or null: none), each checked
+ * (role, name, a mainland mobile, organisation) and normalised to {role,
+ * name, phone, org} in *out (a new array, also on error). */
+enum fq_err caseflow_parties(const json_t *body, json_t **out, struct fq_error *e);
+
 /* The track of a store record (dispute unless it says petition). */
 enum case_track caseflow_track_of(const json_t *rec);
 

@@ -29,7 +29,8 @@
 #define CASE_SQL_NFIELDS 33
 
 /* The case SELECT's columns, keyed as the case record is (plus lat, lon and
- * address, which store_case_row folds into "location"). */
+ * address, which store_case_row folds into "location", and the display
+ * names handler_name and created_by_name, from CASE_SQL_JOINS). */
 #define CASE_SQL_COLS                                                                          \
 	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "              \
 	"c.description AS description, c.category AS category, c.channel AS channel, "         \
@@ -44,10 +45,16 @@
 	"c.resolved_at AS resolved_at, c.resolved_on_time AS resolved_on_time, "               \
 	"c.outcome AS outcome, c.summary AS summary, c.satisfaction AS satisfaction, "         \
 	"c.merged_into AS merged_into, c.next_due AS next_due, c.external_id AS external_id, " \
-	"c.public_secret_hash AS public_secret_hash, c.imported AS imported "
-/* The region names' joins, after "FROM cases c" (and any search join). */
-#define CASE_SQL_JOINS \
-	"LEFT JOIN regions rg ON rg.code = c.region LEFT JOIN regions ur ON ur.code = c.unit_region "
+	"c.public_secret_hash AS public_secret_hash, c.imported AS imported, "                 \
+	"hu.display_name AS handler_name, cu.display_name AS created_by_name "
+/* The joins of the region and people names, after "FROM cases c" (and any
+ * search join). The names of the handler and the registering user travel
+ * with the case, so they obey its scope; a channel (public, hotline) that
+ * is no user has no name. */
+#define CASE_SQL_JOINS                                                                                \
+	"LEFT JOIN regions rg ON rg.code = c.region LEFT JOIN regions ur ON ur.code = c.unit_region " \
+	"LEFT JOIN users hu ON hu.username = c.handler "                                              \
+	"LEFT JOIN users cu ON cu.username = c.created_by "
 #define CASE_SQL_SELECT CASE_SQL_COLS "FROM cases c " CASE_SQL_JOINS
 
 /* The duplicate candidates of an intake: open cases created since P1 in the

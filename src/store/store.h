@@ -31,7 +31,7 @@
  * removed or changes its signature; store_open refuses a table whose
  * .version differs (2: issue 11 added user_set_disabled, token_list,
  * token_revoke and session_end_all; 3: issue 13 added the resident_* and
- * unit_phone_* members). */
+ * unit_phone_* members and case_facts_set). */
 #define STORE_OPS_VERSION 3
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
@@ -278,6 +278,9 @@ struct store_ops {
 	enum fq_err (*unit_phone_put)(struct store_conn *c, const char *region, const char *phone,
 				      const char *actor, int64_t now);
 	enum fq_err (*unit_phone_get)(struct store_conn *c, const char *region, json_t **out);
+	/* issue 13, the case page: see store/case_edit.h */
+	enum fq_err (*case_facts_set)(struct store_conn *c, int64_t id, json_t *fields,
+				      json_t *address, json_t *parties);
 };
 
 extern const struct store_ops store_sqlite_ops;

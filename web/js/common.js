@@ -113,7 +113,9 @@ export function dl(rows, cls) {
   return el;
 }
 
-/** Timeline list (staff or public entries). */
+/** Timeline list (staff or public entries). Every value is shown in words:
+ * people by their display names, units by name, codes through the
+ * catalogues; ids and keys the reader cannot use are left out. */
 export function timelineList(items, opts = {}) {
   if (!items || items.length === 0) return h('p', { class: 'muted' }, t('timeline.empty'));
   const ol = h('ol', { class: 'timeline' });
@@ -122,46 +124,87 @@ export function timelineList(items, opts = {}) {
     const change = e.from && e.to && e.from !== e.to
       ? h('span', { class: 'tl-change' }, tc('status', e.from), ' → ', tc('status', e.to))
       : null;
+    const parts = detailParts(e);
     ol.appendChild(h('li', { class: 'tl-item', dataset: { action: e.action || '' } },
       h('div', { class: 'tl-head' },
         h('time', { datetime: e.at || '' }, fmtDateTime(e.at)),
-        h('strong', { class: 'tl-action' }, tc('action', e.action)),
+        h('strong', { class: 'tl-action' }, tc('action', e.action, t('timeline.otherAction'))),
         change),
-      !opts.public && e.actor ? h('div', { class: 'tl-actor' }, t('timeline.by', { who: actorName(e.actor) })) : null,
+      !opts.public && e.actor ? h('div', { class: 'tl-actor' }, t('timeline.by', { who: actorName(e) })) : null,
       e.reason ? h('div', { class: 'tl-reason' }, t('timeline.reason'), t('common.colon'), e.reason) : null,
-      detailText(e.detail) ? h('div', { class: 'tl-detail' }, detailText(e.detail)) : null));
+      parts.length ? h('div', { class: 'tl-detail' }, parts.map((p) => h('div', { class: 'tl-detail-part' }, p))) : null,
+      e.action === 'edit' && !opts.public ? editDetail(e.detail) : null));
   }
   return ol;
 }
 
-function actorName(a) {
-  if (!a) return '';
-  if (typeof a === 'string') return a;
-  return a.display_name || a.username || a.name || '';
+/** A person as the timeline names them: the display name, or the channel
+ * in words (群众, 热线, 系统), never a user name. */
+export function actorName(e) {
+  if (!e) return '';
+  if (e.actor_name) return e.actor_name;
+  const a = typeof e === 'string' ? e : e.actor;
+  if (typeof a === 'object' && a) return a.display_name || t('actor.staff');
+  return tc('actor', a, t('actor.staff'));
 }
 
-// Region codes and internal ids mean little to a reader; the region names
-// already appear elsewhere on the page.
-const HIDDEN_DETAIL = new Set(['unit_region', 'from_region', 'to_region', 'region', 'level']);
-
-function detailText(d) {
-  if (d === null || d === undefined || d === '') return '';
-  if (typeof d === 'string') return d;
-  if (typeof d !== 'object') return String(d);
-  const parts = [];
-  for (const [k, v] of Object.entries(d)) {
-    if (v === null || v === undefined || v === '' || typeof v === 'object') continue;
-    if (HIDDEN_DETAIL.has(k)) continue;
-    let val = v;
-    if (k === 'outcome') val = tc('outcome', v);
-    else if (k === 'satisfaction') val = tc('satisfaction', v);
-    else if (k === 'to' && typeof v === 'string') val = tc('referTo', v, v);
-    else if (k === 'channel') val = tc('channel', v);
-    else if (k === 'category') val = tc('category', v);
-    else if (typeof v === 'boolean') val = v ? t('common.yes') : t('common.no');
-    parts.push(`${tc('detail', k, k)}${t('common.colon')}${val}`);
+// What an entry's detail says, one short text a part. Only keys with a
+// meaning for the reader are shown; codes become words.
+function detailParts(e) {
+  const d = e.detail;
+  if (d === null || d === undefined || d === '') return [];
+  if (typeof d !== 'object') return [String(d)];
+  const out = [];
+  const kv = (k, v) => { if (v !== null && v !== undefined && v !== '') out.push(`${t('detail.' + k)}${t('common.colon')}${v}`); };
+  if (d.from_unit_name && d.to_unit_name) out.push(t('timeline.escalated', { from: d.from_unit_name, to: d.to_unit_name }));
+  else if (d.to_unit_name) kv('to_unit', d.to_unit_name);
+  if (e.action === 'create' || e.action === 'import') {
+    if (d.channel) kv('channel', tc('channel', d.channel));
+    if (d.unit_region_name) kv('unit_region', d.unit_region_name);
   }
-  return parts.join(t('common.sep'));
+  if (d.handler || d.handler_name) kv('handler', d.handler_name || t('actor.staff'));
+  if (d.outcome) kv('outcome', tc('outcome', d.outcome));
+  if (d.summary) kv('summary', d.summary);
+  if (d.to && typeof d.to === 'string' && e.action === 'refer') kv('to', tc('referTo', d.to, t('timeline.otherAction')));
+  if (d.satisfaction) kv('satisfaction', tc('satisfaction', d.satisfaction));
+  if (typeof d.confirmed_resolved === 'boolean') kv('confirmed_resolved', d.confirmed_resolved ? t('common.yes') : t('common.no'));
+  if (d.note) kv('note', d.note);
+  if (d.text) kv('text', d.text);
+  if (d.other_id_code) kv(e.action === 'merge' ? 'merged_into' : 'other_id', d.other_id_code);
+  if (d.absorbed_code) kv('absorbed', d.absorbed_code);
+  if (d.new_id_code) kv('new_id', d.new_id_code);
+  if (e.action === 'edit' && Array.isArray(d.fields)) {
+    kv('fields', d.fields.map((f) => tc('editField', f, t('timeline.otherAction'))).join(t('common.listSep')));
+  }
+  return out;
+}
+
+/** The values an edit replaced, behind a button (shown on request). */
+function editDetail(d) {
+  if (!d || !d.old || !d.new) return null;
+  const id = `tl-edit-${Math.random().toString(36).slice(2, 10)}`;
+  const show = (f, v) => {
+    if (v === null || v === undefined || v === '') return t('timeline.empty_value');
+    if (f === 'category') return tc('category', v);
+    if (f === 'parties' && Array.isArray(v)) {
+      return v.map((p) => [tc('partyRole', p.role), p.name, p.org, p.phone].filter(Boolean).join(' ')).join(t('common.listSep'));
+    }
+    return String(v);
+  };
+  const rows = h('dl', { class: 'kv edit-values', id, hidden: true },
+    (d.fields || Object.keys(d.new)).map((f) => h('div', { class: 'kv-row' },
+      h('dt', null, tc('editField', f, t('timeline.otherAction'))),
+      h('dd', null,
+        h('div', { class: 'old-value' }, t('timeline.oldValue'), t('common.colon'), show(f, d.old[f])),
+        h('div', { class: 'new-value' }, t('timeline.newValue'), t('common.colon'), show(f, d.new[f]))))));
+  const btn = h('button', { type: 'button', class: 'btn btn-small btn-link tl-old', 'aria-expanded': 'false', 'aria-controls': id }, t('timeline.showOld'));
+  btn.addEventListener('click', () => {
+    const open = rows.hidden;
+    rows.hidden = !open;
+    btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    btn.textContent = open ? t('timeline.hideOld') : t('timeline.showOld');
+  });
+  return h('div', { class: 'tl-edit' }, btn, rows);
 }
 
 /** The broadest region among the user's roles (fewest levels). */

@@ -1,6 +1,7 @@
 /* pg/case_list.c - the filtered case list, built from fixed fragments. */
 #include "store/pg/pg_internal.h"
 #include "store/case_sql.h"
+#include "store/case_edit.h"
 
 void pg_qb_add(struct qb *q, const char *s)
 {
@@ -112,9 +113,25 @@ static void qb_scope(struct qb *q, const struct caller *who, const char *col, co
 static void qb_search(struct qb *q, const char *text)
 {
 	char *m = text_fts_query(text, PG_SEARCH_QUERY_MAX);
-	if (!m)
+	char pat[CASE_CODE_FRAGMENT_MAX + 3];
+	int code = store_code_pattern(text, pat);
+	if (!m && !code)
 		return;
-	pg_qb_add(q, " AND c.id IN (SELECT s.case_id FROM case_search s WHERE true");
+	/* or a piece of the tracking code (HJY7X finds FQ-HJY7X-6FEC9), which
+	 * the trigram index of case_codes answers (012_casepage_code_trgm.sql) */
+	pg_qb_add(q, " AND (false");
+	if (code) {
+		pg_qb_add(q,
+			  " OR c.id IN (SELECT k.case_id FROM case_codes k WHERE k.tracking_code "
+			  "LIKE ");
+		qb_text(q, qb_keep(q, pat), "text");
+		pg_qb_add(q, ")");
+	}
+	if (!m) {
+		pg_qb_add(q, ")");
+		return;
+	}
+	pg_qb_add(q, " OR c.id IN (SELECT s.case_id FROM case_search s WHERE true");
 	int terms = 0;
 	const char *seen[PG_SEARCH_TERMS_MAX];
 	const char *p = m;
@@ -154,7 +171,7 @@ static void qb_search(struct qb *q, const char *text)
 		}
 		p = close + 1 + (prefix ? 2 : 0);
 	}
-	pg_qb_add(q, ")");
+	pg_qb_add(q, "))");
 	free(m);
 }
 
@@ -229,10 +246,9 @@ enum fq_err pg_case_list(struct store_conn *c, const struct caller *who,
 		return FQ_ENOMEM;
 	enum fq_err err = FQ_OK;
 	*items = NULL;
-	/* as in sqlite.c: a text query in the default order lists the newest
-	 * ids first, and its count stops at a lower cap */
+	/* as in sqlite.c: a text query's count stops at a lower cap */
 	char *probe = f->q ? text_fts_query(f->q, PG_SEARCH_QUERY_MAX) : NULL;
-	int fts = probe && !f->after_id && (!f->sort || strcmp(f->sort, "-created_at") == 0);
+	int fts = probe && !f->after_id;
 	free(probe);
 	if (total) {
 		/* counted up to the cap + 1: beyond that "more than" is enough */
@@ -251,8 +267,8 @@ enum fq_err pg_case_list(struct store_conn *c, const struct caller *who,
 	}
 	pg_qb_add(q, CASE_SQL_SELECT);
 	case_where(q, who, f);
-	const char *order = fts ? " ORDER BY c.id DESC" : store_case_order(f);
-	pg_qb_add(q, order);
+	/* the chosen order holds for a search too (newest first by default) */
+	pg_qb_add(q, store_case_order(f));
 	int size;
 	int64_t offset;
 	store_case_page(f, &size, &offset);

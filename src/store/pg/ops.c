@@ -77,4 +77,5 @@ const struct store_ops store_pg_ops = {
 	.resident_rate = pg_resident_rate,
 	.unit_phone_put = pg_unit_phone_put,
 	.unit_phone_get = pg_unit_phone_get,
+	.case_facts_set = pg_case_facts_set,
 };

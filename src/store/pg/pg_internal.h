@@ -195,6 +195,8 @@ enum fq_err pg_session_end_all(struct store_conn *c, int64_t user_id);
 /* case.c */
 enum fq_err pg_party_replace(struct store_conn *c, int64_t case_id, json_t *parties);
 enum fq_err pg_case_reindex(struct store_conn *c, int64_t id);
+enum fq_err pg_case_facts_set(struct store_conn *c, int64_t id, json_t *fields, json_t *address,
+			      json_t *parties);
 enum fq_err pg_case_insert(struct store_conn *c, json_t *rec, int64_t *id);
 enum fq_err pg_finish_cases(struct store_conn *c, json_t *items);
 enum fq_err pg_case_get(struct store_conn *c, const struct caller *who, int64_t id, json_t **out);

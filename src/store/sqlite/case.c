@@ -32,14 +32,15 @@ enum fq_err sqlite_party_replace(struct store_conn *c, int64_t case_id, json_t *
 	return FQ_OK;
 }
 
-enum fq_err sqlite_case_reindex(struct store_conn *c, int64_t id)
+/* The search tokens of a case as it stands (its title, description and
+ * parties' names and organisations); *tok is freed by the caller. */
+enum fq_err sqlite_case_tokens(struct store_conn *c, int64_t id, char **tok)
 {
-	/* the index is contentless: a case is indexed once, at registration */
 	static const char text_sql[] =
 		"SELECT c.title || ' ' || c.description || ' ' || "
 		"coalesce((SELECT group_concat(name || ' ' || coalesce(org,''), ' ') FROM parties "
 		"WHERE case_id=c.id), '') FROM cases c WHERE c.id=?";
-	static const char ins[] = "INSERT INTO case_fts(rowid, tokens) VALUES (?,?)";
+	*tok = NULL;
 	sqlite3_stmt *st = sqlite_stmt(c, text_sql);
 	if (!st)
 		return FQ_EINTERNAL;
@@ -49,12 +50,23 @@ enum fq_err sqlite_case_reindex(struct store_conn *c, int64_t id)
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? FQ_ENOTFOUND : sqlite_fail(c, rc, "reindex");
 	}
-	char *tok = text_search_tokens((const char *)sqlite3_column_text(st, 0),
-				       (size_t)sqlite3_column_bytes(st, 0), SEARCH_TOKENS_MAX);
+	*tok = text_search_tokens((const char *)sqlite3_column_text(st, 0),
+				  (size_t)sqlite3_column_bytes(st, 0), SEARCH_TOKENS_MAX);
 	sqlite3_reset(st);
-	if (!tok)
-		return FQ_ENOMEM;
-	enum fq_err err = FQ_EINTERNAL;
+	return *tok ? FQ_OK : FQ_ENOMEM;
+}
+
+enum fq_err sqlite_case_reindex(struct store_conn *c, int64_t id)
+{
+	/* the index is contentless: a case is indexed at registration, and an
+	 * edit of its facts takes its old tokens out first (case_edit.c) */
+	static const char ins[] = "INSERT INTO case_fts(rowid, tokens) VALUES (?,?)";
+	char *tok = NULL;
+	enum fq_err err = sqlite_case_tokens(c, id, &tok);
+	if (err)
+		return err;
+	sqlite3_stmt *st;
+	err = FQ_EINTERNAL;
 	if ((st = sqlite_stmt(c, ins))) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite_bind_text(st, 2, tok);

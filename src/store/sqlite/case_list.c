@@ -1,6 +1,7 @@
 /* sqlite/case_list.c - the filtered case list, built from fixed fragments. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/case_sql.h"
+#include "store/case_edit.h"
 
 struct qb {
 	char sql[SQL_MAX];
@@ -122,15 +123,30 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 		qb_arg(q, json_integer(f->after_id));
 	}
 	if (f->q) {
+		/* words of the text, or a piece of the tracking code (HJY7X finds
+		 * FQ-HJY7X-6FEC9): the unique index on the code is read whole,
+		 * which is narrow beside the table */
 		char *m = text_fts_query(f->q, 4096);
-		if (m) {
-			qb_add(q,
-			       fts_joined
-				       ? " AND case_fts MATCH ?"
-				       : " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)");
+		char pat[CASE_CODE_FRAGMENT_MAX + 3];
+		int code = store_code_pattern(f->q, pat);
+		if (m && fts_joined) {
+			qb_add(q, " AND case_fts MATCH ?");
 			qb_arg(q, json_string(m));
-			free(m);
+		} else if (m || code) {
+			qb_add(q, " AND (0");
+			if (m) {
+				qb_add(q,
+				       " OR c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)");
+				qb_arg(q, json_string(m));
+			}
+			if (code) {
+				qb_add(q,
+				       " OR c.id IN (SELECT id FROM cases WHERE tracking_code LIKE ?)");
+				qb_arg(q, json_string(pat));
+			}
+			qb_add(q, ")");
 		}
+		free(m);
 	}
 }
 
@@ -141,10 +157,13 @@ enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
 	enum fq_err err;
 	sqlite3_stmt *st = NULL;
 	*items = NULL;
-	/* a text query in the default order walks the index newest first and
-	 * stops at the page: a common word costs a page, not every match */
+	/* a text query is counted through the index it matches (up to a
+	 * lower cap); its page is in the chosen order like any list, newest
+	 * first by default (ids are not in date order: imports and backdated
+	 * intake), so a search never reshuffles what the user sorted */
 	char *probe = f->q ? text_fts_query(f->q, 4096) : NULL;
-	int fts = probe && !f->after_id && (!f->sort || strcmp(f->sort, "-created_at") == 0);
+	char pat[CASE_CODE_FRAGMENT_MAX + 3];
+	int fts = probe && !f->after_id && !store_code_pattern(f->q, pat);
 	free(probe);
 	const char *from =
 		fts ? " FROM case_fts JOIN cases c ON c.id = case_fts.rowid " : " FROM cases c ";
@@ -165,11 +184,10 @@ enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
 		q.len = 0;
 	}
 	qb_add(&q, CASE_SQL_COLS);
-	qb_add(&q, from);
+	qb_add(&q, " FROM cases c ");
 	qb_add(&q, CASE_SQL_JOINS);
-	case_where(&q, who, f, fts);
-	const char *order = fts ? " ORDER BY case_fts.rowid DESC" : store_case_order(f);
-	qb_add(&q, order);
+	case_where(&q, who, f, 0);
+	qb_add(&q, store_case_order(f));
 	qb_add(&q, " LIMIT ? OFFSET ?");
 	int size;
 	int64_t offset;

@@ -77,4 +77,5 @@ const struct store_ops store_sqlite_ops = {
 	.resident_rate = sqlite_resident_rate,
 	.unit_phone_put = sqlite_unit_phone_put,
 	.unit_phone_get = sqlite_unit_phone_get,
+	.case_facts_set = sqlite_case_facts_set,
 };

@@ -122,6 +122,9 @@ enum fq_err sqlite_session_end_all(struct store_conn *c, int64_t user_id);
 /* case.c */
 enum fq_err sqlite_party_replace(struct store_conn *c, int64_t case_id, json_t *parties);
 enum fq_err sqlite_case_reindex(struct store_conn *c, int64_t id);
+enum fq_err sqlite_case_tokens(struct store_conn *c, int64_t id, char **tok);
+enum fq_err sqlite_case_facts_set(struct store_conn *c, int64_t id, json_t *fields, json_t *address,
+				  json_t *parties);
 enum fq_err sqlite_case_insert(struct store_conn *c, json_t *rec, int64_t *id);
 enum fq_err sqlite_finish_case(struct store_conn *c, json_t *o);
 enum fq_err sqlite_case_get(struct store_conn *c, const struct caller *who, int64_t id,

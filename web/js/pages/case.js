@@ -2,8 +2,8 @@
 // server allows (each with its own small form) and the timeline.
 import { h, append, replace, field, select, uid } from '../dom.js';
 import { t, tc, fmtDateTime, fmtMoney, fmtNumber } from '../i18n.js';
-import { get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
-import { statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, loading } from '../common.js';
+import { api, get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
+import { CATEGORIES, PARTY_ROLES, codeOptions, hasRole, statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, actorName, loading } from '../common.js';
 import { noticesCard, drawNotices } from '../notices.js';
 
 // The order buttons appear in, and the fields each action asks for.
@@ -91,18 +91,28 @@ export async function render({ container, params, isCurrent }) {
     drawNotices(notices, c);
   }
 
-  function handlerName(hd) {
-    if (!hd) return '';
-    if (typeof hd === 'string') return hd;
-    return hd.display_name ? `${hd.display_name}（${hd.username}）` : (hd.username || '');
+  // People by their display names; a channel (public, hotline) in words.
+  function handlerName(cs) {
+    if (!cs.handler) return '';
+    return cs.handler_name || t('actor.staff');
+  }
+
+  function createdByName(cs) {
+    if (!cs.created_by) return '';
+    return cs.created_by_name || actorName({ actor: cs.created_by });
   }
 
   function drawFacts() {
     const loc = c.location || {};
     const coords = (loc.lat !== undefined && loc.lat !== null && loc.lon !== undefined && loc.lon !== null)
       ? `${loc.lat}, ${loc.lon}` : '';
+    const editBtn = mayEdit()
+      ? h('button', { type: 'button', class: 'btn btn-small', id: 'edit-facts', 'aria-expanded': editing ? 'true' : 'false', 'aria-controls': 'edit-form', onclick: () => { editing = !editing; drawFacts(); if (editing) facts.querySelector('#edit-form input').focus(); else facts.querySelector('#edit-facts').focus(); } },
+        editing ? t('case.editClose') : t('case.edit'))
+      : null;
     replace(facts,
-      h('h2', { id: 'sec-facts' }, t('case.facts')),
+      h('div', { class: 'section-head' }, h('h2', { id: 'sec-facts' }, t('case.facts')), editBtn),
+      editing ? editForm() : null,
       h('p', { class: 'case-desc' }, c.description || ''),
       dl([
         [t('case.status'), tc('status', c.status)],
@@ -115,7 +125,7 @@ export async function render({ container, params, isCurrent }) {
         [t('case.grid'), c.grid || ''],
         [t('case.unit'), c.unit_region_name || c.unit_region || ''],
         [t('case.level'), c.level ? tc('level', c.level) : ''],
-        [t('case.handler'), handlerName(c.handler)],
+        [t('case.handler'), handlerName(c)],
         [t('case.occurredAt'), fmtDateTime(c.occurred_at)],
         [t('case.peopleInvolved'), c.people_involved ? fmtNumber(c.people_involved) : ''],
         [t('case.amount'), c.amount_in_dispute ? fmtMoney(c.amount_in_dispute) : ''],
@@ -124,10 +134,99 @@ export async function render({ container, params, isCurrent }) {
         [t('field.outcome'), c.outcome ? tc('outcome', c.outcome) : ''],
         [t('field.summary'), c.summary || ''],
         [t('field.satisfaction'), c.satisfaction ? tc('satisfaction', c.satisfaction) : ''],
-        [t('case.createdBy'), c.created_by || ''],
+        [t('case.createdBy'), createdByName(c)],
         [t('case.createdAt'), fmtDateTime(c.created_at)],
         [t('case.updatedAt'), fmtDateTime(c.updated_at)],
       ]));
+  }
+
+  // ---- editing the facts (PATCH /api/cases/{id}) ----
+  let editing = false;
+
+  function mayEdit() {
+    if (!c.id || c.imported || c.merged_into || c.status === 'closed' || c.status === 'rejected') return false;
+    return hasRole(session.user, 'mediator', 'handler', 'petition_officer', 'admin');
+  }
+
+  function editForm() {
+    const loc = c.location || {};
+    const title = field(t('case.title'), h('input', { type: 'text', name: 'title', value: c.title || '', maxlength: '200', required: true }), { name: 'title', required: true });
+    const desc = field(t('case.description'), h('textarea', { name: 'description', rows: '5', maxlength: '5000', required: true }), { name: 'description', required: true });
+    desc.input.value = c.description || '';
+    const cat = field(t('case.category'), select(codeOptions('category', CATEGORIES), { name: 'category', value: c.category }), { name: 'category' });
+    const addr = field(t('case.address'), h('input', { type: 'text', name: 'address', value: loc.address || '', maxlength: '200' }), { name: 'location.address' });
+    // the parties are edited with their full phones only (read through the
+    // audited contacts call); until then they stay as they are
+    const partySlot = h('fieldset', { class: 'edit-parties', dataset: { field: 'parties' } },
+      h('legend', null, t('case.parties')));
+    let rows = null;
+    const drawRows = () => {
+      const list = h('div', { class: 'party-rows' });
+      rows.forEach((p, i) => {
+        const role = select(codeOptions('partyRole', PARTY_ROLES), { name: `role-${i}`, value: p.role, 'aria-label': `${t('case.partyRole')} ${i + 1}` });
+        const name = h('input', { type: 'text', value: p.name || '', maxlength: '50', 'aria-label': `${t('case.partyName')} ${i + 1}` });
+        const phone = h('input', { type: 'tel', value: p.phone || '', maxlength: '20', inputmode: 'numeric', 'aria-label': `${t('case.partyPhone')} ${i + 1}` });
+        const org = h('input', { type: 'text', value: p.org || '', maxlength: '100', 'aria-label': `${t('case.partyOrg')} ${i + 1}` });
+        role.addEventListener('change', () => { p.role = role.value; });
+        name.addEventListener('input', () => { p.name = name.value; });
+        phone.addEventListener('input', () => { p.phone = phone.value; });
+        org.addEventListener('input', () => { p.org = org.value; });
+        const del = h('button', { type: 'button', class: 'btn btn-small', onclick: () => { rows.splice(i, 1); drawRows(); } }, t('case.partyRemove'));
+        list.appendChild(h('div', { class: 'party-row' }, role, name, phone, org, del));
+      });
+      const add = h('button', { type: 'button', class: 'btn btn-small', onclick: () => { rows.push({ role: 'respondent', name: '', phone: '', org: '' }); drawRows(); } }, t('case.partyAdd'));
+      replace(partySlot, h('legend', null, t('case.parties')), list, add, h('p', { class: 'field-error', hidden: true, role: 'alert' }));
+    };
+    const startParties = h('button', { type: 'button', class: 'btn btn-small', onclick: async () => {
+      try {
+        if (!contacts) contacts = (await get(`/api/cases/${encodeURIComponent(c.id)}/contacts`)).parties || [];
+        rows = contacts.map((p) => ({ role: p.role, name: p.name || '', phone: p.phone || '', org: p.org || '' }));
+        drawRows();
+        drawParties();
+        const first = partySlot.querySelector('input');
+        if (first) first.focus();
+      } catch (err) {
+        partySlot.appendChild(errorBox(err));
+      }
+    } }, t('case.editParties'));
+    partySlot.append(h('p', { class: 'muted small' }, t('case.editPartiesHint')), startParties);
+    const save = h('button', { type: 'submit', class: 'btn btn-primary' }, t('case.editSave'));
+    const cancel = h('button', { type: 'button', class: 'btn', onclick: () => { editing = false; drawFacts(); facts.querySelector('#edit-facts').focus(); } }, t('common.cancel'));
+    const form = h('form', { id: 'edit-form', class: 'edit-form', novalidate: true, 'aria-label': t('case.edit') },
+      h('p', { class: 'form-error', hidden: true, role: 'alert' }),
+      h('p', { class: 'muted small' }, t('case.editHelp')),
+      title.wrap, desc.wrap, cat.wrap, addr.wrap, partySlot,
+      h('p', { class: 'form-actions' }, save, cancel));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      clearErrors(form);
+      const body = {};
+      if (title.input.value.trim() !== (c.title || '')) body.title = title.input.value.trim();
+      if (desc.input.value.trim() !== (c.description || '').trim()) body.description = desc.input.value.trim();
+      if (cat.input.value !== c.category) body.category = cat.input.value;
+      if (addr.input.value.trim() !== (loc.address || '')) body.location = { address: addr.input.value.trim() || null };
+      if (rows) {
+        body.parties = rows.map((p) => ({ role: p.role, name: p.name.trim(), phone: p.phone.trim() || null, org: p.org.trim() || null }));
+      }
+      if (Object.keys(body).length === 0) {
+        showError(form, new ApiError(400, 'invalid', t('case.editNothing')));
+        return;
+      }
+      save.disabled = true;
+      try {
+        c = await api('PATCH', `/api/cases/${encodeURIComponent(c.id)}`, body);
+        if (rows) contacts = null;
+        editing = false;
+        draw();
+        status.textContent = t('case.editDone');
+        await loadTimeline();
+        facts.querySelector('#edit-facts').focus();
+      } catch (err) {
+        showError(form, err);
+        save.disabled = false;
+      }
+    });
+    return form;
   }
 
   function drawDeadlines() {
@@ -171,17 +270,52 @@ export async function render({ container, params, isCurrent }) {
   function drawDups() {
     const list = c.possible_duplicates || knownDuplicates.get(String(c.id)) || [];
     const links = Array.isArray(c.links) ? c.links : [];
+    const open = c.status !== 'closed' && c.status !== 'rejected' && !c.merged_into;
     replace(dups, h('h2', { id: 'sec-dups' }, t('case.duplicates')),
       list.length === 0 ? h('p', { class: 'muted' }, t('case.noDuplicates'))
         : h('ul', { class: 'dup-list' }, list.map((d) => h('li', null,
           h('a', { href: `#/case/${d.id}` }, d.title || d.tracking_code), ' ',
           h('span', { class: 'code' }, d.tracking_code),
-          d.reason ? h('div', { class: 'muted small' }, tc('dupReason', d.reason, d.reason)) : null))),
+          d.reason ? h('div', { class: 'muted small' }, tc('dupReason', d.reason, t('timeline.otherAction'))) : null,
+          open && mayMerge() ? mergeHere(d) : null))),
       links.length ? h('h3', null, t('case.links')) : null,
       links.length ? h('ul', { class: 'dup-list link-list' }, links.map((l) => h('li', null,
-        h('span', { class: 'badge' }, tc('linkKind', l.kind, l.kind)), ' ',
+        h('span', { class: 'badge' }, tc('linkKind', l.kind, t('case.links'))), ' ',
         h('a', { href: `#/case/${l.id}` }, l.title || l.tracking_code), ' ',
         h('span', { class: 'code' }, l.tracking_code || '')))) : null);
+  }
+
+  function mayMerge() {
+    return hasRole(session.user, 'mediator', 'handler', 'petition_officer', 'admin');
+  }
+
+  // "合并到此案": the duplicate is merged into this case, which survives; a
+  // short confirmation says so before anything changes.
+  function mergeHere(d) {
+    const box = h('div', { class: 'merge-here' });
+    const ask = () => {
+      const yes = h('button', { type: 'button', class: 'btn btn-primary btn-small' }, t('case.mergeHereConfirm'));
+      const no = h('button', { type: 'button', class: 'btn btn-small', onclick: () => { replace(box, btn); btn.focus(); } }, t('common.cancel'));
+      yes.addEventListener('click', async () => {
+        yes.disabled = true;
+        try {
+          await post(`/api/cases/${encodeURIComponent(d.id)}/actions`, { action: 'merge', other_id: Number(c.id) });
+          c = await get(`/api/cases/${encodeURIComponent(c.id)}`);
+          draw();
+          status.textContent = t('case.mergeHereDone', { other: d.tracking_code, self: c.tracking_code });
+          await loadTimeline();
+        } catch (err) {
+          yes.disabled = false;
+          box.appendChild(errorBox(err));
+        }
+      });
+      replace(box, h('p', { class: 'merge-statement', role: 'status' },
+        t('case.mergeHereStatement', { other: d.tracking_code, self: c.tracking_code })), h('p', { class: 'form-actions' }, yes, ' ', no));
+      yes.focus();
+    };
+    const btn = h('button', { type: 'button', class: 'btn btn-small merge-here-btn', dataset: { id: String(d.id) }, onclick: ask }, t('case.mergeHere'));
+    box.appendChild(btn);
+    return box;
   }
 
   let openAction = null;
@@ -304,7 +438,7 @@ export async function render({ container, params, isCurrent }) {
         if (users.length) {
           input = select([{ value: '', label: t('common.choose') }, ...users.map((u) => ({
             value: u.username,
-            label: (u.display_name ? `${u.display_name}（${u.username}）` : u.username)
+            label: (u.display_name || t('actor.staff'))
               + (session.user && u.username === session.user.username ? ` — ${t('case.me')}` : ''),
           }))], { name: f });
         } else {
@@ -314,14 +448,47 @@ export async function render({ container, params, isCurrent }) {
       }
       case 'other_id': {
         const d = c.possible_duplicates || [];
-        input = h('input', { type: 'text', name: f, inputmode: 'numeric', autocomplete: 'off', list: d.length ? 'dup-ids' : null });
-        value = () => {
+        input = h('input', { type: 'text', name: f, autocomplete: 'off', list: d.length ? 'dup-ids' : null, spellcheck: 'false' });
+        const preview = h('div', { class: 'code-preview', 'aria-live': 'polite' });
+        let found = null;
+        let seq = 0;
+        const look = async () => {
           const v = input.value.trim();
-          return /^\d+$/.test(v) ? Number(v) : v;
+          const mine = ++seq;
+          found = null;
+          if (v.length < 4 && !/^\d+$/.test(v)) { replace(preview); return; }
+          let hit = null;
+          let many = [];
+          try {
+            if (/^FQ-[0-9A-Z]{5}-[0-9A-Z]{5}$/i.test(v)) hit = await get(`/api/cases/by-code/${encodeURIComponent(v.toUpperCase())}`);
+            else if (/^\d+$/.test(v)) hit = await get(`/api/cases/${encodeURIComponent(v)}`);
+            else many = ((await get('/api/cases?page_size=5&q=' + encodeURIComponent(v))).items || []).filter((x) => x.id !== c.id);
+          } catch (_) { hit = null; }
+          if (mine !== seq) return;
+          if (!hit && many.length === 1) hit = many[0];
+          if (hit && hit.id === c.id) hit = null;
+          if (hit) {
+            found = hit;
+            replace(preview, h('div', { class: 'preview-card' },
+              h('strong', { class: 'preview-title' }, hit.title || hit.tracking_code), ' ',
+              h('span', { class: 'code' }, hit.tracking_code), ' ', statusBadge(hit.status),
+              hit.region_name ? h('span', { class: 'muted' }, ' · ', hit.region_name) : null),
+            h('p', { class: 'survivor' }, t(a === 'merge' ? 'case.mergeSurvivor' : 'case.linkStatement', { other: hit.tracking_code, self: c.tracking_code })));
+          } else if (many.length > 1) {
+            replace(preview, h('ul', { class: 'preview-choices' }, many.map((x) => h('li', null,
+              h('button', { type: 'button', class: 'btn btn-small btn-link', onclick: () => { input.value = x.tracking_code; look(); } },
+                x.tracking_code, ' ', x.title || '')))));
+          } else {
+            replace(preview, h('p', { class: 'muted small' }, t('case.codeNotFound')));
+          }
         };
-        const fl = field(t('field.other_id'), input, { name: f, required: true, hint: t('field.other_idHint'), hintId: uid('hint') });
+        let timer = null;
+        input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(look, 250); });
+        value = () => (found ? Number(found.id) : (/^\d+$/.test(input.value.trim()) ? Number(input.value.trim()) : ''));
+        const fl = field(t('field.other_code'), input, { name: f, required: true, hint: t('field.other_codeHint'), hintId: uid('hint') });
+        fl.wrap.appendChild(preview);
         if (d.length) {
-          fl.wrap.appendChild(h('datalist', { id: 'dup-ids' }, d.map((x) => h('option', { value: String(x.id) }, `${x.tracking_code} ${x.title || ''}`))));
+          fl.wrap.appendChild(h('datalist', { id: 'dup-ids' }, d.map((x) => h('option', { value: x.tracking_code }, x.title || ''))));
         }
         return { ...fl, required: true, value };
       }

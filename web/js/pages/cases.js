@@ -1,11 +1,12 @@
-// cases.js - the case list: filters, full-text search, paging, CSV export.
+// cases.js - the case list: filters (the handler too), search by words or
+// by a piece of the case code with a snippet of the match, paging, CSV export.
 import { h, append, replace, field, select, qs } from '../dom.js';
 import { t, tc, fmtDateTime, fmtNumber } from '../i18n.js';
 import { get, session, errorBox } from '../api.js';
 import { CATEGORIES, CHANNELS, TRACKS, STATUSES, codeOptions, statusBadge, trackBadge, nextDeadline, deadlineChip, deadlineUrgency, emptyState, loading, userRootRegion } from '../common.js';
 import { regionPicker } from '../regionPicker.js';
 
-const FILTERS = ['q', 'region', 'status', 'category', 'channel', 'track', 'overdue', 'from', 'to', 'sort', 'mine', 'page', 'page_size'];
+const FILTERS = ['q', 'region', 'status', 'category', 'channel', 'track', 'handler', 'overdue', 'from', 'to', 'sort', 'mine', 'page', 'page_size'];
 const SORTS = ['-created_at', 'created_at', 'due'];
 const PAGE_SIZE = 20;
 
@@ -15,7 +16,9 @@ export async function render({ container, query, navigate, isCurrent }) {
   const page = Math.max(1, parseInt(f.page || '1', 10) || 1);
 
   const root = userRootRegion(session.user);
-  const q = field(t('cases.search'), h('input', { type: 'search', name: 'q', value: f.q || '', placeholder: t('cases.searchPlaceholder') }), { name: 'q' });
+  const q = field(t('cases.search'), h('input', { type: 'search', name: 'q', value: f.q || '', placeholder: t('cases.searchPlaceholder') }), { name: 'q', hint: t('cases.searchHint'), hintId: 'q-hint' });
+  const handler = field(t('case.handler'), select([{ value: '', label: t('common.all') }], { name: 'handler' }), { name: 'handler' });
+  fillHandlers(handler.input, f.handler, root.code);
   const status = field(t('case.status'), select(codeOptions('status', STATUSES, t('common.all')), { name: 'status', value: f.status || '' }), { name: 'status' });
   const category = field(t('case.category'), select(codeOptions('category', CATEGORIES, t('common.all')), { name: 'category', value: f.category || '' }), { name: 'category' });
   const channel = field(t('case.channel'), select(codeOptions('channel', CHANNELS, t('common.all')), { name: 'channel', value: f.channel || '' }), { name: 'channel' });
@@ -32,7 +35,7 @@ export async function render({ container, query, navigate, isCurrent }) {
     h('div', { class: 'filter-grid' }, channel.wrap, track.wrap, from.wrap, to.wrap),
     picker.el);
   const form = h('form', { class: 'filters card', role: 'search', 'aria-label': t('cases.filters') },
-    h('div', { class: 'filter-grid' }, q.wrap, status.wrap, category.wrap, sort.wrap),
+    h('div', { class: 'filter-grid' }, q.wrap, status.wrap, category.wrap, handler.wrap, sort.wrap),
     h('div', { class: 'checks' },
       h('div', { class: 'checkbox' }, overdue, h('label', { for: 'f-overdue' }, t('cases.overdueOnly'))),
       h('div', { class: 'checkbox' }, mine, h('label', { for: 'f-mine' }, t('cases.mineOnly')))),
@@ -46,6 +49,7 @@ export async function render({ container, query, navigate, isCurrent }) {
     const nf = {
       q: q.input.value.trim(), status: status.input.value, category: category.input.value,
       channel: channel.input.value, track: track.input.value, from: from.input.value, to: to.input.value,
+      handler: handler.input.value,
       sort: sort.input.value === '-created_at' ? '' : sort.input.value,
       overdue: overdue.checked ? 'true' : '', mine: mine.checked ? 'true' : '',
     };
@@ -88,19 +92,21 @@ export async function render({ container, query, navigate, isCurrent }) {
   const table = h('table', { class: 'case-table responsive' },
     h('caption', { class: 'visually-hidden' }, t('cases.title')),
     h('thead', null, h('tr', null,
-      ...['case.trackingCode', 'case.title', 'case.status', 'case.category', 'case.region', 'case.unit', 'case.deadline', 'case.createdAt']
+      ...['case.trackingCode', 'case.title', 'case.status', 'case.category', 'case.region', 'case.unit', 'case.handler', 'case.deadline', 'case.createdAt']
         .map((k) => h('th', { scope: 'col' }, t(k))))));
   const tbody = h('tbody');
   for (const c of items) {
     const d = nextDeadline(c);
     const u = d ? deadlineUrgency(d) : 'none';
     tbody.appendChild(h('tr', { class: 'urgency-row-' + u, dataset: { id: String(c.id) } },
-      h('td', { 'data-label': t('case.trackingCode') }, h('span', { class: 'code' }, c.tracking_code)),
-      h('td', { 'data-label': t('case.title') }, h('a', { href: `#/case/${c.id}` }, c.title || c.tracking_code), ' ', trackBadge(c.track)),
+      h('td', { 'data-label': t('case.trackingCode') }, h('span', { class: 'code' }, marked(c.tracking_code, f.q))),
+      h('td', { 'data-label': t('case.title') }, h('a', { href: `#/case/${c.id}` }, marked(c.title || c.tracking_code, f.q)), ' ', trackBadge(c.track),
+        c.snippet ? h('div', { class: 'snippet muted small' }, marked(c.snippet, f.q)) : null),
       h('td', { 'data-label': t('case.status') }, statusBadge(c.status)),
       h('td', { 'data-label': t('case.category') }, tc('category', c.category)),
       h('td', { 'data-label': t('case.region') }, c.region_name || c.region),
       h('td', { 'data-label': t('case.unit') }, c.unit_region_name || ''),
+      h('td', { 'data-label': t('case.handler') }, c.handler ? (c.handler_name || t('actor.staff')) : h('span', { class: 'muted' }, t('cases.unassigned'))),
       h('td', { 'data-label': t('case.deadline') }, d ? deadlineChip(d) : '—'),
       h('td', { 'data-label': t('case.createdAt') }, fmtDateTime(c.created_at))));
   }
@@ -113,4 +119,41 @@ export async function render({ container, query, navigate, isCurrent }) {
   if (page < pages) pager.appendChild(link(page + 1, t('cases.next'), 'next'));
 
   replace(results, h('div', { class: 'table-wrap' }, table), pager);
+}
+
+// The user's search words marked in a text (<mark>), as nodes: the pieces
+// of text that match any word of q, ASCII letters in any case.
+function marked(text, q) {
+  const s = String(text || '');
+  const words = String(q || '').trim().split(/\s+/).filter((w) => w.length > 0)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (!words.length || !s) return s;
+  const re = new RegExp(`(${words.join('|')})`, 'ig');
+  const out = [];
+  let last = 0;
+  for (const m of s.matchAll(re)) {
+    if (m.index > last) out.push(s.slice(last, m.index));
+    out.push(h('mark', null, m[0]));
+    last = m.index + m[0].length;
+  }
+  if (last < s.length) out.push(s.slice(last));
+  return out;
+}
+
+// The people cases are handled by, for the handler filter: those holding a
+// working role within the user's reach (the server filters to the scope).
+async function fillHandlers(sel, chosen, region) {
+  const seen = new Map();
+  for (const role of ['mediator', 'handler']) {
+    try {
+      const r = await get(`/api/users?region=${encodeURIComponent(region)}&role=${role}`);
+      for (const u of r.items || []) if (!seen.has(u.username)) seen.set(u.username, u);
+    } catch (_) { /* the filter then offers only "all" */ }
+  }
+  if (chosen && !seen.has(chosen)) seen.set(chosen, { username: chosen, display_name: t('actor.staff') });
+  for (const u of seen.values()) {
+    const me = session.user && u.username === session.user.username;
+    sel.appendChild(h('option', { value: u.username }, (u.display_name || t('actor.staff')) + (me ? ` — ${t('case.me')}` : '')));
+  }
+  sel.value = chosen || '';
 }
