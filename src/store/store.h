@@ -30,7 +30,7 @@
  * removed or changes its signature; store_open refuses a table whose
  * .version differs (2: issue 11 added user_set_disabled, token_list,
  * token_revoke and session_end_all). */
-#define STORE_OPS_VERSION 2
+#define STORE_OPS_VERSION 3 /* 3: issue 13's queues and team work (store/queues.h) */
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
@@ -260,6 +260,29 @@ struct store_ops {
 	enum fq_err (*stats_dashboard)(struct store_conn *c, const struct caller *who,
 				       const char *region, int64_t from, int64_t to, int64_t now,
 				       json_t **out);
+
+	/* work queues and team work (issue 13): contracts in store/queues.h */
+	enum fq_err (*queue_list)(struct store_conn *c, const struct caller *who,
+				  const char *queue, int page, int page_size, json_t **items,
+				  int64_t *total);
+	enum fq_err (*queue_counts)(struct store_conn *c, const struct caller *who, json_t **out);
+	enum fq_err (*move_add)(struct store_conn *c, int64_t case_id, int64_t at,
+				const char *actor, const char *kind, const char *from_unit,
+				const char *to_unit, const char *reason);
+	enum fq_err (*move_last)(struct store_conn *c, const struct caller *who, int64_t case_id,
+				 json_t **out);
+	enum fq_err (*reminder_add)(struct store_conn *c, int64_t case_id, int64_t at,
+				    const char *actor, const char *reason);
+	enum fq_err (*reminder_settle)(struct store_conn *c, int64_t case_id, int64_t at,
+				       const char *actor);
+	enum fq_err (*reminder_open)(struct store_conn *c, const struct caller *who,
+				     int64_t case_id, json_t **items);
+	enum fq_err (*co_mediators_set)(struct store_conn *c, int64_t case_id,
+					const json_t *usernames);
+	enum fq_err (*co_mediators_list)(struct store_conn *c, const struct caller *who,
+					 int64_t case_id, json_t **items);
+	enum fq_err (*user_open_load)(struct store_conn *c, const struct caller *who,
+				      const json_t *usernames, json_t **out);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -99,6 +99,7 @@ static const struct fq_code codes[] = {
 	{"review_exhausted", 409},
 	{"imported_case", 409},
 	{"timeline_full", 409},
+	{"at_village", 409},
 	{"too_large", 413},
 	{"body_too_large", 413},
 	{"unsupported_media_type", 415},
