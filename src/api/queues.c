@@ -49,8 +49,10 @@ static void counts(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:o}", "counts", c, "names", names));
 }
 
-/* GET /api/queues/{name}?page=&page_size= : one page, 20 by default and at
- * most 100; each case carries "queue": {mine, move, reminder, reminders}. */
+/* GET /api/queues/{name}?who=&page=&page_size= : one page, 20 by default
+ * and at most 100, of all (who=all), mine or my unit's not yet taken
+ * (who=unit); each case carries "queue": {mine, move, reminder, reminders,
+ * follow_up_due}. */
 static void list(struct req *r)
 {
 	const char *name = r->params[0];
@@ -69,10 +71,21 @@ static void list(struct req *r)
 		reply_err(r, "out_of_range", "page_size must be 1 to 100", "page_size");
 		return;
 	}
+	int whose = QUEUE_ALL;
+	if ((v = req_query(r, "who"))) {
+		if (strcmp(v, "mine") == 0)
+			whose = QUEUE_MINE;
+		else if (strcmp(v, "unit") == 0)
+			whose = QUEUE_UNIT;
+		else if (strcmp(v, "all") != 0) {
+			reply_err(r, "unknown_value", "who must be all, mine or unit", "who");
+			return;
+		}
+	}
 	json_t *items = NULL;
 	int64_t total = 0;
-	enum fq_err err =
-		store_queue_list(r->rrc, &r->caller, name, (int)page, (int)size, &items, &total);
+	enum fq_err err = store_queue_list(r->rrc, &r->caller, name, whose, (int)page, (int)size,
+					   &items, &total);
 	if (err) {
 		fail(r, err, "cannot list the queue");
 		return;
@@ -99,25 +112,25 @@ static void list(struct req *r)
 		}
 		json_object_set_new(qo, "mine",
 				    json_boolean(json_integer_value(json_object_get(q, "q_mine"))));
-		json_object_set_new(qo, "reminders", json_integer(json_integer_value(
-							     json_object_get(q, "r_open"))));
+		json_object_set_new(qo, "reminders",
+				    json_integer(json_integer_value(json_object_get(q, "r_open"))));
 		if (json_is_string(json_object_get(q, "m_kind")))
-			json_object_set_new(
-				qo, "move",
-				json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "kind",
-					  json_object_get(q, "m_kind"), "at",
-					  json_object_get(q, "m_at"), "actor",
-					  json_object_get(q, "m_actor"), "actor_name",
-					  json_object_get(q, "m_actor_name"), "reason",
-					  json_object_get(q, "m_reason"), "from_unit_name",
-					  json_object_get(q, "m_from_unit_name")));
+			json_object_set_new(qo, "move",
+					    json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "kind",
+						      json_object_get(q, "m_kind"), "at",
+						      json_object_get(q, "m_at"), "actor",
+						      json_object_get(q, "m_actor"), "actor_name",
+						      json_object_get(q, "m_actor_name"), "reason",
+						      json_object_get(q, "m_reason"),
+						      "from_unit_name",
+						      json_object_get(q, "m_from_unit_name")));
 		if (json_is_string(json_object_get(q, "r_actor")))
-			json_object_set_new(
-				qo, "reminder",
-				json_pack("{s:O, s:O, s:O, s:O}", "at", json_object_get(q, "r_at"),
-					  "actor", json_object_get(q, "r_actor"), "actor_name",
-					  json_object_get(q, "r_actor_name"), "reason",
-					  json_object_get(q, "r_reason")));
+			json_object_set_new(qo, "reminder",
+					    json_pack("{s:O, s:O, s:O, s:O}", "at",
+						      json_object_get(q, "r_at"), "actor",
+						      json_object_get(q, "r_actor"), "actor_name",
+						      json_object_get(q, "r_actor_name"), "reason",
+						      json_object_get(q, "r_reason")));
 		static const char *const times[] = {"at", NULL};
 		caseflow_iso_times(json_object_get(qo, "move"), times);
 		caseflow_iso_times(json_object_get(qo, "reminder"), times);
@@ -168,8 +181,9 @@ static void team(struct req *r)
 	json_t *x;
 	json_array_foreach(rem, i, x)
 		caseflow_iso_times(x, times);
-	reply_json(r, 200,
-		   json_pack("{s:o, s:o, s:o}", "move", move, "reminders", rem, "co_mediators", co));
+	reply_json(
+		r, 200,
+		json_pack("{s:o, s:o, s:o}", "move", move, "reminders", rem, "co_mediators", co));
 }
 
 /* Whether user u (as listed) holds a case-working role that covers the
@@ -232,8 +246,8 @@ static void candidates(struct req *r)
 		goto done;
 	}
 	json_array_foreach(out, i, u) {
-		json_t *n = load ? json_object_get(load, json_string_value(
-								 json_object_get(u, "username")))
+		json_t *n = load ? json_object_get(
+					   load, json_string_value(json_object_get(u, "username")))
 				 : NULL;
 		json_object_set_new(u, "open", json_integer(json_integer_value(n)));
 	}

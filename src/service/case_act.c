@@ -271,8 +271,7 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		char down[REGION_CODE_MAX];
 		const char *place = json_string_value(json_object_get(rec, "region"));
 		int ul = scope_level_of(unit);
-		if (!place || ul >= scope_level_of(place) ||
-		    !scope_ancestor(place, ul + 1, down)) {
+		if (!place || ul >= scope_level_of(place) || !scope_ancestor(place, ul + 1, down)) {
 			err = fq_fail(e, FQ_ECONFLICT, "at_village", "action",
 				      "the case is at its own village's unit; it cannot go lower");
 			goto out;
@@ -317,7 +316,8 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 			const char *name = json_string_value(u);
 			int dup = 0;
 			for (k = 0; k < i && name; k++)
-				dup |= strcmp(name, json_string_value(json_array_get(list, k))) == 0;
+				dup |= strcmp(name, json_string_value(json_array_get(list, k))) ==
+				       0;
 			if (!name || dup || strlen(name) >= USERNAME_MAX ||
 			    !handler_ok(conn, name, unit, place)) {
 				err = fq_fail(e, FQ_EINVAL, "unknown_handler", "co_mediators",

@@ -9,6 +9,12 @@
 
 #include "store/store.h"
 
+enum {
+	QUEUE_ALL,
+	QUEUE_MINE,
+	QUEUE_UNIT
+};
+
 /* The names of the queues, in the order the inbox shows them, NULL-ended
  * (store/queues_query.c). */
 extern const char *const store_queue_names[];
@@ -19,13 +25,14 @@ int store_queue_valid(const char *name);
  * in_progress, escalated, follow_up, to_close, stopped, reminders) as case
  * records, each with a "queue" object {q_mine (1 mine, 0 my unit's), the
  * latest move m_*, r_open reminders, and for "reminders" r_*}; *total the
- * queue's size. Scoped (the caller's viewing regions). FQ_EINVAL for an
- * unknown queue. */
+ * queue's size. whose narrows it to QUEUE_MINE or QUEUE_UNIT (QUEUE_ALL:
+ * both). Scoped (the caller's viewing regions). FQ_EINVAL for an unknown
+ * queue. */
 static inline enum fq_err store_queue_list(struct store_conn *c, const struct caller *who,
-					   const char *queue, int page, int page_size,
+					   const char *queue, int whose, int page, int page_size,
 					   json_t **items, int64_t *total)
 {
-	return STORE_OPS(c)->queue_list(c, who, queue, page, page_size, items, total);
+	return STORE_OPS(c)->queue_list(c, who, queue, whose, page, page_size, items, total);
 }
 
 /* Every queue's size for the caller: {name: {total, mine}}. */
@@ -38,9 +45,8 @@ static inline enum fq_err store_queue_counts(struct store_conn *c, const struct 
 /* Records a move of the case between units (kind "escalate" or "send_back"),
  * in the caller's transaction. Strings are borrowed; reason may be NULL. */
 static inline enum fq_err store_move_add(struct store_conn *c, int64_t case_id, int64_t at,
-					 const char *actor, const char *kind,
-					 const char *from_unit, const char *to_unit,
-					 const char *reason)
+					 const char *actor, const char *kind, const char *from_unit,
+					 const char *to_unit, const char *reason)
 {
 	return STORE_OPS(c)->move_add(c, case_id, at, actor, kind, from_unit, to_unit, reason);
 }
@@ -62,8 +68,8 @@ static inline enum fq_err store_reminder_add(struct store_conn *c, int64_t case_
 
 /* Settles the case's open reminders not written by actor: someone else
  * has acted on the case since. */
-static inline enum fq_err store_reminder_settle(struct store_conn *c, int64_t case_id,
-						int64_t at, const char *actor)
+static inline enum fq_err store_reminder_settle(struct store_conn *c, int64_t case_id, int64_t at,
+						const char *actor)
 {
 	return STORE_OPS(c)->reminder_settle(c, case_id, at, actor);
 }

@@ -172,16 +172,16 @@ static void condition(struct store_qsql *q, const struct caller *who, const char
 	}
 }
 
-#define LATEST_MOVE                                                                        \
+#define LATEST_MOVE                                                                       \
 	" LEFT JOIN case_moves m ON m.case_id = c.id AND m.id = (SELECT max(m2.id) FROM " \
 	"case_moves m2 WHERE m2.case_id = c.id) "
-#define LATEST_REMINDER                                                                       \
-	" JOIN case_reminders r ON r.case_id = c.id AND r.id = (SELECT max(r2.id) FROM "     \
+#define LATEST_REMINDER                                                                         \
+	" JOIN case_reminders r ON r.case_id = c.id AND r.id = (SELECT max(r2.id) FROM "        \
 	"case_reminders r2 WHERE r2.case_id = c.id AND r2.settled_at IS NULL) LEFT JOIN users " \
 	"ru ON ru.username = r.actor "
 
-enum fq_err store_queue_sql(const struct caller *who, const char *queue, int count, int page,
-			    int page_size, struct store_qsql *q)
+enum fq_err store_queue_sql(const struct caller *who, const char *queue, int whose, int count,
+			    int page, int page_size, struct store_qsql *q)
 {
 	if (!who || !store_queue_valid(queue))
 		return FQ_EINVAL;
@@ -197,13 +197,15 @@ enum fq_err store_queue_sql(const struct caller *who, const char *queue, int cou
 		add(q, CASE_SQL_COLS);
 		add(q, ", CASE WHEN ");
 		mine_expr(q, who, queue);
-		add(q, " THEN 1 ELSE 0 END AS q_mine, m.kind AS m_kind, m.at AS m_at, m.actor AS "
-		       "m_actor, mu.display_name AS m_actor_name, m.reason AS m_reason, mr.name AS "
-		       "m_from_unit_name, (SELECT count(*) FROM case_reminders r3 WHERE r3.case_id = "
-		       "c.id AND r3.settled_at IS NULL) AS r_open");
+		add(q,
+		    " THEN 1 ELSE 0 END AS q_mine, m.kind AS m_kind, m.at AS m_at, m.actor AS "
+		    "m_actor, mu.display_name AS m_actor_name, m.reason AS m_reason, mr.name AS "
+		    "m_from_unit_name, (SELECT count(*) FROM case_reminders r3 WHERE r3.case_id = "
+		    "c.id AND r3.settled_at IS NULL) AS r_open");
 		if (rem)
-			add(q, ", r.at AS r_at, r.actor AS r_actor, ru.display_name AS r_actor_name, "
-			       "r.reason AS r_reason");
+			add(q,
+			    ", r.at AS r_at, r.actor AS r_actor, ru.display_name AS r_actor_name, "
+			    "r.reason AS r_reason");
 		add(q, " FROM cases c");
 		add(q, LATEST_MOVE);
 		add(q, " LEFT JOIN users mu ON mu.username = m.actor LEFT JOIN regions mr ON "
@@ -215,6 +217,12 @@ enum fq_err store_queue_sql(const struct caller *who, const char *queue, int cou
 	add(q, " WHERE 1 = 1");
 	scope(q, who);
 	condition(q, who, queue);
+	if (whose != QUEUE_ALL) {
+		/* a NULL handler makes "mine" NULL, not false */
+		add(q, whose == QUEUE_MINE ? " AND coalesce(" : " AND NOT coalesce(");
+		mine_expr(q, who, queue);
+		add(q, ", 0 = 1)");
+	}
 	if (count)
 		return q->overflow ? FQ_EINTERNAL : FQ_OK;
 	if (rem)
@@ -222,7 +230,8 @@ enum fq_err store_queue_sql(const struct caller *who, const char *queue, int cou
 	else if (strcmp(queue, "escalated") == 0)
 		add(q, " ORDER BY m.at DESC, m.id DESC");
 	else /* the nearest deadline first, cases without one last */
-		add(q, " ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.id");
+		add(q,
+		    " ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.id");
 	int size = page_size > 0 && page_size <= STORE_LIST_MAX ? page_size : 20;
 	int pg = page > 0 ? page : 1;
 	add(q, " LIMIT ? OFFSET ?");
@@ -259,8 +268,8 @@ json_t *store_load_map(const json_t *usernames, const json_t *rows)
 	json_array_foreach(rows, i, v) {
 		const char *u = json_string_value(json_object_get(v, "username"));
 		if (u)
-			json_object_set_new(o, u,
-					    json_integer(json_integer_value(json_object_get(v, "open"))));
+			json_object_set_new(
+				o, u, json_integer(json_integer_value(json_object_get(v, "open"))));
 	}
 	return o;
 }
@@ -268,9 +277,10 @@ json_t *store_load_map(const json_t *usernames, const json_t *rows)
 void store_queue_row(json_t *row)
 {
 	json_t *qo = json_object();
-	const char *keys[] = {"q_mine",   "m_kind",	  "m_at",  "m_actor",	    "m_actor_name",
-			      "m_reason", "m_from_unit_name", "r_open", "r_at", "r_actor",
-			      "r_actor_name", "r_reason", NULL};
+	const char *keys[] = {
+		"q_mine",       "m_kind",           "m_at",   "m_actor", "m_actor_name",
+		"m_reason",     "m_from_unit_name", "r_open", "r_at",    "r_actor",
+		"r_actor_name", "r_reason",         NULL};
 	for (int i = 0; keys[i]; i++) {
 		json_t *v = json_object_get(row, keys[i]);
 		if (!v)

@@ -31,7 +31,7 @@
  * .version differs (2: issue 11 added user_set_disabled, token_list,
  * token_revoke and session_end_all). */
 #define STORE_OPS_VERSION 3 /* 3: issue 13's queues and team work (store/queues.h) */
-#define STORE_LIST_MAX 200 /* page size limit for list calls */
+#define STORE_LIST_MAX 200  /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
 #define TOKEN_DAYS_DEFAULT 90 /* lifetime of a new API token */
@@ -262,8 +262,8 @@ struct store_ops {
 				       json_t **out);
 
 	/* work queues and team work (issue 13): contracts in store/queues.h */
-	enum fq_err (*queue_list)(struct store_conn *c, const struct caller *who,
-				  const char *queue, int page, int page_size, json_t **items,
+	enum fq_err (*queue_list)(struct store_conn *c, const struct caller *who, const char *queue,
+				  int whose, int page, int page_size, json_t **items,
 				  int64_t *total);
 	enum fq_err (*queue_counts)(struct store_conn *c, const struct caller *who, json_t **out);
 	enum fq_err (*move_add)(struct store_conn *c, int64_t case_id, int64_t at,

@@ -76,6 +76,9 @@ test('take (受理并承办): accept, assign to self and start in one action, th
   const item = before.items.find((x) => x.id === c.id);
   assert.ok(item, 'a new case waits in 待受理 at its unit');
   assert.equal(item.queue.mine, false, 'not yet taken: the unit\'s');
+  assert.ok((await queue('fengyuan.mediator', 'to_accept', '?who=unit')).items.some((x) => x.id === c.id));
+  assert.ok(!(await queue('fengyuan.mediator', 'to_accept', '?who=mine')).items.some((x) => x.id === c.id));
+  assert.equal((await users['fengyuan.mediator'].get('/api/queues/to_accept?who=them')).status, 400);
   const after = await act('fengyuan.mediator', c.id, { action: 'take' });
   assert.equal(after.status, 'mediating');
   assert.equal(after.handler.username || after.handler, 'fengyuan.mediator');
@@ -84,6 +87,8 @@ test('take (受理并承办): accept, assign to self and start in one action, th
   const ip = await queue('fengyuan.mediator', 'in_progress');
   const mine = ip.items.find((x) => x.id === c.id);
   assert.ok(mine && mine.queue.mine === true, 'now in 办理中 as mine');
+  assert.ok((await queue('fengyuan.mediator', 'in_progress', '?who=mine')).items.some((x) => x.id === c.id));
+  assert.ok(!(await queue('fengyuan.mediator', 'in_progress', '?who=unit')).items.some((x) => x.id === c.id));
   assert.ok(!(await queue('fengyuan.mediator', 'to_accept')).items.some((x) => x.id === c.id));
   // not from mediating; a grid worker may not take
   await act('fengyuan.mediator', c.id, { action: 'take' }, 409);

@@ -51,9 +51,8 @@ static void wrong_state_is_conflict(void **state)
 		const struct flow_rule *r = flow_rule_for((enum case_action)a);
 		assert_non_null(r);
 		for (int s = 0; s < ST__COUNT; s++) {
-			enum fq_err err = flow_check_above((enum case_status)s,
-							   (enum case_action)a, TRACK_PETITION,
-							   ~0u, ~0u);
+			enum fq_err err = flow_check_above((enum case_status)s, (enum case_action)a,
+							   TRACK_PETITION, ~0u, ~0u);
 			if (r->from_mask & (1u << s))
 				assert_int_equal(err, FQ_OK);
 			else
@@ -123,8 +122,8 @@ static void team_actions(void **state)
 	(void)state;
 	uint32_t handler = ROLE_BIT(ROLE_HANDLER), grid = ROLE_BIT(ROLE_GRID_WORKER);
 	/* a reminder comes from above the unit only, on an open case */
-	assert_int_equal(flow_check_above(ST_MEDIATING, ACT_REMIND, TRACK_DISPUTE, handler, handler),
-			 FQ_OK);
+	assert_int_equal(
+		flow_check_above(ST_MEDIATING, ACT_REMIND, TRACK_DISPUTE, handler, handler), FQ_OK);
 	assert_int_equal(flow_check_above(ST_MEDIATING, ACT_REMIND, TRACK_DISPUTE, MED, 0),
 			 FQ_EFORBIDDEN);
 	assert_int_equal(flow_check(ST_MEDIATING, ACT_REMIND, TRACK_DISPUTE, handler),
@@ -146,9 +145,9 @@ static void team_actions(void **state)
 	/* take: accept, assign, start from registered; assign, start after */
 	enum case_action st[4];
 	assert_int_equal(flow_check(ST_REGISTERED, ACT_TAKE, TRACK_DISPUTE, MED), FQ_OK);
-	assert_int_equal(flow_check(ST_REGISTERED, ACT_TAKE, TRACK_DISPUTE,
-				    ROLE_BIT(ROLE_ADMIN) | grid),
-			 FQ_EFORBIDDEN);
+	assert_int_equal(
+		flow_check(ST_REGISTERED, ACT_TAKE, TRACK_DISPUTE, ROLE_BIT(ROLE_ADMIN) | grid),
+		FQ_EFORBIDDEN);
 	assert_int_equal(flow_check(ST_MEDIATING, ACT_TAKE, TRACK_DISPUTE, MED), FQ_ECONFLICT);
 	assert_int_equal(flow_steps(ACT_TAKE, ST_REGISTERED, st), 3);
 	assert_int_equal(st[0], ACT_ACCEPT);
@@ -187,9 +186,9 @@ static void team_actions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_rows), cmocka_unit_test(wrong_state_is_conflict),
-		cmocka_unit_test(roles),      cmocka_unit_test(petition_only),
-		cmocka_unit_test(names),      cmocka_unit_test(allowed_lists),
+		cmocka_unit_test(table_rows),   cmocka_unit_test(wrong_state_is_conflict),
+		cmocka_unit_test(roles),        cmocka_unit_test(petition_only),
+		cmocka_unit_test(names),        cmocka_unit_test(allowed_lists),
 		cmocka_unit_test(team_actions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

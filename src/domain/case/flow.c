@@ -65,10 +65,10 @@ static const char *status_names[ST__COUNT] = {
 	"resolved",   "referred", "followed_up", "closed",   "reopened",  "under_review",
 };
 static const char *action_names[ACT__COUNT] = {
-	"create",         "accept",        "reject", "assign",    "start", "suspend", "resume",
-	"escalate",       "resolve",       "refer",  "follow_up", "close", "reopen",  "extend",
-	"request_review", "answer_review", "link",   "merge",     "split", "note",
-	"remind",         "send_back",     "take",   "co_mediate",
+	"create", "accept",   "reject",         "assign",        "start",     "suspend",
+	"resume", "escalate", "resolve",        "refer",         "follow_up", "close",
+	"reopen", "extend",   "request_review", "answer_review", "link",      "merge",
+	"split",  "note",     "remind",         "send_back",     "take",      "co_mediate",
 };
 static const char *role_names[ROLE__COUNT] = {
 	"resident",   "grid_worker",   "mediator", "handler", "petition_officer",

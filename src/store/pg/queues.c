@@ -47,14 +47,14 @@ out:
 }
 
 static enum fq_err count_one(struct store_conn *c, const struct caller *who, const char *queue,
-			     json_t **row)
+			     int whose, json_t **row)
 {
 	struct store_qsql *q = calloc(1, sizeof *q);
 	if (!q)
 		return FQ_ENOMEM;
 	q->args = json_array();
 	json_t *rows = NULL;
-	enum fq_err err = store_queue_sql(who, queue, 1, 0, 0, q);
+	enum fq_err err = store_queue_sql(who, queue, whose, 1, 0, 0, q);
 	if (!err)
 		err = run_q(c, q, &rows);
 	if (!err) {
@@ -69,11 +69,11 @@ static enum fq_err count_one(struct store_conn *c, const struct caller *who, con
 }
 
 enum fq_err pg_queue_list(struct store_conn *c, const struct caller *who, const char *queue,
-			  int page, int page_size, json_t **items, int64_t *total)
+			  int whose, int page, int page_size, json_t **items, int64_t *total)
 {
 	*items = NULL;
 	json_t *row = NULL;
-	enum fq_err err = count_one(c, who, queue, &row);
+	enum fq_err err = count_one(c, who, queue, whose, &row);
 	if (err)
 		return err;
 	*total = json_integer_value(json_object_get(row, "total"));
@@ -82,7 +82,7 @@ enum fq_err pg_queue_list(struct store_conn *c, const struct caller *who, const 
 	if (!q)
 		return FQ_ENOMEM;
 	q->args = json_array();
-	if (!(err = store_queue_sql(who, queue, 0, page, page_size, q)))
+	if (!(err = store_queue_sql(who, queue, whose, 0, page, page_size, q)))
 		err = run_q(c, q, items);
 	json_decref(q->args);
 	free(q);
@@ -104,7 +104,7 @@ enum fq_err pg_queue_counts(struct store_conn *c, const struct caller *who, json
 	json_t *o = json_object();
 	for (int i = 0; store_queue_names[i]; i++) {
 		json_t *row = NULL;
-		enum fq_err err = count_one(c, who, store_queue_names[i], &row);
+		enum fq_err err = count_one(c, who, store_queue_names[i], QUEUE_ALL, &row);
 		if (err) {
 			json_decref(o);
 			return err;
@@ -175,8 +175,7 @@ enum fq_err pg_reminder_add(struct store_conn *c, int64_t case_id, int64_t at, c
 	return pg_exec_args(c, sql, &a, "reminder_add");
 }
 
-enum fq_err pg_reminder_settle(struct store_conn *c, int64_t case_id, int64_t at,
-			       const char *actor)
+enum fq_err pg_reminder_settle(struct store_conn *c, int64_t case_id, int64_t at, const char *actor)
 {
 	static const char sql[] = QUEUES_SQL_REMINDER_SETTLE("$");
 	struct args a = {0};

@@ -23,14 +23,14 @@ static enum fq_err run_q(struct store_conn *c, struct store_qsql *q, json_t **it
 }
 
 static enum fq_err count_one(struct store_conn *c, const struct caller *who, const char *queue,
-			     json_t **row)
+			     int whose, json_t **row)
 {
 	struct store_qsql *q = calloc(1, sizeof *q);
 	if (!q)
 		return FQ_ENOMEM;
 	q->args = json_array();
 	json_t *rows = NULL;
-	enum fq_err err = store_queue_sql(who, queue, 1, 0, 0, q);
+	enum fq_err err = store_queue_sql(who, queue, whose, 1, 0, 0, q);
 	if (!err)
 		err = run_q(c, q, &rows);
 	if (!err) {
@@ -45,11 +45,11 @@ static enum fq_err count_one(struct store_conn *c, const struct caller *who, con
 }
 
 enum fq_err sqlite_queue_list(struct store_conn *c, const struct caller *who, const char *queue,
-			      int page, int page_size, json_t **items, int64_t *total)
+			      int whose, int page, int page_size, json_t **items, int64_t *total)
 {
 	*items = NULL;
 	json_t *row = NULL;
-	enum fq_err err = count_one(c, who, queue, &row);
+	enum fq_err err = count_one(c, who, queue, whose, &row);
 	if (err)
 		return err;
 	*total = json_integer_value(json_object_get(row, "total"));
@@ -58,7 +58,7 @@ enum fq_err sqlite_queue_list(struct store_conn *c, const struct caller *who, co
 	if (!q)
 		return FQ_ENOMEM;
 	q->args = json_array();
-	if (!(err = store_queue_sql(who, queue, 0, page, page_size, q)))
+	if (!(err = store_queue_sql(who, queue, whose, 0, page, page_size, q)))
 		err = run_q(c, q, items);
 	json_decref(q->args);
 	free(q);
@@ -81,7 +81,7 @@ enum fq_err sqlite_queue_counts(struct store_conn *c, const struct caller *who, 
 	json_t *o = json_object();
 	for (int i = 0; store_queue_names[i]; i++) {
 		json_t *row = NULL;
-		enum fq_err err = count_one(c, who, store_queue_names[i], &row);
+		enum fq_err err = count_one(c, who, store_queue_names[i], QUEUE_ALL, &row);
 		if (err) {
 			json_decref(o);
 			return err;
@@ -120,8 +120,7 @@ static enum fq_err in_scope(struct store_conn *c, const struct caller *who, int6
 }
 
 /* Rows of a static statement keyed by the case id at ?1. */
-static enum fq_err case_rows(struct store_conn *c, const char *sql, int64_t case_id,
-			     json_t **items)
+static enum fq_err case_rows(struct store_conn *c, const char *sql, int64_t case_id, json_t **items)
 {
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
@@ -180,8 +179,7 @@ enum fq_err sqlite_reminder_open(struct store_conn *c, const struct caller *who,
 	return err ? err : case_rows(c, sql, case_id, items);
 }
 
-enum fq_err sqlite_co_mediators_set(struct store_conn *c, int64_t case_id,
-				    const json_t *usernames)
+enum fq_err sqlite_co_mediators_set(struct store_conn *c, int64_t case_id, const json_t *usernames)
 {
 	static const char clear[] = QUEUES_SQL_CO_CLEAR("?");
 	static const char ins[] = QUEUES_SQL_CO_ADD("?");
