@@ -23,9 +23,12 @@ static enum fq_err run_q(struct store_conn *c, struct store_qsql *q, json_t **it
 	for (const char *p = q->sql; *p; p++) {
 		if (o + 16 >= PG_SQL_MAX)
 			goto out;
-		if (*p == '?')
-			o += (size_t)snprintf(sql + o, PG_SQL_MAX - o, "$%d", ++n);
-		else
+		if (*p == '?') {
+			char m[16];
+			int w = snprintf(m, sizeof m, "$%d", ++n);
+			memcpy(sql + o, m, (size_t)w);
+			o += (size_t)w;
+		} else
 			sql[o++] = *p;
 	}
 	sql[o] = 0;
