@@ -161,7 +161,7 @@ static void condition(struct store_qsql *q, const struct caller *who, const char
 			       : " AND c.status IN ('followed_up', 'referred') AND (");
 		mine(q, who);
 		add(q, " OR ");
-		my_units(q, who);
+		unit_free(q, who);
 		add(q, ")");
 	} else { /* reminders */
 		add(q, " AND c.status NOT IN ('closed', 'rejected') AND (");
