@@ -14,4 +14,5 @@ void api_register_all(void)
 	api_public_routes();
 	api_stats_routes();
 	api_notices_routes();
+	api_queues_routes();
 }

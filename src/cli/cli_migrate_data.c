@@ -93,6 +93,8 @@ struct mtable {
 #define AUDIT_COLS AUDIT_SQL_COLUMNS
 #define IDEM_COLS IDEM_SQL_COLUMNS
 #define WEBHOOK_COLS "id, url, events, secret, created_at, created_by, active, region"
+#define MOVE_COLS "id, case_id, at, actor, kind, from_unit, to_unit, reason"
+#define REMINDER_COLS "id, case_id, at, actor, reason, settled_at"
 #define DELIVERY_COLS                                                                         \
 	"id, webhook_id, event, payload, state, attempts, next_at, last_status, last_error, " \
 	"created_at, delivered_at"
@@ -213,6 +215,42 @@ static const struct mtable tables[] = {
 	 "INSERT INTO case_links (" LINK_COLS ") SELECT " LINK_COLS " FROM stage_links "
 	 "ON CONFLICT DO NOTHING",
 	 NULL, 0},
+	/* team work (issue 13): moves between units, reminders, co-mediators */
+	{"moves", "SELECT " MOVE_COLS " FROM case_moves ORDER BY id",
+	 "SELECT count(*) FROM case_moves",
+	 "CREATE TEMP TABLE stage_moves (LIKE case_moves) ON COMMIT DROP",
+	 "COPY stage_moves (" MOVE_COLS ") FROM STDIN",
+	 "SELECT format('move %s: the target has another move %s', s.id, t.id) "
+	 "FROM stage_moves s JOIN case_moves t ON t.id = s.id "
+	 "WHERE (t.case_id, t.at, t.kind) IS DISTINCT FROM (s.case_id, s.at, s.kind) LIMIT 1",
+	 "SELECT count(*) FROM stage_moves s WHERE NOT EXISTS "
+	 "(SELECT 1 FROM case_moves t WHERE t.id = s.id)",
+	 "INSERT INTO case_moves (" MOVE_COLS ") SELECT " MOVE_COLS " FROM stage_moves "
+	 "ORDER BY id ON CONFLICT DO NOTHING",
+	 NULL, 0},
+	{"reminders", "SELECT " REMINDER_COLS " FROM case_reminders ORDER BY id",
+	 "SELECT count(*) FROM case_reminders",
+	 "CREATE TEMP TABLE stage_reminders (LIKE case_reminders) ON COMMIT DROP",
+	 "COPY stage_reminders (" REMINDER_COLS ") FROM STDIN",
+	 "SELECT format('reminder %s: the target has another reminder %s', s.id, t.id) "
+	 "FROM stage_reminders s JOIN case_reminders t ON t.id = s.id "
+	 "WHERE (t.case_id, t.at) IS DISTINCT FROM (s.case_id, s.at) LIMIT 1",
+	 "SELECT count(*) FROM stage_reminders s WHERE NOT EXISTS "
+	 "(SELECT 1 FROM case_reminders t WHERE t.id = s.id)",
+	 "INSERT INTO case_reminders (" REMINDER_COLS ") SELECT " REMINDER_COLS
+	 " FROM stage_reminders ORDER BY id ON CONFLICT (id) DO UPDATE SET settled_at = "
+	 "excluded.settled_at WHERE case_reminders.settled_at IS DISTINCT FROM excluded.settled_at",
+	 NULL, 0},
+	{"co-mediators",
+	 "SELECT case_id, username FROM case_co_mediators ORDER BY case_id, username",
+	 "SELECT count(*) FROM case_co_mediators",
+	 "CREATE TEMP TABLE stage_co (LIKE case_co_mediators) ON COMMIT DROP",
+	 "COPY stage_co (case_id, username) FROM STDIN", NULL,
+	 "SELECT count(*) FROM stage_co s WHERE NOT EXISTS (SELECT 1 FROM case_co_mediators t "
+	 "WHERE t.case_id = s.case_id AND t.username = s.username)",
+	 "INSERT INTO case_co_mediators (case_id, username) SELECT case_id, username FROM stage_co "
+	 "ON CONFLICT DO NOTHING",
+	 NULL, 0},
 	/* SQLite's index is contentless, so the tokens are made again from each
 	 * case's text and parties, as case_reindex makes them, and padded as
 	 * pg.c stores them */
@@ -322,7 +360,10 @@ static const char sequences_sql[] =
 	"(pg_get_serial_sequence('parties', 'id')::regclass, (SELECT max(id) FROM parties)), "
 	"(pg_get_serial_sequence('timeline', 'id')::regclass, (SELECT max(id) FROM timeline)), "
 	"(pg_get_serial_sequence('webhooks', 'id')::regclass, (SELECT max(id) FROM webhooks)), "
-	"(pg_get_serial_sequence('deliveries', 'id')::regclass, (SELECT max(id) FROM deliveries))"
+	"(pg_get_serial_sequence('deliveries', 'id')::regclass, (SELECT max(id) FROM deliveries)), "
+	"(pg_get_serial_sequence('case_moves', 'id')::regclass, (SELECT max(id) FROM case_moves)), "
+	"(pg_get_serial_sequence('case_reminders', 'id')::regclass, "
+	"(SELECT max(id) FROM case_reminders))"
 	") AS v(s, m) WHERE m IS NOT NULL";
 
 /* ---- COPY text form ---- */

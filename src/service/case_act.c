@@ -12,10 +12,13 @@
 #include "service/outbox.h"
 #include "util/text.h"
 #include "store/case.h"
+#include "store/queues.h"
 #include "store/timeline.h"
 #include "store/user.h"
 
 /* ---- actions ---- */
+
+#define CASE_CO_MEDIATORS_MAX 5 /* co-mediators on one case (人民调解法 art. 19: 数名) */
 
 /* Whether username holds a case-working role at unit's level or below it
  * (or above it, for a unit that hands the case up) that also covers the
@@ -77,6 +80,39 @@ static enum fq_err other_case(struct store_conn *conn, const struct caller *who,
 	return FQ_OK;
 }
 
+/* A composite action (take: 受理并承办) as its steps, each a whole action
+ * of its own through caseflow_act in the caller's transaction: each is
+ * checked under its own rule and leaves its own timeline and audit entry,
+ * and a refused step undoes the others with the writer's savepoint. The
+ * assignment names the caller; an optional "note" goes with it. */
+static enum fq_err act_steps(const struct caseflow_env *env, struct store_conn *conn,
+			     const struct caller *who, int64_t id, const json_t *body,
+			     enum case_action a, enum case_status from, int64_t now,
+			     struct fq_error *e)
+{
+	enum case_action steps[4];
+	int n = flow_steps(a, from, steps);
+	if (!who || !n)
+		return fq_fail(e, FQ_ECONFLICT, "invalid_transition", "action",
+			       "%s is not allowed now", flow_action_name(a));
+	for (int i = 0; i < n; i++) {
+		json_t *sb = json_pack("{s:s}", "action", flow_action_name(steps[i]));
+		if (!sb)
+			return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
+		if (steps[i] == ACT_ASSIGN) {
+			json_object_set_new(sb, "handler", json_string(who->username));
+			json_t *note = json_object_get(body, "note");
+			if (note)
+				json_object_set(sb, "note", note);
+		}
+		enum fq_err err = caseflow_act(env, conn, who, id, sb, now, e);
+		json_decref(sb);
+		if (err)
+			return err;
+	}
+	return FQ_OK;
+}
+
 enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn,
 			 const struct caller *who, int64_t id, const json_t *body, int64_t now,
 			 struct fq_error *e)
@@ -114,11 +150,12 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	int st = flow_status_parse(json_string_value(json_object_get(rec, "status")));
 	enum case_track track = caseflow_track_of(rec);
 	uint32_t roles = who ? scope_roles_at(who, unit) : ~0u;
+	uint32_t above = who ? scope_roles_above(who, unit) : ~0u;
 	if (st < 0) {
 		err = fq_fail(e, FQ_EINTERNAL, NULL, NULL, "case has an unknown status");
 		goto out;
 	}
-	err = flow_check((enum case_status)st, a, track, roles);
+	err = flow_check_above((enum case_status)st, a, track, roles, above);
 	if (err == FQ_ECONFLICT) {
 		err = fq_fail(e, err, "invalid_transition", "action",
 			      "%s is not allowed while the case is %s", flow_action_name(a),
@@ -127,7 +164,14 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	}
 	if (err == FQ_EFORBIDDEN) {
 		err = fq_fail(e, err, "forbidden", "action",
-			      "your role at this case's unit may not %s it", flow_action_name(a));
+			      (rule->flags & FLOW_ABOVE_UNIT)
+				      ? "only a unit above the case's unit may %s it"
+				      : "your role at this case's unit may not %s it",
+			      flow_action_name(a));
+		goto out;
+	}
+	if (rule->flags & FLOW_COMPOSITE) {
+		err = act_steps(env, conn, who, id, body, a, (enum case_status)st, now, e);
 		goto out;
 	}
 	if ((rule->flags & FLOW_NOT_RESOLVER) && who) {
@@ -190,8 +234,14 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 				      "the handler is not a mediator or handler for this unit");
 			goto out;
 		}
+		const char *note;
+		if ((err = caseflow_want_str(body, "note", "note", 0, CASE_REASON_MAX, 0, 1, &note,
+					     e)))
+			goto out;
 		json_object_set_new(upd, "handler", json_string(h));
 		json_object_set_new(detail, "handler", json_string(h));
+		if (note)
+			json_object_set_new(detail, "note", json_string(note));
 		break;
 	}
 	case ACT_ESCALATE: {
@@ -210,6 +260,77 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		json_object_set_new(upd, "handler", json_null());
 		json_object_set_new(detail, "from_unit", json_string(unit));
 		json_object_set_new(detail, "to_unit", json_string(up));
+		if ((err = store_move_add(conn, id, now, actor, "escalate", unit, up, reason))) {
+			err = fq_fail(e, err, NULL, NULL, "cannot store the move");
+			goto out;
+		}
+		break;
+	}
+	case ACT_SEND_BACK: {
+		/* one level down, towards the case's own place */
+		char down[REGION_CODE_MAX];
+		const char *place = json_string_value(json_object_get(rec, "region"));
+		int ul = scope_level_of(unit);
+		if (!place || ul >= scope_level_of(place) || !scope_ancestor(place, ul + 1, down)) {
+			err = fq_fail(e, FQ_ECONFLICT, "at_village", "action",
+				      "the case is at its own village's unit; it cannot go lower");
+			goto out;
+		}
+		level += 1;
+		json_object_set_new(upd, "unit_region", json_string(down));
+		json_object_set_new(upd, "level", json_integer(level));
+		json_object_set_new(upd, "handler", json_null());
+		json_object_set_new(detail, "from_unit", json_string(unit));
+		json_object_set_new(detail, "to_unit", json_string(down));
+		if ((err = store_move_add(conn, id, now, actor, "send_back", unit, down, reason))) {
+			err = fq_fail(e, err, NULL, NULL, "cannot store the move");
+			goto out;
+		}
+		break;
+	}
+	case ACT_REMIND: {
+		json_t *hd = json_object_get(rec, "handler");
+		json_object_set(detail, "handler", hd ? hd : json_null());
+		if ((err = store_reminder_add(conn, id, now, actor, reason))) {
+			err = fq_fail(e, err, NULL, NULL, "cannot store the reminder");
+			goto out;
+		}
+		break;
+	}
+	case ACT_CO_MEDIATE: {
+		json_t *list = json_object_get(body, "co_mediators");
+		if (!json_is_array(list)) {
+			err = fq_fail(e, FQ_EINVAL, "required", "co_mediators",
+				      "co_mediators (a list of user names) is required");
+			goto out;
+		}
+		if (json_array_size(list) > CASE_CO_MEDIATORS_MAX) {
+			err = fq_fail(e, FQ_EINVAL, "too_many", "co_mediators",
+				      "at most %d co-mediators", CASE_CO_MEDIATORS_MAX);
+			goto out;
+		}
+		const char *place = json_string_value(json_object_get(rec, "region"));
+		size_t i, k;
+		json_t *u;
+		json_array_foreach(list, i, u) {
+			const char *name = json_string_value(u);
+			int dup = 0;
+			for (k = 0; k < i && name; k++)
+				dup |= strcmp(name, json_string_value(json_array_get(list, k))) ==
+				       0;
+			if (!name || dup || strlen(name) >= USERNAME_MAX ||
+			    !handler_ok(conn, name, unit, place)) {
+				err = fq_fail(e, FQ_EINVAL, "unknown_handler", "co_mediators",
+					      "each co-mediator must be a distinct mediator or "
+					      "handler for this unit");
+				goto out;
+			}
+		}
+		if ((err = store_co_mediators_set(conn, id, list))) {
+			err = fq_fail(e, err, NULL, NULL, "cannot store the co-mediators");
+			goto out;
+		}
+		json_object_set(detail, "co_mediators", list);
 		break;
 	}
 	case ACT_RESOLVE:
@@ -420,6 +541,11 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 	json_object_set_new(t, "internal", json_boolean(a == ACT_NOTE));
 	if ((err = store_timeline_add(conn, id, t))) {
 		err = fq_fail(e, err, NULL, NULL, "cannot store the timeline");
+		goto out;
+	}
+	/* someone acting on the case answers the reminders others left on it */
+	if (a != ACT_REMIND && (err = store_reminder_settle(conn, id, now, actor))) {
+		err = fq_fail(e, err, NULL, NULL, "cannot settle the reminders");
 		goto out;
 	}
 	json_object_set_new(detail, "from", json_string(flow_status_name((enum case_status)st)));

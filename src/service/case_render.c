@@ -91,8 +91,9 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 		int st = flow_status_parse(json_string_value(json_object_get(rec, "status")));
 		const char *unit = json_string_value(json_object_get(rec, "unit_region"));
 		enum case_action al[ACT__COUNT];
-		int n = st >= 0 ? flow_allowed((enum case_status)st, caseflow_track_of(rec),
-					       scope_roles_at(who, unit), al)
+		int n = st >= 0 ? flow_allowed_above((enum case_status)st, caseflow_track_of(rec),
+						     scope_roles_at(who, unit),
+						     scope_roles_above(who, unit), al)
 				: 0;
 		const char *rb = json_string_value(json_object_get(rec, "resolved_by"));
 		for (int i = 0; i < n; i++) {
@@ -100,6 +101,11 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 				continue;
 			if (al[i] == ACT_MERGE &&
 			    json_is_integer(json_object_get(rec, "merged_into")))
+				continue;
+			/* send back only from a unit above the case's own village */
+			const char *place = json_string_value(json_object_get(rec, "region"));
+			if (al[i] == ACT_SEND_BACK &&
+			    (!unit || !place || scope_level_of(unit) >= scope_level_of(place)))
 				continue;
 			json_array_append_new(acts, json_string(flow_action_name(al[i])));
 		}

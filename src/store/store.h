@@ -30,8 +30,8 @@
 /* The layout of struct store_ops. Raise it whenever a member is added,
  * removed or changes its signature; store_open refuses a table whose
  * .version differs (2: issue 11 added user_set_disabled, token_list,
- * token_revoke and session_end_all; 3: issue 13 added the resident_* and
- * unit_phone_* members and case_facts_set). */
+ * token_revoke and session_end_all; 3: issue 13 added the resident_*,
+ * unit_phone_* and queue/team members and case_facts_set). */
 #define STORE_OPS_VERSION 3
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
@@ -281,6 +281,28 @@ struct store_ops {
 	/* issue 13, the case page: see store/case_edit.h */
 	enum fq_err (*case_facts_set)(struct store_conn *c, int64_t id, json_t *fields,
 				      json_t *address, json_t *parties);
+	/* work queues and team work (issue 13): contracts in store/queues.h */
+	enum fq_err (*queue_list)(struct store_conn *c, const struct caller *who, const char *queue,
+				  int whose, int page, int page_size, json_t **items,
+				  int64_t *total);
+	enum fq_err (*queue_counts)(struct store_conn *c, const struct caller *who, json_t **out);
+	enum fq_err (*move_add)(struct store_conn *c, int64_t case_id, int64_t at,
+				const char *actor, const char *kind, const char *from_unit,
+				const char *to_unit, const char *reason);
+	enum fq_err (*move_last)(struct store_conn *c, const struct caller *who, int64_t case_id,
+				 json_t **out);
+	enum fq_err (*reminder_add)(struct store_conn *c, int64_t case_id, int64_t at,
+				    const char *actor, const char *reason);
+	enum fq_err (*reminder_settle)(struct store_conn *c, int64_t case_id, int64_t at,
+				       const char *actor);
+	enum fq_err (*reminder_open)(struct store_conn *c, const struct caller *who,
+				     int64_t case_id, json_t **items);
+	enum fq_err (*co_mediators_set)(struct store_conn *c, int64_t case_id,
+					const json_t *usernames);
+	enum fq_err (*co_mediators_list)(struct store_conn *c, const struct caller *who,
+					 int64_t case_id, json_t **items);
+	enum fq_err (*user_open_load)(struct store_conn *c, const struct caller *who,
+				      const json_t *usernames, json_t **out);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -102,6 +102,7 @@ static const struct fq_code codes[] = {
 	{"not_yet_resolved", 409},
 	{"already_rated", 409},
 	{"notice_unavailable", 409},
+	{"at_village", 409},
 	{"too_large", 413},
 	{"body_too_large", 413},
 	{"unsupported_media_type", 415},

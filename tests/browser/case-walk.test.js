@@ -15,12 +15,17 @@ test.after(async () => { if (env) await env.close(); });
 /** Opens the form of one action, fills it, submits, waits for the new status. */
 async function act(page, action, fill, statusText) {
   const btn = page.locator(`.action-btn[data-action="${action}"]`);
+  // steps other than the usual next one wait under 更多
+  if (!(await btn.isVisible())) await page.locator('.more-actions > summary').click();
   await btn.click();
-  const form = page.locator(`#action-form[data-action="${action}"]`);
-  await form.waitFor();
-  if (fill) await fill(form);
-  await form.locator('button[type="submit"]').click();
-  await form.waitFor({ state: 'detached' });
+  // steps that ask nothing run at once (issue 13: one click); others open a form
+  if (!['take', 'accept', 'start', 'resume'].includes(action)) {
+    const form = page.locator(`#action-form[data-action="${action}"]`);
+    await form.waitFor();
+    if (fill) await fill(form);
+    await form.locator('button[type="submit"]').click();
+    await form.waitFor({ state: 'detached' });
+  }
   if (statusText) await page.locator('.case-badges .status', { hasText: statusText }).waitFor();
   await page.locator('.flash').filter({ hasText: /已完成|Done/ }).waitFor();
 }

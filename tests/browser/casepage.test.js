@@ -51,7 +51,7 @@ async function internalWords(page) {
 async function openAction(page, action) {
   const btn = page.locator(`.action-btn[data-action="${action}"]`);
   if (!(await btn.isVisible())) {
-    const more = page.getByRole('button', { name: /更多|More/ });
+    const more = page.locator('.more-actions > summary');
     if (await more.count()) await more.first().click();
   }
   await btn.click();

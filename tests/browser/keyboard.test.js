@@ -67,3 +67,45 @@ test('skip link, menu, guide, login and action forms by keyboard', shot(() => en
   assert.match(await focused(page), /^button\.btn\.action-btn/);
   env.check();
 }));
+
+test('shortcuts: j/k in the inbox, ? for the help sheet, n and a on a case', shot(() => env, async () => {
+  const { login, axeCheck, DESKTOP } = require('./helpers.js');
+  const page = await env.newPage({ name: 'shortcuts', viewport: DESKTOP });
+  await login(page, env.base, 'fengyuan.mediator');
+  await page.goto(env.base + '/#/inbox?queue=to_accept');
+  await page.locator('.case-cards .case-card').nth(1).waitFor();
+  // j moves to the first card's link, j again to the second, k back
+  await page.locator('main h1').click();
+  await page.keyboard.press('j');
+  const first = await page.locator('.case-card').nth(0).getAttribute('data-id');
+  assert.strictEqual(await page.evaluate(() => document.activeElement.closest('.case-card').dataset.id), first);
+  await page.keyboard.press('j');
+  const second = await page.locator('.case-card').nth(1).getAttribute('data-id');
+  assert.strictEqual(await page.evaluate(() => document.activeElement.closest('.case-card').dataset.id), second);
+  await page.keyboard.press('k');
+  assert.strictEqual(await page.evaluate(() => document.activeElement.closest('.case-card').dataset.id), first);
+  // ? opens the help sheet; Escape closes it
+  await page.keyboard.press('?');
+  const help = page.locator('dialog#keys-help');
+  await help.waitFor();
+  assert.match(await help.innerText(), /键盘快捷键[\s\S]*j[\s\S]*列表中下一件/);
+  await axeCheck(page, 'help sheet');
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'hidden' });
+  // Enter opens the focused case; n opens the note form; a runs the usual next step
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/case\/\d+/);
+  await page.locator('.action-primary').waitFor();
+  await page.keyboard.press('n');
+  await page.locator('#action-form[data-action="note"]').waitFor();
+  assert.match(await focused(page), /^textarea/);
+  // typing in the note does not trigger shortcuts
+  await page.keyboard.type('an');
+  assert.strictEqual(await page.locator('#action-form[data-action="note"] textarea').inputValue(), 'an');
+  await page.keyboard.press('Escape');
+  await page.locator('#action-form').waitFor({ state: 'detached' });
+  await page.locator('main h1').click();
+  await page.keyboard.press('a');
+  await page.locator('.case-badges .status', { hasText: '调解中' }).waitFor();
+  env.check();
+}));

@@ -62,8 +62,8 @@ test('every main page fits 375 px', shot(() => env, async () => {
     await fits(page, h, h === '#/dashboard' ? () => page.locator('#chart-days canvas').first().waitFor() : null);
   }
   await fits(page, `#/case/${created.json.id}`, () => page.locator('.timeline').waitFor());
-  // With an action form open, too.
-  await page.locator('.action-btn[data-action="accept"]').click();
+  // With an action form open, too (the note form: 受理 now runs in one click).
+  await page.locator('.action-btn[data-action="note"]').click();
   await page.locator('#action-form').waitFor();
   assert.ok(await scrollWidth(page) <= 375, 'case page with form fits');
   await fits(page, '#/cases?overdue=true');

@@ -75,8 +75,10 @@ test('the print card appears once the case is accepted on the page', shot(() => 
   await page.goto(`${env.base}/#/case/${fresh.id}`);
   await page.locator('.action-bar').waitFor();
   assert.strictEqual(await page.locator('.notices-card').isVisible(), false, 'nothing to print yet');
-  await page.locator('[data-action="accept"]').click();
-  await page.getByRole('button', { name: '确认受理' }).click();
+  // accept sits under 更多 beside 受理并承办, and runs on one click
+  const accept = page.locator('[data-action="accept"]');
+  if (!(await accept.isVisible())) await page.locator('.more-actions > summary').click();
+  await accept.click();
   const link = page.getByRole('link', { name: '打印受理通知书', exact: true });
   await link.waitFor();
   const got = await download(page, link);

@@ -51,8 +51,8 @@ static void wrong_state_is_conflict(void **state)
 		const struct flow_rule *r = flow_rule_for((enum case_action)a);
 		assert_non_null(r);
 		for (int s = 0; s < ST__COUNT; s++) {
-			enum fq_err err = flow_check((enum case_status)s, (enum case_action)a,
-						     TRACK_PETITION, ~0u);
+			enum fq_err err = flow_check_above((enum case_status)s, (enum case_action)a,
+							   TRACK_PETITION, ~0u, ~0u);
 			if (r->from_mask & (1u << s))
 				assert_int_equal(err, FQ_OK);
 			else
@@ -116,12 +116,80 @@ static void allowed_lists(void **state)
 			 0);
 }
 
+/* issue 13: remind (督办), send back (退回), take (受理并承办), co-mediate */
+static void team_actions(void **state)
+{
+	(void)state;
+	uint32_t handler = ROLE_BIT(ROLE_HANDLER), grid = ROLE_BIT(ROLE_GRID_WORKER);
+	/* a reminder comes from above the unit only, on an open case */
+	assert_int_equal(
+		flow_check_above(ST_MEDIATING, ACT_REMIND, TRACK_DISPUTE, handler, handler), FQ_OK);
+	assert_int_equal(flow_check_above(ST_MEDIATING, ACT_REMIND, TRACK_DISPUTE, MED, 0),
+			 FQ_EFORBIDDEN);
+	assert_int_equal(flow_check(ST_MEDIATING, ACT_REMIND, TRACK_DISPUTE, handler),
+			 FQ_EFORBIDDEN);
+	assert_int_equal(flow_check_above(ST_MEDIATING, ACT_REMIND, TRACK_DISPUTE, 0, grid),
+			 FQ_EFORBIDDEN);
+	assert_int_equal(flow_check_above(ST_CLOSED, ACT_REMIND, TRACK_DISPUTE, 0, handler),
+			 FQ_ECONFLICT);
+	assert_true(flow_rule_for(ACT_REMIND)->flags & FLOW_NEEDS_REASON);
+	assert_true(flow_rule_for(ACT_REMIND)->flags & FLOW_SAME_STATE);
+	/* send back: like escalate, needs a reason, lands accepted */
+	assert_int_equal(flow_check(ST_ACCEPTED, ACT_SEND_BACK, TRACK_DISPUTE, handler), FQ_OK);
+	assert_int_equal(flow_check(ST_REGISTERED, ACT_SEND_BACK, TRACK_DISPUTE, handler),
+			 FQ_ECONFLICT);
+	assert_int_equal(flow_check(ST_ACCEPTED, ACT_SEND_BACK, TRACK_DISPUTE, grid),
+			 FQ_EFORBIDDEN);
+	assert_int_equal(flow_rule_for(ACT_SEND_BACK)->to, ST_ACCEPTED);
+	assert_true(flow_rule_for(ACT_SEND_BACK)->flags & FLOW_NEEDS_REASON);
+	/* take: accept, assign, start from registered; assign, start after */
+	enum case_action st[4];
+	assert_int_equal(flow_check(ST_REGISTERED, ACT_TAKE, TRACK_DISPUTE, MED), FQ_OK);
+	assert_int_equal(
+		flow_check(ST_REGISTERED, ACT_TAKE, TRACK_DISPUTE, ROLE_BIT(ROLE_ADMIN) | grid),
+		FQ_EFORBIDDEN);
+	assert_int_equal(flow_check(ST_MEDIATING, ACT_TAKE, TRACK_DISPUTE, MED), FQ_ECONFLICT);
+	assert_int_equal(flow_steps(ACT_TAKE, ST_REGISTERED, st), 3);
+	assert_int_equal(st[0], ACT_ACCEPT);
+	assert_int_equal(st[1], ACT_ASSIGN);
+	assert_int_equal(st[2], ACT_START);
+	assert_int_equal(flow_steps(ACT_TAKE, ST_REOPENED, st), 2);
+	assert_int_equal(st[0], ACT_ASSIGN);
+	assert_int_equal(flow_steps(ACT_TAKE, ST_MEDIATING, st), 0);
+	assert_int_equal(flow_steps(ACT_ACCEPT, ST_REGISTERED, st), 0);
+	/* every step of take is itself allowed, in turn, to the same roles */
+	enum case_status s = ST_REGISTERED;
+	int n = flow_steps(ACT_TAKE, s, st);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(flow_check(s, st[i], TRACK_DISPUTE, MED), FQ_OK);
+		s = flow_rule_for(st[i])->to;
+	}
+	assert_int_equal(s, flow_rule_for(ACT_TAKE)->to);
+	/* co-mediators: on open cases, by workers */
+	assert_int_equal(flow_check(ST_MEDIATING, ACT_CO_MEDIATE, TRACK_DISPUTE, MED), FQ_OK);
+	assert_int_equal(flow_check(ST_CLOSED, ACT_CO_MEDIATE, TRACK_DISPUTE, MED), FQ_ECONFLICT);
+	assert_int_equal(flow_check(ST_MEDIATING, ACT_CO_MEDIATE, TRACK_DISPUTE, grid),
+			 FQ_EFORBIDDEN);
+	/* the allowed list offers remind only with a role above */
+	enum case_action out[ACT__COUNT];
+	int k = flow_allowed_above(ST_MEDIATING, TRACK_DISPUTE, handler, handler, out), has = 0;
+	for (int i = 0; i < k; i++)
+		has |= out[i] == ACT_REMIND;
+	assert_true(has);
+	k = flow_allowed(ST_MEDIATING, TRACK_DISPUTE, handler, out);
+	has = 0;
+	for (int i = 0; i < k; i++)
+		has |= out[i] == ACT_REMIND;
+	assert_false(has);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_rows), cmocka_unit_test(wrong_state_is_conflict),
-		cmocka_unit_test(roles),      cmocka_unit_test(petition_only),
-		cmocka_unit_test(names),      cmocka_unit_test(allowed_lists),
+		cmocka_unit_test(table_rows),   cmocka_unit_test(wrong_state_is_conflict),
+		cmocka_unit_test(roles),        cmocka_unit_test(petition_only),
+		cmocka_unit_test(names),        cmocka_unit_test(allowed_lists),
+		cmocka_unit_test(team_actions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

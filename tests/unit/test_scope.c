@@ -39,6 +39,10 @@ static void roles_at(void **state)
 	assert_int_equal(scope_roles_at(&c, "330681109290"),
 			 ROLE_BIT(ROLE_HANDLER) | ROLE_BIT(ROLE_PETITION_OFFICER));
 	assert_int_equal(scope_roles_at(&c, "330681"), 0);
+	/* above a village of the township, not above the township itself */
+	assert_int_equal(scope_roles_above(&c, "330681109290"),
+			 ROLE_BIT(ROLE_HANDLER) | ROLE_BIT(ROLE_PETITION_OFFICER));
+	assert_int_equal(scope_roles_above(&c, "330681109"), 0);
 	assert_true(scope_can_view_case(&c, "330681109291"));
 	assert_false(scope_can_view_case(&c, "330604100200"));
 	char regs[CALLER_MAX_ROLES][REGION_CODE_MAX];

@@ -39,6 +39,16 @@ uint32_t scope_roles_at(const struct caller *c, const char *region)
 	return m;
 }
 
+uint32_t scope_roles_above(const struct caller *c, const char *region)
+{
+	uint32_t m = 0;
+	for (int i = 0; i < c->nroles; i++)
+		if (scope_covers(c->roles[i].region, region) &&
+		    strcmp(c->roles[i].region, region) != 0)
+			m |= ROLE_BIT(c->roles[i].role);
+	return m;
+}
+
 uint32_t scope_all_roles(const struct caller *c)
 {
 	uint32_t m = 0;

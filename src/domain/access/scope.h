@@ -33,6 +33,9 @@ int scope_ancestor(const char *code, int level, char out[REGION_CODE_MAX]);
 int scope_covers(const char *ancestor, const char *code);
 /* ROLE_BIT mask of the caller's roles whose region covers `region`. */
 uint32_t scope_roles_at(const struct caller *c, const char *region);
+/* ROLE_BIT mask of the caller's roles held strictly above `region` (at a
+ * region that covers it and is not it): a superior's roles (督办). */
+uint32_t scope_roles_above(const struct caller *c, const char *region);
 /* ROLE_BIT mask of all the caller's roles wherever held. */
 uint32_t scope_all_roles(const struct caller *c);
 /* 1 when the caller may see a case whose place is `case_region`. */

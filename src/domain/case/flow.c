@@ -10,6 +10,8 @@
 /* Who does case work: mediators, unit handlers, petition officers, admins. */
 #define WORKERS (R(MEDIATOR) | R(HANDLER) | R(PETITION_OFFICER) | R(ADMIN))
 #define FOLLOWERS (WORKERS | R(GRID_WORKER))
+/* Every state in which a case is still open (not closed, not rejected). */
+#define OPEN (~0u & ~S(CLOSED) & ~S(REJECTED))
 
 static const struct flow_rule rules[] = {
 	{ACT_ACCEPT, S(REGISTERED), ST_ACCEPTED, WORKERS, 0},
@@ -38,6 +40,24 @@ static const struct flow_rule rules[] = {
 	{ACT_MERGE, S(REGISTERED) | S(ACCEPTED) | S(ASSIGNED), ST_CLOSED, WORKERS, 0},
 	{ACT_SPLIT, ~0u & ~S(CLOSED) & ~S(REJECTED), ST_REGISTERED, WORKERS, FLOW_SAME_STATE},
 	{ACT_NOTE, ~0u, ST_REGISTERED, FOLLOWERS, FLOW_SAME_STATE},
+	/* team work (issue 13). 督办: a superior's reminder to whoever holds
+	 * the case; 浙江省信访条例 art. 29 (督办) for petitions, the same
+	 * supervision for disputes. It keeps the state. */
+	{ACT_REMIND, OPEN, ST_REGISTERED, WORKERS,
+	 FLOW_SAME_STATE | FLOW_NEEDS_REASON | FLOW_ABOVE_UNIT},
+	/* 退回: the inverse of escalate, one level down towards the case's
+	 * village, with a reason: disputes are mediated 就地 (人民调解法 art.
+	 * 21), petitions handed to the lower organ (浙江省信访条例 art. 20(4)).
+	 * Only a unit above the village can send down (checked with the unit). */
+	{ACT_SEND_BACK, S(ACCEPTED) | S(ASSIGNED) | S(MEDIATING) | S(REOPENED), ST_ACCEPTED,
+	 WORKERS, FLOW_NEEDS_REASON},
+	/* 受理并承办: accept + assign to oneself + start, for a mediator who
+	 * takes her own case (人民调解法 art. 17: a committee may mediate on its
+	 * own initiative); each step is checked and logged under its own rule. */
+	{ACT_TAKE, S(REGISTERED) | S(ACCEPTED) | S(REOPENED), ST_MEDIATING,
+	 R(MEDIATOR) | R(HANDLER) | R(PETITION_OFFICER), FLOW_COMPOSITE},
+	/* co-mediators: one or several mediators on a case (人民调解法 art. 19) */
+	{ACT_CO_MEDIATE, OPEN, ST_REGISTERED, WORKERS, FLOW_SAME_STATE},
 };
 
 static const char *status_names[ST__COUNT] = {
@@ -45,9 +65,10 @@ static const char *status_names[ST__COUNT] = {
 	"resolved",   "referred", "followed_up", "closed",   "reopened",  "under_review",
 };
 static const char *action_names[ACT__COUNT] = {
-	"create",         "accept",        "reject", "assign",    "start", "suspend", "resume",
-	"escalate",       "resolve",       "refer",  "follow_up", "close", "reopen",  "extend",
-	"request_review", "answer_review", "link",   "merge",     "split", "note",
+	"create", "accept",   "reject",         "assign",        "start",     "suspend",
+	"resume", "escalate", "resolve",        "refer",         "follow_up", "close",
+	"reopen", "extend",   "request_review", "answer_review", "link",      "merge",
+	"split",  "note",     "remind",         "send_back",     "take",      "co_mediate",
 };
 static const char *role_names[ROLE__COUNT] = {
 	"resident",   "grid_worker",   "mediator", "handler", "petition_officer",
@@ -102,8 +123,8 @@ const struct flow_rule *flow_rule_for(enum case_action a)
 	return NULL;
 }
 
-enum fq_err flow_check(enum case_status from, enum case_action a, enum case_track track,
-		       uint32_t roles)
+enum fq_err flow_check_above(enum case_status from, enum case_action a, enum case_track track,
+			     uint32_t roles, uint32_t roles_above)
 {
 	const struct flow_rule *r = flow_rule_for(a);
 	if (!r)
@@ -112,18 +133,44 @@ enum fq_err flow_check(enum case_status from, enum case_action a, enum case_trac
 		return FQ_ECONFLICT;
 	if (!(r->from_mask & (1u << from)))
 		return FQ_ECONFLICT;
-	if (!(r->roles & roles))
+	if (!(r->roles & ((r->flags & FLOW_ABOVE_UNIT) ? roles_above : roles)))
 		return FQ_EFORBIDDEN;
 	return FQ_OK;
+}
+
+enum fq_err flow_check(enum case_status from, enum case_action a, enum case_track track,
+		       uint32_t roles)
+{
+	return flow_check_above(from, a, track, roles, 0);
+}
+
+int flow_allowed_above(enum case_status from, enum case_track track, uint32_t roles,
+		       uint32_t roles_above, enum case_action out[ACT__COUNT])
+{
+	int n = 0;
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if (flow_check_above(from, rules[i].action, track, roles, roles_above) == FQ_OK)
+			out[n++] = rules[i].action;
+	return n;
 }
 
 int flow_allowed(enum case_status from, enum case_track track, uint32_t roles,
 		 enum case_action out[ACT__COUNT])
 {
+	return flow_allowed_above(from, track, roles, 0, out);
+}
+
+int flow_steps(enum case_action a, enum case_status from, enum case_action out[4])
+{
 	int n = 0;
-	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-		if (flow_check(from, rules[i].action, track, roles) == FQ_OK)
-			out[n++] = rules[i].action;
+	if (a != ACT_TAKE)
+		return 0;
+	if (from == ST_REGISTERED)
+		out[n++] = ACT_ACCEPT;
+	else if (from != ST_ACCEPTED && from != ST_REOPENED)
+		return 0;
+	out[n++] = ACT_ASSIGN;
+	out[n++] = ACT_START;
 	return n;
 }
 

@@ -44,6 +44,11 @@ enum case_action {
 	ACT_MERGE,
 	ACT_SPLIT,
 	ACT_NOTE,
+	/* team work (issue 13) */
+	ACT_REMIND,
+	ACT_SEND_BACK,
+	ACT_TAKE,
+	ACT_CO_MEDIATE,
 	ACT__COUNT
 };
 
@@ -73,6 +78,8 @@ enum case_track {
 #define FLOW_SAME_STATE 0x04u    /* the state does not change (link, note...) */
 #define FLOW_NOT_RESOLVER 0x08u  /* refused to whoever resolved the case */
 #define FLOW_ANY_STATE 0x10u     /* allowed from every state except closed merges */
+#define FLOW_ABOVE_UNIT 0x20u    /* only a role held above the case's unit (a superior) */
+#define FLOW_COMPOSITE 0x40u     /* runs other actions in order, each under its own rule */
 
 struct flow_rule {
 	enum case_action action;
@@ -104,6 +111,20 @@ enum fq_err flow_check(enum case_status from, enum case_action a, enum case_trac
 /* Fills out[] with the actions allowed now and returns their count. */
 int flow_allowed(enum case_status from, enum case_track track, uint32_t roles,
 		 enum case_action out[ACT__COUNT]);
+
+/* As flow_check and flow_allowed, also told the caller's roles held ABOVE
+ * the case's unit (a region strictly covering it, see scope_roles_above):
+ * a FLOW_ABOVE_UNIT rule (remind, 督办) is checked against those alone.
+ * flow_check and flow_allowed pass 0, so such rules are refused there. */
+enum fq_err flow_check_above(enum case_status from, enum case_action a, enum case_track track,
+			     uint32_t roles, uint32_t roles_above);
+int flow_allowed_above(enum case_status from, enum case_track track, uint32_t roles,
+		       uint32_t roles_above, enum case_action out[ACT__COUNT]);
+
+/* The steps of a FLOW_COMPOSITE action from state `from`, in order, into
+ * out (at most 4); returns their count, 0 when it has none from there.
+ * take (受理并承办): accept when registered, then assign, then start. */
+int flow_steps(enum case_action a, enum case_status from, enum case_action out[4]);
 
 /* Roles allowed to see cases at all (staff roles except counsellor). */
 uint32_t flow_case_viewer_roles(void);

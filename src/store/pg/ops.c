@@ -1,6 +1,7 @@
 /* pg/ops.c - the engine's table of store_ops, naming each module's
  * functions. */
 #include "store/pg/pg_internal.h"
+#include "store/pg/queues_internal.h"
 
 const struct store_ops store_pg_ops = {
 	.version = STORE_OPS_VERSION,
@@ -78,4 +79,14 @@ const struct store_ops store_pg_ops = {
 	.unit_phone_put = pg_unit_phone_put,
 	.unit_phone_get = pg_unit_phone_get,
 	.case_facts_set = pg_case_facts_set,
+	.queue_list = pg_queue_list,
+	.queue_counts = pg_queue_counts,
+	.move_add = pg_move_add,
+	.move_last = pg_move_last,
+	.reminder_add = pg_reminder_add,
+	.reminder_settle = pg_reminder_settle,
+	.reminder_open = pg_reminder_open,
+	.co_mediators_set = pg_co_mediators_set,
+	.co_mediators_list = pg_co_mediators_list,
+	.user_open_load = pg_user_open_load,
 };

@@ -1,6 +1,7 @@
 /* sqlite/ops.c - the engine's table of store_ops, naming each module's
  * functions. */
 #include "store/sqlite/sqlite_internal.h"
+#include "store/sqlite/queues_internal.h"
 
 const struct store_ops store_sqlite_ops = {
 	.version = STORE_OPS_VERSION,
@@ -78,4 +79,14 @@ const struct store_ops store_sqlite_ops = {
 	.unit_phone_put = sqlite_unit_phone_put,
 	.unit_phone_get = sqlite_unit_phone_get,
 	.case_facts_set = sqlite_case_facts_set,
+	.queue_list = sqlite_queue_list,
+	.queue_counts = sqlite_queue_counts,
+	.move_add = sqlite_move_add,
+	.move_last = sqlite_move_last,
+	.reminder_add = sqlite_reminder_add,
+	.reminder_settle = sqlite_reminder_settle,
+	.reminder_open = sqlite_reminder_open,
+	.co_mediators_set = sqlite_co_mediators_set,
+	.co_mediators_list = sqlite_co_mediators_list,
+	.user_open_load = sqlite_user_open_load,
 };

@@ -3,14 +3,16 @@
 import { h, append, replace, field, select, uid } from '../dom.js';
 import { t, tc, fmtDateTime, fmtMoney, fmtNumber } from '../i18n.js';
 import { api, get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
-import { CATEGORIES, PARTY_ROLES, codeOptions, hasRole, statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, actorName, loading } from '../common.js';
+import { CATEGORIES, PARTY_ROLES, codeOptions, hasRole, statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, actorName, loading, nextDeadline } from '../common.js';
 import { noticesCard, drawNotices } from '../notices.js';
+import { bindKeys } from '../keys.js';
 
 // The order buttons appear in, and the fields each action asks for.
 const ACTIONS = {
+  take: [],
   accept: [],
   reject: ['reason'],
-  assign: ['handler'],
+  assign: ['handler', 'note'],
   start: [],
   suspend: ['reason'],
   resume: [],
@@ -26,7 +28,29 @@ const ACTIONS = {
   link: ['other_id'],
   merge: ['other_id'],
   note: ['text'],
+  remind: ['reason'],
+  send_back: ['reason'],
+  co_mediate: ['co_mediators'],
 };
+// The usual next step in each state: the first of these the server allows
+// becomes the one primary button; the rest go under 更多.
+const PRIMARY = {
+  registered: ['take', 'accept'],
+  accepted: ['take', 'assign'],
+  reopened: ['take', 'assign'],
+  assigned: ['start'],
+  mediating: ['resolve'],
+  suspended: ['resume'],
+  resolved: ['follow_up'],
+  followed_up: ['close'],
+  referred: ['close'],
+  rejected: ['close'],
+  under_review: ['answer_review'],
+};
+// Steps that ask nothing run at once (one click); the rest open a form.
+const IMMEDIATE = new Set(['take', 'accept', 'start', 'resume']);
+// Destructive steps stand apart from the others.
+const DANGER = new Set(['reject']);
 const OUTCOMES = ['mediated', 'agreement', 'withdrawn', 'other'];
 
 // Duplicates the server reported when a case was registered here; the case
@@ -63,12 +87,13 @@ export async function render({ container, params, isCurrent }) {
   const timeline = h('section', { class: 'card', 'aria-labelledby': 'sec-timeline' });
   const status = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
   const notices = noticesCard();
+  const banner = h('div', { class: 'case-banner' });
 
   replace(container,
     h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
       h('a', { href: '#/inbox' }, t('nav.inbox')), ' / ', h('a', { href: '#/cases' }, t('nav.cases')), ' / ',
       h('span', { class: 'code' }, c.tracking_code || String(c.id))),
-    head, status,
+    head, banner, status,
     h('div', { class: 'case-layout' },
       h('div', { class: 'case-main' }, actions, facts, parties, timeline),
       h('div', { class: 'case-side' }, deadlines, notices, dups)));
@@ -82,7 +107,8 @@ export async function render({ container, params, isCurrent }) {
         h('span', { class: 'code' }, c.tracking_code), ' ',
         statusBadge(c.status), ' ', trackBadge(c.track), ' ',
         c.group_dispute ? h('span', { class: 'badge group' }, t('case.groupDispute')) : null, ' ',
-        c.imported ? h('span', { class: 'badge imported' }, t('case.imported')) : null));
+        c.imported ? h('span', { class: 'badge imported' }, t('case.imported')) : null),
+      headDeadline());
     drawFacts();
     drawDeadlines();
     drawParties();
@@ -100,6 +126,51 @@ export async function render({ container, params, isCurrent }) {
   function createdByName(cs) {
     if (!cs.created_by) return '';
     return cs.created_by_name || actorName({ actor: cs.created_by });
+  }
+
+  // On a phone the side column (deadlines) comes last: the nearest open
+  // deadline also stands right under the title there (CSS shows it only on
+  // narrow screens, so it is not read twice on a desktop).
+  function headDeadline() {
+    const d = nextDeadline(c);
+    if (!d) return null;
+    return h('p', { class: 'head-deadline' }, deadlineChip(d), ' ',
+      h('span', { class: 'muted due-at' }, t('deadline.dueAt', { at: fmtDateTime(d.due_at) })));
+  }
+
+  // Who moved the case here and why, open reminders (督办) and co-mediators,
+  // from GET /api/cases/{id}/team, at the top of the page.
+  let team = null;
+  async function loadTeam() {
+    try {
+      team = await get(`/api/cases/${encodeURIComponent(c.id)}/team`);
+    } catch (_) {
+      team = null; // the rest of the page stands without it
+    }
+    if (isCurrent()) drawBanner();
+  }
+
+  function drawBanner() {
+    const m = team && team.move;
+    const parts = [];
+    if (m && m.to_unit === c.unit_region && (m.kind === 'escalate' || m.kind === 'send_back')) {
+      parts.push(h('div', { class: ['banner', m.kind === 'escalate' ? 'banner-escalated' : 'banner-sent-back'], role: 'note' },
+        h('strong', null, t(m.kind === 'escalate' ? 'team.escalatedTitle' : 'team.sentBackTitle')), ' ',
+        t('team.moveLine', { who: m.actor_name || m.actor, at: fmtDateTime(m.at), from: m.from_unit_name || m.from_unit || '' }),
+        m.reason ? h('div', { class: 'banner-reason' }, t('timeline.reason'), t('common.colon'), m.reason) : null));
+    }
+    for (const r of (team && team.reminders) || []) {
+      parts.push(h('div', { class: 'banner banner-remind', role: 'note' },
+        h('strong', null, t('team.remindTitle')), ' ',
+        t('team.remindLine', { who: r.actor_name || r.actor, at: fmtDateTime(r.at) }),
+        h('div', { class: 'banner-reason' }, r.reason)));
+    }
+    const co = (team && team.co_mediators) || [];
+    if (co.length) {
+      parts.push(h('p', { class: 'co-mediators muted' }, t('team.coMediators'), t('common.colon'),
+        co.map((u) => u.display_name || t('actor.staff')).join(t('common.listSep'))));
+    }
+    replace(banner, ...parts);
   }
 
   function drawFacts() {
@@ -321,29 +392,84 @@ export async function render({ container, params, isCurrent }) {
   let openAction = null;
   const formSlot = h('div', { class: 'action-form-slot' });
 
+  let moreOpen = false;
+  function primaryAction(allowed) {
+    return (PRIMARY[c.status] || []).find((a) => allowed.includes(a)) || null;
+  }
+
+  function actionButton(a, cls) {
+    const b = h('button', {
+      type: 'button', class: ['btn', 'action-btn', ...cls],
+      dataset: { action: a }, 'aria-expanded': IMMEDIATE.has(a) ? null : (openAction === a ? 'true' : 'false'),
+      'aria-controls': IMMEDIATE.has(a) ? null : 'action-form',
+    }, tc('action', a));
+    b.addEventListener('click', () => {
+      if (IMMEDIATE.has(a)) { runAction(a, { action: a }, null, b); return; }
+      if (openAction === a) { closeForm(); return; }
+      openForm(a);
+    });
+    return b;
+  }
+
   function drawActions() {
     const allowed = c.allowed_actions || [];
     // Actions this UI has no form for (e.g. split) are left to other tools.
     const ordered = Object.keys(ACTIONS).filter((a) => allowed.includes(a));
-    const bar = h('div', { class: 'action-bar', role: 'group', 'aria-label': t('case.actions') });
-    for (const a of ordered) {
-      const b = h('button', {
-        type: 'button', class: ['btn', 'action-btn', a === 'note' ? '' : 'btn-action'],
-        dataset: { action: a }, 'aria-expanded': openAction === a ? 'true' : 'false', 'aria-controls': 'action-form',
-      }, tc('action', a));
-      b.addEventListener('click', () => {
-        if (openAction === a) { closeForm(); return; }
-        openForm(a);
-      });
-      bar.appendChild(b);
+    const primary = primaryAction(ordered);
+    const rest = ordered.filter((a) => a !== primary && a !== 'note' && !DANGER.has(a));
+    const danger = ordered.filter((a) => DANGER.has(a));
+    const bar = h('div', { class: 'action-bar', role: 'group', 'aria-label': t('case.actions') },
+      primary ? actionButton(primary, ['btn-primary', 'action-primary']) : null,
+      ordered.includes('note') ? actionButton('note', []) : null);
+    if (rest.length) {
+      if (rest.includes(openAction)) moreOpen = true;
+      const more = h('details', { class: 'more-actions', open: moreOpen },
+        h('summary', { class: 'btn' }, t('team.more')),
+        h('div', { class: 'more-list' }, rest.map((a) => actionButton(a, ['btn-action']))));
+      more.addEventListener('toggle', () => { moreOpen = more.open; });
+      bar.appendChild(more);
     }
+    const dangerBar = danger.length
+      ? h('div', { class: 'action-danger', role: 'group', 'aria-label': t('team.danger') }, danger.map((a) => actionButton(a, ['btn-danger'])))
+      : null;
     if (openAction && !ordered.includes(openAction)) openAction = null;
     if (!openAction) replace(formSlot);
     replace(actions,
       h('h2', { id: 'sec-actions' }, t('case.actions')),
       ordered.length ? bar : h('p', { class: 'muted' }, t('case.noActions')),
+      dangerBar,
       formSlot);
   }
+
+  // Posts one action; on success redraws the page and says so.
+  async function runAction(a, body, form, btn) {
+    if (btn) btn.disabled = true;
+    try {
+      const updated = await post(`/api/cases/${encodeURIComponent(c.id)}/actions`, body);
+      if (updated && updated.id !== undefined) c = updated;
+      else c = await get(`/api/cases/${encodeURIComponent(c.id)}`);
+      openAction = null;
+      draw();
+      status.textContent = t('case.actionDone', { action: tc('action', a) });
+      await Promise.all([loadTimeline(), loadTeam()]);
+      const first = actions.querySelector('.action-btn');
+      if (!first) head.querySelector('h1').setAttribute('tabindex', '-1');
+      (first || head.querySelector('h1')).focus();
+      return true;
+    } catch (err) {
+      if (form) showError(form, err);
+      else { status.textContent = ''; replace(formSlot, errorBox(err)); }
+      if (btn) btn.disabled = false;
+      return false;
+    }
+  }
+
+  // Keyboard: a = the usual next step, e = escalate, n = a note.
+  bindKeys(isCurrent, {
+    a: () => { const b = actions.querySelector('.action-primary'); if (b) b.click(); },
+    e: () => { if ((c.allowed_actions || []).includes('escalate')) { moreOpen = true; openForm('escalate'); } },
+    n: () => { if ((c.allowed_actions || []).includes('note')) openForm('note'); },
+  });
 
   function closeForm() {
     const a = openAction;
@@ -387,22 +513,7 @@ export async function render({ container, params, isCurrent }) {
         }
         if (v !== '' && v !== null && v !== undefined) body[name] = v;
       }
-      submit.disabled = true;
-      try {
-        const updated = await post(`/api/cases/${encodeURIComponent(c.id)}/actions`, body);
-        if (updated && updated.id !== undefined) c = updated;
-        else c = await get(`/api/cases/${encodeURIComponent(c.id)}`);
-        openAction = null;
-        draw();
-        status.textContent = t('case.actionDone', { action: tc('action', a) });
-        await loadTimeline();
-        const first = actions.querySelector('.action-btn');
-        (first || head.querySelector('h1')).focus();
-        if (!first) head.querySelector('h1').setAttribute('tabindex', '-1');
-      } catch (err) {
-        showError(form, err);
-        submit.disabled = false;
-      }
+      await runAction(a, body, form, submit);
     });
     replace(formSlot, form);
     const firstInput = form.querySelector('input, select, textarea');
@@ -433,13 +544,24 @@ export async function render({ container, params, isCurrent }) {
         const wrap = h('div', { class: 'field checkbox', dataset: { field: f } }, input, h('label', { for: input.id }, t('field.confirmed_resolved')), error);
         return { wrap, input, error, required, value };
       }
+      case 'co_mediators': {
+        const users = (await candidates()).filter((u) => !c.handler || u.username !== (c.handler.username || c.handler));
+        const chosen = new Set(((team && team.co_mediators) || []).map((u) => u.username));
+        const boxes = users.map((u) => ({ u, box: h('input', { type: 'checkbox', name: f, value: u.username, id: uid('co'), checked: chosen.has(u.username) }) }));
+        const error = h('p', { class: 'field-error', hidden: true, role: 'alert' });
+        const wrap = h('fieldset', { class: 'field co-mediator-pick', dataset: { field: f } },
+          h('legend', null, t('field.co_mediators')),
+          boxes.length ? boxes.map(({ u, box }) => h('div', { class: 'checkbox' }, box,
+            h('label', { for: box.id }, loadLabel(u)))) : h('p', { class: 'muted' }, t('team.noCandidates')),
+          error);
+        return { wrap, input: boxes.length ? boxes[0].box : wrap, error, required: false, value: () => boxes.filter((x) => x.box.checked).map((x) => x.u.username) };
+      }
       case 'handler': {
         const users = await candidates();
         if (users.length) {
           input = select([{ value: '', label: t('common.choose') }, ...users.map((u) => ({
             value: u.username,
-            label: (u.display_name || t('actor.staff'))
-              + (session.user && u.username === session.user.username ? ` — ${t('case.me')}` : ''),
+            label: loadLabel(u) + (session.user && u.username === session.user.username ? ` — ${t('case.me')}` : ''),
           }))], { name: f });
         } else {
           input = h('input', { type: 'text', name: f, autocomplete: 'off', value: session.user ? session.user.username : '' });
@@ -499,7 +621,18 @@ export async function render({ container, params, isCurrent }) {
     return { ...fl, required, value };
   }
 
+  // A person and their open load: "张美华（枫源村调委会） · 在办 3 件".
+  function loadLabel(u) {
+    const name = u.display_name || t('actor.staff');
+    return typeof u.open === 'number' ? `${name} · ${t('team.openLoad', { n: fmtNumber(u.open) })}` : name;
+  }
+
   async function candidates() {
+    // who may take the case, each with their open cases (scoped by the server)
+    try {
+      const r = await get(`/api/cases/${encodeURIComponent(c.id)}/candidates`);
+      if (r.items && r.items.length) return r.items;
+    } catch (_) { /* fall back to the directory below */ }
     // people who can see the case: the village's own and those above it
     // within the caller's reach (the server filters to the caller's scope)
     const region = c.region || c.unit_region;
@@ -538,5 +671,5 @@ export async function render({ container, params, isCurrent }) {
 
   draw();
   replace(timeline, h('h2', { id: 'sec-timeline' }, t('case.timeline')), loading());
-  await loadTimeline();
+  await Promise.all([loadTimeline(), loadTeam()]);
 }

@@ -1,8 +1,11 @@
 // cases.js - the case list: filters (the handler too), search by words or
-// by a piece of the case code with a snippet of the match, paging, CSV export.
-import { h, append, replace, field, select, qs } from '../dom.js';
+// by a piece of the case code with a snippet of the match, paging, CSV
+// export, saved filters (kept per user in this browser's localStorage) and
+// bulk assignment (each case through the same server checks as one by one).
+import { h, append, replace, field, select, qs, uid } from '../dom.js';
 import { t, tc, fmtDateTime, fmtNumber } from '../i18n.js';
-import { get, session, errorBox } from '../api.js';
+import { get, post, session, errorBox, errorText } from '../api.js';
+import { bindKeys, listKeys } from '../keys.js';
 import { CATEGORIES, CHANNELS, TRACKS, STATUSES, codeOptions, statusBadge, trackBadge, nextDeadline, deadlineChip, deadlineUrgency, emptyState, loading, userRootRegion } from '../common.js';
 import { regionPicker } from '../regionPicker.js';
 
@@ -68,7 +71,9 @@ export async function render({ container, query, navigate, isCurrent }) {
     h('div', { class: 'page-head' },
       h('h1', null, t('cases.title')),
       h('div', { class: 'page-actions' }, csv, h('a', { href: '#/new', class: 'btn btn-primary btn-small' }, t('nav.new')))),
-    form, results);
+    form, savedFilters(f), results);
+  const keys = listKeys(results, 'tbody tr', 'a');
+  bindKeys(isCurrent, { j: keys.next, k: keys.prev });
 
   let json;
   try {
@@ -89,16 +94,25 @@ export async function render({ container, query, navigate, isCurrent }) {
       h('a', { href: '#/new', class: 'btn btn-primary' }, t('nav.new'))]));
     return;
   }
+  const picked = new Set();
+  const bulk = bulkBar(picked);
   const table = h('table', { class: 'case-table responsive' },
     h('caption', { class: 'visually-hidden' }, t('cases.title')),
     h('thead', null, h('tr', null,
+      h('th', { scope: 'col', class: 'col-pick' }, h('span', { class: 'visually-hidden' }, t('bulk.select'))),
       ...['case.trackingCode', 'case.title', 'case.status', 'case.category', 'case.region', 'case.unit', 'case.handler', 'case.deadline', 'case.createdAt']
         .map((k) => h('th', { scope: 'col' }, t(k))))));
   const tbody = h('tbody');
   for (const c of items) {
     const d = nextDeadline(c);
     const u = d ? deadlineUrgency(d) : 'none';
+    const pick = h('input', { type: 'checkbox', class: 'bulk-pick', 'aria-label': t('bulk.selectCase', { code: c.tracking_code }), dataset: { id: String(c.id), code: c.tracking_code } });
+    pick.addEventListener('change', () => {
+      if (pick.checked) picked.add(c.id); else picked.delete(c.id);
+      bulk.update();
+    });
     tbody.appendChild(h('tr', { class: 'urgency-row-' + u, dataset: { id: String(c.id) } },
+      h('td', { class: 'col-pick', 'data-label': t('bulk.select') }, pick),
       h('td', { 'data-label': t('case.trackingCode') }, h('span', { class: 'code' }, marked(c.tracking_code, f.q))),
       h('td', { 'data-label': t('case.title') }, h('a', { href: `#/case/${c.id}` }, marked(c.title || c.tracking_code, f.q)), ' ', trackBadge(c.track),
         c.snippet ? h('div', { class: 'snippet muted small' }, marked(c.snippet, f.q)) : null),
@@ -118,7 +132,104 @@ export async function render({ container, query, navigate, isCurrent }) {
   pager.appendChild(h('span', { class: 'pager-info' }, t('cases.pageInfo', { page, pages, total: fmtNumber(total) + (json.total_exact === false ? '+' : '') })));
   if (page < pages) pager.appendChild(link(page + 1, t('cases.next'), 'next'));
 
-  replace(results, h('div', { class: 'table-wrap' }, table), pager);
+  replace(results, bulk.el, h('div', { class: 'table-wrap' }, table), pager);
+
+  // Bulk assignment: one POST per case, so each passes the same checks
+  // (state, role, scope, the assignee) as when assigned one by one.
+  function bulkBar(ids) {
+    const count = h('span', { class: 'bulk-count', role: 'status' }, t('bulk.selected', { n: 0 }));
+    const who = select([{ value: '', label: t('common.choose') }], { name: 'bulk_handler', id: uid('bulk') });
+    const note = h('input', { type: 'text', name: 'bulk_note', id: uid('bulk'), maxlength: '1000' });
+    const go = h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, t('bulk.assign'));
+    const out = h('div', { class: 'bulk-result', 'aria-live': 'polite' });
+    const el = h('form', { class: 'bulk-bar card', 'aria-label': t('bulk.assign'), hidden: true },
+      count,
+      h('label', { for: who.id }, t('bulk.assignTo')), who,
+      h('label', { for: note.id }, t('bulk.note')), note, go, out);
+    let loadedFor = null;
+    async function fillWho(first) {
+      if (loadedFor === first) return;
+      loadedFor = first;
+      try {
+        const r = await get(`/api/cases/${first}/candidates`);
+        replace(who, h('option', { value: '' }, t('common.choose')),
+          (r.items || []).map((u) => h('option', { value: u.username },
+            `${u.display_name || u.username} · ${t('team.openLoad', { n: fmtNumber(u.open || 0) })}`)));
+      } catch (_) { loadedFor = null; }
+    }
+    el.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!ids.size) { out.textContent = t('bulk.none'); return; }
+      if (!who.value) { who.focus(); return; }
+      go.disabled = true;
+      let ok = 0;
+      const fails = [];
+      for (const id of ids) {
+        const code = (tbody.querySelector(`input[data-id="${id}"]`) || {}).dataset?.code || String(id);
+        try {
+          await post(`/api/cases/${id}/actions`, { action: 'assign', handler: who.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
+          ok += 1;
+        } catch (err) {
+          fails.push(t('bulk.failed', { code, why: errorText(err) }));
+        }
+      }
+      go.disabled = false;
+      replace(out, h('p', { role: 'status' }, t('bulk.done', { ok, fail: fails.length })),
+        fails.length ? h('ul', null, fails.map((x) => h('li', null, x))) : null);
+    });
+    return {
+      el,
+      update() {
+        el.hidden = ids.size === 0 && !out.textContent;
+        count.textContent = t('bulk.selected', { n: ids.size });
+        if (ids.size) fillWho([...ids][0]);
+      },
+    };
+  }
+}
+
+// Saved filters: per user, in this browser's localStorage (no server state).
+function savedKey() {
+  return `fq.savedFilters.${(session.user && session.user.username) || ''}`;
+}
+
+function loadSaved() {
+  try {
+    const v = JSON.parse(localStorage.getItem(savedKey()) || '[]');
+    return Array.isArray(v) ? v.filter((x) => x && typeof x.name === 'string' && typeof x.query === 'string') : [];
+  } catch (_) { return []; }
+}
+
+function savedFilters(f) {
+  const box = h('details', { class: 'saved-filters card' });
+  const draw = () => {
+    const list = loadSaved();
+    const name = h('input', { type: 'text', id: uid('sf'), maxlength: '40', name: 'saved_name' });
+    const save = h('form', { class: 'saved-save' },
+      h('label', { for: name.id }, t('saved.name')), name,
+      h('button', { type: 'submit', class: 'btn btn-small' }, t('saved.save')));
+    save.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const n = name.value.trim();
+      if (!n) { name.focus(); return; }
+      const query = qs({ ...f, page: '' });
+      const next = loadSaved().filter((x) => x.name !== n).concat([{ name: n, query }]).slice(-20);
+      localStorage.setItem(savedKey(), JSON.stringify(next));
+      draw();
+    });
+    replace(box, h('summary', null, t('saved.title'), list.length ? ` (${list.length})` : ''),
+      list.length ? h('ul', { class: 'saved-list' }, list.map((x) => {
+        const rm = h('button', { type: 'button', class: 'btn btn-small', 'aria-label': t('saved.remove', { name: x.name }) }, '×');
+        rm.addEventListener('click', () => {
+          localStorage.setItem(savedKey(), JSON.stringify(loadSaved().filter((y) => y.name !== x.name)));
+          draw();
+        });
+        return h('li', null, h('a', { href: '#/cases' + x.query }, x.name), ' ', rm);
+      })) : null,
+      save, h('p', { class: 'muted small' }, t('saved.where')));
+  };
+  draw();
+  return box;
 }
 
 // The user's search words marked in a text (<mark>), as nodes: the pieces

@@ -1,0 +1,292 @@
+/* queues_query.c - the work queues of 待办 as SQL both engines run: which
+ * cases wait for the caller, told apart as "mine" (handler or co-mediator)
+ * and "my unit's, not yet taken". Fixed fragments and bound values only;
+ * no engine calls here. */
+#include "store/queues_sql.h"
+#include "store/case_sql.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const store_queue_names[] = {"to_accept", "in_progress", "escalated", "follow_up",
+					 "to_close",  "stopped",     "reminders", NULL};
+
+int store_queue_valid(const char *name)
+{
+	for (int i = 0; name && store_queue_names[i]; i++)
+		if (strcmp(name, store_queue_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void add(struct store_qsql *q, const char *s)
+{
+	size_t n = strlen(s);
+	if (q->len + n + 1 > sizeof q->sql) {
+		q->overflow = 1;
+		return;
+	}
+	memcpy(q->sql + q->len, s, n + 1);
+	q->len += n;
+}
+
+static void arg_s(struct store_qsql *q, const char *s)
+{
+	add(q, "?");
+	json_array_append_new(q->args, json_string(s));
+}
+
+#define WORKER_ROLES \
+	(ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) | ROLE_BIT(ROLE_PETITION_OFFICER))
+
+/* "handler is me, or I am a co-mediator" */
+static void mine(struct store_qsql *q, const struct caller *who)
+{
+	add(q, "(c.handler = ");
+	arg_s(q, who->username);
+	add(q, " OR EXISTS (SELECT 1 FROM case_co_mediators cm WHERE cm.case_id = c.id AND "
+	       "cm.username = ");
+	arg_s(q, who->username);
+	add(q, "))");
+}
+
+/* "the case's unit is one where I hold a case-working role" (exactly that
+ * unit: the units below have their own people and queues) */
+static void my_units(struct store_qsql *q, const struct caller *who)
+{
+	int n = 0;
+	for (int i = 0; i < who->nroles; i++) {
+		if (!(ROLE_BIT(who->roles[i].role) & WORKER_ROLES))
+			continue;
+		add(q, n++ ? ", " : "c.unit_region IN (");
+		arg_s(q, who->roles[i].region);
+	}
+	add(q, n ? ")" : "0 = 1");
+}
+
+/* "the case's place is in a village where I am a grid worker" */
+static void my_grids(struct store_qsql *q, const struct caller *who)
+{
+	int n = 0;
+	add(q, "(0 = 1");
+	for (int i = 0; i < who->nroles; i++) {
+		if (who->roles[i].role != ROLE_GRID_WORKER)
+			continue;
+		char hi[REGION_CODE_MAX + 1];
+		scope_prefix_end(who->roles[i].region, hi);
+		add(q, " OR (c.region >= ");
+		arg_s(q, who->roles[i].region);
+		add(q, " AND c.region < ");
+		arg_s(q, hi);
+		add(q, ")");
+		n++;
+	}
+	add(q, ")");
+}
+
+static void unit_free(struct store_qsql *q, const struct caller *who)
+{
+	add(q, "(c.handler IS NULL AND ");
+	my_units(q, who);
+	add(q, ")");
+}
+
+/* " AND (c.region within the caller's viewing regions)" */
+static void scope(struct store_qsql *q, const struct caller *who)
+{
+	char regions[CALLER_MAX_ROLES][REGION_CODE_MAX];
+	int n = scope_within(who, NULL, regions);
+	if (n < 0)
+		return;
+	if (!n) {
+		add(q, " AND 0 = 1");
+		return;
+	}
+	add(q, " AND (");
+	for (int i = 0; i < n; i++) {
+		char hi[REGION_CODE_MAX + 1];
+		scope_prefix_end(regions[i], hi);
+		add(q, i ? " OR (c.region >= " : "(c.region >= ");
+		arg_s(q, regions[i]);
+		add(q, " AND c.region < ");
+		arg_s(q, hi);
+		add(q, ")");
+	}
+	add(q, ")");
+}
+
+#define ESCALATED_HERE "(m.kind = 'escalate' AND m.to_unit = c.unit_region)"
+#define WORKING "('accepted', 'assigned', 'mediating', 'reopened', 'under_review')"
+
+/* The expression that says "mine" for a row of queue. */
+static void mine_expr(struct store_qsql *q, const struct caller *who, const char *queue)
+{
+	if (strcmp(queue, "follow_up") == 0)
+		my_grids(q, who);
+	else
+		mine(q, who);
+}
+
+static void condition(struct store_qsql *q, const struct caller *who, const char *queue)
+{
+	if (strcmp(queue, "to_accept") == 0) {
+		add(q, " AND c.status = 'registered' AND (");
+		mine(q, who);
+		add(q, " OR ");
+		unit_free(q, who);
+		add(q, ")");
+	} else if (strcmp(queue, "in_progress") == 0) {
+		add(q, " AND c.status IN " WORKING " AND (");
+		mine(q, who);
+		add(q, " OR (");
+		unit_free(q, who);
+		add(q, " AND NOT coalesce(" ESCALATED_HERE ", 0 = 1)))");
+	} else if (strcmp(queue, "escalated") == 0) {
+		add(q, " AND c.status = 'accepted' AND " ESCALATED_HERE " AND ");
+		unit_free(q, who);
+	} else if (strcmp(queue, "follow_up") == 0) {
+		/* the village's grid workers, or the unit's people other than
+		 * whoever resolved it (the follow-up is someone else's) */
+		add(q, " AND c.status = 'resolved' AND (");
+		my_grids(q, who);
+		add(q, " OR (");
+		my_units(q, who);
+		add(q, " AND (c.resolved_by IS NULL OR c.resolved_by <> ");
+		arg_s(q, who->username);
+		add(q, ")))");
+	} else if (strcmp(queue, "to_close") == 0 || strcmp(queue, "stopped") == 0) {
+		add(q, strcmp(queue, "stopped") == 0
+			       ? " AND c.status = 'suspended' AND ("
+			       : " AND c.status IN ('followed_up', 'referred') AND (");
+		mine(q, who);
+		add(q, " OR ");
+		unit_free(q, who);
+		add(q, ")");
+	} else { /* reminders */
+		add(q, " AND c.status NOT IN ('closed', 'rejected') AND (");
+		mine(q, who);
+		add(q, " OR ");
+		unit_free(q, who);
+		add(q, ")");
+	}
+}
+
+#define LATEST_MOVE                                                                       \
+	" LEFT JOIN case_moves m ON m.case_id = c.id AND m.id = (SELECT max(m2.id) FROM " \
+	"case_moves m2 WHERE m2.case_id = c.id) "
+#define LATEST_REMINDER                                                                         \
+	" JOIN case_reminders r ON r.case_id = c.id AND r.id = (SELECT max(r2.id) FROM "        \
+	"case_reminders r2 WHERE r2.case_id = c.id AND r2.settled_at IS NULL) LEFT JOIN users " \
+	"ru ON ru.username = r.actor "
+
+enum fq_err store_queue_sql(const struct caller *who, const char *queue, int whose, int count,
+			    int page, int page_size, struct store_qsql *q)
+{
+	if (!who || !store_queue_valid(queue))
+		return FQ_EINVAL;
+	int rem = strcmp(queue, "reminders") == 0;
+	if (count) {
+		add(q, "SELECT count(*) AS total, coalesce(sum(CASE WHEN ");
+		mine_expr(q, who, queue);
+		add(q, " THEN 1 ELSE 0 END), 0) AS mine FROM cases c");
+		add(q, LATEST_MOVE);
+		if (rem)
+			add(q, LATEST_REMINDER);
+	} else {
+		add(q, CASE_SQL_COLS);
+		add(q, ", CASE WHEN ");
+		mine_expr(q, who, queue);
+		add(q,
+		    " THEN 1 ELSE 0 END AS q_mine, m.kind AS m_kind, m.at AS m_at, m.actor AS "
+		    "m_actor, mu.display_name AS m_actor_name, m.reason AS m_reason, mr.name AS "
+		    "m_from_unit_name, (SELECT count(*) FROM case_reminders r3 WHERE r3.case_id = "
+		    "c.id AND r3.settled_at IS NULL) AS r_open");
+		if (rem)
+			add(q,
+			    ", r.at AS r_at, r.actor AS r_actor, ru.display_name AS r_actor_name, "
+			    "r.reason AS r_reason");
+		add(q, " FROM cases c");
+		add(q, LATEST_MOVE);
+		add(q, " LEFT JOIN users mu ON mu.username = m.actor LEFT JOIN regions mr ON "
+		       "mr.code = m.from_unit ");
+		if (rem)
+			add(q, LATEST_REMINDER);
+		add(q, CASE_SQL_JOINS);
+	}
+	add(q, " WHERE 1 = 1");
+	scope(q, who);
+	condition(q, who, queue);
+	if (whose != QUEUE_ALL) {
+		/* a NULL handler makes "mine" NULL, not false */
+		add(q, whose == QUEUE_MINE ? " AND coalesce(" : " AND NOT coalesce(");
+		mine_expr(q, who, queue);
+		add(q, ", 0 = 1)");
+	}
+	if (count)
+		return q->overflow ? FQ_EINTERNAL : FQ_OK;
+	if (rem)
+		add(q, " ORDER BY r.at DESC, r.id DESC");
+	else if (strcmp(queue, "escalated") == 0)
+		add(q, " ORDER BY m.at DESC, m.id DESC");
+	else /* the nearest deadline first, cases without one last */
+		add(q,
+		    " ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.id");
+	int size = page_size > 0 && page_size <= STORE_LIST_MAX ? page_size : 20;
+	int pg = page > 0 ? page : 1;
+	add(q, " LIMIT ? OFFSET ?");
+	json_array_append_new(q->args, json_integer(size));
+	json_array_append_new(q->args, json_integer((json_int_t)(pg - 1) * size));
+	return q->overflow ? FQ_EINTERNAL : FQ_OK;
+}
+
+enum fq_err store_load_sql(const struct caller *who, const json_t *usernames, struct store_qsql *q)
+{
+	size_t n = json_array_size(usernames);
+	if (!n)
+		return FQ_EINVAL;
+	add(q, "SELECT c.handler AS username, count(*) AS open FROM cases c WHERE c.handler IN (");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			add(q, ", ");
+		arg_s(q, json_string_value(json_array_get(usernames, i)));
+	}
+	add(q, ") AND c.status NOT IN ('closed', 'rejected')");
+	if (who)
+		scope(q, who);
+	add(q, " GROUP BY c.handler");
+	return q->overflow ? FQ_EINTERNAL : FQ_OK;
+}
+
+json_t *store_load_map(const json_t *usernames, const json_t *rows)
+{
+	json_t *o = json_object();
+	size_t i;
+	json_t *v;
+	json_array_foreach(usernames, i, v)
+		json_object_set_new(o, json_string_value(v), json_integer(0));
+	json_array_foreach(rows, i, v) {
+		const char *u = json_string_value(json_object_get(v, "username"));
+		if (u)
+			json_object_set_new(
+				o, u, json_integer(json_integer_value(json_object_get(v, "open"))));
+	}
+	return o;
+}
+
+void store_queue_row(json_t *row)
+{
+	json_t *qo = json_object();
+	const char *keys[] = {
+		"q_mine",       "m_kind",           "m_at",   "m_actor", "m_actor_name",
+		"m_reason",     "m_from_unit_name", "r_open", "r_at",    "r_actor",
+		"r_actor_name", "r_reason",         NULL};
+	for (int i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(row, keys[i]);
+		if (!v)
+			continue;
+		json_object_set(qo, keys[i], v);
+		json_object_del(row, keys[i]);
+	}
+	json_object_set_new(row, "queue", qo);
+}
