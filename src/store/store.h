@@ -67,7 +67,10 @@ struct case_filter {
 	int64_t after_id;    /* keyset paging for exports: id > after_id, id order */
 	const char *const *categories; /* any of these ncategories codes (Open311 lists) */
 	int ncategories;
-	int closed_only; /* only closed or rejected (Open311's "closed") */
+	int closed_only;   /* only closed or rejected (Open311's "closed") */
+	int resolved_only; /* only cases resolved at some point (resolved_level set): the
+			      dashboard's "resolved" count */
+	int live_only;     /* leave out imported history, as the dashboard's counts do */
 };
 
 struct store_ops {

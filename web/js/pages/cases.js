@@ -5,7 +5,7 @@ import { get, session, errorBox } from '../api.js';
 import { CATEGORIES, CHANNELS, TRACKS, STATUSES, codeOptions, statusBadge, trackBadge, nextDeadline, deadlineChip, deadlineUrgency, emptyState, loading, userRootRegion } from '../common.js';
 import { regionPicker } from '../regionPicker.js';
 
-const FILTERS = ['q', 'region', 'status', 'category', 'channel', 'track', 'overdue', 'from', 'to', 'sort', 'mine', 'page', 'page_size'];
+const FILTERS = ['q', 'region', 'status', 'category', 'channel', 'track', 'overdue', 'resolved', 'imported', 'from', 'to', 'sort', 'mine', 'page', 'page_size'];
 const SORTS = ['-created_at', 'created_at', 'due'];
 const PAGE_SIZE = 20;
 
