@@ -738,5 +738,6 @@ export default {
   'an.code': 'Region code',
   'an.fracSuffix': ' (num/den)',
   'an.fileStem': 'analysis',
+  'an.csvReadable': 'Export (readable)',
   'an.countHint': ' Numbers open the matching case list; column names sort.',
 };

@@ -738,5 +738,6 @@ export default {
   'an.code': '区划代码',
   'an.fracSuffix': '（分子/分母）',
   'an.fileStem': '研判',
+  'an.csvReadable': '导出表格（中文）',
   'an.countHint': '点击表中的数字可打开对应的案件列表；点击列名排序。',
 };

@@ -58,12 +58,13 @@ export async function render({ container, query, navigate, isCurrent }) {
   const csvFilters = { ...f };
   delete csvFilters.page; delete csvFilters.page_size;
   const csv = h('a', { href: '/api/cases.csv' + qs(csvFilters), class: 'btn btn-small', download: 'cases.csv' }, t('cases.csv'));
+  const csvReadable = h('a', { href: '/api/cases.csv' + qs({ ...csvFilters, format: 'readable' }), class: 'btn btn-small', download: '', id: 'csv-readable' }, t('an.csvReadable'));
   const results = h('div', { class: 'results', 'aria-live': 'polite' }, loading());
 
   append(container,
     h('div', { class: 'page-head' },
       h('h1', null, t('cases.title')),
-      h('div', { class: 'page-actions' }, csv, h('a', { href: '#/new', class: 'btn btn-primary btn-small' }, t('nav.new')))),
+      h('div', { class: 'page-actions' }, csvReadable, csv, h('a', { href: '#/new', class: 'btn btn-primary btn-small' }, t('nav.new')))),
     form, results);
 
   let json;
