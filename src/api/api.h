@@ -15,6 +15,7 @@ void api_regions_routes(void);
 void api_cases_routes(void);
 void api_public_routes(void);
 void api_stats_routes(void);
+void api_notifications_routes(void);
 
 /* Frees what a worker thread kept (the statistics answers it cached). */
 void api_stats_thread_end(void);

@@ -11,4 +11,5 @@ void api_register_all(void)
 	api_cases_routes();
 	api_public_routes();
 	api_stats_routes();
+	api_notifications_routes();
 }

@@ -139,7 +139,7 @@ static void create(struct req *r)
 			  "url");
 		return;
 	}
-	if (!json_is_array(events) || !json_array_size(events) || json_array_size(events) > 5) {
+	if (!json_is_array(events) || !json_array_size(events) || json_array_size(events) > 6) {
 		reply_err(r, "required", "events is a list of " WEBHOOK_EVENTS, "events");
 		return;
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/case/flow.h"
+#include "service/notify.h"
 #include "service/outbox.h"
 #include "util/text.h"
 #include "store/case.h"
@@ -440,6 +441,8 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		json_t *now_rec = NULL;
 		if ((err = store_case_get(conn, NULL, id, &now_rec)) == FQ_OK) {
 			err = webhook_emit(conn, event, now_rec, now);
+			if (!err)
+				err = notify_case_event(conn, event, now_rec, actor, reason, now);
 			json_decref(now_rec);
 		}
 		if (err) {

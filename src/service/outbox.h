@@ -11,7 +11,8 @@
 #include "service/svc.h"
 #include "store/store.h"
 
-#define WEBHOOK_EVENTS "case.created,case.assigned,case.escalated,case.overdue,case.closed"
+#define WEBHOOK_EVENTS \
+	"case.created,case.assigned,case.escalated,case.overdue,case.closed,user.notified"
 #define WEBHOOK_BODY_MAX (64 * 1024)
 
 /* Queues `event` about case rec (a store record) inside the caller's

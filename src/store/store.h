@@ -30,7 +30,7 @@
  * removed or changes its signature; store_open refuses a table whose
  * .version differs (2: issue 11 added user_set_disabled, token_list,
  * token_revoke and session_end_all). */
-#define STORE_OPS_VERSION 2
+#define STORE_OPS_VERSION 3
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
@@ -263,6 +263,41 @@ struct store_ops {
 	enum fq_err (*stats_dashboard)(struct store_conn *c, const struct caller *who,
 				       const char *region, int64_t from, int64_t to, int64_t now,
 				       json_t **out);
+
+	/* In-app notifications (store/notify.h, store/<engine>/notify.c). */
+	/* The users to tell about a case: the handler (a username) when given,
+	 * else the mediators, handlers and petition officers whose role is held
+	 * at unit_region itself; enabled users only, at most NOTIFY_RECIPIENTS_MAX.
+	 * *items: new [{id, username, phone}]. Unscoped (the system decides). */
+	enum fq_err (*notify_recipients)(struct store_conn *c, const char *handler,
+					 const char *unit_region, json_t **items);
+	/* Inserts one notification; writes only. */
+	enum fq_err (*notify_insert)(struct store_conn *c, int64_t user_id, int64_t case_id,
+				     const char *kind, const char *actor, const char *note,
+				     int64_t due, int64_t now, int64_t *id);
+	/* who's own notifications, newest first, at most limit
+	 * (1..NOTIFY_LIST_MAX), only those about cases who can see now (the
+	 * case's region checked here, where they are read); before_id > 0
+	 * pages back. *items new: [{id, kind, actor, note, due, created_at,
+	 * read_at, case_id, tracking_code, title}]. */
+	enum fq_err (*notify_list)(struct store_conn *c, const struct caller *who, int unread_only,
+				   int64_t before_id, int limit, json_t **items);
+	/* The number of who's unread notifications about cases who can see,
+	 * counting at most NOTIFY_SCAN_MAX of the newest. */
+	enum fq_err (*notify_unread)(struct store_conn *c, const struct caller *who, int64_t *n);
+	/* Marks who's notification id (0: all of who's) read at now; *changed
+	 * says how many were unread. FQ_ENOTFOUND when id is not who's. */
+	enum fq_err (*notify_mark_read)(struct store_conn *c, const struct caller *who, int64_t id,
+					int64_t now, int64_t *changed);
+	/* Cases whose earliest open deadline falls in [now, until) and that the
+	 * due-soon scan has not announced: *items new [{id, next_due}], at most
+	 * limit. Unscoped, like case_overdue_unnotified. */
+	enum fq_err (*notify_due_soon)(struct store_conn *c, int64_t now, int64_t until, int limit,
+				       json_t **items);
+	/* Records that the deadline `due` of case_id was announced. */
+	enum fq_err (*notify_due_mark)(struct store_conn *c, int64_t case_id, int64_t due);
+	/* Sets or (phone NULL) clears a user's mobile phone. */
+	enum fq_err (*user_set_phone)(struct store_conn *c, int64_t user_id, const char *phone);
 };
 
 extern const struct store_ops store_sqlite_ops;
