@@ -17,7 +17,7 @@ function countText(n) {
 export function bell() {
   const badge = h('span', { class: 'notif-count', hidden: true, 'aria-hidden': 'true' });
   const a = h('a', { href: '#/notifications', class: 'notif-bell btn-link', 'aria-label': t('notif.bellNone') },
-    h('span', { 'aria-hidden': 'true' }, '🔔'), ' ', t('notif.title'), badge);
+    t('notif.title'), badge);
   get('/api/notifications/count', { noAuthRedirect: true }).then((r) => setBell(a, r.unread)).catch(() => {});
   return a;
 }
