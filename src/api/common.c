@@ -132,6 +132,10 @@ int api_case_filter(struct req *r, struct case_filter *f)
 		f->overdue = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 	if ((v = req_query(r, "open")))
 		f->open_only = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+	if ((v = req_query(r, "resolved")))
+		f->resolved_only = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+	if ((v = req_query(r, "imported")))
+		f->live_only = strcmp(v, "false") == 0 || strcmp(v, "0") == 0;
 	if ((v = req_query(r, "mine")) && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)) {
 		f->inbox = 1;
 		f->open_only = 1;

@@ -15,4 +15,5 @@ void api_register_all(void)
 	api_stats_routes();
 	api_notices_routes();
 	api_queues_routes();
+	api_notifications_routes();
 }

@@ -154,25 +154,33 @@ static void levels(struct req *r)
 		reply_err(r, "storage_unavailable", "cannot count cases", NULL);
 		return;
 	}
-	json_int_t cases = json_integer_value(json_object_get(o, "cases"));
 	json_int_t resolved = json_integer_value(json_object_get(o, "resolved"));
-	json_t *rates = json_object();
-	json_object_set_new(
-		rates, "in_village",
-		rate(json_integer_value(json_object_get(o, "resolved_in_village")), resolved));
-	json_object_set_new(
-		rates, "at_or_below_township",
-		rate(json_integer_value(json_object_get(o, "resolved_at_or_below_township")),
-		     resolved));
-	json_object_set_new(
-		rates, "above_county",
-		rate(json_integer_value(json_object_get(o, "escalated_above_county")), cases));
-	json_object_set_new(
-		rates, "on_time",
-		rate(json_integer_value(json_object_get(o, "resolved_on_time")), resolved));
-	json_object_set_new(rates, "satisfaction",
-			    rate(json_integer_value(json_object_get(o, "satisfied")),
-				 json_integer_value(json_object_get(o, "followed_up"))));
+	json_int_t open_overdue = json_integer_value(json_object_get(o, "open_overdue"));
+	/* Each rate with its numerator, denominator and the one base it is
+	 * over (docs/openapi.yaml, StatsLevels): the base names which cases
+	 * the denominator counts, all registered in the range. */
+	static const struct {
+		const char *rate, *num, *den, *base;
+	} defs[] = {
+		{"in_village", "resolved_in_village", "resolved", "resolved"},
+		{"at_or_below_township", "resolved_at_or_below_township", "resolved", "resolved"},
+		{"above_county", "escalated_above_county", "cases", "registered"},
+		{"on_time", "resolved_on_time", NULL, "resolved_or_open_overdue"},
+		{"satisfaction", "satisfied", "followed_up", "followed_up"},
+	};
+	json_t *rates = json_object(), *fractions = json_object();
+	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+		json_int_t num = json_integer_value(json_object_get(o, defs[i].num));
+		/* 按期办结率 (on time): a case still open past its deadline counts
+		 * against it, not only a case resolved late */
+		json_int_t den = defs[i].den ? json_integer_value(json_object_get(o, defs[i].den))
+					     : resolved + open_overdue;
+		json_object_set_new(rates, defs[i].rate, rate(num, den));
+		json_object_set_new(
+			fractions, defs[i].rate,
+			json_pack("{s:I, s:I, s:s}", "num", num, "den", den, "base", defs[i].base));
+	}
+	json_object_set_new(o, "fractions", fractions);
 	json_object_set_new(o, "rates", rates);
 	json_object_set_new(o, "region", json_string(region));
 	cache_store_reply(r, cacheable ? key : NULL, version, o);

@@ -1,5 +1,5 @@
 /* cli_user.c - fengqiao user add|passwd|grant|revoke|token|tokens|
- * token-revoke|disable|enable. Each change is one transaction with its audit
+ * token-revoke|disable|enable|phone. Each change is one transaction with its audit
  * entry. A new password ends the user's sessions and API tokens; disabling
  * ends the sessions (tokens stay, refused while the user is disabled). */
 #include "cli/cli.h"
@@ -16,6 +16,7 @@
 #include "store/audit.h"
 #include "store/region.h"
 #include "store/store.h"
+#include "store/notify.h"
 #include "store/user.h"
 
 static const char *const valued[] = {"--db",     "--password",     "--name", "--role",
@@ -32,7 +33,8 @@ static void usage(void)
 	       "       fengqiao user tokens USERNAME\n"
 	       "       fengqiao user token-revoke USERNAME (TOKEN_ID | --all)\n"
 	       "       fengqiao user disable USERNAME\n"
-	       "       fengqiao user enable USERNAME\n\n"
+	       "       fengqiao user enable USERNAME\n"
+	       "       fengqiao user phone USERNAME (MOBILE | --clear)\n\n"
 	       "Roles: resident grid_worker mediator handler petition_officer counsellor\n"
 	       "       legal_adviser analyst admin. Passwords have at least 12 characters and\n"
 	       "may not be common ones, one character repeated or a run such as 123456789012;\n"
@@ -224,6 +226,26 @@ int cmd_user(int argc, char **argv)
 				if (!audit_user(&d, "user.revoke", uid, detail))
 					goto rollback;
 			}
+		} else if (strcmp(sub, "phone") == 0) {
+			/* the mobile that the SMS gateway texts notifications to
+			 * (the user.notified webhook); audited masked */
+			const char *phone = cli_arg(argc, argv, 2, valued);
+			int clear = cli_flag(argc, argv, "--clear");
+			if (!phone == !clear) {
+				usage();
+				goto rollback;
+			}
+			if (phone && !text_valid_mobile(phone)) {
+				fprintf(stderr, "fengqiao: a phone is a mainland mobile number, "
+						"11 digits starting 13-19\n");
+				goto rollback;
+			}
+			char masked[16], detail[64];
+			text_mask_phone(phone ? phone : "", masked, sizeof masked);
+			snprintf(detail, sizeof detail, "{\"phone\":\"%s\"}", phone ? masked : "");
+			if (store_user_set_phone(d.conn, uid, phone) != FQ_OK ||
+			    !audit_user(&d, "user.phone", uid, detail))
+				goto rollback;
 		} else if (strcmp(sub, "token") == 0) {
 			char tok[SECRET_TOKEN_CHARS + 1], th[SECRET_HASH_HEX];
 			secret_token(tok);

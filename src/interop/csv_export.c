@@ -1,7 +1,12 @@
 /* csv_export.c - GET /api/cases.csv: the case list as CSV, streamed in
  * slices of rows, one event-loop turn each, so a large export neither
  * holds a worker nor builds the whole answer in memory. The filter is the
- * case list's (api_case_filter). */
+ * case list's (api_case_filter). Two forms: the machine form (codes, UTC
+ * ISO 8601 times, usernames), which csv_import reads back, and with
+ * format=readable (or lang=zh-CN) a form for people: Chinese headers and
+ * labels, Beijing time and display names, named 案件_<region>_<date>.csv.
+ * The readable labels are here, not in the web catalogues, because the
+ * file is a document the server writes (as the printed notices are). */
 #include "interop/interop.h"
 
 #include <event2/buffer.h>
@@ -14,7 +19,11 @@
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/text.h"
+#include "util/calendar.h"
+#include "domain/case/category.h"
 #include "store/case.h"
+#include "store/region.h"
+#include "store/user.h"
 
 /* The CSV export streams: at most this many rows and bytes, then a last
  * row starting with EXPORT_TRUNCATED says it was cut (docs/openapi.yaml). */
@@ -39,7 +48,92 @@ struct export
 	struct caseflow_env env;
 	int64_t rows;
 	size_t bytes, max_bytes;
+	int readable;  /* format=readable: the columns of readable_cols */
+	json_t *names; /* username -> display name, at most EXPORT_NAMES_MAX */
 };
+
+#define EXPORT_NAMES_MAX 1024 /* display names remembered by one export */
+
+/* The readable form: a header and the rendered key each column comes from. */
+static const struct {
+	const char *head, *key;
+} readable_cols[] = {
+	{"案件编号", "tracking_code"},
+	{"标题", "title"},
+	{"纠纷类别", "category"},
+	{"来源渠道", "channel"},
+	{"类型", "track"},
+	{"所在村（社区）", "region_name"},
+	{"状态", "status"},
+	{"当前层级", "level"},
+	{"承办单位", "unit_region_name"},
+	{"承办人", "handler"},
+	{"登记时间（北京时间）", "created_at"},
+	{"办理期限（北京时间）", "due_at"},
+	{"是否超期", "overdue"},
+	{NULL, NULL},
+};
+
+static const struct {
+	const char *code, *zh;
+} readable_labels[] = {
+	{"walk_in", "来访"},         {"hotline", "热线"},        {"web", "网上"},
+	{"grid_patrol", "网格巡查"}, {"open311", "Open311"},     {"petition", "信访"},
+	{"referral", "转办"},        {"dispute", "矛盾纠纷"},    {"registered", "已登记"},
+	{"accepted", "已受理"},      {"rejected", "不予受理"},   {"assigned", "已交办"},
+	{"mediating", "调解中"},     {"suspended", "已中止"},    {"resolved", "已化解"},
+	{"referred", "已移交"},      {"followed_up", "已回访"},  {"closed", "已结案"},
+	{"reopened", "重新办理"},    {"under_review", "复查中"}, {NULL, NULL},
+};
+
+static const char *readable_label(const char *key, const char *code)
+{
+	if (!code)
+		return NULL;
+	if (strcmp(key, "category") == 0) {
+		int i = category_parse(code);
+		return i >= 0 ? category_table[i].name_zh : code;
+	}
+	for (int i = 0; readable_labels[i].code; i++)
+		if (strcmp(readable_labels[i].code, code) == 0)
+			return readable_labels[i].zh;
+	return code;
+}
+
+/* An ISO 8601 instant as Beijing time "YYYY-MM-DD HH:MM"; NULL stays NULL. */
+static const char *readable_time(const char *iso, char out[20])
+{
+	int64_t t;
+	if (!iso || text_parse_iso8601(iso, &t) != FQ_OK)
+		return iso;
+	int64_t bj = t + BJ_OFFSET_S;
+	int64_t day = bj >= 0 ? bj / 86400 : (bj - 86399) / 86400, sec = bj - day * 86400;
+	char d[11];
+	date_format((int32_t)day, d);
+	snprintf(out, 20, "%s %02d:%02d", d, (int)(sec / 3600), (int)(sec / 60 % 60));
+	return out;
+}
+
+/* The display name of a username, remembered for the rest of the export;
+ * the username itself when the user is not found. */
+static const char *display_name(struct export *x, const char *username)
+{
+	if (!username)
+		return NULL;
+	json_t *v = json_object_get(x->names, username);
+	if (v)
+		return json_string_value(v);
+	json_t *u = NULL;
+	const char *name = username;
+	if (store_user_get(x->r->rrc, username, 0, &u) == FQ_OK &&
+	    json_is_string(json_object_get(u, "display_name")))
+		name = json_string_value(json_object_get(u, "display_name"));
+	if (json_object_size(x->names) < EXPORT_NAMES_MAX)
+		json_object_set_new(x->names, username, json_string(name));
+	json_decref(u);
+	v = json_object_get(x->names, username);
+	return v ? json_string_value(v) : username; /* past the cap: looked up again next time */
+}
 
 static const char *const export_cols[] = {
 	"id",         "tracking_code", "title",   "category", "channel",     "track",
@@ -81,6 +175,32 @@ static void export_row(struct buf *b, const json_t *o)
 	}
 }
 
+/* Appends one case in the readable form. */
+static void export_row_readable(struct export *x, struct buf *b, const json_t *o)
+{
+	static const char *const levels[] = {"", "省级", "市级", "县级", "镇级", "村级"};
+	for (int k = 0; readable_cols[k].key; k++) {
+		const char *key = readable_cols[k].key;
+		json_t *v = json_object_get(o, key);
+		const char *s = json_string_value(v);
+		char tbuf[20];
+		if (strcmp(key, "level") == 0) {
+			json_int_t l = json_integer_value(v);
+			s = l >= 1 && l <= 5 ? levels[l] : NULL;
+		} else if (strcmp(key, "overdue") == 0) {
+			s = json_is_true(v) ? "是" : "否";
+		} else if (strcmp(key, "created_at") == 0 || strcmp(key, "due_at") == 0) {
+			s = readable_time(s, tbuf);
+		} else if (strcmp(key, "handler") == 0) {
+			s = display_name(x, s);
+		} else if (strcmp(key, "category") == 0 || strcmp(key, "channel") == 0 ||
+			   strcmp(key, "track") == 0 || strcmp(key, "status") == 0) {
+			s = readable_label(key, s);
+		}
+		export_field(b, s, !readable_cols[k + 1].key);
+	}
+}
+
 /* Ends the export and frees it. why (NULL: complete) becomes a last row
  * "# TRUNCATED","<why>" so that a cut file is never taken for a whole one. */
 static void export_finish(struct export *x, const char *why)
@@ -98,6 +218,7 @@ static void export_finish(struct export *x, const char *why)
 		buf_free(&row);
 	}
 	reply_stream_end(x->r);
+	json_decref(x->names);
 	free(x);
 }
 
@@ -151,7 +272,10 @@ static void export_turn(evutil_socket_t fd, short what, void *arg)
 		json_t *o = caseflow_render(&x->env, &r->caller, rec, NULL, 0, r->now, 0);
 		struct buf row;
 		buf_init(&row, EXPORT_ROW_MAX);
-		export_row(&row, o);
+		if (x->readable)
+			export_row_readable(x, &row, o);
+		else
+			export_row(&row, o);
 		json_decref(o);
 		size_t len = row.len;
 		if (!row.failed && x->bytes + len > x->max_bytes) {
@@ -185,12 +309,65 @@ static void export_turn(evutil_socket_t fd, short what, void *arg)
 		export_schedule(x, 0);
 }
 
+/* 1 when the readable form is asked for: format=readable or lang=zh-CN. */
+static int want_readable(struct req *r)
+{
+	const char *fmt = req_query(r, "format"), *lang = req_query(r, "lang");
+	return (fmt && strcmp(fmt, "readable") == 0) || (lang && strcmp(lang, "zh-CN") == 0);
+}
+
+/* Content-Disposition of the readable form: 案件_<region>_<Beijing date>.csv
+ * in filename* (RFC 5987, UTF-8 percent-encoded), with an ASCII fallback
+ * cases_<code>_<date>.csv in filename for old clients. The region is the
+ * filter's, or the caller's first viewing region. */
+static void readable_disposition(struct req *r, const struct case_filter *f)
+{
+	char regs[CALLER_MAX_ROLES][REGION_CODE_MAX], code[REGION_CODE_MAX] = "";
+	if (f->region)
+		snprintf(code, sizeof code, "%s", f->region);
+	else if (scope_view_regions(&r->caller, regs) > 0)
+		snprintf(code, sizeof code, "%s", regs[0]);
+	json_t *reg = NULL;
+	const char *name = code;
+	if (*code && store_region_get(r->rrc, code, &reg) == FQ_OK &&
+	    json_is_string(json_object_get(reg, "name")))
+		name = json_string_value(json_object_get(reg, "name"));
+	char day[11];
+	date_format(date_of_instant_bj(r->now), day);
+	char utf8[256], header[1024];
+	snprintf(utf8, sizeof utf8, "案件_%s_%s.csv", name, day);
+	int n = snprintf(header, sizeof header,
+			 "attachment; filename=\"cases_%s_%s.csv\"; filename*=UTF-8''",
+			 *code ? code : "all", day);
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)utf8;
+	     *p && n > 0 && n < (int)sizeof header - 4; p++) {
+		/* RFC 5987 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~" */
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p)) {
+			header[n++] = (char)*p;
+		} else {
+			header[n++] = '%';
+			header[n++] = hex[*p >> 4];
+			header[n++] = hex[*p & 15];
+		}
+	}
+	if (n > 0 && n < (int)sizeof header)
+		header[n] = 0;
+	http_set_header(r, "Content-Disposition", header);
+	json_decref(reg);
+}
+
 static void csv(struct req *r)
 {
 	struct case_filter f;
 	if (!api_case_filter(r, &f))
 		return;
-	http_set_header(r, "Content-Disposition", "attachment; filename=\"cases.csv\"");
+	int readable = want_readable(r);
+	if (readable)
+		readable_disposition(r, &f);
+	else
+		http_set_header(r, "Content-Disposition", "attachment; filename=\"cases.csv\"");
 	if (r->method == M_HEAD) {
 		/* the length is not known before the rows are read: headers only */
 		reply_text(r, 200, "text/csv; charset=utf-8", NULL, 0);
@@ -201,10 +378,17 @@ static void csv(struct req *r)
 	struct buf row;
 	buf_init(&row, EXPORT_ROW_MAX);
 	buf_adds(&row, "\xEF\xBB\xBF"); /* BOM: Excel then reads UTF-8 */
-	for (int i = 0; export_cols[i]; i++)
-		export_field(&row, export_cols[i], !export_cols[i + 1]);
-	if (!x || !head || row.failed || evbuffer_add(head, row.data, row.len) != 0) {
+	if (readable)
+		for (int i = 0; readable_cols[i].head; i++)
+			export_field(&row, readable_cols[i].head, !readable_cols[i + 1].head);
+	else
+		for (int i = 0; export_cols[i]; i++)
+			export_field(&row, export_cols[i], !export_cols[i + 1]);
+	json_t *names = readable ? json_object() : NULL;
+	if ((readable && !names) || !x || !head || row.failed ||
+	    evbuffer_add(head, row.data, row.len) != 0) {
 		free(x);
+		json_decref(names);
 		if (head)
 			evbuffer_free(head);
 		buf_free(&row);
@@ -214,6 +398,8 @@ static void csv(struct req *r)
 	buf_free(&row);
 	x->r = r;
 	x->f = f;
+	x->readable = readable;
+	x->names = names;
 	x->f.page = 1;
 	x->f.page_size = EXPORT_SLICE_ROWS;
 	x->f.after_id = -1; /* keyset order from the first id */

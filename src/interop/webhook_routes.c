@@ -139,7 +139,8 @@ static void create(struct req *r)
 			  "url");
 		return;
 	}
-	if (!json_is_array(events) || !json_array_size(events) || json_array_size(events) > 5) {
+	if (!json_is_array(events) || !json_array_size(events) ||
+	    json_array_size(events) > WEBHOOK_EVENTS_COUNT) {
 		reply_err(r, "required", "events is a list of " WEBHOOK_EVENTS, "events");
 		return;
 	}

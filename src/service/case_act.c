@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/case/flow.h"
+#include "service/notify.h"
 #include "service/outbox.h"
 #include "util/text.h"
 #include "store/case.h"
@@ -566,10 +567,24 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 		json_t *now_rec = NULL;
 		if ((err = store_case_get(conn, NULL, id, &now_rec)) == FQ_OK) {
 			err = webhook_emit(conn, event, now_rec, now);
+			if (!err)
+				err = notify_case_event(conn, event, now_rec, actor, reason, now);
 			json_decref(now_rec);
 		}
 		if (err) {
 			err = fq_fail(e, err, NULL, NULL, "cannot queue the webhook");
+			goto out;
+		}
+	}
+	if (a == ACT_REMIND) {
+		/* 督办 reaches the handler (else the unit's staff) in the bell too */
+		json_t *now_rec = NULL;
+		if ((err = store_case_get(conn, NULL, id, &now_rec)) == FQ_OK) {
+			err = notify_case(conn, NOTIFY_REMINDED, now_rec, actor, reason, now);
+			json_decref(now_rec);
+		}
+		if (err) {
+			err = fq_fail(e, err, NULL, NULL, "cannot store the notification");
 			goto out;
 		}
 	}

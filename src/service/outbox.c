@@ -14,6 +14,7 @@
 #include "store/audit.h"
 #include "store/case.h"
 #include "store/outbox.h"
+#include "service/notify.h"
 
 /* The phones that left for each subscription are audited like a read
  * through /contacts: one entry per subscription, naming case and webhook. */
@@ -117,6 +118,8 @@ static enum fq_err overdue_run(struct store_conn *c, void *arg, struct fq_error 
 		if (store_case_get(c, NULL, id, &rec) != FQ_OK)
 			continue;
 		enum fq_err err = webhook_emit(c, "case.overdue", rec, k->now);
+		if (!err)
+			err = notify_case(c, NOTIFY_OVERDUE, rec, "system", NULL, k->now);
 		json_decref(rec);
 		json_t *upd =
 			json_pack("{s:O}", "overdue_notified", json_object_get(it, "next_due"));
@@ -142,4 +145,5 @@ void outbox_overdue_scan(const struct svc *s, struct store_conn *reader, int64_t
 			log_warn("webhooks: overdue scan: %s", e.message);
 	}
 	json_decref(items);
+	notify_due_scan(s, reader, now);
 }

@@ -96,5 +96,27 @@
 #define STATS_SQL_OVERDUE_DIRECT(P)                                                        \
 	"SELECT count(*) FROM cases c WHERE c.region >= " P "1 AND c.region < " P "2 AND " \
 	"c.next_due < " P "3"
+/* Open overdue cases of a region registered in a range (the denominator's
+ * second part of the on-time rate, 按期办结率): region bounds and the
+ * created_at range at P1..P4, now at P5. "Open overdue" is the case list's
+ * overdue=true (an open deadline, next_due, already past) on a case not
+ * yet resolved (resolved_level IS NULL); imported history is left out. */
+#define STATS_SQL_OPEN_OVERDUE(P)                                         \
+	"SELECT count(*) AS n FROM cases c WHERE" STATS_SQL_DIRECT_WHERE( \
+		P) "AND "                                                 \
+		   "c.next_due IS NOT NULL AND c.next_due < " P "5 AND c.resolved_level IS NULL"
+
+/* Overdue cases per child of a region, one pass over the region's overdue
+ * cases: region bounds at P1..P2, the created_at range at P3..P4, now at
+ * P5 and the length of a child's code at P6. `overdue` is exactly what the
+ * case list answers for region=<child>&overdue=true&from&to (imported rows
+ * included, as the list includes them); `open_overdue` is its part counted
+ * by the on-time rate (not resolved, not imported). */
+#define STATS_SQL_CHILD_OVERDUE(P)                                                         \
+	"SELECT substr(c.region, 1, " P "6) AS code, count(*) AS overdue, "                \
+	"sum(CASE WHEN c.resolved_level IS NULL AND c.imported = 0 THEN 1 ELSE 0 END) "    \
+	"AS open_overdue FROM cases c WHERE c.region >= " P "1 AND c.region < " P "2 "     \
+	"AND c.created_at >= " P "3 AND c.created_at < " P "4 AND c.next_due IS NOT NULL " \
+	"AND c.next_due < " P "5 GROUP BY 1"
 
 #endif

@@ -31,7 +31,7 @@
  * removed or changes its signature; store_open refuses a table whose
  * .version differs (2: issue 11 added user_set_disabled, token_list,
  * token_revoke and session_end_all; 3: issue 13 added the resident_*,
- * unit_phone_* and queue/team members and case_facts_set). */
+ * unit_phone_*, queue/team and notification members and case_facts_set). */
 #define STORE_OPS_VERSION 3
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
@@ -69,7 +69,10 @@ struct case_filter {
 	int64_t after_id;    /* keyset paging for exports: id > after_id, id order */
 	const char *const *categories; /* any of these ncategories codes (Open311 lists) */
 	int ncategories;
-	int closed_only; /* only closed or rejected (Open311's "closed") */
+	int closed_only;   /* only closed or rejected (Open311's "closed") */
+	int resolved_only; /* only cases resolved at some point (resolved_level set): the
+			      dashboard's "resolved" count */
+	int live_only;     /* leave out imported history, as the dashboard's counts do */
 };
 
 struct store_ops {
@@ -303,6 +306,40 @@ struct store_ops {
 					 int64_t case_id, json_t **items);
 	enum fq_err (*user_open_load)(struct store_conn *c, const struct caller *who,
 				      const json_t *usernames, json_t **out);
+	/* In-app notifications (store/notify.h, store/<engine>/notify.c). */
+	/* The users to tell about a case: the handler (a username) when given,
+	 * else the mediators, handlers and petition officers whose role is held
+	 * at unit_region itself; enabled users only, at most NOTIFY_RECIPIENTS_MAX.
+	 * *items: new [{id, username, phone}]. Unscoped (the system decides). */
+	enum fq_err (*notify_recipients)(struct store_conn *c, const char *handler,
+					 const char *unit_region, json_t **items);
+	/* Inserts one notification; writes only. */
+	enum fq_err (*notify_insert)(struct store_conn *c, int64_t user_id, int64_t case_id,
+				     const char *kind, const char *actor, const char *note,
+				     int64_t due, int64_t now, int64_t *id);
+	/* who's own notifications, newest first, at most limit
+	 * (1..NOTIFY_LIST_MAX), only those about cases who can see now (the
+	 * case's region checked here, where they are read); before_id > 0
+	 * pages back. *items new: [{id, kind, actor, note, due, created_at,
+	 * read_at, case_id, tracking_code, title}]. */
+	enum fq_err (*notify_list)(struct store_conn *c, const struct caller *who, int unread_only,
+				   int64_t before_id, int limit, json_t **items);
+	/* The number of who's unread notifications about cases who can see,
+	 * counting at most NOTIFY_SCAN_MAX of the newest. */
+	enum fq_err (*notify_unread)(struct store_conn *c, const struct caller *who, int64_t *n);
+	/* Marks who's notification id (0: all of who's) read at now; *changed
+	 * says how many were unread. FQ_ENOTFOUND when id is not who's. */
+	enum fq_err (*notify_mark_read)(struct store_conn *c, const struct caller *who, int64_t id,
+					int64_t now, int64_t *changed);
+	/* Cases whose earliest open deadline falls in [now, until) and that the
+	 * due-soon scan has not announced: *items new [{id, next_due}], at most
+	 * limit. Unscoped, like case_overdue_unnotified. */
+	enum fq_err (*notify_due_soon)(struct store_conn *c, int64_t now, int64_t until, int limit,
+				       json_t **items);
+	/* Records that the deadline `due` of case_id was announced. */
+	enum fq_err (*notify_due_mark)(struct store_conn *c, int64_t case_id, int64_t due);
+	/* Sets or (phone NULL) clears a user's mobile phone. */
+	enum fq_err (*user_set_phone)(struct store_conn *c, int64_t user_id, const char *phone);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -161,8 +161,14 @@ test('督办: the township reminds a village case; the handler sees it until she
   assert.ok(seen.json.allowed_actions.includes('remind'));
   const own = await users['fengyuan.mediator'].get(`/api/cases/${c.id}`);
   assert.ok(!own.json.allowed_actions.includes('remind'));
+  const bell = async () => (await users['fengyuan.mediator'].get('/api/notifications/count')).json.unread;
+  const before = await bell();
   const r = await act('fengqiao.handler', c.id, { action: 'remind', reason: '请本周内回复进展' });
   assert.equal(r.status, 'mediating', 'a reminder keeps the state');
+  // and rings the handler's bell
+  assert.equal(await bell(), before + 1);
+  const notes = (await users['fengyuan.mediator'].get('/api/notifications')).json.items;
+  assert.ok(notes.some((n) => n.case_id === c.id), JSON.stringify(notes.slice(0, 2)));
   const q = await queue('fengyuan.mediator', 'reminders');
   const it = q.items.find((x) => x.id === c.id);
   assert.ok(it, 'in the handler\'s 督办 queue');

@@ -12,6 +12,7 @@ import * as cases from './pages/cases.js';
 import * as casePage from './pages/case.js';
 import * as intake from './pages/intake.js';
 import * as dashboard from './pages/dashboard.js';
+import * as notifications from './pages/notifications.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -25,6 +26,7 @@ const routes = [
   { re: /^\/case\/([\w-]+)$/, page: casePage, name: 'case', keys: ['id'], staff: true },
   { re: /^\/new$/, page: intake, name: 'new', staff: true },
   { re: /^\/dashboard$/, page: dashboard, name: 'dashboard', staff: true },
+  { re: /^\/notifications$/, page: notifications, name: 'notifications', staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -131,6 +133,7 @@ function renderHeader() {
     userBox = h('div', { class: 'user-box' },
       h('span', { class: 'user-name' }, u.display_name || u.username),
       h('span', { class: 'user-role' }, roleSummary(u)),
+      notifications.bell(),
       out);
   }
 

@@ -207,6 +207,10 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 		pg_qb_add(q, " AND c.status NOT IN ('closed','rejected')");
 	if (f->closed_only)
 		pg_qb_add(q, " AND c.status IN ('closed','rejected')");
+	if (f->resolved_only)
+		pg_qb_add(q, " AND c.resolved_level IS NOT NULL");
+	if (f->live_only)
+		pg_qb_add(q, " AND c.imported = 0");
 	for (int i = 0; i < f->ncategories; i++) {
 		pg_qb_add(q, i ? ", " : " AND c.category IN (");
 		qb_text(q, f->categories[i], "text");

@@ -89,4 +89,12 @@ const struct store_ops store_pg_ops = {
 	.co_mediators_set = pg_co_mediators_set,
 	.co_mediators_list = pg_co_mediators_list,
 	.user_open_load = pg_user_open_load,
+	.notify_recipients = pg_notify_recipients,
+	.notify_insert = pg_notify_insert,
+	.notify_list = pg_notify_list,
+	.notify_unread = pg_notify_unread,
+	.notify_mark_read = pg_notify_mark_read,
+	.notify_due_soon = pg_notify_due_soon,
+	.notify_due_mark = pg_notify_due_mark,
+	.user_set_phone = pg_user_set_phone,
 };

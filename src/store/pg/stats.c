@@ -73,7 +73,40 @@ enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who, cons
 		return err;
 	}
 	json_object_set_new(*out, "imported", im);
+	static const char open_overdue[] = STATS_SQL_OPEN_OVERDUE("$");
+	struct args d = {0};
+	a_direct(&d, region, sp.d0, sp.d1);
+	pg_a_i64(&d, (int64_t)time(NULL));
+	int64_t n = 0;
+	if ((err = pg_one_i64(c, open_overdue, &d, "stats_open_overdue", &n))) {
+		json_decref(*out);
+		*out = NULL;
+		return err;
+	}
+	json_object_set_new(*out, "open_overdue", json_integer(n));
 	return FQ_OK;
+}
+
+/* Adds to each child row its overdue counts from od (rows of
+ * STATS_SQL_CHILD_OVERDUE), 0 where it has none. */
+static void merge_overdue(json_t *children, const json_t *od)
+{
+	size_t i, j;
+	json_t *row, *x;
+	json_array_foreach(children, i, row) {
+		json_int_t n = 0, open = 0;
+		const char *code = json_string_value(json_object_get(row, "code"));
+		json_array_foreach(od, j, x) {
+			const char *k = json_string_value(json_object_get(x, "code"));
+			if (code && k && strcmp(code, k) == 0) {
+				n = json_integer_value(json_object_get(x, "overdue"));
+				open = json_integer_value(json_object_get(x, "open_overdue"));
+				break;
+			}
+		}
+		json_object_set_new(row, "overdue", json_integer(n));
+		json_object_set_new(row, "open_overdue", json_integer(open));
+	}
 }
 
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
@@ -122,8 +155,31 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 		"SELECT fq_month((c.created_at + " BJ_OFFSET_SQL
 		") / 86400) AS m, count(*) AS count "
 		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
-	static const char children[] = STATS_SQL_CHILDREN("$", "::bigint");
-	static const char villages[] = STATS_SQL_VILLAGES("$");
+	/* one child at a time through the primary key: a few small ranges each */
+#define CHILD_SUM(col, table)                                                               \
+	"(coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = $1 AND region = k.code " \
+	"AND g = 0 AND t >= $3 AND t < $4), 0) + coalesce((SELECT sum(" col ") FROM " table \
+	" WHERE lvl = $1 AND region = k.code AND g = 0 AND t >= $5 AND t < $6), 0) + "      \
+	"coalesce((SELECT sum(" col ") FROM " table " WHERE lvl = $1 AND region = k.code "  \
+	"AND g = 1 AND t >= $7 AND t < $8), 0))::bigint"
+	static const char children[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, " CHILD_SUM("cases", "rollup_day") " AS cases, " CHILD_SUM("resolved", "rollup_day") " AS resolved, " CHILD_SUM(
+			"in_village",
+			"rollup_day") " AS resolved_in_village, " CHILD_SUM("le_township",
+									    "rollup_day") " AS resolved_at_or_below_township, " CHILD_SUM("above_county",
+																	  "rollup_day") " AS escalated_above_county, " CHILD_SUM("on_time",
+																								 "rollup_day") " AS resolved_on_time "
+																									       "FROM regions k WHERE k.parent = $2 ORDER BY cases DESC, k.code";
+#undef CHILD_SUM
+#define VILLAGE_COUNT(expr)                                                             \
+	"(SELECT " expr " FROM cases c WHERE c.region = k.code AND c.created_at >= $2 " \
+	"AND c.created_at < $3 AND c.imported = 0)"
+	static const char villages[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, " VILLAGE_COUNT("count(*)") " AS cases, " VILLAGE_COUNT("count(c.resolved_level)") " AS resolved, " VILLAGE_COUNT("count(*) FILTER (WHERE c.resolved_level = 5)") " AS resolved_in_village, " VILLAGE_COUNT(
+			"count(*) FILTER (WHERE c.resolved_level >= 4)") " AS resolved_at_or_below_township, " VILLAGE_COUNT("count(*) FILTER (WHERE c.min_level <= 2)") " AS escalated_above_county, " VILLAGE_COUNT("count(*) FILTER (WHERE c.resolved_on_time = 1)") " AS resolved_on_time "
+																																	"FROM regions k WHERE k.parent = $1 ORDER BY cases DESC, k.code";
+#undef VILLAGE_COUNT
+	static const char child_overdue[] = STATS_SQL_CHILD_OVERDUE("$");
 	static const char overdue[] = STATS_SQL_OVERDUE("$", "::bigint");
 	static const char overdue_direct[] = STATS_SQL_OVERDUE_DIRECT("$");
 	struct store_stats_plan p;
@@ -176,16 +232,24 @@ enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, c
 			pg_a_text(&y, region);
 			pg_a_i64(&y, sp.d0 * 86400 - BJ_OFFSET_S);
 			pg_a_i64(&y, sp.d1 * 86400 - BJ_OFFSET_S);
-			pg_a_i64(&y, now);
 		} else {
 			pg_a_i64(&y, lvl + 1);
 			pg_a_text(&y, region);
 			a_span(&y, &sp);
-			pg_a_i64(&y, p.today);
 		}
 		if ((err = pg_rows(c, direct_kids ? villages : children, &y, "stats_children", &a)))
 			goto fail;
 		json_object_set_new(o, "children", a);
+		static const int child_len[5] = {0, 4, 6, 9, 12}; /* a child's code length */
+		struct args v = {0};
+		a_direct(&v, region, sp.d0, sp.d1);
+		pg_a_i64(&v, now);
+		pg_a_i64(&v, child_len[lvl]);
+		json_t *od = NULL;
+		if ((err = pg_rows(c, child_overdue, &v, "stats_child_overdue", &od)))
+			goto fail;
+		merge_overdue(a, od);
+		json_decref(od);
 	} else {
 		json_object_set_new(o, "children", json_array());
 	}

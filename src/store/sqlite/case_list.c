@@ -104,6 +104,10 @@ static void case_where(struct qb *q, const struct caller *who, const struct case
 		qb_add(q, " AND c.status NOT IN ('closed','rejected')");
 	if (f->closed_only)
 		qb_add(q, " AND c.status IN ('closed','rejected')");
+	if (f->resolved_only)
+		qb_add(q, " AND c.resolved_level IS NOT NULL");
+	if (f->live_only)
+		qb_add(q, " AND c.imported = 0");
 	for (int i = 0; i < f->ncategories; i++) {
 		qb_add(q, i ? ", ?" : " AND c.category IN (?");
 		qb_arg(q, json_string(f->categories[i]));

@@ -89,4 +89,12 @@ const struct store_ops store_sqlite_ops = {
 	.co_mediators_set = sqlite_co_mediators_set,
 	.co_mediators_list = sqlite_co_mediators_list,
 	.user_open_load = sqlite_user_open_load,
+	.notify_recipients = sqlite_notify_recipients,
+	.notify_insert = sqlite_notify_insert,
+	.notify_list = sqlite_notify_list,
+	.notify_unread = sqlite_notify_unread,
+	.notify_mark_read = sqlite_notify_mark_read,
+	.notify_due_soon = sqlite_notify_due_soon,
+	.notify_due_mark = sqlite_notify_due_mark,
+	.user_set_phone = sqlite_user_set_phone,
 };

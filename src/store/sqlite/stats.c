@@ -81,7 +81,45 @@ enum fq_err sqlite_stats_levels(struct store_conn *c, const struct caller *who, 
 	}
 	json_object_set_new(*out, "imported", sqlite_row_json(st));
 	sqlite3_reset(st);
+	static const char open_overdue[] = STATS_SQL_OPEN_OVERDUE("?");
+	if (!(st = sqlite_stmt(c, open_overdue))) {
+		json_decref(*out);
+		*out = NULL;
+		return FQ_EINTERNAL;
+	}
+	bind_direct(st, 1, region, sp.d0, sp.d1);
+	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		json_decref(*out);
+		*out = NULL;
+		return sqlite_fail(c, rc, "stats_open_overdue");
+	}
+	json_object_set_new(*out, "open_overdue", json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_reset(st);
 	return FQ_OK;
+}
+
+/* Adds to each child row its overdue counts from od (rows of
+ * STATS_SQL_CHILD_OVERDUE), 0 where it has none. */
+static void merge_overdue(json_t *children, const json_t *od)
+{
+	size_t i, j;
+	json_t *row, *x;
+	json_array_foreach(children, i, row) {
+		json_int_t n = 0, open = 0;
+		const char *code = json_string_value(json_object_get(row, "code"));
+		json_array_foreach(od, j, x) {
+			const char *k = json_string_value(json_object_get(x, "code"));
+			if (code && k && strcmp(code, k) == 0) {
+				n = json_integer_value(json_object_get(x, "overdue"));
+				open = json_integer_value(json_object_get(x, "open_overdue"));
+				break;
+			}
+		}
+		json_object_set_new(row, "overdue", json_integer(n));
+		json_object_set_new(row, "open_overdue", json_integer(open));
+	}
 }
 
 static enum fq_err dim_counts(struct store_conn *c, int lvl, const char *region, int dim,
@@ -134,8 +172,34 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		"CAST(strftime('%m', c.created_at + " BJ_OFFSET_SQL
 		", 'unixepoch') AS INTEGER) - 1 AS m, count(*) AS count "
 		"FROM cases c WHERE" DIRECT_WHERE "GROUP BY 1 ORDER BY 1";
-	static const char children[] = STATS_SQL_CHILDREN("?", "");
-	static const char villages[] = STATS_SQL_VILLAGES("?");
+	/* one child at a time through the primary key: a few small ranges each */
+#define CHILD_SUM(col, table, cond)                                                          \
+	"(coalesce((SELECT sum(" col ") FROM " table                                         \
+	" WHERE lvl = ?1 AND region = k.code AND " cond                                      \
+	" AND g = 0 AND t >= ?3 AND t < ?4), 0) + coalesce((SELECT sum(" col ") FROM " table \
+	" WHERE lvl = ?1 AND region = k.code AND " cond                                      \
+	" AND g = 0 AND t >= ?5 AND t < ?6), 0) + "                                          \
+	"coalesce((SELECT sum(" col ") FROM " table                                          \
+	" WHERE lvl = ?1 AND region = k.code AND " cond " AND g = 1 AND t >= ?7 AND t < ?8), 0))"
+	static const char children[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, " CHILD_SUM("cases", "rollup_day", "1") " AS cases, " CHILD_SUM("resolved", "rollup_day", "1") " AS resolved, " CHILD_SUM(
+			"in_village", "rollup_day",
+			"1") " AS resolved_in_village, " CHILD_SUM("le_township", "rollup_day",
+								   "1") " AS resolved_at_or_below_township, " CHILD_SUM("above_county",
+															"rollup_day",
+															"1") " AS escalated_above_county, " CHILD_SUM("on_time",
+																				      "rollup_day",
+																				      "1") " AS resolved_on_time "
+																					   "FROM regions k WHERE k.parent = ?2 ORDER BY cases DESC, k.code";
+#define VILLAGE_COUNT(expr)                                                             \
+	"(SELECT " expr " FROM cases c WHERE c.region = k.code AND c.created_at >= ?2 " \
+	"AND c.created_at < ?3 AND c.imported = 0)"
+	static const char villages[] =
+		"SELECT k.code AS code, k.name AS name, k.level AS level, " VILLAGE_COUNT("count(*)") " AS cases, " VILLAGE_COUNT("count(c.resolved_level)") " AS resolved, " VILLAGE_COUNT("coalesce(sum(c.resolved_level = 5), 0)") " AS resolved_in_village, " VILLAGE_COUNT(
+			"coalesce(sum(c.resolved_level >= 4), 0)") " AS resolved_at_or_below_township, " VILLAGE_COUNT("coalesce(sum(c.min_level <= 2), 0)") " AS escalated_above_county, " VILLAGE_COUNT("coalesce(sum(c.resolved_on_time = 1), 0)") " AS resolved_on_time "
+																														      "FROM regions k WHERE k.parent = ?1 ORDER BY cases DESC, k.code";
+#undef VILLAGE_COUNT
+	static const char child_overdue[] = STATS_SQL_CHILD_OVERDUE("?");
 	static const char overdue[] = STATS_SQL_OVERDUE("?", "");
 	static const char overdue_direct[] = STATS_SQL_OVERDUE_DIRECT("?");
 	struct store_stats_plan p;
@@ -189,6 +253,7 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 		json_object_set_new(o, store_stats_dim_keys[k], a);
 	}
 	if (lvl < 5) {
+		static const int child_len[5] = {0, 4, 6, 9, 12}; /* a child's code length */
 		int direct_kids = lvl + 1 > ROLLUP_DAY_LVL;
 		if (!(st = sqlite_stmt(c, direct_kids ? villages : children))) {
 			err = FQ_EINTERNAL;
@@ -198,16 +263,26 @@ enum fq_err sqlite_stats_dashboard(struct store_conn *c, const struct caller *wh
 			sqlite_bind_text(st, 1, region);
 			sqlite3_bind_int64(st, 2, sp.d0 * 86400 - BJ_OFFSET_S);
 			sqlite3_bind_int64(st, 3, sp.d1 * 86400 - BJ_OFFSET_S);
-			sqlite3_bind_int64(st, 4, now);
 		} else {
 			sqlite3_bind_int(st, 1, lvl + 1);
 			sqlite_bind_text(st, 2, region);
 			bind_span(st, 3, &sp);
-			sqlite3_bind_int64(st, 9, p.today);
 		}
 		if ((err = sqlite_rows(c, st, &a)))
 			goto fail;
 		json_object_set_new(o, "children", a);
+		json_t *od = NULL;
+		if (!(st = sqlite_stmt(c, child_overdue))) {
+			err = FQ_EINTERNAL;
+			goto fail;
+		}
+		bind_direct(st, 1, region, sp.d0, sp.d1);
+		sqlite3_bind_int64(st, 5, now);
+		sqlite3_bind_int(st, 6, child_len[lvl]);
+		if ((err = sqlite_rows(c, st, &od)))
+			goto fail;
+		merge_overdue(a, od);
+		json_decref(od);
 	} else {
 		json_object_set_new(o, "children", json_array());
 	}

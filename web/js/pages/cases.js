@@ -9,7 +9,7 @@ import { bindKeys, listKeys } from '../keys.js';
 import { CATEGORIES, CHANNELS, TRACKS, STATUSES, codeOptions, statusBadge, trackBadge, nextDeadline, deadlineChip, deadlineUrgency, emptyState, loading, userRootRegion } from '../common.js';
 import { regionPicker } from '../regionPicker.js';
 
-const FILTERS = ['q', 'region', 'status', 'category', 'channel', 'track', 'handler', 'overdue', 'from', 'to', 'sort', 'mine', 'page', 'page_size'];
+const FILTERS = ['q', 'region', 'status', 'category', 'channel', 'track', 'handler', 'overdue', 'resolved', 'imported', 'from', 'to', 'sort', 'mine', 'page', 'page_size'];
 const SORTS = ['-created_at', 'created_at', 'due'];
 const PAGE_SIZE = 20;
 
@@ -65,12 +65,13 @@ export async function render({ container, query, navigate, isCurrent }) {
   const csvFilters = { ...f };
   delete csvFilters.page; delete csvFilters.page_size;
   const csv = h('a', { href: '/api/cases.csv' + qs(csvFilters), class: 'btn btn-small', download: 'cases.csv' }, t('cases.csv'));
+  const csvReadable = h('a', { href: '/api/cases.csv' + qs({ ...csvFilters, format: 'readable' }), class: 'btn btn-small', download: '', id: 'csv-readable' }, t('an.csvReadable'));
   const results = h('div', { class: 'results', 'aria-live': 'polite' }, loading());
 
   append(container,
     h('div', { class: 'page-head' },
       h('h1', null, t('cases.title')),
-      h('div', { class: 'page-actions' }, csv, h('a', { href: '#/new', class: 'btn btn-primary btn-small' }, t('nav.new')))),
+      h('div', { class: 'page-actions' }, csvReadable, csv, h('a', { href: '#/new', class: 'btn btn-primary btn-small' }, t('nav.new')))),
     form, savedFilters(f), results);
   const keys = listKeys(results, 'tbody tr', 'a');
   bindKeys(isCurrent, { j: keys.next, k: keys.prev });
