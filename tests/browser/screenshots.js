@@ -46,6 +46,7 @@ const STAFF_PAGES = [
   ['case', null, async (p) => { await p.locator('.timeline, .alert').first().waitFor(); }],
   ['new', '#/new', async (p) => { await p.locator('.region-picker select[data-level="5"]').waitFor(); await p.waitForTimeout(300); }],
   ['dashboard', '#/dashboard', async (p) => { await p.locator('#chart-days canvas').first().waitFor(); await p.waitForTimeout(600); }],
+  ['notifications', '#/notifications', async (p) => { await p.locator('h1').first().waitFor(); }],
 ];
 
 async function shoot(browser, o, viewport, kind) {
