@@ -49,8 +49,9 @@ static inline enum fq_err store_case_facts_set(struct store_conn *c, int64_t id,
 /* When q (a search box's text) reads as a piece of a tracking code, writes
  * the LIKE pattern "%FRAGMENT%" (upper case) into out and returns 1: q is
  * CASE_CODE_FRAGMENT_MIN to CASE_CODE_FRAGMENT_MAX letters, digits and
- * dashes, with a digit, a capital or a leading "FQ" (so an ordinary
- * English word stays a word search). Returns 0 otherwise. */
+ * dashes, with a digit, a capital or a leading "FQ", or of a code group's
+ * length (5, 10 or 11 with the dash) in any case (so an ordinary English
+ * word stays a word search). Returns 0 otherwise. */
 static inline int store_code_pattern(const char *q, char out[CASE_CODE_FRAGMENT_MAX + 3])
 {
 	while (*q == ' ')
@@ -67,7 +68,10 @@ static inline int store_code_pattern(const char *q, char out[CASE_CODE_FRAGMENT_
 			return 0;
 		marked |= isdigit(ch) || isupper(ch);
 	}
-	if (!marked)
+	/* a group of the code typed in lower case (apbmx for FQ-APBMX-...) has
+	 * neither mark: five or ten letters, the code's groups, count too (the
+	 * search still matches words as well, so nothing is lost) */
+	if (!marked && n != 5 && n != 10 && n != 11)
 		return 0;
 	out[0] = '%';
 	for (size_t i = 0; i < n; i++)
