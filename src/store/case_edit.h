@@ -12,7 +12,7 @@
 #include "store/case.h"
 
 #define CASE_CODE_FRAGMENT_MIN 4  /* characters a code search needs */
-#define CASE_CODE_FRAGMENT_MAX 14 /* "FQ-XXXXX-XXXXX" */
+#define CASE_CODE_FRAGMENT_MAX 14 /* a whole code: FQ, a dash, five, a dash, five */
 
 /* The case whose tracking code is `code` (exact, as printed), read as
  * store_case_get reads it: a case outside who's scope is FQ_ENOTFOUND, as

@@ -189,17 +189,15 @@ test('webhooks are scoped: the village sees, deletes and reads only its own; eve
   assert.equal((await admin.req('DELETE', `/api/webhooks/${prov.json.id}`)).status, 204);
 });
 
-test('targets on loopback, private, link-local, multicast or broadcast addresses are refused', async () => {
-  // none of these is ever connected to: the literal check or the
-  // resolver's answer (localhost, from /etc/hosts) refuses them first
+test('targets on loopback are refused, however the address is written', async () => {
+  // every form here is this machine (127.0.0.1 or ::1), refused by the
+  // literal check or the resolver's answer for localhost (/etc/hosts), and
+  // never connected to; the private, link-local, multicast and broadcast
+  // ranges are checked on the address alone in tests/unit/test_webhook_target.c
   const refused = [
     'http://localhost/', 'http://127.0.0.1:1/', 'http://127.1/', 'http://0x7f000001/',
     'http://2130706433/', 'http://017700000001/', 'http://0177.0.0.1/', 'http://[::ffff:127.0.0.1]/',
-    'http://[::ffff:7f00:1]/', 'http://[::1]/', 'http://[::]/', 'http://0.0.0.0/', 'http://0/',
-    'http://169.254.169.254/latest/meta-data/', 'http://10.1.2.3/', 'http://172.16.0.1/',
-    'http://172.31.255.255/', 'http://192.168.1.1/', 'http://100.64.0.1/', 'http://224.0.0.1/',
-    'http://255.255.255.255/', 'http://[fe80::1]/', 'http://[fc00::1]/', 'http://[fd12::1]/',
-    'http://[ff02::1]/', 'http://[64:ff9b::a9fe:a9fe]/', 'http://[2002:7f00:1::]/',
+    'http://[::ffff:7f00:1]/', 'http://[::1]/',
     `http://localhost:${hooks.fast.port}/`, // allowed as 127.0.0.1:port, not by another name
   ];
   for (const u of refused) {
