@@ -157,6 +157,8 @@ test('in English: the queues and the next step read in English', shot(() => env,
   await axeCheck(page, 'english inbox');
   await page.locator('.case-cards .case-card a.case-title').first().click();
   await page.locator('.action-primary', { hasText: 'Accept and take on' }).waitFor();
+  // the banner comes from a second request after the page is drawn: wait for it
+  await page.locator('.case-banner .banner-escalated').waitFor();
   assert.match(await page.locator('.case-banner').innerText(), /Escalated/);
   env.check();
 }));
