@@ -317,47 +317,9 @@ static void contacts(struct req *r)
 
 /* ---- actions ---- */
 
-struct act {
-	struct caseflow_env env;
-	struct caller who;
-	int64_t id;
-	int64_t now;
-	json_t *body;
-};
-
-static enum fq_err act_run(struct store_conn *c, void *arg, struct fq_error *e)
-{
-	struct act *k = arg;
-	return caseflow_act(&k->env, c, &k->who, k->id, k->body, k->now, e);
-}
-
-static void act_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
-{
-	struct act *k = arg;
-	if (rc)
-		reply_fq(r, e);
-	else
-		api_reply_case(r, r->rc, k->id, 200, NULL);
-	json_decref(k->body);
-	free(k);
-}
-
 static void action(struct req *r)
 {
-	int64_t id;
-	if (!api_param_id(r, 0, &id))
-		return;
-	struct act *k = calloc(1, sizeof *k);
-	if (!k) {
-		reply_err(r, "out_of_memory", "out of memory", NULL);
-		return;
-	}
-	k->env = svc_env(r->svc);
-	k->who = r->caller;
-	k->id = id;
-	k->now = r->now;
-	k->body = json_incref(r->body);
-	req_write(r, act_run, k, act_done);
+	api_case_change(r, caseflow_act);
 }
 
 void api_cases_routes(void)

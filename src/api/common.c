@@ -178,3 +178,48 @@ int api_case_build(struct req *r, json_t *body, const char *channel, const char 
 	}
 	return 1;
 }
+
+struct case_change {
+	api_case_change_fn change;
+	struct caseflow_env env;
+	struct caller who;
+	int64_t id;
+	int64_t now;
+	json_t *body;
+};
+
+static enum fq_err case_change_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct case_change *k = arg;
+	return k->change(&k->env, c, &k->who, k->id, k->body, k->now, e);
+}
+
+static void case_change_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct case_change *k = arg;
+	if (rc)
+		reply_fq(r, e);
+	else
+		api_reply_case(r, r->rc, k->id, 200, NULL);
+	json_decref(k->body);
+	free(k);
+}
+
+void api_case_change(struct req *r, api_case_change_fn change)
+{
+	int64_t id;
+	if (!api_param_id(r, 0, &id))
+		return;
+	struct case_change *k = calloc(1, sizeof *k);
+	if (!k) {
+		reply_err(r, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	k->change = change;
+	k->env = svc_env(r->svc);
+	k->who = r->caller;
+	k->id = id;
+	k->now = r->now;
+	k->body = json_incref(r->body);
+	req_write(r, case_change_run, k, case_change_done);
+}

