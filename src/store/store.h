@@ -31,8 +31,9 @@
  * removed or changes its signature; store_open refuses a table whose
  * .version differs (2: issue 11 added user_set_disabled, token_list,
  * token_revoke and session_end_all; 3: issue 13 added the resident_*,
- * unit_phone_*, queue/team and notification members and case_facts_set). */
-#define STORE_OPS_VERSION 3
+ * unit_phone_*, queue/team and notification members and case_facts_set;
+ * 4: the module sub-tables, attachment, mediation and agreement). */
+#define STORE_OPS_VERSION 4
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
@@ -49,6 +50,10 @@
 
 struct store;      /* an opened database: engine-specific */
 struct store_conn; /* one connection, used by one thread at a time */
+/* module sub-tables (see the end of struct store_ops) */
+struct store_attachment_ops;
+struct store_mediation_ops;
+struct store_agreement_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -340,6 +345,15 @@ struct store_ops {
 	enum fq_err (*notify_due_mark)(struct store_conn *c, int64_t case_id, int64_t due);
 	/* Sets or (phone NULL) clears a user's mobile phone. */
 	enum fq_err (*user_set_phone)(struct store_conn *c, int64_t user_id, const char *phone);
+
+	/* The modules built since issue 14 each have their own sub-table,
+	 * defined with its wrappers in store/<module>.h and filled by each
+	 * engine in store/<engine>/<module>.c: a new module adds one member
+	 * here and one line to each engine's ops.c. NULL: the engine lacks the
+	 * module (its wrappers answer FQ_EINTERNAL). */
+	const struct store_attachment_ops *attachment;
+	const struct store_mediation_ops *mediation;
+	const struct store_agreement_ops *agreement;
 };
 
 extern const struct store_ops store_sqlite_ops;
