@@ -169,15 +169,29 @@ int http_request_id_valid(const char *id)
 }
 
 /* The request's id: the client's X-Request-Id when it is well formed (so a
- * proxy's id carries through), else 16 random characters. Echoed in the
- * answer and written in the access log. */
+ * proxy's id carries through), else 16 characters: 8 random ones drawn once
+ * per worker, then the worker's request count in hex. An id names a log
+ * line; it is not a secret, and a random draw per request (a getrandom
+ * call) cost a tenth of the cheapest answers' time. Echoed in the answer
+ * and written in the access log. */
 static void request_id(struct req *r)
 {
+	static const char hex[] = "0123456789abcdef";
 	const char *given = req_header(r, "X-Request-Id");
-	if (http_request_id_valid(given))
+	struct worker *w = r->worker;
+	if (http_request_id_valid(given)) {
 		snprintf(r->request_id, sizeof r->request_id, "%s", given);
-	else
+	} else if (w) {
+		if (!w->rid_prefix[0])
+			secret_code(w->rid_prefix, sizeof w->rid_prefix - 1);
+		uint64_t n = ++w->rid_seq;
+		memcpy(r->request_id, w->rid_prefix, 8);
+		for (int i = 15; i >= 8; i--, n >>= 4)
+			r->request_id[i] = hex[n & 15];
+		r->request_id[16] = '\0';
+	} else {
 		secret_code(r->request_id, 16);
+	}
 	http_set_header(r, "X-Request-Id", r->request_id);
 }
 

@@ -36,6 +36,8 @@ struct worker {
 	pthread_t thread;
 	int fd;
 	int index;
+	char rid_prefix[9]; /* request ids: 8 random characters, then ... */
+	uint64_t rid_seq;   /* ... this worker's request count (dispatch.c) */
 };
 
 static inline uint64_t http_mono_ns(void)
