@@ -1,7 +1,7 @@
 // attachments.test.js - attachments in the browser (issue 13, item 8): a
 // mediator uploads a photo on the case page and sees its thumbnail and the
-// timeline's "attachment added"; a resident files with a photo and the case
-// has it. Desktop in Chinese and phone (375 px) in English, with axe and no
+// timeline's "attachment added"; a resident files with a photo, the case
+// has it and the tracking page shows it back to her. Desktop in Chinese and phone (375 px) in English, with axe and no
 // console errors.
 'use strict';
 const test = require('node:test');
@@ -104,6 +104,16 @@ for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHON
     await slip.waitFor();
     await slip.locator('.slip-photos').filter({ hasText: en ? '1 photo(s) attached.' : '已附上 1 张照片。' }).waitFor();
     const code = (await slip.locator('.tracking-code').innerText()).trim();
+    // the tracking page shows the resident's own photo, read with the secret
+    await page.getByRole('button', { name: en ? 'Track it now' : '查看办理进度' }).click();
+    const photos = page.locator('.resident-photos');
+    await photos.getByRole('heading', { name: en ? 'Your photos' : '您提交的照片' }).waitFor();
+    await page.waitForFunction(() => {
+      const i = document.querySelector('.resident-photos img.att-thumb');
+      return i && i.complete && i.naturalWidth > 0;
+    });
+    if (viewport === PHONE) assert.ok(await scrollWidth(page) <= PHONE.width, 'no sideways scrolling at 375 px');
+    await axeCheck(page, `tracking page with the resident's photo (${label})`);
     // the case has the resident's photo, as staff see it
     const found = await api.get(`/api/cases?q=${encodeURIComponent(code)}`);
     assert.strictEqual(found.status, 200, found.text);

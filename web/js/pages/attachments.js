@@ -155,3 +155,42 @@ export function photoPicker() {
     },
   };
 }
+
+// A picture fetched with the resident's secret (a header, so no <img src>),
+// as a data: URL (the CSP allows data: images, not blob:).
+async function dataUrl(url, secret) {
+  const r = await fetch(url, { headers: { 'x-tracking-secret': secret } });
+  if (!r.ok) throw new ApiError(r.status);
+  const blob = await r.blob();
+  return new Promise((resolve, reject) => {
+    const fr = new FileReader();
+    fr.onload = () => resolve(fr.result);
+    fr.onerror = () => reject(fr.error);
+    fr.readAsDataURL(blob);
+  });
+}
+
+/** The tracking page's "your photos": the resident's own photos of case
+ * `code`, read with the secret; an empty element when there are none. */
+export function residentPhotos(code, secret) {
+  const box = h('section', { class: 'resident-photos', 'aria-labelledby': 'resident-photos-title', hidden: true });
+  (async () => {
+    try {
+      const base = `/api/public/cases/${encodeURIComponent(code)}/attachments`;
+      const r = await fetch(base, { headers: { accept: 'application/json', 'x-tracking-secret': secret } });
+      if (!r.ok) return;
+      const items = (await r.json()).items || [];
+      if (!items.length) return;
+      const list = h('ul', { class: 'att-list' });
+      for (const a of items) {
+        const img = h('img', { class: 'att-thumb', alt: t('att.thumbAlt', { name: a.name }), width: '160', height: '120' });
+        list.appendChild(h('li', { class: 'att-item' }, h('span', { class: 'att-pic' }, img),
+          h('span', { class: 'att-name small' }, a.name, ' (', fmtSize(a.size), ')')));
+        if (a.thumbnail_href) img.src = await dataUrl(a.thumbnail_href, secret);
+      }
+      replace(box, h('h3', { id: 'resident-photos-title' }, t('att.yourPhotos')), list);
+      box.hidden = false;
+    } catch (_) { /* the photos are extra: the case shows without them */ }
+  })();
+  return box;
+}
