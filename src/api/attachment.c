@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "api/public_access.h"
+#include "http/pool.h"
 #include "service/attachment.h"
 #include "store/case.h"
 #include "util/text.h"
@@ -110,8 +111,19 @@ static int staff_case(struct req *r, int64_t id)
 
 /* ---- upload ---- */
 
+/* Bytes of the `name` parameter looked at: the kept name is at most
+ * ATTACHMENT_NAME_MAX bytes of its last path segment. */
+#define ATTACHMENT_NAME_PARAM_MAX 1024
+
 struct upload {
+	struct req *r;
 	struct attachment_upload u;
+	unsigned char *body; /* until attachment_prepare takes it */
+	size_t len;
+	char name[ATTACHMENT_NAME_PARAM_MAX + 1];
+	int photos_only;
+	enum fq_err err;
+	struct fq_error e;
 	int64_t id;
 	char base[96];
 };
@@ -141,31 +153,62 @@ static void upload_done(struct req *r, enum fq_err rc, const struct fq_error *e,
 	free(k);
 }
 
-/* Checks the body and submits the write; by_resident limits it to photos. */
-static void upload_start(struct req *r, int64_t case_id, int by_resident, const char *base)
+/* On a pool thread: the SHA-256 and the thumbnail decode a whole picture,
+ * work that must not hold up an event loop. */
+static void upload_work(void *arg)
 {
-	size_t len = 0;
-	char *body = req_body_copy(r, &len);
-	struct upload *k = calloc(1, sizeof *k);
-	if (!body || !k) {
-		free(body);
-		free(k);
-		reply_err(r, "out_of_memory", "out of memory", NULL);
-		return;
-	}
-	struct fq_error e = {0};
-	if (attachment_prepare((unsigned char *)body, len, req_query(r, "name"), by_resident, &k->u,
-			       &e) != FQ_OK) {
+	struct upload *k = arg;
+	k->err = attachment_prepare(k->body, k->len, k->name, k->photos_only, &k->u, &k->e);
+	k->body = NULL; /* taken, or freed on failure */
+}
+
+/* Back on the request's worker: store what was prepared. */
+static void upload_prepared(void *arg, enum fq_err st)
+{
+	struct upload *k = arg;
+	struct req *r = k->r;
+	if (st || k->err) {
+		struct fq_error e = k->e;
+		if (st)
+			fq_fail(&e, FQ_EBUSY, "busy", NULL, "the server is busy; try again");
+		free(k->body);
+		attachment_upload_free(&k->u);
 		free(k);
 		reply_fq(r, &e);
 		return;
 	}
+	req_write(r, upload_run, k, upload_done);
+}
+
+/* Copies the body and makes it ready off the event loop, then submits the
+ * write; by_resident limits it to photos. */
+static void upload_start(struct req *r, int64_t case_id, int by_resident, const char *base)
+{
+	struct upload *k = calloc(1, sizeof *k);
+	if (k)
+		k->body = (unsigned char *)req_body_copy(r, &k->len);
+	if (!k || !k->body) {
+		free(k);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	const char *name = req_query(r, "name");
+	snprintf(k->name, sizeof k->name, "%s", name ? name : "");
+	k->r = r;
+	k->photos_only = by_resident;
 	k->u.case_id = case_id;
 	k->u.now = r->now;
 	k->u.by_resident = by_resident;
 	snprintf(k->u.actor, sizeof k->u.actor, "%s", by_resident ? "public" : r->caller.username);
 	snprintf(k->base, sizeof k->base, "%s", base);
-	req_write(r, upload_run, k, upload_done);
+	if (pool_submit(r->http->hash_pool, req_base(r), upload_work, upload_prepared, k) !=
+	    FQ_OK) {
+		free(k->body);
+		free(k);
+		struct fq_error e = {0};
+		fq_fail(&e, FQ_EBUSY, "busy", NULL, "the server is busy; try again");
+		reply_fq(r, &e);
+	}
 }
 
 /* POST /api/cases/{id}/attachments?name= */
