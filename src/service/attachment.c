@@ -326,6 +326,17 @@ enum fq_err attachment_store(struct store_conn *c, const struct attachment_uploa
 			      u->by_resident ? ATTACHMENT_RESIDENT_MAX : ATTACHMENT_CASE_MAX);
 		goto out;
 	}
+	int64_t entries = 0, notes = 0;
+	if ((err = store_timeline_count(c, u->case_id, &entries, &notes))) {
+		err = fq_fail(e, err, NULL, NULL, "cannot read the timeline");
+		goto out;
+	}
+	if (entries >= STORE_TIMELINE_MAX) {
+		err = fq_fail(e, FQ_ECONFLICT, "timeline_full", NULL,
+			      "this case has reached its limit of %d timeline entries",
+			      STORE_TIMELINE_MAX);
+		goto out;
+	}
 	struct store_attachment_rec a = {
 		.case_id = u->case_id,
 		.name = u->name,
@@ -358,8 +369,7 @@ enum fq_err attachment_store(struct store_conn *c, const struct attachment_uploa
 		goto out;
 	}
 	if ((err = store_timeline_add(c, u->case_id, t))) {
-		err = fq_fail(e, err, err == FQ_ECONFLICT ? "timeline_full" : NULL, NULL,
-			      "cannot store the timeline");
+		err = fq_fail(e, err, NULL, NULL, "cannot store the timeline");
 		goto out;
 	}
 	char cid[24], detail[256];

@@ -54,8 +54,9 @@ enum fq_err attachment_thumbnail(const struct attachment_type *t, const unsigned
 /* Stores u on case u->case_id inside the caller's transaction: the case
  * must exist (FQ_ENOTFOUND), hold fewer than ATTACHMENT_CASE_MAX files and,
  * for a resident, fewer than ATTACHMENT_RESIDENT_MAX of theirs
- * ("attachment_limit"); then the bytes, the row, the timeline entry and
- * the audit entry "case.attachment_add". *id is the new attachment's. */
+ * ("attachment_limit"), and have room in its timeline ("timeline_full");
+ * then the bytes, the row, the timeline entry and the audit entry
+ * "case.attachment_add". *id is the new attachment's. */
 enum fq_err attachment_store(struct store_conn *c, const struct attachment_upload *u, int64_t *id,
 			     struct fq_error *e);
 

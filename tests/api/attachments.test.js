@@ -236,3 +236,17 @@ test('a resident adds up to 3 photos with the tracking code and secret, and read
   const peek = await raw(null, 'GET', `${base}/${mine.json.id}`, undefined, { 'x-tracking-secret': f.json.secret });
   assert.equal(peek.status, 404);
 });
+
+test('a case holds at most 100 files; the same file twice is kept once', async () => {
+  const c = await create();
+  const pdf = Buffer.from('%PDF-1.4\n% the same signed paper, scanned again\n');
+  for (let i = 0; i < 100; i++) {
+    const r = await upload('fengyuan.mediator', c.id, pdf, `协议${i}.pdf`);
+    assert.equal(r.status, 201, `upload ${i}: ${r.body.toString()}`);
+  }
+  const over = await upload('fengyuan.mediator', c.id, pdf, '协议100.pdf');
+  assert.equal(over.status, 409);
+  assert.equal(over.json.error.code, 'attachment_limit');
+  assert.equal(Number(sql(`SELECT count(*) FROM attachments WHERE case_id = ${c.id}`)), 100);
+  assert.equal(Number(sql(`SELECT count(*) FROM attachment_files WHERE sha256 = '${sha(pdf)}'`)), 1);
+});
