@@ -1,9 +1,9 @@
 /* attachment.h - a case's attachments as a use case (issue 13, item 8):
- * an upload checked and made ready on the request's worker (its type by
- * content, its size, its picture's pixels, its name, its SHA-256 and its
- * thumbnail), then stored in the writer's transaction with its timeline
- * entry ("attachment_added": name and size, never the bytes) and its audit
- * entry; and the audit entry of every read. No HTTP. */
+ * an upload checked and made ready off the event loops (the API runs it on
+ * the pool: its type by content, its size, its picture's pixels, its name,
+ * its SHA-256 and its thumbnail), then stored in the writer's transaction
+ * with its timeline entry ("attachment_added": name and size, never the
+ * bytes) and its audit entry; and the audit entry of every read. No HTTP. */
 #ifndef FQ_SERVICE_ATTACHMENT_H
 #define FQ_SERVICE_ATTACHMENT_H
 
