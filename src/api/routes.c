@@ -2,6 +2,7 @@
  * routes; this calls them in order. interop/ registers its routes itself
  * (interop_register_all), and app/ calls both. */
 #include "api/api.h"
+#include "api/attachment.h"
 #include "api/case_edit.h"
 
 void api_register_all(void)
@@ -16,4 +17,5 @@ void api_register_all(void)
 	api_notices_routes();
 	api_queues_routes();
 	api_notifications_routes();
+	api_attachment_routes();
 }

@@ -293,8 +293,8 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	r->route_index = ri;
 	r->route_pattern = rt->pattern;
 
-	/* rate limits before any work, and so before a body of up to
-	 * HTTP_BODY_MAX is parsed */
+	/* rate limits before any work, and so before a body of up to the
+	 * route's body_max is parsed */
 	if (rt->flags & (R_PUBLIC | R_LOGIN | R_READ)) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -319,8 +319,11 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	/* bodies */
 	struct evbuffer *in = evhttp_request_get_input_buffer(ev);
 	size_t blen = evbuffer_get_length(in);
-	if (blen > HTTP_BODY_MAX) {
-		reply_err(r, "body_too_large", "the request body is larger than 1 MiB", NULL);
+	if (blen > rt->body_max) {
+		char msg[80];
+		snprintf(msg, sizeof msg, "the request body is larger than this route's %zu KiB",
+			 rt->body_max / 1024);
+		reply_err(r, "body_too_large", msg, NULL);
 		return;
 	}
 	if (rt->flags & R_JSON) {

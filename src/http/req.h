@@ -17,10 +17,11 @@
 #include "util/secret.h"
 
 /* Hard limits of one request. */
-#define HTTP_BODY_MAX (1024 * 1024)       /* 413 beyond */
-#define HTTP_HEADERS_MAX (16 * 1024)      /* 431 beyond */
-#define HTTP_HEADERS_HARD_MAX (64 * 1024) /* libevent drops the connection beyond */
-#define HTTP_JSON_DEPTH_MAX 32            /* 400 beyond */
+#define HTTP_BODY_MAX (1024 * 1024)          /* 413 beyond, on every route but... */
+#define HTTP_BODY_CEILING (16 * 1024 * 1024) /* ...those registered with a larger limit */
+#define HTTP_HEADERS_MAX (16 * 1024)         /* 431 beyond */
+#define HTTP_HEADERS_HARD_MAX (64 * 1024)    /* libevent drops the connection beyond */
+#define HTTP_JSON_DEPTH_MAX 32               /* 400 beyond */
 #define HTTP_PATH_MAX 2048
 #define HTTP_ROUTE_PARAMS 4
 #define HTTP_REQUEST_ID_MAX 64 /* a longer X-Request-Id is replaced */

@@ -17,6 +17,17 @@ static int nroutes;
 
 void http_route(unsigned methods, const char *pattern, unsigned flags, route_fn fn)
 {
+	http_route_sized(methods, pattern, flags, fn, HTTP_BODY_MAX);
+}
+
+void http_route_sized(unsigned methods, const char *pattern, unsigned flags, route_fn fn,
+		      size_t body_max)
+{
+	if (body_max > HTTP_BODY_CEILING) {
+		log_error("router: route %s takes %zu bytes of body; HTTP_BODY_CEILING is %d",
+			  pattern, body_max, HTTP_BODY_CEILING);
+		abort();
+	}
 	if (nroutes >= ROUTER_MAX) {
 		/* routes are registered once before serving: a full table is a
 		 * build mistake, and serving without the route would answer 404 */
@@ -24,7 +35,16 @@ void http_route(unsigned methods, const char *pattern, unsigned flags, route_fn 
 			  pattern, ROUTER_MAX);
 		abort();
 	}
-	routes[nroutes++] = (struct route){methods, pattern, flags, fn};
+	routes[nroutes++] = (struct route){methods, pattern, flags, fn, body_max};
+}
+
+size_t http_route_body_ceiling(void)
+{
+	size_t max = HTTP_BODY_MAX;
+	for (int i = 0; i < nroutes; i++)
+		if (routes[i].body_max > max)
+			max = routes[i].body_max;
+	return max;
 }
 
 int http_route_count(void)

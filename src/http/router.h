@@ -20,6 +20,17 @@ typedef void (*route_fn)(struct req *r);
  * "/api/cases/{id}/actions". pattern is borrowed for the program's life.
  * Past ROUTER_MAX routes it logs and aborts: never a route silently lost. */
 void http_route(unsigned methods, const char *pattern, unsigned flags, route_fn fn);
+/* The same for a route that takes a larger body than HTTP_BODY_MAX (the
+ * attachment uploads): body_max bytes, at most HTTP_BODY_CEILING (a larger
+ * value aborts at startup, as a full table does). Every other route keeps
+ * HTTP_BODY_MAX. */
+void http_route_sized(unsigned methods, const char *pattern, unsigned flags, route_fn fn,
+		      size_t body_max);
+/* The largest body any registered route takes: what evhttp is told to
+ * read at most (http/server.c), since libevent 2.1 reads a request's whole
+ * body before any handler sees its path; http_dispatch then holds each
+ * route to its own limit. */
+size_t http_route_body_ceiling(void);
 /* Number of routes and their patterns (for the OpenAPI check). */
 int http_route_count(void);
 const char *http_route_pattern(int i, unsigned *methods);
@@ -31,6 +42,7 @@ struct route {
 	const char *pattern;
 	unsigned flags;
 	route_fn fn;
+	size_t body_max; /* bytes of body the route takes: 413 beyond */
 };
 
 /* Finds the route for path. Returns its index, or -1 when no pattern

@@ -21,6 +21,7 @@
 
 #include "http/dispatch.h"
 #include "http/pool.h"
+#include "http/router.h"
 #include "http/worker.h"
 #include "service/svc.h"
 #include "util/log.h"
@@ -259,7 +260,11 @@ int http_serve(struct http_config *cfg, struct svc *svc, const char *listen, int
 			rc = 1;
 			break;
 		}
-		evhttp_set_max_body_size(w->evh, HTTP_BODY_MAX);
+		/* the largest any route takes: libevent 2.1 reads the whole body
+		 * before http_dispatch sees the path, and http_dispatch holds
+		 * each route to its own limit (HTTP_BODY_MAX on all but the
+		 * uploads) */
+		evhttp_set_max_body_size(w->evh, http_route_body_ceiling());
 		evhttp_set_max_headers_size(w->evh, HTTP_HEADERS_HARD_MAX);
 		evhttp_set_timeout(w->evh, cfg->request_timeout_s > 0 ? cfg->request_timeout_s
 								      : HTTP_TIMEOUT_S);

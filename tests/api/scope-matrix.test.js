@@ -36,6 +36,8 @@ const ROUTES = [
   ['GET', '/api/cases/{id}/notices', (role, [vis]) => (vis && VIEWERS.has(role) ? 200 : 404)],
   // no target is resolved: 409 notice_unavailable once scope and role pass
   ['GET', '/api/cases/{id}/notices/follow_up.pdf', (role, [vis]) => (!vis || !VIEWERS.has(role) ? 404 : CONTACTS.has(role) ? 409 : 403)],
+  // attachments (issue 13, item 8): the case-work roles, as for contacts
+  ['GET', '/api/cases/{id}/attachments', (role, [vis]) => (!vis || !VIEWERS.has(role) ? 404 : CONTACTS.has(role) ? 200 : 403)],
 ];
 
 test('scope matrix: every role, every id route, five places', { timeout: 120000 }, async () => {

@@ -1,5 +1,6 @@
-/* test_router.c - the route table: every registered route is found, and
- * one route too many stops the program instead of being dropped. */
+/* test_router.c - the route table: every registered route is found, one
+ * route too many stops the program instead of being dropped, and each
+ * route carries its own body limit (1 MiB but on the uploads). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,10 +58,33 @@ static void fill_table(void **state)
 	assert_int_equal(http_route_count(), ROUTER_MAX);
 }
 
+/* After fill_table: the API's routes are in the table. */
+static void body_limits(void **state)
+{
+	(void)state;
+	const char *params[HTTP_ROUTE_PARAMS];
+	char buf[HTTP_PATH_MAX];
+	unsigned allowed;
+	int up =
+		router_match(M_POST, "/api/cases/7/attachments", params, buf, sizeof buf, &allowed);
+	int act = router_match(M_POST, "/api/cases/7/actions", params, buf, sizeof buf, &allowed);
+	int pub = router_match(M_POST, "/api/public/cases/FQ-AAAAA-BBBBB/attachments", params, buf,
+			       sizeof buf, &allowed);
+	int file = router_match(M_POST, "/api/public/cases", params, buf, sizeof buf, &allowed);
+	assert_true(up >= 0 && act >= 0 && pub >= 0 && file >= 0);
+	assert_true(router_get(up)->body_max > 10 * 1024 * 1024);
+	assert_int_equal(router_get(pub)->body_max, router_get(up)->body_max);
+	assert_int_equal(router_get(act)->body_max, HTTP_BODY_MAX);
+	assert_int_equal(router_get(file)->body_max, HTTP_BODY_MAX);
+	assert_int_equal(http_route_body_ceiling(), router_get(up)->body_max);
+	assert_true(http_route_body_ceiling() <= HTTP_BODY_CEILING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fill_table),
+		cmocka_unit_test(body_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

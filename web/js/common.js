@@ -158,6 +158,11 @@ function detailParts(e) {
   const kv = (k, v) => { if (v !== null && v !== undefined && v !== '') out.push(`${t('detail.' + k)}${t('common.colon')}${v}`); };
   if (d.from_unit_name && d.to_unit_name) out.push(t('timeline.escalated', { from: d.from_unit_name, to: d.to_unit_name }));
   else if (d.to_unit_name) kv('to_unit', d.to_unit_name);
+  if (e.action === 'attachment_added') {
+    kv('attachment_name', d.name);
+    if (d.size) kv('attachment_size', `${Math.max(1, Math.round(d.size / 1024))} KB`);
+    return out;
+  }
   if (e.action === 'create' || e.action === 'import') {
     if (d.channel) kv('channel', tc('channel', d.channel));
     if (d.unit_region_name) kv('unit_region', d.unit_region_name);

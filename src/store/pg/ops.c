@@ -2,6 +2,7 @@
  * functions. */
 #include "store/pg/pg_internal.h"
 #include "store/pg/queues_internal.h"
+#include "store/attachment.h"
 
 const struct store_ops store_pg_ops = {
 	.version = STORE_OPS_VERSION,
@@ -97,4 +98,5 @@ const struct store_ops store_pg_ops = {
 	.notify_due_soon = pg_notify_due_soon,
 	.notify_due_mark = pg_notify_due_mark,
 	.user_set_phone = pg_user_set_phone,
+	.attachment = &pg_attachment_ops,
 };

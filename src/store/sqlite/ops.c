@@ -2,6 +2,7 @@
  * functions. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/sqlite/queues_internal.h"
+#include "store/attachment.h"
 
 const struct store_ops store_sqlite_ops = {
 	.version = STORE_OPS_VERSION,
@@ -97,4 +98,5 @@ const struct store_ops store_sqlite_ops = {
 	.notify_due_soon = sqlite_notify_due_soon,
 	.notify_due_mark = sqlite_notify_due_mark,
 	.user_set_phone = sqlite_user_set_phone,
+	.attachment = &sqlite_attachment_ops,
 };

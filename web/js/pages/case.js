@@ -5,6 +5,7 @@ import { t, tc, fmtDateTime, fmtMoney, fmtNumber } from '../i18n.js';
 import { api, get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
 import { CATEGORIES, PARTY_ROLES, codeOptions, hasRole, statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, actorName, loading, nextDeadline } from '../common.js';
 import { noticesCard, drawNotices } from '../notices.js';
+import { attachmentsCard, drawAttachments } from './attachments.js';
 import { bindKeys } from '../keys.js';
 
 // The order buttons appear in, and the fields each action asks for.
@@ -87,6 +88,7 @@ export async function render({ container, params, isCurrent }) {
   const timeline = h('section', { class: 'card', 'aria-labelledby': 'sec-timeline' });
   const status = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
   const notices = noticesCard();
+  const attachments = attachmentsCard();
   const banner = h('div', { class: 'case-banner' });
 
   replace(container,
@@ -95,7 +97,7 @@ export async function render({ container, params, isCurrent }) {
       h('span', { class: 'code' }, c.tracking_code || String(c.id))),
     head, banner, status,
     h('div', { class: 'case-layout' },
-      h('div', { class: 'case-main' }, actions, facts, parties, timeline),
+      h('div', { class: 'case-main' }, actions, facts, parties, attachments, timeline),
       h('div', { class: 'case-side' }, deadlines, notices, dups)));
 
   let contacts = null; // full phone numbers, after the user asked for them
@@ -671,5 +673,5 @@ export async function render({ container, params, isCurrent }) {
 
   draw();
   replace(timeline, h('h2', { id: 'sec-timeline' }, t('case.timeline')), loading());
-  await Promise.all([loadTimeline(), loadTeam()]);
+  await Promise.all([loadTimeline(), loadTeam(), drawAttachments(attachments, c, loadTimeline)]);
 }

@@ -10,6 +10,7 @@ import { regionPicker } from '../regionPicker.js';
 import { setTrackHandoff } from './track.js';
 import { qrSvg } from '../qr.js';
 import { HOTLINES, EMERGENCY, formatPin, copyText, beijingToday } from '../resident.js';
+import { photoPicker } from './attachments.js';
 
 const PHONE_RE = /^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$/;
 
@@ -44,6 +45,7 @@ export function render({ container, query, navigate }) {
   const phone = field(t('file.phoneLabel'),
     h('input', { type: 'tel', name: 'phone', maxlength: '20', required: true, autocomplete: 'tel', inputmode: 'tel' }),
     { name: 'phone', required: true, hint: t('file.phoneHint'), hintId: 'file-phone-hint' });
+  const photos = photoPicker();
   const consent = h('input', { type: 'checkbox', id: 'file-consent', name: 'consent', required: true });
   const consentWrap = h('div', { class: 'field checkbox', dataset: { field: 'consent' } },
     consent, h('label', { for: 'file-consent' }, t('file.consent')),
@@ -52,7 +54,7 @@ export function render({ container, query, navigate }) {
 
   append(form,
     h('p', { class: 'form-error', hidden: true, role: 'alert' }),
-    category.wrap, title.wrap, desc.wrap, occurred.wrap, picker.el, address.wrap,
+    category.wrap, title.wrap, desc.wrap, occurred.wrap, picker.el, address.wrap, photos.el,
     h('fieldset', { class: 'plain' }, h('legend', null, t('resident.otherParty')), respondent.wrap),
     h('fieldset', { class: 'plain' }, h('legend', null, t('file.aboutYou')), name.wrap, phone.wrap),
     consentWrap,
@@ -110,7 +112,7 @@ export function render({ container, query, navigate }) {
     clearErrors(form);
     const checks = rules.map(([f, rule]) => setError(f, rule()));
     const regionOk = picker.validate();
-    let ok = checks.every(Boolean) && regionOk;
+    let ok = checks.every(Boolean) && regionOk && photos.validate();
     if (!consent.checked) {
       const p = consentWrap.querySelector('.field-error');
       p.textContent = t('file.consentNeeded');
@@ -137,7 +139,8 @@ export function render({ container, query, navigate }) {
     submit.disabled = true;
     try {
       const res = await post('/api/public/cases', body);
-      showSlip(res, body);
+      const sent = await photos.upload(res.tracking_code, res.secret);
+      showSlip(res, body, sent);
     } catch (err) {
       showError(form, err instanceof ApiError ? err : new ApiError(0, 'network'));
     } finally {
@@ -145,7 +148,7 @@ export function render({ container, query, navigate }) {
     }
   });
 
-  function showSlip(res, body) {
+  function showSlip(res, body, sent) {
     const trackUrl = `${location.origin}/#/track?code=${encodeURIComponent(res.tracking_code)}`;
     const printBtn = h('button', { type: 'button', class: 'btn' }, t('file.print'));
     printBtn.addEventListener('click', () => window.print());
@@ -175,6 +178,8 @@ export function render({ container, query, navigate }) {
             h('div', { class: 'kv-row' }, h('dt', null, t('case.category')), h('dd', null, tc('category', body.category))),
             h('div', { class: 'kv-row' }, h('dt', null, t('file.filedAt')), h('dd', null, fmtDateTime(new Date())))),
           qr ? h('figure', { class: 'slip-qr' }, qr, h('figcaption', null, t('resident.qrCaption'))) : null),
+        sent && sent.sent ? h('p', { class: 'slip-note slip-photos' }, t('att.photosSent', { n: sent.sent })) : null,
+        sent && sent.error ? h('p', { class: 'alert alert-warn no-print', role: 'alert' }, t('att.photosFailed', { msg: sent.error })) : null,
         h('p', { class: 'slip-note' }, t('resident.pinHint')),
         h('p', { class: 'slip-note' }, t('resident.keepSafe')),
         h('p', { class: 'slip-note' }, t('resident.promise')),

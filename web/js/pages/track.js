@@ -6,6 +6,7 @@ import { t, tc, fmtDateTime } from '../i18n.js';
 import { api, get, post, clearErrors, showError, errorText, ApiError } from '../api.js';
 import { statusBadge, dl } from '../common.js';
 import { formatPin, unitName, stepsList, entriesList } from '../resident.js';
+import { residentPhotos } from './attachments.js';
 
 let handoff = null;
 /** The filing page passes the fresh code and secret here (kept in memory only). */
@@ -137,6 +138,7 @@ export function render({ container, query }) {
         ]),
         h('h3', null, t('resident.entries')),
         entriesList(r.entries),
+        residentPhotos(r.tracking_code, lastSecret),
         ratingBox(r),
         newPinBox(r)));
     result.querySelector('h2').focus();

@@ -1,0 +1,29 @@
+/* attachment_sql.h - the SQL of attachments that both engines write the
+ * same way, with the engine's placeholder as P ("?" for SQLite, "$" for
+ * PostgreSQL). The bytes' own statements differ (blobs, bytea) and stay in
+ * each engine's attachment.c. Included only by the engines; no code here. */
+#ifndef FQ_STORE_ATTACHMENT_SQL_H
+#define FQ_STORE_ATTACHMENT_SQL_H
+
+/* The case's region (id at P1), to check the caller's scope. */
+#define ATTACHMENT_SQL_CASE_REGION(P) "SELECT region FROM cases WHERE id = " P "1"
+
+/* Counts of a case's attachments (case at P1). */
+#define ATTACHMENT_SQL_COUNT(P)                                                      \
+	"SELECT count(*) AS n, coalesce(sum(by_resident), 0) AS r FROM attachments " \
+	"WHERE case_id = " P "1"
+
+/* The row as listed, without the bytes. */
+#define ATTACHMENT_SQL_COLS                                                            \
+	"SELECT id, name, mime, size, sha256, width, height, has_thumb AS thumbnail, " \
+	"by_resident, added_by, created_at FROM attachments "
+#define ATTACHMENT_SQL_LIST(P) ATTACHMENT_SQL_COLS "WHERE case_id = " P "1 ORDER BY id"
+#define ATTACHMENT_SQL_ONE(P) ATTACHMENT_SQL_COLS "WHERE case_id = " P "1 AND id = " P "2"
+
+/* The row's new id comes back (RETURNING works on both engines). */
+#define ATTACHMENT_SQL_INSERT(P)                                                                \
+	"INSERT INTO attachments(case_id, sha256, name, mime, size, width, height, has_thumb, " \
+	"by_resident, added_by, created_at) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P \
+	"6, " P "7, " P "8, " P "9, " P "10, " P "11) RETURNING id"
+
+#endif
