@@ -15,6 +15,7 @@
 /* Hard limits. */
 #define SSE_STREAMS_MAX 4096        /* open streams per process, by default (sse_configure) */
 #define SSE_BUFFER_MAX (256 * 1024) /* bytes queued for one client; past it the stream ends */
+#define SSE_BUFFER_MIN 1024         /* the least that --stream-buffer may set */
 #define SSE_TOPIC_MAX 64            /* bytes of a topic */
 #define SSE_WHO_MAX 32              /* bytes of a `who` or an audience */
 #define SSE_EVENT_MAX 32            /* bytes of an event name */
@@ -26,10 +27,12 @@
 
 struct sse_stream;
 
-/* Settings, before serving: streams_max (1..SSE_STREAMS_MAX*4; 0 keeps the
- * default SSE_STREAMS_MAX) and heartbeat_s (1..3600; 0 keeps
- * SSE_HEARTBEAT_S). */
-void sse_configure(int streams_max, int heartbeat_s);
+/* Settings, before serving (`fengqiao serve --max-streams`,
+ * `--stream-heartbeat`, `--stream-buffer`): streams_max
+ * (1..4*SSE_STREAMS_MAX), heartbeat_s (1..3600) and buffer_max
+ * (SSE_BUFFER_MIN..SSE_BUFFER_MAX); a value out of range (0) keeps the
+ * default. */
+void sse_configure(int streams_max, int heartbeat_s, size_t buffer_max);
 
 /* Answers r with 200 text/event-stream held open, subscribed to `topic`
  * ("mediation:12") as `who` ("staff" or "party:34"). Live events with
