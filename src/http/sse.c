@@ -308,7 +308,8 @@ struct sse_stream *sse_start(struct req *r, const char *topic, const char *who, 
 		/* a small send buffer: a stuck client shows in the backlog (and
 		 * is cut) instead of in the kernel's memory */
 		evutil_socket_t fd = bufferevent_getfd(bev);
-		int sndbuf = SSE_SNDBUF;
+		int sndbuf = (int)(atomic_load(&buffer_max) < SSE_SNDBUF ? atomic_load(&buffer_max)
+									 : SSE_SNDBUF);
 		if (fd >= 0)
 			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	}
