@@ -18,4 +18,5 @@ void api_register_all(void)
 	api_queues_routes();
 	api_notifications_routes();
 	api_attachment_routes();
+	api_notifications_stream_routes();
 }

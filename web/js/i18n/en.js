@@ -1002,4 +1002,7 @@ export default {
   'att.photosSent': '{n} photo(s) attached.',
   'att.photosFailed': 'Some photos could not be uploaded: {msg}',
   'att.yourPhotos': 'Your photos',
+  // ---- live (server-sent events) ----
+  'error.bad_last_event_id': 'The live updates could not resume. Please reload the page.',
+  'error.too_many_streams': 'Too many live connections are open. Updates resume shortly.',
 };

@@ -1002,4 +1002,7 @@ export default {
   'att.photosSent': '已附上 {n} 张照片。',
   'att.photosFailed': '有照片未能上传：{msg}',
   'att.yourPhotos': '您提交的照片',
+  // ---- live (server-sent events) ----
+  'error.bad_last_event_id': '实时更新无法续接，请刷新页面。',
+  'error.too_many_streams': '实时连接过多，稍后将自动恢复更新。',
 };
