@@ -87,23 +87,27 @@ for (const { label, viewport, lang, L } of RUNS) {
   }));
 }
 
-test('quick ranges and the previous period; English labels', shot(() => env, async () => {
-  const page = await env.newPage({ name: 'analysis-ranges' });
-  await login(page, env.base, 'zhuji.analyst');
-  await page.getByRole('button', { name: 'English', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Analysis' }).waitFor();
-  await page.locator('.quick-ranges button[data-range="thisMonth"]').click();
-  const d = today();
-  await page.waitForURL(new RegExp(`from=${d.slice(0, 7)}-01`));
-  await page.locator('.kpi-compare[data-rate="in_village"]').waitFor();
-  assert.match(await page.locator('.kpi[data-rate="above_county"]').innerText(), /Escalated above the county[\s\S]*Lower is better/);
-  assert.match(await page.locator('.dash-body > p.muted').first().innerText(), /compared with \d{4}-\d{2}-01 to \d{4}-\d{2}-\d{2}/);
-  assert.strictEqual(await page.locator('.quick-ranges button[aria-pressed="true"]').count(), 1);
-  await page.locator('.quick-ranges button[data-range="thisYear"]').click();
-  await page.waitForURL(new RegExp(`from=${d.slice(0, 4)}-01-01&to=${d.slice(0, 4)}-12-31`));
-  await page.locator('.kpi-compare').first().waitFor();
-  env.check();
-}));
+for (const { label, viewport, lang, L } of RUNS) {
+  test(`quick ranges and the previous period (${label})`, shot(() => env, async () => {
+    const page = await env.newPage({ name: `analysis-ranges-${label}`, viewport, lang });
+    await login(page, env.base, 'zhuji.analyst');
+    await page.getByRole('heading', { level: 1, name: L('研判分析', 'Analysis') }).waitFor();
+    await page.locator('.quick-ranges button[data-range="thisMonth"]').click();
+    const d = today();
+    await page.waitForURL(new RegExp(`from=${d.slice(0, 7)}-01`));
+    await page.locator('.kpi-compare[data-rate="in_village"]').waitFor();
+    assert.match(await page.locator('.kpi[data-rate="above_county"]').innerText(),
+      L(/上交率（县级以上）[\s\S]*越低越好/, /Escalated above the county[\s\S]*Lower is better/));
+    assert.match(await page.locator('.dash-body > p.muted').first().innerText(),
+      L(/对比上期 \d{4}-\d{2}-01 至 \d{4}-\d{2}-\d{2}/, /compared with \d{4}-\d{2}-01 to \d{4}-\d{2}-\d{2}/));
+    assert.strictEqual(await page.locator('.quick-ranges button[aria-pressed="true"]').count(), 1);
+    await page.locator('.quick-ranges button[data-range="thisYear"]').click();
+    await page.waitForURL(new RegExp(`from=${d.slice(0, 4)}-01-01&to=${d.slice(0, 4)}-12-31`));
+    await page.locator('.kpi-compare').first().waitFor();
+    await axeCheck(page, `quick ranges (${label})`);
+    env.check();
+  }));
+}
 
 // the readable export is Chinese whatever the UI's language: it is for
 // people who read the case files in Chinese (item 11)
