@@ -143,7 +143,10 @@ for (const { label: width, viewport, lang, L } of RUNS) {
     assert.ok(await page.locator('.case-table th', { hasText: L('承办人', 'Handler') }).count() === 1);
     await page.goto(`${env.base}/#/cases?handler=fengqiao.handler`);
     await page.locator('.case-table tbody tr, .empty').first().waitFor();
-    assert.strictEqual(await page.getByLabel(L('承办人', 'Handler'), { exact: true }).inputValue(), 'fengqiao.handler');
+    // the filter's names come from a second request: wait for them
+    const handlerFilter = page.getByLabel(L('承办人', 'Handler'), { exact: true });
+    await handlerFilter.locator('option[value="fengqiao.handler"]').waitFor({ state: 'attached' });
+    assert.strictEqual(await handlerFilter.inputValue(), 'fengqiao.handler');
     const cells = await page.locator(`.case-table tbody td[data-label="${L('承办人', 'Handler')}"]`).allInnerTexts();
     assert.ok(cells.length > 0 && cells.every((x) => x === '王建国（枫桥镇矛调中心）'), cells.join('|'));
     await axeCheck(page, 'case list');

@@ -111,6 +111,8 @@ for (const { label, viewport, lang, L } of RUNS) {
     }
     await primary.click();
     await page.locator('.case-badges .status', { hasText: L('调解中', 'Mediating') }).waitFor();
+    // the timeline is fetched again after the step: wait for its last entry
+    await page.locator('.timeline .tl-item[data-action="start"]').waitFor();
     const steps = await page.locator('.timeline .tl-item').evaluateAll((els) => els.map((e) => e.dataset.action));
     assert.deepStrictEqual(steps.slice(-3), ['accept', 'assign', 'start']);
     assert.strictEqual(await page.locator('.action-primary').getAttribute('data-action'), 'resolve');
