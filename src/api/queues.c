@@ -109,6 +109,8 @@ static void list(struct req *r)
 			text_format_iso8601(due, iso);
 			json_object_set_new(qo, "follow_up_due", json_string(iso));
 			json_object_set_new(qo, "follow_up_overdue", json_boolean(r->now > due));
+			caseflow_due_days(&env, qo, DAYS_WORKING, due, r->now,
+					  "follow_up_days_kind", "follow_up_days_left");
 		}
 		json_object_set_new(qo, "mine",
 				    json_boolean(json_integer_value(json_object_get(q, "q_mine"))));

@@ -22,6 +22,27 @@ void caseflow_iso_times(json_t *o, const char *const *keys)
 	}
 }
 
+void caseflow_due_days(const struct caseflow_env *env, json_t *o, enum day_kind kind, int64_t due,
+		       int64_t now, const char *kind_key, const char *left_key)
+{
+	json_object_set_new(o, kind_key, due ? json_string(day_kind_name(kind)) : json_null());
+	json_object_set_new(o, left_key,
+			    due ? json_integer(deadline_days_left(env->cal, kind, due, now))
+				: json_null());
+}
+
+/* The kind of the stored next_due of a list item, which has no history to
+ * tell its deadlines apart: while a dispute is registered its one open
+ * deadline is acceptance (working days); every other open deadline counts
+ * calendar days (deadline.c, day_kinds). */
+static enum day_kind next_due_kind(const json_t *rec)
+{
+	const char *st = json_string_value(json_object_get(rec, "status"));
+	return caseflow_track_of(rec) == TRACK_DISPUTE && st && strcmp(st, "registered") == 0
+		       ? deadline_day_kind(DL_ACCEPT)
+		       : DAYS_CALENDAR;
+}
+
 json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who, const json_t *rec,
 			const struct flow_event *ev, size_t nev, int64_t now, int reveal)
 {
@@ -33,6 +54,9 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 			    json_boolean(json_is_integer(nd) && json_integer_value(nd) < now));
 	json_object_set(o, "due_at", nd ? nd : json_null());
 	json_object_del(o, "next_due");
+	caseflow_due_days(env, o, next_due_kind(rec),
+			  json_is_integer(nd) ? json_integer_value(nd) : 0, now, "due_days_kind",
+			  "due_days_left");
 	static const char *const times[] = {"created_at",  "updated_at", "occurred_at",
 					    "resolved_at", "due_at",     NULL};
 	caseflow_iso_times(o, times);
@@ -72,12 +96,18 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 				json_object_set_new(x, "met_on_time",
 						    json_boolean(d[i].met_at <= d[i].due));
 				json_object_set_new(x, "remaining_seconds", json_null());
+				json_object_set_new(
+					x, "days_kind",
+					json_string(day_kind_name(deadline_day_kind(d[i].kind))));
+				json_object_set_new(x, "days_left", json_null());
 			} else {
 				json_object_set_new(x, "met_at", json_null());
 				json_object_set_new(x, "overdue",
 						    json_boolean(!paused && now > d[i].due));
 				json_object_set_new(x, "remaining_seconds",
 						    json_integer(d[i].due - now));
+				caseflow_due_days(env, x, deadline_day_kind(d[i].kind), d[i].due,
+						  now, "days_kind", "days_left");
 			}
 			json_object_set_new(x, "paused", json_boolean(paused && !d[i].met_at));
 			json_array_append_new(arr, x);

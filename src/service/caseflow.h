@@ -83,6 +83,12 @@ enum fq_err caseflow_events(struct store_conn *conn, int64_t id, struct flow_eve
 json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who, const json_t *rec,
 			const struct flow_event *ev, size_t nev, int64_t now, int reveal);
 
+/* Sets o[kind_key] to the kind of day ("working" or "calendar") and
+ * o[left_key] to the days left until due in that kind (deadline_days_left:
+ * 0 due today, negative overdue), both null when due is 0 (no deadline). */
+void caseflow_due_days(const struct caseflow_env *env, json_t *o, enum day_kind kind, int64_t due,
+		       int64_t now, const char *kind_key, const char *left_key);
+
 /* Writes a title made of the first words (up to 20 characters, stopping at
  * a line end) of text into out, or `fallback` when that leaves fewer than
  * two characters. For intake channels that bring only a description. */

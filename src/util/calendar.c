@@ -247,6 +247,23 @@ int32_t calendar_next_workday(const struct calendar *cal, int32_t day)
 	return day;
 }
 
+int calendar_workdays_between(const struct calendar *cal, int32_t from, int32_t to)
+{
+	int sign = 1;
+	if (to < from) {
+		int32_t x = from;
+		from = to;
+		to = x;
+		sign = -1;
+	}
+	if ((int64_t)to - from > CALENDAR_SPAN_MAX)
+		to = from + CALENDAR_SPAN_MAX;
+	int n = 0;
+	for (int64_t d = (int64_t)from + 1; d <= to; d++)
+		n += calendar_is_workday(cal, (int32_t)d);
+	return sign * n;
+}
+
 /* The last day of the run of years without a file that contains `day`, or
  * DAY_MAX when that run never ends. The caller knows day's year has no file. */
 static int32_t unloaded_run_end(const struct calendar *cal, int32_t day)

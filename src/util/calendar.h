@@ -69,6 +69,13 @@ int calendar_is_workday(const struct calendar *cal, int32_t day);
  * working day on or after from). 2025-09-30 + 3 = 2025-10-11. */
 int32_t calendar_add_workdays(const struct calendar *cal, int32_t from, int n);
 
+/* The number of working days d with from < d <= to, and minus the number
+ * with to < d <= from when to is before from. Spans longer than
+ * CALENDAR_SPAN_MAX days are counted over their first CALENDAR_SPAN_MAX
+ * days only (the loop is bounded; no deadline comes near it). */
+#define CALENDAR_SPAN_MAX 3660
+int calendar_workdays_between(const struct calendar *cal, int32_t from, int32_t to);
+
 /* The first working day on or after day. */
 int32_t calendar_next_workday(const struct calendar *cal, int32_t day);
 

@@ -47,6 +47,9 @@ async function setup(options = {}) {
         deviceScaleFactor: 1,
         acceptDownloads: true,
       });
+      // opts.lang 'en': the UI in English from the first paint, as the
+      // header's language switch leaves it (language.test.js tests the switch)
+      if (opts.lang === 'en') await context.addInitScript(() => localStorage.setItem('fq.lang', 'en'));
       const page = await context.newPage();
       page.setDefaultTimeout(opts.timeout || 15000);
       const tag = opts.name || `page${pages.length + 1}`;
@@ -134,4 +137,14 @@ function scrollWidth(page) {
   return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
 }
 
-module.exports = { setup, shot, login, logout, scrollWidth, axeCheck, launch, DESKTOP, PHONE, DEMO_PASSWORD, RESULTS };
+/**
+ * The runs of each issue-13 check: desktop and phone width, each in zh-CN
+ * and in English. `L(zh, en)` picks the run's wording (a string or a RegExp).
+ */
+const RUNS = [['desktop', DESKTOP], ['phone', PHONE]].flatMap(([width, viewport]) =>
+  ['zh-CN', 'en'].map((lang) => ({
+    label: `${width}, ${lang}`, width, viewport, lang,
+    L: (zh, en) => (lang === 'en' ? en : zh),
+  })));
+
+module.exports = { RUNS, setup, shot, login, logout, scrollWidth, axeCheck, launch, DESKTOP, PHONE, DEMO_PASSWORD, RESULTS };

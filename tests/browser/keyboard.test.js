@@ -2,7 +2,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { setup, shot, PHONE, DEMO_PASSWORD } = require('./helpers.js');
+const { setup, shot, login, axeCheck, RUNS, PHONE, DEMO_PASSWORD } = require('./helpers.js');
+const { Client } = require('../lib/server.js');
 
 let env;
 test.before(async () => { env = await setup(); });
@@ -68,9 +69,20 @@ test('skip link, menu, guide, login and action forms by keyboard', shot(() => en
   env.check();
 }));
 
-test('shortcuts: j/k in the inbox, ? for the help sheet, n and a on a case', shot(() => env, async () => {
-  const { login, axeCheck, DESKTOP } = require('./helpers.js');
-  const page = await env.newPage({ name: 'shortcuts', viewport: DESKTOP });
+// issue 13 item 2's shortcuts, at desktop and phone width (a phone may have
+// a keyboard too), each in zh-CN and English (helpers.js RUNS)
+for (const { label, viewport, lang, L } of RUNS) test(`shortcuts: j/k in the inbox, ? for the help sheet, n and a on a case (${label})`, shot(() => env, async () => {
+  // two cases waiting to be accepted: each run's 'a' takes one
+  const api = new Client(env.base);
+  await api.login('fengyuan.mediator');
+  for (const n of [1, 2]) {
+    const r = await api.post('/api/cases', {
+      title: `快捷键测试${n}`, description: '两户之间排水沟被填，雨天积水倒灌。', category: 'neighbour',
+      channel: 'walk_in', region: '330681109290',
+    });
+    assert.strictEqual(r.status, 201, r.text);
+  }
+  const page = await env.newPage({ name: `shortcuts-${label}`, viewport, lang });
   await login(page, env.base, 'fengyuan.mediator');
   await page.goto(env.base + '/#/inbox?queue=to_accept');
   await page.locator('.case-cards .case-card').nth(1).waitFor();
@@ -88,8 +100,8 @@ test('shortcuts: j/k in the inbox, ? for the help sheet, n and a on a case', sho
   await page.keyboard.press('?');
   const help = page.locator('dialog#keys-help');
   await help.waitFor();
-  assert.match(await help.innerText(), /键盘快捷键[\s\S]*j[\s\S]*列表中下一件/);
-  await axeCheck(page, 'help sheet');
+  assert.match(await help.innerText(), L(/键盘快捷键[\s\S]*j[\s\S]*列表中下一件/, /Keyboard shortcuts[\s\S]*j[\s\S]*Next case in a list/));
+  await axeCheck(page, `help sheet (${label})`);
   await page.keyboard.press('Escape');
   await help.waitFor({ state: 'hidden' });
   // Enter opens the focused case; n opens the note form; a runs the usual next step
@@ -106,6 +118,6 @@ test('shortcuts: j/k in the inbox, ? for the help sheet, n and a on a case', sho
   await page.locator('#action-form').waitFor({ state: 'detached' });
   await page.locator('main h1').click();
   await page.keyboard.press('a');
-  await page.locator('.case-badges .status', { hasText: '调解中' }).waitFor();
+  await page.locator('.case-badges .status', { hasText: L('调解中', 'Mediating') }).waitFor();
   env.check();
 }));

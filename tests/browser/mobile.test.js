@@ -1,9 +1,10 @@
 // mobile.test.js - at 375 px wide every main page fits without horizontal
-// scrolling, and the navigation collapses into a menu button.
+// scrolling, and the navigation collapses into a menu button; in zh-CN and
+// in English (longer words).
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { setup, shot, login, scrollWidth, PHONE } = require('./helpers.js');
+const { setup, shot, login, scrollWidth, RUNS, PHONE } = require('./helpers.js');
 const { Client } = require('../lib/server.js');
 
 let env;
@@ -27,7 +28,7 @@ async function fits(page, hash, ready) {
   assert.deepStrictEqual(unlabelled, [], `${hash} has controls without a label`);
 }
 
-test('every main page fits 375 px', shot(() => env, async () => {
+for (const { lang, L } of RUNS.filter((r) => r.viewport === PHONE)) test(`every main page fits 375 px (${lang})`, shot(() => env, async () => {
   // A case with long text to show on the case page.
   const api = new Client(env.base);
   await api.login('fengqiao.handler');
@@ -41,20 +42,20 @@ test('every main page fits 375 px', shot(() => env, async () => {
   });
   assert.strictEqual(created.status, 201, created.text);
 
-  const page = await env.newPage({ name: 'phone', viewport: PHONE });
+  const page = await env.newPage({ name: `phone-${lang}`, viewport: PHONE, lang });
   for (const h of PUBLIC) await fits(page, h);
   // The filing slip with its long secret.
   await page.goto(env.base + '/#/guide/wages');
-  await page.getByRole('button', { name: '查看建议' }).click();
+  await page.getByRole('button', { name: L('查看建议', 'Show advice') }).click();
   assert.ok(await scrollWidth(page) <= 375, 'guide advice fits');
 
   // The nav is behind a menu button and opens on demand.
-  const toggle = page.getByRole('button', { name: '菜单' });
+  const toggle = page.getByRole('button', { name: L('菜单', 'Menu'), exact: true });
   await toggle.waitFor();
   assert.ok(!(await page.locator('#site-nav').isVisible()));
   await toggle.click();
   assert.strictEqual(await toggle.getAttribute('aria-expanded'), 'true');
-  await page.locator('#site-nav').getByRole('link', { name: '查询办理进度' }).click();
+  await page.locator('#site-nav').getByRole('link', { name: L('查询办理进度', 'Track my case') }).click();
   await page.waitForURL(/#\/track$/);
 
   await login(page, env.base, 'fengqiao.handler');

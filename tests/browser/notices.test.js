@@ -1,12 +1,13 @@
 // notices.test.js - the case page's 打印 (print) card (issue 13, item 9):
 // an accepted case offers 打印受理通知书 and the download is a PDF; a case
-// not yet accepted has no card until it is accepted on the page. Desktop in
-// Chinese and phone in English, with axe and no console errors.
+// not yet accepted has no card until it is accepted on the page. Desktop and
+// phone, each in zh-CN and English (helpers.js RUNS), with axe and no console
+// errors.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { setup, shot, login, axeCheck, scrollWidth, DESKTOP, PHONE } = require('./helpers.js');
+const { setup, shot, login, axeCheck, scrollWidth, RUNS, PHONE } = require('./helpers.js');
 const { Client } = require('../lib/server.js');
 
 let env;
@@ -41,20 +42,15 @@ async function download(page, link) {
   return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
 }
 
-for (const [label, viewport, english] of [['desktop', DESKTOP, false], ['phone', PHONE, true]]) {
+for (const { label, viewport, lang, L } of RUNS) {
   test(`an accepted case prints its 受理通知书 as a PDF (${label})`, shot(() => env, async () => {
     const accepted = await newCase(true);
-    const page = await env.newPage({ name: `notices-${label}`, viewport });
-    if (english) {
-      await page.goto(env.base + '/');
-      await page.getByRole('button', { name: 'English', exact: true }).click();
-    }
+    const page = await env.newPage({ name: `notices-${label}`, viewport, lang });
     await login(page, env.base, 'fengyuan.mediator');
     await page.goto(`${env.base}/#/case/${accepted.id}`);
-    const name = english ? 'Print notice of acceptance' : '打印受理通知书';
-    const link = page.getByRole('link', { name, exact: true });
+    const link = page.getByRole('link', { name: L('打印受理通知书', 'Print notice of acceptance'), exact: true });
     await link.waitFor();
-    assert.strictEqual(await page.getByRole('heading', { name: english ? 'Print' : '打印', exact: true }).count(), 1);
+    assert.strictEqual(await page.getByRole('heading', { name: L('打印', 'Print'), exact: true }).count(), 1);
     // only what the state allows: no non-acceptance notice for an accepted case
     assert.strictEqual(await page.locator('[data-notice="reject"]').count(), 0);
     const got = await download(page, link);

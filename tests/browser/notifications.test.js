@@ -1,11 +1,11 @@
 // notifications.test.js - issue 13 item 12 in the browser, at desktop and
-// phone width: after a case is assigned to her, the clerk's header bell
+// phone width, each in zh-CN and English (helpers.js RUNS): after a case is assigned to her, the clerk's header bell
 // shows the unread count; the list names the case and who assigned it;
 // marking it read lowers the count; 全部标为已读 clears it.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { setup, shot, login, axeCheck, scrollWidth, DESKTOP, PHONE } = require('./helpers.js');
+const { setup, shot, login, axeCheck, scrollWidth, RUNS } = require('./helpers.js');
 const { Client } = require('../lib/server.js');
 
 let env; let mediator;
@@ -34,33 +34,33 @@ const bellCount = async (page) => {
   return (await b.isHidden()) ? 0 : Number(await b.innerText());
 };
 
-for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+for (const { label, viewport, lang, L } of RUNS) {
   test(`the bell counts, the list names the case, mark-as-read (${label})`, shot(() => env, async () => {
     const c = await assignedCase(`通知浏览器测试 ${label}`, 'fengqiao.clerk');
     await assignedCase(`通知浏览器测试 ${label} 二`, 'fengqiao.clerk');
-    const page = await env.newPage({ name: `notif-${label}`, viewport });
+    const page = await env.newPage({ name: `notif-${label}`, viewport, lang });
     await login(page, env.base, 'fengqiao.clerk');
     const bell = page.locator('.notif-bell');
     await bell.waitFor();
     await page.waitForFunction(() => !document.querySelector('.notif-bell .notif-count').hidden);
     const before = await bellCount(page);
     assert.ok(before >= 2);
-    assert.match(await bell.getAttribute('aria-label'), new RegExp(`通知，${before} 条未读`));
+    assert.match(await bell.getAttribute('aria-label'), new RegExp(L(`通知，${before} 条未读`, `Notifications, ${before} unread`)));
     await bell.click();
     await page.waitForURL(/#\/notifications/);
-    await page.getByRole('heading', { level: 1, name: '通知' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: L('通知', 'Notifications') }).waitFor();
     const item = page.locator('.notif-item.unread', { hasText: c.tracking_code });
     await item.waitFor();
-    assert.match(await item.innerText(), /案件交办给您（张美华（枫源村调委会））/);
+    assert.match(await item.innerText(), L(/案件交办给您（张美华（枫源村调委会））/, /A case was assigned to you \(by 张美华（枫源村调委会）\)/));
     assert.ok(await scrollWidth(page) <= viewport.width + 1, 'no horizontal scroll');
     await axeCheck(page, `on the notifications page (${label})`);
-    await item.getByRole('button', { name: '标为已读' }).click();
+    await item.getByRole('button', { name: L('标为已读', 'Mark read') }).click();
     await page.locator('.notif-item:not(.unread)', { hasText: c.tracking_code }).waitFor();
     await page.waitForFunction((n) => {
       const b = document.querySelector('.notif-bell .notif-count');
       return (b.hidden ? 0 : Number(b.textContent)) === n;
     }, before - 1);
-    await page.getByRole('button', { name: '全部标为已读' }).click();
+    await page.getByRole('button', { name: L('全部标为已读', 'Mark all read') }).click();
     await page.waitForFunction(() => document.querySelector('.notif-bell .notif-count').hidden);
     assert.strictEqual(await page.locator('.notif-item.unread').count(), 0);
     // opening a case from the list goes to the case page

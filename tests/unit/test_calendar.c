@@ -353,6 +353,31 @@ static void test_add_long_spans(void **state)
 	assert_int_equal(far, slow_add(cal, 0, 1000000));
 }
 
+/* Working days after `from` up to and including `to`; the inverse of
+ * add_workdays, negative backwards, bounded on absurd spans. */
+static void test_workdays_between(void **state)
+{
+	const struct calendar *cal = *state;
+	/* over National Day 2025 onto the make-up Saturday 10-11 */
+	assert_int_equal(calendar_workdays_between(cal, D("2025-09-30"), D("2025-10-11")), 3);
+	assert_int_equal(calendar_workdays_between(cal, D("2025-10-11"), D("2025-09-30")), -3);
+	/* a plain weekend: Friday to Monday is one working day */
+	assert_int_equal(calendar_workdays_between(cal, D("2025-11-14"), D("2025-11-17")), 1);
+	/* inside the holiday: none */
+	assert_int_equal(calendar_workdays_between(cal, D("2025-10-01"), D("2025-10-08")), 0);
+	assert_int_equal(calendar_workdays_between(cal, D("2025-10-05"), D("2025-10-05")), 0);
+	for (size_t i = 1; i < 40; i++) {
+		int32_t from = D("2025-09-20");
+		assert_int_equal(calendar_workdays_between(cal, from, slow_add(cal, from, (int)i)),
+				 (int)i);
+	}
+	/* the loop is bounded: ends at once whatever the span */
+	int far = calendar_workdays_between(cal, INT32_MIN, INT32_MAX);
+	assert_true(far > 0 && far <= CALENDAR_SPAN_MAX);
+	assert_int_equal(calendar_workdays_between(cal, INT32_MAX, INT32_MIN), -far);
+	assert_true(calendar_workdays_between(cal, INT32_MAX - 10, INT32_MAX) >= 0);
+}
+
 /* ---- the file format ------------------------------------------------ */
 
 static const char good_2026[] = "# source: a test\n"
@@ -589,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_spring_festival_2026),
 		cmocka_unit_test(test_missing_year),
 		cmocka_unit_test(test_add_long_spans),
+		cmocka_unit_test(test_workdays_between),
 	};
 	int failed = cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("calendar_data", real, setup_real, teardown_real);

@@ -211,6 +211,49 @@ static void petition_limits(void **state)
 	assert_null(find(d, n, DL_REVIEW_REQUEST));
 }
 
+/* Days left in the kind of day each rule counts: working days step over
+ * weekends, holidays and onto make-up days; calendar days do not. */
+static void days_left_by_kind(void **state)
+{
+	(void)state;
+	assert_int_equal(deadline_day_kind(DL_ACCEPT), DAYS_WORKING);
+	for (int k = DL_RESOLVE; k < DL__COUNT; k++)
+		assert_int_equal(deadline_day_kind((enum deadline_kind)k), DAYS_CALENDAR);
+	assert_string_equal(day_kind_name(DAYS_WORKING), "working");
+	assert_string_equal(day_kind_name(DAYS_CALENDAR), "calendar");
+
+	/* across National Day 2025 onto the make-up Saturday 10-11 */
+	int64_t due = END("2025-10-11");
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-09-30T10:00")), 3);
+	assert_int_equal(deadline_days_left(cal, DAYS_CALENDAR, due, T("2025-09-30T10:00")), 11);
+	/* within the holiday the working count stands still */
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-10-05T09:00")), 3);
+	/* due today, to its last second; the next second is a day late */
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-10-11T00:00")), 0);
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, due), 0);
+	assert_int_equal(deadline_days_left(cal, DAYS_CALENDAR, due, due + 1), -1);
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, due + 1), -1);
+	/* a plain weekend: due Monday, seen on Friday */
+	due = END("2025-11-17");
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-11-14T16:00")), 1);
+	assert_int_equal(deadline_days_left(cal, DAYS_CALENDAR, due, T("2025-11-14T16:00")), 3);
+	/* late late at night Beijing time is still that Beijing day (15:30 UTC) */
+	assert_int_equal(deadline_days_left(cal, DAYS_CALENDAR, due, T("2025-11-16T23:30")), 1);
+	/* overdue over a weekend: due Friday 11-14, seen the next Tuesday */
+	due = END("2025-11-14");
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-11-18T09:00")), -2);
+	assert_int_equal(deadline_days_left(cal, DAYS_CALENDAR, due, T("2025-11-18T09:00")), -4);
+	/* on the rest day right after the due day it is one day late already */
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-11-15T09:00")), -1);
+	/* overdue into a holiday: due 09-30, seen on 10-09 (two holidays, no
+	 * working day until 10-09) */
+	due = END("2025-09-30");
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-10-03T09:00")), -1);
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-10-09T09:00")), -1);
+	assert_int_equal(deadline_days_left(cal, DAYS_WORKING, due, T("2025-10-10T09:00")), -2);
+	assert_int_equal(deadline_days_left(cal, DAYS_CALENDAR, due, T("2025-10-10T09:00")), -10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +263,7 @@ int main(void)
 		cmocka_unit_test(pause_extends),
 		cmocka_unit_test(escalation_restarts_at_new_level),
 		cmocka_unit_test(petition_limits),
+		cmocka_unit_test(days_left_by_kind),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

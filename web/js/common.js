@@ -1,6 +1,6 @@
 // common.js - shared vocabulary and small widgets used by several pages.
 import { h } from './dom.js';
-import { t, tc, fmtDateTime, fmtDuration } from './i18n.js';
+import { t, tc, has, fmtDateTime, bjDay } from './i18n.js';
 
 export const CATEGORIES = ['marriage_family', 'neighbour', 'housing_land', 'land_forest', 'contract',
   'damages', 'labour', 'land_acquisition', 'environment', 'medical', 'property_mgmt', 'consumer',
@@ -12,7 +12,7 @@ export const STATUSES = ['registered', 'accepted', 'rejected', 'assigned', 'medi
   'resolved', 'referred', 'followed_up', 'closed', 'reopened', 'under_review'];
 export const CLOSED_STATUSES = new Set(['rejected', 'closed']);
 
-export const SOON_SECONDS = 2 * 86400; // "due within 2 working days", approximated
+export const SOON_DAYS = 2; // "due soon": within 2 days of the deadline's kind
 
 /** Options for a <select> of codes in a catalogue group, with an optional blank first. */
 export function codeOptions(group, codes, blankLabel) {
@@ -30,17 +30,19 @@ export function trackBadge(track) {
   return h('span', { class: 'badge track' }, tc('track', track));
 }
 
-/** 'overdue' | 'soon' | 'ok' | 'met' for one deadline. */
+/** 'overdue' | 'soon' | 'ok' | 'met' | 'paused' for one deadline. */
 export function deadlineUrgency(d) {
   if (d.met_at) return 'met';
   if (d.paused) return 'paused';
-  if (d.overdue || (typeof d.remaining_seconds === 'number' && d.remaining_seconds < 0)) return 'overdue';
-  if (typeof d.remaining_seconds === 'number' && d.remaining_seconds <= SOON_SECONDS) return 'soon';
+  const left = daysLeft(d);
+  if (d.overdue || left < 0) return 'overdue';
+  if (left <= SOON_DAYS) return 'soon';
   return 'ok';
 }
 
-/** The most pressing open deadline of a case, or null. List items may carry
- * only the case-level due_at/overdue instead of the deadlines array. */
+/** The most pressing open deadline of a case, or null. List items carry
+ * only the case-level due_at/overdue and due_days_kind/due_days_left
+ * instead of the deadlines array. */
 export function nextDeadline(c) {
   if (!Array.isArray(c.deadlines)) {
     if (!c.due_at) return null;
@@ -48,6 +50,7 @@ export function nextDeadline(c) {
       kind: 'next', due_at: c.due_at, met_at: null, overdue: Boolean(c.overdue),
       paused: c.status === 'suspended',
       remaining_seconds: Math.round((new Date(c.due_at).getTime() - Date.now()) / 1000),
+      days_kind: c.due_days_kind, days_left: c.due_days_left,
     };
   }
   const open = c.deadlines.filter((d) => !d.met_at);
@@ -70,15 +73,31 @@ export function urgencyKey(c) {
   return d ? remaining(d) : Number.POSITIVE_INFINITY;
 }
 
-/** "剩余 2 天 3 小时" / "已超期 1 天" / "已于 … 完成". */
+/** Days left in the kind of day the deadline's rule counts, as the server
+ * counted them on the working calendar (days_left: 0 due today, negative
+ * overdue). Without it (an older answer), calendar days between the
+ * Beijing days of now and of the due time. */
+function daysLeft(d) {
+  if (Number.isInteger(d.days_left)) return d.days_left;
+  const day = (v) => Date.parse(`${bjDay(v)}T00:00:00Z`) / 86400000;
+  return day(d.due_at) - day(new Date());
+}
+
+/** "剩 3 个工作日" / "逾期 2 天" / "今日到期" / "已于 … 完成": whole days of the
+ * deadline's kind, never hours. */
 export function deadlineText(d) {
   const u = deadlineUrgency(d);
   if (u === 'met') return t('deadline.metAt', { at: fmtDateTime(d.met_at) });
-  const secs = typeof d.remaining_seconds === 'number' ? d.remaining_seconds
-    : (new Date(d.due_at).getTime() - Date.now()) / 1000;
-  if (u === 'overdue') return t('deadline.overdueBy', { d: fmtDuration(secs) });
-  if (u === 'paused') return t('deadline.paused', { d: fmtDuration(secs) });
-  return t('deadline.left', { d: fmtDuration(secs) });
+  const kind = d.days_kind === 'working' && Number.isInteger(d.days_left) ? 'working' : 'calendar';
+  const n = daysLeft(d);
+  const say = (what, count) => {
+    const key = `days.${what}.${kind}`;
+    return t(count === 1 && has(`${key}.one`) ? `${key}.one` : key, { n: count });
+  };
+  if (u === 'paused') return n > 0 ? say('paused', n) : t('days.pausedNone');
+  if (n < 0 || u === 'overdue') return say('overdue', Math.max(1, -n));
+  if (n === 0) return t('days.today');
+  return say('left', n);
 }
 
 /** A compact chip showing a deadline's kind and time left, coloured by urgency. */

@@ -84,17 +84,6 @@ export function bjDay(v) {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
-/** Human duration for a number of seconds (absolute value). */
-export function fmtDuration(sec) {
-  const s = Math.abs(Math.round(sec));
-  const days = Math.floor(s / 86400);
-  const hours = Math.floor((s % 86400) / 3600);
-  const mins = Math.floor((s % 3600) / 60);
-  if (days > 0) return t('dur.dh', { d: days, h: hours });
-  if (hours > 0) return t('dur.hm', { h: hours, m: mins });
-  return t('dur.m', { m: Math.max(mins, 0) });
-}
-
 /** Money in fen -> "¥1,234.50". */
 export function fmtMoney(fen) {
   if (fen === null || fen === undefined || fen === '') return '';

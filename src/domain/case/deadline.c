@@ -28,6 +28,49 @@ const char *deadline_kind_name(enum deadline_kind k)
 	return (unsigned)k < DL__COUNT ? names[k] : "unknown";
 }
 
+/* The kind of day each rule counts. Only acceptance of a dispute counts
+ * working days; every other period is written in 日 (calendar days), and
+ * its last day moves off a rest day as in 民事诉讼法 (Civil Procedure Law)
+ * art. 85.
+ * - accept: "3 个工作日内受理", Fengqiao's own promise to residents (the
+ *   filing form says it, web/js/resident.js); 人民调解法 (People's
+ *   Mediation Law) art. 17 lets a party apply but sets no time.
+ * - resolve: 30/45/60 日 by level, local practice for 人民调解; the law
+ *   sets no term.
+ * - petition_accept (15 日), petition_handle (60 日, extended once by 30
+ *   日), review_request and review_decide (30 日 each): calendar days, as
+ *   the national 信访工作条例 counts them (not among the reference texts).
+ *   浙江省信访条例 (Zhejiang Petition Regulations) art. 23 counts handling
+ *   in 日 as well (30 日, extended by at most 60 日); its art. 20 gives
+ *   五个工作日 (five working days) to decide on acceptance, stricter than
+ *   the 15 days used here. */
+static const enum day_kind day_kinds[DL__COUNT] = {
+	[DL_ACCEPT] = DAYS_WORKING,           [DL_RESOLVE] = DAYS_CALENDAR,
+	[DL_PETITION_ACCEPT] = DAYS_CALENDAR, [DL_PETITION_HANDLE] = DAYS_CALENDAR,
+	[DL_REVIEW_REQUEST] = DAYS_CALENDAR,  [DL_REVIEW_DECIDE] = DAYS_CALENDAR,
+};
+
+enum day_kind deadline_day_kind(enum deadline_kind k)
+{
+	return (unsigned)k < DL__COUNT ? day_kinds[k] : DAYS_CALENDAR;
+}
+
+const char *day_kind_name(enum day_kind k)
+{
+	return k == DAYS_WORKING ? "working" : "calendar";
+}
+
+int deadline_days_left(const struct calendar *cal, enum day_kind kind, int64_t due, int64_t now)
+{
+	int32_t today = date_of_instant_bj(now), day = date_of_instant_bj(due);
+	if (kind == DAYS_CALENDAR)
+		return day - today;
+	if (day >= today)
+		return calendar_workdays_between(cal, today, day);
+	int late = calendar_workdays_between(cal, day, today);
+	return late > 0 ? -late : -1;
+}
+
 /* The last second of the day `days` calendar days after the instant `start`,
  * moved to the next working day when that day is a rest day. */
 static int64_t due_days(const struct calendar *cal, int64_t start, int days)

@@ -20,6 +20,13 @@ enum deadline_kind {
 	DL__COUNT
 };
 
+/* Which kind of day a rule counts: calendar days (日) or working days
+ * (工作日) on the business calendar. */
+enum day_kind {
+	DAYS_CALENDAR,
+	DAYS_WORKING
+};
+
 struct deadline_rules {
 	int accept_workdays;      /* dispute: accept within N working days (3) */
 	int resolve_days[6];      /* dispute: resolve within N days of acceptance, by level */
@@ -52,6 +59,19 @@ const char *deadline_kind_name(enum deadline_kind k);
 int deadline_compute(const struct calendar *cal, const struct deadline_rules *r,
 		     enum case_track track, const struct flow_event *ev, size_t nev, int64_t now,
 		     struct deadline out[DL__COUNT]);
+
+/* The kind of day the rule behind a deadline counts (the table in
+ * deadline.c cites each rule), and its name: "calendar" or "working". */
+enum day_kind deadline_day_kind(enum deadline_kind k);
+const char *day_kind_name(enum day_kind k);
+
+/* Days left until the Beijing day of `due`, seen from the Beijing day of
+ * `now`, counted in `kind`: 0 when due today, N > 0 when due N days (of
+ * that kind) from today, -N when N days past the due day. Working days
+ * count the working days after today up to and including the due day (or
+ * after the due day up to and including today); a deadline already past
+ * counts at least one day late, even on a rest day right after it. */
+int deadline_days_left(const struct calendar *cal, enum day_kind kind, int64_t due, int64_t now);
 
 /* 1 when some deadline in d is open and past due at now. */
 int deadline_any_overdue(const struct deadline *d, int n, int64_t now);

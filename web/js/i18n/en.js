@@ -503,13 +503,8 @@ export default {
   'dash.noChildren': 'This area has no sub-areas. Use the path above to go back up.',
   'dash.chartsUnavailable': 'The chart library could not be loaded.',
 
-  'deadline.left': '{d} left',
-  'deadline.overdueBy': 'overdue by {d}',
   'deadline.metAt': 'met on {at}',
   'deadline.dueAt': 'due {at}',
-  'dur.dh': '{d} d {h} h',
-  'dur.hm': '{h} h {m} min',
-  'dur.m': '{m} min',
   'urgency.overdue': 'Overdue',
   'urgency.soon': 'Due soon',
   'urgency.ok': 'On time',
@@ -658,7 +653,6 @@ export default {
   'detail.level': 'Level',
 
   'urgency.paused': 'Paused',
-  'deadline.paused': 'clock paused ({d} left)',
   'error.too_short': 'This is too short.',
   'error.too_short.title': 'The title needs at least 2 characters.',
   'error.too_long': 'This is too long.',
@@ -1005,4 +999,19 @@ export default {
   // ---- live (server-sent events) ----
   'error.bad_last_event_id': 'The live updates could not resume. Please reload the page.',
   'error.too_many_streams': 'Too many live connections are open. Updates resume shortly.',
+  // ---- deadline days ----
+  'days.left.working': '{n} working days left',
+  'days.left.working.one': '1 working day left',
+  'days.left.calendar': '{n} days left',
+  'days.left.calendar.one': '1 day left',
+  'days.overdue.working': '{n} working days overdue',
+  'days.overdue.working.one': '1 working day overdue',
+  'days.overdue.calendar': '{n} days overdue',
+  'days.overdue.calendar.one': '1 day overdue',
+  'days.paused.working': 'clock paused ({n} working days left)',
+  'days.paused.working.one': 'clock paused (1 working day left)',
+  'days.paused.calendar': 'clock paused ({n} days left)',
+  'days.paused.calendar.one': 'clock paused (1 day left)',
+  'days.pausedNone': 'clock paused',
+  'days.today': 'due today',
 };

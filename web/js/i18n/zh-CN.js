@@ -503,13 +503,8 @@ export default {
   'dash.noChildren': '这一级没有下级区域。可以用上方的层级导航返回上一级。',
   'dash.chartsUnavailable': '图表组件加载失败。',
 
-  'deadline.left': '剩余 {d}',
-  'deadline.overdueBy': '已超期 {d}',
   'deadline.metAt': '已于 {at} 完成',
   'deadline.dueAt': '截止 {at}',
-  'dur.dh': '{d} 天 {h} 小时',
-  'dur.hm': '{h} 小时 {m} 分',
-  'dur.m': '{m} 分钟',
   'urgency.overdue': '已超期',
   'urgency.soon': '即将到期',
   'urgency.ok': '期限内',
@@ -658,7 +653,6 @@ export default {
   'detail.level': '层级',
 
   'urgency.paused': '已暂停',
-  'deadline.paused': '已暂停计时（剩余 {d}）',
   'error.too_short': '内容太短了。',
   'error.too_short.title': '标题至少需要 2 个字。',
   'error.too_long': '内容太长了。',
@@ -1005,4 +999,20 @@ export default {
   // ---- live (server-sent events) ----
   'error.bad_last_event_id': '实时更新无法续接，请刷新页面。',
   'error.too_many_streams': '实时连接过多，稍后将自动恢复更新。',
+  // ---- deadline days ----
+  'days.left.working': '剩 {n} 个工作日',
+  'days.left.calendar': '剩 {n} 天',
+  'days.overdue.working': '逾期 {n} 个工作日',
+  'days.overdue.calendar': '逾期 {n} 天',
+  'days.paused.working': '已暂停计时（剩 {n} 个工作日）',
+  'days.paused.calendar': '已暂停计时（剩 {n} 天）',
+  'days.pausedNone': '已暂停计时',
+  // Chinese has no plural; the .one forms exist for English
+  'days.left.working.one': '剩 1 个工作日',
+  'days.left.calendar.one': '剩 1 天',
+  'days.overdue.working.one': '逾期 1 个工作日',
+  'days.overdue.calendar.one': '逾期 1 天',
+  'days.paused.working.one': '已暂停计时（剩 1 个工作日）',
+  'days.paused.calendar.one': '已暂停计时（剩 1 天）',
+  'days.today': '今日到期',
 };

@@ -1,7 +1,7 @@
 // case.js - one case: facts, parties, deadlines, duplicates, the actions the
 // server allows (each with its own small form) and the timeline.
 import { h, append, replace, field, select, uid } from '../dom.js';
-import { t, tc, fmtDateTime, fmtMoney, fmtNumber } from '../i18n.js';
+import { t, tc, fmtDate, fmtDateTime, fmtMoney, fmtNumber } from '../i18n.js';
 import { api, get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
 import { CATEGORIES, PARTY_ROLES, codeOptions, hasRole, statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, actorName, loading, nextDeadline } from '../common.js';
 import { noticesCard, drawNotices } from '../notices.js';
@@ -137,7 +137,7 @@ export async function render({ container, params, isCurrent }) {
     const d = nextDeadline(c);
     if (!d) return null;
     return h('p', { class: 'head-deadline' }, deadlineChip(d), ' ',
-      h('span', { class: 'muted due-at' }, t('deadline.dueAt', { at: fmtDateTime(d.due_at) })));
+      h('span', { class: 'muted due-at' }, t('deadline.dueAt', { at: fmtDate(d.due_at) })));
   }
 
   // Who moved the case here and why, open reminders (督办) and co-mediators,
@@ -307,7 +307,7 @@ export async function render({ container, params, isCurrent }) {
     const body = list.length === 0 ? h('p', { class: 'muted' }, t('case.noDeadlines'))
       : h('ul', { class: 'deadline-list' }, list.map((d) => h('li', { class: 'urgency-' + deadlineUrgency(d) },
         deadlineChip(d),
-        h('span', { class: 'muted due-at' }, t('deadline.dueAt', { at: fmtDateTime(d.due_at) })))));
+        h('span', { class: 'muted due-at' }, t('deadline.dueAt', { at: fmtDate(d.due_at) })))));
     replace(deadlines, h('h2', { id: 'sec-deadlines' }, t('case.deadlines')), body);
   }
 

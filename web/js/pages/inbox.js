@@ -126,7 +126,11 @@ export function queueCard(c, queue) {
   const d = nextDeadline(c);
   const u = d ? deadlineUrgency(d) : 'none';
   const follow = queue === 'follow_up' && q.follow_up_due
-    ? { kind: 'follow_up', due_at: q.follow_up_due, met_at: null, overdue: q.follow_up_overdue, remaining_seconds: Math.round((Date.parse(q.follow_up_due) - Date.now()) / 1000) }
+    ? {
+      kind: 'follow_up', due_at: q.follow_up_due, met_at: null, overdue: q.follow_up_overdue,
+      remaining_seconds: Math.round((Date.parse(q.follow_up_due) - Date.now()) / 1000),
+      days_kind: q.follow_up_days_kind, days_left: q.follow_up_days_left,
+    }
     : null;
   const showMove = q.move && (queue === 'escalated' || q.move.kind === 'send_back');
   return caseCard(c, follow ? deadlineUrgency(follow) : u, follow || d, [

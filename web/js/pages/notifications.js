@@ -3,7 +3,7 @@
 // list page with mark-as-read. The server lists only the user's own
 // notifications about cases they can see now.
 import { h, append, replace } from '../dom.js';
-import { t, fmtDateTime } from '../i18n.js';
+import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import { api, get, errorBox, session, onAuthChange } from '../api.js';
 import { emptyState, loading } from '../common.js';
 
@@ -139,7 +139,7 @@ export async function render({ container, query, navigate, isCurrent }) {
           h('p', { class: 'notif-what' }, n.read ? null : h('span', { class: 'visually-hidden' }, t('notif.unread')), itemText(n)),
           h('p', null, open),
           n.note ? h('p', { class: 'notif-note' }, t('notif.note', { note: n.note })) : null,
-          n.due ? h('p', { class: 'notif-due' }, t('notif.due', { when: fmtDateTime(n.due) })) : null,
+          n.due ? h('p', { class: 'notif-due' }, t('notif.due', { when: fmtDate(n.due) })) : null,
           h('p', { class: 'notif-when' }, fmtDateTime(n.created_at))),
         btn));
     }
