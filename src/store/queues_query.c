@@ -1,10 +1,16 @@
-/* queues_query.c - the work queues of 待办 as SQL both engines run: which
+/* queues_query.c - the work queues of 待办 and team work on a case (moves,
+ * reminders, co-mediators, open load), written once for both engines: which
  * cases wait for the caller, told apart as "mine" (handler or co-mediator)
- * and "my unit's, not yet taken". Fixed fragments and bound values only;
- * no engine calls here. */
+ * and "my unit's, not yet taken", built from fixed fragments and bound
+ * values, and run through the engine's runner (store/run.h). */
 #include "store/queues_sql.h"
+#include "store/case.h"
 #include "store/case_sql.h"
+#include "store/run.h"
+#include "store/shared.h"
 #include "store/store.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -289,4 +295,223 @@ void store_queue_row(json_t *row)
 		json_object_del(row, keys[i]);
 	}
 	json_object_set_new(row, "queue", qo);
+}
+
+/* ---- the members of struct store_ops, on any engine ---- */
+
+/* A new query buffer with an empty argument list, or NULL. */
+static struct store_qsql *qsql_new(void)
+{
+	struct store_qsql *q = calloc(1, sizeof *q);
+	if (q && !(q->args = json_array())) {
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+static void qsql_free(struct store_qsql *q)
+{
+	if (!q)
+		return;
+	json_decref(q->args);
+	free(q);
+}
+
+static enum fq_err run_q(struct store_conn *c, struct store_qsql *q, json_t **items)
+{
+	if (q->overflow)
+		return FQ_EINTERNAL;
+	return store_run_built(c, q->sql, q->args, "queue", items);
+}
+
+static enum fq_err count_one(struct store_conn *c, const struct caller *who, const char *queue,
+			     int whose, json_t **row)
+{
+	struct store_qsql *q = qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	json_t *rows = NULL;
+	enum fq_err err = store_queue_sql(who, queue, whose, 1, 0, 0, q);
+	if (!err)
+		err = run_q(c, q, &rows);
+	if (!err) {
+		*row = json_incref(json_array_get(rows, 0));
+		if (!*row)
+			err = FQ_EINTERNAL;
+	}
+	json_decref(rows);
+	qsql_free(q);
+	return err;
+}
+
+enum fq_err shared_queue_list(struct store_conn *c, const struct caller *who, const char *queue,
+			      int whose, int page, int page_size, json_t **items, int64_t *total)
+{
+	*items = NULL;
+	json_t *row = NULL;
+	enum fq_err err = count_one(c, who, queue, whose, &row);
+	if (err)
+		return err;
+	*total = json_integer_value(json_object_get(row, "total"));
+	json_decref(row);
+	struct store_qsql *q = qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	if (!(err = store_queue_sql(who, queue, whose, 0, page, page_size, q)))
+		err = run_q(c, q, items);
+	qsql_free(q);
+	if (err)
+		return err;
+	size_t i;
+	json_t *o;
+	json_array_foreach(*items, i, o)
+		store_queue_row(o);
+	if ((err = store_run_finish_cases(c, *items))) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return err;
+}
+
+enum fq_err shared_queue_counts(struct store_conn *c, const struct caller *who, json_t **out)
+{
+	json_t *o = json_object();
+	for (int i = 0; store_queue_names[i]; i++) {
+		json_t *row = NULL;
+		enum fq_err err = count_one(c, who, store_queue_names[i], QUEUE_ALL, &row);
+		if (err) {
+			json_decref(o);
+			return err;
+		}
+		json_object_set_new(o, store_queue_names[i], row);
+	}
+	*out = o;
+	return FQ_OK;
+}
+
+enum fq_err shared_move_add(struct store_conn *c, int64_t case_id, int64_t at, const char *actor,
+			    const char *kind, const char *from_unit, const char *to_unit,
+			    const char *reason)
+{
+	static const struct store_sql sql = STORE_SQL(QUEUES_SQL_MOVE_ADD);
+	struct store_vals v = {0};
+	store_v_int(&v, case_id);
+	store_v_int(&v, at);
+	store_v_text(&v, actor);
+	store_v_text(&v, kind);
+	store_v_text(&v, from_unit);
+	store_v_text(&v, to_unit);
+	store_v_text(&v, reason);
+	return store_run_exec(c, &sql, &v, "move_add", NULL);
+}
+
+/* FQ_ENOTFOUND unless who may see case_id. */
+static enum fq_err in_scope(struct store_conn *c, const struct caller *who, int64_t case_id)
+{
+	json_t *rec = NULL;
+	enum fq_err err = store_case_get(c, who, case_id, &rec);
+	json_decref(rec);
+	return err;
+}
+
+/* Rows of a statement keyed by the case id at P1, when who may see the
+ * case. */
+static enum fq_err case_rows(struct store_conn *c, const struct caller *who,
+			     const struct store_sql *sql, int64_t case_id, const char *what,
+			     json_t **items)
+{
+	enum fq_err err = in_scope(c, who, case_id);
+	if (err)
+		return err;
+	struct store_vals v = {0};
+	store_v_int(&v, case_id);
+	return store_run_rows(c, sql, &v, what, items);
+}
+
+enum fq_err shared_move_last(struct store_conn *c, const struct caller *who, int64_t case_id,
+			     json_t **out)
+{
+	static const struct store_sql sql = STORE_SQL(QUEUES_SQL_MOVE_LAST);
+	json_t *rows = NULL;
+	enum fq_err err = case_rows(c, who, &sql, case_id, "move_last", &rows);
+	if (err)
+		return err;
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return *out ? FQ_OK : FQ_ENOTFOUND;
+}
+
+enum fq_err shared_reminder_add(struct store_conn *c, int64_t case_id, int64_t at,
+				const char *actor, const char *reason)
+{
+	static const struct store_sql sql = STORE_SQL(QUEUES_SQL_REMINDER_ADD);
+	struct store_vals v = {0};
+	store_v_int(&v, case_id);
+	store_v_int(&v, at);
+	store_v_text(&v, actor);
+	store_v_text(&v, reason);
+	return store_run_exec(c, &sql, &v, "reminder_add", NULL);
+}
+
+enum fq_err shared_reminder_settle(struct store_conn *c, int64_t case_id, int64_t at,
+				   const char *actor)
+{
+	static const struct store_sql sql = STORE_SQL(QUEUES_SQL_REMINDER_SETTLE);
+	struct store_vals v = {0};
+	store_v_int(&v, case_id);
+	store_v_int(&v, at);
+	store_v_text(&v, actor);
+	return store_run_exec(c, &sql, &v, "reminder_settle", NULL);
+}
+
+enum fq_err shared_reminder_open(struct store_conn *c, const struct caller *who, int64_t case_id,
+				 json_t **items)
+{
+	static const struct store_sql sql = STORE_SQL(QUEUES_SQL_REMINDER_OPEN);
+	return case_rows(c, who, &sql, case_id, "reminder_open", items);
+}
+
+enum fq_err shared_co_mediators_set(struct store_conn *c, int64_t case_id, const json_t *usernames)
+{
+	static const struct store_sql clear = STORE_SQL(QUEUES_SQL_CO_CLEAR);
+	static const struct store_sql ins = STORE_SQL(QUEUES_SQL_CO_ADD);
+	struct store_vals v = {0};
+	store_v_int(&v, case_id);
+	enum fq_err err = store_run_exec(c, &clear, &v, "co_mediators_clear", NULL);
+	size_t i;
+	json_t *u;
+	json_array_foreach(err ? NULL : usernames, i, u) {
+		struct store_vals w = {0};
+		store_v_int(&w, case_id);
+		store_v_text(&w, json_string_value(u));
+		if ((err = store_run_exec(c, &ins, &w, "co_mediators_add", NULL)))
+			break;
+	}
+	return err;
+}
+
+enum fq_err shared_co_mediators_list(struct store_conn *c, const struct caller *who,
+				     int64_t case_id, json_t **items)
+{
+	static const struct store_sql sql = STORE_SQL(QUEUES_SQL_CO_LIST);
+	return case_rows(c, who, &sql, case_id, "co_mediators_list", items);
+}
+
+enum fq_err shared_user_open_load(struct store_conn *c, const struct caller *who,
+				  const json_t *usernames, json_t **out)
+{
+	struct store_qsql *q = qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	json_t *rows = NULL;
+	enum fq_err err = store_load_sql(who, usernames, q);
+	if (!err)
+		err = run_q(c, q, &rows);
+	qsql_free(q);
+	if (err)
+		return err;
+	*out = store_load_map(usernames, rows);
+	json_decref(rows);
+	return FQ_OK;
 }

@@ -435,13 +435,16 @@ void store_case_row(json_t *o);
 const struct store_ops *store_engine_for(const char *url);
 
 /* An opened store remembers its ops as its first member, so one pointer
- * serves as both (as in SQLite's VFS). */
+ * serves as both (as in SQLite's VFS); a connection also names its engine's
+ * runner (store/run.h) third. */
 struct store_base {
 	const struct store_ops *ops;
 };
+struct store_engine; /* store/run.h: how module code runs SQL on the engine */
 struct store_conn_base {
 	const struct store_ops *ops;
 	struct store *store;
+	const struct store_engine *engine;
 };
 
 #define STORE_OPS(c) (((const struct store_conn_base *)(const void *)(c))->ops)

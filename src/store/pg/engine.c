@@ -384,6 +384,108 @@ enum fq_err pg_one_i64(struct store_conn *c, const char *sql, const struct args 
 	return err;
 }
 
+/* ---- the runner of module code written once (store/run.h) ---- */
+
+/* v as parameters in *a; 0, or -1 when v overflowed. */
+static int vals_args(const struct store_vals *v, struct args *a)
+{
+	if (v && v->overflow) {
+		log_error("postgresql: too many values");
+		return -1;
+	}
+	for (int i = 0; v && i < v->n; i++) {
+		if (v->v[i].kind == STORE_VAL_INT)
+			pg_a_i64(a, v->v[i].i);
+		else
+			pg_a_text(a, v->v[i].kind == STORE_VAL_TEXT ? v->v[i].s : NULL);
+	}
+	return 0;
+}
+
+static enum fq_err run_rows(struct store_conn *c, const struct store_sql *sql,
+			    const struct store_vals *v, const char *what, json_t **items)
+{
+	struct args a = {0};
+	if (vals_args(v, &a))
+		return FQ_EINTERNAL;
+	return pg_rows(c, sql->dollar, &a, what, items);
+}
+
+static enum fq_err run_exec(struct store_conn *c, const struct store_sql *sql,
+			    const struct store_vals *v, const char *what, int64_t *changed)
+{
+	struct args a = {0};
+	if (vals_args(v, &a))
+		return FQ_EINTERNAL;
+	int64_t n = 0;
+	enum fq_err err = pg_exec_count(c, sql->dollar, &a, what, &n);
+	if (!err && changed)
+		*changed = n;
+	return err;
+}
+
+static enum fq_err run_insert(struct store_conn *c, const struct store_sql *sql,
+			      const struct store_vals *v, const char *what, int64_t *id)
+{
+	struct args a = {0};
+	if (vals_args(v, &a))
+		return FQ_EINTERNAL;
+	int64_t got = 0;
+	enum fq_err err = pg_one_i64(c, sql->dollar, &a, what, &got);
+	if (!err && id)
+		*id = got;
+	return err;
+}
+
+/* Runs built SQL, its "?" marks renumbered $1, $2 ... */
+static enum fq_err run_built(struct store_conn *c, const char *sql, const json_t *args,
+			     const char *what, json_t **items)
+{
+	char *text = malloc(PG_SQL_MAX);
+	struct args *a = calloc(1, sizeof *a);
+	enum fq_err err = FQ_ENOMEM;
+	if (!text || !a)
+		goto out;
+	size_t o = 0;
+	int n = 0;
+	err = FQ_EINTERNAL;
+	for (const char *p = sql; *p; p++) {
+		if (o + 16 >= PG_SQL_MAX)
+			goto out;
+		if (*p == '?') {
+			char m[16];
+			int w = snprintf(m, sizeof m, "$%d", ++n);
+			memcpy(text + o, m, (size_t)w);
+			o += (size_t)w;
+		} else
+			text[o++] = *p;
+	}
+	text[o] = 0;
+	if (n != (int)json_array_size(args))
+		goto out;
+	size_t i;
+	json_t *x;
+	json_array_foreach(args, i, x) {
+		if (json_is_integer(x))
+			pg_a_i64(a, json_integer_value(x));
+		else
+			pg_a_text(a, json_string_value(x)); /* lives as long as args */
+	}
+	err = pg_rows_of(c, pg_run_dyn(c, text, a), what, items);
+out:
+	free(text);
+	free(a);
+	return err;
+}
+
+const struct store_engine pg_engine = {
+	.rows = run_rows,
+	.exec = run_exec,
+	.insert = run_insert,
+	.rows_built = run_built,
+	.finish_cases = pg_finish_cases,
+};
+
 /* ---- partitions ---- */
 
 /* Keeps a whole empty range of partitions ahead of the ids this connection
@@ -482,6 +584,7 @@ enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out,
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	c->ops = &store_pg_ops;
 	c->store = s;
+	c->engine = &pg_engine;
 	c->readonly = readonly;
 	/* the URL's own settings win over the defaults before it; the encoding
 	 * after it is not negotiable */

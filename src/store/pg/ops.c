@@ -1,7 +1,7 @@
 /* pg/ops.c - the engine's table of store_ops, naming each module's
  * functions. */
 #include "store/pg/pg_internal.h"
-#include "store/pg/queues_internal.h"
+#include "store/shared.h"
 
 const struct store_ops store_pg_ops = {
 	.version = STORE_OPS_VERSION,
@@ -79,22 +79,22 @@ const struct store_ops store_pg_ops = {
 	.unit_phone_put = pg_unit_phone_put,
 	.unit_phone_get = pg_unit_phone_get,
 	.case_facts_set = pg_case_facts_set,
-	.queue_list = pg_queue_list,
-	.queue_counts = pg_queue_counts,
-	.move_add = pg_move_add,
-	.move_last = pg_move_last,
-	.reminder_add = pg_reminder_add,
-	.reminder_settle = pg_reminder_settle,
-	.reminder_open = pg_reminder_open,
-	.co_mediators_set = pg_co_mediators_set,
-	.co_mediators_list = pg_co_mediators_list,
-	.user_open_load = pg_user_open_load,
-	.notify_recipients = pg_notify_recipients,
-	.notify_insert = pg_notify_insert,
-	.notify_list = pg_notify_list,
-	.notify_unread = pg_notify_unread,
-	.notify_mark_read = pg_notify_mark_read,
-	.notify_due_soon = pg_notify_due_soon,
-	.notify_due_mark = pg_notify_due_mark,
-	.user_set_phone = pg_user_set_phone,
+	.queue_list = shared_queue_list,
+	.queue_counts = shared_queue_counts,
+	.move_add = shared_move_add,
+	.move_last = shared_move_last,
+	.reminder_add = shared_reminder_add,
+	.reminder_settle = shared_reminder_settle,
+	.reminder_open = shared_reminder_open,
+	.co_mediators_set = shared_co_mediators_set,
+	.co_mediators_list = shared_co_mediators_list,
+	.user_open_load = shared_user_open_load,
+	.notify_recipients = shared_notify_recipients,
+	.notify_insert = shared_notify_insert,
+	.notify_list = shared_notify_list,
+	.notify_unread = shared_notify_unread,
+	.notify_mark_read = shared_notify_mark_read,
+	.notify_due_soon = shared_notify_due_soon,
+	.notify_due_mark = shared_notify_due_mark,
+	.user_set_phone = shared_user_set_phone,
 };

@@ -14,6 +14,7 @@
 #define FQ_STORE_PG_INTERNAL_H
 
 #include "store/store.h"
+#include "store/run.h"
 
 #include "domain/case/period.h"
 
@@ -72,6 +73,7 @@ struct cached {
 struct store_conn {
 	const struct store_ops *ops;
 	struct store *store;
+	const struct store_engine *engine; /* store/run.h */
 	PGconn *pg;
 	int readonly;
 	int in_txn;           /* a transaction is open (BEGIN sent, no COMMIT/ROLLBACK yet) */
@@ -111,6 +113,7 @@ struct qb {
 };
 
 /* engine.c */
+extern const struct store_engine pg_engine;
 void pg_a_text(struct args *a, const char *s);
 void pg_a_copy(struct args *a, const char *s);
 /* A region code prefix (borrowed) and the end of its range (copied), as the
@@ -265,20 +268,4 @@ enum fq_err pg_resident_rate(struct store_conn *c, int64_t case_id, const char *
 enum fq_err pg_unit_phone_put(struct store_conn *c, const char *region, const char *phone,
 			      const char *actor, int64_t now);
 enum fq_err pg_unit_phone_get(struct store_conn *c, const char *region, json_t **out);
-/* notify.c */
-enum fq_err pg_notify_recipients(struct store_conn *c, const char *handler, const char *unit_region,
-				 json_t **items);
-enum fq_err pg_notify_insert(struct store_conn *c, int64_t user_id, int64_t case_id,
-			     const char *kind, const char *actor, const char *note, int64_t due,
-			     int64_t now, int64_t *id);
-enum fq_err pg_notify_list(struct store_conn *c, const struct caller *who, int unread_only,
-			   int64_t before_id, int limit, json_t **items);
-enum fq_err pg_notify_unread(struct store_conn *c, const struct caller *who, int64_t *n);
-enum fq_err pg_notify_mark_read(struct store_conn *c, const struct caller *who, int64_t id,
-				int64_t now, int64_t *changed);
-enum fq_err pg_notify_due_soon(struct store_conn *c, int64_t now, int64_t until, int limit,
-			       json_t **items);
-enum fq_err pg_notify_due_mark(struct store_conn *c, int64_t case_id, int64_t due);
-enum fq_err pg_user_set_phone(struct store_conn *c, int64_t user_id, const char *phone);
-
 #endif

@@ -144,6 +144,96 @@ enum fq_err sqlite_exec_done(struct store_conn *c, sqlite3_stmt *st, const char 
 	return FQ_OK;
 }
 
+/* ---- the runner of module code written once (store/run.h) ---- */
+
+static void bind_vals(sqlite3_stmt *st, const struct store_vals *v)
+{
+	for (int i = 0; v && i < v->n; i++) {
+		if (v->v[i].kind == STORE_VAL_INT)
+			sqlite3_bind_int64(st, i + 1, v->v[i].i);
+		else
+			sqlite_bind_text(st, i + 1,
+					 v->v[i].kind == STORE_VAL_TEXT ? v->v[i].s : NULL);
+	}
+}
+
+/* The cached statement of sql with v bound, or NULL. */
+static sqlite3_stmt *bound(struct store_conn *c, const struct store_sql *sql,
+			   const struct store_vals *v)
+{
+	if (v && v->overflow) {
+		log_error("sqlite: too many values");
+		return NULL;
+	}
+	sqlite3_stmt *st = sqlite_stmt(c, sql->qmark);
+	if (st)
+		bind_vals(st, v);
+	return st;
+}
+
+static enum fq_err run_rows(struct store_conn *c, const struct store_sql *sql,
+			    const struct store_vals *v, const char *what, json_t **items)
+{
+	(void)what;
+	sqlite3_stmt *st = bound(c, sql, v);
+	return st ? sqlite_rows(c, st, items) : FQ_EINTERNAL;
+}
+
+static enum fq_err run_exec(struct store_conn *c, const struct store_sql *sql,
+			    const struct store_vals *v, const char *what, int64_t *changed)
+{
+	sqlite3_stmt *st = bound(c, sql, v);
+	enum fq_err err = st ? sqlite_exec_done(c, st, what) : FQ_EINTERNAL;
+	if (!err && changed)
+		*changed = sqlite3_changes(c->db);
+	return err;
+}
+
+static enum fq_err run_insert(struct store_conn *c, const struct store_sql *sql,
+			      const struct store_vals *v, const char *what, int64_t *id)
+{
+	enum fq_err err = run_exec(c, sql, v, what, NULL);
+	if (!err && id)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return err;
+}
+
+static enum fq_err run_built(struct store_conn *c, const char *sql, const json_t *args,
+			     const char *what, json_t **items)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sqlite_fail(c, rc, what);
+	size_t i;
+	json_t *x;
+	json_array_foreach(args, i, x)
+		sqlite_bind_json(st, (int)i + 1, x);
+	enum fq_err err = sqlite_rows(c, st, items);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static enum fq_err finish_cases(struct store_conn *c, json_t *items)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) {
+		enum fq_err err = sqlite_finish_case(c, o);
+		if (err)
+			return err;
+	}
+	return FQ_OK;
+}
+
+const struct store_engine sqlite_engine = {
+	.rows = run_rows,
+	.exec = run_exec,
+	.insert = run_insert,
+	.rows_built = run_built,
+	.finish_cases = finish_cases,
+};
+
 static enum fq_err exec_sql(struct store_conn *c, const char *sql)
 {
 	char *msg = NULL;
@@ -204,6 +294,7 @@ enum fq_err sqlite_conn_open(struct store *s, int readonly, struct store_conn **
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	c->ops = &store_sqlite_ops;
 	c->store = s;
+	c->engine = &sqlite_engine;
 	c->readonly = readonly;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);

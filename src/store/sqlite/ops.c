@@ -1,7 +1,7 @@
 /* sqlite/ops.c - the engine's table of store_ops, naming each module's
  * functions. */
 #include "store/sqlite/sqlite_internal.h"
-#include "store/sqlite/queues_internal.h"
+#include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
 	.version = STORE_OPS_VERSION,
@@ -79,22 +79,22 @@ const struct store_ops store_sqlite_ops = {
 	.unit_phone_put = sqlite_unit_phone_put,
 	.unit_phone_get = sqlite_unit_phone_get,
 	.case_facts_set = sqlite_case_facts_set,
-	.queue_list = sqlite_queue_list,
-	.queue_counts = sqlite_queue_counts,
-	.move_add = sqlite_move_add,
-	.move_last = sqlite_move_last,
-	.reminder_add = sqlite_reminder_add,
-	.reminder_settle = sqlite_reminder_settle,
-	.reminder_open = sqlite_reminder_open,
-	.co_mediators_set = sqlite_co_mediators_set,
-	.co_mediators_list = sqlite_co_mediators_list,
-	.user_open_load = sqlite_user_open_load,
-	.notify_recipients = sqlite_notify_recipients,
-	.notify_insert = sqlite_notify_insert,
-	.notify_list = sqlite_notify_list,
-	.notify_unread = sqlite_notify_unread,
-	.notify_mark_read = sqlite_notify_mark_read,
-	.notify_due_soon = sqlite_notify_due_soon,
-	.notify_due_mark = sqlite_notify_due_mark,
-	.user_set_phone = sqlite_user_set_phone,
+	.queue_list = shared_queue_list,
+	.queue_counts = shared_queue_counts,
+	.move_add = shared_move_add,
+	.move_last = shared_move_last,
+	.reminder_add = shared_reminder_add,
+	.reminder_settle = shared_reminder_settle,
+	.reminder_open = shared_reminder_open,
+	.co_mediators_set = shared_co_mediators_set,
+	.co_mediators_list = shared_co_mediators_list,
+	.user_open_load = shared_user_open_load,
+	.notify_recipients = shared_notify_recipients,
+	.notify_insert = shared_notify_insert,
+	.notify_list = shared_notify_list,
+	.notify_unread = shared_notify_unread,
+	.notify_mark_read = shared_notify_mark_read,
+	.notify_due_soon = shared_notify_due_soon,
+	.notify_due_mark = shared_notify_due_mark,
+	.user_set_phone = shared_user_set_phone,
 };

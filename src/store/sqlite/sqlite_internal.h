@@ -8,6 +8,7 @@
 #define FQ_STORE_SQLITE_INTERNAL_H
 
 #include "store/store.h"
+#include "store/run.h"
 
 #include "domain/case/period.h"
 
@@ -45,6 +46,7 @@ struct cached {
 struct store_conn {
 	const struct store_ops *ops;
 	struct store *store;
+	const struct store_engine *engine; /* store/run.h */
 	sqlite3 *db;
 	int readonly;
 	int depth; /* savepoint depth */
@@ -53,6 +55,7 @@ struct store_conn {
 };
 
 /* engine.c */
+extern const struct store_engine sqlite_engine;
 enum fq_err sqlite_map_rc(int rc);
 enum fq_err sqlite_fail(struct store_conn *c, int rc, const char *what);
 sqlite3_stmt *sqlite_stmt(struct store_conn *c, const char *sql);
@@ -193,20 +196,4 @@ enum fq_err sqlite_resident_rate(struct store_conn *c, int64_t case_id, const ch
 enum fq_err sqlite_unit_phone_put(struct store_conn *c, const char *region, const char *phone,
 				  const char *actor, int64_t now);
 enum fq_err sqlite_unit_phone_get(struct store_conn *c, const char *region, json_t **out);
-/* notify.c */
-enum fq_err sqlite_notify_recipients(struct store_conn *c, const char *handler,
-				     const char *unit_region, json_t **items);
-enum fq_err sqlite_notify_insert(struct store_conn *c, int64_t user_id, int64_t case_id,
-				 const char *kind, const char *actor, const char *note, int64_t due,
-				 int64_t now, int64_t *id);
-enum fq_err sqlite_notify_list(struct store_conn *c, const struct caller *who, int unread_only,
-			       int64_t before_id, int limit, json_t **items);
-enum fq_err sqlite_notify_unread(struct store_conn *c, const struct caller *who, int64_t *n);
-enum fq_err sqlite_notify_mark_read(struct store_conn *c, const struct caller *who, int64_t id,
-				    int64_t now, int64_t *changed);
-enum fq_err sqlite_notify_due_soon(struct store_conn *c, int64_t now, int64_t until, int limit,
-				   json_t **items);
-enum fq_err sqlite_notify_due_mark(struct store_conn *c, int64_t case_id, int64_t due);
-enum fq_err sqlite_user_set_phone(struct store_conn *c, int64_t user_id, const char *phone);
-
 #endif

@@ -1,0 +1,47 @@
+/* shared.h - the members of struct store_ops written once for both engines
+ * (store/<module>_query.c, over the runner of store/run.h), which each
+ * engine's ops.c names in its table. Only the store's own files include
+ * this. */
+#ifndef FQ_STORE_SHARED_H
+#define FQ_STORE_SHARED_H
+
+#include "store/store.h"
+
+/* queues_query.c */
+enum fq_err shared_queue_list(struct store_conn *c, const struct caller *who, const char *queue,
+			      int whose, int page, int page_size, json_t **items, int64_t *total);
+enum fq_err shared_queue_counts(struct store_conn *c, const struct caller *who, json_t **out);
+enum fq_err shared_move_add(struct store_conn *c, int64_t case_id, int64_t at, const char *actor,
+			    const char *kind, const char *from_unit, const char *to_unit,
+			    const char *reason);
+enum fq_err shared_move_last(struct store_conn *c, const struct caller *who, int64_t case_id,
+			     json_t **out);
+enum fq_err shared_reminder_add(struct store_conn *c, int64_t case_id, int64_t at,
+				const char *actor, const char *reason);
+enum fq_err shared_reminder_settle(struct store_conn *c, int64_t case_id, int64_t at,
+				   const char *actor);
+enum fq_err shared_reminder_open(struct store_conn *c, const struct caller *who, int64_t case_id,
+				 json_t **items);
+enum fq_err shared_co_mediators_set(struct store_conn *c, int64_t case_id, const json_t *usernames);
+enum fq_err shared_co_mediators_list(struct store_conn *c, const struct caller *who,
+				     int64_t case_id, json_t **items);
+enum fq_err shared_user_open_load(struct store_conn *c, const struct caller *who,
+				  const json_t *usernames, json_t **out);
+
+/* notify_query.c */
+enum fq_err shared_notify_recipients(struct store_conn *c, const char *handler,
+				     const char *unit_region, json_t **items);
+enum fq_err shared_notify_insert(struct store_conn *c, int64_t user_id, int64_t case_id,
+				 const char *kind, const char *actor, const char *note, int64_t due,
+				 int64_t now, int64_t *id);
+enum fq_err shared_notify_list(struct store_conn *c, const struct caller *who, int unread_only,
+			       int64_t before_id, int limit, json_t **items);
+enum fq_err shared_notify_unread(struct store_conn *c, const struct caller *who, int64_t *n);
+enum fq_err shared_notify_mark_read(struct store_conn *c, const struct caller *who, int64_t id,
+				    int64_t now, int64_t *changed);
+enum fq_err shared_notify_due_soon(struct store_conn *c, int64_t now, int64_t until, int limit,
+				   json_t **items);
+enum fq_err shared_notify_due_mark(struct store_conn *c, int64_t case_id, int64_t due);
+enum fq_err shared_user_set_phone(struct store_conn *c, int64_t user_id, const char *phone);
+
+#endif
