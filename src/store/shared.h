@@ -44,4 +44,11 @@ enum fq_err shared_notify_due_soon(struct store_conn *c, int64_t now, int64_t un
 enum fq_err shared_notify_due_mark(struct store_conn *c, int64_t case_id, int64_t due);
 enum fq_err shared_user_set_phone(struct store_conn *c, int64_t user_id, const char *phone);
 
+/* stats_query.c */
+enum fq_err shared_stats_levels(struct store_conn *c, const struct caller *who, const char *region,
+				int64_t from, int64_t to, json_t **out);
+enum fq_err shared_stats_dashboard(struct store_conn *c, const struct caller *who,
+				   const char *region, int64_t from, int64_t to, int64_t now,
+				   json_t **out);
+
 #endif

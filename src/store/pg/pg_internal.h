@@ -252,12 +252,6 @@ enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *sta
 			       int64_t now);
 enum fq_err pg_delivery_list(struct store_conn *c, int64_t webhook_id, int limit, json_t **items);
 
-/* stats.c */
-enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who, const char *region,
-			    int64_t from, int64_t to, json_t **out);
-enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, const char *region,
-			       int64_t from, int64_t to, int64_t now, json_t **out);
-
 /* resident.c */
 enum fq_err pg_resident_get(struct store_conn *c, int64_t case_id, json_t **out);
 enum fq_err pg_resident_pin_set(struct store_conn *c, int64_t case_id, const char *pin_hash);
