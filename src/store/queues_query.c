@@ -26,35 +26,19 @@ int store_queue_valid(const char *name)
 	return 0;
 }
 
-static void add(struct store_qsql *q, const char *s)
-{
-	size_t n = strlen(s);
-	if (q->len + n + 1 > sizeof q->sql) {
-		q->overflow = 1;
-		return;
-	}
-	memcpy(q->sql + q->len, s, n + 1);
-	q->len += n;
-}
-
-static void arg_s(struct store_qsql *q, const char *s)
-{
-	add(q, "?");
-	json_array_append_new(q->args, json_string(s));
-}
-
 #define WORKER_ROLES \
 	(ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) | ROLE_BIT(ROLE_PETITION_OFFICER))
 
 /* "handler is me, or I am a co-mediator" */
 static void mine(struct store_qsql *q, const struct caller *who)
 {
-	add(q, "(c.handler = ");
-	arg_s(q, who->username);
-	add(q, " OR EXISTS (SELECT 1 FROM case_co_mediators cm WHERE cm.case_id = c.id AND "
-	       "cm.username = ");
-	arg_s(q, who->username);
-	add(q, "))");
+	store_qsql_add(q, "(c.handler = ");
+	store_qsql_text(q, who->username);
+	store_qsql_add(q,
+		       " OR EXISTS (SELECT 1 FROM case_co_mediators cm WHERE cm.case_id = c.id AND "
+		       "cm.username = ");
+	store_qsql_text(q, who->username);
+	store_qsql_add(q, "))");
 }
 
 /* "the case's unit is one where I hold a case-working role" (exactly that
@@ -65,61 +49,37 @@ static void my_units(struct store_qsql *q, const struct caller *who)
 	for (int i = 0; i < who->nroles; i++) {
 		if (!(ROLE_BIT(who->roles[i].role) & WORKER_ROLES))
 			continue;
-		add(q, n++ ? ", " : "c.unit_region IN (");
-		arg_s(q, who->roles[i].region);
+		store_qsql_add(q, n++ ? ", " : "c.unit_region IN (");
+		store_qsql_text(q, who->roles[i].region);
 	}
-	add(q, n ? ")" : "0 = 1");
+	store_qsql_add(q, n ? ")" : "0 = 1");
 }
 
 /* "the case's place is in a village where I am a grid worker" */
 static void my_grids(struct store_qsql *q, const struct caller *who)
 {
 	int n = 0;
-	add(q, "(0 = 1");
+	store_qsql_add(q, "(0 = 1");
 	for (int i = 0; i < who->nroles; i++) {
 		if (who->roles[i].role != ROLE_GRID_WORKER)
 			continue;
 		char hi[REGION_CODE_MAX + 1];
 		scope_prefix_end(who->roles[i].region, hi);
-		add(q, " OR (c.region >= ");
-		arg_s(q, who->roles[i].region);
-		add(q, " AND c.region < ");
-		arg_s(q, hi);
-		add(q, ")");
+		store_qsql_add(q, " OR (c.region >= ");
+		store_qsql_text(q, who->roles[i].region);
+		store_qsql_add(q, " AND c.region < ");
+		store_qsql_text(q, hi);
+		store_qsql_add(q, ")");
 		n++;
 	}
-	add(q, ")");
+	store_qsql_add(q, ")");
 }
 
 static void unit_free(struct store_qsql *q, const struct caller *who)
 {
-	add(q, "(c.handler IS NULL AND ");
+	store_qsql_add(q, "(c.handler IS NULL AND ");
 	my_units(q, who);
-	add(q, ")");
-}
-
-/* " AND (c.region within the caller's viewing regions)" */
-static void scope(struct store_qsql *q, const struct caller *who)
-{
-	char regions[CALLER_MAX_ROLES][REGION_CODE_MAX];
-	int n = scope_within(who, NULL, regions);
-	if (n < 0)
-		return;
-	if (!n) {
-		add(q, " AND 0 = 1");
-		return;
-	}
-	add(q, " AND (");
-	for (int i = 0; i < n; i++) {
-		char hi[REGION_CODE_MAX + 1];
-		scope_prefix_end(regions[i], hi);
-		add(q, i ? " OR (c.region >= " : "(c.region >= ");
-		arg_s(q, regions[i]);
-		add(q, " AND c.region < ");
-		arg_s(q, hi);
-		add(q, ")");
-	}
-	add(q, ")");
+	store_qsql_add(q, ")");
 }
 
 #define ESCALATED_HERE "(m.kind = 'escalate' AND m.to_unit = c.unit_region)"
@@ -137,44 +97,44 @@ static void mine_expr(struct store_qsql *q, const struct caller *who, const char
 static void condition(struct store_qsql *q, const struct caller *who, const char *queue)
 {
 	if (strcmp(queue, "to_accept") == 0) {
-		add(q, " AND c.status = 'registered' AND (");
+		store_qsql_add(q, " AND c.status = 'registered' AND (");
 		mine(q, who);
-		add(q, " OR ");
+		store_qsql_add(q, " OR ");
 		unit_free(q, who);
-		add(q, ")");
+		store_qsql_add(q, ")");
 	} else if (strcmp(queue, "in_progress") == 0) {
-		add(q, " AND c.status IN " WORKING " AND (");
+		store_qsql_add(q, " AND c.status IN " WORKING " AND (");
 		mine(q, who);
-		add(q, " OR (");
+		store_qsql_add(q, " OR (");
 		unit_free(q, who);
-		add(q, " AND NOT coalesce(" ESCALATED_HERE ", 0 = 1)))");
+		store_qsql_add(q, " AND NOT coalesce(" ESCALATED_HERE ", 0 = 1)))");
 	} else if (strcmp(queue, "escalated") == 0) {
-		add(q, " AND c.status = 'accepted' AND " ESCALATED_HERE " AND ");
+		store_qsql_add(q, " AND c.status = 'accepted' AND " ESCALATED_HERE " AND ");
 		unit_free(q, who);
 	} else if (strcmp(queue, "follow_up") == 0) {
 		/* the village's grid workers, or the unit's people other than
 		 * whoever resolved it (the follow-up is someone else's) */
-		add(q, " AND c.status = 'resolved' AND (");
+		store_qsql_add(q, " AND c.status = 'resolved' AND (");
 		my_grids(q, who);
-		add(q, " OR (");
+		store_qsql_add(q, " OR (");
 		my_units(q, who);
-		add(q, " AND (c.resolved_by IS NULL OR c.resolved_by <> ");
-		arg_s(q, who->username);
-		add(q, ")))");
+		store_qsql_add(q, " AND (c.resolved_by IS NULL OR c.resolved_by <> ");
+		store_qsql_text(q, who->username);
+		store_qsql_add(q, ")))");
 	} else if (strcmp(queue, "to_close") == 0 || strcmp(queue, "stopped") == 0) {
-		add(q, strcmp(queue, "stopped") == 0
-			       ? " AND c.status = 'suspended' AND ("
-			       : " AND c.status IN ('followed_up', 'referred') AND (");
+		store_qsql_add(q, strcmp(queue, "stopped") == 0
+					  ? " AND c.status = 'suspended' AND ("
+					  : " AND c.status IN ('followed_up', 'referred') AND (");
 		mine(q, who);
-		add(q, " OR ");
+		store_qsql_add(q, " OR ");
 		unit_free(q, who);
-		add(q, ")");
+		store_qsql_add(q, ")");
 	} else { /* reminders */
-		add(q, " AND c.status NOT IN ('closed', 'rejected') AND (");
+		store_qsql_add(q, " AND c.status NOT IN ('closed', 'rejected') AND (");
 		mine(q, who);
-		add(q, " OR ");
+		store_qsql_add(q, " OR ");
 		unit_free(q, who);
-		add(q, ")");
+		store_qsql_add(q, ")");
 	}
 }
 
@@ -193,56 +153,61 @@ enum fq_err store_queue_sql(const struct caller *who, const char *queue, int who
 		return FQ_EINVAL;
 	int rem = strcmp(queue, "reminders") == 0;
 	if (count) {
-		add(q, "SELECT count(*) AS total, coalesce(sum(CASE WHEN ");
+		store_qsql_add(q, "SELECT count(*) AS total, coalesce(sum(CASE WHEN ");
 		mine_expr(q, who, queue);
-		add(q, " THEN 1 ELSE 0 END), 0) AS mine FROM cases c");
-		add(q, LATEST_MOVE);
+		store_qsql_add(q, " THEN 1 ELSE 0 END), 0) AS mine FROM cases c");
+		store_qsql_add(q, LATEST_MOVE);
 		if (rem)
-			add(q, LATEST_REMINDER);
+			store_qsql_add(q, LATEST_REMINDER);
 	} else {
-		add(q, CASE_SQL_COLS);
-		add(q, ", CASE WHEN ");
+		store_qsql_add(q, CASE_SQL_COLS);
+		store_qsql_add(q, ", CASE WHEN ");
 		mine_expr(q, who, queue);
-		add(q,
-		    " THEN 1 ELSE 0 END AS q_mine, m.kind AS m_kind, m.at AS m_at, m.actor AS "
-		    "m_actor, mu.display_name AS m_actor_name, m.reason AS m_reason, mr.name AS "
-		    "m_from_unit_name, (SELECT count(*) FROM case_reminders r3 WHERE r3.case_id = "
-		    "c.id AND r3.settled_at IS NULL) AS r_open");
+		store_qsql_add(
+			q,
+			" THEN 1 ELSE 0 END AS q_mine, m.kind AS m_kind, m.at AS m_at, m.actor AS "
+			"m_actor, mu.display_name AS m_actor_name, m.reason AS m_reason, mr.name AS "
+			"m_from_unit_name, (SELECT count(*) FROM case_reminders r3 WHERE r3.case_id = "
+			"c.id AND r3.settled_at IS NULL) AS r_open");
 		if (rem)
-			add(q,
-			    ", r.at AS r_at, r.actor AS r_actor, ru.display_name AS r_actor_name, "
-			    "r.reason AS r_reason");
-		add(q, " FROM cases c");
-		add(q, LATEST_MOVE);
-		add(q, " LEFT JOIN users mu ON mu.username = m.actor LEFT JOIN regions mr ON "
-		       "mr.code = m.from_unit ");
+			store_qsql_add(
+				q,
+				", r.at AS r_at, r.actor AS r_actor, ru.display_name AS r_actor_name, "
+				"r.reason AS r_reason");
+		store_qsql_add(q, " FROM cases c");
+		store_qsql_add(q, LATEST_MOVE);
+		store_qsql_add(
+			q, " LEFT JOIN users mu ON mu.username = m.actor LEFT JOIN regions mr ON "
+			   "mr.code = m.from_unit ");
 		if (rem)
-			add(q, LATEST_REMINDER);
-		add(q, CASE_SQL_JOINS);
+			store_qsql_add(q, LATEST_REMINDER);
+		store_qsql_add(q, CASE_SQL_JOINS);
 	}
-	add(q, " WHERE 1 = 1");
-	scope(q, who);
+	store_qsql_add(q, " WHERE 1 = 1");
+	store_qsql_scope(q, who, "c.region", NULL, 0);
 	condition(q, who, queue);
 	if (whose != QUEUE_ALL) {
 		/* a NULL handler makes "mine" NULL, not false */
-		add(q, whose == QUEUE_MINE ? " AND coalesce(" : " AND NOT coalesce(");
+		store_qsql_add(q, whose == QUEUE_MINE ? " AND coalesce(" : " AND NOT coalesce(");
 		mine_expr(q, who, queue);
-		add(q, ", 0 = 1)");
+		store_qsql_add(q, ", 0 = 1)");
 	}
 	if (count)
 		return q->overflow ? FQ_EINTERNAL : FQ_OK;
 	if (rem)
-		add(q, " ORDER BY r.at DESC, r.id DESC");
+		store_qsql_add(q, " ORDER BY r.at DESC, r.id DESC");
 	else if (strcmp(queue, "escalated") == 0)
-		add(q, " ORDER BY m.at DESC, m.id DESC");
+		store_qsql_add(q, " ORDER BY m.at DESC, m.id DESC");
 	else /* the nearest deadline first, cases without one last */
-		add(q,
-		    " ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.id");
+		store_qsql_add(
+			q,
+			" ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.id");
 	int size = page_size > 0 && page_size <= STORE_LIST_MAX ? page_size : 20;
 	int pg = page > 0 ? page : 1;
-	add(q, " LIMIT ? OFFSET ?");
-	json_array_append_new(q->args, json_integer(size));
-	json_array_append_new(q->args, json_integer((json_int_t)(pg - 1) * size));
+	store_qsql_add(q, " LIMIT ");
+	store_qsql_int(q, size);
+	store_qsql_add(q, " OFFSET ");
+	store_qsql_int(q, (int64_t)(pg - 1) * size);
 	return q->overflow ? FQ_EINTERNAL : FQ_OK;
 }
 
@@ -251,16 +216,18 @@ enum fq_err store_load_sql(const struct caller *who, const json_t *usernames, st
 	size_t n = json_array_size(usernames);
 	if (!n)
 		return FQ_EINVAL;
-	add(q, "SELECT c.handler AS username, count(*) AS open FROM cases c WHERE c.handler IN (");
+	store_qsql_add(
+		q,
+		"SELECT c.handler AS username, count(*) AS open FROM cases c WHERE c.handler IN (");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			add(q, ", ");
-		arg_s(q, json_string_value(json_array_get(usernames, i)));
+			store_qsql_add(q, ", ");
+		store_qsql_text(q, json_string_value(json_array_get(usernames, i)));
 	}
-	add(q, ") AND c.status NOT IN ('closed', 'rejected')");
+	store_qsql_add(q, ") AND c.status NOT IN ('closed', 'rejected')");
 	if (who)
-		scope(q, who);
-	add(q, " GROUP BY c.handler");
+		store_qsql_scope(q, who, "c.region", NULL, 0);
+	store_qsql_add(q, " GROUP BY c.handler");
 	return q->overflow ? FQ_EINTERNAL : FQ_OK;
 }
 
@@ -299,36 +266,15 @@ void store_queue_row(json_t *row)
 
 /* ---- the members of struct store_ops, on any engine ---- */
 
-/* A new query buffer with an empty argument list, or NULL. */
-static struct store_qsql *qsql_new(void)
-{
-	struct store_qsql *q = calloc(1, sizeof *q);
-	if (q && !(q->args = json_array())) {
-		free(q);
-		return NULL;
-	}
-	return q;
-}
-
-static void qsql_free(struct store_qsql *q)
-{
-	if (!q)
-		return;
-	json_decref(q->args);
-	free(q);
-}
-
 static enum fq_err run_q(struct store_conn *c, struct store_qsql *q, json_t **items)
 {
-	if (q->overflow)
-		return FQ_EINTERNAL;
-	return store_run_built(c, q->sql, q->args, "queue", items);
+	return store_run_built(c, q, "queue", items);
 }
 
 static enum fq_err count_one(struct store_conn *c, const struct caller *who, const char *queue,
 			     int whose, json_t **row)
 {
-	struct store_qsql *q = qsql_new();
+	struct store_qsql *q = store_qsql_new();
 	if (!q)
 		return FQ_ENOMEM;
 	json_t *rows = NULL;
@@ -341,7 +287,7 @@ static enum fq_err count_one(struct store_conn *c, const struct caller *who, con
 			err = FQ_EINTERNAL;
 	}
 	json_decref(rows);
-	qsql_free(q);
+	store_qsql_free(q);
 	return err;
 }
 
@@ -355,12 +301,12 @@ enum fq_err shared_queue_list(struct store_conn *c, const struct caller *who, co
 		return err;
 	*total = json_integer_value(json_object_get(row, "total"));
 	json_decref(row);
-	struct store_qsql *q = qsql_new();
+	struct store_qsql *q = store_qsql_new();
 	if (!q)
 		return FQ_ENOMEM;
 	if (!(err = store_queue_sql(who, queue, whose, 0, page, page_size, q)))
 		err = run_q(c, q, items);
-	qsql_free(q);
+	store_qsql_free(q);
 	if (err)
 		return err;
 	size_t i;
@@ -501,14 +447,14 @@ enum fq_err shared_co_mediators_list(struct store_conn *c, const struct caller *
 enum fq_err shared_user_open_load(struct store_conn *c, const struct caller *who,
 				  const json_t *usernames, json_t **out)
 {
-	struct store_qsql *q = qsql_new();
+	struct store_qsql *q = store_qsql_new();
 	if (!q)
 		return FQ_ENOMEM;
 	json_t *rows = NULL;
 	enum fq_err err = store_load_sql(who, usernames, q);
 	if (!err)
 		err = run_q(c, q, &rows);
-	qsql_free(q);
+	store_qsql_free(q);
 	if (err)
 		return err;
 	*out = store_load_map(usernames, rows);

@@ -3,6 +3,9 @@
  * through struct store_engine. */
 #include "store/run.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static struct store_val *next(struct store_vals *v)
 {
 	if (v->n >= STORE_VALS_MAX) {
@@ -70,4 +73,86 @@ enum fq_err store_run_one_i64(struct store_conn *c, const struct store_sql *sql,
 	*out = json_is_integer(x) ? json_integer_value(x) : (int64_t)json_number_value(x);
 	json_decref(row);
 	return FQ_OK;
+}
+
+void store_qsql_add(struct store_qsql *q, const char *s)
+{
+	size_t n = strlen(s);
+	if (q->len + n + 1 > sizeof q->sql) {
+		q->overflow = 1;
+		return;
+	}
+	memcpy(q->sql + q->len, s, n + 1);
+	q->len += n;
+}
+
+void store_qsql_value(struct store_qsql *q, json_t *v)
+{
+	store_qsql_add(q, "?");
+	if (!v || json_array_append_new(q->args, v))
+		q->overflow = 1;
+}
+
+void store_qsql_text(struct store_qsql *q, const char *s)
+{
+	store_qsql_value(q, s ? json_string(s) : json_null());
+}
+
+void store_qsql_int(struct store_qsql *q, int64_t i)
+{
+	store_qsql_value(q, json_integer(i));
+}
+
+struct store_qsql *store_qsql_new(void)
+{
+	struct store_qsql *q = calloc(1, sizeof *q);
+	if (q && !(q->args = json_array())) {
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+void store_qsql_free(struct store_qsql *q)
+{
+	if (!q)
+		return;
+	json_decref(q->args);
+	free(q);
+}
+
+void store_qsql_scope(struct store_qsql *q, const struct caller *who, const char *col,
+		      const char *within, int filter_only)
+{
+	char regions[CALLER_MAX_ROLES][REGION_CODE_MAX];
+	int n = scope_within(who, within, regions);
+	if (n < 0)
+		return; /* the system, everywhere */
+	if (!n) {
+		store_qsql_add(q, " AND 0 = 1");
+		return;
+	}
+	store_qsql_add(q, " AND (");
+	for (int i = 0; i < n; i++) {
+		store_qsql_add(q, i ? " OR (" : "(");
+		if (filter_only) {
+			store_qsql_add(q, "starts_with(");
+			store_qsql_add(q, col);
+			store_qsql_add(q, ", ");
+			store_qsql_text(q, regions[i]);
+			store_qsql_add(q, ")");
+		} else {
+			char hi[REGION_CODE_MAX + 1];
+			scope_prefix_end(regions[i], hi);
+			store_qsql_add(q, col);
+			store_qsql_add(q, " >= ");
+			store_qsql_text(q, regions[i]);
+			store_qsql_add(q, " AND ");
+			store_qsql_add(q, col);
+			store_qsql_add(q, " < ");
+			store_qsql_text(q, hi);
+		}
+		store_qsql_add(q, ")");
+	}
+	store_qsql_add(q, ")");
 }

@@ -56,6 +56,38 @@ void store_v_int_or_null(struct store_vals *v, int64_t i);
  * "code >= Pi AND code < Pi+1": one index range. */
 void store_v_prefix(struct store_vals *v, const char *prefix);
 
+/* SQL text built for one call from fixed fragments, with plain "?" marks,
+ * and its values in order: a JSON array of integers, reals, booleans,
+ * strings and nulls, made with the builder (json_array(); freed by the
+ * caller). overflow is set when the text outgrew sql or a value could not
+ * be made; running it then fails. */
+#define STORE_BUILT_MAX 16384
+struct store_qsql {
+	char sql[STORE_BUILT_MAX];
+	size_t len;
+	json_t *args;
+	int overflow;
+};
+/* Appends fixed SQL text. */
+void store_qsql_add(struct store_qsql *q, const char *s);
+/* Appends a "?" mark and its value: a string (copied), an integer. */
+void store_qsql_text(struct store_qsql *q, const char *s);
+void store_qsql_int(struct store_qsql *q, int64_t i);
+/* Appends a "?" mark and v (stolen). */
+void store_qsql_value(struct store_qsql *q, json_t *v);
+/* Appends " AND (col within who's viewing regions, and within `within`
+ * when not NULL)": one "col >= ? AND col < ?" range a subtree, intersected
+ * here rather than given to the engine as two ranges on one column (its
+ * planner may take the wider one for its index and check the narrower row
+ * by row). filter_only: starts_with(col, ?) instead, which no btree
+ * answers (see scope_filter_in_search). Nothing for the system (who NULL). */
+void store_qsql_scope(struct store_qsql *q, const struct caller *who, const char *col,
+		      const char *within, int filter_only);
+/* A new builder with an empty list of values, or NULL; freed with
+ * store_qsql_free. */
+struct store_qsql *store_qsql_new(void);
+void store_qsql_free(struct store_qsql *q);
+
 struct store_engine {
 	/* Runs sql with v; every row as a new array at *items. */
 	enum fq_err (*rows)(struct store_conn *c, const struct store_sql *sql,
@@ -68,13 +100,28 @@ struct store_engine {
 	 * sql ends in RETURNING id). */
 	enum fq_err (*insert)(struct store_conn *c, const struct store_sql *sql,
 			      const struct store_vals *v, const char *what, int64_t *id);
-	/* Runs SQL built for this one call, with plain "?" marks and args, a
-	 * JSON array of integers and strings (borrowed); not cached. */
+	/* Runs SQL built for this one call (struct store_qsql's sql and args,
+	 * borrowed); not cached. Every row as a new array at *items (an
+	 * UPDATE's: empty). */
 	enum fq_err (*rows_built)(struct store_conn *c, const char *sql, const json_t *args,
 				  const char *what, json_t **items);
 	/* Finishes rows of CASE_SQL_SELECT as case records (store_case_row) and
 	 * adds their parties, in place. */
 	enum fq_err (*finish_cases)(struct store_conn *c, json_t *items);
+
+	/* The case list's text search, where the engines differ (SQLite's
+	 * FTS5, PostgreSQL's trigram index), for store_case_list
+	 * (case_list_query.c). case_count_from says how a list with filter f
+	 * is counted: *from the FROM clause (joining the text index itself, or
+	 * " FROM cases c ") and 1 when the lower cap STORE_COUNT_CAP_TEXT
+	 * applies. case_search appends to q's WHERE the condition that the
+	 * case matches text (joined: the FROM is case_count_from's). */
+	int (*case_count_from)(const struct case_filter *f, const char **from);
+	void (*case_search)(struct store_qsql *q, const char *text, int joined);
+	/* 1: while searching, the scope of a case list only filters
+	 * (starts_with(), which no btree answers), so that the search's own
+	 * index drives the query. */
+	int scope_filter_in_search;
 };
 
 #define STORE_ENGINE(c) (((const struct store_conn_base *)(const void *)(c))->engine)
@@ -100,10 +147,13 @@ static inline enum fq_err store_run_insert(struct store_conn *c, const struct st
 	return STORE_ENGINE(c)->insert(c, sql, v, what, id);
 }
 
-static inline enum fq_err store_run_built(struct store_conn *c, const char *sql, const json_t *args,
+/* FQ_EINTERNAL when q overflowed. */
+static inline enum fq_err store_run_built(struct store_conn *c, const struct store_qsql *q,
 					  const char *what, json_t **items)
 {
-	return STORE_ENGINE(c)->rows_built(c, sql, args, what, items);
+	if (q->overflow)
+		return FQ_EINTERNAL;
+	return STORE_ENGINE(c)->rows_built(c, q->sql, q->args, what, items);
 }
 
 static inline enum fq_err store_run_finish_cases(struct store_conn *c, json_t *items)

@@ -51,4 +51,9 @@ enum fq_err shared_stats_dashboard(struct store_conn *c, const struct caller *wh
 				   const char *region, int64_t from, int64_t to, int64_t now,
 				   json_t **out);
 
+/* case_list_query.c */
+enum fq_err shared_case_list(struct store_conn *c, const struct caller *who,
+			     const struct case_filter *f, json_t **items, int64_t *total);
+enum fq_err shared_case_update(struct store_conn *c, int64_t id, json_t *fields);
+
 #endif

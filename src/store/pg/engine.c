@@ -465,12 +465,8 @@ static enum fq_err run_built(struct store_conn *c, const char *sql, const json_t
 		goto out;
 	size_t i;
 	json_t *x;
-	json_array_foreach(args, i, x) {
-		if (json_is_integer(x))
-			pg_a_i64(a, json_integer_value(x));
-		else
-			pg_a_text(a, json_string_value(x)); /* lives as long as args */
-	}
+	json_array_foreach(args, i, x)
+		pg_a_json(a, x); /* strings live as long as args */
 	err = pg_rows_of(c, pg_run_dyn(c, text, a), what, items);
 out:
 	free(text);
@@ -484,6 +480,9 @@ const struct store_engine pg_engine = {
 	.insert = run_insert,
 	.rows_built = run_built,
 	.finish_cases = pg_finish_cases,
+	.case_count_from = pg_case_count_from,
+	.case_search = pg_case_search,
+	.scope_filter_in_search = 1,
 };
 
 /* ---- partitions ---- */

@@ -100,18 +100,6 @@ struct args {
 	char num[PG_PARAMS_MAX][PG_NUM_MAX];
 };
 
-/* A small builder of SQL text and its parameters for dynamic queries. The
- * SQL is fixed fragments and whitelisted names; values are parameters. */
-struct qb {
-	char sql[PG_SQL_MAX];
-	size_t len;
-	int overflow;
-	struct args a;
-	/* strings made for this query, freed with it */
-	char *own[PG_PARAMS_MAX];
-	int nown;
-};
-
 /* engine.c */
 extern const struct store_engine pg_engine;
 void pg_a_text(struct args *a, const char *s);
@@ -209,15 +197,10 @@ enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *wh
 				   int64_t since, json_t **items);
 enum fq_err pg_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
 				       json_t **items);
-enum fq_err pg_case_update(struct store_conn *c, int64_t id, json_t *fields);
 
-/* case_list.c */
-void pg_qb_add(struct qb *q, const char *s);
-void pg_qb_mark(struct qb *q, const char *cast);
-void pg_qb_i64(struct qb *q, int64_t v);
-void pg_qb_free(struct qb *q);
-enum fq_err pg_case_list(struct store_conn *c, const struct caller *who,
-			 const struct case_filter *f, json_t **items, int64_t *total);
+/* case_list.c: the text search of store/case_list_query.c */
+int pg_case_count_from(const struct case_filter *f, const char **from);
+void pg_case_search(struct store_qsql *q, const char *text, int joined);
 
 /* timeline.c */
 enum fq_err pg_timeline_add(struct store_conn *c, int64_t case_id, json_t *e);

@@ -232,6 +232,9 @@ const struct store_engine sqlite_engine = {
 	.insert = run_insert,
 	.rows_built = run_built,
 	.finish_cases = finish_cases,
+	.case_count_from = sqlite_case_count_from,
+	.case_search = sqlite_case_search,
+	.scope_filter_in_search = 0,
 };
 
 static enum fq_err exec_sql(struct store_conn *c, const char *sql)

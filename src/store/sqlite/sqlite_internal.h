@@ -25,7 +25,7 @@
 
 #define STMT_CACHE 96
 #define BUSY_TIMEOUT_MS 10000
-#define SQL_MAX 8192 /* dynamic list queries */
+#define SQLITE_SEARCH_QUERY_MAX 4096 /* bytes of the FTS5 expression of a query */
 
 struct fq_embedded {
 	const char *name;
@@ -133,16 +133,15 @@ enum fq_err sqlite_finish_case(struct store_conn *c, json_t *o);
 enum fq_err sqlite_case_get(struct store_conn *c, const struct caller *who, int64_t id,
 			    json_t **out);
 enum fq_err sqlite_case_get_by_code(struct store_conn *c, const char *code, json_t **out);
-enum fq_err sqlite_case_update(struct store_conn *c, int64_t id, json_t *fields);
 enum fq_err sqlite_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
 					   json_t **items);
 enum fq_err sqlite_case_dup_candidates(struct store_conn *c, const struct caller *who,
 				       const char *region, const char *category, json_t *phones,
 				       int64_t since, json_t **items);
 
-/* case_list.c */
-enum fq_err sqlite_case_list(struct store_conn *c, const struct caller *who,
-			     const struct case_filter *f, json_t **items, int64_t *total);
+/* case_list.c: the text search of store/case_list_query.c */
+int sqlite_case_count_from(const struct case_filter *f, const char **from);
+void sqlite_case_search(struct store_qsql *q, const char *text, int joined);
 
 /* timeline.c */
 enum fq_err sqlite_timeline_add(struct store_conn *c, int64_t case_id, json_t *e);
