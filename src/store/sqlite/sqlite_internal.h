@@ -97,31 +97,6 @@ enum fq_err sqlite_region_nearest(struct store_conn *c, double lat, double lon,
 enum fq_err sqlite_region_in_text(struct store_conn *c, const char *text, int level,
 				  const char *within, int limit, json_t **items);
 
-/* user.c */
-enum fq_err sqlite_user_create(struct store_conn *c, const char *username, const char *display,
-			       const char *pwhash, int64_t now, int64_t *id);
-enum fq_err sqlite_user_get(struct store_conn *c, const char *username, int64_t id, json_t **out);
-enum fq_err sqlite_user_set_password(struct store_conn *c, int64_t id, const char *pwhash);
-enum fq_err sqlite_role_grant(struct store_conn *c, int64_t user_id, const char *role,
-			      const char *region);
-enum fq_err sqlite_role_revoke(struct store_conn *c, int64_t user_id, const char *role,
-			       const char *region);
-enum fq_err sqlite_user_list(struct store_conn *c, const struct caller *who, const char *region,
-			     const char *role, json_t **items);
-enum fq_err sqlite_user_set_disabled(struct store_conn *c, int64_t id, int disabled);
-enum fq_err sqlite_token_put(struct store_conn *c, const char *hash, int64_t user_id, int64_t now,
-			     int64_t expires_at);
-enum fq_err sqlite_token_user(struct store_conn *c, const char *hash, int64_t now,
-			      int64_t *user_id);
-enum fq_err sqlite_token_list(struct store_conn *c, int64_t user_id, json_t **items);
-enum fq_err sqlite_token_revoke(struct store_conn *c, int64_t user_id, const char *id);
-enum fq_err sqlite_session_put(struct store_conn *c, const char *hash, int64_t user_id,
-			       const char *csrf, int64_t now);
-enum fq_err sqlite_session_get(struct store_conn *c, const char *hash, json_t **out);
-enum fq_err sqlite_session_touch(struct store_conn *c, const char *hash, int64_t now);
-enum fq_err sqlite_session_delete(struct store_conn *c, const char *hash);
-enum fq_err sqlite_session_end_all(struct store_conn *c, int64_t user_id);
-
 /* case.c */
 enum fq_err sqlite_party_replace(struct store_conn *c, int64_t case_id, json_t *parties);
 enum fq_err sqlite_case_reindex(struct store_conn *c, int64_t id);
