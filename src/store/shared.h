@@ -81,4 +81,34 @@ enum fq_err shared_session_touch(struct store_conn *c, const char *hash, int64_t
 enum fq_err shared_session_delete(struct store_conn *c, const char *hash);
 enum fq_err shared_session_end_all(struct store_conn *c, int64_t user_id);
 
+/* resident_query.c */
+enum fq_err shared_resident_get(struct store_conn *c, int64_t case_id, json_t **out);
+enum fq_err shared_resident_pin_set(struct store_conn *c, int64_t case_id, const char *pin_hash);
+enum fq_err shared_resident_sms_set(struct store_conn *c, int64_t case_id, const char *sms_hash,
+				    int64_t expires);
+enum fq_err shared_resident_rate(struct store_conn *c, int64_t case_id, const char *rating,
+				 const char *comment, int64_t now);
+enum fq_err shared_unit_phone_put(struct store_conn *c, const char *region, const char *phone,
+				  const char *actor, int64_t now);
+enum fq_err shared_unit_phone_get(struct store_conn *c, const char *region, json_t **out);
+
+/* outbox_query.c */
+enum fq_err shared_idem_get(struct store_conn *c, const char *key, int *status, char **body);
+enum fq_err shared_idem_put(struct store_conn *c, const char *key, const char *scope, int status,
+			    const char *body, int64_t now);
+enum fq_err shared_webhook_add(struct store_conn *c, const char *url, const char *events,
+			       const char *secret, const char *region, const char *actor,
+			       int64_t now, int64_t *id);
+enum fq_err shared_webhook_list(struct store_conn *c, json_t **items);
+enum fq_err shared_webhook_get(struct store_conn *c, int64_t id, json_t **out);
+enum fq_err shared_webhook_delete(struct store_conn *c, int64_t id);
+enum fq_err shared_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
+				    const char *case_region, int64_t now, json_t **webhook_ids);
+enum fq_err shared_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items);
+enum fq_err shared_delivery_update(struct store_conn *c, int64_t id, const char *state,
+				   int attempts, int64_t next_at, int last_status,
+				   const char *last_error, int64_t now);
+enum fq_err shared_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
+				 json_t **items);
+
 #endif
