@@ -22,6 +22,25 @@ void store_v_int(struct store_vals *v, int64_t i)
 		*x = (struct store_val){.kind = STORE_VAL_INT, .i = i};
 }
 
+void store_v_real(struct store_vals *v, double d)
+{
+	struct store_val *x = next(v);
+	if (x)
+		*x = (struct store_val){.kind = STORE_VAL_REAL, .d = d};
+}
+
+void store_v_json(struct store_vals *v, const json_t *x)
+{
+	if (json_is_integer(x))
+		store_v_int(v, json_integer_value(x));
+	else if (json_is_real(x))
+		store_v_real(v, json_real_value(x));
+	else if (json_is_boolean(x))
+		store_v_int(v, json_is_true(x));
+	else
+		store_v_text(v, json_string_value(x));
+}
+
 void store_v_text(struct store_vals *v, const char *s)
 {
 	struct store_val *x = next(v);

@@ -32,11 +32,13 @@ struct store_sql {
 enum store_val_kind {
 	STORE_VAL_NULL,
 	STORE_VAL_INT,
+	STORE_VAL_REAL,
 	STORE_VAL_TEXT
 };
 struct store_val {
 	enum store_val_kind kind;
 	int64_t i;
+	double d;
 	const char *s;
 };
 struct store_vals {
@@ -50,6 +52,10 @@ struct store_vals {
 void store_v_int(struct store_vals *v, int64_t i);
 /* A string, or NULL for SQL NULL. */
 void store_v_text(struct store_vals *v, const char *s);
+void store_v_real(struct store_vals *v, double d);
+/* A JSON scalar (borrowed): integer, real, string, a boolean as 1 or 0,
+ * anything else NULL. */
+void store_v_json(struct store_vals *v, const json_t *x);
 /* An integer, or SQL NULL when i is 0 (an unset time). */
 void store_v_int_or_null(struct store_vals *v, int64_t i);
 /* A region code prefix and the end of its range (scope_prefix_end), for

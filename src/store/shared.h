@@ -111,4 +111,28 @@ enum fq_err shared_delivery_update(struct store_conn *c, int64_t id, const char 
 enum fq_err shared_delivery_list(struct store_conn *c, int64_t webhook_id, int limit,
 				 json_t **items);
 
+/* timeline_query.c */
+enum fq_err shared_timeline_add(struct store_conn *c, int64_t case_id, json_t *e);
+enum fq_err shared_timeline_list(struct store_conn *c, int64_t case_id, int internal, int64_t after,
+				 int limit, json_t **items);
+enum fq_err shared_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
+				  int64_t *notes);
+enum fq_err shared_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
+			    int64_t at);
+enum fq_err shared_link_list(struct store_conn *c, const struct caller *who, int64_t id,
+			     json_t **items);
+
+/* region_query.c */
+enum fq_err shared_region_put(struct store_conn *c, const char *code, const char *name, int level,
+			      const char *parent);
+enum fq_err shared_region_get(struct store_conn *c, const char *code, json_t **out);
+enum fq_err shared_region_children(struct store_conn *c, const char *code, json_t **items);
+enum fq_err shared_region_search(struct store_conn *c, const char *q, const char *within, int limit,
+				 json_t **items);
+enum fq_err shared_region_counts(struct store_conn *c, const char *prefix, int64_t counts[6]);
+enum fq_err shared_region_nearest(struct store_conn *c, double lat, double lon,
+				  char out[REGION_CODE_MAX]);
+enum fq_err shared_region_in_text(struct store_conn *c, const char *text, int level,
+				  const char *within, int limit, json_t **items);
+
 #endif

@@ -396,6 +396,8 @@ static int vals_args(const struct store_vals *v, struct args *a)
 	for (int i = 0; v && i < v->n; i++) {
 		if (v->v[i].kind == STORE_VAL_INT)
 			pg_a_i64(a, v->v[i].i);
+		else if (v->v[i].kind == STORE_VAL_REAL)
+			pg_a_double(a, v->v[i].d);
 		else
 			pg_a_text(a, v->v[i].kind == STORE_VAL_TEXT ? v->v[i].s : NULL);
 	}

@@ -151,6 +151,8 @@ static void bind_vals(sqlite3_stmt *st, const struct store_vals *v)
 	for (int i = 0; v && i < v->n; i++) {
 		if (v->v[i].kind == STORE_VAL_INT)
 			sqlite3_bind_int64(st, i + 1, v->v[i].i);
+		else if (v->v[i].kind == STORE_VAL_REAL)
+			sqlite3_bind_double(st, i + 1, v->v[i].d);
 		else
 			sqlite_bind_text(st, i + 1,
 					 v->v[i].kind == STORE_VAL_TEXT ? v->v[i].s : NULL);

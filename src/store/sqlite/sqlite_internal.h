@@ -84,19 +84,6 @@ enum fq_err sqlite_savepoint(struct store_conn *c);
 enum fq_err sqlite_release(struct store_conn *c);
 void sqlite_undo(struct store_conn *c);
 
-/* region.c */
-enum fq_err sqlite_region_put(struct store_conn *c, const char *code, const char *name, int level,
-			      const char *parent);
-enum fq_err sqlite_region_get(struct store_conn *c, const char *code, json_t **out);
-enum fq_err sqlite_region_children(struct store_conn *c, const char *code, json_t **items);
-enum fq_err sqlite_region_search(struct store_conn *c, const char *q, const char *within, int limit,
-				 json_t **items);
-enum fq_err sqlite_region_counts(struct store_conn *c, const char *prefix, int64_t counts[6]);
-enum fq_err sqlite_region_nearest(struct store_conn *c, double lat, double lon,
-				  char out[REGION_CODE_MAX]);
-enum fq_err sqlite_region_in_text(struct store_conn *c, const char *text, int level,
-				  const char *within, int limit, json_t **items);
-
 /* case.c */
 enum fq_err sqlite_party_replace(struct store_conn *c, int64_t case_id, json_t *parties);
 enum fq_err sqlite_case_reindex(struct store_conn *c, int64_t id);
@@ -117,17 +104,6 @@ enum fq_err sqlite_case_dup_candidates(struct store_conn *c, const struct caller
 /* case_list.c: the text search of store/case_list_query.c */
 int sqlite_case_count_from(const struct case_filter *f, const char **from);
 void sqlite_case_search(struct store_qsql *q, const char *text, int joined);
-
-/* timeline.c */
-enum fq_err sqlite_timeline_add(struct store_conn *c, int64_t case_id, json_t *e);
-enum fq_err sqlite_timeline_list(struct store_conn *c, int64_t case_id, int internal, int64_t after,
-				 int limit, json_t **items);
-enum fq_err sqlite_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
-				  int64_t *notes);
-enum fq_err sqlite_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind,
-			    int64_t at);
-enum fq_err sqlite_link_list(struct store_conn *c, const struct caller *who, int64_t id,
-			     json_t **items);
 
 /* audit.c */
 enum fq_err sqlite_audit_append(struct store_conn *c, struct audit_entry *e);
