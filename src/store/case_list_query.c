@@ -32,12 +32,8 @@ static void case_where(struct store_conn *c, struct store_qsql *q, const struct 
 		for (int i = 0; i < who->nroles; i++) {
 			if (!store_role_works_cases(who->roles[i].role))
 				continue;
-			char hi[REGION_CODE_MAX + 1];
-			scope_prefix_end(who->roles[i].region, hi);
-			store_qsql_add(q, " OR (c.unit_region >= ");
-			store_qsql_text(q, who->roles[i].region);
-			store_qsql_add(q, " AND c.unit_region < ");
-			store_qsql_text(q, hi);
+			store_qsql_add(q, " OR (");
+			store_qsql_range(q, "c.unit_region", who->roles[i].region);
 			store_qsql_add(q, ")");
 		}
 		store_qsql_add(q, ")))");

@@ -58,19 +58,13 @@ static void my_units(struct store_qsql *q, const struct caller *who)
 /* "the case's place is in a village where I am a grid worker" */
 static void my_grids(struct store_qsql *q, const struct caller *who)
 {
-	int n = 0;
 	store_qsql_add(q, "(0 = 1");
 	for (int i = 0; i < who->nroles; i++) {
 		if (who->roles[i].role != ROLE_GRID_WORKER)
 			continue;
-		char hi[REGION_CODE_MAX + 1];
-		scope_prefix_end(who->roles[i].region, hi);
-		store_qsql_add(q, " OR (c.region >= ");
-		store_qsql_text(q, who->roles[i].region);
-		store_qsql_add(q, " AND c.region < ");
-		store_qsql_text(q, hi);
+		store_qsql_add(q, " OR (");
+		store_qsql_range(q, "c.region", who->roles[i].region);
 		store_qsql_add(q, ")");
-		n++;
 	}
 	store_qsql_add(q, ")");
 }

@@ -140,6 +140,19 @@ void store_qsql_free(struct store_qsql *q)
 	free(q);
 }
 
+void store_qsql_range(struct store_qsql *q, const char *col, const char *prefix)
+{
+	char hi[REGION_CODE_MAX + 1];
+	scope_prefix_end(prefix, hi);
+	store_qsql_add(q, col);
+	store_qsql_add(q, " >= ");
+	store_qsql_text(q, prefix);
+	store_qsql_add(q, " AND ");
+	store_qsql_add(q, col);
+	store_qsql_add(q, " < ");
+	store_qsql_text(q, hi);
+}
+
 void store_qsql_scope(struct store_qsql *q, const struct caller *who, const char *col,
 		      const char *within, int filter_only)
 {
@@ -161,15 +174,7 @@ void store_qsql_scope(struct store_qsql *q, const struct caller *who, const char
 			store_qsql_text(q, regions[i]);
 			store_qsql_add(q, ")");
 		} else {
-			char hi[REGION_CODE_MAX + 1];
-			scope_prefix_end(regions[i], hi);
-			store_qsql_add(q, col);
-			store_qsql_add(q, " >= ");
-			store_qsql_text(q, regions[i]);
-			store_qsql_add(q, " AND ");
-			store_qsql_add(q, col);
-			store_qsql_add(q, " < ");
-			store_qsql_text(q, hi);
+			store_qsql_range(q, col, regions[i]);
 		}
 		store_qsql_add(q, ")");
 	}

@@ -81,6 +81,9 @@ void store_qsql_text(struct store_qsql *q, const char *s);
 void store_qsql_int(struct store_qsql *q, int64_t i);
 /* Appends a "?" mark and v (stolen). */
 void store_qsql_value(struct store_qsql *q, json_t *v);
+/* Appends "col >= ? AND col < ?" for the region subtree under prefix: one
+ * index range. */
+void store_qsql_range(struct store_qsql *q, const char *col, const char *prefix);
 /* Appends " AND (col within who's viewing regions, and within `within`
  * when not NULL)": one "col >= ? AND col < ?" range a subtree, intersected
  * here rather than given to the engine as two ranges on one column (its
@@ -94,18 +97,22 @@ void store_qsql_scope(struct store_qsql *q, const struct caller *who, const char
 struct store_qsql *store_qsql_new(void);
 void store_qsql_free(struct store_qsql *q);
 
+enum store_run {
+	STORE_RUN_ROWS,
+	STORE_RUN_EXEC,
+	STORE_RUN_INSERT
+};
+
 struct store_engine {
-	/* Runs sql with v; every row as a new array at *items. */
-	enum fq_err (*rows)(struct store_conn *c, const struct store_sql *sql,
-			    const struct store_vals *v, const char *what, json_t **items);
-	/* Runs sql with v for its effect; *changed (when not NULL) says how many
-	 * rows it changed. */
-	enum fq_err (*exec)(struct store_conn *c, const struct store_sql *sql,
-			    const struct store_vals *v, const char *what, int64_t *changed);
-	/* Runs an INSERT and puts the new row's id at *id (PostgreSQL's text of
-	 * sql ends in RETURNING id). */
-	enum fq_err (*insert)(struct store_conn *c, const struct store_sql *sql,
-			      const struct store_vals *v, const char *what, int64_t *id);
+	/* Runs sql with v, as `how` says: STORE_RUN_ROWS puts every row in a
+	 * new array at *items; STORE_RUN_EXEC runs it for its effect and puts
+	 * how many rows it changed at *n (when not NULL); STORE_RUN_INSERT runs
+	 * an INSERT and puts the new row's id at *n (PostgreSQL's text of sql
+	 * ends in RETURNING id, and answers FQ_ENOTFOUND when it returns no
+	 * row). */
+	enum fq_err (*run)(struct store_conn *c, const struct store_sql *sql,
+			   const struct store_vals *v, const char *what, enum store_run how,
+			   json_t **items, int64_t *n);
 	/* Runs SQL built for this one call (struct store_qsql's sql and args,
 	 * borrowed); not cached. Every row as a new array at *items (an
 	 * UPDATE's: empty). */
@@ -136,21 +143,21 @@ static inline enum fq_err store_run_rows(struct store_conn *c, const struct stor
 					 const struct store_vals *v, const char *what,
 					 json_t **items)
 {
-	return STORE_ENGINE(c)->rows(c, sql, v, what, items);
+	return STORE_ENGINE(c)->run(c, sql, v, what, STORE_RUN_ROWS, items, NULL);
 }
 
 static inline enum fq_err store_run_exec(struct store_conn *c, const struct store_sql *sql,
 					 const struct store_vals *v, const char *what,
 					 int64_t *changed)
 {
-	return STORE_ENGINE(c)->exec(c, sql, v, what, changed);
+	return STORE_ENGINE(c)->run(c, sql, v, what, STORE_RUN_EXEC, NULL, changed);
 }
 
 static inline enum fq_err store_run_insert(struct store_conn *c, const struct store_sql *sql,
 					   const struct store_vals *v, const char *what,
 					   int64_t *id)
 {
-	return STORE_ENGINE(c)->insert(c, sql, v, what, id);
+	return STORE_ENGINE(c)->run(c, sql, v, what, STORE_RUN_INSERT, NULL, id);
 }
 
 /* FQ_EINTERNAL when q overflowed. */

@@ -135,4 +135,76 @@ enum fq_err shared_region_nearest(struct store_conn *c, double lat, double lon,
 enum fq_err shared_region_in_text(struct store_conn *c, const char *text, int level,
 				  const char *within, int limit, json_t **items);
 
+/* The members of struct store_ops that both engines fill with the
+ * functions above, for the end of each engine's table (ops.c). */
+/* clang-format off */
+#define STORE_SHARED_OPS \
+	.region_put = shared_region_put, \
+	.region_get = shared_region_get, \
+	.region_children = shared_region_children, \
+	.region_search = shared_region_search, \
+	.region_counts = shared_region_counts, \
+	.region_nearest = shared_region_nearest, \
+	.region_in_text = shared_region_in_text, \
+	.user_create = shared_user_create, \
+	.user_get = shared_user_get, \
+	.user_set_password = shared_user_set_password, \
+	.role_grant = shared_role_grant, \
+	.role_revoke = shared_role_revoke, \
+	.user_list = shared_user_list, \
+	.token_put = shared_token_put, \
+	.token_user = shared_token_user, \
+	.token_list = shared_token_list, \
+	.token_revoke = shared_token_revoke, \
+	.user_set_disabled = shared_user_set_disabled, \
+	.session_end_all = shared_session_end_all, \
+	.session_put = shared_session_put, \
+	.session_get = shared_session_get, \
+	.session_touch = shared_session_touch, \
+	.session_delete = shared_session_delete, \
+	.case_update = shared_case_update, \
+	.case_list = shared_case_list, \
+	.timeline_add = shared_timeline_add, \
+	.timeline_list = shared_timeline_list, \
+	.timeline_count = shared_timeline_count, \
+	.link_add = shared_link_add, \
+	.link_list = shared_link_list, \
+	.idem_get = shared_idem_get, \
+	.idem_put = shared_idem_put, \
+	.webhook_add = shared_webhook_add, \
+	.webhook_list = shared_webhook_list, \
+	.webhook_get = shared_webhook_get, \
+	.webhook_delete = shared_webhook_delete, \
+	.delivery_enqueue = shared_delivery_enqueue, \
+	.delivery_due = shared_delivery_due, \
+	.delivery_update = shared_delivery_update, \
+	.delivery_list = shared_delivery_list, \
+	.stats_levels = shared_stats_levels, \
+	.stats_dashboard = shared_stats_dashboard, \
+	.resident_get = shared_resident_get, \
+	.resident_pin_set = shared_resident_pin_set, \
+	.resident_sms_set = shared_resident_sms_set, \
+	.resident_rate = shared_resident_rate, \
+	.unit_phone_put = shared_unit_phone_put, \
+	.unit_phone_get = shared_unit_phone_get, \
+	.queue_list = shared_queue_list, \
+	.queue_counts = shared_queue_counts, \
+	.move_add = shared_move_add, \
+	.move_last = shared_move_last, \
+	.reminder_add = shared_reminder_add, \
+	.reminder_settle = shared_reminder_settle, \
+	.reminder_open = shared_reminder_open, \
+	.co_mediators_set = shared_co_mediators_set, \
+	.co_mediators_list = shared_co_mediators_list, \
+	.user_open_load = shared_user_open_load, \
+	.notify_recipients = shared_notify_recipients, \
+	.notify_insert = shared_notify_insert, \
+	.notify_list = shared_notify_list, \
+	.notify_unread = shared_notify_unread, \
+	.notify_mark_read = shared_notify_mark_read, \
+	.notify_due_soon = shared_notify_due_soon, \
+	.notify_due_mark = shared_notify_due_mark, \
+	.user_set_phone = shared_user_set_phone,
+/* clang-format on */
+
 #endif

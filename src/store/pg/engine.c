@@ -404,38 +404,20 @@ static int vals_args(const struct store_vals *v, struct args *a)
 	return 0;
 }
 
-static enum fq_err run_rows(struct store_conn *c, const struct store_sql *sql,
-			    const struct store_vals *v, const char *what, json_t **items)
+static enum fq_err run(struct store_conn *c, const struct store_sql *sql,
+		       const struct store_vals *v, const char *what, enum store_run how,
+		       json_t **items, int64_t *n)
 {
 	struct args a = {0};
 	if (vals_args(v, &a))
 		return FQ_EINTERNAL;
-	return pg_rows(c, sql->dollar, &a, what, items);
-}
-
-static enum fq_err run_exec(struct store_conn *c, const struct store_sql *sql,
-			    const struct store_vals *v, const char *what, int64_t *changed)
-{
-	struct args a = {0};
-	if (vals_args(v, &a))
-		return FQ_EINTERNAL;
-	int64_t n = 0;
-	enum fq_err err = pg_exec_count(c, sql->dollar, &a, what, &n);
-	if (!err && changed)
-		*changed = n;
-	return err;
-}
-
-static enum fq_err run_insert(struct store_conn *c, const struct store_sql *sql,
-			      const struct store_vals *v, const char *what, int64_t *id)
-{
-	struct args a = {0};
-	if (vals_args(v, &a))
-		return FQ_EINTERNAL;
+	if (how == STORE_RUN_ROWS)
+		return pg_rows(c, sql->dollar, &a, what, items);
 	int64_t got = 0;
-	enum fq_err err = pg_one_i64(c, sql->dollar, &a, what, &got);
-	if (!err && id)
-		*id = got;
+	enum fq_err err = how == STORE_RUN_INSERT ? pg_one_i64(c, sql->dollar, &a, what, &got)
+						  : pg_exec_count(c, sql->dollar, &a, what, &got);
+	if (!err && n)
+		*n = got;
 	return err;
 }
 
@@ -477,9 +459,7 @@ out:
 }
 
 const struct store_engine pg_engine = {
-	.rows = run_rows,
-	.exec = run_exec,
-	.insert = run_insert,
+	.run = run,
 	.rows_built = run_built,
 	.finish_cases = pg_finish_cases,
 	.case_count_from = pg_case_count_from,

@@ -173,30 +173,19 @@ static sqlite3_stmt *bound(struct store_conn *c, const struct store_sql *sql,
 	return st;
 }
 
-static enum fq_err run_rows(struct store_conn *c, const struct store_sql *sql,
-			    const struct store_vals *v, const char *what, json_t **items)
-{
-	(void)what;
-	sqlite3_stmt *st = bound(c, sql, v);
-	return st ? sqlite_rows(c, st, items) : FQ_EINTERNAL;
-}
-
-static enum fq_err run_exec(struct store_conn *c, const struct store_sql *sql,
-			    const struct store_vals *v, const char *what, int64_t *changed)
+static enum fq_err run(struct store_conn *c, const struct store_sql *sql,
+		       const struct store_vals *v, const char *what, enum store_run how,
+		       json_t **items, int64_t *n)
 {
 	sqlite3_stmt *st = bound(c, sql, v);
-	enum fq_err err = st ? sqlite_exec_done(c, st, what) : FQ_EINTERNAL;
-	if (!err && changed)
-		*changed = sqlite3_changes(c->db);
-	return err;
-}
-
-static enum fq_err run_insert(struct store_conn *c, const struct store_sql *sql,
-			      const struct store_vals *v, const char *what, int64_t *id)
-{
-	enum fq_err err = run_exec(c, sql, v, what, NULL);
-	if (!err && id)
-		*id = sqlite3_last_insert_rowid(c->db);
+	if (!st)
+		return FQ_EINTERNAL;
+	if (how == STORE_RUN_ROWS)
+		return sqlite_rows(c, st, items);
+	enum fq_err err = sqlite_exec_done(c, st, what);
+	if (!err && n)
+		*n = how == STORE_RUN_INSERT ? sqlite3_last_insert_rowid(c->db)
+					     : sqlite3_changes(c->db);
 	return err;
 }
 
@@ -229,9 +218,7 @@ static enum fq_err finish_cases(struct store_conn *c, json_t *items)
 }
 
 const struct store_engine sqlite_engine = {
-	.rows = run_rows,
-	.exec = run_exec,
-	.insert = run_insert,
+	.run = run,
 	.rows_built = run_built,
 	.finish_cases = finish_cases,
 	.case_count_from = sqlite_case_count_from,
