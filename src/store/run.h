@@ -1,6 +1,6 @@
 /* run.h - how module code written once (store/<module>_query.c) runs its
  * SQL on either engine: each engine fills one `const struct store_engine`
- * (store/<engine>/engine.c) and every connection points at it, after its ops
+ * (store/<engine>/run.c) and every connection points at it, after its ops
  * (struct store_conn_base). Values travel as a small engine-neutral list;
  * rows come back as JSON objects with the same keys and types on both
  * engines. Only the store's own files include this; it holds no SQL. */

@@ -100,8 +100,10 @@ struct args {
 	char num[PG_PARAMS_MAX][PG_NUM_MAX];
 };
 
-/* engine.c */
+/* run.c */
 extern const struct store_engine pg_engine;
+
+/* engine.c */
 void pg_a_text(struct args *a, const char *s);
 void pg_a_copy(struct args *a, const char *s);
 /* A region code prefix (borrowed) and the end of its range (copied), as the

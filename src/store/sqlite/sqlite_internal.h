@@ -54,8 +54,10 @@ struct store_conn {
 	int ncache;
 };
 
-/* engine.c */
+/* run.c */
 extern const struct store_engine sqlite_engine;
+
+/* engine.c */
 enum fq_err sqlite_map_rc(int rc);
 enum fq_err sqlite_fail(struct store_conn *c, int rc, const char *what);
 sqlite3_stmt *sqlite_stmt(struct store_conn *c, const char *sql);
