@@ -15,6 +15,7 @@
 
 #include "store/store.h"
 #include "store/run.h"
+#include "store/schema.h"
 
 #include "domain/case/period.h"
 
@@ -49,16 +50,7 @@
 
 /* advisory lock keys; the partition key is in 001_init.sql */
 #define PG_LOCK_MIGRATE "7378421339226419055"
-/* the write lock: every writing transaction takes it first, so Fengqiao's
- * writers (the server's writer, CLI commands) take turns as with SQLite's
- * BEGIN IMMEDIATE; it is also the audit chain's lock (fq_audit_head) */
-#define PG_LOCK_WRITE "7378421339226419057"
-
-struct fq_embedded {
-	const char *name;
-	const char *text;
-};
-extern const struct fq_embedded schema_pg[];
+/* the write lock, PG_LOCK_WRITE, is in store/schema.h */
 
 struct store {
 	const struct store_ops *ops;

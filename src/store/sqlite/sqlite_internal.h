@@ -9,6 +9,7 @@
 
 #include "store/store.h"
 #include "store/run.h"
+#include "store/schema.h"
 
 #include "domain/case/period.h"
 
@@ -26,12 +27,6 @@
 #define STMT_CACHE 96
 #define BUSY_TIMEOUT_MS 10000
 #define SQLITE_SEARCH_QUERY_MAX 4096 /* bytes of the FTS5 expression of a query */
-
-struct fq_embedded {
-	const char *name;
-	const char *text;
-};
-extern const struct fq_embedded schema_sqlite[];
 
 struct store {
 	const struct store_ops *ops;
