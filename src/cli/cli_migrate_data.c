@@ -27,21 +27,12 @@
 #include "store/audit_sql.h"
 #include "store/case_sql.h"
 #include "store/outbox_sql.h"
+#include "store/schema.h"
 #include "store/timeline_sql.h"
 
 #define MD_COPY_CHUNK (1024 * 1024)   /* bytes per PQputCopyData */
 #define MD_ROW_MAX (64 * 1024 * 1024) /* one row in COPY text form */
 #define MD_MSG_MAX 512
-
-/* the store's write lock (store/pg.c), also the audit chain's lock of
- * fq_audit_head: while it is held no server or CLI writes to the target */
-#define MD_WRITE_LOCK "7378421339226419057"
-
-struct fq_embedded {
-	const char *name;
-	const char *text;
-};
-extern const struct fq_embedded schema_sqlite[];
 
 /* One table's journey. All SQL is fixed; the source SELECT and the COPY
  * list name the same columns in the same order. */
@@ -732,7 +723,7 @@ int cmd_migrate_data(int argc, char **argv)
 	}
 	if (!pg_do(&r, "BEGIN", "begin") ||
 	    !pg_do(&r, "SET LOCAL client_min_messages = warning", "set") ||
-	    !pg_do(&r, "SELECT pg_advisory_xact_lock(" MD_WRITE_LOCK ")", "write lock"))
+	    !pg_do(&r, "SELECT pg_advisory_xact_lock(" PG_LOCK_WRITE ")", "write lock"))
 		goto fail;
 	for (size_t i = 0; i < NTABLES; i++)
 		if (!stage(&r, &tables[i], &rows[i]))

@@ -8,6 +8,7 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/text.h"
 
 int o311_want_xml(struct req *r, int fmt_param)
 {
@@ -31,38 +32,6 @@ int o311_format(struct req *r, int fmt_param, int *xml)
 	return 1;
 }
 
-/* Length of the UTF-8 character at s (n > 0 bytes left) and its code point
- * through *cp, or 0 when the bytes there are no well-formed character
- * (overlong, a surrogate, past U+10FFFF, cut short). */
-static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t v, min;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xE0) == 0xC0) {
-		len = 2, v = s[0] & 0x1F, min = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3, v = s[0] & 0x0F, min = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4, v = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /* XML 1.0's Char production: what a document may contain at all. */
 static int xml_char_ok(uint32_t cp)
 {
@@ -81,7 +50,7 @@ static void xml_escape(struct buf *b, const char *s)
 	size_t n = strlen(s);
 	while (n) {
 		uint32_t cp = 0;
-		size_t len = utf8_char(p, n, &cp);
+		size_t len = text_utf8_char((const char *)p, n, &cp);
 		if (!len || !xml_char_ok(cp)) {
 			buf_add(b, replacement, sizeof replacement - 1);
 			len = len ? len : 1;

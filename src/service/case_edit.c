@@ -28,16 +28,7 @@ static int is_editable(const char *k)
 static json_t *masked(const json_t *set)
 {
 	json_t *o = json_deep_copy(set);
-	size_t i;
-	json_t *p;
-	json_array_foreach(json_object_get(o, "parties"), i, p) {
-		json_t *ph = json_object_get(p, "phone");
-		if (json_is_string(ph)) {
-			char m[32];
-			text_mask_phone(json_string_value(ph), m, sizeof m);
-			json_object_set_new(p, "phone", json_string(m));
-		}
-	}
+	caseflow_mask_phones(o);
 	return o;
 }
 

@@ -18,6 +18,9 @@ enum fq_err caseflow_want_str(const json_t *body, const char *key, const char *f
  * name, phone, org} in *out (a new array, also on error). */
 enum fq_err caseflow_parties(const json_t *body, json_t **out, struct fq_error *e);
 
+/* Masks, in place, the phone of each party of o's "parties". */
+void caseflow_mask_phones(json_t *o);
+
 /* The track of a store record (dispute unless it says petition). */
 enum case_track caseflow_track_of(const json_t *rec);
 

@@ -8,6 +8,20 @@
 #include "domain/case/flow.h"
 #include "util/text.h"
 
+void caseflow_mask_phones(json_t *o)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(o, "parties"), i, p) {
+		json_t *ph = json_object_get(p, "phone");
+		if (json_is_string(ph)) {
+			char m[32];
+			text_mask_phone(json_string_value(ph), m, sizeof m);
+			json_object_set_new(p, "phone", json_string(m));
+		}
+	}
+}
+
 /* ---- rendering ---- */
 
 void caseflow_iso_times(json_t *o, const char *const *keys)
@@ -60,18 +74,8 @@ json_t *caseflow_render(const struct caseflow_env *env, const struct caller *who
 	static const char *const times[] = {"created_at",  "updated_at", "occurred_at",
 					    "resolved_at", "due_at",     NULL};
 	caseflow_iso_times(o, times);
-	if (!reveal) {
-		size_t i;
-		json_t *p;
-		json_array_foreach(json_object_get(o, "parties"), i, p) {
-			json_t *ph = json_object_get(p, "phone");
-			if (json_is_string(ph)) {
-				char m[32];
-				text_mask_phone(json_string_value(ph), m, sizeof m);
-				json_object_set_new(p, "phone", json_string(m));
-			}
-		}
-	}
+	if (!reveal)
+		caseflow_mask_phones(o);
 	json_object_set_new(o, "imported",
 			    json_boolean(json_integer_value(json_object_get(rec, "imported"))));
 	json_object_set_new(

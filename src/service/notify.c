@@ -72,18 +72,8 @@ static enum fq_err queue_sms(struct store_conn *c, enum notify_kind kind, const 
 				 "note", note, "due", next_due ? json_string(due) : json_null(),
 				 "user", "username", json_object_get(user, "username"), "phone",
 				 json_object_get(user, "phone"));
-	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(body);
-	if (!s)
-		return FQ_ENOMEM;
-	if (strlen(s) > WEBHOOK_BODY_MAX) {
-		free(s);
-		return FQ_ETOOBIG;
-	}
 	json_t *ids = NULL;
-	enum fq_err err = store_delivery_enqueue(
-		c, NOTIFY_EVENT, s, json_string_value(json_object_get(rec, "region")), now, &ids);
-	free(s);
+	enum fq_err err = outbox_enqueue(c, NOTIFY_EVENT, body, rec, now, &ids);
 	char cid[24];
 	snprintf(cid, sizeof cid, "%lld",
 		 (long long)json_integer_value(json_object_get(rec, "id")));

@@ -47,6 +47,23 @@ static enum fq_err audit_phones(struct store_conn *c, const char *event, const j
 	return FQ_OK;
 }
 
+enum fq_err outbox_enqueue(struct store_conn *c, const char *event, json_t *body, const json_t *rec,
+			   int64_t now, json_t **ids)
+{
+	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(body);
+	if (!s)
+		return FQ_ENOMEM;
+	if (strlen(s) > WEBHOOK_BODY_MAX) {
+		free(s);
+		return FQ_ETOOBIG;
+	}
+	enum fq_err err = store_delivery_enqueue(
+		c, event, s, json_string_value(json_object_get(rec, "region")), now, ids);
+	free(s);
+	return err;
+}
+
 enum fq_err webhook_emit(struct store_conn *c, const char *event, const json_t *rec, int64_t now)
 {
 	char at[21];
@@ -83,18 +100,8 @@ enum fq_err webhook_emit(struct store_conn *c, const char *event, const json_t *
 	size_t nphones = json_array_size(notify);
 	json_t *body = json_pack("{s:s, s:s, s:o, s:o}", "event", event, "at", at, "case", cs,
 				 "notify", notify);
-	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(body);
-	if (!s)
-		return FQ_ENOMEM;
-	if (strlen(s) > WEBHOOK_BODY_MAX) {
-		free(s);
-		return FQ_ETOOBIG;
-	}
 	json_t *ids = NULL;
-	enum fq_err err = store_delivery_enqueue(
-		c, event, s, json_string_value(json_object_get(rec, "region")), now, &ids);
-	free(s);
+	enum fq_err err = outbox_enqueue(c, event, body, rec, now, &ids);
 	if (!err && nphones)
 		err = audit_phones(c, event, rec, ids, nphones, now);
 	json_decref(ids);

@@ -24,6 +24,12 @@
  * parties' phones. FQ_ETOOBIG past WEBHOOK_BODY_MAX. */
 enum fq_err webhook_emit(struct store_conn *c, const char *event, const json_t *rec, int64_t now);
 
+/* Queues body (stolen; NULL is FQ_ENOMEM) as `event` for the subscriptions
+ * whose region covers case rec's, inside the caller's transaction; *ids a
+ * new array of the webhooks it went to. FQ_ETOOBIG past WEBHOOK_BODY_MAX. */
+enum fq_err outbox_enqueue(struct store_conn *c, const char *event, json_t *body, const json_t *rec,
+			   int64_t now, json_t **ids);
+
 /* Newly overdue cases (read on reader), queued as case.overdue notices
  * through s's writer; blocks for the write. Called twice a minute by the
  * webhook delivery worker. Failures are logged, and retried next time. */

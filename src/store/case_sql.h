@@ -1,8 +1,8 @@
 /* case_sql.h - the SQL text of cases that both engines write the same way:
  * the columns a case record sets, the full column list of an insert and
  * the case SELECT with its region names. What differs (placeholders, casts,
- * PostgreSQL's code table) stays in each engine's case.c. Included only by
- * the engines and the data migration; no code here. */
+ * PostgreSQL's code table) stays in each engine's case.c. Included by
+ * the engines, case_list_query.c and the data migration; no code here. */
 #ifndef FQ_STORE_CASE_SQL_H
 #define FQ_STORE_CASE_SQL_H
 

@@ -1,8 +1,8 @@
 /* notify.h - the store's calls on in-app notifications and users' phones,
  * as typed wrappers: store_<noun>_<verb>(c, ...) dispatches to the engine
  * of connection c. The contracts (ownership, scope) are on the members of
- * struct store_ops in store/store.h; each engine implements them in
- * store/<engine>/notify.c. */
+ * struct store_ops in store/store.h; both engines run them from
+ * store/notify_query.c (store/run.h). */
 #ifndef FQ_STORE_NOTIFY_H
 #define FQ_STORE_NOTIFY_H
 

@@ -1,6 +1,6 @@
-/* notify_sql.h - the SQL of notifications that both engines write the same
- * way, with the engine's placeholder P ("?" or "$") before each number.
- * Included only by the engines; no code here. */
+/* notify_sql.h - the SQL of notifications, written once with the engine's
+ * placeholder P ("?" or "$") before each number (store/run.h's STORE_SQL).
+ * Included only by notify_query.c; no code here. */
 #ifndef FQ_STORE_NOTIFY_SQL_H
 #define FQ_STORE_NOTIFY_SQL_H
 
@@ -32,5 +32,22 @@
 	"SELECT c.id AS id, c.next_due AS next_due FROM cases c WHERE c.next_due >= " P "1 " \
 	"AND c.next_due < " P "2 AND NOT EXISTS (SELECT 1 FROM notify_due_sent s WHERE "     \
 	"s.case_id = c.id AND s.due = c.next_due) ORDER BY c.next_due LIMIT " P "3"
+
+/* the region of who's notification P1 (user P2), to check it is visible */
+#define NOTIFY_SQL_CASE_REGION(P)                                         \
+	"SELECT c.region AS region FROM notifications n JOIN cases c ON " \
+	"c.id = n.case_id WHERE n.id = " P "1 AND n.user_id = " P "2"
+
+#define NOTIFY_SQL_MARK_ONE(P)                                                         \
+	"UPDATE notifications SET read_at = " P "1 WHERE id = " P "2 AND user_id = " P \
+	"3 AND read_at IS NULL"
+#define NOTIFY_SQL_MARK_ALL(P) \
+	"UPDATE notifications SET read_at = " P "1 WHERE user_id = " P "2 AND read_at IS NULL"
+
+#define NOTIFY_SQL_DUE_MARK(P)                                                   \
+	"INSERT INTO notify_due_sent (case_id, due) VALUES (" P "1, " P "2) ON " \
+	"CONFLICT DO NOTHING"
+
+#define NOTIFY_SQL_SET_PHONE(P) "UPDATE users SET phone = " P "1 WHERE id = " P "2"
 
 #endif

@@ -3,8 +3,8 @@
  * store_<noun>_<verb>(c, ...) dispatches to the engine of connection c; new
  * code calls these, never ops->fn (the older call sites outside store/ move
  * to them in the next step of issue 12). The contracts (ownership, scope)
- * are on the members of struct store_ops in store/store.h; each engine
- * implements them in store/<engine>/outbox.c. */
+ * are on the members of struct store_ops in store/store.h; both engines
+ * run them from store/outbox_query.c (store/run.h). */
 #ifndef FQ_STORE_OUTBOX_H
 #define FQ_STORE_OUTBOX_H
 

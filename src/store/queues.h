@@ -2,8 +2,8 @@
  * a case: its moves between units (escalate, send back), superiors'
  * reminders (督办), co-mediators and each person's open load, as typed
  * wrappers over the members appended to struct store_ops (store/store.h).
- * Each engine implements them in store/<engine>/queues.c, with the SQL
- * shared in store/queues_sql.h and store/queues_query.c. */
+ * Both engines run them from store/queues_query.c (store/run.h), with
+ * the SQL in store/queues_sql.h. */
 #ifndef FQ_STORE_QUEUES_H
 #define FQ_STORE_QUEUES_H
 

@@ -3,7 +3,7 @@
  * the same way, with the engine's placeholder as the argument P: "?" for
  * SQLite (?1, ?2 ...) and "$" for PostgreSQL ($1, $2 ...). The queue lists
  * are built by store_queue_sql (queues_query.c) with plain "?" marks, which
- * PostgreSQL's engine renumbers. Included only by the engines (the queue
+ * PostgreSQL's engine renumbers. Included only by queues_query.c (the queue
  * names are in store/queues.h). */
 #ifndef FQ_STORE_QUEUES_SQL_H
 #define FQ_STORE_QUEUES_SQL_H
@@ -14,8 +14,7 @@
 #include "domain/access/scope.h"
 #include "util/err.h"
 #include "store/queues.h"
-
-#define QUEUES_SQL_MAX 12288 /* text of one queue query */
+#include "store/run.h"
 
 #define QUEUES_SQL_MOVE_ADD(P)                                                                    \
 	"INSERT INTO case_moves(case_id, at, actor, kind, from_unit, to_unit, reason) VALUES (" P \
@@ -50,15 +49,6 @@
 	"SELECT cm.username AS username, u.display_name AS display_name "                \
 	"FROM case_co_mediators cm LEFT JOIN users u ON u.username = cm.username WHERE " \
 	"cm.case_id = " P "1 ORDER BY cm.username"
-
-/* SQL text with "?" marks, and its arguments in order (a json array the
- * caller made). overflow is set when the text outgrew sql. */
-struct store_qsql {
-	char sql[QUEUES_SQL_MAX];
-	size_t len;
-	json_t *args;
-	int overflow;
-};
 
 /* Builds one queue's query for the caller (never NULL: queues are
  * personal). count: "SELECT count(*) AS total, <mine count> AS mine";

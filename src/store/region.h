@@ -3,8 +3,8 @@
  * dispatches to the engine of connection c; new code calls these, never
  * ops->fn (the older call sites outside store/ move to them in the next step
  * of issue 12). The contracts (ownership, scope) are on the members of
- * struct store_ops in store/store.h; each engine implements them in
- * store/<engine>/region.c. */
+ * struct store_ops in store/store.h; both engines run them from
+ * store/region_query.c (store/run.h). */
 #ifndef FQ_STORE_REGION_H
 #define FQ_STORE_REGION_H
 

@@ -1,8 +1,8 @@
 /* resident.h - the store's calls behind the residents' portal (issue 13):
  * a case's short numeric code (PIN) and one-time SMS code, kept only as
  * hashes, the resident's own rating, and the public phone of each
- * handling unit, as typed wrappers store_<noun>_<verb>(c, ...). Each
- * engine implements them in store/<engine>/resident.c. Records are new
+ * handling unit, as typed wrappers store_<noun>_<verb>(c, ...). Both
+ * engines run them from store/resident_query.c (store/run.h). Records are new
  * references the caller releases with json_decref; strings are borrowed. */
 #ifndef FQ_STORE_RESIDENT_H
 #define FQ_STORE_RESIDENT_H

@@ -3,7 +3,7 @@
  * connection c; new code calls these, never ops->fn (the older call sites
  * outside store/ move to them in the next step of issue 12). The contracts
  * (ownership, scope) are on the members of struct store_ops in
- * store/store.h; each engine implements them in store/<engine>/stats.c. */
+ * store/store.h; both engines run them from store/stats_query.c. */
 #ifndef FQ_STORE_STATS_H
 #define FQ_STORE_STATS_H
 

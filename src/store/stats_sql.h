@@ -1,8 +1,9 @@
-/* stats_sql.h - the SQL of the statistics that both engines write the same
- * way, with the engine's placeholder as the first argument P: "?" for
- * SQLite (?1, ?2 ...) and "$" for PostgreSQL ($1, $2 ...). What differs
- * (casts, FILTER, month arithmetic) stays in each engine's stats.c.
- * Included only by the engines; no code here. */
+/* stats_sql.h - the SQL of the statistics, written once with the engine's
+ * placeholder as the first argument P: "?" for SQLite (?1, ?2 ...) and "$"
+ * for PostgreSQL ($1, $2 ...). What differs is an argument: CAST (what
+ * makes a sum an integer) and IF (how a count of the rows where a condition
+ * holds is spelled); the month arithmetic is spelled out per engine in
+ * stats_query.c. Included by stats_query.c and store.c; no code here. */
 #ifndef FQ_STORE_STATS_SQL_H
 #define FQ_STORE_STATS_SQL_H
 
@@ -56,6 +57,44 @@
 	"SELECT (c.created_at + " BJ_OFFSET_SQL ") / 86400 AS day, count(*) AS count FROM " \
 	"cases c WHERE" STATS_SQL_DIRECT_WHERE(P) "GROUP BY 1 ORDER BY 1"
 
+/* How each engine counts the rows where cond holds: SQLite sums the
+ * condition's 0 or 1, PostgreSQL filters the count. */
+#define STATS_IF_SUM(cond) "coalesce(sum(" cond "), 0)"
+#define STATS_IF_FILTER(cond) "count(*) FILTER (WHERE " cond ")"
+
+/* (clang-format breaks a string inside IF(...) at random places) */
+/* clang-format off */
+/* The level rates of a region counted directly (below the rollups): region
+ * bounds and the created_at range at P1..P4. */
+#define STATS_SQL_LEVELS_DIRECT(P, IF)                                                   \
+	"SELECT count(*) AS cases, count(c.resolved_level) AS resolved, "                \
+	IF("c.resolved_level = 5") " AS resolved_in_village, "                           \
+	IF("c.resolved_level >= 4") " AS resolved_at_or_below_township, "                \
+	IF("c.min_level <= 2") " AS escalated_above_county, "                            \
+	IF("c.resolved_on_time = 1") " AS resolved_on_time, "                            \
+	"count(c.satisfaction) AS followed_up, "                                         \
+	IF("c.satisfaction IN ('satisfied', 'basically_satisfied')") " AS satisfied "    \
+	"FROM cases c WHERE" STATS_SQL_DIRECT_WHERE(P)
+
+/* Imported history of a region, counted apart from the live rates: region
+ * bounds and the created_at range at P1..P4. */
+#define STATS_SQL_IMPORTED(P, IF)                                                        \
+	"SELECT count(*) AS cases, "                                                     \
+	IF("c.resolved_level = 5") " AS resolved_in_village, "                           \
+	IF("c.resolved_level >= 4") " AS resolved_at_or_below_township, "                \
+	IF("c.min_level <= 2") " AS escalated_above_county FROM cases c "                \
+	"WHERE c.region >= " P "1 AND c.region < " P "2 AND c.created_at >= " P "3 "     \
+	"AND c.created_at < " P "4 AND c.imported = 1"
+/* clang-format on */
+
+/* One dimension's counts from rollup_dim: lvl at P1, region at P2, the span
+ * at P3..P8, the dimension at P9: [{key, count}], largest first. */
+#define STATS_SQL_DIM(P, CAST)                                            \
+	"SELECT key, sum(n)" CAST " AS count FROM (" STATS_SQL_SPAN_ROWS( \
+		P, "rollup_dim", "key, n",                                \
+		"lvl = " P "1 AND region = " P "2 AND dim = " P           \
+		"9") ") x GROUP BY key HAVING sum(n) > 0 ORDER BY count DESC, key"
+
 /* One child region's sum of col over the span (P3..P8) at level P1, one
  * child at a time through the primary key: a few small ranges each. */
 #define STATS_SQL_CHILD_SUM(P, col, CAST)                                                         \
@@ -65,28 +104,36 @@
 	"6), 0) + coalesce((SELECT sum(" col ") FROM rollup_day WHERE lvl = " P "1 AND region = " \
 	"k.code AND g = 1 AND t >= " P "7 AND t < " P "8), 0))" CAST
 
+/* clang-format off */
 /* The children of region P2 from the rollups: their level at P1, the span
- * at P3..P8, today at P9 (overdue). */
-#define STATS_SQL_CHILDREN(P, CAST)                                                                                                      \
-	"SELECT k.code AS code, k.name AS name, k.level AS level, " STATS_SQL_CHILD_SUM(                                                 \
-		P, "cases",                                                                                                              \
-		CAST) " AS cases, " STATS_SQL_CHILD_SUM(P, "resolved",                                                                   \
-							CAST) " AS resolved, coalesce((SELECT sum(n) FROM rollup_due u WHERE u.lvl = " P \
-							      "1 AND u.region = k.code AND u.due_day < " P                               \
-							      "9), 0)" CAST " AS overdue FROM "                                          \
-							      "regions k WHERE k.parent = " P                                            \
-							      "2 ORDER BY cases DESC, k.code"
+ * at P3..P8. */
+#define STATS_SQL_CHILDREN(P, CAST)                                                      \
+	"SELECT k.code AS code, k.name AS name, k.level AS level, "                      \
+	STATS_SQL_CHILD_SUM(P, "cases", CAST) " AS cases, "                              \
+	STATS_SQL_CHILD_SUM(P, "resolved", CAST) " AS resolved, "                        \
+	STATS_SQL_CHILD_SUM(P, "in_village", CAST) " AS resolved_in_village, "           \
+	STATS_SQL_CHILD_SUM(P, "le_township", CAST) " AS resolved_at_or_below_township, " \
+	STATS_SQL_CHILD_SUM(P, "above_county", CAST) " AS escalated_above_county, "      \
+	STATS_SQL_CHILD_SUM(P, "on_time", CAST) " AS resolved_on_time "                  \
+	"FROM regions k WHERE k.parent = " P "2 ORDER BY cases DESC, k.code"
 
-/* The villages of township P1, counted directly: created_at in [P2, P3),
- * overdue before P4. */
-#define STATS_SQL_VILLAGES(P)                                                                \
-	"SELECT k.code AS code, k.name AS name, k.level AS level, "                          \
-	"(SELECT count(*) FROM cases c WHERE c.region = k.code AND c.created_at >= " P       \
-	"2 AND c.created_at < " P "3) AS cases, (SELECT count(c.resolved_level) FROM cases " \
-	"c WHERE c.region = k.code AND c.created_at >= " P "2 AND c.created_at < " P         \
-	"3) AS resolved, (SELECT count(*) FROM cases c WHERE c.region = k.code AND "         \
-	"c.next_due < " P "4) AS overdue FROM regions k WHERE k.parent = " P                 \
-	"1 ORDER BY cases DESC, k.code"
+/* expr over the live cases of village k created in [P2, P3) */
+#define STATS_SQL_VILLAGE_COUNT(P, expr)                                                 \
+	"(SELECT " expr " FROM cases c WHERE c.region = k.code AND c.created_at >= " P   \
+	"2 AND c.created_at < " P "3 AND c.imported = 0)"
+
+/* The villages of township P1, counted directly: created_at in [P2, P3). */
+#define STATS_SQL_VILLAGES(P, IF)                                                        \
+	"SELECT k.code AS code, k.name AS name, k.level AS level, "                      \
+	STATS_SQL_VILLAGE_COUNT(P, "count(*)") " AS cases, "                             \
+	STATS_SQL_VILLAGE_COUNT(P, "count(c.resolved_level)") " AS resolved, "           \
+	STATS_SQL_VILLAGE_COUNT(P, IF("c.resolved_level = 5")) " AS resolved_in_village, " \
+	STATS_SQL_VILLAGE_COUNT(P, IF("c.resolved_level >= 4"))                          \
+		" AS resolved_at_or_below_township, "                                    \
+	STATS_SQL_VILLAGE_COUNT(P, IF("c.min_level <= 2")) " AS escalated_above_county, " \
+	STATS_SQL_VILLAGE_COUNT(P, IF("c.resolved_on_time = 1")) " AS resolved_on_time " \
+	"FROM regions k WHERE k.parent = " P "1 ORDER BY cases DESC, k.code"
+/* clang-format on */
 
 /* Overdue cases of a region: from rollup_due (lvl P1, region P2, before
  * day P3), or counted directly (prefix bounds P1..P2, next_due before P3). */

@@ -1,6 +1,10 @@
 /* store.h - the one storage interface. Each engine (store/sqlite/,
- * store/pg/: one file per module, the table in ops.c) fills a
- * `const struct store_ops` with its functions; callers use typed inline
+ * store/pg/, the table in ops.c) fills a `const struct store_ops`: with its
+ * own functions where the engines truly differ (connections, transactions,
+ * a case's insert and search index, the audit chain), and elsewhere with
+ * the module code written once for both (store/<module>_query.c, named in
+ * store/shared.h), which runs its SQL through the engine's runner
+ * (store/run.h). Callers use typed inline
  * wrappers and never see SQL: the connection and transaction ones at the end
  * of this file, and one header per module for the rest (region.h, user.h,
  * case.h, timeline.h, audit.h, outbox.h, stats.h), named
@@ -311,7 +315,7 @@ struct store_ops {
 					 int64_t case_id, json_t **items);
 	enum fq_err (*user_open_load)(struct store_conn *c, const struct caller *who,
 				      const json_t *usernames, json_t **out);
-	/* In-app notifications (store/notify.h, store/<engine>/notify.c). */
+	/* In-app notifications (store/notify.h, store/notify_query.c). */
 	/* The users to tell about a case: the handler (a username) when given,
 	 * else the mediators, handlers and petition officers whose role is held
 	 * at unit_region itself; enabled users only, at most NOTIFY_RECIPIENTS_MAX.
@@ -435,13 +439,16 @@ void store_case_row(json_t *o);
 const struct store_ops *store_engine_for(const char *url);
 
 /* An opened store remembers its ops as its first member, so one pointer
- * serves as both (as in SQLite's VFS). */
+ * serves as both (as in SQLite's VFS); a connection also names its engine's
+ * runner (store/run.h) third. */
 struct store_base {
 	const struct store_ops *ops;
 };
+struct store_engine; /* store/run.h: how module code runs SQL on the engine */
 struct store_conn_base {
 	const struct store_ops *ops;
 	struct store *store;
+	const struct store_engine *engine;
 };
 
 #define STORE_OPS(c) (((const struct store_conn_base *)(const void *)(c))->ops)

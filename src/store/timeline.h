@@ -3,7 +3,7 @@
  * engine of connection c; new code calls these, never ops->fn (the older
  * call sites outside store/ move to them in the next step of issue 12). The
  * contracts (ownership, scope) are on the members of struct store_ops in
- * store/store.h; each engine implements them in store/<engine>/timeline.c. */
+ * store/store.h; both engines run them from store/timeline_query.c. */
 #ifndef FQ_STORE_TIMELINE_H
 #define FQ_STORE_TIMELINE_H
 

@@ -2,6 +2,7 @@
  * HTTP statuses, and the filling of an error. No allocation, no state. A message is always valid UTF-8, so that it can be
  * put in a JSON answer whatever went into it. */
 #include "util/err.h"
+#include "util/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -149,33 +150,8 @@ const struct fq_code *fq_code_table(size_t *n)
  * nothing past U+10FFFF, no NUL. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	unsigned c = s[0], cp;
-	size_t len;
-	if (c < 0x80)
-		return c ? 1 : 0;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3Fu);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
+	uint32_t cp;
+	return s[0] ? text_utf8_char((const char *)s, n, &cp) : 0;
 }
 
 /* Makes s valid UTF-8 in place: a sequence that truncation cut at the end

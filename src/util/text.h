@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include "util/err.h"
 
+/* Length of the UTF-8 character at s (n > 0 bytes left) and its code point
+ * through *cp, or 0 when the bytes there are no well-formed character
+ * (overlong, a surrogate, past U+10FFFF, cut short). NUL is a character. */
+size_t text_utf8_char(const char *s, size_t n, uint32_t *cp);
 /* 1 when s[0..len) is well-formed UTF-8 without NUL or C0 controls other
  * than tab, CR and LF. */
 int text_valid_utf8(const char *s, size_t len);

@@ -210,6 +210,12 @@ test('regions: one, its children, search; Zhejiang has the published counts', as
   assert.ok(kids.json.items.every((x) => x.parent === '330681109' && x.level === 5));
   const s = await c.get('/api/regions?q=' + encodeURIComponent('枫桥'));
   assert.ok(s.json.items.some((x) => x.code === '330681109'));
+  // a search is for the text as typed: % and _ are no wildcards on either engine
+  for (const q of ['枫%桥', '枫_桥']) {
+    const w = await c.get('/api/regions?q=' + encodeURIComponent(q));
+    assert.equal(w.status, 200);
+    assert.deepEqual(w.json.items, [], q);
+  }
   assertError(await c.get('/api/regions/99'), 404);
 });
 

@@ -3,13 +3,14 @@
  * pg_case_reindex overwrites. */
 #include "store/pg/pg_internal.h"
 #include "store/case_edit.h"
+#include "store/shared.h"
 
 enum fq_err pg_case_facts_set(struct store_conn *c, int64_t id, json_t *fields, json_t *address,
 			      json_t *parties)
 {
 	static const char addr[] = "UPDATE cases SET address = $2::text WHERE id = $1";
 	enum fq_err err;
-	if (fields && (err = pg_case_update(c, id, fields)))
+	if (fields && (err = shared_case_update(c, id, fields)))
 		return err;
 	if (address) {
 		struct args a = {0};

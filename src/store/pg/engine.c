@@ -243,19 +243,17 @@ PGresult *pg_run_dyn(struct store_conn *c, const char *sql, const struct args *a
 enum fq_err pg_exec_args(struct store_conn *c, const char *sql, const struct args *a,
 			 const char *what)
 {
-	PGresult *r = pg_run(c, sql, a);
-	enum fq_err err = pg_res_err(c, r, what);
-	PQclear(r);
-	return err;
+	return pg_exec_count(c, sql, a, what, NULL);
 }
 
-/* Runs sql for its effect and reports how many rows it changed. */
+/* Runs sql for its effect and reports how many rows it changed (changed
+ * may be NULL). */
 enum fq_err pg_exec_count(struct store_conn *c, const char *sql, const struct args *a,
 			  const char *what, int64_t *changed)
 {
 	PGresult *r = pg_run(c, sql, a);
 	enum fq_err err = pg_res_err(c, r, what);
-	if (!err) {
+	if (!err && changed) {
 		const char *t = PQcmdTuples(r);
 		*changed = t && *t ? strtoll(t, NULL, 10) : 0;
 	}
@@ -356,14 +354,28 @@ enum fq_err pg_rows(struct store_conn *c, const char *sql, const struct args *a,
 	return pg_rows_of(c, pg_run(c, sql, a), what, items);
 }
 
+/* Runs sql; *r the result with at least one row (cleared by the caller),
+ * else FQ_ENOTFOUND or the error (nothing to clear). */
+static enum fq_err first_row(struct store_conn *c, const char *sql, const struct args *a,
+			     const char *what, PGresult **r)
+{
+	*r = pg_run(c, sql, a);
+	enum fq_err err = pg_res_err(c, *r, what);
+	if (!err && PQntuples(*r) == 0)
+		err = FQ_ENOTFOUND;
+	if (err) {
+		PQclear(*r);
+		*r = NULL;
+	}
+	return err;
+}
+
 /* The first row as an object at *out; FQ_ENOTFOUND without rows. */
 enum fq_err pg_one_row(struct store_conn *c, const char *sql, const struct args *a,
 		       const char *what, json_t **out)
 {
-	PGresult *r = pg_run(c, sql, a);
-	enum fq_err err = pg_res_err(c, r, what);
-	if (!err && PQntuples(r) == 0)
-		err = FQ_ENOTFOUND;
+	PGresult *r;
+	enum fq_err err = first_row(c, sql, a, what, &r);
 	if (!err)
 		*out = row_json(r, 0);
 	PQclear(r);
@@ -374,10 +386,8 @@ enum fq_err pg_one_row(struct store_conn *c, const char *sql, const struct args 
 enum fq_err pg_one_i64(struct store_conn *c, const char *sql, const struct args *a,
 		       const char *what, int64_t *out)
 {
-	PGresult *r = pg_run(c, sql, a);
-	enum fq_err err = pg_res_err(c, r, what);
-	if (!err && PQntuples(r) == 0)
-		err = FQ_ENOTFOUND;
+	PGresult *r;
+	enum fq_err err = first_row(c, sql, a, what, &r);
 	if (!err)
 		*out = PQgetisnull(r, 0, 0) ? 0 : strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
@@ -482,6 +492,7 @@ enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out,
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	c->ops = &store_pg_ops;
 	c->store = s;
+	c->engine = &pg_engine;
 	c->readonly = readonly;
 	/* the URL's own settings win over the defaults before it; the encoding
 	 * after it is not negotiable */

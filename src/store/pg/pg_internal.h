@@ -14,6 +14,8 @@
 #define FQ_STORE_PG_INTERNAL_H
 
 #include "store/store.h"
+#include "store/run.h"
+#include "store/schema.h"
 
 #include "domain/case/period.h"
 
@@ -48,16 +50,7 @@
 
 /* advisory lock keys; the partition key is in 001_init.sql */
 #define PG_LOCK_MIGRATE "7378421339226419055"
-/* the write lock: every writing transaction takes it first, so Fengqiao's
- * writers (the server's writer, CLI commands) take turns as with SQLite's
- * BEGIN IMMEDIATE; it is also the audit chain's lock (fq_audit_head) */
-#define PG_LOCK_WRITE "7378421339226419057"
-
-struct fq_embedded {
-	const char *name;
-	const char *text;
-};
-extern const struct fq_embedded schema_pg[];
+/* the write lock, PG_LOCK_WRITE, is in store/schema.h */
 
 struct store {
 	const struct store_ops *ops;
@@ -72,6 +65,7 @@ struct cached {
 struct store_conn {
 	const struct store_ops *ops;
 	struct store *store;
+	const struct store_engine *engine; /* store/run.h */
 	PGconn *pg;
 	int readonly;
 	int in_txn;           /* a transaction is open (BEGIN sent, no COMMIT/ROLLBACK yet) */
@@ -98,17 +92,8 @@ struct args {
 	char num[PG_PARAMS_MAX][PG_NUM_MAX];
 };
 
-/* A small builder of SQL text and its parameters for dynamic queries. The
- * SQL is fixed fragments and whitelisted names; values are parameters. */
-struct qb {
-	char sql[PG_SQL_MAX];
-	size_t len;
-	int overflow;
-	struct args a;
-	/* strings made for this query, freed with it */
-	char *own[PG_PARAMS_MAX];
-	int nown;
-};
+/* run.c */
+extern const struct store_engine pg_engine;
 
 /* engine.c */
 void pg_a_text(struct args *a, const char *s);
@@ -155,43 +140,6 @@ enum fq_err pg_savepoint(struct store_conn *c);
 enum fq_err pg_release(struct store_conn *c);
 void pg_undo(struct store_conn *c);
 
-/* region.c */
-enum fq_err pg_region_put(struct store_conn *c, const char *code, const char *name, int level,
-			  const char *parent);
-enum fq_err pg_region_get(struct store_conn *c, const char *code, json_t **out);
-enum fq_err pg_region_children(struct store_conn *c, const char *code, json_t **items);
-enum fq_err pg_region_search(struct store_conn *c, const char *q, const char *within, int limit,
-			     json_t **items);
-enum fq_err pg_region_counts(struct store_conn *c, const char *prefix, int64_t counts[6]);
-enum fq_err pg_region_nearest(struct store_conn *c, double lat, double lon,
-			      char out[REGION_CODE_MAX]);
-enum fq_err pg_region_in_text(struct store_conn *c, const char *text, int level, const char *within,
-			      int limit, json_t **items);
-
-/* user.c */
-enum fq_err pg_user_create(struct store_conn *c, const char *username, const char *display,
-			   const char *pwhash, int64_t now, int64_t *id);
-enum fq_err pg_user_get(struct store_conn *c, const char *username, int64_t id, json_t **out);
-enum fq_err pg_user_set_password(struct store_conn *c, int64_t id, const char *pwhash);
-enum fq_err pg_role_grant(struct store_conn *c, int64_t user_id, const char *role,
-			  const char *region);
-enum fq_err pg_role_revoke(struct store_conn *c, int64_t user_id, const char *role,
-			   const char *region);
-enum fq_err pg_user_list(struct store_conn *c, const struct caller *who, const char *region,
-			 const char *role, json_t **items);
-enum fq_err pg_user_set_disabled(struct store_conn *c, int64_t id, int disabled);
-enum fq_err pg_token_put(struct store_conn *c, const char *hash, int64_t user_id, int64_t now,
-			 int64_t expires_at);
-enum fq_err pg_token_user(struct store_conn *c, const char *hash, int64_t now, int64_t *user_id);
-enum fq_err pg_token_list(struct store_conn *c, int64_t user_id, json_t **items);
-enum fq_err pg_token_revoke(struct store_conn *c, int64_t user_id, const char *id);
-enum fq_err pg_session_put(struct store_conn *c, const char *hash, int64_t user_id,
-			   const char *csrf, int64_t now);
-enum fq_err pg_session_get(struct store_conn *c, const char *hash, json_t **out);
-enum fq_err pg_session_touch(struct store_conn *c, const char *hash, int64_t now);
-enum fq_err pg_session_delete(struct store_conn *c, const char *hash);
-enum fq_err pg_session_end_all(struct store_conn *c, int64_t user_id);
-
 /* case.c */
 enum fq_err pg_party_replace(struct store_conn *c, int64_t case_id, json_t *parties);
 enum fq_err pg_case_reindex(struct store_conn *c, int64_t id);
@@ -206,79 +154,14 @@ enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *wh
 				   int64_t since, json_t **items);
 enum fq_err pg_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
 				       json_t **items);
-enum fq_err pg_case_update(struct store_conn *c, int64_t id, json_t *fields);
 
-/* case_list.c */
-void pg_qb_add(struct qb *q, const char *s);
-void pg_qb_mark(struct qb *q, const char *cast);
-void pg_qb_i64(struct qb *q, int64_t v);
-void pg_qb_free(struct qb *q);
-enum fq_err pg_case_list(struct store_conn *c, const struct caller *who,
-			 const struct case_filter *f, json_t **items, int64_t *total);
-
-/* timeline.c */
-enum fq_err pg_timeline_add(struct store_conn *c, int64_t case_id, json_t *e);
-enum fq_err pg_timeline_list(struct store_conn *c, int64_t case_id, int internal, int64_t after,
-			     int limit, json_t **items);
-enum fq_err pg_timeline_count(struct store_conn *c, int64_t case_id, int64_t *total,
-			      int64_t *notes);
-enum fq_err pg_link_add(struct store_conn *c, int64_t a, int64_t b, const char *kind, int64_t at);
-enum fq_err pg_link_list(struct store_conn *c, const struct caller *who, int64_t id,
-			 json_t **items);
+/* case_list.c: the text search of store/case_list_query.c */
+int pg_case_count_from(const struct case_filter *f, const char **from);
+void pg_case_search(struct store_qsql *q, const char *text, int joined);
 
 /* audit.c */
 enum fq_err pg_audit_append(struct store_conn *c, struct audit_entry *e);
 enum fq_err pg_audit_iterate(struct store_conn *c,
 			     int (*fn)(const struct audit_entry *e, void *arg), void *arg);
-
-/* outbox.c */
-enum fq_err pg_idem_get(struct store_conn *c, const char *key, int *status, char **body);
-enum fq_err pg_idem_put(struct store_conn *c, const char *key, const char *scope, int status,
-			const char *body, int64_t now);
-enum fq_err pg_webhook_add(struct store_conn *c, const char *url, const char *events,
-			   const char *secret, const char *region, const char *actor, int64_t now,
-			   int64_t *id);
-enum fq_err pg_webhook_list(struct store_conn *c, json_t **items);
-enum fq_err pg_webhook_get(struct store_conn *c, int64_t id, json_t **out);
-enum fq_err pg_webhook_delete(struct store_conn *c, int64_t id);
-enum fq_err pg_delivery_enqueue(struct store_conn *c, const char *event, const char *payload,
-				const char *case_region, int64_t now, json_t **webhook_ids);
-enum fq_err pg_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items);
-enum fq_err pg_delivery_update(struct store_conn *c, int64_t id, const char *state, int attempts,
-			       int64_t next_at, int last_status, const char *last_error,
-			       int64_t now);
-enum fq_err pg_delivery_list(struct store_conn *c, int64_t webhook_id, int limit, json_t **items);
-
-/* stats.c */
-enum fq_err pg_stats_levels(struct store_conn *c, const struct caller *who, const char *region,
-			    int64_t from, int64_t to, json_t **out);
-enum fq_err pg_stats_dashboard(struct store_conn *c, const struct caller *who, const char *region,
-			       int64_t from, int64_t to, int64_t now, json_t **out);
-
-/* resident.c */
-enum fq_err pg_resident_get(struct store_conn *c, int64_t case_id, json_t **out);
-enum fq_err pg_resident_pin_set(struct store_conn *c, int64_t case_id, const char *pin_hash);
-enum fq_err pg_resident_sms_set(struct store_conn *c, int64_t case_id, const char *sms_hash,
-				int64_t expires);
-enum fq_err pg_resident_rate(struct store_conn *c, int64_t case_id, const char *rating,
-			     const char *comment, int64_t now);
-enum fq_err pg_unit_phone_put(struct store_conn *c, const char *region, const char *phone,
-			      const char *actor, int64_t now);
-enum fq_err pg_unit_phone_get(struct store_conn *c, const char *region, json_t **out);
-/* notify.c */
-enum fq_err pg_notify_recipients(struct store_conn *c, const char *handler, const char *unit_region,
-				 json_t **items);
-enum fq_err pg_notify_insert(struct store_conn *c, int64_t user_id, int64_t case_id,
-			     const char *kind, const char *actor, const char *note, int64_t due,
-			     int64_t now, int64_t *id);
-enum fq_err pg_notify_list(struct store_conn *c, const struct caller *who, int unread_only,
-			   int64_t before_id, int limit, json_t **items);
-enum fq_err pg_notify_unread(struct store_conn *c, const struct caller *who, int64_t *n);
-enum fq_err pg_notify_mark_read(struct store_conn *c, const struct caller *who, int64_t id,
-				int64_t now, int64_t *changed);
-enum fq_err pg_notify_due_soon(struct store_conn *c, int64_t now, int64_t until, int limit,
-			       json_t **items);
-enum fq_err pg_notify_due_mark(struct store_conn *c, int64_t case_id, int64_t due);
-enum fq_err pg_user_set_phone(struct store_conn *c, int64_t user_id, const char *phone);
 
 #endif

@@ -174,42 +174,6 @@ enum fq_err sqlite_case_get_by_code(struct store_conn *c, const char *code, json
 	return one_case(c, st, NULL, out);
 }
 
-enum fq_err sqlite_case_update(struct store_conn *c, int64_t id, json_t *fields)
-{
-	char sql[2048];
-	size_t off = (size_t)snprintf(sql, sizeof sql, "UPDATE cases SET ");
-	const char *k;
-	json_t *v;
-	int n = 0;
-	json_object_foreach(fields, k, v) {
-		if (!store_case_column(k)) {
-			log_error("case_update: unknown column %s", k);
-			return FQ_EINTERNAL;
-		}
-		int w = snprintf(sql + off, sizeof sql - off, "%s%s=?", n ? ", " : "", k);
-		if (w < 0 || (size_t)w >= sizeof sql - off)
-			return FQ_EINTERNAL;
-		off += (size_t)w;
-		n++;
-	}
-	if (!n)
-		return FQ_OK;
-	if (snprintf(sql + off, sizeof sql - off, " WHERE id=?") >= (int)(sizeof sql - off))
-		return FQ_EINTERNAL;
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return sqlite_fail(c, rc, "case_update prepare");
-	int i = 1;
-	json_object_foreach(fields, k, v)
-		sqlite_bind_json(st, i++, v);
-	sqlite3_bind_int64(st, i, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? FQ_OK : sqlite_fail(c, rc, "case_update");
-}
-
-/* A small builder of SQL text and its bound values for dynamic queries. */
 enum fq_err sqlite_case_overdue_unnotified(struct store_conn *c, int64_t now, int limit,
 					   json_t **items)
 {

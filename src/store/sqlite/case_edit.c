@@ -5,6 +5,7 @@
  * same way sqlite_case_reindex made them. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/case_edit.h"
+#include "store/shared.h"
 
 static enum fq_err fts_drop(struct store_conn *c, int64_t id)
 {
@@ -32,7 +33,7 @@ enum fq_err sqlite_case_facts_set(struct store_conn *c, int64_t id, json_t *fiel
 	enum fq_err err = fts_drop(c, id);
 	if (err)
 		return err;
-	if (fields && (err = sqlite_case_update(c, id, fields)))
+	if (fields && (err = shared_case_update(c, id, fields)))
 		return err;
 	if (address) {
 		sqlite3_stmt *st = sqlite_stmt(c, addr);

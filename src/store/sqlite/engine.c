@@ -204,6 +204,7 @@ enum fq_err sqlite_conn_open(struct store *s, int readonly, struct store_conn **
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	c->ops = &store_sqlite_ops;
 	c->store = s;
+	c->engine = &sqlite_engine;
 	c->readonly = readonly;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
