@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "domain/mediation/mediation.h"
+#include "service/svc.h"
 #include "store/store.h"
 
 #define MEDIATION_CODE_DIGITS 6
@@ -119,5 +120,14 @@ enum fq_err mediation_identity_confirm(struct med_ctx *x, const char *code);
  * notification to the mediator, and an event in the room. c is the
  * writer's connection; called by app/jobs.c. *sent the reminders sent. */
 enum fq_err mediation_remind_scan(struct store_conn *c, int64_t now, int *sent);
+
+/* Ends the active mediations whose time limit ran out (end reason
+ * "expired", OMR art. 22). c is the writer's connection. */
+enum fq_err mediation_expire_scan(struct store_conn *c, int64_t now, int *ended);
+
+/* The room's clocks, for the background jobs (app/jobs.c): reminders and
+ * expiry, through s's writer (blocks for the write). Failures are logged
+ * and retried next time. */
+void mediation_jobs_tick(const struct svc *s, int64_t now);
 
 #endif
