@@ -582,3 +582,32 @@ test('live: the room streams its events to each as they may see them, resuming a
   r = await new Client(srv.base).get(`/api/v1/room/${'f'.repeat(64)}/stream`);
   assert.equal(r.status, 404);
 });
+
+test('time limit: 30 days by default, set per committee by its administrator', async () => {
+  let r = await med().get(`/api/v1/mediation-limits/${VILLAGE}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.time_limit_days, 30);
+  assert.equal(r.json.default, true);
+  r = await med().req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 45 });
+  assert.equal(r.status, 403, 'a mediator is no administrator');
+  r = await users.admin.req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 0 });
+  assert.equal(r.status, 400);
+  r = await users.admin.req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 45 });
+  assert.equal(r.status, 200, r.text);
+  try {
+    const m = await activeRoom('调委会期限');
+    r = await med().get(`/api/v1/mediations/${m.id}`);
+    assert.equal(r.json.time_limit_days, 45);
+    assert.ok(r.json.deadline > Date.now() / 1000 + 44 * 86400 && r.json.deadline < Date.now() / 1000 + 46 * 86400);
+    // past the deadline the jobs end it: expired
+    sql(`UPDATE mediations SET deadline = 1000 WHERE id = ${m.id}`);
+    const ended = await waitFor(async () => {
+      const x = await med().get(`/api/v1/mediations/${m.id}`);
+      return x.json.status === 'ended' && x.json;
+    }, 30000, 'the expiry');
+    assert.equal(ended.end_reason, 'expired');
+  } finally {
+    r = await users.admin.req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 30 });
+    assert.equal(r.status, 200);
+  }
+});
