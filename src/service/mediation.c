@@ -510,6 +510,9 @@ enum fq_err mediation_room(struct med_ctx *x, int64_t id, json_t **out)
 	size_t i;
 	if (!x->who.staff) {
 		/* a party: the police report and the notes are the staff's */
+		json_object_del(m, "risk_flag");
+		json_object_del(m, "risk_at");
+		json_object_del(m, "end_note");
 		json_object_del(m, "risk_note");
 		json_object_del(m, "risk_police_report");
 		json_object_del(m, "created_by");

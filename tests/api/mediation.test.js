@@ -480,7 +480,10 @@ test('risk of violence (art. 25): flag, police report, webhook without room cont
   assert.equal(hook.body.case.id, m.caseId);
   assert.ok(!hook.text.includes(SECRET_WORDS) && !hook.text.includes('扬言'), 'no room content in the webhook');
   r = await party(m.b.token).get();
-  assert.ok(!('risk_police_report' in r.json), 'the report is the staff\'s');
+  assert.ok(!('risk_police_report' in r.json) && !('risk_note' in r.json) && !('risk_flag' in r.json),
+    'the flag and the report are the staff\'s');
+  r = await party(m.b.token).get('/events?after=0');
+  assert.ok(!r.json.items.some((e) => e.kind === 'risk_flagged'), 'nor its event');
   // the case shows the flag to everyone handling it
   r = await users['fengqiao.handler'].get(`/api/cases/${m.caseId}`);
   assert.equal(r.status, 200);
