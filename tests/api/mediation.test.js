@@ -614,3 +614,29 @@ test('time limit: 30 days by default, set per committee by its administrator', a
     assert.equal(r.status, 200);
   }
 });
+
+test('public or closed sessions are the parties\' choice; a new link voids the old one', async () => {
+  const m = await activeRoom('公开调解');
+  let r = await party(m.a.token).post('/actions/public', { public: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.session_public, 0, 'one party alone does not make it public');
+  r = await med().post(`/api/v1/mediations/${m.id}/actions/public`, { party: m.b.party_id, public: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.session_public, 1);
+  r = await party(m.b.token).post('/actions/public', { public: false });
+  assert.equal(r.json.session_public, 0, 'either party keeps it closed');
+
+  r = await party(m.a.token).post('/actions/link', { party: m.a.party_id });
+  assert.equal(r.status, 403, 'a party cannot mint links');
+  r = await med().post(`/api/v1/mediations/${m.id}/actions/link`, { party: m.a.party_id });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.json.token, /^[0-9a-f]{64}$/);
+  assert.notEqual(r.json.token, m.a.token);
+  const token = r.json.token;
+  r = await party(m.a.token).get();
+  assert.equal(r.status, 404, 'the old link stops working');
+  r = await party(token).get();
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.me, m.a.party_id);
+  assert.equal(r.json.parties.find((p) => p.id === m.a.party_id).verified_at, null, 'the new link confirms the phone again');
+});
