@@ -39,6 +39,7 @@ struct store_mediation_ops {
 				 int64_t used_at);
 	enum fq_err (*event_add)(struct store_conn *c, int64_t mediation_id, const char *audience,
 				 const char *kind, const char *data, int64_t now, int64_t *seq);
+	enum fq_err (*event_count)(struct store_conn *c, int64_t mediation_id, int64_t *n);
 	enum fq_err (*event_list)(struct store_conn *c, int64_t mediation_id, int64_t after,
 				  const char *party_audience, json_t **items);
 	enum fq_err (*offer_add)(struct store_conn *c, json_t *rec, int64_t *id);
@@ -160,6 +161,13 @@ static inline enum fq_err store_mediation_event_add(struct store_conn *c, int64_
 						    const char *data, int64_t now, int64_t *seq)
 {
 	return STORE_MED(c)->event_add(c, mediation_id, audience, kind, data, now, seq);
+}
+
+/* How many events the mediation has. */
+static inline enum fq_err store_mediation_event_count(struct store_conn *c, int64_t mediation_id,
+						      int64_t *n)
+{
+	return STORE_MED(c)->event_count(c, mediation_id, n);
 }
 
 /* Events of the mediation after seq `after`, at most MEDIATION_EVENTS_PAGE,

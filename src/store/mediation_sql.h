@@ -57,6 +57,9 @@
 	"INSERT INTO mediation_events (mediation_id, audience, kind, data, created_at) " \
 	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5) RETURNING seq"
 
+#define MED_SQL_EVENT_COUNT(P) \
+	"SELECT count(*) AS n FROM mediation_events WHERE mediation_id = " P "1"
+
 #define MED_SQL_EVENT_COLS "seq, audience, kind, data, created_at FROM mediation_events "
 
 #define MED_SQL_EVENTS_STAFF(P)                                                      \

@@ -640,3 +640,19 @@ test('public or closed sessions are the parties\' choice; a new link voids the o
   assert.equal(r.json.me, m.a.party_id);
   assert.equal(r.json.parties.find((p) => p.id === m.a.party_id).verified_at, null, 'the new link confirms the phone again');
 });
+
+test('a room holds at most 20,000 events: then 409 room_full', async () => {
+  const m = await activeRoom('消息上限');
+  const have = Number(sql(`SELECT count(*) FROM mediation_events WHERE mediation_id = ${m.id}`).trim());
+  const n = 20000 - have;
+  sql(srv.db.startsWith('postgres')
+    ? `INSERT INTO mediation_events (mediation_id, audience, kind, data, created_at) SELECT ${m.id}, 'staff', 'filler', '{}', 0 FROM generate_series(1, ${n})`
+    : `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${n}) INSERT INTO mediation_events (mediation_id, audience, kind, data, created_at) SELECT ${m.id}, 'staff', 'filler', '{}', 0 FROM c`);
+  let r = await party(m.a.token).post('/messages', { body: '还能说吗' });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.error.code, 'room_full');
+  // what is not said still happens: a party may still withdraw
+  r = await party(m.a.token).post('/actions/consent', { consent: 'withdrawn' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'ended');
+});
