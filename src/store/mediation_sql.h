@@ -110,6 +110,10 @@
 	"SELECT id FROM mediations WHERE status = 'active' AND deadline < " P "1 ORDER BY " \
 	"deadline LIMIT " P "2"
 
+#define MED_SQL_ACCEPT_LAPSED(P)                                                              \
+	"SELECT id FROM mediations WHERE status = 'appointed' AND accept_due < " P "1 ORDER " \
+	"BY accept_due LIMIT " P "2"
+
 #define MED_SQL_MEDIATORS(P)                                                                   \
 	"SELECT u.id AS user_id, u.username AS username, u.display_name AS display_name, "     \
 	"r.region AS region, g.name AS committee, p.specialties AS specialties, p.languages "  \

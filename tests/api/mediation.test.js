@@ -656,3 +656,24 @@ test('a room holds at most 20,000 events: then 409 room_full', async () => {
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.status, 'ended');
 });
+
+test('a mediator who lets 3 working days pass has not accepted: back to the committee, told in the app', async () => {
+  const m = await open(await mediatingCase('逾期未接受'));
+  await verify(m.a); await verify(m.b);
+  await consent(m.a); await consent(m.b);
+  await party(m.a.token).post('/actions/choose', { mediator: 'fengyuan.mediator' });
+  let r = await party(m.b.token).post('/actions/choose', { mediator: 'fengyuan.mediator' });
+  assert.equal(r.json.status, 'appointed', r.text);
+  sql(`UPDATE mediations SET accept_due = 1000 WHERE id = ${m.id}`);
+  const back = await waitFor(async () => {
+    const x = await med().get(`/api/v1/mediations/${m.id}`);
+    return x.json.status === 'choosing' && x.json;
+  }, 30000, 'the lapse');
+  assert.equal(back.proposed_mediator, null);
+  r = await med().get(`/api/v1/mediations/${m.id}/events?after=0`);
+  assert.ok(r.json.items.some((e) => e.kind === 'status' && e.data.lapsed === true && e.data.declined_by === 'fengyuan.mediator'));
+  r = await users['fengqiao.handler'].post(`/api/v1/mediations/${m.id}/actions/appoint`, { mediator: 'fengyuan.mediator' });
+  assert.equal(r.status, 409, 'not the one who let it lapse');
+  const n = await med().get('/api/notifications');
+  assert.ok(n.json.items.some((x) => x.kind === 'mediation_accept_lapsed' && x.case_id === m.caseId), n.text);
+});
