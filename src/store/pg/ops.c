@@ -3,6 +3,7 @@
  * (STORE_SHARED_OPS). */
 #include "store/pg/pg_internal.h"
 #include "store/attachment.h"
+#include "store/mediation.h"
 #include "store/shared.h"
 
 const struct store_ops store_pg_ops = {
@@ -34,5 +35,6 @@ const struct store_ops store_pg_ops = {
 	.audit_iterate = pg_audit_iterate,
 	.case_facts_set = pg_case_facts_set,
 	.attachment = &pg_attachment_ops,
+	.mediation = &pg_mediation_ops,
 	STORE_SHARED_OPS,
 };

@@ -3,6 +3,7 @@
  * (STORE_SHARED_OPS). */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/attachment.h"
+#include "store/mediation.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -34,5 +35,6 @@ const struct store_ops store_sqlite_ops = {
 	.audit_iterate = sqlite_audit_iterate,
 	.case_facts_set = sqlite_case_facts_set,
 	.attachment = &sqlite_attachment_ops,
+	.mediation = &sqlite_mediation_ops,
 	STORE_SHARED_OPS,
 };
