@@ -16,4 +16,6 @@ void api_register_all(void)
 	api_notices_routes();
 	api_queues_routes();
 	api_notifications_routes();
+	api_agreement_routes();
+	api_verify_routes();
 }

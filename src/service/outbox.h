@@ -12,11 +12,13 @@
 #include "store/store.h"
 
 /* public.code_requested: a resident asked for a code by SMS (api/public_access.c);
- * user.notified: a notification for a user with a phone (service/notify.c) */
+ * user.notified: a notification for a user with a phone (service/notify.c);
+ * agreement.reminder: day 20 of the 30 to apply for judicial confirmation
+ * (service/agreement.c; ids and the parties' phones only) */
 #define WEBHOOK_EVENTS                                                        \
 	"case.created,case.assigned,case.escalated,case.overdue,case.closed," \
-	"public.code_requested,user.notified"
-#define WEBHOOK_EVENTS_COUNT 7 /* names in WEBHOOK_EVENTS: a subscription takes each at most once */
+	"public.code_requested,user.notified,agreement.reminder"
+#define WEBHOOK_EVENTS_COUNT 8 /* names in WEBHOOK_EVENTS: a subscription takes each at most once */
 #define WEBHOOK_BODY_MAX (64 * 1024)
 
 /* Queues `event` about case rec (a store record) inside the caller's

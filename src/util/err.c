@@ -88,6 +88,7 @@ static const struct fq_code codes[] = {
 	{"out_of_scope", 403},
 	{"same_person", 403},
 	{"wrong_password", 403},
+	{"not_verified", 403},
 	{"not_found", 404},
 	{"method_not_allowed", 405},
 	/* 409: the record's state does not allow it */
@@ -103,6 +104,15 @@ static const struct fq_code codes[] = {
 	{"already_rated", 409},
 	{"notice_unavailable", 409},
 	{"at_village", 409},
+	/* the agreement of a mediation (service/agreement.c) */
+	{"agreement_exists", 409},
+	{"no_accepted_offer", 409},
+	{"agreement_in_effect", 409},
+	{"agreement_not_effective", 409},
+	{"esign_not_allowed", 409},
+	{"document_changed", 409},
+	{"already_signed", 409},
+	{"application_late", 409},
 	{"too_large", 413},
 	{"body_too_large", 413},
 	{"unsupported_media_type", 415},
