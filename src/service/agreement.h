@@ -22,7 +22,7 @@
 #include "util/err.h"
 
 #define AGREEMENT_REMIND_EVENT "agreement.reminder" /* the SMS webhook of day 20 */
-#define AGREEMENT_SCAN_ROWS 200                       /* rows one scan handles */
+#define AGREEMENT_SCAN_ROWS 200                     /* rows one scan handles */
 
 /* Who acts: staff (who set, party_id 0) or a party identified by their
  * room link (who NULL, party_id > 0). */
@@ -105,8 +105,8 @@ enum fq_err agreement_pdf(struct store_conn *c, const struct agreement_actor *a,
 /* The public verification of code (new *out): {code, exists, status,
  * hash, matches (when hash is given), signatures [{kind, name masked,
  * at}]}; nothing of the content. FQ_ENOTFOUND when no such code. */
-enum fq_err agreement_verify(struct store_conn *c, const char *code, const char *hash,
-			     json_t **out, struct fq_error *e);
+enum fq_err agreement_verify(struct store_conn *c, const char *code, const char *hash, json_t **out,
+			     struct fq_error *e);
 
 /* The headline figures of region (in who's scope) over [from, to): the
  * counts and success_rate, on_time_rate, confirmed_rate (0..1, null when
