@@ -73,6 +73,8 @@ struct store_agreement_ops {
 	 * performance_due, performed_on_time} (counts; now decides what is due). */
 	enum fq_err (*figures)(struct store_conn *c, const char *prefix, int64_t from, int64_t to,
 			       int64_t now, json_t **out);
+	/* The unperformed terms of the agreements in effect of case_id. */
+	enum fq_err (*open_terms)(struct store_conn *c, int64_t case_id, int64_t *n);
 };
 
 extern const struct store_agreement_ops sqlite_agreement_ops;
@@ -189,6 +191,13 @@ static inline enum fq_err store_agreement_figures(struct store_conn *c, const ch
 	return STORE_AGREEMENT_OPS(c)
 		       ? STORE_AGREEMENT_OPS(c)->figures(c, prefix, from, to, now, out)
 		       : FQ_EINTERNAL;
+}
+
+static inline enum fq_err store_agreement_open_terms(struct store_conn *c, int64_t case_id,
+						     int64_t *n)
+{
+	return STORE_AGREEMENT_OPS(c) ? STORE_AGREEMENT_OPS(c)->open_terms(c, case_id, n)
+				      : FQ_EINTERNAL;
 }
 
 #endif

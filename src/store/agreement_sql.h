@@ -137,4 +137,8 @@
 										      "WHERE t.agreement_id = a.id AND (t.performed_at IS NULL OR t.performed_at > "  \
 										      "t.due_at))) AS performed_on_time"
 
+#define AGREEMENT_SQL_OPEN_TERMS(P)                                                               \
+	"SELECT COUNT(*) AS n FROM agreement_terms t JOIN agreements a ON a.id = t.agreement_id " \
+	"WHERE a.case_id = " P "1 AND a.status = 'effective' AND t.performed_at IS NULL"
+
 #endif

@@ -113,6 +113,7 @@ static const struct fq_code codes[] = {
 	{"document_changed", 409},
 	{"already_signed", 409},
 	{"application_late", 409},
+	{"terms_open", 409},
 	{"too_large", 413},
 	{"body_too_large", 413},
 	{"unsupported_media_type", 415},

@@ -360,6 +360,28 @@ test('performance: each term recorded; an overdue term alerts the mediator and o
   assert.equal(r.json.open_terms, 1, 'the case stays open until every term is performed');
 });
 
+test('the case is not closed while a term is unperformed; once all are, it closes', async () => {
+  const m = await mediation('协议测试：结案');
+  await effective(m);
+  const act = async (who, body, status = 200) => {
+    const r = await users[who].post(`/api/cases/${m.caseId}/actions`, body);
+    assert.equal(r.status, status, `${body.action}: ${r.text}`);
+    return r.json;
+  };
+  await act('fengyuan.mediator', { action: 'accept' });
+  await act('fengyuan.mediator', { action: 'assign', handler: 'fengyuan.mediator' });
+  await act('fengyuan.mediator', { action: 'start' });
+  await act('fengyuan.mediator', { action: 'resolve', outcome: 'agreement', summary: '达成调解协议' });
+  await act('fengyuan.grid', { action: 'follow_up', satisfaction: 'satisfied', confirmed_resolved: true });
+  const refused = await act('fengyuan.mediator', { action: 'close' }, 409);
+  assert.equal(refused.error.code, 'terms_open');
+  for (const term of [0, 1]) {
+    const r = await users['fengyuan.grid'].post(`/api/v1/mediations/${m.id}/agreement/perform`, { term });
+    assert.equal(r.status, 200, r.text);
+  }
+  assert.equal((await act('fengyuan.mediator', { action: 'close' })).status, 'closed');
+});
+
 test('the dashboard shows the headline figures by region', async () => {
   const r = await med().get(`/api/stats/dashboard?region=${VILLAGE}`);
   assert.equal(r.status, 200, r.text);

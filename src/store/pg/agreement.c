@@ -297,6 +297,16 @@ static enum fq_err agreement_figures(struct store_conn *c, const char *prefix, i
 		   out);
 }
 
+static enum fq_err agreement_open_terms(struct store_conn *c, int64_t case_id, int64_t *n)
+{
+	static const char sql[] = AGREEMENT_SQL_OPEN_TERMS(P);
+	json_t *row = NULL;
+	enum fq_err err = one(c, sql, json_pack("[I]", (json_int_t)case_id), &row);
+	*n = err ? 0 : (int64_t)json_integer_value(json_object_get(row, "n"));
+	json_decref(row);
+	return err;
+}
+
 const struct store_agreement_ops pg_agreement_ops = {
 	.mediation = agreement_mediation,
 	.party_by_link = agreement_party_by_link,
@@ -313,4 +323,5 @@ const struct store_agreement_ops pg_agreement_ops = {
 	.overdue = agreement_overdue,
 	.term_alerted = agreement_term_alerted,
 	.figures = agreement_figures,
+	.open_terms = agreement_open_terms,
 };

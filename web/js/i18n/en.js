@@ -974,6 +974,7 @@ export default {
   'notif.kind.overdue': 'A deadline has passed',
   'an.countHint': ' Numbers open the matching case list; column names sort.',
   // ---- agreement ----
+  'error.terms_open': 'Terms of the mediation agreement are not performed yet: the case cannot be closed.',
   'error.agreement_exists': 'This mediation already has an agreement.',
   'error.no_accepted_offer': 'No offer was accepted in the room yet: give the terms.',
   'error.agreement_in_effect': 'The agreement is in effect and can no longer be changed or signed.',

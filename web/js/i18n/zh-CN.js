@@ -974,6 +974,7 @@ export default {
   'notif.kind.overdue': '办理期限已过',
   'an.countHint': '点击表中的数字可打开对应的案件列表；点击列名排序。',
   // ---- agreement ----
+  'error.terms_open': '调解协议还有条款未履行，案件暂不能结案。',
   'error.agreement_exists': '这次调解已经有调解协议。',
   'error.no_accepted_offer': '调解室里还没有被接受的方案，请填写协议条款。',
   'error.agreement_in_effect': '协议已经生效，不能再修改或签署。',
