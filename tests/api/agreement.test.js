@@ -59,7 +59,7 @@ test.before(async () => {
     await users[u].login(u);
   }
   const r = await users.admin.post('/api/webhooks', {
-    url: `http://127.0.0.1:${port}/sms`, events: ['agreement.reminder', 'user.notified', 'case.created'],
+    url: `http://127.0.0.1:${port}/sms`, events: ['agreement.reminder', 'mediation.code_requested', 'user.notified'],
   });
   assert.equal(r.status, 201, r.text);
 });
