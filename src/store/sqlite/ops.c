@@ -1,6 +1,7 @@
 /* sqlite/ops.c - the engine's table of store_ops, naming each module's
  * functions. */
 #include "store/sqlite/sqlite_internal.h"
+#include "store/mediation.h"
 #include "store/agreement.h"
 #include "store/sqlite/queues_internal.h"
 
@@ -98,5 +99,6 @@ const struct store_ops store_sqlite_ops = {
 	.notify_due_soon = sqlite_notify_due_soon,
 	.notify_due_mark = sqlite_notify_due_mark,
 	.user_set_phone = sqlite_user_set_phone,
+	.mediation = &sqlite_mediation_ops,
 	.agreement = &sqlite_agreement_ops,
 };
