@@ -4,6 +4,7 @@
 #include "store/pg/pg_internal.h"
 #include "store/attachment.h"
 #include "store/mediation.h"
+#include "store/agreement.h"
 #include "store/shared.h"
 
 const struct store_ops store_pg_ops = {
@@ -36,5 +37,6 @@ const struct store_ops store_pg_ops = {
 	.case_facts_set = pg_case_facts_set,
 	.attachment = &pg_attachment_ops,
 	.mediation = &pg_mediation_ops,
+	.agreement = &pg_agreement_ops,
 	STORE_SHARED_OPS,
 };

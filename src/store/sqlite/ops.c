@@ -4,6 +4,7 @@
 #include "store/sqlite/sqlite_internal.h"
 #include "store/attachment.h"
 #include "store/mediation.h"
+#include "store/agreement.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -36,5 +37,6 @@ const struct store_ops store_sqlite_ops = {
 	.case_facts_set = sqlite_case_facts_set,
 	.attachment = &sqlite_attachment_ops,
 	.mediation = &sqlite_mediation_ops,
+	.agreement = &sqlite_agreement_ops,
 	STORE_SHARED_OPS,
 };
