@@ -6,6 +6,7 @@ import { api, get, post, session, clearErrors, showError, errorBox, ApiError } f
 import { CATEGORIES, PARTY_ROLES, codeOptions, hasRole, statusBadge, trackBadge, deadlineChip, deadlineUrgency, dl, timelineList, actorName, loading, nextDeadline } from '../common.js';
 import { noticesCard, drawNotices } from '../notices.js';
 import { bindKeys } from '../keys.js';
+import { caseMediationLink } from './mediation.js';
 
 // The order buttons appear in, and the fields each action asks for.
 const ACTIONS = {
@@ -108,7 +109,7 @@ export async function render({ container, params, isCurrent }) {
         statusBadge(c.status), ' ', trackBadge(c.track), ' ',
         c.group_dispute ? h('span', { class: 'badge group' }, t('case.groupDispute')) : null, ' ',
         c.imported ? h('span', { class: 'badge imported' }, t('case.imported')) : null),
-      headDeadline());
+      headDeadline(), caseMediationLink(c));
     drawFacts();
     drawDeadlines();
     drawParties();

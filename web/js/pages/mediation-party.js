@@ -1,0 +1,310 @@
+// mediation-party.js - a party's own room, opened from the link texted to
+// their phone (#/room/{token}), with no account: first the identity code
+// sent to that phone, then consent to mediation (人民调解法 arts. 17, 23:
+// voluntary, and it can be withdrawn at any time), then the shared thread,
+// their own caucus with the mediator, the offers to answer and the
+// agreement to read and sign. Built for a 375 px phone: one column, large
+// buttons; 长辈版 makes everything larger still.
+import { h, append, replace, field } from '../dom.js';
+import { t, tc, getLocale } from '../i18n.js';
+import { get, post, errorBox, clearErrors, showError, ApiError } from '../api.js';
+import { loading } from '../common.js';
+import {
+  API, fmtWhen, openStream, liveBadge, messageList, composer, offerForm, offerCard, statusBadgeMed,
+} from './mediation-parts.js';
+import { agreementSection } from './mediation-agreement.js';
+
+export async function render({ container, params, isCurrent }) {
+  const token = params.token;
+  const base = `${API}/room/${encodeURIComponent(token)}`;
+  append(container, loading());
+  let room;
+  try {
+    room = await get(base);
+  } catch (err) {
+    if (!isCurrent()) return null;
+    if (err instanceof ApiError && err.status === 404) {
+      replace(container, h('h1', null, t('room.title')), h('p', { class: 'alert alert-error', role: 'alert' }, t('room.badLink')));
+    } else replace(container, h('h1', null, t('room.title')), errorBox(err));
+    return null;
+  }
+  if (!isCurrent()) return null;
+
+  const me = () => room.me || room.party || {};
+  let stop = null;
+
+  if (!me().verified_at) identityStep();
+  else await enter();
+  return () => { if (stop) stop(); };
+
+  // Step 1: a one-time code texted to the phone the mediator has for this
+  // party proves the link is in the right hands.
+  function identityStep() {
+    const status = h('p', { class: 'sms-status', role: 'status' });
+    const ask = h('button', { type: 'button', class: 'btn btn-large room-send-code' }, t('room.sendCode'));
+    const code = h('input', { type: 'text', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', pattern: '[0-9]*' });
+    const fl = field(t('room.code'), code, { name: 'code', required: true, hint: t('room.codeHint', { phone: me().phone || '' }), hintId: 'room-code-hint' });
+    const btn = h('button', { type: 'submit', class: 'btn btn-primary btn-large' }, t('room.verify'));
+    const form = h('form', { class: 'card form room-identity', novalidate: true },
+      h('h2', null, t('room.stepIdentity')),
+      h('p', { class: 'form-error', hidden: true, role: 'alert' }),
+      h('p', null, ask), status, fl.wrap, h('p', { class: 'form-actions' }, btn));
+    ask.addEventListener('click', async () => {
+      ask.disabled = true;
+      clearErrors(form);
+      try {
+        await post(`${base}/identity-code`, {});
+        status.textContent = t('room.codeSent');
+        code.focus();
+      } catch (err) {
+        showError(form, err);
+      } finally {
+        ask.disabled = false;
+      }
+    });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      clearErrors(form);
+      const v = code.value.replace(/\s/g, '');
+      if (!v) { showError(form, new ApiError(400, 'required', '', 'code')); return; }
+      btn.disabled = true;
+      try {
+        await post(`${base}/verify`, { code: v });
+        room = await get(base);
+        await enter();
+      } catch (err) {
+        showError(form, err);
+        btn.disabled = false;
+      }
+    });
+    replace(container, h('h1', null, t('room.title')), h('p', { class: 'lead' }, t('room.lead')), steps(0), form);
+  }
+
+  function steps(n) {
+    const names = ['room.stepIdentity', 'room.stepConsent', 'room.stepRoom'];
+    return h('ol', { class: 'steps room-steps', 'aria-label': t('room.steps') }, names.map((k, i) => h('li', {
+      class: ['step', i < n && 'step-done', i === n && 'step-now'], 'aria-current': i === n ? 'step' : null,
+    }, h('span', { class: 'step-mark', 'aria-hidden': 'true' }, i < n ? '✓' : String(i + 1)), h('span', { class: 'step-label' }, t(k)))));
+  }
+
+  // Step 2: consent to mediation, and to mediation online (arts. 17, 23).
+  function consentStep() {
+    const online = h('input', { type: 'checkbox', name: 'online', id: 'room-online', checked: true });
+    const yes = h('button', { type: 'submit', class: 'btn btn-primary btn-large room-consent-yes' }, t('room.consentYes'));
+    const no = h('button', { type: 'button', class: 'btn btn-large room-consent-no' }, t('room.consentNo'));
+    const form = h('form', { class: 'card form room-consent', novalidate: true },
+      h('h2', null, t('room.stepConsent')),
+      h('p', null, t('room.consentLead')),
+      h('ul', { class: 'room-rights' }, ['room.right1', 'room.right2', 'room.right3'].map((k) => h('li', null, t(k)))),
+      h('p', { class: 'form-error', hidden: true, role: 'alert' }),
+      h('div', { class: 'field checkbox' }, online, h('label', { for: 'room-online' }, t('room.consentOnline'))),
+      h('p', { class: 'form-actions room-big-actions' }, yes, no));
+    const send = async (consent, btn) => {
+      clearErrors(form);
+      btn.disabled = true;
+      try {
+        await post(`${base}/actions/consent`, { consent, online: online.checked });
+        room = await get(base);
+        await enter();
+      } catch (err) {
+        showError(form, err);
+        btn.disabled = false;
+      }
+    };
+    form.addEventListener('submit', (e) => { e.preventDefault(); send('given', yes); });
+    no.addEventListener('click', () => send('refused', no));
+    replace(container, h('h1', null, t('room.title')), steps(1), form);
+  }
+
+  async function enter() {
+    if (!me().consent) { consentStep(); return; }
+    await drawRoom();
+  }
+
+  // Step 3: the room itself.
+  async function drawRoom() {
+    const live = liveBadge();
+    const flash = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
+    const head = h('section', { class: 'card room-head', 'aria-labelledby': 'room-sec-head' });
+    const shared = h('section', { class: 'card room-thread', 'aria-labelledby': 'room-sec-shared' });
+    const caucus = h('section', { class: 'card room-thread room-caucus', 'aria-labelledby': 'room-sec-caucus' });
+    const table = h('section', { class: 'card room-thread', 'aria-labelledby': 'room-sec-table' });
+    const offers = h('section', { class: 'card room-offers', 'aria-labelledby': 'med-sec-offers' });
+    const agreement = h('section', { class: 'card med-agreement', 'aria-labelledby': 'med-sec-agreement' });
+    replace(container, h('div', { class: 'page-head' }, h('h1', null, t('room.title')), live), flash,
+      head, shared, caucus, table, offers, agreement);
+
+    const messages = [];
+    let lastSeq = 0;
+    let countering = null;
+    const partyName = (pid) => {
+      const p = (room.parties || []).find((x) => Number(x.id) === Number(pid));
+      return p ? p.name : t('room.otherSide');
+    };
+    const viewer = { partyId: me().id, partyName };
+
+    async function reload() {
+      room = await get(base);
+      if (isCurrent()) draw();
+    }
+
+    async function act(name, body, btn) {
+      if (btn) btn.disabled = true;
+      try {
+        await post(`${base}/actions/${name}`, body || {});
+        await reload();
+      } catch (err) {
+        replace(flash, errorBox(err));
+        if (btn) btn.disabled = false;
+      }
+    }
+
+    function draw() {
+      const r = room.mediation || room;
+      const ended = r.status === 'ended';
+      const withdraw = ended ? null : h('button', { type: 'button', class: 'btn btn-danger room-withdraw' }, t('room.withdraw'));
+      if (withdraw) {
+        withdraw.addEventListener('click', () => {
+          const sure = h('button', { type: 'button', class: 'btn btn-danger btn-large' }, t('room.withdrawSure'));
+          const keep = h('button', { type: 'button', class: 'btn btn-large' }, t('room.withdrawKeep'));
+          sure.addEventListener('click', () => act('consent', { consent: 'withdrawn' }, sure));
+          keep.addEventListener('click', draw);
+          replace(withdraw.parentNode, h('span', { role: 'alert' }, t('room.withdrawAsk')), ' ', sure, ' ', keep);
+          sure.focus();
+        });
+      }
+      replace(head, h('h2', { id: 'room-sec-head', class: 'visually-hidden' }, t('room.about')),
+        h('p', null, statusBadgeMed(r.status), r.end_reason ? [' ', tc('medEnd', r.end_reason)] : null),
+        h('p', null, t('room.youAre', { name: me().name || '' })),
+        h('p', null, t('med.mediator'), t('common.colon'), r.mediator_name || t('med.noMediator')),
+        r.deadline ? h('p', { class: 'muted' }, t('med.deadline'), t('common.colon'), fmtWhen(r.deadline)) : null,
+        (r.sessions || []).length ? h('ul', { class: 'room-sessions' }, r.sessions.map((s) => h('li', null,
+          t('room.session', { at: fmtWhen(s.starts_at), mode: tc('medMode', s.mode) }), s.place ? ` · ${s.place}` : ''))) : null,
+        withdraw ? h('p', null, withdraw) : null);
+      drawThread(shared, 'shared', 'room-sec-shared', t('med.thread.shared'), t('room.sharedNote'), !ended);
+      drawCaucus(r, ended);
+      drawTable(r, ended);
+      drawOffers(r, ended);
+      agreementSection(agreement, { m: r, base, staff: false, viewer, flash, reloadRoom: reload, isCurrent, party: me() });
+    }
+
+    function msgThread(msg) { return msg.thread || 'shared'; }
+
+    // Redrawn when a message arrives: only the list changes, so a message
+    // being typed stays in its box.
+    function drawThread(el, key, id, label, note, open) {
+      const msgs = messages.filter((x) => msgThread(x) === key);
+      const list = messageList(msgs, viewer, label);
+      const shape = `${key}|${open}|${getLocale()}`;
+      const old = el.querySelector('.med-messages');
+      if (old && el.dataset.shape === shape) old.replaceWith(list);
+      else {
+        el.dataset.shape = shape;
+        replace(el, h('h2', { id }, label), note ? h('p', { class: 'muted small' }, note) : null, list,
+          open ? composer(t('room.writeTo', { thread: label }), (body) => post(`${base}/messages`, { thread: key, body })) : null);
+      }
+      list.scrollTop = list.scrollHeight;
+    }
+
+    function drawThreads() {
+      const r = room.mediation || room;
+      const ended = r.status === 'ended';
+      drawThread(shared, 'shared', 'room-sec-shared', t('med.thread.shared'), t('room.sharedNote'), !ended);
+      if (me().caucus_open) drawThread(caucus, 'caucus', 'room-sec-caucus', t('room.caucus'), t('room.caucusNote'), !ended);
+      if (r.roundtable_open) drawThread(table, 'roundtable', 'room-sec-table', t('med.thread.roundtable'), null, !ended);
+    }
+
+    // A caucus is opened only with this party's consent.
+    function drawCaucus(r, ended) {
+      if (me().caucus_open) {
+        drawThread(caucus, 'caucus', 'room-sec-caucus', t('room.caucus'), t('room.caucusNote'), !ended);
+        return;
+      }
+      const b = ended ? null : h('button', { type: 'button', class: 'btn btn-large' }, t('room.caucusAgree'));
+      if (b) b.addEventListener('click', () => act('caucus', { open: true }, b));
+      caucus.dataset.shape = '';
+      replace(caucus, h('h2', { id: 'room-sec-caucus' }, t('room.caucus')), h('p', { class: 'muted' }, t('room.caucusOffer')), b ? h('p', null, b) : null);
+    }
+
+    // The round table: every party agrees, any party may close it again.
+    function drawTable(r, ended) {
+      if (r.roundtable_open) {
+        drawThread(table, 'roundtable', 'room-sec-table', t('med.thread.roundtable'), null, !ended);
+        if (!ended && !table.querySelector('.room-table-close')) {
+          const close = h('button', { type: 'button', class: 'btn room-table-close' }, t('room.tableClose'));
+          close.addEventListener('click', () => act('roundtable', { open: false }, close));
+          table.appendChild(h('p', null, close));
+        }
+        return;
+      }
+      const agreed = me().roundtable_agree;
+      table.dataset.shape = '';
+      const b = ended ? null : h('button', { type: 'button', class: 'btn btn-large', 'aria-pressed': String(Boolean(agreed)) },
+        agreed ? t('room.tableAgreed') : t('room.tableAgree'));
+      if (b) b.addEventListener('click', () => act('roundtable', { agree: !agreed }, b));
+      replace(table, h('h2', { id: 'room-sec-table' }, t('med.thread.roundtable')), h('p', { class: 'muted' }, t('room.tableNote')), b ? h('p', null, b) : null);
+    }
+
+    function drawOffers(r, ended) {
+      const list = h('ol', { class: 'med-offer-list' });
+      const all = [...(r.offers || room.offers || [])].sort((a, b) => (b.id || 0) - (a.id || 0));
+      const answer = async (o, what) => {
+        if (what === 'counter') { countering = o; drawOffers(r, ended); offers.querySelector('.med-offer-form input').focus(); return; }
+        try {
+          await post(`${base}/offers/${encodeURIComponent(o.id)}/answer`, { answer: what });
+          flash.textContent = t(what === 'accept' ? 'room.accepted' : 'room.rejected');
+          await reload();
+        } catch (err) {
+          replace(flash, errorBox(err));
+        }
+      };
+      for (const o of all) {
+        const mine = o.from_party !== null && o.from_party !== undefined && Number(o.from_party) === Number(me().id);
+        list.appendChild(offerCard(o, viewer, ended || mine ? null : answer));
+      }
+      if (!all.length) list.appendChild(h('li', { class: 'muted' }, t('med.noOffers')));
+      const slot = h('div');
+      let make = null;
+      if (countering) {
+        const o = countering;
+        replace(slot, offerForm(t('room.counterTitle', { v: o.version || o.id }), async (terms) => {
+          await post(`${base}/offers/${encodeURIComponent(o.id)}/answer`, { answer: 'counter', terms });
+          countering = null;
+          await reload();
+        }, o.terms, () => { countering = null; drawOffers(r, ended); }));
+      } else if (!ended) {
+        make = h('button', { type: 'button', class: 'btn btn-large' }, t('room.makeOffer'));
+        make.addEventListener('click', () => {
+          replace(slot, offerForm(t('room.makeOffer'), async (terms) => {
+            await post(`${base}/offers`, { terms });
+            await reload();
+          }, null, () => drawOffers(r, ended)));
+          slot.querySelector('input').focus();
+        });
+      }
+      replace(offers, h('h2', { id: 'med-sec-offers' }, t('med.offers')), h('p', { class: 'muted small' }, t('med.offersNote')),
+        list, make ? h('p', null, make) : null, slot);
+    }
+
+    function take(ev) {
+      if (ev.seq && ev.seq <= lastSeq) return false;
+      if (ev.seq) lastSeq = ev.seq;
+      if (ev.kind === 'message') messages.push({ ...(ev.data || {}), seq: ev.seq, created_at: (ev.data && ev.data.created_at) || ev.created_at });
+      return true;
+    }
+    try {
+      const r = await get(`${base}/events?after=0`);
+      for (const e of r.items || r.events || []) take({ seq: Number(e.seq || e.id), kind: e.kind, data: typeof e.data === 'string' ? JSON.parse(e.data) : e.data, created_at: e.created_at });
+    } catch (err) {
+      replace(flash, errorBox(err));
+    }
+    if (!isCurrent()) return;
+    draw();
+    let pending = null;
+    stop = openStream(`${base}/stream`, lastSeq, (ev) => {
+      if (!take(ev)) return;
+      if (ev.kind === 'message') { drawThreads(); return; }
+      if (!pending) pending = Promise.resolve().then(() => reload()).catch(() => {}).finally(() => { pending = null; });
+    }, (state) => live.set(state));
+  }
+}
