@@ -1155,7 +1155,7 @@ export default {
   'medAgreementStatus.signing': 'Being signed',
   'medAgreementStatus.effective': 'In effect',
   'medAgreementStatus.void': 'Void',
-  'medTemplate.general': 'General',
+  'medTemplate.other': 'Other',
   'medTemplate.wages': 'Wages',
   'medTemplate.neighbours': 'Neighbours',
   'medTemplate.family_support': 'Family support',

@@ -1155,7 +1155,7 @@ export default {
   'medAgreementStatus.signing': '签署中',
   'medAgreementStatus.effective': '已生效',
   'medAgreementStatus.void': '已作废',
-  'medTemplate.general': '通用',
+  'medTemplate.other': '其他',
   'medTemplate.wages': '劳动报酬',
   'medTemplate.neighbours': '相邻关系',
   'medTemplate.family_support': '赡养扶养',

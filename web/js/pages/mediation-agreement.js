@@ -10,7 +10,7 @@ import { get, post, errorBox, clearErrors, showError, ApiError } from '../api.js
 import { dl } from '../common.js';
 import { fmtWhen, termsTable } from './mediation-parts.js';
 
-export const TEMPLATES = ['general', 'wages', 'neighbours', 'family_support', 'land', 'traffic'];
+export const TEMPLATES = ['wages', 'neighbours', 'family_support', 'land', 'traffic', 'other'];
 
 /**
  * Draws the agreement into card. ctx: {m, base (the staff room's or the
