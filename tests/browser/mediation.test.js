@@ -18,6 +18,7 @@ const http = require('node:http');
 const { execFileSync } = require('node:child_process');
 const { setup, shot, login, axeCheck, scrollWidth, PHONE, DESKTOP } = require('./helpers.js');
 const { Client, freePort } = require('../lib/server.js');
+const { shootRoom } = require('./screenshots.js');
 
 const VILLAGE = '330681109290'; // 枫源村
 const MEDIATOR = 'fengyuan.mediator';
@@ -271,6 +272,10 @@ test('the party room in English, on a phone, and in 长辈版 (elder mode)', sho
   assert.deepEqual(small, [], 'every button is a large tap target');
   await axeCheck(page, 'party room, English, elder');
   env.check(EXPECTED);
+  // FQ_SCREENSHOTS=1 refreshes docs/screenshots/room-phone.png (the README's)
+  if (process.env.FQ_SCREENSHOTS === '1') {
+    await shootRoom(env.browser, env.base, state.applicantToken, path.join(__dirname, '..', '..', 'docs', 'screenshots'));
+  }
 }));
 
 function dayFromNow(n) {
