@@ -203,7 +203,7 @@ test('an offer is made and accepted', shot(() => env, async () => {
 
 test('the agreement is drafted, signed by all with texted codes, sealed; the PDF reads right; #/verify confirms it', shot(() => env, async () => {
   const m = pages.mediator;
-  await m.locator('.med-draft select[name="template"]').selectOption('neighbours');
+  await m.locator('.med-draft select[name="kind"]').selectOption('neighbours');
   await m.getByLabel('纠纷事实').fill('两户之间排水沟被填，雨天积水倒灌，双方多次争执。');
   await m.getByLabel('各方责任').fill('陈国强填沟负主要责任。');
   await m.getByRole('button', { name: '起草协议书' }).click();
@@ -233,8 +233,8 @@ test('the agreement is drafted, signed by all with texted codes, sealed; the PDF
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-agreement-')), 'agreement.pdf');
   await download.saveAs(file);
   const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  const code = (await m.locator('.med-agreement a.code').textContent()).trim();
-  const sha = (await m.locator('.med-agreement span.code').first().textContent()).trim();
+  const code = (await m.locator('.med-agreement .med-code').textContent()).trim();
+  const sha = (await m.locator('.med-agreement .med-hash').textContent()).trim();
   for (const want of ['调解协议书', APPLICANT.name, RESPONDENT.name, '陈国强清理排水沟并恢复原状', code]) {
     assert.ok(text.includes(want), `the PDF says ${want}`);
   }

@@ -1236,4 +1236,6 @@ export default {
   'medMatter.ownership': 'Ownership of property',
   'medNextStep.enforcement': 'A term is overdue: the agreement was confirmed, so the court can be asked to enforce it.',
   'medNextStep.litigation': 'A term is overdue: the agreement was not confirmed, so a suit can be brought in court.',
+  'verify.notYet': 'Not yet in effect',
+  'verify.noSigners': 'Nobody has signed yet.',
 };

@@ -1236,4 +1236,6 @@ export default {
   'medMatter.ownership': '物权归属',
   'medNextStep.enforcement': '有事项逾期未履行：协议已经司法确认，可以向人民法院申请强制执行。',
   'medNextStep.litigation': '有事项逾期未履行：协议未经司法确认，可以就履行或协议内容向人民法院提起诉讼。',
+  'verify.notYet': '尚未生效',
+  'verify.noSigners': '还没有人签署。',
 };

@@ -31,18 +31,24 @@ export async function render({ container, params, navigate }) {
     } else replace(result, errorBox(err));
     return;
   }
-  const signers = d.signatures || d.signers || [];
+  // agreement_verify: {code, exists, status, oral, hash, effective_at,
+  // signatures [{kind, name (masked), at}]}; only signatures on the
+  // current text are listed
+  const signers = d.signatures || [];
+  const effective = d.status === 'effective';
   replace(result, h('div', { class: 'card verify-found' },
-    h('h2', null, d.effective ? t('verify.effectiveTitle') : t('verify.foundTitle')),
+    h('h2', null, effective ? t('verify.effectiveTitle') : t('verify.foundTitle')),
     dl([
       [t('verify.code'), h('span', { class: 'code' }, d.code || params.code)],
-      [t('med.sha256'), d.sha256 ? h('span', { class: 'code' }, d.sha256) : ''],
-      [t('med.effectiveAt'), fmtWhen(d.effective_at)],
+      [t('med.sha256'), h('span', { class: 'code' }, d.hash || '')],
+      [t('med.effectiveAt'), effective ? fmtWhen(d.effective_at) : t('verify.notYet')],
     ]),
     h('h3', null, t('verify.signers')),
-    h('ul', { class: 'med-signatures' }, signers.map((s) => h('li', null,
-      h('span', { class: ['badge', s.signed_at || s.signed ? 'med-ok' : 'med-wait'] }, s.signed_at || s.signed ? t('med.signed') : t('med.notSigned')), ' ',
-      s.name || s.masked_name || '', s.signed_at ? h('span', { class: 'muted small' }, ' ', fmtWhen(s.signed_at)) : null))),
-    d.sealed_at !== undefined ? h('p', null, d.sealed_at ? t('med.sealed') : t('med.notSealed')) : null,
+    signers.length
+      ? h('ul', { class: 'med-signatures' }, signers.map((s) => h('li', null,
+        h('span', { class: 'badge med-ok' }, s.kind === 'seal' ? t('med.sealed') : t('med.signed')), ' ',
+        s.kind === 'mediator' ? t('med.mediatorNamed', { name: s.name }) : s.name, ' ',
+        h('span', { class: 'muted small' }, fmtWhen(s.at)))))
+      : h('p', { class: 'muted' }, t('verify.noSigners')),
     h('p', { class: 'muted small' }, t('verify.nothingElse'))));
 }
