@@ -2,7 +2,7 @@
 // room (mediation-party.js) share: the live stream, the threads, the offers
 // and their terms, clocks and the words for statuses and end reasons. The
 // routes and the events are those of docs/mediation.md (§4, §5).
-import { h, replace, field, select, uid } from '../dom.js';
+import { h, field } from '../dom.js';
 import { t, tc, fmtDateTime, fmtMoney } from '../i18n.js';
 import { clearErrors, showError, ApiError } from '../api.js';
 
@@ -230,12 +230,6 @@ export function offerCard(o, viewer, answer) {
     head, termsTable(o.terms, t('med.offerVersion', { v: o.version || o.id })), buttons);
 }
 
-/** A small select of choices with its label; returns the field. */
-export function choiceField(label, name, values, group) {
-  const s = select([{ value: '', label: t('common.choose') }, ...values.map((v) => ({ value: v, label: tc(group, v) }))], { name, id: uid('sel') });
-  return field(label, s, { name, required: true });
-}
-
 /** The room's clocks: the deadline, the choice and acceptance deadlines. */
 export function clocks(m) {
   const rows = [];
@@ -248,9 +242,4 @@ export function clocks(m) {
 
 export function statusBadgeMed(status) {
   return h('span', { class: `badge med-status med-status-${status}` }, tc('medStatus', status));
-}
-
-/** Replaces el's children with a short note in the user's language. */
-export function say(el, key, params) {
-  replace(el, t(key, params));
 }

@@ -325,7 +325,9 @@ export async function render({ container, params, isCurrent, navigate }) {
     const shape = `${thread}|${m.status === 'ended'}|${keys.length}`;
     const oldList = threadsCard.querySelector('.med-messages');
     if (oldList && threadsCard.dataset.shape === shape) {
+      const focused = document.activeElement && document.activeElement.closest('.med-tabs') ? document.activeElement.dataset.thread : null;
       threadsCard.querySelector('.med-tabs').replaceWith(tabs);
+      if (focused) tabs.querySelector(`[data-thread="${CSS.escape(focused)}"]`).focus();
       oldList.replaceWith(list);
     } else {
       threadsCard.dataset.shape = shape;
