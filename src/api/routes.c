@@ -16,4 +16,5 @@ void api_register_all(void)
 	api_notices_routes();
 	api_queues_routes();
 	api_notifications_routes();
+	api_notifications_stream_routes();
 }

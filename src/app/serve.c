@@ -9,10 +9,12 @@
 #include "api/api.h"
 #include "http/limits.h"
 #include "http/metrics.h"
+#include "http/sse.h"
 #include "interop/interop.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "store/store.h"
+#include "service/live.h"
 
 void app_register_routes(void)
 {
@@ -72,6 +74,7 @@ int app_serve(struct app *app, const struct store_ops *ops, struct store *store,
 	}
 	jobs_start(app);
 	app->http.on_worker_exit = api_stats_thread_end;
+	live_set_publisher(sse_publish); /* notifications and rooms reach the open streams */
 	int rc = http_serve(&app->http, s, listen ? listen : "127.0.0.1:8080", (int)nw);
 	if (s->writer)
 		writer_stop(s->writer);

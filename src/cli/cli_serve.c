@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/config.h"
+#include "http/sse.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "store/store.h"
@@ -21,6 +22,8 @@ int cmd_serve(int argc, char **argv)
 		       "                      [--web DIR] [--calendar DIR] [--workers N]\n"
 		       "                      [--secure-cookies] [--request-timeout SECONDS]\n"
 		       "                      [--max-connections N] [--max-connections-per-address N]\n"
+		       "                      [--max-streams N] [--stream-heartbeat SECONDS]\n"
+		       "                      [--stream-buffer BYTES]\n"
 		       "                      [--config FILE] [--log-level debug|info|warn|error]\n\n"
 		       "Serves the API and the web UI (default 127.0.0.1:8080, web/, data/calendar).\n"
 		       "--log-level (default info) is the least level written to stderr; the\n"
@@ -72,6 +75,23 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	app.http.max_connections_per_address = (int)mcas;
+	/* live event streams (http/sse.h): the process's cap, the keep-alive
+	 * comment's period and how far one client may fall behind */
+	int64_t ms = SSE_STREAMS_MAX, hb = SSE_HEARTBEAT_S, sb = SSE_BUFFER_MAX;
+	const char *o;
+	if (((o = cli_opt(argc, argv, "--max-streams")) &&
+	     text_parse_i64(o, 1, 4 * SSE_STREAMS_MAX, &ms) != FQ_OK) ||
+	    ((o = cli_opt(argc, argv, "--stream-heartbeat")) &&
+	     text_parse_i64(o, 1, 3600, &hb) != FQ_OK) ||
+	    ((o = cli_opt(argc, argv, "--stream-buffer")) &&
+	     text_parse_i64(o, SSE_BUFFER_MIN, SSE_BUFFER_MAX, &sb) != FQ_OK)) {
+		fprintf(stderr,
+			"fengqiao: --max-streams takes 1 to %d, --stream-heartbeat 1 to "
+			"3600 seconds, --stream-buffer %d to %d bytes\n",
+			4 * SSE_STREAMS_MAX, SSE_BUFFER_MIN, SSE_BUFFER_MAX);
+		return 2;
+	}
+	sse_configure((int)ms, (int)hb, (size_t)sb);
 	deadline_rules_default(&app.svc.deadlines);
 	routing_rules_default(&app.svc.routing);
 	const char *cfg = cli_opt(argc, argv, "--config");

@@ -21,6 +21,7 @@
 
 #include "http/dispatch.h"
 #include "http/pool.h"
+#include "http/sse.h"
 #include "http/worker.h"
 #include "service/svc.h"
 #include "util/log.h"
@@ -294,6 +295,7 @@ int http_serve(struct http_config *cfg, struct svc *svc, const char *listen, int
 			event_base_loopexit(ws[i].base, NULL);
 	for (int i = 0; i < started; i++)
 		pthread_join(ws[i].thread, NULL);
+	sse_stop(); /* the open event streams end; their last chunks go out below */
 	/* sign-ins still hashing finish, and their continuations reach the
 	 * writer before it stops */
 	pool_stop(cfg->hash_pool);

@@ -14,6 +14,7 @@
 #include "store/notify.h"
 #include "store/outbox.h"
 #include "store/writer.h"
+#include "service/live.h"
 #include "service/outbox.h"
 
 static const char *const kind_names[NOTIFY__COUNT] = {"assigned", "escalated", "reminded",
@@ -113,6 +114,31 @@ static enum fq_err queue_sms(struct store_conn *c, enum notify_kind kind, const 
 	return err;
 }
 
+/* The live copy for the recipient's bell (GET /api/v1/notifications/stream),
+ * published once the notification has committed: the fields of a list
+ * item the bell needs, on the topic "user:<id>". */
+static void live_notify(int64_t uid, int64_t nid, enum notify_kind kind, const json_t *rec,
+			const char *actor, const char *note, int64_t due, int64_t now)
+{
+	char at[21], due_at[21], topic[32];
+	text_format_iso8601(now, at);
+	if (due)
+		text_format_iso8601(due, due_at);
+	json_t *o = json_pack("{s:I, s:s, s:I, s:O?, s:O?, s:s?, s:s?, s:s, s:s?}", "id",
+			      (json_int_t)nid, "kind", notify_kind_name(kind), "case_id",
+			      json_integer_value(json_object_get(rec, "id")), "tracking_code",
+			      json_object_get(rec, "tracking_code"), "title",
+			      json_object_get(rec, "title"), "actor", actor, "note", note,
+			      "created_at", at, "due", due ? due_at : NULL);
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!s)
+		return; /* the bell catches up on its next count */
+	snprintf(topic, sizeof topic, "user:%lld", (long long)uid);
+	live_after_commit(topic, nid, "notification", "all", s);
+	free(s);
+}
+
 enum fq_err notify_case(struct store_conn *c, enum notify_kind kind, const json_t *rec,
 			const char *actor, const char *note, int64_t now)
 {
@@ -142,8 +168,11 @@ enum fq_err notify_case(struct store_conn *c, enum notify_kind kind, const json_
 		const char *name = json_string_value(json_object_get(u, "username"));
 		if (actor && name && strcmp(actor, name) == 0)
 			continue; /* no one is told of their own step */
-		err = store_notify_insert(c, json_integer_value(json_object_get(u, "id")), case_id,
-					  notify_kind_name(kind), actor, note, due, now, NULL);
+		int64_t uid = json_integer_value(json_object_get(u, "id")), nid = 0;
+		err = store_notify_insert(c, uid, case_id, notify_kind_name(kind), actor, note, due,
+					  now, &nid);
+		if (!err)
+			live_notify(uid, nid, kind, rec, actor, note, due, now);
 		if (!err && json_is_string(json_object_get(u, "phone")))
 			err = queue_sms(c, kind, rec, u, note, now);
 		if (err)

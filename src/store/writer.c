@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/defer.h"
 #include "util/log.h"
 
 struct writer {
@@ -34,6 +35,7 @@ static void run_batch(struct writer *w, struct wjob *batch)
 				j->rc = fq_fail(&j->err, FQ_EIO, NULL, NULL, "savepoint failed");
 				continue;
 			}
+			size_t mark = defer_mark();
 			j->rc = j->run(w->conn, j->arg, &j->err);
 			if (j->rc == FQ_OK && store_release(w->conn) != FQ_OK)
 				j->rc = fq_fail(&j->err, FQ_EIO, NULL, NULL, "release failed");
@@ -42,6 +44,7 @@ static void run_batch(struct writer *w, struct wjob *batch)
 					fq_fail(&j->err, j->rc, NULL, NULL, "%s",
 						fq_err_code(j->rc));
 				store_undo(w->conn);
+				defer_undo(mark);
 				/* an I/O error or a full disk can make the engine roll back
 				 * the whole transaction by itself: then the jobs before
 				 * this one are lost too, and the ones after would each
@@ -88,6 +91,9 @@ static void run_batch(struct writer *w, struct wjob *batch)
 		log_error("writer: %s of %zu jobs failed: %s", began ? "COMMIT" : "BEGIN", n,
 			  fq_err_code(berr));
 		store_rollback(w->conn);
+		defer_rollback();
+	} else {
+		defer_commit(); /* what the jobs left for after the commit (live events) */
 	}
 	struct wjob *j = batch;
 	while (j) {

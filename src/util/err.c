@@ -68,6 +68,7 @@ static const struct fq_code codes[] = {
 	{"bad_content_length", 400},
 	{"bad_transfer_encoding", 400},
 	{"bad_host", 400},
+	{"bad_last_event_id", 400},
 	{"missing_host", 400},
 	{"unknown_action", 400},
 	{"unknown_handler", 400},
@@ -118,6 +119,7 @@ static const struct fq_code codes[] = {
 	{"busy", 503},
 	{"not_configured", 503},
 	{"too_many_connections", 503},
+	{"too_many_streams", 503},
 };
 
 int fq_code_status(const char *code)

@@ -973,6 +973,9 @@ export default {
   'notif.kind.due_soon': 'A deadline is near',
   'notif.kind.overdue': 'A deadline has passed',
   'an.countHint': ' Numbers open the matching case list; column names sort.',
+  // ---- live (server-sent events) ----
+  'error.bad_last_event_id': 'The live updates could not resume. Please reload the page.',
+  'error.too_many_streams': 'Too many live connections are open. Updates resume shortly.',
   // ---- mediation pages (issue 14) ----
   'med.title': 'Online mediation',
   'med.titleOf': 'Online mediation: {title}',

@@ -973,6 +973,9 @@ export default {
   'notif.kind.due_soon': '办理期限即将到期',
   'notif.kind.overdue': '办理期限已过',
   'an.countHint': '点击表中的数字可打开对应的案件列表；点击列名排序。',
+  // ---- live (server-sent events) ----
+  'error.bad_last_event_id': '实时更新无法续接，请刷新页面。',
+  'error.too_many_streams': '实时连接过多，稍后将自动恢复更新。',
   // ---- mediation pages (issue 14) ----
   'med.title': '在线调解',
   'med.titleOf': '在线调解：{title}',
