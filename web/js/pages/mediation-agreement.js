@@ -78,7 +78,7 @@ export async function agreementSection(card, ctx) {
       [t('med.verifyCode'), h('a', { class: 'code med-code', href: `#/verify/${encodeURIComponent(a.code)}` }, a.code)],
       [t('med.effectiveAt'), fmtWhen(a.effective_at)],
     ]),
-    h('p', null, h('a', { class: 'btn med-pdf', href: `${ctx.base}/agreement/pdf`, download: `agreement-${a.code}.pdf` }, t('med.pdf')))];
+    h('p', null, h('a', { class: 'btn med-pdf', href: `${ctx.base}/agreement.pdf`, download: `agreement-${a.code}.pdf` }, t('med.pdf')))];
   if (ctx.staff) parts.push(staffSteps());
   else parts.push(partySign());
   if (ctx.staff && a.status === 'effective') parts.push(court(), performance());
@@ -163,7 +163,7 @@ export async function agreementSection(card, ctx) {
       ask.disabled = true;
       clearErrors(form);
       try {
-        await post(`${ctx.base}/agreement/sign-code`, { hash: a.hash });
+        await post(`${ctx.base}/agreement/code`, { hash: a.hash });
         status.textContent = t('med.codeSent');
         code.focus();
       } catch (err) {
