@@ -19,9 +19,27 @@ export const MATTERS = ['marriage', 'adoption', 'inheritance', 'parentage', 'own
 // the court steps a status allows (domain agreement_court_step)
 const COURT_NEXT = { none: ['file'], withdrawn: ['file'], filed: ['accept', 'withdraw'], accepted: ['confirm', 'reject', 'withdraw'] };
 
-/** Whether the room says an agreement exists (so a GET will not 404). */
-export function hasAgreement(m) {
-  return Boolean(m && (m.agreement || m.agreement_id));
+// Whether a room's agreement exists, as this page last learnt it (by base):
+// 'present', 'absent' or unknown. A room answers nothing about its
+// agreement, and asking for one that does not exist answers 404 (which the
+// browser logs): the page asks once an offer was accepted, and again only
+// when something says the agreement may have changed (this page's own
+// writes, an "agreement" event of the room, a new visit).
+const known = new Map();
+
+/** Forget what this page knew of the agreement of base (a fresh look). */
+export function agreementChanged(base) {
+  known.delete(base);
+}
+
+function worthAsking(ctx) {
+  const k = known.get(ctx.base);
+  if (k) return k === 'present';
+  if (ctx.m.agreement || (ctx.m.offers || []).some((o) => o.status === 'accepted')) return true;
+  // no offer accepted yet: there is no agreement until this page drafts
+  // one or the room says so (an "agreement" event)
+  known.set(ctx.base, 'absent');
+  return false;
 }
 
 /**
@@ -31,17 +49,19 @@ export function hasAgreement(m) {
 export async function agreementSection(card, ctx) {
   const head = h('h2', { id: 'med-sec-agreement' }, t('med.agreement'));
   let a = null;
-  if (hasAgreement(ctx.m)) {
+  if (worthAsking(ctx)) {
     try {
       a = await get(`${ctx.base}/agreement`);
+      known.set(ctx.base, 'present');
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 404)) { replace(card, head, errorBox(err)); return; }
+      known.set(ctx.base, 'absent');
     }
   }
   if (!ctx.isCurrent()) return;
   // after a write the agreement exists, whatever the room said before
-  const redraw = (fresh) => {
-    ctx.m.agreement = (fresh && fresh.id) || ctx.m.agreement || true;
+  const redraw = () => {
+    known.set(ctx.base, 'present');
     return agreementSection(card, ctx);
   };
   if (!a) {
@@ -71,7 +91,7 @@ export async function agreementSection(card, ctx) {
     a.esign_allowed === false ? h('p', { class: 'alert alert-warn' }, t('med.wetOnly')) : null,
     h('div', { class: 'med-facts' }, h('h3', null, t('med.facts')), h('p', null, doc.facts || '')),
     h('div', null, h('h3', null, t('med.liability')), h('p', null, doc.liability || '')),
-    h('h3', null, t('med.terms')), termsTable(doc.terms, t('med.terms')),
+    h('h3', null, t('med.terms')), termsTable(doc.terms, t('med.terms'), 'fen'),
     h('h3', null, t('med.signatures')), sigList,
     dl([
       [t('med.sha256'), h('span', { class: 'code med-hash' }, a.hash || '')],
@@ -110,8 +130,8 @@ export async function agreementSection(card, ctx) {
         matters: boxes.filter((b) => b.box.checked).map((b) => b.x) };
       btn.disabled = true;
       try {
-        const fresh = await post(`${ctx.base}/agreement`, body);
-        await redraw(fresh);
+        await post(`${ctx.base}/agreement`, body);
+        await redraw();
       } catch (err) {
         showError(form, err);
         btn.disabled = false;
@@ -131,7 +151,8 @@ export async function agreementSection(card, ctx) {
       b.addEventListener('click', async () => {
         b.disabled = true;
         try {
-          await redraw(await post(`${ctx.base}/agreement/sign`, { hash: a.hash, as }));
+          await post(`${ctx.base}/agreement/sign`, { hash: a.hash, as });
+          await redraw();
         } catch (err) {
           b.disabled = false;
           replace(out, errorBox(err));
@@ -179,9 +200,9 @@ export async function agreementSection(card, ctx) {
       if (!v) { showError(form, new ApiError(400, 'required', '', 'code')); return; }
       btn.disabled = true;
       try {
-        const fresh = await post(`${ctx.base}/agreement/sign`, { hash: a.hash, code: v });
+        await post(`${ctx.base}/agreement/sign`, { hash: a.hash, code: v });
         if (ctx.flash) ctx.flash.textContent = t('med.signedDone');
-        await redraw(fresh);
+        await redraw();
       } catch (err) {
         showError(form, err);
         btn.disabled = false;
@@ -222,7 +243,8 @@ export async function agreementSection(card, ctx) {
             if (reason.value.trim()) body.reason = reason.value.trim();
             b.disabled = true;
             try {
-              await redraw(await post(`${ctx.base}/agreement/court`, body));
+              await post(`${ctx.base}/agreement/court`, body);
+              await redraw();
             } catch (err) {
               showError(f, err);
               b.disabled = false;
@@ -249,7 +271,8 @@ export async function agreementSection(card, ctx) {
         b.addEventListener('click', async () => {
           b.disabled = true;
           try {
-            await redraw(await post(`${ctx.base}/agreement/perform`, { term: term.idx }));
+            await post(`${ctx.base}/agreement/perform`, { term: term.idx });
+            await redraw();
           } catch (err) {
             b.disabled = false;
             li.appendChild(errorBox(err));

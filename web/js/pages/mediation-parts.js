@@ -4,7 +4,7 @@
 // routes and the events are those of docs/mediation.md (§4, §5).
 import { h, field } from '../dom.js';
 import { t, tc, fmtDateTime, fmtMoney } from '../i18n.js';
-import { clearErrors, showError, ApiError } from '../api.js';
+import { get, clearErrors, showError, ApiError } from '../api.js';
 
 export const API = '/api/v1';
 
@@ -19,17 +19,20 @@ export function when(v) {
 }
 export const fmtWhen = (v) => fmtDateTime(when(v));
 
-/** Money as typed (yuan, "1200" or "1,200.50") -> fen; '' when blank or bad. */
-export function yuanToFen(s) {
+/** Money as typed ("1200" or "1,200.50" yuan) -> a number of yuan; '' when blank or bad. */
+export function parseYuan(s) {
   const v = String(s || '').replace(/[,，\s¥]/g, '');
   if (!/^\d+(\.\d{1,2})?$/.test(v)) return '';
-  return Math.round(Number(v) * 100);
+  return Number(v);
 }
 
-/** A term's amount in words: fen as money, anything else as given. */
-export function amountText(a) {
-  if (a === null || a === undefined || a === '') return '';
-  return typeof a === 'number' ? fmtMoney(a) : String(a);
+/**
+ * A term's amount as money. An offer's terms hold yuan (the room's
+ * check_terms), an agreement's hold fen (the agreement's document).
+ */
+export function amountText(a, unit = 'yuan') {
+  if (a === null || a === undefined || a === '' || a < 0) return '';
+  return typeof a === 'number' ? fmtMoney(unit === 'fen' ? a : Math.round(a * 100)) : String(a);
 }
 
 /**
@@ -57,12 +60,29 @@ export function openStream(url, after, onEvent, onState) {
   return () => es.close();
 }
 
-// Named events the room sends (docs/mediation.md §5); anything else still
-// arrives as a plain message.
-export const EVENT_KINDS = ['message', 'consent', 'verified', 'party', 'mediator', 'chosen', 'appointed',
-  'accepted', 'declined', 'status', 'extended', 'ended', 'risk', 'caucus', 'roundtable', 'offer',
-  'offer_answer', 'answer', 'session', 'agreement', 'signed', 'sealed', 'effective', 'confirmation',
-  'performance', 'room', 'updated'];
+// The named events of the room (service/mediation.c event()); an event
+// without a name arrives as a plain message.
+export const EVENT_KINDS = ['opened', 'consent', 'verified', 'status', 'choice', 'extend_agreed', 'extended',
+  'ended', 'risk_flagged', 'caucus', 'roundtable_agree', 'roundtable', 'public', 'message', 'offer',
+  'offer_answer', 'session', 'reminder', 'agreement'];
+
+/**
+ * Reads the room's events after `after` a page at a time (GET .../events:
+ * {items: [{seq, kind, data}], more}) and hands each to onEvent; returns
+ * the last seq seen.
+ */
+export async function replay(base, after, onEvent) {
+  let last = after;
+  for (;;) {
+    const r = await get(`${base}/events?after=${encodeURIComponent(last)}`);
+    for (const e of r.items || []) {
+      const seq = Number(e.seq);
+      if (seq > last) last = seq;
+      onEvent({ seq, kind: e.kind, data: typeof e.data === 'string' ? JSON.parse(e.data) : e.data });
+    }
+    if (!r.more || !(r.items || []).length) return last;
+  }
+}
 
 /** Live indicator: says whether the page follows the room as it happens. */
 export function liveBadge() {
@@ -74,12 +94,20 @@ export function liveBadge() {
   return el;
 }
 
+// A message's data (service/mediation.c): {thread, body, party (of a
+// caucus), at, by (a staff user name) | by_party (a party's id)}.
+const fromParty = (m) => m.by_party !== undefined && m.by_party !== null;
+
+/** Whether the viewer wrote message m. */
+function mine(m, viewer) {
+  if (viewer.partyId !== undefined) return fromParty(m) && Number(m.by_party) === Number(viewer.partyId);
+  return !fromParty(m) && m.by === viewer.username;
+}
+
 /** A message's author in words, from the viewer's side. */
 function authorText(m, viewer) {
-  if (m.party_id !== undefined && m.party_id !== null && viewer.partyId !== undefined && Number(m.party_id) === Number(viewer.partyId)) return t('med.you');
-  if (m.author_name) return m.author_name;
-  if (m.party_name) return m.party_name;
-  if (m.party_id !== undefined && m.party_id !== null) return viewer.partyName(m.party_id);
+  if (mine(m, viewer)) return t('med.you');
+  if (fromParty(m)) return viewer.partyName(m.by_party);
   return t('med.mediator');
 }
 
@@ -88,11 +116,9 @@ export function messageList(msgs, viewer, label) {
   const ol = h('ol', { class: 'med-messages', 'aria-label': label });
   if (!msgs.length) ol.appendChild(h('li', { class: 'muted med-empty' }, t('med.noMessages')));
   for (const m of msgs) {
-    const mine = (viewer.partyId !== undefined && Number(m.party_id) === Number(viewer.partyId))
-      || (viewer.staff && (m.party_id === null || m.party_id === undefined));
-    ol.appendChild(h('li', { class: ['med-msg', mine && 'med-msg-mine'], dataset: { seq: String(m.seq || '') } },
+    ol.appendChild(h('li', { class: ['med-msg', mine(m, viewer) && 'med-msg-mine'], dataset: { seq: String(m.seq || '') } },
       h('p', { class: 'med-msg-head' }, h('strong', null, authorText(m, viewer)), ' ',
-        h('time', { class: 'muted small' }, fmtWhen(m.created_at || m.at))),
+        h('time', { class: 'muted small' }, fmtWhen(m.at))),
       h('p', { class: 'med-msg-body' }, m.body || '')));
   }
   return ol;
@@ -125,11 +151,11 @@ export function composer(label, send) {
 }
 
 /** The terms of an offer as a table (what, how much, by when, how). */
-export function termsTable(terms, caption) {
+export function termsTable(terms, caption, unit = 'yuan') {
   const rows = (terms || []).map((x, i) => h('tr', null,
     h('th', { scope: 'row' }, String(i + 1)),
     h('td', { dataset: { label: t('med.term.what') } }, x.what || ''),
-    h('td', { dataset: { label: t('med.term.amount') } }, amountText(x.amount)),
+    h('td', { dataset: { label: t('med.term.amount') } }, amountText(x.amount, unit)),
     h('td', { dataset: { label: t('med.term.due') } }, x.due ? String(x.due).slice(0, 10) : ''),
     h('td', { dataset: { label: t('med.term.how') } }, x.how || '')));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'responsive med-terms' },
@@ -151,7 +177,7 @@ export function offerForm(title, submit, prefill, onCancel) {
   function addRow(x = {}) {
     const n = rows.length + 1;
     const what = h('input', { type: 'text', name: 'what', maxlength: '200', value: x.what || '' });
-    const amount = h('input', { type: 'text', name: 'amount', inputmode: 'decimal', maxlength: '16', value: typeof x.amount === 'number' ? String(x.amount / 100) : (x.amount || '') });
+    const amount = h('input', { type: 'text', name: 'amount', inputmode: 'decimal', maxlength: '16', value: typeof x.amount === 'number' ? String(x.amount) : '' });
     const due = h('input', { type: 'date', name: 'due', value: x.due ? String(x.due).slice(0, 10) : '' });
     const how = h('input', { type: 'text', name: 'how', maxlength: '200', value: x.how || '' });
     const fs = h('fieldset', { class: 'med-term-row', dataset: { field: `terms.${n - 1}` } },
@@ -184,9 +210,9 @@ export function offerForm(title, submit, prefill, onCancel) {
       }
       const term = { what };
       if (r.amount.value.trim()) {
-        const fen = yuanToFen(r.amount.value);
-        if (fen === '') { showError(form, new ApiError(400, 'med_amount', '', `terms.${i}.amount`)); return; }
-        term.amount = fen;
+        const yuan = parseYuan(r.amount.value);
+        if (yuan === '') { showError(form, new ApiError(400, 'invalid_terms', '', `terms.${i}.amount`)); return; }
+        term.amount = yuan;
       }
       if (r.due.value) term.due = r.due.value;
       if (r.how.value.trim()) term.how = r.how.value.trim();

@@ -4,15 +4,16 @@
 // voluntary, and it can be withdrawn at any time), then the shared thread,
 // their own caucus with the mediator, the offers to answer and the
 // agreement to read and sign. Built for a 375 px phone: one column, large
-// buttons; 长辈版 makes everything larger still.
+// buttons; 长辈版 makes everything larger still. The routes are those of
+// src/api/mediation_party.c (/api/v1/room/{token}/...).
 import { h, append, replace, field } from '../dom.js';
 import { t, tc, getLocale } from '../i18n.js';
 import { get, post, errorBox, clearErrors, showError, ApiError } from '../api.js';
 import { loading } from '../common.js';
 import {
-  API, fmtWhen, openStream, liveBadge, messageList, composer, offerForm, offerCard, statusBadgeMed,
+  API, fmtWhen, openStream, replay, liveBadge, messageList, composer, offerForm, offerCard, statusBadgeMed,
 } from './mediation-parts.js';
-import { agreementSection } from './mediation-agreement.js';
+import { agreementSection, agreementChanged } from './mediation-agreement.js';
 
 export async function render({ container, params, isCurrent }) {
   const token = params.token;
@@ -29,31 +30,34 @@ export async function render({ container, params, isCurrent }) {
     return null;
   }
   if (!isCurrent()) return null;
+  agreementChanged(base);
 
-  const me = () => room.me || room.party || {};
+  // the room names this party by id (me); its own record is in parties
+  const me = () => (room.parties || []).find((p) => Number(p.id) === Number(room.me)) || {};
   let stop = null;
 
   if (!me().verified_at) identityStep();
   else await enter();
   return () => { if (stop) stop(); };
 
-  // Step 1: a one-time code texted to the phone the mediator has for this
+  // Step 1: a one-time code texted to the phone the committee has for this
   // party proves the link is in the right hands.
   function identityStep() {
     const status = h('p', { class: 'sms-status', role: 'status' });
     const ask = h('button', { type: 'button', class: 'btn btn-large room-send-code' }, t('room.sendCode'));
     const code = h('input', { type: 'text', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', pattern: '[0-9]*' });
-    const fl = field(t('room.code'), code, { name: 'code', required: true, hint: t('room.codeHint', { phone: me().phone || '' }), hintId: 'room-code-hint' });
+    const fl = field(t('room.code'), code, { name: 'code', required: true, hint: t('room.codeHint'), hintId: 'room-code-hint' });
     const btn = h('button', { type: 'submit', class: 'btn btn-primary btn-large' }, t('room.verify'));
     const form = h('form', { class: 'card form room-identity', novalidate: true },
       h('h2', null, t('room.stepIdentity')),
+      h('p', null, t('room.hello', { name: me().name || '' })),
       h('p', { class: 'form-error', hidden: true, role: 'alert' }),
       h('p', null, ask), status, fl.wrap, h('p', { class: 'form-actions' }, btn));
     ask.addEventListener('click', async () => {
       ask.disabled = true;
       clearErrors(form);
       try {
-        await post(`${base}/identity-code`, {});
+        await post(`${base}/code`, {});
         status.textContent = t('room.codeSent');
         code.focus();
       } catch (err) {
@@ -69,8 +73,7 @@ export async function render({ container, params, isCurrent }) {
       if (!v) { showError(form, new ApiError(400, 'required', '', 'code')); return; }
       btn.disabled = true;
       try {
-        await post(`${base}/verify`, { code: v });
-        room = await get(base);
+        room = await post(`${base}/verify`, { code: v });
         await enter();
       } catch (err) {
         showError(form, err);
@@ -87,7 +90,8 @@ export async function render({ container, params, isCurrent }) {
     }, h('span', { class: 'step-mark', 'aria-hidden': 'true' }, i < n ? '✓' : String(i + 1)), h('span', { class: 'step-label' }, t(k)))));
   }
 
-  // Step 2: consent to mediation, and to mediation online (arts. 17, 23).
+  // Step 2: consent to mediation, and to mediation online (arts. 17, 23;
+  // 人民法院在线调解规则 art. 2).
   function consentStep() {
     const online = h('input', { type: 'checkbox', name: 'online', id: 'room-online', checked: true });
     const yes = h('button', { type: 'submit', class: 'btn btn-primary btn-large room-consent-yes' }, t('room.consentYes'));
@@ -103,8 +107,7 @@ export async function render({ container, params, isCurrent }) {
       clearErrors(form);
       btn.disabled = true;
       try {
-        await post(`${base}/actions/consent`, { consent, online: online.checked });
-        room = await get(base);
+        room = await post(`${base}/actions/consent`, { consent, online: online.checked });
         await enter();
       } catch (err) {
         showError(form, err);
@@ -117,7 +120,7 @@ export async function render({ container, params, isCurrent }) {
   }
 
   async function enter() {
-    if (!me().consent) { consentStep(); return; }
+    if (!me().consent && room.status !== 'ended') { consentStep(); return; }
     await drawRoom();
   }
 
@@ -126,9 +129,9 @@ export async function render({ container, params, isCurrent }) {
     const live = liveBadge();
     const flash = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
     const head = h('section', { class: 'card room-head', 'aria-labelledby': 'room-sec-head' });
-    const shared = h('section', { class: 'card room-thread', 'aria-labelledby': 'room-sec-shared' });
+    const shared = h('section', { class: 'card room-thread room-shared', 'aria-labelledby': 'room-sec-shared' });
     const caucus = h('section', { class: 'card room-thread room-caucus', 'aria-labelledby': 'room-sec-caucus' });
-    const table = h('section', { class: 'card room-thread', 'aria-labelledby': 'room-sec-table' });
+    const table = h('section', { class: 'card room-thread room-table', 'aria-labelledby': 'room-sec-table' });
     const offers = h('section', { class: 'card room-offers', 'aria-labelledby': 'med-sec-offers' });
     const agreement = h('section', { class: 'card med-agreement', 'aria-labelledby': 'med-sec-agreement' });
     replace(container, h('div', { class: 'page-head' }, h('h1', null, t('room.title')), live), flash,
@@ -137,22 +140,31 @@ export async function render({ container, params, isCurrent }) {
     const messages = [];
     let lastSeq = 0;
     let countering = null;
+    let making = false;
     const partyName = (pid) => {
       const p = (room.parties || []).find((x) => Number(x.id) === Number(pid));
       return p ? p.name : t('room.otherSide');
     };
-    const viewer = { partyId: me().id, partyName };
+    const viewer = { partyId: room.me, partyName };
+    const ended = () => room.status === 'ended';
+    const active = () => room.status === 'active';
 
     async function reload() {
       room = await get(base);
       if (isCurrent()) draw();
     }
 
+    // Every write answers with the room as it now is.
+    async function write(path, body) {
+      const fresh = await post(`${base}${path}`, body || {});
+      if (fresh && fresh.id) room = fresh;
+      if (isCurrent()) draw();
+    }
+
     async function act(name, body, btn) {
       if (btn) btn.disabled = true;
       try {
-        await post(`${base}/actions/${name}`, body || {});
-        await reload();
+        await write(`/actions/${name}`, body);
       } catch (err) {
         replace(flash, errorBox(err));
         if (btn) btn.disabled = false;
@@ -160,32 +172,54 @@ export async function render({ container, params, isCurrent }) {
     }
 
     function draw() {
-      const r = room.mediation || room;
-      const ended = r.status === 'ended';
-      const withdraw = ended ? null : h('button', { type: 'button', class: 'btn btn-danger room-withdraw' }, t('room.withdraw'));
-      if (withdraw) {
+      drawHead();
+      drawThreads();
+      drawCaucus();
+      drawTable();
+      drawOffers();
+      agreementSection(agreement, { m: room, base, staff: false, flash, isCurrent, party: me() });
+    }
+
+    function drawHead() {
+      const p = me();
+      const parts = [h('h2', { id: 'room-sec-head', class: 'visually-hidden' }, t('room.about')),
+        h('p', null, statusBadgeMed(room.status), room.end_reason ? [' ', tc('medEnd', room.end_reason)] : null),
+        h('p', null, t('room.youAre', { name: p.name || '' })),
+        h('p', { class: 'room-status-help' }, t(`room.help.${room.status}`)),
+        room.mediator ? h('p', null, t('med.mediator'), t('common.colon'), room.mediator) : null,
+        room.deadline ? h('p', { class: 'muted' }, t('med.deadline'), t('common.colon'), fmtWhen(room.deadline)) : null];
+      if ((room.sessions || []).length) {
+        parts.push(h('ul', { class: 'room-sessions' }, room.sessions.map((s) => h('li', null,
+          t('room.session', { at: fmtWhen(s.starts_at), mode: tc('medMode', s.mode) }), s.place ? ` · ${s.place}` : ''))));
+      }
+      const buttons = h('p', { class: 'form-actions room-choices' });
+      if (!ended()) {
+        // open or closed sessions are the parties' choice (art. 23)
+        const pub = h('button', { type: 'button', class: 'btn', 'aria-pressed': String(Boolean(p.wants_public)) }, t('room.wantPublic'));
+        pub.addEventListener('click', () => act('public', { public: !p.wants_public }, pub));
+        buttons.appendChild(pub);
+      }
+      if (active()) {
+        // the time limit is extended only with every party's agreement
+        const ext = h('button', { type: 'button', class: 'btn', 'aria-pressed': String(Boolean(p.extend_agree)) }, t('room.agreeExtend'));
+        ext.disabled = Boolean(p.extend_agree);
+        ext.addEventListener('click', () => act('extend', {}, ext));
+        buttons.appendChild(ext);
+      }
+      if (p.consent === 'given' && !ended()) {
+        const withdraw = h('button', { type: 'button', class: 'btn btn-danger room-withdraw' }, t('room.withdraw'));
         withdraw.addEventListener('click', () => {
           const sure = h('button', { type: 'button', class: 'btn btn-danger btn-large' }, t('room.withdrawSure'));
           const keep = h('button', { type: 'button', class: 'btn btn-large' }, t('room.withdrawKeep'));
           sure.addEventListener('click', () => act('consent', { consent: 'withdrawn' }, sure));
-          keep.addEventListener('click', draw);
+          keep.addEventListener('click', () => { drawHead(); head.querySelector('.room-withdraw').focus(); });
           replace(withdraw.parentNode, h('span', { role: 'alert' }, t('room.withdrawAsk')), ' ', sure, ' ', keep);
           sure.focus();
         });
+        buttons.appendChild(withdraw);
       }
-      replace(head, h('h2', { id: 'room-sec-head', class: 'visually-hidden' }, t('room.about')),
-        h('p', null, statusBadgeMed(r.status), r.end_reason ? [' ', tc('medEnd', r.end_reason)] : null),
-        h('p', null, t('room.youAre', { name: me().name || '' })),
-        h('p', null, t('med.mediator'), t('common.colon'), r.mediator_name || t('med.noMediator')),
-        r.deadline ? h('p', { class: 'muted' }, t('med.deadline'), t('common.colon'), fmtWhen(r.deadline)) : null,
-        (r.sessions || []).length ? h('ul', { class: 'room-sessions' }, r.sessions.map((s) => h('li', null,
-          t('room.session', { at: fmtWhen(s.starts_at), mode: tc('medMode', s.mode) }), s.place ? ` · ${s.place}` : ''))) : null,
-        withdraw ? h('p', null, withdraw) : null);
-      drawThread(shared, 'shared', 'room-sec-shared', t('med.thread.shared'), t('room.sharedNote'), !ended);
-      drawCaucus(r, ended);
-      drawTable(r, ended);
-      drawOffers(r, ended);
-      agreementSection(agreement, { m: r, base, staff: false, viewer, flash, reloadRoom: reload, isCurrent, party: me() });
+      if (buttons.childNodes.length) parts.push(buttons);
+      replace(head, ...parts);
     }
 
     function msgThread(msg) { return msg.thread || 'shared'; }
@@ -201,85 +235,95 @@ export async function render({ container, params, isCurrent }) {
       else {
         el.dataset.shape = shape;
         replace(el, h('h2', { id }, label), note ? h('p', { class: 'muted small' }, note) : null, list,
-          open ? composer(t('room.writeTo', { thread: label }), (body) => post(`${base}/messages`, { thread: key, body })) : null);
+          open ? composer(t('room.writeTo', { thread: label }), (body) => post(`${base}/messages`, { thread: key, body }))
+            : h('p', { class: 'muted small' }, t(ended() ? 'room.closedEnded' : 'room.closedYet')));
       }
       list.scrollTop = list.scrollHeight;
     }
 
     function drawThreads() {
-      const r = room.mediation || room;
-      const ended = r.status === 'ended';
-      drawThread(shared, 'shared', 'room-sec-shared', t('med.thread.shared'), t('room.sharedNote'), !ended);
-      if (me().caucus_open) drawThread(caucus, 'caucus', 'room-sec-caucus', t('room.caucus'), t('room.caucusNote'), !ended);
-      if (r.roundtable_open) drawThread(table, 'roundtable', 'room-sec-table', t('med.thread.roundtable'), null, !ended);
+      drawThread(shared, 'shared', 'room-sec-shared', t('med.thread.shared'), t('room.sharedNote'), active());
+      if (me().caucus_open) drawThread(caucus, 'caucus', 'room-sec-caucus', t('room.caucus'), t('room.caucusNote'), active());
+      if (room.roundtable_open) drawThread(table, 'roundtable', 'room-sec-table', t('med.thread.roundtable'), null, active());
     }
 
-    // A caucus is opened only with this party's consent.
-    function drawCaucus(r, ended) {
+    // A caucus is opened only with this party's consent; either side closes it.
+    function drawCaucus() {
+      caucus.hidden = !active() && !messages.some((x) => x.thread === 'caucus');
       if (me().caucus_open) {
-        drawThread(caucus, 'caucus', 'room-sec-caucus', t('room.caucus'), t('room.caucusNote'), !ended);
+        if (!caucus.querySelector('.room-caucus-close')) {
+          const close = h('button', { type: 'button', class: 'btn room-caucus-close' }, t('room.caucusClose'));
+          close.addEventListener('click', () => act('caucus', { open: false }, close));
+          caucus.appendChild(h('p', null, close));
+        }
         return;
       }
-      const b = ended ? null : h('button', { type: 'button', class: 'btn btn-large' }, t('room.caucusAgree'));
-      if (b) b.addEventListener('click', () => act('caucus', { open: true }, b));
       caucus.dataset.shape = '';
+      const b = active() ? h('button', { type: 'button', class: 'btn btn-large' }, t('room.caucusAgree')) : null;
+      if (b) b.addEventListener('click', () => act('caucus', { open: true }, b));
       replace(caucus, h('h2', { id: 'room-sec-caucus' }, t('room.caucus')), h('p', { class: 'muted' }, t('room.caucusOffer')), b ? h('p', null, b) : null);
     }
 
     // The round table: every party agrees, any party may close it again.
-    function drawTable(r, ended) {
-      if (r.roundtable_open) {
-        drawThread(table, 'roundtable', 'room-sec-table', t('med.thread.roundtable'), null, !ended);
-        if (!ended && !table.querySelector('.room-table-close')) {
+    function drawTable() {
+      table.hidden = !active();
+      if (room.roundtable_open) {
+        if (!table.querySelector('.room-table-close')) {
           const close = h('button', { type: 'button', class: 'btn room-table-close' }, t('room.tableClose'));
-          close.addEventListener('click', () => act('roundtable', { open: false }, close));
+          close.addEventListener('click', () => act('roundtable', { agree: false }, close));
           table.appendChild(h('p', null, close));
         }
         return;
       }
-      const agreed = me().roundtable_agree;
       table.dataset.shape = '';
-      const b = ended ? null : h('button', { type: 'button', class: 'btn btn-large', 'aria-pressed': String(Boolean(agreed)) },
-        agreed ? t('room.tableAgreed') : t('room.tableAgree'));
-      if (b) b.addEventListener('click', () => act('roundtable', { agree: !agreed }, b));
-      replace(table, h('h2', { id: 'room-sec-table' }, t('med.thread.roundtable')), h('p', { class: 'muted' }, t('room.tableNote')), b ? h('p', null, b) : null);
+      const agreed = Boolean(me().roundtable_agree);
+      const b = h('button', { type: 'button', class: 'btn btn-large', 'aria-pressed': String(agreed) }, t('room.tableAgree'));
+      b.addEventListener('click', () => act('roundtable', { agree: !agreed }, b));
+      replace(table, h('h2', { id: 'room-sec-table' }, t('med.thread.roundtable')), h('p', { class: 'muted' }, t('room.tableNote')), h('p', null, b));
     }
 
-    function drawOffers(r, ended) {
+    function drawOffers() {
+      offers.hidden = !active() && !(room.offers || []).length;
       const list = h('ol', { class: 'med-offer-list' });
-      const all = [...(r.offers || room.offers || [])].sort((a, b) => (b.id || 0) - (a.id || 0));
+      const all = [...(room.offers || [])].sort((a, b) => (b.version || 0) - (a.version || 0));
       const answer = async (o, what) => {
-        if (what === 'counter') { countering = o; drawOffers(r, ended); offers.querySelector('.med-offer-form input').focus(); return; }
+        if (what === 'counter') {
+          countering = o;
+          drawOffers();
+          offers.querySelector('.med-offer-form input').focus();
+          return;
+        }
         try {
-          await post(`${base}/offers/${encodeURIComponent(o.id)}/answer`, { answer: what });
+          await write(`/offers/${encodeURIComponent(o.id)}/answer`, { answer: what });
           flash.textContent = t(what === 'accept' ? 'room.accepted' : 'room.rejected');
-          await reload();
         } catch (err) {
           replace(flash, errorBox(err));
         }
       };
       for (const o of all) {
-        const mine = o.from_party !== null && o.from_party !== undefined && Number(o.from_party) === Number(me().id);
-        list.appendChild(offerCard(o, viewer, ended || mine ? null : answer));
+        const own = o.from_party !== null && o.from_party !== undefined && Number(o.from_party) === Number(room.me);
+        list.appendChild(offerCard(o, viewer, active() && !own ? answer : null));
       }
       if (!all.length) list.appendChild(h('li', { class: 'muted' }, t('med.noOffers')));
       const slot = h('div');
       let make = null;
       if (countering) {
         const o = countering;
-        replace(slot, offerForm(t('room.counterTitle', { v: o.version || o.id }), async (terms) => {
-          await post(`${base}/offers/${encodeURIComponent(o.id)}/answer`, { answer: 'counter', terms });
+        replace(slot, offerForm(t('room.counterTitle', { v: o.version }), async (terms) => {
           countering = null;
-          await reload();
-        }, o.terms, () => { countering = null; drawOffers(r, ended); }));
-      } else if (!ended) {
+          await write(`/offers/${encodeURIComponent(o.id)}/answer`, { answer: 'counter', terms });
+        }, o.terms, () => { countering = null; drawOffers(); }));
+      } else if (making) {
+        replace(slot, offerForm(t('room.makeOffer'), async (terms) => {
+          making = false;
+          await write('/offers', { terms });
+        }, null, () => { making = false; drawOffers(); }));
+      } else if (active()) {
         make = h('button', { type: 'button', class: 'btn btn-large' }, t('room.makeOffer'));
         make.addEventListener('click', () => {
-          replace(slot, offerForm(t('room.makeOffer'), async (terms) => {
-            await post(`${base}/offers`, { terms });
-            await reload();
-          }, null, () => drawOffers(r, ended)));
-          slot.querySelector('input').focus();
+          making = true;
+          drawOffers();
+          offers.querySelector('.med-offer-form input').focus();
         });
       }
       replace(offers, h('h2', { id: 'med-sec-offers' }, t('med.offers')), h('p', { class: 'muted small' }, t('med.offersNote')),
@@ -289,12 +333,11 @@ export async function render({ container, params, isCurrent }) {
     function take(ev) {
       if (ev.seq && ev.seq <= lastSeq) return false;
       if (ev.seq) lastSeq = ev.seq;
-      if (ev.kind === 'message') messages.push({ ...(ev.data || {}), seq: ev.seq, created_at: (ev.data && ev.data.created_at) || ev.created_at });
+      if (ev.kind === 'message' && ev.data) messages.push({ ...ev.data, seq: ev.seq });
       return true;
     }
     try {
-      const r = await get(`${base}/events?after=0`);
-      for (const e of r.items || r.events || []) take({ seq: Number(e.seq || e.id), kind: e.kind, data: typeof e.data === 'string' ? JSON.parse(e.data) : e.data, created_at: e.created_at });
+      await replay(base, 0, take);
     } catch (err) {
       replace(flash, errorBox(err));
     }
@@ -304,6 +347,7 @@ export async function render({ container, params, isCurrent }) {
     stop = openStream(`${base}/stream`, lastSeq, (ev) => {
       if (!take(ev)) return;
       if (ev.kind === 'message') { drawThreads(); return; }
+      if (ev.kind === 'agreement') agreementChanged(base);
       if (!pending) pending = Promise.resolve().then(() => reload()).catch(() => {}).finally(() => { pending = null; });
     }, (state) => live.set(state));
   }

@@ -10,10 +10,18 @@ import { t, tc } from '../i18n.js';
 import { get, post, errorBox, clearErrors, showError, ApiError, session } from '../api.js';
 import { dl, loading, statusBadge } from '../common.js';
 import {
-  API, END_REASONS, fmtWhen, openStream, liveBadge, messageList, composer, offerForm, offerCard,
+  API, fmtWhen, openStream, replay, liveBadge, messageList, composer, offerForm, offerCard,
   clocks, statusBadgeMed,
 } from './mediation-parts.js';
-import { agreementSection } from './mediation-agreement.js';
+import { agreementSection, agreementChanged } from './mediation-agreement.js';
+
+// The end reasons a mediator gives by hand (service: mediation_end_reason_
+// manual); the rest of the closed list follows from what happens.
+const END_MANUAL = ['no_agreement', 'referred', 'unreachable', 'risk_of_crime', 'oral_agreement'];
+
+// The link tokens of a mediation just opened: the server shows them once
+// (each is also texted to the party's phone).
+let freshLinks = null;
 
 export async function render({ container, params, isCurrent, navigate }) {
   const caseId = params.id;
@@ -46,7 +54,8 @@ export async function render({ container, params, isCurrent, navigate }) {
     open.addEventListener('click', async () => {
       open.disabled = true;
       try {
-        await post(`${API}/cases/${encodeURIComponent(c.id)}/mediation`, {});
+        const r = await post(`${API}/cases/${encodeURIComponent(c.id)}/mediation`, {});
+        freshLinks = { id: r.id, links: r.links || [] };
         navigate(location.hash);
       } catch (err) {
         open.disabled = false;
@@ -62,6 +71,9 @@ export async function render({ container, params, isCurrent, navigate }) {
 
   const mid = m.id;
   const base = `${API}/mediations/${encodeURIComponent(mid)}`;
+  agreementChanged(base);
+  const links = freshLinks && freshLinks.id === mid ? freshLinks.links : [];
+  freshLinks = null;
   const risk = h('div', { class: 'med-risk-slot' });
   const flash = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
   const live = liveBadge();
@@ -76,6 +88,7 @@ export async function render({ container, params, isCurrent, navigate }) {
 
   replace(container, crumbs,
     h('div', { class: 'page-head' }, title, live), risk, flash,
+    links.length ? linksBox(links) : null,
     h('div', { class: 'med-layout' },
       h('div', { class: 'med-main' }, threadsCard, offersCard, agreementCard),
       h('div', { class: 'med-side' }, overview, partiesCard, mediatorCard, sessionsCard, endCard)));
@@ -84,25 +97,35 @@ export async function render({ container, params, isCurrent, navigate }) {
   let lastSeq = 0;
   let thread = 'shared';
   let mediators = null;
-  let countering = null;
+  let proposing = false;
 
   const partyName = (pid) => {
     const p = (m.parties || []).find((x) => Number(x.id) === Number(pid));
     return p ? p.name : t('med.party');
   };
-  const viewer = { staff: true, partyName };
+  const viewer = { username: session.user && session.user.username, partyName };
+  const ended = () => m.status === 'ended';
+  const active = () => m.status === 'active';
 
   async function reload() {
     m = await get(base);
     if (isCurrent()) draw();
   }
 
+  // Every write answers with the room as it now is.
+  async function write(path, body) {
+    const room = await post(`${base}${path}`, body || {});
+    if (room && room.id === mid) m = room;
+    else m = await get(base);
+    if (isCurrent()) draw();
+    return room;
+  }
+
   async function act(name, body, form, btn) {
     if (btn) btn.disabled = true;
     try {
-      await post(`${base}/actions/${name}`, body || {});
+      await write(`/actions/${name}`, body);
       flash.textContent = t('med.done', { what: tc('medAction', name) });
-      await reload();
       return true;
     } catch (err) {
       if (form) showError(form, err);
@@ -121,7 +144,16 @@ export async function render({ container, params, isCurrent, navigate }) {
     drawThreads();
     drawOffers();
     drawEnd();
-    agreementSection(agreementCard, { m, base, staff: true, viewer, flash, reloadRoom: reload, isCurrent });
+    agreementSection(agreementCard, { m, base, staff: true, flash, isCurrent });
+  }
+
+  // The links shown once after opening, for a party without a phone (the
+  // mediator hands it over in person).
+  function linksBox(list) {
+    return h('section', { class: 'card med-links', 'aria-labelledby': 'med-sec-links' },
+      h('h2', { id: 'med-sec-links' }, t('med.linksTitle')), h('p', { class: 'muted small' }, t('med.linksNote')),
+      h('ul', null, list.map((l) => h('li', null, h('strong', null, l.name), t('common.colon'),
+        h('span', { class: 'code' }, `${location.origin}/#/room/${l.token}`)))));
   }
 
   // 人民调解法 art. 25: a risk of violence or crime stands above everything.
@@ -138,7 +170,7 @@ export async function render({ container, params, isCurrent, navigate }) {
       h('p', null, statusBadgeMed(m.status), m.end_reason ? [' ', h('span', { class: 'med-end-reason' }, tc('medEnd', m.end_reason))] : null),
       dl([
         [t('med.case'), c.tracking_code],
-        [t('med.mediatorNow'), m.mediator_name || m.mediator || t('med.noMediator')],
+        [t('med.mediatorNow'), m.mediator || t('med.noMediator')],
         [t('med.sessionKind'), m.session_public ? t('med.public') : t('med.closed')],
         [t('med.timeLimit'), m.time_limit_days ? t('med.days', { n: m.time_limit_days }) : ''],
         ...clocks(m),
@@ -148,33 +180,39 @@ export async function render({ container, params, isCurrent, navigate }) {
   function drawParties() {
     const list = h('ul', { class: 'med-party-list' });
     for (const p of m.parties || []) {
-      const consent = p.consent ? tc('medConsent', p.consent) : t('med.consentPending');
+      const badge = (ok, yes, no) => h('span', { class: ['badge', ok ? 'med-ok' : 'med-wait'] }, ok ? yes : no);
       const li = h('li', { class: 'med-party', dataset: { party: String(p.id) } },
         h('p', { class: 'med-party-name' }, h('strong', null, p.name), ' ', h('span', { class: 'muted' }, tc('partyRole', p.role, p.role))),
         h('p', { class: 'small' },
-          h('span', { class: ['badge', p.consent === 'given' ? 'med-ok' : 'med-wait'] }, consent), ' ',
-          p.consent_online ? h('span', { class: 'badge med-ok' }, t('med.consentOnline')) : null, ' ',
-          h('span', { class: ['badge', p.verified_at ? 'med-ok' : 'med-wait'] }, p.verified_at ? t('med.verified') : t('med.notVerified')), ' ',
-          p.caucus_open ? h('span', { class: 'badge' }, t('med.caucusOpen')) : null, ' ',
-          p.roundtable_agree ? h('span', { class: 'badge' }, t('med.roundtableAgreed')) : null),
+          p.consent ? h('span', { class: ['badge', p.consent === 'given' ? 'med-ok' : 'med-late'] }, tc('medConsent', p.consent))
+            : badge(false, '', t('med.consentPending')), ' ',
+          p.consent_online ? [badge(true, t('med.consentOnline')), ' '] : null,
+          badge(p.verified_at, t('med.verified'), t('med.notVerified')), ' ',
+          p.caucus_open ? [h('span', { class: 'badge' }, t('med.caucusOpen')), ' '] : null,
+          p.roundtable_agree ? [h('span', { class: 'badge' }, t('med.roundtableAgreed')), ' '] : null,
+          p.extend_agree ? [h('span', { class: 'badge' }, t('med.extendAgreed')), ' '] : null,
+          p.wants_public ? h('span', { class: 'badge' }, t('med.wantsPublic')) : null),
         p.phone ? h('p', { class: 'small muted' }, t('med.phone'), t('common.colon'), p.phone) : null);
-      if (!p.consent && m.status !== 'ended') {
-        // consent given in person, recorded by the mediator (art. 17)
-        const give = h('button', { type: 'button', class: 'btn btn-small', dataset: { consent: String(p.id) } }, t('med.recordConsent'));
-        give.addEventListener('click', () => act('consent', { party: p.id, consent: 'given' }, null, give));
-        li.appendChild(h('p', null, give));
-      }
-      if (p.consent === 'given' && !p.caucus_open && m.status !== 'ended') {
-        const cau = h('button', { type: 'button', class: 'btn btn-small' }, t('med.askCaucus'));
-        cau.addEventListener('click', () => act('caucus', { party: p.id, open: true }, null, cau));
-        li.appendChild(h('p', null, cau));
-      }
+      const buttons = h('p', { class: 'form-actions' });
+      const button = (label, name, body) => {
+        const b = h('button', { type: 'button', class: 'btn btn-small' }, label);
+        b.addEventListener('click', () => act(name, body, null, b));
+        buttons.appendChild(b);
+      };
+      // what a party said in person or by phone, recorded by the mediator
+      if (!p.consent && !ended()) button(t('med.recordConsent'), 'consent', { party: p.id, consent: 'given', online: true });
+      if (p.consent === 'given' && !p.caucus_open && active()) button(t('med.askCaucus'), 'caucus', { party: p.id, open: true, party_consent: true });
+      if (p.caucus_open && active()) button(t('med.closeCaucus'), 'caucus', { party: p.id, open: false });
+      if (active() && !p.extend_agree) button(t('med.recordExtend'), 'extend', { party: p.id });
+      if (!ended()) button(t('med.sendLink'), 'link', { party: p.id });
+      if (buttons.childNodes.length) li.appendChild(buttons);
       list.appendChild(li);
     }
     const allAgree = (m.parties || []).length > 0 && (m.parties || []).every((p) => p.roundtable_agree);
-    const rt = m.status === 'ended' ? null : h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': String(Boolean(m.roundtable_open)) },
-      m.roundtable_open ? t('med.roundtableClose') : t('med.roundtableOpen'));
-    if (rt) {
+    let rt = null;
+    if (active()) {
+      rt = h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': String(Boolean(m.roundtable_open)) },
+        m.roundtable_open ? t('med.roundtableClose') : t('med.roundtableOpen'));
       rt.disabled = !m.roundtable_open && !allAgree;
       rt.addEventListener('click', () => act('roundtable', { open: !m.roundtable_open }, null, rt));
     }
@@ -182,15 +220,16 @@ export async function render({ container, params, isCurrent, navigate }) {
       rt ? h('p', null, rt, allAgree || m.roundtable_open ? null : h('span', { class: 'muted small' }, ' ', t('med.roundtableNeeds'))) : null);
   }
 
-  async function drawMediator() {
-    const head = h('h2', { id: 'med-sec-mediator' }, t('med.mediator'));
-    const parts = [head];
+  function drawMediator() {
+    const parts = [h('h2', { id: 'med-sec-mediator' }, t('med.mediator'))];
     if (m.mediator) {
-      parts.push(h('p', null, t('med.mediatorIs', { name: m.mediator_name || m.mediator }),
+      parts.push(h('p', null, t('med.mediatorIs', { name: m.mediator }),
         m.chosen_by ? h('span', { class: 'muted' }, ' ', tc('medChosenBy', m.chosen_by)) : null));
-    } else if (m.proposed_mediator) {
-      parts.push(h('p', null, t('med.proposed', { name: m.proposed_mediator_name || m.proposed_mediator }),
-        m.accept_due ? h('span', { class: 'muted' }, ' ', t('med.acceptBy', { at: fmtWhen(m.accept_due) })) : null));
+    } else if (m.status === 'proposed') {
+      parts.push(h('p', { class: 'muted' }, t('med.waitConsent')));
+    } else if (m.status === 'appointed') {
+      parts.push(h('p', null, t('med.proposed', { name: m.proposed_mediator }), ' ',
+        h('span', { class: 'muted' }, tc('medChosenBy', m.chosen_by), ' ', t('med.acceptBy', { at: fmtWhen(m.accept_due) }))));
       if (session.user && session.user.username === m.proposed_mediator) {
         const yes = h('button', { type: 'button', class: 'btn btn-primary btn-small' }, t('med.acceptAppointment'));
         const no = h('button', { type: 'button', class: 'btn btn-small' }, t('med.declineAppointment'));
@@ -198,33 +237,40 @@ export async function render({ container, params, isCurrent, navigate }) {
         no.addEventListener('click', () => act('decline', {}, null, no));
         parts.push(h('p', { class: 'form-actions' }, yes, no));
       }
-    } else if (m.choice_due) {
-      parts.push(h('p', null, t('med.choiceBy', { at: fmtWhen(m.choice_due) })));
+    } else if (m.status === 'choosing') {
+      const open = Date.now() / 1000 <= Number(m.choice_due);
+      parts.push(h('p', null, open ? t('med.choiceBy', { at: fmtWhen(m.choice_due) }) : t('med.choicePassed')));
+      const chosen = (m.parties || []).filter((p) => p.choice);
+      if (chosen.length) parts.push(h('ul', { class: 'small' }, chosen.map((p) => h('li', null, t('med.partyChose', { party: p.name, name: p.choice })))));
+      parts.push(chooseForm(open));
     }
-    if (!m.mediator && m.status !== 'ended') parts.push(chooseForm());
     replace(mediatorCard, ...parts);
   }
 
-  // The parties' choice (art. 23) or, after 2 working days, the committee's
-  // appointment: one list of the committee's published mediators.
-  function chooseForm() {
+  // The parties choose (art. 19), each in their room or through the
+  // mediator; once the time has passed the committee appoints.
+  function chooseForm(open) {
     const sel = select([{ value: '', label: t('common.choose') }], { name: 'mediator' });
     const fl = field(t('med.pickMediator'), sel, { name: 'mediator', required: true });
-    const by = select([{ value: 'choose', label: t('med.byParties') }, { value: 'appoint', label: t('med.byCommittee') }], { name: 'how' });
-    const how = field(t('med.pickHow'), by, { name: 'how' });
+    const how = select([
+      ...(open ? (m.parties || []).map((p) => ({ value: `choose:${p.id}`, label: t('med.recordChoice', { party: p.name }) })) : []),
+      ...(open ? [] : [{ value: 'appoint', label: t('med.byCommittee') }]),
+    ], { name: 'how' });
     const info = h('div', { class: 'med-mediator-info', 'aria-live': 'polite' });
     const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, t('med.pickSubmit'));
     const form = h('form', { class: 'form med-choose', novalidate: true },
-      h('p', { class: 'form-error', hidden: true, role: 'alert' }), fl.wrap, how.wrap, info, h('p', { class: 'form-actions' }, btn));
+      h('p', { class: 'form-error', hidden: true, role: 'alert' }), fl.wrap,
+      field(t('med.pickHow'), how, { name: 'how' }).wrap, info, h('p', { class: 'form-actions' }, btn));
     const fill = (items) => {
-      for (const u of items) sel.appendChild(h('option', { value: u.username }, u.display_name || u.name || u.username));
+      for (const u of items) sel.appendChild(h('option', { value: u.username }, [u.display_name || u.username, u.committee].filter(Boolean).join(' · ')));
+      if (!items.length) replace(info, h('p', { class: 'muted small' }, t('med.noMediators')));
     };
     if (mediators) fill(mediators);
     else {
-      get(`${API}/mediators?region=${encodeURIComponent(c.unit_region || c.region || '')}`).then((r) => {
+      get(`${API}/mediators?region=${encodeURIComponent(m.unit_region || c.unit_region || c.region)}`).then((r) => {
         mediators = r.items || [];
         fill(mediators);
-      }).catch(() => { mediators = []; });
+      }).catch((err) => { mediators = null; replace(info, errorBox(err)); });
     }
     sel.addEventListener('change', () => {
       const u = (mediators || []).find((x) => x.username === sel.value);
@@ -234,7 +280,8 @@ export async function render({ container, params, isCurrent, navigate }) {
       e.preventDefault();
       clearErrors(form);
       if (!sel.value) { showError(form, new ApiError(400, 'required', '', 'mediator')); return; }
-      await act(by.value, { mediator: sel.value }, form, btn);
+      if (how.value === 'appoint') await act('appoint', { mediator: sel.value }, form, btn);
+      else await act('choose', { mediator: sel.value, party: Number(how.value.slice(7)) }, form, btn);
     });
     return form;
   }
@@ -246,7 +293,7 @@ export async function render({ container, params, isCurrent, navigate }) {
     }
     if (!(m.sessions || []).length) list.appendChild(h('li', { class: 'muted' }, t('med.noSessions')));
     replace(sessionsCard, h('h2', { id: 'med-sec-sessions' }, t('med.sessions')), list,
-      m.status === 'ended' ? null : sessionForm());
+      active() ? sessionForm() : null);
   }
 
   function sessionForm() {
@@ -268,16 +315,14 @@ export async function render({ container, params, isCurrent, navigate }) {
       clearErrors(form);
       if (!at.value) { showError(form, new ApiError(400, 'required', '', 'starts_at')); return; }
       // the input is Beijing time, as everything on the page
-      const startsAt = Math.floor(new Date(at.value + ':00+08:00').getTime() / 1000);
-      const body = { mode: mode.value, starts_at: startsAt };
+      const body = { mode: mode.value, starts_at: Math.floor(new Date(`${at.value}:00+08:00`).getTime() / 1000) };
       if (mode.value === 'in_person') {
         if (!place.value.trim()) { showError(form, new ApiError(400, 'required', '', 'place')); return; }
         body.place = place.value.trim();
       }
       btn.disabled = true;
       try {
-        await post(`${base}/sessions`, body);
-        await reload();
+        await write('/sessions', body);
       } catch (err) {
         showError(form, err);
         btn.disabled = false;
@@ -291,15 +336,19 @@ export async function render({ container, params, isCurrent, navigate }) {
   function threadKeys() {
     const keys = [{ key: 'shared', label: t('med.thread.shared') }];
     for (const p of m.parties || []) {
-      if (p.caucus_open) keys.push({ key: `caucus:${p.id}`, label: t('med.thread.caucusWith', { name: p.name }) });
+      if (p.caucus_open || messages.some((x) => msgThread(x) === `caucus:${p.id}`)) {
+        keys.push({ key: `caucus:${p.id}`, label: t('med.thread.caucusWith', { name: p.name }), open: Boolean(p.caucus_open) });
+      }
     }
-    if (m.roundtable_open) keys.push({ key: 'roundtable', label: t('med.thread.roundtable') });
+    if (m.roundtable_open || messages.some((x) => x.thread === 'roundtable')) {
+      keys.push({ key: 'roundtable', label: t('med.thread.roundtable'), open: Boolean(m.roundtable_open) });
+    }
+    keys[0].open = true;
     return keys;
   }
 
   function msgThread(msg) {
-    if (msg.thread === 'caucus') return `caucus:${msg.party ?? msg.caucus_party ?? msg.party_id}`;
-    return msg.thread || 'shared';
+    return msg.thread === 'caucus' ? `caucus:${msg.party}` : (msg.thread || 'shared');
   }
 
   function drawThreads() {
@@ -319,60 +368,65 @@ export async function render({ container, params, isCurrent, navigate }) {
       if (thread.startsWith('caucus:')) { b.thread = 'caucus'; b.party = Number(thread.slice(7)); } else b.thread = thread;
       await post(`${base}/messages`, b);
     };
+    const canWrite = active() && current.open;
     // a message arriving replaces the tabs and the list, never the box
     // where one is being typed
     const list = messageList(msgs, viewer, current.label);
-    const shape = `${thread}|${m.status === 'ended'}|${keys.length}`;
+    const shape = `${thread}|${canWrite}`;
     const oldList = threadsCard.querySelector('.med-messages');
     if (oldList && threadsCard.dataset.shape === shape) {
       const focused = document.activeElement && document.activeElement.closest('.med-tabs') ? document.activeElement.dataset.thread : null;
       threadsCard.querySelector('.med-tabs').replaceWith(tabs);
-      if (focused) tabs.querySelector(`[data-thread="${CSS.escape(focused)}"]`).focus();
       oldList.replaceWith(list);
+      if (focused) tabs.querySelector(`[data-thread="${CSS.escape(focused)}"]`).focus();
     } else {
       threadsCard.dataset.shape = shape;
       replace(threadsCard, h('h2', { id: 'med-sec-threads' }, t('med.threads')), tabs,
         thread.startsWith('caucus:') ? h('p', { class: 'muted small med-caucus-note' }, t('med.caucusNote')) : null,
-        list, m.status === 'ended' ? null : composer(t('med.messageTo', { thread: current.label }), send));
+        list, canWrite ? composer(t('med.messageTo', { thread: current.label }), send)
+          : h('p', { class: 'muted small' }, t(active() ? 'med.threadClosed' : 'med.roomNotOpen')));
     }
     list.scrollTop = list.scrollHeight;
   }
 
   function drawOffers() {
-    const offers = [...(m.offers || [])].sort((a, b) => (b.id || 0) - (a.id || 0));
-    const list = h('ol', { class: 'med-offer-list', reversed: true });
+    const offers = [...(m.offers || [])].sort((a, b) => (b.version || 0) - (a.version || 0));
+    const list = h('ol', { class: 'med-offer-list' });
     for (const o of offers) list.appendChild(offerCard(o, viewer, null));
     if (!offers.length) list.appendChild(h('li', { class: 'muted' }, t('med.noOffers')));
-    const propose = m.status === 'ended' ? null : h('button', { type: 'button', class: 'btn', 'aria-expanded': String(countering !== null) }, t('med.propose'));
+    let propose = null;
     const slot = h('div');
-    if (propose) {
+    if (active()) {
+      propose = h('button', { type: 'button', class: 'btn', 'aria-expanded': String(proposing) }, t('med.propose'));
       propose.addEventListener('click', () => {
-        countering = countering === null ? {} : null;
+        proposing = !proposing;
         drawOffers();
+        if (proposing) offersCard.querySelector('.med-offer-form input').focus();
       });
     }
-    if (countering !== null) {
+    if (proposing) {
       replace(slot, offerForm(t('med.propose'), async (terms) => {
-        await post(`${base}/offers`, { terms });
-        countering = null;
-        await reload();
-      }, null, () => { countering = null; drawOffers(); }));
+        proposing = false;
+        await write('/offers', { terms });
+      }, null, () => { proposing = false; drawOffers(); }));
     }
     replace(offersCard, h('h2', { id: 'med-sec-offers' }, t('med.offers')),
       h('p', { class: 'muted small' }, t('med.offersNote')), list, propose ? h('p', null, propose) : null, slot);
   }
 
-  // The end, with a reason from the closed list; the extension needs both
-  // parties' consent (recorded here by the mediator); the risk flag.
+  // The end, with a reason the mediator may give (the others follow from
+  // what the parties do); the extension, once every party agreed; the risk
+  // flag with the report to the police (art. 25).
   function drawEnd() {
-    if (m.status === 'ended') {
+    if (ended()) {
       replace(endCard, h('h2', { id: 'med-sec-end' }, t('med.ended')),
         h('p', null, tc('medEnd', m.end_reason)), m.end_note ? h('p', { class: 'muted' }, m.end_note) : null,
-        h('p', null, h('a', { href: `#/case/${encodeURIComponent(c.id)}`, class: 'btn' }, t('med.nextStep'))));
+        h('p', { class: 'form-actions' }, h('a', { href: `#/case/${encodeURIComponent(c.id)}`, class: 'btn' }, t('med.nextStep')),
+          c.status === 'mediating' ? reopenButton() : null));
       return;
     }
-    const reason = select([{ value: '', label: t('common.choose') }, ...END_REASONS.map((r) => ({ value: r, label: tc('medEnd', r) }))], { name: 'reason' });
-    const note = h('textarea', { name: 'note', rows: '2', maxlength: '2000' });
+    const reason = select([{ value: '', label: t('common.choose') }, ...END_MANUAL.map((r) => ({ value: r, label: tc('medEnd', r) }))], { name: 'reason' });
+    const note = h('textarea', { name: 'note', rows: '2', maxlength: '500' });
     const endBtn = h('button', { type: 'submit', class: 'btn btn-danger' }, t('med.endSubmit'));
     const endForm = h('form', { class: 'form med-end-form', novalidate: true },
       h('p', { class: 'form-error', hidden: true, role: 'alert' }),
@@ -387,48 +441,67 @@ export async function render({ container, params, isCurrent, navigate }) {
       await act('end', body, endForm, endBtn);
     });
 
-    const days = h('input', { type: 'number', name: 'days', min: '1', max: '30', value: '15', inputmode: 'numeric' });
-    const extBtn = h('button', { type: 'submit', class: 'btn' }, t('med.extend'));
-    const extForm = h('form', { class: 'form med-extend-form', novalidate: true },
-      h('p', { class: 'form-error', hidden: true, role: 'alert' }), h('p', { class: 'muted small' }, t('med.extendNote')),
-      field(t('med.extendDays'), days, { name: 'days' }).wrap, h('p', { class: 'form-actions' }, extBtn));
-    extForm.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      clearErrors(extForm);
-      await act('extend', { days: Number(days.value) }, extForm, extBtn);
-    });
+    let extForm = null;
+    if (active()) {
+      const days = h('input', { type: 'number', name: 'days', min: '1', max: '60', value: '15', inputmode: 'numeric' });
+      const extBtn = h('button', { type: 'submit', class: 'btn' }, t('med.extend'));
+      extForm = h('form', { class: 'form med-extend-form', novalidate: true },
+        h('p', { class: 'form-error', hidden: true, role: 'alert' }), h('p', { class: 'muted small' }, t('med.extendNote')),
+        field(t('med.extendDays'), days, { name: 'days' }).wrap, h('p', { class: 'form-actions' }, extBtn));
+      extForm.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        clearErrors(extForm);
+        await act('extend', { days: Number(days.value) }, extForm, extBtn);
+      });
+    }
 
-    const rnote = h('textarea', { name: 'note', rows: '2', maxlength: '2000' });
-    const police = h('input', { type: 'text', name: 'police_report', maxlength: '200' });
+    const rnote = h('textarea', { name: 'note', rows: '2', maxlength: '500' });
+    const police = h('input', { type: 'text', name: 'police_report', maxlength: '500' });
     const riskBtn = h('button', { type: 'submit', class: 'btn btn-danger' }, t('med.flagRisk'));
     const riskForm = h('form', { class: 'form med-risk-form', novalidate: true },
       h('p', { class: 'form-error', hidden: true, role: 'alert' }), h('p', { class: 'muted small' }, t('med.riskHelp')),
       field(t('med.riskNote'), rnote, { name: 'note', required: true }).wrap,
-      field(t('med.riskPolice'), police, { name: 'police_report' }).wrap, h('p', { class: 'form-actions' }, riskBtn));
+      field(t('med.riskPolice'), police, { name: 'police_report', required: true, hint: t('med.riskPoliceHint'), hintId: 'med-police-hint' }).wrap,
+      h('p', { class: 'form-actions' }, riskBtn));
     riskForm.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearErrors(riskForm);
       if (!rnote.value.trim()) { showError(riskForm, new ApiError(400, 'required', '', 'note')); return; }
-      const body = { note: rnote.value.trim() };
-      if (police.value.trim()) body.police_report = police.value.trim();
-      await act('flag_risk', body, riskForm, riskBtn);
+      if (!police.value.trim()) { showError(riskForm, new ApiError(400, 'required', '', 'police_report')); return; }
+      await act('flag_risk', { note: rnote.value.trim(), police_report: police.value.trim() }, riskForm, riskBtn);
     });
     replace(endCard, h('h2', { id: 'med-sec-end' }, t('med.endTitle')),
-      h('details', { class: 'med-more' }, h('summary', null, t('med.extend')), extForm),
+      extForm ? h('details', { class: 'med-more' }, h('summary', null, t('med.extend')), extForm) : null,
       m.risk_flag ? null : h('details', { class: 'med-more' }, h('summary', null, t('med.flagRisk')), riskForm),
       h('details', { class: 'med-more' }, h('summary', null, t('med.endSubmit')), endForm));
+  }
+
+  // A case still in 调解中 may be mediated again (one open mediation at a time).
+  function reopenButton() {
+    const b = h('button', { type: 'button', class: 'btn med-open' }, t('med.openAgain'));
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        const r = await post(`${API}/cases/${encodeURIComponent(c.id)}/mediation`, {});
+        freshLinks = { id: r.id, links: r.links || [] };
+        navigate(location.hash);
+      } catch (err) {
+        b.disabled = false;
+        replace(flash, errorBox(err));
+      }
+    });
+    return b;
   }
 
   // The room's events so far (messages and everything else), then live.
   function take(ev) {
     if (ev.seq && ev.seq <= lastSeq) return false;
     if (ev.seq) lastSeq = ev.seq;
-    if (ev.kind === 'message') messages.push({ ...(ev.data || {}), seq: ev.seq, created_at: (ev.data && ev.data.created_at) || ev.created_at });
+    if (ev.kind === 'message' && ev.data) messages.push({ ...ev.data, seq: ev.seq });
     return true;
   }
   try {
-    const r = await get(`${base}/events?after=0`);
-    for (const e of r.items || r.events || []) take({ seq: Number(e.seq || e.id), kind: e.kind, data: typeof e.data === 'string' ? JSON.parse(e.data) : e.data, created_at: e.created_at });
+    await replay(base, 0, take);
   } catch (err) {
     replace(flash, errorBox(err));
   }
@@ -439,12 +512,12 @@ export async function render({ container, params, isCurrent, navigate }) {
   const stop = openStream(`${base}/stream`, lastSeq, (ev) => {
     if (!take(ev)) return;
     if (ev.kind === 'message') { drawThreads(); return; }
+    if (ev.kind === 'agreement') agreementChanged(base);
     // anything else changes the room: read it again (once per burst)
     if (!pending) pending = Promise.resolve().then(() => reload()).catch(() => {}).finally(() => { pending = null; });
   }, (state) => live.set(state));
   return stop;
 }
-
 
 /**
  * For the case page: the way into the room (在线调解) of a case in 调解中
