@@ -1266,4 +1266,10 @@ export default {
   'room.help.appointed': 'Waiting for the mediator to accept.',
   'room.help.active': 'The mediation is under way: write below, read and answer offers.',
   'room.help.ended': 'The mediation has ended.',
+  'med.sex': 'Sex',
+  'med.sex.male': 'Male',
+  'med.sex.female': 'Female',
+  'med.age': 'Age',
+  'med.address': 'Address or unit',
+  'med.draftParties': 'The parties',
 };

@@ -1266,4 +1266,10 @@ export default {
   'room.help.appointed': '等待调解员接受。',
   'room.help.active': '调解进行中，您可以在下面发言、查看和回应方案。',
   'room.help.ended': '调解已结束。',
+  'med.sex': '性别',
+  'med.sex.male': '男',
+  'med.sex.female': '女',
+  'med.age': '年龄',
+  'med.address': '住址或单位',
+  'med.draftParties': '当事人基本情况',
 };

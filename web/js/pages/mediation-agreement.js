@@ -109,12 +109,26 @@ export async function agreementSection(card, ctx) {
     const facts = h('textarea', { name: 'facts', rows: '3', maxlength: '4000' });
     const liability = h('textarea', { name: 'liability', rows: '2', maxlength: '4000' });
     const boxes = MATTERS.map((x) => ({ x, box: h('input', { type: 'checkbox', name: 'matters', value: x, id: uid('mt') }) }));
+    // art. 29 (1): each party's name, sex, age and address (or unit)
+    const people = (ctx.m.parties || []).map((p, i) => {
+      const sex = select([{ value: '', label: t('common.choose') }, { value: 'male', label: t('med.sex.male') }, { value: 'female', label: t('med.sex.female') }],
+        { name: 'sex', value: p.sex || '' });
+      const age = h('input', { type: 'number', name: 'age', min: '0', max: '150', inputmode: 'numeric', value: p.age ? String(p.age) : '' });
+      const address = h('input', { type: 'text', name: 'address', maxlength: '256', autocomplete: 'off', value: p.address || '' });
+      const fs = h('fieldset', { class: 'med-term-row med-draft-party' },
+        h('legend', null, `${p.name}（${tc('partyRole', p.role, p.role)}）`),
+        field(t('med.sex'), sex, { name: `parties[${i}].sex`, required: true }).wrap,
+        field(t('med.age'), age, { name: `parties[${i}].age`, required: true }).wrap,
+        field(t('med.address'), address, { name: `parties[${i}].address`, required: true }).wrap);
+      return { p, fs, sex, age, address };
+    });
     const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, t('med.draft'));
     const form = h('form', { class: 'form med-draft', novalidate: true },
       h('p', { class: 'form-error', hidden: true, role: 'alert' }),
       field(t('med.templatePick'), kind, { name: 'kind', required: true }).wrap,
       field(t('med.facts'), facts, { name: 'facts', required: true }).wrap,
       field(t('med.liability'), liability, { name: 'liability', required: true }).wrap,
+      h('h3', null, t('med.draftParties')), people.map((x) => x.fs),
       h('fieldset', { class: 'field', dataset: { field: 'matters' } }, h('legend', null, t('med.matters')),
         h('p', { class: 'hint' }, t('med.mattersHint')),
         boxes.map(({ x, box }) => h('div', { class: 'checkbox' }, box, h('label', { for: box.id }, tc('medMatter', x)))),
@@ -126,8 +140,14 @@ export async function agreementSection(card, ctx) {
       for (const [name, el] of [['kind', kind], ['facts', facts], ['liability', liability]]) {
         if (!el.value.trim()) { showError(form, new ApiError(400, 'required', '', name)); return; }
       }
+      for (const [i, x] of people.entries()) {
+        for (const [name, el] of [['sex', x.sex], ['age', x.age], ['address', x.address]]) {
+          if (!el.value.trim()) { showError(form, new ApiError(400, 'required', '', `parties[${i}].${name}`)); return; }
+        }
+      }
       const body = { kind: kind.value, facts: facts.value.trim(), liability: liability.value.trim(),
-        matters: boxes.filter((b) => b.box.checked).map((b) => b.x) };
+        matters: boxes.filter((b) => b.box.checked).map((b) => b.x),
+        parties: people.map((x) => ({ party_id: x.p.id, sex: x.sex.value, age: Number(x.age.value), address: x.address.value.trim() })) };
       btn.disabled = true;
       try {
         await post(`${ctx.base}/agreement`, body);
