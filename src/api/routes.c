@@ -3,6 +3,7 @@
  * (interop_register_all), and app/ calls both. */
 #include "api/api.h"
 #include "api/case_edit.h"
+#include "api/mediation.h"
 
 void api_register_all(void)
 {
@@ -17,4 +18,6 @@ void api_register_all(void)
 	api_queues_routes();
 	api_notifications_routes();
 	api_notifications_stream_routes();
+	api_mediation_routes();
+	api_mediation_party_routes();
 }

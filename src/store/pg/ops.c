@@ -1,6 +1,7 @@
 /* pg/ops.c - the engine's table of store_ops, naming each module's
  * functions. */
 #include "store/pg/pg_internal.h"
+#include "store/mediation.h"
 #include "store/pg/queues_internal.h"
 
 const struct store_ops store_pg_ops = {
@@ -97,4 +98,5 @@ const struct store_ops store_pg_ops = {
 	.notify_due_soon = pg_notify_due_soon,
 	.notify_due_mark = pg_notify_due_mark,
 	.user_set_phone = pg_user_set_phone,
+	.mediation = &pg_mediation_ops,
 };

@@ -1,6 +1,7 @@
 /* sqlite/ops.c - the engine's table of store_ops, naming each module's
  * functions. */
 #include "store/sqlite/sqlite_internal.h"
+#include "store/mediation.h"
 #include "store/sqlite/queues_internal.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -97,4 +98,5 @@ const struct store_ops store_sqlite_ops = {
 	.notify_due_soon = sqlite_notify_due_soon,
 	.notify_due_mark = sqlite_notify_due_mark,
 	.user_set_phone = sqlite_user_set_phone,
+	.mediation = &sqlite_mediation_ops,
 };
