@@ -7,6 +7,7 @@
 
 #include "domain/case/category.h"
 #include "http/metrics.h"
+#include "http/sse.h"
 #include "http/pool.h"
 #include "util/text.h"
 #include "store/region.h"
@@ -88,6 +89,10 @@ static void metrics(struct req *r)
 		   "# TYPE fengqiao_password_hashes_in_flight gauge\n"
 		   "fengqiao_password_hashes_in_flight %d\n",
 		   pool_in_flight(r->http->hash_pool));
+	buf_printf(&out,
+		   "# HELP fengqiao_sse_streams Live event streams open (text/event-stream).\n"
+		   "# TYPE fengqiao_sse_streams gauge\nfengqiao_sse_streams %d\n",
+		   sse_count());
 	/* cases by status and overdue cases, summed over the provinces loaded */
 	json_t *provinces = NULL;
 	int64_t by_status[ST__COUNT] = {0}, overdue = 0;

@@ -62,6 +62,10 @@ static int replay(struct req *r, struct sse_stream *s, int64_t after)
 static void stream(struct req *r)
 {
 	int64_t after = 0;
+	if (r->method == M_HEAD) { /* the headers only: a HEAD is never held open */
+		reply_text(r, 200, "text/event-stream; charset=utf-8", NULL, 0);
+		return;
+	}
 	if (!sse_after(r, &after))
 		return;
 	char topic[32];

@@ -29,7 +29,8 @@ struct sse_stream {
 	struct req *r;
 	struct sse_hub *hub;
 	struct sse_stream *prev, *next;
-	int64_t after; /* live events with id <= after are skipped */
+	int64_t after;    /* live events with id <= after are skipped */
+	uint64_t ends_ns; /* SSE_LIFETIME_S after it started */
 	char topic[SSE_TOPIC_MAX + 1];
 	char who[SSE_WHO_MAX + 1];
 };
@@ -222,9 +223,16 @@ static void hub_beat(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	struct sse_hub *h = arg;
 	static const char beat[] = ": keep-alive\n\n";
+	uint64_t now = http_mono_ns();
 	for (struct sse_stream *s = h->streams, *sn; s; s = sn) {
 		sn = s->next;
-		stream_write(s, beat, sizeof beat - 1);
+		/* the session that opened a stream may have ended since: a stream
+		 * lives SSE_LIFETIME_S, then the client reconnects (resuming with
+		 * Last-Event-ID) and is authenticated again */
+		if (now >= s->ends_ns)
+			stream_end(s);
+		else
+			stream_write(s, beat, sizeof beat - 1);
 	}
 }
 
@@ -289,6 +297,7 @@ struct sse_stream *sse_start(struct req *r, const char *topic, const char *who, 
 	s->r = r;
 	s->hub = h;
 	s->after = after;
+	s->ends_ns = http_mono_ns() + (uint64_t)SSE_LIFETIME_S * 1000000000ull;
 	snprintf(s->topic, sizeof s->topic, "%s", topic);
 	snprintf(s->who, sizeof s->who, "%s", who);
 	s->next = h->streams;
@@ -308,7 +317,8 @@ struct sse_stream *sse_start(struct req *r, const char *topic, const char *who, 
 		/* a small send buffer: a stuck client shows in the backlog (and
 		 * is cut) instead of in the kernel's memory */
 		evutil_socket_t fd = bufferevent_getfd(bev);
-		int sndbuf = SSE_SNDBUF;
+		int sndbuf = (int)(atomic_load(&buffer_max) < SSE_SNDBUF ? atomic_load(&buffer_max)
+									 : SSE_SNDBUF);
 		if (fd >= 0)
 			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	}

@@ -22,7 +22,9 @@
 #define SSE_DATA_MAX (64 * 1024)    /* bytes of one event's data */
 #define SSE_INBOX_MAX 4096          /* events waiting for one worker; past it its streams end */
 #define SSE_HEARTBEAT_S 15          /* a comment line this often keeps proxies and timeouts calm */
-#define SSE_RETRY_MS 3000           /* the client's reconnection delay, sent first */
+#define SSE_LIFETIME_S \
+	600 /* a stream ends after this long; the client reconnects and is checked again */
+#define SSE_RETRY_MS 3000                /* the client's reconnection delay, sent first */
 #define SSE_FRAME_MAX (SSE_DATA_MAX * 2) /* one encoded event */
 
 struct sse_stream;

@@ -69,3 +69,39 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     env.check();
   }));
 }
+
+// issue 14, live: the bell counts a new notification without a reload,
+// through the page's EventSource (no polling: the count is asked for only
+// when an event arrives).
+for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+  test(`the bell updates live, without reload or polling (${label})`, shot(() => env, async () => {
+    const page = await env.newPage({ name: `notif-live-${label}`, viewport });
+    // the page holds one open event stream
+    const streams = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/api/v1/notifications/stream')) streams.push(r.headers()['content-type']);
+    });
+    await login(page, env.base, 'fengqiao.clerk');
+    await page.locator('.notif-bell').waitFor();
+    for (let i = 0; i < 100 && !streams.length; i++) await page.waitForTimeout(100);
+    assert.match(String(streams[0]), /^text\/event-stream/);
+    await page.waitForTimeout(500);
+    const before = await bellCount(page);
+    const asked = [];
+    page.on('request', (r) => { if (r.url().includes('/api/notifications/count')) asked.push(r.url()); });
+    await page.waitForTimeout(2000);
+    assert.strictEqual(asked.length, 0, 'nothing is polled while nothing happens');
+    const url = page.url();
+    await assignedCase(`实时铃铛 ${label}`, 'fengqiao.clerk');
+    await page.waitForFunction((n) => {
+      const b = document.querySelector('.notif-bell .notif-count');
+      return !b.hidden && Number(b.textContent) === n;
+    }, before + 1, { timeout: 10000 });
+    assert.strictEqual(page.url(), url, 'no navigation');
+    assert.strictEqual(asked.length, 1, 'one count, asked because of the event');
+    assert.strictEqual(streams.length, 1, 'one stream, still open');
+    assert.match(await page.locator('.notif-bell').getAttribute('aria-label'), new RegExp(`${before + 1} 条未读`));
+    await axeCheck(page, `with the live bell (${label})`);
+    env.check();
+  }));
+}

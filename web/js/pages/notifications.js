@@ -1,9 +1,10 @@
 // notifications.js - 通知 (in-app notifications): the bell with the unread
-// count in the header, and the list page with mark-as-read. The server
-// lists only the user's own notifications about cases they can see now.
+// count in the header, live over server-sent events (no polling), and the
+// list page with mark-as-read. The server lists only the user's own
+// notifications about cases they can see now.
 import { h, append, replace } from '../dom.js';
 import { t, fmtDateTime } from '../i18n.js';
-import { api, get, errorBox } from '../api.js';
+import { api, get, errorBox, session, onAuthChange } from '../api.js';
 import { emptyState, loading } from '../common.js';
 
 const markRead = (id) => api('POST', id ? `/api/notifications/${id}/read` : '/api/notifications/read-all');
@@ -19,8 +20,51 @@ export function bell() {
   const a = h('a', { href: '#/notifications', class: 'notif-bell btn-link', 'aria-label': t('notif.bellNone') },
     t('notif.title'), badge);
   get('/api/notifications/count', { noAuthRedirect: true }).then((r) => setBell(a, r.unread)).catch(() => {});
+  live();
   return a;
 }
+
+// ---- live: one EventSource per page while someone is signed in ----
+// The server sends each new notification once its write has committed;
+// the browser reconnects by itself with Last-Event-ID and the server
+// replays what was missed. A stream the server refused (too many open, or
+// the session ended) is tried again after RETRY_MS, and only while signed in.
+const STREAM = '/api/v1/notifications/stream';
+const RETRY_MS = 30000;
+let source = null;
+let retry = null;
+
+function recount() {
+  get('/api/notifications/count', { noAuthRedirect: true })
+    .then((r) => refreshBells(r.unread)).catch(() => {});
+}
+
+function live() {
+  if (source || retry || !session.user || typeof EventSource === 'undefined') return;
+  source = new EventSource(STREAM);
+  source.addEventListener('notification', (e) => {
+    recount();
+    window.dispatchEvent(new CustomEvent('fq-notification', { detail: e.data }));
+  });
+  // "reset": more were missed than one replay holds; "open": after a
+  // reconnect the count may have moved meanwhile
+  source.addEventListener('reset', recount);
+  source.addEventListener('open', recount);
+  source.addEventListener('error', () => {
+    if (!source || source.readyState !== EventSource.CLOSED) return; // it reconnects by itself
+    source = null;
+    retry = setTimeout(() => { retry = null; live(); }, RETRY_MS);
+  });
+}
+
+function stopLive() {
+  if (source) source.close();
+  source = null;
+  clearTimeout(retry);
+  retry = null;
+}
+
+onAuthChange((user) => { if (!user) stopLive(); });
 
 function setBell(a, n) {
   const badge = a.querySelector('.notif-count');
@@ -101,6 +145,12 @@ export async function render({ container, query, navigate, isCurrent }) {
     }
     replace(body, list);
   };
+  // a notification that arrives while the list is open shows in it
+  const onLive = () => {
+    if (!isCurrent()) { window.removeEventListener('fq-notification', onLive); return; }
+    load();
+  };
+  window.addEventListener('fq-notification', onLive);
   allBtn.addEventListener('click', async () => {
     allBtn.disabled = true;
     try { await markRead(0); } catch (_) { allBtn.disabled = false; return; }
