@@ -2,6 +2,7 @@
  * functions. */
 #include "store/pg/pg_internal.h"
 #include "store/mediation.h"
+#include "store/agreement.h"
 #include "store/pg/queues_internal.h"
 
 const struct store_ops store_pg_ops = {
@@ -99,4 +100,5 @@ const struct store_ops store_pg_ops = {
 	.notify_due_mark = pg_notify_due_mark,
 	.user_set_phone = pg_user_set_phone,
 	.mediation = &pg_mediation_ops,
+	.agreement = &pg_agreement_ops,
 };

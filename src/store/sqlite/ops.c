@@ -2,6 +2,7 @@
  * functions. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/mediation.h"
+#include "store/agreement.h"
 #include "store/sqlite/queues_internal.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -99,4 +100,5 @@ const struct store_ops store_sqlite_ops = {
 	.notify_due_mark = sqlite_notify_due_mark,
 	.user_set_phone = sqlite_user_set_phone,
 	.mediation = &sqlite_mediation_ops,
+	.agreement = &sqlite_agreement_ops,
 };
