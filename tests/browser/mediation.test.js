@@ -174,12 +174,12 @@ test('the parties\' choice of mediator, who accepts; messages appear live in the
   for (const p of [pages.applicant, pages.respondent]) await p.locator('.room-shared textarea').waitFor();
 
   await m.getByLabel(/^发送到：共同沟通/).fill('各位好，今天我们一起商量排水沟的事。');
-  await m.getByRole('button', { name: '发送' }).click();
+  await m.locator('.med-threads').getByRole('button', { name: '发送', exact: true }).click();
   for (const p of [pages.applicant, pages.respondent]) {
     await p.locator('.med-msg-body', { hasText: '今天我们一起商量排水沟的事' }).waitFor();
   }
   await pages.applicant.getByLabel(/^写给：共同沟通/).fill('我同意协商，希望尽快恢复排水。');
-  await pages.applicant.locator('.room-shared').getByRole('button', { name: '发送' }).click();
+  await pages.applicant.locator('.room-shared').getByRole('button', { name: '发送', exact: true }).click();
   await m.locator('.med-msg-body', { hasText: '希望尽快恢复排水' }).waitFor();
   await pages.respondent.locator('.med-msg-body', { hasText: '希望尽快恢复排水' }).waitFor();
   // each page kept what it had: nothing was reloaded
@@ -280,6 +280,7 @@ test('the party room in English, on a phone, and in 长辈版 (elder mode)', sho
   await page.goto(env.base + '/');
   await page.evaluate(() => { localStorage.setItem('fq.lang', 'en'); localStorage.setItem('fq.elder', '1'); });
   await page.goto(`${env.base}/#/room/${state.applicantToken}`);
+  await page.reload(); // the language and 长辈版 are read when the page loads
   // the identity is confirmed on the server, so the room opens
   await page.locator('.room-shared').waitFor();
   await page.getByRole('heading', { name: 'My mediation room' }).waitFor();

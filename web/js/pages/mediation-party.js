@@ -8,7 +8,7 @@
 // src/api/mediation_party.c (/api/v1/room/{token}/...).
 import { h, append, replace, field } from '../dom.js';
 import { t, tc, getLocale } from '../i18n.js';
-import { get, post, errorBox, clearErrors, showError, ApiError } from '../api.js';
+import { api, get, post, errorBox, clearErrors, showError, ApiError } from '../api.js';
 import { loading } from '../common.js';
 import {
   API, fmtWhen, openStream, replay, liveBadge, messageList, composer, offerForm, offerCard, statusBadgeMed,
@@ -57,7 +57,8 @@ export async function render({ container, params, isCurrent }) {
       ask.disabled = true;
       clearErrors(form);
       try {
-        await post(`${base}/code`, {});
+        // the route takes no body
+        await api('POST', `${base}/code`);
         status.textContent = t('room.codeSent');
         code.focus();
       } catch (err) {
