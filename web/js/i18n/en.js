@@ -1313,4 +1313,6 @@ export default {
   'med.age': 'Age',
   'med.address': 'Address or unit',
   'med.draftParties': 'The parties',
+  'room.mediatorSet': 'Appointed',
+  'room.moreChoices': 'Other choices: a public session, more time, leaving',
 };

@@ -1313,4 +1313,6 @@ export default {
   'med.age': '年龄',
   'med.address': '住址或单位',
   'med.draftParties': '当事人基本情况',
+  'room.mediatorSet': '已确定',
+  'room.moreChoices': '其他选择：公开调解、延长期限、退出调解',
 };

@@ -142,6 +142,7 @@ export async function render({ container, params, isCurrent }) {
     let lastSeq = 0;
     let countering = null;
     let making = false;
+    let moreOpen = false;
     const partyName = (pid) => {
       const p = (room.parties || []).find((x) => Number(x.id) === Number(pid));
       return p ? p.name : t('room.otherSide');
@@ -187,7 +188,7 @@ export async function render({ container, params, isCurrent }) {
         h('p', null, statusBadgeMed(room.status), room.end_reason ? [' ', tc('medEnd', room.end_reason)] : null),
         h('p', null, t('room.youAre', { name: p.name || '' })),
         h('p', { class: 'room-status-help' }, t(`room.help.${room.status}`)),
-        room.mediator ? h('p', null, t('med.mediator'), t('common.colon'), room.mediator) : null,
+        room.mediator ? h('p', null, t('med.mediator'), t('common.colon'), room.mediator_name || t('room.mediatorSet')) : null,
         room.deadline ? h('p', { class: 'muted' }, t('med.deadline'), t('common.colon'), fmtWhen(room.deadline)) : null];
       if ((room.sessions || []).length) {
         parts.push(h('ul', { class: 'room-sessions' }, room.sessions.map((s) => h('li', null,
@@ -219,7 +220,12 @@ export async function render({ container, params, isCurrent }) {
         });
         buttons.appendChild(withdraw);
       }
-      if (buttons.childNodes.length) parts.push(buttons);
+      // the choices a party has at any time, folded away below the thread's way in
+      if (buttons.childNodes.length) {
+        const more = h('details', { class: 'room-more', open: moreOpen }, h('summary', null, t('room.moreChoices')), buttons);
+        more.addEventListener('toggle', () => { moreOpen = more.open; });
+        parts.push(more);
+      }
       replace(head, ...parts);
     }
 
