@@ -272,6 +272,13 @@ test('the agreement is drafted, signed by all with texted codes, sealed; the PDF
   }
   assert.ok(shown.includes(APPLICANT.name[0]) && shown.includes(RESPONDENT.name[0]), 'the signers, masked');
   await axeCheck(v, 'verify');
+
+  // 司法确认 (judicial confirmation) and 履行 (performance), on the staff page
+  await m.getByRole('button', { name: '记录已提交申请' }).click();
+  await m.locator('.med-confirm', { hasText: '已提交申请' }).waitFor();
+  await m.getByRole('button', { name: '记录已履行' }).click();
+  await m.locator('.med-perf .med-ok', { hasText: '已履行' }).waitFor();
+  await axeCheck(m, 'confirmation and performance');
   env.check(EXPECTED);
 }));
 

@@ -103,6 +103,13 @@ export async function render({ container, params, isCurrent, navigate }) {
     const p = (m.parties || []).find((x) => Number(x.id) === Number(pid));
     return p ? p.name : t('med.party');
   };
+  // a mediator by display name, once the committee's list is in
+  const mediatorName = (username) => {
+    const u = (mediators || []).find((x) => x.username === username);
+    return u && u.display_name ? u.display_name : username;
+  };
+  const loadMediators = () => get(`${API}/mediators?region=${encodeURIComponent(m.unit_region || c.unit_region || c.region)}`)
+    .then((r) => { mediators = r.items || []; return mediators; });
   const viewer = { username: session.user && session.user.username, partyName };
   const ended = () => m.status === 'ended';
   const active = () => m.status === 'active';
@@ -170,7 +177,7 @@ export async function render({ container, params, isCurrent, navigate }) {
       h('p', null, statusBadgeMed(m.status), m.end_reason ? [' ', h('span', { class: 'med-end-reason' }, tc('medEnd', m.end_reason))] : null),
       dl([
         [t('med.case'), c.tracking_code],
-        [t('med.mediatorNow'), m.mediator || t('med.noMediator')],
+        [t('med.mediatorNow'), m.mediator ? mediatorName(m.mediator) : t('med.noMediator')],
         [t('med.sessionKind'), m.session_public ? t('med.public') : t('med.closed')],
         [t('med.timeLimit'), m.time_limit_days ? t('med.days', { n: m.time_limit_days }) : ''],
         ...clocks(m),
@@ -223,12 +230,12 @@ export async function render({ container, params, isCurrent, navigate }) {
   function drawMediator() {
     const parts = [h('h2', { id: 'med-sec-mediator' }, t('med.mediator'))];
     if (m.mediator) {
-      parts.push(h('p', null, t('med.mediatorIs', { name: m.mediator }),
+      parts.push(h('p', null, t('med.mediatorIs', { name: mediatorName(m.mediator) }),
         m.chosen_by ? h('span', { class: 'muted' }, ' ', tc('medChosenBy', m.chosen_by)) : null));
     } else if (m.status === 'proposed') {
       parts.push(h('p', { class: 'muted' }, t('med.waitConsent')));
     } else if (m.status === 'appointed') {
-      parts.push(h('p', null, t('med.proposed', { name: m.proposed_mediator }), ' ',
+      parts.push(h('p', null, t('med.proposed', { name: mediatorName(m.proposed_mediator) }), ' ',
         h('span', { class: 'muted' }, tc('medChosenBy', m.chosen_by), ' ', t('med.acceptBy', { at: fmtWhen(m.accept_due) }))));
       if (session.user && session.user.username === m.proposed_mediator) {
         const yes = h('button', { type: 'button', class: 'btn btn-primary btn-small' }, t('med.acceptAppointment'));
@@ -241,7 +248,7 @@ export async function render({ container, params, isCurrent, navigate }) {
       const open = Date.now() / 1000 <= Number(m.choice_due);
       parts.push(h('p', null, open ? t('med.choiceBy', { at: fmtWhen(m.choice_due) }) : t('med.choicePassed')));
       const chosen = (m.parties || []).filter((p) => p.choice);
-      if (chosen.length) parts.push(h('ul', { class: 'small' }, chosen.map((p) => h('li', null, t('med.partyChose', { party: p.name, name: p.choice })))));
+      if (chosen.length) parts.push(h('ul', { class: 'small' }, chosen.map((p) => h('li', null, t('med.partyChose', { party: p.name, name: mediatorName(p.choice) })))));
       parts.push(chooseForm(open));
     }
     replace(mediatorCard, ...parts);
@@ -267,10 +274,7 @@ export async function render({ container, params, isCurrent, navigate }) {
     };
     if (mediators) fill(mediators);
     else {
-      get(`${API}/mediators?region=${encodeURIComponent(m.unit_region || c.unit_region || c.region)}`).then((r) => {
-        mediators = r.items || [];
-        fill(mediators);
-      }).catch((err) => { mediators = null; replace(info, errorBox(err)); });
+      loadMediators().then(fill).catch((err) => { mediators = null; replace(info, errorBox(err)); });
     }
     sel.addEventListener('change', () => {
       const u = (mediators || []).find((x) => x.username === sel.value);
@@ -507,6 +511,8 @@ export async function render({ container, params, isCurrent, navigate }) {
   }
   if (!isCurrent()) return null;
   draw();
+  // names for the user names the room carries
+  if (m.mediator || m.proposed_mediator) loadMediators().then(() => { if (isCurrent()) draw(); }).catch(() => {});
 
   let pending = null;
   const stop = openStream(`${base}/stream`, lastSeq, (ev) => {
