@@ -11,6 +11,7 @@
 
 #include "http/sse.h"
 #include "store/mediation.h"
+#include "store/region.h"
 
 #define ACTION_NAME_MAX 24
 #define VERIFY_CODE_MAX 16
@@ -309,6 +310,70 @@ static void session(struct req *r)
 		api_mediation_run(r, MED_OP_SESSION, id, 0, NULL, 0);
 }
 
+/* ---- a committee's time limit ---- */
+
+struct limit_job {
+	struct caller caller;
+	char region[REGION_CODE_MAX];
+	json_t *body;
+	int64_t now;
+};
+
+static enum fq_err limit_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct limit_job *k = arg;
+	return mediation_limit_set(c, &k->caller, k->region, k->body, k->now, e);
+}
+
+static void limit_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct limit_job *k = arg;
+	if (rc)
+		reply_fq(r, e);
+	else
+		reply_json(r, 200,
+			   json_pack("{s:s, s:O}", "region", k->region, "time_limit_days",
+				     json_object_get(k->body, "time_limit_days")));
+	json_decref(k->body);
+	free(k);
+}
+
+static void limit_put(struct req *r)
+{
+	const char *region = r->params[0];
+	json_t *reg = NULL;
+	if (strlen(region) >= REGION_CODE_MAX || store_region_get(r->rc, region, &reg) != FQ_OK) {
+		reply_err(r, "unknown_region", "no such region", "region");
+		return;
+	}
+	json_decref(reg);
+	struct limit_job *k = calloc(1, sizeof *k);
+	if (!k) {
+		reply_err(r, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	k->caller = r->caller;
+	snprintf(k->region, sizeof k->region, "%s", region);
+	k->body = json_incref(r->body);
+	k->now = r->now;
+	req_write(r, limit_run, k, limit_done);
+}
+
+static void limit_get(struct req *r)
+{
+	const char *region = r->params[0];
+	int64_t days = MEDIATION_TIME_LIMIT_DAYS;
+	if (strlen(region) >= REGION_CODE_MAX || !scope_level_of(region)) {
+		reply_err(r, "unknown_region", "no such region", "region");
+		return;
+	}
+	int set = store_mediation_limit_get(r->rc, region, &days) == FQ_OK;
+	reply_json(r, 200,
+		   json_pack("{s:s, s:I, s:b}", "region", region, "time_limit_days",
+			     (json_int_t)(set ? days : MEDIATION_TIME_LIMIT_DAYS), "default",
+			     !set));
+}
+
 void api_mediation_routes(void)
 {
 	http_route(M_POST, "/api/v1/cases/{id}/mediation", R_AUTH | R_JSON, open_one);
@@ -321,4 +386,6 @@ void api_mediation_routes(void)
 	http_route(M_GET, "/api/v1/mediations/{id}/events", R_AUTH, events);
 	http_route(M_GET, "/api/v1/mediations/{id}/stream", R_AUTH, stream);
 	http_route(M_GET, "/api/v1/mediators", R_AUTH, mediators);
+	http_route(M_GET, "/api/v1/mediation-limits/{region}", R_AUTH, limit_get);
+	http_route(M_PUT, "/api/v1/mediation-limits/{region}", R_AUTH | R_JSON, limit_put);
 }

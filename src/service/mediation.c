@@ -230,7 +230,7 @@ enum fq_err med_need_status(struct med_ctx *x, const json_t *m, enum mediation_s
 
 /* The room holds messages, offers and sessions only once it is active and
  * every party consented, to mediation and to mediation online (PML art.
- * 17; OMR art. 2). */
+ * 17; OMR art. 4). */
 enum fq_err med_need_room_open(struct med_ctx *x, const json_t *m, int online)
 {
 	enum fq_err err = med_need_status(x, m, MED_ACTIVE);

@@ -6,7 +6,9 @@
  * connection inside the caller's transaction, appends its events to
  * mediation_events and publishes them to the live streams after the commit
  * (service/live.h). Nothing said in the room leaves it: no case timeline
- * entry, webhook or export carries a message, an offer or a caucus.
+ * entry, webhook or export carries a message, an offer or a caucus (OMR
+ * art. 18: concessions made to reach an agreement are not evidence
+ * against a party).
  *
  * The one-time codes serve the agreement too (purpose "sign", bound to the
  * document's SHA-256): mediation_code_issue / mediation_code_check. */
@@ -17,6 +19,7 @@
 #include <stdint.h>
 
 #include "domain/mediation/mediation.h"
+#include "service/svc.h"
 #include "store/store.h"
 
 #define MEDIATION_CODE_DIGITS 6
@@ -111,7 +114,8 @@ enum fq_err mediation_code_check(struct store_conn *c, int64_t party_id, const c
 				 const char *bind, const char *code, int64_t now,
 				 struct fq_error *e);
 
-/* Confirms the party's identity with its code (sets verified_at). */
+/* Confirms the party's identity with its code (sets verified_at): the
+ * identity is checked before the mediation (OMR art. 17). */
 enum fq_err mediation_identity_confirm(struct med_ctx *x, const char *code);
 
 /* Reminders of sessions starting within 24 hours and within 1 hour: an
@@ -119,5 +123,20 @@ enum fq_err mediation_identity_confirm(struct med_ctx *x, const char *code);
  * notification to the mediator, and an event in the room. c is the
  * writer's connection; called by app/jobs.c. *sent the reminders sent. */
 enum fq_err mediation_remind_scan(struct store_conn *c, int64_t now, int *sent);
+
+/* Sets the time limit (1..MEDIATION_TIME_LIMIT_MAX days) of mediations
+ * opened from now on at the committee of `region` and below, by an
+ * administrator over it (403 otherwise); audited (mediation.time_limit). */
+enum fq_err mediation_limit_set(struct store_conn *c, const struct caller *who, const char *region,
+				const json_t *body, int64_t now, struct fq_error *e);
+
+/* Ends the active mediations whose time limit ran out (end reason
+ * "expired", OMR art. 25). c is the writer's connection. */
+enum fq_err mediation_expire_scan(struct store_conn *c, int64_t now, int *ended);
+
+/* The room's clocks, for the background jobs (app/jobs.c): reminders and
+ * expiry, through s's writer (blocks for the write). Failures are logged
+ * and retried next time. */
+void mediation_jobs_tick(const struct svc *s, int64_t now);
 
 #endif

@@ -56,7 +56,7 @@ static int all_parties(const json_t *m, const char *key, const char *equals)
 /* consent {consent: given|refused|withdrawn, online: bool, party (staff)}:
  * PML art. 17 (mediation only with the parties' consent; a party that
  * refuses is not mediated), art. 23 (a party may ask to end it at any
- * time); OMR art. 2 (online only with the parties' consent). */
+ * time); OMR art. 4 (online only with the parties' consent). */
 static enum fq_err act_consent(struct med_ctx *x, json_t *m, const json_t *body)
 {
 	if (med_status_of(m) == MED_ENDED)
@@ -206,7 +206,9 @@ static enum fq_err act_appoint(struct med_ctx *x, json_t *m, const json_t *body)
 }
 
 /* accept / decline: the proposed mediator answers within
- * MEDIATION_ACCEPT_WORKDAYS. Declining sends the choice to the committee. */
+ * MEDIATION_ACCEPT_WORKDAYS (OMR art. 12: three working days to accept, or
+ * decline with a reason); the time limit runs from the acceptance (OMR
+ * art. 24). Declining sends the choice to the committee. */
 static enum fq_err act_answer(struct med_ctx *x, json_t *m, int accept, const json_t *body)
 {
 	enum fq_err err = med_need_status(x, m, MED_APPOINTED);
@@ -257,7 +259,7 @@ static enum fq_err act_answer(struct med_ctx *x, json_t *m, int accept, const js
 }
 
 /* extend {days, party (staff)}: the time limit is extended only with every
- * party's consent (issue 14; OMR art. 19): each party agrees, and the
+ * party's consent (OMR art. 24: 30 days, longer only when every party agrees): each party agrees, and the
  * mediator extends once all have. */
 static enum fq_err act_extend(struct med_ctx *x, json_t *m, const json_t *body)
 {
@@ -306,7 +308,7 @@ static enum fq_err act_extend(struct med_ctx *x, json_t *m, const json_t *body)
 
 /* end {reason, note}: staff end a mediation with one of the closed list's
  * reasons they may give (PML art. 26: no agreement; referred; a party
- * unreachable, OMR art. 22); a party ends it by withdrawing consent. */
+ * unreachable, OMR art. 25); a party ends it by withdrawing consent. */
 static enum fq_err act_end(struct med_ctx *x, json_t *m, const json_t *body)
 {
 	if (med_status_of(m) == MED_ENDED)
@@ -534,4 +536,32 @@ enum fq_err mediation_act(struct med_ctx *x, int64_t id, const char *name, const
 		err = fq_fail(x->e, FQ_ENOTFOUND, "unknown_action", NULL, "no such action");
 	json_decref(m);
 	return err;
+}
+
+enum fq_err mediation_limit_set(struct store_conn *c, const struct caller *who, const char *region,
+				const json_t *body, int64_t now, struct fq_error *e)
+{
+	if (!(scope_roles_at(who, region) & ROLE_BIT(ROLE_ADMIN)))
+		return fq_fail(e, FQ_EFORBIDDEN, "forbidden", NULL,
+			       "only an administrator over this committee sets its time limit");
+	json_t *dv = json_object_get(body, "time_limit_days");
+	if (!json_is_integer(dv) || json_integer_value(dv) < 1 ||
+	    json_integer_value(dv) > MEDIATION_TIME_LIMIT_MAX)
+		return fq_fail(e, FQ_EINVAL, "out_of_range", "time_limit_days",
+			       "time_limit_days must be a whole number from 1 to %d",
+			       MEDIATION_TIME_LIMIT_MAX);
+	int64_t days = json_integer_value(dv);
+	enum fq_err err = store_mediation_limit_put(c, region, days, who->username, now);
+	if (err)
+		return med_store_failed(e, err);
+	char d[48];
+	snprintf(d, sizeof d, "{\"time_limit_days\":%lld}", (long long)days);
+	struct audit_entry a = {.at = now,
+				.actor = who->username,
+				.action = "mediation.time_limit",
+				.entity = "region",
+				.entity_id = region,
+				.detail = d};
+	err = store_audit_append(c, &a);
+	return err ? med_store_failed(e, err) : FQ_OK;
 }

@@ -16,6 +16,7 @@
 #include "store/outbox.h"
 #include "store/timeline.h"
 #include "util/secret.h"
+#include "util/log.h"
 #include "util/text.h"
 
 /* ---- one-time codes ---- */
@@ -228,4 +229,46 @@ enum fq_err mediation_remind_scan(struct store_conn *c, int64_t now, int *sent)
 	}
 	json_decref(items);
 	return err;
+}
+
+enum fq_err mediation_expire_scan(struct store_conn *c, int64_t now, int *ended)
+{
+	*ended = 0;
+	json_t *items = NULL;
+	enum fq_err err = store_mediation_expired(c, now, MEDIATION_REMIND_SCAN, &items);
+	if (err)
+		return err;
+	struct fq_error e;
+	struct med_ctx x = {.c = c, .now = now, .e = &e};
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		json_t *m = NULL;
+		if ((err = store_mediation_get(c, NULL, med_ival(it, "id"), &m)))
+			break;
+		err = med_end_with(&x, m, "expired", NULL);
+		json_decref(m);
+		if (err)
+			break;
+		(*ended)++;
+	}
+	json_decref(items);
+	return err;
+}
+
+static enum fq_err tick_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	int64_t now = *(int64_t *)arg;
+	int n = 0;
+	enum fq_err err = mediation_remind_scan(c, now, &n);
+	if (!err)
+		err = mediation_expire_scan(c, now, &n);
+	return err ? fq_fail(e, err, NULL, NULL, "mediation clocks failed") : FQ_OK;
+}
+
+void mediation_jobs_tick(const struct svc *s, int64_t now)
+{
+	struct fq_error e = {0};
+	if (writer_run(s->writer, tick_run, &now, &e) != FQ_OK)
+		log_warn("mediation: clocks: %s", e.message);
 }

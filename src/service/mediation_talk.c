@@ -258,7 +258,7 @@ enum fq_err mediation_session(struct med_ctx *x, int64_t id, const json_t *body)
 		goto out;
 	}
 	/* consent before the first session (PML art. 17), online consent for
-	 * an online one (OMR art. 2) */
+	 * an online one (OMR art. 4) */
 	if ((err = med_need_room_open(x, m, online)))
 		goto out;
 	const char *place = NULL;

@@ -50,6 +50,7 @@ struct store_mediation_ops {
 	enum fq_err (*session_list)(struct store_conn *c, int64_t mediation_id, json_t **items);
 	enum fq_err (*session_due)(struct store_conn *c, int64_t now, int limit, json_t **items);
 	enum fq_err (*session_mark)(struct store_conn *c, int64_t session_id, int hours);
+	enum fq_err (*expired)(struct store_conn *c, int64_t now, int limit, json_t **items);
 	enum fq_err (*mediators)(struct store_conn *c, const char *region, json_t **items);
 	enum fq_err (*profile_put)(struct store_conn *c, int64_t user_id, const char *specialties,
 				   const char *languages, int published);
@@ -221,6 +222,13 @@ static inline enum fq_err store_mediation_session_mark(struct store_conn *c, int
 						       int hours)
 {
 	return STORE_MED(c)->session_mark(c, session_id, hours);
+}
+
+/* Active mediations whose time limit has run out at now: {id}. */
+static inline enum fq_err store_mediation_expired(struct store_conn *c, int64_t now, int limit,
+						  json_t **items)
+{
+	return STORE_MED(c)->expired(c, now, limit, items);
 }
 
 /* Published mediators of the committees over or under `region`:

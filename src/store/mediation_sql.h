@@ -103,6 +103,10 @@
 #define MED_SQL_SESSION_MARK1(P) \
 	"UPDATE mediation_sessions SET reminded_24h = 1, reminded_1h = 1 WHERE id = " P "1"
 
+#define MED_SQL_EXPIRED(P)                                                                  \
+	"SELECT id FROM mediations WHERE status = 'active' AND deadline < " P "1 ORDER BY " \
+	"deadline LIMIT " P "2"
+
 #define MED_SQL_MEDIATORS(P)                                                                   \
 	"SELECT u.id AS user_id, u.username AS username, u.display_name AS display_name, "     \
 	"r.region AS region, g.name AS committee, p.specialties AS specialties, p.languages "  \

@@ -428,9 +428,12 @@ test('sessions: consent first, in person with a place or online; reminders 24 h 
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.sessions.length, 1);
   // the jobs' scan texts both parties and tells the mediator in the app
-  const msg = await waitFor(() => got.slice(before).filter((g) => g.body.event === 'mediation.session_reminder' &&
-    g.body.mediation === a.id), 90000, 'the session reminders');
-  assert.ok(msg.length >= 1);
+  const msg = await waitFor(() => {
+    const l = got.slice(before).filter((g) => g.body.event === 'mediation.session_reminder' && g.body.mediation === a.id);
+    return l.length >= 2 && l;
+  }, 90000, 'the session reminders');
+  assert.deepEqual(msg.map((g) => g.body.notify[0].phone).sort(), ['13900001111', '13900002222']);
+  assert.ok(msg.every((g) => g.body.hours === 1 && g.body.place === '枫源村调解室'));
   await waitFor(async () => {
     const n = await med().get('/api/notifications');
     return n.json.items.some((x) => x.kind === 'mediation_session');
@@ -491,16 +494,19 @@ test('what is said stays in the room: timeline, CSV, webhooks, Open311, search, 
   await party(m.b.token).post('/messages', { body: SECRET_WORDS + '共享' });
   await med().post(`/api/v1/mediations/${m.id}/offers`, { terms: [{ what: OFFER_WORD, amount: 5000 }] });
   await med().post(`/api/v1/mediations/${m.id}/sessions`, { mode: 'online', starts_at: new Date(Date.now() + 3 * 86400e3).toISOString() });
-  await act('fengyuan.mediator', m.caseId, { action: 'note', note: '调解进行中' });
+  await act('fengyuan.mediator', m.caseId, { action: 'note', text: '调解进行中' });
   const leaks = (text) => text.includes(SECRET_WORDS) || text.includes(OFFER_WORD);
 
   // the case and its timeline: that a mediation opened and its sessions, nothing said
   let r = await med().get(`/api/cases/${m.caseId}`);
   assert.equal(r.status, 200);
   assert.ok(!leaks(r.text));
-  assert.ok(r.text.includes('"mediation"'), 'the timeline says a mediation opened');
   r = await med().get(`/api/cases/${m.caseId}/timeline`);
-  if (r.status === 200) assert.ok(!leaks(r.text));
+  assert.equal(r.status, 200, r.text);
+  assert.ok(!leaks(r.text));
+  const events = r.text.match(/"event":"(\w+)"/g) || [];
+  assert.ok(events.includes('"event":"opened"') && events.includes('"event":"session"'),
+    'the timeline says only that a mediation opened, its mediator and sessions: ' + events);
   // CSV export
   r = await users['fengqiao.handler'].get(`/api/cases.csv?region=${VILLAGE}`);
   assert.equal(r.status, 200, r.text.slice(0, 200));
@@ -523,4 +529,85 @@ test('what is said stays in the room: timeline, CSV, webhooks, Open311, search, 
   // every webhook the gateway received
   await sleep(1500);
   for (const g of got) assert.ok(!leaks(g.text), 'a webhook carried room content: ' + g.body.event);
+});
+
+// Reads a text/event-stream until pred(text) holds; returns the text.
+async function streamUntil(url, headers, pred, ms = 10000) {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), ms);
+  let text = '';
+  try {
+    const res = await fetch(url, { headers, signal: ac.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /text\/event-stream/);
+    const reader = res.body.getReader();
+    const dec = new TextDecoder();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += dec.decode(value, { stream: true });
+      if (pred(text)) break;
+    }
+  } catch (e) {
+    if (e.name !== 'AbortError') throw e;
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  return text;
+}
+
+test('live: the room streams its events to each as they may see them, resuming after Last-Event-ID', async () => {
+  const m = await activeRoom('实时调解');
+  await party(m.a.token).post('/actions/caucus', { open: true });
+  let r = await med().get(`/api/v1/mediations/${m.id}/events?after=0`);
+  const last = r.json.items[r.json.items.length - 1].seq;
+  // b follows the room live from `last`; a's caucus message must not reach b
+  const bLive = streamUntil(`${srv.base}/api/v1/room/${m.b.token}/stream`,
+    { ...phoneAddr(m.b.token), 'last-event-id': String(last) }, (t) => t.includes('公开的话'));
+  await sleep(500);
+  await party(m.a.token).post('/messages', { thread: 'caucus', body: SECRET_WORDS });
+  await party(m.a.token).post('/messages', { body: '公开的话' });
+  const text = await bLive;
+  assert.ok(text.includes('公开的话'), text);
+  assert.ok(!text.includes(SECRET_WORDS), 'b\'s stream never carries a\'s caucus');
+  assert.match(text, /event: message/);
+  // staff resume after last: they get the caucus (replayed) too
+  const sText = await streamUntil(`${srv.base}/api/v1/mediations/${m.id}/stream?after=${last}`,
+    { cookie: med().cookie }, (t) => t.includes('公开的话'));
+  assert.ok(sText.includes(SECRET_WORDS) && sText.includes('公开的话'));
+  // outside scope: 404; a wrong link: 404
+  r = await users['leshan.mediator'].get(`/api/v1/mediations/${m.id}/stream`);
+  assert.equal(r.status, 404);
+  r = await new Client(srv.base).get(`/api/v1/room/${'f'.repeat(64)}/stream`);
+  assert.equal(r.status, 404);
+});
+
+test('time limit: 30 days by default, set per committee by its administrator', async () => {
+  let r = await med().get(`/api/v1/mediation-limits/${VILLAGE}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.time_limit_days, 30);
+  assert.equal(r.json.default, true);
+  r = await med().req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 45 });
+  assert.equal(r.status, 403, 'a mediator is no administrator');
+  r = await users.admin.req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 0 });
+  assert.equal(r.status, 400);
+  r = await users.admin.req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 45 });
+  assert.equal(r.status, 200, r.text);
+  try {
+    const m = await activeRoom('调委会期限');
+    r = await med().get(`/api/v1/mediations/${m.id}`);
+    assert.equal(r.json.time_limit_days, 45);
+    assert.ok(r.json.deadline > Date.now() / 1000 + 44 * 86400 && r.json.deadline < Date.now() / 1000 + 46 * 86400);
+    // past the deadline the jobs end it: expired
+    sql(`UPDATE mediations SET deadline = 1000 WHERE id = ${m.id}`);
+    const ended = await waitFor(async () => {
+      const x = await med().get(`/api/v1/mediations/${m.id}`);
+      return x.json.status === 'ended' && x.json;
+    }, 30000, 'the expiry');
+    assert.equal(ended.end_reason, 'expired');
+  } finally {
+    r = await users.admin.req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 30 });
+    assert.equal(r.status, 200);
+  }
 });

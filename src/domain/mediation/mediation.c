@@ -21,7 +21,7 @@ int mediation_status_parse(const char *s)
 
 /* 人民调解法 art. 26 (no agreement: end, and tell the parties of arbitration,
  * administrative or judicial ways), art. 28 (agreement, written or oral);
- * 人民法院在线调解规则 art. 22 (a party withdraws, refuses, cannot be reached,
+ * 人民法院在线调解规则 art. 25 (a party withdraws, refuses, cannot be reached,
  * the time runs out, the dispute is unsuited to mediation: here, a risk of
  * crime, 人民调解法 art. 25). */
 static const char *const end_reasons[] = {

@@ -33,7 +33,7 @@ const char *mediation_status_name(enum mediation_status s);
 int mediation_status_parse(const char *s);
 
 /* 1 when s is one of the closed list of end reasons (人民调解法 arts. 26,
- * 28; 人民法院在线调解规则 art. 22): agreement, oral_agreement,
+ * 28; 人民法院在线调解规则 art. 25): agreement, oral_agreement,
  * party_withdrew, party_refused, no_agreement, referred, expired,
  * mediator_declined_all, risk_of_crime, unreachable. */
 int mediation_end_reason_valid(const char *s);
@@ -54,7 +54,7 @@ const char *mediation_consent_name(enum mediation_consent c);
 
 /* 1 when the room may hold a session, a message or an offer: the mediation
  * is active and every one of the n parties consented to mediation and to
- * mediation online (人民调解法 art. 17; 人民法院在线调解规则 art. 2). */
+ * mediation online (人民调解法 art. 17; 人民法院在线调解规则 art. 4). */
 int mediation_room_open(enum mediation_status s, const enum mediation_consent *consent,
 			const int *online, int n);
 

@@ -315,6 +315,11 @@ static enum fq_err med_session_mark(struct store_conn *c, int64_t session_id, in
 		      json_pack("[I]", (json_int_t)session_id), NULL, NULL);
 }
 
+static enum fq_err med_expired(struct store_conn *c, int64_t now, int limit, json_t **items)
+{
+	return q_rows(c, MED_SQL_EXPIRED(P), json_pack("[I,i]", (json_int_t)now, limit), items);
+}
+
 static enum fq_err med_mediators(struct store_conn *c, const char *region, json_t **items)
 {
 	return q_rows(c, MED_SQL_MEDIATORS(P), json_pack("[s]", region), items);
@@ -368,6 +373,7 @@ const struct store_mediation_ops sqlite_mediation_ops = {
 	.session_list = med_session_list,
 	.session_due = med_session_due,
 	.session_mark = med_session_mark,
+	.expired = med_expired,
 	.mediators = med_mediators,
 	.profile_put = med_profile_put,
 	.limit_get = med_limit_get,

@@ -1013,7 +1013,7 @@ export default {
   'error.invalid_terms': 'Each term needs what, an amount of 0 or more, a date (YYYY-MM-DD) and how.',
   'error.no_phone': 'This party has no phone; the mediator confirms them in person.',
   'error.identity_unconfirmed': 'Confirm your phone with the code first.',
-  'error.not_the_mediator': "Only this mediation's mediator may do this.",
+  'error.not_the_mediator': 'Only the mediator of this mediation may do this.',
   'error.own_offer': 'The other side answers this offer.',
   'error.code_wrong': 'Wrong code. Check the text message and try again.',
   'error.code_expired': 'This code has expired or was used. Ask for a new one.',
