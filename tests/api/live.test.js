@@ -193,6 +193,12 @@ test.describe('the bell live', () => {
     const q = await u['fengqiao.clerk'].get(STREAM + '?after=x');
     assert.equal(q.status, 400);
     assert.equal(q.json.error.field, 'after');
+    // a HEAD gets the headers and is not held open (no stream counted)
+    const open0 = await streams(srv.base);
+    const head = await u['fengqiao.clerk'].req('HEAD', STREAM);
+    assert.equal(head.status, 200);
+    assert.match(head.headers.get('content-type'), /^text\/event-stream/);
+    assert.equal(await streams(srv.base), open0);
     const anon = await new Client(srv.base).get(STREAM);
     assert.equal(anon.status, 401);
     assert.equal(anon.json.error.code, 'unauthorized');
