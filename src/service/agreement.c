@@ -353,7 +353,7 @@ enum fq_err agreement_party_of_token(struct store_conn *c, const char *token, in
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot read the room");
 	if (num(p, "verified_at") <= 0)
-		err = fq_fail(e, FQ_EFORBIDDEN, "not_verified", NULL,
+		err = fq_fail(e, FQ_EFORBIDDEN, "identity_unconfirmed", NULL,
 			      "confirm your phone with its code first");
 	*party_id = num(p, "id");
 	*mediation_id = num(p, "mediation_id");

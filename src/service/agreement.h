@@ -44,7 +44,7 @@ enum fq_err agreement_view(struct store_conn *c, const struct calendar *cal,
 
 /* The party whose room token hashes to link_hash, once their identity code
  * was confirmed: *party_id and *mediation_id. FQ_ENOTFOUND ("not_found")
- * for an unknown token, FQ_EFORBIDDEN ("not_verified") before the code. */
+ * for an unknown token, FQ_EFORBIDDEN ("identity_unconfirmed") before the code. */
 enum fq_err agreement_party_of_token(struct store_conn *c, const char *token, int64_t *party_id,
 				     int64_t *mediation_id, struct fq_error *e);
 

@@ -89,7 +89,6 @@ static const struct fq_code codes[] = {
 	{"out_of_scope", 403},
 	{"same_person", 403},
 	{"wrong_password", 403},
-	{"not_verified", 403},
 	{"not_found", 404},
 	{"method_not_allowed", 405},
 	/* 409: the record's state does not allow it */
