@@ -1314,4 +1314,5 @@ export default {
   'med.draftParties': 'The parties',
   'room.mediatorSet': 'Appointed',
   'room.moreChoices': 'Other choices: a public session, more time, leaving',
+  'med.riskCase': 'The mediator flagged a risk in this case and recorded the report to the police (People\'s Mediation Law art. 25). Everyone handling it should take note.',
 };

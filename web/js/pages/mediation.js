@@ -30,10 +30,8 @@ export async function render({ container, params, isCurrent, navigate }) {
   let m = null;
   try {
     c = await get(`/api/cases/${encodeURIComponent(caseId)}`);
-    m = await get(`${API}/cases/${encodeURIComponent(caseId)}/mediation`).catch((err) => {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    });
+    // the case names its latest mediation ({id, status, risk_flag})
+    if (c.mediation) m = await get(`${API}/mediations/${encodeURIComponent(c.mediation.id)}`);
   } catch (err) {
     if (!isCurrent()) return null;
     replace(container, h('h1', null, t('med.title')), errorBox(err));
@@ -528,16 +526,16 @@ export async function render({ container, params, isCurrent, navigate }) {
 /**
  * For the case page: the way into the room (在线调解) of a case in 调解中
  * or with a mediation, and the risk flag (art. 25) in front of everyone
- * handling the case. Asks the server nothing (a case without a mediation
- * would answer 404): it reads what the case itself carries.
+ * handling the case. Asks the server nothing: the case carries its latest
+ * mediation ({id, status, risk_flag}) and mediation_risk.
  */
 export function caseMediationLink(c) {
   const m = c.mediation || null;
   if (!m && c.status !== 'mediating') return null;
   const href = `#/case/${encodeURIComponent(c.id)}/mediation`;
   return h('div', { class: 'case-mediation' },
-    m && m.risk_flag ? h('div', { class: 'banner med-risk', role: 'note' }, h('strong', null, t('med.riskTitle')), ' ',
-      t('med.riskLine', { at: fmtWhen(m.risk_at) })) : null,
+    (m && m.risk_flag) || c.mediation_risk ? h('div', { class: 'banner med-risk', role: 'note' }, h('strong', null, t('med.riskTitle')), ' ',
+      t('med.riskCase')) : null,
     h('p', { class: 'case-risk-link' }, h('a', { class: 'btn btn-primary med-enter', href }, t(m ? 'med.enter' : 'med.enterNew')),
       m && m.status ? [' ', statusBadgeMed(m.status)] : null));
 }
