@@ -180,6 +180,15 @@ test('the parties\' choice of mediator, who accepts; messages appear live in the
   // each page kept what it had: nothing was reloaded
   assert.equal(await m.locator('.med-msg-body', { hasText: '今天我们一起商量排水沟的事' }).count(), 1);
   assert.equal(await pages.applicant.locator('.med-msg-mine').count(), 1);
+  // what a party types is text in every other page, never markup
+  const markup = '<img src=x onerror="window.__fq_xss=1"><b>粗体</b>';
+  await pages.respondent.getByLabel(/^写给：共同沟通/).fill(markup);
+  await pages.respondent.locator('.room-shared').getByRole('button', { name: '发送', exact: true }).click();
+  const shown = m.locator('.med-msg-body', { hasText: 'onerror' });
+  await shown.waitFor();
+  assert.equal(await shown.textContent(), markup);
+  assert.equal(await m.locator('.med-messages img, .med-messages b').count(), 0);
+  assert.equal(await m.evaluate(() => window.__fq_xss), undefined);
   env.check();
 }));
 

@@ -113,7 +113,8 @@ function authorText(m, viewer) {
 
 /** The messages of one thread, oldest first. */
 export function messageList(msgs, viewer, label) {
-  const ol = h('ol', { class: 'med-messages', 'aria-label': label });
+  // a list that scrolls takes focus, so a keyboard can scroll it too
+  const ol = h('ol', { class: 'med-messages', 'aria-label': label, tabindex: '0' });
   if (!msgs.length) ol.appendChild(h('li', { class: 'muted med-empty' }, t('med.noMessages')));
   for (const m of msgs) {
     ol.appendChild(h('li', { class: ['med-msg', mine(m, viewer) && 'med-msg-mine'], dataset: { seq: String(m.seq || '') } },
