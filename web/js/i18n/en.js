@@ -1315,4 +1315,5 @@ export default {
   'room.mediatorSet': 'Appointed',
   'room.moreChoices': 'Other choices: a public session, more time, leaving',
   'med.riskCase': 'The mediator flagged a risk in this case and recorded the report to the police (People\'s Mediation Law art. 25). Everyone handling it should take note.',
+  'med.newLink': 'A new link for {name} (texted; the old one no longer works; shown this once): ',
 };

@@ -1315,4 +1315,5 @@ export default {
   'room.mediatorSet': '已确定',
   'room.moreChoices': '其他选择：公开调解、延长期限、退出调解',
   'med.riskCase': '调解员已标记本案有激化风险并记录了报警情况（《人民调解法》第二十五条）。办理本案的每个人都应注意。',
+  'med.newLink': '{name} 的新链接（已发短信；旧链接已失效，只显示这一次）：',
 };

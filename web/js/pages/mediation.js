@@ -209,7 +209,23 @@ export async function render({ container, params, isCurrent, navigate }) {
       if (p.consent === 'given' && !p.caucus_open && active()) button(t('med.askCaucus'), 'caucus', { party: p.id, open: true, party_consent: true });
       if (p.caucus_open && active()) button(t('med.closeCaucus'), 'caucus', { party: p.id, open: false });
       if (active() && !p.extend_agree) button(t('med.recordExtend'), 'extend', { party: p.id });
-      if (!ended()) button(t('med.sendLink'), 'link', { party: p.id });
+      if (!ended()) {
+        // a new link (the old one stops working), texted and shown this once
+        const b = h('button', { type: 'button', class: 'btn btn-small' }, t('med.sendLink'));
+        b.addEventListener('click', async () => {
+          b.disabled = true;
+          try {
+            const room = await write('/actions/link', { party: p.id });
+            if (room && room.token) {
+              replace(flash, t('med.newLink', { name: p.name }), ' ', h('span', { class: 'code' }, `${location.origin}/#/room/${room.token}`));
+            }
+          } catch (err) {
+            b.disabled = false;
+            replace(flash, errorBox(err));
+          }
+        });
+        buttons.appendChild(b);
+      }
       if (buttons.childNodes.length) li.appendChild(buttons);
       list.appendChild(li);
     }
