@@ -128,14 +128,17 @@ export async function render({ container, params, isCurrent }) {
   // Step 3: the room itself.
   async function drawRoom() {
     const live = liveBadge();
-    const flash = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
+    const flash = h('div', { class: 'flash', role: 'status', 'aria-live': 'polite' });
+    // a failure stands apart from the last success (and replaces it)
+    const alerts = h('div', { class: 'med-alerts' });
+    const fail = (err) => { flash.textContent = ''; replace(alerts, errorBox(err)); };
     const head = h('section', { class: 'card room-head', 'aria-labelledby': 'room-sec-head' });
     const shared = h('section', { class: 'card room-thread room-shared', 'aria-labelledby': 'room-sec-shared' });
     const caucus = h('section', { class: 'card room-thread room-caucus', 'aria-labelledby': 'room-sec-caucus' });
     const table = h('section', { class: 'card room-thread room-table', 'aria-labelledby': 'room-sec-table' });
     const offers = h('section', { class: 'card room-offers', 'aria-labelledby': 'med-sec-offers' });
     const agreement = h('section', { class: 'card med-agreement', 'aria-labelledby': 'med-sec-agreement' });
-    replace(container, h('div', { class: 'page-head' }, h('h1', null, t('room.title')), live), flash,
+    replace(container, h('div', { class: 'page-head' }, h('h1', null, t('room.title')), live), flash, alerts,
       head, shared, caucus, table, offers, agreement);
 
     const messages = [];
@@ -168,7 +171,7 @@ export async function render({ container, params, isCurrent }) {
       try {
         await write(`/actions/${name}`, body);
       } catch (err) {
-        replace(flash, errorBox(err));
+        fail(err);
         if (btn) btn.disabled = false;
       }
     }
@@ -302,9 +305,10 @@ export async function render({ container, params, isCurrent }) {
         }
         try {
           await write(`/offers/${encodeURIComponent(o.id)}/answer`, { answer: what });
+          replace(alerts);
           flash.textContent = t(what === 'accept' ? 'room.accepted' : 'room.rejected');
         } catch (err) {
-          replace(flash, errorBox(err));
+          fail(err);
         }
       };
       for (const o of all) {
@@ -346,7 +350,7 @@ export async function render({ container, params, isCurrent }) {
     try {
       await replay(base, 0, take);
     } catch (err) {
-      replace(flash, errorBox(err));
+      fail(err);
     }
     if (!isCurrent()) return;
     draw();

@@ -57,7 +57,7 @@ export async function render({ container, params, isCurrent, navigate }) {
         navigate(location.hash);
       } catch (err) {
         open.disabled = false;
-        replace(flash, errorBox(err));
+        fail(err);
       }
     });
     replace(container, crumbs, title, h('p', null, statusBadge(c.status)),
@@ -73,7 +73,10 @@ export async function render({ container, params, isCurrent, navigate }) {
   const links = freshLinks && freshLinks.id === mid ? freshLinks.links : [];
   freshLinks = null;
   const risk = h('div', { class: 'med-risk-slot' });
-  const flash = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
+  const flash = h('div', { class: 'flash', role: 'status', 'aria-live': 'polite' });
+  // a failure stands apart from the last success (and replaces it)
+  const alerts = h('div', { class: 'med-alerts' });
+  const fail = (err) => { flash.textContent = ''; replace(alerts, errorBox(err)); };
   const live = liveBadge();
   const overview = h('section', { class: 'card med-overview', 'aria-labelledby': 'med-sec-overview' });
   const partiesCard = h('section', { class: 'card med-parties', 'aria-labelledby': 'med-sec-parties' });
@@ -85,7 +88,7 @@ export async function render({ container, params, isCurrent, navigate }) {
   const agreementCard = h('section', { class: 'card med-agreement', 'aria-labelledby': 'med-sec-agreement' });
 
   replace(container, crumbs,
-    h('div', { class: 'page-head' }, title, live), risk, flash,
+    h('div', { class: 'page-head' }, title, live), risk, flash, alerts,
     links.length ? linksBox(links) : null,
     h('div', { class: 'med-layout' },
       h('div', { class: 'med-main' }, threadsCard, offersCard, agreementCard),
@@ -130,11 +133,12 @@ export async function render({ container, params, isCurrent, navigate }) {
     if (btn) btn.disabled = true;
     try {
       await write(`/actions/${name}`, body);
+      replace(alerts);
       flash.textContent = t('med.done', { what: tc('medAction', name) });
       return true;
     } catch (err) {
       if (form) showError(form, err);
-      else replace(flash, errorBox(err));
+      else fail(err);
       if (btn) btn.disabled = false;
       return false;
     }
@@ -221,7 +225,7 @@ export async function render({ container, params, isCurrent, navigate }) {
             }
           } catch (err) {
             b.disabled = false;
-            replace(flash, errorBox(err));
+            fail(err);
           }
         });
         buttons.appendChild(b);
@@ -505,7 +509,7 @@ export async function render({ container, params, isCurrent, navigate }) {
         navigate(location.hash);
       } catch (err) {
         b.disabled = false;
-        replace(flash, errorBox(err));
+        fail(err);
       }
     });
     return b;
@@ -521,7 +525,7 @@ export async function render({ container, params, isCurrent, navigate }) {
   try {
     await replay(base, 0, take);
   } catch (err) {
-    replace(flash, errorBox(err));
+    fail(err);
   }
   if (!isCurrent()) return null;
   draw();
