@@ -257,6 +257,15 @@ enum fq_err med_need_room_open(struct med_ctx *x, const json_t *m, int online)
 	if (!x->who.staff && !med_ival(med_party_of(m, x->who.party_id), "verified_at"))
 		return fq_fail(x->e, FQ_EFORBIDDEN, "identity_unconfirmed", NULL,
 			       "confirm your phone with the code first");
+	/* one room's traffic cannot grow without end */
+	int64_t events = 0;
+	err = store_mediation_event_count(x->c, med_ival(m, "id"), &events);
+	if (err)
+		return med_store_failed(x->e, err);
+	if (events >= MEDIATION_EVENTS_MAX)
+		return fq_fail(x->e, FQ_ECONFLICT, "room_full", NULL,
+			       "this room has reached its limit of %d events",
+			       MEDIATION_EVENTS_MAX);
 	return FQ_OK;
 }
 
@@ -510,6 +519,9 @@ enum fq_err mediation_room(struct med_ctx *x, int64_t id, json_t **out)
 	size_t i;
 	if (!x->who.staff) {
 		/* a party: the police report and the notes are the staff's */
+		json_object_del(m, "risk_flag");
+		json_object_del(m, "risk_at");
+		json_object_del(m, "end_note");
 		json_object_del(m, "risk_note");
 		json_object_del(m, "risk_police_report");
 		json_object_del(m, "created_by");

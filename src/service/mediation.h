@@ -31,6 +31,7 @@
 #define MEDIATION_TERMS_MAX 20      /* terms in an offer */
 #define MEDIATION_TERM_TEXT_MAX 200 /* characters of a term's what / how */
 #define MEDIATION_LINK_TOKEN_MAX 64 /* characters of a party's link token */
+#define MEDIATION_EVENTS_MAX 20000  /* what the parties and staff may add to one room */
 #define MEDIATION_REMIND_SCAN 100   /* sessions one reminder scan looks at */
 #define MEDIATION_CODE_EVENT "mediation.code_requested"
 #define MEDIATION_LINK_EVENT "mediation.invited"

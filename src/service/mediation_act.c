@@ -205,6 +205,30 @@ static enum fq_err act_appoint(struct med_ctx *x, json_t *m, const json_t *body)
 	return propose(x, m, med, "committee");
 }
 
+/* The proposed mediator declined (or let the time to accept pass,
+ * `lapsed`): the choice goes back to the committee at once, which may not
+ * propose them again. */
+enum fq_err med_back_to_committee(struct med_ctx *x, const json_t *m, const char *note, int lapsed)
+{
+	int64_t id = med_ival(m, "id");
+	const char *med = med_sval(m, "proposed_mediator");
+	char declined[1024];
+	const char *was = med_sval(m, "declined");
+	int w = snprintf(declined, sizeof declined, "%s%s|", was ? was : "|", med ? med : "");
+	if (w < 0 || (size_t)w >= sizeof declined)
+		return fq_fail(x->e, FQ_ECONFLICT, "wrong_state", NULL, "too many declines");
+	/* the parties' time has passed: the committee appoints at once */
+	enum fq_err err = med_set_m(x, id,
+				    json_pack("{s:s, s:n, s:n, s:s, s:I}", "status", "choosing",
+					      "proposed_mediator", "accept_due", "declined",
+					      declined, "choice_due", (json_int_t)(x->now - 1)));
+	if (!err)
+		err = med_event(x, id, "all", "status",
+				json_pack("{s:s, s:s?, s:s?, s:b}", "status", "choosing",
+					  "declined_by", med, "reason", note, "lapsed", lapsed));
+	return err;
+}
+
 /* accept / decline: the proposed mediator answers within
  * MEDIATION_ACCEPT_WORKDAYS (OMR art. 12: three working days to accept, or
  * decline with a reason); the time limit runs from the acceptance (OMR
@@ -241,21 +265,7 @@ static enum fq_err act_answer(struct med_ctx *x, json_t *m, int accept, const js
 	const char *note = NULL;
 	if ((err = med_text_field(body, "reason", 0, MEDIATION_NOTE_MAX, &note, x->e)))
 		return err;
-	char declined[1024];
-	const char *was = med_sval(m, "declined");
-	int w = snprintf(declined, sizeof declined, "%s%s|", was ? was : "|", med);
-	if (w < 0 || (size_t)w >= sizeof declined)
-		return fq_fail(x->e, FQ_ECONFLICT, "wrong_state", NULL, "too many declines");
-	/* the parties' time has passed: the committee appoints at once */
-	err = med_set_m(x, id,
-			json_pack("{s:s, s:n, s:n, s:s, s:I}", "status", "choosing",
-				  "proposed_mediator", "accept_due", "declined", declined,
-				  "choice_due", (json_int_t)(x->now - 1)));
-	if (!err)
-		err = med_event(x, id, "all", "status",
-				json_pack("{s:s, s:s, s:s?}", "status", "choosing", "declined_by",
-					  med, "reason", note));
-	return err;
+	return med_back_to_committee(x, m, note, 0);
 }
 
 /* extend {days, party (staff)}: the time limit is extended only with every

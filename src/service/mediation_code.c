@@ -256,6 +256,46 @@ enum fq_err mediation_expire_scan(struct store_conn *c, int64_t now, int *ended)
 	return err;
 }
 
+/* OMR art. 12: a mediator who lets the 3 working days pass has not
+ * accepted; the committee appoints another and its staff are told in the
+ * app. */
+static enum fq_err accept_lapsed_scan(struct store_conn *c, int64_t now)
+{
+	json_t *items = NULL;
+	enum fq_err err = store_mediation_accept_lapsed(c, now, MEDIATION_REMIND_SCAN, &items);
+	if (err)
+		return err;
+	struct fq_error e;
+	struct med_ctx x = {.c = c, .now = now, .e = &e};
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		json_t *m = NULL, *staff = NULL;
+		if ((err = store_mediation_get(c, NULL, med_ival(it, "id"), &m)))
+			break;
+		err = med_back_to_committee(&x, m, NULL, 1);
+		if (!err &&
+		    store_notify_recipients(c, NULL, med_sval(m, "unit_region"), &staff) == FQ_OK) {
+			size_t j;
+			json_t *u;
+			json_array_foreach(staff, j, u) {
+				int64_t nid = 0;
+				if (!err)
+					err = store_notify_insert(c, med_ival(u, "id"),
+								  med_ival(m, "case_id"),
+								  "mediation_accept_lapsed",
+								  "system", NULL, 0, now, &nid);
+			}
+		}
+		json_decref(staff);
+		json_decref(m);
+		if (err)
+			break;
+	}
+	json_decref(items);
+	return err;
+}
+
 static enum fq_err tick_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	int64_t now = *(int64_t *)arg;
@@ -263,6 +303,8 @@ static enum fq_err tick_run(struct store_conn *c, void *arg, struct fq_error *e)
 	enum fq_err err = mediation_remind_scan(c, now, &n);
 	if (!err)
 		err = mediation_expire_scan(c, now, &n);
+	if (!err)
+		err = accept_lapsed_scan(c, now);
 	return err ? fq_fail(e, err, NULL, NULL, "mediation clocks failed") : FQ_OK;
 }
 

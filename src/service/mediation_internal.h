@@ -48,4 +48,6 @@ void med_new_link(char token[65], char hash[SECRET_HASH_HEX]);
 enum fq_err med_invite(struct med_ctx *x, const json_t *m, const char *phone, int64_t party_id,
 		       const char *token);
 
+enum fq_err med_back_to_committee(struct med_ctx *x, const json_t *m, const char *note, int lapsed);
+
 #endif

@@ -39,6 +39,7 @@ struct store_mediation_ops {
 				 int64_t used_at);
 	enum fq_err (*event_add)(struct store_conn *c, int64_t mediation_id, const char *audience,
 				 const char *kind, const char *data, int64_t now, int64_t *seq);
+	enum fq_err (*event_count)(struct store_conn *c, int64_t mediation_id, int64_t *n);
 	enum fq_err (*event_list)(struct store_conn *c, int64_t mediation_id, int64_t after,
 				  const char *party_audience, json_t **items);
 	enum fq_err (*offer_add)(struct store_conn *c, json_t *rec, int64_t *id);
@@ -51,6 +52,7 @@ struct store_mediation_ops {
 	enum fq_err (*session_due)(struct store_conn *c, int64_t now, int limit, json_t **items);
 	enum fq_err (*session_mark)(struct store_conn *c, int64_t session_id, int hours);
 	enum fq_err (*expired)(struct store_conn *c, int64_t now, int limit, json_t **items);
+	enum fq_err (*accept_lapsed)(struct store_conn *c, int64_t now, int limit, json_t **items);
 	enum fq_err (*mediators)(struct store_conn *c, const char *region, json_t **items);
 	enum fq_err (*profile_put)(struct store_conn *c, int64_t user_id, const char *specialties,
 				   const char *languages, int published);
@@ -162,6 +164,13 @@ static inline enum fq_err store_mediation_event_add(struct store_conn *c, int64_
 	return STORE_MED(c)->event_add(c, mediation_id, audience, kind, data, now, seq);
 }
 
+/* How many events the mediation has. */
+static inline enum fq_err store_mediation_event_count(struct store_conn *c, int64_t mediation_id,
+						      int64_t *n)
+{
+	return STORE_MED(c)->event_count(c, mediation_id, n);
+}
+
 /* Events of the mediation after seq `after`, at most MEDIATION_EVENTS_PAGE,
  * each {seq, audience, kind, data (parsed), created_at}. party_audience
  * ("party:34") keeps only 'all' and that party's; NULL (staff): every one. */
@@ -229,6 +238,13 @@ static inline enum fq_err store_mediation_expired(struct store_conn *c, int64_t 
 						  json_t **items)
 {
 	return STORE_MED(c)->expired(c, now, limit, items);
+}
+
+/* Mediations whose proposed mediator let the time to accept pass: {id}. */
+static inline enum fq_err store_mediation_accept_lapsed(struct store_conn *c, int64_t now,
+							int limit, json_t **items)
+{
+	return STORE_MED(c)->accept_lapsed(c, now, limit, items);
 }
 
 /* Published mediators of the committees over or under `region`:

@@ -57,6 +57,9 @@
 	"INSERT INTO mediation_events (mediation_id, audience, kind, data, created_at) " \
 	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5) RETURNING seq"
 
+#define MED_SQL_EVENT_COUNT(P) \
+	"SELECT count(*) AS n FROM mediation_events WHERE mediation_id = " P "1"
+
 #define MED_SQL_EVENT_COLS "seq, audience, kind, data, created_at FROM mediation_events "
 
 #define MED_SQL_EVENTS_STAFF(P)                                                      \
@@ -106,6 +109,10 @@
 #define MED_SQL_EXPIRED(P)                                                                  \
 	"SELECT id FROM mediations WHERE status = 'active' AND deadline < " P "1 ORDER BY " \
 	"deadline LIMIT " P "2"
+
+#define MED_SQL_ACCEPT_LAPSED(P)                                                              \
+	"SELECT id FROM mediations WHERE status = 'appointed' AND accept_due < " P "1 ORDER " \
+	"BY accept_due LIMIT " P "2"
 
 #define MED_SQL_MEDIATORS(P)                                                                   \
 	"SELECT u.id AS user_id, u.username AS username, u.display_name AS display_name, "     \

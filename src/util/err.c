@@ -144,6 +144,7 @@ static const struct fq_code codes[] = {
 	{"caucus_closed", 409},
 	{"roundtable_closed", 409},
 	{"offer_closed", 409},
+	{"room_full", 409},
 	{"unknown_mediator", 400},
 	{"unknown_end_reason", 400},
 	{"invalid_terms", 400},

@@ -480,7 +480,10 @@ test('risk of violence (art. 25): flag, police report, webhook without room cont
   assert.equal(hook.body.case.id, m.caseId);
   assert.ok(!hook.text.includes(SECRET_WORDS) && !hook.text.includes('扬言'), 'no room content in the webhook');
   r = await party(m.b.token).get();
-  assert.ok(!('risk_police_report' in r.json), 'the report is the staff\'s');
+  assert.ok(!('risk_police_report' in r.json) && !('risk_note' in r.json) && !('risk_flag' in r.json),
+    'the flag and the report are the staff\'s');
+  r = await party(m.b.token).get('/events?after=0');
+  assert.ok(!r.json.items.some((e) => e.kind === 'risk_flagged'), 'nor its event');
   // the case shows the flag to everyone handling it
   r = await users['fengqiao.handler'].get(`/api/cases/${m.caseId}`);
   assert.equal(r.status, 200);
@@ -610,4 +613,67 @@ test('time limit: 30 days by default, set per committee by its administrator', a
     r = await users.admin.req('PUT', `/api/v1/mediation-limits/${VILLAGE}`, { time_limit_days: 30 });
     assert.equal(r.status, 200);
   }
+});
+
+test('public or closed sessions are the parties\' choice; a new link voids the old one', async () => {
+  const m = await activeRoom('公开调解');
+  let r = await party(m.a.token).post('/actions/public', { public: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.session_public, 0, 'one party alone does not make it public');
+  r = await med().post(`/api/v1/mediations/${m.id}/actions/public`, { party: m.b.party_id, public: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.session_public, 1);
+  r = await party(m.b.token).post('/actions/public', { public: false });
+  assert.equal(r.json.session_public, 0, 'either party keeps it closed');
+
+  r = await party(m.a.token).post('/actions/link', { party: m.a.party_id });
+  assert.equal(r.status, 403, 'a party cannot mint links');
+  r = await med().post(`/api/v1/mediations/${m.id}/actions/link`, { party: m.a.party_id });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.json.token, /^[0-9a-f]{64}$/);
+  assert.notEqual(r.json.token, m.a.token);
+  const token = r.json.token;
+  r = await party(m.a.token).get();
+  assert.equal(r.status, 404, 'the old link stops working');
+  r = await party(token).get();
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.me, m.a.party_id);
+  assert.equal(r.json.parties.find((p) => p.id === m.a.party_id).verified_at, null, 'the new link confirms the phone again');
+});
+
+test('a room holds at most 20,000 events: then 409 room_full', async () => {
+  const m = await activeRoom('消息上限');
+  const have = Number(sql(`SELECT count(*) FROM mediation_events WHERE mediation_id = ${m.id}`).trim());
+  const n = 20000 - have;
+  sql(srv.db.startsWith('postgres')
+    ? `INSERT INTO mediation_events (mediation_id, audience, kind, data, created_at) SELECT ${m.id}, 'staff', 'filler', '{}', 0 FROM generate_series(1, ${n})`
+    : `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${n}) INSERT INTO mediation_events (mediation_id, audience, kind, data, created_at) SELECT ${m.id}, 'staff', 'filler', '{}', 0 FROM c`);
+  let r = await party(m.a.token).post('/messages', { body: '还能说吗' });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.error.code, 'room_full');
+  // what is not said still happens: a party may still withdraw
+  r = await party(m.a.token).post('/actions/consent', { consent: 'withdrawn' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'ended');
+});
+
+test('a mediator who lets 3 working days pass has not accepted: back to the committee, told in the app', async () => {
+  const m = await open(await mediatingCase('逾期未接受'));
+  await verify(m.a); await verify(m.b);
+  await consent(m.a); await consent(m.b);
+  await party(m.a.token).post('/actions/choose', { mediator: 'fengyuan.mediator' });
+  let r = await party(m.b.token).post('/actions/choose', { mediator: 'fengyuan.mediator' });
+  assert.equal(r.json.status, 'appointed', r.text);
+  sql(`UPDATE mediations SET accept_due = 1000 WHERE id = ${m.id}`);
+  const back = await waitFor(async () => {
+    const x = await med().get(`/api/v1/mediations/${m.id}`);
+    return x.json.status === 'choosing' && x.json;
+  }, 30000, 'the lapse');
+  assert.equal(back.proposed_mediator, null);
+  r = await med().get(`/api/v1/mediations/${m.id}/events?after=0`);
+  assert.ok(r.json.items.some((e) => e.kind === 'status' && e.data.lapsed === true && e.data.declined_by === 'fengyuan.mediator'));
+  r = await users['fengqiao.handler'].post(`/api/v1/mediations/${m.id}/actions/appoint`, { mediator: 'fengyuan.mediator' });
+  assert.equal(r.status, 409, 'not the one who let it lapse');
+  const n = await med().get('/api/notifications');
+  assert.ok(n.json.items.some((x) => x.kind === 'mediation_accept_lapsed' && x.case_id === m.caseId), n.text);
 });

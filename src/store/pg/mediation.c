@@ -245,6 +245,18 @@ static enum fq_err med_event_add(struct store_conn *c, int64_t mediation_id, con
 	return q_exec(c, MED_SQL_EVENT_ADD(P), a, NULL, seq);
 }
 
+static enum fq_err med_event_count(struct store_conn *c, int64_t mediation_id, int64_t *n)
+{
+	json_t *row = NULL;
+	enum fq_err err =
+		q_one(c, MED_SQL_EVENT_COUNT(P), json_pack("[I]", (json_int_t)mediation_id), &row);
+	if (err)
+		return err;
+	*n = json_integer_value(json_object_get(row, "n"));
+	json_decref(row);
+	return FQ_OK;
+}
+
 static enum fq_err med_event_list(struct store_conn *c, int64_t mediation_id, int64_t after,
 				  const char *party_audience, json_t **items)
 {
@@ -320,6 +332,12 @@ static enum fq_err med_expired(struct store_conn *c, int64_t now, int limit, jso
 	return q_rows(c, MED_SQL_EXPIRED(P), json_pack("[I,i]", (json_int_t)now, limit), items);
 }
 
+static enum fq_err med_accept_lapsed(struct store_conn *c, int64_t now, int limit, json_t **items)
+{
+	return q_rows(c, MED_SQL_ACCEPT_LAPSED(P), json_pack("[I,i]", (json_int_t)now, limit),
+		      items);
+}
+
 static enum fq_err med_mediators(struct store_conn *c, const char *region, json_t **items)
 {
 	return q_rows(c, MED_SQL_MEDIATORS(P), json_pack("[s]", region), items);
@@ -365,6 +383,7 @@ const struct store_mediation_ops pg_mediation_ops = {
 	.code_count_since = med_code_count_since,
 	.code_mark = med_code_mark,
 	.event_add = med_event_add,
+	.event_count = med_event_count,
 	.event_list = med_event_list,
 	.offer_add = med_offer_add,
 	.offer_list = med_offer_list,
@@ -374,6 +393,7 @@ const struct store_mediation_ops pg_mediation_ops = {
 	.session_due = med_session_due,
 	.session_mark = med_session_mark,
 	.expired = med_expired,
+	.accept_lapsed = med_accept_lapsed,
 	.mediators = med_mediators,
 	.profile_put = med_profile_put,
 	.limit_get = med_limit_get,

@@ -977,6 +977,9 @@ export default {
   'error.bad_last_event_id': 'The live updates could not resume. Please reload the page.',
   'error.too_many_streams': 'Too many live connections are open. Updates resume shortly.',
   // ---- mediation room ----
+  'notif.kind.mediation_accept_lapsed': 'A mediator did not accept in time: appoint another',
+  'error.room_full': 'This room has reached its limit of messages. Ask the mediator to continue in person.',
+  'notif.kind.mediation_session': 'A mediation session is coming up',
   'error.case_not_mediating': 'A mediation opens only on a case being mediated.',
   'error.mediation_exists': 'This case already has a mediation under way.',
   'error.parties_missing': 'A mediation needs an applicant and a respondent on the case.',

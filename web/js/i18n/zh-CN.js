@@ -977,6 +977,9 @@ export default {
   'error.bad_last_event_id': '实时更新无法续接，请刷新页面。',
   'error.too_many_streams': '实时连接过多，稍后将自动恢复更新。',
   // ---- mediation room ----
+  'notif.kind.mediation_accept_lapsed': '调解员逾期未接受，请另行指定',
+  'error.room_full': '本调解室的消息已达上限，请联系调解员线下继续。',
+  'notif.kind.mediation_session': '调解会议即将开始',
   'error.case_not_mediating': '只有处于调解中的案件才能开启调解。',
   'error.mediation_exists': '该案件已有进行中的调解。',
   'error.parties_missing': '调解需要案件中有申请人和被申请人。',
