@@ -15,7 +15,9 @@
 #include "domain/mediation/agreement.h"
 #include "service/agreement_internal.h"
 #include "service/agreement_pdf.h"
+#include "service/live.h"
 #include "store/agreement.h"
+#include "store/mediation.h"
 #include "store/audit.h"
 #include "store/notify.h"
 #include "store/outbox.h"
@@ -577,11 +579,38 @@ enum fq_err agr_load(struct store_conn *c, int64_t mediation_id, json_t **rec, j
 }
 
 /* Answers the view after a change, read in the same transaction. */
+enum fq_err agr_room_event(struct store_conn *c, int64_t mediation_id, const char *kind,
+			   json_t *data, int64_t now)
+{
+	char *s = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(data);
+	if (!s)
+		return FQ_ENOMEM;
+	int64_t seq = 0;
+	enum fq_err err = store_mediation_event_add(c, mediation_id, "all", kind, s, now, &seq);
+	if (!err) {
+		char topic[48];
+		snprintf(topic, sizeof topic, "mediation:%lld", (long long)mediation_id);
+		live_after_commit(topic, seq, kind, "all", s);
+	}
+	free(s);
+	return err;
+}
+
 enum fq_err agr_answer(struct store_conn *c, const struct calendar *cal, int64_t mediation_id,
 		       int64_t now, json_t **out, struct fq_error *e)
 {
 	json_t *rec = NULL, *doc = NULL;
 	enum fq_err err = agr_load(c, mediation_id, &rec, &doc, e);
+	/* the room sees that its agreement changed (ids and states, no text) */
+	if (!err && (err = agr_room_event(c, mediation_id, "agreement",
+					  json_pack("{s:I, s:I, s:s, s:s, s:s}", "agreement",
+						    (json_int_t)num(rec, "id"), "version",
+						    (json_int_t)num(rec, "version"), "status",
+						    str(rec, "status"), "hash", str(rec, "hash"),
+						    "court", str(rec, "court_status")),
+					  now)))
+		fq_fail(e, err, NULL, NULL, "cannot tell the room");
 	if (!err && out && !(*out = render(cal, rec, doc, now)))
 		err = fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	json_decref(rec);

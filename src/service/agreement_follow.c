@@ -423,6 +423,16 @@ static enum fq_err scan_run(struct store_conn *c, void *arg, struct fq_error *e)
 		json_decref(f);
 		if (!err)
 			err = remind_parties(c, row, due, k->now);
+		/* in the room too, for the parties (their in-app reminder) */
+		if (!err) {
+			char day[11];
+			date_format(due, day);
+			err = agr_room_event(c, num(row, "mediation_id"), "agreement.reminder",
+					     json_pack("{s:I, s:s}", "agreement",
+						       (json_int_t)num(row, "id"), "apply_due",
+						       day),
+					     k->now);
+		}
 		if (!err &&
 		    !(err = store_agreement_mediation(c, NULL, num(row, "mediation_id"), &m))) {
 			json_object_set(m, "case_id", json_object_get(row, "case_id"));

@@ -54,6 +54,11 @@ void agr_new_code(char out[CODE_CHARS + 3]);
 /* The agreement of mediation_id (unscoped) and its parsed document, new. */
 enum fq_err agr_load(struct store_conn *c, int64_t mediation_id, json_t **rec, json_t **doc,
 		     struct fq_error *e);
+/* Appends an event of kind to the room of mediation_id for everyone in
+ * it (audience "all") and publishes it live after the commit; steals data,
+ * which carries ids and states, never the agreement's text. */
+enum fq_err agr_room_event(struct store_conn *c, int64_t mediation_id, const char *kind,
+			   json_t *data, int64_t now);
 /* The view after a change, into *out (when out is not NULL). */
 enum fq_err agr_answer(struct store_conn *c, const struct calendar *cal, int64_t mediation_id,
 		       int64_t now, json_t **out, struct fq_error *e);

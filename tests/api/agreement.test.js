@@ -211,6 +211,13 @@ test('signing: a change after one signature voids it; all, the mediator and the 
   assert.equal(a.court.apply_due.length, 10);
   // nothing is signed or changed after it takes effect
   assert.equal((await med().req('PUT', `/api/v1/mediations/${m.id}/agreement`, { facts: 'x' })).json.error.code, 'agreement_in_effect');
+  // the room hears of each change (ids and states, never the text)
+  const ev = await new Client(srv.base).get(`/api/v1/room/${p1.token}/events`);
+  assert.equal(ev.status, 200, ev.text);
+  const agr = ev.json.items.filter((x) => x.kind === 'agreement');
+  assert.ok(agr.length >= 4, 'an event per change');
+  assert.ok(agr.some((x) => JSON.stringify(x).includes('"effective"')));
+  assert.ok(!ev.text.includes('被申请人承担全部责任'), 'no agreement text in the room events');
   // a party reads their own agreement through their room, not another's
   const mine = await new Client(srv.base).get(`/api/v1/room/${p1.token}/agreement`);
   assert.equal(mine.status, 200);
@@ -335,6 +342,9 @@ test('day 20 with no application: both parties texted (ids and phones only), the
   assert.ok(!msg.text.includes('劳动报酬') && !msg.text.includes('骆建华'), 'no content in the webhook');
   const n = await waitFor(async () => (await med().get('/api/notifications')).json.items.find((x) => x.case_id === m.caseId && x.kind === 'agreement_apply_reminder'), 10000, 'the in-app reminder');
   assert.ok(n.due);
+  // the parties see it in their room
+  const ev = await new Client(srv.base).get(`/api/v1/room/${m.parties[1].token}/events`);
+  assert.ok(ev.json.items.some((x) => x.kind === 'agreement.reminder'), 'in-app, in the room');
   await sleep(31000); // one more scan: no second reminder
   assert.equal(got.filter((g) => g.body.event === 'agreement.reminder' && g.body.agreement.id === a.id).length, 1);
 });
