@@ -229,9 +229,7 @@ test('the agreement is drafted, signed by all with texted codes, sealed; the PDF
 
   for (const [key, party] of [['applicant', APPLICANT], ['respondent', RESPONDENT]]) {
     const p = pages[key];
-    // the room does not announce a new agreement (no event yet): a visit
-    // of the room's page shows it
-    await p.reload();
+    // the draft arrives in the party's open room by itself
     await p.locator('.med-sign').waitFor();
     const before = texts(party.phone).length;
     await p.getByRole('button', { name: '发送签名验证码' }).click();
@@ -242,6 +240,8 @@ test('the agreement is drafted, signed by all with texted codes, sealed; the PDF
     await p.locator('.med-sign').waitFor({ state: 'detached' });
     await p.locator(`.med-signatures li[data-party] .med-ok`).first().waitFor();
   }
+  // both parties' signatures reach the mediator's page live
+  await m.locator('.med-signatures li[data-party] .med-ok').nth(1).waitFor();
   await m.getByRole('button', { name: '调解员签名' }).click();
   await m.getByRole('button', { name: '加盖调委会印章' }).click();
   await m.locator('.med-agreement-effective').waitFor();

@@ -60,11 +60,12 @@ export function openStream(url, after, onEvent, onState) {
   return () => es.close();
 }
 
-// The named events of the room (service/mediation.c event()); an event
-// without a name arrives as a plain message.
+// The named events of the room (service/mediation.c event(), and the
+// agreement's: service/agreement.c agr_room_event); an event without a
+// name arrives as a plain message.
 export const EVENT_KINDS = ['opened', 'consent', 'verified', 'status', 'choice', 'extend_agreed', 'extended',
   'ended', 'risk_flagged', 'caucus', 'roundtable_agree', 'roundtable', 'public', 'message', 'offer',
-  'offer_answer', 'session', 'reminder', 'agreement'];
+  'offer_answer', 'session', 'reminder', 'agreement', 'agreement.reminder'];
 
 /**
  * Reads the room's events after `after` a page at a time (GET .../events:
