@@ -180,15 +180,6 @@ test('the parties\' choice of mediator, who accepts; messages appear live in the
   // each page kept what it had: nothing was reloaded
   assert.equal(await m.locator('.med-msg-body', { hasText: '今天我们一起商量排水沟的事' }).count(), 1);
   assert.equal(await pages.applicant.locator('.med-msg-mine').count(), 1);
-  // what a party types is text in every other page, never markup
-  const markup = '<img src=x onerror="window.__fq_xss=1"><b>粗体</b>';
-  await pages.respondent.getByLabel(/^写给：共同沟通/).fill(markup);
-  await pages.respondent.locator('.room-shared').getByRole('button', { name: '发送', exact: true }).click();
-  const shown = m.locator('.med-msg-body', { hasText: 'onerror' });
-  await shown.waitFor();
-  assert.equal(await shown.textContent(), markup);
-  assert.equal(await m.locator('.med-messages img, .med-messages b').count(), 0);
-  assert.equal(await m.evaluate(() => window.__fq_xss), undefined);
   env.check();
 }));
 
@@ -310,6 +301,23 @@ test('the party room in English, on a phone, and in 长辈版 (elder mode)', sho
   if (process.env.FQ_SCREENSHOTS === '1') {
     await shootRoom(env.browser, env.base, state.applicantToken, path.join(__dirname, '..', '..', 'docs', 'screenshots'));
   }
+}));
+
+test('what a party types reaches the others as text, never as markup', shot(() => env, async () => {
+  // what a party types is text in every other page, never markup
+  const markup = '<img src=x onerror="window.__fq_xss=1"><b>粗体</b>';
+  await pages.respondent.getByLabel(/^写给：共同沟通/).fill(markup);
+  await pages.respondent.locator('.room-shared').getByRole('button', { name: '发送', exact: true }).click();
+  const shown = pages.mediator.locator('.med-msg-body', { hasText: 'onerror' });
+  await shown.waitFor();
+  assert.equal(await shown.textContent(), markup);
+  assert.equal(await pages.mediator.locator('.med-messages img, .med-messages b').count(), 0);
+  assert.equal(await pages.mediator.evaluate(() => window.__fq_xss), undefined);
+  // and in the other party's room, on the phone
+  await pages.applicant.locator('.med-msg-body', { hasText: 'onerror' }).waitFor();
+  assert.equal(await pages.applicant.locator('.med-messages img, .med-messages b').count(), 0);
+  assert.equal(await pages.applicant.evaluate(() => window.__fq_xss), undefined);
+  env.check();
 }));
 
 test('a risk of violence (人民调解法 art. 25) flagged in the room stands on the case page for everyone handling it', shot(() => env, async () => {
