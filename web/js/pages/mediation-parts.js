@@ -8,10 +8,6 @@ import { get, clearErrors, showError, ApiError } from '../api.js';
 
 export const API = '/api/v1';
 
-// 人民调解法 arts. 26, 28; 人民法院在线调解规则 art. 22 (the closed list).
-export const END_REASONS = ['agreement', 'oral_agreement', 'party_withdrew', 'party_refused', 'no_agreement',
-  'referred', 'expired', 'mediator_declined_all', 'risk_of_crime', 'unreachable'];
-
 /** A time from the server: UTC seconds or an ISO string. */
 export function when(v) {
   if (v === null || v === undefined || v === '' || v === 0) return null;
