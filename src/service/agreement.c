@@ -335,6 +335,19 @@ enum fq_err agreement_view(struct store_conn *c, const struct calendar *cal,
 		if (!*out)
 			err = fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	}
+	if (!err && !a->who) {
+		/* a party: whether they have signed the current text */
+		int signed_now = 0;
+		size_t i;
+		json_t *s;
+		json_array_foreach(json_object_get(rec, "signatures"), i, s)
+			signed_now |= strcmp(str(s, "kind"), "party") == 0 &&
+				      num(s, "party_id") == a->party_id &&
+				      strcmp(str(s, "hash"), str(rec, "hash")) == 0;
+		json_object_set_new(*out, "me",
+				    json_pack("{s:I, s:b}", "party_id", (json_int_t)a->party_id,
+					      "signed", signed_now));
+	}
 	json_decref(doc);
 	json_decref(rec);
 	json_decref(m);

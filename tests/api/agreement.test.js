@@ -222,6 +222,7 @@ test('signing: a change after one signature voids it; all, the mediator and the 
   const mine = await new Client(srv.base).get(`/api/v1/room/${p1.token}/agreement`);
   assert.equal(mine.status, 200);
   assert.equal(mine.json.id, a.id);
+  assert.deepEqual(mine.json.me, { party_id: p1.id, signed: true });
   assert.equal((await new Client(srv.base).get('/api/v1/room/nope/agreement')).status, 404);
 });
 
