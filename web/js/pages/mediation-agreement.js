@@ -188,8 +188,9 @@ export async function agreementSection(card, ctx) {
   // A party reads the text, asks for a code bound to its hash and confirms.
   function partySign() {
     if (!ctx.party || a.status === 'effective' || a.esign_allowed === false) return null;
+    // the party's view says whether they signed the current text (me)
     const mine = (doc.parties || []).some((p) => Number(p.party_id) === Number(ctx.party.id));
-    if (!mine || partySig(ctx.party.id)) return null;
+    if (!mine || (a.me && a.me.signed) || partySig(ctx.party.id)) return null;
     const status = h('p', { class: 'sms-status', role: 'status' });
     const ask = h('button', { type: 'button', class: 'btn btn-large' }, t('med.signCodeSend'));
     const code = h('input', { type: 'text', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', pattern: '[0-9]*' });
