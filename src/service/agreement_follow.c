@@ -332,16 +332,33 @@ enum fq_err agreement_figures(struct store_conn *c, const char *region, int64_t 
 static enum fq_err tell_staff(struct store_conn *c, const json_t *row, const char *kind,
 			      const char *note, int64_t due, int64_t now)
 {
-	json_t *to = NULL;
+	json_t *to = NULL, *grid = NULL;
 	const char *mediator = str(row, "mediator");
 	enum fq_err err = store_notify_recipients(c, *mediator ? mediator : NULL,
 						  str(row, "unit_region"), &to);
+	/* performance is followed by the grid workers of the case's place
+	 * too (人民调解法 art. 31: the committee supervises performance) */
+	if (!err && *str(row, "case_region") &&
+	    !(err = store_agreement_grid_workers(c, str(row, "case_region"), &grid))) {
+		size_t j;
+		json_t *g;
+		json_array_foreach(grid, j, g) {
+			int known = 0;
+			size_t i;
+			json_t *u;
+			json_array_foreach(to, i, u)
+				known |= num(u, "id") == num(g, "id");
+			if (!known)
+				json_array_append(to, g);
+		}
+	}
 	size_t i;
 	json_t *u;
 	json_array_foreach(to, i, u)
 		if (!err)
 			err = store_notify_insert(c, num(u, "id"), num(row, "case_id"), kind,
 						  "system", note, due, now, NULL);
+	json_decref(grid);
 	json_decref(to);
 	return err;
 }

@@ -65,7 +65,7 @@ struct store_agreement_ops {
 				  json_t **items);
 	/* Unperformed terms past due_at < now and not alerted: [{agreement_id,
 	 * idx, mediation_id, case_id, unit_region, mediator, due_at,
-	 * court_status}], at most limit. */
+	 * court_status, case_region}], at most limit. */
 	enum fq_err (*overdue)(struct store_conn *c, int64_t now, int limit, json_t **items);
 	enum fq_err (*term_alerted)(struct store_conn *c, int64_t id, int idx, int64_t at);
 	/* The headline figures of the region subtree `prefix` over [from, to):
@@ -73,6 +73,9 @@ struct store_agreement_ops {
 	 * performance_due, performed_on_time} (counts; now decides what is due). */
 	enum fq_err (*figures)(struct store_conn *c, const char *prefix, int64_t from, int64_t to,
 			       int64_t now, json_t **out);
+	/* The enabled grid workers whose role is held at region itself:
+	 * [{id}], at most 50. Unscoped (the system decides). */
+	enum fq_err (*grid_workers)(struct store_conn *c, const char *region, json_t **items);
 	/* The unperformed terms of the agreements in effect of case_id. */
 	enum fq_err (*open_terms)(struct store_conn *c, int64_t case_id, int64_t *n);
 };
@@ -191,6 +194,13 @@ static inline enum fq_err store_agreement_figures(struct store_conn *c, const ch
 	return STORE_AGREEMENT_OPS(c)
 		       ? STORE_AGREEMENT_OPS(c)->figures(c, prefix, from, to, now, out)
 		       : FQ_EINTERNAL;
+}
+
+static inline enum fq_err store_agreement_grid_workers(struct store_conn *c, const char *region,
+						       json_t **items)
+{
+	return STORE_AGREEMENT_OPS(c) ? STORE_AGREEMENT_OPS(c)->grid_workers(c, region, items)
+				      : FQ_EINTERNAL;
 }
 
 static inline enum fq_err store_agreement_open_terms(struct store_conn *c, int64_t case_id,

@@ -87,12 +87,13 @@
 	"WHERE reminded_at IS NULL AND status = 'effective' AND court_status = 'none' AND " \
 	"oral = 0 AND effective_day <= " P "1 ORDER BY effective_day, id LIMIT " P "2"
 
-#define AGREEMENT_SQL_OVERDUE(P)                                                                 \
-	"SELECT t.agreement_id AS agreement_id, t.idx AS idx, a.mediation_id AS mediation_id, "  \
-	"a.case_id AS case_id, a.unit_region AS unit_region, m.mediator AS mediator, "           \
-	"t.due_at AS due_at, a.court_status AS court_status FROM agreement_terms t "             \
-	"JOIN agreements a ON a.id = t.agreement_id JOIN mediations m ON m.id = a.mediation_id " \
-	"WHERE t.performed_at IS NULL AND t.alerted_at IS NULL AND t.due_at < " P "1 "           \
+#define AGREEMENT_SQL_OVERDUE(P)                                                                \
+	"SELECT t.agreement_id AS agreement_id, t.idx AS idx, a.mediation_id AS mediation_id, " \
+	"a.case_id AS case_id, a.unit_region AS unit_region, m.mediator AS mediator, "          \
+	"t.due_at AS due_at, a.court_status AS court_status, c.region AS case_region "          \
+	"FROM agreement_terms t JOIN agreements a ON a.id = t.agreement_id "                    \
+	"JOIN mediations m ON m.id = a.mediation_id JOIN cases c ON c.id = a.case_id "          \
+	"WHERE t.performed_at IS NULL AND t.alerted_at IS NULL AND t.due_at < " P "1 "          \
 	"ORDER BY t.due_at LIMIT " P "2"
 
 #define AGREEMENT_SQL_TERM_ALERTED(P)                                                             \
@@ -140,5 +141,11 @@
 #define AGREEMENT_SQL_OPEN_TERMS(P)                                                               \
 	"SELECT COUNT(*) AS n FROM agreement_terms t JOIN agreements a ON a.id = t.agreement_id " \
 	"WHERE a.case_id = " P "1 AND a.status = 'effective' AND t.performed_at IS NULL"
+
+/* the grid workers (网格员) of a region itself, who follow performance */
+#define AGREEMENT_SQL_GRID_WORKERS(P)                                                          \
+	"SELECT DISTINCT u.id AS id FROM users u JOIN user_roles r ON r.user_id = u.id "       \
+	"WHERE r.region = " P "1 AND r.role = 'grid_worker' AND u.disabled = 0 ORDER BY u.id " \
+	"LIMIT 50"
 
 #endif

@@ -365,6 +365,8 @@ test('performance: each term recorded; an overdue term alerts the mediator and o
   sql(`UPDATE agreement_terms SET due_at = ${Math.floor(Date.now() / 1000) - 60} WHERE agreement_id = ${a.id} AND idx = 1`);
   const n = await waitFor(async () => (await med().get('/api/notifications')).json.items.find((x) => x.case_id === m.caseId && x.kind === 'agreement_term_overdue'), 45000, 'the overdue alert');
   assert.match(n.note, /litigation/);
+  // and the grid worker of the village, who follows performance
+  await waitFor(async () => (await grid.get('/api/notifications')).json.items.find((x) => x.case_id === m.caseId && x.kind === 'agreement_term_overdue'), 10000, 'the grid worker alerted');
   r = await med().get(`/api/v1/mediations/${m.id}/agreement`);
   assert.equal(r.json.terms[1].overdue, true);
   assert.equal(r.json.next_step, 'litigation', 'not confirmed: a suit on the agreement (art. 32)');

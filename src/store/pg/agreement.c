@@ -297,6 +297,12 @@ static enum fq_err agreement_figures(struct store_conn *c, const char *prefix, i
 		   out);
 }
 
+static enum fq_err agreement_grid_workers(struct store_conn *c, const char *region, json_t **items)
+{
+	static const char sql[] = AGREEMENT_SQL_GRID_WORKERS(P);
+	return rows(c, sql, json_pack("[s]", region ? region : ""), items);
+}
+
 static enum fq_err agreement_open_terms(struct store_conn *c, int64_t case_id, int64_t *n)
 {
 	static const char sql[] = AGREEMENT_SQL_OPEN_TERMS(P);
@@ -323,5 +329,6 @@ const struct store_agreement_ops pg_agreement_ops = {
 	.overdue = agreement_overdue,
 	.term_alerted = agreement_term_alerted,
 	.figures = agreement_figures,
+	.grid_workers = agreement_grid_workers,
 	.open_terms = agreement_open_terms,
 };
