@@ -1,7 +1,8 @@
 /* verify.c - GET /api/v1/verify/{code}: the public check of a printed
  * agreement (issue 14). It says whether a document with that code (and,
  * given ?hash=, that SHA-256) exists and who has signed it, names masked
- * ("张*"); never a word of its content. Rate-limited like every public
+ * ("张*"); never a word of its content. An unknown code answers 200 with
+ * exists: false, as the page shows it. Rate-limited like every public
  * read; codes are 12 random characters, too many to guess. */
 #include "api/api.h"
 
@@ -18,7 +19,10 @@ static void verify(struct req *r)
 		reply_err(r, "invalid", "hash is a SHA-256 in 64 hex digits", "hash");
 		return;
 	}
-	if (agreement_verify(r->rc, r->params[0], hash, &out, &e) != FQ_OK)
+	enum fq_err err = agreement_verify(r->rc, r->params[0], hash, &out, &e);
+	if (err == FQ_ENOTFOUND) /* "no such document" is the check's answer, not a fault */
+		reply_json(r, 200, json_pack("{s:s, s:b}", "code", r->params[0], "exists", 0));
+	else if (err)
 		reply_fq(r, &e);
 	else
 		reply_json(r, 200, out);

@@ -269,7 +269,9 @@ test('verify shows existence and masked signers, never content; the PDF carries 
   assert.ok(!v.text.includes('骆建华') && !v.text.includes('劳动报酬') && !v.text.includes('银行转账'), 'no content');
   const other = await new Client(srv.base).get(`/api/v1/verify/${a.code}?hash=${'0'.repeat(64)}`);
   assert.equal(other.json.matches, false);
-  assert.equal((await new Client(srv.base).get('/api/v1/verify/ZZZZ-ZZZZ-ZZZZ')).status, 404);
+  const none = await new Client(srv.base).get('/api/v1/verify/ZZZZ-ZZZZ-ZZZZ');
+  assert.equal(none.status, 200, none.text);
+  assert.deepEqual(none.json, { code: 'ZZZZ-ZZZZ-ZZZZ', exists: false });
 
   const pdf = await pdfOf(`/api/v1/mediations/${m.id}/agreement.pdf`);
   assert.equal(pdf.status, 200);

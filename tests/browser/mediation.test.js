@@ -312,6 +312,10 @@ test('the agreement is drafted, signed by all with texted codes, sealed; the PDF
   }
   assert.ok(shown.includes(APPLICANT.name[0]) && shown.includes(RESPONDENT.name[0]), 'the signers, masked');
   await axeCheck(v, 'verify');
+  // a code that names no document says so, and nothing more
+  await v.goto(`${env.base}/#/verify/ZZZZ-ZZZZ-ZZZZ`);
+  await v.locator('.verify-none').waitFor();
+  assert.equal(await v.locator('.verify-found').count(), 0);
 
   // 司法确认 (judicial confirmation) and 履行 (performance), on the staff page
   await m.getByRole('button', { name: '记录已提交申请' }).click();

@@ -3,7 +3,7 @@
 // who has signed it (names masked by the server). Nothing of its content.
 import { h, append, replace, field } from '../dom.js';
 import { t } from '../i18n.js';
-import { get, errorBox, ApiError } from '../api.js';
+import { get, errorBox } from '../api.js';
 import { API, fmtWhen } from './mediation-parts.js';
 import { dl, loading } from '../common.js';
 
@@ -26,9 +26,11 @@ export async function render({ container, params, navigate }) {
   try {
     d = await get(`${API}/verify/${encodeURIComponent(params.code)}`);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) {
-      replace(result, h('div', { class: 'card verify-none' }, h('h2', null, t('verify.noneTitle')), h('p', null, t('verify.none'))));
-    } else replace(result, errorBox(err));
+    replace(result, errorBox(err));
+    return;
+  }
+  if (!d.exists) {
+    replace(result, h('div', { class: 'card verify-none' }, h('h2', null, t('verify.noneTitle')), h('p', null, t('verify.none'))));
     return;
   }
   // agreement_verify: {code, exists, status, oral, hash, effective_at,
