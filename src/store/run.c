@@ -48,6 +48,14 @@ void store_v_text(struct store_vals *v, const char *s)
 		*x = (struct store_val){.kind = s ? STORE_VAL_TEXT : STORE_VAL_NULL, .s = s};
 }
 
+void store_v_blob(struct store_vals *v, const unsigned char *b, size_t len)
+{
+	struct store_val *x = next(v);
+	if (x)
+		*x = (struct store_val){
+			.kind = b ? STORE_VAL_BLOB : STORE_VAL_NULL, .b = b, .len = len};
+}
+
 void store_v_int_or_null(struct store_vals *v, int64_t i)
 {
 	if (i)
@@ -66,6 +74,18 @@ void store_v_prefix(struct store_vals *v, const char *prefix)
 	char *end = v->ends[v->nends++];
 	scope_prefix_end(prefix, end);
 	store_v_text(v, end);
+}
+
+enum fq_err store_blob_copy(const void *p, size_t n, unsigned char **bytes, size_t *len)
+{
+	unsigned char *b = malloc(n ? n : 1);
+	if (!b)
+		return FQ_ENOMEM;
+	if (n)
+		memcpy(b, p, n);
+	*bytes = b;
+	*len = n;
+	return FQ_OK;
 }
 
 enum fq_err store_run_one_row(struct store_conn *c, const struct store_sql *sql,

@@ -33,5 +33,5 @@ const struct store_ops store_pg_ops = {
 	.audit_append = pg_audit_append,
 	.audit_iterate = pg_audit_iterate,
 	.case_facts_set = pg_case_facts_set,
-	STORE_SHARED_OPS.attachment = &pg_attachment_ops,
+	STORE_SHARED_OPS.attachment = &shared_attachment_ops,
 };

@@ -33,5 +33,5 @@ const struct store_ops store_sqlite_ops = {
 	.audit_append = sqlite_audit_append,
 	.audit_iterate = sqlite_audit_iterate,
 	.case_facts_set = sqlite_case_facts_set,
-	STORE_SHARED_OPS.attachment = &sqlite_attachment_ops,
+	STORE_SHARED_OPS.attachment = &shared_attachment_ops,
 };
