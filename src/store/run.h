@@ -185,6 +185,16 @@ static inline enum fq_err store_run_blob(struct store_conn *c, const struct stor
 	return STORE_ENGINE(c)->blob(c, sql, v, what, bytes, len);
 }
 
+/* UPDATE table SET col = ?, ... WHERE id = ?, built for this call from the
+ * members of fields (JSON scalars), each a column that known() accepts:
+ * FQ_EINTERNAL, logged, for another; nothing runs for no fields. */
+enum fq_err store_run_update(struct store_conn *c, const char *table, int (*known)(const char *col),
+			     int64_t id, const json_t *fields, const char *what);
+/* The rows of sql with an integer at P1 (an id, or the time of a scan of
+ * the jobs) and how many rows at most at P2. */
+enum fq_err store_run_scan(struct store_conn *c, const struct store_sql *sql, int64_t at,
+			   int64_t limit, const char *what, json_t **items);
+
 /* FQ_EINTERNAL when q overflowed. */
 static inline enum fq_err store_run_built(struct store_conn *c, const struct store_qsql *q,
 					  const char *what, json_t **items)
