@@ -18,6 +18,8 @@ void api_stats_routes(void);
 void api_notices_routes(void);
 void api_queues_routes(void);
 void api_notifications_routes(void);
+void api_agreement_routes(void);
+void api_verify_routes(void);
 void api_notifications_stream_routes(void);
 
 /* Frees what a worker thread kept (the statistics answers it cached). */

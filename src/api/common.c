@@ -10,6 +10,7 @@
 #include "service/svc.h"
 #include "util/text.h"
 #include "store/case.h"
+#include "store/mediation.h"
 #include "store/timeline.h"
 
 #define CASE_QUERY_MAX 100 /* characters of q */
@@ -59,6 +60,19 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 	if (store_link_list(conn, &r->caller, id, &links) == FQ_OK)
 		json_object_set_new(o, "links", links);
 	api_hide_unseen_case(r, conn, o, "merged_into");
+	/* the case's latest mediation and its risk flag (人民调解法 art. 25),
+	 * shown to everyone handling the case; nothing said in the room */
+	json_t *med = NULL;
+	int risk = 0;
+	if (store_mediation_get_by_case(conn, &r->caller, id, &med) == FQ_OK) {
+		risk = json_integer_value(json_object_get(med, "risk_flag")) != 0;
+		json_object_set_new(o, "mediation",
+				    json_pack("{s:O, s:O, s:b}", "id", json_object_get(med, "id"),
+					      "status", json_object_get(med, "status"), "risk_flag",
+					      risk));
+		json_decref(med);
+	}
+	json_object_set_new(o, "mediation_risk", json_boolean(risk));
 	if (extra)
 		json_object_update(o, extra);
 	json_decref(extra);

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "api/attachment.h"
 #include "api/case_edit.h"
+#include "api/mediation.h"
 
 void api_register_all(void)
 {
@@ -19,4 +20,8 @@ void api_register_all(void)
 	api_notifications_routes();
 	api_attachment_routes();
 	api_notifications_stream_routes();
+	api_mediation_routes();
+	api_mediation_party_routes();
+	api_agreement_routes();
+	api_verify_routes();
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/agreement.h"
 #include "util/calendar.h"
 #include "util/text.h"
 #include "store/region.h"
@@ -212,6 +213,11 @@ static void dashboard(struct req *r)
 		json_object_set_new(o, "region", reg);
 	else
 		json_object_set_new(o, "region", json_pack("{s:s}", "code", region));
+	/* the mediation headline figures (issue 14): success, on-time
+	 * performance and judicial confirmation of the region's agreements */
+	json_t *fig = NULL;
+	if (agreement_figures(r->rrc, region, from, to, r->now, &fig) == FQ_OK)
+		json_object_set_new(o, "mediation", fig);
 	cache_store_reply(r, cacheable ? key : NULL, version, o);
 }
 

@@ -1,17 +1,65 @@
 /* jobs.c - the background jobs of a serving program: the webhook delivery
  * worker (interop/webhooks.c), whose tick also queues overdue notices
- * (service/outbox.c). Started after the writer, stopped before it. */
+ * (service/outbox.c), and the mediation room's clocks (session reminders,
+ * time limits: service/mediation.h) on a thread of their own. Started
+ * after the writer, stopped before it. */
 #include "app/app.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
 #include "interop/webhooks.h"
+#include "service/mediation.h"
+
+#define MEDIATION_TICK_S 10
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	atomic_int stop;
+	int started;
+	const struct svc *svc;
+} clocks = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *clocks_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&clocks.mu);
+	while (!atomic_load(&clocks.stop)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += MEDIATION_TICK_S;
+		pthread_cond_timedwait(&clocks.cv, &clocks.mu, &ts);
+		if (atomic_load(&clocks.stop))
+			break;
+		pthread_mutex_unlock(&clocks.mu);
+		mediation_jobs_tick(clocks.svc, (int64_t)time(NULL));
+		pthread_mutex_lock(&clocks.mu);
+	}
+	pthread_mutex_unlock(&clocks.mu);
+	return NULL;
+}
 
 void jobs_start(struct app *app)
 {
 	webhook_worker_start(&app->svc);
+	clocks.svc = &app->svc;
+	atomic_store(&clocks.stop, 0);
+	clocks.started = pthread_create(&clocks.thread, NULL, clocks_main, NULL) == 0;
 	app->http.on_stop = jobs_stop;
 }
 
 void jobs_stop(void)
 {
+	if (clocks.started) {
+		pthread_mutex_lock(&clocks.mu);
+		atomic_store(&clocks.stop, 1);
+		pthread_cond_signal(&clocks.cv);
+		pthread_mutex_unlock(&clocks.mu);
+		pthread_join(clocks.thread, NULL);
+		clocks.started = 0;
+	}
 	webhook_worker_stop();
 }

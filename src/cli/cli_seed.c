@@ -18,6 +18,7 @@
 #include "cli/demo_data.h"
 #include "store/audit.h"
 #include "store/case.h"
+#include "store/mediation.h"
 #include "store/resident.h"
 #include "store/region.h"
 #include "store/store.h"
@@ -119,6 +120,11 @@ static int seed_users(struct cli_db *d, const char *password, int *made)
 		for (int k = 0; k < 2 && du->roles[k]; k++)
 			if (store_role_grant(d->conn, uid, du->roles[k],
 					     du->region ? du->region : shangyu) != FQ_OK)
+				return 0;
+		for (int k = 0; k < DEMO_MEDIATORS; k++)
+			if (strcmp(demo_mediators[k].username, du->username) == 0 &&
+			    store_mediation_profile_put(d->conn, uid, demo_mediators[k].specialties,
+							demo_mediators[k].languages, 1) != FQ_OK)
 				return 0;
 	}
 	return 1;

@@ -39,3 +39,9 @@ const char *const demo_surnames[DEMO_SURNAMES] = {"陈", "王", "张", "李", "�
 						  "杨", "何", "周", "金", "楼", "斯"};
 const char *const demo_givens[DEMO_GIVENS] = {"建华", "美玲", "国强", "小红", "志明", "丽萍",
 					      "海东", "秀英", "伟",   "芳",   "军",   "燕"};
+
+const struct demo_mediator demo_mediators[DEMO_MEDIATORS] = {
+	{"fengyuan.mediator", "neighbour,marriage_family,labour", "zh,wuu"},
+	{"leshan.mediator", "housing_land,land_forest,damages", "zh"},
+	{"shangyu.mediator", "contract,consumer,traffic", "zh,en"},
+};

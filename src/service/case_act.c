@@ -12,6 +12,7 @@
 #include "service/notify.h"
 #include "service/outbox.h"
 #include "util/text.h"
+#include "store/agreement.h"
 #include "store/case.h"
 #include "store/queues.h"
 #include "store/timeline.h"
@@ -181,6 +182,22 @@ enum fq_err caseflow_act(const struct caseflow_env *env, struct store_conn *conn
 			err = fq_fail(
 				e, FQ_EFORBIDDEN, "same_person", "action",
 				"the follow-up must be done by someone other than who resolved the case");
+			goto out;
+		}
+	}
+	/* 人民调解法 art. 31 (issue 14): a case whose mediation agreement
+	 * has unperformed terms stays open; a referral moves it on */
+	if (a == ACT_CLOSE && st == ST_FOLLOWED_UP) {
+		int64_t open = 0;
+		if ((err = store_agreement_open_terms(conn, id, &open))) {
+			err = fq_fail(e, err, NULL, NULL, "cannot read the agreement's terms");
+			goto out;
+		}
+		if (open > 0) {
+			err = fq_fail(
+				e, FQ_ECONFLICT, "terms_open", "action",
+				"%lld term(s) of the mediation agreement are not performed yet",
+				(long long)open);
 			goto out;
 		}
 	}

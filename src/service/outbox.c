@@ -15,6 +15,7 @@
 #include "store/case.h"
 #include "store/outbox.h"
 #include "service/notify.h"
+#include "service/agreement.h"
 
 /* The phones that left for each subscription are audited like a read
  * through /contacts: one entry per subscription, naming case and webhook. */
@@ -153,4 +154,5 @@ void outbox_overdue_scan(const struct svc *s, struct store_conn *reader, int64_t
 	}
 	json_decref(items);
 	notify_due_scan(s, reader, now);
+	agreement_scan_due(s, reader, now); /* day-20 reminders, overdue terms */
 }

@@ -12,11 +12,19 @@
 #include "store/store.h"
 
 /* public.code_requested: a resident asked for a code by SMS (api/public_access.c);
- * user.notified: a notification for a user with a phone (service/notify.c) */
-#define WEBHOOK_EVENTS                                                        \
-	"case.created,case.assigned,case.escalated,case.overdue,case.closed," \
-	"public.code_requested,user.notified"
-#define WEBHOOK_EVENTS_COUNT 7 /* names in WEBHOOK_EVENTS: a subscription takes each at most once */
+ * user.notified: a notification for a user with a phone (service/notify.c);
+ * mediation.*: the room's texts to a party's phone (a code, the link, a
+ * session reminder) and the risk flag, which carries no room content
+ * (service/mediation.c); agreement.reminder: day 20 of the 30 to apply for
+ * judicial confirmation (service/agreement.c; ids and the parties' phones
+ * only) */
+#define WEBHOOK_EVENTS                                                         \
+	"case.created,case.assigned,case.escalated,case.overdue,case.closed,"  \
+	"public.code_requested,user.notified,mediation.code_requested,"        \
+	"mediation.invited,mediation.risk_flagged,mediation.session_reminder," \
+	"agreement.reminder"
+#define WEBHOOK_EVENTS_COUNT \
+	12 /* names in WEBHOOK_EVENTS: a subscription takes each at most once */
 #define WEBHOOK_BODY_MAX (64 * 1024)
 
 /* Queues `event` about case rec (a store record) inside the caller's

@@ -204,7 +204,7 @@ enum fq_err shared_region_in_text(struct store_conn *c, const char *text, int le
 	.notify_mark_read = shared_notify_mark_read, \
 	.notify_due_soon = shared_notify_due_soon, \
 	.notify_due_mark = shared_notify_due_mark, \
-	.user_set_phone = shared_user_set_phone,
+	.user_set_phone = shared_user_set_phone
 /* clang-format on */
 
 #endif

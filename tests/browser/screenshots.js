@@ -3,7 +3,11 @@
 // desktop (1280x800) and phone (375x812) width into
 // docs/screenshots/<page>-<desktop|phone>.png.
 //
-//   node tests/browser/screenshots.js [base-url] [--user NAME] [--password PW] [--out DIR]
+//   node tests/browser/screenshots.js [base-url] [--user NAME] [--password PW] [--out DIR] [--room TOKEN]
+//
+// --room TOKEN also takes a party's mediation room (#/room/TOKEN, a link
+// whose identity code was confirmed) on a phone, as room-phone.png; the
+// mediation browser test writes that one itself when FQ_SCREENSHOTS=1.
 //
 // base-url defaults to $FQ_BASE or http://127.0.0.1:8080. Staff pages are
 // taken signed in as --user (default fengqiao.handler, password
@@ -22,6 +26,7 @@ function parseArgs(argv) {
     if (a === '--user') o.user = argv[++i];
     else if (a === '--password') o.password = argv[++i];
     else if (a === '--out') o.out = path.resolve(argv[++i]);
+    else if (a === '--room') o.room = argv[++i];
     else if (a === '-h' || a === '--help') { o.help = true; } else o.base = a.replace(/\/$/, '');
   }
   return o;
@@ -93,10 +98,26 @@ async function shoot(browser, o, viewport, kind) {
   await context.close();
 }
 
+/** The party's mediation room on a phone: docs/screenshots/room-phone.png. */
+async function shootRoom(browser, base, token, out) {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(base + '/');
+  await page.evaluate(() => { localStorage.setItem('fq.lang', 'zh-CN'); });
+  await page.goto(`${base}/#/room/${token}`);
+  await page.locator('.room-thread .med-msg, .room-identity, .alert').first().waitFor();
+  await page.locator('.med-live[data-state="live"], .room-identity').first().waitFor();
+  const file = path.join(out, 'room-phone.png');
+  await page.screenshot({ path: file, fullPage: false });
+  console.log('wrote', path.relative(process.cwd(), file));
+  await context.close();
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   if (o.help) {
-    console.log('usage: node tests/browser/screenshots.js [base-url] [--user NAME] [--password PW] [--out DIR]');
+    console.log('usage: node tests/browser/screenshots.js [base-url] [--user NAME] [--password PW] [--out DIR] [--room TOKEN]');
     return;
   }
   fs.mkdirSync(o.out, { recursive: true });
@@ -104,9 +125,12 @@ async function main() {
   try {
     await shoot(browser, o, DESKTOP, 'desktop');
     await shoot(browser, o, PHONE, 'phone');
+    if (o.room) await shootRoom(browser, o.base, o.room, o.out);
   } finally {
     await browser.close();
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+
+module.exports = { shootRoom };

@@ -162,11 +162,12 @@ static void petition_limits(void **state)
 	};
 	struct deadline d[DL__COUNT];
 	int n = deadline_compute(cal, &rules, TRACK_PETITION, ev, 1, T("2026-03-02T10:00"), d);
-	assert_int_equal(find(d, n, DL_PETITION_ACCEPT)->due, END("2026-03-17")); /* 15 days */
+	assert_int_equal(find(d, n, DL_PETITION_ACCEPT)->due,
+			 END("2026-03-09")); /* 5 working days (浙江省信访条例 art. 20) */
 	ev[1] = EV(T("2026-03-05T10:00"), ACT_ACCEPT, ST_ACCEPTED, 4);
 	n = deadline_compute(cal, &rules, TRACK_PETITION, ev, 2, T("2026-03-06T00:00"), d);
 	assert_int_equal(find(d, n, DL_PETITION_HANDLE)->due,
-			 END("2026-05-06")); /* 60 days: 05-04 holiday */
+			 END("2026-04-07")); /* 30 days (art. 23): 04-04..06 Qingming */
 	ev[2] = EV(T("2026-03-06T10:00"), ACT_ASSIGN, ST_ASSIGNED, 4);
 	ev[3] = EV(T("2026-03-06T11:00"), ACT_START, ST_MEDIATING, 4);
 	const char *code = NULL;
@@ -175,7 +176,8 @@ static void petition_limits(void **state)
 			 FQ_OK);
 	ev[4] = EV(T("2026-03-07T10:00"), ACT_EXTEND, ST_MEDIATING, 4);
 	n = deadline_compute(cal, &rules, TRACK_PETITION, ev, 5, T("2026-03-08T00:00"), d);
-	assert_int_equal(find(d, n, DL_PETITION_HANDLE)->due, END("2026-06-03")); /* +30 once */
+	assert_int_equal(find(d, n, DL_PETITION_HANDLE)->due,
+			 END("2026-06-03")); /* +60 once (art. 23) */
 	assert_int_equal(deadline_petition_check(&rules, cal, ev, 5, ACT_EXTEND,
 						 T("2026-03-08T00:00"), &code),
 			 FQ_ECONFLICT);
@@ -217,8 +219,10 @@ static void days_left_by_kind(void **state)
 {
 	(void)state;
 	assert_int_equal(deadline_day_kind(DL_ACCEPT), DAYS_WORKING);
+	assert_int_equal(deadline_day_kind(DL_PETITION_ACCEPT), DAYS_WORKING);
 	for (int k = DL_RESOLVE; k < DL__COUNT; k++)
-		assert_int_equal(deadline_day_kind((enum deadline_kind)k), DAYS_CALENDAR);
+		if (k != DL_PETITION_ACCEPT)
+			assert_int_equal(deadline_day_kind((enum deadline_kind)k), DAYS_CALENDAR);
 	assert_string_equal(day_kind_name(DAYS_WORKING), "working");
 	assert_string_equal(day_kind_name(DAYS_CALENDAR), "calendar");
 

@@ -13,6 +13,9 @@ import * as casePage from './pages/case.js';
 import * as intake from './pages/intake.js';
 import * as dashboard from './pages/dashboard.js';
 import * as notifications from './pages/notifications.js';
+import * as mediation from './pages/mediation.js';
+import * as room from './pages/mediation-party.js';
+import * as verify from './pages/verify.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -27,6 +30,9 @@ const routes = [
   { re: /^\/new$/, page: intake, name: 'new', staff: true },
   { re: /^\/dashboard$/, page: dashboard, name: 'dashboard', staff: true },
   { re: /^\/notifications$/, page: notifications, name: 'notifications', staff: true },
+  { re: /^\/case\/([\w-]+)\/mediation$/, page: mediation, name: 'mediation', keys: ['id'], staff: true },
+  { re: /^\/room\/([\w-]+)$/, page: room, name: 'room', keys: ['token'] },
+  { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
 ];
 
 const main = document.getElementById('main-content');

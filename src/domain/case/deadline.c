@@ -13,9 +13,9 @@ void deadline_rules_default(struct deadline_rules *r)
 	r->resolve_days[3] = 60;
 	r->resolve_days[2] = 60;
 	r->resolve_days[1] = 60;
-	r->petition_accept_days = 15;
-	r->petition_handle_days = 60;
-	r->petition_extend_days = 30;
+	r->petition_accept_workdays = 5;
+	r->petition_handle_days = 30;
+	r->petition_extend_days = 60;
 	r->review_request_days = 30;
 	r->review_decide_days = 30;
 }
@@ -28,26 +28,26 @@ const char *deadline_kind_name(enum deadline_kind k)
 	return (unsigned)k < DL__COUNT ? names[k] : "unknown";
 }
 
-/* The kind of day each rule counts. Only acceptance of a dispute counts
- * working days; every other period is written in 日 (calendar days), and
- * its last day moves off a rest day as in 民事诉讼法 (Civil Procedure Law)
- * art. 85.
+/* The kind of day each rule counts. Acceptance, of a dispute or of a
+ * petition, counts working days; every other period is written in 日
+ * (calendar days), and its last day moves off a rest day as in 民事诉讼法
+ * (Civil Procedure Law) art. 85.
  * - accept: "3 个工作日内受理", Fengqiao's own promise to residents (the
  *   filing form says it, web/js/resident.js); 人民调解法 (People's
  *   Mediation Law) art. 17 lets a party apply but sets no time.
  * - resolve: 30/45/60 日 by level, local practice for 人民调解; the law
  *   sets no term.
- * - petition_accept (15 日), petition_handle (60 日, extended once by 30
- *   日), review_request and review_decide (30 日 each): calendar days, as
- *   the national 信访工作条例 counts them (not among the reference texts).
- *   浙江省信访条例 (Zhejiang Petition Regulations) art. 23 counts handling
- *   in 日 as well (30 日, extended by at most 60 日); its art. 20 gives
- *   五个工作日 (five working days) to decide on acceptance, stricter than
- *   the 15 days used here. */
+ * - petition_accept: 五个工作日 (five working days), 浙江省信访条例
+ *   (Zhejiang Petition Regulations) art. 20.
+ * - petition_handle: 30 日 from acceptance, extended once by at most 60 日
+ *   with the approval of the body's head, art. 23 of the same.
+ * - review_request and review_decide (30 日 each): calendar days; art. 24
+ *   leaves review (复查) and re-review (复核) to the national rules
+ *   (信访工作条例, not among the reference texts), which give 30 日 each. */
 static const enum day_kind day_kinds[DL__COUNT] = {
-	[DL_ACCEPT] = DAYS_WORKING,           [DL_RESOLVE] = DAYS_CALENDAR,
-	[DL_PETITION_ACCEPT] = DAYS_CALENDAR, [DL_PETITION_HANDLE] = DAYS_CALENDAR,
-	[DL_REVIEW_REQUEST] = DAYS_CALENDAR,  [DL_REVIEW_DECIDE] = DAYS_CALENDAR,
+	[DL_ACCEPT] = DAYS_WORKING,          [DL_RESOLVE] = DAYS_CALENDAR,
+	[DL_PETITION_ACCEPT] = DAYS_WORKING, [DL_PETITION_HANDLE] = DAYS_CALENDAR,
+	[DL_REVIEW_REQUEST] = DAYS_CALENDAR, [DL_REVIEW_DECIDE] = DAYS_CALENDAR,
 };
 
 enum day_kind deadline_day_kind(enum deadline_kind k)
@@ -144,8 +144,8 @@ static int petition(const struct calendar *cal, const struct deadline_rules *r,
 	int n = 0;
 	if (!nev)
 		return 0;
-	struct deadline acc = {DL_PETITION_ACCEPT, due_days(cal, ev[0].at, r->petition_accept_days),
-			       0};
+	struct deadline acc = {DL_PETITION_ACCEPT,
+			       due_workdays(cal, ev[0].at, r->petition_accept_workdays), 0};
 	int64_t accepted = 0, answered = 0, review_req = 0, review_ans = 0;
 	int extensions = 0;
 	for (size_t i = 1; i < nev; i++) {

@@ -28,13 +28,17 @@ enum day_kind {
 };
 
 struct deadline_rules {
-	int accept_workdays;      /* dispute: accept within N working days (3) */
-	int resolve_days[6];      /* dispute: resolve within N days of acceptance, by level */
-	int petition_accept_days; /* 15 */
-	int petition_handle_days; /* 60 */
-	int petition_extend_days; /* 30, once */
-	int review_request_days;  /* 30: the petitioner may ask for review */
-	int review_decide_days;   /* 30: the review is decided */
+	int accept_workdays; /* dispute: accept within N working days (3) */
+	int resolve_days[6]; /* dispute: resolve within N days of acceptance, by level */
+	/* 浙江省信访条例 (Zhejiang Petition Regulations): art. 20, decide on
+	 * acceptance within 5 working days; art. 23, handle within 30 days of
+	 * acceptance, extended (approved by the head of the body) by at most
+	 * 60 days */
+	int petition_accept_workdays; /* 5 */
+	int petition_handle_days;     /* 30 */
+	int petition_extend_days;     /* 60, once */
+	int review_request_days;      /* 30: the petitioner may ask for review */
+	int review_decide_days;       /* 30: the review is decided */
 };
 
 /* One step of a case's history, oldest first. */

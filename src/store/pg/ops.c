@@ -3,6 +3,8 @@
  * (STORE_SHARED_OPS). */
 #include "store/pg/pg_internal.h"
 #include "store/attachment.h"
+#include "store/mediation.h"
+#include "store/agreement.h"
 #include "store/shared.h"
 
 const struct store_ops store_pg_ops = {
@@ -33,5 +35,8 @@ const struct store_ops store_pg_ops = {
 	.audit_append = pg_audit_append,
 	.audit_iterate = pg_audit_iterate,
 	.case_facts_set = pg_case_facts_set,
-	STORE_SHARED_OPS.attachment = &shared_attachment_ops,
+	.attachment = &shared_attachment_ops,
+	.mediation = &pg_mediation_ops,
+	.agreement = &pg_agreement_ops,
+	STORE_SHARED_OPS,
 };

@@ -3,6 +3,8 @@
  * (STORE_SHARED_OPS). */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/attachment.h"
+#include "store/mediation.h"
+#include "store/agreement.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -33,5 +35,8 @@ const struct store_ops store_sqlite_ops = {
 	.audit_append = sqlite_audit_append,
 	.audit_iterate = sqlite_audit_iterate,
 	.case_facts_set = sqlite_case_facts_set,
-	STORE_SHARED_OPS.attachment = &shared_attachment_ops,
+	.attachment = &shared_attachment_ops,
+	.mediation = &sqlite_mediation_ops,
+	.agreement = &sqlite_agreement_ops,
+	STORE_SHARED_OPS,
 };

@@ -7,6 +7,7 @@ import { CATEGORIES, PARTY_ROLES, codeOptions, hasRole, statusBadge, trackBadge,
 import { noticesCard, drawNotices } from '../notices.js';
 import { attachmentsCard, drawAttachments } from './attachments.js';
 import { bindKeys } from '../keys.js';
+import { caseMediationLink } from './mediation.js';
 
 // The order buttons appear in, and the fields each action asks for.
 const ACTIONS = {
@@ -110,7 +111,7 @@ export async function render({ container, params, isCurrent }) {
         statusBadge(c.status), ' ', trackBadge(c.track), ' ',
         c.group_dispute ? h('span', { class: 'badge group' }, t('case.groupDispute')) : null, ' ',
         c.imported ? h('span', { class: 'badge imported' }, t('case.imported')) : null),
-      headDeadline());
+      headDeadline(), caseMediationLink(c));
     drawFacts();
     drawDeadlines();
     drawParties();

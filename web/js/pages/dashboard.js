@@ -254,6 +254,12 @@ export async function render({ container, query, navigate, isCurrent }) {
       n: fmtNumber(imp.cases), v: fmtNumber(imp.resolved_in_village ?? 0),
       tw: fmtNumber(imp.resolved_at_or_below_township ?? 0) }))
     : null;
+  // mediation agreements (issue 14): success, on-time performance, judicial confirmation
+  const mf = dash.mediation || null;
+  const mediationKpis = mf ? h('section', { class: 'kpis-mediation', id: 'dash-mediation', 'aria-label': t('agr.figures') },
+    kpi('agr.successRate', fmtPercent(mf.success_rate), `${fmtNumber(mf.mediations_agreed ?? 0)}/${fmtNumber(mf.mediations_closed ?? 0)}`),
+    kpi('agr.onTimeRate', fmtPercent(mf.on_time_rate), `${fmtNumber(mf.performed_on_time ?? 0)}/${fmtNumber(mf.performance_due ?? 0)}`),
+    kpi('agr.confirmedRate', fmtPercent(mf.confirmed_rate), `${fmtNumber(mf.confirmed ?? 0)}/${fmtNumber(mf.agreements ?? 0)}`)) : null;
   replace(body,
     h('p', { class: 'muted' }, t('dash.scope', { name: regionName }),
       prev ? t('an.prevPeriod', { from: prev[0], to: prev[1] }) : ''),
@@ -261,6 +267,7 @@ export async function render({ container, query, navigate, isCurrent }) {
     defs,
     importedNote,
     chartsEl,
+    mediationKpis,
     h('section', { class: 'card', 'aria-labelledby': 'dash-children' },
       h('h2', { id: 'dash-children' }, t('dash.subRegions')),
       h('p', { class: 'muted small' }, t('dash.drillHint'), t('an.countHint')),
