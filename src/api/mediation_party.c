@@ -127,6 +127,27 @@ static void stream(struct req *r)
 		api_mediation_stream(r, mid, pid);
 }
 
+/* The committee's published mediators, for a party to choose from
+ * (人民调解法 (People's Mediation Law) art. 19): the same public list staff
+ * read at /api/v1/mediators, for the committee holding this mediation. */
+static void mediators(struct req *r)
+{
+	int64_t pid, mid;
+	if (!party(r, 1, &pid, &mid))
+		return;
+	json_t *m = NULL, *items = NULL;
+	enum fq_err err = store_mediation_get(r->rc, NULL, mid, &m);
+	if (!err)
+		err = store_mediation_mediators(
+			r->rc, json_string_value(json_object_get(m, "unit_region")), &items);
+	json_decref(m);
+	if (err) {
+		reply_err(r, "storage_unavailable", "cannot read the mediators", NULL);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 void api_mediation_party_routes(void)
 {
 	/* reads in the wider bucket of public reads; writes in the public one */
@@ -139,4 +160,5 @@ void api_mediation_party_routes(void)
 	http_route(M_POST, "/api/v1/room/{token}/offers/{oid}/answer", R_PUBLIC | R_JSON, answer);
 	http_route(M_GET, "/api/v1/room/{token}/events", R_READ, events);
 	http_route(M_GET, "/api/v1/room/{token}/stream", R_READ, stream);
+	http_route(M_GET, "/api/v1/room/{token}/mediators", R_READ, mediators);
 }

@@ -16,6 +16,7 @@
 #include "service/agreement_internal.h"
 #include "service/agreement_pdf.h"
 #include "service/live.h"
+#include "service/mediation.h"
 #include "store/agreement.h"
 #include "store/mediation.h"
 #include "store/audit.h"
@@ -641,6 +642,11 @@ enum fq_err agr_take_effect(struct store_conn *c, const json_t *rec, const json_
 	enum fq_err err = store_agreement_set(c, id, f, now);
 	json_decref(f);
 	if (err)
+		return err;
+	/* the room's work is done: the mediation ends with the agreement */
+	struct fq_error ee = {0};
+	if ((err = mediation_end_agreed(c, num(rec, "mediation_id"), num(rec, "oral") != 0, now,
+					&ee)))
 		return err;
 	json_t *terms = json_array();
 	size_t i;

@@ -15,7 +15,9 @@
 #include "service/live.h"
 #include "store/audit.h"
 #include "store/case.h"
+#include "store/agreement.h"
 #include "store/mediation.h"
+#include "store/user.h"
 #include "store/notify.h"
 #include "store/outbox.h"
 #include "store/timeline.h"
@@ -118,11 +120,14 @@ enum fq_err med_case_note(struct med_ctx *x, int64_t case_id, const char *what, 
 		json_decref(detail);
 		return med_store_failed(x->e, err);
 	}
-	json_t *t = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:b}", "at", (json_int_t)x->now,
-			      "actor", x->who.staff ? x->who.staff->username : "party", "action",
-			      "mediation", "from", json_object_get(rec, "status"), "to",
-			      json_object_get(rec, "status"), "level",
-			      json_object_get(rec, "level"), "internal", 1);
+	json_t *t =
+		json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:b}", "at", (json_int_t)x->now, "actor",
+			  x->who.staff      ? x->who.staff->username
+			  : x->who.party_id ? "party"
+					    : "system",
+			  "action", "mediation", "from", json_object_get(rec, "status"), "to",
+			  json_object_get(rec, "status"), "level", json_object_get(rec, "level"),
+			  "internal", 1);
 	json_decref(rec);
 	if (!t || !detail) {
 		json_decref(t);
@@ -303,6 +308,24 @@ enum fq_err med_end_with(struct med_ctx *x, const json_t *m, const char *reason,
 	if (!err)
 		err = med_case_note(x, med_ival(m, "case_id"), "ended",
 				    json_pack("{s:s}", "reason", reason));
+	return err;
+}
+
+/* The mediation's agreement took effect (service/agreement.c): the
+ * mediation ends with the reason agreement, or oral_agreement for one
+ * recorded by word of mouth (人民调解法 arts. 28-30), unless it has ended
+ * already. The system acts: no caller, no scope. */
+enum fq_err mediation_end_agreed(struct store_conn *c, int64_t id, int oral, int64_t now,
+				 struct fq_error *e)
+{
+	struct med_ctx x = {.c = c, .now = now, .e = e};
+	json_t *m = NULL;
+	enum fq_err err = store_mediation_get(c, NULL, id, &m);
+	if (err)
+		return med_store_failed(e, err);
+	if (med_status_of(m) != MED_ENDED)
+		err = med_end_with(&x, m, oral ? "oral_agreement" : "agreement", NULL);
+	json_decref(m);
 	return err;
 }
 
@@ -515,6 +538,23 @@ enum fq_err mediation_room(struct med_ctx *x, int64_t id, json_t **out)
 	json_object_set_new(m, "offers", offers);
 	json_object_set_new(m, "sessions", sessions);
 	json_object_del(m, "declined");
+	/* the mediator by name, for the parties as for the staff (a published
+	 * mediator's name is public: the list parties choose from) */
+	const char *med = med_sval(m, "mediator");
+	json_t *u = NULL;
+	if (med && *med && store_user_get(x->c, med, 0, &u) == FQ_OK)
+		json_object_set(m, "mediator_name", json_object_get(u, "display_name"));
+	json_decref(u);
+	/* whether the room has an agreement and where it stands (its text is
+	 * read at .../agreement): null until one is drafted */
+	json_t *agr = NULL;
+	if (store_agreement_get(x->c, NULL, id, &agr) == FQ_OK)
+		json_object_set_new(m, "agreement",
+				    json_pack("{s:O, s:O}", "id", json_object_get(agr, "id"),
+					      "status", json_object_get(agr, "status")));
+	else
+		json_object_set_new(m, "agreement", json_null());
+	json_decref(agr);
 	json_t *p;
 	size_t i;
 	if (!x->who.staff) {

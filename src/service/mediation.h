@@ -56,6 +56,12 @@ struct med_ctx {
 	struct fq_error *e;
 };
 
+/* Ends mediation id because its agreement took effect: reason agreement,
+ * or oral_agreement when oral; nothing when it has ended already. For the
+ * agreement's use case, inside its transaction on c. */
+enum fq_err mediation_end_agreed(struct store_conn *c, int64_t id, int oral, int64_t now,
+				 struct fq_error *e);
+
 /* Opens a mediation on case_id (which the staff caller must see, in
  * 调解中 (mediating), with no open mediation), its parties taken from the
  * case's applicants and respondents. *out: {id, links: [{party_id, name,

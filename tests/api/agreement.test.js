@@ -180,7 +180,11 @@ test('the accepted offer becomes the draft, with art. 29 contents and its hash; 
 
 test('signing: a change after one signature voids it; all, the mediator and the seal make it effective', async () => {
   const m = await mediation('协议测试：签署');
+  // the room says whether it has an agreement (its pages ask for it only then)
+  assert.equal((await med().get(`/api/v1/mediations/${m.id}`)).json.agreement, null);
   let a = await draft(m);
+  const said = (await med().get(`/api/v1/mediations/${m.id}`)).json.agreement;
+  assert.deepEqual(said, { id: a.id, status: a.status });
   const [p1, p2] = m.parties;
   assert.equal((await partySigns(m, p1, a.hash)).status, 200);
   a = (await med().get(`/api/v1/mediations/${m.id}/agreement`)).json;
@@ -207,6 +211,10 @@ test('signing: a change after one signature voids it; all, the mediator and the 
   // everyone on the current text
   a = await signAll(m, cur);
   assert.equal(a.status, 'effective');
+  // the room's work is done: the mediation ends with the agreement
+  const room = (await med().get(`/api/v1/mediations/${m.id}`)).json;
+  assert.equal(room.status, 'ended');
+  assert.equal(room.end_reason, 'agreement');
   assert.ok(a.effective_at > 0);
   assert.equal(a.court.apply_due.length, 10);
   // nothing is signed or changed after it takes effect
@@ -307,6 +315,8 @@ test('an oral agreement is recorded by the mediator and effective that day; it d
   assert.equal(r.json.status, 'effective');
   assert.equal(r.json.signatures.length, 0);
   assert.equal(r.json.open_terms, 2);
+  const room = (await med().get(`/api/v1/mediations/${m.id}`)).json;
+  assert.deepEqual([room.status, room.end_reason], ['ended', 'oral_agreement']);
   const c = await med().post(`/api/v1/mediations/${m.id}/agreement/court`, { step: 'file' });
   assert.equal(c.status, 409);
   assert.equal(c.json.error.code, 'agreement_not_effective');

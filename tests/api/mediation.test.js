@@ -143,6 +143,11 @@ async function activeRoom(title) {
   const acc = await med().post(`/api/v1/mediations/${m.id}/actions/accept`, {});
   assert.equal(acc.status, 200, acc.text);
   assert.equal(acc.json.status, 'active');
+  // the parties see their mediator by name, not by user name
+  const seen = await party(m.a.token).get('');
+  const list = await med().get(`/api/v1/mediators?region=${VILLAGE}`);
+  const fy = list.json.items.find((x) => x.username === 'fengyuan.mediator');
+  assert.equal(seen.json.mediator_name, fy.display_name, seen.text);
   return m;
 }
 
@@ -281,6 +286,11 @@ test('choice of mediator: the published list, 2 working days, then the committee
   const m = await open(await mediatingCase('选择调解员'));
   await verify(m.a); await verify(m.b);
   await consent(m.a); await consent(m.b);
+  // a party reads the same published list through its own link
+  r = await party(m.a.token).get('/mediators');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((x) => x.username).sort(), [...names].sort());
+  assert.equal((await party('0'.repeat(64)).get('/mediators')).status, 404);
   r = await party(m.a.token).post('/actions/choose', { mediator: 'leshan.mediator' });
   assert.equal(r.status, 400);
   assert.equal(r.json.error.code, 'unknown_mediator');

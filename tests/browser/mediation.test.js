@@ -154,15 +154,21 @@ test('each party joins by the texted link: the identity code first, then consent
 
 test('the parties\' choice of mediator, who accepts; messages appear live in the others\' pages', shot(() => env, async () => {
   const m = pages.mediator;
-  // each party's choice (人民调解法 art. 19), recorded by the mediator
-  for (let i = 0; i < 2; i++) {
-    const form = m.locator('.med-choose');
-    await form.locator(`select[name="mediator"] option[value="${MEDIATOR}"]`).waitFor({ state: 'attached' });
-    await form.locator('select[name="mediator"]').selectOption(MEDIATOR);
-    await form.locator('select[name="how"]').selectOption({ index: i });
-    await form.getByRole('button', { name: '确定调解员' }).click();
-    if (i === 0) await m.locator('.med-mediator li').first().waitFor();
-  }
+  // each party's choice (人民调解法 art. 19): the applicant picks from the
+  // committee's published mediators in her own room, in words (no codes)
+  const a = pages.applicant;
+  const pick = a.locator('.room-mediators li', { hasText: '张美华' });
+  await pick.waitFor();
+  assert.match(await pick.innerText(), /邻里纠纷/);
+  assert.doesNotMatch(await pick.innerText(), /neighbour|wuu/);
+  await pick.getByRole('button', { name: /^选择/ }).click();
+  await pick.getByRole('button', { name: '已选择' }).waitFor();
+  // the respondent's choice, told by phone, recorded by the mediator
+  const form = m.locator('.med-choose');
+  await form.locator(`select[name="mediator"] option[value="${MEDIATOR}"]`).waitFor({ state: 'attached' });
+  await form.locator('select[name="mediator"]').selectOption(MEDIATOR);
+  await form.locator('select[name="how"]').selectOption({ index: 1 });
+  await form.getByRole('button', { name: '确定调解员' }).click();
   await m.getByRole('button', { name: '接受指派' }).click();
   await m.locator('.med-overview .med-status-active').waitFor();
   // the parties' rooms open for writing without a reload
@@ -199,6 +205,45 @@ test('an offer is made and accepted', shot(() => env, async () => {
   await offer.locator('[data-answer="accept"]').click();
   await m.locator('.med-offer[data-status="accepted"]').waitFor();
   await pages.respondent.locator('.med-offer[data-status="accepted"]').waitFor();
+  env.check();
+}));
+
+test('what a party types reaches the others as text, never as markup', shot(() => env, async () => {
+  // what a party types is text in every other page, never markup
+  const markup = '<img src=x onerror="window.__fq_xss=1"><b>粗体</b>';
+  await pages.respondent.getByLabel(/^写给：共同沟通/).fill(markup);
+  await pages.respondent.locator('.room-shared').getByRole('button', { name: '发送', exact: true }).click();
+  const shown = pages.mediator.locator('.med-msg-body', { hasText: 'onerror' });
+  await shown.waitFor();
+  assert.equal(await shown.textContent(), markup);
+  assert.equal(await pages.mediator.locator('.med-messages img, .med-messages b').count(), 0);
+  assert.equal(await pages.mediator.evaluate(() => window.__fq_xss), undefined);
+  // and in the other party's room, on the phone
+  await pages.applicant.locator('.med-msg-body', { hasText: 'onerror' }).waitFor();
+  assert.equal(await pages.applicant.locator('.med-messages img, .med-messages b').count(), 0);
+  assert.equal(await pages.applicant.evaluate(() => window.__fq_xss), undefined);
+  env.check();
+}));
+
+test('a risk of violence (人民调解法 art. 25) flagged in the room stands on the case page for everyone handling it', shot(() => env, async () => {
+  const m = pages.mediator;
+  const form = m.locator('.med-risk-form');
+  await m.locator('.med-end summary', { hasText: '标记风险' }).click();
+  await form.getByLabel('风险情况').fill('被申请人扬言要动手');
+  await form.getByLabel('报警记录').fill('2026-12-01 枫桥派出所 回执 0425');
+  await form.getByRole('button', { name: '标记风险' }).click();
+  await m.locator('.med-risk-slot .med-risk', { hasText: '被申请人扬言要动手' }).waitFor();
+  // another person handling the case: the township's handler, on a phone
+  const other = await env.newPage({ name: 'handler', viewport: PHONE });
+  await login(other, env.base, 'fengqiao.handler');
+  await other.goto(`${env.base}/#/case/${caseRow.id}`);
+  await other.locator('.case-mediation .med-risk').waitFor();
+  await axeCheck(other, 'case page with the risk flag');
+  // the party's room never shows the staff's note or the police report
+  await pages.applicant.reload();
+  await pages.applicant.locator('.room-shared').waitFor();
+  const party = await pages.applicant.locator('main').textContent();
+  assert.ok(!party.includes('扬言') && !party.includes('回执'), 'the note stays with the staff');
   env.check();
 }));
 
@@ -301,45 +346,6 @@ test('the party room in English, on a phone, and in 长辈版 (elder mode)', sho
   if (process.env.FQ_SCREENSHOTS === '1') {
     await shootRoom(env.browser, env.base, state.applicantToken, path.join(__dirname, '..', '..', 'docs', 'screenshots'));
   }
-}));
-
-test('what a party types reaches the others as text, never as markup', shot(() => env, async () => {
-  // what a party types is text in every other page, never markup
-  const markup = '<img src=x onerror="window.__fq_xss=1"><b>粗体</b>';
-  await pages.respondent.getByLabel(/^写给：共同沟通/).fill(markup);
-  await pages.respondent.locator('.room-shared').getByRole('button', { name: '发送', exact: true }).click();
-  const shown = pages.mediator.locator('.med-msg-body', { hasText: 'onerror' });
-  await shown.waitFor();
-  assert.equal(await shown.textContent(), markup);
-  assert.equal(await pages.mediator.locator('.med-messages img, .med-messages b').count(), 0);
-  assert.equal(await pages.mediator.evaluate(() => window.__fq_xss), undefined);
-  // and in the other party's room, on the phone
-  await pages.applicant.locator('.med-msg-body', { hasText: 'onerror' }).waitFor();
-  assert.equal(await pages.applicant.locator('.med-messages img, .med-messages b').count(), 0);
-  assert.equal(await pages.applicant.evaluate(() => window.__fq_xss), undefined);
-  env.check();
-}));
-
-test('a risk of violence (人民调解法 art. 25) flagged in the room stands on the case page for everyone handling it', shot(() => env, async () => {
-  const m = pages.mediator;
-  const form = m.locator('.med-risk-form');
-  await m.locator('.med-end summary', { hasText: '标记风险' }).click();
-  await form.getByLabel('风险情况').fill('被申请人扬言要动手');
-  await form.getByLabel('报警记录').fill('2026-12-01 枫桥派出所 回执 0425');
-  await form.getByRole('button', { name: '标记风险' }).click();
-  await m.locator('.med-risk-slot .med-risk', { hasText: '被申请人扬言要动手' }).waitFor();
-  // another person handling the case: the township's handler, on a phone
-  const other = await env.newPage({ name: 'handler', viewport: PHONE });
-  await login(other, env.base, 'fengqiao.handler');
-  await other.goto(`${env.base}/#/case/${caseRow.id}`);
-  await other.locator('.case-mediation .med-risk').waitFor();
-  await axeCheck(other, 'case page with the risk flag');
-  // the party's room never shows the staff's note or the police report
-  await pages.applicant.reload();
-  await pages.applicant.locator('.room-shared').waitFor();
-  const party = await pages.applicant.locator('main').textContent();
-  assert.ok(!party.includes('扬言') && !party.includes('回执'), 'the note stays with the staff');
-  env.check();
 }));
 
 function dayFromNow(n) {

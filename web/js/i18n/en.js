@@ -1357,4 +1357,15 @@ export default {
   'room.moreChoices': 'Other choices: a public session, more time, leaving',
   'med.riskCase': 'The mediator flagged a risk in this case and recorded the report to the police (People\'s Mediation Law art. 25). Everyone handling it should take note.',
   'med.newLink': 'A new link for {name} (texted; the old one no longer works; shown this once): ',
+  // ---- the party chooses a mediator ----
+  'room.choose': 'Choose your mediator',
+  'room.chooseNote': 'Choose by {when}. When every party picks the same mediator, that is the choice; after that the committee appoints one.',
+  'room.chooseThis': 'Choose {name}',
+  'room.chosen': 'Your choice',
+  'room.specialties': 'Specialties',
+  'room.languages': 'Languages',
+  'room.noMediators': 'The committee has published no mediators yet; it will appoint one.',
+  'medLang.zh': 'Mandarin',
+  'medLang.wuu': 'Wu (Zhuji dialect)',
+  'medLang.en': 'English',
 };

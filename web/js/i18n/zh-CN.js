@@ -1358,4 +1358,15 @@ export default {
   'room.moreChoices': '其他选择：公开调解、延长期限、退出调解',
   'med.riskCase': '调解员已标记本案有激化风险并记录了报警情况（《人民调解法》第二十五条）。办理本案的每个人都应注意。',
   'med.newLink': '{name} 的新链接（已发短信；旧链接已失效，只显示这一次）：',
+  // ---- the party chooses a mediator ----
+  'room.choose': '选择调解员',
+  'room.chooseNote': '请在 {when} 前选择；各方选同一位调解员即确定，逾期由调解委员会指定。',
+  'room.chooseThis': '选择{name}',
+  'room.chosen': '已选择',
+  'room.specialties': '擅长',
+  'room.languages': '语言',
+  'room.noMediators': '调解委员会暂未公布调解员，将由委员会指定。',
+  'medLang.zh': '普通话',
+  'medLang.wuu': '吴语（诸暨话）',
+  'medLang.en': '英语',
 };

@@ -20,26 +20,21 @@ export const MATTERS = ['marriage', 'adoption', 'inheritance', 'parentage', 'own
 const COURT_NEXT = { none: ['file'], withdrawn: ['file'], filed: ['accept', 'withdraw'], accepted: ['confirm', 'reject', 'withdraw'] };
 
 // Whether a room's agreement exists, as this page last learnt it (by base):
-// 'present', 'absent' or unknown. A room answers nothing about its
-// agreement, and asking for one that does not exist answers 404 (which the
-// browser logs): the page asks once an offer was accepted, and again only
-// when something says the agreement may have changed (this page's own
-// writes, an "agreement" event of the room, a new visit).
+// 'present', 'absent' or unknown. The room says whether it has one
+// (m.agreement: {id, status} or null); asking for one that does not exist
+// answers 404 (which the browser logs), so the page asks only when the room
+// says there is one, after its own writes, or after an "agreement" event.
 const known = new Map();
 
-/** Forget what this page knew of the agreement of base (a fresh look). */
-export function agreementChanged(base) {
-  known.delete(base);
+/** What this page knows of the agreement of base: forgotten (a fresh
+ * look), or, with exists, known to be there (an "agreement" event). */
+export function agreementChanged(base, exists) {
+  if (exists) known.set(base, 'present');
+  else known.delete(base);
 }
 
 function worthAsking(ctx) {
-  const k = known.get(ctx.base);
-  if (k) return k === 'present';
-  if (ctx.m.agreement || (ctx.m.offers || []).some((o) => o.status === 'accepted')) return true;
-  // no offer accepted yet: there is no agreement until this page drafts
-  // one or the room says so (an "agreement" event)
-  known.set(ctx.base, 'absent');
-  return false;
+  return Boolean(ctx.m.agreement) || known.get(ctx.base) === 'present';
 }
 
 /**

@@ -264,6 +264,15 @@ export function clocks(m) {
   return rows;
 }
 
+// A published mediator's specialties (case categories) and languages in
+// words, never their codes.
+export function mediatorSpecialties(u) {
+  return String(u.specialties || '').split(',').filter(Boolean).map((c) => tc('category', c)).join('、');
+}
+export function mediatorLanguages(u) {
+  return String(u.languages || '').split(',').filter(Boolean).map((c) => tc('medLang', c)).join('、');
+}
+
 export function statusBadgeMed(status) {
   return h('span', { class: `badge med-status med-status-${status}` }, tc('medStatus', status));
 }

@@ -12,6 +12,7 @@ import { api, get, post, errorBox, clearErrors, showError, ApiError } from '../a
 import { loading } from '../common.js';
 import {
   API, fmtWhen, openStream, replay, liveBadge, messageList, composer, offerForm, offerCard, statusBadgeMed,
+  mediatorSpecialties, mediatorLanguages,
 } from './mediation-parts.js';
 import { agreementSection, agreementChanged } from './mediation-agreement.js';
 
@@ -193,6 +194,7 @@ export async function render({ container, params, isCurrent }) {
         h('p', { class: 'room-status-help' }, t(`room.help.${room.status}`)),
         room.mediator ? h('p', null, t('med.mediator'), t('common.colon'), room.mediator_name || t('room.mediatorSet')) : null,
         room.deadline ? h('p', { class: 'muted' }, t('med.deadline'), t('common.colon'), fmtWhen(room.deadline)) : null];
+      if (room.status === 'choosing') parts.push(chooser(p));
       if ((room.sessions || []).length) {
         parts.push(h('ul', { class: 'room-sessions' }, room.sessions.map((s) => h('li', null,
           t('room.session', { at: fmtWhen(s.starts_at), mode: tc('medMode', s.mode) }), s.place ? ` · ${s.place}` : ''))));
@@ -230,6 +232,36 @@ export async function render({ container, params, isCurrent }) {
         parts.push(more);
       }
       replace(head, ...parts);
+    }
+
+    // The committee's published mediators (人民调解法 art. 19: the parties
+    // may choose); read once, when the room is choosing.
+    let mediators = null;
+    function chooser(p) {
+      const box = h('section', { class: 'room-chooser', 'aria-labelledby': 'room-choose-h' },
+        h('h3', { id: 'room-choose-h' }, t('room.choose')),
+        h('p', { class: 'muted small' }, t('room.chooseNote', { when: fmtWhen(room.choice_due) })));
+      const fill = () => {
+        const list = h('ul', { class: 'room-mediators' }, mediators.map((x) => {
+          const mine = p.choice === x.username;
+          const btn = h('button', { type: 'button', class: mine ? 'btn btn-primary btn-large' : 'btn btn-large', 'aria-pressed': String(mine) },
+            mine ? t('room.chosen') : t('room.chooseThis', { name: x.display_name }));
+          btn.addEventListener('click', () => act('choose', { mediator: x.username }, btn));
+          return h('li', null, h('p', null, h('strong', null, x.display_name), ' · ', x.committee || ''),
+            x.specialties ? h('p', { class: 'muted small' }, t('room.specialties'), t('common.colon'), mediatorSpecialties(x)) : null,
+            x.languages ? h('p', { class: 'muted small' }, t('room.languages'), t('common.colon'), mediatorLanguages(x)) : null,
+            btn);
+        }));
+        box.appendChild(mediators.length ? list : h('p', null, t('room.noMediators')));
+      };
+      if (mediators) fill();
+      else {
+        get(`${base}/mediators`).then((r) => {
+          mediators = r.items || [];
+          if (isCurrent()) drawHead();
+        }).catch(fail);
+      }
+      return box;
     }
 
     function msgThread(msg) { return msg.thread || 'shared'; }
@@ -358,7 +390,7 @@ export async function render({ container, params, isCurrent }) {
     stop = openStream(`${base}/stream`, lastSeq, (ev) => {
       if (!take(ev)) return;
       if (ev.kind === 'message') { drawThreads(); return; }
-      if (ev.kind === 'agreement') agreementChanged(base);
+      if (ev.kind === 'agreement') agreementChanged(base, true);
       if (!pending) pending = Promise.resolve().then(() => reload()).catch(() => {}).finally(() => { pending = null; });
     }, (state) => live.set(state));
   }

@@ -11,7 +11,7 @@ import { get, post, errorBox, clearErrors, showError, ApiError, session } from '
 import { dl, loading, statusBadge } from '../common.js';
 import {
   API, fmtWhen, openStream, replay, liveBadge, messageList, composer, offerForm, offerCard,
-  clocks, statusBadgeMed,
+  clocks, statusBadgeMed, mediatorSpecialties, mediatorLanguages,
 } from './mediation-parts.js';
 import { agreementSection, agreementChanged } from './mediation-agreement.js';
 
@@ -296,7 +296,7 @@ export async function render({ container, params, isCurrent, navigate }) {
     }
     sel.addEventListener('change', () => {
       const u = (mediators || []).find((x) => x.username === sel.value);
-      replace(info, u ? h('p', { class: 'small muted' }, [u.committee, u.specialties, u.languages].filter(Boolean).join(' · ')) : null);
+      replace(info, u ? h('p', { class: 'small muted' }, [u.committee, mediatorSpecialties(u), mediatorLanguages(u)].filter(Boolean).join(' · ')) : null);
     });
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -536,7 +536,7 @@ export async function render({ container, params, isCurrent, navigate }) {
   const stop = openStream(`${base}/stream`, lastSeq, (ev) => {
     if (!take(ev)) return;
     if (ev.kind === 'message') { drawThreads(); return; }
-    if (ev.kind === 'agreement') agreementChanged(base);
+    if (ev.kind === 'agreement') agreementChanged(base, true);
     // anything else changes the room: read it again (once per burst)
     if (!pending) pending = Promise.resolve().then(() => reload()).catch(() => {}).finally(() => { pending = null; });
   }, (state) => live.set(state));
