@@ -487,8 +487,6 @@ static enum fq_err act_public(struct med_ctx *x, json_t *m, const json_t *body)
 	return err;
 }
 
-/* link {party}: a new link for a party (the old one stops working), texted
- * to its phone and answered once. */
 enum fq_err mediation_party_relink(struct med_ctx *x, int64_t party_id, int64_t verified_at,
 				   char token[MEDIATION_LINK_TOKEN_MAX + 1])
 {
@@ -501,6 +499,8 @@ enum fq_err mediation_party_relink(struct med_ctx *x, int64_t party_id, int64_t 
 	return med_set_p(x, party_id, f);
 }
 
+/* link {party}: a new link for a party (the old one stops working), texted
+ * to its phone and answered once. */
 static enum fq_err act_link(struct med_ctx *x, json_t *m, const json_t *body, json_t **out)
 {
 	if (med_status_of(m) == MED_ENDED)
