@@ -17,35 +17,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "http/limits.h"
 #include "store/mediation.h"
+#include "util/text.h"
 
 #define JOIN_KEY_MAX 33   /* a tracking code as a limits key */
 #define JOIN_PHONE_MAX 32 /* characters of the phone as typed */
 #define JOIN_CODE_MAX 16  /* characters of the code as typed */
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The phone's 11 mobile digits (without +86, spaces or hyphens), or "". */
-static void mobile_digits(const char *s, char out[16])
-{
-	char d[JOIN_PHONE_MAX + 1];
-	size_t o = 0;
-	for (; s && *s && o + 1 < sizeof d; s++)
-		if (isdigit((unsigned char)*s))
-			d[o++] = *s;
-	d[o] = 0;
-	const char *p = d;
-	if (o == 13 && strncmp(d, "86", 2) == 0)
-		p = d + 2;
-	out[0] = 0;
-	if (strlen(p) == 11)
-		memcpy(out, p, 12);
-}
 
 /* The case's current (not ended) mediation, after the secret check: its
  * record in *m (a new reference). 0 when answered (404 for a wrong secret
@@ -76,13 +54,13 @@ static int current_mediation(struct req *r, json_t **m)
 static int64_t party_by_phone(const json_t *m, const char *phone)
 {
 	char want[16], have[16];
-	mobile_digits(phone, want);
+	text_mobile_digits(phone, want);
 	if (!*want)
 		return 0;
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(m, "parties"), i, p) {
-		mobile_digits(json_string_value(json_object_get(p, "phone")), have);
+		text_mobile_digits(json_string_value(json_object_get(p, "phone")), have);
 		if (*have && strcmp(have, want) == 0)
 			return json_integer_value(json_object_get(p, "id"));
 	}
@@ -159,7 +137,7 @@ static void code(struct req *r)
 	key[i] = 0;
 	int wait = limits_take(r->http->limits, "mediation-join", key,
 			       (double)RESIDENT_SMS_TRIES / RESIDENT_SMS_WINDOW, RESIDENT_SMS_TRIES,
-			       now_ms());
+			       limits_now_ms());
 	if (wait) {
 		json_decref(m);
 		char s[16];
