@@ -2,15 +2,24 @@
  * on one server, then R events published through a real route, and for
  * each the delay until it has arrived in every stream.
  *   bench_sse HOST PORT SERVER_PID STREAMS ROUNDS STREAM_TOKEN TRIGGER_TOKEN CASE_ID
- * Every stream is GET /api/v1/notifications/stream as the user of
- * STREAM_TOKEN (one user: one event fans out to all N streams, as one
- * message reaches every member of a room). Each event is a 督办 (remind)
- * of case CASE_ID by the user of TRIGGER_TOKEN, which notifies the case's
- * handler, the stream's user. The delay runs from the moment the POST is
- * sent (so it includes the durable commit) to the moment the event's
- * bytes are read from each stream. Memory: the server's VmRSS before the
- * streams and with them open. Prints one line of key=value. Not part of
- * the product; built by meson as bench_sse. */
+ *   bench_sse --room HOST PORT SERVER_PID STREAMS ROUNDS STREAM_TOKEN TRIGGER_TOKEN
+ *             MEDIATION_ID [PARTY_STREAMS PARTY_LINK...]
+ * The bell (default): every stream is GET /api/v1/notifications/stream as
+ * the user of STREAM_TOKEN (one user: one event fans out to all N
+ * streams). Each event is a 督办 (remind) of case CASE_ID by the user of
+ * TRIGGER_TOKEN, which notifies the case's handler, the stream's user.
+ * The room (--room): STREAMS - PARTY_STREAMS streams are staff's
+ * GET /api/v1/mediations/{id}/stream with STREAM_TOKEN, the other
+ * PARTY_STREAMS are parties' GET /api/v1/room/{link}/stream, the links
+ * taken in turn, each stream from its own phone (X-Forwarded-For from the
+ * trusted local proxy: a header only, nothing is sent to that address).
+ * Each event is a message the user of TRIGGER_TOKEN posts to the shared
+ * thread (POST /api/v1/mediations/{id}/messages), which every member sees.
+ * The delay runs from the moment the POST is sent (so it includes the
+ * durable commit) to the moment the event's bytes are read from each
+ * stream. Memory: the server's VmRSS before the streams and with them
+ * open. Prints one line of key=value. Not part of the product; built by
+ * meson as bench_sse. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +35,17 @@
 
 #define MAX_STREAMS 20000
 #define MAX_ROUNDS 1000
+#define MAX_LINKS 16
+
+/* What is measured: the bell's stream or the room's. */
+struct mode {
+	int room;
+	long id; /* the case (bell) or the mediation (room) */
+	int party_streams;
+	int links;
+	const char *link[MAX_LINKS];
+	const char *frame; /* the event line counted on each stream */
+};
 
 static double now_ms(void)
 {
@@ -79,21 +99,31 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* One POST that makes one notification; blocks until the answer's status. */
-static int trigger(const char *host, int port, const char *token, long case_id, int round)
+/* One POST that makes one event (a 督办, or a message to the room's shared
+ * thread); blocks until the answer's status. */
+static int trigger(const char *host, int port, const char *token, const struct mode *m, int round)
 {
 	int fd = dial(host, port, 0);
 	if (fd < 0)
 		return -1;
-	char body[160], req[1024];
-	int nb = snprintf(body, sizeof body,
-			  "{\"action\":\"remind\",\"reason\":\"bench round %d: please reply\"}",
-			  round);
+	char path[64], body[160], req[1024];
+	int nb;
+	if (m->room) {
+		snprintf(path, sizeof path, "/api/v1/mediations/%ld/messages", m->id);
+		nb = snprintf(body, sizeof body,
+			      "{\"thread\":\"shared\",\"body\":\"bench round %d: 请双方发表意见\"}",
+			      round);
+	} else {
+		snprintf(path, sizeof path, "/api/cases/%ld/actions", m->id);
+		nb = snprintf(body, sizeof body,
+			      "{\"action\":\"remind\",\"reason\":\"bench round %d: please reply\"}",
+			      round);
+	}
 	int nr = snprintf(req, sizeof req,
-			  "POST /api/cases/%ld/actions HTTP/1.1\r\nHost: %s\r\n"
+			  "POST %s HTTP/1.1\r\nHost: %s\r\n"
 			  "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
 			  "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
-			  case_id, host, token, nb, body);
+			  path, host, token, nb, body);
 	int status = -1;
 	if (write_all(fd, req, (size_t)nr) == 0) {
 		char buf[4096];
@@ -121,19 +151,62 @@ static double pct(double *v, size_t n, double p)
 	return v[i];
 }
 
+/* The request that opens stream i. */
+static int stream_request(char *req, size_t size, const char *host, const char *stoken,
+			  const struct mode *m, int n, int i)
+{
+	int party = i - (n - m->party_streams); /* the last PARTY_STREAMS are parties' */
+	if (!m->room)
+		return snprintf(req, size,
+				"GET /api/v1/notifications/stream HTTP/1.1\r\nHost: %s\r\n"
+				"Authorization: Bearer %s\r\nAccept: text/event-stream\r\n\r\n",
+				host, stoken);
+	if (party < 0)
+		return snprintf(req, size,
+				"GET /api/v1/mediations/%ld/stream HTTP/1.1\r\nHost: %s\r\n"
+				"Authorization: Bearer %s\r\nAccept: text/event-stream\r\n\r\n",
+				m->id, host, stoken);
+	return snprintf(req, size,
+			"GET /api/v1/room/%s/stream HTTP/1.1\r\nHost: %s\r\n"
+			"X-Forwarded-For: 198.18.%d.%d\r\nAccept: text/event-stream\r\n\r\n",
+			m->link[party % m->links], host, (party >> 8) & 255, party & 255);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: bench_sse HOST PORT SERVER_PID STREAMS ROUNDS STREAM_TOKEN "
+			"TRIGGER_TOKEN CASE_ID\n"
+			"       bench_sse --room HOST PORT SERVER_PID STREAMS ROUNDS STREAM_TOKEN "
+			"TRIGGER_TOKEN MEDIATION_ID [PARTY_STREAMS PARTY_LINK...]\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 9) {
-		fprintf(stderr, "usage: bench_sse HOST PORT SERVER_PID STREAMS ROUNDS STREAM_TOKEN "
-				"TRIGGER_TOKEN CASE_ID\n");
-		return 2;
+	struct mode m = {.frame = "event: notification"};
+	if (argc > 1 && strcmp(argv[1], "--room") == 0) {
+		m.room = 1;
+		m.frame = "event: message";
+		argv++;
+		argc--;
 	}
+	if (argc < 9 || (!m.room && argc != 9))
+		return usage();
 	const char *host = argv[1], *pid = argv[3], *stoken = argv[6], *ttoken = argv[7];
 	int port = (int)strtol(argv[2], NULL, 10), n = (int)strtol(argv[4], NULL, 10),
 	    rounds = (int)strtol(argv[5], NULL, 10);
-	long case_id = strtol(argv[8], NULL, 10);
+	m.id = strtol(argv[8], NULL, 10);
+	if (argc > 9) {
+		m.party_streams = (int)strtol(argv[9], NULL, 10);
+		m.links = argc - 10;
+		if (m.links > MAX_LINKS || (m.party_streams > 0 && m.links < 1) ||
+		    m.party_streams < 0 || m.party_streams > n || m.party_streams > 65536)
+			return usage();
+		for (int i = 0; i < m.links; i++)
+			m.link[i] = argv[10 + i];
+	}
 	if (n < 1 || n > MAX_STREAMS || rounds < 1 || rounds > MAX_ROUNDS)
-		return 2;
+		return usage();
 	int *fds = calloc((size_t)n, sizeof *fds);
 	int *seen = calloc((size_t)n, sizeof *seen); /* events read on each stream */
 	double *delays = calloc((size_t)n * (size_t)rounds, sizeof *delays);
@@ -145,12 +218,9 @@ int main(int argc, char **argv)
 	sleep(1);
 	long rss0 = rss_kb(pid);
 	char req[1024];
-	int nr = snprintf(req, sizeof req,
-			  "GET /api/v1/notifications/stream HTTP/1.1\r\nHost: %s\r\n"
-			  "Authorization: Bearer %s\r\nAccept: text/event-stream\r\n\r\n",
-			  host, stoken);
 	int ep = epoll_create1(0);
 	for (int i = 0; i < n; i++) {
+		int nr = stream_request(req, sizeof req, host, stoken, &m, n, i);
 		fds[i] = dial(host, port, 0);
 		if (fds[i] < 0 || write_all(fds[i], req, (size_t)nr) != 0) {
 			fprintf(stderr, "stream %d: cannot connect: %s\n", i, strerror(errno));
@@ -177,9 +247,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++)
 			done += seen[i] >= want;
 		double t0 = now_ms(), last = t0;
-		int st = trigger(host, port, ttoken, case_id, r);
+		int st = trigger(host, port, ttoken, &m, r);
 		post[r] = now_ms() - t0;
-		if (st != 200) {
+		if (st != 200 && st != 201) {
 			fprintf(stderr, "round %d: the trigger answered %d\n", r, st);
 			return 1;
 		}
@@ -200,7 +270,7 @@ int main(int argc, char **argv)
 				while ((got = read(fds[i], buf, sizeof buf - 1)) > 0) {
 					buf[got] = 0;
 					/* count event frames; heartbeats are comments */
-					for (char *p = buf; (p = strstr(p, "event: notification"));
+					for (char *p = buf; (p = strstr(p, m.frame));
 					     p++) {
 						seen[i]++;
 						if (seen[i] == want) {
@@ -218,10 +288,10 @@ int main(int argc, char **argv)
 	qsort(all, (size_t)rounds, sizeof *all, cmp);
 	qsort(post, (size_t)rounds, sizeof *post, cmp);
 	long rss2 = rss_kb(pid);
-	printf("streams=%d rounds=%d deliveries=%zu lost=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
+	printf("streams=%d party_streams=%d rounds=%d deliveries=%zu lost=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
 	       "all_p50_ms=%.2f all_p99_ms=%.2f rss_before_kb=%ld rss_open_kb=%ld rss_after_kb=%ld "
 	       "per_stream_kb=%.1f post_p50_ms=%.2f\n",
-	       n, rounds, nd, lost, pct(delays, nd, 0.50), pct(delays, nd, 0.99),
+	       n, m.party_streams, rounds, nd, lost, pct(delays, nd, 0.50), pct(delays, nd, 0.99),
 	       nd ? delays[nd - 1] : 0, pct(all, (size_t)rounds, 0.50),
 	       pct(all, (size_t)rounds, 0.99), rss0, rss1, rss2, (double)(rss1 - rss0) / n,
 	       pct(post, (size_t)rounds, 0.50));
