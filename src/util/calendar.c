@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/text.h"
+
 #define CAL_NYEARS (CALENDAR_YEAR_MAX - CALENDAR_YEAR_MIN + 1)
 #define CAL_DAYBYTES ((366 + 7) / 8)
 #define CAL_LINE_MAX 256   /* bytes in one line, without its line ending */
@@ -247,6 +249,18 @@ int32_t calendar_next_workday(const struct calendar *cal, int32_t day)
 	return day;
 }
 
+/* Monday-to-Friday days among from..to, both included (0 when to < from). */
+static int64_t weekdays_in(int64_t from, int64_t to)
+{
+	if (to < from)
+		return 0;
+	int64_t n = to - from + 1, count = n / 7 * 5;
+	int w = date_weekday((int32_t)from);
+	for (int64_t i = 0; i < n % 7; i++)
+		count += (w + i) % 7 < 5;
+	return count;
+}
+
 int calendar_workdays_between(const struct calendar *cal, int32_t from, int32_t to)
 {
 	int sign = 1;
@@ -258,10 +272,35 @@ int calendar_workdays_between(const struct calendar *cal, int32_t from, int32_t 
 	}
 	if ((int64_t)to - from > CALENDAR_SPAN_MAX)
 		to = from + CALENDAR_SPAN_MAX;
-	int n = 0;
-	for (int64_t d = (int64_t)from + 1; d <= to; d++)
-		n += calendar_is_workday(cal, (int32_t)d);
-	return sign * n;
+	/* a year at a time: its weekdays by arithmetic, then the few days its
+	 * file marks (a holiday on a weekday, a make-up day on a weekend),
+	 * found by skipping bytes with no mark. Lists count the days left of
+	 * every row, and a row years overdue must not cost a loop per day. */
+	int64_t n = 0;
+	for (int64_t a = (int64_t)from + 1; a <= to;) {
+		int y, m, d;
+		date_to_ymd((int32_t)a, &y, &m, &d);
+		int64_t last = y < CALENDAR_YEAR_MAX ? (int64_t)jan1(y + 1) - 1 : to;
+		int64_t e = to < last ? to : last;
+		n += weekdays_in(a, e);
+		const struct cal_year *cy = year_of(cal, y);
+		if (cy) {
+			int32_t base = jan1(y);
+			for (int i = (int)(a - base), end = (int)(e - base); i <= end; i++) {
+				if ((i & 7) == 0 && !cy->work[i >> 3] && !cy->off[i >> 3]) {
+					i += 7;
+					continue;
+				}
+				int weekday = date_weekday(base + i) < 5;
+				if (bit_get(cy->work, i))
+					n += !weekday;
+				else if (bit_get(cy->off, i))
+					n -= weekday;
+			}
+		}
+		a = e + 1;
+	}
+	return sign * (int)n;
 }
 
 /* The last day of the run of years without a file that contains `day`, or
@@ -326,41 +365,6 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most len bytes), or 0 when the
- * bytes there are not one: overlong forms, surrogates and code points past
- * U+10FFFF are refused, as RFC 3629 asks. */
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 /* Whether a line is valid UTF-8 with no control characters but tab. The
  * source text ends up in logs and in /api/health's JSON, so it must be
  * clean; names are held to the same rule so one file has one rule. */
@@ -371,7 +375,8 @@ static int line_clean(const char *s, size_t len)
 	while (i < len) {
 		if ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)
 			return 0;
-		size_t n = utf8_seq(u + i, len - i);
+		uint32_t cp;
+		size_t n = text_utf8_char(s + i, len - i, &cp);
 		if (n == 0)
 			return 0;
 		i += n;

@@ -378,6 +378,28 @@ static void test_workdays_between(void **state)
 	assert_true(calendar_workdays_between(cal, INT32_MAX - 10, INT32_MAX) >= 0);
 }
 
+/* The count by years and marked days agrees with asking each day, over
+ * spans that start and end anywhere in and around the years with files
+ * (2025, 2026) and cross their edges, both ways. */
+static void test_workdays_between_matches_each_day(void **state)
+{
+	const struct calendar *cal = *state;
+	int32_t lo = D("2024-11-20"), hi = D("2027-02-10");
+	unsigned seed = 12345;
+	for (int k = 0; k < 3000; k++) {
+		seed = seed * 1103515245u + 12345u;
+		int32_t a = lo + (int32_t)((seed >> 8) % (unsigned)(hi - lo));
+		seed = seed * 1103515245u + 12345u;
+		int32_t b = lo + (int32_t)((seed >> 8) % (unsigned)(hi - lo));
+		int want = 0;
+		for (int32_t d = (a < b ? a : b) + 1; d <= (a < b ? b : a); d++)
+			want += calendar_is_workday(cal, d);
+		if (b < a)
+			want = -want;
+		assert_int_equal(calendar_workdays_between(cal, a, b), want);
+	}
+}
+
 /* ---- the file format ------------------------------------------------ */
 
 static const char good_2026[] = "# source: a test\n"
@@ -615,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_missing_year),
 		cmocka_unit_test(test_add_long_spans),
 		cmocka_unit_test(test_workdays_between),
+		cmocka_unit_test(test_workdays_between_matches_each_day),
 	};
 	int failed = cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("calendar_data", real, setup_real, teardown_real);
