@@ -77,7 +77,7 @@ static int64_t party_param(struct req *r)
 	char *end = NULL;
 	long long v = strtoll(s, &end, 10);
 	if (*end || v <= 0) {
-		reply_err(r, "invalid_id", "party must be a party's id", "party");
+		reply_err(r, "unknown_value", "party must be a party's id", "party");
 		return -1;
 	}
 	return v;
