@@ -63,8 +63,8 @@ static int who_of(struct req *r, int staff, struct who *w)
 			  NULL);
 		return 0;
 	}
-	/* the token is the party's secret: the href is relative to the room */
-	snprintf(w->base, sizeof w->base, "documents");
+	/* the link is the party's own: its answers alone carry it */
+	snprintf(w->base, sizeof w->base, "/api/v1/room/%s/documents", r->params[0]);
 	return 1;
 }
 

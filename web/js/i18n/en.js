@@ -1368,4 +1368,12 @@ export default {
   'medLang.zh': 'Mandarin',
   'medLang.wuu': 'Wu (Zhuji dialect)',
   'medLang.en': 'English',
+  // ---- room documents (mediation_doc) ----
+  'mdoc.title': 'Documents and evidence',
+  'mdoc.none': 'No files in this thread yet.',
+  'mdoc.upload': 'Add a photo or document to this thread',
+  'mdoc.uploadHint': 'JPEG, PNG or WebP pictures or PDF, up to 10 MiB. Seen by whoever sees this thread; it stays in the mediation and is never part of the case file.',
+  'mdoc.uploading': 'Uploading…',
+  'mdoc.uploaded': 'Added {name}.',
+  'mdoc.sha': 'SHA-256 of the file',
 };

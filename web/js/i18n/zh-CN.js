@@ -1369,4 +1369,12 @@ export default {
   'medLang.zh': '普通话',
   'medLang.wuu': '吴语（诸暨话）',
   'medLang.en': '英语',
+  // ---- room documents (mediation_doc) ----
+  'mdoc.title': '文件与证据',
+  'mdoc.none': '本对话暂无文件。',
+  'mdoc.upload': '向本对话添加照片或文件',
+  'mdoc.uploadHint': '支持 JPEG、PNG、WebP 图片或 PDF，每个不超过 10 MiB。能看到本对话的人可以看到它；文件只留在调解中，不进入案卷。',
+  'mdoc.uploading': '正在上传…',
+  'mdoc.uploaded': '已添加 {name}。',
+  'mdoc.sha': '文件的 SHA-256',
 };
