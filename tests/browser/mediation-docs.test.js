@@ -36,9 +36,8 @@ async function waitFor(fn, ms, what) {
   }
 }
 
-const party = (p) => new Client(env.base);
 async function partyPost(p, sub, body) {
-  const r = await party(p).post(`/api/v1/room/${p.token}${sub}`, body);
+  const r = await new Client(env.base).post(`/api/v1/room/${p.token}${sub}`, body);
   assert.ok(r.status < 300, `${sub}: ${r.status} ${r.text}`);
   return r.json;
 }
@@ -118,6 +117,7 @@ test('a party puts a photo in her caucus on a phone; the mediator sees it live, 
   assert.ok(await scrollWidth(a) <= PHONE.width, 'no sideways scrolling on a phone');
   await a.locator('.room-caucus .med-docs input[type=file]').setInputFiles({ name: PHOTO, mimeType: 'image/png', buffer: makePng(120, 90) });
   await a.locator('.room-caucus .mdoc-item', { hasText: PHOTO }).waitFor();
+  assert.ok(await scrollWidth(a) <= PHONE.width, 'the list fits a phone');
   await axeCheck(a, 'party room with documents');
 
   // live on the mediator's page, with a download link
