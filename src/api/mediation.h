@@ -36,5 +36,6 @@ void api_mediation_stream(struct req *r, int64_t id, int64_t party_id);
 
 void api_mediation_routes(void);
 void api_mediation_party_routes(void);
+void api_mediation_join_routes(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/limits.h"
 #include "util/text.h"
 #include "store/audit.h"
 #include "store/case.h"
@@ -39,13 +40,6 @@ void public_code_hash(const char *kind, const char *tracking_code, const char *d
 	if (n < 0 || (size_t)n >= sizeof in)
 		n = (int)sizeof in - 1; /* callers bound both parts well below this */
 	secret_sha256_hex(in, (size_t)n, out);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The bucket key of a tracking code: upper case, so that spelling a code
@@ -101,7 +95,7 @@ int public_case_open(struct req *r, const char *code, json_t **rec, json_t **acc
 	int is_short = nd == RESIDENT_PIN_DIGITS || nd == RESIDENT_SMS_DIGITS;
 	code_key(code, key);
 	const double rate = (double)RESIDENT_CODE_TRIES / RESIDENT_CODE_WINDOW;
-	int64_t ms = now_ms();
+	int64_t ms = limits_now_ms();
 	if (is_short) {
 		int wait = limits_peek(r->http->limits, "resident-code", key, rate,
 				       RESIDENT_CODE_TRIES, ms);
@@ -145,23 +139,6 @@ int public_case_open(struct req *r, const char *code, json_t **rec, json_t **acc
 }
 
 /* ---- an SMS code to the filing phone ---- */
-
-/* The phone's 11 mobile digits (without +86, spaces or hyphens), or "". */
-static void phone_digits(const char *s, char out[16])
-{
-	char d[32];
-	size_t o = 0;
-	for (; s && *s && o + 1 < sizeof d; s++)
-		if (isdigit((unsigned char)*s))
-			d[o++] = *s;
-	d[o] = 0;
-	const char *p = d;
-	if (o == 13 && strncmp(d, "86", 2) == 0)
-		p = d + 2;
-	out[0] = 0;
-	if (strlen(p) == 11)
-		memcpy(out, p, 12);
-}
 
 struct sms_job {
 	json_t *rec;
@@ -255,7 +232,7 @@ static void sms_code(struct req *r)
 	code_key(code, key);
 	int wait = limits_take(r->http->limits, "resident-sms", key,
 			       (double)RESIDENT_SMS_TRIES / RESIDENT_SMS_WINDOW, RESIDENT_SMS_TRIES,
-			       now_ms());
+			       limits_now_ms());
 	if (wait) {
 		char s[16];
 		snprintf(s, sizeof s, "%d", wait);
@@ -264,7 +241,7 @@ static void sms_code(struct req *r)
 			  NULL);
 		return;
 	}
-	phone_digits(phone, want);
+	text_mobile_digits(phone, want);
 	json_t *rec = NULL;
 	if (!*want || strlen(code) > 32 || store_case_get_by_code(r->rc, code, &rec) != FQ_OK) {
 		json_decref(rec);
@@ -280,7 +257,7 @@ static void sms_code(struct req *r)
 		const char *role = json_string_value(json_object_get(p, "role"));
 		if (!role || strcmp(role, "applicant") != 0)
 			continue;
-		phone_digits(json_string_value(json_object_get(p, "phone")), have);
+		text_mobile_digits(json_string_value(json_object_get(p, "phone")), have);
 		if (*have && strcmp(have, want) == 0)
 			match = 1;
 	}

@@ -23,6 +23,7 @@ void api_register_all(void)
 	api_notifications_stream_routes();
 	api_mediation_routes();
 	api_mediation_party_routes();
+	api_mediation_join_routes();
 	api_mediation_doc_routes();
 	api_agreement_routes();
 	api_verify_routes();

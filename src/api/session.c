@@ -33,18 +33,11 @@ static json_t *user_json(const json_t *u)
 	return o;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Answers 429 with the seconds to wait when the (account, address) pair or
  * the address must wait; 1 when it did. */
 static int login_throttled(struct req *r, const char *username)
 {
-	int wait = limits_login_wait(r->http->limits, username, r->addr, now_ms());
+	int wait = limits_login_wait(r->http->limits, username, r->addr, limits_now_ms());
 	if (!wait)
 		return 0;
 	char s[16];
@@ -151,7 +144,7 @@ static void login_verified(void *arg, enum fq_err st)
 		return;
 	}
 	if (!l->ok) {
-		limits_login_failed(r->http->limits, l->username, r->addr, now_ms());
+		limits_login_failed(r->http->limits, l->username, r->addr, limits_now_ms());
 		log_info("sign-in failed from %s", r->addr);
 		login_free(l);
 		reply_err(r, "bad_credentials", "wrong username or password", NULL);
@@ -285,7 +278,7 @@ static void pwchange_checked(void *arg, enum fq_err st)
 		return;
 	}
 	if (!p->ok) {
-		limits_login_failed(r->http->limits, p->username, r->addr, now_ms());
+		limits_login_failed(r->http->limits, p->username, r->addr, limits_now_ms());
 		pwchange_free(p);
 		reply_err(r, "wrong_password", "the current password is wrong", "current_password");
 		return;

@@ -296,9 +296,7 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 	/* rate limits before any work, and so before a body of up to the
 	 * route's body_max is parsed */
 	if (rt->flags & (R_PUBLIC | R_LOGIN | R_READ)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		int64_t ms = limits_now_ms();
 		int wait = (rt->flags & R_LOGIN)
 				   ? limits_take(r->http->limits, "login", r->addr,
 						 BUCKET_LOGIN_RATE, BUCKET_LOGIN_BURST, ms)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include "util/text.h"
@@ -306,4 +307,11 @@ void limits_client_addr(const struct trusted_proxies *tp, const char *peer, cons
 			return;
 		end = start > 0 ? start - 1 : 0;
 	}
+}
+
+int64_t limits_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

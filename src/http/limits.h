@@ -51,6 +51,9 @@ void limits_login_reset(struct limits *l, const char *account, const char *addr)
 
 /* Takes a token from the bucket named by kind and key; returns 0 when one
  * was available, else the seconds until one is. now_ms in milliseconds. */
+/* The wall clock in milliseconds, as the calls here take it (now_ms). */
+int64_t limits_now_ms(void);
+
 int limits_take(struct limits *l, const char *kind, const char *key, double rate, double burst,
 		int64_t now_ms);
 /* Like limits_take, but only looks: the seconds until the bucket has a

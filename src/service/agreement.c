@@ -151,6 +151,24 @@ enum fq_err agr_mediation_for(struct store_conn *c, const struct agreement_actor
 	return FQ_OK;
 }
 
+enum fq_err agr_open(struct store_conn *c, const struct agreement_actor *a, int64_t mediation_id,
+		     uint32_t roles, struct agr_work *w, struct fq_error *e)
+{
+	*w = (struct agr_work){0};
+	enum fq_err err = agr_mediation_for(c, a, mediation_id, roles, &w->m, e);
+	if (!err && (err = agr_load(c, mediation_id, &w->rec, &w->doc, e)))
+		agr_close(w);
+	return err;
+}
+
+void agr_close(struct agr_work *w)
+{
+	json_decref(w->doc);
+	json_decref(w->rec);
+	json_decref(w->m);
+	*w = (struct agr_work){0};
+}
+
 enum fq_err agr_audit(struct store_conn *c, const char *actor, const char *action,
 		      int64_t mediation_id, json_t *detail, int64_t now)
 {

@@ -27,12 +27,12 @@ enum fq_err agreement_court(struct store_conn *c, const struct calendar *cal,
 			    int64_t now, json_t **out, struct fq_error *e)
 {
 	struct agreement_actor a = {who, 0};
-	json_t *m = NULL, *rec = NULL, *doc = NULL, *f = NULL;
-	enum fq_err err = agr_mediation_for(c, &a, mediation_id, ROLES_MEDIATE, &m, e);
+	json_t *f = NULL;
+	struct agr_work w;
+	enum fq_err err = agr_open(c, &a, mediation_id, ROLES_MEDIATE, &w, e);
 	if (err)
 		return err;
-	if ((err = agr_load(c, mediation_id, &rec, &doc, e)))
-		goto out;
+	json_t *m = w.m, *rec = w.rec;
 	const char *step = json_string_value(json_object_get(body, "step"));
 	if (!step || !*step) {
 		err = fq_fail(e, FQ_EINVAL, "required", "step",
@@ -129,10 +129,8 @@ enum fq_err agreement_court(struct store_conn *c, const struct calendar *cal,
 	}
 	err = agr_answer(c, cal, mediation_id, now, out, e);
 out:
+	agr_close(&w);
 	json_decref(f);
-	json_decref(doc);
-	json_decref(rec);
-	json_decref(m);
 	return err;
 }
 
@@ -141,12 +139,11 @@ enum fq_err agreement_perform(struct store_conn *c, const struct calendar *cal,
 			      int64_t now, json_t **out, struct fq_error *e)
 {
 	struct agreement_actor a = {who, 0};
-	json_t *m = NULL, *rec = NULL, *doc = NULL;
-	enum fq_err err = agr_mediation_for(c, &a, mediation_id, ROLES_FOLLOW, &m, e);
+	struct agr_work w;
+	enum fq_err err = agr_open(c, &a, mediation_id, ROLES_FOLLOW, &w, e);
 	if (err)
 		return err;
-	if ((err = agr_load(c, mediation_id, &rec, &doc, e)))
-		goto out;
+	json_t *rec = w.rec;
 	if (strcmp(str(rec, "status"), "effective") != 0) {
 		err = fq_fail(e, FQ_ECONFLICT, "agreement_not_effective", NULL,
 			      "the agreement is not in effect yet");
@@ -186,9 +183,7 @@ enum fq_err agreement_perform(struct store_conn *c, const struct calendar *cal,
 	}
 	err = agr_answer(c, cal, mediation_id, now, out, e);
 out:
-	json_decref(doc);
-	json_decref(rec);
-	json_decref(m);
+	agr_close(&w);
 	return err;
 }
 
@@ -198,17 +193,16 @@ enum fq_err agreement_pdf(struct store_conn *c, const struct agreement_actor *a,
 			  int64_t mediation_id, const char *which, char **pdf, size_t *len,
 			  struct fq_error *e)
 {
-	json_t *m = NULL, *rec = NULL, *doc = NULL;
+	struct agr_work w;
 	*pdf = NULL;
 	*len = 0;
 	int application = which && strcmp(which, "application") == 0;
 	if (!application && (!which || strcmp(which, "agreement") != 0))
 		return fq_fail(e, FQ_ENOTFOUND, "not_found", NULL, "agreement or application");
-	enum fq_err err = agr_mediation_for(c, a, mediation_id, ROLES_FOLLOW, &m, e);
+	enum fq_err err = agr_open(c, a, mediation_id, ROLES_FOLLOW, &w, e);
 	if (err)
 		return err;
-	if ((err = agr_load(c, mediation_id, &rec, &doc, e)))
-		goto out;
+	json_t *m = w.m, *rec = w.rec, *doc = w.doc;
 	struct agreement_doc d;
 	if ((err = agr_doc_of(doc, str(rec, "code"), str(rec, "kind"),
 			      (unsigned)num(rec, "matters"), (int)num(rec, "oral"), &d, e)))
@@ -256,9 +250,7 @@ enum fq_err agreement_pdf(struct store_conn *c, const struct agreement_actor *a,
 	if (err)
 		fq_fail(e, err, NULL, NULL, "cannot lay out the document");
 out:
-	json_decref(doc);
-	json_decref(rec);
-	json_decref(m);
+	agr_close(&w);
 	return err;
 }
 

@@ -54,6 +54,16 @@ void agr_new_code(char out[CODE_CHARS + 3]);
 /* The agreement of mediation_id (unscoped) and its parsed document, new. */
 enum fq_err agr_load(struct store_conn *c, int64_t mediation_id, json_t **rec, json_t **doc,
 		     struct fq_error *e);
+/* What a use case on a mediation's agreement works with: the mediation as
+ * the actor may see it, the agreement's row and its parsed document. */
+struct agr_work {
+	json_t *m, *rec, *doc;
+};
+/* Loads w for a (roles as agr_mediation_for): all three new references,
+ * or none on an error. Released with agr_close. */
+enum fq_err agr_open(struct store_conn *c, const struct agreement_actor *a, int64_t mediation_id,
+		     uint32_t roles, struct agr_work *w, struct fq_error *e);
+void agr_close(struct agr_work *w);
 /* Appends an event of kind to the room of mediation_id for everyone in
  * it (audience "all") and publishes it live after the commit; steals data,
  * which carries ids and states, never the agreement's text. */

@@ -119,12 +119,12 @@ enum fq_err agreement_edit(struct store_conn *c, const struct calendar *cal,
 			   int64_t now, json_t **out, struct fq_error *e)
 {
 	struct agreement_actor a = {who, 0};
-	json_t *m = NULL, *rec = NULL, *doc = NULL, *next = NULL;
-	enum fq_err err = agr_mediation_for(c, &a, mediation_id, ROLES_MEDIATE, &m, e);
+	json_t *next = NULL;
+	struct agr_work w;
+	enum fq_err err = agr_open(c, &a, mediation_id, ROLES_MEDIATE, &w, e);
 	if (err)
 		return err;
-	if ((err = agr_load(c, mediation_id, &rec, &doc, e)))
-		goto out;
+	json_t *m = w.m, *rec = w.rec, *doc = w.doc;
 	if (strcmp(str(rec, "status"), "draft") != 0) {
 		err = fq_fail(e, FQ_ECONFLICT, "agreement_in_effect", NULL,
 			      "an agreement in effect is not changed; mediate a new one");
@@ -167,10 +167,8 @@ enum fq_err agreement_edit(struct store_conn *c, const struct calendar *cal,
 	}
 	err = agr_answer(c, cal, mediation_id, now, out, e);
 out:
+	agr_close(&w);
 	json_decref(next);
-	json_decref(doc);
-	json_decref(rec);
-	json_decref(m);
 	return err;
 }
 
@@ -257,13 +255,12 @@ enum fq_err agreement_sign(struct store_conn *c, const struct calendar *cal,
 			   const struct agreement_actor *a, int64_t mediation_id,
 			   const json_t *body, int64_t now, json_t **out, struct fq_error *e)
 {
-	json_t *m = NULL, *rec = NULL, *doc = NULL;
+	struct agr_work w;
 	char who_buf[32];
-	enum fq_err err = agr_mediation_for(c, a, mediation_id, ROLES_MEDIATE, &m, e);
+	enum fq_err err = agr_open(c, a, mediation_id, ROLES_MEDIATE, &w, e);
 	if (err)
 		return err;
-	if ((err = agr_load(c, mediation_id, &rec, &doc, e)))
-		goto out;
+	json_t *m = w.m, *rec = w.rec, *doc = w.doc;
 	const char *kind = "party", *name = "", *method = "code";
 	int64_t party_id = 0;
 	if (!a->who) {
@@ -333,9 +330,7 @@ enum fq_err agreement_sign(struct store_conn *c, const struct calendar *cal,
 	if (!(err = maybe_effective(c, mediation_id, now, e)))
 		err = agr_answer(c, cal, mediation_id, now, out, e);
 out:
-	json_decref(doc);
-	json_decref(rec);
-	json_decref(m);
+	agr_close(&w);
 	return err;
 }
 
@@ -344,12 +339,11 @@ enum fq_err agreement_scan(struct store_conn *c, const struct calendar *cal,
 			   int64_t now, json_t **out, struct fq_error *e)
 {
 	struct agreement_actor a = {who, 0};
-	json_t *m = NULL, *rec = NULL, *doc = NULL;
-	enum fq_err err = agr_mediation_for(c, &a, mediation_id, ROLES_MEDIATE, &m, e);
+	struct agr_work w;
+	enum fq_err err = agr_open(c, &a, mediation_id, ROLES_MEDIATE, &w, e);
 	if (err)
 		return err;
-	if ((err = agr_load(c, mediation_id, &rec, &doc, e)))
-		goto out;
+	json_t *rec = w.rec, *doc = w.doc;
 	if (strcmp(str(rec, "status"), "draft") != 0) {
 		err = fq_fail(e, FQ_ECONFLICT, "agreement_in_effect", NULL,
 			      "the agreement is in effect already");
@@ -406,8 +400,6 @@ enum fq_err agreement_scan(struct store_conn *c, const struct calendar *cal,
 	if (!(err = maybe_effective(c, mediation_id, now, e)))
 		err = agr_answer(c, cal, mediation_id, now, out, e);
 out:
-	json_decref(doc);
-	json_decref(rec);
-	json_decref(m);
+	agr_close(&w);
 	return err;
 }

@@ -125,6 +125,22 @@ enum fq_err mediation_code_check(struct store_conn *c, int64_t party_id, const c
  * identity is checked before the mediation (OMR art. 17). */
 enum fq_err mediation_identity_confirm(struct med_ctx *x, const char *code);
 
+/* A new link token for party_id in token (shown once; the old link stops
+ * working), with verified_at set to verified_at (0: the phone is to be
+ * confirmed again). The staff's "link" action and a party's join use it. */
+enum fq_err mediation_party_relink(struct med_ctx *x, int64_t party_id, int64_t verified_at,
+				   char token[MEDIATION_LINK_TOKEN_MAX + 1]);
+
+/* A party joins without its link, with the case's tracking code and secret
+ * and then the identity code texted to its phone (issue 14): checks `code`
+ * as mediation_code_check (purpose identity; a wrong one is counted, the
+ * caller keeps that write), confirms the identity, replaces the party's
+ * link with a new one in token (the old link stops working), tells the
+ * room (event "verified") and audits mediation.party_joined. x->who is the
+ * party. */
+enum fq_err mediation_party_join(struct med_ctx *x, const char *code,
+				 char token[MEDIATION_LINK_TOKEN_MAX + 1]);
+
 /* Reminders of sessions starting within 24 hours and within 1 hour: an
  * SMS to each party with a phone (mediation.session_reminder), an in-app
  * notification to the mediator, and an event in the room. c is the

@@ -487,6 +487,18 @@ static enum fq_err act_public(struct med_ctx *x, json_t *m, const json_t *body)
 	return err;
 }
 
+enum fq_err mediation_party_relink(struct med_ctx *x, int64_t party_id, int64_t verified_at,
+				   char token[MEDIATION_LINK_TOKEN_MAX + 1])
+{
+	char hash[SECRET_HASH_HEX];
+	med_new_link(token, hash);
+	json_t *f = json_pack("{s:s}", "link_hash", hash);
+	if (f)
+		json_object_set_new(f, "verified_at",
+				    verified_at ? json_integer(verified_at) : json_null());
+	return med_set_p(x, party_id, f);
+}
+
 /* link {party}: a new link for a party (the old one stops working), texted
  * to its phone and answered once. */
 static enum fq_err act_link(struct med_ctx *x, json_t *m, const json_t *body, json_t **out)
@@ -500,10 +512,9 @@ static enum fq_err act_link(struct med_ctx *x, json_t *m, const json_t *body, js
 	enum fq_err err = target_party(x, m, body, &p);
 	if (err)
 		return err;
-	char token[65], hash[SECRET_HASH_HEX];
-	med_new_link(token, hash);
+	char token[MEDIATION_LINK_TOKEN_MAX + 1];
 	int64_t pid = med_ival(p, "id");
-	err = med_set_p(x, pid, json_pack("{s:s, s:n}", "link_hash", hash, "verified_at"));
+	err = mediation_party_relink(x, pid, 0, token);
 	if (!err)
 		err = med_invite(x, m, med_sval(p, "phone"), pid, token);
 	if (!err)

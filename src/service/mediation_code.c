@@ -161,6 +161,37 @@ enum fq_err mediation_identity_confirm(struct med_ctx *x, const char *code)
 	return err;
 }
 
+enum fq_err mediation_party_join(struct med_ctx *x, const char *code,
+				 char token[MEDIATION_LINK_TOKEN_MAX + 1])
+{
+	/* a wrong code is counted as in mediation_identity_confirm */
+	int64_t pid = x->who.party_id;
+	enum fq_err err = mediation_code_check(x->c, pid, "identity", "", code, x->now, x->e);
+	if (err)
+		return err;
+	json_t *p = NULL;
+	if ((err = store_mediation_party_get(x->c, pid, &p)))
+		return med_store_failed(x->e, err);
+	int64_t mid = med_ival(p, "mediation_id");
+	json_decref(p);
+	if ((err = mediation_party_relink(x, pid, x->now, token)))
+		return err;
+	if ((err = med_event(x, mid, "all", "verified",
+			     json_pack("{s:I}", "party", (json_int_t)pid))))
+		return err;
+	char id[24], d[64];
+	snprintf(id, sizeof id, "%lld", (long long)mid);
+	snprintf(d, sizeof d, "{\"party\":%lld,\"via\":\"tracking_code\"}", (long long)pid);
+	struct audit_entry a = {.at = x->now,
+				.actor = "public",
+				.action = "mediation.party_joined",
+				.entity = "mediation",
+				.entity_id = id,
+				.detail = d};
+	err = store_audit_append(x->c, &a);
+	return err ? med_store_failed(x->e, err) : FQ_OK;
+}
+
 /* ---- reminders ---- */
 
 enum fq_err mediation_remind_scan(struct store_conn *c, int64_t now, int *sent)

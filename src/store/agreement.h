@@ -1,8 +1,8 @@
 /* agreement.h - the store's sub-table for mediation agreements (调解协议书,
  * judicial confirmation, performance: docs/mediation.md §1 "agreement"),
- * and its typed wrappers store_agreement_<verb>(c, ...). Each engine fills
- * the table in store/<engine>/agreement.c with the SQL of
- * store/agreement_sql.h.
+ * and its typed wrappers store_agreement_<verb>(c, ...). The table is
+ * filled once for both engines in store/agreement_query.c, over their
+ * runner (store/run.h), with the SQL of store/agreement_sql.h.
  *
  * Ownership: every json_t **out is a new reference (json_decref). Scope:
  * the reads of a mediation or an agreement take the caller and answer
@@ -80,8 +80,8 @@ struct store_agreement_ops {
 	enum fq_err (*open_terms)(struct store_conn *c, int64_t case_id, int64_t *n);
 };
 
-extern const struct store_agreement_ops sqlite_agreement_ops;
-extern const struct store_agreement_ops pg_agreement_ops;
+/* Both engines' table (agreement_query.c). */
+extern const struct store_agreement_ops shared_agreement_ops;
 
 #define STORE_AGREEMENT_OPS(c) (STORE_OPS(c)->agreement)
 

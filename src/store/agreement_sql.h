@@ -1,6 +1,7 @@
-/* agreement_sql.h - the SQL of agreements that both engines write the same
- * way, with the engine's placeholder P ("?" or "$") before each number.
- * Included only by the engines (store/<engine>/agreement.c); no code. */
+/* agreement_sql.h - the SQL of agreements, written once for both engines
+ * with the engine's placeholder P ("?" or "$") before each number:
+ * STORE_SQL(AGREEMENT_SQL_...) makes each statement's pair. Included only
+ * by store/agreement_query.c; no code. */
 #ifndef FQ_STORE_AGREEMENT_SQL_H
 #define FQ_STORE_AGREEMENT_SQL_H
 

@@ -1,6 +1,6 @@
 /* attachment.h - the store's calls for a case's attachments (issue 13,
- * item 8): the sub-table struct store_attachment_ops, which each engine
- * fills in store/<engine>/attachment.c, and its typed wrappers
+ * item 8): the sub-table struct store_attachment_ops, filled once for both
+ * engines in store/attachment_query.c, and its typed wrappers
  * store_attachment_<verb>(c, ...). The bytes live in the database (see
  * schema/{sqlite,pg}/013_attachment_files.sql for why), kept once per SHA-256.
  * Reads take the caller: a case outside its scope is FQ_ENOTFOUND. */
@@ -49,8 +49,8 @@ struct store_attachment_ops {
 			    size_t *len);
 };
 
-extern const struct store_attachment_ops sqlite_attachment_ops;
-extern const struct store_attachment_ops pg_attachment_ops;
+/* Both engines' table (attachment_query.c, over store/run.h). */
+extern const struct store_attachment_ops shared_attachment_ops;
 
 static inline const struct store_attachment_ops *store_attachment_ops_of(struct store_conn *c)
 {

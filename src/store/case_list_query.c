@@ -6,7 +6,6 @@
 #include "store/case_sql.h"
 #include "store/run.h"
 #include "store/shared.h"
-#include "util/log.h"
 
 #include <string.h>
 
@@ -134,34 +133,5 @@ enum fq_err shared_case_list(struct store_conn *c, const struct caller *who,
 
 enum fq_err shared_case_update(struct store_conn *c, int64_t id, json_t *fields)
 {
-	struct store_qsql *q = store_qsql_new();
-	if (!q)
-		return FQ_ENOMEM;
-	store_qsql_add(q, "UPDATE cases SET ");
-	const char *k;
-	json_t *v;
-	int n = 0;
-	enum fq_err err = FQ_OK;
-	json_object_foreach(fields, k, v) {
-		if (!store_case_column(k)) {
-			log_error("case_update: unknown column %s", k);
-			err = FQ_EINTERNAL;
-			goto out;
-		}
-		if (n++)
-			store_qsql_add(q, ", ");
-		store_qsql_add(q, k);
-		store_qsql_add(q, " = ");
-		store_qsql_value(q, json_incref(v));
-	}
-	if (!n)
-		goto out;
-	store_qsql_add(q, " WHERE id = ");
-	store_qsql_int(q, id);
-	json_t *rows = NULL;
-	err = store_run_built(c, q, "case_update", &rows);
-	json_decref(rows);
-out:
-	store_qsql_free(q);
-	return err;
+	return store_run_update(c, "cases", store_case_column, id, fields, "case_update");
 }

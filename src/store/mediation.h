@@ -3,7 +3,8 @@
  * codes, the room's events, offers, sessions, the mediators' profiles and
  * each committee's time limit. Typed wrappers store_mediation_<verb>(c, ...)
  * over the sub-table struct store_mediation_ops (store.h's `mediation`
- * member), filled by store/<engine>/mediation.c. Records are new references
+ * member), filled once for both engines by store/mediation_query.c over
+ * their runner (store/run.h). Records are new references
  * the caller releases with json_decref; strings are borrowed.
  *
  * Scope: the reads of a mediation take the caller and answer FQ_ENOTFOUND
@@ -61,8 +62,8 @@ struct store_mediation_ops {
 				 const char *actor, int64_t now);
 };
 
-extern const struct store_mediation_ops sqlite_mediation_ops;
-extern const struct store_mediation_ops pg_mediation_ops;
+/* Both engines' table (mediation_query.c). */
+extern const struct store_mediation_ops shared_mediation_ops;
 
 #define STORE_MED(c) (STORE_OPS(c)->mediation)
 

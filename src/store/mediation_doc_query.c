@@ -1,12 +1,10 @@
 /* mediation_doc_query.c - a mediation room's documents (store/mediation_doc.h),
- * written once for both engines over their runner (store/run.h). The bytes
- * travel as base64 text (the runner carries no blob; see schema
- * 016_mediation_docs.sql). Rows are read with their case's current region
+ * written once for both engines over their runner (store/run.h), the bytes
+ * as a blob in the document's own row. Rows are read with their case's current region
  * and kept only when the caller can see that case: scope is checked here,
  * where they are read. */
 #include "store/mediation_doc.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 
 #include "store/run.h"
@@ -19,27 +17,22 @@
 	"FROM mediation_docs d JOIN mediations m ON m.id = d.mediation_id " \
 	"JOIN cases c ON c.id = m.case_id "
 
-#define MDOC_SQL_INSERT(P)                                                                       \
-	"INSERT INTO mediation_docs (mediation_id, thread, party_id, by_staff, by_party, name, " \
-	"mime, size, sha256, data_b64, created_at) VALUES (" P "1, " P "2, " P "3, " P "4, " P   \
-	"5, " P "6, " P "7, " P "8, " P "9, " P "10, " P "11)"
+#define MDOC_SQL_INSERT(P)                                                                         \
+	"INSERT INTO mediation_docs (mediation_id, thread, party_id, by_staff, by_party, name, "   \
+	"mime, size, sha256, data, created_at) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P \
+	"6, " P "7, " P "8, " P "9, " P "10, " P "11)"
 #define MDOC_SQL_COUNT(P) "SELECT COUNT(*) AS n FROM mediation_docs WHERE mediation_id = " P "1"
 #define MDOC_SQL_LIST(P) \
 	"SELECT " MDOC_SQL_COLS MDOC_SQL_FROM "WHERE d.mediation_id = " P "1 ORDER BY d.id"
-#define MDOC_SQL_READ(P)                                                  \
-	"SELECT " MDOC_SQL_COLS ", d.data_b64 AS data_b64 " MDOC_SQL_FROM \
-	"WHERE d.mediation_id = " P "1 AND d.id = " P "2"
+#define MDOC_SQL_READ(P) \
+	"SELECT " MDOC_SQL_COLS MDOC_SQL_FROM "WHERE d.mediation_id = " P "1 AND d.id = " P "2"
+#define MDOC_SQL_DATA(P) "SELECT data FROM mediation_docs WHERE id = " P "1"
 
 static enum fq_err mdoc_insert(struct store_conn *c, const struct store_mediation_doc_rec *d,
 			       int64_t *id)
 {
 	static const struct store_sql sql = {MDOC_SQL_INSERT("?"),
 					     MDOC_SQL_INSERT("$") " RETURNING id"};
-	size_t b64len = sodium_base64_encoded_len(d->len, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = malloc(b64len);
-	if (!b64)
-		return FQ_ENOMEM;
-	sodium_bin2base64(b64, b64len, d->data, d->len, sodium_base64_VARIANT_ORIGINAL);
 	struct store_vals v = {0};
 	store_v_int(&v, d->mediation_id);
 	store_v_text(&v, d->thread);
@@ -50,11 +43,9 @@ static enum fq_err mdoc_insert(struct store_conn *c, const struct store_mediatio
 	store_v_text(&v, d->mime);
 	store_v_int(&v, (int64_t)d->len);
 	store_v_text(&v, d->sha256);
-	store_v_text(&v, b64);
+	store_v_blob(&v, d->data, d->len);
 	store_v_int(&v, d->created_at);
-	enum fq_err err = store_run_insert(c, &sql, &v, "mediation_doc_insert", id);
-	free(b64);
-	return err;
+	return store_run_insert(c, &sql, &v, "mediation_doc_insert", id);
 }
 
 static enum fq_err mdoc_count(struct store_conn *c, int64_t mediation_id, int64_t *n)
@@ -93,6 +84,7 @@ static enum fq_err mdoc_read(struct store_conn *c, const struct caller *who, int
 			     int64_t id, json_t **meta, unsigned char **bytes, size_t *len)
 {
 	static const struct store_sql sql = STORE_SQL(MDOC_SQL_READ);
+	static const struct store_sql data = STORE_SQL(MDOC_SQL_DATA);
 	struct store_vals v = {0};
 	store_v_int(&v, mediation_id);
 	store_v_int(&v, id);
@@ -104,22 +96,13 @@ static enum fq_err mdoc_read(struct store_conn *c, const struct caller *who, int
 		json_decref(row);
 		return FQ_ENOTFOUND;
 	}
-	const char *b64 = json_string_value(json_object_get(row, "data_b64"));
-	size_t b64len = b64 ? json_string_length(json_object_get(row, "data_b64")) : 0;
-	size_t max = b64len / 4 * 3 + 3;
-	unsigned char *out = malloc(max ? max : 1);
-	size_t n = 0;
-	if (!out || !b64 ||
-	    sodium_base642bin(out, max, b64, b64len, NULL, &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0) {
-		free(out);
+	struct store_vals k = {0};
+	store_v_int(&k, id);
+	if ((err = store_run_blob(c, &data, &k, "mediation_doc_bytes", bytes, len))) {
 		json_decref(row);
-		return out ? FQ_EINTERNAL : FQ_ENOMEM;
+		return err;
 	}
-	json_object_del(row, "data_b64");
 	*meta = row;
-	*bytes = out;
-	*len = n;
 	return FQ_OK;
 }
 

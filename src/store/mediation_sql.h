@@ -1,6 +1,7 @@
-/* mediation_sql.h - the SQL of the mediation room that both engines write
- * the same way, with the engine's placeholder P ("?" or "$") before each
- * number. Included only by the engines; no code here. */
+/* mediation_sql.h - the SQL of the mediation room, written once for both
+ * engines with the engine's placeholder P ("?" or "$") before each number:
+ * STORE_SQL(MED_SQL_...) makes each statement's pair. Included only by
+ * store/mediation_query.c; no code here. */
 #ifndef FQ_STORE_MEDIATION_SQL_H
 #define FQ_STORE_MEDIATION_SQL_H
 

@@ -112,20 +112,10 @@ enum fq_err shared_delivery_enqueue(struct store_conn *c, const char *event, con
 	return FQ_OK;
 }
 
-/* Rows of sql with an id (or time) at P1 and a limit at P2. */
-static enum fq_err rows_upto(struct store_conn *c, const struct store_sql *sql, int64_t first,
-			     int limit, const char *what, json_t **items)
-{
-	struct store_vals v = {0};
-	store_v_int(&v, first);
-	store_v_int(&v, limit);
-	return store_run_rows(c, sql, &v, what, items);
-}
-
 enum fq_err shared_delivery_due(struct store_conn *c, int64_t now, int limit, json_t **items)
 {
 	static const struct store_sql sql = STORE_SQL(DELIVERY_SQL_DUE);
-	return rows_upto(c, &sql, now, limit, "delivery_due", items);
+	return store_run_scan(c, &sql, now, limit, "delivery_due", items);
 }
 
 enum fq_err shared_delivery_update(struct store_conn *c, int64_t id, const char *state,
@@ -148,5 +138,5 @@ enum fq_err shared_delivery_list(struct store_conn *c, int64_t webhook_id, int l
 				 json_t **items)
 {
 	static const struct store_sql sql = STORE_SQL(DELIVERY_SQL_LIST);
-	return rows_upto(c, &sql, webhook_id, limit, "delivery_list", items);
+	return store_run_scan(c, &sql, webhook_id, limit, "delivery_list", items);
 }

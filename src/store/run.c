@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/log.h"
+
 static struct store_val *next(struct store_vals *v)
 {
 	if (v->n >= STORE_VALS_MAX) {
@@ -48,6 +50,14 @@ void store_v_text(struct store_vals *v, const char *s)
 		*x = (struct store_val){.kind = s ? STORE_VAL_TEXT : STORE_VAL_NULL, .s = s};
 }
 
+void store_v_blob(struct store_vals *v, const unsigned char *b, size_t len)
+{
+	struct store_val *x = next(v);
+	if (x)
+		*x = (struct store_val){
+			.kind = b ? STORE_VAL_BLOB : STORE_VAL_NULL, .b = b, .len = len};
+}
+
 void store_v_int_or_null(struct store_vals *v, int64_t i)
 {
 	if (i)
@@ -66,6 +76,18 @@ void store_v_prefix(struct store_vals *v, const char *prefix)
 	char *end = v->ends[v->nends++];
 	scope_prefix_end(prefix, end);
 	store_v_text(v, end);
+}
+
+enum fq_err store_blob_copy(const void *p, size_t n, unsigned char **bytes, size_t *len)
+{
+	unsigned char *b = malloc(n ? n : 1);
+	if (!b)
+		return FQ_ENOMEM;
+	if (n)
+		memcpy(b, p, n);
+	*bytes = b;
+	*len = n;
+	return FQ_OK;
 }
 
 enum fq_err store_run_one_row(struct store_conn *c, const struct store_sql *sql,
@@ -92,6 +114,51 @@ enum fq_err store_run_one_i64(struct store_conn *c, const struct store_sql *sql,
 	*out = json_is_integer(x) ? json_integer_value(x) : (int64_t)json_number_value(x);
 	json_decref(row);
 	return FQ_OK;
+}
+
+enum fq_err store_run_update(struct store_conn *c, const char *table, int (*known)(const char *col),
+			     int64_t id, const json_t *fields, const char *what)
+{
+	if (!json_object_size(fields))
+		return FQ_OK;
+	struct store_qsql *q = store_qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	store_qsql_add(q, "UPDATE ");
+	store_qsql_add(q, table);
+	store_qsql_add(q, " SET ");
+	const char *k;
+	json_t *x;
+	int n = 0;
+	enum fq_err err = FQ_OK;
+	json_object_foreach((json_t *)fields, k, x) {
+		if (!known(k)) {
+			log_error("%s: unknown column %s", what, k);
+			err = FQ_EINTERNAL;
+			goto out;
+		}
+		store_qsql_add(q, n++ ? ", " : "");
+		store_qsql_add(q, k);
+		store_qsql_add(q, " = ");
+		store_qsql_value(q, json_incref(x));
+	}
+	store_qsql_add(q, " WHERE id = ");
+	store_qsql_int(q, id);
+	json_t *none = NULL;
+	err = store_run_built(c, q, what, &none);
+	json_decref(none);
+out:
+	store_qsql_free(q);
+	return err;
+}
+
+enum fq_err store_run_scan(struct store_conn *c, const struct store_sql *sql, int64_t at,
+			   int64_t limit, const char *what, json_t **items)
+{
+	struct store_vals v = {0};
+	store_v_int(&v, at);
+	store_v_int(&v, limit);
+	return store_run_rows(c, sql, &v, what, items);
 }
 
 void store_qsql_add(struct store_qsql *q, const char *s)

@@ -33,13 +33,16 @@ enum store_val_kind {
 	STORE_VAL_NULL,
 	STORE_VAL_INT,
 	STORE_VAL_REAL,
-	STORE_VAL_TEXT
+	STORE_VAL_TEXT,
+	STORE_VAL_BLOB
 };
 struct store_val {
 	enum store_val_kind kind;
 	int64_t i;
 	double d;
 	const char *s;
+	const unsigned char *b; /* a blob's bytes (borrowed) */
+	size_t len;             /* and how many */
 };
 struct store_vals {
 	int n;
@@ -56,6 +59,9 @@ void store_v_real(struct store_vals *v, double d);
 /* A JSON scalar (borrowed): integer, real, string, a boolean as 1 or 0,
  * anything else NULL. */
 void store_v_json(struct store_vals *v, const json_t *x);
+/* len bytes at b as a blob (SQLite's BLOB, PostgreSQL's bytea, sent in
+ * binary), borrowed; SQL NULL when b is NULL. */
+void store_v_blob(struct store_vals *v, const unsigned char *b, size_t len);
 /* An integer, or SQL NULL when i is 0 (an unset time). */
 void store_v_int_or_null(struct store_vals *v, int64_t i);
 /* A region code prefix and the end of its range (scope_prefix_end), for
@@ -113,6 +119,14 @@ struct store_engine {
 	enum fq_err (*run)(struct store_conn *c, const struct store_sql *sql,
 			   const struct store_vals *v, const char *what, enum store_run how,
 			   json_t **items, int64_t *n);
+	/* Runs sql with v and copies the first column of its first row, a
+	 * blob, into a new buffer at *bytes (freed by the caller; never NULL
+	 * on success, even for no bytes) of *len bytes. FQ_ENOTFOUND without
+	 * rows or when that column is not a blob (NULL). PostgreSQL reads it
+	 * in binary: no hex text twice the size of the file. */
+	enum fq_err (*blob)(struct store_conn *c, const struct store_sql *sql,
+			    const struct store_vals *v, const char *what, unsigned char **bytes,
+			    size_t *len);
 	/* Runs SQL built for this one call (struct store_qsql's sql and args,
 	 * borrowed); not cached. Every row as a new array at *items (an
 	 * UPDATE's: empty). */
@@ -159,6 +173,27 @@ static inline enum fq_err store_run_insert(struct store_conn *c, const struct st
 {
 	return STORE_ENGINE(c)->run(c, sql, v, what, STORE_RUN_INSERT, NULL, id);
 }
+
+/* For the engines' blob: a copy of the n bytes at p in a new buffer at
+ * *bytes (never NULL, even for none), and n at *len; FQ_ENOMEM. */
+enum fq_err store_blob_copy(const void *p, size_t n, unsigned char **bytes, size_t *len);
+
+static inline enum fq_err store_run_blob(struct store_conn *c, const struct store_sql *sql,
+					 const struct store_vals *v, const char *what,
+					 unsigned char **bytes, size_t *len)
+{
+	return STORE_ENGINE(c)->blob(c, sql, v, what, bytes, len);
+}
+
+/* UPDATE table SET col = ?, ... WHERE id = ?, built for this call from the
+ * members of fields (JSON scalars), each a column that known() accepts:
+ * FQ_EINTERNAL, logged, for another; nothing runs for no fields. */
+enum fq_err store_run_update(struct store_conn *c, const char *table, int (*known)(const char *col),
+			     int64_t id, const json_t *fields, const char *what);
+/* The rows of sql with an integer at P1 (an id, or the time of a scan of
+ * the jobs) and how many rows at most at P2. */
+enum fq_err store_run_scan(struct store_conn *c, const struct store_sql *sql, int64_t at,
+			   int64_t limit, const char *what, json_t **items);
 
 /* FQ_EINTERNAL when q overflowed. */
 static inline enum fq_err store_run_built(struct store_conn *c, const struct store_qsql *q,

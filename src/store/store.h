@@ -353,10 +353,11 @@ struct store_ops {
 	enum fq_err (*user_set_phone)(struct store_conn *c, int64_t user_id, const char *phone);
 
 	/* The modules built since issue 14 each have their own sub-table,
-	 * defined with its wrappers in store/<module>.h and filled by each
-	 * engine in store/<engine>/<module>.c: a new module adds one member
-	 * here and one line to each engine's ops.c. NULL: the engine lacks the
-	 * module (its wrappers answer FQ_EINTERNAL). */
+	 * defined with its wrappers in store/<module>.h and filled once for
+	 * both engines in store/<module>_query.c over their runner (run.h):
+	 * a new module adds one member here and one line to each engine's
+	 * ops.c. NULL: the engine lacks the module (its wrappers answer
+	 * FQ_EINTERNAL). */
 	const struct store_attachment_ops *attachment;
 	const struct store_mediation_ops *mediation;
 	const struct store_agreement_ops *agreement;

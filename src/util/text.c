@@ -379,3 +379,19 @@ int text_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+void text_mobile_digits(const char *s, char out[16])
+{
+	char d[32];
+	size_t o = 0;
+	for (; s && *s && o + 1 < sizeof d; s++)
+		if (isdigit((unsigned char)*s))
+			d[o++] = *s;
+	d[o] = 0;
+	const char *p = d;
+	if (o == 13 && strncmp(d, "86", 2) == 0)
+		p = d + 2;
+	out[0] = 0;
+	if (strlen(p) == 11)
+		memcpy(out, p, 12);
+}

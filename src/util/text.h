@@ -21,6 +21,9 @@ size_t text_utf8_chars(const char *s, size_t len);
 /* 1 for a mainland mobile number: "1" then [3-9] then nine digits. */
 int text_valid_mobile(const char *s);
 /* Writes "138****0001" for a mobile number (or "****" for anything else) to out. */
+/* The 11 digits of a mainland mobile number typed with +86, spaces or
+ * hyphens into out, or "" when s is not one. */
+void text_mobile_digits(const char *s, char out[16]);
 void text_mask_phone(const char *phone, char *out, size_t outlen);
 /* 1 when s is a region code: 2, 4, 6, 9 or 12 digits. Returns its level
  * (1..5) through *level when not NULL. */

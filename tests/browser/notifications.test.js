@@ -5,7 +5,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { setup, shot, login, axeCheck, scrollWidth, RUNS } = require('./helpers.js');
+const { setup, shot, login, axeCheck, scrollWidth, RUNS, DESKTOP, PHONE } = require('./helpers.js');
 const { Client } = require('../lib/server.js');
 
 let env; let mediator;

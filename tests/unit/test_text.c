@@ -77,6 +77,23 @@ static void iso(void **state)
 	assert_int_equal(text_parse_i64("101", 0, 100, &n), FQ_EINVAL);
 }
 
+/* a number typed with +86, spaces or hyphens is the same 11 digits */
+static void mobile_digits(void **state)
+{
+	(void)state;
+	char out[16];
+	text_mobile_digits("+86 139-0000-1111", out);
+	assert_string_equal(out, "13900001111");
+	text_mobile_digits("13900001111", out);
+	assert_string_equal(out, "13900001111");
+	text_mobile_digits("0575-87001234", out); /* a landline, 12 digits */
+	assert_string_equal(out, "");
+	text_mobile_digits("1390000111", out);
+	assert_string_equal(out, "");
+	text_mobile_digits(NULL, out);
+	assert_string_equal(out, "");
+}
+
 static void tokens(void **state)
 {
 	(void)state;
@@ -116,8 +133,10 @@ static void similarity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(utf8), cmocka_unit_test(mobile), cmocka_unit_test(regions),
-		cmocka_unit_test(iso),  cmocka_unit_test(tokens), cmocka_unit_test(similarity),
+		cmocka_unit_test(utf8),          cmocka_unit_test(mobile),
+		cmocka_unit_test(mobile_digits), cmocka_unit_test(regions),
+		cmocka_unit_test(iso),           cmocka_unit_test(tokens),
+		cmocka_unit_test(similarity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,6 +32,19 @@ void pg_a_copy(struct args *a, const char *s)
 	a->n++;
 }
 
+void pg_a_bytes(struct args *a, const unsigned char *b, size_t len)
+{
+	if (a->n >= PG_PARAMS_MAX || len > INT_MAX) {
+		a->overflow = 1;
+		return;
+	}
+	a->v[a->n] = (const char *)b;
+	a->len[a->n] = (int)len;
+	a->fmt[a->n] = 1;
+	a->binary = 1;
+	a->n++;
+}
+
 void pg_a_i64(struct args *a, int64_t x)
 {
 	if (a->n >= PG_PARAMS_MAX) {
@@ -172,7 +185,16 @@ static int retry_read(struct store_conn *c, PGresult *r, const char *sql)
 	       text_starts_with(sql, "BEGIN;");
 }
 
-static PGresult *run_once(struct store_conn *c, const char *sql, const struct args *a)
+/* PQexecParams of a's parameters, their formats, and the result's. */
+static PGresult *exec_params(struct store_conn *c, const char *sql, const struct args *a,
+			     int result_binary)
+{
+	return PQexecParams(c->pg, sql, a->n, NULL, a->v, a->binary ? a->len : NULL,
+			    a->binary ? a->fmt : NULL, result_binary);
+}
+
+static PGresult *run_once(struct store_conn *c, const char *sql, const struct args *a,
+			  int result_binary)
 {
 	if (!pg_conn_ready(c))
 		return NULL;
@@ -185,7 +207,7 @@ static PGresult *run_once(struct store_conn *c, const char *sql, const struct ar
 	if (!k) {
 		if (c->ncache >= PG_STMT_CACHE) {
 			log_warn("postgresql statement cache full");
-			return PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0);
+			return exec_params(c, sql, a, result_binary);
 		}
 		struct cached nk;
 		nk.sql = sql;
@@ -200,12 +222,18 @@ static PGresult *run_once(struct store_conn *c, const char *sql, const struct ar
 		c->cache[c->ncache] = nk;
 		k = &c->cache[c->ncache++];
 	}
-	return PQexecPrepared(c->pg, k->name, a->n, a->v, NULL, NULL, 0);
+	return PQexecPrepared(c->pg, k->name, a->n, a->v, a->binary ? a->len : NULL,
+			      a->binary ? a->fmt : NULL, result_binary);
 }
 
 /* Runs static sql (prepared on first use) with a's parameters. Returns the
  * result, which the caller clears, or NULL when the connection failed. */
 PGresult *pg_run(struct store_conn *c, const char *sql, const struct args *a)
+{
+	return pg_run_as(c, sql, a, 0);
+}
+
+PGresult *pg_run_as(struct store_conn *c, const char *sql, const struct args *a, int result_binary)
 {
 	static const struct args none;
 	if (!a)
@@ -214,10 +242,10 @@ PGresult *pg_run(struct store_conn *c, const char *sql, const struct args *a)
 		log_error("postgresql: too many parameters");
 		return NULL;
 	}
-	PGresult *r = run_once(c, sql, a);
+	PGresult *r = run_once(c, sql, a, result_binary);
 	if (retry_read(c, r, sql)) {
 		PQclear(r);
-		r = run_once(c, sql, a);
+		r = run_once(c, sql, a, result_binary);
 	}
 	return r;
 }
@@ -229,12 +257,10 @@ PGresult *pg_run_dyn(struct store_conn *c, const char *sql, const struct args *a
 		log_error("postgresql: too many parameters");
 		return NULL;
 	}
-	PGresult *r =
-		pg_conn_ready(c) ? PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0) : NULL;
+	PGresult *r = pg_conn_ready(c) ? exec_params(c, sql, a, 0) : NULL;
 	if (retry_read(c, r, sql)) {
 		PQclear(r);
-		r = pg_conn_ready(c) ? PQexecParams(c->pg, sql, a->n, NULL, a->v, NULL, NULL, 0)
-				     : NULL;
+		r = pg_conn_ready(c) ? exec_params(c, sql, a, 0) : NULL;
 	}
 	return r;
 }

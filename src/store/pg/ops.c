@@ -36,9 +36,9 @@ const struct store_ops store_pg_ops = {
 	.audit_append = pg_audit_append,
 	.audit_iterate = pg_audit_iterate,
 	.case_facts_set = pg_case_facts_set,
-	.attachment = &pg_attachment_ops,
-	.mediation = &pg_mediation_ops,
-	.agreement = &pg_agreement_ops,
+	.attachment = &shared_attachment_ops,
+	.mediation = &shared_mediation_ops,
+	.agreement = &shared_agreement_ops,
 	.mediation_doc = &shared_mediation_doc_ops,
 	STORE_SHARED_OPS,
 };

@@ -20,6 +20,7 @@
 #include "domain/case/period.h"
 
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,12 +84,16 @@ struct store_conn {
 	unsigned nprepared;
 };
 
-/* The parameters of one statement, as text. Strings are borrowed: they must
- * outlive the call that runs the statement. */
+/* The parameters of one statement, as text, or in binary where fmt says 1
+ * (bytes, of len). Strings and bytes are borrowed: they must outlive the
+ * call that runs the statement. binary: some parameter is in binary. */
 struct args {
 	int n;
 	int overflow;
+	int binary;
 	const char *v[PG_PARAMS_MAX];
+	int len[PG_PARAMS_MAX];
+	int fmt[PG_PARAMS_MAX];
 	char num[PG_PARAMS_MAX][PG_NUM_MAX];
 };
 
@@ -101,12 +106,17 @@ void pg_a_copy(struct args *a, const char *s);
 /* A region code prefix (borrowed) and the end of its range (copied), as the
  * next two parameters, for "code >= $i AND code < $i+1". */
 void pg_a_prefix(struct args *a, const char *prefix);
+/* len bytes at b, sent in binary (a bytea as it is), or NULL when b is;
+ * more than INT_MAX bytes mark a overflowed. */
+void pg_a_bytes(struct args *a, const unsigned char *b, size_t len);
 void pg_a_i64(struct args *a, int64_t x);
 void pg_a_double(struct args *a, double x);
 void pg_a_json(struct args *a, json_t *v);
 enum fq_err pg_res_err(struct store_conn *c, PGresult *res, const char *what);
 int pg_conn_ready(struct store_conn *c);
 PGresult *pg_run(struct store_conn *c, const char *sql, const struct args *a);
+/* pg_run with the result's columns in binary (result_binary 1) or text. */
+PGresult *pg_run_as(struct store_conn *c, const char *sql, const struct args *a, int result_binary);
 PGresult *pg_run_dyn(struct store_conn *c, const char *sql, const struct args *a);
 enum fq_err pg_exec_args(struct store_conn *c, const char *sql, const struct args *a,
 			 const char *what);

@@ -4,22 +4,26 @@
  * "?" marks renumbered. Must not know about HTTP. */
 #include "store/pg/pg_internal.h"
 
-/* v as parameters in *a; 0, or -1 when v overflowed. */
-static int vals_args(const struct store_vals *v, struct args *a)
+/* v as parameters in *a: FQ_OK, FQ_EINTERNAL when v overflowed, or
+ * FQ_ETOOBIG for a blob longer than libpq can send. */
+static enum fq_err vals_args(const struct store_vals *v, struct args *a)
 {
 	if (v && v->overflow) {
 		log_error("postgresql: too many values");
-		return -1;
+		return FQ_EINTERNAL;
 	}
 	for (int i = 0; v && i < v->n; i++) {
-		if (v->v[i].kind == STORE_VAL_INT)
-			pg_a_i64(a, v->v[i].i);
-		else if (v->v[i].kind == STORE_VAL_REAL)
-			pg_a_double(a, v->v[i].d);
+		const struct store_val *x = &v->v[i];
+		if (x->kind == STORE_VAL_INT)
+			pg_a_i64(a, x->i);
+		else if (x->kind == STORE_VAL_REAL)
+			pg_a_double(a, x->d);
+		else if (x->kind == STORE_VAL_BLOB)
+			pg_a_bytes(a, x->b, x->len);
 		else
-			pg_a_text(a, v->v[i].kind == STORE_VAL_TEXT ? v->v[i].s : NULL);
+			pg_a_text(a, x->kind == STORE_VAL_TEXT ? x->s : NULL);
 	}
-	return 0;
+	return a->overflow ? FQ_ETOOBIG : FQ_OK; /* STORE_VALS_MAX < PG_PARAMS_MAX */
 }
 
 static enum fq_err run(struct store_conn *c, const struct store_sql *sql,
@@ -27,15 +31,36 @@ static enum fq_err run(struct store_conn *c, const struct store_sql *sql,
 		       json_t **items, int64_t *n)
 {
 	struct args a = {0};
-	if (vals_args(v, &a))
-		return FQ_EINTERNAL;
+	enum fq_err err = vals_args(v, &a);
+	if (err)
+		return err;
 	if (how == STORE_RUN_ROWS)
 		return pg_rows(c, sql->dollar, &a, what, items);
 	int64_t got = 0;
-	enum fq_err err = how == STORE_RUN_INSERT ? pg_one_i64(c, sql->dollar, &a, what, &got)
-						  : pg_exec_count(c, sql->dollar, &a, what, &got);
+	err = how == STORE_RUN_INSERT ? pg_one_i64(c, sql->dollar, &a, what, &got)
+				      : pg_exec_count(c, sql->dollar, &a, what, &got);
 	if (!err && n)
 		*n = got;
+	return err;
+}
+
+/* The first column of the first row in binary: a bytea's bytes as stored. */
+static enum fq_err blob(struct store_conn *c, const struct store_sql *sql,
+			const struct store_vals *v, const char *what, unsigned char **bytes,
+			size_t *len)
+{
+	struct args a = {0};
+	enum fq_err err = vals_args(v, &a);
+	if (err)
+		return err;
+	PGresult *r = pg_run_as(c, sql->dollar, &a, 1);
+	err = pg_res_err(c, r, what);
+	if (!err && (PQntuples(r) < 1 || PQgetisnull(r, 0, 0)))
+		err = FQ_ENOTFOUND;
+	if (!err)
+		err = store_blob_copy(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), bytes,
+				      len);
+	PQclear(r);
 	return err;
 }
 
@@ -78,6 +103,7 @@ out:
 
 const struct store_engine pg_engine = {
 	.run = run,
+	.blob = blob,
 	.rows_built = run_built,
 	.finish_cases = pg_finish_cases,
 	.case_count_from = pg_case_count_from,

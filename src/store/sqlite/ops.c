@@ -36,9 +36,9 @@ const struct store_ops store_sqlite_ops = {
 	.audit_append = sqlite_audit_append,
 	.audit_iterate = sqlite_audit_iterate,
 	.case_facts_set = sqlite_case_facts_set,
-	.attachment = &sqlite_attachment_ops,
-	.mediation = &sqlite_mediation_ops,
-	.agreement = &sqlite_agreement_ops,
+	.attachment = &shared_attachment_ops,
+	.mediation = &shared_mediation_ops,
+	.agreement = &shared_agreement_ops,
 	.mediation_doc = &shared_mediation_doc_ops,
 	STORE_SHARED_OPS,
 };

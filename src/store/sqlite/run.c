@@ -3,46 +3,77 @@
  * built SQL prepared for one call. Must not know about HTTP. */
 #include "store/sqlite/sqlite_internal.h"
 
-static void bind_vals(sqlite3_stmt *st, const struct store_vals *v)
+/* Binds v to st: SQLITE_OK, or the code of a value SQLite refused (a blob
+ * over its length limit). Blobs are bound without a copy: they outlive the
+ * step, and sqlite_stmt clears the bindings before the statement's next
+ * use. */
+static int bind_vals(sqlite3_stmt *st, const struct store_vals *v)
 {
 	for (int i = 0; v && i < v->n; i++) {
-		if (v->v[i].kind == STORE_VAL_INT)
-			sqlite3_bind_int64(st, i + 1, v->v[i].i);
-		else if (v->v[i].kind == STORE_VAL_REAL)
-			sqlite3_bind_double(st, i + 1, v->v[i].d);
+		const struct store_val *x = &v->v[i];
+		int rc = SQLITE_OK;
+		if (x->kind == STORE_VAL_INT)
+			sqlite3_bind_int64(st, i + 1, x->i);
+		else if (x->kind == STORE_VAL_REAL)
+			sqlite3_bind_double(st, i + 1, x->d);
+		else if (x->kind == STORE_VAL_BLOB)
+			rc = sqlite3_bind_blob64(st, i + 1, x->b, x->len, SQLITE_STATIC);
 		else
-			sqlite_bind_text(st, i + 1,
-					 v->v[i].kind == STORE_VAL_TEXT ? v->v[i].s : NULL);
+			sqlite_bind_text(st, i + 1, x->kind == STORE_VAL_TEXT ? x->s : NULL);
+		if (rc != SQLITE_OK)
+			return rc;
 	}
+	return SQLITE_OK;
 }
 
-/* The cached statement of sql with v bound, or NULL. */
-static sqlite3_stmt *bound(struct store_conn *c, const struct store_sql *sql,
-			   const struct store_vals *v)
+/* The cached statement of sql with v bound at *st, or the error. */
+static enum fq_err bound(struct store_conn *c, const struct store_sql *sql,
+			 const struct store_vals *v, const char *what, sqlite3_stmt **st)
 {
 	if (v && v->overflow) {
 		log_error("sqlite: too many values");
-		return NULL;
+		return FQ_EINTERNAL;
 	}
-	sqlite3_stmt *st = sqlite_stmt(c, sql->qmark);
-	if (st)
-		bind_vals(st, v);
-	return st;
+	if (!(*st = sqlite_stmt(c, sql->qmark)))
+		return FQ_EINTERNAL;
+	int rc = bind_vals(*st, v);
+	return rc == SQLITE_OK ? FQ_OK : sqlite_fail(c, rc, what);
 }
 
 static enum fq_err run(struct store_conn *c, const struct store_sql *sql,
 		       const struct store_vals *v, const char *what, enum store_run how,
 		       json_t **items, int64_t *n)
 {
-	sqlite3_stmt *st = bound(c, sql, v);
-	if (!st)
-		return FQ_EINTERNAL;
+	sqlite3_stmt *st = NULL;
+	enum fq_err err = bound(c, sql, v, what, &st);
+	if (err)
+		return err;
 	if (how == STORE_RUN_ROWS)
 		return sqlite_rows(c, st, items);
-	enum fq_err err = sqlite_exec_done(c, st, what);
+	err = sqlite_exec_done(c, st, what);
 	if (!err && n)
 		*n = how == STORE_RUN_INSERT ? sqlite3_last_insert_rowid(c->db)
 					     : sqlite3_changes(c->db);
+	return err;
+}
+
+static enum fq_err blob(struct store_conn *c, const struct store_sql *sql,
+			const struct store_vals *v, const char *what, unsigned char **bytes,
+			size_t *len)
+{
+	sqlite3_stmt *st = NULL;
+	enum fq_err err = bound(c, sql, v, what, &st);
+	if (err)
+		return err;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_BLOB) {
+		sqlite3_reset(st);
+		return rc == SQLITE_ROW || rc == SQLITE_DONE ? FQ_ENOTFOUND
+							     : sqlite_fail(c, rc, what);
+	}
+	const void *p = sqlite3_column_blob(st, 0);
+	err = store_blob_copy(p, (size_t)sqlite3_column_bytes(st, 0), bytes, len);
+	sqlite3_reset(st);
 	return err;
 }
 
@@ -76,6 +107,7 @@ static enum fq_err finish_cases(struct store_conn *c, json_t *items)
 
 const struct store_engine sqlite_engine = {
 	.run = run,
+	.blob = blob,
 	.rows_built = run_built,
 	.finish_cases = finish_cases,
 	.case_count_from = sqlite_case_count_from,

@@ -1368,6 +1368,15 @@ export default {
   'medLang.zh': 'Mandarin',
   'medLang.wuu': 'Wu (Zhuji dialect)',
   'medLang.en': 'English',
+  // ---- join the mediation room from the tracking page ----
+  'join.title': 'Join the mediation room',
+  'join.lead': 'This case is in mediation. A party can get a code on the phone given for the mediation and join the online room, with no account.',
+  'join.phone': 'Your mobile number',
+  'join.phoneHint': 'The number of a party to the mediation; another number gets no text.',
+  'join.send': 'Send the code',
+  'join.sent': 'If this number is a party\'s, the code was sent; it is good for 10 minutes.',
+  'join.code': 'Code from the text',
+  'join.enter': 'Join the mediation room',
   // ---- room documents (mediation_doc) ----
   'mdoc.title': 'Documents and evidence',
   'mdoc.none': 'No files in this thread yet.',

@@ -1369,6 +1369,15 @@ export default {
   'medLang.zh': '普通话',
   'medLang.wuu': '吴语（诸暨话）',
   'medLang.en': '英语',
+  // ---- join the mediation room from the tracking page ----
+  'join.title': '进入调解室',
+  'join.lead': '本案正在调解。调解的一方可用登记的手机号收取验证码，进入在线调解室，无需注册。',
+  'join.phone': '您的手机号',
+  'join.phoneHint': '调解登记的当事人手机号；如不是当事人的号码，不会收到短信。',
+  'join.send': '发送验证码',
+  'join.sent': '如该号码是本案调解当事人的手机，验证码已发送，10 分钟内有效。',
+  'join.code': '短信验证码',
+  'join.enter': '进入调解室',
   // ---- room documents (mediation_doc) ----
   'mdoc.title': '文件与证据',
   'mdoc.none': '本对话暂无文件。',

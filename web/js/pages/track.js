@@ -1,6 +1,7 @@
 // track.js - a resident looks up a case by tracking code and a secret: the
 // 8-digit PIN from the slip, the long secret, or a code texted to the
-// filing phone; reads its progress in plain words and rates it once done.
+// filing phone; reads its progress in plain words and rates it once done;
+// a party of the case's open mediation joins its room with a phone code.
 import { h, append, replace, field } from '../dom.js';
 import { t, tc, fmtDateTime } from '../i18n.js';
 import { api, get, post, clearErrors, showError, errorText, ApiError } from '../api.js';
@@ -139,9 +140,66 @@ export function render({ container, query }) {
         h('h3', null, t('resident.entries')),
         entriesList(r.entries),
         residentPhotos(r.tracking_code, lastSecret),
+        joinBox(r),
         ratingBox(r),
         newPinBox(r)));
     result.querySelector('h2').focus();
+  }
+
+  // A party of the case's open mediation joins its room with the code
+  // texted to its phone (the page asks only while the case is in 调解中).
+  function joinBox(r) {
+    if (r.status !== 'mediating') return null;
+    const secret = lastSecret;
+    const base = `/api/v1/public/cases/${encodeURIComponent(r.tracking_code)}/mediation`;
+    const opts = { headers: { 'x-tracking-secret': secret } };
+    const box = h('section', { class: 'card join-room', 'aria-labelledby': 'join-room-title', hidden: true });
+    get(base, opts).then((m) => { if (m.open) box.hidden = false; }, () => {});
+    const phone = field(t('join.phone'),
+      h('input', { type: 'tel', name: 'join-phone', maxlength: '20', autocomplete: 'tel', inputmode: 'tel' }),
+      { name: 'phone', hint: t('join.phoneHint'), hintId: 'join-phone-hint' });
+    const code = field(t('join.code'),
+      h('input', { type: 'text', name: 'join-code', maxlength: '6', autocomplete: 'one-time-code', inputmode: 'numeric' }),
+      { name: 'code' });
+    const send = h('button', { type: 'button', class: 'btn' }, t('join.send'));
+    const go = h('button', { type: 'submit', class: 'btn btn-primary' }, t('join.enter'));
+    const status = h('p', { class: 'sms-status', role: 'status' });
+    const f = h('form', { class: 'form join-form', novalidate: true },
+      h('p', { class: 'form-error', hidden: true, role: 'alert' }),
+      phone.wrap, h('p', { class: 'form-actions' }, send), status,
+      code.wrap, h('p', { class: 'form-actions' }, go));
+    const typed = () => phone.input.value.trim().replace(/\s/g, '');
+    send.addEventListener('click', async () => {
+      clearErrors(f);
+      status.textContent = '';
+      if (!typed()) { showError(f, new ApiError(400, 'required', '', 'phone')); return; }
+      send.disabled = true;
+      try {
+        await post(`${base}/code`, { phone: typed() }, opts);
+        status.textContent = t('join.sent');
+        code.input.focus();
+      } catch (err) {
+        showError(f, err);
+      } finally {
+        send.disabled = false;
+      }
+    });
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      clearErrors(f);
+      if (!typed()) { showError(f, new ApiError(400, 'required', '', 'phone')); return; }
+      if (!code.input.value.trim()) { showError(f, new ApiError(400, 'required', '', 'code')); return; }
+      go.disabled = true;
+      try {
+        const res = await post(`${base}/join`, { phone: typed(), code: code.input.value.trim() }, opts);
+        location.hash = `#/room/${res.token}`;
+      } catch (err) {
+        showError(f, err);
+        go.disabled = false;
+      }
+    });
+    append(box, h('h3', { id: 'join-room-title' }, t('join.title')), h('p', { class: 'hint' }, t('join.lead')), f);
+    return box;
   }
 
   function ratingBox(r) {

@@ -4,12 +4,12 @@
 -- case attachments: they stay in the room (人民法院在线调解规则 (Online
 -- Mediation Rules) art. 18), so they have their own table and never touch
 -- attachments / attachment_files (nor the case's timeline, export, webhooks
--- or Open311). The bytes are kept here as base64 text: the store code is
--- written once over the engine-neutral runner (store/run.h), which carries
--- text, integers and reals but no blob, and the file is at most 10 MiB
--- (ATTACHMENT_BYTES_MAX) and a room at most MEDIATION_DOC_MAX files, so a
--- third more room is a fair price for one code path on both engines.
--- Nothing is deleted: evidence stays.
+-- or Open311). The bytes are kept in the row itself, not in the
+-- content-addressed attachment_files: a room file must not become
+-- reachable through the case's file store, and that store's code belongs to
+-- the case attachments. A file is at most 10 MiB (ATTACHMENT_BYTES_MAX) and
+-- a room holds at most MEDIATION_DOC_MAX files. Nothing is deleted:
+-- evidence stays.
 CREATE TABLE mediation_docs (
   id           INTEGER PRIMARY KEY,
   mediation_id INTEGER NOT NULL REFERENCES mediations(id),
@@ -21,7 +21,7 @@ CREATE TABLE mediation_docs (
   mime         TEXT NOT NULL,
   size         INTEGER NOT NULL,
   sha256       TEXT NOT NULL,
-  data_b64     TEXT NOT NULL,
+  data         BLOB NOT NULL,
   created_at   INTEGER NOT NULL,
   CHECK ((thread = 'caucus') = (party_id IS NOT NULL)),
   CHECK ((by_staff IS NULL) <> (by_party IS NULL))
