@@ -5,6 +5,7 @@
 #include "api/attachment.h"
 #include "api/case_edit.h"
 #include "api/mediation.h"
+#include "api/mediation_doc.h"
 
 void api_register_all(void)
 {
@@ -23,6 +24,7 @@ void api_register_all(void)
 	api_mediation_routes();
 	api_mediation_party_routes();
 	api_mediation_join_routes();
+	api_mediation_doc_routes();
 	api_agreement_routes();
 	api_verify_routes();
 }

@@ -2,7 +2,8 @@
  * (service/mediation.c: loading, the checks of who may act, events, the
  * SMS gateway, opening and the room as each sees it; mediation_act.c: the
  * actions; mediation_talk.c: messages, offers, sessions; mediation_code.c:
- * one-time codes and reminders). No one else includes it. */
+ * one-time codes and reminders; mediation_doc.c: documents and evidence).
+ * No one else includes it. */
 #ifndef FQ_SERVICE_MEDIATION_INTERNAL_H
 #define FQ_SERVICE_MEDIATION_INTERNAL_H
 

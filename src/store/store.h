@@ -36,8 +36,9 @@
  * .version differs (2: issue 11 added user_set_disabled, token_list,
  * token_revoke and session_end_all; 3: issue 13 added the resident_*,
  * unit_phone_*, queue/team and notification members and case_facts_set;
- * 4: the module sub-tables, attachment, mediation and agreement). */
-#define STORE_OPS_VERSION 4
+ * 4: the module sub-tables, attachment, mediation and agreement; 5:
+ * mediation_doc). */
+#define STORE_OPS_VERSION 5
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
@@ -58,6 +59,7 @@ struct store_conn; /* one connection, used by one thread at a time */
 struct store_attachment_ops;
 struct store_mediation_ops;
 struct store_agreement_ops;
+struct store_mediation_doc_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -359,6 +361,7 @@ struct store_ops {
 	const struct store_attachment_ops *attachment;
 	const struct store_mediation_ops *mediation;
 	const struct store_agreement_ops *agreement;
+	const struct store_mediation_doc_ops *mediation_doc;
 };
 
 extern const struct store_ops store_sqlite_ops;

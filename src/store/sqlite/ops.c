@@ -5,6 +5,7 @@
 #include "store/attachment.h"
 #include "store/mediation.h"
 #include "store/agreement.h"
+#include "store/mediation_doc.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -38,5 +39,6 @@ const struct store_ops store_sqlite_ops = {
 	.attachment = &shared_attachment_ops,
 	.mediation = &shared_mediation_ops,
 	.agreement = &shared_agreement_ops,
+	.mediation_doc = &shared_mediation_doc_ops,
 	STORE_SHARED_OPS,
 };

@@ -1377,4 +1377,12 @@ export default {
   'join.sent': 'If this number is a party\'s, the code was sent; it is good for 10 minutes.',
   'join.code': 'Code from the text',
   'join.enter': 'Join the mediation room',
+  // ---- room documents (mediation_doc) ----
+  'mdoc.title': 'Documents and evidence',
+  'mdoc.none': 'No files in this thread yet.',
+  'mdoc.upload': 'Add a photo or document to this thread',
+  'mdoc.uploadHint': 'JPEG, PNG or WebP pictures or PDF, up to 10 MiB. Seen by whoever sees this thread; it stays in the mediation and is never part of the case file.',
+  'mdoc.uploading': 'Uploading…',
+  'mdoc.uploaded': 'Added {name}.',
+  'mdoc.sha': 'SHA-256 of the file',
 };

@@ -1378,4 +1378,12 @@ export default {
   'join.sent': '如该号码是本案调解当事人的手机，验证码已发送，10 分钟内有效。',
   'join.code': '短信验证码',
   'join.enter': '进入调解室',
+  // ---- room documents (mediation_doc) ----
+  'mdoc.title': '文件与证据',
+  'mdoc.none': '本对话暂无文件。',
+  'mdoc.upload': '向本对话添加照片或文件',
+  'mdoc.uploadHint': '支持 JPEG、PNG、WebP 图片或 PDF，每个不超过 10 MiB。能看到本对话的人可以看到它；文件只留在调解中，不进入案卷。',
+  'mdoc.uploading': '正在上传…',
+  'mdoc.uploaded': '已添加 {name}。',
+  'mdoc.sha': '文件的 SHA-256',
 };

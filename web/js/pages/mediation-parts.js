@@ -61,7 +61,7 @@ export function openStream(url, after, onEvent, onState) {
 // name arrives as a plain message.
 export const EVENT_KINDS = ['opened', 'consent', 'verified', 'status', 'choice', 'extend_agreed', 'extended',
   'ended', 'risk_flagged', 'caucus', 'roundtable_agree', 'roundtable', 'public', 'message', 'offer',
-  'offer_answer', 'session', 'reminder', 'agreement', 'agreement.reminder'];
+  'offer_answer', 'session', 'reminder', 'agreement', 'agreement.reminder', 'document'];
 
 /**
  * Reads the room's events after `after` a page at a time (GET .../events:

@@ -15,6 +15,7 @@ import {
   mediatorSpecialties, mediatorLanguages,
 } from './mediation-parts.js';
 import { agreementSection, agreementChanged } from './mediation-agreement.js';
+import { drawDocs, docsBox } from './mediation-docs.js';
 
 export async function render({ container, params, isCurrent }) {
   const token = params.token;
@@ -278,9 +279,17 @@ export async function render({ container, params, isCurrent }) {
         el.dataset.shape = shape;
         replace(el, h('h2', { id }, label), note ? h('p', { class: 'muted small' }, note) : null, list,
           open ? composer(t('room.writeTo', { thread: label }), (body) => post(`${base}/messages`, { thread: key, body }))
-            : h('p', { class: 'muted small' }, t(ended() ? 'room.closedEnded' : 'room.closedYet')));
+            : h('p', { class: 'muted small' }, t(ended() ? 'room.closedEnded' : 'room.closedYet')), docsBox());
+        drawDocs(el.querySelector('.med-docs'), { url: `${base}/documents`, thread: key, canUpload: open });
       }
       list.scrollTop = list.scrollHeight;
+    }
+
+    // a thread's files (文件与证据) again, when a "document" event names it
+    function redrawDocs(key) {
+      const el = { shared, caucus, roundtable: table }[key || 'shared'];
+      const box = el && el.querySelector('.med-docs');
+      if (box) drawDocs(box, { url: `${base}/documents`, thread: key || 'shared', canUpload: active() });
     }
 
     function drawThreads() {
@@ -390,6 +399,7 @@ export async function render({ container, params, isCurrent }) {
     stop = openStream(`${base}/stream`, lastSeq, (ev) => {
       if (!take(ev)) return;
       if (ev.kind === 'message') { drawThreads(); return; }
+      if (ev.kind === 'document') { redrawDocs(ev.data && ev.data.thread); return; }
       if (ev.kind === 'agreement') agreementChanged(base, true);
       if (!pending) pending = Promise.resolve().then(() => reload()).catch(() => {}).finally(() => { pending = null; });
     }, (state) => live.set(state));

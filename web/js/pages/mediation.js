@@ -14,6 +14,7 @@ import {
   clocks, statusBadgeMed, mediatorSpecialties, mediatorLanguages,
 } from './mediation-parts.js';
 import { agreementSection, agreementChanged } from './mediation-agreement.js';
+import { drawDocs, docsBox } from './mediation-docs.js';
 
 // The end reasons a mediator gives by hand (service: mediation_end_reason_
 // manual); the rest of the closed list follows from what happens.
@@ -373,6 +374,14 @@ export async function render({ container, params, isCurrent, navigate }) {
     return msg.thread === 'caucus' ? `caucus:${msg.party}` : (msg.thread || 'shared');
   }
 
+  // the current thread's files (文件与证据), redrawn on a "document" event
+  const docsEl = docsBox();
+  function drawThreadDocs() {
+    const caucus = thread.startsWith('caucus:');
+    drawDocs(docsEl, { url: `${base}/documents`, thread: caucus ? 'caucus' : thread,
+      party: caucus ? Number(thread.slice(7)) : 0, canUpload: active() && Boolean((threadKeys().find((k) => k.key === thread) || {}).open) });
+  }
+
   function drawThreads() {
     const keys = threadKeys();
     if (!keys.some((k) => k.key === thread)) thread = 'shared';
@@ -406,7 +415,8 @@ export async function render({ container, params, isCurrent, navigate }) {
       replace(threadsCard, h('h2', { id: 'med-sec-threads' }, t('med.threads')), tabs,
         thread.startsWith('caucus:') ? h('p', { class: 'muted small med-caucus-note' }, t('med.caucusNote')) : null,
         list, canWrite ? composer(t('med.messageTo', { thread: current.label }), send)
-          : h('p', { class: 'muted small' }, t(active() ? 'med.threadClosed' : 'med.roomNotOpen')));
+          : h('p', { class: 'muted small' }, t(active() ? 'med.threadClosed' : 'med.roomNotOpen')), docsEl);
+      drawThreadDocs();
     }
     list.scrollTop = list.scrollHeight;
   }
@@ -536,6 +546,7 @@ export async function render({ container, params, isCurrent, navigate }) {
   const stop = openStream(`${base}/stream`, lastSeq, (ev) => {
     if (!take(ev)) return;
     if (ev.kind === 'message') { drawThreads(); return; }
+    if (ev.kind === 'document') { drawThreadDocs(); return; }
     if (ev.kind === 'agreement') agreementChanged(base, true);
     // anything else changes the room: read it again (once per burst)
     if (!pending) pending = Promise.resolve().then(() => reload()).catch(() => {}).finally(() => { pending = null; });
