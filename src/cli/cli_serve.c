@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/config.h"
+#include "http/limits.h"
 #include "http/sse.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -24,10 +25,15 @@ int cmd_serve(int argc, char **argv)
 		       "                      [--max-connections N] [--max-connections-per-address N]\n"
 		       "                      [--max-streams N] [--stream-heartbeat SECONDS]\n"
 		       "                      [--stream-buffer BYTES]\n"
+		       "                      [--public-rate PER_SECOND] [--public-burst N]\n"
 		       "                      [--config FILE] [--log-level debug|info|warn|error]\n\n"
 		       "Serves the API and the web UI (default 127.0.0.1:8080, web/, data/calendar).\n"
 		       "--log-level (default info) is the least level written to stderr; the\n"
 		       "access log, one JSON line per request, is at info.\n"
+		       "--public-rate and --public-burst set each address's budget on the\n"
+		       "public routes (resident filing and tracking, room parties; default 2\n"
+		       "a second with bursts of 30): raise them for a service hall whose\n"
+		       "residents share one address.\n"
 		       "--db-read sends lists and dashboards to a read replica.\n"
 		       "--secure-cookies marks cookies Secure with the __Host- prefix (behind TLS).\n"
 		       "FENGQIAO_HOTLINE_SECRET keys the hotline intake signature.\n"
@@ -92,6 +98,18 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	sse_configure((int)ms, (int)hb, (size_t)sb);
+	int64_t pr = (int64_t)BUCKET_PUBLIC_RATE, pb = (int64_t)BUCKET_PUBLIC_BURST;
+	if (((o = cli_opt(argc, argv, "--public-rate")) &&
+	     text_parse_i64(o, 1, 1000, &pr) != FQ_OK) ||
+	    ((o = cli_opt(argc, argv, "--public-burst")) &&
+	     text_parse_i64(o, 1, 100000, &pb) != FQ_OK)) {
+		fprintf(stderr,
+			"fengqiao: --public-rate takes 1 to 1000 a second, --public-burst 1 "
+			"to 100000\n");
+		return 2;
+	}
+	app.http.public_rate = (double)pr;
+	app.http.public_burst = (double)pb;
 	deadline_rules_default(&app.svc.deadlines);
 	routing_rules_default(&app.svc.routing);
 	const char *cfg = cli_opt(argc, argv, "--config");

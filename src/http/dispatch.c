@@ -302,7 +302,11 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 						 BUCKET_LOGIN_RATE, BUCKET_LOGIN_BURST, ms)
 			   : (rt->flags & R_PUBLIC)
 				   ? limits_take(r->http->limits, "public", r->addr,
-						 BUCKET_PUBLIC_RATE, BUCKET_PUBLIC_BURST, ms)
+						 r->http->public_rate > 0 ? r->http->public_rate
+									  : BUCKET_PUBLIC_RATE,
+						 r->http->public_burst > 0 ? r->http->public_burst
+									   : BUCKET_PUBLIC_BURST,
+						 ms)
 				   : limits_take(r->http->limits, "read", r->addr, BUCKET_READ_RATE,
 						 BUCKET_READ_BURST, ms);
 		if (wait) {

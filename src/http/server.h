@@ -27,8 +27,10 @@ struct http_config {
 	int max_connections_per_address; /* per worker and client address (HTTP_CONN_PER_ADDR_MAX,
 					    * at most max_connections); more are answered 429 */
 	struct trusted_proxies trusted_proxies; /* whose X-Forwarded-For is believed */
-	struct limits *limits;                  /* rate limits and sign-in throttling */
-	struct metrics *metrics;                /* request counters for /metrics */
+	double public_rate;    /* public routes' tokens a second per address (BUCKET_PUBLIC_RATE) */
+	double public_burst;   /* and their bucket (BUCKET_PUBLIC_BURST); 0 takes the defaults */
+	struct limits *limits; /* rate limits and sign-in throttling */
+	struct metrics *metrics;      /* request counters for /metrics */
 	struct pool *hash_pool;       /* password hashing off the event loops; made by http_serve */
 	void (*on_stop)(void);        /* called once serving ends, before the writer stops */
 	void (*on_worker_exit)(void); /* called on each worker thread as it ends */

@@ -234,3 +234,28 @@ test('the public endpoints are rate-limited per address', async () => {
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
   } finally { await srv.stop(); }
 });
+
+test('--public-burst and --public-rate set the public budget; bad values stop the server', async () => {
+  // a burst of 5 at 1 a second: the sixth quick request waits, where the
+  // default burst of 30 would have let it through
+  const srv = await startServer({ cases: false, args: ['--public-burst', '5', '--public-rate', '1'] });
+  try {
+    const got = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(`${srv.base}/api/public/cases/FQ-XXXX-XXXX`, { headers: { 'x-tracking-secret': 'nope' } });
+      got.push(r.status);
+    }
+    assert.deepEqual(got.slice(0, 5), [404, 404, 404, 404, 404]);
+    assert.equal(got[5], 429);
+  } finally { await srv.stop(); }
+  // a wide budget: 100 quick requests all answered
+  const wide = await startServer({ cases: false, args: ['--public-burst', '1000'] });
+  try {
+    for (let i = 0; i < 100; i++) {
+      const r = await fetch(`${wide.base}/api/public/cases/FQ-XXXX-XXXX`, { headers: { 'x-tracking-secret': 'nope' } });
+      assert.equal(r.status, 404, `request ${i}`);
+    }
+  } finally { await wide.stop(); }
+  await assert.rejects(startServer({ cases: false, args: ['--public-burst', '0'] }), /--public-burst/);
+  await assert.rejects(startServer({ cases: false, args: ['--public-rate', 'x'] }), /--public-rate/);
+});

@@ -27,7 +27,12 @@ function launch() {
  * uncaught exceptions are collected; check() fails the test on any.
  */
 async function setup(options = {}) {
-  const server = await startServer(options.server);
+  // Every page of a file comes from 127.0.0.1, as if a whole village filed
+  // from one address: the public budget (2 a second, bursts of 30) would
+  // answer 429 to the test's residents as a file grows. The API tests keep
+  // the default and test it (tests/api/throttle.test.js).
+  const so = options.server || {};
+  const server = await startServer({ ...so, args: ['--public-burst', '1000', ...(so.args || [])] });
   let browser;
   try {
     browser = await launch();
