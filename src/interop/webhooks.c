@@ -276,6 +276,7 @@ int webhook_url_parts(const char *url, char host[WEBHOOK_HOST_MAX + 1], int *por
 
 #define WEBHOOK_INFLIGHT_MAX 32
 #define WEBHOOK_TICK_MS 200
+#define WEBHOOK_SCAN_S 30 /* deadline scans, by default (FENGQIAO_SCAN_INTERVAL) */
 #define WEBHOOK_ANSWER_MAX (64 * 1024)
 
 struct flight {
@@ -303,6 +304,7 @@ static struct {
 	struct flight *flights;
 	int nflights;
 	int64_t last_overdue;
+	int scan_s; /* period of the deadline scans (FENGQIAO_SCAN_INTERVAL) */
 } worker;
 
 struct outcome {
@@ -506,7 +508,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	int64_t now = (int64_t)time(NULL);
-	if (now - worker.last_overdue >= 30) {
+	if (now - worker.last_overdue >= worker.scan_s) {
 		worker.last_overdue = now;
 		outbox_overdue_scan(worker.svc, worker.conn, now);
 	}
@@ -553,6 +555,13 @@ int webhook_worker_start(const struct svc *s)
 	if (t && text_parse_i64(t, 1, 120, &timeout) != FQ_OK)
 		timeout = WEBHOOK_TIMEOUT_S;
 	worker.timeout_s = (int)timeout;
+	/* the deadline scans (overdue cases, due-soon notices, agreement
+	 * reminders and terms) run every 30 s; tests shorten the wait */
+	const char *si = getenv("FENGQIAO_SCAN_INTERVAL");
+	int64_t scan = WEBHOOK_SCAN_S;
+	if (si && text_parse_i64(si, 1, 3600, &scan) != FQ_OK)
+		scan = WEBHOOK_SCAN_S;
+	worker.scan_s = (int)scan;
 	worker.base = event_base_new();
 	worker.tick = worker.base ? event_new(worker.base, -1, EV_PERSIST, on_tick, NULL) : NULL;
 	struct timeval tv = {0, WEBHOOK_TICK_MS * 1000};

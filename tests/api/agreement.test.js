@@ -53,7 +53,8 @@ test.before(async () => {
   const port = gateway.address().port;
   const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-agreement-')), 'config.json');
   fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [`127.0.0.1:${port}`] }));
-  srv = await startServer({ args: ['--config', cfg] });
+  // the deadline scans every second instead of every 30 (FENGQIAO_SCAN_INTERVAL)
+  srv = await startServer({ args: ['--config', cfg], env: { FENGQIAO_SCAN_INTERVAL: '1' } });
   for (const u of ['admin', 'fengyuan.mediator', 'fengyuan.grid', 'leshan.mediator']) {
     users[u] = new Client(srv.base);
     await users[u].login(u);
@@ -380,7 +381,7 @@ test('day 20 with no application: both parties texted (ids and phones only), the
   // the parties see it in their room
   const ev = await new Client(srv.base).get(`/api/v1/room/${m.parties[1].token}/events`);
   assert.ok(ev.json.items.some((x) => x.kind === 'agreement.reminder'), 'in-app, in the room');
-  await sleep(31000); // one more scan: no second reminder
+  await sleep(3000); // three more scans: no second reminder
   assert.equal(got.filter((g) => g.body.event === 'agreement.reminder' && g.body.agreement.id === a.id).length, 1);
 });
 

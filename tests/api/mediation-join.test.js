@@ -59,7 +59,7 @@ test.before(async () => {
   const port = gateway.address().port;
   const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-join-')), 'config.json');
   fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [`127.0.0.1:${port}`], trusted_proxies: ['127.0.0.1'] }));
-  srv = await startServer({ args: ['--config', cfg] });
+  srv = await startServer({ args: ['--config', cfg], env: { FENGQIAO_SCAN_INTERVAL: '1' } });
   for (const u of ['admin', 'fengyuan.mediator']) {
     users[u] = new Client(srv.base);
     await users[u].login(u);

@@ -51,7 +51,7 @@ function useRoom() {
     // each party's phone is its own client: X-Forwarded-For from the trusted
     // local proxy gives each its own address and so its own rate bucket
     fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [`127.0.0.1:${port}`], trusted_proxies: ['127.0.0.1'] }));
-    srv = await startServer({ args: ['--config', cfg] });
+    srv = await startServer({ args: ['--config', cfg], env: { FENGQIAO_SCAN_INTERVAL: '1' } });
     for (const u of ['admin', 'fengyuan.mediator', 'fengyuan.grid', 'leshan.mediator', 'fengqiao.handler', 'zhuji.analyst']) {
       users[u] = new Client(srv.base);
       await users[u].login(u);
