@@ -309,8 +309,15 @@ test('webhooks: signed deliveries, retries with backoff, and a readable log', as
     const payload = JSON.parse(d.body);
     assert.equal(payload.event, 'case.created');
     assert.equal(payload.case.id, c.json.id);
-    const log = await admin.get(`/api/webhooks/${sub.json.id}/deliveries`);
-    const entry = log.json.items.find((x) => x.event === 'case.created');
+    // the receiver has the body before the worker records the answer: wait
+    // for the record rather than race it
+    let entry;
+    for (const until = Date.now() + 15000; Date.now() < until;) {
+      const log = await admin.get(`/api/webhooks/${sub.json.id}/deliveries`);
+      entry = log.json.items.find((x) => x.event === 'case.created');
+      if (entry && entry.state !== 'pending') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     assert.equal(entry.state, 'delivered');
     assert.equal(entry.attempts, 2);
     assert.equal(entry.last_error, null);
