@@ -94,7 +94,7 @@ test.describe('the bell live', () => {
     // a request timeout of 1 s: a stream must outlive it
     srv = await startServer({ args: ['--request-timeout', '1'] });
     for (const name of ['fengqiao.clerk', 'fengqiao.handler', 'fengyuan.mediator']) {
-      u[name] = new Client(srv.base);
+      u[name] = new Client(srv.base, { retryClosed: true });
       await u[name].login(name);
     }
   });

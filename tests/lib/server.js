@@ -154,8 +154,15 @@ async function startServer(options = {}) {
 }
 
 // A small client that keeps the session cookie and CSRF token.
+// opts.retryClosed: against a server with a short --request-timeout, an idle
+// keep-alive connection may be closed by the server just as the next request
+// is written on it ("fetch failed", the request never read): such a request
+// is sent once more on a new connection. Only for those tests.
 class Client {
-  constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.token = null; }
+  constructor(base, opts = {}) {
+    this.base = base; this.cookie = null; this.csrf = null; this.token = null;
+    this.retryClosed = !!opts.retryClosed;
+  }
   async req(method, p, body, headers = {}) {
     const h = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
@@ -166,7 +173,14 @@ class Client {
       if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
       else { payload = JSON.stringify(body); h['content-type'] = h['content-type'] || 'application/json'; }
     }
-    const r = await fetch(this.base + p, { method, headers: h, body: payload, redirect: 'manual' });
+    let r;
+    try {
+      r = await fetch(this.base + p, { method, headers: h, body: payload, redirect: 'manual' });
+    } catch (e) {
+      const code = e.cause && e.cause.code;
+      if (!this.retryClosed || !['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(code)) throw e;
+      r = await fetch(this.base + p, { method, headers: h, body: payload, redirect: 'manual' });
+    }
     const text = await r.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch (_) { /* not JSON */ }
