@@ -65,7 +65,7 @@ struct store_patrol_ops {
 			      int64_t to, int dflt, json_t **items);
 	/* Each grid who may see, the least recently walked first: [{id, code,
 	 * name, region, households, visited (distinct households visited
-	 * since `since`), last_patrol (or null)}], at most PATROL_ROWS_MAX + 1
+	 * since `since`), last_patrol (the start of the latest, or null)}], at most PATROL_ROWS_MAX + 1
 	 * rows. */
 	enum fq_err (*coverage)(struct store_conn *c, const struct caller *who, int64_t since,
 				json_t **items);

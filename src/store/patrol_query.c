@@ -239,6 +239,8 @@ static enum fq_err pat_behind(struct store_conn *c, const struct caller *who, in
 	store_qsql_int(q, from);
 	store_qsql_add(q, PATROL_SQL_BEHIND_TO);
 	store_qsql_int(q, to);
+	store_qsql_add(q, PATROL_SQL_BEHIND_SPAN);
+	store_qsql_int(q, from - PATROL_SQL_SPAN);
 	store_qsql_add(q, PATROL_SQL_BEHIND_JOIN);
 	visible_grids(q, who, 1);
 	store_qsql_add(q, PATROL_SQL_BEHIND_ORDER);
@@ -256,6 +258,8 @@ static enum fq_err pat_coverage(struct store_conn *c, const struct caller *who, 
 		return FQ_ENOMEM;
 	store_qsql_add(q, PATROL_SQL_COVERAGE);
 	store_qsql_int(q, since);
+	store_qsql_add(q, PATROL_SQL_COVERAGE_SPAN);
+	store_qsql_int(q, since - PATROL_SQL_SPAN);
 	store_qsql_add(q, PATROL_SQL_COVERAGE_WHERE);
 	visible_grids(q, who, 0);
 	store_qsql_add(q, PATROL_SQL_COVERAGE_ORDER);

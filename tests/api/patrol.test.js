@@ -205,6 +205,20 @@ test('coverage: households visited in 30 days, grids not walked for N days, by s
   assert.ok(r.json.items.indexOf(b) < r.json.items.indexOf(a), 'the least recently walked first');
   const ls = await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=1');
   assert.deepEqual(ls.json.items.map((g) => g.id), [GB], 'a village sees its own grids');
+  // a patrol of B three weeks ago: inside the 30 days of households, but
+  // not within the last 7 days of walking
+  const old = now() - 21 * 86400;
+  const lp = await as['leshan.mediator'].post('/api/v1/patrols', patrol(old, { grid_id: GB,
+    visits: [{ household: '3组1号', visited_at: iso(old) }, { household: '3组2号', visited_at: iso(old + 60) },
+      { household: '3组1号', visited_at: iso(old + 120) }] }));
+  assert.equal(lp.status, 201, lp.text);
+  const week = (await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=7')).json.items[0];
+  assert.equal(week.visited, 2, 'a household visited twice counts once');
+  assert.equal(week.not_walked, true, 'not walked for 7 days');
+  assert.equal(week.last_patrol, iso(old - 600));
+  const month = (await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=30')).json;
+  assert.equal(month.items[0].not_walked, false, 'walked within 30 days');
+  assert.deepEqual(month.total, { grids: 1, households: 250, visited: 2, not_walked: 0 });
   for (const q of ['days=0', 'days=366', 'days=x']) {
     r = await as['fengqiao.handler'].get(`/api/v1/patrols/coverage?${q}`);
     assert.equal(r.status, 400, q);
