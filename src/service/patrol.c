@@ -10,9 +10,11 @@
 #include "service/patrol.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/audit.h"
 #include "store/patrol.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -254,6 +256,21 @@ enum fq_err patrol_norm_set(struct store_conn *c, const struct caller *who, int6
 	if ((err = store_patrol_norm_set(c, grid_id, *visits, who->username, now)))
 		return fq_fail(e, err, NULL, NULL, "storing the norm failed");
 	return FQ_OK;
+}
+
+enum fq_err patrol_audit_route_read(struct store_conn *c, int64_t now, const char *actor,
+				    int64_t id, struct fq_error *e)
+{
+	char pid[24];
+	snprintf(pid, sizeof pid, "%lld", (long long)id);
+	struct audit_entry a = {.at = now,
+				.actor = actor,
+				.action = "patrol.route_read",
+				.entity = "patrol",
+				.entity_id = pid,
+				.detail = "{}"};
+	enum fq_err err = store_audit_append(c, &a);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
 }
 
 json_t *patrol_thin_route(const json_t *route, const json_t *visit_times)

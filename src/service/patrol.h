@@ -62,6 +62,12 @@ enum fq_err patrol_create(struct store_conn *c, const struct caller *who,
 enum fq_err patrol_norm_set(struct store_conn *c, const struct caller *who, int64_t grid_id,
 			    const json_t *body, int64_t now, int *visits, struct fq_error *e);
 
+/* Records in the audit chain that actor read the route of patrol id
+ * (patrol.route_read), in the caller's transaction: a route read by
+ * anyone but its worker is accounted for. */
+enum fq_err patrol_audit_route_read(struct store_conn *c, int64_t now, const char *actor,
+				    int64_t id, struct fq_error *e);
+
 /* The route of a thinned patrol: for each visit time the route's point
  * nearest to it in time, once each, in route order. New array. */
 json_t *patrol_thin_route(const json_t *route, const json_t *visit_times);

@@ -9,7 +9,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, Client } = require('../lib/server');
-const { GA, GB, seedGrids, iso, now, patrol } = require('../lib/patrol');
+const { GA, GB, sql, seedGrids, iso, now, patrol } = require('../lib/patrol');
 
 const bjDate = (t) => new Date((t + 8 * 3600) * 1000).toISOString().slice(0, 10);
 
@@ -50,17 +50,24 @@ test('a patrol is logged in one go: start, end, route, visits, findings', async 
 });
 
 test('the route: the worker, the grid head and the township; others in the grid without it; outside nothing', async () => {
+  const reads = () => Number(sql(srv, `SELECT count(*) FROM audit_log WHERE action = 'patrol.route_read' AND entity_id = '${pid}'`));
+  const before = reads();
   for (const u of ['fengyuan.grid', 'fengyuan.mediator', 'fengqiao.handler', 'fengqiao.clerk', 'zhuji.analyst', 'admin']) {
     const r = await as[u].get(`/api/v1/patrols/${pid}`);
     assert.equal(r.status, 200, `${u}: ${r.text}`);
     assert.equal(r.json.route_visible, true, u);
     assert.equal(r.json.route.length, 5, u);
   }
+  assert.equal(reads(), before + 5, 'each read of the route by someone but its worker is audited');
+  const actors = sql(srv, `SELECT actor FROM audit_log WHERE action = 'patrol.route_read' AND entity_id = '${pid}' ORDER BY id`);
+  assert.match(actors, /fengqiao\.handler/);
+  assert.doesNotMatch(actors, /fengyuan\.grid\b/);
   const peer = await as['fengyuan.grid2'].get(`/api/v1/patrols/${pid}`);
   assert.equal(peer.status, 200, peer.text);
   assert.equal(peer.json.route_visible, false);
   assert.equal(peer.json.route, null, 'a part-time worker of the grid sees no one else\'s route');
   assert.equal(peer.json.visits.length, 3);
+  assert.equal(reads(), before + 5, 'no route, no audit entry');
   const other = await as['leshan.mediator'].get(`/api/v1/patrols/${pid}`);
   assert.equal(other.status, 404, 'another village sees nothing');
   const list = await as['leshan.mediator'].get('/api/v1/patrols');
