@@ -3,7 +3,8 @@
  * both engines in store/patrol_query.c, and its typed wrappers
  * store_patrol_<verb>(c, ...). Every read takes the caller and keeps to
  * the grids it may see: the grid's staff (grid_staff) and staff whose role
- * region covers the grid's village. A route is in an answer only for the
+ * region covers the grid's village (but a grid worker who serves grids
+ * only those). A route is in an answer only for the
  * worker who walked it, the grid's head (duty 'head') and the township (a
  * role whose region covers the grid's township); the rest get the patrol
  * without it. */

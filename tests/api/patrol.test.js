@@ -9,7 +9,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, Client } = require('../lib/server');
-const { GA, GB, sql, seedGrids, iso, now, patrol } = require('../lib/patrol');
+const { LS, GA, GB, sql, seedGrids, iso, now, patrol } = require('../lib/patrol');
 
 const bjDate = (t) => new Date((t + 8 * 3600) * 1000).toISOString().slice(0, 10);
 
@@ -73,6 +73,22 @@ test('the route: the worker, the grid head and the township; others in the grid 
   const list = await as['leshan.mediator'].get('/api/v1/patrols');
   assert.equal(list.status, 200);
   assert.equal(list.json.items.length, 0);
+});
+
+test('a grid worker who serves grids sees the patrols of those grids only', async () => {
+  // fengyuan.grid also works the demo's second grid of 枫源村; fengyuan.grid2
+  // works grid A alone; the village mediator sees every grid of the village
+  const other = Number(sql(srv, "SELECT id FROM grids WHERE code = '330681109290-02'"));
+  const r = await as['fengyuan.grid'].post('/api/v1/patrols', patrol(T0, { grid_id: other }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal((await as['fengyuan.grid2'].get(`/api/v1/patrols/${r.json.id}`)).status, 404);
+  const list = await as['fengyuan.grid2'].get(`/api/v1/patrols?grid=${other}`);
+  assert.equal(list.json.items.length, 0);
+  const cover = await as['fengyuan.grid2'].get('/api/v1/patrols/coverage');
+  assert.deepEqual(cover.json.items.map((g) => g.id), [GA]);
+  const village = await as['fengyuan.mediator'].get(`/api/v1/patrols/${r.json.id}`);
+  assert.equal(village.status, 200);
+  assert.equal(village.json.route, null, 'the village sees the patrol, not its route');
 });
 
 test('the list: mine, the grid\'s, the township\'s; never a route', async () => {
@@ -211,7 +227,8 @@ test('coverage: households visited in 30 days, grids not walked for N days, by s
   assert.ok(r.json.total.not_walked >= 1);
   assert.ok(r.json.items.indexOf(b) < r.json.items.indexOf(a), 'the least recently walked first');
   const ls = await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=1');
-  assert.deepEqual(ls.json.items.map((g) => g.id), [GB], 'a village sees its own grids');
+  assert.ok(ls.json.items.some((g) => g.id === GB));
+  assert.ok(ls.json.items.every((g) => g.region === LS), 'a village sees its own grids');
   // a patrol of B three weeks ago: inside the 30 days of households, but
   // not within the last 7 days of walking
   const old = now() - 21 * 86400;
@@ -219,13 +236,17 @@ test('coverage: households visited in 30 days, grids not walked for N days, by s
     visits: [{ household: '3组1号', visited_at: iso(old) }, { household: '3组2号', visited_at: iso(old + 60) },
       { household: '3组1号', visited_at: iso(old + 120) }] }));
   assert.equal(lp.status, 201, lp.text);
-  const week = (await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=7')).json.items[0];
-  assert.equal(week.visited, 2, 'a household visited twice counts once');
-  assert.equal(week.not_walked, true, 'not walked for 7 days');
-  assert.equal(week.last_patrol, iso(old - 600));
+  const week = (await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=7')).json;
+  const bw = week.items.find((g) => g.id === GB);
+  assert.equal(bw.visited, 2, 'a household visited twice counts once');
+  assert.equal(bw.not_walked, true, 'not walked for 7 days');
+  assert.equal(bw.last_patrol, iso(old - 600));
   const month = (await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=30')).json;
-  assert.equal(month.items[0].not_walked, false, 'walked within 30 days');
-  assert.deepEqual(month.total, { grids: 1, households: 250, visited: 2, not_walked: 0 });
+  assert.equal(month.items.find((g) => g.id === GB).not_walked, false, 'walked within 30 days');
+  assert.equal(month.total.not_walked, week.total.not_walked - 1);
+  assert.equal(month.total.visited, week.total.visited);
+  assert.equal(month.total.grids, month.items.length);
+  assert.equal(month.total.households, month.items.reduce((n, g) => n + (g.households || 0), 0));
   for (const q of ['days=0', 'days=366', 'days=x']) {
     r = await as['fengqiao.handler'].get(`/api/v1/patrols/coverage?${q}`);
     assert.equal(r.status, 400, q);
