@@ -29,6 +29,7 @@
 #define PATROL_COVERAGE_DAYS 30   /* the coverage window of households */
 #define PATROL_STALE_DAYS_MAX 365 /* ?days= of "not walked for N days" */
 #define PATROL_THIN_BATCH 200     /* routes one thinning run takes */
+#define PATROL_THIN_JOBS_MAX 1000 /* runs of one tick of the server's scan */
 #define PATROL_ROUTE_TEXT_MAX (PATROL_ROUTE_MAX * 48 + 2)
 
 /* A checked patrol, built on the request's worker (patrol_build) and

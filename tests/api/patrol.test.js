@@ -282,6 +282,14 @@ test('the server thins routes older than --patrol-route-days by itself', async (
     assert.equal(a.status, 201, a.text);
     const b = await c.post('/api/v1/patrols', patrol(now() - 3600));
     assert.equal(b.status, 201, b.text);
+    // more than one batch (200) of old routes: the scan runs batch after batch
+    for (let i = 0; i < 210; i += 30) {
+      const done = await Promise.all(Array.from({ length: 30 }, (_, k) => c.post('/api/v1/patrols',
+        patrol(old - 3600 * (i + k + 1), { findings: '' }))));
+      for (const r of done) assert.equal(r.status, 201, r.text);
+    }
+    const unthinned = () => Number(sql(s2, `SELECT count(*) FROM patrols WHERE route_thinned = 0 AND started_at < ${now() - 86400}`));
+    assert.equal(unthinned(), 211);
     let p;
     for (let i = 0; i < 100; i++) {
       p = (await c.get(`/api/v1/patrols/${a.json.id}`)).json;
@@ -290,6 +298,8 @@ test('the server thins routes older than --patrol-route-days by itself', async (
     }
     assert.equal(p.route_thinned, true, 'thinned by the scan');
     assert.equal(p.route.length, 2);
+    for (let i = 0; i < 50 && unthinned() > 0; i++) await new Promise((res) => setTimeout(res, 200));
+    assert.equal(unthinned(), 0, 'every old route thinned in one tick');
     const fresh = (await c.get(`/api/v1/patrols/${b.json.id}`)).json;
     assert.equal(fresh.route_thinned, false, 'a recent route is whole');
     assert.equal(fresh.route.length, 5);
