@@ -13,8 +13,10 @@
 #include "interop/webhooks.h"
 #include "service/mediation.h"
 #include "util/text.h"
+#include "service/patrol.h"
 
 #define MEDIATION_TICK_S 10
+#define PATROL_TICK_S 3600 /* the thinning of old patrol routes */
 
 static struct {
 	pthread_t thread;
@@ -24,6 +26,7 @@ static struct {
 	int started;
 	const struct svc *svc;
 	int tick_s;
+	int64_t patrol_last;
 } clocks = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 static void *clocks_main(void *arg)
@@ -38,7 +41,12 @@ static void *clocks_main(void *arg)
 		if (atomic_load(&clocks.stop))
 			break;
 		pthread_mutex_unlock(&clocks.mu);
-		mediation_jobs_tick(clocks.svc, (int64_t)time(NULL));
+		int64_t now = (int64_t)time(NULL);
+		mediation_jobs_tick(clocks.svc, now);
+		if (now - clocks.patrol_last >= PATROL_TICK_S) {
+			clocks.patrol_last = now;
+			patrol_jobs_tick(clocks.svc, now);
+		}
 		pthread_mutex_lock(&clocks.mu);
 	}
 	pthread_mutex_unlock(&clocks.mu);
@@ -49,9 +57,10 @@ void jobs_start(struct app *app)
 {
 	webhook_worker_start(&app->svc);
 	clocks.svc = &app->svc;
-	/* FENGQIAO_SCAN_INTERVAL (seconds) shortens every background clock at
-	 * once: these and the deadline scans of the webhook worker; tests use
-	 * it to see a reminder without waiting */
+	/* FENGQIAO_SCAN_INTERVAL (seconds) shortens this thread's tick (the
+	 * mediation clocks; the patrol thinning stays hourly) and the deadline
+	 * scans of the webhook worker; tests use it to see a reminder without
+	 * waiting */
 	const char *si = getenv("FENGQIAO_SCAN_INTERVAL");
 	int64_t tick = MEDIATION_TICK_S;
 	if (si && text_parse_i64(si, 1, 3600, &tick) != FQ_OK)

@@ -16,6 +16,8 @@ import * as notifications from './pages/notifications.js';
 import * as mediation from './pages/mediation.js';
 import * as room from './pages/mediation-party.js';
 import * as verify from './pages/verify.js';
+import * as grids from './pages/grids.js';
+import * as patrols from './pages/patrols.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -33,6 +35,8 @@ const routes = [
   { re: /^\/case\/([\w-]+)\/mediation$/, page: mediation, name: 'mediation', keys: ['id'], staff: true },
   { re: /^\/room\/([\w-]+)$/, page: room, name: 'room', keys: ['token'] },
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
+  { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
+  { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -73,6 +77,8 @@ function navLinks() {
       ['#/cases', 'nav.cases', 'cases'],
       ['#/new', 'nav.new', 'new'],
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
+      ['#/grids', 'nav.grids', 'grids'],
+      ['#/patrols', 'nav.patrols', 'patrols'],
       ['#/', 'nav.portal', 'home'],
     ];
   }

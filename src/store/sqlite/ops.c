@@ -6,6 +6,8 @@
 #include "store/mediation.h"
 #include "store/agreement.h"
 #include "store/mediation_doc.h"
+#include "store/grid.h"
+#include "store/patrol.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -40,5 +42,7 @@ const struct store_ops store_sqlite_ops = {
 	.mediation = &shared_mediation_ops,
 	.agreement = &shared_agreement_ops,
 	.mediation_doc = &shared_mediation_doc_ops,
+	.grid = &shared_grid_ops,
+	.patrol = &shared_patrol_ops,
 	STORE_SHARED_OPS,
 };
