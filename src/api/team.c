@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "service/svc.h"
 #include "service/team.h"
+#include "store/grid.h"
 #include "util/text.h"
 
 #define TEAM_ACTION_MAX 16
@@ -316,11 +317,14 @@ static void list(struct req *r)
 	if (!query_id(r, "grid_id", &f.grid_id))
 		return;
 	if (f.grid_id) {
-		if (store_team_grid_region(r->rc, f.grid_id, grid_region) != FQ_OK ||
-		    !scope_can_view_case(&r->caller, grid_region)) {
+		json_t *g = NULL;
+		if (store_grid_get(r->rc, &r->caller, f.grid_id, &g) != FQ_OK) {
 			reply_err(r, "not_found", "no such grid", "grid_id");
 			return;
 		}
+		snprintf(grid_region, sizeof grid_region, "%s",
+			 json_string_value(json_object_get(g, "region")));
+		json_decref(g);
 		f.grid_region = grid_region;
 	}
 	json_t *items = NULL;

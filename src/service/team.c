@@ -11,6 +11,7 @@
 
 #include "store/audit.h"
 #include "store/case.h"
+#include "store/grid.h"
 #include "store/region.h"
 #include "store/user.h"
 #include "util/text.h"
@@ -361,7 +362,8 @@ enum fq_err team_unassign(struct team_ctx *x, int64_t team_id, int64_t assignmen
 /* ---- requests for help ---- */
 
 /* The village a request is about into region: the case's (in who's scope,
- * with a case-work role there) or else the grid's (in who's regions). */
+ * with a case-work role there) or else the grid's (served by who, or in
+ * who's regions with a case-work role there). */
 static enum fq_err request_place(struct team_ctx *x, int64_t case_id, int64_t grid_id,
 				 char region[REGION_CODE_MAX])
 {
@@ -377,10 +379,19 @@ static enum fq_err request_place(struct team_ctx *x, int64_t case_id, int64_t gr
 				       "your role does not work this case");
 		return FQ_OK;
 	}
-	if (store_team_grid_region(x->c, grid_id, region) != FQ_OK ||
-	    !scope_can_view_case(x->who, region))
+	json_t *g = NULL;
+	if (store_grid_get(x->c, x->who, grid_id, &g) != FQ_OK) /* its staff, or over it */
 		return fq_fail(x->e, FQ_ENOTFOUND, "not_found", "grid_id", "no such grid");
-	if (!(scope_roles_at(x->who, region) & case_work_roles()))
+	snprintf(region, REGION_CODE_MAX, "%s", json_string_value(json_object_get(g, "region")));
+	int serves = 0;
+	size_t i;
+	json_t *s;
+	json_array_foreach(json_object_get(g, "staff"), i, s) {
+		if (json_integer_value(json_object_get(s, "user_id")) == x->who->user_id)
+			serves = 1;
+	}
+	json_decref(g);
+	if (!serves && !(scope_roles_at(x->who, region) & case_work_roles()))
 		return fq_fail(x->e, FQ_EFORBIDDEN, "forbidden", "grid_id",
 			       "your role does not work in this grid");
 	return FQ_OK;

@@ -302,7 +302,8 @@ static enum fq_err t_request_update(struct store_conn *c, int64_t id, const json
 }
 
 /* Appends " AND (" who sees request q ")": its asker, a member of its
- * team, or staff whose regions reach its village. */
+ * team, the staff of its grid (grid_staff), or staff whose regions reach
+ * its village. */
 static void request_scope(struct store_qsql *q, const struct caller *who)
 {
 	if (!who)
@@ -311,6 +312,9 @@ static void request_scope(struct store_qsql *q, const struct caller *who)
 	store_qsql_int(q, who->user_id);
 	store_qsql_add(q, " OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = q.team_id "
 			  "AND m.user_id = ");
+	store_qsql_int(q, who->user_id);
+	store_qsql_add(q, ") OR EXISTS (SELECT 1 FROM grid_staff gs WHERE gs.grid_id = q.grid_id "
+			  "AND gs.user_id = ");
 	store_qsql_int(q, who->user_id);
 	store_qsql_add(q, ") OR (1 = 1");
 	store_qsql_scope(q, who, "q.region", NULL, 0);

@@ -357,3 +357,41 @@ test('requests: bad input is a 4xx with the field named', async () => {
   assert.equal((await anon.get('/api/v1/team-requests')).status, 401);
   assert.equal((await anon.get('/api/v1/teams')).status, 401);
 });
+
+test('a grid: teams assigned to it, and a request on a grid event seen by the grid\'s staff', async () => {
+  const code = `FY-T${Date.now() % 100000}`;
+  sql(`INSERT INTO grids(region, code, name) VALUES ('${VILLAGE}', '${code}', '枫源村第三网格')`);
+  const gid = Number(sql(`SELECT id FROM grids WHERE code = '${code}'`));
+  const uid = (name) => Number(sql(`SELECT id FROM users WHERE username = '${name}'`));
+  // shangyu.mediator (another county) serves this grid part-time: its work is theirs to see
+  sql(`INSERT INTO grid_staff(grid_id, user_id, duty) VALUES (${gid}, ${uid('shangyu.mediator')}, 'part_time')`);
+  const h = 'fengqiao.handler';
+  const t = await u[h].post('/api/v1/teams', { name: '第三网格帮办队', region: TOWN, kind: 'volunteer' });
+  assert.equal(t.status, 201);
+  const a = await u[h].post(`/api/v1/teams/${t.json.id}/assignments`, { grid_id: gid });
+  assert.equal(a.status, 201, a.text);
+  assert.equal(a.json.assignments[0].grid_id, gid);
+  assert.equal(a.json.assignments[0].grid_name, '枫源村第三网格');
+  const byGrid = await u['fengyuan.grid'].get(`/api/v1/teams?grid_id=${gid}`);
+  assert.equal(byGrid.status, 200, byGrid.text);
+  assert.ok(byGrid.json.items.some((x) => x.id === t.json.id));
+  assert.equal((await u['leshan.mediator'].get(`/api/v1/teams?grid_id=${gid}`)).status, 404);
+  assert.equal((await u[h].get('/api/v1/teams?grid_id=999999')).status, 404);
+
+  const r = await u['fengyuan.grid'].post('/api/v1/team-requests', {
+    team_id: t.json.id, grid_id: gid, event_id: 77, need: '网格内独居老人房屋漏雨，需志愿者帮忙修补。',
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.grid_id, gid);
+  assert.equal(r.json.event_id, 77);
+  assert.equal(r.json.case_id, null);
+  assert.equal(r.json.region, VILLAGE);
+  const ev = await u['fengyuan.grid'].get('/api/v1/team-requests?event_id=77');
+  assert.deepEqual(ev.json.items.map((x) => x.id), [r.json.id]);
+  // the grid's staff sees it, though outside their region
+  assert.equal((await u['shangyu.mediator'].get(`/api/v1/team-requests/${r.json.id}`)).status, 200);
+  // 乐山村's mediator neither serves the grid nor is over it
+  assert.equal((await u['leshan.mediator'].get(`/api/v1/team-requests/${r.json.id}`)).status, 404);
+  const out = await u['leshan.mediator'].post('/api/v1/team-requests', { team_id: t.json.id, grid_id: gid, need: '求助' });
+  assert.equal(out.status, 404);
+});
