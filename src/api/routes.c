@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "api/attachment.h"
 #include "api/case_edit.h"
+#include "api/grid.h"
 #include "api/mediation.h"
 #include "api/mediation_doc.h"
 #include "api/team.h"
@@ -28,5 +29,9 @@ void api_register_all(void)
 	api_mediation_doc_routes();
 	api_agreement_routes();
 	api_verify_routes();
+<<<<<<< HEAD
 	api_team_routes();
+=======
+	api_grid_routes();
+>>>>>>> h-grid
 }
