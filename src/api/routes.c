@@ -29,9 +29,6 @@ void api_register_all(void)
 	api_mediation_doc_routes();
 	api_agreement_routes();
 	api_verify_routes();
-<<<<<<< HEAD
-	api_team_routes();
-=======
 	api_grid_routes();
->>>>>>> h-grid
+	api_team_routes();
 }

@@ -321,19 +321,22 @@ static void request_scope(struct store_qsql *q, const struct caller *who)
 	store_qsql_add(q, "))");
 }
 
-/* Drops from each row the case it names when who may not see that case,
- * and the case's region, which was read only to decide. */
+/* Drops from each row the case it names when who may not see that case
+ * (its region, and its grid for a grid worker who serves grids), and the
+ * case's region and grid, which were read only to decide. */
 static void hide_cases(const struct caller *who, json_t *items)
 {
 	size_t i;
 	json_t *row;
 	json_array_foreach(items, i, row) {
 		const char *region = json_string_value(json_object_get(row, "case_region"));
-		if (region && who && !scope_can_view_case(who, region)) {
+		const char *grid = json_string_value(json_object_get(row, "case_grid"));
+		if (region && who && !scope_can_view_case_in(who, region, grid)) {
 			json_object_set_new(row, "case_code", json_null());
 			json_object_set_new(row, "case_title", json_null());
 		}
 		json_object_del(row, "case_region");
+		json_object_del(row, "case_grid");
 	}
 }
 

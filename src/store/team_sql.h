@@ -54,12 +54,12 @@
 
 /* The head of the scoped request lists (built), in two parts around the
  * caller's user id (my_team: 1 when the caller is a member of the team). */
-#define TEAM_SQL_REQUEST_COLS                                                              \
-	"SELECT q.id, q.team_id, t.name AS team_name, t.region AS team_region, q.region, " \
-	"rg.name AS region_name, q.from_user, u.display_name AS from_name, q.case_id, "    \
-	"c.tracking_code AS case_code, c.title AS case_title, c.region AS case_region, "   \
-	"q.event_id, q.grid_id, g.name AS grid_name, q.need, q.status, q.deadline, "       \
-	"q.created_at, q.answered_at, q.answered_by, q.done_at, q.note, (SELECT count(*) " \
+#define TEAM_SQL_REQUEST_COLS                                                                                 \
+	"SELECT q.id, q.team_id, t.name AS team_name, t.region AS team_region, q.region, "                    \
+	"rg.name AS region_name, q.from_user, u.display_name AS from_name, q.case_id, "                       \
+	"c.tracking_code AS case_code, c.title AS case_title, c.region AS case_region, c.grid AS case_grid, " \
+	"q.event_id, q.grid_id, g.name AS grid_name, q.need, q.status, q.deadline, "                          \
+	"q.created_at, q.answered_at, q.answered_by, q.done_at, q.note, (SELECT count(*) "                    \
 	"FROM team_members m WHERE m.team_id = q.team_id AND m.user_id = "
 #define TEAM_SQL_REQUEST_FROM                                                                                   \
 	") AS my_team FROM team_requests q JOIN teams t ON t.id = q.team_id LEFT JOIN regions rg ON rg.code = " \
