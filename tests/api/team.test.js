@@ -394,4 +394,19 @@ test('a grid: teams assigned to it, and a request on a grid event seen by the gr
   assert.equal((await u['leshan.mediator'].get(`/api/v1/team-requests/${r.json.id}`)).status, 404);
   const out = await u['leshan.mediator'].post('/api/v1/team-requests', { team_id: t.json.id, grid_id: gid, need: '求助' });
   assert.equal(out.status, 404);
+
+  // a case of this grid, which 枫源村's grid worker does not serve (he
+  // serves the demo's grids): the township's request about it shows him
+  // the request of his village, never the case
+  const c = await makeCase();
+  sql(`UPDATE cases SET grid = '${code}' WHERE id = ${c.id}`);
+  assert.equal((await u['fengyuan.grid'].get(`/api/cases/${c.id}`)).status, 404);
+  const hr = await u[h].post('/api/v1/team-requests', { team_id: t.json.id, case_id: c.id, need: '请志愿者上门' });
+  assert.equal(hr.status, 201, hr.text);
+  assert.equal(hr.json.case_title, c.title);
+  const seen = await u['fengyuan.grid'].get(`/api/v1/team-requests/${hr.json.id}`);
+  assert.equal(seen.status, 200);
+  assert.equal(seen.json.case_title, null);
+  assert.equal(seen.json.case_code, null);
+  assert.ok(!seen.text.includes(c.title));
 });
