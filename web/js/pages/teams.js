@@ -2,8 +2,9 @@
 // their members and specialties, the requests for help (my team's, mine, all
 // I may see; a team's open ones) answered here by a member (accept, done,
 // decline with a note), and the form a grid worker opens from a case page
-// (#/teams?case=ID) to ask a team for help. Phones appear only where the
-// server sends them (staff over the team's region).
+// (#/teams?case=ID) to ask a team for help. Admins and township cadres
+// make teams and add members here too. Phones appear only where the server
+// sends them (staff over the team's region).
 import { h, append, replace, field, select, qs } from '../dom.js';
 import { t, tc, fmtDate, fmtDateTime } from '../i18n.js';
 import { get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
@@ -12,6 +13,44 @@ import { emptyState, loading, hasRole } from '../common.js';
 const TABS = ['team', 'mine', 'all'];
 const TAB_QUERY = { team: { my_teams: 1 }, mine: { mine: 1 }, all: {} };
 const ASKERS = ['grid_worker', 'mediator', 'handler', 'petition_officer', 'admin'];
+const KINDS = ['legal', 'mediation', 'counselling', 'volunteer', 'other'];
+const SPECIALTIES = ['legal_adviser', 'mediator', 'counsellor', 'volunteer', 'other'];
+const opts = (group, codes) => codes.map((c) => ({ value: c, label: tc(group, c) }));
+
+/** A form that posts its named fields (blank ones left out) to path, then
+ * calls done; errors are shown next to their field. */
+function postForm(path, fields, label, done) {
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, label);
+  const form = h('form', { class: 'form team-manage-form', novalidate: true },
+    fields.map((f) => f.wrap), h('div', { class: 'form-actions' }, submit));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    const body = {};
+    for (const f of fields) if (f.input.value.trim()) body[f.input.name] = f.input.value.trim();
+    submit.disabled = true;
+    try {
+      await post(path, body);
+      await done();
+    } catch (err) {
+      showError(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function named(label, input, required) {
+  return field(label, input, { name: input.name, required });
+}
+
+// The county or township where the user manages teams, to start the form with.
+function manageRegion() {
+  const r = ((session.user && session.user.roles) || [])
+    .find((x) => ['admin', 'handler'].includes(x.role) && x.region && [6, 9].includes(x.region.length));
+  return r ? r.region : '';
+}
 
 /** The case page's small link to ask a team for help (case.js). */
 export function caseTeamLink(c) {
@@ -34,7 +73,18 @@ function memberLine(m) {
     m.phone ? [' · ', h('a', { href: `tel:${m.phone.replace(/[^\d+]/g, '')}` }, m.phone)] : null);
 }
 
-function teamCard(tm) {
+function addMember(tm, reload) {
+  const fields = [
+    named(t('team.memberName'), h('input', { type: 'text', name: 'display_name', maxlength: 100 })),
+    named(t('team.memberUser'), h('input', { type: 'text', name: 'username', maxlength: 63, autocomplete: 'off' })),
+    named(t('team.specialty'), select(opts('teamSpec', SPECIALTIES), { name: 'specialty' }), true),
+    named(t('team.phone'), h('input', { type: 'tel', name: 'phone', maxlength: 32 })),
+  ];
+  return h('details', { class: 'team-add-member' }, h('summary', null, t('team.addMember')),
+    postForm(`/api/v1/teams/${tm.id}/members`, fields, t('team.add'), reload));
+}
+
+function teamCard(tm, reload) {
   const places = (tm.assignments || []).map((a) => a.region_name || a.grid_name || a.region).filter(Boolean);
   return h('section', { class: 'card team-card', 'aria-labelledby': `team-${tm.id}`, dataset: { team: tm.id } },
     h('div', { class: 'section-head' },
@@ -44,7 +94,8 @@ function teamCard(tm) {
       places.length ? t('team.serves', { places: places.join(t('common.sep')) }) : t('team.servesAll')),
     tm.members && tm.members.length
       ? h('ul', { class: 'party-list team-members', 'aria-label': t('team.members') }, tm.members.map(memberLine))
-      : h('p', { class: 'muted' }, t('team.noMembers')));
+      : h('p', { class: 'muted' }, t('team.noMembers')),
+    tm.can_manage ? addMember(tm, reload) : null);
 }
 
 export async function render({ container, query, isCurrent }) {
@@ -77,9 +128,10 @@ export async function render({ container, query, isCurrent }) {
         href: '#/teams' + qs({ tab: k }), role: 'tab', class: ['queue-tab', k === tab ? 'active' : ''],
         'aria-selected': k === tab ? 'true' : 'false', 'aria-controls': 'team-req-list',
       }, t(`team.tab.${k}`))));
-    const list = res.items.length
-      ? h('ul', { class: 'party-list team-request-list', id: 'team-req-list' }, res.items.map(requestItem))
-      : emptyState(t('team.noRequests'));
+    const list = h('div', { id: 'team-req-list', role: tabs ? 'tabpanel' : null },
+      res.items.length
+        ? h('ul', { class: 'party-list team-request-list' }, res.items.map(requestItem))
+        : emptyState(t('team.noRequests')));
     replace(reqs,
       h('div', { class: 'section-head' }, h('h2', { id: 'team-req-h' }, heading),
         res.overdue ? h('span', { class: 'pill urgency-overdue' }, t('team.overdueCount', { n: res.overdue })) : null),
@@ -189,8 +241,21 @@ export async function render({ container, query, isCurrent }) {
     }
     if (!isCurrent()) return;
     const shown = teamId ? res.items.filter((x) => String(x.id) === teamId) : res.items;
-    replace(teams, shown.length ? shown.map(teamCard) : emptyState(t('team.none')));
+    replace(teams, shown.length ? shown.map((x) => teamCard(x, loadTeams)) : emptyState(t('team.none')));
   };
+  if (hasRole(session.user, 'admin', 'handler')) {
+    const fields = [
+      named(t('team.name'), h('input', { type: 'text', name: 'name', maxlength: 200 }), true),
+      named(t('team.kind'), select(opts('teamKind', KINDS), { name: 'kind' }), true),
+      named(t('team.region'), h('input', { type: 'text', name: 'region', inputmode: 'numeric', maxlength: 12, value: manageRegion() }), true),
+    ];
+    teams.before(h('details', { class: 'team-new card' }, h('summary', null, t('team.new')),
+      postForm('/api/v1/teams', fields, t('team.create'), async () => {
+        flash.textContent = t('team.created');
+        fields[0].input.value = '';
+        await loadTeams();
+      })));
+  }
 
   await Promise.all([caseId ? drawAsk() : null, loadRequests(), loadTeams()]);
 }
