@@ -78,6 +78,8 @@ for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHON
     await login(page, env.base, 'fengyuan.mediator');
     await page.goto(`${env.base}/#/teams`);
     await page.getByRole('heading', { level: 1, name: en ? 'Service teams' : '服务团队' }).waitFor();
+    await page.getByRole('tab', { name: en ? 'To my teams' : '我所在团队的' }).click();
+    await page.waitForURL(/tab=team/);
     const mine = page.locator('.team-request').filter({ hasText: c.tracking_code });
     await mine.waitFor();
     await mine.getByRole('button', { name: en ? 'Accept' : '接受' }).click();

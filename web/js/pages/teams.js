@@ -10,7 +10,7 @@ import { t, tc, fmtDate, fmtDateTime } from '../i18n.js';
 import { get, post, session, clearErrors, showError, errorBox, ApiError } from '../api.js';
 import { emptyState, loading, hasRole } from '../common.js';
 
-const TABS = ['team', 'mine', 'all'];
+const TABS = ['all', 'team', 'mine'];
 const TAB_QUERY = { team: { my_teams: 1 }, mine: { mine: 1 }, all: {} };
 const ASKERS = ['grid_worker', 'mediator', 'handler', 'petition_officer', 'admin'];
 const KINDS = ['legal', 'mediation', 'counselling', 'volunteer', 'other'];
@@ -101,7 +101,7 @@ function teamCard(tm, reload) {
 export async function render({ container, query, isCurrent }) {
   const caseId = query.get('case');
   const teamId = query.get('team');
-  const tab = TABS.includes(query.get('tab')) ? query.get('tab') : 'team';
+  const tab = TABS.includes(query.get('tab')) ? query.get('tab') : 'all';
   const flash = h('p', { class: 'flash', role: 'status', 'aria-live': 'polite' });
   const ask = h('div', { class: 'team-ask' });
   const reqs = h('section', { class: 'card team-requests', 'aria-labelledby': 'team-req-h' }, loading());
