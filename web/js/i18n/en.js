@@ -1512,4 +1512,6 @@ export default {
   'team.specialty': 'Specialty',
   'team.phone': 'Phone (seen only by staff of the township or county)',
   'team.add': 'Add',
+  'error.out_of_scope.team_id': 'This team does not serve the village or grid of this case. Choose another team.',
+  'error.required.note': 'A note is needed (for a decline, say why).',
 };

@@ -1513,4 +1513,6 @@ export default {
   'team.specialty': '专长',
   'team.phone': '电话（仅本乡镇、县的工作人员可见）',
   'team.add': '添加',
+  'error.out_of_scope.team_id': '这个团队不服务本案所在的村或网格，请选择其他团队。',
+  'error.required.note': '请填写说明（婉拒时须写明原因）。',
 };
