@@ -5,6 +5,7 @@
  * unscoped and run in the writer after the service's checks. */
 #include "store/team.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "store/run.h"
@@ -58,33 +59,103 @@ static void team_serves(struct store_qsql *q, const char *region, int64_t grid_i
 	store_qsql_add(q, ")))");
 }
 
-/* 1 when who may read the phones of a team kept at region: staff whose
- * role region covers it (the system too). */
-static int sees_phones(const struct caller *who, const char *region)
+/* Appends the expression of a member's phone: m.phone where the team's
+ * region (t.region) lies under one of who's staff roles (a role region
+ * that covers it; anyone's but a resident's), NULL elsewhere; always for
+ * the system. */
+static void phone_expr(struct store_qsql *q, const struct caller *who)
 {
-	return !who || (region && (scope_roles_at(who, region) & ~ROLE_BIT(ROLE_RESIDENT)) != 0);
+	if (!who) {
+		store_qsql_add(q, "m.phone");
+		return;
+	}
+	store_qsql_add(q, "CASE WHEN 0 = 1");
+	for (int i = 0; i < who->nroles; i++) {
+		if (who->roles[i].role == ROLE_RESIDENT)
+			continue;
+		store_qsql_add(q, " OR (");
+		store_qsql_range(q, "t.region", who->roles[i].region);
+		store_qsql_add(q, ")");
+	}
+	store_qsql_add(q, " THEN m.phone END");
 }
 
-/* Adds members and assignments to a team row, in place. */
-static enum fq_err team_finish(struct store_conn *c, const struct caller *who, json_t *t)
+/* Appends the ids of teams, comma-separated, and ") ORDER BY <alias>.team_id,
+ * <alias>.id". */
+static void id_list(struct store_qsql *q, const json_t *teams, const char *order)
 {
-	static const struct store_sql members = STORE_SQL(TEAM_SQL_MEMBERS);
-	static const struct store_sql assigns = STORE_SQL(TEAM_SQL_ASSIGNMENTS);
-	int64_t id = json_integer_value(json_object_get(t, "id"));
-	struct store_vals v = {0};
-	store_v_int(&v, id);
-	store_v_int(&v, sees_phones(who, json_string_value(json_object_get(t, "region"))));
-	json_t *items = NULL;
-	enum fq_err err = store_run_rows(c, &members, &v, "team_members", &items);
+	size_t i;
+	json_t *t;
+	json_array_foreach(teams, i, t) {
+		store_qsql_add(q, i ? ", " : "");
+		store_qsql_int(q, json_integer_value(json_object_get(t, "id")));
+	}
+	store_qsql_add(q, order);
+}
+
+/* Moves each row of rows (with team_id) into the array key of its team in
+ * teams, without its team_id. */
+static enum fq_err distribute(json_t *teams, json_t *rows, const char *key)
+{
+	json_t *by_id = json_object(); /* "id" -> the team's array (borrowed) */
+	if (!by_id)
+		return FQ_ENOMEM;
+	char k[24];
+	size_t i;
+	json_t *t;
+	json_array_foreach(teams, i, t) {
+		json_t *a = json_array();
+		json_object_set_new(t, key, a);
+		snprintf(k, sizeof k, "%lld",
+			 (long long)json_integer_value(json_object_get(t, "id")));
+		json_object_set(by_id, k, a);
+	}
+	json_array_foreach(rows, i, t) {
+		snprintf(k, sizeof k, "%lld",
+			 (long long)json_integer_value(json_object_get(t, "team_id")));
+		json_object_del(t, "team_id");
+		json_t *a = json_object_get(by_id, k);
+		if (a)
+			json_array_append(a, t);
+	}
+	json_decref(by_id);
+	return FQ_OK;
+}
+
+/* Adds members and assignments to each team row of teams, in place: two
+ * queries for the whole list. */
+static enum fq_err teams_finish(struct store_conn *c, const struct caller *who, json_t *teams)
+{
+	if (!json_array_size(teams))
+		return FQ_OK;
+	struct store_qsql *q = store_qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	store_qsql_add(q, TEAM_SQL_MEMBERS_HEAD);
+	phone_expr(q, who);
+	store_qsql_add(q, TEAM_SQL_MEMBERS_FROM);
+	id_list(q, teams, ") ORDER BY m.team_id, m.id");
+	json_t *rows = NULL;
+	enum fq_err err = store_run_built(c, q, "team_members", &rows);
+	store_qsql_free(q);
 	if (err)
 		return err;
-	json_object_set_new(t, "members", items);
-	struct store_vals a = {0};
-	store_v_int(&a, id);
-	if ((err = store_run_rows(c, &assigns, &a, "team_assignments", &items)))
+	err = distribute(teams, rows, "members");
+	json_decref(rows);
+	if (err)
 		return err;
-	json_object_set_new(t, "assignments", items);
-	return FQ_OK;
+	if (!(q = store_qsql_new()))
+		return FQ_ENOMEM;
+	store_qsql_add(q, TEAM_SQL_ASSIGNMENTS_HEAD);
+	id_list(q, teams, ") ORDER BY a.team_id, a.id");
+	rows = NULL;
+	err = store_run_built(c, q, "team_assignments", &rows);
+	store_qsql_free(q);
+	if (err)
+		return err;
+	err = distribute(teams, rows, "assignments");
+	json_decref(rows);
+	return err;
 }
 
 static enum fq_err teams_built(struct store_conn *c, const struct caller *who, struct store_qsql *q,
@@ -92,13 +163,8 @@ static enum fq_err teams_built(struct store_conn *c, const struct caller *who, s
 {
 	*items = NULL;
 	enum fq_err err = store_run_built(c, q, "team_list", items);
-	size_t i;
-	json_t *t;
 	if (!err)
-		json_array_foreach(*items, i, t) {
-			if ((err = team_finish(c, who, t)))
-				break;
-		}
+		err = teams_finish(c, who, *items);
 	if (err) {
 		json_decref(*items);
 		*items = NULL;

@@ -30,16 +30,17 @@
 	"SELECT count(*) FROM team_members WHERE team_id = " P "1 AND user_id = " P "2"
 #define TEAM_SQL_GRID_REGION(P) "SELECT region FROM grids WHERE id = " P "1"
 
-/* A team's members (team at P1): the phone only when P2 is 1. */
-#define TEAM_SQL_MEMBERS(P)                                                                \
-	"SELECT m.id, m.user_id, u.username, m.display_name, m.specialty, CASE WHEN " P    \
-	"2 = 1 THEN m.phone END AS phone FROM team_members m LEFT JOIN users u ON u.id = " \
-	"m.user_id WHERE m.team_id = " P "1 ORDER BY m.id"
-/* A team's assignments (team at P1). */
-#define TEAM_SQL_ASSIGNMENTS(P)                                                            \
-	"SELECT a.id, a.region, r.name AS region_name, a.grid_id, g.name AS grid_name, "   \
-	"g.region AS grid_region FROM team_assignments a LEFT JOIN regions r ON r.code = " \
-	"a.region LEFT JOIN grids g ON g.id = a.grid_id WHERE a.team_id = " P "1 ORDER BY a.id"
+/* The members and the assignments of a list of teams (built: the phone's
+ * expression, then " IN (" the teams' ids ")" follow each head). */
+#define TEAM_SQL_MEMBERS_HEAD \
+	"SELECT m.team_id, m.id, m.user_id, u.username, m.display_name, m.specialty, "
+#define TEAM_SQL_MEMBERS_FROM                                                                  \
+	" AS phone FROM team_members m JOIN teams t ON t.id = m.team_id LEFT JOIN users u ON " \
+	"u.id = m.user_id WHERE m.team_id IN ("
+#define TEAM_SQL_ASSIGNMENTS_HEAD                                                                   \
+	"SELECT a.team_id, a.id, a.region, r.name AS region_name, a.grid_id, g.name AS grid_name, " \
+	"g.region AS grid_region FROM team_assignments a LEFT JOIN regions r ON r.code = "          \
+	"a.region LEFT JOIN grids g ON g.id = a.grid_id WHERE a.team_id IN ("
 /* A request's steps (request at P1). */
 #define TEAM_SQL_STEPS(P)                                                                    \
 	"SELECT s.id, s.action, s.by_user, u.display_name AS by_name, s.note, s.at FROM "    \
