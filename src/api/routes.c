@@ -8,6 +8,7 @@
 #include "api/mediation.h"
 #include "api/mediation_doc.h"
 #include "api/patrol.h"
+#include "api/team.h"
 
 void api_register_all(void)
 {
@@ -31,4 +32,5 @@ void api_register_all(void)
 	api_verify_routes();
 	api_grid_routes();
 	api_patrol_routes();
+	api_team_routes();
 }

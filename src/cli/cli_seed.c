@@ -22,6 +22,7 @@
 #include "store/resident.h"
 #include "store/region.h"
 #include "store/store.h"
+#include "store/team.h"
 #include "store/user.h"
 
 #define DAY 86400
@@ -297,6 +298,63 @@ static int seed_unit_phones(struct cli_db *d)
 	return 1;
 }
 
+/* Two service teams of 枫桥镇 (issue 15, docs/teams.md): its legal service
+ * team (法律服务团), which serves 枫源村 and 乐山村 and counts the demo
+ * mediator of 枫源村 among its members, and its 百事服务团 volunteers, who
+ * serve the whole township. Made once; the phones are made up. */
+static int seed_teams(struct cli_db *d)
+{
+	struct store_team_filter f = {0};
+	json_t *have = NULL;
+	if (store_team_list(d->conn, NULL, &f, &have) != FQ_OK)
+		return 0;
+	size_t n = json_array_size(have);
+	json_decref(have);
+	if (n)
+		return 1;
+	json_t *u = NULL;
+	if (store_user_get(d->conn, "fengyuan.mediator", 0, &u) != FQ_OK)
+		return 0;
+	int64_t now = (int64_t)time(NULL), legal = 0, help = 0, id = 0;
+	json_t *t1 = json_pack("{s:s, s:s, s:s, s:s, s:I}", "name", "枫桥镇法律服务团", "region",
+			       "330681109", "kind", "legal", "created_by", "system", "created_at",
+			       (json_int_t)now);
+	json_t *t2 = json_pack("{s:s, s:s, s:s, s:s, s:I}", "name", "枫桥镇百事服务团", "region",
+			       "330681109", "kind", "volunteer", "created_by", "system",
+			       "created_at", (json_int_t)now);
+	int ok = t1 && t2 && store_team_insert(d->conn, t1, &legal) == FQ_OK &&
+		 store_team_insert(d->conn, t2, &help) == FQ_OK;
+	json_decref(t1);
+	json_decref(t2);
+	const struct {
+		int64_t *team;
+		int account;
+		const char *name, *specialty, *phone;
+	} members[] = {
+		{&legal, 0, "何文静（律师）", "legal_adviser", "0575-87000010"},
+		{&legal, 1, NULL, "mediator", NULL},
+		{&help, 0, "楼秀英", "volunteer", "13900000001"},
+		{&help, 0, "斯海东", "volunteer", "13900000002"},
+	};
+	for (size_t i = 0; ok && i < sizeof members / sizeof members[0]; i++) {
+		json_t *name = members[i].account ? json_incref(json_object_get(u, "display_name"))
+						  : json_string(members[i].name);
+		json_t *m = json_pack("{s:I, s:O, s:o, s:s, s:s?, s:I}", "team_id",
+				      (json_int_t)*members[i].team, "user_id",
+				      members[i].account ? json_object_get(u, "id") : json_null(),
+				      "display_name", name, "specialty", members[i].specialty,
+				      "phone", members[i].phone, "created_at", (json_int_t)now);
+		ok = m && store_team_member_add(d->conn, m, &id) == FQ_OK;
+		json_decref(m);
+	}
+	ok = ok && store_team_assign_add(d->conn, legal, "330681109290", 0, &id) == FQ_OK &&
+	     store_team_assign_add(d->conn, legal, "330681109291", 0, &id) == FQ_OK;
+	json_decref(u);
+	if (!ok)
+		fprintf(stderr, "fengqiao: cannot store the demo service teams\n");
+	return ok;
+}
+
 int cmd_seed_demo(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
@@ -330,7 +388,7 @@ int cmd_seed_demo(int argc, char **argv)
 	}
 	int rc = 1, made = 0;
 	if (store_begin(d.conn) != FQ_OK || !seed_users(&d, password, &made) ||
-	    !seed_unit_phones(&d)) {
+	    !seed_unit_phones(&d) || !seed_teams(&d)) {
 		store_rollback(d.conn);
 		goto out;
 	}

@@ -62,6 +62,7 @@ struct store_agreement_ops;
 struct store_mediation_doc_ops;
 struct store_grid_ops;
 struct store_patrol_ops;
+struct store_team_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -366,6 +367,7 @@ struct store_ops {
 	const struct store_mediation_doc_ops *mediation_doc;
 	const struct store_grid_ops *grid;
 	const struct store_patrol_ops *patrol;
+	const struct store_team_ops *team; /* service teams (issue 15) */
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/access/scope.h"
@@ -148,13 +149,13 @@ static void scope_by_grid(void **state)
 	(void)state;
 	struct caller w = {.user_id = 9, .nroles = 1};
 	w.roles[0].role = ROLE_GRID_WORKER;
-	memcpy(w.roles[0].region, "330681109290", 13);
+	snprintf(w.roles[0].region, sizeof w.roles[0].region, "%s", "330681109290");
 	/* no grids: the whole village */
 	assert_true(scope_can_view_case_in(&w, "330681109290", "G2"));
 	char out[CALLER_MAX_ROLES][REGION_CODE_MAX];
 	assert_int_equal(scope_grid_only_regions(&w, out), 0);
 	w.ngrids = 1;
-	memcpy(w.grids[0], "G1", 3);
+	snprintf(w.grids[0], sizeof w.grids[0], "%s", "G1");
 	assert_true(scope_can_view_case_in(&w, "330681109290", "G1"));
 	assert_false(scope_can_view_case_in(&w, "330681109290", "G2"));
 	assert_true(scope_can_view_case_in(&w, "330681109290", NULL));
@@ -165,7 +166,7 @@ static void scope_by_grid(void **state)
 	/* another viewing role at the village: the whole village again */
 	w.nroles = 2;
 	w.roles[1].role = ROLE_MEDIATOR;
-	memcpy(w.roles[1].region, "330681109290", 13);
+	snprintf(w.roles[1].region, sizeof w.roles[1].region, "%s", "330681109290");
 	assert_true(scope_can_view_case_in(&w, "330681109290", "G2"));
 	assert_int_equal(scope_grid_only_regions(&w, out), 0);
 }

@@ -18,6 +18,7 @@ import * as room from './pages/mediation-party.js';
 import * as verify from './pages/verify.js';
 import * as grids from './pages/grids.js';
 import * as patrols from './pages/patrols.js';
+import * as teams from './pages/teams.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -37,6 +38,7 @@ const routes = [
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
+  { re: /^\/teams$/, page: teams, name: 'teams', staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -79,6 +81,7 @@ function navLinks() {
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
       ['#/grids', 'nav.grids', 'grids'],
       ['#/patrols', 'nav.patrols', 'patrols'],
+      ['#/teams', 'nav.teams', 'teams'],
       ['#/', 'nav.portal', 'home'],
     ];
   }

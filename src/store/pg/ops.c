@@ -8,6 +8,7 @@
 #include "store/mediation_doc.h"
 #include "store/grid.h"
 #include "store/patrol.h"
+#include "store/team.h"
 #include "store/shared.h"
 
 const struct store_ops store_pg_ops = {
@@ -44,5 +45,6 @@ const struct store_ops store_pg_ops = {
 	.mediation_doc = &shared_mediation_doc_ops,
 	.grid = &shared_grid_ops,
 	.patrol = &shared_patrol_ops,
+	.team = &shared_team_ops,
 	STORE_SHARED_OPS,
 };

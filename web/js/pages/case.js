@@ -8,6 +8,7 @@ import { noticesCard, drawNotices } from '../notices.js';
 import { attachmentsCard, drawAttachments } from './attachments.js';
 import { bindKeys } from '../keys.js';
 import { caseMediationLink } from './mediation.js';
+import { caseTeamLink } from './teams.js';
 
 // The order buttons appear in, and the fields each action asks for.
 const ACTIONS = {
@@ -111,7 +112,7 @@ export async function render({ container, params, isCurrent }) {
         statusBadge(c.status), ' ', trackBadge(c.track), ' ',
         c.group_dispute ? h('span', { class: 'badge group' }, t('case.groupDispute')) : null, ' ',
         c.imported ? h('span', { class: 'badge imported' }, t('case.imported')) : null),
-      headDeadline(), caseMediationLink(c));
+      headDeadline(), caseMediationLink(c), caseTeamLink(c));
     drawFacts();
     drawDeadlines();
     drawParties();

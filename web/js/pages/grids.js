@@ -112,9 +112,9 @@ function gridForm(g, onSaved) {
   const kind = h('select', { id: 'gf-kind', name: 'kind' },
     KINDS.map((k) => h('option', { value: k, selected: (v.kind || 'comprehensive') === k }, t('grid.kind.' + k))));
   const form = h('form', { class: 'grid-form stack', novalidate: true },
-    isNew ? field('gf-region', t('grid.region'), h('input', { id: 'gf-region', name: 'region', inputmode: 'numeric', required: true, maxlength: 12 }), t('grid.regionHint')) : null,
-    isNew ? field('gf-code', t('grid.code'), h('input', { id: 'gf-code', name: 'code', required: true, maxlength: 39 })) : null,
-    field('gf-name', t('grid.name'), h('input', { id: 'gf-name', name: 'name', required: true, maxlength: 200, value: v.name || '' })),
+    isNew ? field('gf-region', t('grid.region'), h('input', { id: 'gf-region', name: 'region', type: 'text', inputmode: 'numeric', required: true, maxlength: 12 }), t('grid.regionHint')) : null,
+    isNew ? field('gf-code', t('grid.code'), h('input', { id: 'gf-code', name: 'code', type: 'text', required: true, maxlength: 39 })) : null,
+    field('gf-name', t('grid.name'), h('input', { id: 'gf-name', name: 'name', type: 'text', required: true, maxlength: 200, value: v.name || '' })),
     field('gf-kind', t('grid.kindLabel'), kind),
     field('gf-households', t('grid.households'), h('input', { id: 'gf-households', name: 'households', type: 'number', min: 0, inputmode: 'numeric', value: v.households ?? '' })),
     field('gf-population', t('grid.population'), h('input', { id: 'gf-population', name: 'population', type: 'number', min: 0, inputmode: 'numeric', value: v.population ?? '' }), t('grid.normHint')),
