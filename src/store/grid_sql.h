@@ -51,10 +51,14 @@
 /* Candidates: the grids whose box holds (lon P1, lat P2) under the region
  * range [P3, P4), smallest box first. On SQLite the R*Tree must drive the
  * join (CROSS JOIN keeps the order given): left to itself the planner
- * takes the region's index first and tests every grid of the village. */
+ * takes the region's index first and tests every grid of the village.
+ * The region is written as an expression no index answers, for the same
+ * reason on PostgreSQL, whose generic plan of the prepared statement ANDs
+ * the region's index (the whole village) with the box's. */
 #define GRID_SQL_CAND_COLS "SELECT g.id, g.region, g.code, g.name, g.geometry FROM "
-#define GRID_SQL_CAND_TAIL(P)                                                               \
-	" AND g.region >= " P "3 AND g.region < " P "4 ORDER BY (g.max_lon - g.min_lon) * " \
+#define GRID_SQL_CAND_TAIL(P)                                       \
+	" AND (g.region || '') >= " P "3 AND (g.region || '') < " P \
+	"4 ORDER BY (g.max_lon - g.min_lon) * "                     \
 	"(g.max_lat - g.min_lat), g.id LIMIT 64"
 #define GRID_SQL_CAND_SQLITE                                                    \
 	GRID_SQL_CAND_COLS                                                      \

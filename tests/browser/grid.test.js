@@ -65,3 +65,29 @@ for (const { label, viewport, lang, L } of RUNS) {
     env.check();
   }));
 }
+
+for (const { label, viewport, lang, L } of RUNS.filter((r) => r.lang === 'zh-CN')) {
+  test(`a GeoJSON upload with faults shows one line per feature and imports nothing (${label})`, shot(() => env, async () => {
+    const page = await env.newPage({ name: `grids-import-${label}`, viewport, lang });
+    await login(page, env.base, 'fengqiao.handler');
+    await page.goto(env.base + '/#/grids');
+    await page.getByRole('heading', { level: 1, name: L('网格', 'Grids') }).waitFor();
+    const ring = [[120.6, 29.6], [120.61, 29.6], [120.61, 29.61], [120.6, 29.61], [120.6, 29.6]];
+    const fc = { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { code: 'UP-OK', name: '上传好', region: '330681109291' }, geometry: { type: 'Polygon', coordinates: [ring] } },
+      { type: 'Feature', properties: { code: 'UP-BAD', name: '上传坏', region: '330681109291' }, geometry: { type: 'Polygon', coordinates: [ring.slice(0, 4)] } },
+    ] };
+    await page.getByLabel(L('GeoJSON 文件（FeatureCollection）', 'GeoJSON file (FeatureCollection)'))
+      .setInputFiles({ name: 'grids.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
+    await page.getByRole('button', { name: L('导入', 'Import'), exact: true }).click();
+    const report = page.locator('.grid-report li');
+    await report.first().waitFor();
+    assert.strictEqual(await report.count(), 1);
+    assert.match(await report.first().innerText(), /第 2 个要素（UP-BAD）geometry：.*first point/);
+    assert.match(await page.locator('.grid-import-result .alert-error').innerText(), /未导入任何记录/);
+    assert.ok(await scrollWidth(page) <= viewport.width + 1, 'no horizontal scroll');
+    await axeCheck(page, `grid import report (${label})`);
+    // the import's 400 is the answer this test asks for
+    env.check([/status of 400 .*\/api\/v1\/grids\/import/]);
+  }));
+}
