@@ -16,6 +16,8 @@ import * as notifications from './pages/notifications.js';
 import * as mediation from './pages/mediation.js';
 import * as room from './pages/mediation-party.js';
 import * as verify from './pages/verify.js';
+import * as field from './pages/field.js';
+import { outboxBadge, registerWorker } from './outbox.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -33,6 +35,7 @@ const routes = [
   { re: /^\/case\/([\w-]+)\/mediation$/, page: mediation, name: 'mediation', keys: ['id'], staff: true },
   { re: /^\/room\/([\w-]+)$/, page: room, name: 'room', keys: ['token'] },
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
+  { re: /^\/field$/, page: field, name: 'field' },
 ];
 
 const main = document.getElementById('main-content');
@@ -73,6 +76,7 @@ function navLinks() {
       ['#/cases', 'nav.cases', 'cases'],
       ['#/new', 'nav.new', 'new'],
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
+      ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
       ['#/', 'nav.portal', 'home'],
     ];
   }
@@ -160,6 +164,7 @@ function renderHeader() {
         h('span', { class: 'brand-text' }, t('app.short'),
           h('span', { class: 'brand-tagline' }, t('app.tagline')))),
       userBox,
+      outboxBadge(),
       langBtn,
       toggle,
       nav));
@@ -252,4 +257,5 @@ window.addEventListener('hashchange', onHashChange);
   lastFocusHash = null;
   await route();
   lastFocusHash = location.hash;
+  registerWorker();
 })();
