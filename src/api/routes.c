@@ -6,6 +6,7 @@
 #include "api/case_edit.h"
 #include "api/mediation.h"
 #include "api/mediation_doc.h"
+#include "api/patrol.h"
 
 void api_register_all(void)
 {
@@ -27,4 +28,5 @@ void api_register_all(void)
 	api_mediation_doc_routes();
 	api_agreement_routes();
 	api_verify_routes();
+	api_patrol_routes();
 }

@@ -11,8 +11,10 @@
 
 #include "interop/webhooks.h"
 #include "service/mediation.h"
+#include "service/patrol.h"
 
 #define MEDIATION_TICK_S 10
+#define PATROL_TICK_S 3600 /* the thinning of old patrol routes */
 
 static struct {
 	pthread_t thread;
@@ -21,6 +23,7 @@ static struct {
 	atomic_int stop;
 	int started;
 	const struct svc *svc;
+	int64_t patrol_last;
 } clocks = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 static void *clocks_main(void *arg)
@@ -35,7 +38,12 @@ static void *clocks_main(void *arg)
 		if (atomic_load(&clocks.stop))
 			break;
 		pthread_mutex_unlock(&clocks.mu);
-		mediation_jobs_tick(clocks.svc, (int64_t)time(NULL));
+		int64_t now = (int64_t)time(NULL);
+		mediation_jobs_tick(clocks.svc, now);
+		if (now - clocks.patrol_last >= PATROL_TICK_S) {
+			clocks.patrol_last = now;
+			patrol_jobs_tick(clocks.svc, now);
+		}
 		pthread_mutex_lock(&clocks.mu);
 	}
 	pthread_mutex_unlock(&clocks.mu);

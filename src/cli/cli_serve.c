@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "http/limits.h"
 #include "http/sse.h"
+#include "service/patrol.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "store/store.h"
@@ -26,6 +27,7 @@ int cmd_serve(int argc, char **argv)
 		       "                      [--max-streams N] [--stream-heartbeat SECONDS]\n"
 		       "                      [--stream-buffer BYTES]\n"
 		       "                      [--public-rate PER_SECOND] [--public-burst N]\n"
+		       "                      [--patrol-route-days N] [--patrol-visits N]\n"
 		       "                      [--config FILE] [--log-level debug|info|warn|error]\n\n"
 		       "Serves the API and the web UI (default 127.0.0.1:8080, web/, data/calendar).\n"
 		       "--log-level (default info) is the least level written to stderr; the\n"
@@ -34,6 +36,9 @@ int cmd_serve(int argc, char **argv)
 		       "public routes (resident filing and tracking, room parties; default 2\n"
 		       "a second with bursts of 30): raise them for a service hall whose\n"
 		       "residents share one address.\n"
+		       "--patrol-route-days (default 180) keeps patrol routes whole that long,\n"
+		       "then thins them to the visited points; --patrol-visits (default 2) is\n"
+		       "the visits a day a grid without its own norm expects.\n"
 		       "--db-read sends lists and dashboards to a read replica.\n"
 		       "--secure-cookies marks cookies Secure with the __Host- prefix (behind TLS).\n"
 		       "FENGQIAO_HOTLINE_SECRET keys the hotline intake signature.\n"
@@ -110,6 +115,18 @@ int cmd_serve(int argc, char **argv)
 	}
 	app.http.public_rate = (double)pr;
 	app.http.public_burst = (double)pb;
+	int64_t prd = PATROL_ROUTE_DAYS, pv = PATROL_VISITS_DEFAULT;
+	if (((o = cli_opt(argc, argv, "--patrol-route-days")) &&
+	     text_parse_i64(o, 1, PATROL_ROUTE_DAYS_MAX, &prd) != FQ_OK) ||
+	    ((o = cli_opt(argc, argv, "--patrol-visits")) &&
+	     text_parse_i64(o, 1, PATROL_NORM_MAX, &pv) != FQ_OK)) {
+		fprintf(stderr,
+			"fengqiao: --patrol-route-days takes 1 to %d, --patrol-visits 1 to %d\n",
+			PATROL_ROUTE_DAYS_MAX, PATROL_NORM_MAX);
+		return 2;
+	}
+	app.svc.patrol_route_days = (int)prd;
+	app.svc.patrol_visits = (int)pv;
 	deadline_rules_default(&app.svc.deadlines);
 	routing_rules_default(&app.svc.routing);
 	const char *cfg = cli_opt(argc, argv, "--config");

@@ -25,6 +25,7 @@ struct svc {
 	struct deadline_rules deadlines;
 	struct routing_rules routing;
 	char hotline_secret[SVC_HOTLINE_SECRET_MAX]; /* keys the hotline intake signature */
+	int patrol_route_days, patrol_visits;        /* service/patrol.h; 0: its defaults */
 };
 
 /* The rules environment of the case use cases; borrows from s. */

@@ -60,6 +60,8 @@ struct store_attachment_ops;
 struct store_mediation_ops;
 struct store_agreement_ops;
 struct store_mediation_doc_ops;
+struct store_grid_ops;
+struct store_patrol_ops;
 struct store_sync_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
@@ -363,6 +365,8 @@ struct store_ops {
 	const struct store_mediation_ops *mediation;
 	const struct store_agreement_ops *agreement;
 	const struct store_mediation_doc_ops *mediation_doc;
+	const struct store_grid_ops *grid;
+	const struct store_patrol_ops *patrol;
 	const struct store_sync_ops *sync;
 };
 

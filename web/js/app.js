@@ -16,6 +16,7 @@ import * as notifications from './pages/notifications.js';
 import * as mediation from './pages/mediation.js';
 import * as room from './pages/mediation-party.js';
 import * as verify from './pages/verify.js';
+import * as patrols from './pages/patrols.js';
 import * as field from './pages/field.js';
 import { outboxBadge, registerWorker } from './outbox.js';
 
@@ -35,6 +36,7 @@ const routes = [
   { re: /^\/case\/([\w-]+)\/mediation$/, page: mediation, name: 'mediation', keys: ['id'], staff: true },
   { re: /^\/room\/([\w-]+)$/, page: room, name: 'room', keys: ['token'] },
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
+  { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/field$/, page: field, name: 'field' },
 ];
 
@@ -76,6 +78,7 @@ function navLinks() {
       ['#/cases', 'nav.cases', 'cases'],
       ['#/new', 'nav.new', 'new'],
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
+      ['#/patrols', 'nav.patrols', 'patrols'],
       ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
       ['#/', 'nav.portal', 'home'],
     ];

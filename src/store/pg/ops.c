@@ -6,6 +6,8 @@
 #include "store/mediation.h"
 #include "store/agreement.h"
 #include "store/mediation_doc.h"
+#include "store/grid.h"
+#include "store/patrol.h"
 #include "store/sync.h"
 #include "store/shared.h"
 
@@ -41,6 +43,8 @@ const struct store_ops store_pg_ops = {
 	.mediation = &shared_mediation_ops,
 	.agreement = &shared_agreement_ops,
 	.mediation_doc = &shared_mediation_doc_ops,
+	.grid = &shared_grid_ops,
+	.patrol = &shared_patrol_ops,
 	.sync = &shared_sync_ops,
 	STORE_SHARED_OPS,
 };

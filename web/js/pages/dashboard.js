@@ -8,6 +8,7 @@ import { h, append, replace, field, qs } from '../dom.js';
 import { t, tc, fmtNumber, fmtPercent, getLocale } from '../i18n.js';
 import { get, session, errorBox } from '../api.js';
 import { userRootRegion, emptyState, loading } from '../common.js';
+import { coverageCard } from './patrols.js';
 
 let echartsPromise = null;
 function loadEcharts() {
@@ -268,6 +269,7 @@ export async function render({ container, query, navigate, isCurrent }) {
     importedNote,
     chartsEl,
     mediationKpis,
+    coverageCard(),
     h('section', { class: 'card', 'aria-labelledby': 'dash-children' },
       h('h2', { id: 'dash-children' }, t('dash.subRegions')),
       h('p', { class: 'muted small' }, t('dash.drillHint'), t('an.countHint')),
