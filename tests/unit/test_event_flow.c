@@ -53,6 +53,11 @@ static void whole_flow(void **state)
 	/* nothing after closed */
 	enum event_action out[EVA__COUNT];
 	assert_int_equal(event_flow_allowed(EV_CLOSED, ~0u, out), 0);
+	/* a dispute is a case at once, and its event takes no step */
+	assert_int_equal(event_initial_status(EK_DISPUTE), EV_CASE);
+	assert_int_equal(event_flow_allowed(EV_CASE, ~0u, out), 0);
+	assert_int_equal(event_initial_status(EK_HAZARD), EV_DISPATCHED);
+	assert_int_equal(event_initial_status(EK_MATTER), EV_REPORTED);
 }
 
 static void send_back(void **state)

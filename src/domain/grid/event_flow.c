@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const char *const status_names[EV__COUNT] = {
-	"reported", "dispatched", "handled", "returned", "checked", "closed",
+	"reported", "dispatched", "handled", "returned", "checked", "closed", "case",
 };
 static const char *const action_names[EVA__COUNT] = {
 	"dispatch", "handle", "return", "check", "close", "send_back",
@@ -116,6 +116,11 @@ enum fq_err event_flow_check(enum event_status from, enum event_action a, unsign
 	if (!(rules[a].from & BIT(from)))
 		return FQ_ECONFLICT;
 	return (rules[a].parts & parts) ? FQ_OK : FQ_EFORBIDDEN;
+}
+
+enum event_status event_initial_status(enum event_kind k)
+{
+	return k == EK_DISPUTE ? EV_CASE : k == EK_HAZARD ? EV_DISPATCHED : EV_REPORTED;
 }
 
 enum event_status event_flow_next(enum event_status from, enum event_action a)

@@ -34,6 +34,7 @@ enum event_status {
 	EV_RETURNED,
 	EV_CHECKED,
 	EV_CLOSED,
+	EV_CASE, /* a dispute: it became a case (case_id), whose life goes on there */
 	EV__COUNT
 };
 
@@ -92,6 +93,10 @@ unsigned event_parts_of(const struct caller *c, const char *region, int serves_g
 /* May `parts` take action a from `from`? FQ_ECONFLICT when the state does
  * not allow it (checked first), FQ_EFORBIDDEN when no part allows it. */
 enum fq_err event_flow_check(enum event_status from, enum event_action a, unsigned parts);
+/* The state a new report of kind k starts in: a dispute is a case at
+ * once (EV_CASE); a hazard is routed to 综合执法 at once (EV_DISPATCHED);
+ * any other matter waits for the command room (EV_REPORTED). */
+enum event_status event_initial_status(enum event_kind k);
 /* The state after a (from must allow it). */
 enum event_status event_flow_next(enum event_status from, enum event_action a);
 /* 1 when a needs a note (return: what was done; send_back: why). */
