@@ -15,7 +15,7 @@
 static void names(void **state)
 {
 	(void)state;
-	for (int s = 0; s < EV__COUNT; s++)
+	for (int s = 0; s < EVST__COUNT; s++)
 		assert_int_equal(event_status_parse(event_status_name(s)), s);
 	for (int a = 0; a < EVA__COUNT; a++)
 		assert_int_equal(event_action_parse(event_action_name(a)), a);
@@ -25,7 +25,7 @@ static void names(void **state)
 		assert_int_equal(event_kind_parse(event_kind_name(k)), k);
 	assert_int_equal(event_action_parse("delete"), -1);
 	assert_int_equal(event_platform_parse(NULL), -1);
-	assert_null(event_status_name(EV__COUNT));
+	assert_null(event_status_name(EVST__COUNT));
 }
 
 static void whole_flow(void **state)
@@ -36,11 +36,13 @@ static void whole_flow(void **state)
 		unsigned part;
 		enum event_status to;
 	} steps[] = {
-		{EVA_DISPATCH, EVP_COMMAND, EV_DISPATCHED}, {EVA_HANDLE, EVP_PLATFORM, EV_HANDLED},
-		{EVA_RETURN, EVP_PLATFORM, EV_RETURNED},    {EVA_CHECK, EVP_WORKER, EV_CHECKED},
-		{EVA_CLOSE, EVP_WORKER, EV_CLOSED},
+		{EVA_DISPATCH, EVP_COMMAND, EVST_DISPATCHED},
+		{EVA_HANDLE, EVP_PLATFORM, EVST_HANDLED},
+		{EVA_RETURN, EVP_PLATFORM, EVST_RETURNED},
+		{EVA_CHECK, EVP_WORKER, EVST_CHECKED},
+		{EVA_CLOSE, EVP_WORKER, EVST_CLOSED},
 	};
-	enum event_status s = EV_REPORTED;
+	enum event_status s = EVST_REPORTED;
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		/* the other parts are refused the step */
 		unsigned others = (EVP_COMMAND | EVP_PLATFORM | EVP_WORKER) & ~steps[i].part;
@@ -52,22 +54,24 @@ static void whole_flow(void **state)
 	}
 	/* nothing after closed */
 	enum event_action out[EVA__COUNT];
-	assert_int_equal(event_flow_allowed(EV_CLOSED, ~0u, out), 0);
+	assert_int_equal(event_flow_allowed(EVST_CLOSED, ~0u, out), 0);
 	/* a dispute is a case at once, and its event takes no step */
-	assert_int_equal(event_initial_status(EK_DISPUTE), EV_CASE);
-	assert_int_equal(event_flow_allowed(EV_CASE, ~0u, out), 0);
-	assert_int_equal(event_initial_status(EK_HAZARD), EV_DISPATCHED);
-	assert_int_equal(event_initial_status(EK_MATTER), EV_REPORTED);
+	assert_int_equal(event_initial_status(EK_DISPUTE), EVST_CASE);
+	assert_int_equal(event_flow_allowed(EVST_CASE, ~0u, out), 0);
+	assert_int_equal(event_initial_status(EK_HAZARD), EVST_DISPATCHED);
+	assert_int_equal(event_initial_status(EK_MATTER), EVST_REPORTED);
 }
 
 static void send_back(void **state)
 {
 	(void)state;
-	assert_int_equal(event_flow_check(EV_RETURNED, EVA_SEND_BACK, EVP_WORKER), FQ_OK);
-	assert_int_equal(event_flow_check(EV_CHECKED, EVA_SEND_BACK, EVP_COMMAND), FQ_OK);
-	assert_int_equal(event_flow_next(EV_CHECKED, EVA_SEND_BACK), EV_DISPATCHED);
-	assert_int_equal(event_flow_check(EV_RETURNED, EVA_SEND_BACK, EVP_PLATFORM), FQ_EFORBIDDEN);
-	assert_int_equal(event_flow_check(EV_DISPATCHED, EVA_SEND_BACK, EVP_WORKER), FQ_ECONFLICT);
+	assert_int_equal(event_flow_check(EVST_RETURNED, EVA_SEND_BACK, EVP_WORKER), FQ_OK);
+	assert_int_equal(event_flow_check(EVST_CHECKED, EVA_SEND_BACK, EVP_COMMAND), FQ_OK);
+	assert_int_equal(event_flow_next(EVST_CHECKED, EVA_SEND_BACK), EVST_DISPATCHED);
+	assert_int_equal(event_flow_check(EVST_RETURNED, EVA_SEND_BACK, EVP_PLATFORM),
+			 FQ_EFORBIDDEN);
+	assert_int_equal(event_flow_check(EVST_DISPATCHED, EVA_SEND_BACK, EVP_WORKER),
+			 FQ_ECONFLICT);
 	assert_true(event_action_needs_note(EVA_SEND_BACK));
 	assert_true(event_action_needs_note(EVA_RETURN));
 	assert_false(event_action_needs_note(EVA_DISPATCH));
@@ -77,12 +81,12 @@ static void wrong_state_first(void **state)
 {
 	(void)state;
 	/* a wrong state is a conflict even for a part that may never act */
-	assert_int_equal(event_flow_check(EV_REPORTED, EVA_CLOSE, 0), FQ_ECONFLICT);
-	assert_int_equal(event_flow_check(EV_CLOSED, EVA_DISPATCH, EVP_COMMAND), FQ_ECONFLICT);
-	assert_int_equal(event_flow_check(EV_REPORTED, EVA_HANDLE, EVP_PLATFORM), FQ_ECONFLICT);
-	assert_int_equal(event_flow_next(EV_REPORTED, EVA_CLOSE), EV_REPORTED);
+	assert_int_equal(event_flow_check(EVST_REPORTED, EVA_CLOSE, 0), FQ_ECONFLICT);
+	assert_int_equal(event_flow_check(EVST_CLOSED, EVA_DISPATCH, EVP_COMMAND), FQ_ECONFLICT);
+	assert_int_equal(event_flow_check(EVST_REPORTED, EVA_HANDLE, EVP_PLATFORM), FQ_ECONFLICT);
+	assert_int_equal(event_flow_next(EVST_REPORTED, EVA_CLOSE), EVST_REPORTED);
 	enum event_action out[EVA__COUNT];
-	assert_int_equal(event_flow_allowed(EV_RETURNED, EVP_WORKER, out), 2);
+	assert_int_equal(event_flow_allowed(EVST_RETURNED, EVP_WORKER, out), 2);
 	assert_int_equal(out[0], EVA_CHECK);
 	assert_int_equal(out[1], EVA_SEND_BACK);
 }

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-static const char *const status_names[EV__COUNT] = {
+static const char *const status_names[EVST__COUNT] = {
 	"reported", "dispatched", "handled", "returned", "checked", "closed", "case",
 };
 static const char *const action_names[EVA__COUNT] = {
@@ -29,12 +29,12 @@ struct event_rule {
  * (核查) and closes it or sends it back; the command room may also close a
  * checked event or send it back. */
 static const struct event_rule rules[EVA__COUNT] = {
-	[EVA_DISPATCH] = {BIT(EV_REPORTED), EV_DISPATCHED, EVP_COMMAND, 0},
-	[EVA_HANDLE] = {BIT(EV_DISPATCHED), EV_HANDLED, EVP_PLATFORM, 0},
-	[EVA_RETURN] = {BIT(EV_HANDLED), EV_RETURNED, EVP_PLATFORM, 1},
-	[EVA_CHECK] = {BIT(EV_RETURNED), EV_CHECKED, EVP_WORKER, 0},
-	[EVA_CLOSE] = {BIT(EV_CHECKED), EV_CLOSED, EVP_WORKER | EVP_COMMAND, 0},
-	[EVA_SEND_BACK] = {BIT(EV_RETURNED) | BIT(EV_CHECKED), EV_DISPATCHED,
+	[EVA_DISPATCH] = {BIT(EVST_REPORTED), EVST_DISPATCHED, EVP_COMMAND, 0},
+	[EVA_HANDLE] = {BIT(EVST_DISPATCHED), EVST_HANDLED, EVP_PLATFORM, 0},
+	[EVA_RETURN] = {BIT(EVST_HANDLED), EVST_RETURNED, EVP_PLATFORM, 1},
+	[EVA_CHECK] = {BIT(EVST_RETURNED), EVST_CHECKED, EVP_WORKER, 0},
+	[EVA_CLOSE] = {BIT(EVST_CHECKED), EVST_CLOSED, EVP_WORKER | EVP_COMMAND, 0},
+	[EVA_SEND_BACK] = {BIT(EVST_RETURNED) | BIT(EVST_CHECKED), EVST_DISPATCHED,
 			   EVP_WORKER | EVP_COMMAND, 1},
 };
 
@@ -48,7 +48,7 @@ static int find(const char *const *names, int n, const char *s)
 
 const char *event_status_name(enum event_status s)
 {
-	return (unsigned)s < EV__COUNT ? status_names[s] : NULL;
+	return (unsigned)s < EVST__COUNT ? status_names[s] : NULL;
 }
 
 const char *event_action_name(enum event_action a)
@@ -68,7 +68,7 @@ const char *event_kind_name(enum event_kind k)
 
 int event_status_parse(const char *s)
 {
-	return find(status_names, EV__COUNT, s);
+	return find(status_names, EVST__COUNT, s);
 }
 
 int event_action_parse(const char *s)
@@ -111,7 +111,7 @@ unsigned event_parts_of(const struct caller *c, const char *region, int serves_g
 
 enum fq_err event_flow_check(enum event_status from, enum event_action a, unsigned parts)
 {
-	if ((unsigned)a >= EVA__COUNT || (unsigned)from >= EV__COUNT)
+	if ((unsigned)a >= EVA__COUNT || (unsigned)from >= EVST__COUNT)
 		return FQ_EINVAL;
 	if (!(rules[a].from & BIT(from)))
 		return FQ_ECONFLICT;
@@ -120,7 +120,7 @@ enum fq_err event_flow_check(enum event_status from, enum event_action a, unsign
 
 enum event_status event_initial_status(enum event_kind k)
 {
-	return k == EK_DISPUTE ? EV_CASE : k == EK_HAZARD ? EV_DISPATCHED : EV_REPORTED;
+	return k == EK_DISPUTE ? EVST_CASE : k == EK_HAZARD ? EVST_DISPATCHED : EVST_REPORTED;
 }
 
 enum event_status event_flow_next(enum event_status from, enum event_action a)

@@ -28,14 +28,14 @@
 #define EVENT_DEADLINE_MAX 60 /* working days a platform may be given */
 
 enum event_status {
-	EV_REPORTED,
-	EV_DISPATCHED,
-	EV_HANDLED,
-	EV_RETURNED,
-	EV_CHECKED,
-	EV_CLOSED,
-	EV_CASE, /* a dispute: it became a case (case_id), whose life goes on there */
-	EV__COUNT
+	EVST_REPORTED,
+	EVST_DISPATCHED,
+	EVST_HANDLED,
+	EVST_RETURNED,
+	EVST_CHECKED,
+	EVST_CLOSED,
+	EVST_CASE, /* a dispute: it became a case (case_id), whose life goes on there */
+	EVST__COUNT
 };
 
 enum event_action {
@@ -94,8 +94,8 @@ unsigned event_parts_of(const struct caller *c, const char *region, int serves_g
  * not allow it (checked first), FQ_EFORBIDDEN when no part allows it. */
 enum fq_err event_flow_check(enum event_status from, enum event_action a, unsigned parts);
 /* The state a new report of kind k starts in: a dispute is a case at
- * once (EV_CASE); a hazard is routed to 综合执法 at once (EV_DISPATCHED);
- * any other matter waits for the command room (EV_REPORTED). */
+ * once (EVST_CASE); a hazard is routed to 综合执法 at once (EVST_DISPATCHED);
+ * any other matter waits for the command room (EVST_REPORTED). */
 enum event_status event_initial_status(enum event_kind k);
 /* The state after a (from must allow it). */
 enum event_status event_flow_next(enum event_status from, enum event_action a);
