@@ -60,6 +60,7 @@ struct store_attachment_ops;
 struct store_mediation_ops;
 struct store_agreement_ops;
 struct store_mediation_doc_ops;
+struct store_grid_ops;
 struct store_grid_event_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
@@ -363,6 +364,7 @@ struct store_ops {
 	const struct store_mediation_ops *mediation;
 	const struct store_agreement_ops *agreement;
 	const struct store_mediation_doc_ops *mediation_doc;
+	const struct store_grid_ops *grid;
 	const struct store_grid_event_ops *grid_event;
 };
 

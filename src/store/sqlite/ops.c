@@ -6,6 +6,7 @@
 #include "store/mediation.h"
 #include "store/agreement.h"
 #include "store/mediation_doc.h"
+#include "store/grid.h"
 #include "store/grid_event.h"
 #include "store/shared.h"
 
@@ -41,6 +42,7 @@ const struct store_ops store_sqlite_ops = {
 	.mediation = &shared_mediation_ops,
 	.agreement = &shared_agreement_ops,
 	.mediation_doc = &shared_mediation_doc_ops,
+	.grid = &shared_grid_ops,
 	.grid_event = &shared_grid_event_ops,
 	STORE_SHARED_OPS,
 };
