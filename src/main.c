@@ -19,6 +19,7 @@ static const struct {
 	{"calendar", cmd_calendar, "working-day arithmetic on the business calendar"},
 	{"backup", cmd_backup, "copy the live SQLite database to a file"},
 	{"restore", cmd_restore, "bring a backup back"},
+	{"grids", cmd_grids, "import and export grids (网格) as GeoJSON"},
 	{"migrate-data", cmd_migrate_data, "move a township's SQLite data into PostgreSQL"},
 	{"bench-gen", cmd_bench_gen, "generate a realistic province of cases for benchmarks"},
 	{"routes", cmd_routes, "list the HTTP routes (for the OpenAPI check)"},

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "api/attachment.h"
 #include "api/case_edit.h"
+#include "api/grid.h"
 #include "api/grid_event.h"
 #include "api/mediation.h"
 #include "api/mediation_doc.h"
@@ -28,5 +29,6 @@ void api_register_all(void)
 	api_mediation_doc_routes();
 	api_agreement_routes();
 	api_verify_routes();
+	api_grid_routes();
 	api_grid_event_routes();
 }

@@ -41,5 +41,9 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_bench_gen(int argc, char **argv);
 int cmd_migrate_data(int argc, char **argv);
+int cmd_grids(int argc, char **argv);
+/* The demo's grids and their staff (cli_grids.c), each step its own
+ * transaction; 1 when done or done before. */
+int cli_seed_grids(struct store_conn *c);
 
 #endif

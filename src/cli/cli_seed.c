@@ -334,7 +334,7 @@ int cmd_seed_demo(int argc, char **argv)
 		store_rollback(d.conn);
 		goto out;
 	}
-	if (store_commit(d.conn) != FQ_OK)
+	if (store_commit(d.conn) != FQ_OK || !cli_seed_grids(d.conn))
 		goto out;
 	if (!cli_opt(argc, argv, "--password"))
 		printf("demo password (all demo users): %s\n", password);

@@ -9,6 +9,27 @@
 #include "service/svc.h"
 #include "util/log.h"
 #include "store/user.h"
+#include "store/grid.h"
+
+/* The grids a grid worker serves, for the grid scope of their case reads
+ * (issue 15; domain/access/scope.h). None kept past CALLER_MAX_GRIDS or on
+ * a failed read: the region-wide view of before. */
+static void load_grids(struct store_conn *c, struct caller *out)
+{
+	json_t *codes = NULL;
+	if (store_grid_codes_of_user(c, out->user_id, &codes) != FQ_OK)
+		return;
+	if (json_array_size(codes) <= CALLER_MAX_GRIDS) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(codes, i, v) {
+			snprintf(out->grids[out->ngrids], CALLER_GRID_CODE_MAX, "%s",
+				 json_string_value(v));
+			out->ngrids++;
+		}
+	}
+	json_decref(codes);
+}
 
 enum fq_err auth_load_caller(struct store_conn *c, int64_t user_id, struct caller *out,
 			     json_t **user)
@@ -38,6 +59,8 @@ enum fq_err auth_load_caller(struct store_conn *c, int64_t user_id, struct calle
 			 json_string_value(json_object_get(role, "region")));
 		out->nroles++;
 	}
+	if (scope_all_roles(out) & ROLE_BIT(ROLE_GRID_WORKER))
+		load_grids(c, out);
 	if (user)
 		*user = u;
 	else

@@ -13,6 +13,7 @@
 #include "util/secret.h"
 #include "store/audit.h"
 #include "store/case.h"
+#include "store/grid.h"
 #include "store/store.h"
 #include "store/timeline.h"
 
@@ -139,6 +140,20 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 		secret_sha256_hex(secret, strlen(secret), hash);
 		json_object_set_new(rec, "public_secret_hash", json_string(hash));
 		snprintf(secret_out, secret_len, "%s", secret);
+	}
+	/* a case with coordinates and no grid gets the grid that holds them
+	 * (issue 15; store_grid_locate: the spatial index, then the exact test) */
+	json_t *loc = json_object_get(rec, "location");
+	json_t *la = json_object_get(loc, "lat"), *lo = json_object_get(loc, "lon");
+	if (json_is_null(json_object_get(rec, "grid")) && json_is_number(la) &&
+	    json_is_number(lo)) {
+		json_t *g = NULL;
+		if (store_grid_locate(conn, json_number_value(lo), json_number_value(la),
+				      json_string_value(json_object_get(rec, "region")),
+				      &g) == FQ_OK &&
+		    g)
+			json_object_set(rec, "grid", json_object_get(g, "code"));
+		json_decref(g);
 	}
 	/* the first deadline is known before the row exists: one insert, no update */
 	int level0 = (int)json_integer_value(json_object_get(rec, "level"));

@@ -4,6 +4,7 @@
  * engine's runner (store/run.h). Only the list's text search differs
  * between the engines (their case_count_from and case_search). */
 #include "store/case_sql.h"
+#include "store/grid.h"
 #include "store/run.h"
 #include "store/shared.h"
 
@@ -17,6 +18,7 @@ static void case_where(struct store_conn *c, struct store_qsql *q, const struct 
 	const struct store_engine *e = STORE_ENGINE(c);
 	store_qsql_add(q, " WHERE 1 = 1");
 	store_qsql_scope(q, who, "c.region", f->region, f->q && e->scope_filter_in_search);
+	store_grid_scope_sql(q, who, "c.region", "c.grid", "c.handler");
 	struct store_case_eq eq[5];
 	for (int i = 0, n = store_case_eqs(f, eq); i < n; i++) {
 		store_qsql_add(q, " AND ");

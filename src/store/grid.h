@@ -87,6 +87,15 @@ enum fq_err store_grid_geometry(const json_t *geometry, struct geo_shape *s, cha
 enum fq_err store_grid_locate(struct store_conn *c, double lon, double lat, const char *region,
 			      json_t **grid);
 
+/* Appends to a case query's WHERE the grid scope of who (issue 15): in the
+ * regions where who sees cases only as a grid worker with grids, a case's
+ * grid_col must be one of who's grids or none, unless handler_col (when
+ * not NULL) names who. Nothing for the system or a caller without grids.
+ * The region scope itself is store_qsql_scope's. */
+struct store_qsql;
+void store_grid_scope_sql(struct store_qsql *q, const struct caller *who, const char *region_col,
+			  const char *grid_col, const char *handler_col);
+
 static inline const struct store_grid_ops *store_grid_ops_of(struct store_conn *c)
 {
 	return STORE_OPS(c)->grid;

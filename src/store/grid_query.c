@@ -366,6 +366,42 @@ enum fq_err store_grid_locate(struct store_conn *c, double lon, double lat, cons
 	return FQ_OK;
 }
 
+void store_grid_scope_sql(struct store_qsql *q, const struct caller *who, const char *region_col,
+			  const char *grid_col, const char *handler_col)
+{
+	char only[CALLER_MAX_ROLES][REGION_CODE_MAX];
+	int n = who ? scope_grid_only_regions(who, only) : 0;
+	for (int i = 0; i < n; i++) {
+		store_qsql_add(q, " AND (NOT (");
+		store_qsql_range(q, region_col, only[i]);
+		store_qsql_add(q, ") OR ");
+		store_qsql_add(q, grid_col);
+		store_qsql_add(q, " IS NULL OR ");
+		store_qsql_add(q, grid_col);
+		store_qsql_add(q, " = '' OR ");
+		store_qsql_add(q, grid_col);
+		store_qsql_add(q, " IN (");
+		for (int k = 0; k < who->ngrids; k++) {
+			store_qsql_add(q, k ? ", " : "");
+			store_qsql_text(q, who->grids[k]);
+		}
+		store_qsql_add(q, ")");
+		if (handler_col) {
+			store_qsql_add(q, " OR ");
+			store_qsql_add(q, handler_col);
+			store_qsql_add(q, " = ");
+			store_qsql_text(q, who->username);
+		}
+		char other[CALLER_MAX_ROLES][REGION_CODE_MAX];
+		for (int k = 0, m = scope_grid_exceptions(who, only[i], other); k < m; k++) {
+			store_qsql_add(q, " OR (");
+			store_qsql_range(q, region_col, other[k]);
+			store_qsql_add(q, ")");
+		}
+		store_qsql_add(q, ")");
+	}
+}
+
 const struct store_grid_ops shared_grid_ops = {
 	.create = grid_create,
 	.update = grid_update,

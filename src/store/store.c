@@ -49,6 +49,17 @@ void store_users_in_scope(const struct caller *who, json_t *users)
 	}
 }
 
+int store_case_visible(const struct caller *who, const json_t *o)
+{
+	const char *region = json_string_value(json_object_get(o, "region"));
+	const char *grid = json_string_value(json_object_get(o, "grid"));
+	const char *handler = json_string_value(json_object_get(o, "handler"));
+	if (!region || !scope_can_view_case(who, region))
+		return 0;
+	return scope_can_view_case_in(who, region, grid) ||
+	       (handler && strcmp(handler, who->username) == 0);
+}
+
 void store_cases_in_scope(const struct caller *who, json_t *links)
 {
 	if (!who)

@@ -379,6 +379,10 @@ void store_users_in_scope(const struct caller *who, json_t *users);
 /* Drops the rows (links, candidate cases) whose case "region" `who` cannot
  * see. who NULL keeps everything. */
 void store_cases_in_scope(const struct caller *who, json_t *rows);
+/* 1 when who may see the case row o ({region, grid, handler}): its region
+ * in scope and, for a grid worker who serves grids, its grid one of theirs
+ * or none, or who its handler (scope_can_view_case_in; issue 15). */
+int store_case_visible(const struct caller *who, const json_t *o);
 /* A timeline page size clamped to 1..STORE_TIMELINE_PAGE_MAX. */
 int store_timeline_limit(int limit);
 /* Parses each entry's "detail" from its stored JSON text, in place. */

@@ -77,6 +77,7 @@ static const struct fq_code codes[] = {
 	{"same_case", 400},
 	{"outside_replay_window", 400},
 	{"import_invalid", 400},
+	{"invalid_geometry", 400},
 	{"invalid_db", 400},
 	{"unsupported_store", 400},
 	{"attachment_empty", 400},

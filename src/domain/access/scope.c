@@ -62,6 +62,62 @@ int scope_can_view_case(const struct caller *c, const char *case_region)
 	return (scope_roles_at(c, case_region) & flow_case_viewer_roles()) != 0;
 }
 
+int scope_serves_grid(const struct caller *c, const char *grid)
+{
+	for (int i = 0; grid && i < c->ngrids; i++)
+		if (strcmp(c->grids[i], grid) == 0)
+			return 1;
+	return 0;
+}
+
+/* The caller's case-viewing roles at region other than grid_worker. */
+static uint32_t other_viewers_at(const struct caller *c, const char *region)
+{
+	return scope_roles_at(c, region) & flow_case_viewer_roles() & ~ROLE_BIT(ROLE_GRID_WORKER);
+}
+
+int scope_can_view_case_in(const struct caller *c, const char *case_region, const char *grid)
+{
+	if (!scope_can_view_case(c, case_region))
+		return 0;
+	if (!c->ngrids || other_viewers_at(c, case_region) || !grid || !*grid)
+		return 1;
+	return scope_serves_grid(c, grid);
+}
+
+int scope_grid_only_regions(const struct caller *c, char out[][REGION_CODE_MAX])
+{
+	int n = 0;
+	for (int i = 0; c->ngrids && i < c->nroles; i++) {
+		const char *r = c->roles[i].region;
+		if (c->roles[i].role != ROLE_GRID_WORKER || other_viewers_at(c, r))
+			continue;
+		int dup = 0;
+		for (int k = 0; k < n && !dup; k++)
+			dup = strcmp(out[k], r) == 0;
+		if (!dup && n < CALLER_MAX_ROLES) {
+			memcpy(out[n], r, REGION_CODE_MAX);
+			n++;
+		}
+	}
+	return n;
+}
+
+int scope_grid_exceptions(const struct caller *c, const char *region, char out[][REGION_CODE_MAX])
+{
+	int n = 0;
+	for (int i = 0; i < c->nroles && n < CALLER_MAX_ROLES; i++) {
+		const char *r = c->roles[i].region;
+		if (c->roles[i].role == ROLE_GRID_WORKER ||
+		    !(ROLE_BIT(c->roles[i].role) & flow_case_viewer_roles()) ||
+		    !scope_covers(region, r) || strcmp(region, r) == 0)
+			continue;
+		memcpy(out[n], r, REGION_CODE_MAX);
+		n++;
+	}
+	return n;
+}
+
 int scope_view_regions(const struct caller *c, char out[][REGION_CODE_MAX])
 {
 	int n = 0;

@@ -10,6 +10,9 @@
 #define REGION_CODE_MAX 13 /* 12 digits and a NUL */
 #define USERNAME_MAX 64
 #define CALLER_MAX_ROLES 16
+/* Grids a caller serves (issue 15), and the longest grid code (grid.h). */
+#define CALLER_MAX_GRIDS 32
+#define CALLER_GRID_CODE_MAX 40
 
 struct role_grant {
 	enum role role;
@@ -22,6 +25,13 @@ struct caller {
 	int nroles;
 	struct role_grant roles[CALLER_MAX_ROLES];
 	int via_token; /* authenticated by API token */
+	/* The codes of the grids the caller serves as a grid worker
+	 * (grid_staff: head, full-time, part-time). With any, a role of
+	 * grid_worker sees only the cases of those grids (and cases with no
+	 * grid) in its region; with none, the whole region as before. More
+	 * than CALLER_MAX_GRIDS: none kept (the region-wide view). */
+	int ngrids;
+	char grids[CALLER_MAX_GRIDS][CALLER_GRID_CODE_MAX];
 };
 
 /* Level (1..5) of a region code from its length, or 0 when malformed. */
@@ -40,6 +50,22 @@ uint32_t scope_roles_above(const struct caller *c, const char *region);
 uint32_t scope_all_roles(const struct caller *c);
 /* 1 when the caller may see a case whose place is `case_region`. */
 int scope_can_view_case(const struct caller *c, const char *case_region);
+/* The same for a case that also has a grid (its code, NULL or "" for
+ * none): where the caller sees the case only as a grid worker who serves
+ * grids, the case's grid must be one of them or none (issue 15: scope
+ * follows the grids they serve). */
+int scope_can_view_case_in(const struct caller *c, const char *case_region, const char *grid);
+/* 1 when grid is one of the caller's grids. */
+int scope_serves_grid(const struct caller *c, const char *grid);
+/* The regions where the caller sees cases only as a grid worker with
+ * grids (see scope_can_view_case_in) into out; returns their count (0
+ * without grids). For a list's SQL: rows there need a grid of theirs, or
+ * none, or a region covered by another role held inside (whose regions
+ * scope_grid_exceptions gives). */
+int scope_grid_only_regions(const struct caller *c, char out[][REGION_CODE_MAX]);
+/* Regions strictly inside `region` where the caller holds another
+ * case-viewing role, into out; returns their count. */
+int scope_grid_exceptions(const struct caller *c, const char *region, char out[][REGION_CODE_MAX]);
 /* The distinct regions where the caller holds a case-viewing role, with
  * nested ones removed, into out (at most CALLER_MAX_ROLES). Returns count. */
 int scope_view_regions(const struct caller *c, char out[][REGION_CODE_MAX]);

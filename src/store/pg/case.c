@@ -179,7 +179,7 @@ static enum fq_err one_case(struct store_conn *c, const char *sql, const struct 
 	enum fq_err err = pg_one_row(c, sql, a, "case_get", &o);
 	if (err)
 		return err;
-	if (who && !scope_can_view_case(who, json_string_value(json_object_get(o, "region")))) {
+	if (who && !store_case_visible(who, o)) {
 		json_decref(o);
 		return FQ_ENOTFOUND;
 	}

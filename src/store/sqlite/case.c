@@ -140,7 +140,7 @@ static enum fq_err one_case(struct store_conn *c, sqlite3_stmt *st, const struct
 		return sqlite_fail(c, rc, "case_get");
 	json_t *o = sqlite_row_json(st);
 	sqlite3_reset(st);
-	if (who && !scope_can_view_case(who, json_string_value(json_object_get(o, "region")))) {
+	if (who && !store_case_visible(who, o)) {
 		json_decref(o);
 		return FQ_ENOTFOUND;
 	}
