@@ -5,6 +5,7 @@
 #include "api/attachment.h"
 #include "api/case_edit.h"
 #include "api/grid.h"
+#include "api/grid_event.h"
 #include "api/mediation.h"
 #include "api/mediation_doc.h"
 #include "api/patrol.h"
@@ -31,4 +32,5 @@ void api_register_all(void)
 	api_verify_routes();
 	api_grid_routes();
 	api_patrol_routes();
+	api_grid_event_routes();
 }

@@ -63,6 +63,7 @@ struct store_mediation_doc_ops;
 struct store_grid_ops;
 struct store_patrol_ops;
 struct store_sync_ops;
+struct store_grid_event_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -368,6 +369,7 @@ struct store_ops {
 	const struct store_grid_ops *grid;
 	const struct store_patrol_ops *patrol;
 	const struct store_sync_ops *sync;
+	const struct store_grid_event_ops *grid_event;
 };
 
 extern const struct store_ops store_sqlite_ops;

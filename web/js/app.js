@@ -19,6 +19,7 @@ import * as verify from './pages/verify.js';
 import * as patrols from './pages/patrols.js';
 import * as field from './pages/field.js';
 import { outboxBadge, registerWorker } from './outbox.js';
+import * as events from './pages/events.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -38,6 +39,7 @@ const routes = [
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/field$/, page: field, name: 'field' },
+  { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -80,6 +82,7 @@ function navLinks() {
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
       ['#/patrols', 'nav.patrols', 'patrols'],
       ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
+      ['#/events', 'nav.events', 'events'],
       ['#/', 'nav.portal', 'home'],
     ];
   }
