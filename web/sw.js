@@ -22,7 +22,8 @@ const SHELL = [
   '/js/pages/intake.js', '/js/pages/login.js', '/js/pages/mediation-agreement.js',
   '/js/pages/mediation-docs.js', '/js/pages/mediation-parts.js', '/js/pages/mediation-party.js',
   '/js/pages/mediation.js', '/js/pages/notifications.js', '/js/pages/track.js',
-  '/js/pages/verify.js', '/js/pages/field.js',
+  '/js/pages/verify.js', '/js/pages/field.js', '/js/pages/patrols.js', '/js/pages/events.js',
+  '/js/pages/events-one.js', '/js/pages/events-stats.js',
 ];
 // The network gets this long to answer a shell file before the cached copy
 // is used (a village's weak signal can hang a request for a minute).

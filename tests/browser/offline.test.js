@@ -1,6 +1,6 @@
 // offline.test.js - the grid worker's app, offline first (issue 15): a grid
-// worker goes offline (the browser context's offline switch), reports a
-// dispute with a photo, logs a patrol with its route (geolocation granted
+// worker goes offline (the browser context's offline switch), reports an
+// event with a photo, logs a patrol with its route (geolocation granted
 // and set by the test) and records a follow-up (回访); the outbox shows the
 // count; back online, each item arrives exactly once (counted through the
 // API), and a forced second send of the same items (their answers lost: the
@@ -25,10 +25,10 @@ test.after(async () => { if (env) await env.close(); });
 
 const FENGYUAN = { latitude: 29.6795, longitude: 120.2231 }; // 枫源村
 
-async function casesTitled(title) {
-  const r = await api.get('/api/cases?q=' + encodeURIComponent(title) + '&page_size=50');
+async function eventsTitled(title) {
+  const r = await api.get('/api/v1/events?limit=200');
   assert.equal(r.status, 200, r.text);
-  return r.json.items.filter((c) => c.title === title);
+  return r.json.items.filter((e) => e.title === title);
 }
 
 // A case in the worker's follow-up queue that she may follow up.
@@ -41,10 +41,6 @@ async function followable() {
   throw new Error('no case the grid worker may follow up in the demo');
 }
 
-async function patrolsExist() {
-  const r = await api.get('/api/v1/patrols');
-  return r.status !== 404 || (r.json && r.json.error && r.json.error.message !== 'no such route');
-}
 
 async function outboxItems(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
@@ -64,7 +60,6 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
   await context.grantPermissions(['geolocation'], { origin: env.base });
   await context.setGeolocation(FENGYUAN);
   const follow = await followable();
-  const withPatrols = await patrolsExist();
 
   await login(page, env.base, 'fengyuan.grid');
   assert.equal(await page.locator('#site-nav a[href="#/field"]').textContent(), '网格工作');
@@ -77,30 +72,26 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
   await context.setOffline(true);
   await page.locator('.field-status', { hasText: '离线' }).waitFor();
 
-  const title = '网格员离线上报：围墙滴水纠纷';
+  const title = '网格员离线上报：5组路灯不亮';
   const report = page.locator('form', { has: page.getByRole('heading', { name: '上报纠纷或事件' }) });
+  await report.getByLabel('事件类别').selectOption('livelihood');
+  await report.getByLabel('网格').selectOption({ index: 1 });
   await report.getByLabel('标题').fill(title);
-  await report.getByLabel('发现的情况').fill('两户相邻，新建围墙屋檐滴水落入邻家院子，巡查时双方正在争吵。');
-  await report.getByLabel('纠纷类别').selectOption('neighbour');
-  await report.getByLabel('当事人姓名').fill('骆建华');
-  await report.getByLabel('联系电话').fill('13900031234');
+  await report.getByLabel('发现的情况').fill('5组村道两盏路灯不亮，老人夜里出行不便。');
   await report.getByLabel('现场照片').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: makePng(2400, 1800) });
   await report.getByRole('button', { name: '保存上报' }).click();
   await report.getByText('已保存在手机上，联网后自动发送。').waitFor();
 
-  let expected = 2;
-  if (withPatrols) {
-    const patrol = page.locator('form', { has: page.getByRole('heading', { name: '巡查走访' }) });
-    await patrol.getByRole('button', { name: '开始巡查' }).click();
-    await patrol.getByText(/巡查中，已记录 1 个位置点/).waitFor();
-    await context.setGeolocation({ latitude: FENGYUAN.latitude + 0.001, longitude: FENGYUAN.longitude + 0.001 });
-    await patrol.getByLabel('网格编号').fill(String(await gridOf()));
-    await patrol.getByLabel('走访的住户').fill('5组12号\n5组14号');
-    await patrol.getByLabel('发现的问题').fill('5组路灯不亮两盏。');
-    await patrol.getByRole('button', { name: '结束并保存' }).click();
-    await patrol.getByText('已保存在手机上，联网后自动发送。').waitFor();
-    expected = 3;
-  }
+  const patrol = page.locator('form', { has: page.getByRole('heading', { name: '巡查走访' }) });
+  await patrol.getByRole('button', { name: '开始巡查' }).click();
+  await patrol.getByText(/巡查中，已记录 [1-9]\d* 个位置点/).waitFor();
+  await context.setGeolocation({ latitude: FENGYUAN.latitude + 0.001, longitude: FENGYUAN.longitude + 0.001 });
+  await patrol.getByLabel('网格').selectOption({ index: 1 });
+  await patrol.getByLabel('走访的住户').fill('5组12号\n5组14号');
+  await patrol.getByLabel('发现的问题').fill('5组路灯不亮两盏。');
+  await patrol.getByRole('button', { name: '结束并保存' }).click();
+  await patrol.getByText('已保存在手机上，联网后自动发送。').waitFor();
+  const expected = 3;
 
   const fu = page.locator('form', { has: page.getByRole('heading', { name: '回访记录' }) });
   await fu.getByLabel('回访的案件').selectOption(String(follow.id));
@@ -114,12 +105,13 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
   assert.equal(queued.length, expected);
   assert.ok(queued.every((x) => /^[0-9a-f-]{36}$/.test(x.key)), 'each item has its own UUID key');
   assert.equal(new Set(queued.map((x) => x.key)).size, expected);
-  const dispute = queued.find((x) => x.kind === 'dispute');
-  assert.equal(dispute.photos.length, 1);
-  assert.equal(dispute.photos[0].type, 'image/jpeg', 'the photo is made a JPEG on the phone');
-  assert.ok(JSON.parse(dispute.body).location.lat, 'the report carries the position');
-  if (withPatrols) assert.ok(JSON.parse(queued.find((x) => x.kind === 'patrol').body).route.length >= 2);
-  assert.equal((await casesTitled(title)).length, 0, 'nothing reached the server while offline');
+  const event = queued.find((x) => x.kind === 'event');
+  assert.equal(event.photos.length, 1);
+  assert.equal(event.photos[0].type, 'image/jpeg', 'the photo is made a JPEG on the phone');
+  assert.ok(JSON.parse(event.body).lat, 'the report carries the position');
+  assert.ok(JSON.parse(queued.find((x) => x.kind === 'patrol').body).route.length >= 2, 'the patrol carries its route');
+  assert.deepEqual(queued.map((x) => x.kind), ['event', 'patrol', 'follow_up'], 'kept in the order made');
+  assert.equal((await eventsTitled(title)).length, 0, 'nothing reached the server while offline');
   await axeCheck(page, 'field page, offline, with queued items');
 
   // ---- the network returns ----
@@ -127,18 +119,19 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
   await page.locator('.field-status', { hasText: '待发送 0 条' }).waitFor({ timeout: 30000 });
   assert.ok(await page.locator('.outbox-badge').isHidden());
 
-  const made = await casesTitled(title);
+  const made = await eventsTitled(title);
   assert.equal(made.length, 1, 'the report arrived once');
-  const att = await api.get(`/api/cases/${made[0].id}/attachments`);
-  assert.equal(att.json.items.length, 1, 'its photo arrived once');
-  assert.equal(att.json.items[0].mime, 'image/jpeg');
-  assert.ok(Math.max(att.json.items[0].width, att.json.items[0].height) <= 1600, 'compressed to at most 1600 px');
+  const one = await api.get(`/api/v1/events/${made[0].id}`);
+  assert.equal(one.json.photos.length, 1, 'its photo arrived once');
+  const photo = one.json.photos[0];
+  assert.equal(photo.mime, 'image/jpeg');
+  assert.ok(Math.max(photo.width, photo.height) <= 1600, `compressed to at most 1600 px (${photo.width}x${photo.height})`);
   const timeline = async () => (await api.get(`/api/cases/${follow.id}/timeline?page_size=200`)).json.items
     .filter((e) => e.action === 'follow_up' || (e.action === 'note' && /回访/.test(JSON.stringify(e))));
   assert.equal((await timeline()).length, 1, 'the follow-up arrived once');
-  const patrols = async () => (withPatrols ? (await api.get('/api/v1/patrols')).json.items.length : 0);
+  const patrols = async () => (await api.get('/api/v1/patrols?mine=1')).json.items.length;
   const patrolCount = await patrols();
-  if (withPatrols) assert.equal(patrolCount, 1, 'the patrol arrived once');
+  assert.equal(patrolCount, 1, 'the patrol arrived once');
 
   // ---- the answers were lost: the same items go again ----
   await page.evaluate((items) => new Promise((resolve, reject) => {
@@ -153,7 +146,7 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
   await page.reload();
   await page.getByRole('heading', { level: 1, name: '网格员工作台' }).waitFor();
   await page.locator('.field-status', { hasText: '待发送 0 条' }).waitFor({ timeout: 30000 });
-  assert.equal((await casesTitled(title)).length, 1, 'the resent report was deduplicated');
+  assert.equal((await eventsTitled(title)).length, 1, 'the resent report was deduplicated');
   assert.equal((await timeline()).length, 1, 'the resent follow-up was deduplicated');
   assert.equal(await patrols(), patrolCount, 'the resent patrol was deduplicated');
   // and straight from the page, one item with its key: the server's first answer
@@ -162,11 +155,11 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
     const r = await fetch(it.route, { method: 'POST', body: it.body,
       headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf_token, 'idempotency-key': it.key } });
     return { status: r.status, replayed: r.headers.get('idempotent-replayed'), body: await r.json() };
-  }, dispute);
+  }, event);
   assert.equal(replay.status, 201);
   assert.equal(replay.replayed, 'true');
   assert.equal(replay.body.id, made[0].id);
-  assert.equal((await casesTitled(title)).length, 1);
+  assert.equal((await eventsTitled(title)).length, 1);
 
   // ---- the app opens with no network, from the service worker's cache ----
   await context.setOffline(true);
@@ -179,12 +172,6 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
   env.errors.splice(0);
 }));
 
-// The grid the worker serves, once the grid layer is there (h-grid).
-async function gridOf() {
-  const r = await api.get('/api/v1/grids?mine=1');
-  const items = (r.json && (r.json.items || r.json)) || [];
-  return items.length ? items[0].id : 1;
-}
 
 for (const [label, viewport, lang] of [['phone, English', PHONE, 'en'], ['desktop, zh-CN', DESKTOP, 'zh-CN']]) {
   test(`the field page at ${label}: readable, no overflow, axe`, shot(() => env, async () => {

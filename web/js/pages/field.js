@@ -4,7 +4,7 @@
 // through the outbox (js/outbox.js), so the page works the same with no
 // network: the work waits, counted, and is sent when the network returns.
 import { h, replace, field, select, uid } from '../dom.js';
-import { t, tc, fmtDateTime } from '../i18n.js';
+import { t, tc, fmtDateTime, getLocale } from '../i18n.js';
 import { get, session, errorText, ApiError } from '../api.js';
 import { CATEGORIES, codeOptions, userRootRegion } from '../common.js';
 import {
@@ -12,28 +12,55 @@ import {
   registerWorker, status, sent, PHOTOS_MAX,
 } from '../outbox.js';
 
-// What a report becomes on the server. A dispute is a case of the existing
-// life cycle (POST /api/cases, photos as its attachments).
-const REPORT_KINDS = {
-  dispute: {
-    route: '/api/cases',
-    photoRoute: '/api/cases/{id}/attachments',
-    body: (v, region) => ({
-      title: v.title, description: v.description, category: v.category, channel: 'grid_patrol',
-      region, location: location_(v),
-      parties: [{ role: 'applicant', name: v.party, phone: v.phone }],
-    }),
-  },
-};
+// A report is a grid event (网格事件, POST /api/v1/events; docs/events.md):
+// a dispute becomes a case of the existing life cycle there, a hazard a
+// safety item, the rest goes to the township's four platforms. Its photos
+// follow to the event's photo route.
+const EVENT_ROUTE = '/api/v1/events';
+const EVENT_PHOTO_ROUTE = '/api/v1/events/{id}/photos';
+// The categories when the server's list was never fetched on this phone
+// (docs/events.md, the default list).
+const EVENT_CATEGORIES = [
+  { code: 'livelihood', kind: 'matter', name_zh: '民生诉求', name_en: 'Livelihood requests' },
+  { code: 'public_order', kind: 'matter', name_zh: '社会治安', name_en: 'Public order' },
+  { code: 'market', kind: 'matter', name_zh: '市场监管', name_en: 'Market supervision' },
+  { code: 'enforcement', kind: 'matter', name_zh: '综合执法', name_en: 'Enforcement' },
+  { code: 'safety_hazard', kind: 'hazard', name_zh: '安全隐患', name_en: 'Safety hazard' },
+  { code: 'dispute', kind: 'dispute', name_zh: '矛盾纠纷', name_en: 'Dispute' },
+  { code: 'other', kind: 'matter', name_zh: '其他', name_en: 'Other' },
+];
+// Lists of the place, not of people, kept on the phone for use offline:
+// the event categories and the grids the worker may patrol.
+const CATS_KEY = 'fq.field.eventCategories';
+const GRIDS_KEY = 'fq.field.grids';
 const PATROL_ROUTE = '/api/v1/patrols';
 const PATROL_POINTS_MAX = 2000; // points kept of one patrol's route
 const WHO_KEY = 'fq.field.who'; // who last used the app here: name only, for the page with no network
 
-function location_(v) {
-  const loc = {};
-  if (v.address) loc.address = v.address;
-  if (v.pos) { loc.lat = v.pos.lat; loc.lon = v.pos.lon; }
-  return loc;
+function kept(key, fallback) {
+  try { return JSON.parse(localStorage.getItem(key) || 'null') || fallback; } catch (_) { return fallback; }
+}
+function keep(key, v) {
+  try { localStorage.setItem(key, JSON.stringify(v)); } catch (_) { /* private mode */ }
+}
+
+/** The event categories and the grids: fresh when online, else as kept. */
+async function lists() {
+  try {
+    const c = await get('/api/v1/events/categories');
+    keep(CATS_KEY, (c.categories || []).map((x) => ({ code: x.code, kind: x.kind, name_zh: x.name_zh, name_en: x.name_en })));
+  } catch (_) { /* offline: as kept */ }
+  try {
+    const g = await get('/api/v1/grids');
+    keep(GRIDS_KEY, (g.items || []).map((x) => ({ id: x.id, code: x.code, name: x.name, region: x.region })));
+  } catch (_) { /* offline: as kept */ }
+  return { cats: kept(CATS_KEY, EVENT_CATEGORIES), grids: kept(GRIDS_KEY, []) };
+}
+
+function fillSelect(sel, options, blank) {
+  const keepValue = sel.value;
+  replace(sel, h('option', { value: '' }, blank), ...options.map((o) => h('option', { value: o.value }, o.label)));
+  if (options.some((o) => o.value === keepValue)) sel.value = keepValue;
 }
 
 function geo() {
@@ -93,6 +120,10 @@ export async function render({ container, navigate, isCurrent }) {
   box.append(boxList, sentNote);
 
   replace(container, head, tasks, report.el, patrol.el, follow.el, box);
+  const shown = { cats: kept(CATS_KEY, EVENT_CATEGORIES), grids: kept(GRIDS_KEY, []) };
+  report.refresh(shown);
+  patrol.refresh(shown);
+  lists().then((l) => { if (isCurrent()) { report.refresh(l); patrol.refresh(l); } });
 
   async function showOutbox(items) {
     if (!isCurrent()) return;
@@ -147,6 +178,8 @@ export async function render({ container, navigate, isCurrent }) {
 
 // ---- today's tasks ----
 
+// The worker's 待办: cases due a follow-up (回访) and events returned by a
+// platform for her check on the spot (核查). Read when online, never kept.
 async function loadTasks(section, followCases, follow) {
   const body = [];
   try {
@@ -159,10 +192,27 @@ async function loadTasks(section, followCases, follow) {
         h('a', { href: '#/case/' + c.id }, c.title), ' ',
         h('span', { class: 'muted small' }, c.code || ''))))
       : h('p', { class: 'muted' }, t('field.noFollowUps')));
+    const ev = await get('/api/v1/events?queue=check&limit=20');
+    const checks = ev.items || [];
+    body.push(h('h3', null, t('field.checks', { n: checks.length })));
+    body.push(checks.length
+      ? h('ul', { class: 'task-list' }, ...checks.map(checkRow))
+      : h('p', { class: 'muted' }, t('field.noChecks')));
   } catch (e) {
     body.push(h('p', { class: 'muted' }, e instanceof ApiError && e.code === 'network' ? t('field.tasksOffline') : errorText(e)));
   }
   replace(section, h('h2', { id: 'fd-tasks' }, t('field.tasks')), ...body);
+}
+
+// An event awaiting the check: its check goes through the outbox too.
+function checkRow(e) {
+  const btn = h('button', { type: 'button', class: 'btn btn-small' }, t('field.checkDone'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    await enqueue({ kind: 'check', label: e.title, route: `/api/v1/events/${encodeURIComponent(e.id)}/actions`, body: { action: 'check' } });
+    btn.textContent = t('field.checkQueued');
+  });
+  return h('li', null, h('a', { href: '#/events/' + e.id }, e.title), ' ', btn);
 }
 
 // ---- report an event or a dispute ----
@@ -170,31 +220,43 @@ async function loadTasks(section, followCases, follow) {
 function reportForm(who) {
   const form = h('form', { class: 'card field-card form', novalidate: true, 'aria-labelledby': 'fd-report' });
   const msg = h('p', { class: 'form-msg', role: 'status' });
-  const title = field(t('case.title'), h('input', { type: 'text', name: 'title', maxlength: '100', autocomplete: 'off' }), { name: 'title', required: true });
-  const desc = field(t('field.whatFound'), h('textarea', { name: 'description', rows: '3', maxlength: '4000' }), { name: 'description', required: true });
-  const category = field(t('case.category'), select(codeOptions('category', CATEGORIES, t('common.choose')), { name: 'category' }), { name: 'category', required: true });
-  const party = field(t('field.partyName'), h('input', { type: 'text', name: 'party', maxlength: '50', autocomplete: 'off' }), { name: 'party', required: true });
+  const category = field(t('field.eventCategory'), select([{ value: '', label: t('common.choose') }], { name: 'category' }), { name: 'category', required: true });
+  const grid = field(t('field.grid'), select([{ value: '', label: t('common.choose') }], { name: 'grid_id' }), { name: 'grid_id' });
+  const title = field(t('case.title'), h('input', { type: 'text', name: 'title', maxlength: '200', autocomplete: 'off' }), { name: 'title', required: true });
+  const desc = field(t('field.whatFound'), h('textarea', { name: 'description', rows: '3', maxlength: '2000' }), { name: 'description', required: true });
+  // a dispute becomes a case: its category and a party
+  const caseCat = field(t('case.category'), select(codeOptions('category', CATEGORIES, t('common.choose')), { name: 'case_category' }), { name: 'case_category', required: true });
+  const party = field(t('field.partyName'), h('input', { type: 'text', name: 'party', maxlength: '50', autocomplete: 'off' }), { name: 'parties', required: true });
   const phone = field(t('party.phone'), h('input', { type: 'tel', name: 'phone', maxlength: '20', inputmode: 'tel', autocomplete: 'off' }), { name: 'phone', required: true });
-  const address = field(t('case.address'), h('input', { type: 'text', name: 'address', maxlength: '200' }), { name: 'address' });
+  const disputeBox = h('div', { class: 'dispute-fields', hidden: true }, caseCat.wrap, party.wrap, phone.wrap);
   const photoHintId = uid('hint');
   const photos = field(t('field.photos'), h('input', { type: 'file', name: 'photos', accept: 'image/*', multiple: true, capture: 'environment' }),
     { name: 'photos', hint: t('field.photosHint', { n: PHOTOS_MAX }), hintId: photoHintId });
   const withPos = h('input', { type: 'checkbox', name: 'with_position', id: uid('cb'), checked: true });
   const posLabel = h('label', { for: withPos.id, class: 'check' }, withPos, ' ', t('field.attachPosition'));
   const save = h('button', { type: 'submit', class: 'btn btn-primary' }, t('field.saveReport'));
-  form.append(h('h2', { id: 'fd-report' }, t('field.report')), title.wrap, desc.wrap, category.wrap,
-    party.wrap, phone.wrap, address.wrap, photos.wrap, posLabel, msg, save);
+  form.append(h('h2', { id: 'fd-report' }, t('field.report')), category.wrap, grid.wrap, title.wrap, desc.wrap,
+    disputeBox, photos.wrap, posLabel, msg, save);
+
+  let cats = EVENT_CATEGORIES;
+  const kindOf = () => (cats.find((c) => c.code === category.input.value) || {}).kind;
+  category.input.addEventListener('change', () => { disputeBox.hidden = kindOf() !== 'dispute'; });
+  function refresh(l) {
+    cats = l.cats;
+    fillSelect(category.input, cats.map((c) => ({ value: c.code, label: getLocale() === 'en' ? c.name_en : c.name_zh })), t('common.choose'));
+    fillSelect(grid.input, l.grids.map((g) => ({ value: String(g.id), label: g.name })), t('field.gridUnknown'));
+    disputeBox.hidden = kindOf() !== 'dispute';
+  }
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     msg.textContent = '';
     msg.className = 'form-msg';
-    const v = {
-      title: title.input.value.trim(), description: desc.input.value.trim(), category: category.input.value,
-      party: party.input.value.trim(), phone: phone.input.value.trim(), address: address.input.value.trim(),
-    };
-    const missing = [[title, v.title], [desc, v.description], [category, v.category], [party, v.party], [phone, v.phone]]
-      .find(([, x]) => !x);
+    const dispute = kindOf() === 'dispute';
+    const need = [[category, category.input.value], [title, title.input.value.trim()], [desc, desc.input.value.trim()]];
+    if (dispute) need.push([caseCat, caseCat.input.value], [party, party.input.value.trim()], [phone, phone.input.value.trim()]);
+    for (const [f] of need) { f.error.hidden = true; f.input.removeAttribute('aria-invalid'); }
+    const missing = need.find(([, x]) => !x);
     if (missing) {
       missing[0].error.textContent = t('error.required');
       missing[0].error.hidden = false;
@@ -202,21 +264,29 @@ function reportForm(who) {
       missing[0].input.focus();
       return;
     }
-    for (const f of [title, desc, category, party, phone]) { f.error.hidden = true; f.input.removeAttribute('aria-invalid'); }
     const files = Array.from(photos.input.files || []).slice(0, PHOTOS_MAX);
     save.disabled = true;
     try {
       const shots = [];
       for (const f of files) shots.push(await compressPhoto(f));
-      if (withPos.checked) v.pos = await here();
-      const kind = REPORT_KINDS.dispute;
-      const region = userRootRegion(session.user || who).code;
+      const body = { category: category.input.value, title: title.input.value.trim(), description: desc.input.value.trim() };
+      if (grid.input.value) body.grid_id = Number(grid.input.value);
+      else body.region = userRootRegion(session.user || who).code;
+      const pos = withPos.checked ? await here() : null;
+      if (pos) { body.lat = pos.lat; body.lon = pos.lon; }
+      if (dispute) {
+        body.case_category = caseCat.input.value;
+        body.parties = [{ role: 'applicant', name: party.input.value.trim(), phone: phone.input.value.trim() }];
+      }
       await enqueue({
-        kind: 'dispute', label: v.title, route: kind.route, photoRoute: kind.photoRoute,
-        body: kind.body(v, region), photos: shots.map((s) => ({ blob: s.blob, name: s.name })),
+        kind: dispute ? 'dispute' : 'event', label: body.title, route: EVENT_ROUTE, photoRoute: EVENT_PHOTO_ROUTE,
+        body, photos: shots.map((x) => ({ blob: x.blob, name: x.name })),
       });
+      const keepGrid = grid.input.value;
       form.reset();
+      grid.input.value = keepGrid;
       withPos.checked = true;
+      disputeBox.hidden = true;
       msg.textContent = navigator.onLine ? t('field.savedOnline') : t('field.savedOffline');
       msg.classList.add('is-ok');
     } catch (e) {
@@ -227,7 +297,7 @@ function reportForm(who) {
       save.disabled = false;
     }
   });
-  return { el: form };
+  return { el: form, refresh };
 }
 
 // ---- a patrol and its route ----
@@ -236,7 +306,7 @@ function patrolForm() {
   const form = h('form', { class: 'card field-card form', novalidate: true, 'aria-labelledby': 'fd-patrol' });
   const msg = h('p', { class: 'form-msg', role: 'status' });
   const state = h('p', { class: 'patrol-state', 'aria-live': 'polite' }, t('field.patrol.idle'));
-  const grid = field(t('field.patrol.grid'), h('input', { type: 'number', name: 'grid_id', min: '1', step: '1', inputmode: 'numeric' }),
+  const grid = field(t('field.grid'), select([{ value: '', label: t('common.choose') }], { name: 'grid_id' }),
     { name: 'grid_id', required: true, hint: t('field.patrol.gridHint'), hintId: uid('hint') });
   const visits = field(t('field.patrol.visits'), h('textarea', { name: 'visits', rows: '3', maxlength: '2000' }),
     { name: 'visits', hint: t('field.patrol.visitsHint'), hintId: uid('hint') });
@@ -245,7 +315,10 @@ function patrolForm() {
   const end = h('button', { type: 'submit', class: 'btn btn-primary', disabled: true }, t('field.patrol.end'));
   form.append(h('h2', { id: 'fd-patrol' }, t('field.patrol.title')), state, grid.wrap, visits.wrap, found.wrap, msg,
     h('div', { class: 'actions' }, start, end));
-  try { grid.input.value = localStorage.getItem('fq.field.grid') || ''; } catch (_) { /* none */ }
+  function refresh(l) {
+    fillSelect(grid.input, l.grids.map((g) => ({ value: String(g.id), label: g.name })), t('common.choose'));
+    try { if (!grid.input.value) grid.input.value = localStorage.getItem('fq.field.grid') || ''; } catch (_) { /* none */ }
+  }
 
   let startedAt = null;
   let watch = null;
@@ -305,7 +378,7 @@ function patrolForm() {
     state.textContent = t('field.patrol.idle');
     msg.textContent = navigator.onLine ? t('field.savedOnline') : t('field.savedOffline');
   });
-  return { el: form, stop: stopWatch };
+  return { el: form, stop: stopWatch, refresh };
 }
 
 // ---- a follow-up (回访) ----
