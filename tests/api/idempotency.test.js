@@ -200,3 +200,38 @@ test('an answer that fails validation keeps no key: fixed, the same key goes thr
   assert.equal(b.status, 201, b.text);
   assert.equal(count('先错后改的纠纷'), 1);
 });
+
+test('the field app\'s other routes: a patrol and a grid event, each sent twice under its key, are made once', async () => {
+  const grids = await users['fengyuan.grid'].get('/api/v1/grids');
+  assert.equal(grids.status, 200, grids.text);
+  const gridId = grids.json.items[0].id;
+  const t0 = Math.floor(Date.now() / 1000) - 1200;
+  const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const patrol = {
+    grid_id: gridId, started_at: iso(t0), ended_at: iso(t0 + 600), findings: '幂等测试的巡查',
+    route: [[120.2451, 29.6012, t0], [120.2455, 29.6015, t0 + 300]],
+    visits: [{ household: '5组12号', visited_at: iso(t0 + 300) }],
+  };
+  const pk = key('patrol');
+  const before = Number(sql("SELECT count(*) FROM patrols WHERE findings = '幂等测试的巡查'"));
+  const p1 = await post('fengyuan.grid', '/api/v1/patrols', patrol, pk);
+  assert.equal(p1.status, 201, p1.text);
+  await new Promise((r) => setTimeout(r, 200));
+  const p2 = await post('fengyuan.grid', '/api/v1/patrols', patrol, pk);
+  assert.equal(p2.status, 201, p2.text);
+  assert.equal(p2.headers.get('idempotent-replayed'), 'true');
+  assert.equal(p2.json.id, p1.json.id);
+  assert.equal(Number(sql("SELECT count(*) FROM patrols WHERE findings = '幂等测试的巡查'")), before + 1);
+
+  const event = { category: 'livelihood', title: '幂等测试的网格事件', description: '村口路灯不亮。', grid_id: gridId };
+  const ek = key('event');
+  const e1 = await post('fengyuan.grid', '/api/v1/events', event, ek);
+  assert.equal(e1.status, 201, e1.text);
+  await new Promise((r) => setTimeout(r, 200));
+  const e2 = await post('fengyuan.grid', '/api/v1/events', event, ek);
+  assert.equal(e2.status, 201, e2.text);
+  assert.equal(e2.json.id, e1.json.id);
+  const e3 = await post('fengyuan.grid', '/api/v1/events', { ...event, description: '改了内容' }, ek);
+  assert.equal(e3.status, 422, e3.text);
+  assert.equal(Number(sql("SELECT count(*) FROM grid_events WHERE title = '幂等测试的网格事件'")), 1);
+});
