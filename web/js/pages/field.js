@@ -4,7 +4,7 @@
 // through the outbox (js/outbox.js), so the page works the same with no
 // network: the work waits, counted, and is sent when the network returns.
 import { h, replace, field, select, uid } from '../dom.js';
-import { t, tc, fmtDateTime, getLocale } from '../i18n.js';
+import { t, fmtDateTime, getLocale } from '../i18n.js';
 import { get, session, errorText, ApiError } from '../api.js';
 import { CATEGORIES, codeOptions, userRootRegion } from '../common.js';
 import {
@@ -149,7 +149,7 @@ export async function render({ container, navigate, isCurrent }) {
     const when = fmtDateTime(it.created_at);
     const photos = it.photos.length ? ' · ' + t('outbox.photos', { n: it.photos.length }) : '';
     const li = h('li', { class: ['outbox-item', 'is-' + it.state] },
-      h('span', { class: 'outbox-what' }, tc('outbox.kind', it.kind), '：', it.label),
+      h('span', { class: 'outbox-what' }, t(`outbox.kind.${it.kind}`), getLocale() === 'en' ? ': ' : '：', it.label),
       h('span', { class: 'muted small' }, when + photos + ' · ' + t('outbox.state.' + it.state)));
     if (it.state === 'failed') {
       const err = new ApiError(it.error.status, it.error.code, it.error.message, it.error.field);
