@@ -166,6 +166,16 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
   await page.reload();
   await page.getByRole('heading', { level: 1, name: '网格员工作台' }).waitFor();
   await page.locator('.field-status', { hasText: '离线' }).waitFor();
+  // what the worker keeps: the shell, never an answer of the API
+  const cached = await page.evaluate(async () => {
+    const out = [];
+    for (const n of await caches.keys()) {
+      for (const r of await (await caches.open(n)).keys()) out.push(new URL(r.url).pathname);
+    }
+    return out;
+  });
+  assert.ok(cached.includes('/js/pages/field.js') && cached.includes('/index.html'), cached.join());
+  assert.deepEqual(cached.filter((p) => p.startsWith('/api') || p.startsWith('/open311')), []);
   await context.setOffline(false);
   // with no network the browser logs each refused request: those alone are allowed
   env.check([/Failed to load resource: net::ERR_INTERNET_DISCONNECTED/]);
@@ -186,3 +196,21 @@ for (const [label, viewport, lang] of [['phone, English', PHONE, 'en'], ['deskto
     env.check();
   }));
 }
+
+test('installable: the manifest (枫桥网格, standalone, start at #/field) and the worker are served with their types', async () => {
+  const m = await fetch(env.base + '/manifest.webmanifest');
+  assert.equal(m.status, 200);
+  assert.match(m.headers.get('content-type'), /^application\/manifest\+json/);
+  const man = await m.json();
+  assert.equal(man.name, '枫桥网格');
+  assert.equal(man.display, 'standalone');
+  assert.equal(man.start_url, '/#/field');
+  for (const icon of man.icons) {
+    const r = await fetch(env.base + icon.src);
+    assert.equal(r.status, 200, icon.src);
+    assert.equal(r.headers.get('content-type').split(';')[0], icon.type);
+  }
+  const sw = await fetch(env.base + '/sw.js');
+  assert.equal(sw.status, 200);
+  assert.match(sw.headers.get('content-type'), /^text\/javascript/);
+});

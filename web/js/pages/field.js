@@ -35,7 +35,7 @@ const CATS_KEY = 'fq.field.eventCategories';
 const GRIDS_KEY = 'fq.field.grids';
 const PATROL_ROUTE = '/api/v1/patrols';
 const PATROL_POINTS_MAX = 2000; // points kept of one patrol's route
-const WHO_KEY = 'fq.field.who'; // who last used the app here: name only, for the page with no network
+const WHO_KEY = 'fq.field.who'; // who last used the app here (name, roles' regions), for the page with no network
 
 function kept(key, fallback) {
   try { return JSON.parse(localStorage.getItem(key) || 'null') || fallback; } catch (_) { return fallback; }
@@ -85,7 +85,8 @@ function remembered() {
 export async function render({ container, navigate, isCurrent }) {
   let who = session.user;
   if (who) {
-    try { localStorage.setItem(WHO_KEY, JSON.stringify({ username: who.username, display_name: who.display_name })); } catch (_) { /* private mode */ }
+    keep(WHO_KEY, { username: who.username, display_name: who.display_name,
+      roles: (who.roles || []).map((r) => ({ role: r.role, region: r.region, level: r.level })) });
   } else {
     // no session: with no network the worker's queued work still shows, and
     // new work is kept for when she is back and signed in
