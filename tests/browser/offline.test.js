@@ -183,6 +183,47 @@ test('offline: a report with a photo, a patrol and a follow-up wait in the outbo
 }));
 
 
+test('the server changed the case meanwhile: its status wins, the follow-up\'s note is added, never lost', shot(() => env, async () => {
+  const clerk = new Client(env.base);
+  await clerk.login('fengqiao.clerk');
+  // a case both the grid worker and the township's clerk may follow up
+  const q = await api.get('/api/queues/follow_up?who=all&page_size=50');
+  let target = null;
+  for (const c of q.json.items) {
+    const mine = await api.get('/api/cases/' + c.id);
+    const theirs = await clerk.get('/api/cases/' + c.id);
+    if ((mine.json.allowed_actions || []).includes('follow_up') && (theirs.json.allowed_actions || []).includes('follow_up')) { target = mine.json; break; }
+  }
+  assert.ok(target, 'a case both may follow up');
+  const page = await env.newPage({ name: 'conflict', viewport: PHONE });
+  const { context } = env.pages[env.pages.length - 1];
+  await login(page, env.base, 'fengyuan.grid');
+  await page.goto(env.base + '/#/field');
+  await page.locator('.task-list li').first().waitFor();
+  await context.setOffline(true);
+  await page.locator('.field-status', { hasText: '离线' }).waitFor();
+  const fu = page.locator('form', { has: page.getByRole('heading', { name: '回访记录' }) });
+  await fu.getByLabel('回访的案件').selectOption(String(target.id));
+  const text = '离线回访：当事人说围墙已经按约定拆除。';
+  await fu.getByLabel('回访情况').fill(text);
+  await fu.getByRole('button', { name: '保存回访' }).click();
+  await page.locator('.field-status', { hasText: '待发送 1 条' }).waitFor();
+  // meanwhile the clerk follows the case up from the office
+  const other = await clerk.post(`/api/cases/${target.id}/actions`, { action: 'follow_up', satisfaction: 'satisfied', confirmed_resolved: true });
+  assert.equal(other.status, 200, other.text);
+  await context.setOffline(false);
+  await page.locator('.field-status', { hasText: '待发送 0 条' }).waitFor({ timeout: 30000 });
+  await page.getByText(/案件状态已被他人更新：以服务器状态为准/).waitFor();
+  const after = await api.get(`/api/cases/${target.id}`);
+  assert.equal(after.json.status, 'followed_up', 'the server\'s status stands');
+  const tl = (await api.get(`/api/cases/${target.id}/timeline?page_size=200`)).json.items;
+  assert.equal(tl.filter((e) => e.action === 'follow_up').length, 1, 'one follow-up: the clerk\'s');
+  const notes = tl.filter((e) => e.action === 'note' && JSON.stringify(e).includes(text));
+  assert.equal(notes.length, 1, 'the worker\'s note was added once');
+  env.check([/Failed to load resource: net::ERR_INTERNET_DISCONNECTED/, /status of 409/]);
+  env.errors.splice(0);
+}));
+
 for (const [label, viewport, lang] of [['phone, English', PHONE, 'en'], ['desktop, zh-CN', DESKTOP, 'zh-CN']]) {
   test(`the field page at ${label}: readable, no overflow, axe`, shot(() => env, async () => {
     const page = await env.newPage({ name: 'field-' + lang, viewport, lang });
