@@ -20,6 +20,7 @@ import * as patrols from './pages/patrols.js';
 import * as field from './pages/field.js';
 import { outboxBadge, registerWorker } from './outbox.js';
 import * as events from './pages/events.js';
+import * as grids from './pages/grids.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -40,6 +41,7 @@ const routes = [
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/field$/, page: field, name: 'field' },
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
+  { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -83,6 +85,7 @@ function navLinks() {
       ['#/patrols', 'nav.patrols', 'patrols'],
       ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
       ['#/events', 'nav.events', 'events'],
+      ['#/grids', 'nav.grids', 'grids'],
       ['#/', 'nav.portal', 'home'],
     ];
   }
