@@ -6,6 +6,7 @@
  * service/patrol.c; the scope is kept by the store's reads. */
 #include "api/patrol.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,11 +161,62 @@ static void list(struct req *r)
 			  more && last ? json_incref(json_object_get(last, "id")) : json_null()));
 }
 
+/* A route read by anyone but its worker is audited before the answer. */
+struct route_read {
+	int64_t id, now;
+	char actor[USERNAME_MAX];
+	json_t *patrol;
+};
+
+static enum fq_err route_read_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct route_read *k = arg;
+	return patrol_audit_route_read(c, k->now, k->actor, k->id, e);
+}
+
+static void route_read_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct route_read *k = arg;
+	if (rc) {
+		reply_fq(r, e);
+		json_decref(k->patrol);
+	} else {
+		reply_json(r, 200, render(k->patrol));
+	}
+	free(k);
+}
+
 static void get_one(struct req *r)
 {
 	int64_t id;
-	if (api_param_id(r, 0, &id))
-		reply_patrol(r, id, 200);
+	if (!api_param_id(r, 0, &id))
+		return;
+	json_t *p = NULL;
+	enum fq_err err = store_patrol_get(r->rc, &r->caller, id, &p);
+	if (err == FQ_ENOTFOUND) {
+		reply_err(r, "not_found", "no such patrol", NULL);
+		return;
+	}
+	if (err) {
+		reply_err(r, "storage_unavailable", "cannot read the patrol", NULL);
+		return;
+	}
+	if (!json_is_true(json_object_get(p, "route_visible")) ||
+	    json_integer_value(json_object_get(p, "user_id")) == r->caller.user_id) {
+		reply_json(r, 200, render(p));
+		return;
+	}
+	struct route_read *k = calloc(1, sizeof *k);
+	if (!k) {
+		json_decref(p);
+		reply_err(r, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	k->id = id;
+	k->now = r->now;
+	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
+	k->patrol = p;
+	req_write(r, route_read_run, k, route_read_done);
 }
 
 /* GET /api/v1/patrols/behind?date=YYYY-MM-DD (Beijing; today when absent):

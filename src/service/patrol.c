@@ -10,9 +10,11 @@
 #include "service/patrol.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/audit.h"
 #include "store/patrol.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -256,6 +258,21 @@ enum fq_err patrol_norm_set(struct store_conn *c, const struct caller *who, int6
 	return FQ_OK;
 }
 
+enum fq_err patrol_audit_route_read(struct store_conn *c, int64_t now, const char *actor,
+				    int64_t id, struct fq_error *e)
+{
+	char pid[24];
+	snprintf(pid, sizeof pid, "%lld", (long long)id);
+	struct audit_entry a = {.at = now,
+				.actor = actor,
+				.action = "patrol.route_read",
+				.entity = "patrol",
+				.entity_id = pid,
+				.detail = "{}"};
+	enum fq_err err = store_audit_append(c, &a);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
+}
+
 json_t *patrol_thin_route(const json_t *route, const json_t *visit_times)
 {
 	size_t n = json_array_size(route);
@@ -328,19 +345,35 @@ enum fq_err patrol_thin(struct store_conn *c, int64_t before, int *n, struct fq_
 	return err;
 }
 
+struct tick {
+	int64_t before;
+	int n;
+};
+
 static enum fq_err tick_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
-	int n = 0;
-	enum fq_err err = patrol_thin(c, *(int64_t *)arg, &n, e);
-	if (!err && n)
-		log_info("patrol: thinned %d routes", n);
-	return err;
+	struct tick *k = arg;
+	return patrol_thin(c, k->before, &k->n, e);
 }
 
+/* One batch a writer job, so that no transaction holds the writer long,
+ * and batches until one comes back short (or PATROL_THIN_JOBS_MAX of
+ * them: the rest waits for the next tick). */
 void patrol_jobs_tick(const struct svc *s, int64_t now)
 {
-	struct fq_error e = {0};
-	int64_t before = now - (int64_t)patrol_route_days(s) * 86400;
-	if (writer_run(s->writer, tick_run, &before, &e) != FQ_OK)
-		log_warn("patrol: thinning: %s", e.message);
+	struct tick k = {.before = now - (int64_t)patrol_route_days(s) * 86400};
+	int total = 0;
+	for (int j = 0; j < PATROL_THIN_JOBS_MAX; j++) {
+		struct fq_error e = {0};
+		k.n = 0;
+		if (writer_run(s->writer, tick_run, &k, &e) != FQ_OK) {
+			log_warn("patrol: thinning: %s", e.message);
+			break;
+		}
+		total += k.n;
+		if (k.n < PATROL_THIN_BATCH)
+			break;
+	}
+	if (total)
+		log_info("patrol: thinned %d routes", total);
 }

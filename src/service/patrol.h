@@ -29,6 +29,7 @@
 #define PATROL_COVERAGE_DAYS 30   /* the coverage window of households */
 #define PATROL_STALE_DAYS_MAX 365 /* ?days= of "not walked for N days" */
 #define PATROL_THIN_BATCH 200     /* routes one thinning run takes */
+#define PATROL_THIN_JOBS_MAX 1000 /* runs of one tick of the server's scan */
 #define PATROL_ROUTE_TEXT_MAX (PATROL_ROUTE_MAX * 48 + 2)
 
 /* A checked patrol, built on the request's worker (patrol_build) and
@@ -61,6 +62,12 @@ enum fq_err patrol_create(struct store_conn *c, const struct caller *who,
 /* Sets the norm of grid_id: its head or the township only (403 / 404). */
 enum fq_err patrol_norm_set(struct store_conn *c, const struct caller *who, int64_t grid_id,
 			    const json_t *body, int64_t now, int *visits, struct fq_error *e);
+
+/* Records in the audit chain that actor read the route of patrol id
+ * (patrol.route_read), in the caller's transaction: a route read by
+ * anyone but its worker is accounted for. */
+enum fq_err patrol_audit_route_read(struct store_conn *c, int64_t now, const char *actor,
+				    int64_t id, struct fq_error *e);
 
 /* The route of a thinned patrol: for each visit time the route's point
  * nearest to it in time, once each, in route order. New array. */

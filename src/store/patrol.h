@@ -3,7 +3,8 @@
  * both engines in store/patrol_query.c, and its typed wrappers
  * store_patrol_<verb>(c, ...). Every read takes the caller and keeps to
  * the grids it may see: the grid's staff (grid_staff) and staff whose role
- * region covers the grid's village. A route is in an answer only for the
+ * region covers the grid's village (but a grid worker who serves grids
+ * only those). A route is in an answer only for the
  * worker who walked it, the grid's head (duty 'head') and the township (a
  * role whose region covers the grid's township); the rest get the patrol
  * without it. */
@@ -65,7 +66,7 @@ struct store_patrol_ops {
 			      int64_t to, int dflt, json_t **items);
 	/* Each grid who may see, the least recently walked first: [{id, code,
 	 * name, region, households, visited (distinct households visited
-	 * since `since`), last_patrol (or null)}], at most PATROL_ROWS_MAX + 1
+	 * since `since`), last_patrol (the start of the latest, or null)}], at most PATROL_ROWS_MAX + 1
 	 * rows. */
 	enum fq_err (*coverage)(struct store_conn *c, const struct caller *who, int64_t since,
 				json_t **items);

@@ -1,6 +1,7 @@
 /* patrol_query.c - patrols (巡查走访), written once for both engines over
  * their runner (store/run.h). Who may see a grid's work: its staff
- * (grid_staff) and staff whose role region covers the grid's village; a
+ * (grid_staff) and staff whose role region covers the grid's village (a
+ * grid worker who serves grids: only those, as its scope of cases); a
  * patrol's route only its worker, the grid's head and the township
  * (浙江省社会治安综合治理条例 art. 9: the township divides and staffs the
  * grids). The checks are made here, where the rows are read. */
@@ -25,6 +26,18 @@ static int covers_township(const struct caller *who, const char *region)
 	return 0;
 }
 
+/* 1 when who's role i lets it see the work of the grids in its region: a
+ * case-viewing role, but not that of a grid worker who serves grids (its
+ * scope follows the grids it serves: those are reached through
+ * grid_staff). */
+static int region_viewer(const struct caller *who, int i)
+{
+	enum role r = who->roles[i].role;
+	if (!(ROLE_BIT(r) & flow_case_viewer_roles()))
+		return 0;
+	return r != ROLE_GRID_WORKER || who->ngrids == 0;
+}
+
 /* "(g.id IN (the grids user serves) OR g.region within ranges)": the
  * grids who may see (head_only: those it heads, or whose township it
  * covers). */
@@ -44,11 +57,11 @@ static void visible_grids(struct store_qsql *q, const struct caller *who, int he
 			store_qsql_add(q, ")");
 		}
 	} else {
-		char view[CALLER_MAX_ROLES][REGION_CODE_MAX];
-		int n = scope_view_regions(who, view);
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < who->nroles; i++) {
+			if (!region_viewer(who, i))
+				continue;
 			store_qsql_add(q, " OR (");
-			store_qsql_range(q, "g.region", view[i]);
+			store_qsql_range(q, "g.region", who->roles[i].region);
 			store_qsql_add(q, ")");
 		}
 	}
@@ -99,7 +112,10 @@ static int serves(json_t *row, const struct caller *who)
 	json_object_set_new(row, "staff", json_boolean(staff));
 	json_object_set_new(row, "head", json_boolean(head));
 	json_object_set_new(row, "township", json_boolean(town));
-	return staff || town || (region && scope_can_view_case(who, region));
+	int seen = staff || town;
+	for (int i = 0; i < who->nroles && !seen && region; i++)
+		seen = region_viewer(who, i) && scope_covers(who->roles[i].region, region);
+	return seen;
 }
 
 static enum fq_err pat_grid(struct store_conn *c, const struct caller *who, int64_t grid_id,
@@ -239,6 +255,8 @@ static enum fq_err pat_behind(struct store_conn *c, const struct caller *who, in
 	store_qsql_int(q, from);
 	store_qsql_add(q, PATROL_SQL_BEHIND_TO);
 	store_qsql_int(q, to);
+	store_qsql_add(q, PATROL_SQL_BEHIND_SPAN);
+	store_qsql_int(q, from - PATROL_SQL_SPAN);
 	store_qsql_add(q, PATROL_SQL_BEHIND_JOIN);
 	visible_grids(q, who, 1);
 	store_qsql_add(q, PATROL_SQL_BEHIND_ORDER);
@@ -256,6 +274,8 @@ static enum fq_err pat_coverage(struct store_conn *c, const struct caller *who, 
 		return FQ_ENOMEM;
 	store_qsql_add(q, PATROL_SQL_COVERAGE);
 	store_qsql_int(q, since);
+	store_qsql_add(q, PATROL_SQL_COVERAGE_SPAN);
+	store_qsql_int(q, since - PATROL_SQL_SPAN);
 	store_qsql_add(q, PATROL_SQL_COVERAGE_WHERE);
 	visible_grids(q, who, 0);
 	store_qsql_add(q, PATROL_SQL_COVERAGE_ORDER);

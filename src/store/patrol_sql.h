@@ -61,6 +61,10 @@
 
 /* ---- fragments of the reads built per call (plain "?" marks) ---- */
 
+/* Seconds a visit may lie after its patrol's start: a patrol lasts at most
+ * a day (service/patrol.h), and a phone's clock may be ahead. */
+#define PATROL_SQL_SPAN (2 * 86400)
+
 /* The patrol list, without routes. */
 #define PATROL_SQL_LIST                                                                      \
 	"SELECT p.id, p.grid_id, g.code AS grid_code, g.name AS grid_name, p.user_id, "      \
@@ -75,7 +79,7 @@
 	"g.id IN (SELECT grid_id FROM grid_staff WHERE duty = 'head' AND user_id = "
 
 /* Each full- or part-time worker of a grid: the norm (the default first),
- * then the day's bounds. */
+ * then the day's bounds (and the patrols' start, as for coverage). */
 #define PATROL_SQL_BEHIND_NORM                                                          \
 	"SELECT g.id AS grid_id, g.code AS grid_code, g.name AS grid_name, s.user_id, " \
 	"u.username, u.display_name, coalesce(n.visits_per_day, "
@@ -83,6 +87,7 @@
 	") AS norm, (SELECT count(*) FROM patrol_visits v JOIN patrols p ON p.id = " \
 	"v.patrol_id WHERE p.grid_id = g.id AND p.user_id = s.user_id AND v.visited_at >= "
 #define PATROL_SQL_BEHIND_TO " AND v.visited_at < "
+#define PATROL_SQL_BEHIND_SPAN " AND p.started_at >= "
 #define PATROL_SQL_BEHIND_JOIN                                                             \
 	") AS visits FROM grids g JOIN (SELECT DISTINCT grid_id, user_id FROM grid_staff " \
 	"WHERE duty IN ('full_time', 'part_time')) s ON s.grid_id = g.id JOIN users u ON " \
@@ -90,14 +95,18 @@
 #define PATROL_SQL_BEHIND_ORDER " ORDER BY g.id, u.username LIMIT "
 
 /* Each grid with its households, how many of them were visited since the
- * bound, and its last patrol; the least recently walked first. */
+ * bound, and the start of its last patrol; the least recently walked
+ * first. The visits' patrols are also bounded by their start (a visit lies
+ * within its patrol, which lasts at most a day: PATROL_SQL_SPAN before),
+ * so that patrols_grid answers with one index range. */
 #define PATROL_SQL_COVERAGE                                                            \
 	"SELECT * FROM (SELECT g.id, g.code, g.name, g.region, g.households, (SELECT " \
 	"count(DISTINCT v.household) FROM patrol_visits v JOIN patrols p ON p.id = "   \
 	"v.patrol_id WHERE p.grid_id = g.id AND v.visited_at >= "
-#define PATROL_SQL_COVERAGE_WHERE                                                          \
-	") AS visited, (SELECT max(p.ended_at) FROM patrols p WHERE p.grid_id = g.id) AS " \
-	"last_patrol FROM grids g WHERE "
+#define PATROL_SQL_COVERAGE_SPAN " AND p.started_at >= "
+#define PATROL_SQL_COVERAGE_WHERE                                                         \
+	") AS visited, (SELECT max(p.started_at) FROM patrols p WHERE p.grid_id = g.id) " \
+	"AS last_patrol FROM grids g WHERE "
 #define PATROL_SQL_COVERAGE_ORDER ") x ORDER BY coalesce(x.last_patrol, 0), x.id LIMIT "
 
 #endif

@@ -9,7 +9,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, Client } = require('../lib/server');
-const { GA, GB, seedGrids, iso, now, patrol } = require('../lib/patrol');
+const { LS, GA, GB, sql, seedGrids, iso, now, patrol } = require('../lib/patrol');
 
 const bjDate = (t) => new Date((t + 8 * 3600) * 1000).toISOString().slice(0, 10);
 
@@ -50,22 +50,45 @@ test('a patrol is logged in one go: start, end, route, visits, findings', async 
 });
 
 test('the route: the worker, the grid head and the township; others in the grid without it; outside nothing', async () => {
+  const reads = () => Number(sql(srv, `SELECT count(*) FROM audit_log WHERE action = 'patrol.route_read' AND entity_id = '${pid}'`));
+  const before = reads();
   for (const u of ['fengyuan.grid', 'fengyuan.mediator', 'fengqiao.handler', 'fengqiao.clerk', 'zhuji.analyst', 'admin']) {
     const r = await as[u].get(`/api/v1/patrols/${pid}`);
     assert.equal(r.status, 200, `${u}: ${r.text}`);
     assert.equal(r.json.route_visible, true, u);
     assert.equal(r.json.route.length, 5, u);
   }
+  assert.equal(reads(), before + 5, 'each read of the route by someone but its worker is audited');
+  const actors = sql(srv, `SELECT actor FROM audit_log WHERE action = 'patrol.route_read' AND entity_id = '${pid}' ORDER BY id`);
+  assert.match(actors, /fengqiao\.handler/);
+  assert.doesNotMatch(actors, /fengyuan\.grid\b/);
   const peer = await as['fengyuan.grid2'].get(`/api/v1/patrols/${pid}`);
   assert.equal(peer.status, 200, peer.text);
   assert.equal(peer.json.route_visible, false);
   assert.equal(peer.json.route, null, 'a part-time worker of the grid sees no one else\'s route');
   assert.equal(peer.json.visits.length, 3);
+  assert.equal(reads(), before + 5, 'no route, no audit entry');
   const other = await as['leshan.mediator'].get(`/api/v1/patrols/${pid}`);
   assert.equal(other.status, 404, 'another village sees nothing');
   const list = await as['leshan.mediator'].get('/api/v1/patrols');
   assert.equal(list.status, 200);
   assert.equal(list.json.items.length, 0);
+});
+
+test('a grid worker who serves grids sees the patrols of those grids only', async () => {
+  // fengyuan.grid also works the demo's second grid of 枫源村; fengyuan.grid2
+  // works grid A alone; the village mediator sees every grid of the village
+  const other = Number(sql(srv, "SELECT id FROM grids WHERE code = '330681109290-02'"));
+  const r = await as['fengyuan.grid'].post('/api/v1/patrols', patrol(T0, { grid_id: other }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal((await as['fengyuan.grid2'].get(`/api/v1/patrols/${r.json.id}`)).status, 404);
+  const list = await as['fengyuan.grid2'].get(`/api/v1/patrols?grid=${other}`);
+  assert.equal(list.json.items.length, 0);
+  const cover = await as['fengyuan.grid2'].get('/api/v1/patrols/coverage');
+  assert.deepEqual(cover.json.items.map((g) => g.id), [GA]);
+  const village = await as['fengyuan.mediator'].get(`/api/v1/patrols/${r.json.id}`);
+  assert.equal(village.status, 200);
+  assert.equal(village.json.route, null, 'the village sees the patrol, not its route');
 });
 
 test('the list: mine, the grid\'s, the township\'s; never a route', async () => {
@@ -204,7 +227,26 @@ test('coverage: households visited in 30 days, grids not walked for N days, by s
   assert.ok(r.json.total.not_walked >= 1);
   assert.ok(r.json.items.indexOf(b) < r.json.items.indexOf(a), 'the least recently walked first');
   const ls = await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=1');
-  assert.deepEqual(ls.json.items.map((g) => g.id), [GB], 'a village sees its own grids');
+  assert.ok(ls.json.items.some((g) => g.id === GB));
+  assert.ok(ls.json.items.every((g) => g.region === LS), 'a village sees its own grids');
+  // a patrol of B three weeks ago: inside the 30 days of households, but
+  // not within the last 7 days of walking
+  const old = now() - 21 * 86400;
+  const lp = await as['leshan.mediator'].post('/api/v1/patrols', patrol(old, { grid_id: GB,
+    visits: [{ household: '3组1号', visited_at: iso(old) }, { household: '3组2号', visited_at: iso(old + 60) },
+      { household: '3组1号', visited_at: iso(old + 120) }] }));
+  assert.equal(lp.status, 201, lp.text);
+  const week = (await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=7')).json;
+  const bw = week.items.find((g) => g.id === GB);
+  assert.equal(bw.visited, 2, 'a household visited twice counts once');
+  assert.equal(bw.not_walked, true, 'not walked for 7 days');
+  assert.equal(bw.last_patrol, iso(old - 600));
+  const month = (await as['leshan.mediator'].get('/api/v1/patrols/coverage?days=30')).json;
+  assert.equal(month.items.find((g) => g.id === GB).not_walked, false, 'walked within 30 days');
+  assert.equal(month.total.not_walked, week.total.not_walked - 1);
+  assert.equal(month.total.visited, week.total.visited);
+  assert.equal(month.total.grids, month.items.length);
+  assert.equal(month.total.households, month.items.reduce((n, g) => n + (g.households || 0), 0));
   for (const q of ['days=0', 'days=366', 'days=x']) {
     r = await as['fengqiao.handler'].get(`/api/v1/patrols/coverage?${q}`);
     assert.equal(r.status, 400, q);
@@ -240,6 +282,14 @@ test('the server thins routes older than --patrol-route-days by itself', async (
     assert.equal(a.status, 201, a.text);
     const b = await c.post('/api/v1/patrols', patrol(now() - 3600));
     assert.equal(b.status, 201, b.text);
+    // more than one batch (200) of old routes: the scan runs batch after batch
+    for (let i = 0; i < 210; i += 30) {
+      const done = await Promise.all(Array.from({ length: 30 }, (_, k) => c.post('/api/v1/patrols',
+        patrol(old - 3600 * (i + k + 1), { findings: '' }))));
+      for (const r of done) assert.equal(r.status, 201, r.text);
+    }
+    const unthinned = () => Number(sql(s2, `SELECT count(*) FROM patrols WHERE route_thinned = 0 AND started_at < ${now() - 86400}`));
+    assert.equal(unthinned(), 211);
     let p;
     for (let i = 0; i < 100; i++) {
       p = (await c.get(`/api/v1/patrols/${a.json.id}`)).json;
@@ -248,6 +298,8 @@ test('the server thins routes older than --patrol-route-days by itself', async (
     }
     assert.equal(p.route_thinned, true, 'thinned by the scan');
     assert.equal(p.route.length, 2);
+    for (let i = 0; i < 50 && unthinned() > 0; i++) await new Promise((res) => setTimeout(res, 200));
+    assert.equal(unthinned(), 0, 'every old route thinned in one tick');
     const fresh = (await c.get(`/api/v1/patrols/${b.json.id}`)).json;
     assert.equal(fresh.route_thinned, false, 'a recent route is whole');
     assert.equal(fresh.route.length, 5);

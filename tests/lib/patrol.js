@@ -23,8 +23,8 @@ function seedGrids(srv) {
   srv.cli(['user', 'add', 'fengyuan.grid2', '--name', '兼职网格员', '--password', DEMO_PASSWORD,
     '--role', 'grid_worker', '--region', FY]);
   sql(srv, `INSERT INTO grids(id, region, code, name, households, population) VALUES
-    (${GA}, '${FY}', 'T-FY-01', '枫源村第一网格', 300, 900),
-    (${GB}, '${LS}', 'T-LS-01', '乐山村第一网格', 250, 700)`);
+    (${GA}, '${FY}', 'T-FY-01', '枫源村巡查测试网格', 300, 900),
+    (${GB}, '${LS}', 'T-LS-01', '乐山村巡查测试网格', 250, 700)`);
   const staff = [[GA, 'fengyuan.grid', 'full_time'], [GA, 'fengyuan.grid2', 'part_time'],
     [GA, 'fengyuan.mediator', 'head'], [GB, 'leshan.mediator', 'full_time']];
   for (const [g, u, d] of staff) {

@@ -37,8 +37,8 @@ function coverageTable(res) {
     h('th', { scope: 'row', 'data-label': t('patrol.col.grid') }, g.name),
     h('td', { 'data-label': cols[0][1], class: 'num' }, g.households === null ? '—' : fmtNumber(g.households)),
     h('td', { 'data-label': cols[1][1], class: 'num' }, fmtNumber(g.visited)),
-    h('td', { 'data-label': cols[2][1] }, g.last_patrol ? fmtDateTime(g.last_patrol) : t('patrol.never'),
-      g.not_walked ? h('span', { class: 'badge patrol-stale-badge' }, t('patrol.notWalked', { n: res.days })) : null)));
+    h('td', { 'data-label': cols[2][1] }, h('span', null, g.last_patrol ? fmtDateTime(g.last_patrol) : t('patrol.never'),
+      g.not_walked ? h('span', { class: 'badge patrol-stale-badge' }, t('patrol.notWalked', { n: res.days })) : null))));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'responsive patrol-coverage' },
     h('caption', null, t('patrol.coverageCaption', { days: res.window_days })),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('patrol.col.grid')),
