@@ -9,6 +9,7 @@
 
 #include "service/case_internal.h"
 #include "store/audit.h"
+#include "store/grid.h"
 #include "store/region.h"
 #include "util/text.h"
 
@@ -58,9 +59,13 @@ static enum fq_err want_coord(const json_t *body, const char *key, double lim, i
 }
 
 /* Where a report lies: *grid (a new row, or NULL) and region, from
- * grid_id and/or region (they must agree). */
-static enum fq_err want_place(struct store_conn *c, const json_t *body, json_t **grid,
-			      char region[REGION_CODE_MAX], struct fq_error *e)
+ * grid_id and/or region (they must agree); without grid_id, the grid whose
+ * boundary holds the point (lon, lat) when has_point (point in polygon,
+ * store_grid_locate: the spatial index, then the exact test), within
+ * region when one is given. */
+static enum fq_err want_place(struct store_conn *c, const json_t *body, int has_point, double lon,
+			      double lat, json_t **grid, char region[REGION_CODE_MAX],
+			      struct fq_error *e)
 {
 	*grid = NULL;
 	region[0] = 0;
@@ -85,20 +90,32 @@ static enum fq_err want_place(struct store_conn *c, const json_t *body, json_t *
 		snprintf(region, REGION_CODE_MAX, "%s", gr ? gr : "");
 		return FQ_OK;
 	}
+	if (rg) {
+		int level = 0;
+		if (!text_region_code(rg, &level) || level != 5)
+			return fq_fail(e, FQ_EINVAL, "invalid_region", "region",
+				       "region must be a 12-digit village code");
+		json_t *row = NULL;
+		err = store_region_get(c, rg, &row);
+		json_decref(row);
+		if (err == FQ_ENOTFOUND)
+			return fq_fail(e, FQ_EINVAL, "unknown_region", "region",
+				       "no village has code %s", rg);
+		if (err)
+			return fq_fail(e, err, NULL, NULL, "cannot read regions");
+	}
+	if (has_point) {
+		if ((err = store_grid_locate(c, lon, lat, rg, grid)))
+			return fq_fail(e, err, NULL, NULL, "cannot locate the grid");
+		if (*grid) {
+			snprintf(region, REGION_CODE_MAX, "%s",
+				 json_string_value(json_object_get(*grid, "region")));
+			return FQ_OK;
+		}
+	}
 	if (!rg)
-		return fq_fail(e, FQ_EINVAL, "required", "region", "grid_id or region is required");
-	int level = 0;
-	if (!text_region_code(rg, &level) || level != 5)
-		return fq_fail(e, FQ_EINVAL, "invalid_region", "region",
-			       "region must be a 12-digit village code");
-	json_t *row = NULL;
-	err = store_region_get(c, rg, &row);
-	json_decref(row);
-	if (err == FQ_ENOTFOUND)
-		return fq_fail(e, FQ_EINVAL, "unknown_region", "region", "no village has code %s",
-			       rg);
-	if (err)
-		return fq_fail(e, err, NULL, NULL, "cannot read regions");
+		return fq_fail(e, FQ_EINVAL, "required", "region",
+			       "grid_id, region or a point inside a grid is required");
 	snprintf(region, REGION_CODE_MAX, "%s", rg);
 	return FQ_OK;
 }
@@ -160,7 +177,7 @@ enum fq_err grid_event_report(const struct caseflow_env *env, struct store_conn 
 		return fq_fail(e, FQ_EINVAL, "unknown_value", "category", "no such category");
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot read the categories");
-	if ((err = want_place(c, body, &grid, region, e)))
+	if ((err = want_place(c, body, has_lat, lon, lat, &grid, region, e)))
 		goto out;
 	int64_t grid_id = grid ? json_integer_value(json_object_get(grid, "id")) : 0;
 	int serves = 0;

@@ -1,7 +1,10 @@
 /* grid_event_query.c - grid events, written once for both engines over
  * their runner (store/run.h). The scoped reads are built per call: an
  * event is seen by its reporter, by the staff of its grid and by the
- * caller's viewing regions (scope_within), all in the query. */
+ * caller's viewing regions (scope_within; where the caller sees only as a
+ * grid worker with grids, only their grids' events and those of no grid),
+ * all in the query. Every query that uses scope_clause joins grids as g. */
+#include "store/grid.h"
 #include "store/grid_event.h"
 #include "store/grid_event_sql.h"
 #include "store/run.h"
@@ -19,14 +22,20 @@ static void scope_clause(struct store_qsql *q, const struct caller *who)
 			  "gs.user_id = ");
 	store_qsql_int(q, who->user_id);
 	store_qsql_add(q, ")");
-	if (n < 0)
-		store_qsql_add(q, " OR 1 = 1");
+	/* the viewing regions, narrowed as the cases are where the caller
+	 * sees them only as a grid worker who serves grids: there, events of
+	 * their grids or of none (store_grid_scope_sql; issue 15: scope
+	 * follows the grids they serve) */
+	store_qsql_add(q, " OR ((");
+	store_qsql_add(q, n < 0 ? "1 = 1" : "0 = 1");
 	for (int i = 0; i < n; i++) {
 		store_qsql_add(q, " OR (");
 		store_qsql_range(q, "e.region", regions[i]);
 		store_qsql_add(q, ")");
 	}
 	store_qsql_add(q, ")");
+	store_grid_scope_sql(q, who, "e.region", "g.code", NULL);
+	store_qsql_add(q, "))");
 }
 
 static enum fq_err ge_categories(struct store_conn *c, json_t **items)

@@ -267,6 +267,13 @@ test('scope: the reporter, the grid\'s staff and the staff over the village see 
   await step('fengqiao.clerk', g.id, { action: 'return', note: '已处理' }, 'returned');
   await step('leshan.mediator', g.id, { action: 'check' }, 'checked');
   await step('leshan.mediator', g.id, { action: 'close' }, 'closed');
+  // a grid worker who serves grids sees the events of those grids and of
+  // none, not another grid's of the same village (as for cases)
+  const other = await reported({ grid_id: gid, region: undefined }, 'fengqiao.handler');
+  assert.equal((await u['fengyuan.grid'].get(`/api/v1/events/${other.id}`)).status, 404);
+  assert.ok(!ids(await u['fengyuan.grid'].get('/api/v1/events?limit=200')).includes(other.id));
+  assert.equal((await u['fengyuan.grid'].get(`/api/v1/events/${e.id}`)).status, 200); // no grid
+  assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/${other.id}`)).status, 200);
   // reporting: only where one works
   const out = await report({}, 'shangyu.mediator');
   assert.equal(out.status, 403);
@@ -275,6 +282,21 @@ test('scope: the reporter, the grid\'s staff and the staff over the village see 
   const mismatch = await report({ grid_id: gid, region: OTHER_VILLAGE });
   assert.equal(mismatch.status, 400);
   assert.equal(mismatch.json.error.field, 'region');
+});
+
+test('point in polygon: a report with coordinates and no grid gets the grid whose boundary holds it', async () => {
+  // inside 枫源村第一网格 of the demo (box 120.38-120.40, 29.64-29.66)
+  const e = await reported({ lat: 29.655, lon: 120.395 });
+  assert.equal(e.grid_code, '330681109290-01');
+  const noRegion = await reported({ lat: 29.655, lon: 120.395, region: undefined });
+  assert.equal(noRegion.grid_code, '330681109290-01');
+  assert.equal(noRegion.region, VILLAGE);
+  // a point in no grid keeps the village and no grid; without a village it is refused
+  const none = await reported({ lat: 10, lon: 10 });
+  assert.equal(none.grid_id, null);
+  const lost = await report({ lat: 10, lon: 10, region: undefined });
+  assert.equal(lost.status, 400);
+  assert.equal(lost.json.error.field, 'region');
 });
 
 test('bad input is a 4xx naming the field', async () => {
