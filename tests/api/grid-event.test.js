@@ -72,6 +72,9 @@ test('every step: the worker reports, the township dispatches, a department hand
   const e = await reported();
   assert.equal(e.status, 'reported');
   assert.equal(e.reporter, 'fengyuan.grid');
+  // people and places by their names, not their keys
+  assert.equal(e.reporter_name, '刘志强（枫源村网格员）');
+  assert.match(e.region_name, /枫源/);
   assert.equal(e.kind, 'matter');
   assert.equal(e.deadline, null);
   assert.deepEqual(e.allowed_actions, []);
@@ -112,6 +115,7 @@ test('every step: the worker reports, the township dispatches, a department hand
   assert.deepEqual(closed.steps.map((s) => s.actor),
     ['fengyuan.grid', 'fengqiao.handler', 'fengqiao.clerk', 'fengqiao.clerk', 'fengyuan.grid', 'fengyuan.grid']);
   assert.equal(closed.steps[1].platform, 'department');
+  assert.equal(closed.steps[1].actor_name, '王建国（枫桥镇矛调中心）');
   assert.equal(closed.steps[3].note, '三盏路灯已更换');
   // every step is in the audit chain
   assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE entity = 'grid_event' AND entity_id = '${e.id}'`)), 6);

@@ -49,11 +49,13 @@ for (const { label, viewport, lang, L, width } of RUNS) {
     await form.getByLabel(L('标题', 'Title')).fill(title);
     await form.getByLabel(L('情况描述', 'What was found')).fill('村口三盏路灯不亮，老人夜间出行不便。');
     assert.strictEqual(await form.getByLabel(L('村（社区）代码', 'Village (community) code')).inputValue(), '330681109290');
+    await form.getByLabel(L('网格', 'Grid'), { exact: true }).selectOption({ label: '枫源村第一网格（330681109290-01）' });
     await axeCheck(worker, `on the report form (${label})`);
     assert.ok(await scrollWidth(worker) <= viewport.width + 1, 'no horizontal scroll on the form');
     await form.getByRole('button', { name: L('上报', 'Report'), exact: true }).click();
     await worker.getByRole('heading', { level: 1, name: title }).waitFor();
     await worker.locator('.ev-status', { hasText: L('待派遣', 'To dispatch') }).waitFor();
+    assert.match(await worker.locator('.kv').innerText(), /枫源村第一网格/);
     const id = (worker.url().match(/#\/events\/(\d+)/) || [])[1];
     assert.ok(id, worker.url());
 

@@ -26,12 +26,12 @@ function card(e) {
     h('div', { class: 'case-card-meta' },
       h('span', null, tc('evcat', e.category, e.category)),
       e.platform ? h('span', null, tc('evplat', e.platform)) : null,
-      e.grid_name ? h('span', null, e.grid_name) : null,
+      h('span', null, [e.region_name, e.grid_name].filter(Boolean).join(' · ')),
       h('span', null, fmtDateTime(e.created_at))),
     e.deadline && e.status !== 'closed' ? h('p', { class: ['due-at', e.overdue ? 'overdue-num' : ''] }, dueText(e)) : null);
 }
 
-async function reportForm(container, cats, onDone) {
+async function reportForm(container, cats, grids, onDone) {
   const region = userRootRegion(session.user);
   const category = field(t('ev.category'), select(cats.map((c) => ({ value: c.code, label: tc('evcat', c.code, c.name_zh) }))),
     { name: 'category', required: true });
@@ -42,8 +42,10 @@ async function reportForm(container, cats, onDone) {
   const regionIn = field(t('ev.region'), h('input', {
     type: 'text', inputmode: 'numeric', maxlength: 12, value: region.level === 5 ? region.code : '',
   }), { name: 'region', hint: t('ev.regionHint'), hintId: 'ev-region-hint' });
-  const grid = field(t('ev.grid'), h('input', { type: 'number', min: 1, inputmode: 'numeric' }),
-    { name: 'grid_id', hint: t('ev.gridHint'), hintId: 'ev-grid-hint' });
+  const grid = field(t('ev.grid'), select([{ value: '', label: t('ev.noGrid') },
+    ...grids.map((g) => ({ value: String(g.id), label: `${g.name}（${g.code}）` }))]),
+  { name: 'grid_id', hint: t('ev.gridHint'), hintId: 'ev-grid-hint' });
+  grid.wrap.hidden = !grids.length;
   const caseCat = field(t('ev.caseCategory'), select([
     'neighbour', 'marriage_family', 'housing_land', 'land_forest', 'contract', 'damages', 'labour', 'other',
   ].map((c) => ({ value: c, label: tc('category', c) }))), { name: 'case_category', hint: t('ev.caseCategoryHint'), hintId: 'ev-cc-hint' });
@@ -63,8 +65,8 @@ async function reportForm(container, cats, onDone) {
     const body = {
       category: category.input.value, title: title.input.value.trim(), description: desc.input.value.trim(),
     };
-    if (regionIn.input.value.trim()) body.region = regionIn.input.value.trim();
     if (grid.input.value) body.grid_id = Number(grid.input.value);
+    else if (regionIn.input.value.trim()) body.region = regionIn.input.value.trim();
     if (kindOf() === 'dispute') body.case_category = caseCat.input.value;
     submit.disabled = true;
     try {
@@ -90,10 +92,15 @@ async function renderList({ container, query, isCurrent }) {
   const formBox = h('div');
   append(container, formBox);
   if (query.get('new') === '1') {
-    let cats;
-    try { cats = (await get('/api/v1/events/categories')).categories; } catch (err) { append(formBox, errorBox(err)); return; }
+    let cats; let grids;
+    try {
+      [cats, grids] = await Promise.all([
+        get('/api/v1/events/categories').then((r) => r.categories),
+        get('/api/v1/grids').then((r) => r.items || []).catch(() => []),
+      ]);
+    } catch (err) { append(formBox, errorBox(err)); return; }
     if (!isCurrent()) return;
-    await reportForm(formBox, cats, (e) => { location.hash = `#/events/${e.id}`; });
+    await reportForm(formBox, cats, grids, (e) => { location.hash = `#/events/${e.id}`; });
     return;
   }
   const tabs = h('nav', { class: 'queue-tabs', 'aria-label': t('ev.queues') },
