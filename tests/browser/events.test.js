@@ -95,7 +95,10 @@ for (const { label, viewport, lang, L, width } of RUNS) {
     // the figures on the dashboard, next to the dispute rates
     await town.goto(`${env.base}/#/dashboard`);
     const card = town.locator('#dash-events');
-    await card.locator('[data-ev="closed"] .kpi-value').waitFor();
+    await town.waitForFunction(() => {
+      const v = document.querySelector('#dash-events [data-ev="closed"] .kpi-value');
+      return v && /\d/.test(v.textContent);
+    });
     assert.ok(Number(await card.locator('[data-ev="closed"] .kpi-value').innerText()) >= 1);
     await axeCheck(town, `on the dashboard (${label})`);
     env.check();
