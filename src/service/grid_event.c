@@ -449,3 +449,82 @@ json_t *grid_event_render(const struct caseflow_env *env, struct store_conn *c,
 	}
 	return o;
 }
+
+/* ---- configuration ---- */
+
+static int is_admin(const struct caller *who)
+{
+	return (scope_all_roles(who) & ROLE_BIT(ROLE_ADMIN)) != 0;
+}
+
+enum fq_err grid_event_config_category(struct store_conn *c, const struct caller *who,
+				       const char *code, const json_t *body, int64_t now,
+				       struct fq_error *e)
+{
+	if (!is_admin(who))
+		return fq_fail(e, FQ_EFORBIDDEN, "forbidden", NULL,
+			       "only an administrator configures the event categories");
+	size_t n = code ? strlen(code) : 0;
+	if (n < 1 || n > 32 || strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+		return fq_fail(e, FQ_EINVAL, "invalid", "code",
+			       "a category code is 1 to 32 of a-z, 0-9 and _");
+	const char *zh = NULL, *en = NULL, *kind = NULL, *platform = NULL;
+	enum fq_err err;
+	if (!json_is_object(body))
+		return fq_fail(e, FQ_EINVAL, "invalid_type", NULL, "the body must be an object");
+	if ((err = caseflow_want_str(body, "name_zh", "name_zh", 1, 50, 1, 0, &zh, e)) ||
+	    (err = caseflow_want_str(body, "name_en", "name_en", 1, 50, 1, 0, &en, e)) ||
+	    (err = caseflow_want_str(body, "kind", "kind", 1, 16, 1, 0, &kind, e)) ||
+	    (err = caseflow_want_str(body, "platform", "platform", 1, 16, 1, 0, &platform, e)))
+		return err;
+	if (event_kind_parse(kind) < 0)
+		return fq_fail(e, FQ_EINVAL, "unknown_value", "kind", "no such kind");
+	if (event_platform_parse(platform) < 0)
+		return fq_fail(e, FQ_EINVAL, "unknown_value", "platform", "no such platform");
+	json_t *pos = json_object_get(body, "position"), *act = json_object_get(body, "active");
+	if (pos && (!json_is_integer(pos) || json_integer_value(pos) < 0 ||
+		    json_integer_value(pos) > 1000))
+		return fq_fail(e, FQ_EINVAL, "out_of_range", "position",
+			       "position is a whole number from 0 to 1000");
+	if (act && !json_is_boolean(act))
+		return fq_fail(e, FQ_EINVAL, "invalid_type", "active", "active is true or false");
+	struct store_grid_event_category k = {code,
+					      zh,
+					      en,
+					      kind,
+					      platform,
+					      pos ? json_integer_value(pos) : 0,
+					      act ? json_is_true(act) : 1};
+	if ((err = store_grid_event_category_put(c, &k)))
+		return fq_fail(e, err, NULL, NULL, "cannot store the category");
+	json_t *d = json_pack("{s:s, s:s, s:s, s:b}", "code", code, "kind", kind, "platform",
+			      platform, "active", k.active);
+	err = audit(c, now, who->username, "event.category_put", 0, d);
+	json_decref(d);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
+}
+
+enum fq_err grid_event_config_platform(struct store_conn *c, const struct caller *who,
+				       const char *code, const json_t *body, int64_t now,
+				       struct fq_error *e)
+{
+	if (!is_admin(who))
+		return fq_fail(e, FQ_EFORBIDDEN, "forbidden", NULL,
+			       "only an administrator configures the platforms' deadlines");
+	if (event_platform_parse(code) < 0)
+		return fq_fail(e, FQ_ENOTFOUND, "not_found", NULL, "no such platform");
+	json_t *w = json_object_get(body, "workdays");
+	if (!w)
+		return fq_fail(e, FQ_EINVAL, "required", "workdays", "workdays is required");
+	if (!json_is_integer(w) || json_integer_value(w) < 0 ||
+	    json_integer_value(w) > EVENT_DEADLINE_MAX)
+		return fq_fail(e, FQ_EINVAL, "out_of_range", "workdays",
+			       "workdays is a whole number from 0 to %d", EVENT_DEADLINE_MAX);
+	enum fq_err err = store_grid_event_platform_days_set(c, code, (int)json_integer_value(w));
+	if (err)
+		return fq_fail(e, err, NULL, NULL, "cannot store the deadline");
+	json_t *d = json_pack("{s:s, s:I}", "platform", code, "workdays", json_integer_value(w));
+	err = audit(c, now, who->username, "event.platform_set", 0, d);
+	json_decref(d);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
+}

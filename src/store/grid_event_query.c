@@ -379,6 +379,33 @@ static enum fq_err ge_photo_read(struct store_conn *c, const struct caller *who,
 	return err;
 }
 
+/* ---- configuration ---- */
+
+static enum fq_err ge_category_put(struct store_conn *c, const struct store_grid_event_category *k)
+{
+	static const struct store_sql sql = STORE_SQL(GRID_EVENT_SQL_CATEGORY_PUT);
+	struct store_vals v = {0};
+	store_v_text(&v, k->code);
+	store_v_text(&v, k->name_zh);
+	store_v_text(&v, k->name_en);
+	store_v_text(&v, k->kind);
+	store_v_text(&v, k->platform);
+	store_v_int(&v, k->position);
+	store_v_int(&v, k->active != 0);
+	return store_run_exec(c, &sql, &v, "grid_event_category_put", NULL);
+}
+
+static enum fq_err ge_platform_days_set(struct store_conn *c, const char *platform, int days)
+{
+	static const struct store_sql sql = STORE_SQL(GRID_EVENT_SQL_PLATFORM_SET);
+	struct store_vals v = {0};
+	store_v_text(&v, platform);
+	store_v_int(&v, days);
+	int64_t n = 0;
+	enum fq_err err = store_run_exec(c, &sql, &v, "grid_event_platform_set", &n);
+	return err ? err : n ? FQ_OK : FQ_ENOTFOUND;
+}
+
 const struct store_grid_event_ops shared_grid_event_ops = {
 	.categories = ge_categories,
 	.category = ge_category,
@@ -397,4 +424,6 @@ const struct store_grid_event_ops shared_grid_event_ops = {
 	.photo_count = ge_photo_count,
 	.photos = ge_photos,
 	.photo_read = ge_photo_read,
+	.category_put = ge_category_put,
+	.platform_days_set = ge_platform_days_set,
 };

@@ -64,4 +64,14 @@
 #define GRID_EVENT_SQL_FILE_DATA(P) "SELECT data FROM attachment_files WHERE sha256 = " P "1"
 #define GRID_EVENT_SQL_FILE_THUMB(P) "SELECT thumb FROM attachment_files WHERE sha256 = " P "1"
 
+/* Configuration. */
+#define GRID_EVENT_SQL_CATEGORY_PUT(P)                                                         \
+	"INSERT INTO grid_event_categories(code, name_zh, name_en, kind, platform, position, " \
+	"active) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7) ON CONFLICT " \
+	"(code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, kind = " \
+	"excluded.kind, platform = excluded.platform, position = excluded.position, active = " \
+	"excluded.active"
+#define GRID_EVENT_SQL_PLATFORM_SET(P) \
+	"UPDATE grid_event_platforms SET workdays = " P "2 WHERE code = " P "1"
+
 #endif

@@ -388,3 +388,43 @@ test('figures: reported, closed, closed on time, by grid and by platform, within
   assert.equal(none.json.reported, 0);
   assert.equal((await u['fengqiao.handler'].get('/api/v1/events/stats?from=yesterday')).status, 400);
 });
+
+test('an administrator configures the categories and the platforms\' working days; nobody else may', async () => {
+  const put = (who, p, body) => u[who].req('PUT', p, body);
+  const cat = { name_zh: '流浪犬', name_en: 'Stray dogs', kind: 'matter', platform: 'enforcement', position: 8 };
+  const r = await put('admin', '/api/v1/events/categories/stray_dogs', cat);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.categories.some((c) => c.code === 'stray_dogs' && c.platform === 'enforcement'));
+  const e = await reported({ category: 'stray_dogs', title: '流浪犬伤人隐患' });
+  assert.equal(e.kind, 'matter');
+  // retired: no longer offered nor taken; the events keep their code
+  assert.equal((await put('admin', '/api/v1/events/categories/stray_dogs', { ...cat, active: false })).status, 200);
+  const list = await u['fengyuan.grid'].get('/api/v1/events/categories');
+  assert.ok(!list.json.categories.some((c) => c.code === 'stray_dogs'));
+  const refused = await report({ category: 'stray_dogs' });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.json.error.field, 'category');
+  assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/${e.id}`)).json.category, 'stray_dogs');
+  // not for the township, and checked
+  const no = await put('fengqiao.handler', '/api/v1/events/categories/stray_dogs', cat);
+  assert.equal(no.status, 403);
+  for (const [p, body, field] of [
+    ['/api/v1/events/categories/Bad-Code', cat, 'code'],
+    ['/api/v1/events/categories/x', { ...cat, kind: 'rumour' }, 'kind'],
+    ['/api/v1/events/categories/x', { ...cat, platform: 'moon' }, 'platform'],
+    ['/api/v1/events/categories/x', { ...cat, name_zh: '' }, 'name_zh'],
+    ['/api/v1/events/platforms/market', { workdays: 61 }, 'workdays'],
+    ['/api/v1/events/platforms/market', {}, 'workdays'],
+  ]) {
+    const b = await put('admin', p, body);
+    assert.equal(b.status, 400, `${p} ${b.text}`);
+    assert.equal(b.json.error.field, field);
+  }
+  assert.equal((await put('admin', '/api/v1/events/platforms/moon', { workdays: 3 })).status, 404);
+  assert.equal((await put('fengqiao.handler', '/api/v1/events/platforms/market', { workdays: 1 })).status, 403);
+  const d = await put('admin', '/api/v1/events/platforms/market', { workdays: 10 });
+  assert.equal(d.status, 200, d.text);
+  assert.equal(d.json.platforms.find((p) => p.code === 'market').workdays, 10);
+  assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE action IN ('event.category_put', 'event.platform_set')")), 3);
+  await put('admin', '/api/v1/events/platforms/market', { workdays: 5 });
+});
