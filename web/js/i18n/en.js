@@ -1468,5 +1468,9 @@ export default {
   'ev.card.reported': 'Reported',
   'ev.card.closed': 'Closed',
   'ev.card.onTime': 'Closed on time',
+  'ev.photos': 'Photos of the scene',
+  'ev.photosHint': 'Optional; up to 9 JPEG, PNG or WebP photos, 10 MiB each at most.',
+  'ev.reportedOpen': 'The event is reported, but not every photo was kept: open the event',
+  'ev.photoAlt': 'Photo of the scene {name}',
   'ev.card.toCase': 'Became cases',
 };

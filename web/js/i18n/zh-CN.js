@@ -1469,5 +1469,9 @@ export default {
   'ev.card.reported': '上报',
   'ev.card.closed': '办结',
   'ev.card.onTime': '按期办结率',
+  'ev.photos': '现场照片',
+  'ev.photosHint': '可选，最多 9 张 JPEG、PNG 或 WebP 照片，每张不超过 10 MiB。',
+  'ev.reportedOpen': '事件已上报，照片未全部保存：打开事件',
+  'ev.photoAlt': '现场照片 {name}',
   'ev.card.toCase': '转为案件',
 };

@@ -85,8 +85,10 @@ export async function renderOne({ container, params, isCurrent }) {
   let suggested = null;
   const show = (e, flash) => {
     const where = [e.region_name || e.region, e.grid_name].filter(Boolean).join(' · ');
-    const photos = (e.photos || []).length ? h('ul', { class: 'att-list' }, e.photos.map((p) => h('li', { class: 'att-item' },
-      p.thumbnail ? h('img', { class: 'att-thumb', src: p.href + '/thumbnail', alt: p.name }) : p.name))) : null;
+    const photos = (e.photos || []).length ? h('section', { class: 'ev-photos' }, h('h2', null, t('ev.photos')), h('ul', { class: 'att-list' }, e.photos.map((p) => h('li', { class: 'att-item' },
+      h('a', { href: p.href, class: 'att-pic' }, p.thumbnail
+        ? h('img', { class: 'att-thumb', src: p.href + '/thumbnail', alt: t('ev.photoAlt', { name: p.name }), width: '160', height: '120' })
+        : p.name))))) : null;
     const form = actionForm(e, suggested, (next, a) => show(next, t('ev.done.' + a)));
     replace(body,
       h('div', { class: 'page-head' }, h('h1', null, e.title), statusBadge(e.status)),

@@ -6,7 +6,7 @@
 // shows the allowed_actions it answers.
 import { h, append, replace, field, select, qs } from '../dom.js';
 import { t, tc, fmtDateTime } from '../i18n.js';
-import { get, post, errorBox, showError, clearErrors, session } from '../api.js';
+import { get, post, errorBox, showError, clearErrors, session, ApiError } from '../api.js';
 import { emptyState, loading, hasRole, userRootRegion } from '../common.js';
 import { renderOne, statusBadge, dueText, PLATFORMS } from './events-one.js';
 
@@ -31,6 +31,25 @@ function card(e) {
     e.deadline && e.status !== 'closed' ? h('p', { class: ['due-at', e.overdue ? 'overdue-num' : ''] }, dueText(e)) : null);
 }
 
+const PHOTOS_MAX = 9;
+
+// Sends one photo to event id (the raw bytes); throws an ApiError.
+async function sendPhoto(id, file) {
+  let r;
+  try {
+    r = await fetch(`/api/v1/events/${id}/photos?name=${encodeURIComponent(file.name)}`, {
+      method: 'POST', credentials: 'same-origin', body: file,
+      headers: { accept: 'application/json', 'content-type': 'application/octet-stream', 'x-csrf-token': session.csrf || '' },
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', e.message);
+  }
+  if (r.ok) return;
+  let e = {};
+  try { e = (await r.json()).error || {}; } catch (_) { /* not JSON */ }
+  throw new ApiError(r.status, e.code, e.message, 'photos');
+}
+
 async function reportForm(container, cats, grids, onDone) {
   const region = userRootRegion(session.user);
   const category = field(t('ev.category'), select(cats.map((c) => ({ value: c.code, label: tc('evcat', c.code, c.name_zh) }))),
@@ -53,11 +72,13 @@ async function reportForm(container, cats, grids, onDone) {
   const showCase = () => { caseCat.wrap.hidden = kindOf() !== 'dispute'; };
   category.input.addEventListener('change', showCase);
   showCase();
+  const photos = field(t('ev.photos'), h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp', multiple: true }),
+    { name: 'photos', hint: t('ev.photosHint'), hintId: 'ev-photos-hint' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('ev.submit'));
   const form = h('form', { class: 'form card', id: 'event-report', novalidate: true },
     h('h2', null, t('ev.report')),
     h('p', { class: 'form-error', role: 'alert', hidden: true }),
-    category.wrap, title.wrap, desc.wrap, regionIn.wrap, grid.wrap, caseCat.wrap,
+    category.wrap, title.wrap, desc.wrap, regionIn.wrap, grid.wrap, caseCat.wrap, photos.wrap,
     h('div', { class: 'form-actions' }, submit));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -68,12 +89,21 @@ async function reportForm(container, cats, grids, onDone) {
     if (grid.input.value) body.grid_id = Number(grid.input.value);
     else if (regionIn.input.value.trim()) body.region = regionIn.input.value.trim();
     if (kindOf() === 'dispute') body.case_category = caseCat.input.value;
+    const files = [...photos.input.files];
+    if (files.length > PHOTOS_MAX) {
+      showError(form, new ApiError(409, 'attachment_limit', '', 'photos'));
+      return;
+    }
     submit.disabled = true;
+    let e = null;
     try {
-      const e = await post('/api/v1/events', body);
+      e = await post('/api/v1/events', body);
+      for (const f of files) await sendPhoto(e.id, f);
       onDone(e);
     } catch (err) {
+      // a photo refused after the report: the event stands, say so and link it
       showError(form, err);
+      if (e) append(form, h('p', { class: 'alert alert-info' }, h('a', { href: `#/events/${e.id}` }, t('ev.reportedOpen'))));
     } finally {
       submit.disabled = false;
     }
