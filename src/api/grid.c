@@ -6,8 +6,8 @@
  *   GET    /api/v1/grids/{id}             one grid, its staff and boundary
  *   POST   /api/v1/grids                  a new grid
  *   PATCH  /api/v1/grids/{id}             changes to a grid
- *   PUT    /api/v1/grids/{id}/staff/{user_id}/{duty}   add staff
- *   DELETE /api/v1/grids/{id}/staff/{user_id}/{duty}   remove staff
+ *   PUT    /api/v1/grids/{id}/staff/{user}/{duty}   add staff (user: an id
+ *   DELETE /api/v1/grids/{id}/staff/{user}/{duty}   or a username), remove
  *   POST   /api/v1/grids/import           a GeoJSON FeatureCollection, all
  *                                         or nothing, with a report per feature
  *
@@ -22,11 +22,13 @@
 
 #include "api/api.h"
 #include "service/grid.h"
+#include "store/user.h"
 #include "util/text.h"
 
 /* Bodies with boundaries: one grid's, and an import's. */
 #define GRID_ROUTE_BODY_MAX (2 * 1024 * 1024)
-#define GRID_IMPORT_BODY_MAX (16 * 1024 * 1024)
+#define GRID_IMPORT_BODY_MAX \
+	(10 * 1024 * 1024) /* within the uploads' ceiling: larger files go through the CLI */
 /* Grids in one list or map. */
 #define GRID_LIST_MAX 5000
 
@@ -251,9 +253,21 @@ static void update(struct req *r)
 
 static void staff(struct req *r)
 {
-	int64_t id, user_id;
-	if (!api_param_id(r, 0, &id) || !api_param_id(r, 1, &user_id))
+	int64_t id, user_id = 0;
+	if (!api_param_id(r, 0, &id))
 		return;
+	/* the user by id, or by username (what the UI's picker knows) */
+	if (text_parse_i64(r->params[1], 1, INT64_MAX, &user_id) != FQ_OK) {
+		json_t *u = NULL;
+		if (strlen(r->params[1]) < USERNAME_MAX &&
+		    store_user_get(r->rc, r->params[1], 0, &u) == FQ_OK)
+			user_id = json_integer_value(json_object_get(u, "id"));
+		json_decref(u);
+	}
+	if (user_id <= 0) {
+		reply_err(r, "unknown_value", "no such user", "user");
+		return;
+	}
 	if (grid_duty_parse(r->params[2]) < 0) {
 		reply_err(r, "unknown_value",
 			  "duty is one of head, full_time, part_time, instructor", "duty");
@@ -277,7 +291,7 @@ void api_grid_routes(void)
 	http_route_sized(M_POST, "/api/v1/grids", R_AUTH | R_JSON, create, GRID_ROUTE_BODY_MAX);
 	http_route_sized(M_PATCH, "/api/v1/grids/{id}", R_AUTH | R_JSON, update,
 			 GRID_ROUTE_BODY_MAX);
-	http_route(M_PUT | M_DELETE, "/api/v1/grids/{id}/staff/{user_id}/{duty}", R_AUTH, staff);
+	http_route(M_PUT | M_DELETE, "/api/v1/grids/{id}/staff/{user}/{duty}", R_AUTH, staff);
 	http_route_sized(M_POST, "/api/v1/grids/import", R_AUTH | R_JSON, import,
 			 GRID_IMPORT_BODY_MAX);
 }

@@ -49,14 +49,16 @@
 	"s.user_id = " P "1 AND s.duty <> 'instructor' ORDER BY g.code"
 
 /* Candidates: the grids whose box holds (lon P1, lat P2) under the region
- * range [P3, P4), smallest box first. */
+ * range [P3, P4), smallest box first. On SQLite the R*Tree must drive the
+ * join (CROSS JOIN keeps the order given): left to itself the planner
+ * takes the region's index first and tests every grid of the village. */
 #define GRID_SQL_CAND_COLS "SELECT g.id, g.region, g.code, g.name, g.geometry FROM "
 #define GRID_SQL_CAND_TAIL(P)                                                               \
 	" AND g.region >= " P "3 AND g.region < " P "4 ORDER BY (g.max_lon - g.min_lon) * " \
 	"(g.max_lat - g.min_lat), g.id LIMIT 64"
-#define GRID_SQL_CAND_SQLITE                                              \
-	GRID_SQL_CAND_COLS                                                \
-	"grid_rtree t JOIN grids g ON g.id = t.id WHERE t.min_lon <= ?1 " \
+#define GRID_SQL_CAND_SQLITE                                                    \
+	GRID_SQL_CAND_COLS                                                      \
+	"grid_rtree t CROSS JOIN grids g ON g.id = t.id WHERE t.min_lon <= ?1 " \
 	"AND t.max_lon >= ?1 AND t.min_lat <= ?2 AND t.max_lat >= ?2" GRID_SQL_CAND_TAIL("?")
 #define GRID_SQL_CAND_PG                                                                      \
 	GRID_SQL_CAND_COLS "grids g WHERE box(point(g.min_lon, g.min_lat), point(g.max_lon, " \

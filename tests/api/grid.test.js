@@ -206,6 +206,12 @@ test('only the township and admins edit grids; the fields are checked', async ()
   assert.equal(r.status, 200, r.text);
   assert.ok(r.json.staff.some((s) => s.username === 'fengyuan.grid' && s.duty === 'part_time'));
   assert.equal((await h.req('PUT', `/api/v1/grids/${id}/staff/${uid}/boss`)).status, 400);
+  // by username too (the UI's picker), and an unknown one is refused
+  r = await h.req('PUT', `/api/v1/grids/${id}/staff/fengyuan.grid/head`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.staff.some((s) => s.username === 'fengyuan.grid' && s.duty === 'head'));
+  assert.equal((await h.req('PUT', `/api/v1/grids/${id}/staff/nobody.here/head`)).json.error.code, 'unknown_value');
+  assert.equal((await h.req('DELETE', `/api/v1/grids/${id}/staff/fengyuan.grid/head`)).status, 200);
   assert.equal((await (await as('fengyuan.grid')).req('DELETE', `/api/v1/grids/${id}/staff/${uid}/part_time`)).status, 403);
   r = await h.req('DELETE', `/api/v1/grids/${id}/staff/${uid}/part_time`);
   assert.equal(r.status, 200);

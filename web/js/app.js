@@ -16,6 +16,7 @@ import * as notifications from './pages/notifications.js';
 import * as mediation from './pages/mediation.js';
 import * as room from './pages/mediation-party.js';
 import * as verify from './pages/verify.js';
+import * as grids from './pages/grids.js';
 import * as events from './pages/events.js';
 
 const routes = [
@@ -34,6 +35,7 @@ const routes = [
   { re: /^\/case\/([\w-]+)\/mediation$/, page: mediation, name: 'mediation', keys: ['id'], staff: true },
   { re: /^\/room\/([\w-]+)$/, page: room, name: 'room', keys: ['token'] },
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
+  { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
 ];
 
@@ -75,6 +77,7 @@ function navLinks() {
       ['#/cases', 'nav.cases', 'cases'],
       ['#/new', 'nav.new', 'new'],
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
+      ['#/grids', 'nav.grids', 'grids'],
       ['#/events', 'nav.events', 'events'],
       ['#/', 'nav.portal', 'home'],
     ];
