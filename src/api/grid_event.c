@@ -269,8 +269,9 @@ static void categories(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:o}", "categories", cats, "platforms", pf));
 }
 
-/* GET /api/v1/events/stats?from=&to= : reported, closed, closed on time,
- * by grid and by platform, of the events the caller may see. */
+/* GET /api/v1/events/stats?region=&from=&to= : reported, closed, closed on
+ * time, by grid and by platform, of the events the caller may see (under
+ * region). */
 static void stats(struct req *r)
 {
 	int64_t from = 0, to = 0;
@@ -279,8 +280,15 @@ static void stats(struct req *r)
 		reply_fq(r, &e);
 		return;
 	}
+	const char *region = req_query(r, "region");
+	if (region && !*region)
+		region = NULL;
+	if (region && !text_region_code(region, NULL)) {
+		reply_err(r, "invalid_region", "region must be a region code", "region");
+		return;
+	}
 	json_t *out = NULL;
-	enum fq_err err = store_grid_event_stats(r->rc, &r->caller, from, to, &out);
+	enum fq_err err = store_grid_event_stats(r->rc, &r->caller, region, from, to, &out);
 	if (err) {
 		reply_err(r, fq_err_code(err), "cannot count the events", NULL);
 		return;

@@ -96,12 +96,13 @@ struct store_grid_event_ops {
 	/* A page of the events who may see, newest first. */
 	enum fq_err (*list)(struct store_conn *c, const struct caller *who,
 			    const struct store_grid_event_filter *f, json_t **items);
-	/* Figures of the events who may see, created in [from, to) (0: open):
+	/* Figures of the events who may see under region (NULL: all),
+	 * created in [from, to) (0: open):
 	 * {by_grid: [{grid_id, code, name, reported, closed, on_time}],
 	 *  by_platform: [{platform, reported, closed, on_time}],
 	 *  reported, closed, on_time, to_case}. */
-	enum fq_err (*stats)(struct store_conn *c, const struct caller *who, int64_t from,
-			     int64_t to, json_t **out);
+	enum fq_err (*stats)(struct store_conn *c, const struct caller *who, const char *region,
+			     int64_t from, int64_t to, json_t **out);
 
 	/* Photos: stored once per SHA-256 in attachment_files. */
 	enum fq_err (*photo_insert)(struct store_conn *c, const struct store_grid_event_photo *p,
@@ -189,9 +190,10 @@ static inline enum fq_err store_grid_event_list(struct store_conn *c, const stru
 	return GE_CALL(c, list, who, f, items);
 }
 static inline enum fq_err store_grid_event_stats(struct store_conn *c, const struct caller *who,
-						 int64_t from, int64_t to, json_t **out)
+						 const char *region, int64_t from, int64_t to,
+						 json_t **out)
 {
-	return GE_CALL(c, stats, who, from, to, out);
+	return GE_CALL(c, stats, who, region, from, to, out);
 }
 static inline enum fq_err store_grid_event_photo_insert(struct store_conn *c,
 							const struct store_grid_event_photo *p,

@@ -240,8 +240,9 @@ static enum fq_err ge_list(struct store_conn *c, const struct caller *who,
 }
 
 /* The figures grouped by `by` (a column list of e and g). */
-static enum fq_err stats_by(struct store_conn *c, const struct caller *who, int64_t from,
-			    int64_t to, const char *cols, const char *group, json_t **items)
+static enum fq_err stats_by(struct store_conn *c, const struct caller *who, const char *region,
+			    int64_t from, int64_t to, const char *cols, const char *group,
+			    json_t **items)
 {
 	struct store_qsql *q = store_qsql_new();
 	if (!q)
@@ -254,6 +255,10 @@ static enum fq_err stats_by(struct store_conn *c, const struct caller *who, int6
 			  "e.closed_at <= e.deadline) THEN 1 ELSE 0 END) AS on_time, "
 			  "sum(CASE WHEN e.status = 'case' THEN 1 ELSE 0 END) AS to_case "
 			  "FROM grid_events e LEFT JOIN grids g ON g.id = e.grid_id WHERE 1 = 1");
+	if (region) {
+		store_qsql_add(q, " AND ");
+		store_qsql_range(q, "e.region", region);
+	}
 	if (from) {
 		store_qsql_add(q, " AND e.created_at >= ");
 		store_qsql_int(q, from);
@@ -270,14 +275,14 @@ static enum fq_err stats_by(struct store_conn *c, const struct caller *who, int6
 	return run_built(c, q, "grid_event_stats", items);
 }
 
-static enum fq_err ge_stats(struct store_conn *c, const struct caller *who, int64_t from,
-			    int64_t to, json_t **out)
+static enum fq_err ge_stats(struct store_conn *c, const struct caller *who, const char *region,
+			    int64_t from, int64_t to, json_t **out)
 {
 	json_t *grids = NULL, *platforms = NULL;
-	enum fq_err err = stats_by(c, who, from, to, "e.grid_id, g.code, g.name",
+	enum fq_err err = stats_by(c, who, region, from, to, "e.grid_id, g.code, g.name",
 				   "e.grid_id, g.code, g.name", &grids);
 	if (!err)
-		err = stats_by(c, who, from, to, "e.platform", "e.platform", &platforms);
+		err = stats_by(c, who, region, from, to, "e.platform", "e.platform", &platforms);
 	if (err) {
 		json_decref(grids);
 		json_decref(platforms);

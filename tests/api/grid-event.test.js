@@ -384,6 +384,10 @@ test('figures: reported, closed, closed on time, by grid and by platform, within
   assert.equal(s.by_platform.reduce((n, p) => n + p.reported, 0), total);
   assert.ok(s.by_grid.some((g) => g.code === 'FY-EV-01' && g.closed === 1 && g.on_time === 1));
   assert.ok(s.on_time_rate > 0 && s.on_time_rate < 1);
+  // under one region
+  assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/stats?region=${VILLAGE}`)).json.reported, total);
+  assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/stats?region=${OTHER_VILLAGE}`)).json.reported, 0);
+  assert.equal((await u['fengqiao.handler'].get('/api/v1/events/stats?region=33x')).status, 400);
   const none = await u['shangyu.mediator'].get('/api/v1/events/stats');
   assert.equal(none.json.reported, 0);
   assert.equal((await u['fengqiao.handler'].get('/api/v1/events/stats?from=yesterday')).status, 400);
