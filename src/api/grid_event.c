@@ -269,8 +269,9 @@ static void categories(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:o}", "categories", cats, "platforms", pf));
 }
 
-/* GET /api/v1/events/stats?from=&to= : reported, closed, closed on time,
- * by grid and by platform, of the events the caller may see. */
+/* GET /api/v1/events/stats?region=&from=&to= : reported, closed, closed on
+ * time, by grid and by platform, of the events the caller may see (under
+ * region). */
 static void stats(struct req *r)
 {
 	int64_t from = 0, to = 0;
@@ -279,8 +280,15 @@ static void stats(struct req *r)
 		reply_fq(r, &e);
 		return;
 	}
+	const char *region = req_query(r, "region");
+	if (region && !*region)
+		region = NULL;
+	if (region && !text_region_code(region, NULL)) {
+		reply_err(r, "invalid_region", "region must be a region code", "region");
+		return;
+	}
 	json_t *out = NULL;
-	enum fq_err err = store_grid_event_stats(r->rc, &r->caller, from, to, &out);
+	enum fq_err err = store_grid_event_stats(r->rc, &r->caller, region, from, to, &out);
 	if (err) {
 		reply_err(r, fq_err_code(err), "cannot count the events", NULL);
 		return;
@@ -292,6 +300,68 @@ static void stats(struct req *r)
 	reply_json(r, 200, out);
 }
 
+/* ---- configuration (an admin's) ---- */
+
+struct config {
+	struct caller who;
+	json_t *body;
+	char code[40];
+	int platform; /* 1: a platform's days; 0: a category */
+	int64_t now;
+};
+
+static enum fq_err config_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	struct config *k = arg;
+	return k->platform ? grid_event_config_platform(c, &k->who, k->code, k->body, k->now, e)
+			   : grid_event_config_category(c, &k->who, k->code, k->body, k->now, e);
+}
+
+static void config_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+{
+	struct config *k = arg;
+	json_decref(k->body);
+	free(k);
+	if (rc)
+		reply_fq(r, e);
+	else
+		categories(r);
+}
+
+static void config_start(struct req *r, int platform)
+{
+	const char *code = r->params[0];
+	struct config *k = calloc(1, sizeof *k);
+	if (!k) {
+		reply_err(r, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	if (!code || strlen(code) >= sizeof k->code) {
+		free(k);
+		reply_err(r, "not_found", "no such category or platform", NULL);
+		return;
+	}
+	snprintf(k->code, sizeof k->code, "%s", code);
+	k->who = r->caller;
+	k->body = json_incref(r->body);
+	k->platform = platform;
+	k->now = r->now;
+	req_write(r, config_run, k, config_done);
+}
+
+/* PUT /api/v1/events/categories/{code} {name_zh, name_en, kind, platform,
+ * position, active}: answers the configuration as GET categories does. */
+static void put_category(struct req *r)
+{
+	config_start(r, 0);
+}
+
+/* PUT /api/v1/events/platforms/{code} {workdays} */
+static void put_platform(struct req *r)
+{
+	config_start(r, 1);
+}
+
 void api_grid_event_routes(void)
 {
 	http_route(M_POST, "/api/v1/events", R_AUTH | R_JSON, report);
@@ -300,5 +370,7 @@ void api_grid_event_routes(void)
 	http_route(M_GET, "/api/v1/events/stats", R_AUTH, stats);
 	http_route(M_GET, "/api/v1/events/{id}", R_AUTH, get_one);
 	http_route(M_POST, "/api/v1/events/{id}/actions", R_AUTH | R_JSON, act);
+	http_route(M_PUT, "/api/v1/events/categories/{code}", R_AUTH | R_JSON, put_category);
+	http_route(M_PUT, "/api/v1/events/platforms/{code}", R_AUTH | R_JSON, put_platform);
 	api_grid_event_photo_routes();
 }

@@ -9,6 +9,7 @@
 
 #include "service/case_internal.h"
 #include "store/audit.h"
+#include "store/grid.h"
 #include "store/region.h"
 #include "util/text.h"
 
@@ -58,9 +59,13 @@ static enum fq_err want_coord(const json_t *body, const char *key, double lim, i
 }
 
 /* Where a report lies: *grid (a new row, or NULL) and region, from
- * grid_id and/or region (they must agree). */
-static enum fq_err want_place(struct store_conn *c, const json_t *body, json_t **grid,
-			      char region[REGION_CODE_MAX], struct fq_error *e)
+ * grid_id and/or region (they must agree); without grid_id, the grid whose
+ * boundary holds the point (lon, lat) when has_point (point in polygon,
+ * store_grid_locate: the spatial index, then the exact test), within
+ * region when one is given. */
+static enum fq_err want_place(struct store_conn *c, const json_t *body, int has_point, double lon,
+			      double lat, json_t **grid, char region[REGION_CODE_MAX],
+			      struct fq_error *e)
 {
 	*grid = NULL;
 	region[0] = 0;
@@ -85,20 +90,32 @@ static enum fq_err want_place(struct store_conn *c, const json_t *body, json_t *
 		snprintf(region, REGION_CODE_MAX, "%s", gr ? gr : "");
 		return FQ_OK;
 	}
+	if (rg) {
+		int level = 0;
+		if (!text_region_code(rg, &level) || level != 5)
+			return fq_fail(e, FQ_EINVAL, "invalid_region", "region",
+				       "region must be a 12-digit village code");
+		json_t *row = NULL;
+		err = store_region_get(c, rg, &row);
+		json_decref(row);
+		if (err == FQ_ENOTFOUND)
+			return fq_fail(e, FQ_EINVAL, "unknown_region", "region",
+				       "no village has code %s", rg);
+		if (err)
+			return fq_fail(e, err, NULL, NULL, "cannot read regions");
+	}
+	if (has_point) {
+		if ((err = store_grid_locate(c, lon, lat, rg, grid)))
+			return fq_fail(e, err, NULL, NULL, "cannot locate the grid");
+		if (*grid) {
+			snprintf(region, REGION_CODE_MAX, "%s",
+				 json_string_value(json_object_get(*grid, "region")));
+			return FQ_OK;
+		}
+	}
 	if (!rg)
-		return fq_fail(e, FQ_EINVAL, "required", "region", "grid_id or region is required");
-	int level = 0;
-	if (!text_region_code(rg, &level) || level != 5)
-		return fq_fail(e, FQ_EINVAL, "invalid_region", "region",
-			       "region must be a 12-digit village code");
-	json_t *row = NULL;
-	err = store_region_get(c, rg, &row);
-	json_decref(row);
-	if (err == FQ_ENOTFOUND)
-		return fq_fail(e, FQ_EINVAL, "unknown_region", "region", "no village has code %s",
-			       rg);
-	if (err)
-		return fq_fail(e, err, NULL, NULL, "cannot read regions");
+		return fq_fail(e, FQ_EINVAL, "required", "region",
+			       "grid_id, region or a point inside a grid is required");
 	snprintf(region, REGION_CODE_MAX, "%s", rg);
 	return FQ_OK;
 }
@@ -160,7 +177,7 @@ enum fq_err grid_event_report(const struct caseflow_env *env, struct store_conn 
 		return fq_fail(e, FQ_EINVAL, "unknown_value", "category", "no such category");
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot read the categories");
-	if ((err = want_place(c, body, &grid, region, e)))
+	if ((err = want_place(c, body, has_lat, lon, lat, &grid, region, e)))
 		goto out;
 	int64_t grid_id = grid ? json_integer_value(json_object_get(grid, "id")) : 0;
 	int serves = 0;
@@ -431,4 +448,83 @@ json_t *grid_event_render(const struct caseflow_env *env, struct store_conn *c,
 		json_object_set_new(o, "steps", s);
 	}
 	return o;
+}
+
+/* ---- configuration ---- */
+
+static int is_admin(const struct caller *who)
+{
+	return (scope_all_roles(who) & ROLE_BIT(ROLE_ADMIN)) != 0;
+}
+
+enum fq_err grid_event_config_category(struct store_conn *c, const struct caller *who,
+				       const char *code, const json_t *body, int64_t now,
+				       struct fq_error *e)
+{
+	if (!is_admin(who))
+		return fq_fail(e, FQ_EFORBIDDEN, "forbidden", NULL,
+			       "only an administrator configures the event categories");
+	size_t n = code ? strlen(code) : 0;
+	if (n < 1 || n > 32 || strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+		return fq_fail(e, FQ_EINVAL, "invalid", "code",
+			       "a category code is 1 to 32 of a-z, 0-9 and _");
+	const char *zh = NULL, *en = NULL, *kind = NULL, *platform = NULL;
+	enum fq_err err;
+	if (!json_is_object(body))
+		return fq_fail(e, FQ_EINVAL, "invalid_type", NULL, "the body must be an object");
+	if ((err = caseflow_want_str(body, "name_zh", "name_zh", 1, 50, 1, 0, &zh, e)) ||
+	    (err = caseflow_want_str(body, "name_en", "name_en", 1, 50, 1, 0, &en, e)) ||
+	    (err = caseflow_want_str(body, "kind", "kind", 1, 16, 1, 0, &kind, e)) ||
+	    (err = caseflow_want_str(body, "platform", "platform", 1, 16, 1, 0, &platform, e)))
+		return err;
+	if (event_kind_parse(kind) < 0)
+		return fq_fail(e, FQ_EINVAL, "unknown_value", "kind", "no such kind");
+	if (event_platform_parse(platform) < 0)
+		return fq_fail(e, FQ_EINVAL, "unknown_value", "platform", "no such platform");
+	json_t *pos = json_object_get(body, "position"), *act = json_object_get(body, "active");
+	if (pos && (!json_is_integer(pos) || json_integer_value(pos) < 0 ||
+		    json_integer_value(pos) > 1000))
+		return fq_fail(e, FQ_EINVAL, "out_of_range", "position",
+			       "position is a whole number from 0 to 1000");
+	if (act && !json_is_boolean(act))
+		return fq_fail(e, FQ_EINVAL, "invalid_type", "active", "active is true or false");
+	struct store_grid_event_category k = {code,
+					      zh,
+					      en,
+					      kind,
+					      platform,
+					      pos ? json_integer_value(pos) : 0,
+					      act ? json_is_true(act) : 1};
+	if ((err = store_grid_event_category_put(c, &k)))
+		return fq_fail(e, err, NULL, NULL, "cannot store the category");
+	json_t *d = json_pack("{s:s, s:s, s:s, s:b}", "code", code, "kind", kind, "platform",
+			      platform, "active", k.active);
+	err = audit(c, now, who->username, "event.category_put", 0, d);
+	json_decref(d);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
+}
+
+enum fq_err grid_event_config_platform(struct store_conn *c, const struct caller *who,
+				       const char *code, const json_t *body, int64_t now,
+				       struct fq_error *e)
+{
+	if (!is_admin(who))
+		return fq_fail(e, FQ_EFORBIDDEN, "forbidden", NULL,
+			       "only an administrator configures the platforms' deadlines");
+	if (event_platform_parse(code) < 0)
+		return fq_fail(e, FQ_ENOTFOUND, "not_found", NULL, "no such platform");
+	json_t *w = json_object_get(body, "workdays");
+	if (!w)
+		return fq_fail(e, FQ_EINVAL, "required", "workdays", "workdays is required");
+	if (!json_is_integer(w) || json_integer_value(w) < 0 ||
+	    json_integer_value(w) > EVENT_DEADLINE_MAX)
+		return fq_fail(e, FQ_EINVAL, "out_of_range", "workdays",
+			       "workdays is a whole number from 0 to %d", EVENT_DEADLINE_MAX);
+	enum fq_err err = store_grid_event_platform_days_set(c, code, (int)json_integer_value(w));
+	if (err)
+		return fq_fail(e, err, NULL, NULL, "cannot store the deadline");
+	json_t *d = json_pack("{s:s, s:I}", "platform", code, "workdays", json_integer_value(w));
+	err = audit(c, now, who->username, "event.platform_set", 0, d);
+	json_decref(d);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit log") : FQ_OK;
 }

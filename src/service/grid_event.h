@@ -41,6 +41,18 @@ enum fq_err grid_event_photo_store(struct store_conn *c, const struct caller *wh
 				   const struct attachment_upload *u, int64_t *photo_id,
 				   struct fq_error *e);
 
+/* Configuration, an admin's alone (FQ_EFORBIDDEN otherwise), audited:
+ * category `code` ([a-z0-9_], 1 to 32) set from body {name_zh, name_en
+ * (1 to 50 characters), kind, platform, position (0..1000, default 0),
+ * active (default true)}; platform `code`'s working days from body
+ * {workdays: 0..EVENT_DEADLINE_MAX}. */
+enum fq_err grid_event_config_category(struct store_conn *c, const struct caller *who,
+				       const char *code, const json_t *body, int64_t now,
+				       struct fq_error *e);
+enum fq_err grid_event_config_platform(struct store_conn *c, const struct caller *who,
+				       const char *code, const json_t *body, int64_t now,
+				       struct fq_error *e);
+
 /* The parts who plays for a stored event row (reporter, grid staff,
  * roles); reads grid_staff with c. */
 unsigned grid_event_parts(struct store_conn *c, const struct caller *who, const json_t *row);

@@ -56,6 +56,13 @@ struct store_grid_event_photo {
 	int64_t created_at;
 };
 
+/* A category as configured, borrowed. */
+struct store_grid_event_category {
+	const char *code, *name_zh, *name_en, *kind, *platform;
+	int64_t position;
+	int active;
+};
+
 struct store_grid_event_ops {
 	/* The configured categories [{code, name_zh, name_en, kind, platform}]
 	 * (active ones, in order), and one of them by code (FQ_ENOTFOUND). */
@@ -89,12 +96,13 @@ struct store_grid_event_ops {
 	/* A page of the events who may see, newest first. */
 	enum fq_err (*list)(struct store_conn *c, const struct caller *who,
 			    const struct store_grid_event_filter *f, json_t **items);
-	/* Figures of the events who may see, created in [from, to) (0: open):
+	/* Figures of the events who may see under region (NULL: all),
+	 * created in [from, to) (0: open):
 	 * {by_grid: [{grid_id, code, name, reported, closed, on_time}],
 	 *  by_platform: [{platform, reported, closed, on_time}],
 	 *  reported, closed, on_time, to_case}. */
-	enum fq_err (*stats)(struct store_conn *c, const struct caller *who, int64_t from,
-			     int64_t to, json_t **out);
+	enum fq_err (*stats)(struct store_conn *c, const struct caller *who, const char *region,
+			     int64_t from, int64_t to, json_t **out);
 
 	/* Photos: stored once per SHA-256 in attachment_files. */
 	enum fq_err (*photo_insert)(struct store_conn *c, const struct store_grid_event_photo *p,
@@ -106,6 +114,13 @@ struct store_grid_event_ops {
 	enum fq_err (*photo_read)(struct store_conn *c, const struct caller *who, int64_t event_id,
 				  int64_t id, int thumb, json_t **meta, unsigned char **bytes,
 				  size_t *len);
+
+	/* Configuration (an admin's, checked by the caller): a category
+	 * added or changed by code, and a platform's working days
+	 * (FQ_ENOTFOUND for no such platform). */
+	enum fq_err (*category_put)(struct store_conn *c,
+				    const struct store_grid_event_category *k);
+	enum fq_err (*platform_days_set)(struct store_conn *c, const char *platform, int days);
 };
 
 /* Both engines' table (grid_event_query.c, over store/run.h). */
@@ -175,9 +190,10 @@ static inline enum fq_err store_grid_event_list(struct store_conn *c, const stru
 	return GE_CALL(c, list, who, f, items);
 }
 static inline enum fq_err store_grid_event_stats(struct store_conn *c, const struct caller *who,
-						 int64_t from, int64_t to, json_t **out)
+						 const char *region, int64_t from, int64_t to,
+						 json_t **out)
 {
-	return GE_CALL(c, stats, who, from, to, out);
+	return GE_CALL(c, stats, who, region, from, to, out);
 }
 static inline enum fq_err store_grid_event_photo_insert(struct store_conn *c,
 							const struct store_grid_event_photo *p,
@@ -201,6 +217,17 @@ static inline enum fq_err store_grid_event_photo_read(struct store_conn *c,
 						      unsigned char **bytes, size_t *len)
 {
 	return GE_CALL(c, photo_read, who, event_id, id, thumb, meta, bytes, len);
+}
+
+static inline enum fq_err store_grid_event_category_put(struct store_conn *c,
+							const struct store_grid_event_category *k)
+{
+	return GE_CALL(c, category_put, k);
+}
+static inline enum fq_err store_grid_event_platform_days_set(struct store_conn *c,
+							     const char *platform, int days)
+{
+	return GE_CALL(c, platform_days_set, platform, days);
 }
 
 #endif

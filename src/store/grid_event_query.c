@@ -1,7 +1,10 @@
 /* grid_event_query.c - grid events, written once for both engines over
  * their runner (store/run.h). The scoped reads are built per call: an
  * event is seen by its reporter, by the staff of its grid and by the
- * caller's viewing regions (scope_within), all in the query. */
+ * caller's viewing regions (scope_within; where the caller sees only as a
+ * grid worker with grids, only their grids' events and those of no grid),
+ * all in the query. Every query that uses scope_clause joins grids as g. */
+#include "store/grid.h"
 #include "store/grid_event.h"
 #include "store/grid_event_sql.h"
 #include "store/run.h"
@@ -19,14 +22,20 @@ static void scope_clause(struct store_qsql *q, const struct caller *who)
 			  "gs.user_id = ");
 	store_qsql_int(q, who->user_id);
 	store_qsql_add(q, ")");
-	if (n < 0)
-		store_qsql_add(q, " OR 1 = 1");
+	/* the viewing regions, narrowed as the cases are where the caller
+	 * sees them only as a grid worker who serves grids: there, events of
+	 * their grids or of none (store_grid_scope_sql; issue 15: scope
+	 * follows the grids they serve) */
+	store_qsql_add(q, " OR ((");
+	store_qsql_add(q, n < 0 ? "1 = 1" : "0 = 1");
 	for (int i = 0; i < n; i++) {
 		store_qsql_add(q, " OR (");
 		store_qsql_range(q, "e.region", regions[i]);
 		store_qsql_add(q, ")");
 	}
 	store_qsql_add(q, ")");
+	store_grid_scope_sql(q, who, "e.region", "g.code", NULL);
+	store_qsql_add(q, "))");
 }
 
 static enum fq_err ge_categories(struct store_conn *c, json_t **items)
@@ -231,8 +240,9 @@ static enum fq_err ge_list(struct store_conn *c, const struct caller *who,
 }
 
 /* The figures grouped by `by` (a column list of e and g). */
-static enum fq_err stats_by(struct store_conn *c, const struct caller *who, int64_t from,
-			    int64_t to, const char *cols, const char *group, json_t **items)
+static enum fq_err stats_by(struct store_conn *c, const struct caller *who, const char *region,
+			    int64_t from, int64_t to, const char *cols, const char *group,
+			    json_t **items)
 {
 	struct store_qsql *q = store_qsql_new();
 	if (!q)
@@ -245,6 +255,10 @@ static enum fq_err stats_by(struct store_conn *c, const struct caller *who, int6
 			  "e.closed_at <= e.deadline) THEN 1 ELSE 0 END) AS on_time, "
 			  "sum(CASE WHEN e.status = 'case' THEN 1 ELSE 0 END) AS to_case "
 			  "FROM grid_events e LEFT JOIN grids g ON g.id = e.grid_id WHERE 1 = 1");
+	if (region) {
+		store_qsql_add(q, " AND ");
+		store_qsql_range(q, "e.region", region);
+	}
 	if (from) {
 		store_qsql_add(q, " AND e.created_at >= ");
 		store_qsql_int(q, from);
@@ -261,14 +275,14 @@ static enum fq_err stats_by(struct store_conn *c, const struct caller *who, int6
 	return run_built(c, q, "grid_event_stats", items);
 }
 
-static enum fq_err ge_stats(struct store_conn *c, const struct caller *who, int64_t from,
-			    int64_t to, json_t **out)
+static enum fq_err ge_stats(struct store_conn *c, const struct caller *who, const char *region,
+			    int64_t from, int64_t to, json_t **out)
 {
 	json_t *grids = NULL, *platforms = NULL;
-	enum fq_err err = stats_by(c, who, from, to, "e.grid_id, g.code, g.name",
+	enum fq_err err = stats_by(c, who, region, from, to, "e.grid_id, g.code, g.name",
 				   "e.grid_id, g.code, g.name", &grids);
 	if (!err)
-		err = stats_by(c, who, from, to, "e.platform", "e.platform", &platforms);
+		err = stats_by(c, who, region, from, to, "e.platform", "e.platform", &platforms);
 	if (err) {
 		json_decref(grids);
 		json_decref(platforms);
@@ -370,6 +384,33 @@ static enum fq_err ge_photo_read(struct store_conn *c, const struct caller *who,
 	return err;
 }
 
+/* ---- configuration ---- */
+
+static enum fq_err ge_category_put(struct store_conn *c, const struct store_grid_event_category *k)
+{
+	static const struct store_sql sql = STORE_SQL(GRID_EVENT_SQL_CATEGORY_PUT);
+	struct store_vals v = {0};
+	store_v_text(&v, k->code);
+	store_v_text(&v, k->name_zh);
+	store_v_text(&v, k->name_en);
+	store_v_text(&v, k->kind);
+	store_v_text(&v, k->platform);
+	store_v_int(&v, k->position);
+	store_v_int(&v, k->active != 0);
+	return store_run_exec(c, &sql, &v, "grid_event_category_put", NULL);
+}
+
+static enum fq_err ge_platform_days_set(struct store_conn *c, const char *platform, int days)
+{
+	static const struct store_sql sql = STORE_SQL(GRID_EVENT_SQL_PLATFORM_SET);
+	struct store_vals v = {0};
+	store_v_text(&v, platform);
+	store_v_int(&v, days);
+	int64_t n = 0;
+	enum fq_err err = store_run_exec(c, &sql, &v, "grid_event_platform_set", &n);
+	return err ? err : n ? FQ_OK : FQ_ENOTFOUND;
+}
+
 const struct store_grid_event_ops shared_grid_event_ops = {
 	.categories = ge_categories,
 	.category = ge_category,
@@ -388,4 +429,6 @@ const struct store_grid_event_ops shared_grid_event_ops = {
 	.photo_count = ge_photo_count,
 	.photos = ge_photos,
 	.photo_read = ge_photo_read,
+	.category_put = ge_category_put,
+	.platform_days_set = ge_platform_days_set,
 };

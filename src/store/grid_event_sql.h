@@ -31,17 +31,19 @@
 	"platform, note, at) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7, " P \
 	"8)"
 #define GRID_EVENT_SQL_STEP_COUNT(P) "SELECT count(*) FROM grid_event_steps WHERE event_id = " P "1"
-#define GRID_EVENT_SQL_STEPS(P)                                                  \
-	"SELECT action, actor, from_status, to_status, platform, note, at FROM " \
-	"grid_event_steps WHERE event_id = " P "1 ORDER BY id"
+#define GRID_EVENT_SQL_STEPS(P)                                                                \
+	"SELECT s.action, s.actor, u.display_name AS actor_name, s.from_status, s.to_status, " \
+	"s.platform, s.note, s.at FROM grid_event_steps s LEFT JOIN users u ON u.username = "  \
+	"s.actor WHERE s.event_id = " P "1 ORDER BY s.id"
 
 /* An event as read, with its grid and its reporter (the scoped reads). */
-#define GRID_EVENT_SQL_COLS                                                                     \
-	"SELECT e.id, e.grid_id, g.code AS grid_code, g.name AS grid_name, e.region, "          \
-	"e.category, e.kind, e.title, e.description, e.lat, e.lon, e.reporter AS reporter_id, " \
-	"u.username AS reporter, e.platform, e.department, e.status, e.deadline, e.case_id, "   \
-	"e.closed_at, e.created_at, e.updated_at FROM grid_events e LEFT JOIN grids g ON g.id " \
-	"= e.grid_id JOIN users u ON u.id = e.reporter WHERE 1 = 1"
+#define GRID_EVENT_SQL_COLS                                                                      \
+	"SELECT e.id, e.grid_id, g.code AS grid_code, g.name AS grid_name, e.region, "           \
+	"rg.name AS region_name, e.category, e.kind, e.title, e.description, e.lat, e.lon, "     \
+	"e.reporter AS reporter_id, u.username AS reporter, u.display_name AS reporter_name, "   \
+	"e.platform, e.department, e.status, e.deadline, e.case_id, e.closed_at, e.created_at, " \
+	"e.updated_at FROM grid_events e LEFT JOIN grids g ON g.id = e.grid_id JOIN users u ON " \
+	"u.id = e.reporter LEFT JOIN regions rg ON rg.code = e.region WHERE 1 = 1"
 
 /* Photos: the bytes once per SHA-256 in attachment_files (013). */
 #define GRID_EVENT_SQL_FILE_INSERT(P)                                                        \
@@ -61,5 +63,15 @@
 	GRID_EVENT_SQL_PHOTO_COLS "WHERE event_id = " P "1 AND id = " P "2"
 #define GRID_EVENT_SQL_FILE_DATA(P) "SELECT data FROM attachment_files WHERE sha256 = " P "1"
 #define GRID_EVENT_SQL_FILE_THUMB(P) "SELECT thumb FROM attachment_files WHERE sha256 = " P "1"
+
+/* Configuration. */
+#define GRID_EVENT_SQL_CATEGORY_PUT(P)                                                         \
+	"INSERT INTO grid_event_categories(code, name_zh, name_en, kind, platform, position, " \
+	"active) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7) ON CONFLICT " \
+	"(code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, kind = " \
+	"excluded.kind, platform = excluded.platform, position = excluded.position, active = " \
+	"excluded.active"
+#define GRID_EVENT_SQL_PLATFORM_SET(P) \
+	"UPDATE grid_event_platforms SET workdays = " P "2 WHERE code = " P "1"
 
 #endif

@@ -72,6 +72,9 @@ test('every step: the worker reports, the township dispatches, a department hand
   const e = await reported();
   assert.equal(e.status, 'reported');
   assert.equal(e.reporter, 'fengyuan.grid');
+  // people and places by their names, not their keys
+  assert.equal(e.reporter_name, '刘志强（枫源村网格员）');
+  assert.match(e.region_name, /枫源/);
   assert.equal(e.kind, 'matter');
   assert.equal(e.deadline, null);
   assert.deepEqual(e.allowed_actions, []);
@@ -112,6 +115,7 @@ test('every step: the worker reports, the township dispatches, a department hand
   assert.deepEqual(closed.steps.map((s) => s.actor),
     ['fengyuan.grid', 'fengqiao.handler', 'fengqiao.clerk', 'fengqiao.clerk', 'fengyuan.grid', 'fengyuan.grid']);
   assert.equal(closed.steps[1].platform, 'department');
+  assert.equal(closed.steps[1].actor_name, '王建国（枫桥镇矛调中心）');
   assert.equal(closed.steps[3].note, '三盏路灯已更换');
   // every step is in the audit chain
   assert.equal(Number(sql(`SELECT count(*) FROM audit_log WHERE entity = 'grid_event' AND entity_id = '${e.id}'`)), 6);
@@ -267,6 +271,13 @@ test('scope: the reporter, the grid\'s staff and the staff over the village see 
   await step('fengqiao.clerk', g.id, { action: 'return', note: '已处理' }, 'returned');
   await step('leshan.mediator', g.id, { action: 'check' }, 'checked');
   await step('leshan.mediator', g.id, { action: 'close' }, 'closed');
+  // a grid worker who serves grids sees the events of those grids and of
+  // none, not another grid's of the same village (as for cases)
+  const other = await reported({ grid_id: gid, region: undefined }, 'fengqiao.handler');
+  assert.equal((await u['fengyuan.grid'].get(`/api/v1/events/${other.id}`)).status, 404);
+  assert.ok(!ids(await u['fengyuan.grid'].get('/api/v1/events?limit=200')).includes(other.id));
+  assert.equal((await u['fengyuan.grid'].get(`/api/v1/events/${e.id}`)).status, 200); // no grid
+  assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/${other.id}`)).status, 200);
   // reporting: only where one works
   const out = await report({}, 'shangyu.mediator');
   assert.equal(out.status, 403);
@@ -275,6 +286,21 @@ test('scope: the reporter, the grid\'s staff and the staff over the village see 
   const mismatch = await report({ grid_id: gid, region: OTHER_VILLAGE });
   assert.equal(mismatch.status, 400);
   assert.equal(mismatch.json.error.field, 'region');
+});
+
+test('point in polygon: a report with coordinates and no grid gets the grid whose boundary holds it', async () => {
+  // inside 枫源村第一网格 of the demo (box 120.38-120.40, 29.64-29.66)
+  const e = await reported({ lat: 29.655, lon: 120.395 });
+  assert.equal(e.grid_code, '330681109290-01');
+  const noRegion = await reported({ lat: 29.655, lon: 120.395, region: undefined });
+  assert.equal(noRegion.grid_code, '330681109290-01');
+  assert.equal(noRegion.region, VILLAGE);
+  // a point in no grid keeps the village and no grid; without a village it is refused
+  const none = await reported({ lat: 10, lon: 10 });
+  assert.equal(none.grid_id, null);
+  const lost = await report({ lat: 10, lon: 10, region: undefined });
+  assert.equal(lost.status, 400);
+  assert.equal(lost.json.error.field, 'region');
 });
 
 test('bad input is a 4xx naming the field', async () => {
@@ -358,7 +384,51 @@ test('figures: reported, closed, closed on time, by grid and by platform, within
   assert.equal(s.by_platform.reduce((n, p) => n + p.reported, 0), total);
   assert.ok(s.by_grid.some((g) => g.code === 'FY-EV-01' && g.closed === 1 && g.on_time === 1));
   assert.ok(s.on_time_rate > 0 && s.on_time_rate < 1);
+  // under one region
+  assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/stats?region=${VILLAGE}`)).json.reported, total);
+  assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/stats?region=${OTHER_VILLAGE}`)).json.reported, 0);
+  assert.equal((await u['fengqiao.handler'].get('/api/v1/events/stats?region=33x')).status, 400);
   const none = await u['shangyu.mediator'].get('/api/v1/events/stats');
   assert.equal(none.json.reported, 0);
   assert.equal((await u['fengqiao.handler'].get('/api/v1/events/stats?from=yesterday')).status, 400);
+});
+
+test('an administrator configures the categories and the platforms\' working days; nobody else may', async () => {
+  const put = (who, p, body) => u[who].req('PUT', p, body);
+  const cat = { name_zh: '流浪犬', name_en: 'Stray dogs', kind: 'matter', platform: 'enforcement', position: 8 };
+  const r = await put('admin', '/api/v1/events/categories/stray_dogs', cat);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.categories.some((c) => c.code === 'stray_dogs' && c.platform === 'enforcement'));
+  const e = await reported({ category: 'stray_dogs', title: '流浪犬伤人隐患' });
+  assert.equal(e.kind, 'matter');
+  // retired: no longer offered nor taken; the events keep their code
+  assert.equal((await put('admin', '/api/v1/events/categories/stray_dogs', { ...cat, active: false })).status, 200);
+  const list = await u['fengyuan.grid'].get('/api/v1/events/categories');
+  assert.ok(!list.json.categories.some((c) => c.code === 'stray_dogs'));
+  const refused = await report({ category: 'stray_dogs' });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.json.error.field, 'category');
+  assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/${e.id}`)).json.category, 'stray_dogs');
+  // not for the township, and checked
+  const no = await put('fengqiao.handler', '/api/v1/events/categories/stray_dogs', cat);
+  assert.equal(no.status, 403);
+  for (const [p, body, field] of [
+    ['/api/v1/events/categories/Bad-Code', cat, 'code'],
+    ['/api/v1/events/categories/x', { ...cat, kind: 'rumour' }, 'kind'],
+    ['/api/v1/events/categories/x', { ...cat, platform: 'moon' }, 'platform'],
+    ['/api/v1/events/categories/x', { ...cat, name_zh: '' }, 'name_zh'],
+    ['/api/v1/events/platforms/market', { workdays: 61 }, 'workdays'],
+    ['/api/v1/events/platforms/market', {}, 'workdays'],
+  ]) {
+    const b = await put('admin', p, body);
+    assert.equal(b.status, 400, `${p} ${b.text}`);
+    assert.equal(b.json.error.field, field);
+  }
+  assert.equal((await put('admin', '/api/v1/events/platforms/moon', { workdays: 3 })).status, 404);
+  assert.equal((await put('fengqiao.handler', '/api/v1/events/platforms/market', { workdays: 1 })).status, 403);
+  const d = await put('admin', '/api/v1/events/platforms/market', { workdays: 10 });
+  assert.equal(d.status, 200, d.text);
+  assert.equal(d.json.platforms.find((p) => p.code === 'market').workdays, 10);
+  assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE action IN ('event.category_put', 'event.platform_set')")), 3);
+  await put('admin', '/api/v1/events/platforms/market', { workdays: 5 });
 });

@@ -2,13 +2,15 @@
 // width, in zh-CN and English (helpers.js RUNS): a grid worker reports an
 // event; the township command room (综合指挥室) dispatches it to a
 // department; the department handles it and returns the result; the
-// worker checks it on the spot and it closes. Each page passes axe, has no
+// worker checks it on the spot and it closes. The report carries a photo
+// and a grid. Each page passes axe, has no
 // horizontal scroll at 375 px, and logs no console error. The dashboard
 // shows the events' card next to the dispute rates.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
 const { setup, shot, login, axeCheck, scrollWidth, RUNS } = require('./helpers.js');
+const { makePng } = require('../lib/png');
 
 let env;
 test.before(async () => { env = await setup({ server: { cases: false } }); });
@@ -49,11 +51,15 @@ for (const { label, viewport, lang, L, width } of RUNS) {
     await form.getByLabel(L('标题', 'Title')).fill(title);
     await form.getByLabel(L('情况描述', 'What was found')).fill('村口三盏路灯不亮，老人夜间出行不便。');
     assert.strictEqual(await form.getByLabel(L('村（社区）代码', 'Village (community) code')).inputValue(), '330681109290');
+    await form.getByLabel(L('网格', 'Grid'), { exact: true }).selectOption({ label: '枫源村第一网格（330681109290-01）' });
+    await form.getByLabel(L('现场照片', 'Photos of the scene')).setInputFiles({ name: '路灯.png', mimeType: 'image/png', buffer: makePng(800, 600) });
     await axeCheck(worker, `on the report form (${label})`);
     assert.ok(await scrollWidth(worker) <= viewport.width + 1, 'no horizontal scroll on the form');
     await form.getByRole('button', { name: L('上报', 'Report'), exact: true }).click();
     await worker.getByRole('heading', { level: 1, name: title }).waitFor();
     await worker.locator('.ev-status', { hasText: L('待派遣', 'To dispatch') }).waitFor();
+    assert.match(await worker.locator('.kv').innerText(), /枫源村第一网格/);
+    await worker.locator('.ev-photos img.att-thumb').waitFor();
     const id = (worker.url().match(/#\/events\/(\d+)/) || [])[1];
     assert.ok(id, worker.url());
 
@@ -93,7 +99,10 @@ for (const { label, viewport, lang, L, width } of RUNS) {
     // the figures on the dashboard, next to the dispute rates
     await town.goto(`${env.base}/#/dashboard`);
     const card = town.locator('#dash-events');
-    await card.locator('[data-ev="closed"] .kpi-value').waitFor();
+    await town.waitForFunction(() => {
+      const v = document.querySelector('#dash-events [data-ev="closed"] .kpi-value');
+      return v && /\d/.test(v.textContent);
+    });
     assert.ok(Number(await card.locator('[data-ev="closed"] .kpi-value').innerText()) >= 1);
     await axeCheck(town, `on the dashboard (${label})`);
     env.check();

@@ -266,7 +266,7 @@ export async function render({ container, query, navigate, isCurrent }) {
     h('p', { class: 'muted' }, t('dash.scope', { name: regionName }),
       prev ? t('an.prevPeriod', { from: prev[0], to: prev[1] }) : ''),
     headline,
-    eventFiguresCard({ from, to }),
+    eventFiguresCard({ region, from, to }),
     defs,
     importedNote,
     chartsEl,

@@ -22,11 +22,11 @@ export function dueText(e) {
   return t('ev.due', { when: fmtDate(e.deadline), left });
 }
 
-function actionForm(e, onDone) {
+function actionForm(e, suggested, onDone) {
   const acts = e.allowed_actions || [];
   if (!acts.length) return null;
-  const platform = field(t('ev.platform'), select(PLATFORMS.map((p) => ({ value: p, label: tc('evplat', p) }))),
-    { name: 'platform' });
+  const platform = field(t('ev.platform'), select(PLATFORMS.map((p) => ({ value: p, label: tc('evplat', p) })),
+    { value: suggested || PLATFORMS[0] }), { name: 'platform' });
   const dept = field(t('ev.department'), h('input', { type: 'text', maxlength: 100 }), { name: 'department' });
   const note = field(t('ev.note'), h('textarea', { rows: 3, maxlength: 1000 }), { name: 'note' });
   const showDept = () => { dept.wrap.hidden = platform.input.value !== 'department'; };
@@ -71,7 +71,7 @@ function steps(e) {
   const ol = h('ol', { class: 'timeline', id: 'event-steps' });
   for (const s of e.steps || []) {
     ol.appendChild(h('li', { class: 'tl-item' },
-      h('p', null, h('strong', null, t('ev.step.' + s.action)), ' · ', s.actor === 'system' ? t('ev.system') : s.actor,
+      h('p', null, h('strong', null, t('ev.step.' + s.action)), ' · ', s.actor === 'system' ? t('ev.system') : (s.actor_name || s.actor),
         s.platform ? ` → ${tc('evplat', s.platform)}` : ''),
       s.note ? h('p', { class: 'tl-note' }, s.note) : null,
       h('p', { class: 'muted' }, fmtDateTime(s.at))));
@@ -82,11 +82,14 @@ function steps(e) {
 export async function renderOne({ container, params, isCurrent }) {
   const body = h('div', null, loading());
   append(container, h('p', { class: 'breadcrumb' }, h('a', { href: '#/events' }, t('ev.title'))), body);
+  let suggested = null;
   const show = (e, flash) => {
-    const where = [e.grid_name, e.region].filter(Boolean).join(' · ');
-    const photos = (e.photos || []).length ? h('ul', { class: 'att-list' }, e.photos.map((p) => h('li', { class: 'att-item' },
-      p.thumbnail ? h('img', { class: 'att-thumb', src: p.href + '/thumbnail', alt: p.name }) : p.name))) : null;
-    const form = actionForm(e, (next, a) => show(next, t('ev.done.' + a)));
+    const where = [e.region_name || e.region, e.grid_name].filter(Boolean).join(' · ');
+    const photos = (e.photos || []).length ? h('section', { class: 'ev-photos' }, h('h2', null, t('ev.photos')), h('ul', { class: 'att-list' }, e.photos.map((p) => h('li', { class: 'att-item' },
+      h('a', { href: p.href, class: 'att-pic' }, p.thumbnail
+        ? h('img', { class: 'att-thumb', src: p.href + '/thumbnail', alt: t('ev.photoAlt', { name: p.name }), width: '160', height: '120' })
+        : p.name))))) : null;
+    const form = actionForm(e, suggested, (next, a) => show(next, t('ev.done.' + a)));
     replace(body,
       h('div', { class: 'page-head' }, h('h1', null, e.title), statusBadge(e.status)),
       flash ? h('p', { class: 'alert alert-info flash', role: 'status' }, flash) : null,
@@ -94,7 +97,7 @@ export async function renderOne({ container, params, isCurrent }) {
         dl([
           [t('ev.category'), tc('evcat', e.category, e.category)],
           [t('ev.where'), where],
-          [t('ev.reporter'), e.reporter],
+          [t('ev.reporter'), e.reporter_name || e.reporter],
           [t('ev.platform'), e.platform ? tc('evplat', e.platform) + (e.department ? ` · ${e.department}` : '') : ''],
           [t('ev.deadline'), e.deadline ? dueText(e) : ''],
           [t('ev.case'), e.case_id ? h('a', { href: `#/case/${e.case_id}` }, t('ev.openCase')) : ''],
@@ -114,6 +117,11 @@ export async function renderOne({ container, params, isCurrent }) {
   } catch (err) {
     if (isCurrent()) replace(body, h('h1', null, t('ev.title')), errorBox(err));
     return;
+  }
+  // the command room starts from the platform the category suggests
+  if ((e.allowed_actions || []).includes('dispatch')) {
+    const cats = await get('/api/v1/events/categories').then((r) => r.categories).catch(() => []);
+    suggested = (cats.find((c) => c.code === e.category) || {}).platform || null;
   }
   if (isCurrent()) show(e);
 }
