@@ -99,6 +99,7 @@ export async function render({ container, navigate, isCurrent }) {
   }
   registerWorker(true);
   startOutbox();
+  flush(); // at each visit: after a new sign-in the waiting work goes at once
 
   const live = h('p', { class: 'field-status', role: 'status', 'aria-live': 'polite' });
   const sendNow = h('button', { type: 'button', class: 'btn btn-small' }, t('field.sendNow'));
