@@ -224,6 +224,34 @@ test('the server changed the case meanwhile: its status wins, the follow-up\'s n
   env.errors.splice(0);
 }));
 
+test('an item the server refuses (4xx) is kept with its error, fixed by the worker and sent once under a new key', shot(() => env, async () => {
+  const page = await env.newPage({ name: 'refused', viewport: PHONE });
+  await login(page, env.base, 'fengyuan.grid');
+  await page.goto(env.base + '/#/field');
+  await page.locator('.field-status', { hasText: '在线' }).waitFor();
+  const report = page.locator('form', { has: page.getByRole('heading', { name: '上报纠纷或事件' }) });
+  await report.getByLabel('事件类别').selectOption('public_order');
+  await report.getByLabel('标题').fill('乱'); // one character: the server wants 2 to 200
+  await report.getByLabel('发现的情况').fill('村口夜里有人聚集喧哗。');
+  await report.getByLabel('附上当前位置').uncheck();
+  await report.getByRole('button', { name: '保存上报' }).click();
+  const item = page.locator('.outbox-item.is-failed');
+  await item.waitFor();
+  await item.getByRole('alert').waitFor();
+  await page.locator('.field-status', { hasText: '1 条发送失败' }).waitFor();
+  const before = await outboxItems(page);
+  assert.equal(before.length, 1);
+  assert.equal(before[0].state, 'failed');
+  assert.equal(before[0].error.field, 'title');
+  await item.getByLabel(/修改后重发/).fill('村口夜间聚集喧哗');
+  await item.getByRole('button', { name: '修改并重新发送' }).click();
+  await page.locator('.field-status', { hasText: '待发送 0 条' }).waitFor({ timeout: 30000 });
+  assert.equal((await eventsTitled('村口夜间聚集喧哗')).length, 1, 'the fixed item arrived once');
+  assert.equal((await eventsTitled('乱')).length, 0);
+  env.check([/status of 400/]);
+  env.errors.splice(0);
+}));
+
 for (const [label, viewport, lang] of [['phone, English', PHONE, 'en'], ['desktop, zh-CN', DESKTOP, 'zh-CN']]) {
   test(`the field page at ${label}: readable, no overflow, axe`, shot(() => env, async () => {
     const page = await env.newPage({ name: 'field-' + lang, viewport, lang });

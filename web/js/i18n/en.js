@@ -1481,6 +1481,8 @@ export default {
   'outbox.kind.follow_up': 'Follow-up',
   'outbox.state.queued': 'waiting',
   'outbox.state.failed': 'could not be sent',
+  'outbox.fixField': 'Fix it and send again ({field})',
+  'outbox.fixSend': 'Send the fixed text',
   'outbox.retry': 'Send again',
   'outbox.discard': 'Discard it',
   'outbox.discardConfirm': 'Discarding deletes this record. Go ahead?',

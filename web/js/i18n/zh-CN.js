@@ -1482,6 +1482,8 @@ export default {
   'outbox.kind.follow_up': '回访',
   'outbox.state.queued': '等待发送',
   'outbox.state.failed': '发送失败',
+  'outbox.fixField': '修改后重发（{field}）',
+  'outbox.fixSend': '修改并重新发送',
   'outbox.retry': '重新发送',
   'outbox.discard': '放弃这条',
   'outbox.discardConfirm': '放弃后这条记录将被删除，确定吗？',

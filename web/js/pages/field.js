@@ -34,6 +34,8 @@ const EVENT_CATEGORIES = [
 const CATS_KEY = 'fq.field.eventCategories';
 const GRIDS_KEY = 'fq.field.grids';
 const PATROL_ROUTE = '/api/v1/patrols';
+// the text a worker may fix on a failed item, by kind
+const FIX_FIELDS = { event: 'description', dispute: 'description', patrol: 'findings', follow_up: 'note' };
 const PATROL_POINTS_MAX = 2000; // points kept of one patrol's route
 const WHO_KEY = 'fq.field.who'; // who last used the app here (name, roles' regions), for the page with no network
 
@@ -159,9 +161,27 @@ export async function render({ container, navigate, isCurrent }) {
       again.addEventListener('click', () => retry(it.seq));
       const drop = h('button', { type: 'button', class: 'btn btn-small btn-danger' }, t('outbox.discard'));
       drop.addEventListener('click', () => { if (window.confirm(t('outbox.discardConfirm'))) discard(it.seq); });
-      li.append(h('p', { class: 'alert alert-error', role: 'alert' }, errorText(err)), h('div', { class: 'actions' }, again, drop));
+      li.append(h('p', { class: 'alert alert-error', role: 'alert' }, errorText(err)), fixer(it), h('div', { class: 'actions' }, again, drop));
     }
     return li;
+  }
+
+  // A failed item's text to fix: the field the server named, else the
+  // item's main text; sent again under a new key (the old key's body is the
+  // server's to keep).
+  function fixer(it) {
+    let body;
+    try { body = JSON.parse(it.body); } catch (_) { return null; }
+    const named = it.error && it.error.field;
+    const name = named && typeof body[named] === 'string' ? named : FIX_FIELDS[it.kind];
+    if (!name || typeof body[name] !== 'string') return null;
+    const box = h('textarea', { rows: '2', maxlength: '2000' });
+    box.value = body[name];
+    const label = { description: t('field.whatFound'), findings: t('field.patrol.findings'), note: t('field.follow.note'), title: t('case.title') }[name] || name;
+    const f = field(t('outbox.fixField', { field: label }), box, { name });
+    const send = h('button', { type: 'button', class: 'btn btn-small btn-primary' }, t('outbox.fixSend'));
+    send.addEventListener('click', () => retry(it.seq, { ...body, [name]: box.value.trim() }));
+    return h('div', { class: 'outbox-fix' }, f.wrap, send);
   }
 
   const stop = onOutboxChange(showOutbox);
