@@ -5,6 +5,7 @@
 #include "api/attachment.h"
 #include "api/case_edit.h"
 #include "api/grid.h"
+#include "api/grid_event.h"
 #include "api/mediation.h"
 #include "api/mediation_doc.h"
 #include "api/patrol.h"
@@ -33,4 +34,5 @@ void api_register_all(void)
 	api_grid_routes();
 	api_patrol_routes();
 	api_team_routes();
+	api_grid_event_routes();
 }

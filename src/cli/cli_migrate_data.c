@@ -82,7 +82,7 @@ struct mtable {
 #define RESIDENT_COLS "case_id, pin_hash, sms_hash, sms_expires, rating, rating_comment, rated_at"
 #define UNIT_PHONE_COLS "region, phone, updated_at, updated_by"
 #define AUDIT_COLS AUDIT_SQL_COLUMNS
-#define IDEM_COLS IDEM_SQL_COLUMNS
+#define IDEM_COLS IDEM_SQL_COLUMNS ", route, body_hash" /* 021: the API's keys */
 #define WEBHOOK_COLS "id, url, events, secret, created_at, created_by, active, region"
 #define MOVE_COLS "id, case_id, at, actor, kind, from_unit, to_unit, reason"
 #define REMINDER_COLS "id, case_id, at, actor, reason, settled_at"

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "http/auth.h"
+#include "http/idem.h"
 #include "http/limits.h"
 #include "http/router.h"
 #include "http/static.h"
@@ -375,5 +376,7 @@ void http_dispatch(struct evhttp_request *ev, void *arg)
 			return;
 		}
 	}
+	if ((rt->flags & R_AUTH) && idem_begin(r))
+		return; /* a repeat of an Idempotency-Key, answered */
 	rt->fn(r);
 }

@@ -17,6 +17,7 @@
 #include <sys/queue.h>
 #include <time.h>
 
+#include "http/idem.h"
 #include "http/metrics.h"
 #include "http/worker.h"
 #include "service/svc.h"
@@ -102,6 +103,7 @@ static void req_free(struct req *r)
 		evhttp_clear_headers(&r->query);
 	json_decref(r->body);
 	free(r->ctx_owned);
+	idem_free(r);
 	free(r);
 }
 
@@ -196,6 +198,7 @@ static void finish(struct req *r, int status, struct evbuffer *buf)
 		return;
 	r->replied = 1;
 	req_read_end(r);
+	idem_finish(r, status, buf);
 	security_headers(r);
 	uint64_t dur = http_mono_ns() - r->start_ns;
 	metrics_request(r->http->metrics, r->route_pattern ? r->route_pattern : "other", status,
@@ -504,6 +507,7 @@ void req_write(struct req *r, enum fq_err (*run)(struct store_conn *, void *, st
 	}
 	j->job.run = run;
 	j->job.arg = arg;
+	idem_wrap(r, &j->job.run, &j->job.arg); /* an Idempotency-Key: claimed with this write */
 	j->job.done = req_job_done;
 	j->r = r;
 	j->arg = arg;

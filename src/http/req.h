@@ -38,6 +38,7 @@ enum http_method {
 struct worker;
 struct http_config;
 struct svc;
+struct idem;
 
 /* One request in flight; freed after its reply is sent. */
 struct req {
@@ -68,8 +69,9 @@ struct req {
 	int status;        /* of a streamed answer, for the access log */
 	size_t bytes_sent; /* body bytes of a streamed answer so far */
 	int replied;
-	int in_read;     /* a read snapshot is open on rc */
-	void *ctx_owned; /* freed with the request */
+	int in_read;       /* a read snapshot is open on rc */
+	void *ctx_owned;   /* freed with the request */
+	struct idem *idem; /* an armed Idempotency-Key (http/idem.h), or NULL */
 };
 
 /* Replies. Each steals `body`. reply_json and reply_text are for answers

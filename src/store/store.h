@@ -38,7 +38,7 @@
  * unit_phone_*, queue/team and notification members and case_facts_set;
  * 4: the module sub-tables, attachment, mediation and agreement; 5:
  * mediation_doc). */
-#define STORE_OPS_VERSION 5
+#define STORE_OPS_VERSION 6
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
@@ -63,6 +63,8 @@ struct store_mediation_doc_ops;
 struct store_grid_ops;
 struct store_patrol_ops;
 struct store_team_ops;
+struct store_sync_ops;
+struct store_grid_event_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -368,6 +370,8 @@ struct store_ops {
 	const struct store_grid_ops *grid;
 	const struct store_patrol_ops *patrol;
 	const struct store_team_ops *team; /* service teams (issue 15) */
+	const struct store_sync_ops *sync;
+	const struct store_grid_event_ops *grid_event;
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -162,6 +162,10 @@ static const struct fq_code codes[] = {
 	{"own_offer", 403},
 	{"code_wrong", 403},
 	{"code_expired", 410},
+	/* the Idempotency-Key of signed-in POSTs (http/idem.c, docs/offline.md) */
+	{"invalid_idempotency_key", 400},
+	{"idempotency_key_reused", 422},
+	{"idempotency_in_progress", 409},
 };
 
 int fq_code_status(const char *code)

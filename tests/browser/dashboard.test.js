@@ -31,6 +31,7 @@ test('charts, rates and drill-down', shot(() => env, async () => {
     const chart = window.echarts.getInstanceByDom(document.getElementById('chart-category'));
     chart.on('showTip', (e) => window.__tips.push(e));
   });
+  await page.locator('#chart-category').scrollIntoViewIfNeeded();
   const box = await page.locator('#chart-category').boundingBox();
   for (let y = 20; y < box.height - 10; y += 15) {
     await page.mouse.move(box.x + box.width / 2, box.y + y);

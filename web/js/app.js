@@ -16,9 +16,12 @@ import * as notifications from './pages/notifications.js';
 import * as mediation from './pages/mediation.js';
 import * as room from './pages/mediation-party.js';
 import * as verify from './pages/verify.js';
-import * as grids from './pages/grids.js';
 import * as patrols from './pages/patrols.js';
 import * as teams from './pages/teams.js';
+import * as field from './pages/field.js';
+import { outboxBadge, registerWorker } from './outbox.js';
+import * as events from './pages/events.js';
+import * as grids from './pages/grids.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -36,9 +39,11 @@ const routes = [
   { re: /^\/case\/([\w-]+)\/mediation$/, page: mediation, name: 'mediation', keys: ['id'], staff: true },
   { re: /^\/room\/([\w-]+)$/, page: room, name: 'room', keys: ['token'] },
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
-  { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/teams$/, page: teams, name: 'teams', staff: true },
+  { re: /^\/field$/, page: field, name: 'field' },
+  { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
+  { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -79,9 +84,11 @@ function navLinks() {
       ['#/cases', 'nav.cases', 'cases'],
       ['#/new', 'nav.new', 'new'],
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
-      ['#/grids', 'nav.grids', 'grids'],
       ['#/patrols', 'nav.patrols', 'patrols'],
       ['#/teams', 'nav.teams', 'teams'],
+      ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
+      ['#/events', 'nav.events', 'events'],
+      ['#/grids', 'nav.grids', 'grids'],
       ['#/', 'nav.portal', 'home'],
     ];
   }
@@ -169,6 +176,7 @@ function renderHeader() {
         h('span', { class: 'brand-text' }, t('app.short'),
           h('span', { class: 'brand-tagline' }, t('app.tagline')))),
       userBox,
+      outboxBadge(),
       langBtn,
       toggle,
       nav));
@@ -261,4 +269,5 @@ window.addEventListener('hashchange', onHashChange);
   lastFocusHash = null;
   await route();
   lastFocusHash = location.hash;
+  registerWorker();
 })();

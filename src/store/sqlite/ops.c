@@ -9,6 +9,8 @@
 #include "store/grid.h"
 #include "store/patrol.h"
 #include "store/team.h"
+#include "store/sync.h"
+#include "store/grid_event.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -46,5 +48,7 @@ const struct store_ops store_sqlite_ops = {
 	.grid = &shared_grid_ops,
 	.patrol = &shared_patrol_ops,
 	.team = &shared_team_ops,
+	.sync = &shared_sync_ops,
+	.grid_event = &shared_grid_event_ops,
 	STORE_SHARED_OPS,
 };

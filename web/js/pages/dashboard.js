@@ -7,6 +7,7 @@
 import { h, append, replace, field, qs } from '../dom.js';
 import { t, tc, fmtNumber, fmtPercent, getLocale } from '../i18n.js';
 import { get, session, errorBox } from '../api.js';
+import { eventFiguresCard } from './events-stats.js';
 import { userRootRegion, emptyState, loading } from '../common.js';
 import { coverageCard } from './patrols.js';
 
@@ -265,6 +266,7 @@ export async function render({ container, query, navigate, isCurrent }) {
     h('p', { class: 'muted' }, t('dash.scope', { name: regionName }),
       prev ? t('an.prevPeriod', { from: prev[0], to: prev[1] }) : ''),
     headline,
+    eventFiguresCard({ region, from, to }),
     defs,
     importedNote,
     chartsEl,
