@@ -1532,5 +1532,6 @@ export default {
   'ev.photosHint': 'Optional; up to 9 JPEG, PNG or WebP photos, 10 MiB each at most.',
   'ev.reportedOpen': 'The event is reported, but not every photo was kept: open the event',
   'ev.photoAlt': 'Photo of the scene {name}',
+  'error.same_person.action': 'The check on the spot is for someone other than who returned the result.',
   'ev.card.toCase': 'Became cases',
 };

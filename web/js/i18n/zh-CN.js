@@ -1533,5 +1533,6 @@ export default {
   'ev.photosHint': '可选，最多 9 张 JPEG、PNG 或 WebP 照片，每张不超过 10 MiB。',
   'ev.reportedOpen': '事件已上报，照片未全部保存：打开事件',
   'ev.photoAlt': '现场照片 {name}',
+  'error.same_person.action': '现场核查应由反馈结果以外的人员进行。',
   'ev.card.toCase': '转为案件',
 };
