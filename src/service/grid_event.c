@@ -260,6 +260,30 @@ unsigned grid_event_parts(struct store_conn *c, const struct caller *who, const 
 	return event_parts_of(who, json_string_value(json_object_get(row, "region")), serves);
 }
 
+/* FQ_EFORBIDDEN "same_person" when who returned event id's result last. */
+static enum fq_err not_returner(struct store_conn *c, int64_t id, const struct caller *who,
+				struct fq_error *e)
+{
+	json_t *steps = NULL;
+	enum fq_err err = store_grid_event_steps(c, NULL, id, &steps);
+	if (err)
+		return fq_fail(e, err, NULL, NULL, "cannot read the steps");
+	const char *last = NULL;
+	size_t i;
+	json_t *s;
+	json_array_foreach(steps, i, s) {
+		const char *act = json_string_value(json_object_get(s, "action"));
+		if (act && strcmp(act, "return") == 0)
+			last = json_string_value(json_object_get(s, "actor"));
+	}
+	int same = last && strcmp(last, who->username) == 0;
+	json_decref(steps);
+	return same ? fq_fail(e, FQ_EFORBIDDEN, "same_person", "action",
+			      "the check on the spot is for someone other than who returned the "
+			      "result")
+		    : FQ_OK;
+}
+
 enum fq_err grid_event_act(const struct caseflow_env *env, struct store_conn *c,
 			   const struct caller *who, int64_t id, const json_t *body, int64_t now,
 			   struct fq_error *e)
@@ -296,6 +320,9 @@ enum fq_err grid_event_act(const struct caseflow_env *env, struct store_conn *c,
 			      "your role may not %s this event", aname);
 		goto out;
 	}
+	/* 核查: the check on the spot is someone else's than the result's */
+	if (a == EVA_CHECK && (err = not_returner(c, id, who, e)))
+		goto out;
 	if (event_action_needs_note(a) && !note) {
 		err = fq_fail(e, FQ_EINVAL, "required", "note", "a note is required to %s", aname);
 		goto out;

@@ -72,7 +72,9 @@ struct store_grid_event_ops {
 	enum fq_err (*platform_days)(struct store_conn *c, const char *platform, int *days);
 	/* A grid's {id, region, code} (unscoped: the writer checks the place). */
 	enum fq_err (*grid)(struct store_conn *c, int64_t grid_id, json_t **row);
-	/* 1 in *serves when user_id is on the staff of grid_id. */
+	/* 1 in *serves when user_id serves grid_id as a grid worker (head,
+	 * full-time or part-time): an instructor (网格指导员, a township
+	 * cadre) guides the grid and does not check its events. */
 	enum fq_err (*serves)(struct store_conn *c, int64_t user_id, int64_t grid_id, int *serves);
 
 	enum fq_err (*insert)(struct store_conn *c, const struct store_grid_event_rec *r,

@@ -14,8 +14,9 @@
 #define GRID_EVENT_SQL_PLATFORM_DAYS(P) \
 	"SELECT workdays FROM grid_event_platforms WHERE code = " P "1"
 #define GRID_EVENT_SQL_GRID(P) "SELECT id, region, code, name FROM grids WHERE id = " P "1"
-#define GRID_EVENT_SQL_SERVES(P) \
-	"SELECT count(*) FROM grid_staff WHERE user_id = " P "1 AND grid_id = " P "2"
+#define GRID_EVENT_SQL_SERVES(P)                                                  \
+	"SELECT count(*) FROM grid_staff WHERE user_id = " P "1 AND grid_id = " P \
+	"2 AND duty <> 'instructor'"
 
 /* The row (PostgreSQL's text adds RETURNING id: store_run_insert). */
 #define GRID_EVENT_SQL_INSERT(P)                                                                  \

@@ -278,6 +278,19 @@ test('scope: the reporter, the grid\'s staff and the staff over the village see 
   assert.ok(!ids(await u['fengyuan.grid'].get('/api/v1/events?limit=200')).includes(other.id));
   assert.equal((await u['fengyuan.grid'].get(`/api/v1/events/${e.id}`)).status, 200); // no grid
   assert.equal((await u['fengqiao.handler'].get(`/api/v1/events/${other.id}`)).status, 200);
+  // an instructor (网格指导员) sees the grid's events but is no grid worker
+  // there, and whoever returned the result may not check it themselves
+  sql(`INSERT INTO grid_staff(grid_id, user_id, duty) SELECT ${gid}, id, 'instructor' FROM users WHERE username = 'fengqiao.clerk'`);
+  const own = await reported({ grid_id: gid, region: undefined }, 'leshan.mediator');
+  assert.deepEqual((await u['fengqiao.clerk'].get(`/api/v1/events/${own.id}`)).json.parts, ['command', 'platform']);
+  sql(`INSERT INTO grid_staff(grid_id, user_id, duty) SELECT ${gid}, id, 'part_time' FROM users WHERE username = 'fengqiao.clerk'`);
+  await step('fengqiao.handler', own.id, { action: 'dispatch', platform: 'service' }, 'dispatched');
+  await step('fengqiao.clerk', own.id, { action: 'handle' }, 'handled');
+  await step('fengqiao.clerk', own.id, { action: 'return', note: '已办' }, 'returned');
+  const self = await act('fengqiao.clerk', own.id, { action: 'check' });
+  assert.equal(self.status, 403, self.text);
+  assert.equal(self.json.error.code, 'same_person');
+  await step('leshan.mediator', own.id, { action: 'check' }, 'checked');
   // reporting: only where one works
   const out = await report({}, 'shangyu.mediator');
   assert.equal(out.status, 403);
