@@ -14,7 +14,7 @@ const tokenId = (tok) => crypto.createHash('sha256').update(tok).digest('hex').s
 // Runs SQL on the test database behind the server's back (to age a token).
 function sql(db, statement) {
   if (/^postgres(ql)?:\/\//.test(db)) execFileSync('psql', [db, '-qc', statement], { stdio: 'ignore' });
-  else execFileSync('sqlite3', [db, statement], { stdio: 'ignore' });
+  else execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, statement], { stdio: 'ignore' });
 }
 
 function newToken(srv, user, args = []) {

@@ -26,7 +26,7 @@ const users = {};
 function sql(text) {
   return srv.db.startsWith('postgres')
     ? execFileSync('psql', [srv.db, '-AtF', '\t', '-c', text], { encoding: 'utf8' })
-    : execFileSync('sqlite3', ['-separator', '\t', srv.db, text], { encoding: 'utf8' });
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-separator', '\t', srv.db, text], { encoding: 'utf8' });
 }
 const one = (text) => sql(text).trim().split('\n')[0];
 

@@ -57,7 +57,7 @@ const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 function sql(q) {
   return (process.env.FQ_TEST_PG
     ? execFileSync('psql', [srv.db, '-tAc', q], { encoding: 'utf8' })
-    : execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' })).trim();
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' })).trim();
 }
 const auditCount = (action, caseId) =>
   Number(sql(`SELECT count(*) FROM audit_log WHERE action = '${action}' AND entity_id = '${caseId}'`));

@@ -27,7 +27,7 @@ let seq = 0;
 function sql(text) {
   return srv.db.startsWith('postgres')
     ? execFileSync('psql', [srv.db, '-AtF', '\t', '-c', text], { encoding: 'utf8' }).trim()
-    : execFileSync('sqlite3', ['-separator', '\t', srv.db, text], { encoding: 'utf8' }).trim();
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-separator', '\t', srv.db, text], { encoding: 'utf8' }).trim();
 }
 
 async function waitFor(pred, ms, what) {

@@ -61,7 +61,7 @@ function auditCount(action) {
   const sql = `SELECT count(*) FROM audit_log WHERE action = '${action}'`;
   const out = process.env.FQ_TEST_PG
     ? execFileSync('psql', [srv.db, '-tAc', sql], { encoding: 'utf8' })
-    : execFileSync('sqlite3', [srv.db, sql], { encoding: 'utf8' });
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
   return Number(out.trim());
 }
 function assertPdf(r) {

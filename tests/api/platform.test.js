@@ -154,7 +154,7 @@ test('API tokens act as their user without CSRF and are stored only as hashes', 
   c.token = token.slice(0, -2) + 'xx';
   assertError(await c.get('/api/me'), 401, 'bad_token');
   if (!process.env.FQ_TEST_PG) {
-    const rows = execFileSync('sqlite3', [srv.db, 'SELECT hash FROM api_tokens'], { encoding: 'utf8' });
+    const rows = execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, 'SELECT hash FROM api_tokens'], { encoding: 'utf8' });
     assert.ok(!rows.includes(token), 'the token itself must not be stored');
   }
 });
@@ -235,7 +235,7 @@ test('audit verify passes, and fails naming the entry after a row is deleted', a
   if (process.env.FQ_TEST_PG) {
     execFileSync('psql', [srv.db, '-qc', 'ALTER TABLE audit_log DISABLE TRIGGER USER; DELETE FROM audit_log WHERE id = 3']);
   } else {
-    execFileSync('sqlite3', [srv.db, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 3;']);
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 3;']);
   }
   let failed = null;
   try { srv.cli(['audit', 'verify']); } catch (e) { failed = e; }
@@ -247,7 +247,7 @@ test('the audit log refuses edits through the database', async () => {
   if (process.env.FQ_TEST_PG) {
     assert.throws(() => execFileSync('psql', [srv.db, '-v', 'ON_ERROR_STOP=1', '-qc', "UPDATE audit_log SET actor='x' WHERE id=1"], { stdio: 'pipe' }));
   } else {
-    assert.throws(() => execFileSync('sqlite3', [srv.db, "UPDATE audit_log SET actor='x' WHERE id=1"], { stdio: 'pipe' }));
+    assert.throws(() => execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, "UPDATE audit_log SET actor='x' WHERE id=1"], { stdio: 'pipe' }));
   }
 });
 

@@ -14,7 +14,7 @@ const { startServer, Client } = require('../lib/server');
 function sql(text) {
   return srv.db.startsWith('postgres')
     ? execFileSync('psql', [srv.db, '-AtF', '\t', '-c', text], { encoding: 'utf8' })
-    : execFileSync('sqlite3', ['-separator', '\t', srv.db, text], { encoding: 'utf8' });
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-separator', '\t', srv.db, text], { encoding: 'utf8' });
 }
 
 let srv;

@@ -28,7 +28,7 @@ function sql(text) {
   const db = env.server.db;
   return db.startsWith('postgres')
     ? execFileSync('psql', [db, '-At', '-c', text], { encoding: 'utf8' })
-    : execFileSync('sqlite3', [db, text], { encoding: 'utf8' });
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, text], { encoding: 'utf8' });
 }
 
 async function staff(username) {

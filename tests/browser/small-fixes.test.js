@@ -80,7 +80,7 @@ function sql(text) {
   const db = env.server.db;
   return db.startsWith('postgres')
     ? execFileSync('psql', [db, '-Atc', text], { encoding: 'utf8' })
-    : execFileSync('sqlite3', [db, text], { encoding: 'utf8' });
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, text], { encoding: 'utf8' });
 }
 
 let seq = 0;

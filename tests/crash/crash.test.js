@@ -100,7 +100,7 @@ test(`acknowledged cases survive ${ROUNDS} SIGKILLs during concurrent intake (CR
     s.child.kill('SIGTERM');
     await new Promise((r) => s.child.once('exit', r));
   }
-  const q = (sql) => execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+  const q = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' }).trim();
   assert.equal(q('SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM timeline t WHERE t.case_id = c.id)'), '0');
   assert.equal(q('SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id)'), '0');
   assert.equal(q("SELECT count(*) FROM cases"), q("SELECT count(*) FROM audit_log WHERE action = 'case.create'"));

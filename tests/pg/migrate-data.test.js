@@ -37,7 +37,7 @@ function migrate() {
   return fq(['migrate-data', '--from', township.db, '--to', target]);
 }
 function sqlite(sql) {
-  return execFileSync('sqlite3', [township.db, sql], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', township.db, sql], { encoding: 'utf8' }).trim();
 }
 function psql(sql) {
   return execFileSync('psql', [target, '-XAtqc', sql], { encoding: 'utf8' }).trim();

@@ -41,7 +41,7 @@ test('backup while cases are being registered, then restore and verify', { timeo
     const verify = execFileSync(process.env.FQ_BIN || path.join(__dirname, '..', '..', 'build', 'fengqiao'),
       ['audit', 'verify', '--db', restored], { encoding: 'utf8' });
     assert.match(verify, /intact/);
-    const ids = execFileSync('sqlite3', [restored, 'SELECT id FROM cases'], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    const ids = execFileSync('sqlite3', ['-cmd', '.timeout 5000', restored, 'SELECT id FROM cases'], { encoding: 'utf8' }).trim().split('\n').map(Number);
     for (const id of before) assert.ok(ids.includes(id), `case ${id} is in the backup`);
     assert.throws(() => execFileSync(process.env.FQ_BIN || path.join(__dirname, '..', '..', 'build', 'fengqiao'),
       ['restore', '--from', file, '--db', restored], { stdio: 'pipe' }), 'restore does not overwrite without --force');

@@ -66,7 +66,7 @@ test('disk full: 503, still serving, nothing acknowledged lost, recovers', { tim
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     child = null;
-    const ids = new Set(execFileSync('sqlite3', [db, 'SELECT id FROM cases'], { encoding: 'utf8' }).trim().split('\n').map(Number));
+    const ids = new Set(execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, 'SELECT id FROM cases'], { encoding: 'utf8' }).trim().split('\n').map(Number));
     for (const id of acked) assert.ok(ids.has(id), `acknowledged case ${id} kept`);
     assert.match(execFileSync(BIN, ['audit', 'verify', '--db', db], { encoding: 'utf8' }), /intact/);
   } finally {
