@@ -1707,5 +1707,4 @@ export default {
   'error.out_of_scope.team_id': 'This team does not serve the village or grid of this case. Choose another team.',
   'error.required.note': 'A note is needed (for a decline, say why).',
   'error.same_person.action': 'The check on the spot is for someone other than who returned the result.',
-  'ev.card.toCase': 'Became cases',
 };

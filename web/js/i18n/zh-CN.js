@@ -1708,5 +1708,4 @@ export default {
   'error.out_of_scope.team_id': '这个团队不服务本案所在的村或网格，请选择其他团队。',
   'error.required.note': '请填写说明（婉拒时须写明原因）。',
   'error.same_person.action': '现场核查应由反馈结果以外的人员进行。',
-  'ev.card.toCase': '转为案件',
 };
