@@ -15,6 +15,7 @@
  * interface moves records one at a time, and a migration moves tables (as
  * pg_dump does). Values still travel only as COPY data, never inside SQL. */
 #include "cli/cli.h"
+#include "cli/cli_migrate.h"
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -34,24 +35,7 @@
 #define MD_ROW_MAX (64 * 1024 * 1024) /* one row in COPY text form */
 #define MD_MSG_MAX 512
 
-/* One table's journey. All SQL is fixed; the source SELECT and the COPY
- * list name the same columns in the same order. */
-struct mtable {
-	const char *label;
-	const char *src;   /* SQLite: the rows */
-	const char *count; /* SQLite: how many */
-	const char *stage; /* PG: the temporary table */
-	const char *copy;  /* PG: COPY into it */
-	const char *clash; /* PG: one text describing a row that clashes, or no row */
-	const char *fresh; /* PG: staged rows whose key the target lacks */
-	const char *merge; /* PG: insert (and update); its row count */
-	const char *after; /* PG: a follow-up, or NULL */
-	int tokens_col;    /* 1-based: this source column is case text, copied as its
-			       * search tokens (util/text.h); 0 for none */
-};
-
 #define REGION_COLS "code, name, level, parent"
-#define GRID_COLS "id, region, code, name"
 #define USER_COLS "id, username, display_name, password_hash, created_at, disabled"
 #define ROLE_COLS "user_id, role, region"
 #define TOKEN_COLS "hash, user_id, created_at, expires_at"
@@ -90,7 +74,8 @@ struct mtable {
 	"id, webhook_id, event, payload, state, attempts, next_at, last_status, last_error, " \
 	"created_at, delivered_at"
 
-/* in the order foreign keys need */
+/* in the order foreign keys need; the modules' tables join them in
+ * cli_migrate_modules.c */
 static const struct mtable tables[] = {
 	{"regions", "SELECT " REGION_COLS " FROM regions ORDER BY code",
 	 "SELECT count(*) FROM regions",
@@ -100,17 +85,6 @@ static const struct mtable tables[] = {
 	 "(SELECT 1 FROM regions t WHERE t.code = s.code)",
 	 "INSERT INTO regions (" REGION_COLS ") SELECT " REGION_COLS " FROM stage_regions "
 	 "ON CONFLICT (code) DO NOTHING",
-	 NULL, 0},
-	{"grids", "SELECT " GRID_COLS " FROM grids ORDER BY id", "SELECT count(*) FROM grids",
-	 "CREATE TEMP TABLE stage_grids (LIKE grids) ON COMMIT DROP",
-	 "COPY stage_grids (" GRID_COLS ") FROM STDIN",
-	 "SELECT format('grid %s (%s): the target has grid %s (%s)', s.id, s.code, t.id, t.code) "
-	 "FROM stage_grids s JOIN grids t ON t.id = s.id OR t.code = s.code "
-	 "WHERE t.id <> s.id OR t.code <> s.code LIMIT 1",
-	 "SELECT count(*) FROM stage_grids s WHERE NOT EXISTS (SELECT 1 FROM grids t WHERE t.id = s.id)",
-	 "INSERT INTO grids (" GRID_COLS ") SELECT " GRID_COLS " FROM stage_grids "
-	 "ON CONFLICT (id) DO UPDATE SET region = excluded.region, name = excluded.name "
-	 "WHERE (grids.region, grids.name) IS DISTINCT FROM (excluded.region, excluded.name)",
 	 NULL, 0},
 	{"users", "SELECT " USER_COLS " FROM users ORDER BY id", "SELECT count(*) FROM users",
 	 "CREATE TEMP TABLE stage_users (LIKE users) ON COMMIT DROP",
@@ -333,7 +307,15 @@ static const struct mtable tables[] = {
 	 " FROM stage_unit_phones ON CONFLICT (region) DO NOTHING",
 	 NULL, 0},
 };
-#define NTABLES (sizeof tables / sizeof tables[0])
+/* the source tables the core copies */
+static const char *const table_names[] = {
+	"regions",    "users",           "user_roles",
+	"api_tokens", "sessions",        "cases",
+	"parties",    "timeline",        "case_links",
+	"case_moves", "case_reminders",  "case_co_mediators",
+	"audit_log",  "idempotency",     "webhooks",
+	"deliveries", "resident_access", "resident_unit_phones",
+};
 
 /* Partitions for the source's ids, made before the transaction that copies
  * the rows: making a partition locks its parent, which inside the copy (that
@@ -345,7 +327,6 @@ static const char ensure_sql[] = "SELECT fq_ensure_cases($1::bigint), fq_ensure_
 /* Every sequence past the largest id in its table (and never backwards). */
 static const char sequences_sql[] =
 	"SELECT count(setval(s, greatest(m, coalesce(pg_sequence_last_value(s), 0)))) FROM (VALUES "
-	"(pg_get_serial_sequence('grids', 'id')::regclass, (SELECT max(id) FROM grids)), "
 	"(pg_get_serial_sequence('users', 'id')::regclass, (SELECT max(id) FROM users)), "
 	"(pg_get_serial_sequence('cases', 'id')::regclass, (SELECT max(id) FROM cases)), "
 	"(pg_get_serial_sequence('parties', 'id')::regclass, (SELECT max(id) FROM parties)), "
@@ -454,6 +435,19 @@ static int put_value(struct obuf *b, sqlite3_stmt *st, int i)
 		/* all 17 digits: the target holds the very same double */
 		int n = snprintf(num, sizeof num, "%.17g", sqlite3_column_double(st, i));
 		return ob_put(b, num, (size_t)n);
+	}
+	case SQLITE_BLOB: {
+		/* bytea's hex form, its backslash doubled for COPY */
+		static const char hex[] = "0123456789abcdef";
+		const unsigned char *s = sqlite3_column_blob(st, i);
+		size_t n = (size_t)sqlite3_column_bytes(st, i);
+		if (!ob_put(b, "\\\\x", 3) || !ob_reserve(b, 2 * n))
+			return 0;
+		for (size_t k = 0; k < n; k++) {
+			b->p[b->len++] = hex[s[k] >> 4];
+			b->p[b->len++] = hex[s[k] & 15];
+		}
+		return 1;
 	}
 	default: {
 		const unsigned char *s = sqlite3_column_text(st, i);
@@ -640,7 +634,9 @@ static void usage(void)
 	       "Moves a township's SQLite database into a PostgreSQL database: regions,\n"
 	       "users and roles, cases with their parties, timelines, links and search\n"
 	       "tokens, the audit log (hashes as they are, so `fengqiao audit verify`\n"
-	       "passes on the target), idempotency keys, webhooks and deliveries.\n\n"
+	       "passes on the target), idempotency keys, webhooks and deliveries, and the\n"
+	       "modules' tables (attachments, mediation and agreements, grids, patrols,\n"
+	       "grid events, service teams, notifications).\n\n"
 	       "Ids are kept and the target's sequences are moved past them. It runs in one\n"
 	       "transaction: running it again copies only what is new or changed, and a\n"
 	       "target that holds other rows under the same ids (another township's case\n"
@@ -671,7 +667,8 @@ int cmd_migrate_data(int argc, char **argv)
 	}
 	struct run r = {0};
 	int rc = 1;
-	long long rows[NTABLES] = {0}, fresh[NTABLES] = {0}, merged[NTABLES] = {0};
+	static struct mplan plan;
+	long long rows[MPLAN_MAX] = {0}, fresh[MPLAN_MAX] = {0}, merged[MPLAN_MAX] = {0};
 
 	if (sqlite3_open_v2(from, &r.src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		fprintf(stderr, "fengqiao: cannot open %s: %s\n", from, sqlite3_errmsg(r.src));
@@ -693,7 +690,9 @@ int cmd_migrate_data(int argc, char **argv)
 		pg_fail(&r, NULL, "cannot connect to the target");
 		goto out;
 	}
-	if (!source_current(&r))
+	if (!source_current(&r) ||
+	    !mplan_build(&plan, r.src, r.pg, tables, sizeof tables / sizeof tables[0], table_names,
+			 sizeof table_names / sizeof table_names[0], r.msg, sizeof r.msg))
 		goto out;
 	{
 		sqlite3_stmt *st;
@@ -725,14 +724,14 @@ int cmd_migrate_data(int argc, char **argv)
 	    !pg_do(&r, "SET LOCAL client_min_messages = warning", "set") ||
 	    !pg_do(&r, "SELECT pg_advisory_xact_lock(" PG_LOCK_WRITE ")", "write lock"))
 		goto fail;
-	for (size_t i = 0; i < NTABLES; i++)
-		if (!stage(&r, &tables[i], &rows[i]))
+	for (size_t i = 0; i < plan.n; i++)
+		if (!stage(&r, &plan.t[i], &rows[i]))
 			goto fail;
-	for (size_t i = 0; i < NTABLES; i++)
-		if (!no_clash(&r, &tables[i]))
+	for (size_t i = 0; i < plan.n; i++)
+		if (!no_clash(&r, &plan.t[i]))
 			goto fail;
-	for (size_t i = 0; i < NTABLES; i++) {
-		const struct mtable *t = &tables[i];
+	for (size_t i = 0; i < plan.n; i++) {
+		const struct mtable *t = &plan.t[i];
 		if ((fresh[i] = pg_count(&r, t->fresh, t->label)) < 0)
 			goto fail;
 		PGresult *res = PQexec(r.pg, t->merge);
@@ -748,13 +747,13 @@ int cmd_migrate_data(int argc, char **argv)
 	if (pg_count(&r, sequences_sql, "sequences") < 0 || !pg_do(&r, "COMMIT", "commit"))
 		goto fail;
 	sqlite3_exec(r.src, "COMMIT", NULL, NULL, NULL);
-	printf("%-12s %10s %10s %10s %10s\n", "table", "source", "new", "updated", "unchanged");
+	printf("%-22s %10s %10s %10s %10s\n", "table", "source", "new", "updated", "unchanged");
 	long long copied = 0;
-	for (size_t i = 0; i < NTABLES; i++) {
+	for (size_t i = 0; i < plan.n; i++) {
 		long long upd = merged[i] - fresh[i];
 		if (upd < 0)
 			upd = 0;
-		printf("%-12s %10lld %10lld %10lld %10lld\n", tables[i].label, rows[i], fresh[i],
+		printf("%-22s %10lld %10lld %10lld %10lld\n", plan.t[i].label, rows[i], fresh[i],
 		       upd, rows[i] - fresh[i] - upd);
 		copied += merged[i];
 	}
@@ -768,6 +767,7 @@ fail:
 out:
 	if (rc)
 		fprintf(stderr, "fengqiao: migrate-data: %s\n", r.msg[0] ? r.msg : "failed");
+	mplan_free(&plan);
 	PQfinish(r.pg);
 	sqlite3_close(r.src);
 	return rc;

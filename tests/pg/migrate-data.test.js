@@ -4,7 +4,10 @@
 // verifies on the target, the sequences continue past the copied ids, the
 // statistics and search agree, a second run adds nothing, a run after the
 // township changed a case brings it up to date, and another township's
-// database with the same ids is refused with nothing written.
+// database with the same ids is refused with nothing written. Every
+// module's tables move too (a photo, a mediation, a patrol, a grid event, a
+// service team's request are made first), and a source table migrate-data
+// does not know stops the run.
 // Needs FQ_TEST_PG (scripts/with-pg); skipped without it.
 'use strict';
 const test = require('node:test');
@@ -15,6 +18,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { startServer, Client, BIN, ROOT, freePort } = require('../lib/server');
+const { makePng } = require('../lib/png');
 
 const PG = process.env.FQ_TEST_PG;
 const opts = { skip: PG ? false : 'FQ_TEST_PG is not set (run under scripts/with-pg)', timeout: 180000 };
@@ -54,16 +58,39 @@ function counts(q) {
 function sameColumns(table, key) {
   const cols = (q, sql) => q(sql).split('\n').filter(Boolean);
   const lite = cols(sqlite, `SELECT name FROM pragma_table_info('${table}')`);
-  const pg = new Set(cols(psql, `SELECT column_name FROM information_schema.columns WHERE table_name = '${table}' AND table_schema = 'public'`));
-  const shared = lite.filter((c) => pg.has(c));
-  assert.deepEqual(lite.filter((c) => !pg.has(c)), [], `${table}: columns only in SQLite`);
-  for (const c of shared) {
-    const a = sqlite(`SELECT group_concat(coalesce(CAST(${c} AS TEXT), '∅'), '|') FROM (SELECT ${c} FROM ${table} ORDER BY ${key})`);
-    const b = psql(`SELECT string_agg(coalesce(${c}::text, '∅'), '|' ORDER BY ${key}) FROM ${table}`);
-    if (/^(lat|lon)$/.test(c)) continue; // floats print differently; compared through the API below
-    assert.equal(b, a, `${table}.${c} arrives as it was`);
+  const types = new Map(cols(psql, `SELECT column_name || '|' || data_type FROM information_schema.columns WHERE table_name = '${table}' AND table_schema = 'public'`)
+    .map((l) => l.split('|')));
+  assert.deepEqual(lite.filter((c) => !types.has(c)), [], `${table}: columns only in SQLite`);
+  const SEP = '\x1f';
+  for (const c of lite) {
+    const type = types.get(c);
+    if (/^(double precision|real)$/.test(type)) continue; // floats print differently; compared through the API below
+    let a; let b;
+    if (type === 'bytea') {
+      a = `lower(hex(${c}))`; b = `encode(${c}, 'hex')`;
+    } else if (type === 'boolean') {
+      a = `CAST(${c} AS TEXT)`; b = `(${c}::int)::text`;
+    } else {
+      a = `CAST(${c} AS TEXT)`; b = `${c}::text`;
+    }
+    const x = sqlite(`SELECT group_concat(coalesce(${a}, '∅'), '${SEP}') FROM (SELECT ${c} FROM ${table} ORDER BY ${key})`).split(SEP);
+    const y = psql(`SELECT string_agg(coalesce(${b}, '∅'), '${SEP}' ORDER BY ${key}) FROM ${table}`).split(SEP);
+    if (/^jsonb?$/.test(type)) {
+      const parse = (v) => (v === '∅' ? v : JSON.parse(v));
+      assert.deepEqual(y.map(parse), x.map(parse), `${table}.${c} arrives as it was`);
+    } else {
+      assert.deepEqual(y, x, `${table}.${c} arrives as it was`);
+    }
   }
 }
+
+// The module tables and their keys (src/cli/cli_migrate_modules.c).
+const MODULE_TABLES = [['grids', 'id'], ['grid_staff', 'grid_id, user_id, duty'], ['patrols', 'id'],
+  ['patrol_visits', 'id'], ['grid_event_categories', 'code'], ['grid_event_platforms', 'code'],
+  ['grid_events', 'id'], ['grid_event_steps', 'id'], ['attachment_files', 'sha256'], ['attachments', 'id'],
+  ['mediations', 'id'], ['mediation_parties', 'id'], ['mediation_events', 'seq'], ['mediator_profiles', 'user_id'],
+  ['teams', 'id'], ['team_members', 'id'], ['team_assignments', 'id'], ['team_requests', 'id'],
+  ['team_request_steps', 'id'], ['notifications', 'id']];
 
 // "table  source  new  updated  unchanged" lines of migrate-data's summary
 function summary(out) {
@@ -97,6 +124,38 @@ test.before(async () => {
   const link = await fy.post(`/api/cases/${b.json.id}/actions`, { action: 'link', other_id: a.json.id });
   assert.equal(link.status, 200, link.text);
   township.cli(['user', 'token', 'fengqiao.handler']);
+  // the modules: a photo, a mediation, a patrol, a grid event, a team's request
+  const png = makePng(64, 48);
+  const photo = await fetch(`${township.base}/api/cases/${a.json.id}/attachments?name=photo.png`, {
+    method: 'POST', body: png, headers: { cookie: fy.cookie, 'x-csrf-token': fy.csrf, 'content-type': 'image/png' },
+  });
+  assert.equal(photo.status, 201, await photo.text());
+  const mc = await fy.post('/api/cases', { title: '迁移测试调解', description: '宅基地界址', category: 'neighbour',
+    region: '330681109290', parties: [{ role: 'applicant', name: '骆建华', phone: '13900001111' },
+      { role: 'respondent', name: '楼小红', phone: '13900002222' }] });
+  assert.equal(mc.status, 201, mc.text);
+  for (const x of [{ action: 'accept' }, { action: 'assign', handler: 'fengyuan.mediator' }, { action: 'start' }]) {
+    const r = await fy.post(`/api/cases/${mc.json.id}/actions`, x);
+    assert.equal(r.status, 200, r.text);
+  }
+  const med = await fy.post(`/api/v1/cases/${mc.json.id}/mediation`, {});
+  assert.equal(med.status, 201, med.text);
+  const grid = new Client(township.base);
+  await grid.login('fengyuan.grid');
+  const gridId = Number(sqlite("SELECT s.grid_id FROM grid_staff s JOIN users u ON u.id = s.user_id WHERE u.username = 'fengyuan.grid' LIMIT 1"));
+  const t0 = Math.floor(Date.now() / 1000) - 3600;
+  const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const pat = await grid.post('/api/v1/patrols', { grid_id: gridId, started_at: iso(t0), ended_at: iso(t0 + 900),
+    route: [[120.2451, 29.6012, t0], [120.2455, 29.6015, t0 + 600]],
+    visits: [{ household: '5组12号', visited_at: iso(t0 + 300) }], findings: '路灯损坏一处' });
+  assert.equal(pat.status, 201, pat.text);
+  const ev = await grid.post('/api/v1/events', { category: 'livelihood', title: '迁移测试路灯', description: '村口路灯不亮',
+    region: '330681109290' });
+  assert.equal(ev.status, 201, ev.text);
+  const teams = await grid.get('/api/v1/teams?region=330681109290');
+  assert.equal(teams.status, 200, teams.text);
+  const ask = await grid.post('/api/v1/team-requests', { team_id: teams.json.items[0].id, case_id: a.json.id, need: '请律师解答' });
+  assert.equal(ask.status, 201, ask.text);
   // a resident's filing: its PIN's hash (issue 13) moves too
   const filed = await new Client(township.base).post('/api/public/cases', { title: '迁移测试噪音', description: '楼上噪音',
     category: 'neighbour', region: '330681109290', name: '王五', phone: '13700000099' });
@@ -126,7 +185,11 @@ test('the first run copies everything, keeping ids, and the audit chain verifies
   assert.deepEqual(counts(psql), before);
   for (const [t, key] of [['cases', 'id'], ['api_tokens', 'hash'], ['users', 'id'], ['user_roles', 'user_id, role, region'],
     ['webhooks', 'id'], ['parties', 'id'], ['case_links', 'a, b, kind'],
-    ['resident_access', 'case_id'], ['resident_unit_phones', 'region']]) sameColumns(t, key);
+    ['resident_access', 'case_id'], ['resident_unit_phones', 'region'], ...MODULE_TABLES]) sameColumns(t, key);
+  for (const [t] of MODULE_TABLES) {
+    assert.ok(Number(sqlite(`SELECT count(*) FROM ${t}`)) > 0, `the township has ${t} rows to move`);
+    assert.equal(psql(`SELECT count(*) FROM ${t}`), sqlite(`SELECT count(*) FROM ${t}`), t);
+  }
   assert.equal(psql('SELECT count(*) FROM resident_access'), '1');
   assert.equal(psql('SELECT count(*) FROM resident_unit_phones'), '2');
   // the same ids with the same tracking codes, the same timelines
@@ -190,6 +253,19 @@ test('another township with the same ids is refused, and nothing is written', op
   assert.match(String(failed.stderr), /keeps ids/);
   assert.deepEqual(counts(psql), before);
   fs.rmSync(other.dir, { recursive: true, force: true });
+});
+
+test('a source table migrate-data does not know stops the run, and nothing is written', opts, async () => {
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-migrate-stray-')), 'stray.db');
+  fs.copyFileSync(township.db, copy);
+  execFileSync('sqlite3', [copy, 'CREATE TABLE stray_module (id integer PRIMARY KEY)']);
+  const before = counts(psql);
+  let failed = null;
+  try { fq(['migrate-data', '--from', copy, '--to', target]); } catch (e) { failed = e; }
+  assert.ok(failed, 'migrate-data must exit non-zero');
+  assert.match(String(failed.stderr), /does not know \(stray_module\)/);
+  assert.deepEqual(counts(psql), before);
+  fs.rmSync(path.dirname(copy), { recursive: true, force: true });
 });
 
 test('the provincial server carries on: same answers, new ids after the copied ones', opts, async () => {
