@@ -10,6 +10,7 @@
 #include "api/mediation_doc.h"
 #include "api/patrol.h"
 #include "api/team.h"
+#include "api/risk.h"
 
 void api_register_all(void)
 {
@@ -35,4 +36,5 @@ void api_register_all(void)
 	api_patrol_routes();
 	api_team_routes();
 	api_grid_event_routes();
+	api_risk_routes();
 }

@@ -6,7 +6,9 @@
  *                "group_threshold": 10},
  *    "hotline_secret": "...",
  *    "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"],
- *    "webhook_allow": ["127.0.0.1:8025"]} */
+ *    "webhook_allow": ["127.0.0.1:8025"],
+ *    "analysis": {"risk": {"weights": {"threat_words": 50}, "words": ["打人"],
+ *                          "thresholds": {"red": 50, "orange": 30, "yellow": 15}}}} */
 #include "app/config.h"
 
 #include <jansson.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "interop/webhooks.h"
+#include "service/risk.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
@@ -72,8 +75,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		return FQ_EINVAL;
 	}
 	enum fq_err rc = FQ_EINVAL;
-	static const char *const top[] = {"deadlines",       "routing",       "hotline_secret",
-					  "trusted_proxies", "webhook_allow", NULL};
+	static const char *const top[] = {
+		"deadlines", "routing", "hotline_secret", "trusted_proxies", "webhook_allow",
+		"analysis",  NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};
@@ -181,6 +185,14 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 				goto out;
 		}
 	}
+	/* analysis.risk: the risk grades' weights, words and thresholds */
+	json_t *an = json_object_get(root, "analysis");
+	if (an && !json_is_object(an)) {
+		snprintf(err, errlen, "analysis: an object expected");
+		goto out;
+	}
+	if (an && risk_config_load(json_object_get(an, "risk"), err, errlen) != FQ_OK)
+		goto out;
 	rc = FQ_OK;
 	goto out;
 bad_obj:

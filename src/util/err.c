@@ -166,6 +166,9 @@ static const struct fq_code codes[] = {
 	{"invalid_idempotency_key", 400},
 	{"idempotency_key_reused", 422},
 	{"idempotency_in_progress", 409},
+	/* risk grades (issue 16) */
+	{"risk_reason_required", 400},
+	{"risk_case_closed", 409},
 };
 
 int fq_code_status(const char *code)
