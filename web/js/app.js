@@ -44,6 +44,7 @@ const routes = [
   { re: /^\/field$/, page: field, name: 'field' },
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
   { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
+  { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -89,6 +90,7 @@ function navLinks() {
       ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
       ['#/events', 'nav.events', 'events'],
       ['#/grids', 'nav.grids', 'grids'],
+      ['#/risk', 'nav.risk', 'risk'],
       ['#/', 'nav.portal', 'home'],
     ];
   }
