@@ -14,7 +14,7 @@ const FILTERS = ['', 'red', 'orange', 'yellow', 'green'];
 export async function render({ container, query, isCurrent }) {
   const grade = select(FILTERS.map((g) => ({ value: g, label: g ? tc('risk.grade', g) : t('risk.redOrange') })),
     { name: 'grade', value: (query && query.get('grade')) || '' });
-  const region = h('input', { name: 'region', inputmode: 'numeric', maxlength: '12', value: (query && query.get('region')) || '' });
+  const region = h('input', { type: 'text', name: 'region', inputmode: 'numeric', maxlength: '12', value: (query && query.get('region')) || '' });
   const list = h('div', { class: 'risk-list' });
   const form = h('form', { class: 'form filters risk-filters' },
     field(t('risk.filterGrade'), grade).wrap, field(t('risk.filterRegion'), region).wrap,
