@@ -6,6 +6,7 @@
 #include "service/risk.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,39 +422,70 @@ out:
 
 /* ---- the scan ---- */
 
+/* Where the sweep over every case goes on from: the clocks thread's alone
+ * (risk_jobs_tick), atomic so that nothing depends on that. */
+static _Atomic int64_t sweep_after;
+
 struct scan_job {
 	const struct calendar *cal;
 	int64_t now;
+	int64_t after; /* in: the sweep's cursor; out: the next one */
 };
 
-/* One writer job: reads the cases to grade and grades them (a few hundred
- * small reads; the writer's connection sees its own writes). */
+/* Grades each case of ids; *n counts them. */
+static enum fq_err grade_all(struct store_conn *c, struct scan_job *k, const json_t *ids, int *n,
+			     struct fq_error *e)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(ids, i, it) {
+		enum fq_err err = risk_suggest(c, k->cal, int_of(it, "id"), k->now, NULL);
+		if (err && err != FQ_ENOTFOUND)
+			return fq_fail(e, err, NULL, NULL, "cannot grade case %lld",
+				       (long long)int_of(it, "id"));
+		(*n)++;
+	}
+	return FQ_OK;
+}
+
+/* One writer job: the cases changed since their grade (the cases_updated
+ * index), then one window of RISK_SWEEP_IDS ids of the sweep that finds
+ * the grades missing or a day old, so that no tick reads the whole table
+ * and every case is seen again within a pass. */
 static enum fq_err scan_run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct scan_job *k = arg;
 	json_t *ids = NULL;
-	enum fq_err err = store_risk_pending(c, k->now - RISK_STALE_S, RISK_SCAN_CASES, &ids);
+	int n = 0;
+	enum fq_err err = store_risk_changed(c, k->now - RISK_STALE_S, RISK_SCAN_CASES, &ids);
 	if (err)
-		return fq_fail(e, err, NULL, NULL, "cannot read the cases to grade");
-	size_t i;
-	json_t *it;
-	json_array_foreach(ids, i, it) {
-		err = risk_suggest(c, k->cal, int_of(it, "id"), k->now, NULL);
-		if (err && err != FQ_ENOTFOUND) {
-			err = fq_fail(e, err, NULL, NULL, "cannot grade case %lld",
-				      (long long)int_of(it, "id"));
-			break;
-		}
-		err = FQ_OK;
-	}
+		return fq_fail(e, err, NULL, NULL, "cannot read the changed cases");
+	err = grade_all(c, k, ids, &n, e);
 	json_decref(ids);
+	ids = NULL;
+	if (err || n >= RISK_SCAN_CASES)
+		return err;
+	int64_t last = 0, upto = k->after + RISK_SWEEP_IDS;
+	int room = RISK_SCAN_CASES - n;
+	if ((err = store_risk_last_id(c, &last)) ||
+	    (err = store_risk_sweep(c, k->after, upto, k->now - RISK_STALE_S, room, &ids)))
+		return fq_fail(e, err, NULL, NULL, "cannot read the cases to grade");
+	size_t got = json_array_size(ids);
+	err = grade_all(c, k, ids, &n, e);
+	/* a full answer may leave cases in the window: go on after its last */
+	if (got && (int)got >= room)
+		upto = int_of(json_array_get(ids, got - 1), "id");
+	json_decref(ids);
+	k->after = upto >= last ? 0 : upto;
 	return err;
 }
 
 void risk_jobs_tick(const struct svc *s, int64_t now)
 {
-	struct scan_job k = {.cal = s->cal, .now = now};
+	struct scan_job k = {.cal = s->cal, .now = now, .after = atomic_load(&sweep_after)};
 	struct fq_error e = {0};
 	if (writer_run(s->writer, scan_run, &k, &e) != FQ_OK)
 		log_warn("risk: scan: %s", e.message);
+	else
+		atomic_store(&sweep_after, k.after);
 }

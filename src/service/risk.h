@@ -20,6 +20,7 @@
 #define RISK_REASON_MAX 500         /* characters of a person's reason */
 #define RISK_SCAN_CASES 200         /* cases one scan grades */
 #define RISK_STALE_S 86400          /* a grade older than this is recomputed (duration) */
+#define RISK_SWEEP_IDS 5000         /* case ids one scan's sweep looks at */
 #define RISK_NOTIFY_KIND "risk_red" /* the notification of a confirmed red case */
 
 /* Reads the configuration's "analysis.risk" object (o may be NULL: the
@@ -56,8 +57,9 @@ int risk_may_confirm(const struct caller *who, const char *region);
 enum fq_err risk_confirm(struct store_conn *c, const struct caller *who, const struct calendar *cal,
 			 int64_t case_id, const json_t *body, int64_t now, struct fq_error *e);
 
-/* The periodic scan: grades up to RISK_SCAN_CASES open cases whose grade
- * is missing or stale, read on s's reader and written through its writer.
+/* The periodic scan: grades up to RISK_SCAN_CASES open cases changed since
+ * their grade, then sweeps RISK_SWEEP_IDS more case ids for grades missing
+ * or older than RISK_STALE_S, in one job of s's writer.
  * Failures are logged and retried next time. */
 void risk_jobs_tick(const struct svc *s, int64_t now);
 

@@ -9,8 +9,8 @@
  * Scope: get and list take the caller and read only the cases it may see
  * (the case's region in the caller's viewing regions, and a grid worker's
  * grids: store_qsql_scope and store_grid_scope_sql, as the case list); the
- * mediation embedded is the case's, so it follows the case. facts, pending
- * and row are the system's reads for the scan and the writes, which run
+ * mediation embedded is the case's, so it follows the case. facts, changed,
+ * sweep, last_id and row are the system's reads for the scan and the writes, which run
  * after the service's checks. Only the parties of a case are looked at:
  * no other profile of a person (docs/analysis.md). */
 #ifndef FQ_STORE_RISK_H
@@ -36,10 +36,15 @@ struct store_risk_ops {
 	 * party's phone or linked), answered_below (resolve steps at the
 	 * township or village)}. FQ_ENOTFOUND. */
 	enum fq_err (*facts)(struct store_conn *c, int64_t case_id, json_t **out);
-	/* Ids of open cases whose grade is missing or older than the case's
-	 * last change or than stale_before, by id, at most limit: [{id}]. */
-	enum fq_err (*pending)(struct store_conn *c, int64_t stale_before, int limit,
-			       json_t **items);
+	/* Ids of open cases changed at or after since whose grade is missing
+	 * or older than the change, oldest change first, at most limit: [{id}]. */
+	enum fq_err (*changed)(struct store_conn *c, int64_t since, int limit, json_t **items);
+	/* Ids of open cases with after < id <= upto whose grade is missing or
+	 * older than stale_before, by id, at most limit: [{id}]. */
+	enum fq_err (*sweep)(struct store_conn *c, int64_t after, int64_t upto,
+			     int64_t stale_before, int limit, json_t **items);
+	/* The highest case id (0 without cases). */
+	enum fq_err (*last_id)(struct store_conn *c, int64_t *id);
 	/* The case_risk row of case id, unscoped: {suggested, score, reasons
 	 * (text), suggested_at, confirmed, confirmed_by, confirmed_at,
 	 * confirm_reason}; FQ_ENOTFOUND without one. */
@@ -88,10 +93,21 @@ static inline enum fq_err store_risk_facts(struct store_conn *c, int64_t case_id
 	return STORE_RISK_CALL(c, facts, case_id, out);
 }
 
-static inline enum fq_err store_risk_pending(struct store_conn *c, int64_t stale_before, int limit,
+static inline enum fq_err store_risk_changed(struct store_conn *c, int64_t since, int limit,
 					     json_t **items)
 {
-	return STORE_RISK_CALL(c, pending, stale_before, limit, items);
+	return STORE_RISK_CALL(c, changed, since, limit, items);
+}
+
+static inline enum fq_err store_risk_sweep(struct store_conn *c, int64_t after, int64_t upto,
+					   int64_t stale_before, int limit, json_t **items)
+{
+	return STORE_RISK_CALL(c, sweep, after, upto, stale_before, limit, items);
+}
+
+static inline enum fq_err store_risk_last_id(struct store_conn *c, int64_t *id)
+{
+	return STORE_RISK_CALL(c, last_id, id);
 }
 
 static inline enum fq_err store_risk_row(struct store_conn *c, int64_t case_id, json_t **out)

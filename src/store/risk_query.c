@@ -19,13 +19,32 @@ static enum fq_err r_facts(struct store_conn *c, int64_t case_id, json_t **out)
 	return store_run_one_row(c, &sql, &v, "risk_facts", out);
 }
 
-static enum fq_err r_pending(struct store_conn *c, int64_t stale_before, int limit, json_t **items)
+static enum fq_err r_changed(struct store_conn *c, int64_t since, int limit, json_t **items)
 {
-	static const struct store_sql sql = STORE_SQL(RISK_SQL_PENDING);
+	static const struct store_sql sql = STORE_SQL(RISK_SQL_CHANGED);
 	struct store_vals v = {0};
+	store_v_int(&v, since);
+	store_v_int(&v, limit);
+	return store_run_rows(c, &sql, &v, "risk_changed", items);
+}
+
+static enum fq_err r_sweep(struct store_conn *c, int64_t after, int64_t upto, int64_t stale_before,
+			   int limit, json_t **items)
+{
+	static const struct store_sql sql = STORE_SQL(RISK_SQL_SWEEP);
+	struct store_vals v = {0};
+	store_v_int(&v, after);
+	store_v_int(&v, upto);
 	store_v_int(&v, stale_before);
 	store_v_int(&v, limit);
-	return store_run_rows(c, &sql, &v, "risk_pending", items);
+	return store_run_rows(c, &sql, &v, "risk_sweep", items);
+}
+
+static enum fq_err r_last_id(struct store_conn *c, int64_t *id)
+{
+	static const struct store_sql sql = STORE_SQL(RISK_SQL_LAST_ID);
+	struct store_vals v = {0};
+	return store_run_one_i64(c, &sql, &v, "risk_last_id", id);
 }
 
 static enum fq_err r_row(struct store_conn *c, int64_t case_id, json_t **out)
@@ -176,7 +195,9 @@ static enum fq_err r_list(struct store_conn *c, const struct caller *who,
 
 const struct store_risk_ops shared_risk_ops = {
 	.facts = r_facts,
-	.pending = r_pending,
+	.changed = r_changed,
+	.sweep = r_sweep,
+	.last_id = r_last_id,
 	.row = r_row,
 	.suggest = r_suggest,
 	.confirm = r_confirm,

@@ -27,11 +27,22 @@
 	"other_petitions, (SELECT count(*) FROM timeline t WHERE t.case_id = c.id AND t.action = " \
 	"'resolve' AND t.level >= 4) AS answered_below FROM cases c WHERE c.id = " P "1"
 
-/* Open cases whose grade is missing or stale (P1: older than this), P2 rows. */
-#define RISK_SQL_PENDING(P)                                                                         \
-	"SELECT c.id FROM cases c LEFT JOIN case_risk r ON r.case_id = c.id WHERE c.status NOT IN " \
-	"('closed', 'rejected') AND (r.case_id IS NULL OR r.suggested_at <= c.updated_at OR "       \
-	"r.suggested_at < " P "1) ORDER BY c.id LIMIT " P "2"
+/* Open cases changed since P1 whose grade is missing or older than the
+ * change, oldest change first, P2 rows (the cases_updated index). */
+#define RISK_SQL_CHANGED(P)                                                                           \
+	"SELECT c.id FROM cases c LEFT JOIN case_risk r ON r.case_id = c.id WHERE c.updated_at >= " P \
+	"1 AND c.status NOT IN ('closed', 'rejected') AND (r.case_id IS NULL OR "                     \
+	"r.suggested_at <= c.updated_at) ORDER BY c.updated_at LIMIT " P "2"
+
+/* Open cases with ids in (P1, P2] whose grade is missing or older than P3,
+ * by id, P4 rows: one window of the sweep over every case. */
+#define RISK_SQL_SWEEP(P)                                                                    \
+	"SELECT c.id FROM cases c LEFT JOIN case_risk r ON r.case_id = c.id WHERE c.id > " P \
+	"1 AND c.id <= " P                                                                   \
+	"2 AND c.status NOT IN ('closed', 'rejected') AND (r.case_id IS NULL OR "            \
+	"r.suggested_at < " P "3) ORDER BY c.id LIMIT " P "4"
+
+#define RISK_SQL_LAST_ID(P) "SELECT COALESCE(max(id), 0) FROM cases"
 
 #define RISK_SQL_ROW(P)                                                                           \
 	"SELECT suggested, score, reasons, suggested_at, confirmed, confirmed_by, confirmed_at, " \

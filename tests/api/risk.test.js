@@ -219,6 +219,21 @@ test('the periodic scan grades open cases nobody opened; a quiet case is green',
   assert.equal(r.json.score, 0);
 });
 
+test('the sweep grades an old case nobody changed, and counts the working days it is open', async () => {
+  const c = await makeCase();
+  const old = Math.floor(Date.now() / 1000) - 40 * 86400;
+  // as if registered 40 days ago, before grades existed
+  sql(`UPDATE cases SET created_at = ${old}, updated_at = ${old} WHERE id = ${c.id}`);
+  sql(`DELETE FROM case_risk_history WHERE case_id = ${c.id}`);
+  sql(`DELETE FROM case_risk WHERE case_id = ${c.id}`);
+  const reasons = await waitFor(() => sql(`SELECT reasons FROM case_risk WHERE case_id = ${c.id}`));
+  assert.ok(reasons, 'the sweep graded it');
+  const dur = JSON.parse(reasons).find((x) => x.signal === 'duration');
+  assert.ok(dur, reasons);
+  assert.match(dur.detail, /^\d+ working days open$/);
+  assert.ok(Number(dur.detail.split(' ')[0]) >= 25, dur.detail);
+});
+
 test('the words, weights and thresholds come from the configuration', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-risk-'));
   const cfg = path.join(dir, 'config.json');

@@ -17,6 +17,8 @@ CREATE TABLE case_risk (
 );
 CREATE INDEX case_risk_suggested ON case_risk(suggested);
 CREATE INDEX case_risk_confirmed ON case_risk(confirmed);
+-- the scan finds the cases changed since their grade by this range
+CREATE INDEX cases_updated ON cases(updated_at);
 
 CREATE TABLE case_risk_history (
   id      INTEGER PRIMARY KEY,
