@@ -203,7 +203,7 @@ test('the other signals: the same party in an earlier case, a failed mediation a
   const signals = r.json.reasons.map((x) => x.signal).sort();
   assert.deepEqual(signals, ['failed_mediation', 'people', 'repeat_parties']);
   assert.equal(r.json.suggested, 'orange'); // 15 + 20 + 10
-  assert.match(r.json.reasons.find((x) => x.signal === 'repeat_parties').detail, /1 earlier/);
+  assert.equal(r.json.reasons.find((x) => x.signal === 'repeat_parties').detail, '1');
   assert.equal(r.json.mediation.risk_flag, true);
   assert.equal(r.json.mediation.risk_police_report, '枫桥派出所 接警 2026-118');
   assert.equal(r.json.mediation.link, `/case/${second.id}/mediation`);
@@ -230,8 +230,8 @@ test('the sweep grades an old case nobody changed, and counts the working days i
   assert.ok(reasons, 'the sweep graded it');
   const dur = JSON.parse(reasons).find((x) => x.signal === 'duration');
   assert.ok(dur, reasons);
-  assert.match(dur.detail, /^\d+ working days open$/);
-  assert.ok(Number(dur.detail.split(' ')[0]) >= 25, dur.detail);
+  assert.match(dur.detail, /^\d+$/);
+  assert.ok(Number(dur.detail) >= 25, dur.detail);
 });
 
 test('the words, weights and thresholds come from the configuration', async () => {

@@ -140,44 +140,45 @@ void risk_assess(const struct risk_rules *r, const struct risk_facts *f, struct 
 	char tmp[RISK_DETAIL_MAX];
 	threat(r, f, out);
 	if (f->earlier_cases > 0 && (rs = fire(r, out, RISK_SIG_REPEAT_PARTIES))) {
-		snprintf(tmp, sizeof tmp, "%d earlier case(s)", f->earlier_cases);
+		snprintf(tmp, sizeof tmp, "%d", f->earlier_cases);
 		detail_add(rs, tmp);
 	}
 	if (f->failed_mediations > 0 && (rs = fire(r, out, RISK_SIG_FAILED_MEDIATION))) {
-		snprintf(tmp, sizeof tmp, "%d mediation(s) ended without agreement",
-			 f->failed_mediations);
+		snprintf(tmp, sizeof tmp, "%d", f->failed_mediations);
 		detail_add(rs, tmp);
 	}
 	if (f->reopened > 0 && (rs = fire(r, out, RISK_SIG_REOPENED))) {
-		snprintf(tmp, sizeof tmp, "reopened %d time(s)", f->reopened);
+		snprintf(tmp, sizeof tmp, "%d", f->reopened);
 		detail_add(rs, tmp);
 	}
 	if (r->people_min > 0 && f->people_involved >= r->people_min &&
 	    (rs = fire(r, out, RISK_SIG_PEOPLE))) {
-		snprintf(tmp, sizeof tmp, "%d people", f->people_involved);
+		snprintf(tmp, sizeof tmp, "%d", f->people_involved);
 		detail_add(rs, tmp);
 	}
-	if (f->group_dispute && (rs = fire(r, out, RISK_SIG_GROUP)))
-		detail_add(rs, "group dispute");
+	if (f->group_dispute && (rs = fire(r, out, RISK_SIG_GROUP))) {
+		snprintf(tmp, sizeof tmp, "%d", f->people_involved);
+		detail_add(rs, tmp);
+	}
 	if (r->amount_min > 0 && f->amount >= r->amount_min &&
 	    (rs = fire(r, out, RISK_SIG_AMOUNT))) {
-		snprintf(tmp, sizeof tmp, "%lld yuan", (long long)(f->amount / 100));
+		snprintf(tmp, sizeof tmp, "%lld", (long long)(f->amount / 100));
 		detail_add(rs, tmp);
 	}
 	if (risk_land_category(f->category) && (rs = fire(r, out, RISK_SIG_LAND)))
 		detail_add(rs, f->category);
 	if (r->duration_workdays > 0 && f->workdays_open >= r->duration_workdays &&
 	    (rs = fire(r, out, RISK_SIG_DURATION))) {
-		snprintf(tmp, sizeof tmp, "%d working days open", f->workdays_open);
+		snprintf(tmp, sizeof tmp, "%d", f->workdays_open);
 		detail_add(rs, tmp);
 	}
 	if (f->petition && f->earlier_petitions > 0 &&
 	    (rs = fire(r, out, RISK_SIG_REPEAT_PETITION))) {
-		snprintf(tmp, sizeof tmp, "%d other petition(s)", f->earlier_petitions);
+		snprintf(tmp, sizeof tmp, "%d", f->earlier_petitions);
 		detail_add(rs, tmp);
 	}
-	if (f->petition && f->leapfrog && (rs = fire(r, out, RISK_SIG_LEAPFROG)))
-		detail_add(rs, "held above the township without an answer below");
+	if (f->petition && f->leapfrog)
+		fire(r, out, RISK_SIG_LEAPFROG);
 	out->grade = risk_grade_of(r, out->score);
 }
 

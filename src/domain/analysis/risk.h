@@ -68,7 +68,10 @@ struct risk_facts {
 struct risk_reason {
 	enum risk_signal signal;
 	double weight;
-	char detail[RISK_DETAIL_MAX]; /* facts, in English; the UI words the signal */
+	/* the fact behind it, in no language (the UI words it): the words
+	 * found (comma-separated), a count (cases, mediations, reopenings,
+	 * people, petitions, working days), yuan, the category; "" for leapfrog */
+	char detail[RISK_DETAIL_MAX];
 };
 
 struct risk_result {

@@ -17,13 +17,22 @@ export function gradeBadge(grade) {
   return h('span', { class: `badge risk-badge risk-${grade}` }, tc('risk.grade', grade));
 }
 
+// The fact behind a reason, in words: the server sends it in no language
+// (a count, yuan, the words found, a category code).
+function detailText(r) {
+  if (!r.detail) return '';
+  if (r.signal === 'land') return tc('category', r.detail);
+  if (r.signal === 'threat_words') return r.detail.split(',').join(t('common.sep'));
+  return t(`risk.detail.${r.signal}`, { n: r.detail });
+}
+
 function reasonList(reasons) {
   if (!reasons || !reasons.length) return h('p', { class: 'muted' }, t('risk.noReasons'));
   return h('ul', { class: 'risk-reasons' }, reasons.map((r) =>
     h('li', { dataset: { signal: r.signal } },
       h('strong', null, tc('risk.signal', r.signal)), ' ',
       h('span', { class: 'muted' }, t('risk.weight', { n: r.weight })),
-      r.detail ? h('span', { class: 'risk-detail' }, ' · ', r.detail) : null)));
+      detailText(r) ? h('span', { class: 'risk-detail' }, ' · ', detailText(r)) : null)));
 }
 
 function policeLink(m) {
