@@ -283,6 +283,27 @@ static void township_of(const char *region, char out[REGION_CODE_MAX])
 		snprintf(out, REGION_CODE_MAX, "%s", region);
 }
 
+/* The live copy of a notification for the recipient's bell, as
+ * service/notify.c publishes its own: topic "user:<id>", once committed. */
+static void bell(int64_t uid, int64_t nid, const json_t *rec, const char *actor, const char *note,
+		 int64_t now)
+{
+	char at[21], topic[32];
+	text_format_iso8601(now, at);
+	json_t *o = json_pack("{s:I, s:s, s:I, s:O?, s:O?, s:s?, s:s?, s:s}", "id", (json_int_t)nid,
+			      "kind", RISK_NOTIFY_KIND, "case_id", int_of(rec, "id"),
+			      "tracking_code", json_object_get(rec, "tracking_code"), "title",
+			      json_object_get(rec, "title"), "actor", actor, "note", note,
+			      "created_at", at);
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!s)
+		return; /* the bell catches up on its next count */
+	snprintf(topic, sizeof topic, "user:%lld", (long long)uid);
+	live_after_commit(topic, nid, "notification", "all", s);
+	free(s);
+}
+
 /* A confirmed red case: a notification to each of the township's staff
  * (mediators, handlers, petition officers held at the township itself:
  * the 乡镇 leaders on duty are its cadres; docs/analysis.md), not to who
@@ -308,6 +329,7 @@ static enum fq_err tell_red(struct store_conn *c, const json_t *rec, const char 
 		if ((err = store_notify_insert(c, int_of(u, "id"), case_id, RISK_NOTIFY_KIND, actor,
 					       reason, 0, now, &nid)))
 			break;
+		bell(int_of(u, "id"), nid, rec, actor, reason, now);
 	}
 	json_decref(users);
 	if (err)

@@ -14,6 +14,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const http = require('node:http');
 const { execFileSync } = require('node:child_process');
 const { startServer, Client } = require('../lib/server');
 
@@ -232,6 +233,44 @@ test('the sweep grades an old case nobody changed, and counts the working days i
   assert.ok(dur, reasons);
   assert.match(dur.detail, /^\d+$/);
   assert.ok(Number(dur.detail) >= 25, dur.detail);
+});
+
+// The events of the caller's bell (GET /api/v1/notifications/stream) so far.
+function bell(client) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(srv.base + '/api/v1/notifications/stream', { agent: false, headers: { cookie: client.cookie } }, (res) => {
+      const s = { events: [], close: () => req.destroy() };
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        buf += d;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim());
+          buf = buf.slice(i + 2);
+          if (data.length) s.events.push(JSON.parse(data.join('\n')));
+        }
+      });
+      res.on('error', () => {});
+      resolve(s);
+    });
+    req.on('error', reject);
+  });
+}
+
+test('the township clerk\'s bell rings at once when a case is confirmed red', async () => {
+  const stream = await bell(u['fengqiao.clerk']);
+  try {
+    const c = await makeCase({ description: '对方扬言要放火烧房子。' });
+    assert.equal((await risk('fengyuan.mediator', c.id)).json.suggested, 'red');
+    assert.equal((await confirm('fengyuan.mediator', c.id, { grade: 'red', reason: '已报告派出所' })).status, 200);
+    const got = await waitFor(() => stream.events.find((e) => e.kind === 'risk_red' && e.case_id === c.id), 5000);
+    assert.ok(got, JSON.stringify(stream.events));
+    assert.equal(got.note, '已报告派出所');
+    assert.equal(got.tracking_code, c.tracking_code);
+  } finally {
+    stream.close();
+  }
 });
 
 test('the words, weights and thresholds come from the configuration', async () => {
