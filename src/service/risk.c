@@ -307,7 +307,9 @@ static void bell(int64_t uid, int64_t nid, const json_t *rec, const char *actor,
 /* A confirmed red case: a notification to each of the township's staff
  * (mediators, handlers, petition officers held at the township itself:
  * the 乡镇 leaders on duty are its cadres; docs/analysis.md), not to who
- * confirmed it; and the board's live event once committed. */
+ * confirmed it; and the board's live event "risk" once committed, on the
+ * topic of the case's region and of each region above it, for staff (the
+ * stream checks who may subscribe to a region). */
 static enum fq_err tell_red(struct store_conn *c, const json_t *rec, const char *actor,
 			    const char *reason, int64_t now)
 {
@@ -339,12 +341,16 @@ static enum fq_err tell_red(struct store_conn *c, const json_t *rec, const char 
 			      json_object_get(rec, "title"), "grade", "red", "region", region);
 	char *ds = d ? json_dumps(d, JSON_COMPACT) : NULL;
 	json_decref(d);
-	if (ds) {
-		char audience[8 + REGION_CODE_MAX];
-		snprintf(audience, sizeof audience, "region:%s", region);
-		live_after_commit("analysis", case_id, "risk", audience, ds);
-		free(ds);
+	/* the 研判 board's topics (those of the alerts, service/alert.c): the
+	 * case's region and each region above it, "analysis:<code>" */
+	static const int lens[] = {2, 4, 6, 9, 12};
+	size_t n = ds ? strlen(region) : 0;
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0] && (size_t)lens[i] <= n; i++) {
+		char topic[32];
+		snprintf(topic, sizeof topic, "analysis:%.*s", lens[i], region);
+		live_after_commit(topic, case_id, "risk", "staff", ds);
 	}
+	free(ds);
 	return FQ_OK;
 }
 

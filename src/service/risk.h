@@ -4,7 +4,8 @@
  * read, kept with its history; and a person's confirmation or change with
  * a reason (个人信息保护法 art. 24: the suggestion is advice, a person
  * decides), audited. A confirmed red case tells the township's staff
- * (notifications) and the 研判 board (SSE topic "analysis", event "risk").
+ * (notifications) and the 研判 board (SSE event "risk" on the topics
+ * "analysis:<region>" of the case's region and those above it).
  * No HTTP here. */
 #ifndef FQ_SERVICE_RISK_H
 #define FQ_SERVICE_RISK_H
@@ -52,8 +53,8 @@ int risk_may_confirm(const struct caller *who, const char *region);
  * officer or admin over its region; 409 "risk_case_closed" when closed.
  * Computes the suggestion first when none was made. Keeps both grades,
  * the reason and a history row, audits case.risk_confirm; a confirmed red
- * notifies the township's staff and publishes the "analysis" event
- * "risk" once committed. */
+ * notifies the township's staff and publishes the board's event "risk"
+ * once committed. */
 enum fq_err risk_confirm(struct store_conn *c, const struct caller *who, const struct calendar *cal,
 			 int64_t case_id, const json_t *body, int64_t now, struct fq_error *e);
 
