@@ -33,11 +33,11 @@ struct store_alert_ops {
 	 * themselves for townships). Only rows with cases. */
 	enum fq_err (*daily)(struct store_conn *c, int lvl, int by_category, int32_t from,
 			     int32_t to, json_t **rows);
-	/* The cases of day (a day number) under region (a township or county)
-	 * by village (12 digits), optionally of one category (NULL: all):
-	 * [{region, name, n}]. */
+	/* The cases of Beijing days [from, to] under region (a township or
+	 * county) by village (12 digits) and day, optionally of one category
+	 * (NULL: all): [{region, name, t, n}]. */
 	enum fq_err (*villages)(struct store_conn *c, const char *region, const char *category,
-				int32_t day, json_t **rows);
+				int32_t from, int32_t to, json_t **rows);
 	/* Alerts of region and category (NULL: all categories) whose day is
 	 * in [from, to] ('YYYY-MM-DD'), any method: *n. */
 	enum fq_err (*count_recent)(struct store_conn *c, const char *region, const char *category,
@@ -57,7 +57,8 @@ struct store_alert_ops {
 	 * threshold, score, detail (parsed), status, note, created_at,
 	 * updated_at, updated_by, steps: [{id, action, actor, note, at}]}.
 	 * FQ_ENOTFOUND when missing or not seen by who. */
-	enum fq_err (*get)(struct store_conn *c, const struct caller *who, int64_t id, json_t **out);
+	enum fq_err (*get)(struct store_conn *c, const struct caller *who, int64_t id,
+			   json_t **out);
 	/* The alerts of f who sees, newest day first, as get without steps
 	 * and detail, up to ALERT_LIST_MAX. */
 	enum fq_err (*list)(struct store_conn *c, const struct caller *who,
@@ -84,9 +85,10 @@ static inline enum fq_err store_alert_daily(struct store_conn *c, int lvl, int b
 }
 
 static inline enum fq_err store_alert_villages(struct store_conn *c, const char *region,
-					       const char *category, int32_t day, json_t **rows)
+					       const char *category, int32_t from, int32_t to,
+					       json_t **rows)
 {
-	return STORE_ALERT_CALL(c, villages, region, category, day, rows);
+	return STORE_ALERT_CALL(c, villages, region, category, from, to, rows);
 }
 
 static inline enum fq_err store_alert_count_recent(struct store_conn *c, const char *region,
@@ -107,8 +109,7 @@ static inline enum fq_err store_alert_insert(struct store_conn *c, const json_t 
 	return STORE_ALERT_CALL(c, insert, rec, id);
 }
 
-static inline enum fq_err store_alert_update(struct store_conn *c, int64_t id,
-					     const json_t *fields)
+static inline enum fq_err store_alert_update(struct store_conn *c, int64_t id, const json_t *fields)
 {
 	return STORE_ALERT_CALL(c, update, id, fields);
 }

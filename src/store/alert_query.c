@@ -14,8 +14,8 @@
 
 /* ---- the counts ---- */
 
-static enum fq_err a_daily(struct store_conn *c, int lvl, int by_category, int32_t from,
-			   int32_t to, json_t **rows)
+static enum fq_err a_daily(struct store_conn *c, int lvl, int by_category, int32_t from, int32_t to,
+			   json_t **rows)
 {
 	static const struct store_sql all = STORE_SQL(ALERT_SQL_DAILY);
 	static const struct store_sql dim = STORE_SQL(ALERT_SQL_DAILY_DIM);
@@ -41,7 +41,7 @@ static enum fq_err a_daily(struct store_conn *c, int lvl, int by_category, int32
 }
 
 static enum fq_err a_villages(struct store_conn *c, const char *region, const char *category,
-			      int32_t day, json_t **rows)
+			      int32_t from, int32_t to, json_t **rows)
 {
 	*rows = NULL;
 	struct store_qsql *q = store_qsql_new();
@@ -50,9 +50,9 @@ static enum fq_err a_villages(struct store_conn *c, const char *region, const ch
 	store_qsql_add(q, ALERT_SQL_VILLAGES_HEAD);
 	store_qsql_range(q, "c.region", region);
 	store_qsql_add(q, " AND c.created_at >= ");
-	store_qsql_int(q, (int64_t)day * 86400 - BJ_OFFSET_S);
+	store_qsql_int(q, (int64_t)from * 86400 - BJ_OFFSET_S);
 	store_qsql_add(q, " AND c.created_at < ");
-	store_qsql_int(q, (int64_t)(day + 1) * 86400 - BJ_OFFSET_S);
+	store_qsql_int(q, (int64_t)(to + 1) * 86400 - BJ_OFFSET_S);
 	if (category) {
 		store_qsql_add(q, " AND c.category = ");
 		store_qsql_text(q, category);
@@ -92,9 +92,9 @@ static enum fq_err a_insert(struct store_conn *c, const json_t *rec, int64_t *id
 {
 	static const struct store_sql ins = STORE_SQL(ALERT_SQL_INSERT);
 	static const struct store_sql find = STORE_SQL(ALERT_SQL_FIND);
-	static const char *const cols[] = {"region",    "category", "day",    "method",
-					   "observed",  "expected", "threshold", "score",
-					   "detail",    "created_at"};
+	static const char *const cols[] = {"region",   "category",  "day",       "method",
+					   "observed", "expected",  "threshold", "score",
+					   "detail",   "created_at"};
 	struct store_vals v = {0};
 	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
 		store_v_json(&v, json_object_get(rec, cols[i]));
