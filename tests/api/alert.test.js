@@ -14,6 +14,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const http = require('node:http');
 const { execFileSync } = require('node:child_process');
 const { startServer, Client } = require('../lib/server');
 
@@ -177,9 +178,58 @@ test('the weekly budget: two categories spike in one township, the stronger alon
   assert.equal(r.items[0].category, 'contract', 'the strongest first');
 });
 
-test('after the quiet days a new spike raises a new alert', async () => {
-  await spike(VILLAGE, 'neighbour', 20, 1);
-  const r = await run('admin', today() - 1);
-  assert.equal(r.raised, 1, JSON.stringify(r));
-  assert.equal(r.items[0].region, TOWN);
+// The board's stream: the events so far ({event, data}) of a GET on path.
+function stream(client, p) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(srv.base + p, { agent: false, headers: { cookie: client.cookie } }, (res) => {
+      const s = { status: res.statusCode, events: [], close: () => req.destroy() };
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        buf += d;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const ev = { event: 'message', data: [] };
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('data: ')) ev.data.push(line.slice(6));
+          }
+          if (ev.data.length) s.events.push({ event: ev.event, data: JSON.parse(ev.data.join('\n')) });
+        }
+      });
+      res.on('error', () => {});
+      resolve(s);
+    });
+    req.on('error', reject);
+  });
+}
+
+test('after the quiet days a new spike raises a new alert, live on the boards of its region only', async () => {
+  const analyst = await stream(u['zhuji.analyst'], '/api/v1/alerts/stream');
+  const town = await stream(u['fengqiao.handler'], `/api/v1/alerts/stream?region=${TOWN}`);
+  const elsewhere = await stream(u['shangyu.mediator'], '/api/v1/alerts/stream');
+  for (const s of [analyst, town, elsewhere]) assert.equal(s.status, 200);
+  const outside = await u['fengqiao.handler'].get('/api/v1/alerts/stream?region=330681');
+  assert.equal(outside.status, 404, 'a board of a region the caller does not see');
+  try {
+    await spike(VILLAGE, 'neighbour', 20, 1);
+    const r = await run('admin', today() - 1);
+    assert.equal(r.raised, 1, JSON.stringify(r));
+    assert.equal(r.items[0].region, TOWN);
+    for (const s of [analyst, town]) {
+      const deadline = Date.now() + 5000;
+      while (!s.events.some((e) => e.event === 'alert') && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 50));
+      const ev = s.events.find((e) => e.event === 'alert');
+      assert.ok(ev, 'the alert arrives live');
+      assert.equal(ev.data.id, r.items[0].id);
+      assert.equal(ev.data.region, TOWN);
+      assert.equal(ev.data.region_name, '枫桥镇');
+    }
+    await new Promise((ok) => setTimeout(ok, 300));
+    assert.equal(elsewhere.events.length, 0, 'another county\'s board gets nothing');
+  } finally {
+    for (const s of [analyst, town, elsewhere]) s.close();
+  }
 });
