@@ -12,10 +12,11 @@ void detect_params_default(struct detect_params *p)
 		.c2_baseline = 7,
 		.c2_gap = 2,
 		.c2_k = 3.0,
-		.c2_min_sigma = 0.5,
+		.c2_min_sigma = 1.0,
 		.nb_baseline = 56,
 		.nb_gap = 2,
-		.nb_alpha = 0.001,
+		.nb_window = 2,
+		.nb_alpha = 0.0001,
 		.nb_dow_prior = 7.0,
 		.nb_min_mu = 0.1,
 	};
@@ -44,7 +45,8 @@ static int c2_params_valid(const struct detect_params *p)
 static int nb_params_valid(const struct detect_params *p)
 {
 	return p->min_count >= 0 && p->nb_baseline >= 7 && p->nb_baseline <= DETECT_BASELINE_MAX &&
-	       p->nb_gap >= 0 && p->nb_gap <= DETECT_BASELINE_MAX && isfinite(p->nb_alpha) &&
+	       p->nb_gap >= 0 && p->nb_gap <= DETECT_BASELINE_MAX && p->nb_window >= 1 &&
+	       p->nb_window <= 7 && p->nb_gap >= p->nb_window - 1 && isfinite(p->nb_alpha) &&
 	       p->nb_alpha > 0 && p->nb_alpha < 0.5 && finite_nonneg(p->nb_dow_prior) &&
 	       isfinite(p->nb_min_mu) && p->nb_min_mu > 0;
 }
@@ -146,7 +148,8 @@ int detect_negbin(const double *counts, size_t n, int dow_last, const struct det
 	if (n < need)
 		return DETECT_ESHORT;
 	size_t from = n - need; /* the baseline is [from, from + b) */
-	if (!counts_valid(counts, from, from + b) || !finite_nonneg(counts[n - 1]))
+	size_t w = (size_t)p->nb_window;
+	if (!counts_valid(counts, from, from + b) || !counts_valid(counts, n - w, n))
 		return DETECT_EINVAL;
 
 	/* weekday of counts[i]: counts[n-1] is dow_last, each step back one day */
@@ -179,10 +182,20 @@ int detect_negbin(const double *counts, size_t n, int dow_last, const struct det
 	if (!(theta > 0))
 		theta = 0;
 
-	double mu = mu_d[dow_last];
+	/* the window's sum: its mean is the sum of the days' means; its
+	 * variance the sum of theirs (days independent given the means), which
+	 * an NB of the summed mean matches with theta * sum(mu^2) / mu^2 */
+	double mu = 0, mu2 = 0, obs = 0;
+	for (size_t j = 0; j < w; j++) {
+		double m = mu_d[(dow_last + 7 - (int)j) % 7];
+		mu += m;
+		mu2 += m * m;
+		obs += counts[n - 1 - j];
+	}
 	if (mu < p->nb_min_mu)
 		mu = p->nb_min_mu;
-	out->observed = counts[n - 1];
+	theta = theta * mu2 / (mu * mu);
+	out->observed = obs;
 	out->expected = mu;
 	out->threshold = detect_nb_quantile(mu, theta, 1.0 - p->nb_alpha);
 	out->score = (out->observed - mu) / sqrt(mu + theta * mu * mu);

@@ -54,6 +54,12 @@ struct detect_params {
 	 * NB(mu, theta); alarm when the count is above it. */
 	int nb_baseline;
 	int nb_gap;
+	/* The count judged is the sum of the last nb_window days (1..7,
+	 * default 1 = the day alone; needs nb_gap >= nb_window - 1), against
+	 * the sum of their expected counts: a rise spread over two or three
+	 * days shows in the sum before any one day stands out. min_count then
+	 * applies to that sum. */
+	int nb_window;
 	double nb_alpha;
 	double nb_dow_prior;
 	/* Floor on the expected count, so that an all-zero baseline still has
@@ -79,9 +85,10 @@ void detect_params_default(struct detect_params *p);
 int detect_ears_c2(const double *counts, size_t n, const struct detect_params *p,
 		   struct detect_result *out);
 
-/* Negative binomial with a day-of-week effect: judges counts[n-1], whose
- * day of the week is dow_last (0 = Monday .. 6 = Sunday), against the
- * nb_baseline days ending nb_gap days before it. Needs n >= nb_baseline +
+/* Negative binomial with a day-of-week effect: judges counts[n-1] (with
+ * nb_window > 1, the sum of counts[n-nb_window .. n-1]), whose day of the
+ * week is dow_last (0 = Monday .. 6 = Sunday), against the nb_baseline
+ * days ending nb_gap days before it. Needs n >= nb_baseline +
  * nb_gap + 1, else DETECT_ESHORT. p NULL = the defaults. */
 int detect_negbin(const double *counts, size_t n, int dow_last, const struct detect_params *p,
 		  struct detect_result *out);
