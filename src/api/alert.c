@@ -297,12 +297,12 @@ static void stats(struct req *r)
 	struct detect_params p;
 	detect_params_default(&p);
 	reply_json(r, 200,
-		   json_pack("{s:o, s:{s:i, s:i}, s:{s:i, s:i, s:i, s:f, s:f, s:i, s:i, s:f}}",
+		   json_pack("{s:o, s:{s:i, s:i}, s:{s:i, s:i, s:i, s:f, s:f, s:i, s:i, s:i, s:f}}",
 			     "methods", out, "rules", "budget_per_week", cfg.budget_per_week,
 			     "quiet_days", cfg.quiet_days, "params", "min_count", p.min_count,
 			     "c2_baseline", p.c2_baseline, "c2_gap", p.c2_gap, "c2_k", p.c2_k,
 			     "c2_min_sigma", p.c2_min_sigma, "nb_baseline", p.nb_baseline, "nb_gap",
-			     p.nb_gap, "nb_alpha", p.nb_alpha));
+			     p.nb_gap, "nb_window", p.nb_window, "nb_alpha", p.nb_alpha));
 }
 
 /* GET /api/v1/alerts/stream?region=: the board's live events (alert,

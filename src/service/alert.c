@@ -356,12 +356,13 @@ static enum fq_err store_one(struct run *r, struct cand *k, int64_t now, const c
 		json_array_append_new(recent, json_integer((json_int_t)k->s->counts[i]));
 	char from[11];
 	date_format(r->from + first, from);
-	json_t *detail = json_pack(
-		"{s:s, s:o, s:O, s:o, s:{s:i, s:i, s:f, s:f, s:i, s:i, s:f, s:i}}", "series_from",
-		from, "series", recent, "methods", k->methods, "villages", villages(r, k), "params",
-		"min_count", r->p.min_count, "c2_baseline", r->p.c2_baseline, "c2_k", r->p.c2_k,
-		"c2_min_sigma", r->p.c2_min_sigma, "nb_baseline", r->p.nb_baseline, "nb_gap",
-		r->p.nb_gap, "nb_alpha", r->p.nb_alpha, "c2_gap", r->p.c2_gap);
+	json_t *detail =
+		json_pack("{s:s, s:o, s:O, s:o, s:{s:i, s:i, s:f, s:f, s:i, s:i, s:f, s:i, s:i}}",
+			  "series_from", from, "series", recent, "methods", k->methods, "villages",
+			  villages(r, k), "params", "min_count", r->p.min_count, "c2_baseline",
+			  r->p.c2_baseline, "c2_k", r->p.c2_k, "c2_min_sigma", r->p.c2_min_sigma,
+			  "nb_baseline", r->p.nb_baseline, "nb_gap", r->p.nb_gap, "nb_alpha",
+			  r->p.nb_alpha, "c2_gap", r->p.c2_gap, "nb_window", r->p.nb_window);
 	char *dtext = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
 	json_decref(detail);
 	if (!dtext)

@@ -164,6 +164,8 @@ test('an analyst acknowledges and closes the alert with a note; each step kept a
   assert.equal(m.closed_real, 1);
   assert.equal(m.precision, 1);
   assert.equal(st.json.rules.budget_per_week, 1);
+  assert.equal(typeof st.json.params.nb_window, 'number');
+  assert.equal(typeof st.json.params.c2_k, 'number');
   const out = await u['shangyu.mediator'].get('/api/v1/alerts/stats');
   assert.equal(out.json.methods.find((x) => x.method === alert.method).raised, 0, 'stats are scoped');
 });
