@@ -25,7 +25,11 @@
 #define ALERT_DETAIL_DAYS 14 /* days of the series kept in an alert's detail */
 #define ALERT_RUN_HOUR 6     /* 06:00 Beijing */
 
-static struct alert_config config = {.budget_per_week = 3, .quiet_days = 7, .daily = 1};
+#define ALERT_CONFIG_DEFAULT                                                                 \
+	{                                                                                    \
+		.budget_per_week = 3, .quiet_days = 7, .daily = 1, .ears_c2 = 1, .negbin = 1 \
+	}
+static struct alert_config config = ALERT_CONFIG_DEFAULT;
 
 /* ---- configuration ---- */
 
@@ -45,7 +49,7 @@ static int int_key(const json_t *o, const char *key, int min, int max, int *out,
 
 enum fq_err alert_configure(const json_t *o, char *err, size_t errlen)
 {
-	struct alert_config c = {.budget_per_week = 3, .quiet_days = 7, .daily = 1};
+	struct alert_config c = ALERT_CONFIG_DEFAULT;
 	if (o) {
 		if (!json_is_object(o)) {
 			snprintf(err, errlen, "analysis.alerts: an object expected");
@@ -55,7 +59,7 @@ enum fq_err alert_configure(const json_t *o, char *err, size_t errlen)
 		json_t *v;
 		json_object_foreach((json_t *)o, key, v) {
 			if (strcmp(key, "budget_per_week") && strcmp(key, "quiet_days") &&
-			    strcmp(key, "daily")) {
+			    strcmp(key, "daily") && strcmp(key, "methods")) {
 				snprintf(err, errlen, "analysis.alerts.%.40s: unknown key", key);
 				return FQ_EINVAL;
 			}
@@ -67,12 +71,32 @@ enum fq_err alert_configure(const json_t *o, char *err, size_t errlen)
 		}
 		if (d)
 			c.daily = json_is_true(d);
+		json_t *m = json_object_get(o, "methods");
+		if (m) {
+			size_t i;
+			json_t *x;
+			c.ears_c2 = c.negbin = 0;
+			if (!json_is_array(m) || !json_array_size(m))
+				goto bad_methods;
+			json_array_foreach(m, i, x) {
+				const char *name = json_string_value(x);
+				if (name && strcmp(name, "ears_c2") == 0)
+					c.ears_c2 = 1;
+				else if (name && strcmp(name, "negbin") == 0)
+					c.negbin = 1;
+				else
+					goto bad_methods;
+			}
+		}
 		if (!int_key(o, "budget_per_week", 1, 100, &c.budget_per_week, err, errlen) ||
 		    !int_key(o, "quiet_days", 1, 90, &c.quiet_days, err, errlen))
 			return FQ_EINVAL;
 	}
 	config = c;
 	return FQ_OK;
+bad_methods:
+	snprintf(err, errlen, "analysis.alerts.methods: a list of \"ears_c2\" and \"negbin\"");
+	return FQ_EINVAL;
 }
 
 struct alert_config alert_config_get(void)
@@ -221,8 +245,10 @@ static int judge(struct run *r, struct series *s, struct cand *out)
 {
 	struct detect_result ears = {0}, nb = {0};
 	int dow = date_weekday(r->day);
-	int a = detect_ears_c2(s->counts, (size_t)r->len, &r->p, &ears) == DETECT_OK && ears.alarm;
-	int b = detect_negbin(s->counts, (size_t)r->len, dow, &r->p, &nb) == DETECT_OK && nb.alarm;
+	int a = config.ears_c2 &&
+		detect_ears_c2(s->counts, (size_t)r->len, &r->p, &ears) == DETECT_OK && ears.alarm;
+	int b = config.negbin &&
+		detect_negbin(s->counts, (size_t)r->len, dow, &r->p, &nb) == DETECT_OK && nb.alarm;
 	if (!a && !b)
 		return 0;
 	memset(out, 0, sizeof *out);

@@ -26,6 +26,7 @@ struct alert_config {
 	int quiet_days;      /* no new alert of a region and category within
 			      * this many days of the last (default 7) */
 	int daily;           /* the 06:00 Beijing run (default 1) */
+	int ears_c2, negbin; /* the methods that may raise an alert (default both) */
 };
 
 /* Reads o (the JSON object at analysis.alerts; NULL: the defaults) into

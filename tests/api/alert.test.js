@@ -235,3 +235,23 @@ test('after the quiet days a new spike raises a new alert, live on the boards of
     for (const s of [analyst, town, elsewhere]) s.close();
   }
 });
+
+test('a bad analysis.alerts configuration stops the server and names the key', async () => {
+  for (const [cfg, key] of [
+    [{ budget_per_week: 0 }, 'analysis.alerts.budget_per_week'],
+    [{ quiet_days: 'seven' }, 'analysis.alerts.quiet_days'],
+    [{ methods: ['c3'] }, 'analysis.alerts.methods'],
+    [{ daily: 1 }, 'analysis.alerts.daily'],
+    [{ budget: 3 }, 'analysis.alerts.budget'],
+  ]) {
+    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-alert-')), 'config.json');
+    fs.writeFileSync(f, JSON.stringify({ analysis: { alerts: cfg } }));
+    let err = null;
+    try {
+      const s = await startServer({ cases: false, args: ['--config', f] });
+      await s.stop();
+    } catch (e) { err = e; }
+    assert.ok(err, `refused: ${JSON.stringify(cfg)}`);
+    assert.match(String(err.message), new RegExp(key.replace(/\./g, '\\.')));
+  }
+});
