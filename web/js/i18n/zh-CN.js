@@ -1771,4 +1771,7 @@ export default {
   'alert.grade.orange': '橙色',
   'alert.grade.yellow': '黄色',
   'alert.grade.green': '绿色',
+  'alert.legend': '颜色：红色低于 25%，橙色 25%–50%，浅绿 50%–75%，绿色 75% 及以上；灰色：无可计算的案件。',
+  'alert.legendLower': '此项越低越好。颜色：绿色低于 25%，浅绿 25%–50%，橙色 50%–75%，红色 75% 及以上；灰色：无可计算的案件。',
+  'alert.noBase': '（另有 {n} 个下级地区无可计算的案件，未列出）',
 };

@@ -64,10 +64,10 @@ function alertItem(a) {
 function statsCard(st) {
   const rows = (st.methods || []).map((m) => h('tr', { dataset: { method: m.method } },
     h('th', { scope: 'row' }, t('alert.method.' + m.method)),
-    h('td', { class: 'num' }, fmtNumber(m.raised)),
-    h('td', { class: 'num' }, fmtNumber(m.closed_real)),
-    h('td', { class: 'num' }, fmtNumber(m.closed_false)),
-    h('td', { class: 'num alert-precision' }, m.precision === null ? '—' : fmtPercent(m.precision))));
+    h('td', { class: 'num', 'data-label': t('alert.raised') }, fmtNumber(m.raised)),
+    h('td', { class: 'num', 'data-label': t('alert.status.closed_real') }, fmtNumber(m.closed_real)),
+    h('td', { class: 'num', 'data-label': t('alert.status.closed_false') }, fmtNumber(m.closed_false)),
+    h('td', { class: 'num alert-precision', 'data-label': t('alert.precisionCol') }, m.precision === null ? '—' : fmtPercent(m.precision))));
   const p = st.params || {};
   return h('section', { class: 'card alert-stats', 'aria-labelledby': 'alert-stats-h' },
     h('h2', { id: 'alert-stats-h' }, t('alert.precision')),
@@ -163,7 +163,13 @@ async function listTab(body, query) {
 // the colour of a rate (0..1; null: no base), lowest to highest
 const SCALE = ['#b91c1c', '#f59e0b', '#84cc16', '#15803d'];
 const NO_BASE = '#cbd5e1';
-const colourOf = (v) => (v === null ? NO_BASE : SCALE[Math.min(SCALE.length - 1, Math.floor(v * SCALE.length))]);
+// escalation above the county is better low: its scale runs the other way
+const LOWER_BETTER = new Set(['above_county']);
+const colourOf = (v, rate) => {
+  if (v === null) return NO_BASE;
+  const good = LOWER_BETTER.has(rate) ? 1 - v : v;
+  return SCALE[Math.min(SCALE.length - 1, Math.floor(good * SCALE.length))];
+};
 
 /** Draws the sub-regions coloured by one rate, one equal tile each:
  * Fengqiao keeps no boundaries of regions (only of grids), and the board
@@ -180,7 +186,7 @@ async function drawBoardMap(el, rows, rate, charts) {
     const [n, d] = RATES[rate](c);
     const v = d ? (n || 0) / d : null;
     const shown = v === null ? '—' : fmtPercent(v);
-    return { name: `${c.name}\n${shown}`, value: 1, itemStyle: { color: colourOf(v) } };
+    return { name: `${c.name}\n${shown}`, value: 1, itemStyle: { color: colourOf(v, rate) } };
   });
   const chart = echarts.init(el, null, { renderer: 'canvas', locale: getLocale() === 'en' ? 'EN' : 'ZH' });
   chart.setOption({
@@ -189,7 +195,7 @@ async function drawBoardMap(el, rows, rate, charts) {
     series: [{
       type: 'treemap', roam: false, nodeClick: false, breadcrumb: { show: false },
       top: 4, bottom: 4, left: 4, right: 4, squareRatio: 1,
-      label: { show: true, color: '#fff', fontWeight: 'bold', textBorderColor: '#1f2937', textBorderWidth: 2 },
+      label: { show: true, color: '#111827', fontWeight: 'bold', textBorderColor: '#fff', textBorderWidth: 2 },
       itemStyle: { borderColor: '#fff', borderWidth: 2, gapWidth: 2 },
       data,
     }],
@@ -269,11 +275,14 @@ async function boardTab(body, query, cleanups) {
     replace(mapEl, emptyState(t('dash.noChildren')));
     return;
   }
-  replace(table, h('table', { class: 'responsive board-rates' },
-    h('caption', null, t('alert.rate.' + rate)),
+  // the table: the sub-areas with a base for the rate, worst first
+  const based = rows.map((c) => ({ c, nd: RATES[rate](c) })).filter((x) => x.nd[1])
+    .sort((x, y) => (x.nd[0] / x.nd[1] - y.nd[0] / y.nd[1]) * (LOWER_BETTER.has(rate) ? -1 : 1));
+  replace(table, h('p', { class: 'muted small board-legend' }, t(LOWER_BETTER.has(rate) ? 'alert.legendLower' : 'alert.legend')),
+    h('table', { class: 'board-rates' },
+    h('caption', null, t('alert.rate.' + rate), rows.length > based.length ? t('alert.noBase', { n: rows.length - based.length }) : ''),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('dash.subRegion')), h('th', { scope: 'col', class: 'num' }, t('alert.rate.' + rate)))),
-    h('tbody', null, rows.map((c) => {
-      const [n, d] = RATES[rate](c);
+    h('tbody', null, based.map(({ c, nd: [n, d] }) => {
       return h('tr', { dataset: { code: c.code } }, h('th', { scope: 'row' }, c.name),
         h('td', { class: 'num', 'data-label': t('alert.rate.' + rate) }, d ? fmtPercent((n || 0) / d) : '—', ' ',
           h('span', { class: 'frac muted' }, `${fmtNumber(n || 0)}/${fmtNumber(d || 0)}`)));
