@@ -526,17 +526,27 @@ static enum fq_err tick_run(struct store_conn *c, void *arg, struct fq_error *e)
 	return alert_run(c, k->day, k->now, "system", &k->res, e);
 }
 
+int32_t alert_run_due(int64_t now, int32_t *done_day)
+{
+	int32_t today = date_of_instant_bj(now);
+	int hour = (int)(((now + BJ_OFFSET_S) % 86400) / 3600);
+	if (*done_day < 0)
+		*done_day = hour >= ALERT_RUN_HOUR + 1 ? today : today - 1;
+	if (*done_day >= today || hour < ALERT_RUN_HOUR)
+		return -1;
+	*done_day = today;
+	return today - 1;
+}
+
 void alert_jobs_tick(const struct svc *s, int64_t now)
 {
 	static int32_t done_day = -1; /* the clock thread's alone */
-	int32_t today = date_of_instant_bj(now);
-	int hour = (int)(((now + BJ_OFFSET_S) % 86400) / 3600);
-	if (done_day < 0)
-		done_day = hour >= ALERT_RUN_HOUR + 1 ? today : today - 1;
-	if (!config.daily || done_day >= today || hour < ALERT_RUN_HOUR)
+	if (!config.daily)
 		return;
-	done_day = today;
-	struct tick k = {.day = today - 1, .now = now};
+	int32_t day = alert_run_due(now, &done_day);
+	if (day < 0)
+		return;
+	struct tick k = {.day = day, .now = now};
 	struct fq_error e = {0};
 	if (writer_run(s->writer, tick_run, &k, &e) != FQ_OK)
 		log_warn("alerts: the daily run failed: %s", e.message);

@@ -55,6 +55,13 @@ enum fq_err alert_run(struct store_conn *c, int32_t day, int64_t now, const char
  * 07:00 waits for the next morning (a re-run raises nothing twice). */
 void alert_jobs_tick(const struct svc *s, int64_t now);
 
+/* The schedule of the daily run, for alert_jobs_tick and the unit test:
+ * the day to judge now (the day before the Beijing day of now) when the
+ * run is due, else -1. *done_day holds the last Beijing day run (-1 at
+ * start: a program started after 07:00 counts today as done) and is
+ * updated when due. */
+int32_t alert_run_due(int64_t now, int32_t *done_day);
+
 /* 1 when who may start a run: an admin or an analyst. */
 int alert_can_run(const struct caller *who);
 /* 1 when who may act on an alert of region: an analyst, a handler
