@@ -307,8 +307,9 @@ static void stats(struct req *r)
 
 /* GET /api/v1/alerts/stream?region=: the board's live events (alert,
  * alert_status, risk) about region and below, region one the caller sees
- * (default: the caller's first viewing region). Staff only; nothing is
- * replayed: the board reads the list when it opens. */
+ * (default: the caller's first viewing region) and holds an analyst's,
+ * a handler's or an admin's role over. Nothing is replayed: the board
+ * reads the list when it opens. */
 static void stream(struct req *r)
 {
 	if (r->method == M_HEAD) {
@@ -324,6 +325,12 @@ static void stream(struct req *r)
 		region = mine[0];
 	if (!region || !scope_reaches(&r->caller, region)) {
 		reply_err(r, "not_found", "no such region in scope", "region");
+		return;
+	}
+	/* the 研判 room's: its events name cases (risk), which every one of
+	 * these roles sees in the whole region, unlike a grid worker with grids */
+	if (!alert_can_act(&r->caller, region)) {
+		reply_err(r, "forbidden", "the board is for analysts, cadres and admins", NULL);
 		return;
 	}
 	char topic[SSE_TOPIC_MAX];

@@ -310,8 +310,9 @@ static json_t *villages(struct run *r, const struct cand *k)
 			continue;
 		json_t *v = json_object_get(by, code);
 		if (!v) {
+			json_t *name = json_object_get(row, "name");
 			v = json_pack("{s:s, s:O, s:i, s:f}", "region", code, "name",
-				      json_object_get(row, "name"), "observed", 0, "expected", 0.0);
+				      name ? name : json_null(), "observed", 0, "expected", 0.0);
 			json_object_set_new(by, code, v);
 		}
 		if (t == r->day)

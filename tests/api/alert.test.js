@@ -211,10 +211,13 @@ function stream(client, p) {
 test('after the quiet days a new spike raises a new alert, live on the boards of its region only', async () => {
   const analyst = await stream(u['zhuji.analyst'], '/api/v1/alerts/stream');
   const town = await stream(u['fengqiao.handler'], `/api/v1/alerts/stream?region=${TOWN}`);
-  const elsewhere = await stream(u['shangyu.mediator'], '/api/v1/alerts/stream');
+  // the county's analyst watching another township
+  const elsewhere = await stream(u['zhuji.analyst'], `/api/v1/alerts/stream?region=${other.slice(0, 9)}`);
   for (const s of [analyst, town, elsewhere]) assert.equal(s.status, 200);
   const outside = await u['fengqiao.handler'].get('/api/v1/alerts/stream?region=330681');
   assert.equal(outside.status, 404, 'a board of a region the caller does not see');
+  const mediator = await u['fengyuan.mediator'].get('/api/v1/alerts/stream');
+  assert.equal(mediator.status, 403, 'the board is the 研判 room\'s');
   try {
     await spike(VILLAGE, 'neighbour', 20, 1);
     const r = await run('admin', today() - 1);
@@ -230,7 +233,7 @@ test('after the quiet days a new spike raises a new alert, live on the boards of
       assert.equal(ev.data.region_name, '枫桥镇');
     }
     await new Promise((ok) => setTimeout(ok, 300));
-    assert.equal(elsewhere.events.length, 0, 'another county\'s board gets nothing');
+    assert.equal(elsewhere.events.length, 0, 'another township\'s board gets nothing');
   } finally {
     for (const s of [analyst, town, elsewhere]) s.close();
   }
