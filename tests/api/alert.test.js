@@ -109,6 +109,13 @@ test('a spike raises one alert at the township, not one a day, and a re-run adds
   assert.equal(list.status, 200, list.text);
   assert.equal(list.json.items.length, 1);
   assert.equal(Number(sql('SELECT count(*) FROM analysis_alerts')), 1);
+  // the UNIQUE key under the rules: the same region, category, day and
+  // method cannot be stored twice, for all categories (NULL) either
+  const ins = (cat) => `INSERT INTO analysis_alerts (region, category, day, method, observed, expected, threshold, score, detail, created_at) VALUES ('${TOWN}', ${cat}, '${iso(D0())}', '${alert.method}', 6, 0, 3, 5, '{}', 0)`;
+  assert.throws(() => sql(ins("'neighbour'")), /UNIQUE|unique|duplicate/);
+  sql(ins('NULL'));
+  assert.throws(() => sql(ins('NULL')), /UNIQUE|unique|duplicate/);
+  sql(`DELETE FROM analysis_alerts WHERE category IS NULL`);
   // the village behind it, for a caller who sees the village
   const one = await u['fengqiao.handler'].get(`/api/v1/alerts/${alert.id}`);
   assert.equal(one.status, 200, one.text);
