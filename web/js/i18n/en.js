@@ -1579,6 +1579,7 @@ export default {
   'ev.photoAlt': 'Photo of the scene {name}',
   // ---- grids ----
   'error.invalid_geometry': 'The boundary is not a valid GeoJSON Polygon or MultiPolygon: each ring needs at least 4 points ending where it starts, longitudes -180 to 180, latitudes -90 to 90.',
+  'nav.group.grid': 'Grid work',
   'nav.grids': 'Grids',
   'grid.title': 'Grids',
   'grid.intro': 'Grids divide a village or community; the township divides and staffs them (Zhejiang Regulations on Comprehensive Management of Public Security, art. 9). A size outside the norm is a warning, never refused.',

@@ -1580,6 +1580,7 @@ export default {
   'ev.photoAlt': '现场照片 {name}',
   // ---- grids ----
   'error.invalid_geometry': '边界不是有效的 GeoJSON 面（Polygon 或 MultiPolygon）：每个环至少 4 个点且首尾相同，经度 -180～180，纬度 -90～90。',
+  'nav.group.grid': '网格治理',
   'nav.grids': '网格',
   'grid.title': '网格',
   'grid.intro': '网格按村（社区）划分，由乡镇划分并配备网格员（《浙江省社会治安综合治理条例》第九条）。规模超出常规时只作提示，不会拒绝。',
