@@ -11,6 +11,7 @@
 #include "store/team.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
+#include "store/alert.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -50,5 +51,6 @@ const struct store_ops store_sqlite_ops = {
 	.team = &shared_team_ops,
 	.sync = &shared_sync_ops,
 	.grid_event = &shared_grid_event_ops,
+	.alert = &shared_alert_ops,
 	STORE_SHARED_OPS,
 };
