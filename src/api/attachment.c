@@ -20,14 +20,11 @@
 #include <string.h>
 
 #include "api/public_access.h"
-#include "http/pool.h"
+#include "api/upload.h"
 #include "service/attachment.h"
 #include "store/case.h"
 #include "util/text.h"
 
-/* Body the upload routes take: the file and room to spare, so that a file
- * just over ATTACHMENT_BYTES_MAX gets its own clear code. */
-#define ATTACHMENT_ROUTE_BODY_MAX (ATTACHMENT_BYTES_MAX + 64 * 1024)
 /* A resident adds photos while filing: within this many seconds of it. */
 #define ATTACHMENT_RESIDENT_WINDOW (24 * 3600)
 #define ATTACHMENT_DISPOSITION_MAX (ATTACHMENT_NAME_MAX * 3 + 128)
@@ -109,106 +106,41 @@ static int staff_case(struct req *r, int64_t id)
 	return ok;
 }
 
-/* ---- upload ---- */
+/* ---- upload (api/upload.c) ---- */
 
-/* Bytes of the `name` parameter looked at: the kept name is at most
- * ATTACHMENT_NAME_MAX bytes of its last path segment. */
-#define ATTACHMENT_NAME_PARAM_MAX 1024
-
-struct upload {
-	struct req *r;
-	struct attachment_upload u;
-	unsigned char *body; /* until attachment_prepare takes it */
-	size_t len;
-	char name[ATTACHMENT_NAME_PARAM_MAX + 1];
-	int photos_only;
-	enum fq_err err;
-	struct fq_error e;
-	int64_t id;
-	char base[96];
-};
-
-static enum fq_err upload_run(struct store_conn *c, void *arg, struct fq_error *e)
+static enum fq_err att_store(struct store_conn *c, struct api_upload *k, struct fq_error *e)
 {
-	struct upload *k = arg;
 	return attachment_store(c, &k->u, &k->id, e);
 }
 
-static void upload_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+static json_t *att_answer(const struct api_upload *k)
 {
-	struct upload *k = arg;
-	if (rc) {
-		reply_fq(r, e);
-	} else {
-		json_t *row =
-			json_pack("{s:I, s:s, s:s, s:I, s:s, s:I, s:I, s:i, s:i, s:s, s:I}", "id",
-				  (json_int_t)k->id, "name", k->u.name, "mime", k->u.type->mime,
-				  "size", (json_int_t)k->u.len, "sha256", k->u.sha256, "width",
-				  (json_int_t)k->u.width, "height", (json_int_t)k->u.height,
-				  "thumbnail", k->u.thumb != NULL, "by_resident", k->u.by_resident,
-				  "added_by", k->u.actor, "created_at", (json_int_t)k->u.now);
-		reply_json(r, 201, row ? render(row, k->base) : NULL);
-	}
-	attachment_upload_free(&k->u);
-	free(k);
+	json_t *row = json_pack("{s:I, s:s, s:s, s:I, s:s, s:I, s:I, s:i, s:i, s:s, s:I}", "id",
+				(json_int_t)k->id, "name", k->u.name, "mime", k->u.type->mime,
+				"size", (json_int_t)k->u.len, "sha256", k->u.sha256, "width",
+				(json_int_t)k->u.width, "height", (json_int_t)k->u.height,
+				"thumbnail", k->u.thumb != NULL, "by_resident", k->u.by_resident,
+				"added_by", k->u.actor, "created_at", (json_int_t)k->u.now);
+	return row ? render(row, k->base) : NULL;
 }
 
-/* On a pool thread: the SHA-256 and the thumbnail decode a whole picture,
- * work that must not hold up an event loop. */
-static void upload_work(void *arg)
-{
-	struct upload *k = arg;
-	k->err = attachment_prepare(k->body, k->len, k->name, k->photos_only, &k->u, &k->e);
-	k->body = NULL; /* taken, or freed on failure */
-}
-
-/* Back on the request's worker: store what was prepared. */
-static void upload_prepared(void *arg, enum fq_err st)
-{
-	struct upload *k = arg;
-	struct req *r = k->r;
-	if (st || k->err) {
-		struct fq_error e = k->e;
-		if (st)
-			fq_fail(&e, FQ_EBUSY, "busy", NULL, "the server is busy; try again");
-		free(k->body);
-		attachment_upload_free(&k->u);
-		free(k);
-		reply_fq(r, &e);
-		return;
-	}
-	req_write(r, upload_run, k, upload_done);
-}
-
-/* Copies the body and makes it ready off the event loop, then submits the
- * write; by_resident limits it to photos. */
+/* Prepares and stores r's body as an attachment of case_id; by_resident
+ * limits it to photos. */
 static void upload_start(struct req *r, int64_t case_id, int by_resident, const char *base)
 {
-	struct upload *k = calloc(1, sizeof *k);
-	if (k)
-		k->body = (unsigned char *)req_body_copy(r, &k->len);
-	if (!k || !k->body) {
-		free(k);
-		reply_err(r, "out_of_memory", "out of memory", NULL);
+	struct api_upload *k = api_upload_new(r);
+	if (!k)
 		return;
-	}
-	const char *name = req_query(r, "name");
-	snprintf(k->name, sizeof k->name, "%s", name ? name : "");
-	k->r = r;
+	k->owner_id = case_id;
 	k->photos_only = by_resident;
 	k->u.case_id = case_id;
-	k->u.now = r->now;
 	k->u.by_resident = by_resident;
-	snprintf(k->u.actor, sizeof k->u.actor, "%s", by_resident ? "public" : r->caller.username);
+	if (by_resident)
+		snprintf(k->u.actor, sizeof k->u.actor, "%s", "public");
 	snprintf(k->base, sizeof k->base, "%s", base);
-	if (pool_submit(r->http->hash_pool, req_base(r), upload_work, upload_prepared, k) !=
-	    FQ_OK) {
-		free(k->body);
-		free(k);
-		struct fq_error e = {0};
-		fq_fail(&e, FQ_EBUSY, "busy", NULL, "the server is busy; try again");
-		reply_fq(r, &e);
-	}
+	k->store = att_store;
+	k->answer = att_answer;
+	api_upload_start(r, k);
 }
 
 /* POST /api/cases/{id}/attachments?name= */
@@ -427,12 +359,12 @@ void api_attachment_routes(void)
 {
 	http_route(M_GET, "/api/cases/{id}/attachments", R_AUTH, list);
 	http_route_sized(M_POST, "/api/cases/{id}/attachments", R_AUTH | R_RAW, upload,
-			 ATTACHMENT_ROUTE_BODY_MAX);
+			 API_UPLOAD_ROUTE_BODY_MAX);
 	http_route(M_GET, "/api/cases/{id}/attachments/{aid}", R_AUTH, download);
 	http_route(M_GET, "/api/cases/{id}/attachments/{aid}/thumbnail", R_AUTH, thumbnail);
 	http_route(M_GET, "/api/public/cases/{code}/attachments", R_PUBLIC, resident_list);
 	http_route_sized(M_POST, "/api/public/cases/{code}/attachments", R_PUBLIC | R_RAW,
-			 resident_upload, ATTACHMENT_ROUTE_BODY_MAX);
+			 resident_upload, API_UPLOAD_ROUTE_BODY_MAX);
 	http_route(M_GET, "/api/public/cases/{code}/attachments/{aid}", R_PUBLIC,
 		   resident_download);
 	http_route(M_GET, "/api/public/cases/{code}/attachments/{aid}/thumbnail", R_PUBLIC,

@@ -17,11 +17,9 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "http/pool.h"
+#include "api/upload.h"
 #include "service/mediation_doc.h"
 
-#define MDOC_ROUTE_BODY_MAX (ATTACHMENT_BYTES_MAX + 64 * 1024)
-#define MDOC_NAME_PARAM_MAX 1024
 #define MDOC_THREAD_MAX 16
 #define MDOC_BASE_MAX 160
 
@@ -117,110 +115,66 @@ static struct med_ctx ctx_of(struct req *r, const struct who *w, struct store_co
 				.e = e};
 }
 
-/* ---- upload ---- */
+/* ---- upload (api/upload.c) ---- */
 
-struct upload {
-	struct req *r;
+struct doc_ctx {
 	struct who w;
-	struct caller caller;
 	char thread[MDOC_THREAD_MAX];
 	int64_t party;
 	const struct calendar *cal;
-	int64_t now;
-	struct attachment_upload u;
-	unsigned char *body; /* until attachment_prepare takes it */
-	size_t len;
-	char name[MDOC_NAME_PARAM_MAX + 1];
-	enum fq_err err;
-	struct fq_error e;
 	json_t *out;
 };
 
-static void upload_free(struct upload *k)
+static void doc_ctx_free(void *p)
 {
-	free(k->body);
-	attachment_upload_free(&k->u);
-	json_decref(k->out);
-	free(k);
+	struct doc_ctx *d = p;
+	json_decref(d->out);
+	free(d);
 }
 
-static enum fq_err upload_run(struct store_conn *c, void *arg, struct fq_error *e)
+static enum fq_err doc_store(struct store_conn *c, struct api_upload *k, struct fq_error *e)
 {
-	struct upload *k = arg;
+	struct doc_ctx *d = k->ctx;
 	struct med_ctx x = {
 		.c = c,
-		.cal = k->cal,
-		.who = {.staff = k->w.staff ? &k->caller : NULL, .party_id = k->w.party_id},
-		.now = k->now,
+		.cal = d->cal,
+		.who = {.staff = d->w.staff ? &k->who : NULL, .party_id = d->w.party_id},
+		.now = k->u.now,
 		.e = e};
-	return mediation_doc_add(&x, k->w.mid, k->thread[0] ? k->thread : NULL, k->party, &k->u,
-				 &k->out);
+	return mediation_doc_add(&x, d->w.mid, d->thread[0] ? d->thread : NULL, d->party, &k->u,
+				 &d->out);
 }
 
-static void upload_done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
+static json_t *doc_answer(const struct api_upload *k)
 {
-	struct upload *k = arg;
-	if (rc) {
-		reply_fq(r, e);
-	} else {
-		add_href(k->out, k->w.base);
-		reply_json(r, 201, json_incref(k->out));
-	}
-	upload_free(k);
-}
-
-/* On a pool thread: the SHA-256 and the picture's checks. */
-static void upload_work(void *arg)
-{
-	struct upload *k = arg;
-	k->err = attachment_prepare(k->body, k->len, k->name, 0, &k->u, &k->e);
-	k->body = NULL; /* taken, or freed on failure */
-}
-
-static void upload_prepared(void *arg, enum fq_err st)
-{
-	struct upload *k = arg;
-	struct req *r = k->r;
-	if (st || k->err) {
-		struct fq_error e = k->e;
-		if (st)
-			fq_fail(&e, FQ_EBUSY, "busy", NULL, "the server is busy; try again");
-		upload_free(k);
-		reply_fq(r, &e);
-		return;
-	}
-	req_write(r, upload_run, k, upload_done);
+	struct doc_ctx *d = k->ctx;
+	add_href(d->out, d->w.base);
+	return json_incref(d->out);
 }
 
 static void upload(struct req *r, int staff)
 {
-	struct upload *k = calloc(1, sizeof *k);
+	struct doc_ctx *d = calloc(1, sizeof *d);
+	if (!d) {
+		reply_err(r, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	if (!who_of(r, staff, &d->w) || !thread_param(r, d->thread) ||
+	    (d->party = party_param(r)) < 0) {
+		free(d);
+		return;
+	}
+	d->cal = r->svc->cal;
+	struct api_upload *k = api_upload_new(r);
 	if (!k) {
-		reply_err(r, "out_of_memory", "out of memory", NULL);
+		free(d);
 		return;
 	}
-	if (!who_of(r, staff, &k->w) || !thread_param(r, k->thread) ||
-	    (k->party = party_param(r)) < 0) {
-		free(k);
-		return;
-	}
-	k->body = (unsigned char *)req_body_copy(r, &k->len);
-	if (!k->body && k->len) {
-		free(k);
-		reply_err(r, "out_of_memory", "out of memory", NULL);
-		return;
-	}
-	const char *name = req_query(r, "name");
-	snprintf(k->name, sizeof k->name, "%s", name ? name : "");
-	k->r = r;
-	k->caller = r->caller;
-	k->cal = r->svc->cal;
-	k->now = r->now;
-	if (pool_submit(r->http->hash_pool, req_base(r), upload_work, upload_prepared, k) !=
-	    FQ_OK) {
-		upload_free(k);
-		reply_err(r, "busy", "the server is busy; try again", NULL);
-	}
+	k->ctx = d;
+	k->ctx_free = doc_ctx_free;
+	k->store = doc_store;
+	k->answer = doc_answer;
+	api_upload_start(r, k);
 }
 
 /* POST /api/v1/mediations/{id}/documents?thread=&party=&name= */
@@ -342,11 +296,11 @@ void api_mediation_doc_routes(void)
 {
 	http_route(M_GET, "/api/v1/mediations/{id}/documents", R_AUTH, staff_list);
 	http_route_sized(M_POST, "/api/v1/mediations/{id}/documents", R_AUTH | R_RAW, staff_upload,
-			 MDOC_ROUTE_BODY_MAX);
+			 API_UPLOAD_ROUTE_BODY_MAX);
 	http_route(M_GET, "/api/v1/mediations/{id}/documents/{did}", R_AUTH, staff_download);
 	/* reads in the wider bucket of public reads; writes in the public one */
 	http_route(M_GET, "/api/v1/room/{token}/documents", R_READ, party_list);
 	http_route_sized(M_POST, "/api/v1/room/{token}/documents", R_PUBLIC | R_RAW, party_upload,
-			 MDOC_ROUTE_BODY_MAX);
+			 API_UPLOAD_ROUTE_BODY_MAX);
 	http_route(M_GET, "/api/v1/room/{token}/documents/{did}", R_READ, party_download);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "interop/webhooks.h"
+#include "service/alert.h"
 #include "service/risk.h"
 #include "domain/case/category.h"
 
@@ -185,12 +186,11 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 				goto out;
 		}
 	}
-	/* analysis.risk: the risk grades' weights, words and thresholds */
+	/* issue 16: each part of 研判 reads its own member of "analysis" */
 	json_t *an = json_object_get(root, "analysis");
-	if (an && !json_is_object(an)) {
-		snprintf(err, errlen, "analysis: an object expected");
-		goto out;
-	}
+	if (an && (!json_is_object(an) ||
+		   alert_configure(json_object_get(an, "alerts"), err, errlen) != FQ_OK))
+		goto bad_obj;
 	if (an && risk_config_load(json_object_get(an, "risk"), err, errlen) != FQ_OK)
 		goto out;
 	rc = FQ_OK;

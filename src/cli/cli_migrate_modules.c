@@ -72,6 +72,9 @@ static const struct mspec specs[] = {
 	{"team_assignments", "id", "team_id", "id", M_UPDATE, NULL},
 	{"team_requests", "id", "team_id, created_at", "id", M_UPDATE, NULL},
 	{"team_request_steps", "id", "request_id, at", "id", M_UPDATE, NULL},
+	/* early-warning alerts (issue 16) */
+	{"analysis_alerts", "id", "region, day, method", "id", M_UPDATE, NULL},
+	{"analysis_alert_steps", "id", "alert_id, at", "id", M_UPDATE, NULL},
 	/* risk grades of cases (issue 16) */
 	{"case_risk", "case_id", NULL, NULL, M_UPDATE, NULL},
 	{"case_risk_history", "id", "case_id, at", "id", M_UPDATE, NULL},

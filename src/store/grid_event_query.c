@@ -182,10 +182,10 @@ static enum fq_err ge_get(struct store_conn *c, const struct caller *who, int64_
 	return *row ? FQ_OK : FQ_ENOTFOUND;
 }
 
-static enum fq_err ge_steps(struct store_conn *c, const struct caller *who, int64_t id,
-			    json_t **items)
+/* The rows of sql for event id (P1), when who may see the event. */
+static enum fq_err rows_of_visible(struct store_conn *c, const struct caller *who, int64_t id,
+				   const struct store_sql *sql, const char *what, json_t **items)
 {
-	static const struct store_sql sql = STORE_SQL(GRID_EVENT_SQL_STEPS);
 	json_t *row = NULL;
 	enum fq_err err = ge_get(c, who, id, &row);
 	json_decref(row);
@@ -193,7 +193,14 @@ static enum fq_err ge_steps(struct store_conn *c, const struct caller *who, int6
 		return err;
 	struct store_vals v = {0};
 	store_v_int(&v, id);
-	return store_run_rows(c, &sql, &v, "grid_event_steps", items);
+	return store_run_rows(c, sql, &v, what, items);
+}
+
+static enum fq_err ge_steps(struct store_conn *c, const struct caller *who, int64_t id,
+			    json_t **items)
+{
+	static const struct store_sql sql = STORE_SQL(GRID_EVENT_SQL_STEPS);
+	return rows_of_visible(c, who, id, &sql, "grid_event_steps", items);
 }
 
 static enum fq_err ge_list(struct store_conn *c, const struct caller *who,
@@ -343,14 +350,7 @@ static enum fq_err ge_photos(struct store_conn *c, const struct caller *who, int
 			     json_t **items)
 {
 	static const struct store_sql sql = STORE_SQL(GRID_EVENT_SQL_PHOTOS);
-	json_t *row = NULL;
-	enum fq_err err = ge_get(c, who, event_id, &row);
-	json_decref(row);
-	if (err)
-		return err;
-	struct store_vals v = {0};
-	store_v_int(&v, event_id);
-	return store_run_rows(c, &sql, &v, "grid_event_photos", items);
+	return rows_of_visible(c, who, event_id, &sql, "grid_event_photos", items);
 }
 
 static enum fq_err ge_photo_read(struct store_conn *c, const struct caller *who, int64_t event_id,

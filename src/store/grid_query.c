@@ -294,44 +294,32 @@ static enum fq_err candidates(struct store_conn *c, double lon, double lat, cons
 	return store_run_rows(c, &sql, &v, "grid_candidates", items);
 }
 
-static enum fq_err of_user(struct store_conn *c, int64_t user_id, json_t **ids)
+/* One column (key) of sql's rows for user_id, as an array. */
+static enum fq_err user_column(struct store_conn *c, const struct store_sql *sql, int64_t user_id,
+			       const char *key, const char *what, json_t **out)
 {
-	static const struct store_sql sql = STORE_SQL(GRID_SQL_OF_USER);
 	struct store_vals v = {0};
 	store_v_int(&v, user_id);
 	json_t *rows = NULL;
-	*ids = NULL;
-	enum fq_err err = store_run_rows(c, &sql, &v, "grid_of_user", &rows);
+	*out = NULL;
+	enum fq_err err = store_run_rows(c, sql, &v, what, &rows);
 	if (err)
 		return err;
-	json_t *out = json_array();
-	size_t i;
-	json_t *o;
-	json_array_foreach(rows, i, o)
-		json_array_append(out, json_object_get(o, "id"));
+	*out = store_rows_pluck(rows, key);
 	json_decref(rows);
-	*ids = out;
-	return FQ_OK;
+	return *out ? FQ_OK : FQ_ENOMEM;
+}
+
+static enum fq_err of_user(struct store_conn *c, int64_t user_id, json_t **ids)
+{
+	static const struct store_sql sql = STORE_SQL(GRID_SQL_OF_USER);
+	return user_column(c, &sql, user_id, "id", "grid_of_user", ids);
 }
 
 static enum fq_err codes_of_user(struct store_conn *c, int64_t user_id, json_t **codes)
 {
 	static const struct store_sql sql = STORE_SQL(GRID_SQL_CODES_OF_USER);
-	struct store_vals v = {0};
-	store_v_int(&v, user_id);
-	json_t *rows = NULL;
-	*codes = NULL;
-	enum fq_err err = store_run_rows(c, &sql, &v, "grid_codes_of_user", &rows);
-	if (err)
-		return err;
-	json_t *out = json_array();
-	size_t i;
-	json_t *o;
-	json_array_foreach(rows, i, o)
-		json_array_append(out, json_object_get(o, "code"));
-	json_decref(rows);
-	*codes = out;
-	return FQ_OK;
+	return user_column(c, &sql, user_id, "code", "grid_codes_of_user", codes);
 }
 
 enum fq_err store_grid_locate(struct store_conn *c, double lon, double lat, const char *region,

@@ -65,6 +65,7 @@ struct store_patrol_ops;
 struct store_team_ops;
 struct store_sync_ops;
 struct store_grid_event_ops;
+struct store_alert_ops;
 struct store_risk_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
@@ -373,6 +374,7 @@ struct store_ops {
 	const struct store_team_ops *team; /* service teams (issue 15) */
 	const struct store_sync_ops *sync;
 	const struct store_grid_event_ops *grid_event;
+	const struct store_alert_ops *alert; /* early-warning alerts (issue 16) */
 	const struct store_risk_ops *risk; /* risk grades of cases (issue 16) */
 };
 

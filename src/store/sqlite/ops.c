@@ -12,6 +12,7 @@
 #include "store/risk.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
+#include "store/alert.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -51,6 +52,7 @@ const struct store_ops store_sqlite_ops = {
 	.team = &shared_team_ops,
 	.sync = &shared_sync_ops,
 	.grid_event = &shared_grid_event_ops,
+	.alert = &shared_alert_ops,
 	.risk = &shared_risk_ops,
 	STORE_SHARED_OPS,
 };
