@@ -46,7 +46,7 @@ static void *clocks_main(void *arg)
 		int64_t now = (int64_t)time(NULL);
 		mediation_jobs_tick(clocks.svc, now);
 		alert_jobs_tick(clocks.svc, now); /* daily at 06:00 Beijing */
-		risk_jobs_tick(clocks.svc, now); /* risk grades of open cases (issue 16) */
+		risk_jobs_tick(clocks.svc, now);  /* risk grades of open cases (issue 16) */
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);
