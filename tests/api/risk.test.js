@@ -235,20 +235,25 @@ test('the sweep grades an old case nobody changed, and counts the working days i
   assert.ok(Number(dur.detail) >= 25, dur.detail);
 });
 
-// The events of the caller's bell (GET /api/v1/notifications/stream) so far.
-function bell(client) {
+// The events ({event, data}) so far of a text/event-stream GET on p: the
+// bell (/api/v1/notifications/stream) or the 研判 board (/api/v1/alerts/stream).
+function stream(client, p) {
   return new Promise((resolve, reject) => {
-    const req = http.get(srv.base + '/api/v1/notifications/stream', { agent: false, headers: { cookie: client.cookie } }, (res) => {
-      const s = { events: [], close: () => req.destroy() };
+    const req = http.get(srv.base + p, { agent: false, headers: { cookie: client.cookie } }, (res) => {
+      const s = { status: res.statusCode, events: [], close: () => req.destroy() };
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (d) => {
         buf += d;
         let i;
         while ((i = buf.indexOf('\n\n')) >= 0) {
-          const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim());
+          const ev = { event: 'message', data: [] };
+          for (const line of buf.slice(0, i).split('\n')) {
+            if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('data: ')) ev.data.push(line.slice(6));
+          }
           buf = buf.slice(i + 2);
-          if (data.length) s.events.push(JSON.parse(data.join('\n')));
+          if (ev.data.length) s.events.push({ event: ev.event, data: JSON.parse(ev.data.join('\n')) });
         }
       });
       res.on('error', () => {});
@@ -258,18 +263,34 @@ function bell(client) {
   });
 }
 
-test('the township clerk\'s bell rings at once when a case is confirmed red', async () => {
-  const stream = await bell(u['fengqiao.clerk']);
+test('a case confirmed red rings the township clerk\'s bell and reaches the 研判 boards of its region at once', async () => {
+  const bell = await stream(u['fengqiao.clerk'], '/api/v1/notifications/stream');
+  const county = await stream(u['zhuji.analyst'], '/api/v1/alerts/stream');
+  const town = await stream(u['fengqiao.handler'], `/api/v1/alerts/stream?region=${TOWN}`);
+  // the county's analyst watching another township of 诸暨
+  const other = sql(`SELECT code FROM regions WHERE level = 4 AND code LIKE '330681%' AND code <> '${TOWN}' ORDER BY code LIMIT 1`);
+  const elsewhere = await stream(u['zhuji.analyst'], `/api/v1/alerts/stream?region=${other}`);
   try {
+    for (const s of [bell, county, town, elsewhere]) assert.equal(s.status, 200);
     const c = await makeCase({ description: '对方扬言要放火烧房子。' });
     assert.equal((await risk('fengyuan.mediator', c.id)).json.suggested, 'red');
     assert.equal((await confirm('fengyuan.mediator', c.id, { grade: 'red', reason: '已报告派出所' })).status, 200);
-    const got = await waitFor(() => stream.events.find((e) => e.kind === 'risk_red' && e.case_id === c.id), 5000);
-    assert.ok(got, JSON.stringify(stream.events));
-    assert.equal(got.note, '已报告派出所');
-    assert.equal(got.tracking_code, c.tracking_code);
+    const rang = await waitFor(() => bell.events.find((e) => e.data.kind === 'risk_red' && e.data.case_id === c.id), 5000);
+    assert.ok(rang, JSON.stringify(bell.events));
+    assert.equal(rang.data.note, '已报告派出所');
+    assert.equal(rang.data.tracking_code, c.tracking_code);
+    for (const s of [county, town]) {
+      const ev = await waitFor(() => s.events.find((e) => e.event === 'risk' && e.data.case_id === c.id), 5000);
+      assert.ok(ev, JSON.stringify(s.events));
+      assert.deepEqual(ev.data, { case_id: c.id, code: c.tracking_code, title: c.title, grade: 'red', region: VILLAGE });
+    }
+    // confirming red again is no new event
+    assert.equal((await confirm('fengqiao.handler', c.id, { grade: 'red', reason: '维持' })).status, 200);
+    await new Promise((ok) => setTimeout(ok, 300));
+    assert.equal(town.events.filter((e) => e.event === 'risk' && e.data.case_id === c.id).length, 1);
+    assert.equal(elsewhere.events.filter((e) => e.event === 'risk').length, 0, 'another township\'s board gets nothing');
   } finally {
-    stream.close();
+    for (const s of [bell, county, town, elsewhere]) s.close();
   }
 });
 
