@@ -61,7 +61,8 @@ struct store_risk_ops {
 				   int64_t at);
 	/* The grade of case id as who sees it: {case_id, code, title, region,
 	 * unit_region, grid, status, track, suggested, score, reasons (a JSON
-	 * array), suggested_at, confirmed, confirmed_by, confirmed_at,
+	 * array), suggested_at, confirmed, confirmed_by, confirmed_by_name (the
+	 * user's display name), confirmed_at,
 	 * confirm_reason, history: [{kind, grade, reason, actor, at}] (oldest
 	 * first, at most RISK_HISTORY_MAX), mediation: {id, status, risk_flag,
 	 * risk_note, risk_police_report, risk_at} of its latest mediation or

@@ -71,11 +71,12 @@
 	"WHERE case_id = " P "1 ORDER BY id DESC LIMIT 1"
 
 /* The head of a scoped read of one case's grade (built: "?" marks). */
-#define RISK_SQL_GET_COLS                                                                       \
-	"SELECT c.id AS case_id, c.tracking_code AS code, c.title, c.region, c.unit_region, "   \
-	"c.grid, c.status, c.track, r.suggested, r.score, r.reasons, r.suggested_at, "          \
-	"r.confirmed, r.confirmed_by, r.confirmed_at, r.confirm_reason FROM cases c LEFT JOIN " \
-	"case_risk r ON r.case_id = c.id WHERE c.id = "
+#define RISK_SQL_GET_COLS                                                                          \
+	"SELECT c.id AS case_id, c.tracking_code AS code, c.title, c.region, c.unit_region, "      \
+	"c.grid, c.status, c.track, r.suggested, r.score, r.reasons, r.suggested_at, "             \
+	"r.confirmed, r.confirmed_by, u.display_name AS confirmed_by_name, r.confirmed_at, "       \
+	"r.confirm_reason FROM cases c LEFT JOIN case_risk r ON r.case_id = c.id LEFT JOIN users " \
+	"u ON u.username = r.confirmed_by WHERE c.id = "
 
 /* The grade a list ranks by: the person's, else the suggestion. */
 #define RISK_SQL_GRADE "COALESCE(r.confirmed, r.suggested)"

@@ -92,6 +92,7 @@ test('a case with words of threat is suggested red with its reasons; a mediator 
   assert.equal(ok.json.confirmed, 'red');
   assert.equal(ok.json.suggested, 'red', 'both grades are kept');
   assert.equal(ok.json.confirmed_by, 'fengyuan.mediator');
+  assert.equal(ok.json.confirmed_by_name, '张美华（枫源村调委会）');
   assert.equal(ok.json.confirm_reason, '核实：对方确有持刀威胁');
   assert.deepEqual(ok.json.history.map((h) => [h.kind, h.grade]), [['suggested', 'red'], ['confirmed', 'red']]);
   assert.equal(ok.json.history[1].reason, '核实：对方确有持刀威胁');

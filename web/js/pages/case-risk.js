@@ -76,7 +76,7 @@ function draw(card, c, r, flash) {
   kids.push(reasonList(r.reasons));
   if (r.confirmed) {
     kids.push(h('p', { class: 'risk-confirmed' }, t('risk.confirmedAs'), ' ', gradeBadge(r.confirmed), ' ',
-      h('span', { class: 'muted' }, t('risk.by', { who: r.confirmed_by, at: fmtDateTime(r.confirmed_at) })),
+      h('span', { class: 'muted' }, t('risk.by', { who: r.confirmed_by_name || r.confirmed_by, at: fmtDateTime(r.confirmed_at) })),
       r.confirm_reason ? h('span', { class: 'risk-why' }, ' · ', r.confirm_reason) : null));
   }
   kids.push(policeLink(r.mediation));
