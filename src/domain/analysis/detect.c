@@ -51,6 +51,11 @@ static int nb_params_valid(const struct detect_params *p)
 	       isfinite(p->nb_min_mu) && p->nb_min_mu > 0;
 }
 
+int detect_params_valid(const struct detect_params *p)
+{
+	return p && c2_params_valid(p) && nb_params_valid(p);
+}
+
 /* The alarm rule shared by both methods: above the threshold, and enough
  * cases to be worth a person's time. */
 static int is_alarm(double observed, double threshold, int min_count)
