@@ -15,6 +15,7 @@
 
 #include "interop/webhooks.h"
 #include "service/alert.h"
+#include "service/detect_config.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
@@ -186,6 +187,7 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	/* issue 16: each part of 研判 reads its own member of "analysis" */
 	json_t *an = json_object_get(root, "analysis");
 	if (an && (!json_is_object(an) ||
+		   detect_configure(json_object_get(an, "detect"), err, errlen) != FQ_OK ||
 		   alert_configure(json_object_get(an, "alerts"), err, errlen) != FQ_OK))
 		goto bad_obj;
 	rc = FQ_OK;
