@@ -17,6 +17,7 @@
 
 #include "interop/webhooks.h"
 #include "service/alert.h"
+#include "service/detect_config.h"
 #include "service/risk.h"
 #include "domain/case/category.h"
 
@@ -189,6 +190,7 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	/* issue 16: each part of 研判 reads its own member of "analysis" */
 	json_t *an = json_object_get(root, "analysis");
 	if (an && (!json_is_object(an) ||
+		   detect_configure(json_object_get(an, "detect"), err, errlen) != FQ_OK ||
 		   alert_configure(json_object_get(an, "alerts"), err, errlen) != FQ_OK))
 		goto bad_obj;
 	if (an && risk_config_load(json_object_get(an, "risk"), err, errlen) != FQ_OK)

@@ -23,7 +23,7 @@
 /* The generated province: Zhejiang's size in the NBS 2023 codes that
  * import-regions loads (90 counties, 1,387 townships, 25,547 villages),
  * drawn afresh so that the backtest needs no database. */
-#define BT_COUNTIES 90
+#define BT_COUNTIES 90     /* the most, and the default of --counties */
 #define BT_TOWNSHIPS_MIN 3 /* per county: 3..27, mean 15 */
 #define BT_TOWNSHIPS_SPAN 25
 #define BT_VILLAGES_MIN 3 /* per township: 3..33, mean 18 */
@@ -132,9 +132,9 @@ struct outbreak {
 
 /* Series, each BT_DAYS long, in this order: townships [0, nt), counties
  * [nt, nt + C), township x category [.., + nt * ncat), county x category
- * [.., + C * ncat), with C = BT_COUNTIES. */
+ * [.., + C * ncat), with C = nc counties. */
 struct backtest {
-	int nt, nv, ncat;
+	int nc, nt, nv, ncat;
 	const char *cat_name[DEMO_TEMPLATES];
 	double cat_share[DEMO_TEMPLATES];
 	int *county_of; /* township -> county */
@@ -160,11 +160,11 @@ static int idx_county(const struct backtest *b, int c)
 }
 static int idx_tcat(const struct backtest *b, int t, int k)
 {
-	return b->nt + BT_COUNTIES + t * b->ncat + k;
+	return b->nt + b->nc + t * b->ncat + k;
 }
 static int idx_ccat(const struct backtest *b, int c, int k)
 {
-	return b->nt + BT_COUNTIES + b->nt * b->ncat + c * b->ncat + k;
+	return b->nt + b->nc + b->nt * b->ncat + c * b->ncat + k;
 }
 
 static void bt_free(struct backtest *b)
@@ -220,12 +220,12 @@ static int bt_generate(struct backtest *b, uint64_t seed, double cases, int nob,
 	struct rng r = {seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull};
 	bt_categories(b);
 	int tpc[BT_COUNTIES], nt = 0;
-	for (int c = 0; c < BT_COUNTIES; c++) {
+	for (int c = 0; c < b->nc; c++) {
 		tpc[c] = BT_TOWNSHIPS_MIN + (int)rng_below(&r, BT_TOWNSHIPS_SPAN);
 		nt += tpc[c];
 	}
 	b->nt = nt;
-	b->ns = (nt + BT_COUNTIES) * (1 + b->ncat);
+	b->ns = (nt + b->nc) * (1 + b->ncat);
 	b->county_of = calloc((size_t)nt, sizeof *b->county_of);
 	b->weight = calloc((size_t)nt, sizeof *b->weight);
 	b->counts = calloc((size_t)b->ns * BT_DAYS, sizeof *b->counts);
@@ -239,7 +239,7 @@ static int bt_generate(struct backtest *b, uint64_t seed, double cases, int nob,
 		free(vpt);
 		return 0;
 	}
-	for (int c = 0, t = 0; c < BT_COUNTIES; c++)
+	for (int c = 0, t = 0; c < b->nc; c++)
 		for (int i = 0; i < tpc[c]; i++, t++) {
 			b->county_of[t] = c;
 			vpt[t] = BT_VILLAGES_MIN + (int)rng_below(&r, BT_VILLAGES_SPAN);
@@ -256,7 +256,7 @@ static int bt_generate(struct backtest *b, uint64_t seed, double cases, int nob,
 			b->s_cat[idx_tcat(b, t, k)] = k;
 		}
 	}
-	for (int c = 0; c < BT_COUNTIES; c++) {
+	for (int c = 0; c < b->nc; c++) {
 		b->s_town[idx_county(b, c)] = -1;
 		b->s_county[idx_county(b, c)] = c;
 		b->s_cat[idx_county(b, c)] = -1;
@@ -296,7 +296,7 @@ static int bt_generate(struct backtest *b, uint64_t seed, double cases, int nob,
 	double shock_c[BT_COUNTIES];
 	for (int d = 0; d < BT_DAYS; d++) {
 		double season = 1.0 + 0.1 * sin(6.283185307179586 * d / BT_YEAR);
-		for (int c = 0; c < BT_COUNTIES; c++)
+		for (int c = 0; c < b->nc; c++)
 			shock_c[c] = shape_county > 0 ? rng_gamma1(&r, shape_county) : 1.0;
 		for (int t = 0; t < nt; t++) {
 			double st = shape_township > 0 ? rng_gamma1(&r, shape_township) : 1.0;
@@ -458,7 +458,7 @@ static void level_range(const struct backtest *b, int level, int *from, int *to)
 		*from = 0, *to = b->nt;
 		break;
 	case L_COUNTY:
-		*from = b->nt, *to = b->nt + BT_COUNTIES;
+		*from = b->nt, *to = b->nt + b->nc;
 		break;
 	case L_TCAT:
 		*from = idx_tcat(b, 0, 0), *to = idx_ccat(b, 0, 0);
@@ -503,9 +503,9 @@ static struct false_count count_false(const struct backtest *b, int m, int level
 }
 
 /* county-months in the judged year */
-static double county_months(void)
+static double county_months(const struct backtest *b)
 {
-	return BT_COUNTIES * (BT_YEAR / (365.25 / 12.0));
+	return b->nc * (BT_YEAR / (365.25 / 12.0));
 }
 
 static int cmp_int(const void *x, const void *y)
@@ -584,8 +584,8 @@ static void print_tables(const struct backtest *b, int *delays)
 			struct rate r = detection(b, m, l, -5, delays, &nd);
 			printf("| %s | %s | %ld | %ld | %.2f | %.2f | %.1f%% |\n", method_name[m],
 			       level_name[l], f.alarms, f.false_alarms,
-			       f.false_alarms / county_months(),
-			       f.false_after_quiet / county_months(), pct(r.quick, r.outbreaks));
+			       f.false_alarms / county_months(b),
+			       f.false_after_quiet / county_months(b), pct(r.quick, r.outbreaks));
 		}
 }
 
@@ -596,7 +596,7 @@ static void sweep_rows(const struct backtest *b, int m, const char *set, int *de
 		int nd;
 		struct rate r = detection(b, m, l, -5, delays, &nd);
 		printf("| %s | %s | %s | %.2f | %.1f%% |\n", method_name[m], set, level_name[l],
-		       f.false_after_quiet / county_months(), pct(r.quick, r.outbreaks));
+		       f.false_after_quiet / county_months(b), pct(r.quick, r.outbreaks));
 	}
 }
 
@@ -673,6 +673,7 @@ static int backtest(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: fengqiao analyze backtest [--seed N] [--cases N] [--outbreaks N]\n"
+		       "         [--counties N]\n"
 		       "         [--min-count N] [--c2-k X] [--c2-min-sigma X] [--nb-alpha X]\n"
 		       "         [--nb-baseline DAYS] [--nb-window DAYS] [--nb-dow-prior X]\n"
 		       "         [--dispersion K] [--sweep]\n\n"
@@ -684,17 +685,19 @@ static int backtest(int argc, char **argv)
 		       "categories and each category, and prints the detection rate by outbreak\n"
 		       "size, the delay to the first alarm and the false alarms per county per\n"
 		       "month. --dispersion is the gamma shape of a township's day-to-day shocks\n"
-		       "(default 10; 0 = plain Poisson). --sweep prints a grid of settings instead.\n"
+		       "(default 10; 0 = plain Poisson). --counties (1..90) makes a smaller province\n"
+		       "(for quick tests). --sweep prints a grid of settings instead.\n"
 		       "Method defaults: docs/analysis.md, \"Methods and backtest\".\n");
 		return 0;
 	}
 	struct detect_params p;
 	detect_params_default(&p);
-	int seed = 1, outbreaks = 400;
+	int seed = 1, outbreaks = 400, counties = BT_COUNTIES;
 	double cases = 1000000, disp = 10;
 	if (!opt_int(argc, argv, "--seed", 0, 2000000000, &seed) ||
 	    !opt_double(argc, argv, "--cases", 1000, BT_CASES_MAX, &cases) ||
 	    !opt_int(argc, argv, "--outbreaks", 0, BT_OUTBREAKS_MAX, &outbreaks) ||
+	    !opt_int(argc, argv, "--counties", 1, BT_COUNTIES, &counties) ||
 	    !opt_int(argc, argv, "--min-count", 0, 1000, &p.min_count) ||
 	    !opt_double(argc, argv, "--c2-k", 0.1, 100, &p.c2_k) ||
 	    !opt_double(argc, argv, "--c2-min-sigma", 0, 1000, &p.c2_min_sigma) ||
@@ -710,7 +713,7 @@ static int backtest(int argc, char **argv)
 		fprintf(stderr, "fengqiao: --dispersion must be 0 or at least 1\n");
 		return 2;
 	}
-	struct backtest b = {0};
+	struct backtest b = {.nc = counties};
 	int rc = 1;
 	int *delays = malloc(((size_t)outbreaks + 1) * sizeof *delays);
 	if (!delays || !bt_generate(&b, (uint64_t)seed, cases, outbreaks, disp, 50)) {
@@ -720,7 +723,7 @@ static int backtest(int argc, char **argv)
 	printf("fengqiao analyze backtest: seed %d; %.0f cases over %d days (after %d days of "
 	       "warm-up); %d counties, %d townships, %d villages, %d categories; %d series; %d "
 	       "outbreaks\n",
-	       seed, cases, BT_YEAR, BT_WARMUP, BT_COUNTIES, b.nt, b.nv, b.ncat, b.ns, b.nob);
+	       seed, cases, BT_YEAR, BT_WARMUP, b.nc, b.nt, b.nv, b.ncat, b.ns, b.nob);
 	printf("parameters: min_count %d; ears_c2 baseline %d gap %d k %g min_sigma %g; negbin "
 	       "baseline %d gap %d window %d alpha %g dow_prior %g min_mu %g; township "
 	       "dispersion %g\n\n",

@@ -3,6 +3,7 @@
  * keep alerts few (the most specific alarm, the quiet days, the weekly
  * budget), and an alert's life with its steps and audit entries. No HTTP. */
 #include "service/alert.h"
+#include "service/detect_config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,7 +462,7 @@ enum fq_err alert_run(struct store_conn *c, int32_t day, int64_t now, const char
 	date_format(day, res->day);
 	res->raised = json_array();
 	struct run r = {.c = c, .day = day, .index = json_object()};
-	detect_params_default(&r.p);
+	detect_config_get(&r.p); /* serve --config "analysis.detect", else the defaults */
 	int need_c2 = r.p.c2_baseline + r.p.c2_gap + 1, need_nb = r.p.nb_baseline + r.p.nb_gap + 1;
 	r.len = need_c2 > need_nb ? need_c2 : need_nb;
 	r.from = day - r.len + 1;

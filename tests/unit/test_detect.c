@@ -166,6 +166,12 @@ static void nb_quantile(void **state)
 	/* a large mean is not lost to underflow of P(0) = exp(-2000) */
 	double q = detect_nb_quantile(2000, 0, 0.5);
 	assert_true(q >= 1999 && q <= 2001);
+	/* a corrupt count in the billions answers at once, by the normal
+	 * approximation, instead of looping a billion times */
+	q = detect_nb_quantile(1e12, 0, 0.5);
+	assert_true(q >= 1e12 - 1 && q <= 1e12 + 1);
+	q = detect_nb_quantile(1e6, 0, 0.9999); /* z 3.719: 1e6 + 3719 */
+	assert_true(q >= 1e6 + 3717 && q <= 1e6 + 3721);
 }
 
 /* baseline 14 days, gap 2, the day alone, no shrinkage, alpha 0.01 */

@@ -51,6 +51,11 @@ static int nb_params_valid(const struct detect_params *p)
 	       isfinite(p->nb_min_mu) && p->nb_min_mu > 0;
 }
 
+int detect_params_valid(const struct detect_params *p)
+{
+	return p && c2_params_valid(p) && nb_params_valid(p);
+}
+
 /* The alarm rule shared by both methods: above the threshold, and enough
  * cases to be worth a person's time. */
 static int is_alarm(double observed, double threshold, int min_count)
@@ -98,6 +103,27 @@ int detect_ears_c2(const double *counts, size_t n, const struct detect_params *p
 	return DETECT_OK;
 }
 
+/* Above this many terms the quantile comes from the normal approximation:
+ * a count of a million disputes a day is corrupt data or a province far
+ * larger than any, and the loop must stay bounded either way. */
+#define DETECT_QUANTILE_LOOP_MAX 1e6
+
+/* mean + z * sd rounded up, z the standard normal q-quantile found by
+ * bisection on erfc (60 halvings of [-40, 40]: exact to double precision) */
+static double normal_quantile(double mean, double sd, double q)
+{
+	double lo = -40, hi = 40;
+	for (int i = 0; i < 60; i++) {
+		double mid = (lo + hi) / 2;
+		if (0.5 * erfc(-mid / sqrt(2.0)) < q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	double x = ceil(mean + hi * sd);
+	return x < 0 ? 0 : x;
+}
+
 double detect_nb_quantile(double mu, double theta, double q)
 {
 	if (!(mu > 0) || !isfinite(mu) || !(q > 0))
@@ -110,6 +136,8 @@ double detect_nb_quantile(double mu, double theta, double q)
 	/* far beyond any quantile we ask for (q <= 1 - 1e-12 or so): a bound on
 	 * the loop whatever the inputs */
 	double stop = mu + 60.0 * sqrt(var) + 100.0;
+	if (stop > DETECT_QUANTILE_LOOP_MAX)
+		return normal_quantile(mu, sqrt(var), q);
 	/* log P(X = 0) and log of the ratio P(x+1)/P(x) without the x terms */
 	double logp, logr;
 	double k = theta > 0 ? 1.0 / theta : 0;

@@ -78,6 +78,13 @@ struct detect_result {
 /* Fills *p with the defaults (the values measured in docs/analysis.md). */
 void detect_params_default(struct detect_params *p);
 
+/* 1 if every field of *p is in its range (as the detect_* functions check
+ * them: baselines 2..DETECT_BASELINE_MAX for C2 and 7.. for negbin, gaps
+ * 0..DETECT_BASELINE_MAX, nb_window 1..7 with nb_gap >= nb_window - 1,
+ * c2_k > 0, nb_alpha in (0, 0.5), nb_min_mu > 0, the rest >= 0, all
+ * finite); 0 otherwise. For checking a configuration once, at start. */
+int detect_params_valid(const struct detect_params *p);
+
 /* EARS C2: judges counts[n-1] against counts[n-10 .. n-4] (with the default
  * baseline 7 and gap 2: the half-open range [n-10, n-3)). Needs n >=
  * c2_baseline + c2_gap + 1, else DETECT_ESHORT and no alarm. p NULL = the
