@@ -9,6 +9,7 @@
 #include "api/mediation.h"
 #include "api/mediation_doc.h"
 #include "api/patrol.h"
+#include "api/report.h"
 #include "api/team.h"
 
 void api_register_all(void)
@@ -35,4 +36,5 @@ void api_register_all(void)
 	api_patrol_routes();
 	api_team_routes();
 	api_grid_event_routes();
+	api_report_routes();
 }

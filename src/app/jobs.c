@@ -14,6 +14,7 @@
 #include "service/mediation.h"
 #include "util/text.h"
 #include "service/patrol.h"
+#include "service/report.h"
 
 #define MEDIATION_TICK_S 10
 #define PATROL_TICK_S 3600 /* the thinning of old patrol routes */
@@ -43,6 +44,7 @@ static void *clocks_main(void *arg)
 		pthread_mutex_unlock(&clocks.mu);
 		int64_t now = (int64_t)time(NULL);
 		mediation_jobs_tick(clocks.svc, now);
+		report_jobs_tick(clocks.svc, now); /* Mondays 08:00 Beijing */
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);
