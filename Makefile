@@ -46,6 +46,7 @@ test: bootstrap all asan
 
 bench: bootstrap all
 	bench/run
+	bench/analysis/run.sh
 
 fuzz: bootstrap
 	scripts/fuzz

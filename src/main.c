@@ -22,6 +22,7 @@ static const struct {
 	{"grids", cmd_grids, "import and export grids (网格) as GeoJSON"},
 	{"migrate-data", cmd_migrate_data, "move a township's SQLite data into PostgreSQL"},
 	{"bench-gen", cmd_bench_gen, "generate a realistic province of cases for benchmarks"},
+	{"analyze", cmd_analyze, "measure the early-warning methods (analyze backtest)"},
 	{"routes", cmd_routes, "list the HTTP routes (for the OpenAPI check)"},
 };
 

@@ -1,6 +1,7 @@
 /* routes.c - the API's route table: each resource file registers its own
  * routes; this calls them in order. interop/ registers its routes itself
  * (interop_register_all), and app/ calls both. */
+#include "api/alert.h"
 #include "api/api.h"
 #include "api/attachment.h"
 #include "api/case_edit.h"
@@ -37,4 +38,5 @@ void api_register_all(void)
 	api_team_routes();
 	api_grid_event_routes();
 	api_report_routes();
+	api_alert_routes();
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "interop/webhooks.h"
+#include "service/alert.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
@@ -72,8 +73,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		return FQ_EINVAL;
 	}
 	enum fq_err rc = FQ_EINVAL;
-	static const char *const top[] = {"deadlines",       "routing",       "hotline_secret",
-					  "trusted_proxies", "webhook_allow", NULL};
+	static const char *const top[] = {
+		"deadlines", "routing", "hotline_secret", "trusted_proxies", "webhook_allow",
+		"analysis",  NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};
@@ -181,6 +183,11 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 				goto out;
 		}
 	}
+	/* issue 16: each part of 研判 reads its own member of "analysis" */
+	json_t *an = json_object_get(root, "analysis");
+	if (an && (!json_is_object(an) ||
+		   alert_configure(json_object_get(an, "alerts"), err, errlen) != FQ_OK))
+		goto bad_obj;
 	rc = FQ_OK;
 	goto out;
 bad_obj:

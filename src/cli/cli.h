@@ -40,6 +40,7 @@ int cmd_routes(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_bench_gen(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 int cmd_migrate_data(int argc, char **argv);
 int cmd_grids(int argc, char **argv);
 /* The demo's grids and their staff (cli_grids.c), each step its own

@@ -72,6 +72,9 @@ static const struct mspec specs[] = {
 	{"team_assignments", "id", "team_id", "id", M_UPDATE, NULL},
 	{"team_requests", "id", "team_id, created_at", "id", M_UPDATE, NULL},
 	{"team_request_steps", "id", "request_id, at", "id", M_UPDATE, NULL},
+	/* early-warning alerts (issue 16) */
+	{"analysis_alerts", "id", "region, day, method", "id", M_UPDATE, NULL},
+	{"analysis_alert_steps", "id", "alert_id, at", "id", M_UPDATE, NULL},
 	/* the staff's notifications (issue 13) */
 	{"notifications", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},

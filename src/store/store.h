@@ -66,6 +66,7 @@ struct store_team_ops;
 struct store_report_ops;
 struct store_sync_ops;
 struct store_grid_event_ops;
+struct store_alert_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -374,6 +375,7 @@ struct store_ops {
 	const struct store_sync_ops *sync;
 	const struct store_grid_event_ops *grid_event;
 	const struct store_report_ops *report; /* the weekly 研判 report (issue 16) */
+	const struct store_alert_ops *alert; /* early-warning alerts (issue 16) */
 };
 
 extern const struct store_ops store_sqlite_ops;

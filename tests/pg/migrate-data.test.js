@@ -90,7 +90,7 @@ const MODULE_TABLES = [['grids', 'id'], ['grid_staff', 'grid_id, user_id, duty']
   ['grid_events', 'id'], ['grid_event_steps', 'id'], ['attachment_files', 'sha256'], ['attachments', 'id'],
   ['mediations', 'id'], ['mediation_parties', 'id'], ['mediation_events', 'seq'], ['mediator_profiles', 'user_id'],
   ['teams', 'id'], ['team_members', 'id'], ['team_assignments', 'id'], ['team_requests', 'id'],
-  ['team_request_steps', 'id'], ['notifications', 'id']];
+  ['team_request_steps', 'id'], ['notifications', 'id'], ['analysis_alerts', 'id'], ['analysis_alert_steps', 'id']];
 
 // "table  source  new  updated  unchanged" lines of migrate-data's summary
 function summary(out) {
@@ -160,6 +160,9 @@ test.before(async () => {
   const filed = await new Client(township.base).post('/api/public/cases', { title: '迁移测试噪音', description: '楼上噪音',
     category: 'neighbour', region: '330681109290', name: '王五', phone: '13700000099' });
   assert.equal(filed.status, 201, filed.text);
+  // an early-warning alert with its first step (issue 16)
+  sqlite(`INSERT INTO analysis_alerts (region, category, day, method, observed, expected, threshold, score, detail, created_at) VALUES ('330681109', 'neighbour', '2026-11-20', 'negbin', 6, 0.5, 3.5, 7.1, '{"villages":[]}', ${t0})`);
+  sqlite(`INSERT INTO analysis_alert_steps (alert_id, action, actor, at) SELECT id, 'raise', 'system', ${t0} FROM analysis_alerts`);
   execFileSync('psql', [PG, '-qc', `CREATE DATABASE ${dbName}`]);
   const u = new URL(PG);
   u.pathname = '/' + dbName;

@@ -18,6 +18,7 @@ import * as room from './pages/mediation-party.js';
 import * as verify from './pages/verify.js';
 import * as patrols from './pages/patrols.js';
 import * as teams from './pages/teams.js';
+import * as alerts from './pages/alerts.js';
 import * as field from './pages/field.js';
 import { outboxBadge, registerWorker } from './outbox.js';
 import * as events from './pages/events.js';
@@ -41,6 +42,7 @@ const routes = [
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/teams$/, page: teams, name: 'teams', staff: true },
+  { re: /^\/alerts$/, page: alerts, name: 'alerts', staff: true },
   { re: /^\/field$/, page: field, name: 'field' },
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
   { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
@@ -84,6 +86,7 @@ function navLinks() {
       ['#/cases', 'nav.cases', 'cases'],
       ['#/new', 'nav.new', 'new'],
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
+      ...((session.user.roles || []).some((r) => ['analyst', 'handler', 'admin'].includes(r.role)) ? [['#/alerts', 'nav.alerts', 'alerts']] : []),
       ['#/patrols', 'nav.patrols', 'patrols'],
       ['#/teams', 'nav.teams', 'teams'],
       ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),

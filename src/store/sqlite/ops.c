@@ -12,6 +12,7 @@
 #include "store/report.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
+#include "store/alert.h"
 #include "store/shared.h"
 
 const struct store_ops store_sqlite_ops = {
@@ -52,5 +53,6 @@ const struct store_ops store_sqlite_ops = {
 	.sync = &shared_sync_ops,
 	.grid_event = &shared_grid_event_ops,
 	.report = &shared_report_ops,
+	.alert = &shared_alert_ops,
 	STORE_SHARED_OPS,
 };
