@@ -12,6 +12,7 @@
 #include "api/patrol.h"
 #include "api/report.h"
 #include "api/team.h"
+#include "api/risk.h"
 
 void api_register_all(void)
 {
@@ -39,4 +40,5 @@ void api_register_all(void)
 	api_grid_event_routes();
 	api_report_routes();
 	api_alert_routes();
+	api_risk_routes();
 }

@@ -6,7 +6,9 @@
  *                "group_threshold": 10},
  *    "hotline_secret": "...",
  *    "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"],
- *    "webhook_allow": ["127.0.0.1:8025"]} */
+ *    "webhook_allow": ["127.0.0.1:8025"],
+ *    "analysis": {"risk": {"weights": {"threat_words": 50}, "words": ["打人"],
+ *                          "thresholds": {"red": 50, "orange": 30, "yellow": 15}}}} */
 #include "app/config.h"
 
 #include <jansson.h>
@@ -15,6 +17,7 @@
 
 #include "interop/webhooks.h"
 #include "service/alert.h"
+#include "service/risk.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
@@ -188,6 +191,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	if (an && (!json_is_object(an) ||
 		   alert_configure(json_object_get(an, "alerts"), err, errlen) != FQ_OK))
 		goto bad_obj;
+	/* analysis.risk: the risk grades' weights, words and thresholds */
+	if (an && risk_config_load(json_object_get(an, "risk"), err, errlen) != FQ_OK)
+		goto out;
 	rc = FQ_OK;
 	goto out;
 bad_obj:

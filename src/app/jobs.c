@@ -16,6 +16,7 @@
 #include "service/patrol.h"
 #include "service/report.h"
 #include "service/alert.h"
+#include "service/risk.h"
 
 #define MEDIATION_TICK_S 10
 #define PATROL_TICK_S 3600 /* the thinning of old patrol routes */
@@ -47,6 +48,7 @@ static void *clocks_main(void *arg)
 		mediation_jobs_tick(clocks.svc, now);
 		report_jobs_tick(clocks.svc, now); /* Mondays 08:00 Beijing */
 		alert_jobs_tick(clocks.svc, now); /* daily at 06:00 Beijing */
+		risk_jobs_tick(clocks.svc, now); /* risk grades of open cases (issue 16) */
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);

@@ -75,6 +75,9 @@ static const struct mspec specs[] = {
 	/* early-warning alerts (issue 16) */
 	{"analysis_alerts", "id", "region, day, method", "id", M_UPDATE, NULL},
 	{"analysis_alert_steps", "id", "alert_id, at", "id", M_UPDATE, NULL},
+	/* risk grades of cases (issue 16) */
+	{"case_risk", "case_id", NULL, NULL, M_UPDATE, NULL},
+	{"case_risk_history", "id", "case_id, at", "id", M_UPDATE, NULL},
 	/* the staff's notifications (issue 13) */
 	{"notifications", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},

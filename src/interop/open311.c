@@ -727,7 +727,7 @@ static void token(struct req *r)
 	if (strlen(r->params[0]) > 32 ||
 	    store_case_get_by_code(r->rc, r->params[0], &rec) != FQ_OK ||
 	    !(region = json_string_value(json_object_get(rec, "region"))) ||
-	    ((view & O311_FULL) && !scope_can_view_case(&r->caller, region)) ||
+	    ((view & O311_FULL) && !store_case_visible(&r->caller, rec)) ||
 	    !in_jurisdiction(jid, region)) {
 		json_decref(rec);
 		o311_error(r, xml, 404, "no such token");

@@ -15,10 +15,19 @@ static void v_keys(struct store_vals *v, const json_t *rec, const char *const *k
 		store_v_json(v, json_object_get(rec, keys[i]));
 }
 
-static int visible(const struct caller *who, const json_t *rec)
+/* Drops the case's grid and handler, read only for the scope check. */
+static void drop_place(json_t *rec)
 {
-	const char *region = json_string_value(json_object_get(rec, "case_region"));
-	return !who || (region && scope_can_view_case(who, region));
+	json_object_del(rec, "case_grid");
+	json_object_del(rec, "case_handler");
+}
+
+/* 1 when who (NULL: the system) may see rec's case, grid scope included. */
+static int visible(const struct caller *who, json_t *rec)
+{
+	int ok = store_case_visible_as(who, rec, "case_");
+	drop_place(rec);
+	return ok;
 }
 
 /* The rows of sql for one id. */
@@ -115,6 +124,8 @@ static enum fq_err agreement_by_code(struct store_conn *c, const char *code, jso
 	store_v_text(&v, code);
 	json_t *rec = NULL;
 	enum fq_err err = store_run_one_row(c, &sql, &v, "agreement_by_code", &rec);
+	if (!err)
+		drop_place(rec);
 	if (!err && (err = with_parts(c, rec)))
 		json_decref(rec);
 	if (!err)
@@ -255,7 +266,10 @@ static enum fq_err agreement_remind_due(struct store_conn *c, int64_t last_day, 
 					json_t **items)
 {
 	static const struct store_sql sql = STORE_SQL(AGREEMENT_SQL_REMIND_DUE);
-	return store_run_scan(c, &sql, last_day, limit, "agreement_remind_due", items);
+	enum fq_err err = store_run_scan(c, &sql, last_day, limit, "agreement_remind_due", items);
+	for (size_t i = 0; !err && i < json_array_size(*items); i++)
+		drop_place(json_array_get(*items, i));
+	return err;
 }
 
 static enum fq_err agreement_overdue(struct store_conn *c, int64_t now, int limit, json_t **items)

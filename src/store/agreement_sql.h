@@ -7,6 +7,7 @@
 
 #define AGREEMENT_SQL_MEDIATION(P)                                                       \
 	"SELECT m.id AS id, m.case_id AS case_id, c.region AS case_region, "             \
+	"c.grid AS case_grid, c.handler AS case_handler, "                               \
 	"m.unit_region AS unit_region, m.status AS status, m.mediator AS mediator, "     \
 	"m.end_reason AS end_reason FROM mediations m JOIN cases c ON c.id = m.case_id " \
 	"WHERE m.id = " P "1"
@@ -34,7 +35,7 @@
 	"a.ruled_at AS ruled_at, a.ruling_extended AS ruling_extended, "                       \
 	"a.court_reason AS court_reason, a.reminded_at AS reminded_at, "                       \
 	"a.created_by AS created_by, a.created_at AS created_at, a.updated_at AS updated_at, " \
-	"c.region AS case_region "
+	"c.region AS case_region, c.grid AS case_grid, c.handler AS case_handler "
 
 #define AGREEMENT_SQL_GET(P)                                                               \
 	"SELECT " AGREEMENT_SQL_COLS "FROM agreements a JOIN cases c ON c.id = a.case_id " \

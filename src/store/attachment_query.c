@@ -16,8 +16,7 @@ static enum fq_err case_in_scope(struct store_conn *c, const struct caller *who,
 	enum fq_err err = store_run_one_row(c, &sql, &v, "attachment_scope", &row);
 	if (err)
 		return err;
-	const char *region = json_string_value(json_object_get(row, "region"));
-	int ok = !who || (region && scope_can_view_case(who, region));
+	int ok = store_case_visible(who, row); /* grid scope too */
 	json_decref(row);
 	return ok ? FQ_OK : FQ_ENOTFOUND;
 }

@@ -8,7 +8,7 @@
 #define FQ_STORE_ATTACHMENT_SQL_H
 
 /* The case's region (id at P1), to check the caller's scope. */
-#define ATTACHMENT_SQL_CASE_REGION(P) "SELECT region FROM cases WHERE id = " P "1"
+#define ATTACHMENT_SQL_CASE_REGION(P) "SELECT region, grid, handler FROM cases WHERE id = " P "1"
 
 /* Counts of a case's attachments (case at P1). */
 #define ATTACHMENT_SQL_COUNT(P)                                                      \

@@ -25,8 +25,7 @@ static inline enum fq_err store_case_by_code(struct store_conn *c, const struct 
 	enum fq_err err = store_case_get_by_code(c, code, &rec);
 	if (err)
 		return err;
-	const char *region = json_string_value(json_object_get(rec, "region"));
-	if (who && (!region || !scope_can_view_case(who, region))) {
+	if (!store_case_visible(who, rec)) { /* grid scope too */
 		json_decref(rec);
 		return FQ_ENOTFOUND;
 	}

@@ -66,7 +66,8 @@
 #define CASE_SQL_DUP_PHONES_(P, TXT) "(" P "4" TXT ", " P "5" TXT ", " P "6" TXT ", " P "7" TXT ")"
 #define CASE_SQL_DUP_CANDIDATES(P, TXT, INT)                                                                \
 	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "                           \
-	"c.description AS description, c.region AS region, c.category AS category, "                        \
+	"c.description AS description, c.region AS region, c.grid AS grid, c.handler AS handler, "          \
+	"c.category AS category, "                                                                          \
 	"(c.id IN (SELECT case_id FROM parties WHERE phone IN " CASE_SQL_DUP_PHONES_(                       \
 		P,                                                                                          \
 		TXT) "))" INT " AS same_phone FROM cases c WHERE c.created_at >= " P                        \

@@ -9,10 +9,11 @@
 
 #include "store/run.h"
 
-#define MDOC_SQL_COLS                                                                      \
-	"d.id AS id, d.thread AS thread, d.party_id AS party_id, d.by_staff AS by_staff, " \
-	"d.by_party AS by_party, d.name AS name, d.mime AS mime, d.size AS size, "         \
-	"d.sha256 AS sha256, d.created_at AS created_at, c.region AS region "
+#define MDOC_SQL_COLS                                                                          \
+	"d.id AS id, d.thread AS thread, d.party_id AS party_id, d.by_staff AS by_staff, "     \
+	"d.by_party AS by_party, d.name AS name, d.mime AS mime, d.size AS size, "             \
+	"d.sha256 AS sha256, d.created_at AS created_at, c.region AS region, c.grid AS grid, " \
+	"c.handler AS handler "
 #define MDOC_SQL_FROM                                                       \
 	"FROM mediation_docs d JOIN mediations m ON m.id = d.mediation_id " \
 	"JOIN cases c ON c.id = m.case_id "
@@ -56,12 +57,14 @@ static enum fq_err mdoc_count(struct store_conn *c, int64_t mediation_id, int64_
 	return store_run_one_i64(c, &sql, &v, "mediation_doc_count", n);
 }
 
-/* 1 when who (NULL: the system) may see the case of row; drops its region. */
+/* 1 when who (NULL: the system) may see the case of row (grid scope too);
+ * drops its place. */
 static int visible(const struct caller *who, json_t *row)
 {
-	const char *region = json_string_value(json_object_get(row, "region"));
-	int ok = !who || (region && scope_can_view_case(who, region));
+	int ok = store_case_visible(who, row);
 	json_object_del(row, "region");
+	json_object_del(row, "grid");
+	json_object_del(row, "handler");
 	return ok;
 }
 

@@ -47,8 +47,10 @@ static enum fq_err with_parties(struct store_conn *c, const struct caller *who, 
 				json_t **out)
 {
 	static const struct store_sql sql = STORE_SQL(MED_SQL_PARTIES);
-	if (who &&
-	    !scope_can_view_case(who, json_string_value(json_object_get(m, "case_region")))) {
+	int ok = store_case_visible_as(who, m, "case_"); /* grid scope too */
+	json_object_del(m, "case_grid");
+	json_object_del(m, "case_handler");
+	if (!ok) {
 		json_decref(m);
 		return FQ_ENOTFOUND;
 	}

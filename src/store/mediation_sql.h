@@ -11,8 +11,9 @@
 	"6, " P "7, " P "7) RETURNING id"
 
 /* with the case's place, which decides the scope */
-#define MED_SQL_SEL \
-	"SELECT m.*, c.region AS case_region FROM mediations m JOIN cases c ON c.id = m.case_id "
+#define MED_SQL_SEL                                                                            \
+	"SELECT m.*, c.region AS case_region, c.grid AS case_grid, c.handler AS case_handler " \
+	"FROM mediations m JOIN cases c ON c.id = m.case_id "
 #define MED_SQL_GET(P) MED_SQL_SEL "WHERE m.id = " P "1"
 
 /* an open one first, then the latest */

@@ -34,14 +34,18 @@ enum fq_err shared_notify_insert(struct store_conn *c, int64_t user_id, int64_t 
 	return store_run_insert(c, &sql, &v, "notify_insert", id);
 }
 
-/* Keeps the rows whose case who can see, at most limit of them. */
+/* Keeps the rows whose case who can see (grid scope too), at most limit of
+ * them, without the case's grid and handler. */
 static void keep_visible(const struct caller *who, json_t *rows, int limit)
 {
 	for (size_t i = json_array_size(rows); i-- > 0;) {
-		const char *region =
-			json_string_value(json_object_get(json_array_get(rows, i), "region"));
-		if (!region || !scope_can_view_case(who, region))
+		json_t *row = json_array_get(rows, i);
+		if (!store_case_visible(who, row)) {
 			json_array_remove(rows, i);
+			continue;
+		}
+		json_object_del(row, "grid");
+		json_object_del(row, "handler");
 	}
 	while (json_array_size(rows) > (size_t)limit)
 		json_array_remove(rows, json_array_size(rows) - 1);
@@ -103,8 +107,7 @@ enum fq_err shared_notify_mark_read(struct store_conn *c, const struct caller *w
 		err = store_run_one_row(c, &seen, &q, "notify_mark_read", &row);
 		if (err && err != FQ_ENOTFOUND)
 			return err;
-		const char *region = json_string_value(json_object_get(row, "region"));
-		int visible = !err && region && scope_can_view_case(who, region);
+		int visible = !err && store_case_visible(who, row);
 		json_decref(row);
 		if (!visible)
 			return FQ_ENOTFOUND;

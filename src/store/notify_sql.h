@@ -7,7 +7,8 @@
 #define NOTIFY_SQL_COLS                                                                \
 	"n.id AS id, n.kind AS kind, n.actor AS actor, n.note AS note, n.due AS due, " \
 	"n.created_at AS created_at, n.read_at AS read_at, n.case_id AS case_id, "     \
-	"c.tracking_code AS tracking_code, c.title AS title, c.region AS region "
+	"c.tracking_code AS tracking_code, c.title AS title, c.region AS region, "     \
+	"c.grid AS grid, c.handler AS handler "
 
 /* who's rows (P1 user id), joined with their case for its current region;
  * P2 > 0 pages back before that id; P3 the rows to read. */
@@ -34,8 +35,9 @@
 	"s.case_id = c.id AND s.due = c.next_due) ORDER BY c.next_due LIMIT " P "3"
 
 /* the region of who's notification P1 (user P2), to check it is visible */
-#define NOTIFY_SQL_CASE_REGION(P)                                         \
-	"SELECT c.region AS region FROM notifications n JOIN cases c ON " \
+#define NOTIFY_SQL_CASE_REGION(P)                                          \
+	"SELECT c.region AS region, c.grid AS grid, c.handler AS handler " \
+	"FROM notifications n JOIN cases c ON "                            \
 	"c.id = n.case_id WHERE n.id = " P "1 AND n.user_id = " P "2"
 
 #define NOTIFY_SQL_MARK_ONE(P)                                                         \

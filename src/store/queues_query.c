@@ -6,6 +6,7 @@
 #include "store/queues_sql.h"
 #include "store/case.h"
 #include "store/case_sql.h"
+#include "store/grid.h"
 #include "store/run.h"
 #include "store/shared.h"
 #include "store/store.h"
@@ -179,6 +180,7 @@ enum fq_err store_queue_sql(const struct caller *who, const char *queue, int who
 	}
 	store_qsql_add(q, " WHERE 1 = 1");
 	store_qsql_scope(q, who, "c.region", NULL, 0);
+	store_grid_scope_sql(q, who, "c.region", "c.grid", "c.handler"); /* issue 15 */
 	condition(q, who, queue);
 	if (whose != QUEUE_ALL) {
 		/* a NULL handler makes "mine" NULL, not false */

@@ -51,24 +51,36 @@ void store_users_in_scope(const struct caller *who, json_t *users)
 
 int store_case_visible(const struct caller *who, const json_t *o)
 {
-	const char *region = json_string_value(json_object_get(o, "region"));
-	const char *grid = json_string_value(json_object_get(o, "grid"));
-	const char *handler = json_string_value(json_object_get(o, "handler"));
-	if (!region || !scope_can_view_case(who, region))
+	return store_case_visible_as(who, o, "");
+}
+
+int store_case_visible_as(const struct caller *who, const json_t *o, const char *prefix)
+{
+	char k[3][48];
+	static const char *const names[3] = {"region", "grid", "handler"};
+	const char *v[3];
+	for (int i = 0; i < 3; i++) {
+		snprintf(k[i], sizeof k[i], "%s%s", prefix, names[i]);
+		v[i] = json_string_value(json_object_get(o, k[i]));
+	}
+	if (!who)
+		return 1;
+	if (!v[0] || !scope_can_view_case(who, v[0]))
 		return 0;
-	return scope_can_view_case_in(who, region, grid) ||
-	       (handler && strcmp(handler, who->username) == 0);
+	return scope_can_view_case_in(who, v[0], v[1]) ||
+	       (v[2] && strcmp(v[2], who->username) == 0);
 }
 
 void store_cases_in_scope(const struct caller *who, json_t *links)
 {
-	if (!who)
-		return;
 	for (size_t i = json_array_size(links); i-- > 0;) {
-		const char *reg =
-			json_string_value(json_object_get(json_array_get(links, i), "region"));
-		if (!reg || !scope_can_view_case(who, reg))
+		json_t *row = json_array_get(links, i);
+		if (who && !store_case_visible(who, row)) {
 			json_array_remove(links, i);
+			continue;
+		}
+		json_object_del(row, "grid");
+		json_object_del(row, "handler");
 	}
 }
 

@@ -67,6 +67,7 @@ struct store_report_ops;
 struct store_sync_ops;
 struct store_grid_event_ops;
 struct store_alert_ops;
+struct store_risk_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -376,6 +377,7 @@ struct store_ops {
 	const struct store_grid_event_ops *grid_event;
 	const struct store_report_ops *report; /* the weekly 研判 report (issue 16) */
 	const struct store_alert_ops *alert; /* early-warning alerts (issue 16) */
+	const struct store_risk_ops *risk; /* risk grades of cases (issue 16) */
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -386,13 +388,21 @@ extern const struct store_ops store_pg_ops;
 /* Keeps, of each user's roles, those held inside one of who's own regions
  * (any role), and drops users left with none. who NULL keeps everything. */
 void store_users_in_scope(const struct caller *who, json_t *users);
-/* Drops the rows (links, candidate cases) whose case "region" `who` cannot
- * see. who NULL keeps everything. */
+/* Drops the rows (links, candidate cases) whose case ({region, grid,
+ * handler}) `who` cannot see (store_case_visible), and the grid and handler
+ * keys of the others (read only for this check). who NULL keeps every
+ * row. */
 void store_cases_in_scope(const struct caller *who, json_t *rows);
 /* 1 when who may see the case row o ({region, grid, handler}): its region
  * in scope and, for a grid worker who serves grids, its grid one of theirs
  * or none, or who its handler (scope_can_view_case_in; issue 15). */
 int store_case_visible(const struct caller *who, const json_t *o);
+/* The same for a row that names its case's place with a prefix: keys
+ * "<prefix>region", "<prefix>grid", "<prefix>handler" (e.g. "case_"). Every
+ * read of something that belongs to a case (its attachments, mediation,
+ * agreement, documents, notifications, links) checks its case with this, so
+ * a grid worker's narrower view holds there too. who NULL: 1. */
+int store_case_visible_as(const struct caller *who, const json_t *o, const char *prefix);
 /* A timeline page size clamped to 1..STORE_TIMELINE_PAGE_MAX. */
 int store_timeline_limit(int limit);
 /* Parses each entry's "detail" from its stored JSON text, in place. */

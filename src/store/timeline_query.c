@@ -75,15 +75,17 @@ enum fq_err shared_link_list(struct store_conn *c, const struct caller *who, int
 	 * SQLite's plan gives: by (b, kind), then by (a, kind) */
 	static const struct store_sql sql = {
 		"SELECT l.b AS id, l.kind AS kind, x.tracking_code AS tracking_code, x.title AS "
-		"title, x.region AS region FROM case_links l JOIN cases x ON x.id=l.b WHERE l.a=?1 "
-		"UNION ALL SELECT l.a, l.kind || '_by', x.tracking_code, x.title, x.region "
-		"FROM case_links l JOIN cases x ON x.id=l.a WHERE l.b=?1",
-		"SELECT id, kind, tracking_code, title, region FROM ("
+		"title, x.region AS region, x.grid AS grid, x.handler AS handler FROM case_links l "
+		"JOIN cases x ON x.id=l.b WHERE l.a=?1 "
+		"UNION ALL SELECT l.a, l.kind || '_by', x.tracking_code, x.title, x.region, x.grid, "
+		"x.handler FROM case_links l JOIN cases x ON x.id=l.a WHERE l.b=?1",
+		"SELECT id, kind, tracking_code, title, region, grid, handler FROM ("
 		"SELECT 0 AS part, l.b AS id, l.kind AS kind, x.tracking_code AS tracking_code, "
-		"x.title AS title, x.region AS region, l.kind AS k FROM case_links l "
-		"JOIN cases x ON x.id = l.b WHERE l.a = $1 "
-		"UNION ALL SELECT 1, l.a, l.kind || '_by', x.tracking_code, x.title, x.region, l.kind "
-		"FROM case_links l JOIN cases x ON x.id = l.a WHERE l.b = $1) t "
+		"x.title AS title, x.region AS region, x.grid AS grid, x.handler AS handler, "
+		"l.kind AS k FROM case_links l JOIN cases x ON x.id = l.b WHERE l.a = $1 "
+		"UNION ALL SELECT 1, l.a, l.kind || '_by', x.tracking_code, x.title, x.region, "
+		"x.grid, x.handler, l.kind FROM case_links l JOIN cases x ON x.id = l.a "
+		"WHERE l.b = $1) t "
 		"ORDER BY part, id, k"};
 	struct store_vals v = {0};
 	store_v_int(&v, id);

@@ -170,6 +170,9 @@ static const struct fq_code codes[] = {
 	{"invalid_week", 400},
 	/* early-warning alerts (service/alert.c, docs/analysis.md) */
 	{"alert_note_required", 400},
+	/* risk grades (issue 16) */
+	{"risk_reason_required", 400},
+	{"risk_case_closed", 409},
 };
 
 int fq_code_status(const char *code)

@@ -10,6 +10,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startServer, Client, DEMO_PASSWORD } = require('../lib/server');
+const { makePng } = require('../lib/png');
 
 const VILLAGE = '330681109290'; // 枫源村, seeded with grids -01..-04 and -S1
 let srv, other; // other: a village of 枫桥镇 without demo grids
@@ -270,6 +271,63 @@ test('scope by grid: a grid worker who serves one grid sees its cases, not the n
   assert.equal((await w.get(`/api/v1/grids/${id02}`)).status, 200);
   const ls = (await h.get('/api/v1/grids?region=330681109291')).json.items[0].id;
   assert.equal((await w.get(`/api/v1/grids/${ls}`)).status, 404);
+});
+
+test('scope by grid holds for what belongs to a case: duplicates, links, attachments, mediation, by code, queues', async () => {
+  srv.cli(['user', 'add', 'fengyuan.grid3', '--name', '网格员三', '--password', DEMO_PASSWORD,
+    '--role', 'grid_worker', '--region', VILLAGE]);
+  const w = new Client(srv.base);
+  await w.login('fengyuan.grid3');
+  const h = await as('fengqiao.handler');
+  const me = (await w.get('/api/me')).json;
+  const id02 = (await h.get(`/api/v1/grids?region=${VILLAGE}`)).json.items.find((g) => g.code.endsWith('-02')).id;
+  assert.equal((await h.req('PUT', `/api/v1/grids/${id02}/staff/${me.id || me.user.id}/part_time`)).status, 200);
+  const m = await as('fengyuan.mediator');
+  const two = { parties: [{ role: 'applicant', name: '陈建华', phone: '13900021234' }, { role: 'respondent', name: '陈建国', phone: '13900021235' }] };
+  const in02 = await fileCase(m, 29.65, 120.41, two);
+  const in03 = await fileCase(m, 29.63, 120.39, two); // the same phones: a likely duplicate of in02
+  const act = async (id, body) => {
+    const r = await m.post(`/api/cases/${id}/actions`, body);
+    assert.equal(r.status, 200, `${body.action}: ${r.text}`);
+  };
+  await act(in02.id, { action: 'link', other_id: in03.id });
+  const photo = await fetch(`${srv.base}/api/cases/${in03.id}/attachments?name=photo.png`, {
+    method: 'POST', body: makePng(40, 30), headers: { cookie: m.cookie, 'x-csrf-token': m.csrf, 'content-type': 'image/png' },
+  });
+  assert.equal(photo.status, 201, await photo.text());
+  for (const x of [{ action: 'accept' }, { action: 'assign', handler: 'fengyuan.mediator' }, { action: 'start' }]) await act(in03.id, x);
+  assert.equal((await m.post(`/api/v1/cases/${in03.id}/mediation`, {})).status, 201);
+
+  // the mediator of the village sees all of it: the check below can fail
+  const full = (await m.get(`/api/cases/${in02.id}`)).json;
+  assert.ok(full.links.some((l) => l.id === in03.id), 'the mediator sees the link');
+  assert.ok(full.possible_duplicates.some((d) => d.id === in03.id), 'the mediator sees the likely duplicate');
+  assert.equal((await m.get(`/api/cases/${in03.id}/attachments`)).status, 200);
+  assert.equal((await m.get(`/api/v1/cases/${in03.id}/mediation`)).status, 200);
+  // the grid worker of -02 sees none of -03's case, embedded or direct
+  const mine = await w.get(`/api/cases/${in02.id}`);
+  assert.equal(mine.status, 200);
+  assert.ok(!mine.json.links.some((l) => l.id === in03.id), 'no link to the next grid\'s case');
+  assert.ok(!mine.json.possible_duplicates.some((d) => d.id === in03.id), 'no duplicate from the next grid');
+  assert.ok(mine.json.links.every((l) => !('grid' in l) && !('handler' in l)), 'the check\'s columns are not shown');
+  assert.equal((await w.get(`/api/cases/${in03.id}/attachments`)).status, 404);
+  assert.equal((await w.get(`/api/v1/cases/${in03.id}/mediation`)).status, 404);
+  assert.equal((await w.get(`/api/cases/by-code/${in03.tracking_code}`)).status, 404);
+  assert.equal((await w.get(`/api/cases/by-code/${in02.tracking_code}`)).status, 200);
+  // the follow-up queue lists the village's resolved cases to its grid workers: only their grids' now
+  const q03 = await fileCase(m, 29.63, 120.39);
+  for (const id of [in02.id, q03.id]) {
+    await act(id, { action: 'take' });
+    await act(id, { action: 'resolve', outcome: 'mediated', summary: '双方达成一致' });
+  }
+  const q = await w.get('/api/queues/follow_up?who=all&page_size=100');
+  assert.equal(q.status, 200, q.text);
+  const qids = q.json.items.map((c) => c.id);
+  assert.ok(qids.includes(in02.id), 'their grid\'s case is in their follow-up queue');
+  assert.ok(!qids.includes(q03.id), 'the next grid\'s is not');
+  const g = await as('fengyuan.grid'); // serves every demo grid of the village
+  const gids = (await g.get('/api/queues/follow_up?who=all&page_size=100')).json.items.map((c) => c.id);
+  assert.ok(gids.includes(q03.id));
 });
 
 test('fengqiao grids import reports each faulty feature and writes nothing; export round-trips', async () => {

@@ -46,6 +46,7 @@ const routes = [
   { re: /^\/field$/, page: field, name: 'field' },
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
   { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
+  { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -87,11 +88,15 @@ function navLinks() {
       ['#/new', 'nav.new', 'new'],
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
       ...((session.user.roles || []).some((r) => ['analyst', 'handler', 'admin'].includes(r.role)) ? [['#/alerts', 'nav.alerts', 'alerts']] : []),
-      ['#/patrols', 'nav.patrols', 'patrols'],
-      ['#/teams', 'nav.teams', 'teams'],
-      ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
-      ['#/events', 'nav.events', 'events'],
-      ['#/grids', 'nav.grids', 'grids'],
+      // the grid work (issue 15): one menu button opens its pages
+      ['nav.group.grid', [
+        ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
+        ['#/events', 'nav.events', 'events'],
+        ['#/patrols', 'nav.patrols', 'patrols'],
+        ['#/grids', 'nav.grids', 'grids'],
+        ['#/teams', 'nav.teams', 'teams'],
+      ]],
+      ['#/risk', 'nav.risk', 'risk'],
       ['#/', 'nav.portal', 'home'],
     ];
   }
@@ -115,16 +120,53 @@ function setElder(on) {
 }
 document.documentElement.classList.toggle('elder', elderOn());
 
+// A menu group: a button that shows or hides its links (a disclosure, not
+// an ARIA menu: the links stay links). Escape or a click elsewhere closes
+// it; the button is marked when the page shown is one of its links.
+const openGroups = new Set();
+function navGroup(key, items, link) {
+  const id = 'nav-sub-' + key.split('.').pop();
+  const sub = h('ul', { class: 'nav-sub', id }, ...items.map(link));
+  const here = items.some(([, , name]) => name === currentRoute);
+  const btn = h('button', {
+    type: 'button', class: 'nav-group-toggle' + (here ? ' current' : ''), 'aria-expanded': 'false', 'aria-controls': id,
+  }, t(key));
+  const set = (open) => {
+    btn.setAttribute('aria-expanded', String(open));
+    sub.hidden = !open;
+    if (open) openGroups.add(set); else openGroups.delete(set);
+  };
+  set(false);
+  btn.addEventListener('click', (e) => {
+    e.stopPropagation();
+    set(btn.getAttribute('aria-expanded') !== 'true');
+  });
+  sub.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { set(false); btn.focus(); }
+  });
+  btn.addEventListener('keydown', (e) => { if (e.key === 'Escape') set(false); });
+  return h('li', { class: 'nav-group' }, btn, sub);
+}
+document.addEventListener('click', (e) => {
+  if (e.target.closest && e.target.closest('.nav-group')) return;
+  for (const set of [...openGroups]) set(false);
+});
+
 function renderHeader() {
   const navId = 'site-nav';
   const toggle = h('button', {
     type: 'button', class: 'nav-toggle', 'aria-expanded': 'false', 'aria-controls': navId,
   }, t('nav.menu'));
   const list = h('ul', { class: 'nav-list' });
-  for (const [href, key, name] of navLinks()) {
+  const closeNav = () => { nav.classList.remove('open'); toggle.setAttribute('aria-expanded', 'false'); };
+  const link = ([href, key, name]) => {
     const a = h('a', { href, 'aria-current': currentRoute === name ? 'page' : null }, t(key));
-    a.addEventListener('click', () => { nav.classList.remove('open'); toggle.setAttribute('aria-expanded', 'false'); });
-    list.appendChild(h('li', null, a));
+    a.addEventListener('click', closeNav);
+    return h('li', null, a);
+  };
+  for (const item of navLinks()) {
+    if (Array.isArray(item[1])) list.appendChild(navGroup(item[0], item[1], link));
+    else list.appendChild(link(item));
   }
   const elder = h('button', { type: 'button', class: 'elder-switch', 'aria-pressed': String(elderOn()) }, t('nav.elder'));
   elder.addEventListener('click', () => {

@@ -10,6 +10,7 @@
 #include "store/patrol.h"
 #include "store/team.h"
 #include "store/report.h"
+#include "store/risk.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
 #include "store/alert.h"
@@ -54,5 +55,6 @@ const struct store_ops store_sqlite_ops = {
 	.grid_event = &shared_grid_event_ops,
 	.report = &shared_report_ops,
 	.alert = &shared_alert_ops,
+	.risk = &shared_risk_ops,
 	STORE_SHARED_OPS,
 };
