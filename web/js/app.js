@@ -47,6 +47,7 @@ const routes = [
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
   { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
   { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
+  { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -97,6 +98,7 @@ function navLinks() {
         ['#/teams', 'nav.teams', 'teams'],
       ]],
       ['#/risk', 'nav.risk', 'risk'],
+      ['#/report', 'nav.report', 'report'],
       ['#/', 'nav.portal', 'home'],
     ];
   }
