@@ -140,18 +140,22 @@ static void run(struct req *r)
 		reply_err(r, "invalid", "the body must be a JSON object", NULL);
 		return;
 	}
-	const json_t *jr = json_object_get(r->body, "region"), *jw = json_object_get(r->body, "week");
+	const json_t *jr = json_object_get(r->body, "region"),
+		     *jw = json_object_get(r->body, "week");
 	if ((jr && !json_is_string(jr)) || (jw && !json_is_string(jw))) {
 		reply_err(r, jr && !json_is_string(jr) ? "invalid_region" : "invalid_week",
-			  "region and week are strings", jr && !json_is_string(jr) ? "region" : "week");
+			  "region and week are strings",
+			  jr && !json_is_string(jr) ? "region" : "week");
 		return;
 	}
 	char region[REGION_CODE_MAX];
 	int32_t monday;
 	if (!report_target(r, json_string_value(jr), json_string_value(jw), region, &monday))
 		return;
-	if (!(scope_roles_at(&r->caller, region) & (ROLE_BIT(ROLE_ANALYST) | ROLE_BIT(ROLE_ADMIN)))) {
-		reply_err(r, "forbidden", "only an analyst or administrator sends the report", NULL);
+	if (!(scope_roles_at(&r->caller, region) &
+	      (ROLE_BIT(ROLE_ANALYST) | ROLE_BIT(ROLE_ADMIN)))) {
+		reply_err(r, "forbidden", "only an analyst or administrator sends the report",
+			  NULL);
 		return;
 	}
 	struct report_send *k = calloc(1, sizeof *k);

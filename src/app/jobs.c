@@ -47,8 +47,8 @@ static void *clocks_main(void *arg)
 		int64_t now = (int64_t)time(NULL);
 		mediation_jobs_tick(clocks.svc, now);
 		report_jobs_tick(clocks.svc, now); /* Mondays 08:00 Beijing */
-		alert_jobs_tick(clocks.svc, now); /* daily at 06:00 Beijing */
-		risk_jobs_tick(clocks.svc, now); /* risk grades of open cases (issue 16) */
+		alert_jobs_tick(clocks.svc, now);  /* daily at 06:00 Beijing */
+		risk_jobs_tick(clocks.svc, now);   /* risk grades of open cases (issue 16) */
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);

@@ -263,7 +263,8 @@ void pdf_bar_chart(struct pdf *p, const struct pdf_chart *c)
 {
 	if (p->err || !c->n || c->n > PDF_CHART_MAX || !c->nseries || c->nseries > 3)
 		return;
-	static const double shade[3][3] = {{0.20, 0.40, 0.70}, {0.65, 0.65, 0.65}, {0.90, 0.60, 0.20}};
+	static const double shade[3][3] = {
+		{0.20, 0.40, 0.70}, {0.65, 0.65, 0.65}, {0.90, 0.60, 0.20}};
 	double need = 24.0 + CHART_H + 40.0 + (c->nseries > 1 ? 18.0 : 0.0);
 	if (p->y + need > BODY_BOTTOM)
 		new_page(p);

@@ -72,10 +72,10 @@ void pdf_space(struct pdf *p, double points);
 struct pdf_chart {
 	const char *title;
 	size_t n, nseries;
-	const char *const *labels;  /* n labels */
-	const double *values[3];    /* nseries arrays of n values */
-	const char *series[3];      /* the series' names */
-	int percent;                /* 1: values are shares, written as 45% */
+	const char *const *labels; /* n labels */
+	const double *values[3];   /* nseries arrays of n values */
+	const char *series[3];     /* the series' names */
+	int percent;               /* 1: values are shares, written as 45% */
 };
 void pdf_bar_chart(struct pdf *p, const struct pdf_chart *c);
 void pdf_page_break(struct pdf *p);

@@ -22,7 +22,8 @@ enum fq_err report_week_parse(const char *s, int32_t *monday, struct fq_error *e
 {
 	int32_t day;
 	if (!s || date_parse(s, &day) != FQ_OK)
-		return fq_fail(e, FQ_EINVAL, "invalid_week", "week", "week must be a date YYYY-MM-DD");
+		return fq_fail(e, FQ_EINVAL, "invalid_week", "week",
+			       "week must be a date YYYY-MM-DD");
 	if (date_weekday(day) != 0)
 		return fq_fail(e, FQ_EINVAL, "invalid_week", "week",
 			       "week must be the Monday the week starts on");
@@ -64,12 +65,12 @@ static enum fq_err period(struct store_conn *c, const struct caller *who, const 
 	char from[11], to[11];
 	date_format(monday, from);
 	date_format(monday + 6, to);
-	json_t *p = json_pack(
-		"{s:s, s:s, s:s, s:I, s:I, s:I, s:{s:o, s:o, s:o}}", "key", key, "from", from, "to",
-		to, "cases", N("cases"), "resolved", resolved, "open_overdue", N("open_overdue"),
-		"rates", "at_or_below_township", rate(N("resolved_at_or_below_township"), resolved),
-		"on_time", rate(N("resolved_on_time"), resolved + N("open_overdue")), "satisfaction",
-		rate(N("satisfied"), N("followed_up")));
+	json_t *p = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:{s:o, s:o, s:o}}", "key", key,
+			      "from", from, "to", to, "cases", N("cases"), "resolved", resolved,
+			      "open_overdue", N("open_overdue"), "rates", "at_or_below_township",
+			      rate(N("resolved_at_or_below_township"), resolved), "on_time",
+			      rate(N("resolved_on_time"), resolved + N("open_overdue")),
+			      "satisfaction", rate(N("satisfied"), N("followed_up")));
 #undef N
 	json_decref(o);
 	if (!p)
@@ -192,8 +193,7 @@ enum fq_err report_build(struct store_conn *c, const struct caller *who, const c
 		goto fail;
 	json_object_set_new(o, "risk", a);
 	if ((err = due_section(c, who, region, 0, now, "overdue", o)) ||
-	    (err = due_section(c, who, region, now, now + REPORT_NEAR_DAYS * 86400, "near_due",
-			       o)))
+	    (err = due_section(c, who, region, now, now + REPORT_NEAR_DAYS * 86400, "near_due", o)))
 		goto fail;
 	json_object_set_new(o, "near_days", json_integer(REPORT_NEAR_DAYS));
 	json_t *run = NULL;

@@ -16,7 +16,7 @@
 #include "store/store.h"
 
 #define REPORT_EVENT "report.weekly"
-#define REPORT_NEAR_DAYS 3 /* "near its deadline": due within this many days */
+#define REPORT_NEAR_DAYS 3    /* "near its deadline": due within this many days */
 #define REPORT_SEND_HOUR_BJ 8 /* Monday 08:00 Beijing time */
 
 /* The Monday (a Beijing day number, util/calendar.h) named by s

@@ -35,8 +35,10 @@ static const char *grade_zh(const char *g)
 static const char *alert_status_zh(const char *s)
 {
 	static const char *const map[][2] = {
-		{"open", "待处理"},         {"acknowledged", "已确认"},
-		{"investigating", "核查中"}, {"closed_real", "已结束（属实）"},
+		{"open", "待处理"},
+		{"acknowledged", "已确认"},
+		{"investigating", "核查中"},
+		{"closed_real", "已结束（属实）"},
 		{"closed_false", "已结束（误报）"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -70,8 +72,10 @@ static void counts_section(struct pdf *p, const json_t *rep)
 		pct(json_object_get(json_object_get(ly, "rates"), rates[i]), c, sizeof c);
 		snprintf(v[2 + i], sizeof v[2 + i], "%s / %s / %s", a, b, c);
 	}
-	struct pdf_kv rows[5] = {{"受理案件", v[0]},       {"化解案件", v[1]},
-				 {rate_zh[0], v[2]}, {rate_zh[1], v[3]},
+	struct pdf_kv rows[5] = {{"受理案件", v[0]},
+				 {"化解案件", v[1]},
+				 {rate_zh[0], v[2]},
+				 {rate_zh[1], v[3]},
 				 {rate_zh[2], v[4]}};
 	pdf_table(p, rows, 5);
 
@@ -172,7 +176,7 @@ static void case_rows(struct pdf *p, const json_t *items, int with_grade, int wi
 		if (with_grade)
 			snprintf(extra, sizeof extra, "（%s%s）", grade_zh(str(c, "grade")),
 				 json_integer_value(json_object_get(c, "confirmed")) ? "，已确认"
-										    : "，待确认");
+										     : "，待确认");
 		else if (with_due)
 			snprintf(extra, sizeof extra, "（期限 %.10s）", str(c, "next_due"));
 		snprintf(val, sizeof val, "%s %s%s", str(c, "region_name"), str(c, "title"), extra);

@@ -22,9 +22,8 @@ struct store_report_ops {
 	 * REPORT_LIST_MAX: [{id, tracking_code, title, category, status,
 	 * region, region_name, handler, next_due}], and at *total how many
 	 * there are in all. Scoped: region ranges and grids of who. */
-	enum fq_err (*due_cases)(struct store_conn *c, const struct caller *who,
-				 const char *region, int64_t from, int64_t to, json_t **items,
-				 int64_t *total);
+	enum fq_err (*due_cases)(struct store_conn *c, const struct caller *who, const char *region,
+				 int64_t from, int64_t to, json_t **items, int64_t *total);
 	/* The alerts (analysis_alerts, migration 022) about region or a
 	 * region under it whose day is in [day0, day1] ('YYYY-MM-DD'),
 	 * strongest first, up to REPORT_LIST_MAX: [{id, region, region_name,
