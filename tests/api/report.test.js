@@ -20,6 +20,13 @@ const VILLAGE = '330681109290'; // 枫源村
 const OTHER_COUNTY = '330604'; // 上虞区
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Runs sql on the server's database itself (either engine).
+function sql(text) {
+  return (srv.db.startsWith('postgres')
+    ? execFileSync('psql', [srv.db, '-tAc', text], { encoding: 'utf8' })
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, text], { encoding: 'utf8' })).trim();
+}
+
 let srv, hook;
 const u = {};
 
@@ -110,8 +117,28 @@ test('the report has every section, with counts the statistics and case APIs agr
     const due = Date.parse(c.next_due);
     assert.ok(due >= Date.parse(rep.generated_at) && due < soon, c.next_due);
   }
-  assert.ok(Array.isArray(rep.alerts));
-  assert.ok(Array.isArray(rep.risk));
+  assert.deepEqual(rep.alerts, []);
+  // an alert of the week and a case a person confirmed red appear, in scope
+  const now = Math.floor(Date.now() / 1000);
+  sql(`INSERT INTO analysis_alerts(region, category, day, method, observed, expected, threshold, score, detail, status, note, created_at)
+       VALUES ('${TOWN}', 'neighbour', '${addDays(week, 0)}', 'ears_c2', 9, 2.5, 6.1, 3.2, '{}', 'closed_real', '已上门化解', ${now})`);
+  sql(`INSERT INTO case_risk(case_id, suggested, score, reasons, suggested_at, confirmed, confirmed_by, confirmed_at, confirm_reason)
+       VALUES (${made.json.id}, 'orange', 40, '[]', ${now}, 'red', 'fengqiao.handler', ${now}, '持刀威胁')
+       ON CONFLICT (case_id) DO UPDATE SET confirmed = 'red', confirmed_by = 'fengqiao.handler', confirmed_at = ${now}`);
+  const withRisk = (await u['fengqiao.handler'].get(`/api/v1/reports/weekly?${q}`)).json;
+  assert.equal(withRisk.alerts.length, 1);
+  assert.equal(withRisk.alerts[0].status, 'closed_real');
+  assert.equal(withRisk.alerts[0].observed, 9);
+  const red = withRisk.risk.find((c) => c.id === made.json.id);
+  assert.ok(red, 'the red case is listed');
+  assert.equal(red.grade, 'red');
+  assert.equal(red.confirmed, 1);
+  const other = new Client(srv.base);
+  await other.login('leshan.mediator');
+  const ls = await other.get(`/api/v1/reports/weekly?region=330681109291&week=${week}`);
+  assert.equal(ls.status, 200, ls.text);
+  assert.ok(!ls.json.risk.some((c) => c.id === made.json.id), 'not outside the scope');
+  assert.deepEqual(ls.json.alerts, [], 'the township alert is not a village\'s');
   assert.equal(rep.pdf, `/api/v1/reports/weekly.pdf?region=${TOWN}&week=${week}`);
   // a village mediator sees only the village's overdue cases
   const v = await u['fengyuan.mediator'].get(`/api/v1/reports/weekly?region=${VILLAGE}&week=${week}`);
@@ -140,6 +167,8 @@ test('the PDF names the region, the week and its count (pdftotext)', async () =>
   assert.ok(text.includes(`${p[0].cases} / ${p[1].cases} / ${p[2].cases}`), 'the counts');
   assert.ok(text.includes(`超期案件（共 ${r.json.overdue.total} 件）`), 'the overdue count');
   assert.match(text, /三率对比/);
+  assert.ok(text.includes('已结束（属实）'), 'the alert and how it ended');
+  assert.match(text, /红色，已确认/);
 });
 
 test('a region outside the scope is 404; a bad week is 400 naming the field', async () => {
