@@ -62,7 +62,7 @@ static void week_last(void **state)
 static json_t *sample(int with_items)
 {
 	json_t *rep = json_pack(
-		"{s:{s:s, s:s, s:i}, s:s, s:s, s:s, s:i, s:[], s:[], s:[], s:[], s:{s:[], s:i}, "
+		"{s:{s:s, s:s, s:i}, s:s, s:s, s:s, s:i, s:[], s:[], s:[], s:[], s:[], s:{s:[], s:i}, "
 		"s:{s:[], s:i}}",
 		"region", "code", "330681109", "name", "枫桥镇", "level", 4, "week", "2026-11-23",
 		"week_end", "2026-11-29", "generated_at", "2026-12-01T00:00:00Z", "near_days", 3,
