@@ -7,6 +7,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <math.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,7 +277,7 @@ void pdf_bar_chart(struct pdf *p, const struct pdf_chart *c)
 	double max = 0;
 	for (size_t s = 0; s < c->nseries; s++)
 		for (size_t i = 0; i < c->n; i++)
-			if (c->values[s][i] > max)
+			if (!isnan(c->values[s][i]) && c->values[s][i] > max)
 				max = c->values[s][i];
 	if (max <= 0)
 		max = 1;
@@ -289,14 +290,18 @@ void pdf_bar_chart(struct pdf *p, const struct pdf_chart *c)
 	for (size_t i = 0; i < c->n; i++) {
 		double x0 = MARGIN_X + slot * (double)i + slot * 0.15;
 		for (size_t s = 0; s < c->nseries; s++) {
-			double v = c->values[s][i] > 0 ? c->values[s][i] : 0;
+			/* NAN: no value (a rate without a denominator), drawn as a dash */
+			int none = isnan(c->values[s][i]);
+			double v = !none && c->values[s][i] > 0 ? c->values[s][i] : 0;
 			double h = (CHART_H - 14.0) * v / max, x = x0 + bar * (double)s;
 			cairo_set_source_rgb(p->cr, shade[s][0], shade[s][1], shade[s][2]);
 			cairo_rectangle(p->cr, x, base - h, bar * 0.9, h);
 			cairo_fill(p->cr);
 			cairo_set_source_rgb(p->cr, 0, 0, 0);
 			char num[32];
-			if (c->percent)
+			if (none)
+				snprintf(num, sizeof num, "—");
+			else if (c->percent)
 				snprintf(num, sizeof num, "%.0f%%", v * 100.0);
 			else
 				snprintf(num, sizeof num, "%.0f", v);

@@ -67,7 +67,8 @@ void pdf_space(struct pdf *p, double points);
  * title, n groups of bars (n at most PDF_CHART_MAX), each group one bar per
  * series (nseries at most 3) with its value written above it, the group's
  * label below, and a legend of the series' names when there are two or
- * more. Values are counts or shares; below zero is drawn as zero. */
+ * more. Values are counts or shares; below zero is drawn as zero, and NAN
+ * (no value) as a dash without a bar. */
 #define PDF_CHART_MAX 16
 struct pdf_chart {
 	const char *title;

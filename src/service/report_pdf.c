@@ -5,6 +5,7 @@
  * drawn as plain text (never markup). Nothing is read or written here. */
 #include "service/report_pdf.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,7 +86,7 @@ static void counts_section(struct pdf *p, const json_t *rep)
 		for (int i = 0; i < 3; i++) {
 			const json_t *r = json_object_get(
 				json_object_get(json_array_get(per, (size_t)k), "rates"), rates[i]);
-			s[k][i] = json_is_number(r) ? json_number_value(r) : 0;
+			s[k][i] = json_is_number(r) ? json_number_value(r) : NAN;
 		}
 	static const char *const short_zh[3] = {"镇级以下化解率", "按期办结率", "群众满意率"};
 	struct pdf_chart rc = {.title = "图1  三率对比",
