@@ -274,15 +274,12 @@ static enum fq_err due_run(struct store_conn *c, void *arg, struct fq_error *e)
 
 void report_jobs_tick(const struct svc *s, int64_t now)
 {
-	/* one thread calls this (app/jobs.c's clocks): the week whose sends
-	 * are all done is not looked at again until the next */
-	static int32_t done_week;
 	int32_t monday = report_week_last(now);
-	if (monday == done_week)
-		return;
 	/* Monday 08:00 Beijing time is 00:00 UTC: the week is sent from then */
 	if (now < day_start(monday + 7) + REPORT_SEND_HOUR_BJ * 3600)
 		return;
+	/* one small query a tick once all are sent: a subscription made later
+	 * in the week gets the last week's report at the next tick */
 	struct due_job k = {0};
 	date_format(monday, k.week);
 	struct fq_error e = {0};
@@ -290,7 +287,6 @@ void report_jobs_tick(const struct svc *s, int64_t now)
 		log_warn("report: %s", e.message);
 		return;
 	}
-	int failed = 0;
 	size_t i;
 	json_t *r;
 	json_array_foreach(k.regions, i, r) {
@@ -298,12 +294,8 @@ void report_jobs_tick(const struct svc *s, int64_t now)
 		snprintf(send.region, sizeof send.region, "%s",
 			 json_string_value(json_object_get(r, "code")));
 		struct fq_error se = {0};
-		if (writer_run(s->writer, report_send_run, &send, &se) != FQ_OK) {
+		if (writer_run(s->writer, report_send_run, &send, &se) != FQ_OK)
 			log_warn("report: %s %s: %s", send.region, k.week, se.message);
-			failed = 1;
-		}
 	}
-	if (!failed && json_array_size(k.regions) < REPORT_DUE_REGIONS)
-		done_week = monday;
 	json_decref(k.regions);
 }

@@ -50,8 +50,9 @@ enum fq_err report_send_run(struct store_conn *c, void *arg, struct fq_error *e)
 
 /* The scheduled sends, called by app/jobs.c on every tick: from Monday
  * 08:00 Beijing time on, the last week's report of every county and
- * township a subscription to report.weekly covers, each once. Failures are
- * logged and retried on a later tick. */
+ * township a subscription to report.weekly covers, each once (at most
+ * REPORT_DUE_REGIONS a tick; the rest on the next). Failures are logged
+ * and retried on a later tick. */
 void report_jobs_tick(const struct svc *s, int64_t now);
 
 #endif

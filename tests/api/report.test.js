@@ -52,7 +52,7 @@ test.before(async () => {
   hook.url = `http://127.0.0.1:${port}/weekly`;
   const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-report-')), 'config.json');
   fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [`127.0.0.1:${port}`] }));
-  srv = await startServer({ args: ['--config', cfg], env: { FENGQIAO_WEBHOOK_RETRY_BASE: '1' } });
+  srv = await startServer({ args: ['--config', cfg], env: { FENGQIAO_WEBHOOK_RETRY_BASE: '1', FENGQIAO_SCAN_INTERVAL: '1' } });
   for (const name of ['admin', 'zhuji.analyst', 'fengqiao.handler', 'fengyuan.mediator']) {
     u[name] = new Client(srv.base);
     await u[name].login(name);
@@ -226,4 +226,22 @@ test('the run sends report.weekly once to the subscription, never again', async 
   const pdf = await u['zhuji.analyst'].get(ev.pdf);
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+
+  // the schedule: from Monday 08:00 Beijing time (00:00 UTC) the last whole
+  // week of every county and township the subscription covers, each once
+  const bj = new Date(Date.now() + 8 * 3600 * 1000);
+  if (bj.getUTCDay() === 1 && bj.getUTCHours() < 8) return; // not yet this week
+  const last = addDays(mondayOf(Date.now()), -7);
+  const sched = () => hook.got.filter((b) => b.event === 'report.weekly' && b.week === last);
+  const town = () => sched().filter((b) => b.region.code === TOWN);
+  const until = Date.now() + 20000;
+  while (!town().length && Date.now() < until) await sleep(200);
+  assert.equal(town().length, 1, 'the township\'s last week, sent by the schedule');
+  assert.ok(sched().some((b) => b.region.code === '330681' && b.region.level === 3), 'and its county');
+  assert.ok(sched().every((b) => [3, 4].includes(b.region.level)), 'counties and townships only');
+  await sleep(3000);
+  assert.equal(town().length, 1, 'once, however many ticks');
+  const again = await u['zhuji.analyst'].post('/api/v1/reports/weekly/run', { region: TOWN, week: last });
+  assert.equal(again.json.sent, false);
+  assert.equal(sql(`SELECT count(*) FROM analysis_report_runs WHERE region = '${TOWN}' AND week_start = '${last}' AND sent_at IS NOT NULL`), '1');
 });
