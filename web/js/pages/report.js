@@ -7,7 +7,7 @@
 // charts drawn on the server); an analyst or administrator may send it to
 // the webhooks now. Prints on its own (the print stylesheet).
 import { h, replace, field, qs } from '../dom.js';
-import { t, tc, fmtNumber, fmtPercent, fmtDateTime } from '../i18n.js';
+import { t, fmtNumber, fmtPercent, fmtDateTime } from '../i18n.js';
 import { get, post, session, errorBox } from '../api.js';
 import { emptyState, loading, statusBadge, hasRole } from '../common.js';
 import { gradeBadge } from './case-risk.js';
@@ -57,7 +57,7 @@ function render_(rep) {
     ? table(t('report.alerts'), ['report.colDay', 'report.colRegion', 'report.colObserved', 'report.colStatus'],
       rep.alerts.map((a) => [a.day, a.region_name || a.region,
         t('report.observed', { n: fmtNumber(a.observed), e: fmtNumber(Math.round(a.expected * 10) / 10) }),
-        h('span', null, tc('alert.status', a.status), a.note ? ` — ${a.note}` : '')]))
+        h('span', null, t(`alert.status.${a.status}`), a.note ? ` — ${a.note}` : '')]))
     : emptyState(t('report.noAlerts'));
   const risk = rep.risk.length
     ? table(t('report.risk'), ['report.colGrade', 'report.colCase', 'report.colRegion', 'report.colConfirmed'],
