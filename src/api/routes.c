@@ -10,6 +10,7 @@
 #include "api/mediation.h"
 #include "api/mediation_doc.h"
 #include "api/patrol.h"
+#include "api/report.h"
 #include "api/team.h"
 #include "api/risk.h"
 
@@ -37,6 +38,7 @@ void api_register_all(void)
 	api_patrol_routes();
 	api_team_routes();
 	api_grid_event_routes();
+	api_report_routes();
 	api_alert_routes();
 	api_risk_routes();
 }

@@ -193,6 +193,7 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		   detect_configure(json_object_get(an, "detect"), err, errlen) != FQ_OK ||
 		   alert_configure(json_object_get(an, "alerts"), err, errlen) != FQ_OK))
 		goto bad_obj;
+	/* analysis.risk: the risk grades' weights, words and thresholds */
 	if (an && risk_config_load(json_object_get(an, "risk"), err, errlen) != FQ_OK)
 		goto out;
 	rc = FQ_OK;

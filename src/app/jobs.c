@@ -14,6 +14,7 @@
 #include "service/mediation.h"
 #include "util/text.h"
 #include "service/patrol.h"
+#include "service/report.h"
 #include "service/alert.h"
 #include "service/risk.h"
 
@@ -45,8 +46,9 @@ static void *clocks_main(void *arg)
 		pthread_mutex_unlock(&clocks.mu);
 		int64_t now = (int64_t)time(NULL);
 		mediation_jobs_tick(clocks.svc, now);
-		alert_jobs_tick(clocks.svc, now); /* daily at 06:00 Beijing */
-		risk_jobs_tick(clocks.svc, now);  /* risk grades of open cases (issue 16) */
+		report_jobs_tick(clocks.svc, now); /* Mondays 08:00 Beijing */
+		alert_jobs_tick(clocks.svc, now);  /* daily at 06:00 Beijing */
+		risk_jobs_tick(clocks.svc, now);   /* risk grades of open cases (issue 16) */
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);

@@ -81,6 +81,8 @@ static const struct mspec specs[] = {
 	/* the staff's notifications (issue 13) */
 	{"notifications", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},
+	/* the weekly report's sent weeks (issue 16): the target's record wins */
+	{"analysis_report_runs", "region, week_start", NULL, NULL, M_KEEP, NULL},
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 

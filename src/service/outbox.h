@@ -17,14 +17,15 @@
  * session reminder) and the risk flag, which carries no room content
  * (service/mediation.c); agreement.reminder: day 20 of the 30 to apply for
  * judicial confirmation (service/agreement.c; ids and the parties' phones
- * only) */
+ * only); report.weekly: the weekly 研判 report of a region, its week and
+ * the path of its PDF (service/report.c) */
 #define WEBHOOK_EVENTS                                                         \
 	"case.created,case.assigned,case.escalated,case.overdue,case.closed,"  \
 	"public.code_requested,user.notified,mediation.code_requested,"        \
 	"mediation.invited,mediation.risk_flagged,mediation.session_reminder," \
-	"agreement.reminder"
+	"agreement.reminder,report.weekly"
 #define WEBHOOK_EVENTS_COUNT \
-	12 /* names in WEBHOOK_EVENTS: a subscription takes each at most once */
+	13 /* names in WEBHOOK_EVENTS: a subscription takes each at most once */
 #define WEBHOOK_BODY_MAX (64 * 1024)
 
 /* Queues `event` about case rec (a store record) inside the caller's

@@ -7,6 +7,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <math.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,77 @@ void pdf_space(struct pdf *p, double points)
 	p->y += points;
 	if (p->y > BODY_BOTTOM)
 		new_page(p);
+}
+
+#define CHART_H 150.0 /* the bars' area */
+
+void pdf_bar_chart(struct pdf *p, const struct pdf_chart *c)
+{
+	if (p->err || !c->n || c->n > PDF_CHART_MAX || !c->nseries || c->nseries > 3)
+		return;
+	static const double shade[3][3] = {
+		{0.20, 0.40, 0.70}, {0.65, 0.65, 0.65}, {0.90, 0.60, 0.20}};
+	double need = 24.0 + CHART_H + 40.0 + (c->nseries > 1 ? 18.0 : 0.0);
+	if (p->y + need > BODY_BOTTOM)
+		new_page(p);
+	if (p->err)
+		return;
+	if (c->title)
+		draw_text_at(p, c->title, SIZE_BODY, MARGIN_X, p->y, TEXT_W, 0);
+	double top = p->y + 22.0, base = top + CHART_H;
+	double max = 0;
+	for (size_t s = 0; s < c->nseries; s++)
+		for (size_t i = 0; i < c->n; i++)
+			if (!isnan(c->values[s][i]) && c->values[s][i] > max)
+				max = c->values[s][i];
+	if (max <= 0)
+		max = 1;
+	double slot = TEXT_W / (double)c->n, bar = slot * 0.7 / (double)c->nseries;
+	cairo_save(p->cr);
+	cairo_set_line_width(p->cr, 0.6);
+	cairo_move_to(p->cr, MARGIN_X, base);
+	cairo_line_to(p->cr, MARGIN_X + TEXT_W, base);
+	cairo_stroke(p->cr);
+	for (size_t i = 0; i < c->n; i++) {
+		double x0 = MARGIN_X + slot * (double)i + slot * 0.15;
+		for (size_t s = 0; s < c->nseries; s++) {
+			/* NAN: no value (a rate without a denominator), drawn as a dash */
+			int none = isnan(c->values[s][i]);
+			double v = !none && c->values[s][i] > 0 ? c->values[s][i] : 0;
+			double h = (CHART_H - 14.0) * v / max, x = x0 + bar * (double)s;
+			cairo_set_source_rgb(p->cr, shade[s][0], shade[s][1], shade[s][2]);
+			cairo_rectangle(p->cr, x, base - h, bar * 0.9, h);
+			cairo_fill(p->cr);
+			cairo_set_source_rgb(p->cr, 0, 0, 0);
+			char num[32];
+			if (none)
+				snprintf(num, sizeof num, "—");
+			else if (c->percent)
+				snprintf(num, sizeof num, "%.0f%%", v * 100.0);
+			else
+				snprintf(num, sizeof num, "%.0f", v);
+			draw_text_at(p, num, SIZE_SMALL - 2, x - 6, base - h - 10, bar * 0.9 + 12,
+				     PDF_CENTER);
+		}
+		draw_text_at(p, c->labels[i] ? c->labels[i] : "", SIZE_SMALL - 1,
+			     MARGIN_X + slot * (double)i, base + 3, slot, PDF_CENTER);
+	}
+	double y = base + 34.0;
+	if (c->nseries > 1) {
+		double x = MARGIN_X;
+		for (size_t s = 0; s < c->nseries; s++) {
+			cairo_set_source_rgb(p->cr, shade[s][0], shade[s][1], shade[s][2]);
+			cairo_rectangle(p->cr, x, y + 2, 9, 9);
+			cairo_fill(p->cr);
+			cairo_set_source_rgb(p->cr, 0, 0, 0);
+			draw_text_at(p, c->series[s] ? c->series[s] : "", SIZE_SMALL, x + 13, y,
+				     140, 0);
+			x += 150;
+		}
+		y += 18.0;
+	}
+	cairo_restore(p->cr);
+	p->y = y + PARA_GAP;
 }
 
 void pdf_page_break(struct pdf *p)

@@ -62,6 +62,23 @@ void pdf_table(struct pdf *p, const struct pdf_kv *rows, size_t n);
  * together on one page. */
 void pdf_signatures(struct pdf *p, const char *const *labels, size_t n);
 void pdf_space(struct pdf *p, double points);
+
+/* A bar chart drawn with lines and boxes (no image), kept on one page: a
+ * title, n groups of bars (n at most PDF_CHART_MAX), each group one bar per
+ * series (nseries at most 3) with its value written above it, the group's
+ * label below, and a legend of the series' names when there are two or
+ * more. Values are counts or shares; below zero is drawn as zero, and NAN
+ * (no value) as a dash without a bar. */
+#define PDF_CHART_MAX 16
+struct pdf_chart {
+	const char *title;
+	size_t n, nseries;
+	const char *const *labels; /* n labels */
+	const double *values[3];   /* nseries arrays of n values */
+	const char *series[3];     /* the series' names */
+	int percent;               /* 1: values are shares, written as 45% */
+};
+void pdf_bar_chart(struct pdf *p, const struct pdf_chart *c);
 void pdf_page_break(struct pdf *p);
 
 /* Ends the document and frees p. On FQ_OK *data is a new buffer of the PDF

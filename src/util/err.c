@@ -166,6 +166,8 @@ static const struct fq_code codes[] = {
 	{"invalid_idempotency_key", 400},
 	{"idempotency_key_reused", 422},
 	{"idempotency_in_progress", 409},
+	/* the weekly 研判 report (api/report.c): not a Monday, or not a date */
+	{"invalid_week", 400},
 	/* early-warning alerts (service/alert.c, docs/analysis.md) */
 	{"alert_note_required", 400},
 	/* risk grades (issue 16) */

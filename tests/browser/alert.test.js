@@ -77,6 +77,7 @@ for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHON
     if (en) {
       await page.goto(`${env.base}/#/alerts`);
     } else {
+      await page.getByRole('button', { name: '研判', exact: true }).click(); // the menu's 研判 group
       await page.getByRole('link', { name: '预警', exact: true }).first().click();
     }
     await page.getByRole('tab', { name: L('研判大屏', 'Live board') }).click();

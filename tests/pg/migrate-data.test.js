@@ -91,7 +91,7 @@ const MODULE_TABLES = [['grids', 'id'], ['grid_staff', 'grid_id, user_id, duty']
   ['mediations', 'id'], ['mediation_parties', 'id'], ['mediation_events', 'seq'], ['mediator_profiles', 'user_id'],
   ['teams', 'id'], ['team_members', 'id'], ['team_assignments', 'id'], ['team_requests', 'id'],
   ['team_request_steps', 'id'], ['notifications', 'id'], ['analysis_alerts', 'id'], ['analysis_alert_steps', 'id'],
-  ['case_risk', 'case_id'], ['case_risk_history', 'id']];
+  ['case_risk', 'case_id'], ['case_risk_history', 'id'], ['analysis_report_runs', 'region, week_start']];
 
 // "table  source  new  updated  unchanged" lines of migrate-data's summary
 function summary(out) {
@@ -168,6 +168,8 @@ test.before(async () => {
   // an early-warning alert with its first step (issue 16)
   sqlite(`INSERT INTO analysis_alerts (region, category, day, method, observed, expected, threshold, score, detail, created_at) VALUES ('330681109', 'neighbour', '2026-11-20', 'negbin', 6, 0.5, 3.5, 7.1, '{"villages":[]}', ${t0})`);
   sqlite(`INSERT INTO analysis_alert_steps (alert_id, action, actor, at) SELECT id, 'raise', 'system', ${t0} FROM analysis_alerts`);
+  // a weekly report sent (issue 16): the target must not send that week again
+  sqlite(`INSERT INTO analysis_report_runs (region, week_start, made_at, sent_at) VALUES ('330681109', '2026-11-16', ${t0}, ${t0})`);
   execFileSync('psql', [PG, '-qc', `CREATE DATABASE ${dbName}`]);
   const u = new URL(PG);
   u.pathname = '/' + dbName;

@@ -47,6 +47,7 @@ const routes = [
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
   { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
   { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
+  { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -87,7 +88,6 @@ function navLinks() {
       ['#/cases', 'nav.cases', 'cases'],
       ['#/new', 'nav.new', 'new'],
       ['#/dashboard', 'nav.dashboard', 'dashboard'],
-      ...((session.user.roles || []).some((r) => ['analyst', 'handler', 'admin'].includes(r.role)) ? [['#/alerts', 'nav.alerts', 'alerts']] : []),
       // the grid work (issue 15): one menu button opens its pages
       ['nav.group.grid', [
         ...((session.user.roles || []).some((r) => r.role === 'grid_worker') ? [['#/field', 'nav.field', 'field']] : []),
@@ -96,7 +96,12 @@ function navLinks() {
         ['#/grids', 'nav.grids', 'grids'],
         ['#/teams', 'nav.teams', 'teams'],
       ]],
-      ['#/risk', 'nav.risk', 'risk'],
+      // 研判 (issue 16): alerts and the live board, risk grades, the weekly report
+      ['nav.group.analysis', [
+        ...((session.user.roles || []).some((r) => ['analyst', 'handler', 'admin'].includes(r.role)) ? [['#/alerts', 'nav.alerts', 'alerts']] : []),
+        ['#/risk', 'nav.risk', 'risk'],
+        ['#/report', 'nav.report', 'report'],
+      ]],
       ['#/', 'nav.portal', 'home'],
     ];
   }

@@ -9,6 +9,7 @@
 #include "store/grid.h"
 #include "store/patrol.h"
 #include "store/team.h"
+#include "store/report.h"
 #include "store/risk.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
@@ -52,6 +53,7 @@ const struct store_ops store_sqlite_ops = {
 	.team = &shared_team_ops,
 	.sync = &shared_sync_ops,
 	.grid_event = &shared_grid_event_ops,
+	.report = &shared_report_ops,
 	.alert = &shared_alert_ops,
 	.risk = &shared_risk_ops,
 	STORE_SHARED_OPS,
