@@ -375,8 +375,8 @@ struct store_ops {
 	const struct store_team_ops *team; /* service teams (issue 15) */
 	const struct store_sync_ops *sync;
 	const struct store_grid_event_ops *grid_event;
-	const struct store_alert_ops *alert; /* early-warning alerts (issue 16) */
-	const struct store_risk_ops *risk;   /* risk grades of cases (issue 16) */
+	const struct store_alert_ops *alert;   /* early-warning alerts (issue 16) */
+	const struct store_risk_ops *risk;     /* risk grades of cases (issue 16) */
 	const struct store_report_ops *report; /* the weekly 研判 report (issue 16) */
 };
 
