@@ -14,7 +14,7 @@ const GRADES = ['red', 'orange', 'yellow', 'green'];
 
 export function gradeBadge(grade) {
   if (!grade) return h('span', { class: 'badge risk-badge' }, t('risk.none'));
-  return h('span', { class: `badge risk-badge risk-${grade}` }, tc('risk.grade', grade));
+  return h('span', { class: `badge risk-badge risk-${grade}` }, tc('riskGrade', grade));
 }
 
 // The fact behind a reason, in words: the server sends it in no language
@@ -30,7 +30,7 @@ function reasonList(reasons) {
   if (!reasons || !reasons.length) return h('p', { class: 'muted' }, t('risk.noReasons'));
   return h('ul', { class: 'risk-reasons' }, reasons.map((r) =>
     h('li', { dataset: { signal: r.signal } },
-      h('strong', null, tc('risk.signal', r.signal)), ' ',
+      h('strong', null, tc('riskSignal', r.signal)), ' ',
       h('span', { class: 'muted' }, t('risk.weight', { n: r.weight })),
       detailText(r) ? h('span', { class: 'risk-detail' }, ' · ', detailText(r)) : null)));
 }
@@ -43,7 +43,7 @@ function policeLink(m) {
 }
 
 function confirmForm(card, c, r, redraw) {
-  const grade = select(GRADES.map((g) => ({ value: g, label: tc('risk.grade', g) })),
+  const grade = select(GRADES.map((g) => ({ value: g, label: tc('riskGrade', g) })),
     { name: 'grade', value: r.confirmed || r.suggested || 'green' });
   const reason = h('textarea', { name: 'reason', rows: '2', maxlength: '500' });
   const gf = field(t('risk.confirmGrade'), grade, { name: 'grade', required: true });

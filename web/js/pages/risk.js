@@ -12,7 +12,7 @@ import { gradeBadge } from './case-risk.js';
 const FILTERS = ['', 'red', 'orange', 'yellow', 'green'];
 
 export async function render({ container, query, isCurrent }) {
-  const grade = select(FILTERS.map((g) => ({ value: g, label: g ? tc('risk.grade', g) : t('risk.redOrange') })),
+  const grade = select(FILTERS.map((g) => ({ value: g, label: g ? tc('riskGrade', g) : t('risk.redOrange') })),
     { name: 'grade', value: (query && query.get('grade')) || '' });
   const region = h('input', { type: 'text', name: 'region', inputmode: 'numeric', maxlength: '12', value: (query && query.get('region')) || '' });
   const list = h('div', { class: 'risk-list' });
