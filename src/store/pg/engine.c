@@ -108,6 +108,20 @@ static enum fq_err map_state(const char *st)
 	return FQ_EINTERNAL;
 }
 
+/* Whether a failure means this connection no longer reaches a primary: the
+ * connection broke (no SQLSTATE, class 08), the server is shutting down
+ * (57P01-57P03: a failover's old primary), or a writing connection was
+ * refused a write as read-only (25006: it reached a standby, or a primary
+ * that was demoted). Such a connection is opened again, from the URL's
+ * list of hosts, before its next transaction. */
+static int lost_server(struct store_conn *c, const char *st)
+{
+	if (PQstatus(c->pg) != CONNECTION_OK || !st)
+		return 1;
+	return text_starts_with(st, "08") || text_starts_with(st, "57P") ||
+	       (!c->readonly && strcmp(st, "25006") == 0);
+}
+
 /* The fq_err of a result (NULL: the connection failed); logs failures. */
 enum fq_err pg_res_err(struct store_conn *c, PGresult *res, const char *what)
 {
@@ -121,6 +135,8 @@ enum fq_err pg_res_err(struct store_conn *c, PGresult *res, const char *what)
 	if (!msg)
 		msg = PQerrorMessage(c->pg);
 	enum fq_err err = st ? map_state(st) : FQ_EIO;
+	if (lost_server(c, st))
+		c->lost = 1;
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		n--;
@@ -152,23 +168,51 @@ static int session_setup(struct store_conn *c)
 /* A connection that went away between transactions is opened again (its
  * prepared statements with it). Inside a transaction it is not: the work
  * of the transaction is lost, and the caller must see the failure. */
-int pg_conn_ready(struct store_conn *c)
+static int64_t now_ms(void)
 {
-	if (PQstatus(c->pg) == CONNECTION_OK)
-		return 1;
-	if (c->in_txn)
-		return 0; /* until the caller's rollback */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The connection once more, to whichever host of the URL is the primary
+ * now (target_session_attrs=read-write): after a failover, the new one.
+ * While there is none, it fails at once for PG_RECONNECT_PAUSE_MS after
+ * each attempt, and the request answers 503 storage_unavailable. */
+static int reconnect(struct store_conn *c)
+{
+	int64_t now = now_ms();
+	if (now < c->reconnect_after_ms)
+		return 0;
 	log_warn("postgresql: connection lost; reconnecting");
 	PQreset(c->pg);
 	c->ncache = 0;
 	c->implicit = 0;
 	c->depth = 0;
 	c->case_high = c->audit_high = 0;
-	if (PQstatus(c->pg) != CONNECTION_OK) {
-		log_error("postgresql: reconnect failed: %s", PQerrorMessage(c->pg));
+	if (PQstatus(c->pg) != CONNECTION_OK || !session_setup(c)) {
+		const char *msg = PQerrorMessage(c->pg);
+		size_t n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			n--;
+		log_error("postgresql: reconnect failed: %.*s", (int)n, msg);
+		c->reconnect_after_ms = now_ms() + PG_RECONNECT_PAUSE_MS;
+		c->lost = 1;
 		return 0;
 	}
-	return session_setup(c);
+	c->lost = 0;
+	c->reconnect_after_ms = 0;
+	log_info("postgresql: reconnected to %s:%s", PQhost(c->pg), PQport(c->pg));
+	return 1;
+}
+
+int pg_conn_ready(struct store_conn *c)
+{
+	if (PQstatus(c->pg) == CONNECTION_OK && !c->lost)
+		return 1;
+	if (c->in_txn)
+		return 0; /* until the caller's rollback */
+	return reconnect(c);
 }
 
 /* Whether a failed statement may simply be sent again: the connection broke
@@ -522,10 +566,24 @@ enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out,
 	c->readonly = readonly;
 	/* the URL's own settings win over the defaults before it; the encoding
 	 * after it is not negotiable */
-	const char *keys[] = {"fallback_application_name", "connect_timeout", "dbname",
-			      "client_encoding", NULL};
-	const char *vals[] = {readonly ? PG_APP_NAME_READ : PG_APP_NAME, PG_CONNECT_TIMEOUT, s->url,
-			      "UTF8", NULL};
+	const char *keys[] = {"fallback_application_name",
+			      "connect_timeout",
+			      "keepalives_idle",
+			      "keepalives_interval",
+			      "keepalives_count",
+			      "tcp_user_timeout",
+			      "dbname",
+			      "client_encoding",
+			      NULL};
+	const char *vals[] = {readonly ? PG_APP_NAME_READ : PG_APP_NAME,
+			      PG_CONNECT_TIMEOUT,
+			      PG_KEEPALIVES_IDLE,
+			      PG_KEEPALIVES_INTERVAL,
+			      PG_KEEPALIVES_COUNT,
+			      PG_TCP_USER_TIMEOUT,
+			      s->url,
+			      "UTF8",
+			      NULL};
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
 		char where[256];
