@@ -13,7 +13,8 @@
 #   FQ_PG_HA_KILL       a script: SIGKILLs the current primary's whole node
 #                       (its pg_autoctl and its postgres, as when the
 #                       machine dies) and prints "host:port pid"
-#   FQ_PG_HA_STATE      a script: prints `pg_autoctl show state`
+#   FQ_PG_HA_STATE      a script: prints `pg_autoctl show state` and the
+#                       monitor's last events (`show events`)
 #   FQ_PG_BIN, FQ_PG_TMP, FQ_PG_RUNAS as without --ha
 # and runs CMD. Everything is stopped and removed whatever CMD does.
 #
@@ -160,8 +161,9 @@ fi
 
 cat >"$TMP/kill-primary" <<EOF
 #!/bin/sh
-# SIGKILLs the node that is primary now: its pg_autoctl (a process group of
-# its own), its postmaster and the postmaster's children. Prints host:port pid.
+# SIGKILLs the node that is primary now, as when its machine dies: its
+# pg_autoctl (supervisor, keeper) and every process under it, the
+# postmaster and its children. Prints "host:port postmaster-pid".
 set -eu
 for n in node1:$P1 node2:$P2; do
 	name=\${n%%:*}
@@ -169,12 +171,24 @@ for n in node1:$P1 node2:$P2; do
 	ro=\$("$PGBIN/psql" -X -At -h 127.0.0.1 -p "\$port" -U postgres -d postgres \\
 		-c 'SELECT pg_is_in_recovery()' 2>/dev/null || true)
 	[ "\$ro" = f ] || continue
-	pid=\$(head -n 1 "$TMP/\$name/postmaster.pid")
-	pgid=\$(ps -o pgid= -p "\$pid" | tr -d ' ')
-	kids=\$(ps -o pid= --ppid "\$pid" || true)
-	kill -KILL -- "-\$pgid" 2>/dev/null || true
-	kill -KILL "\$pid" \$kids 2>/dev/null || true
-	echo "127.0.0.1:\$port \$pid"
+	pm=\$(head -n 1 "$TMP/\$name/postmaster.pid")
+	top=""
+	f=\$(find "$TMP/xdg/run" -name pg_autoctl.pid -path "*/\$name/*" 2>/dev/null | head -n 1)
+	[ -z "\$f" ] || top=\$(head -n 1 "\$f")
+	all="\$top \$pm"
+	todo="\$all"
+	while [ -n "\$todo" ]; do
+		next=""
+		for p in \$todo; do
+			next="\$next \$(ps -o pid= --ppid "\$p" || true)"
+		done
+		todo=\$(echo \$next)
+		all="\$all \$todo"
+	done
+	# stopped first, so that nothing restarts what is killed
+	kill -STOP \$all 2>/dev/null || true
+	kill -KILL \$all 2>/dev/null || true
+	echo "127.0.0.1:\$port \$pm"
 	exit 0
 done
 echo "no primary" >&2
@@ -182,7 +196,8 @@ exit 1
 EOF
 cat >"$TMP/state" <<EOF
 #!/bin/sh
-exec "$AUTOCTL" show state --monitor "$MONITOR"
+"$AUTOCTL" show state --monitor "$MONITOR"
+"$AUTOCTL" show events --count 14 --monitor "$MONITOR"
 EOF
 chmod 755 "$TMP/kill-primary" "$TMP/state"
 

@@ -139,6 +139,7 @@ test('failover: acknowledged cases survive the SIGKILL of the primary; intake re
   const gap = firstOkAfter && firstFail ? firstOkAfter - firstFail : NaN;
   console.log(`failover: killed ${killed}; without a primary for ${gap} ms (first failed write to first ` +
     `successful write); ${seen[201]} cases acknowledged, ${seen[503]} answers 503, ${seen.pending} keys left pending`);
+  if (process.env.FQ_PG_HA_STATE) console.log(execFileSync(process.env.FQ_PG_HA_STATE, { encoding: 'utf8' }));
   if (seen.other.length) console.log(s.log().slice(-4000));
   assert.deepEqual(seen.other, [], 'only 201 and 503 (with Retry-After) while the primary is lost');
   assert.ok(firstFail > 0, 'the kill was noticed (a write failed)');
