@@ -49,11 +49,15 @@ ha_cleanup() {
 		[ -d "$d" ] || continue
 		as_pg "$AUTOCTL" stop --pgdata "$d" --immediate >/dev/null 2>&1 || true
 	done
-	for p in $PIDS; do
+	# then what is left of this group: the processes started above and
+	# any process working in this run's own directory (TMP is unique)
+	left=$(ps -eo pid=,args= | awk -v t="$TMP/" 'index($0, t) { print $1 }')
+	for p in $PIDS $left; do
 		kill "$p" 2>/dev/null || true
 	done
 	sleep 0.5
-	for p in $PIDS; do
+	left=$(ps -eo pid=,args= | awk -v t="$TMP/" 'index($0, t) { print $1 }')
+	for p in $PIDS $left; do
 		kill -KILL "$p" 2>/dev/null || true
 	done
 	for pid_file in "$TMP"/*/postmaster.pid; do
@@ -101,9 +105,21 @@ MONITOR="postgresql://autoctl_node@127.0.0.1:$PM/pg_auto_failover?sslmode=disabl
 
 # setsid: each node has a process group of its own, so that killing one
 # node (FQ_PG_HA_KILL) leaves the rest alone
-as_pg setsid "$AUTOCTL" create monitor --pgdata "$MON" --pgport "$PM" --hostname 127.0.0.1 \
-	--auth trust --no-ssl --pgctl "$PGBIN/pg_ctl" --run >"$TMP/monitor.log" 2>&1 &
-PIDS="$PIDS $!"
+# bg LOG CMD...: CMD in the background as the cluster's owner, in a session
+# of its own; its pid (runuser's when root) is kept for the cleanup
+bg() {
+	log=$1
+	shift
+	if [ -n "$RUNAS" ]; then
+		runuser -u "$RUNAS" -- setsid "$@" >"$log" 2>&1 &
+	else
+		setsid "$@" >"$log" 2>&1 &
+	fi
+	PIDS="$PIDS $!"
+}
+
+bg "$TMP/monitor.log" "$AUTOCTL" create monitor --pgdata "$MON" --pgport "$PM" \
+	--hostname 127.0.0.1 --auth trust --no-ssl --pgctl "$PGBIN/pg_ctl" --run
 monitor_up() {
 	[ "$(psql_at "$PM" "SELECT count(*) FROM pg_extension WHERE extname = 'pgautofailover'" pg_auto_failover)" = 1 ]
 }
@@ -124,10 +140,9 @@ fi
 
 # node NAME PORT: creates and runs a data node in the background
 node() {
-	as_pg setsid "$AUTOCTL" create postgres --pgdata "$TMP/$1" --pgport "$2" \
+	bg "$TMP/$1.log" "$AUTOCTL" create postgres --pgdata "$TMP/$1" --pgport "$2" \
 		--hostname 127.0.0.1 --name "$1" --auth trust --no-ssl --pgctl "$PGBIN/pg_ctl" \
-		--monitor "$MONITOR" --run >"$TMP/$1.log" 2>&1 &
-	PIDS="$PIDS $!"
+		--monitor "$MONITOR" --run
 }
 
 # state_is NAME STATE: the monitor has the node in STATE, reported and goal
@@ -185,9 +200,11 @@ for n in node1:$P1 node2:$P2; do
 		todo=\$(echo \$next)
 		all="\$all \$todo"
 	done
-	# stopped first, so that nothing restarts what is killed
-	kill -STOP \$all 2>/dev/null || true
-	kill -KILL \$all 2>/dev/null || true
+	# pg_autoctl first, so that it restarts nothing; no SIGSTOP, which
+	# would stop runuser above it too (it follows its child's stops)
+	for p in \$all; do
+		kill -KILL "\$p" 2>/dev/null || true
+	done
 	echo "127.0.0.1:\$port \$pm"
 	exit 0
 done
