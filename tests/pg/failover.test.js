@@ -7,10 +7,11 @@
 // node (pg_autoctl and postgres) is killed with SIGKILL; pg_auto_failover
 // promotes the secondary; intake must resume without restarting Fengqiao.
 // While there is no primary every answer is 503 with Retry-After (never a
-// 500, never a hang). Afterwards every case answered 201 is in the new
-// primary, whole (its party, its timeline, its audit entry), no key made
-// two cases, and `fengqiao audit verify` passes. The time without a primary
-// (first failed write to first successful write) is printed.
+// 500, never a hang), to the writers and to a reader of one case beside
+// them. Afterwards every case answered 201 is in the new primary, whole
+// (its party, its timeline, its audit entry), no key made two cases, and
+// `fengqiao audit verify` passes. The time without a primary (first failed
+// write to first successful write) is printed, with the monitor's events.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -121,7 +122,28 @@ test('failover: acknowledged cases survive the SIGKILL of the primary; intake re
     }
   }
 
-  const clients = [];
+  // a reader beside them: one case read again and again, answered 200 or
+  // 503 with Retry-After, never anything else, never late
+  const reads = { 200: 0, 503: 0 };
+  async function reader() {
+    while (!stop) {
+      const id = [...acked.keys()][0];
+      if (!id) { await sleep(50); continue; }
+      try {
+        const r = await fetch(`${s.base}/api/cases/${id}`, {
+          headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(FETCH_LIMIT_MS) });
+        const text = await r.text();
+        if (r.status === 200 || (r.status === 503 && r.headers.get('retry-after'))) reads[r.status]++;
+        else seen.other.push(`GET /api/cases/${id}: ${r.status} ${text.slice(0, 200)}`);
+      } catch (e) {
+        seen.other.push(`GET /api/cases/${id}: ${e.name} ${e.message}`);
+        return;
+      }
+      await sleep(50);
+    }
+  }
+
+  const clients = [reader()];
   for (let c = 0; c < CLIENTS; c++) clients.push(client(c));
   let killed;
   try {
@@ -138,7 +160,7 @@ test('failover: acknowledged cases survive the SIGKILL of the primary; intake re
   }
   const gap = firstOkAfter && firstFail ? firstOkAfter - firstFail : NaN;
   console.log(`failover: killed ${killed}; without a primary for ${gap} ms (first failed write to first ` +
-    `successful write); ${seen[201]} cases acknowledged, ${seen[503]} answers 503, ${seen.pending} keys left pending`);
+    `successful write); ${seen[201]} cases acknowledged, ${seen[503]} answers 503, ${seen.pending} keys left pending; reads: ${reads[200]} 200, ${reads[503]} 503`);
   if (process.env.FQ_PG_HA_STATE) console.log(execFileSync(process.env.FQ_PG_HA_STATE, { encoding: 'utf8' }));
   if (seen.other.length) console.log(s.log().slice(-4000));
   assert.deepEqual(seen.other, [], 'only 201 and 503 (with Retry-After) while the primary is lost');
