@@ -407,9 +407,9 @@ enum fq_err pg_one_i64(struct store_conn *c, const char *sql, const struct args 
  * come in time) is logged and tried again before the next transaction. */
 void pg_ensure_ahead(struct store_conn *c)
 {
-	if (c->readonly || PQstatus(c->pg) != CONNECTION_OK ||
+	if (c->readonly || c->lost || PQstatus(c->pg) != CONNECTION_OK ||
 	    PQtransactionStatus(c->pg) != PQTRANS_IDLE)
-		return;
+		return; /* a lost connection: after its reconnect, at the next begin */
 	if (c->case_high && c->audit_high && c->case_seen + c->case_chunk < c->case_high &&
 	    c->audit_seen + c->audit_chunk < c->audit_high)
 		return;
