@@ -216,6 +216,12 @@ void idem_finish(struct req *r, int status, struct evbuffer *buf)
 	if (!k->claimed)
 		return;
 	k->claimed = 0;
+	/* the write ran but its batch did not commit, or its outcome is not
+	 * known (the connection was lost during COMMIT): no answer to keep. If
+	 * it did commit, the key stays pending and a retry is told so; if it
+	 * did not, the retry does the work. */
+	if (status >= 500)
+		return;
 	struct answer *a = calloc(1, sizeof *a);
 	size_t n = buf ? evbuffer_get_length(buf) : 0;
 	if (n > IDEM_ANSWER_MAX)

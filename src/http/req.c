@@ -343,7 +343,12 @@ static int error_status(struct req *r, const char *code)
 
 void reply_err_body(struct req *r, const char *code, json_t *body)
 {
-	reply_json(r, error_status(r, code), body);
+	int status = error_status(r, code);
+	/* every 503 says when to come back (a failover takes seconds) */
+	if (status == 503 &&
+	    !evhttp_find_header(evhttp_request_get_output_headers(r->ev), "Retry-After"))
+		http_set_header(r, "Retry-After", "5");
+	reply_json(r, status, body);
 }
 
 void reply_err(struct req *r, const char *code, const char *message, const char *field)

@@ -98,11 +98,17 @@ static void run_batch(struct writer *w, struct wjob *batch)
 	struct wjob *j = batch;
 	while (j) {
 		struct wjob *next = j->next;
+		/* a job that ran in a batch whose COMMIT failed: if the connection
+		 * broke during COMMIT the outcome is not known, so it is never
+		 * acknowledged; the client retries (an Idempotency-Key, committed
+		 * with the work, makes the retry safe) */
 		if (berr != FQ_OK && j->rc == FQ_OK)
-			j->rc = fq_fail(
-				&j->err, berr == FQ_EIO ? FQ_EIO : FQ_EBUSY, "storage_unavailable",
-				NULL,
-				"the change could not be stored; nothing was saved, try again");
+			j->rc = fq_fail(&j->err, berr == FQ_EIO ? FQ_EIO : FQ_EBUSY,
+					"storage_unavailable", NULL,
+					began ? "the change could not be confirmed as stored; "
+						"try again with the same Idempotency-Key"
+					      : "the change could not be stored; nothing was "
+						"saved, try again");
 		j->done(j);
 		j = next;
 	}

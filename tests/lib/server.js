@@ -28,9 +28,8 @@ function freePort() {
 
 let pgCounter = 0;
 function pgUrl(name) {
-  const u = new URL(process.env.FQ_TEST_PG);
-  u.pathname = '/' + name;
-  return u.toString();
+  // by hand: a multi-host URL (scripts/with-pg --ha, "h1:p1,h2:p2") is no WHATWG URL
+  return process.env.FQ_TEST_PG.replace(/^(postgres(?:ql)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${name}`);
 }
 
 function cli(db, args, opts = {}) {

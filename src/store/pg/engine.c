@@ -1,4 +1,4 @@
-/* pg/engine.c - opening and closing the store and its connections,
+/* pg/engine.c - opening and closing the store (its connections: conn.c),
  * migrations, transactions, read snapshots and savepoints, and the helpers
  * every module of the engine uses. Must not know about HTTP. */
 #include "store/pg/pg_internal.h"
@@ -108,6 +108,20 @@ static enum fq_err map_state(const char *st)
 	return FQ_EINTERNAL;
 }
 
+/* Whether a failure means this connection no longer reaches a primary: the
+ * connection broke (no SQLSTATE, class 08), the server is shutting down
+ * (57P01-57P03: a failover's old primary), or a writing connection was
+ * refused a write as read-only (25006: it reached a standby, or a primary
+ * that was demoted). Such a connection is opened again, from the URL's
+ * list of hosts, before its next transaction. */
+static int lost_server(struct store_conn *c, const char *st)
+{
+	if (PQstatus(c->pg) != CONNECTION_OK || !st)
+		return 1;
+	return text_starts_with(st, "08") || text_starts_with(st, "57P") ||
+	       (!c->readonly && strcmp(st, "25006") == 0);
+}
+
 /* The fq_err of a result (NULL: the connection failed); logs failures. */
 enum fq_err pg_res_err(struct store_conn *c, PGresult *res, const char *what)
 {
@@ -121,6 +135,8 @@ enum fq_err pg_res_err(struct store_conn *c, PGresult *res, const char *what)
 	if (!msg)
 		msg = PQerrorMessage(c->pg);
 	enum fq_err err = st ? map_state(st) : FQ_EIO;
+	if (lost_server(c, st))
+		c->lost = 1;
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		n--;
@@ -129,46 +145,6 @@ enum fq_err pg_res_err(struct store_conn *c, PGresult *res, const char *what)
 	else
 		log_error("postgresql %s: %.*s (%s)", what, (int)n, msg, st ? st : "?");
 	return err;
-}
-
-/* ---- connection ---- */
-
-/* Session settings every connection gets, again after a reconnect. */
-static int session_setup(struct store_conn *c)
-{
-	const char *sql = c->readonly ? "SET lock_timeout = '" PG_LOCK_TIMEOUT
-					"'; SET client_min_messages = warning; "
-					"SET default_transaction_read_only = on"
-				      : "SET lock_timeout = '" PG_LOCK_TIMEOUT
-					"'; SET client_min_messages = warning";
-	PGresult *r = PQexec(c->pg, sql);
-	int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
-		log_error("postgresql session setup: %s", PQerrorMessage(c->pg));
-	PQclear(r);
-	return ok;
-}
-
-/* A connection that went away between transactions is opened again (its
- * prepared statements with it). Inside a transaction it is not: the work
- * of the transaction is lost, and the caller must see the failure. */
-int pg_conn_ready(struct store_conn *c)
-{
-	if (PQstatus(c->pg) == CONNECTION_OK)
-		return 1;
-	if (c->in_txn)
-		return 0; /* until the caller's rollback */
-	log_warn("postgresql: connection lost; reconnecting");
-	PQreset(c->pg);
-	c->ncache = 0;
-	c->implicit = 0;
-	c->depth = 0;
-	c->case_high = c->audit_high = 0;
-	if (PQstatus(c->pg) != CONNECTION_OK) {
-		log_error("postgresql: reconnect failed: %s", PQerrorMessage(c->pg));
-		return 0;
-	}
-	return session_setup(c);
 }
 
 /* Whether a failed statement may simply be sent again: the connection broke
@@ -431,9 +407,9 @@ enum fq_err pg_one_i64(struct store_conn *c, const char *sql, const struct args 
  * come in time) is logged and tried again before the next transaction. */
 void pg_ensure_ahead(struct store_conn *c)
 {
-	if (c->readonly || PQstatus(c->pg) != CONNECTION_OK ||
+	if (c->readonly || c->lost || PQstatus(c->pg) != CONNECTION_OK ||
 	    PQtransactionStatus(c->pg) != PQTRANS_IDLE)
-		return;
+		return; /* a lost connection: after its reconnect, at the next begin */
 	if (c->case_high && c->audit_high && c->case_seen + c->case_chunk < c->case_high &&
 	    c->audit_seen + c->audit_chunk < c->audit_high)
 		return;
@@ -491,72 +467,6 @@ enum fq_err pg_open(const char *url, struct store **out, struct fq_error *e)
 void pg_close(struct store *s)
 {
 	free(s);
-}
-
-/* "host:port/dbname" of the URL, for messages: never the password. */
-static void describe(const char *url, char *out, size_t len)
-{
-	PQconninfoOption *opts = PQconninfoParse(url, NULL);
-	const char *host = NULL, *port = NULL, *db = NULL;
-	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
-		if (strcmp(o->keyword, "host") == 0)
-			host = o->val;
-		else if (strcmp(o->keyword, "port") == 0)
-			port = o->val;
-		else if (strcmp(o->keyword, "dbname") == 0)
-			db = o->val;
-	}
-	snprintf(out, len, "%s:%s/%s", host ? host : "localhost", port ? port : "5432",
-		 db ? db : "");
-	PQconninfoFree(opts);
-}
-
-enum fq_err pg_conn_open(struct store *s, int readonly, struct store_conn **out, struct fq_error *e)
-{
-	struct store_conn *c = calloc(1, sizeof *c);
-	if (!c)
-		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
-	c->ops = &store_pg_ops;
-	c->store = s;
-	c->engine = &pg_engine;
-	c->readonly = readonly;
-	/* the URL's own settings win over the defaults before it; the encoding
-	 * after it is not negotiable */
-	const char *keys[] = {"fallback_application_name", "connect_timeout", "dbname",
-			      "client_encoding", NULL};
-	const char *vals[] = {readonly ? PG_APP_NAME_READ : PG_APP_NAME, PG_CONNECT_TIMEOUT, s->url,
-			      "UTF8", NULL};
-	c->pg = PQconnectdbParams(keys, vals, 1);
-	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-		char where[256];
-		describe(s->url, where, sizeof where);
-		const char *msg = c->pg ? PQerrorMessage(c->pg) : "out of memory";
-		size_t n = strlen(msg);
-		while (n && msg[n - 1] == '\n')
-			n--;
-		enum fq_err err =
-			fq_fail(e, FQ_EIO, "storage_unavailable", "db",
-				"cannot connect to PostgreSQL at %s: %.*s", where, (int)n, msg);
-		PQfinish(c->pg);
-		free(c);
-		return err;
-	}
-	if (!session_setup(c)) {
-		PQfinish(c->pg);
-		free(c);
-		return fq_fail(e, FQ_EIO, "storage_unavailable", "db",
-			       "cannot configure the connection");
-	}
-	*out = c;
-	return FQ_OK;
-}
-
-void pg_conn_close(struct store_conn *c)
-{
-	if (!c)
-		return;
-	PQfinish(c->pg);
-	free(c);
 }
 
 enum fq_err pg_migrate(struct store_conn *c, int *applied, struct fq_error *e)

@@ -41,7 +41,18 @@
 #define PG_SEARCH_QUERY_MAX 4096 /* bytes of the FTS expression of a query */
 #define PG_AUDIT_PAGE 5000       /* audit rows fetched per round trip */
 #define PG_LOCK_TIMEOUT "10s"    /* like SQLite's busy timeout */
-#define PG_CONNECT_TIMEOUT "10"
+/* Bounds on the waits of a lost server (docs/operations.md, "Failover"):
+ * seconds to connect to each host of the URL, then TCP keepalives and a
+ * limit on unacknowledged data (ms), so that a dead machine is noticed in
+ * about 15 s rather than after the kernel's minutes. The URL may set its own. */
+#define PG_CONNECT_TIMEOUT "3"
+#define PG_KEEPALIVES_IDLE "5"
+#define PG_KEEPALIVES_INTERVAL "2"
+#define PG_KEEPALIVES_COUNT "3"
+#define PG_TCP_USER_TIMEOUT "15000"
+/* after a failed reconnect, statements fail at once for this long (ms)
+ * rather than each trying every host again */
+#define PG_RECONNECT_PAUSE_MS 250
 #define PG_ENSURE_RETRY_S 60 /* between attempts to make partitions ahead */
 
 /* application_name of the server's connections, unless the URL names one:
@@ -79,6 +90,11 @@ struct store_conn {
 	int64_t case_high, case_chunk, audit_high, audit_chunk;
 	int64_t case_seen, audit_seen;
 	int64_t ensure_after; /* after a failed attempt, not again before this time */
+	/* the server went away or is no longer the primary (pg_res_err saw a
+	 * connection error, a shutdown, or a read-only refusal of a write): the
+	 * connection is opened again before the next transaction */
+	int lost;
+	int64_t reconnect_after_ms; /* after a failed reconnect, not again before this */
 	struct cached cache[PG_STMT_CACHE];
 	int ncache;
 	unsigned nprepared;
