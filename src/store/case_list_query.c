@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* The WHERE clause of a case list. joined: the query's FROM joins the
- * engine's text index (case_count_from). */
+ * engine's text index (case_count_from, case_page_from). */
 static void case_where(struct store_conn *c, struct store_qsql *q, const struct caller *who,
 		       const struct case_filter *f, int joined)
 {
