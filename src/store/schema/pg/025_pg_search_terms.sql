@@ -37,6 +37,10 @@ INSERT INTO case_terms (term, created_at, case_id)
   SELECT unnest(fq_search_terms(s.tokens)), c.created_at, s.case_id
   FROM case_search s JOIN cases c ON c.id = s.case_id;
 ALTER TABLE case_terms ADD PRIMARY KEY (term, created_at, case_id);
+-- A walk stops after a page or the count's cap: parallel workers would
+-- cost more to start than the walk (at a million cases the planner chose
+-- two for the capped count, 13.7 ms against 6.1 ms alone).
+ALTER TABLE case_terms SET (parallel_workers = 0);
 
 -- Writes the terms of case p_id from its tokens, after removing those of
 -- p_old (its previous tokens) under p_old_at (its previous created_at).
