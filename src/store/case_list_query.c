@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* The WHERE clause of a case list. joined: the query's FROM joins the
- * engine's text index (case_count_from). */
+ * engine's text index (case_count_from, case_page_from). */
 static void case_where(struct store_conn *c, struct store_qsql *q, const struct caller *who,
 		       const struct case_filter *f, int joined)
 {
@@ -87,6 +87,10 @@ static enum fq_err case_count(struct store_conn *c, const struct caller *who,
 	store_qsql_add(q, "SELECT count(*) AS n FROM (SELECT 1");
 	store_qsql_add(q, from);
 	case_where(c, q, who, f, text);
+	const struct store_engine *e = STORE_ENGINE(c);
+	const char *walk = NULL, *order = NULL;
+	if (text && e->case_page_from && e->case_page_from(f, 1, &walk, &order))
+		store_qsql_add(q, order); /* the first hits in the index's order */
 	store_qsql_add(q, " LIMIT ");
 	store_qsql_int(q, (text ? STORE_COUNT_CAP_TEXT : STORE_COUNT_CAP) + 1);
 	store_qsql_add(q, ") x");
@@ -112,9 +116,18 @@ enum fq_err shared_case_list(struct store_conn *c, const struct caller *who,
 	/* the page is in the chosen order like any list, a search too (newest
 	 * first by default: ids are not in date order, imports and backdated
 	 * intake), so a search never reshuffles what the user sorted */
-	store_qsql_add(q, CASE_SQL_SELECT);
-	case_where(c, q, who, f, 0);
-	store_qsql_add(q, store_case_order(f));
+	const struct store_engine *e = STORE_ENGINE(c);
+	const char *from = NULL, *order = NULL;
+	int joined = e->case_page_from && e->case_page_from(f, 0, &from, &order);
+	if (joined) {
+		store_qsql_add(q, CASE_SQL_COLS);
+		store_qsql_add(q, from);
+		store_qsql_add(q, CASE_SQL_JOINS);
+	} else {
+		store_qsql_add(q, CASE_SQL_SELECT);
+	}
+	case_where(c, q, who, f, joined);
+	store_qsql_add(q, joined ? order : store_case_order(f));
 	int size;
 	int64_t offset;
 	store_case_page(f, &size, &offset);

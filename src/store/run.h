@@ -137,7 +137,7 @@ struct store_engine {
 	enum fq_err (*finish_cases)(struct store_conn *c, json_t *items);
 
 	/* The case list's text search, where the engines differ (SQLite's
-	 * FTS5, PostgreSQL's trigram index), for store_case_list
+	 * FTS5, PostgreSQL's case_terms), for store_case_list
 	 * (case_list_query.c). case_count_from says how a list with filter f
 	 * is counted: *from the FROM clause (joining the text index itself, or
 	 * " FROM cases c ") and 1 when the lower cap STORE_COUNT_CAP_TEXT
@@ -145,6 +145,15 @@ struct store_engine {
 	 * case matches text (joined: the FROM is case_count_from's). */
 	int (*case_count_from)(const struct case_filter *f, const char **from);
 	void (*case_search)(struct store_qsql *q, const char *text, int joined);
+	/* Optional: 1 when the page of list f (count: its capped count) is
+	 * read through the text index in the index's own order
+	 * (PostgreSQL's case_terms, newest first), so that the first hits are
+	 * found without reading them all: *from takes the place of
+	 * "FROM cases c " (it joins cases as c), *order of store_case_order,
+	 * and case_search is called joined. 0 (or NULL): the page is read
+	 * from cases c in store_case_order, the count without an order. */
+	int (*case_page_from)(const struct case_filter *f, int count, const char **from,
+			      const char **order);
 	/* 1: while searching, the scope of a case list only filters
 	 * (starts_with(), which no btree answers), so that the search's own
 	 * index drives the query. */

@@ -601,3 +601,37 @@ test('date ranges count whole months and the days at both ends exactly', async (
     }
   }
 });
+
+// last: its imported cases are dated years back, which the tests of today's
+// counts above do not expect
+test('search lists the newest hits first and misses none: words, party names, one character, ASCII', async () => {
+  // imported cases dated out of id order (a later id may be older), then
+  // one registered now: the list is newest first by date, not by id
+  const days = ['2021-03-01', '2025-06-01', '2019-01-01', '2023-09-15'];
+  const csv = 'title,description,category,region,created_at,respondent_name\r\n' +
+    days.map((d, i) => `璇玑纠纷 ${i},账目 Zebra7 核对,neighbour,330681109290,${d}T10:00:00+08:00,隗嫣然`)
+      .join('\r\n') + '\r\n';
+  const r = await users.admin.post('/api/import/cases', csv, { 'content-type': 'text/csv' });
+  assert.equal(r.status, 201, r.text);
+  await create('fengyuan.mediator', { title: '璇玑再起', description: '新登记的一件' });
+  const c = users['fengyuan.mediator'];
+  const q = async (s, more = '') =>
+    (await c.get('/api/cases?page_size=200&q=' + encodeURIComponent(s) + more)).json;
+  const titles = (x) => x.items.map((i) => i.title);
+  const newest = ['璇玑再起', '璇玑纠纷 1', '璇玑纠纷 3', '璇玑纠纷 0', '璇玑纠纷 2'];
+  const two = await q('璇玑');
+  assert.deepEqual(titles(two), newest);
+  assert.equal(two.total, 5);
+  const p2 = (await c.get('/api/cases?page_size=2&page=2&q=' + encodeURIComponent('璇玑'))).json;
+  assert.deepEqual(titles(p2), newest.slice(2, 4), 'a later page keeps the order');
+  assert.equal(p2.total, 5);
+  assert.deepEqual(titles(await q('玑')), newest, 'one character (a prefix) finds every case');
+  assert.deepEqual(titles(await q('璇玑纠纷')), newest.slice(1), 'all bigrams of a longer word');
+  assert.deepEqual(titles(await q('隗嫣然')), newest.slice(1), 'a party name');
+  assert.deepEqual(titles(await q('嫣')), newest.slice(1), 'one character of a party name');
+  assert.deepEqual(titles(await q('ZEBRA7')), newest.slice(1), 'an ASCII word, any case');
+  assert.equal((await q('zebra')).total, 0, 'an ASCII word is whole, not a prefix');
+  assert.deepEqual(titles(await q('璇玑', '&sort=created_at')), newest.slice().reverse(), 'oldest first');
+  // the search keeps the caller's scope: another county sees none of them
+  assert.equal((await users['shangyu.mediator'].get('/api/cases?q=' + encodeURIComponent('璇玑'))).json.total, 0);
+});

@@ -184,6 +184,8 @@ enum fq_err pg_case_overdue_unnotified(struct store_conn *c, int64_t now, int li
 /* case_list.c: the text search of store/case_list_query.c */
 int pg_case_count_from(const struct case_filter *f, const char **from);
 void pg_case_search(struct store_qsql *q, const char *text, int joined);
+int pg_case_page_from(const struct case_filter *f, int count, const char **from,
+		      const char **order);
 
 /* audit.c */
 enum fq_err pg_audit_append(struct store_conn *c, struct audit_entry *e);

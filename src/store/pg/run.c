@@ -108,5 +108,6 @@ const struct store_engine pg_engine = {
 	.finish_cases = pg_finish_cases,
 	.case_count_from = pg_case_count_from,
 	.case_search = pg_case_search,
+	.case_page_from = pg_case_page_from,
 	.scope_filter_in_search = 1,
 };
