@@ -11,6 +11,7 @@
 #include "api/mediation_doc.h"
 #include "api/patrol.h"
 #include "api/team.h"
+#include "api/village_affairs.h"
 
 void api_register_all(void)
 {
@@ -37,4 +38,5 @@ void api_register_all(void)
 	api_team_routes();
 	api_grid_event_routes();
 	api_alert_routes();
+	api_village_affairs_routes();
 }

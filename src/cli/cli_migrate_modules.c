@@ -75,6 +75,15 @@ static const struct mspec specs[] = {
 	/* early-warning alerts (issue 16) */
 	{"analysis_alerts", "id", "region, day, method", "id", M_UPDATE, NULL},
 	{"analysis_alert_steps", "id", "alert_id, at", "id", M_UPDATE, NULL},
+	/* open village affairs and good-deed points (issue 18) */
+	{"village_affair_schedules", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_affair_items", "id", "region, published_at", "id", M_UPDATE, NULL},
+	{"village_point_rules", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_households", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_point_entries", "id", "region, proposed_at", "id", M_UPDATE, NULL},
+	{"village_point_ledger", "id", "household_id, at", "id", M_UPDATE, NULL},
+	{"village_shop_items", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_redemptions", "id", "household_id, at", "id", M_UPDATE, NULL},
 	/* the staff's notifications (issue 13) */
 	{"notifications", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},

@@ -63,6 +63,7 @@ struct store_mediation_doc_ops;
 struct store_grid_ops;
 struct store_patrol_ops;
 struct store_team_ops;
+struct store_village_affairs_ops;
 struct store_sync_ops;
 struct store_grid_event_ops;
 struct store_alert_ops;
@@ -374,6 +375,7 @@ struct store_ops {
 	const struct store_sync_ops *sync;
 	const struct store_grid_event_ops *grid_event;
 	const struct store_alert_ops *alert; /* early-warning alerts (issue 16) */
+	const struct store_village_affairs_ops *village_affairs; /* issue 18 */
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -9,6 +9,7 @@
 #include "store/grid.h"
 #include "store/patrol.h"
 #include "store/team.h"
+#include "store/village_affairs.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
 #include "store/alert.h"
@@ -52,5 +53,6 @@ const struct store_ops store_sqlite_ops = {
 	.sync = &shared_sync_ops,
 	.grid_event = &shared_grid_event_ops,
 	.alert = &shared_alert_ops,
+	.village_affairs = &shared_village_affairs_ops,
 	STORE_SHARED_OPS,
 };

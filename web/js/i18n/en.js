@@ -1774,4 +1774,7 @@ export default {
   'alert.legend': 'Colours: red under 25 %, orange 25–50 %, light green 50–75 %, green 75 % or more; grey: no cases to count.',
   'alert.legendLower': 'Lower is better here. Colours: green under 25 %, light green 25–50 %, orange 50–75 %, red 75 % or more; grey: no cases to count.',
   'alert.noBase': ' ({n} sub-areas without cases to count are not listed)',
+  // ---- village: open affairs, points, proposals, adviser ----
+  'error.insufficient_points': 'The household does not have enough points for this item.',
+  'error.out_of_stock': 'None of this item is left in the points shop.',
 };

@@ -1775,4 +1775,7 @@ export default {
   'alert.legend': '颜色：红色低于 25%，橙色 25%–50%，浅绿 50%–75%，绿色 75% 及以上；灰色：无可计算的案件。',
   'alert.legendLower': '此项越低越好。颜色：绿色低于 25%，浅绿 25%–50%，橙色 50%–75%，红色 75% 及以上；灰色：无可计算的案件。',
   'alert.noBase': '（另有 {n} 个下级地区无可计算的案件，未列出）',
+  // ---- village: open affairs, points, proposals, adviser ----
+  'error.insufficient_points': '该户积分不足，无法兑换此物品。',
+  'error.out_of_stock': '积分超市中该物品已兑完。',
 };

@@ -1,0 +1,107 @@
+-- 027_village_affairs.sql - open village affairs (村务公开) and good-deed
+-- points (积分制), issue 18 (docs/village.md).
+-- A publication schedule per village: what must be published and how
+-- often (村民委员会组织法 art. 30: general affairs at least quarterly,
+-- finances monthly, major matters at once); the items published, which
+-- the village's public page lists; reminded_due records the due time of
+-- which the staff were last reminded (one reminder per due time).
+CREATE TABLE village_affair_schedules (
+  id           bigserial PRIMARY KEY,
+  region       text COLLATE "C" NOT NULL REFERENCES regions(code),
+  title        text COLLATE "C" NOT NULL,
+  kind         text COLLATE "C" NOT NULL CHECK (kind IN ('general', 'finance', 'major')),
+  anchor       bigint NOT NULL,
+  created_by   text COLLATE "C" NOT NULL,
+  created_at   bigint NOT NULL,
+  reminded_due bigint,
+  archived_at  bigint
+);
+CREATE INDEX village_affair_schedules_region ON village_affair_schedules(region);
+CREATE TABLE village_affair_items (
+  id           bigserial PRIMARY KEY,
+  schedule_id  bigint REFERENCES village_affair_schedules(id),
+  region       text COLLATE "C" NOT NULL REFERENCES regions(code),
+  title        text COLLATE "C" NOT NULL,
+  body         text COLLATE "C" NOT NULL,
+  published_by text COLLATE "C" NOT NULL,
+  published_at bigint NOT NULL
+);
+CREATE INDEX village_affair_items_region ON village_affair_items(region, published_at);
+CREATE INDEX village_affair_items_schedule ON village_affair_items(schedule_id, published_at);
+
+-- Good-deed points: each village's rules (points > 0 earn, < 0 lose), the
+-- households that hold points (a label, never a list of people; shown in
+-- the monthly commendations only when they opted in), entries proposed by
+-- one person and approved by a second, and the append-only ledger that
+-- approvals and redemptions write.
+CREATE TABLE village_point_rules (
+  id          bigserial PRIMARY KEY,
+  region      text COLLATE "C" NOT NULL REFERENCES regions(code),
+  name        text COLLATE "C" NOT NULL,
+  points      bigint NOT NULL CHECK (points <> 0),
+  created_by  text COLLATE "C" NOT NULL,
+  created_at  bigint NOT NULL,
+  archived_at bigint
+);
+CREATE TABLE village_households (
+  id         bigserial PRIMARY KEY,
+  region     text COLLATE "C" NOT NULL REFERENCES regions(code),
+  label      text COLLATE "C" NOT NULL,
+  show_commendation bigint NOT NULL DEFAULT 0 CHECK (show_commendation IN (0, 1)),
+  created_at bigint NOT NULL,
+  UNIQUE (region, label)
+);
+CREATE TABLE village_point_entries (
+  id           bigserial PRIMARY KEY,
+  region       text COLLATE "C" NOT NULL REFERENCES regions(code),
+  household_id bigint NOT NULL REFERENCES village_households(id),
+  rule_id      bigint NOT NULL REFERENCES village_point_rules(id),
+  points       bigint NOT NULL,
+  reason       text COLLATE "C" NOT NULL,
+  status       text COLLATE "C" NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'approved', 'rejected')),
+  proposed_by  bigint NOT NULL REFERENCES users(id),
+  proposed_at  bigint NOT NULL,
+  decided_by   bigint REFERENCES users(id),
+  decided_at   bigint
+);
+CREATE INDEX village_point_entries_region ON village_point_entries(region, status);
+CREATE TABLE village_point_ledger (
+  id            bigserial PRIMARY KEY,
+  region        text COLLATE "C" NOT NULL REFERENCES regions(code),
+  household_id  bigint NOT NULL REFERENCES village_households(id),
+  points        bigint NOT NULL,
+  reason        text COLLATE "C" NOT NULL,
+  entry_id      bigint REFERENCES village_point_entries(id),
+  redemption_id bigint,
+  actor         text COLLATE "C" NOT NULL,
+  at            bigint NOT NULL
+);
+CREATE INDEX village_point_ledger_household ON village_point_ledger(household_id, id);
+CREATE FUNCTION fq_village_ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'village_point_ledger is append-only' USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER village_point_ledger_no_update BEFORE UPDATE ON village_point_ledger
+  FOR EACH ROW EXECUTE FUNCTION fq_village_ledger_append_only();
+CREATE TRIGGER village_point_ledger_no_delete BEFORE DELETE ON village_point_ledger
+  FOR EACH ROW EXECUTE FUNCTION fq_village_ledger_append_only();
+CREATE TRIGGER village_point_ledger_no_truncate BEFORE TRUNCATE ON village_point_ledger
+  FOR EACH STATEMENT EXECUTE FUNCTION fq_village_ledger_append_only();
+CREATE TABLE village_shop_items (
+  id          bigserial PRIMARY KEY,
+  region      text COLLATE "C" NOT NULL REFERENCES regions(code),
+  name        text COLLATE "C" NOT NULL,
+  cost        bigint NOT NULL CHECK (cost > 0),
+  stock       bigint NOT NULL CHECK (stock >= 0),
+  created_at  bigint NOT NULL,
+  archived_at bigint
+);
+CREATE TABLE village_redemptions (
+  id           bigserial PRIMARY KEY,
+  region       text COLLATE "C" NOT NULL REFERENCES regions(code),
+  household_id bigint NOT NULL REFERENCES village_households(id),
+  item_id      bigint NOT NULL REFERENCES village_shop_items(id),
+  cost         bigint NOT NULL,
+  actor        text COLLATE "C" NOT NULL,
+  at           bigint NOT NULL
+);
