@@ -46,9 +46,9 @@
 	"1, " P "2, " P "3, " P "4)"
 #define VA_SQL_HOUSE_CONSENT(P) \
 	"UPDATE village_households SET show_commendation = " P "2 WHERE id = " P "1"
-#define VA_SQL_HOUSE_COLS                                                                      \
-	"SELECT h.id, h.region, h.label, h.show_commendation, COALESCE((SELECT sum(l.points) " \
-	"FROM village_point_ledger l WHERE l.household_id = h.id), 0) AS balance FROM "        \
+#define VA_SQL_HOUSE_COLS                                                                           \
+	"SELECT h.id, h.region, h.label, h.show_commendation, CAST(COALESCE((SELECT sum(l.points) " \
+	"FROM village_point_ledger l WHERE l.household_id = h.id), 0) AS bigint) AS balance FROM "  \
 	"village_households h "
 #define VA_SQL_HOUSE_GET(P) VA_SQL_HOUSE_COLS "WHERE h.id = " P "1"
 #define VA_SQL_HOUSE_LIST(P) VA_SQL_HOUSE_COLS "WHERE h.region = " P "1 ORDER BY h.label, h.id"
@@ -92,11 +92,11 @@
 	"1, " P "2, " P "3, " P "4, " P "5, " P "6)"
 /* The households of a village that opted in to be shown, with the points
  * approved for them in [P2, P3), where those are more than 0. */
-#define VA_SQL_COMMEND(P)                                                                       \
-	"SELECT h.label, sum(e.points) AS points FROM village_point_entries e JOIN "            \
-	"village_households h ON h.id = e.household_id WHERE e.region = " P "1 AND e.status = " \
-	"'approved' AND e.decided_at >= " P "2 AND e.decided_at < " P "3 AND "                  \
-	"h.show_commendation = 1 GROUP BY h.id, h.label HAVING sum(e.points) > 0 ORDER BY "     \
+#define VA_SQL_COMMEND(P)                                                                            \
+	"SELECT h.label, CAST(sum(e.points) AS bigint) AS points FROM village_point_entries e JOIN " \
+	"village_households h ON h.id = e.household_id WHERE e.region = " P "1 AND e.status = "      \
+	"'approved' AND e.decided_at >= " P "2 AND e.decided_at < " P "3 AND "                       \
+	"h.show_commendation = 1 GROUP BY h.id, h.label HAVING sum(e.points) > 0 ORDER BY "          \
 	"points DESC, h.label LIMIT 50"
 
 #endif

@@ -23,6 +23,7 @@ import * as field from './pages/field.js';
 import { outboxBadge, registerWorker } from './outbox.js';
 import * as events from './pages/events.js';
 import * as grids from './pages/grids.js';
+import * as village from './pages/village.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -46,6 +47,7 @@ const routes = [
   { re: /^\/field$/, page: field, name: 'field' },
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
   { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
+  { re: /^\/village$/, page: village, name: 'village' },
 ];
 
 const main = document.getElementById('main-content');
@@ -94,6 +96,10 @@ function navLinks() {
         ['#/patrols', 'nav.patrols', 'patrols'],
         ['#/grids', 'nav.grids', 'grids'],
         ['#/teams', 'nav.teams', 'teams'],
+      ]],
+      // 三治融合 (issue 18): one menu button opens the village pages
+      ['nav.group.village', [
+        ['#/village', 'nav.village', 'village'],
       ]],
       ['#/', 'nav.portal', 'home'],
     ];
