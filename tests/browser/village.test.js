@@ -86,7 +86,7 @@ for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHON
     await e2.getByRole('button', { name: L('通过', 'Approve') }).click();
     await med.locator('.village-entries li[data-status="approved"]', { hasText: `5组 骆家${label}` }).waitFor();
     await med.locator('.card', { has: med.getByRole('heading', { name: L('农户', 'Households') }) })
-      .getByLabel(L('农户', 'Household')).selectOption({ label: `5组 骆家${label}` });
+      .getByLabel(L('农户', 'Household'), { exact: true }).selectOption({ label: `5组 骆家${label}` });
     await med.locator('.village-ledger', { hasText: '10' }).waitFor();
     assert.match(await med.locator('.village-ledger').innerText(), /10/);
     env.check();

@@ -7,7 +7,7 @@
 // monthly commendations of households that agreed to be shown.
 import { h, append, replace, field, select, qs } from '../dom.js';
 import { t, tc, fmtDate, fmtDateTime } from '../i18n.js';
-import { get, post, api, session, clearErrors, showError, errorBox } from '../api.js';
+import { get, api, session, clearErrors, showError, errorBox } from '../api.js';
 import { emptyState, loading } from '../common.js';
 
 const TABS = ['affairs', 'points'];
@@ -196,7 +196,7 @@ export async function render({ container, query, isCurrent }) {
           b.addEventListener('click', async () => {
             b.disabled = true;
             try {
-              await post(`/api/v1/village/points/entries/${e.id}/actions/${a}`);
+              await api('POST', `/api/v1/village/points/entries/${e.id}/actions/${a}`);
               await reload();
             } catch (err) {
               b.disabled = false;
