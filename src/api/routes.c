@@ -12,6 +12,7 @@
 #include "api/patrol.h"
 #include "api/team.h"
 #include "api/village_affairs.h"
+#include "api/village_proposal.h"
 
 void api_register_all(void)
 {
@@ -39,4 +40,5 @@ void api_register_all(void)
 	api_grid_event_routes();
 	api_alert_routes();
 	api_village_affairs_routes();
+	api_village_proposal_routes();
 }

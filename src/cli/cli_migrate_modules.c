@@ -84,6 +84,11 @@ static const struct mspec specs[] = {
 	{"village_point_ledger", "id", "household_id, at", "id", M_UPDATE, NULL},
 	{"village_shop_items", "id", "region, created_at", "id", M_UPDATE, NULL},
 	{"village_redemptions", "id", "household_id, at", "id", M_UPDATE, NULL},
+	{"village_settings", "region", NULL, NULL, M_UPDATE, NULL},
+	{"village_phone_codes", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_sessions", "id", "token_hash", "id", M_UPDATE, NULL},
+	{"village_proposals", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_proposal_supports", "proposal_id, phone_hash", NULL, NULL, M_UPDATE, NULL},
 	/* the staff's notifications (issue 13) */
 	{"notifications", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},

@@ -29,6 +29,10 @@ enum va_table {
 	VA_LEDGER, /* {region, household_id, points, reason, entry_id, redemption_id, actor, at} */
 	VA_SHOP_ITEM,  /* {region, name, cost, stock, created_at} */
 	VA_REDEMPTION, /* {region, household_id, item_id, cost, actor, at} */
+	VA_PHONE_CODE, /* {region, phone_hash, code_hash, expires_at, created_at} */
+	VA_SESSION,    /* {token_hash, region, phone_hash, expires_at, created_at} */
+	VA_PROPOSAL,   /* {region, title, body, phone_hash, threshold, created_at} */
+	VA_SUPPORT,    /* {proposal_id, phone_hash, at} */
 };
 
 /* Which row get reads by id, and which list reads by village. */
@@ -42,6 +46,9 @@ enum va_read {
 			 * reason, status, proposed_by, proposed_by_name, proposed_at,
 			 * decided_by, decided_at} */
 	VA_R_SHOP_ITEM, /* {id, region, name, cost, stock} */
+	VA_R_PROPOSAL,  /* {id, region, title, body, status, supports, threshold,
+			 * created_at, agenda_at, answer_due, decision, decided_at,
+			 * result, result_at}: never the phone */
 	VA_R_LEDGER,    /* list only, by household: {id, points, reason, entry_id,
 			 * redemption_id, at}, newest first */
 };
@@ -65,6 +72,24 @@ struct store_village_affairs_ops {
 				    int64_t by, int64_t at, int64_t *changed);
 	/* Takes one of shop item id's stock: *changed 0 when none is left. */
 	enum fq_err (*shop_take)(struct store_conn *c, int64_t id, int64_t *changed);
+	/* Proposals: a village's settings (upsert; threshold 0 is NULL) and
+	 * {region, households, threshold|null}, FQ_ENOTFOUND when unset. */
+	enum fq_err (*settings_put)(struct store_conn *c, const char *region, int64_t households,
+				    int64_t threshold, const char *by, int64_t at);
+	enum fq_err (*settings_get)(struct store_conn *c, const char *region, json_t **out);
+	/* Uses an unused, unexpired code of phone_hash at region with at most
+	 * max_tries tries (each call is one): *ok 1 when code_hash was it. */
+	enum fq_err (*code_use)(struct store_conn *c, const char *region, const char *phone_hash,
+				const char *code_hash, int64_t now, int max_tries, int *ok);
+	/* {region, phone_hash} of an unexpired session; FQ_ENOTFOUND. */
+	enum fq_err (*session_get)(struct store_conn *c, const char *token_hash, int64_t now,
+				   json_t **out);
+	/* *yes 1 when phone_hash supports proposal id already. */
+	enum fq_err (*support_has)(struct store_conn *c, int64_t id, const char *phone_hash,
+				   int *yes);
+	/* Sets fields among status, supports, agenda_at, answer_due, decision,
+	 * decided_by, decided_at, result, result_at. */
+	enum fq_err (*proposal_update)(struct store_conn *c, int64_t id, const json_t *fields);
 	/* [{label, points}] of the households of region that opted in, with
 	 * more than 0 points approved in [from, to). */
 	enum fq_err (*commend)(struct store_conn *c, const char *region, int64_t from, int64_t to,
@@ -119,6 +144,39 @@ static inline enum fq_err store_va_commend(struct store_conn *c, const char *reg
 					   int64_t to, json_t **items)
 {
 	return STORE_VA_CALL(c, commend, region, from, to, items);
+}
+
+static inline enum fq_err store_va_settings_put(struct store_conn *c, const char *region,
+						int64_t households, int64_t threshold,
+						const char *by, int64_t at)
+{
+	return STORE_VA_CALL(c, settings_put, region, households, threshold, by, at);
+}
+static inline enum fq_err store_va_settings_get(struct store_conn *c, const char *region,
+						json_t **out)
+{
+	return STORE_VA_CALL(c, settings_get, region, out);
+}
+static inline enum fq_err store_va_code_use(struct store_conn *c, const char *region,
+					    const char *phone_hash, const char *code_hash,
+					    int64_t now, int max_tries, int *ok)
+{
+	return STORE_VA_CALL(c, code_use, region, phone_hash, code_hash, now, max_tries, ok);
+}
+static inline enum fq_err store_va_session_get(struct store_conn *c, const char *token_hash,
+					       int64_t now, json_t **out)
+{
+	return STORE_VA_CALL(c, session_get, token_hash, now, out);
+}
+static inline enum fq_err store_va_support_has(struct store_conn *c, int64_t id,
+					       const char *phone_hash, int *yes)
+{
+	return STORE_VA_CALL(c, support_has, id, phone_hash, yes);
+}
+static inline enum fq_err store_va_proposal_update(struct store_conn *c, int64_t id,
+						   const json_t *fields)
+{
+	return STORE_VA_CALL(c, proposal_update, id, fields);
 }
 
 #endif

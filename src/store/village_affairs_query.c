@@ -3,6 +3,8 @@
  * ledger is only ever inserted into (store/village_affairs.h). */
 #include "store/village_affairs.h"
 
+#include <string.h>
+
 #include "store/run.h"
 #include "store/village_affairs_sql.h"
 
@@ -28,6 +30,15 @@ static const struct {
 			  {"region", "name", "cost", "stock", "created_at"}},
 	[VA_REDEMPTION] = {{VA_SQL_REDEEM_INSERT("?"), VA_SQL_REDEEM_INSERT("$") " RETURNING id"},
 			   {"region", "household_id", "item_id", "cost", "actor", "at"}},
+	[VA_PHONE_CODE] = {{VA_SQL_CODE_INSERT("?"), VA_SQL_CODE_INSERT("$") " RETURNING id"},
+			   {"region", "phone_hash", "code_hash", "expires_at", "created_at"}},
+	[VA_SESSION] = {{VA_SQL_SESSION_INSERT("?"), VA_SQL_SESSION_INSERT("$") " RETURNING id"},
+			{"token_hash", "region", "phone_hash", "expires_at", "created_at"}},
+	[VA_PROPOSAL] = {{VA_SQL_PROP_INSERT("?"), VA_SQL_PROP_INSERT("$") " RETURNING id"},
+			 {"region", "title", "body", "phone_hash", "threshold", "created_at"}},
+	[VA_SUPPORT] = {{VA_SQL_SUPPORT_INSERT("?"),
+			 VA_SQL_SUPPORT_INSERT("$") " RETURNING proposal_id AS id"},
+			{"proposal_id", "phone_hash", "at"}},
 };
 
 static enum fq_err va_insert(struct store_conn *c, enum va_table t, const json_t *rec, int64_t *id)
@@ -47,6 +58,7 @@ static const struct store_sql gets[] = {
 	[VA_R_HOUSEHOLD] = STORE_SQL(VA_SQL_HOUSE_GET),
 	[VA_R_ENTRY] = STORE_SQL(VA_SQL_ENTRY_GET),
 	[VA_R_SHOP_ITEM] = STORE_SQL(VA_SQL_SHOP_GET),
+	[VA_R_PROPOSAL] = STORE_SQL(VA_SQL_PROP_GET),
 	[VA_R_LEDGER] = {NULL, NULL},
 };
 
@@ -81,6 +93,7 @@ static const struct {
 	[VA_R_HOUSEHOLD] = {STORE_SQL(VA_SQL_HOUSE_LIST), 0, 0},
 	[VA_R_ENTRY] = {STORE_SQL(VA_SQL_ENTRY_LIST), 1, 0},
 	[VA_R_SHOP_ITEM] = {STORE_SQL(VA_SQL_SHOP_LIST), 0, 0},
+	[VA_R_PROPOSAL] = {STORE_SQL(VA_SQL_PROP_LIST), 1, 0},
 	[VA_R_LEDGER] = {STORE_SQL(VA_SQL_LEDGER_LIST), 1, 1},
 };
 
@@ -155,6 +168,107 @@ static enum fq_err va_commend(struct store_conn *c, const char *region, int64_t 
 	return store_run_rows(c, &sql, &v, "village_commend", items);
 }
 
+static enum fq_err va_settings_put(struct store_conn *c, const char *region, int64_t households,
+				   int64_t threshold, const char *by, int64_t at)
+{
+	static const struct store_sql sql = STORE_SQL(VA_SQL_SETTINGS_PUT);
+	struct store_vals v = {0};
+	store_v_text(&v, region);
+	store_v_int(&v, households);
+	store_v_int_or_null(&v, threshold);
+	store_v_text(&v, by);
+	store_v_int(&v, at);
+	return store_run_exec(c, &sql, &v, "village_settings_put", NULL);
+}
+
+/* The first row of sql with v at *out; FQ_ENOTFOUND without. */
+static enum fq_err first_row(struct store_conn *c, const struct store_sql *sql,
+			     const struct store_vals *v, const char *what, json_t **out)
+{
+	json_t *rows = NULL;
+	*out = NULL;
+	enum fq_err err = store_run_rows(c, sql, v, what, &rows);
+	if (err)
+		return err;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return FQ_ENOTFOUND;
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return FQ_OK;
+}
+
+static enum fq_err va_settings_get(struct store_conn *c, const char *region, json_t **out)
+{
+	static const struct store_sql sql = STORE_SQL(VA_SQL_SETTINGS_GET);
+	struct store_vals v = {0};
+	store_v_text(&v, region);
+	return first_row(c, &sql, &v, "village_settings_get", out);
+}
+
+static enum fq_err va_code_use(struct store_conn *c, const char *region, const char *phone_hash,
+			       const char *code_hash, int64_t now, int max_tries, int *ok)
+{
+	static const struct store_sql try_sql = STORE_SQL(VA_SQL_CODE_TRY);
+	static const struct store_sql use_sql = STORE_SQL(VA_SQL_CODE_USE);
+	struct store_vals v = {0};
+	store_v_text(&v, region);
+	store_v_text(&v, phone_hash);
+	*ok = 0;
+	enum fq_err err = store_run_exec(c, &try_sql, &v, "village_code_try", NULL);
+	if (err)
+		return err;
+	store_v_text(&v, code_hash);
+	store_v_int(&v, now);
+	store_v_int(&v, max_tries);
+	int64_t n = 0;
+	err = store_run_exec(c, &use_sql, &v, "village_code_use", &n);
+	*ok = n > 0;
+	return err;
+}
+
+static enum fq_err va_session_get(struct store_conn *c, const char *token_hash, int64_t now,
+				  json_t **out)
+{
+	static const struct store_sql sql = STORE_SQL(VA_SQL_SESSION_GET);
+	struct store_vals v = {0};
+	store_v_text(&v, token_hash);
+	store_v_int(&v, now);
+	return first_row(c, &sql, &v, "village_session_get", out);
+}
+
+static enum fq_err va_support_has(struct store_conn *c, int64_t id, const char *phone_hash,
+				  int *yes)
+{
+	static const struct store_sql sql = STORE_SQL(VA_SQL_SUPPORT_HAS);
+	struct store_vals v = {0};
+	store_v_int(&v, id);
+	store_v_text(&v, phone_hash);
+	json_t *row = NULL;
+	enum fq_err err = first_row(c, &sql, &v, "village_support_has", &row);
+	*yes = !err && json_integer_value(json_object_get(row, "n")) > 0;
+	json_decref(row);
+	return err == FQ_ENOTFOUND ? FQ_OK : err;
+}
+
+static int proposal_col(const char *col)
+{
+	static const char *const cols[] = {"status",     "supports", "agenda_at",
+					   "answer_due", "decision", "decided_by",
+					   "decided_at", "result",   "result_at"};
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		if (strcmp(col, cols[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static enum fq_err va_proposal_update(struct store_conn *c, int64_t id, const json_t *fields)
+{
+	return store_run_update(c, "village_proposals", proposal_col, id, fields,
+				"village_proposal_update");
+}
+
 const struct store_village_affairs_ops shared_village_affairs_ops = {
 	.insert = va_insert,
 	.get = va_get,
@@ -165,4 +279,10 @@ const struct store_village_affairs_ops shared_village_affairs_ops = {
 	.entry_decide = va_entry_decide,
 	.shop_take = va_shop_take,
 	.commend = va_commend,
+	.settings_put = va_settings_put,
+	.settings_get = va_settings_get,
+	.code_use = va_code_use,
+	.session_get = va_session_get,
+	.support_has = va_support_has,
+	.proposal_update = va_proposal_update,
 };

@@ -99,4 +99,46 @@
 	"h.show_commendation = 1 GROUP BY h.id, h.label HAVING sum(e.points) > 0 ORDER BY "          \
 	"points DESC, h.label LIMIT 50"
 
+/* ---- proposals ---- */
+#define VA_SQL_SETTINGS_PUT(P)                                                                 \
+	"INSERT INTO village_settings(region, households, threshold, updated_by, updated_at) " \
+	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5) ON CONFLICT (region) DO UPDATE SET "  \
+	"households = excluded.households, threshold = excluded.threshold, updated_by = "      \
+	"excluded.updated_by, updated_at = excluded.updated_at"
+#define VA_SQL_SETTINGS_GET(P) \
+	"SELECT region, households, threshold FROM village_settings WHERE region = " P "1"
+#define VA_SQL_CODE_INSERT(P)                                                                     \
+	"INSERT INTO village_phone_codes(region, phone_hash, code_hash, expires_at, created_at) " \
+	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5)"
+/* Every check costs each unused code of that phone one try. */
+#define VA_SQL_CODE_TRY(P)                                                   \
+	"UPDATE village_phone_codes SET tries = tries + 1 WHERE region = " P \
+	"1 AND phone_hash = " P "2 AND used = 0"
+#define VA_SQL_CODE_USE(P)                                                                  \
+	"UPDATE village_phone_codes SET used = 1 WHERE region = " P "1 AND phone_hash = " P \
+	"2 AND "                                                                            \
+	"code_hash = " P "3 AND used = 0 AND tries <= " P "5 AND expires_at >= " P "4"
+#define VA_SQL_SESSION_INSERT(P)                                                                \
+	"INSERT INTO village_sessions(token_hash, region, phone_hash, expires_at, created_at) " \
+	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5)"
+#define VA_SQL_SESSION_GET(P)                                                   \
+	"SELECT region, phone_hash FROM village_sessions WHERE token_hash = " P \
+	"1 AND expires_at "                                                     \
+	">= " P "2"
+#define VA_SQL_PROP_INSERT(P)                                                                    \
+	"INSERT INTO village_proposals(region, title, body, phone_hash, threshold, created_at) " \
+	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6)"
+#define VA_SQL_SUPPORT_INSERT(P)                                                                \
+	"INSERT INTO village_proposal_supports(proposal_id, phone_hash, at) VALUES (" P "1, " P \
+	"2, " P "3)"
+#define VA_SQL_SUPPORT_HAS(P)                                                                 \
+	"SELECT count(*) AS n FROM village_proposal_supports WHERE proposal_id = " P "1 AND " \
+	"phone_hash = " P "2"
+/* A proposal as anyone may see it: no phone. */
+#define VA_SQL_PROP_COLS                                                                       \
+	"SELECT id, region, title, body, status, supports, threshold, created_at, agenda_at, " \
+	"answer_due, decision, decided_at, result, result_at FROM village_proposals "
+#define VA_SQL_PROP_GET(P) VA_SQL_PROP_COLS "WHERE id = " P "1"
+#define VA_SQL_PROP_LIST(P) VA_SQL_PROP_COLS "WHERE region = " P "1 ORDER BY id DESC LIMIT " P "2"
+
 #endif

@@ -93,6 +93,19 @@ static void states(void **state)
 	assert_int_equal(affairs_state_at(due, due - AFFAIRS_REMIND_DAYS * 86400 - 1), AFFAIRS_OK);
 }
 
+static void proposals(void **state)
+{
+	(void)state;
+	assert_int_equal(proposal_threshold(300, 0), 30);
+	assert_int_equal(proposal_threshold(301, 0), 31); /* one tenth, rounded up */
+	assert_int_equal(proposal_threshold(5, 0), 1);
+	assert_int_equal(proposal_threshold(0, 0), 1);
+	assert_int_equal(proposal_threshold(300, 12), 12);
+	/* on the agenda at 23:30 on 1 Dec in Beijing: answer by the end of 16 Dec */
+	assert_int_equal(proposal_answer_due(bj(2026, 12, 1, 23, 30, 0)),
+			 bj(2026, 12, 16, 23, 59, 59));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +114,7 @@ int main(void)
 		cmocka_unit_test(general_quarterly),
 		cmocka_unit_test(major_at_once),
 		cmocka_unit_test(states),
+		cmocka_unit_test(proposals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

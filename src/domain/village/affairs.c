@@ -108,3 +108,16 @@ enum affairs_state affairs_state_at(int64_t due, int64_t now)
 		return AFFAIRS_DUE_SOON;
 	return AFFAIRS_OK;
 }
+
+int64_t proposal_threshold(int64_t households, int64_t configured)
+{
+	if (configured > 0)
+		return configured;
+	int64_t t = households > 0 ? (households + 9) / 10 : 1;
+	return t > 0 ? t : 1;
+}
+
+int64_t proposal_answer_due(int64_t agenda_at)
+{
+	return affairs_beijing_day_end(agenda_at, 0, PROPOSAL_ANSWER_DAYS);
+}

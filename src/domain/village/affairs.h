@@ -57,4 +57,22 @@ enum affairs_state affairs_state_at(int64_t due, int64_t now);
  * months calendar months and days days (days are added after months). */
 int64_t affairs_beijing_day_end(int64_t t, int months, int days);
 
+/* ---- proposals (议事) from residents ----
+ * A resident's proposal goes on the council's agenda when its supports
+ * (one per verified phone) reach the village's threshold: configured, or
+ * one tenth of the households rounded up (the measure the Zhejiang measures
+ * use for villagers who may call an assembly, art. 20: "十分之一以上的村
+ * 民"). The village then answers within PROPOSAL_ANSWER_DAYS days (the
+ * Zhejiang measures' 15 days for a written answer, art. 36: "十五日内"). */
+#define PROPOSAL_ANSWER_DAYS 15
+#define PROPOSAL_TITLE_MAX 200
+#define PROPOSAL_BODY_MAX 5000
+
+/* The supports that put a proposal on the agenda: configured when > 0,
+ * else ceil(households / 10), at least 1. */
+int64_t proposal_threshold(int64_t households, int64_t configured);
+/* The end (23:59:59 Beijing) of the Beijing day PROPOSAL_ANSWER_DAYS
+ * days after agenda_at. */
+int64_t proposal_answer_due(int64_t agenda_at);
+
 #endif

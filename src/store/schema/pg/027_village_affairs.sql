@@ -105,3 +105,61 @@ CREATE TABLE village_redemptions (
   actor        text COLLATE "C" NOT NULL,
   at           bigint NOT NULL
 );
+
+-- Proposals (议事) from residents: a village's settings (how many
+-- households; the support that puts a proposal on the council's agenda,
+-- NULL: one tenth of the households, rounded up), the one-time codes that
+-- verify a resident's phone and the sessions they open (hashes only: no
+-- phone is kept in clear), the proposals with their path (open -> agenda
+-- -> decided -> done) and the supports, one per verified phone.
+CREATE TABLE village_settings (
+  region     text COLLATE "C" PRIMARY KEY REFERENCES regions(code),
+  households bigint NOT NULL CHECK (households > 0),
+  threshold  bigint CHECK (threshold > 0),
+  updated_by text COLLATE "C" NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE TABLE village_phone_codes (
+  id         bigserial PRIMARY KEY,
+  region     text COLLATE "C" NOT NULL REFERENCES regions(code),
+  phone_hash text COLLATE "C" NOT NULL,
+  code_hash  text COLLATE "C" NOT NULL,
+  expires_at bigint NOT NULL,
+  tries      bigint NOT NULL DEFAULT 0,
+  used       bigint NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL
+);
+CREATE INDEX village_phone_codes_phone ON village_phone_codes(region, phone_hash);
+CREATE TABLE village_sessions (
+  id         bigserial PRIMARY KEY,
+  token_hash text COLLATE "C" NOT NULL UNIQUE,
+  region     text COLLATE "C" NOT NULL REFERENCES regions(code),
+  phone_hash text COLLATE "C" NOT NULL,
+  expires_at bigint NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE TABLE village_proposals (
+  id          bigserial PRIMARY KEY,
+  region      text COLLATE "C" NOT NULL REFERENCES regions(code),
+  title       text COLLATE "C" NOT NULL,
+  body        text COLLATE "C" NOT NULL,
+  phone_hash  text COLLATE "C" NOT NULL,
+  status      text COLLATE "C" NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'agenda', 'decided', 'done')),
+  supports    bigint NOT NULL DEFAULT 0,
+  threshold   bigint NOT NULL,
+  created_at  bigint NOT NULL,
+  agenda_at   bigint,
+  answer_due  bigint,
+  decision    text COLLATE "C",
+  decided_by  text COLLATE "C",
+  decided_at  bigint,
+  result      text COLLATE "C",
+  result_at   bigint
+);
+CREATE INDEX village_proposals_region ON village_proposals(region, id);
+CREATE TABLE village_proposal_supports (
+  proposal_id bigint NOT NULL REFERENCES village_proposals(id),
+  phone_hash  text COLLATE "C" NOT NULL,
+  at          bigint NOT NULL,
+  PRIMARY KEY (proposal_id, phone_hash)
+);

@@ -99,3 +99,61 @@ CREATE TABLE village_redemptions (
   actor        TEXT NOT NULL,
   at           INTEGER NOT NULL
 );
+
+-- Proposals (议事) from residents: a village's settings (how many
+-- households; the support that puts a proposal on the council's agenda,
+-- NULL: one tenth of the households, rounded up), the one-time codes that
+-- verify a resident's phone and the sessions they open (hashes only: no
+-- phone is kept in clear), the proposals with their path (open -> agenda
+-- -> decided -> done) and the supports, one per verified phone.
+CREATE TABLE village_settings (
+  region     TEXT PRIMARY KEY REFERENCES regions(code),
+  households INTEGER NOT NULL CHECK (households > 0),
+  threshold  INTEGER CHECK (threshold > 0),
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE village_phone_codes (
+  id         INTEGER PRIMARY KEY,
+  region     TEXT NOT NULL REFERENCES regions(code),
+  phone_hash TEXT NOT NULL,
+  code_hash  TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  tries      INTEGER NOT NULL DEFAULT 0,
+  used       INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX village_phone_codes_phone ON village_phone_codes(region, phone_hash);
+CREATE TABLE village_sessions (
+  id         INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  region     TEXT NOT NULL REFERENCES regions(code),
+  phone_hash TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE village_proposals (
+  id          INTEGER PRIMARY KEY,
+  region      TEXT NOT NULL REFERENCES regions(code),
+  title       TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  phone_hash  TEXT NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'agenda', 'decided', 'done')),
+  supports    INTEGER NOT NULL DEFAULT 0,
+  threshold   INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  agenda_at   INTEGER,
+  answer_due  INTEGER,
+  decision    TEXT,
+  decided_by  TEXT,
+  decided_at  INTEGER,
+  result      TEXT,
+  result_at   INTEGER
+);
+CREATE INDEX village_proposals_region ON village_proposals(region, id);
+CREATE TABLE village_proposal_supports (
+  proposal_id INTEGER NOT NULL REFERENCES village_proposals(id),
+  phone_hash  TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (proposal_id, phone_hash)
+);
