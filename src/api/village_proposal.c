@@ -15,6 +15,7 @@
 #include "api/api.h"
 #include "service/svc.h"
 #include "service/village_proposal.h"
+#include "store/case.h"
 #include "store/region.h"
 #include "util/text.h"
 
@@ -99,7 +100,10 @@ enum vp_op {
 	OP_PROPOSE,
 	OP_SUPPORT,
 	OP_SETTINGS,
-	OP_ACT
+	OP_ACT,
+	OP_ADVISER,
+	OP_BOOK,
+	OP_CONSULT,
 };
 
 struct vp_job {
@@ -137,6 +141,14 @@ static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 		return vp_settings(&x, k->body);
 	case OP_ACT:
 		return vp_act(&x, k->id, k->action, k->body);
+	case OP_ADVISER:
+		return vp_adviser_set(&x, k->body);
+	case OP_BOOK:
+		if ((err = vp_session_of(c, k->region, k->token, k->now, &s, e)))
+			return err;
+		return vp_appointment_book(c, &s, k->body, k->now, &k->new_id, e);
+	case OP_CONSULT:
+		return vp_consult_log(&x, k->body, &k->new_id);
 	}
 	return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "unknown operation");
 }
@@ -177,7 +189,12 @@ static void done(struct req *r, enum fq_err rc, const struct fq_error *e, void *
 			reply_proposal(r, k->id, 200);
 			break;
 		case OP_SETTINGS:
+		case OP_ADVISER:
 			reply_no_content(r);
+			break;
+		case OP_BOOK:
+		case OP_CONSULT:
+			reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)k->new_id));
 			break;
 		}
 	}
@@ -307,6 +324,121 @@ static void act(struct req *r)
 	submit(r, k);
 }
 
+static void adviser_set(struct req *r)
+{
+	struct vp_job *k = job(r, OP_ADVISER);
+	if (k)
+		submit(r, k);
+}
+
+static void book(struct req *r)
+{
+	struct vp_job *k = public_job(r, OP_BOOK, 1);
+	if (k)
+		submit(r, k);
+}
+
+static void consult(struct req *r)
+{
+	struct vp_job *k = job(r, OP_CONSULT);
+	if (k)
+		submit(r, k);
+}
+
+/* GET /api/public/villages/{code}/adviser: who and when (a professional's
+ * name and office hours, posted on the village's board anyway). */
+static void adviser_public(struct req *r)
+{
+	if (!village_of(r, r->params[0]))
+		return;
+	json_t *a = NULL;
+	enum fq_err err = store_va_adviser_get(r->rc, r->params[0], &a);
+	if (err == FQ_ENOTFOUND) {
+		reply_err(r, "not_found", "the village has no adviser yet", NULL);
+		return;
+	}
+	if (err) {
+		reply_err(r, "storage_unavailable", "cannot read the adviser", NULL);
+		return;
+	}
+	reply_json(r, 200,
+		   json_pack("{s:O, s:O, s:O}", "region", json_object_get(a, "region"), "name",
+			     json_object_get(a, "display_name"), "office_hours",
+			     json_object_get(a, "office_hours")));
+	json_decref(a);
+}
+
+static void times_of(json_t *items, const char *k1, const char *k2)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) {
+		iso_at(o, k1);
+		if (k2)
+			iso_at(o, k2);
+	}
+}
+
+/* GET /api/v1/village/adviser?region=: the adviser, the appointments and
+ * the consultations, for the adviser and the village's staff. */
+static void adviser_get(struct req *r)
+{
+	const char *code = req_query(r, "region");
+	if (!village_of(r, code))
+		return;
+	if (!scope_roles_at(&r->caller, code) && !vp_is_adviser(r->rc, &r->caller, code)) {
+		reply_err(r, "not_found", "no such village", "region");
+		return;
+	}
+	if (!va_is_staff(&r->caller, code) && !vp_is_adviser(r->rc, &r->caller, code)) {
+		reply_err(r, "forbidden", "only the village's staff and adviser may see this",
+			  NULL);
+		return;
+	}
+	json_t *a = NULL, *appts = NULL, *logs = NULL;
+	if (store_va_adviser_get(r->rc, code, &a) == FQ_ENOTFOUND)
+		a = json_null();
+	if (store_va_list(r->rc, VA_R_APPOINTMENT, code, 0, VA_LIST_MAX, &appts) != FQ_OK ||
+	    store_va_list(r->rc, VA_R_CONSULTATION, code, 0, VA_LIST_MAX, &logs) != FQ_OK) {
+		json_decref(a);
+		json_decref(appts);
+		reply_err(r, "storage_unavailable", "cannot read the adviser's records", NULL);
+		return;
+	}
+	times_of(appts, "slot_at", "created_at");
+	times_of(logs, "at", NULL);
+	reply_json(r, 200,
+		   json_pack("{s:s, s:o, s:o, s:o, s:b}", "region", code, "adviser", a,
+			     "appointments", appts, "consultations", logs, "is_adviser",
+			     vp_is_adviser(r->rc, &r->caller, code)));
+}
+
+/* GET /api/v1/village/consultations?case_id=: the consultations asked from
+ * a case the caller may see (404 otherwise). */
+static void case_consultations(struct req *r)
+{
+	int64_t id = 0;
+	const char *s = req_query(r, "case_id");
+	if (!s || text_parse_i64(s, 1, INT64_MAX, &id) != FQ_OK) {
+		reply_err(r, "invalid", "not an id", "case_id");
+		return;
+	}
+	json_t *k = NULL;
+	if (store_case_get(r->rc, &r->caller, id, &k) != FQ_OK) {
+		json_decref(k);
+		reply_err(r, "not_found", "no such case", "case_id");
+		return;
+	}
+	json_decref(k);
+	json_t *items = NULL;
+	if (store_va_list(r->rc, VA_R_CONSULT_CASE, NULL, id, VA_LIST_MAX, &items) != FQ_OK) {
+		reply_err(r, "storage_unavailable", "cannot read the consultations", NULL);
+		return;
+	}
+	times_of(items, "at", NULL);
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 void api_village_proposal_routes(void)
 {
 	http_route(M_POST, "/api/public/villages/{code}/phone-code", R_JSON | R_PUBLIC,
@@ -317,4 +449,10 @@ void api_village_proposal_routes(void)
 	http_route(M_POST, "/api/public/villages/{code}/proposals/{id}/support", R_PUBLIC, support);
 	http_route(M_PUT, "/api/v1/village/settings", R_AUTH | R_JSON, settings);
 	http_route(M_POST, "/api/v1/village/proposals/{id}/actions/{name}", R_AUTH | R_JSON, act);
+	http_route(M_PUT, "/api/v1/village/adviser", R_AUTH | R_JSON, adviser_set);
+	http_route(M_GET, "/api/v1/village/adviser", R_AUTH, adviser_get);
+	http_route(M_GET, "/api/public/villages/{code}/adviser", R_PUBLIC, adviser_public);
+	http_route(M_POST, "/api/public/villages/{code}/appointments", R_JSON | R_PUBLIC, book);
+	http_route(M_POST, "/api/v1/village/consultations", R_AUTH | R_JSON, consult);
+	http_route(M_GET, "/api/v1/village/consultations", R_AUTH, case_consultations);
 }

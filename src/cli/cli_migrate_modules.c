@@ -89,6 +89,9 @@ static const struct mspec specs[] = {
 	{"village_sessions", "id", "token_hash", "id", M_UPDATE, NULL},
 	{"village_proposals", "id", "region, created_at", "id", M_UPDATE, NULL},
 	{"village_proposal_supports", "proposal_id, phone_hash", NULL, NULL, M_UPDATE, NULL},
+	{"village_advisers", "region", NULL, NULL, M_UPDATE, NULL},
+	{"village_appointments", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_consultations", "id", "region, at", "id", M_UPDATE, NULL},
 	/* the staff's notifications (issue 13) */
 	{"notifications", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "store/audit.h"
+#include "store/case.h"
+#include "store/user.h"
 #include "store/outbox.h"
 #include "util/text.h"
 
@@ -353,4 +355,155 @@ enum fq_err vp_act(struct va_ctx *x, int64_t id, const char *action, const json_
 				.detail = "{}"};
 	return store_audit_append(x->c, &a) ? fq_fail(x->e, FQ_EIO, NULL, NULL, "cannot audit")
 					    : FQ_OK;
+}
+
+/* ---- the legal adviser ---- */
+
+int vp_outcome_valid(const char *s)
+{
+	static const char *const names[] = {"answered", "mediation", "litigation", "referred",
+					    "follow_up"};
+	for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int vp_is_adviser(struct store_conn *c, const struct caller *who, const char *region)
+{
+	if (!who || !region)
+		return 0;
+	if (scope_roles_at(who, region) & ROLE_BIT(ROLE_LEGAL_ADVISER))
+		return 1;
+	json_t *a = NULL;
+	int yes = store_va_adviser_get(c, region, &a) == FQ_OK &&
+		  json_integer_value(json_object_get(a, "user_id")) == who->user_id;
+	json_decref(a);
+	return yes;
+}
+
+static enum fq_err audit_by(struct va_ctx *x, const char *action, const char *entity,
+			    const char *eid)
+{
+	struct audit_entry a = {.at = x->now,
+				.actor = x->who->username,
+				.action = action,
+				.entity = entity,
+				.entity_id = eid,
+				.detail = "{}"};
+	return store_audit_append(x->c, &a) ? fq_fail(x->e, FQ_EIO, NULL, NULL, "cannot audit")
+					    : FQ_OK;
+}
+
+enum fq_err vp_adviser_set(struct va_ctx *x, const json_t *body)
+{
+	const char *region = json_string_value(json_object_get(body, "region"));
+	if (!region || strlen(region) != 12 || !text_region_code(region, NULL))
+		return fq_fail(x->e, FQ_EINVAL, "invalid_region", "region", "not a village's code");
+	if (!(scope_roles_at(x->who, region) & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_HANDLER))))
+		return fq_fail(x->e, FQ_EFORBIDDEN, "forbidden", NULL,
+			       "only an administrator or a township cadre may do this");
+	const char *username, *hours;
+	enum fq_err err;
+	if ((err = text_of(body, "username", 64, &username, x->e)) ||
+	    (err = text_of(body, "office_hours", VP_OFFICE_HOURS_MAX, &hours, x->e)))
+		return err;
+	json_t *u = NULL;
+	err = store_user_get(x->c, username, 0, &u);
+	if (err == FQ_ENOTFOUND)
+		return fq_fail(x->e, FQ_EINVAL, "unknown_value", "username", "no such account");
+	if (err)
+		return fq_fail(x->e, FQ_EIO, NULL, NULL, "cannot read the account");
+	int64_t uid = json_integer_value(json_object_get(u, "id"));
+	json_decref(u);
+	if ((err = store_va_adviser_put(x->c, region, uid, hours, x->who->username, x->now)))
+		return fq_fail(x->e, FQ_EIO, NULL, NULL, "cannot save the adviser");
+	return audit_by(x, "village.adviser.set", "village", region);
+}
+
+enum fq_err vp_appointment_book(struct store_conn *c, const struct vp_session *s,
+				const json_t *body, int64_t now, int64_t *id, struct fq_error *e)
+{
+	const char *topic, *slot;
+	enum fq_err err;
+	if ((err = text_of(body, "topic", VP_TOPIC_MAX, &topic, e)) ||
+	    (err = text_of(body, "slot_at", 40, &slot, e)))
+		return err;
+	int64_t at = 0;
+	if (text_parse_iso8601(slot, &at) != FQ_OK)
+		return fq_fail(e, FQ_EINVAL, "invalid_time", "slot_at", "not an ISO 8601 time");
+	if (at < now || at > now + (int64_t)VP_BOOK_AHEAD_DAYS * 86400)
+		return fq_fail(e, FQ_EINVAL, "out_of_range", "slot_at",
+			       "a time within the next %d days", VP_BOOK_AHEAD_DAYS);
+	json_t *a = NULL;
+	err = store_va_adviser_get(c, s->region, &a);
+	json_decref(a);
+	if (err == FQ_ENOTFOUND)
+		return fq_fail(e, FQ_ECONFLICT, "conflict", NULL, "the village has no adviser yet");
+	if (err)
+		return fq_fail(e, err, NULL, NULL, "cannot read the adviser");
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:I, s:I}", "region", s->region, "phone_hash",
+				s->phone_hash, "topic", topic, "slot_at", (json_int_t)at,
+				"created_at", (json_int_t)now);
+	err = rec ? store_va_insert(c, VA_APPOINTMENT, rec, id) : FQ_ENOMEM;
+	json_decref(rec);
+	if (err)
+		return fq_fail(e, err, NULL, NULL, "cannot save the appointment");
+	err = audit_public(c, "village.appointment.book", "village_appointment", *id, "{}", now);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit entry") : FQ_OK;
+}
+
+enum fq_err vp_consult_log(struct va_ctx *x, const json_t *body, int64_t *id)
+{
+	const char *region = json_string_value(json_object_get(body, "region"));
+	if (!region || strlen(region) != 12 || !text_region_code(region, NULL))
+		return fq_fail(x->e, FQ_EINVAL, "invalid_region", "region", "not a village's code");
+	if (!vp_is_adviser(x->c, x->who, region))
+		return fq_fail(x->e, FQ_EFORBIDDEN, "forbidden", NULL,
+			       "only the village's legal adviser may do this");
+	/* topic and outcome only: what was advised stays between adviser and
+	 * resident */
+	if (json_object_get(body, "advice"))
+		return fq_fail(x->e, FQ_EINVAL, "invalid", "advice",
+			       "the log keeps the topic and the outcome, not the advice");
+	const char *topic, *outcome;
+	enum fq_err err;
+	if ((err = text_of(body, "topic", VP_TOPIC_MAX, &topic, x->e)) ||
+	    (err = text_of(body, "outcome", 16, &outcome, x->e)))
+		return err;
+	if (!vp_outcome_valid(outcome))
+		return fq_fail(x->e, FQ_EINVAL, "unknown_value", "outcome", "no such outcome");
+	json_t *appt = json_object_get(body, "appointment_id"),
+	       *cid = json_object_get(body, "case_id");
+	if (appt && !json_is_null(appt)) {
+		json_t *a = NULL;
+		if (!json_is_integer(appt) ||
+		    store_va_get(x->c, VA_R_APPOINTMENT, json_integer_value(appt), &a) != FQ_OK ||
+		    strcmp(json_string_value(json_object_get(a, "region")), region) != 0) {
+			json_decref(a);
+			return fq_fail(x->e, FQ_EINVAL, "invalid", "appointment_id",
+				       "no such appointment at the village");
+		}
+		json_decref(a);
+	}
+	if (cid && !json_is_null(cid)) {
+		json_t *k = NULL;
+		if (!json_is_integer(cid) ||
+		    store_case_get(x->c, x->who, json_integer_value(cid), &k) != FQ_OK) {
+			json_decref(k);
+			return fq_fail(x->e, FQ_ENOTFOUND, "not_found", "case_id", "no such case");
+		}
+		json_decref(k);
+	}
+	json_t *rec = json_pack("{s:s, s:s, s:O, s:O, s:s, s:s, s:I}", "region", region, "adviser",
+				x->who->username, "appointment_id", appt ? appt : json_null(),
+				"case_id", cid ? cid : json_null(), "topic", topic, "outcome",
+				outcome, "at", (json_int_t)x->now);
+	err = rec ? store_va_insert(x->c, VA_CONSULTATION, rec, id) : FQ_ENOMEM;
+	json_decref(rec);
+	if (err)
+		return fq_fail(x->e, FQ_EIO, NULL, NULL, "cannot save the consultation");
+	char eid[24];
+	snprintf(eid, sizeof eid, "%lld", (long long)*id);
+	return audit_by(x, "village.consultation.log", "village_consultation", eid);
 }

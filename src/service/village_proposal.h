@@ -62,4 +62,28 @@ enum fq_err vp_settings(struct va_ctx *x, const json_t *body);
  * (decided -> done, body {text}); 409 invalid_transition otherwise. */
 enum fq_err vp_act(struct va_ctx *x, int64_t id, const char *action, const json_t *body);
 
+/* ---- the legal adviser (一村一法律顾问) ---- */
+#define VP_OFFICE_HOURS_MAX 500
+#define VP_TOPIC_MAX 200
+#define VP_BOOK_AHEAD_DAYS 90
+
+/* 1 for a consultation's outcome: answered, mediation (referred to
+ * mediation), litigation (advised to go to court), referred (to another
+ * office), follow_up. */
+int vp_outcome_valid(const char *s);
+/* Admins and township cadres at region: body {region, username,
+ * office_hours}. */
+enum fq_err vp_adviser_set(struct va_ctx *x, const json_t *body);
+/* A resident with a village session books: body {topic, slot_at (ISO,
+ * ahead by at most VP_BOOK_AHEAD_DAYS)}; 409 conflict without an adviser. */
+enum fq_err vp_appointment_book(struct store_conn *c, const struct vp_session *s,
+				const json_t *body, int64_t now, int64_t *id, struct fq_error *e);
+/* The village's adviser (or a legal_adviser role at the village) logs a
+ * consultation: body {region, topic, outcome, appointment_id?, case_id?}
+ * — topic and outcome only: a member `advice` is refused (400). A case
+ * must be one the adviser may see (404 otherwise). */
+enum fq_err vp_consult_log(struct va_ctx *x, const json_t *body, int64_t *id);
+/* 1 when who is region's adviser or holds legal_adviser there. */
+int vp_is_adviser(struct store_conn *c, const struct caller *who, const char *region);
+
 #endif

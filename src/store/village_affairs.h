@@ -27,29 +27,35 @@ enum va_table {
 	VA_HOUSEHOLD, /* {region, label, show_commendation, created_at} */
 	VA_ENTRY,  /* {region, household_id, rule_id, points, reason, proposed_by, proposed_at} */
 	VA_LEDGER, /* {region, household_id, points, reason, entry_id, redemption_id, actor, at} */
-	VA_SHOP_ITEM,  /* {region, name, cost, stock, created_at} */
-	VA_REDEMPTION, /* {region, household_id, item_id, cost, actor, at} */
-	VA_PHONE_CODE, /* {region, phone_hash, code_hash, expires_at, created_at} */
-	VA_SESSION,    /* {token_hash, region, phone_hash, expires_at, created_at} */
-	VA_PROPOSAL,   /* {region, title, body, phone_hash, threshold, created_at} */
-	VA_SUPPORT,    /* {proposal_id, phone_hash, at} */
+	VA_SHOP_ITEM,    /* {region, name, cost, stock, created_at} */
+	VA_REDEMPTION,   /* {region, household_id, item_id, cost, actor, at} */
+	VA_PHONE_CODE,   /* {region, phone_hash, code_hash, expires_at, created_at} */
+	VA_SESSION,      /* {token_hash, region, phone_hash, expires_at, created_at} */
+	VA_PROPOSAL,     /* {region, title, body, phone_hash, threshold, created_at} */
+	VA_SUPPORT,      /* {proposal_id, phone_hash, at} */
+	VA_APPOINTMENT,  /* {region, phone_hash, topic, slot_at, created_at} */
+	VA_CONSULTATION, /* {region, adviser, appointment_id, case_id, topic, outcome, at} */
 };
 
 /* Which row get reads by id, and which list reads by village. */
 enum va_read {
-	VA_R_SCHEDULE,  /* {id, region, title, kind, anchor, created_by, created_at,
+	VA_R_SCHEDULE,     /* {id, region, title, kind, anchor, created_by, created_at,
 			 * reminded_due, last_published (0: none)} */
-	VA_R_ITEM,      /* list only: {id, schedule_id, kind, title, body, published_at} */
-	VA_R_RULE,      /* {id, region, name, points} */
-	VA_R_HOUSEHOLD, /* {id, region, label, show_commendation, balance} */
-	VA_R_ENTRY,     /* {id, region, household_id, household, rule_id, rule, points,
+	VA_R_ITEM,         /* list only: {id, schedule_id, kind, title, body, published_at} */
+	VA_R_RULE,         /* {id, region, name, points} */
+	VA_R_HOUSEHOLD,    /* {id, region, label, show_commendation, balance} */
+	VA_R_ENTRY,        /* {id, region, household_id, household, rule_id, rule, points,
 			 * reason, status, proposed_by, proposed_by_name, proposed_at,
 			 * decided_by, decided_at} */
-	VA_R_SHOP_ITEM, /* {id, region, name, cost, stock} */
-	VA_R_PROPOSAL,  /* {id, region, title, body, status, supports, threshold,
+	VA_R_SHOP_ITEM,    /* {id, region, name, cost, stock} */
+	VA_R_PROPOSAL,     /* {id, region, title, body, status, supports, threshold,
 			 * created_at, agenda_at, answer_due, decision, decided_at,
 			 * result, result_at}: never the phone */
-	VA_R_LEDGER,    /* list only, by household: {id, points, reason, entry_id,
+	VA_R_APPOINTMENT,  /* {id, region, topic, slot_at, created_at}: no phone */
+	VA_R_CONSULTATION, /* {id, region, adviser, appointment_id, case_id, topic,
+			    * outcome, at} */
+	VA_R_CONSULT_CASE, /* list only, by case `key`: as VA_R_CONSULTATION */
+	VA_R_LEDGER,       /* list only, by household: {id, points, reason, entry_id,
 			 * redemption_id, at}, newest first */
 };
 
@@ -90,6 +96,11 @@ struct store_village_affairs_ops {
 	/* Sets fields among status, supports, agenda_at, answer_due, decision,
 	 * decided_by, decided_at, result, result_at. */
 	enum fq_err (*proposal_update)(struct store_conn *c, int64_t id, const json_t *fields);
+	/* The legal adviser of region (upsert), and {region, user_id,
+	 * username, display_name, office_hours}; FQ_ENOTFOUND when none. */
+	enum fq_err (*adviser_put)(struct store_conn *c, const char *region, int64_t user_id,
+				   const char *office_hours, const char *by, int64_t at);
+	enum fq_err (*adviser_get)(struct store_conn *c, const char *region, json_t **out);
 	/* [{label, points}] of the households of region that opted in, with
 	 * more than 0 points approved in [from, to). */
 	enum fq_err (*commend)(struct store_conn *c, const char *region, int64_t from, int64_t to,
@@ -177,6 +188,18 @@ static inline enum fq_err store_va_proposal_update(struct store_conn *c, int64_t
 						   const json_t *fields)
 {
 	return STORE_VA_CALL(c, proposal_update, id, fields);
+}
+
+static inline enum fq_err store_va_adviser_put(struct store_conn *c, const char *region,
+					       int64_t user_id, const char *office_hours,
+					       const char *by, int64_t at)
+{
+	return STORE_VA_CALL(c, adviser_put, region, user_id, office_hours, by, at);
+}
+static inline enum fq_err store_va_adviser_get(struct store_conn *c, const char *region,
+					       json_t **out)
+{
+	return STORE_VA_CALL(c, adviser_get, region, out);
 }
 
 #endif

@@ -39,6 +39,12 @@ static const struct {
 	[VA_SUPPORT] = {{VA_SQL_SUPPORT_INSERT("?"),
 			 VA_SQL_SUPPORT_INSERT("$") " RETURNING proposal_id AS id"},
 			{"proposal_id", "phone_hash", "at"}},
+	[VA_APPOINTMENT] = {{VA_SQL_APPT_INSERT("?"), VA_SQL_APPT_INSERT("$") " RETURNING id"},
+			    {"region", "phone_hash", "topic", "slot_at", "created_at"}},
+	[VA_CONSULTATION] = {{VA_SQL_CONSULT_INSERT("?"),
+			      VA_SQL_CONSULT_INSERT("$") " RETURNING id"},
+			     {"region", "adviser", "appointment_id", "case_id", "topic", "outcome",
+			      "at"}},
 };
 
 static enum fq_err va_insert(struct store_conn *c, enum va_table t, const json_t *rec, int64_t *id)
@@ -59,6 +65,9 @@ static const struct store_sql gets[] = {
 	[VA_R_ENTRY] = STORE_SQL(VA_SQL_ENTRY_GET),
 	[VA_R_SHOP_ITEM] = STORE_SQL(VA_SQL_SHOP_GET),
 	[VA_R_PROPOSAL] = STORE_SQL(VA_SQL_PROP_GET),
+	[VA_R_APPOINTMENT] = STORE_SQL(VA_SQL_APPT_GET),
+	[VA_R_CONSULTATION] = STORE_SQL(VA_SQL_CONSULT_GET),
+	[VA_R_CONSULT_CASE] = {NULL, NULL},
 	[VA_R_LEDGER] = {NULL, NULL},
 };
 
@@ -94,6 +103,9 @@ static const struct {
 	[VA_R_ENTRY] = {STORE_SQL(VA_SQL_ENTRY_LIST), 1, 0},
 	[VA_R_SHOP_ITEM] = {STORE_SQL(VA_SQL_SHOP_LIST), 0, 0},
 	[VA_R_PROPOSAL] = {STORE_SQL(VA_SQL_PROP_LIST), 1, 0},
+	[VA_R_APPOINTMENT] = {STORE_SQL(VA_SQL_APPT_LIST), 1, 0},
+	[VA_R_CONSULTATION] = {STORE_SQL(VA_SQL_CONSULT_LIST), 1, 0},
+	[VA_R_CONSULT_CASE] = {STORE_SQL(VA_SQL_CONSULT_CASE), 1, 1},
 	[VA_R_LEDGER] = {STORE_SQL(VA_SQL_LEDGER_LIST), 1, 1},
 };
 
@@ -269,6 +281,27 @@ static enum fq_err va_proposal_update(struct store_conn *c, int64_t id, const js
 				"village_proposal_update");
 }
 
+static enum fq_err va_adviser_put(struct store_conn *c, const char *region, int64_t user_id,
+				  const char *office_hours, const char *by, int64_t at)
+{
+	static const struct store_sql sql = STORE_SQL(VA_SQL_ADVISER_PUT);
+	struct store_vals v = {0};
+	store_v_text(&v, region);
+	store_v_int(&v, user_id);
+	store_v_text(&v, office_hours);
+	store_v_text(&v, by);
+	store_v_int(&v, at);
+	return store_run_exec(c, &sql, &v, "village_adviser_put", NULL);
+}
+
+static enum fq_err va_adviser_get(struct store_conn *c, const char *region, json_t **out)
+{
+	static const struct store_sql sql = STORE_SQL(VA_SQL_ADVISER_GET);
+	struct store_vals v = {0};
+	store_v_text(&v, region);
+	return first_row(c, &sql, &v, "village_adviser_get", out);
+}
+
 const struct store_village_affairs_ops shared_village_affairs_ops = {
 	.insert = va_insert,
 	.get = va_get,
@@ -285,4 +318,6 @@ const struct store_village_affairs_ops shared_village_affairs_ops = {
 	.session_get = va_session_get,
 	.support_has = va_support_has,
 	.proposal_update = va_proposal_update,
+	.adviser_put = va_adviser_put,
+	.adviser_get = va_adviser_get,
 };

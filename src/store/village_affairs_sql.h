@@ -141,4 +141,32 @@
 #define VA_SQL_PROP_GET(P) VA_SQL_PROP_COLS "WHERE id = " P "1"
 #define VA_SQL_PROP_LIST(P) VA_SQL_PROP_COLS "WHERE region = " P "1 ORDER BY id DESC LIMIT " P "2"
 
+/* ---- the legal adviser ---- */
+#define VA_SQL_ADVISER_PUT(P)                                                                  \
+	"INSERT INTO village_advisers(region, user_id, office_hours, updated_by, updated_at) " \
+	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5) ON CONFLICT (region) DO UPDATE SET "  \
+	"user_id = excluded.user_id, office_hours = excluded.office_hours, updated_by = "      \
+	"excluded.updated_by, updated_at = excluded.updated_at"
+#define VA_SQL_ADVISER_GET(P)                                                          \
+	"SELECT a.region, a.user_id, u.username, u.display_name, a.office_hours FROM " \
+	"village_advisers a JOIN users u ON u.id = a.user_id WHERE a.region = " P "1"
+#define VA_SQL_APPT_INSERT(P)                                                               \
+	"INSERT INTO village_appointments(region, phone_hash, topic, slot_at, created_at) " \
+	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5)"
+#define VA_SQL_APPT_LIST(P)                                                                         \
+	"SELECT id, region, topic, slot_at, created_at FROM village_appointments WHERE region = " P \
+	"1 ORDER BY slot_at DESC, id DESC LIMIT " P "2"
+#define VA_SQL_APPT_GET(P) \
+	"SELECT id, region, topic, slot_at, created_at FROM village_appointments WHERE id = " P "1"
+#define VA_SQL_CONSULT_INSERT(P)                                                              \
+	"INSERT INTO village_consultations(region, adviser, appointment_id, case_id, topic, " \
+	"outcome, at) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7)"
+#define VA_SQL_CONSULT_COLS \
+	"SELECT id, region, adviser, appointment_id, case_id, topic, outcome, at FROM village_consultations "
+#define VA_SQL_CONSULT_LIST(P) \
+	VA_SQL_CONSULT_COLS "WHERE region = " P "1 ORDER BY id DESC LIMIT " P "2"
+#define VA_SQL_CONSULT_GET(P) VA_SQL_CONSULT_COLS "WHERE id = " P "1"
+#define VA_SQL_CONSULT_CASE(P) \
+	VA_SQL_CONSULT_COLS "WHERE case_id = " P "1 ORDER BY id DESC LIMIT " P "2"
+
 #endif

@@ -189,3 +189,57 @@ test('a configured threshold; codes and sessions are checked', async () => {
   assert.equal((await c.post(`/api/public/villages/${VILLAGE}/session`, { phone: '13700000105', code: sent.code })).status, 401, 'tried too often');
   assert.equal(sql("SELECT count(*) FROM village_phone_codes WHERE phone_hash LIKE '1370%'"), '0', 'phones are kept only as hashes');
 });
+
+test('the legal adviser: office hours, appointments, a consultation log without advice, asked from a case', async () => {
+  const PW = 'adviser-password-2026';
+  srv.cli(['user', 'add', 'fengyuan.lawyer', '--password', PW, '--role', 'legal_adviser', '--region', VILLAGE]);
+  const lawyer = new Client(srv.base);
+  const li = await lawyer.post('/api/session', { username: 'fengyuan.lawyer', password: PW });
+  assert.equal(li.status, 200, li.text);
+  lawyer.csrf = li.json.csrf_token;
+  const h = new Client(srv.base);
+  await h.login('fengqiao.handler');
+
+  // no adviser yet: booking is refused
+  const r0 = await resident('13700000111');
+  const slot = new Date(Date.now() + 3 * DAY).toISOString();
+  assert.equal((await r0.as('POST', `/api/public/villages/${VILLAGE}/appointments`, { topic: '宅基地继承', slot_at: slot })).status, 409);
+  // the township cadre sets the adviser; the grid worker may not
+  assert.equal((await u['fengyuan.grid'].req('PUT', '/api/v1/village/adviser', { region: VILLAGE, username: 'fengyuan.lawyer', office_hours: 'x' })).status, 403);
+  const set = await h.req('PUT', '/api/v1/village/adviser', { region: VILLAGE, username: 'fengyuan.lawyer', office_hours: '每周三 14:00–17:00 村委会二楼' });
+  assert.equal(set.status, 204, set.text);
+  const pub = await publicClient().get(`/api/public/villages/${VILLAGE}/adviser`);
+  assert.equal(pub.status, 200, pub.text);
+  assert.equal(pub.json.office_hours, '每周三 14:00–17:00 村委会二楼');
+
+  const b = await r0.as('POST', `/api/public/villages/${VILLAGE}/appointments`, { topic: '宅基地继承', slot_at: slot });
+  assert.equal(b.status, 201, b.text);
+  const late = await r0.as('POST', `/api/public/villages/${VILLAGE}/appointments`, { topic: 'x', slot_at: new Date(Date.now() - DAY).toISOString() });
+  assert.equal(late.status, 400);
+
+  // the adviser sees it, and logs the consultation: topic and outcome only
+  const view = await lawyer.get(`/api/v1/village/adviser?region=${VILLAGE}`);
+  assert.equal(view.status, 200, view.text);
+  assert.equal(view.json.is_adviser, true);
+  assert.ok(view.json.appointments.some((a) => a.id === b.json.id));
+  assert.ok(!view.text.includes('13700000111'), 'no phone');
+  const advice = await lawyer.post('/api/v1/village/consultations', { region: VILLAGE, topic: '宅基地继承', outcome: 'answered', advice: '可以继承' });
+  assert.equal(advice.status, 400);
+  assert.equal(advice.json.error.field, 'advice');
+  const log = await lawyer.post('/api/v1/village/consultations', { region: VILLAGE, topic: '宅基地继承', outcome: 'answered', appointment_id: b.json.id });
+  assert.equal(log.status, 201, log.text);
+  assert.equal((await u['fengyuan.grid'].post('/api/v1/village/consultations', { region: VILLAGE, topic: 'x', outcome: 'answered' })).status, 403);
+
+  // asked from a case: the consultation links to it, and the case's staff see it
+  const c = await u['fengyuan.mediator'].post('/api/cases', {
+    title: '宅基地界址纠纷', description: '两户对宅基地界桩位置有争议，需要法律解答。', category: 'housing_land',
+    channel: 'grid_patrol', region: VILLAGE, parties: [{ role: 'applicant', name: '骆建华', phone: '13900040001' }],
+  });
+  assert.equal(c.status, 201, c.text);
+  const fromCase = await lawyer.post('/api/v1/village/consultations', { region: VILLAGE, topic: '宅基地界址', outcome: 'mediation', case_id: c.json.id });
+  assert.equal(fromCase.status, 201, fromCase.text);
+  const list = await u['fengyuan.mediator'].get(`/api/v1/village/consultations?case_id=${c.json.id}`);
+  assert.equal(list.status, 200, list.text);
+  assert.deepEqual(list.json.items.map((x) => [x.topic, x.outcome]), [['宅基地界址', 'mediation']]);
+  assert.equal((await u['leshan.mediator'].get(`/api/v1/village/consultations?case_id=${c.json.id}`)).status, 404);
+});

@@ -163,3 +163,37 @@ CREATE TABLE village_proposal_supports (
   at          bigint NOT NULL,
   PRIMARY KEY (proposal_id, phone_hash)
 );
+
+-- The legal adviser (一村一法律顾问; 浙江省实施《村民委员会组织法》办法 art. 7):
+-- each village's adviser (an account) and office hours, the appointments
+-- residents book with a village session (a phone's hash only), and the log
+-- of consultations: topic and outcome, never the advice given; a
+-- consultation may be asked from a case (case_id).
+CREATE TABLE village_advisers (
+  region       text COLLATE "C" PRIMARY KEY REFERENCES regions(code),
+  user_id      bigint NOT NULL REFERENCES users(id),
+  office_hours text COLLATE "C" NOT NULL,
+  updated_by   text COLLATE "C" NOT NULL,
+  updated_at   bigint NOT NULL
+);
+CREATE TABLE village_appointments (
+  id         bigserial PRIMARY KEY,
+  region     text COLLATE "C" NOT NULL REFERENCES regions(code),
+  phone_hash text COLLATE "C" NOT NULL,
+  topic      text COLLATE "C" NOT NULL,
+  slot_at    bigint NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX village_appointments_region ON village_appointments(region, slot_at);
+CREATE TABLE village_consultations (
+  id             bigserial PRIMARY KEY,
+  region         text COLLATE "C" NOT NULL REFERENCES regions(code),
+  adviser        text COLLATE "C" NOT NULL,
+  appointment_id bigint REFERENCES village_appointments(id),
+  case_id        bigint,
+  topic          text COLLATE "C" NOT NULL,
+  outcome        text COLLATE "C" NOT NULL CHECK (outcome IN ('answered', 'mediation', 'litigation', 'referred', 'follow_up')),
+  at             bigint NOT NULL
+);
+CREATE INDEX village_consultations_region ON village_consultations(region, id);
+CREATE INDEX village_consultations_case ON village_consultations(case_id);

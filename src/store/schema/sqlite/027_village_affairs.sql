@@ -157,3 +157,37 @@ CREATE TABLE village_proposal_supports (
   at          INTEGER NOT NULL,
   PRIMARY KEY (proposal_id, phone_hash)
 );
+
+-- The legal adviser (一村一法律顾问; 浙江省实施《村民委员会组织法》办法 art. 7):
+-- each village's adviser (an account) and office hours, the appointments
+-- residents book with a village session (a phone's hash only), and the log
+-- of consultations: topic and outcome, never the advice given; a
+-- consultation may be asked from a case (case_id).
+CREATE TABLE village_advisers (
+  region       TEXT PRIMARY KEY REFERENCES regions(code),
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  office_hours TEXT NOT NULL,
+  updated_by   TEXT NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE TABLE village_appointments (
+  id         INTEGER PRIMARY KEY,
+  region     TEXT NOT NULL REFERENCES regions(code),
+  phone_hash TEXT NOT NULL,
+  topic      TEXT NOT NULL,
+  slot_at    INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX village_appointments_region ON village_appointments(region, slot_at);
+CREATE TABLE village_consultations (
+  id             INTEGER PRIMARY KEY,
+  region         TEXT NOT NULL REFERENCES regions(code),
+  adviser        TEXT NOT NULL,
+  appointment_id INTEGER REFERENCES village_appointments(id),
+  case_id        INTEGER,
+  topic          TEXT NOT NULL,
+  outcome        TEXT NOT NULL CHECK (outcome IN ('answered', 'mediation', 'litigation', 'referred', 'follow_up')),
+  at             INTEGER NOT NULL
+);
+CREATE INDEX village_consultations_region ON village_consultations(region, id);
+CREATE INDEX village_consultations_case ON village_consultations(case_id);
