@@ -3,24 +3,73 @@
 // publication schedule and publishes it; the public page shows the
 // published item without names of people; on the points tab an entry
 // proposed by the grid worker waits for a second person and the mediator
-// approves it, and the household's balance shows it.
+// approves it, and the household's balance shows it. A resident verifies a
+// phone (the code reaches an SMS gateway this test starts on 127.0.0.1),
+// files a proposal and a second resident supports it, which puts it on the
+// agenda (threshold 2); the grid worker records the decision on the
+// proposals tab; the adviser tab logs a consultation.
 // Desktop in Chinese and phone (375 px) in English, with axe and no console
 // errors.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
 const { setup, shot, login, axeCheck, scrollWidth, DESKTOP, PHONE } = require('./helpers.js');
-const { Client } = require('../lib/server.js');
+const { Client, freePort } = require('../lib/server.js');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const gateway = { got: [] };
 
 const VILLAGE = '330681109290';
 let env;
 let grid;
 test.before(async () => {
-  env = await setup({ server: { cases: false } });
+  const port = await freePort();
+  gateway.server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => { gateway.got.push(JSON.parse(body)); res.writeHead(200); res.end('ok'); });
+  });
+  await new Promise((r) => gateway.server.listen(port, '127.0.0.1', r));
+  const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-village-')), 'config.json');
+  fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [`127.0.0.1:${port}`] }));
+  env = await setup({ server: { cases: false, args: ['--config', cfg], env: { FENGQIAO_WEBHOOK_RETRY_BASE: '1' } } });
   grid = new Client(env.base);
   await grid.login('fengyuan.grid');
+  const admin = new Client(env.base);
+  await admin.login('admin');
+  const hook = await admin.post('/api/webhooks', { url: `http://127.0.0.1:${port}/sms`, events: ['village.code_requested'] });
+  assert.strictEqual(hook.status, 201, hook.text);
+  const set = await grid.req('PUT', '/api/v1/village/settings', { region: VILLAGE, households: 20, threshold: 2 });
+  assert.strictEqual(set.status, 204, set.text);
 });
-test.after(async () => { if (env) await env.close(); });
+test.after(async () => {
+  if (env) await env.close();
+  gateway.server.closeAllConnections();
+  gateway.server.close();
+});
+
+async function codeFor(phone, since) {
+  for (let i = 0; i < 150; i++) {
+    const g = gateway.got.slice(since).find((x) => x.notify[0].phone === phone);
+    if (g) return g.code;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no text for ' + phone);
+}
+
+// A resident page verifies phone on the public page of the village.
+async function verify(page, phone, en) {
+  const L = (zh, eng) => (en ? eng : zh);
+  const since = gateway.got.length;
+  const form = page.locator('form.village-verify-form');
+  await form.getByLabel(L('手机号', 'Mobile number')).fill(phone);
+  await form.getByRole('button', { name: L('发送验证码', 'Send me a code') }).click();
+  await form.getByLabel(L('短信验证码', 'Code from the text message')).fill(await codeFor(phone, since));
+  await form.getByRole('button', { name: L('验证手机', 'Verify my phone') }).click();
+  await page.locator('.village-resident', { hasText: L('已验证', 'verified') }).waitFor();
+}
 
 for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHONE, true]]) {
   const L = (zh, eng) => (en ? eng : zh);
@@ -89,6 +138,49 @@ for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHON
       .getByLabel(L('农户', 'Household'), { exact: true }).selectOption({ label: `5组 骆家${label}` });
     await med.locator('.village-ledger', { hasText: '10' }).waitFor();
     assert.match(await med.locator('.village-ledger').innerText(), /10/);
+    env.check();
+  }));
+}
+
+for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHONE, true]]) {
+  const L = (zh, eng) => (en ? eng : zh);
+  test(`a resident files and supports a proposal; the village decides it (${label})`, shot(() => env, async () => {
+    const url = `${env.base}/#/village?code=${VILLAGE}&public=1`;
+    const a = await env.newPage({ name: `village-res-a-${label}`, viewport });
+    if (en) await a.addInitScript(() => localStorage.setItem('fq.lang', 'en'));
+    await a.goto(url);
+    await verify(a, label === 'phone' ? '13700000201' : '13700000202', en);
+    const pf = a.locator('form.village-proposal-form');
+    await pf.getByLabel(L('标题', 'Title')).fill(`村口路灯维修${label}`);
+    await pf.getByLabel(L('提议内容', 'Your proposal')).fill('村口至5组的路灯坏了半年，建议尽快维修。');
+    await pf.getByRole('button', { name: L('提交提议', 'File the proposal') }).click();
+    const mine = a.locator('.village-proposals li[data-status="open"]', { hasText: `村口路灯维修${label}` });
+    await mine.waitFor();
+    await axeCheck(a, `village proposals ${label}`);
+    if (en) assert.ok(await scrollWidth(a) <= 375, 'no sideways scrolling for a resident');
+
+    // a second resident supports it: on the agenda
+    const b = await env.newPage({ name: `village-res-b-${label}`, viewport });
+    if (en) await b.addInitScript(() => localStorage.setItem('fq.lang', 'en'));
+    await b.goto(url);
+    await verify(b, label === 'phone' ? '13700000203' : '13700000204', en);
+    await b.locator('.village-proposals li', { hasText: `村口路灯维修${label}` }).getByRole('button', { name: L('附议', 'Support') }).click();
+    await b.locator('.village-proposals li[data-status="agenda"]', { hasText: `村口路灯维修${label}` }).waitFor();
+
+    // the grid worker answers on the proposals tab
+    const g = await env.newPage({ name: `village-staff-${label}`, viewport });
+    if (en) await g.addInitScript(() => localStorage.setItem('fq.lang', 'en'));
+    await login(g, env.base, 'fengyuan.grid');
+    await g.goto(`${env.base}/#/village?tab=proposals`);
+    const item = g.locator('.village-proposals li[data-status="agenda"]', { hasText: `村口路灯维修${label}` });
+    await item.getByLabel(L('决定内容', 'Decision')).fill('同意维修，列入本季度支出。');
+    await item.getByRole('button', { name: L('记录决定', 'Record the decision') }).click();
+    await g.locator('.village-proposals li[data-status="decided"]', { hasText: `村口路灯维修${label}` }).waitFor();
+    await axeCheck(g, `village staff proposals ${label}`);
+    await g.goto(`${env.base}/#/village?tab=adviser`);
+    await g.getByRole('heading', { name: L('咨询记录', 'Consultation log') }).waitFor();
+    await axeCheck(g, `village adviser ${label}`);
+    if (en) assert.ok(await scrollWidth(g) <= 375, 'no sideways scrolling for staff');
     env.check();
   }));
 }

@@ -4,13 +4,19 @@
 // households, entries a second person approves, a household's balance and
 // ledger, the points shop). Without a session (or ?public=1) it is the
 // village's public page: the published items, the schedule, and the
-// monthly commendations of households that agreed to be shown.
+// monthly commendations of households that agreed to be shown, the
+// proposals (议事) with their path, where a resident verifies a phone by a
+// texted code to file and support one. Staff tabs: affairs, points,
+// proposals (settings, decision and result) and the legal adviser
+// (appointments, consultation log: topic and outcome only).
 import { h, append, replace, field, select, qs } from '../dom.js';
 import { t, tc, fmtDate, fmtDateTime } from '../i18n.js';
 import { get, api, session, clearErrors, showError, errorBox } from '../api.js';
 import { emptyState, loading } from '../common.js';
 
-const TABS = ['affairs', 'points'];
+const TABS = ['affairs', 'points', 'proposals', 'adviser'];
+const OUTCOMES = ['answered', 'mediation', 'litigation', 'referred', 'follow_up'];
+const SESSION_KEY = 'fq.villageSession';
 const KINDS = ['general', 'finance', 'major'];
 const STAFF = ['grid_worker', 'mediator', 'handler', 'admin'];
 
@@ -46,7 +52,7 @@ function itemList(items) {
 /** A form of fields [{name, label, input, required}] that sends its values
  * (numbers where the input is a number; checkboxes as booleans) by POST or
  * method to path, then calls done. */
-function sendForm(cls, path, fields, label, done, method = 'POST', extra = () => ({})) {
+function sendForm(cls, path, fields, label, done, method = 'POST', extra = () => ({}), headers = null) {
   const made = fields.map((f) => ({ ...f, ...field(f.label, f.input, { name: f.name, required: f.required }) }));
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, label);
   const form = h('form', { class: ['form', cls], novalidate: true }, made.map((f) => f.wrap),
@@ -62,7 +68,7 @@ function sendForm(cls, path, fields, label, done, method = 'POST', extra = () =>
     }
     submit.disabled = true;
     try {
-      await api(method, path, body);
+      await api(method, path, body, headers ? { headers } : {});
       form.reset();
       await done();
     } catch (err) {
@@ -76,6 +82,7 @@ function sendForm(cls, path, fields, label, done, method = 'POST', extra = () =>
 
 async function publicView(container, code, isCurrent) {
   const box = h('div', null, loading());
+  const props = h('div', { class: 'village-proposal-list' }, loading());
   append(container, h('div', { class: 'page-head' }, h('h1', null, t('village.publicTitle'))),
     h('p', { class: 'muted' }, t('village.publicLead')), box);
   let res, com;
@@ -93,7 +100,99 @@ async function publicView(container, code, isCurrent) {
     h('section', { class: 'card', 'aria-labelledby': 'vp-com' }, h('h2', { id: 'vp-com' }, t('village.commendations', { month: com.month })),
       com.items.length
         ? h('ul', { class: 'party-list village-commend' }, com.items.map((c) => h('li', null, h('strong', null, c.label), ' ', t('village.pointsN', { n: c.points }))))
-        : emptyState(t('village.noCommendations'))));
+        : emptyState(t('village.noCommendations'))),
+    h('section', { class: 'card', 'aria-labelledby': 'vp-prop' }, h('h2', { id: 'vp-prop' }, t('village.proposals')),
+      residentBox(code, () => publicProposals(code, props)), props));
+  await publicProposals(code, props);
+}
+
+// The village session of this browser tab, for village code.
+function villageSession(code) {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
+    return s && s.code === code ? s.token : null;
+  } catch (_) { return null; }
+}
+
+/** Verify a phone (a code by SMS), then file a proposal. */
+function residentBox(code, reload) {
+  const box = h('div', { class: 'village-resident' });
+  const draw = () => {
+    if (villageSession(code)) {
+      replace(box, h('p', { class: 'muted small' }, t('village.verified')),
+        sendForm('village-proposal-form', `/api/public/villages/${code}/proposals`, [
+          { name: 'title', label: t('village.f.title'), input: h('input', { type: 'text', maxlength: 200 }), required: true },
+          { name: 'body', label: t('village.f.proposal'), input: h('textarea', { rows: 4, maxlength: 5000 }), required: true },
+        ], t('village.file'), reload, 'POST', () => ({}), { 'x-village-session': villageSession(code) }));
+      return;
+    }
+    const phone = field(t('village.f.phone'), h('input', { type: 'tel', autocomplete: 'tel', maxlength: 20 }), { name: 'phone' });
+    const codeIn = field(t('village.f.code'), h('input', { type: 'text', inputmode: 'numeric', maxlength: 6 }), { name: 'code' });
+    const send = h('button', { type: 'button', class: 'btn btn-small' }, t('village.sendCode'));
+    const ok = h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, t('village.verify'));
+    const form = h('form', { class: 'form village-verify-form', novalidate: true }, phone.wrap,
+      h('div', { class: 'form-actions' }, send), codeIn.wrap, h('div', { class: 'form-actions' }, ok));
+    send.addEventListener('click', async () => {
+      clearErrors(form);
+      try {
+        await api('POST', `/api/public/villages/${code}/phone-code`, { phone: phone.input.value.trim() });
+        send.textContent = t('village.codeSent');
+      } catch (err) { showError(form, err); }
+    });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      clearErrors(form);
+      try {
+        const r = await api('POST', `/api/public/villages/${code}/session`, { phone: phone.input.value.trim(), code: codeIn.input.value.trim() });
+        sessionStorage.setItem(SESSION_KEY, JSON.stringify({ code, token: r.session }));
+        draw();
+        await reload();
+      } catch (err) { showError(form, err); }
+    });
+    replace(box, h('p', { class: 'muted small' }, t('village.verifyLead')), form);
+  };
+  draw();
+  return box;
+}
+
+function proposalItem(p, extra) {
+  return h('li', { dataset: { proposal: p.id, status: p.status } },
+    h('div', null, h('strong', null, p.title), ' ',
+      h('span', { class: ['pill', p.overdue ? 'urgency-overdue' : p.status === 'agenda' ? 'urgency-soon' : 'pill-unit'] },
+        p.overdue ? t('village.state.overdue') : t(`village.prop.${p.status}`))),
+    h('p', null, p.body),
+    h('p', { class: 'muted small' }, t('village.supports', { n: p.supports, of: p.threshold }),
+      p.answer_due ? [' · ', t('village.answerDue'), t('common.colon'), fmtDate(p.answer_due)] : null),
+    p.decision ? h('p', null, h('strong', null, t('village.decision')), t('common.colon'), p.decision) : null,
+    p.result ? h('p', null, h('strong', null, t('village.result')), t('common.colon'), p.result) : null,
+    extra || null);
+}
+
+async function publicProposals(code, box) {
+  let res;
+  try {
+    res = await get(`/api/public/villages/${encodeURIComponent(code)}/proposals`);
+  } catch (err) {
+    replace(box, errorBox(err));
+    return;
+  }
+  const token = villageSession(code);
+  replace(box, res.items.length ? h('ul', { class: 'party-list village-proposals' }, res.items.map((p) => {
+    let btn = null;
+    if (token) {
+      btn = h('button', { type: 'button', class: 'btn btn-small' }, t('village.support'));
+      btn.addEventListener('click', async () => {
+        btn.disabled = true;
+        try {
+          await api('POST', `/api/public/villages/${code}/proposals/${p.id}/support`, undefined, { headers: { 'x-village-session': token } });
+          await publicProposals(code, box);
+        } catch (err) {
+          btn.replaceWith(errorBox(err));
+        }
+      });
+    }
+    return proposalItem(p, btn);
+  })) : emptyState(t('village.noProposals')));
 }
 
 export async function render({ container, query, isCurrent }) {
@@ -123,7 +222,7 @@ export async function render({ container, query, isCurrent }) {
     replace(body, emptyState(t('village.noVillage')));
     return;
   }
-  const load = tab === 'points' ? loadPoints : loadAffairs;
+  const load = { points: loadPoints, proposals: loadProposals, adviser: loadAdviser }[tab] || loadAffairs;
   await load();
 
   async function loadAffairs() {
@@ -245,5 +344,60 @@ export async function render({ container, query, isCurrent }) {
             { name: 'cost', label: t('village.f.cost'), input: h('input', { type: 'number', min: 1, step: 1 }), required: true },
             { name: 'stock', label: t('village.f.stock'), input: h('input', { type: 'number', min: 0, step: 1 }), required: true },
           ], t('village.addItem'), reload, 'POST', () => ({ region: code })))));
+  }
+
+  async function loadProposals() {
+    const list = h('div', null, loading());
+    replace(body,
+      h('section', { class: 'card', 'aria-labelledby': 'vq-set' }, h('h2', { id: 'vq-set' }, t('village.settings')),
+        h('p', { class: 'muted small' }, t('village.thresholdLead')),
+        sendForm('village-settings-form', '/api/v1/village/settings', [
+          { name: 'households', label: t('village.f.households'), input: h('input', { type: 'number', min: 1, step: 1 }), required: true },
+          { name: 'threshold', label: t('village.f.threshold'), input: h('input', { type: 'number', min: 1, step: 1 }) },
+        ], t('village.save'), async () => { flash.textContent = t('village.saved'); await loadProposals(); }, 'PUT', () => ({ region: code }))),
+      h('section', { class: 'card', 'aria-labelledby': 'vq-list' }, h('h2', { id: 'vq-list' }, t('village.proposals')), list));
+    let res;
+    try {
+      res = await get(`/api/public/villages/${code}/proposals`);
+    } catch (err) {
+      if (isCurrent()) replace(list, errorBox(err));
+      return;
+    }
+    if (!isCurrent()) return;
+    replace(list, res.items.length ? h('ul', { class: 'party-list village-proposals' }, res.items.map((p) => {
+      const act = p.status === 'agenda' ? 'decide' : p.status === 'decided' ? 'result' : null;
+      const form = act ? sendForm('village-answer-form', `/api/v1/village/proposals/${p.id}/actions/${act}`, [
+        { name: 'text', label: t(`village.f.${act}`), input: h('textarea', { rows: 2, maxlength: 5000 }), required: true },
+      ], t(`village.act.${act}`), loadProposals) : null;
+      return proposalItem(p, form);
+    })) : emptyState(t('village.noProposals')));
+  }
+
+  async function loadAdviser() {
+    let res;
+    try {
+      res = await get('/api/v1/village/adviser' + qs({ region: code }));
+    } catch (err) {
+      if (isCurrent()) replace(body, errorBox(err));
+      return;
+    }
+    if (!isCurrent()) return;
+    const a = res.adviser;
+    replace(body,
+      h('section', { class: 'card', 'aria-labelledby': 'vl-who' }, h('h2', { id: 'vl-who' }, t('village.adviser')),
+        a ? h('p', null, h('strong', null, a.display_name || a.username), ' · ', a.office_hours) : emptyState(t('village.noAdviser'))),
+      h('section', { class: 'card', 'aria-labelledby': 'vl-appt' }, h('h2', { id: 'vl-appt' }, t('village.appointments')),
+        res.appointments.length ? h('ul', { class: 'party-list village-appointments' }, res.appointments.map((x) => h('li', null,
+          h('strong', null, fmtDateTime(x.slot_at)), ' ', x.topic))) : emptyState(t('village.noAppointments'))),
+      h('section', { class: 'card', 'aria-labelledby': 'vl-log' }, h('h2', { id: 'vl-log' }, t('village.consultations')),
+        h('p', { class: 'muted small' }, t('village.noAdvice')),
+        res.is_adviser ? sendForm('village-consult-form', '/api/v1/village/consultations', [
+          { name: 'topic', label: t('village.f.topic'), input: h('input', { type: 'text', maxlength: 200 }), required: true },
+          { name: 'outcome', label: t('village.f.outcome'), input: select(OUTCOMES.map((o) => ({ value: o, label: tc('village.outcome', o) })), {}), required: true },
+          { name: 'case_id', label: t('village.f.caseId'), input: h('input', { type: 'number', min: 1, step: 1 }) },
+        ], t('village.log'), loadAdviser, 'POST', () => ({ region: code })) : null,
+        res.consultations.length ? h('ul', { class: 'party-list village-consultations' }, res.consultations.map((x) => h('li', null,
+          h('strong', null, x.topic), ' · ', tc('village.outcome', x.outcome), x.case_id ? [' · ', h('a', { href: `#/case/${x.case_id}` }, t('village.case'))] : null,
+          ' · ', h('span', { class: 'muted small' }, fmtDateTime(x.at))))) : emptyState(t('village.noConsultations'))));
   }
 }
