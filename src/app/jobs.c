@@ -15,6 +15,7 @@
 #include "util/text.h"
 #include "service/patrol.h"
 #include "service/alert.h"
+#include "service/village_affairs.h"
 
 #define MEDIATION_TICK_S 10
 #define PATROL_TICK_S 3600 /* the thinning of old patrol routes */
@@ -45,6 +46,7 @@ static void *clocks_main(void *arg)
 		int64_t now = (int64_t)time(NULL);
 		mediation_jobs_tick(clocks.svc, now);
 		alert_jobs_tick(clocks.svc, now); /* daily at 06:00 Beijing */
+		va_jobs_tick(clocks.svc, now);    /* 村务公开 reminders, hourly */
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);

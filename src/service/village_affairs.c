@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/svc.h"
 #include "store/audit.h"
 #include "store/region.h"
+#include "util/log.h"
 #include "util/text.h"
 
 int va_is_staff(const struct caller *who, const char *region)
@@ -244,6 +246,31 @@ enum fq_err va_remind_scan(struct store_conn *c, int64_t now, int *n)
 		if (count < 200)
 			return FQ_OK;
 	}
+}
+
+static enum fq_err remind_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	int64_t *k = arg; /* in: now; out: how many were reminded */
+	int n = 0;
+	enum fq_err err = va_remind_scan(c, k[0], &n);
+	k[1] = n;
+	return err ? fq_fail(e, err, NULL, NULL, "cannot run the reminders") : FQ_OK;
+}
+
+void va_jobs_tick(const struct svc *s, int64_t now)
+{
+	static int64_t last; /* the clock thread's alone; the first pass an hour after start */
+	if (!last)
+		last = now;
+	if (now - last < VA_REMIND_TICK_S)
+		return;
+	last = now;
+	int64_t k[2] = {now, 0};
+	struct fq_error e = {0};
+	if (writer_run(s->writer, remind_run, k, &e) != FQ_OK)
+		log_warn("village affairs: the reminders failed: %s", e.message);
+	else if (k[1])
+		log_info("village affairs: %lld publications reminded", (long long)k[1]);
 }
 
 /* ---- good-deed points ---- */

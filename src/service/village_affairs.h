@@ -41,6 +41,11 @@ enum fq_err va_item_publish(struct va_ctx *x, const json_t *body, int64_t *id);
  * AFFAIRS_REMIND_DAYS or overdue, once per due time, an audit entry and
  * reminded_due set; *n how many were reminded. */
 enum fq_err va_remind_scan(struct store_conn *c, int64_t now, int *n);
+/* The clock's call (app/jobs.c): the reminders' pass at most once every
+ * VA_REMIND_TICK_S seconds, in the writer. */
+#define VA_REMIND_TICK_S 3600
+struct svc;
+void va_jobs_tick(const struct svc *s, int64_t now);
 
 /* body {region, name, points (non-zero, |points| <= VA_POINTS_MAX)}. */
 enum fq_err va_rule_create(struct va_ctx *x, const json_t *body, int64_t *id);

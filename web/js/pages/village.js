@@ -10,7 +10,7 @@
 // proposals (settings, decision and result) and the legal adviser
 // (appointments, consultation log: topic and outcome only).
 import { h, append, replace, field, select, qs } from '../dom.js';
-import { t, tc, fmtDate, fmtDateTime } from '../i18n.js';
+import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import { get, api, session, clearErrors, showError, errorBox } from '../api.js';
 import { emptyState, loading } from '../common.js';
 
@@ -36,7 +36,7 @@ function scheduleList(schedules) {
   if (!schedules.length) return emptyState(t('village.noSchedules'));
   return h('ul', { class: 'party-list village-schedules' }, schedules.map((s) => h('li', { dataset: { schedule: s.id } },
     h('div', null, h('strong', null, s.title), ' ', statePill(s)),
-    h('p', { class: 'muted small' }, tc('village.kind', s.kind), ' · ',
+    h('p', { class: 'muted small' }, t(`village.kind.${s.kind}`), ' · ',
       s.due ? [t('village.due'), t('common.colon'), fmtDateTime(s.due)] : t('village.noneDue'),
       s.last_published ? [' · ', t('village.last'), t('common.colon'), fmtDate(s.last_published)] : null))));
 }
@@ -45,7 +45,7 @@ function itemList(items) {
   if (!items.length) return emptyState(t('village.noItems'));
   return h('ul', { class: 'party-list village-items' }, items.map((i) => h('li', null,
     h('h3', null, i.title),
-    h('p', { class: 'muted small' }, i.kind ? tc('village.kind', i.kind) : '', i.kind ? ' · ' : '', fmtDateTime(i.published_at)),
+    h('p', { class: 'muted small' }, i.kind ? t(`village.kind.${i.kind}`) : '', i.kind ? ' · ' : '', fmtDateTime(i.published_at)),
     h('p', { class: 'village-item-body' }, i.body))));
 }
 
@@ -234,7 +234,7 @@ export async function render({ container, query, isCurrent }) {
       return;
     }
     if (!isCurrent()) return;
-    const kindSel = select(KINDS.map((k) => ({ value: k, label: tc('village.kind', k) })), { name: 'kind' });
+    const kindSel = select(KINDS.map((k) => ({ value: k, label: t(`village.kind.${k}`) })), { name: 'kind' });
     const schedSel = select([{ value: '', label: t('village.noSchedule') },
       ...res.schedules.map((s) => ({ value: String(s.id), label: s.title }))], { name: 'schedule_id' });
     replace(body,
@@ -393,11 +393,11 @@ export async function render({ container, query, isCurrent }) {
         h('p', { class: 'muted small' }, t('village.noAdvice')),
         res.is_adviser ? sendForm('village-consult-form', '/api/v1/village/consultations', [
           { name: 'topic', label: t('village.f.topic'), input: h('input', { type: 'text', maxlength: 200 }), required: true },
-          { name: 'outcome', label: t('village.f.outcome'), input: select(OUTCOMES.map((o) => ({ value: o, label: tc('village.outcome', o) })), {}), required: true },
+          { name: 'outcome', label: t('village.f.outcome'), input: select(OUTCOMES.map((o) => ({ value: o, label: t(`village.outcome.${o}`) })), {}), required: true },
           { name: 'case_id', label: t('village.f.caseId'), input: h('input', { type: 'number', min: 1, step: 1 }) },
         ], t('village.log'), loadAdviser, 'POST', () => ({ region: code })) : null,
         res.consultations.length ? h('ul', { class: 'party-list village-consultations' }, res.consultations.map((x) => h('li', null,
-          h('strong', null, x.topic), ' · ', tc('village.outcome', x.outcome), x.case_id ? [' · ', h('a', { href: `#/case/${x.case_id}` }, t('village.case'))] : null,
+          h('strong', null, x.topic), ' · ', t(`village.outcome.${x.outcome}`), x.case_id ? [' · ', h('a', { href: `#/case/${x.case_id}` }, t('village.case'))] : null,
           ' · ', h('span', { class: 'muted small' }, fmtDateTime(x.at))))) : emptyState(t('village.noConsultations'))));
   }
 }
