@@ -13,6 +13,8 @@
 #include "api/report.h"
 #include "api/team.h"
 #include "api/risk.h"
+#include "api/village_affairs.h"
+#include "api/village_proposal.h"
 
 void api_register_all(void)
 {
@@ -41,4 +43,6 @@ void api_register_all(void)
 	api_report_routes();
 	api_alert_routes();
 	api_risk_routes();
+	api_village_affairs_routes();
+	api_village_proposal_routes();
 }

@@ -78,6 +78,23 @@ static const struct mspec specs[] = {
 	/* risk grades of cases (issue 16) */
 	{"case_risk", "case_id", NULL, NULL, M_UPDATE, NULL},
 	{"case_risk_history", "id", "case_id, at", "id", M_UPDATE, NULL},
+	/* open village affairs and good-deed points (issue 18) */
+	{"village_affair_schedules", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_affair_items", "id", "region, published_at", "id", M_UPDATE, NULL},
+	{"village_point_rules", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_households", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_point_entries", "id", "region, proposed_at", "id", M_UPDATE, NULL},
+	{"village_point_ledger", "id", "household_id, at", "id", M_UPDATE, NULL},
+	{"village_shop_items", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_redemptions", "id", "household_id, at", "id", M_UPDATE, NULL},
+	{"village_settings", "region", NULL, NULL, M_UPDATE, NULL},
+	{"village_phone_codes", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_sessions", "id", "token_hash", "id", M_UPDATE, NULL},
+	{"village_proposals", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_proposal_supports", "proposal_id, phone_hash", NULL, NULL, M_UPDATE, NULL},
+	{"village_advisers", "region", NULL, NULL, M_UPDATE, NULL},
+	{"village_appointments", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_consultations", "id", "region, at", "id", M_UPDATE, NULL},
 	/* the staff's notifications (issue 13) */
 	{"notifications", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},

@@ -64,6 +64,7 @@ struct store_grid_ops;
 struct store_patrol_ops;
 struct store_team_ops;
 struct store_report_ops;
+struct store_village_affairs_ops;
 struct store_sync_ops;
 struct store_grid_event_ops;
 struct store_alert_ops;
@@ -378,6 +379,7 @@ struct store_ops {
 	const struct store_alert_ops *alert;   /* early-warning alerts (issue 16) */
 	const struct store_risk_ops *risk;     /* risk grades of cases (issue 16) */
 	const struct store_report_ops *report; /* the weekly 研判 report (issue 16) */
+	const struct store_village_affairs_ops *village_affairs; /* issue 18 */
 };
 
 extern const struct store_ops store_sqlite_ops;

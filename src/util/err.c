@@ -109,6 +109,9 @@ static const struct fq_code codes[] = {
 	{"notice_unavailable", 409},
 	{"at_village", 409},
 	{"attachment_limit", 409},
+	/* good-deed points (service/village_affairs.c) */
+	{"insufficient_points", 409},
+	{"out_of_stock", 409},
 	/* the agreement of a mediation (service/agreement.c) */
 	{"agreement_exists", 409},
 	{"no_accepted_offer", 409},

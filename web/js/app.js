@@ -23,6 +23,7 @@ import * as field from './pages/field.js';
 import { outboxBadge, registerWorker } from './outbox.js';
 import * as events from './pages/events.js';
 import * as grids from './pages/grids.js';
+import * as village from './pages/village.js';
 
 const routes = [
   { re: /^\/?$/, page: home, name: 'home' },
@@ -48,6 +49,7 @@ const routes = [
   { re: /^\/grids(?:\/(\d+))?$/, page: grids, name: 'grids', keys: ['id'], staff: true },
   { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
   { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
+  { re: /^\/village$/, page: village, name: 'village' },
 ];
 
 const main = document.getElementById('main-content');
@@ -101,6 +103,10 @@ function navLinks() {
         ...((session.user.roles || []).some((r) => ['analyst', 'handler', 'admin'].includes(r.role)) ? [['#/alerts', 'nav.alerts', 'alerts']] : []),
         ['#/risk', 'nav.risk', 'risk'],
         ['#/report', 'nav.report', 'report'],
+      ]],
+      // 三治融合 (issue 18): one menu button opens the village pages
+      ['nav.group.village', [
+        ['#/village', 'nav.village', 'village'],
       ]],
       ['#/', 'nav.portal', 'home'],
     ];

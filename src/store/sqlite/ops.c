@@ -11,6 +11,7 @@
 #include "store/team.h"
 #include "store/report.h"
 #include "store/risk.h"
+#include "store/village_affairs.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
 #include "store/alert.h"
@@ -56,5 +57,6 @@ const struct store_ops store_sqlite_ops = {
 	.report = &shared_report_ops,
 	.alert = &shared_alert_ops,
 	.risk = &shared_risk_ops,
+	.village_affairs = &shared_village_affairs_ops,
 	STORE_SHARED_OPS,
 };
