@@ -38,7 +38,7 @@
  * unit_phone_*, queue/team and notification members and case_facts_set;
  * 4: the module sub-tables, attachment, mediation and agreement; 5:
  * mediation_doc). */
-#define STORE_OPS_VERSION 6
+#define STORE_OPS_VERSION 7
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
