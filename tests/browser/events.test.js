@@ -41,6 +41,7 @@ for (const { label, viewport, lang, L, width } of RUNS) {
     const title = `路灯损坏 ${label}`;
     const worker = await as('fengyuan.grid', `ev-worker-${label}`, viewport, lang);
     if (width === 'desktop') {
+      await worker.getByRole('button', { name: L('网格治理', 'Grid work'), exact: true }).click(); // the menu's grid group
       await worker.locator('.site-nav a', { hasText: L('网格事件', 'Grid events') }).click();
       await worker.waitForURL(/#\/events/);
     }
