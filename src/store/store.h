@@ -63,6 +63,7 @@ struct store_mediation_doc_ops;
 struct store_grid_ops;
 struct store_patrol_ops;
 struct store_team_ops;
+struct store_village_vote_ops;
 struct store_report_ops;
 struct store_sync_ops;
 struct store_grid_event_ops;
@@ -375,9 +376,10 @@ struct store_ops {
 	const struct store_team_ops *team; /* service teams (issue 15) */
 	const struct store_sync_ops *sync;
 	const struct store_grid_event_ops *grid_event;
-	const struct store_alert_ops *alert;   /* early-warning alerts (issue 16) */
-	const struct store_risk_ops *risk;     /* risk grades of cases (issue 16) */
-	const struct store_report_ops *report; /* the weekly 研判 report (issue 16) */
+	const struct store_alert_ops *alert;               /* early-warning alerts (issue 16) */
+	const struct store_risk_ops *risk;                 /* risk grades of cases (issue 16) */
+	const struct store_report_ops *report;             /* the weekly 研判 report (issue 16) */
+	const struct store_village_vote_ops *village_vote; /* village rules (issue 18) */
 };
 
 extern const struct store_ops store_sqlite_ops;

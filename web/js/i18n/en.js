@@ -1884,4 +1884,6 @@ export default {
   'report.nearHint': 'Due within the next {n} days.',
   'report.none': 'None.',
   'error.invalid_week': 'The week must be a date (YYYY-MM-DD) that is a Monday.',
+  // ---- village rules and votes ----
+  'error.vote_not_passed': 'The vote did not pass: no quorum, or not more than half of those present voted yes (Organic Law of Villagers\' Committees arts. 22, 26).',
 };

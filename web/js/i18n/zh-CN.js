@@ -1885,4 +1885,6 @@ export default {
   'report.nearHint': '{n} 日内到期。',
   'report.none': '无。',
   'error.invalid_week': '周起始日须为星期一的日期（YYYY-MM-DD）。',
+  // ---- village rules and votes ----
+  'error.vote_not_passed': '表决未通过：到会人数不足，或赞成票未过到会人员半数（村民委员会组织法第二十二条、第二十六条）。',
 };

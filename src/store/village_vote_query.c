@@ -1,0 +1,94 @@
+/* village_vote_query.c - village rules, written once for both engines over
+ * their runner (store/run.h). Scope is applied in get's query; writes are
+ * unscoped and run in the writer after the API's checks. */
+#include "store/village_vote.h"
+
+#include <string.h>
+
+#include "store/run.h"
+#include "store/village_vote_sql.h"
+
+static enum fq_err v_insert(struct store_conn *c, const json_t *rec, int64_t *id)
+{
+	static const struct store_sql sql = {VILLAGE_SQL_INSERT("?"),
+					     VILLAGE_SQL_INSERT("$") " RETURNING id"};
+	struct store_vals v = {0};
+	static const char *const cols[] = {"region",  "kind",       "title",     "body",
+					   "version", "created_by", "created_at"};
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		store_v_json(&v, json_object_get(rec, cols[i]));
+	return store_run_insert(c, &sql, &v, "village_rule_insert", id);
+}
+
+static int rule_col(const char *col)
+{
+	static const char *const cols[] = {"status",
+					   "comment_until",
+					   "adviser_opinion",
+					   "meeting_kind",
+					   "meeting_day",
+					   "eligible_people",
+					   "eligible_households",
+					   "present_people",
+					   "present_households",
+					   "votes_yes",
+					   "votes_no",
+					   "votes_abstain",
+					   "adopted_on",
+					   "filing_due",
+					   "filed_on",
+					   "review_due",
+					   "reviewed_on",
+					   "correction_reason",
+					   "title",
+					   "body",
+					   "version",
+					   "updated_at"};
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		if (strcmp(col, cols[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static enum fq_err v_update(struct store_conn *c, int64_t id, const json_t *fields)
+{
+	return store_run_update(c, "village_rules", rule_col, id, fields, "village_rule_update");
+}
+
+static enum fq_err v_get(struct store_conn *c, const struct caller *who, int64_t id, json_t **out)
+{
+	*out = NULL;
+	struct store_qsql *q = store_qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	store_qsql_add(q, VILLAGE_SQL_COLUMNS "WHERE r.id = ");
+	store_qsql_int(q, id);
+	store_qsql_scope(q, who, "r.region", NULL, 0);
+	json_t *rows = NULL;
+	enum fq_err err = store_run_built(c, q, "village_rule_get", &rows);
+	store_qsql_free(q);
+	if (err)
+		return err;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return FQ_ENOTFOUND;
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return FQ_OK;
+}
+
+static enum fq_err v_public_list(struct store_conn *c, const char *region, json_t **items)
+{
+	static const struct store_sql sql = {VILLAGE_SQL_PUBLIC("?"), VILLAGE_SQL_PUBLIC("$")};
+	struct store_vals v = {0};
+	store_v_text(&v, region);
+	return store_run_rows(c, &sql, &v, "village_rule_public", items);
+}
+
+const struct store_village_vote_ops shared_village_vote_ops = {
+	.insert = v_insert,
+	.update = v_update,
+	.get = v_get,
+	.public_list = v_public_list,
+};
