@@ -376,10 +376,11 @@ struct store_ops {
 	const struct store_team_ops *team; /* service teams (issue 15) */
 	const struct store_sync_ops *sync;
 	const struct store_grid_event_ops *grid_event;
-	const struct store_alert_ops *alert;               /* early-warning alerts (issue 16) */
-	const struct store_risk_ops *risk;                 /* risk grades of cases (issue 16) */
-	const struct store_report_ops *report;             /* the weekly 研判 report (issue 16) */
-	const struct store_village_vote_ops *village_vote; /* village rules (issue 18) */
+	const struct store_alert_ops *alert;   /* early-warning alerts (issue 16) */
+	const struct store_risk_ops *risk;     /* risk grades of cases (issue 16) */
+	const struct store_report_ops *report; /* the weekly 研判 report (issue 16) */
+	/* village rules (issue 18) */
+	const struct store_village_vote_ops *village_vote;
 };
 
 extern const struct store_ops store_sqlite_ops;
