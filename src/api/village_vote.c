@@ -21,12 +21,14 @@
 #include "api/api.h"
 #include "domain/village/vote.h"
 #include "store/village_vote.h"
+#include "util/secret.h"
 #include "util/text.h"
 
 #define VV_ACTION_MAX 16
 #define VV_TITLE_MAX 200
 #define VV_BODY_MAX 20000
 #define VV_NOTE_MAX 2000
+#define VV_TOKENS_MAX 2000 /* tokens issued in one call */
 
 static const uint32_t staff_roles = ROLE_BIT(ROLE_GRID_WORKER) | ROLE_BIT(ROLE_MEDIATOR) |
 				    ROLE_BIT(ROLE_HANDLER) | ROLE_BIT(ROLE_ADMIN);
@@ -122,7 +124,17 @@ static json_t *day_json(int32_t day)
 
 /* ---- writes ---- */
 
+enum vv_op {
+	OP_CREATE,
+	OP_ACT,
+	OP_TOKENS,
+	OP_PAPER,
+	OP_BALLOT
+};
+
 struct vv_job {
+	enum vv_op op;
+	json_t *out; /* OP_TOKENS, OP_PAPER, OP_BALLOT: the answer */
 	struct caller caller;
 	int64_t id, new_id;
 	char action[VV_ACTION_MAX];
@@ -158,8 +170,30 @@ static enum fq_err create(struct store_conn *c, struct vv_job *k, struct fq_erro
 }
 
 /* The fields of `action` into set, checked; the status is set by the caller. */
-static enum fq_err action_fields(struct vv_job *k, const json_t *row, int to, json_t *set,
-				 struct fq_error *e)
+/* The totals of rule_id's ballots, online and paper together, into
+ * yes/no/abstain of set (as votes_*). */
+static enum fq_err ballot_totals(struct store_conn *c, int64_t rule_id, json_t *set)
+{
+	json_t *items = NULL;
+	enum fq_err err = store_village_vote_ballots(c, rule_id, &items);
+	if (err)
+		return err;
+	int64_t n[3] = {0, 0, 0};
+	size_t i;
+	json_t *b;
+	json_array_foreach(items, i, b) {
+		const char *ch = json_string_value(json_object_get(b, "choice"));
+		n[!strcmp(ch, "yes") ? 0 : !strcmp(ch, "no") ? 1 : 2]++;
+	}
+	json_decref(items);
+	json_object_set_new(set, "yes", json_integer(n[0]));
+	json_object_set_new(set, "no", json_integer(n[1]));
+	json_object_set_new(set, "abstain", json_integer(n[2]));
+	return FQ_OK;
+}
+
+static enum fq_err action_fields(struct store_conn *c, struct vv_job *k, const json_t *row, int to,
+				 json_t *set, struct fq_error *e)
 {
 	const char *region = json_string_value(json_object_get(row, "region"));
 	int32_t today = date_of_instant_bj(k->now);
@@ -219,11 +253,25 @@ static enum fq_err action_fields(struct vv_job *k, const json_t *row, int to, js
 				return err;
 			json_object_set_new(set, counts[i], json_integer(n));
 		}
+		/* a secret ballot: the counts are the published ballots' */
+		const json_t *from = k->body;
+		json_t *tot = NULL;
+		if (json_is_true(json_object_get(k->body, "secret"))) {
+			if (!(tot = json_object()) || ballot_totals(c, k->id, tot)) {
+				json_decref(tot);
+				return fq_fail(e, FQ_EINTERNAL, NULL, NULL,
+					       "cannot count the ballots");
+			}
+			from = tot;
+		}
 		for (size_t i = 0; i < 3; i++) {
-			if ((err = count_field(e, k->body, votes[i], &n)))
+			if ((err = count_field(e, from, votes[i], &n))) {
+				json_decref(tot);
 				return err;
+			}
 			json_object_set_new(set, cols[i], json_integer(n));
 		}
+		json_decref(tot);
 		struct village_count vc = {
 			json_integer_value(json_object_get(set, "eligible_people")),
 			json_integer_value(json_object_get(set, "eligible_households")),
@@ -347,7 +395,7 @@ static enum fq_err act(struct store_conn *c, struct vv_job *k, struct fq_error *
 	else if (!set)
 		err = fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	else
-		err = action_fields(k, row, to, set, e);
+		err = action_fields(c, k, row, to, set, e);
 	if (!err) {
 		json_object_set_new(
 			set, "status",
@@ -361,10 +409,155 @@ static enum fq_err act(struct store_conn *c, struct vv_job *k, struct fq_error *
 	return err;
 }
 
+/* ---- secret ballots ---- */
+
+/* The rule k->id seen by the caller as staff of its village, open for
+ * ballots (step reviewed: after the adviser, before the count). */
+static enum fq_err ballot_rule(struct store_conn *c, struct vv_job *k, struct fq_error *e)
+{
+	json_t *row = NULL;
+	enum fq_err err = store_village_vote_get(c, &k->caller, k->id, &row);
+	if (err == FQ_ENOTFOUND)
+		return fq_fail(e, err, "not_found", NULL, "no such village rule");
+	if (err)
+		return fq_fail(e, err, NULL, NULL, "cannot read the village rule");
+	const char *region = json_string_value(json_object_get(row, "region"));
+	const char *st = json_string_value(json_object_get(row, "status"));
+	if (!(scope_roles_at(&k->caller, region) & staff_roles))
+		err = fq_fail(e, FQ_EFORBIDDEN, "forbidden", NULL,
+			      "only the village's staff do this");
+	else if (strcmp(st, "reviewed"))
+		err = fq_fail(e, FQ_ECONFLICT, "invalid_transition", NULL,
+			      "ballots only between the adviser's review and the count");
+	json_decref(row);
+	return err;
+}
+
+static enum fq_err new_receipt(struct store_conn *c, int64_t rule_id, const char *choice,
+			       const char *channel, json_t *receipts)
+{
+	char receipt[17];
+	secret_code(receipt, 16);
+	receipt[16] = 0;
+	enum fq_err err = store_village_vote_ballot_add(c, rule_id, choice, channel, receipt);
+	if (!err)
+		json_array_append_new(receipts, json_string(receipt));
+	return err;
+}
+
+/* {count}: one-time tokens, shown once; only their hashes are kept and
+ * none is tied to a voter (the village hands them out one per voter). */
+static enum fq_err tokens(struct store_conn *c, struct vv_job *k, struct fq_error *e)
+{
+	enum fq_err err = ballot_rule(c, k, e);
+	json_t *n = json_object_get(k->body, "count");
+	if (err)
+		return err;
+	if (!json_is_integer(n) || json_integer_value(n) < 1 ||
+	    json_integer_value(n) > VV_TOKENS_MAX)
+		return fq_fail(e, FQ_EINVAL, "invalid", "count", "1 to 2000 tokens");
+	json_t *list = json_array();
+	if (!list)
+		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
+	for (json_int_t i = 0; i < json_integer_value(n) && !err; i++) {
+		char tok[SECRET_TOKEN_CHARS + 1], hash[SECRET_HASH_HEX];
+		secret_token(tok);
+		secret_sha256_hex(tok, strlen(tok), hash);
+		err = store_village_vote_token_add(c, k->id, hash);
+		if (!err)
+			json_array_append_new(list, json_string(tok));
+	}
+	if (err) {
+		json_decref(list);
+		return fq_fail(e, err, NULL, NULL, "cannot save the tokens");
+	}
+	k->out = json_pack("{s:o}", "tokens", list);
+	return FQ_OK;
+}
+
+/* {yes, no, abstain}: the paper ballots counted at the meeting, each
+ * stored as a ballot with its own receipt, totalled with the online ones. */
+static enum fq_err paper(struct store_conn *c, struct vv_job *k, struct fq_error *e)
+{
+	static const char *const choices[] = {"yes", "no", "abstain"};
+	int64_t n[3];
+	enum fq_err err = ballot_rule(c, k, e);
+	if (err)
+		return err;
+	for (int i = 0; i < 3; i++)
+		if ((err = count_field(e, k->body, choices[i], &n[i])))
+			return err;
+	if (n[0] + n[1] + n[2] > VV_TOKENS_MAX)
+		return fq_fail(e, FQ_EINVAL, "invalid", "yes", "at most 2000 paper ballots a call");
+	json_t *receipts = json_array();
+	if (!receipts)
+		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
+	for (int i = 0; i < 3 && !err; i++)
+		for (int64_t j = 0; j < n[i] && !err; j++)
+			err = new_receipt(c, k->id, choices[i], "paper", receipts);
+	if (err) {
+		json_decref(receipts);
+		return fq_fail(e, err, NULL, NULL, "cannot save the ballots");
+	}
+	k->out = json_pack("{s:o}", "receipts", receipts);
+	return FQ_OK;
+}
+
+/* {token, choice}: a voter's online ballot. The token is burnt and the
+ * ballot stored in one job, with nothing that names the token or the
+ * voter; the answer is the receipt. */
+static enum fq_err ballot(struct store_conn *c, struct vv_job *k, struct fq_error *e)
+{
+	const char *tok = json_string_value(json_object_get(k->body, "token"));
+	const char *choice = json_string_value(json_object_get(k->body, "choice"));
+	if (!tok || strlen(tok) != SECRET_TOKEN_CHARS)
+		return fq_fail(e, FQ_EINVAL, "invalid", "token", "not a ballot token");
+	if (!choice || (strcmp(choice, "yes") && strcmp(choice, "no") && strcmp(choice, "abstain")))
+		return fq_fail(e, FQ_EINVAL, "invalid", "choice", "yes, no or abstain");
+	char hash[SECRET_HASH_HEX];
+	secret_sha256_hex(tok, strlen(tok), hash);
+	int64_t rule_id = 0;
+	enum fq_err err = store_village_vote_token_burn(c, hash, &rule_id);
+	if (err == FQ_ENOTFOUND)
+		return fq_fail(e, err, "not_found", "token", "no such ballot token");
+	if (err == FQ_ECONFLICT)
+		return fq_fail(e, err, "ballot_token_used", "token", "this token has voted");
+	if (err)
+		return fq_fail(e, err, NULL, NULL, "cannot check the token");
+	json_t *row = NULL;
+	if (store_village_vote_get(c, NULL, rule_id, &row))
+		return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "cannot read the village rule");
+	int open = !strcmp(json_string_value(json_object_get(row, "status")), "reviewed");
+	json_decref(row);
+	if (!open)
+		return fq_fail(e, FQ_ECONFLICT, "invalid_transition", NULL, "the vote is not open");
+	json_t *receipts = json_array();
+	if (!receipts || new_receipt(c, rule_id, choice, "online", receipts)) {
+		json_decref(receipts);
+		return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "cannot save the ballot");
+	}
+	k->out = json_pack("{s:O, s:I}", "receipt", json_array_get(receipts, 0), "rule_id",
+			   (json_int_t)rule_id);
+	json_decref(receipts);
+	return FQ_OK;
+}
+
 static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct vv_job *k = arg;
-	return k->id ? act(c, k, e) : create(c, k, e);
+	switch (k->op) {
+	case OP_CREATE:
+		return create(c, k, e);
+	case OP_ACT:
+		return act(c, k, e);
+	case OP_TOKENS:
+		return tokens(c, k, e);
+	case OP_PAPER:
+		return paper(c, k, e);
+	case OP_BALLOT:
+		return ballot(c, k, e);
+	}
+	return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "unknown operation");
 }
 
 static void done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
@@ -372,15 +565,18 @@ static void done(struct req *r, enum fq_err rc, const struct fq_error *e, void *
 	struct vv_job *k = arg;
 	if (rc)
 		reply_fq(r, e);
-	else if (k->id)
+	else if (k->out)
+		reply_json(r, 201, json_incref(k->out));
+	else if (k->op == OP_ACT)
 		reply_rule(r, k->id, 200);
 	else
 		reply_rule(r, k->new_id, 201);
+	json_decref(k->out);
 	json_decref(k->body);
 	free(k);
 }
 
-static void submit(struct req *r, int64_t id, const char *action)
+static void submit(struct req *r, enum vv_op op, int64_t id, const char *action)
 {
 	if (r->body && !json_is_object(r->body)) {
 		reply_err(r, "invalid_type", "the body must be a JSON object", NULL);
@@ -391,6 +587,7 @@ static void submit(struct req *r, int64_t id, const char *action)
 		reply_err(r, "out_of_memory", "out of memory", NULL);
 		return;
 	}
+	k->op = op;
 	k->caller = r->caller;
 	k->id = id;
 	if (action)
@@ -403,7 +600,7 @@ static void submit(struct req *r, int64_t id, const char *action)
 
 static void rule_create(struct req *r)
 {
-	submit(r, 0, NULL);
+	submit(r, OP_CREATE, 0, NULL);
 }
 
 static void rule_act(struct req *r)
@@ -415,7 +612,47 @@ static void rule_act(struct req *r)
 		reply_err(r, "unknown_action", "no such action", NULL);
 		return;
 	}
-	submit(r, id, r->params[1]);
+	submit(r, OP_ACT, id, r->params[1]);
+}
+
+static void rule_tokens(struct req *r)
+{
+	int64_t id;
+	if (api_param_id(r, 0, &id))
+		submit(r, OP_TOKENS, id, NULL);
+}
+
+static void rule_paper(struct req *r)
+{
+	int64_t id;
+	if (api_param_id(r, 0, &id))
+		submit(r, OP_PAPER, id, NULL);
+}
+
+static void public_ballot(struct req *r)
+{
+	submit(r, OP_BALLOT, 0, NULL);
+}
+
+/* GET /api/v1/public/village-rules/{id}/ballots: every ballot (receipt,
+ * choice, channel) and the totals, for anyone to recount. */
+static void public_ballots(struct req *r)
+{
+	int64_t id;
+	if (!api_param_id(r, 0, &id))
+		return;
+	json_t *items = NULL, *tot = json_object();
+	if (!tot || store_village_vote_ballots(r->rc, id, &items) ||
+	    ballot_totals(r->rc, id, tot)) {
+		json_decref(items);
+		json_decref(tot);
+		reply_err(r, "storage_unavailable", "cannot read the ballots", NULL);
+		return;
+	}
+	json_object_set_new(tot, "total", json_integer((json_int_t)json_array_size(items)));
+	reply_json(r, 200,
+		   json_pack("{s:I, s:o, s:o}", "rule_id", (json_int_t)id, "items", items, "totals",
+			     tot));
 }
 
 static void rule_get(struct req *r)
@@ -448,4 +685,9 @@ void api_village_vote_routes(void)
 	http_route(M_GET, "/api/v1/village-rules/{id}", R_AUTH, rule_get);
 	http_route(M_POST, "/api/v1/village-rules/{id}/actions/{name}", R_AUTH | R_JSON, rule_act);
 	http_route(M_GET, "/api/v1/public/villages/{code}/rules", R_PUBLIC, public_rules);
+	http_route(M_POST, "/api/v1/village-rules/{id}/ballot-tokens", R_AUTH | R_JSON,
+		   rule_tokens);
+	http_route(M_POST, "/api/v1/village-rules/{id}/paper-ballots", R_AUTH | R_JSON, rule_paper);
+	http_route(M_POST, "/api/v1/public/village-ballots", R_PUBLIC | R_JSON, public_ballot);
+	http_route(M_GET, "/api/v1/public/village-rules/{id}/ballots", R_PUBLIC, public_ballots);
 }

@@ -85,6 +85,8 @@ static const struct mspec specs[] = {
 	{"analysis_report_runs", "region, week_start", NULL, NULL, M_KEEP, NULL},
 	/* village rules (issue 18) */
 	{"village_rules", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_ballot_tokens", "id", "token_hash", "id", M_UPDATE, NULL},
+	{"village_ballots", "receipt", NULL, NULL, M_KEEP, NULL},
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 

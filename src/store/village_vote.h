@@ -16,6 +16,7 @@
 #include "store/store.h"
 
 #define VILLAGE_RULES_LIST_MAX 100
+#define VILLAGE_BALLOTS_MAX 20000 /* ballots of one vote, one answer */
 
 struct store_village_vote_ops {
 	/* rec: {region, kind, title, body, version, created_by, created_at}. */
@@ -31,6 +32,18 @@ struct store_village_vote_ops {
 	/* The rules in force in village `region` (adopted, filed, review_ok):
 	 * [{id, kind, title, body, version, status, adopted_on, filed_on}]. */
 	enum fq_err (*public_list)(struct store_conn *c, const char *region, json_t **items);
+
+	/* Secret ballots (table comments in 026_village_rules.sql): no call
+	 * takes or returns a voter. token_add keeps a token's hash for rule_id. */
+	enum fq_err (*token_add)(struct store_conn *c, int64_t rule_id, const char *hash);
+	/* Burns the unused token with this hash: *rule_id its rule.
+	 * FQ_ENOTFOUND when unknown, FQ_ECONFLICT when already used. */
+	enum fq_err (*token_burn)(struct store_conn *c, const char *hash, int64_t *rule_id);
+	enum fq_err (*ballot_add)(struct store_conn *c, int64_t rule_id, const char *choice,
+				  const char *channel, const char *receipt);
+	/* [{receipt, choice, channel}] of rule_id by receipt, up to
+	 * VILLAGE_BALLOTS_MAX. */
+	enum fq_err (*ballots)(struct store_conn *c, int64_t rule_id, json_t **items);
 };
 
 extern const struct store_village_vote_ops shared_village_vote_ops;
@@ -66,6 +79,31 @@ static inline enum fq_err store_village_vote_public_list(struct store_conn *c, c
 							 json_t **items)
 {
 	return STORE_VILLAGE_VOTE_CALL(c, public_list, region, items);
+}
+
+static inline enum fq_err store_village_vote_token_add(struct store_conn *c, int64_t rule_id,
+						       const char *hash)
+{
+	return STORE_VILLAGE_VOTE_CALL(c, token_add, rule_id, hash);
+}
+
+static inline enum fq_err store_village_vote_token_burn(struct store_conn *c, const char *hash,
+							int64_t *rule_id)
+{
+	return STORE_VILLAGE_VOTE_CALL(c, token_burn, hash, rule_id);
+}
+
+static inline enum fq_err store_village_vote_ballot_add(struct store_conn *c, int64_t rule_id,
+							const char *choice, const char *channel,
+							const char *receipt)
+{
+	return STORE_VILLAGE_VOTE_CALL(c, ballot_add, rule_id, choice, channel, receipt);
+}
+
+static inline enum fq_err store_village_vote_ballots(struct store_conn *c, int64_t rule_id,
+						     json_t **items)
+{
+	return STORE_VILLAGE_VOTE_CALL(c, ballots, rule_id, items);
 }
 
 #endif

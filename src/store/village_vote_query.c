@@ -86,9 +86,71 @@ static enum fq_err v_public_list(struct store_conn *c, const char *region, json_
 	return store_run_rows(c, &sql, &v, "village_rule_public", items);
 }
 
+/* ---- secret ballots ---- */
+
+static enum fq_err v_token_add(struct store_conn *c, int64_t rule_id, const char *hash)
+{
+	static const struct store_sql sql = {VILLAGE_SQL_TOKEN_ADD("?"),
+					     VILLAGE_SQL_TOKEN_ADD("$") " RETURNING id"};
+	struct store_vals v = {0};
+	store_v_int(&v, rule_id);
+	store_v_text(&v, hash);
+	int64_t id = 0;
+	return store_run_insert(c, &sql, &v, "village_token_add", &id);
+}
+
+static enum fq_err v_token_burn(struct store_conn *c, const char *hash, int64_t *rule_id)
+{
+	static const struct store_sql find = {VILLAGE_SQL_TOKEN_FIND("?"),
+					      VILLAGE_SQL_TOKEN_FIND("$")};
+	static const struct store_sql burn = {VILLAGE_SQL_TOKEN_BURN("?"),
+					      VILLAGE_SQL_TOKEN_BURN("$")};
+	struct store_vals v = {0};
+	store_v_text(&v, hash);
+	json_t *row = NULL;
+	enum fq_err err = store_run_one_row(c, &find, &v, "village_token_find", &row);
+	if (err)
+		return err;
+	*rule_id = json_integer_value(json_object_get(row, "rule_id"));
+	int used = json_integer_value(json_object_get(row, "used")) != 0;
+	json_decref(row);
+	if (used)
+		return FQ_ECONFLICT;
+	int64_t changed = 0;
+	err = store_run_exec(c, &burn, &v, "village_token_burn", &changed);
+	if (!err && changed != 1)
+		err = FQ_ECONFLICT;
+	return err;
+}
+
+static enum fq_err v_ballot_add(struct store_conn *c, int64_t rule_id, const char *choice,
+				const char *channel, const char *receipt)
+{
+	static const struct store_sql sql = {VILLAGE_SQL_BALLOT_ADD("?"),
+					     VILLAGE_SQL_BALLOT_ADD("$")};
+	struct store_vals v = {0};
+	store_v_text(&v, receipt);
+	store_v_int(&v, rule_id);
+	store_v_text(&v, choice);
+	store_v_text(&v, channel);
+	return store_run_exec(c, &sql, &v, "village_ballot_add", NULL);
+}
+
+static enum fq_err v_ballots(struct store_conn *c, int64_t rule_id, json_t **items)
+{
+	static const struct store_sql sql = {VILLAGE_SQL_BALLOTS("?"), VILLAGE_SQL_BALLOTS("$")};
+	struct store_vals v = {0};
+	store_v_int(&v, rule_id);
+	return store_run_rows(c, &sql, &v, "village_ballots", items);
+}
+
 const struct store_village_vote_ops shared_village_vote_ops = {
 	.insert = v_insert,
 	.update = v_update,
 	.get = v_get,
 	.public_list = v_public_list,
+	.token_add = v_token_add,
+	.token_burn = v_token_burn,
+	.ballot_add = v_ballot_add,
+	.ballots = v_ballots,
 };

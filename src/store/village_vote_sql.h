@@ -18,4 +18,17 @@
 	"WHERE region = " P                                                                       \
 	"1 AND status IN ('adopted', 'filed', 'review_ok') ORDER BY id LIMIT 100"
 
+#define VILLAGE_SQL_TOKEN_ADD(P) \
+	"INSERT INTO village_ballot_tokens(rule_id, token_hash) VALUES (" P "1, " P "2)"
+#define VILLAGE_SQL_TOKEN_FIND(P) \
+	"SELECT rule_id, used FROM village_ballot_tokens WHERE token_hash = " P "1"
+#define VILLAGE_SQL_TOKEN_BURN(P) \
+	"UPDATE village_ballot_tokens SET used = 1 WHERE token_hash = " P "1 AND used = 0"
+#define VILLAGE_SQL_BALLOT_ADD(P)                                                           \
+	"INSERT INTO village_ballots(receipt, rule_id, choice, channel) VALUES (" P "1, " P \
+	"2, " P "3, " P "4)"
+#define VILLAGE_SQL_BALLOTS(P)                                                                  \
+	"SELECT receipt, choice, channel FROM village_ballots WHERE rule_id = " P "1 ORDER BY " \
+	"receipt LIMIT 20000"
+
 #endif

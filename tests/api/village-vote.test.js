@@ -191,3 +191,78 @@ test('filing within 10 days and the township review within 30, overdue flags, co
   p = await fetch(`${srv.base}/api/v1/public/villages/abc/rules`);
   assert.equal(p.status, 400);
 });
+
+test('secret ballot: no voter column, receipts verify, anyone recounts, a token votes once, paper totalled with online', async () => {
+  // the tables: nothing that could name a voter, a token or a time
+  const cols = (t) => (process.env.FQ_TEST_PG
+    ? sql(`SELECT column_name FROM information_schema.columns WHERE table_name = '${t}'`).split('\n')
+    : sql(`SELECT name FROM pragma_table_info('${t}')`).split('\n')).map((s) => s.trim()).sort();
+  assert.deepEqual(cols('village_ballots'), ['channel', 'choice', 'receipt', 'rule_id']);
+  assert.ok(!cols('village_ballot_tokens').some((c) => /user|voter|person|phone|ballot|receipt|at$/.test(c)));
+
+  const c = await u['fengyuan.grid'].post('/api/v1/village-rules',
+    { region: VILLAGE, title: '无记名表决', body: '第一条' });
+  const id = c.json.id;
+  // no tokens before the adviser's review
+  let r = await u['fengyuan.grid'].post(`/api/v1/village-rules/${id}/ballot-tokens`, { count: 3 });
+  assert.equal(r.status, 409, r.text);
+  await act('fengyuan.grid', id, 'comment', { comment_until: day(0) });
+  sql(`UPDATE village_rules SET comment_until = '${day(-1)}' WHERE id = ${id}`);
+  await act('admin', id, 'review', { opinion: 'ok' });
+  r = await u['leshan.mediator'].post(`/api/v1/village-rules/${id}/ballot-tokens`, { count: 3 });
+  assert.equal(r.status, 404, r.text);
+  r = await u['fengyuan.grid'].post(`/api/v1/village-rules/${id}/ballot-tokens`, { count: 3 });
+  assert.equal(r.status, 201, r.text);
+  const tokens = r.json.tokens;
+  assert.equal(tokens.length, 3);
+  assert.equal(new Set(tokens).size, 3);
+  // only hashes are stored
+  assert.ok(!sql('SELECT token_hash FROM village_ballot_tokens').includes(tokens[0]));
+
+  const cast = (token, choice) => fetch(`${srv.base}/api/v1/public/village-ballots`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, choice }) });
+  const receipts = [];
+  for (const [t, ch] of [[tokens[0], 'yes'], [tokens[1], 'yes'], [tokens[2], 'no']]) {
+    const b = await cast(t, ch);
+    assert.equal(b.status, 201);
+    receipts.push((await b.json()).receipt);
+  }
+  // the same token again: refused, nothing added
+  let b = await cast(tokens[0], 'no');
+  assert.equal(b.status, 409);
+  assert.equal((await b.json()).error.code, 'ballot_token_used');
+  b = await cast('x'.repeat(43), 'yes');
+  assert.equal(b.status, 404);
+
+  // paper ballots counted at the meeting
+  r = await u['fengyuan.grid'].post(`/api/v1/village-rules/${id}/paper-ballots`, { yes: 2, no: 1, abstain: 1 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.receipts.length, 4);
+
+  const pub = await (await fetch(`${srv.base}/api/v1/public/village-rules/${id}/ballots`)).json();
+  // each voter finds their receipt with their choice
+  for (const [i, ch] of ['yes', 'yes', 'no'].entries())
+    assert.equal(pub.items.find((x) => x.receipt === receipts[i]).choice, ch);
+  // anyone recounts the published ballots and gets the totals
+  const recount = { yes: 0, no: 0, abstain: 0 };
+  for (const x of pub.items) recount[x.choice]++;
+  assert.deepEqual(recount, { yes: 4, no: 2, abstain: 1 });
+  assert.equal(pub.totals.yes, 4);
+  assert.equal(pub.totals.no, 2);
+  assert.equal(pub.totals.abstain, 1);
+  assert.equal(pub.totals.total, pub.items.length);
+  assert.equal(pub.items.filter((x) => x.channel === 'paper').length, 4);
+
+  // the count: the ballots' totals, and adoption checks them (7 present, 4 yes)
+  r = await act('fengyuan.grid', id, 'vote', {
+    meeting_kind: 'representatives', meeting_day: day(0), eligible_people: 9,
+    eligible_households: 0, present_people: 7, present_households: 0, secret: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.votes_yes, 4);
+  assert.equal(r.json.votes_no, 2);
+  assert.equal((await act('fengyuan.grid', id, 'adopt')).status, 200);
+  // the vote is closed: a new token would not be accepted
+  r = await u['fengyuan.grid'].post(`/api/v1/village-rules/${id}/ballot-tokens`, { count: 1 });
+  assert.equal(r.status, 409);
+});

@@ -1885,5 +1885,6 @@ export default {
   'report.none': 'None.',
   'error.invalid_week': 'The week must be a date (YYYY-MM-DD) that is a Monday.',
   // ---- village rules and votes ----
+  'error.ballot_token_used': 'This ballot token has already been used: each voter votes once.',
   'error.vote_not_passed': 'The vote did not pass: no quorum, or not more than half of those present voted yes (Organic Law of Villagers\' Committees arts. 22, 26).',
 };

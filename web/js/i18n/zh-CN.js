@@ -1886,5 +1886,6 @@ export default {
   'report.none': '无。',
   'error.invalid_week': '周起始日须为星期一的日期（YYYY-MM-DD）。',
   // ---- village rules and votes ----
+  'error.ballot_token_used': '该投票凭证已使用，每位村民只能投一次票。',
   'error.vote_not_passed': '表决未通过：到会人数不足，或赞成票未过到会人员半数（村民委员会组织法第二十二条、第二十六条）。',
 };

@@ -38,3 +38,22 @@ CREATE TABLE village_rules (
   updated_at         INTEGER
 );
 CREATE INDEX village_rules_region ON village_rules(region, status);
+
+-- Secret ballots on a rule (无记名投票). A voter gets a one-time token from
+-- the village (on paper or by SMS); only its hash is kept, with NO voter
+-- id, and it is burnt when used. A ballot keeps no voter id, no token and
+-- no time: only the choice, whether it came online or on paper, and a
+-- random receipt the voter keeps to find it among the published ballots.
+CREATE TABLE village_ballot_tokens (
+  id         INTEGER PRIMARY KEY,
+  rule_id    INTEGER NOT NULL REFERENCES village_rules(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  used       INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE village_ballots (
+  receipt    TEXT PRIMARY KEY, -- random; the published order is by receipt
+  rule_id    INTEGER NOT NULL REFERENCES village_rules(id),
+  choice     TEXT NOT NULL CHECK (choice IN ('yes', 'no', 'abstain')),
+  channel    TEXT NOT NULL CHECK (channel IN ('online', 'paper'))
+);
+CREATE INDEX village_ballots_rule ON village_ballots(rule_id, receipt);
