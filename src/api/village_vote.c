@@ -655,6 +655,28 @@ static void public_ballots(struct req *r)
 			     tot));
 }
 
+/* GET /api/v1/village-rules?region=: the rules the caller sees. */
+static void rule_list(struct req *r)
+{
+	const char *region = req_query(r, "region");
+	if (region && !*region)
+		region = NULL;
+	if (region && !text_region_code(region, NULL)) {
+		reply_err(r, "invalid", "a region code", "region");
+		return;
+	}
+	json_t *items = NULL;
+	if (store_village_vote_list(r->rc, &r->caller, region, &items)) {
+		reply_err(r, "storage_unavailable", "cannot read the village rules", NULL);
+		return;
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+		render(r, o);
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 static void rule_get(struct req *r)
 {
 	int64_t id;
@@ -682,6 +704,7 @@ static void public_rules(struct req *r)
 void api_village_vote_routes(void)
 {
 	http_route(M_POST, "/api/v1/village-rules", R_AUTH | R_JSON, rule_create);
+	http_route(M_GET, "/api/v1/village-rules", R_AUTH, rule_list);
 	http_route(M_GET, "/api/v1/village-rules/{id}", R_AUTH, rule_get);
 	http_route(M_POST, "/api/v1/village-rules/{id}/actions/{name}", R_AUTH | R_JSON, rule_act);
 	http_route(M_GET, "/api/v1/public/villages/{code}/rules", R_PUBLIC, public_rules);

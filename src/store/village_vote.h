@@ -32,6 +32,10 @@ struct store_village_vote_ops {
 	/* The rules in force in village `region` (adopted, filed, review_ok):
 	 * [{id, kind, title, body, version, status, adopted_on, filed_on}]. */
 	enum fq_err (*public_list)(struct store_conn *c, const char *region, json_t **items);
+	/* Every version of the rules of `region` (a village, or NULL: all)
+	 * within who's scope, newest first, as get, up to VILLAGE_RULES_LIST_MAX. */
+	enum fq_err (*list)(struct store_conn *c, const struct caller *who, const char *region,
+			    json_t **items);
 
 	/* Secret ballots (table comments in 026_village_rules.sql): no call
 	 * takes or returns a voter. token_add keeps a token's hash for rule_id. */
@@ -79,6 +83,12 @@ static inline enum fq_err store_village_vote_public_list(struct store_conn *c, c
 							 json_t **items)
 {
 	return STORE_VILLAGE_VOTE_CALL(c, public_list, region, items);
+}
+
+static inline enum fq_err store_village_vote_list(struct store_conn *c, const struct caller *who,
+						  const char *region, json_t **items)
+{
+	return STORE_VILLAGE_VOTE_CALL(c, list, who, region, items);
 }
 
 static inline enum fq_err store_village_vote_token_add(struct store_conn *c, int64_t rule_id,

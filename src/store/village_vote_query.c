@@ -86,6 +86,25 @@ static enum fq_err v_public_list(struct store_conn *c, const char *region, json_
 	return store_run_rows(c, &sql, &v, "village_rule_public", items);
 }
 
+static enum fq_err v_list(struct store_conn *c, const struct caller *who, const char *region,
+			  json_t **items)
+{
+	*items = NULL;
+	struct store_qsql *q = store_qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	store_qsql_add(q, VILLAGE_SQL_COLUMNS "WHERE 1 = 1");
+	if (region) {
+		store_qsql_add(q, " AND r.region = ");
+		store_qsql_text(q, region);
+	}
+	store_qsql_scope(q, who, "r.region", NULL, 0);
+	store_qsql_add(q, " ORDER BY r.id DESC LIMIT 100");
+	enum fq_err err = store_run_built(c, q, "village_rule_list", items);
+	store_qsql_free(q);
+	return err;
+}
+
 /* ---- secret ballots ---- */
 
 static enum fq_err v_token_add(struct store_conn *c, int64_t rule_id, const char *hash)
@@ -149,6 +168,7 @@ const struct store_village_vote_ops shared_village_vote_ops = {
 	.update = v_update,
 	.get = v_get,
 	.public_list = v_public_list,
+	.list = v_list,
 	.token_add = v_token_add,
 	.token_burn = v_token_burn,
 	.ballot_add = v_ballot_add,

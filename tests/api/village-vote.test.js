@@ -266,3 +266,14 @@ test('secret ballot: no voter column, receipts verify, anyone recounts, a token 
   r = await u['fengyuan.grid'].post(`/api/v1/village-rules/${id}/ballot-tokens`, { count: 1 });
   assert.equal(r.status, 409);
 });
+
+test('the list: a village\'s rules within scope only', async () => {
+  await u['fengyuan.grid'].post('/api/v1/village-rules', { region: VILLAGE, title: '列表', body: 'b' });
+  let r = await u['fengyuan.grid'].get(`/api/v1/village-rules?region=${VILLAGE}`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.items.some((x) => x.title === '列表'));
+  r = await u['leshan.mediator'].get(`/api/v1/village-rules?region=${VILLAGE}`);
+  assert.equal(r.json.items.length, 0);
+  r = await u['fengyuan.grid'].get('/api/v1/village-rules?region=x');
+  assert.equal(r.status, 400);
+});
