@@ -42,6 +42,7 @@ const routes = [
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/teams$/, page: teams, name: 'teams', staff: true },
+  { re: /^\/village-rules$/, page: { render: (ctx) => import('./pages/village-rules.js').then((m) => m.render(ctx)) }, name: 'village-rules', staff: true },
   { re: /^\/alerts$/, page: alerts, name: 'alerts', staff: true },
   { re: /^\/field$/, page: field, name: 'field' },
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
@@ -95,6 +96,9 @@ function navLinks() {
         ['#/patrols', 'nav.patrols', 'patrols'],
         ['#/grids', 'nav.grids', 'grids'],
         ['#/teams', 'nav.teams', 'teams'],
+      ]],
+      ['nav.group.village', [
+        ['#/village-rules', 'nav.villageRules', 'village-rules'],
       ]],
       // 研判 (issue 16): alerts and the live board, risk grades, the weekly report
       ['nav.group.analysis', [
