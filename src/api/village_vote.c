@@ -242,8 +242,17 @@ static enum fq_err action_fields(struct store_conn *c, struct vv_job *k, const j
 		if (kind < 0 || !village_meeting_can_adopt((enum village_meeting_kind)kind))
 			return fq_fail(e, FQ_EINVAL, "invalid", "meeting_kind",
 				       "assembly or representatives");
-		if ((err = date_field(e, k->body, "meeting_day", &day)))
+		int32_t notice;
+		if ((err = date_field(e, k->body, "meeting_day", &day)) ||
+		    (err = date_field(e, k->body, "notice_day", &notice)))
 			return err;
+		/* 提前十天通知 (art. 21) / 三日 for the representatives (Zhejiang
+		 * art. 23): a vote at a meeting called late does not count */
+		if (!village_notice_ok((enum village_meeting_kind)kind, notice, day))
+			return fq_fail(e, FQ_EINVAL, "invalid", "notice_day",
+				       "the notice must come 10 days before a villagers' assembly, "
+				       "3 before a representatives' assembly");
+		json_object_set_new(set, "notice_day", day_json(notice));
 		json_object_set_new(
 			set, "meeting_kind",
 			json_string(village_meeting_kind_name((enum village_meeting_kind)kind)));
@@ -363,9 +372,10 @@ static enum fq_err action_fields(struct store_conn *c, struct vv_job *k, const j
 			set, "version",
 			json_integer(json_integer_value(json_object_get(row, "version")) + 1));
 		static const char *const clear[] = {
-			"comment_until", "adviser_opinion", "meeting_kind",  "meeting_day",
-			"votes_yes",     "votes_no",        "votes_abstain", "adopted_on",
-			"filing_due",    "filed_on",        "review_due",    "reviewed_on"};
+			"comment_until", "adviser_opinion", "meeting_kind", "meeting_day",
+			"notice_day",    "votes_yes",       "votes_no",     "votes_abstain",
+			"adopted_on",    "filing_due",      "filed_on",     "review_due",
+			"reviewed_on"};
 		for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++)
 			json_object_set_new(set, clear[i], json_null());
 		return FQ_OK;

@@ -27,6 +27,7 @@ static int rule_col(const char *col)
 					   "adviser_opinion",
 					   "meeting_kind",
 					   "meeting_day",
+					   "notice_day",
 					   "eligible_people",
 					   "eligible_households",
 					   "present_people",

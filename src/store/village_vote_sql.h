@@ -9,7 +9,7 @@
 	"VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7)"
 #define VILLAGE_SQL_COLUMNS                                                                        \
 	"SELECT r.id, r.region, r.kind, r.title, r.body, r.version, r.status, r.comment_until, "   \
-	"r.adviser_opinion, r.meeting_kind, r.meeting_day, r.eligible_people, "                    \
+	"r.adviser_opinion, r.meeting_kind, r.meeting_day, r.notice_day, r.eligible_people, "      \
 	"r.eligible_households, r.present_people, r.present_households, r.votes_yes, r.votes_no, " \
 	"r.votes_abstain, r.adopted_on, r.filing_due, r.filed_on, r.review_due, r.reviewed_on, "   \
 	"r.correction_reason, r.created_by, r.created_at, r.updated_at FROM village_rules r "

@@ -55,7 +55,7 @@ async function votedRule(counts, title = '枫源村村规民约') {
   r = await act('admin', id, 'review', { opinion: '无违法内容' });
   assert.equal(r.status, 200, r.text);
   r = await act('fengyuan.grid', id, 'vote', {
-    meeting_kind: 'assembly', meeting_day: day(0), eligible_people: 100,
+    meeting_kind: 'assembly', meeting_day: day(0), notice_day: day(-10), eligible_people: 100,
     eligible_households: 30, present_people: 0, present_households: 0, yes: 0, no: 0, abstain: 0,
     ...counts,
   });
@@ -110,6 +110,17 @@ test('majority: exactly half of those present is not enough, abstentions count a
   // 31 of 60: passes
   id = await votedRule({ present_people: 60, yes: 31, no: 29 });
   assert.equal((await act('fengyuan.grid', id, 'adopt')).status, 200);
+  // notice nine days before a villagers' assembly: 400 (art. 21: ten)
+  const late = await u['fengyuan.grid'].post('/api/v1/village-rules',
+    { region: VILLAGE, title: 'late', body: 'b' });
+  await act('fengyuan.grid', late.json.id, 'comment', { comment_until: day(0) });
+  sql(`UPDATE village_rules SET comment_until = '${day(-1)}' WHERE id = ${late.json.id}`);
+  await act('admin', late.json.id, 'review', { opinion: 'ok' });
+  r = await act('fengyuan.grid', late.json.id, 'vote', {
+    meeting_kind: 'assembly', meeting_day: day(0), notice_day: day(-9), eligible_people: 100,
+    eligible_households: 30, present_people: 60, present_households: 0, yes: 60, no: 0, abstain: 0 });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.error.field, 'notice_day');
   // counts that cannot be: 400
   const c = await u['fengyuan.grid'].post('/api/v1/village-rules',
     { region: VILLAGE, title: 't', body: 'b' });
@@ -117,7 +128,7 @@ test('majority: exactly half of those present is not enough, abstentions count a
   sql(`UPDATE village_rules SET comment_until = '${day(-1)}' WHERE id = ${c.json.id}`);
   await act('admin', c.json.id, 'review', { opinion: 'ok' });
   r = await act('fengyuan.grid', c.json.id, 'vote', {
-    meeting_kind: 'assembly', meeting_day: day(0), eligible_people: 100, eligible_households: 30,
+    meeting_kind: 'assembly', meeting_day: day(0), notice_day: day(-10), eligible_people: 100, eligible_households: 30,
     present_people: 101, present_households: 0, yes: 60, no: 0, abstain: 0 });
   assert.equal(r.status, 400, r.text);
 });
@@ -130,7 +141,7 @@ test('representatives: two thirds of the members is enough, one fewer is not', a
     sql(`UPDATE village_rules SET comment_until = '${day(-1)}' WHERE id = ${c.json.id}`);
     await act('admin', c.json.id, 'review', { opinion: 'ok' });
     const r = await act('fengyuan.grid', c.json.id, 'vote', {
-      meeting_kind: 'representatives', meeting_day: day(0), eligible_people: 30,
+      meeting_kind: 'representatives', meeting_day: day(0), notice_day: day(-3), eligible_people: 30,
       eligible_households: 0, present_people: present, present_households: 0,
       yes: present, no: 0, abstain: 0 });
     assert.equal(r.status, 200, r.text);
@@ -256,7 +267,7 @@ test('secret ballot: no voter column, receipts verify, anyone recounts, a token 
 
   // the count: the ballots' totals, and adoption checks them (7 present, 4 yes)
   r = await act('fengyuan.grid', id, 'vote', {
-    meeting_kind: 'representatives', meeting_day: day(0), eligible_people: 9,
+    meeting_kind: 'representatives', meeting_day: day(0), notice_day: day(-3), eligible_people: 9,
     eligible_households: 0, present_people: 7, present_households: 0, secret: true });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.votes_yes, 4);

@@ -1885,6 +1885,8 @@ export default {
   'report.none': 'None.',
   'error.invalid_week': 'The week must be a date (YYYY-MM-DD) that is a Monday.',
   // ---- village rules and votes ----
+  'vrule.noticeDay': 'Notice given on',
+  'vrule.noticeHint': 'At least 10 days before a villagers\' assembly, 3 before a representatives\' assembly.',
   'nav.group.village': 'Village self-governance',
   'nav.villageRules': 'Village rules and votes',
   'vrule.title': 'Village rules and votes',

@@ -1886,6 +1886,8 @@ export default {
   'report.none': '无。',
   'error.invalid_week': '周起始日须为星期一的日期（YYYY-MM-DD）。',
   // ---- village rules and votes ----
+  'vrule.noticeDay': '会议通知日期',
+  'vrule.noticeHint': '村民会议须提前十天通知，村民代表会议须提前三日。',
   'nav.group.village': '村民自治',
   'nav.villageRules': '村规民约与表决',
   'vrule.title': '村规民约与表决',

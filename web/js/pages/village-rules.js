@@ -22,6 +22,10 @@ function today() {
   return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 }
 
+function daysAgo(n) {
+  return new Date(Date.now() + 8 * 3600e3 - n * 86400e3).toISOString().slice(0, 10);
+}
+
 function numberField(name) {
   const input = h('input', { type: 'number', name, min: 0, inputmode: 'numeric', required: true });
   return field(t(`vrule.count.${name}`), input, { name });
@@ -31,14 +35,16 @@ function numberField(name) {
 function countForm(rule, reload) {
   const kind = select(['assembly', 'representatives'].map((k) => ({ value: k, label: t(`vrule.kind.${k}`) })),
     { name: 'meeting_kind' });
+  const notice = h('input', { type: 'date', name: 'notice_day', value: daysAgo(10), required: true });
   const fields = [field(t('vrule.meetingKind'), kind, { name: 'meeting_kind' }), ...COUNTS.map(numberField)];
+  const noticeField = field(t('vrule.noticeDay'), notice, { name: 'notice_day', hint: t('vrule.noticeHint'), hintId: `notice-hint-${rule.id}` });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, t('vrule.recordVote'));
   const form = h('form', { class: 'form vrule-count', novalidate: true },
-    h('h3', null, t('vrule.countTitle')), fields.map((f) => f.wrap), h('div', { class: 'form-actions' }, submit));
+    h('h3', null, t('vrule.countTitle')), noticeField.wrap, fields.map((f) => f.wrap), h('div', { class: 'form-actions' }, submit));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
-    const body = { meeting_day: today(), meeting_kind: kind.value };
+    const body = { meeting_day: today(), notice_day: notice.value, meeting_kind: kind.value };
     for (const f of fields.slice(1)) body[f.input.name] = Number(f.input.value || 0);
     submit.disabled = true;
     try {

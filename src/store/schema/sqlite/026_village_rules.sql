@@ -20,6 +20,7 @@ CREATE TABLE village_rules (
   adviser_opinion    TEXT,    -- the village legal adviser's review
   meeting_kind       TEXT,    -- assembly | representatives
   meeting_day        TEXT,
+  notice_day         TEXT,    -- the meeting's notice (art. 21: 10 days before)
   eligible_people    INTEGER,
   eligible_households INTEGER,
   present_people     INTEGER,
