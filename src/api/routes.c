@@ -12,6 +12,7 @@
 #include "api/patrol.h"
 #include "api/report.h"
 #include "api/team.h"
+#include "api/village_vote.h"
 #include "api/risk.h"
 #include "api/village_affairs.h"
 #include "api/village_proposal.h"
@@ -39,6 +40,7 @@ void api_register_all(void)
 	api_grid_routes();
 	api_patrol_routes();
 	api_team_routes();
+	api_village_vote_routes();
 	api_grid_event_routes();
 	api_report_routes();
 	api_alert_routes();

@@ -100,6 +100,10 @@ static const struct mspec specs[] = {
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},
 	/* the weekly report's sent weeks (issue 16): the target's record wins */
 	{"analysis_report_runs", "region, week_start", NULL, NULL, M_KEEP, NULL},
+	/* village rules (issue 18) */
+	{"village_rules", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_ballot_tokens", "id", "token_hash", "id", M_UPDATE, NULL},
+	{"village_ballots", "receipt", NULL, NULL, M_KEEP, NULL},
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 

@@ -63,6 +63,7 @@ struct store_mediation_doc_ops;
 struct store_grid_ops;
 struct store_patrol_ops;
 struct store_team_ops;
+struct store_village_vote_ops;
 struct store_report_ops;
 struct store_village_affairs_ops;
 struct store_sync_ops;
@@ -380,6 +381,8 @@ struct store_ops {
 	const struct store_risk_ops *risk;     /* risk grades of cases (issue 16) */
 	const struct store_report_ops *report; /* the weekly 研判 report (issue 16) */
 	const struct store_village_affairs_ops *village_affairs; /* issue 18 */
+	/* village rules (issue 18) */
+	const struct store_village_vote_ops *village_vote;
 };
 
 extern const struct store_ops store_sqlite_ops;

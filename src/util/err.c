@@ -98,6 +98,9 @@ static const struct fq_code codes[] = {
 	/* 409: the record's state does not allow it */
 	{"conflict", 409},
 	{"invalid_transition", 409},
+	/* village rules: no quorum or no majority; a ballot token votes once */
+	{"vote_not_passed", 409},
+	{"ballot_token_used", 409},
 	{"top_level", 409},
 	{"extension_used", 409},
 	{"deadline_passed", 409},

@@ -43,6 +43,7 @@ const routes = [
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/teams$/, page: teams, name: 'teams', staff: true },
+  { re: /^\/village-rules$/, page: { render: (ctx) => import('./pages/village-rules.js').then((m) => m.render(ctx)) }, name: 'village-rules', staff: true },
   { re: /^\/alerts$/, page: alerts, name: 'alerts', staff: true },
   { re: /^\/field$/, page: field, name: 'field' },
   { re: /^\/events(?:\/(\d+))?$/, page: events, name: 'events', keys: ['id'], staff: true },
@@ -107,6 +108,7 @@ function navLinks() {
       // 三治融合 (issue 18): one menu button opens the village pages
       ['nav.group.village', [
         ['#/village', 'nav.village', 'village'],
+        ['#/village-rules', 'nav.villageRules', 'village-rules'],
       ]],
       ['#/', 'nav.portal', 'home'],
     ];

@@ -9,6 +9,7 @@
 #include "store/grid.h"
 #include "store/patrol.h"
 #include "store/team.h"
+#include "store/village_vote.h"
 #include "store/report.h"
 #include "store/risk.h"
 #include "store/village_affairs.h"
@@ -59,4 +60,5 @@ const struct store_ops store_pg_ops = {
 	.risk = &shared_risk_ops,
 	.village_affairs = &shared_village_affairs_ops,
 	STORE_SHARED_OPS,
+	.village_vote = &shared_village_vote_ops,
 };
