@@ -32,7 +32,7 @@ const del = (who, p) => u[who].req('DELETE', p);
 function sql(q) {
   return (process.env.FQ_TEST_PG
     ? execFileSync('psql', [srv.db, '-tAc', q], { encoding: 'utf8' })
-    : execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' })).trim();
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' })).trim();
 }
 
 let seq = 0;

@@ -29,7 +29,7 @@ test.after(async () => { await srv.stop(); });
 function sql(q) {
   return (process.env.FQ_TEST_PG
     ? execFileSync('psql', [srv.db, '-tAc', q], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    : execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).trim();
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).trim();
 }
 
 const DAY = 86400 * 1000;

@@ -30,7 +30,7 @@ test.after(async () => { if (env) await env.close(); });
 function sql(q) {
   return (process.env.FQ_TEST_PG
     ? execFileSync('psql', [env.server.db, '-tAc', q], { encoding: 'utf8' })
-    : execFileSync('sqlite3', [env.server.db, q], { encoding: 'utf8' })).trim();
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', env.server.db, q], { encoding: 'utf8' })).trim();
 }
 const today = () => Math.floor((Date.now() / 1000 + 8 * 3600) / DAY);
 const iso = (t) => new Date(t * DAY * 1000).toISOString().slice(0, 10);

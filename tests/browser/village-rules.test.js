@@ -27,7 +27,7 @@ test.after(async () => { if (env) await env.close(); });
 function sql(q) {
   return (process.env.FQ_TEST_PG
     ? execFileSync('psql', [env.server.db, '-tAc', q], { encoding: 'utf8' })
-    : execFileSync('sqlite3', [env.server.db, q], { encoding: 'utf8' })).trim();
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', env.server.db, q], { encoding: 'utf8' })).trim();
 }
 
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
@@ -83,6 +83,11 @@ for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHON
 
     if (viewport === PHONE) assert.ok(await scrollWidth(page) <= PHONE.width, 'no sideways scrolling at 375 px');
     await axeCheck(page, `village rules (${label})`);
+    // the village's public page shows the adopted rule, not the refused one
+    await page.goto(`${env.base}/#/village?code=${VILLAGE}&public=1`);
+    const inForce = page.locator('.village-rules-public');
+    await inForce.getByText(`垃圾分类公约${label}`).waitFor();
+    assert.strictEqual(await inForce.getByText(`半数到会规约${label}`).count(), 0);
     env.check([/status of 409/]);
   }));
 }

@@ -85,16 +85,22 @@ async function publicView(container, code, isCurrent) {
   const props = h('div', { class: 'village-proposal-list' }, loading());
   append(container, h('div', { class: 'page-head' }, h('h1', null, t('village.publicTitle'))),
     h('p', { class: 'muted' }, t('village.publicLead')), box);
-  let res, com;
+  let res, com, rules;
   try {
     res = await get(`/api/public/villages/${encodeURIComponent(code)}/affairs`);
     com = await get(`/api/public/villages/${encodeURIComponent(code)}/commendations`);
+    rules = await get(`/api/v1/public/villages/${encodeURIComponent(code)}/rules`);
   } catch (err) {
     if (isCurrent()) replace(box, errorBox(err));
     return;
   }
   if (!isCurrent()) return;
   replace(box,
+    h('section', { class: 'card', 'aria-labelledby': 'vp-rules' }, h('h2', { id: 'vp-rules' }, t('village.rulesInForce')),
+      rules.items.length
+        ? h('ul', { class: 'party-list village-rules-public' }, rules.items.map((r) => h('li', null,
+          h('strong', null, r.title), r.adopted_on ? [' ', h('span', { class: 'muted' }, t('village.adoptedOn', { day: r.adopted_on }))] : null)))
+        : emptyState(t('village.noRules'))),
     h('section', { class: 'card', 'aria-labelledby': 'vp-items' }, h('h2', { id: 'vp-items' }, t('village.published')), itemList(res.items)),
     h('section', { class: 'card', 'aria-labelledby': 'vp-sched' }, h('h2', { id: 'vp-sched' }, t('village.schedule')), scheduleList(res.schedules)),
     h('section', { class: 'card', 'aria-labelledby': 'vp-com' }, h('h2', { id: 'vp-com' }, t('village.commendations', { month: com.month })),
