@@ -339,18 +339,8 @@ static json_t *villages(struct run *r, const struct cand *k)
 static enum fq_err audit(struct store_conn *c, int64_t now, const char *actor, const char *action,
 			 int64_t id, json_t *detail)
 {
-	char eid[24];
-	snprintf(eid, sizeof eid, "%lld", (long long)id);
-	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	enum fq_err err = store_audit_record(c, now, actor, action, "alert", id, detail);
 	json_decref(detail);
-	struct audit_entry a = {.at = now,
-				.actor = actor,
-				.action = action,
-				.entity = "alert",
-				.entity_id = eid,
-				.detail = d ? d : ""};
-	enum fq_err err = store_audit_append(c, &a);
-	free(d);
 	return err;
 }
 

@@ -101,18 +101,7 @@ int64_t caseflow_next_due(const struct caseflow_env *env, enum case_track track,
 enum fq_err caseflow_audit(struct store_conn *conn, int64_t at, const char *actor,
 			   const char *action, int64_t id, json_t *detail)
 {
-	char idbuf[24];
-	snprintf(idbuf, sizeof idbuf, "%" PRId64, id);
-	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	struct audit_entry a = {.at = at,
-				.actor = actor,
-				.action = action,
-				.entity = "case",
-				.entity_id = idbuf,
-				.detail = d ? d : ""};
-	enum fq_err err = store_audit_append(conn, &a);
-	free(d);
-	return err;
+	return store_audit_record(conn, at, actor, action, "case", id, detail);
 }
 
 enum fq_err caseflow_may_place(const struct caller *who, const json_t *rec, struct fq_error *e)

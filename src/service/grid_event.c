@@ -17,18 +17,7 @@
 static enum fq_err audit(struct store_conn *c, int64_t at, const char *actor, const char *action,
 			 int64_t id, json_t *detail)
 {
-	char idbuf[24];
-	snprintf(idbuf, sizeof idbuf, "%" PRId64, id);
-	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	struct audit_entry a = {.at = at,
-				.actor = actor,
-				.action = action,
-				.entity = "grid_event",
-				.entity_id = idbuf,
-				.detail = d ? d : ""};
-	enum fq_err err = store_audit_append(c, &a);
-	free(d);
-	return err;
+	return store_audit_record(c, at, actor, action, "grid_event", id, detail);
 }
 
 static enum fq_err step(struct store_conn *c, int64_t id, const char *action, const char *actor,

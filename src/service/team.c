@@ -94,18 +94,9 @@ static int phone_ok(const char *s)
 static enum fq_err audit(struct team_ctx *x, const char *action, const char *entity, int64_t id,
 			 json_t *detail)
 {
-	char eid[24];
-	snprintf(eid, sizeof eid, "%lld", (long long)id);
-	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	enum fq_err err =
+		store_audit_record(x->c, x->now, x->who->username, action, entity, id, detail);
 	json_decref(detail);
-	struct audit_entry a = {.at = x->now,
-				.actor = x->who->username,
-				.action = action,
-				.entity = entity,
-				.entity_id = eid,
-				.detail = d ? d : ""};
-	enum fq_err err = store_audit_append(x->c, &a);
-	free(d);
 	return err ? fq_fail(x->e, err, NULL, NULL, "cannot write the audit entry") : FQ_OK;
 }
 

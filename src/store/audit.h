@@ -14,6 +14,13 @@ static inline enum fq_err store_audit_append(struct store_conn *c, struct audit_
 	return STORE_OPS(c)->audit_append(c, e);
 }
 
+/* Appends the entry "actor did action on entity id at at", its detail the
+ * compact, key-sorted JSON of detail (borrowed; NULL: none). The one way
+ * the services write an audit entry with a JSON detail (store.c). */
+enum fq_err store_audit_record(struct store_conn *c, int64_t at, const char *actor,
+			       const char *action, const char *entity, int64_t id,
+			       const json_t *detail);
+
 static inline enum fq_err store_audit_iterate(struct store_conn *c,
 					      int (*fn)(const struct audit_entry *e, void *arg),
 					      void *arg)

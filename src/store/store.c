@@ -1,6 +1,7 @@
 /* store.c - picks an engine for a --db value and opens it (checking the
  * version of its table), and the helpers both engines share. */
 #include "store/store.h"
+#include "store/audit.h"
 #include "store/case_sql.h"
 #include "store/stats_sql.h"
 #include "domain/case/flow.h"
@@ -82,6 +83,24 @@ void store_cases_in_scope(const struct caller *who, json_t *links)
 		json_object_del(row, "grid");
 		json_object_del(row, "handler");
 	}
+}
+
+enum fq_err store_audit_record(struct store_conn *c, int64_t at, const char *actor,
+			       const char *action, const char *entity, int64_t id,
+			       const json_t *detail)
+{
+	char eid[24];
+	snprintf(eid, sizeof eid, "%lld", (long long)id);
+	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	struct audit_entry a = {.at = at,
+				.actor = actor,
+				.action = action,
+				.entity = entity,
+				.entity_id = eid,
+				.detail = d ? d : ""};
+	enum fq_err err = STORE_OPS(c)->audit_append(c, &a);
+	free(d);
+	return err;
 }
 
 int store_timeline_limit(int limit)
