@@ -70,7 +70,8 @@ static void list(struct req *r)
 	if (!village_of(r, code))
 		return;
 	json_t *items = NULL, *set = NULL;
-	if (store_va_list(r->rc, VA_R_PROPOSAL, code, 0, VA_LIST_MAX, &items) != FQ_OK) {
+	if (store_va_list(r->rc, &r->caller, VA_R_PROPOSAL, code, 0, VA_LIST_MAX, &items) !=
+	    FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot read the proposals", NULL);
 		return;
 	}
@@ -156,7 +157,7 @@ static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 static void reply_proposal(struct req *r, int64_t id, int status)
 {
 	json_t *p = NULL;
-	if (store_va_get(r->rc, VA_R_PROPOSAL, id, &p) != FQ_OK)
+	if (store_va_get(r->rc, &r->caller, VA_R_PROPOSAL, id, &p) != FQ_OK)
 		reply_err(r, "storage_unavailable", "cannot read the proposal", NULL);
 	else
 		reply_json(r, status, render(p, r->now));
@@ -398,8 +399,10 @@ static void adviser_get(struct req *r)
 	json_t *a = NULL, *appts = NULL, *logs = NULL;
 	if (store_va_adviser_get(r->rc, code, &a) == FQ_ENOTFOUND)
 		a = json_null();
-	if (store_va_list(r->rc, VA_R_APPOINTMENT, code, 0, VA_LIST_MAX, &appts) != FQ_OK ||
-	    store_va_list(r->rc, VA_R_CONSULTATION, code, 0, VA_LIST_MAX, &logs) != FQ_OK) {
+	if (store_va_list(r->rc, &r->caller, VA_R_APPOINTMENT, code, 0, VA_LIST_MAX, &appts) !=
+		    FQ_OK ||
+	    store_va_list(r->rc, &r->caller, VA_R_CONSULTATION, code, 0, VA_LIST_MAX, &logs) !=
+		    FQ_OK) {
 		json_decref(a);
 		json_decref(appts);
 		reply_err(r, "storage_unavailable", "cannot read the adviser's records", NULL);
@@ -431,7 +434,8 @@ static void case_consultations(struct req *r)
 	}
 	json_decref(k);
 	json_t *items = NULL;
-	if (store_va_list(r->rc, VA_R_CONSULT_CASE, NULL, id, VA_LIST_MAX, &items) != FQ_OK) {
+	if (store_va_list(r->rc, &r->caller, VA_R_CONSULT_CASE, NULL, id, VA_LIST_MAX, &items) !=
+	    FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot read the consultations", NULL);
 		return;
 	}

@@ -238,7 +238,7 @@ enum fq_err vp_propose(struct store_conn *c, const struct vp_session *s, const j
 	if ((err = audit_public(c, "village.proposal.file", "village_proposal", *id, "{}", now)))
 		return fq_fail(e, err, NULL, NULL, "cannot write the audit entry");
 	json_t *p = NULL;
-	if ((err = store_va_get(c, VA_R_PROPOSAL, *id, &p)))
+	if ((err = store_va_get(c, NULL, VA_R_PROPOSAL, *id, &p)))
 		return fq_fail(e, err, NULL, NULL, "cannot read the proposal");
 	err = support_count(c, p, s->phone_hash, now, e);
 	json_decref(p);
@@ -249,7 +249,7 @@ enum fq_err vp_support(struct store_conn *c, const struct vp_session *s, int64_t
 		       struct fq_error *e)
 {
 	json_t *p = NULL;
-	enum fq_err err = store_va_get(c, VA_R_PROPOSAL, id, &p);
+	enum fq_err err = store_va_get(c, NULL, VA_R_PROPOSAL, id, &p);
 	if (err == FQ_ENOTFOUND ||
 	    (!err && strcmp(json_string_value(json_object_get(p, "region")), s->region) != 0)) {
 		json_decref(p);
@@ -313,7 +313,7 @@ enum fq_err vp_act(struct va_ctx *x, int64_t id, const char *action, const json_
 	if (!decide && strcmp(action, "result") != 0)
 		return fq_fail(x->e, FQ_EINVAL, "unknown_action", NULL, "no such action");
 	json_t *p = NULL;
-	enum fq_err err = store_va_get(x->c, VA_R_PROPOSAL, id, &p);
+	enum fq_err err = store_va_get(x->c, x->who, VA_R_PROPOSAL, id, &p);
 	if (err == FQ_ENOTFOUND ||
 	    (!err && !scope_roles_at(x->who, json_string_value(json_object_get(p, "region"))))) {
 		json_decref(p);
@@ -478,7 +478,8 @@ enum fq_err vp_consult_log(struct va_ctx *x, const json_t *body, int64_t *id)
 	if (appt && !json_is_null(appt)) {
 		json_t *a = NULL;
 		if (!json_is_integer(appt) ||
-		    store_va_get(x->c, VA_R_APPOINTMENT, json_integer_value(appt), &a) != FQ_OK ||
+		    store_va_get(x->c, x->who, VA_R_APPOINTMENT, json_integer_value(appt), &a) !=
+			    FQ_OK ||
 		    strcmp(json_string_value(json_object_get(a, "region")), region) != 0) {
 			json_decref(a);
 			return fq_fail(x->e, FQ_EINVAL, "invalid", "appointment_id",
