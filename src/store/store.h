@@ -37,8 +37,9 @@
  * token_revoke and session_end_all; 3: issue 13 added the resident_*,
  * unit_phone_*, queue/team and notification members and case_facts_set;
  * 4: the module sub-tables, attachment, mediation and agreement; 5:
- * mediation_doc). */
-#define STORE_OPS_VERSION 7
+ * mediation_doc; 8: village_meeting, and village_affairs' get and list take
+ * the caller). */
+#define STORE_OPS_VERSION 8
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
