@@ -43,6 +43,7 @@ const routes = [
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/teams$/, page: teams, name: 'teams', staff: true },
+  { re: /^\/ballot$/, page: { render: (ctx) => import('./pages/village-ballot.js').then((m) => m.render(ctx)) }, name: 'ballot' },
   { re: /^\/village-meetings$/, page: { render: (ctx) => import('./pages/village-meetings.js').then((m) => m.render(ctx)) }, name: 'village-meetings', staff: true },
   { re: /^\/village-rules$/, page: { render: (ctx) => import('./pages/village-rules.js').then((m) => m.render(ctx)) }, name: 'village-rules', staff: true },
   { re: /^\/alerts$/, page: alerts, name: 'alerts', staff: true },
