@@ -2158,4 +2158,11 @@ export default {
   'vrule.tokensCount': 'Number of ballot codes',
   'vrule.tokensShown': 'These ballot codes are shown only this once: print them and hand one to each voter:',
   'vrule.ballotLink': 'Where to vote:',
+  // ---- village legal adviser, from a case ----
+  'adviserCard.none': 'The village has no legal adviser yet.',
+  'adviserCard.noConsults': 'No consultation about this case yet.',
+  'adviserCard.topic': 'What to ask',
+  'adviserCard.ask': 'Ask the legal adviser',
+  'adviserCard.asked': 'The adviser has been told; their answer will be logged as a consultation.',
+  'notif.kind.adviser_asked': 'You are asked about a case',
 };

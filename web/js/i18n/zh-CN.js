@@ -2159,4 +2159,11 @@ export default {
   'vrule.tokensCount': '投票码数量',
   'vrule.tokensShown': '以下投票码只显示这一次，请打印后分发，每人一张：',
   'vrule.ballotLink': '投票网址：',
+  // ---- village legal adviser, from a case ----
+  'adviserCard.none': '本村还没有法律顾问。',
+  'adviserCard.noConsults': '本案还没有咨询记录。',
+  'adviserCard.topic': '想咨询的问题',
+  'adviserCard.ask': '请法律顾问解答',
+  'adviserCard.asked': '已告知法律顾问，答复后会记入咨询记录。',
+  'notif.kind.adviser_asked': '有人就案件向您咨询',
 };
