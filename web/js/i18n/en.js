@@ -2057,4 +2057,6 @@ export default {
   'vrule.status.correction': 'Correction ordered',
   'error.ballot_token_used': 'This ballot token has already been used: each voter votes once.',
   'error.vote_not_passed': 'The vote did not pass: no quorum, or not more than half of those present voted yes (Organic Law of Villagers\' Committees arts. 22, 26).',
+  // ---- safety ----
+  'error.retention_period': 'This record is kept at least three years after it is closed (Work Safety Law art. 41; Zhejiang Work Safety Regulations art. 15) and cannot be deleted yet.',
 };

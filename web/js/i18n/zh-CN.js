@@ -2058,4 +2058,6 @@ export default {
   'vrule.status.correction': '责令改正',
   'error.ballot_token_used': '该投票凭证已使用，每位村民只能投一次票。',
   'error.vote_not_passed': '表决未通过：到会人数不足，或赞成票未过到会人员半数（村民委员会组织法第二十二条、第二十六条）。',
+  // ---- safety ----
+  'error.retention_period': '隐患排查治理记录自整改完毕起至少保存三年（安全生产法第四十一条、浙江省安全生产条例第十五条），期满前不得删除。',
 };
