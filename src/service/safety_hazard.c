@@ -218,6 +218,9 @@ out:
 
 /* ---- from grid patrols ---- */
 
+/* 安全生产法 art. 75: a village reports the hazards it finds in its area;
+ * a grid worker's report is that report, so it arrives without a forward. */
+
 enum fq_err safety_hazard_from_event(struct store_conn *c, const struct calendar *cal,
 				     const char *actor, int64_t event_id, const char *region,
 				     const char *grid, const char *title, const char *desc,
