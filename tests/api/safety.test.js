@@ -211,6 +211,10 @@ test('an inspection with its checklist; a major hazard through order and re-insp
   // outside the village: 404
   assert.equal((await u['leshan.mediator'].get(`/api/v1/safety/hazards/${major.id}`)).status, 404);
   assert.equal((await re('leshan.mediator', { result: 'pass' })).status, 404);
+  // nor another grid's worker, on the board either
+  assert.equal((await u['fengyuan.grid2'].get(`/api/v1/safety/hazards/${major.id}`)).status, 404);
+  assert.ok(!(await u['fengyuan.grid2'].get('/api/v1/safety/hazards')).json.items.some((x) => x.id === major.id));
+  assert.ok((await u['zhuji.safety'].get('/api/v1/safety/hazards')).json.items.some((x) => x.id === major.id));
   const audits = sql(`SELECT action FROM audit_log WHERE entity = 'safety_hazard' AND entity_id = '${major.id}' ORDER BY id`);
   assert.deepEqual(audits.split('\n'), ['safety.hazard.found', 'safety.hazard.order',
     'safety.hazard.reinspect', 'safety.hazard.reinspect']);
@@ -337,6 +341,16 @@ test('the checklist template is configurable by an admin', async () => {
   assert.equal((await u['fengyuan.grid'].post('/api/v1/safety/inspections',
     { enterprise_id: ent.id, checklist_id: 9999, results: [] })).status, 400);
   assert.equal((await u['leshan.mediator'].get(`/api/v1/safety/inspections/${r.json.id}`)).status, 404);
+  // an enterprise of no grid: its hazards have none either, and a grid worker of grid 02 sees them
+  const free = (await enterprise('fengyuan.grid', { grid: null })).json;
+  r = await u['fengyuan.grid'].post('/api/v1/safety/inspections', {
+    enterprise_id: free.id, checklist_id: cid,
+    results: [{ key: 'dust', result: 'fail' }, { key: 'exits', result: 'pass' }],
+    hazards: [{ title: '粉尘积聚', grade: 'general', item: 'dust' }],
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.hazards[0].grid, null);
+  assert.equal((await u['fengyuan.grid2'].get(`/api/v1/safety/hazards/${r.json.hazards[0].id}`)).status, 200);
 });
 
 test('the configuration: retention under three years is refused', async () => {

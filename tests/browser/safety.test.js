@@ -34,7 +34,7 @@ for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHON
     // the menu: the group's button, then its link
     const toggle = page.locator('.nav-toggle');
     if (await toggle.isVisible() && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-    await page.getByRole('button', { name: L('应急与安全生产', 'Emergencies and safety') }).click();
+    await page.getByRole('button', { name: L('应急与安全生产', 'Emergency') }).click();
     await page.getByRole('link', { name: L('安全生产', 'Production safety') }).click();
     await page.getByRole('heading', { level: 1, name: L('安全生产隐患排查', 'Production safety: hazards') }).waitFor();
     await axeCheck(page, `safety board (${label})`);

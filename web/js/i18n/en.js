@@ -2058,7 +2058,7 @@ export default {
   'error.ballot_token_used': 'This ballot token has already been used: each voter votes once.',
   'error.vote_not_passed': 'The vote did not pass: no quorum, or not more than half of those present voted yes (Organic Law of Villagers\' Committees arts. 22, 26).',
   // ---- safety ----
-  'nav.group.emergency': 'Emergencies and safety',
+  'nav.group.emergency': 'Emergency',
   'nav.safety': 'Production safety',
   'safety.title': 'Production safety: hazards',
   'safety.lead': 'Hazards found in enterprises are graded general or major, rectified by a deadline and closed by a re-inspection; overdue major hazards go to the county (Work Safety Law art. 41).',
