@@ -5,19 +5,25 @@
 // rectification deadline with the remediation plan; a re-inspection by the
 // township closes it, and the board shows it no more among the open
 // hazards. Desktop in Chinese and phone (375 px) in English, with axe on
-// each page and no console errors.
+// each page and no console errors. Then the county: an overdue major
+// hazard, escalated on the clock tick, is on its board with its notice.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
 const { setup, shot, login, logout, axeCheck, scrollWidth, DESKTOP, PHONE } = require('./helpers.js');
+const { execFileSync } = require('node:child_process');
 const { Client } = require('../lib/server.js');
 
 let env;
 const api = {};
 test.before(async () => {
-  env = await setup({ server: { cases: false } });
+  env = await setup({ server: { cases: false, env: { FENGQIAO_SCAN_INTERVAL: '1' } } });
+  env.server.cli(['user', 'add', 'zhuji.safety', '--name', '县应急局', '--password', 'county-safety-2026']);
+  env.server.cli(['user', 'grant', 'zhuji.safety', 'handler', '330681']);
   api.grid = new Client(env.base);
   await api.grid.login('fengyuan.grid');
+  api.town = new Client(env.base);
+  await api.town.login('fengqiao.handler');
 });
 test.after(async () => { if (env) await env.close(); });
 
@@ -96,3 +102,38 @@ for (const [label, viewport, en] of [['desktop', DESKTOP, false], ['phone', PHON
     env.check([/status of 400/]);
   }));
 }
+
+function sql(q) {
+  return (process.env.FQ_TEST_PG
+    ? execFileSync('psql', [env.server.db, '-tAc', q], { encoding: 'utf8' })
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', env.server.db, q], { encoding: 'utf8' })).trim();
+}
+
+test('the county sees an overdue major hazard escalated to it, with its notice (desktop)', shot(() => env, async () => {
+  const ent = await api.grid.post('/api/v1/safety/enterprises', { region: '330681109290', name: '枫源化工仓储' });
+  assert.strictEqual(ent.status, 201, ent.text);
+  const list = (await api.grid.get('/api/v1/safety/checklists')).json.items[0];
+  const ins = await api.grid.post('/api/v1/safety/inspections', {
+    enterprise_id: ent.json.id, results: list.items.map((i) => ({ key: i.key, result: 'pass' })),
+    hazards: [{ title: '液氨储罐阀门泄漏', grade: 'major', stop: 'full' }],
+  });
+  assert.strictEqual(ins.status, 201, ins.text);
+  const id = ins.json.hazards[0].id;
+  const o = await api.town.post(`/api/v1/safety/hazards/${id}/order`, { deadline_days: 3, plan: '停用储罐，更换阀门' });
+  assert.strictEqual(o.status, 200, o.text);
+  sql(`UPDATE safety_hazards SET deadline = ${Math.floor(Date.now() / 1000) - 3600} WHERE id = ${id}`);
+  for (let i = 0; i < 100 && !(await api.town.get(`/api/v1/safety/hazards/${id}`)).json.escalated_to; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const page = await env.newPage({ name: 'safety-county', viewport: DESKTOP });
+  await login(page, env.base, 'zhuji.safety', 'county-safety-2026');
+  await page.goto(`${env.base}/#/safety`);
+  const notices = page.locator('.safety-notices');
+  await notices.getByRole('link', { name: '液氨储罐阀门泄漏' }).waitFor();
+  const card = page.locator(`li.safety-hazard[data-id="${id}"]`);
+  await card.getByText('已逾期').waitFor();
+  await card.getByText('已报县级督办').waitFor();
+  await page.locator('.safety-overdue-count').waitFor();
+  await axeCheck(page, 'safety board of the county');
+  env.check([/status of 400/]); // the earlier tests' refused order without a plan
+}));

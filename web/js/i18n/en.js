@@ -2135,6 +2135,8 @@ export default {
   'safety.step.order': 'Ordered',
   'safety.step.reinspect_pass': 'Re-inspection passed',
   'safety.step.reinspect_fail': 'Re-inspection failed',
+  'safety.notices': 'Overdue major hazards sent to the county',
+  'safety.noticeEscalated': 'overdue, escalated to the county',
   'safety.step.escalate': 'Escalated to the county',
   'error.retention_period': 'This record is kept at least three years after it is closed (Work Safety Law art. 41; Zhejiang Work Safety Regulations art. 15) and cannot be deleted yet.',
 };

@@ -2136,6 +2136,8 @@ export default {
   'safety.step.order': '责令整改',
   'safety.step.reinspect_pass': '复查合格',
   'safety.step.reinspect_fail': '复查未通过',
+  'safety.notices': '逾期重大隐患督办通知',
+  'safety.noticeEscalated': '逾期未整改，报县级督办',
   'safety.step.escalate': '逾期报县级督办',
   'error.retention_period': '隐患排查治理记录自整改完毕起至少保存三年（安全生产法第四十一条、浙江省安全生产条例第十五条），期满前不得删除。',
 };

@@ -59,15 +59,22 @@ async function renderBoard({ container, query, isCurrent }) {
       h('a', { class: 'btn btn-small', href: '#/safety/enterprises' }, t('safety.enterprises')), ' ',
       h('a', { class: 'btn btn-small', href: all ? '#/safety' : '#/safety?all=1' }, t(all ? 'safety.showOpen' : 'safety.showAll'))),
     h('h2', { class: 'section' }, t(all ? 'safety.allHazards' : 'safety.openHazards')), list);
-  let res;
+  let res, notices;
   try {
-    res = await get('/api/v1/safety/hazards' + qs({ open: all ? '' : '1' }));
+    [res, notices] = await Promise.all([get('/api/v1/safety/hazards' + qs({ open: all ? '' : '1' })),
+      get('/api/v1/safety/notices')]);
   } catch (err) {
     if (isCurrent()) replace(list, errorBox(err));
     return;
   }
   if (!isCurrent()) return;
   replace(list,
+    // the county's notices of escalated major hazards (安全生产法 art. 41: 督办)
+    notices.items.length ? h('section', { class: 'safety-notices', 'aria-labelledby': 'safety-notices-h' },
+      h('h2', { class: 'section', id: 'safety-notices-h' }, t('safety.notices')),
+      h('ul', null, notices.items.map((n) => h('li', null,
+        h('a', { href: `#/safety/hazard/${n.hazard_id}` }, n.title), ' · ', t('safety.noticeEscalated'), ' · ',
+        fmtDateTime(n.created_at))))) : null,
     res.overdue ? h('p', { class: 'alert alert-error safety-overdue-count', role: 'status' }, t('safety.overdueCount', { n: res.overdue })) : null,
     res.items.length ? h('ul', { class: 'safety-items' }, res.items.map(hazardCard)) : emptyState(t('safety.noHazards')));
 }
