@@ -237,6 +237,11 @@ test('records are kept three years: deletion refused before (安全生产法 art
   assert.equal(x.status, 409, 'an open hazard is never deleted');
   x = await del('fengqiao.handler', closed.id);
   assert.equal(x.status, 403);
+  // a general hazard is re-inspected without an order, and closed by it
+  x = await u['fengqiao.handler'].post(`/api/v1/safety/hazards/${open.id}/reinspect`, { result: 'pass' });
+  assert.equal(x.status, 200, x.text);
+  assert.equal(x.json.status, 'closed');
+  assert.equal((await del('admin', open.id)).status, 409, 'closed today: kept three years');
   // a day short of three years: still kept; past them: deleted, and audited
   const now = Math.floor(Date.now() / 1000);
   sql(`UPDATE safety_hazards SET closed_at = ${now - 3 * 365 * 86400 + 86400} WHERE id = ${closed.id}`);
