@@ -108,7 +108,7 @@ static void reply_hazard(struct req *r, int64_t id, int status)
 		reply_err(r, "not_found", "no such hazard", NULL);
 		return;
 	}
-	if (err || store_safety_steps(r->rc, id, &steps) != FQ_OK) {
+	if (err || store_safety_steps(r->rc, &r->caller, id, &steps) != FQ_OK) {
 		json_decref(h);
 		reply_err(r, "storage_unavailable", "cannot read the hazard", NULL);
 		return;

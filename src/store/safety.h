@@ -60,7 +60,10 @@ struct store_safety_ops {
 	/* Newest first, up to SAFETY_LIST_MAX. */
 	enum fq_err (*hazard_list)(struct store_conn *c, const struct caller *who,
 				   const struct store_safety_filter *f, json_t **items);
-	enum fq_err (*steps)(struct store_conn *c, int64_t hazard_id, json_t **items);
+	/* The steps of hazard_id, oldest first, when it is in who's scope
+	 * (none otherwise). */
+	enum fq_err (*steps)(struct store_conn *c, const struct caller *who, int64_t hazard_id,
+			     json_t **items);
 	/* Major hazards, not closed nor escalated, with a deadline before
 	 * `before`, by id, at most limit. */
 	enum fq_err (*escalate_scan)(struct store_conn *c, int64_t before, int limit,
@@ -141,10 +144,10 @@ static inline enum fq_err store_safety_hazard_list(struct store_conn *c, const s
 	return STORE_SAFETY_CALL(c, hazard_list, who, f, items);
 }
 
-static inline enum fq_err store_safety_steps(struct store_conn *c, int64_t hazard_id,
-					     json_t **items)
+static inline enum fq_err store_safety_steps(struct store_conn *c, const struct caller *who,
+					     int64_t hazard_id, json_t **items)
 {
-	return STORE_SAFETY_CALL(c, steps, hazard_id, items);
+	return STORE_SAFETY_CALL(c, steps, who, hazard_id, items);
 }
 
 static inline enum fq_err store_safety_escalate_scan(struct store_conn *c, int64_t before,

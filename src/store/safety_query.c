@@ -209,12 +209,17 @@ static enum fq_err s_hazard_list(struct store_conn *c, const struct caller *who,
 	return run_q(c, q, "safety_hazard_list", items);
 }
 
-static enum fq_err s_steps(struct store_conn *c, int64_t hazard_id, json_t **items)
+static enum fq_err s_steps(struct store_conn *c, const struct caller *who, int64_t hazard_id,
+			   json_t **items)
 {
-	static const struct store_sql sql = STORE_SQL(SAFETY_SQL_STEPS);
-	struct store_vals v = {0};
-	store_v_int(&v, hazard_id);
-	return store_run_rows(c, &sql, &v, "safety_steps", items);
+	struct store_qsql *q = store_qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	store_qsql_add(q, SAFETY_SQL_STEPS_COLS);
+	store_qsql_int(q, hazard_id);
+	scope(q, who, "h", NULL);
+	store_qsql_add(q, " ORDER BY s.id LIMIT 200");
+	return run_q(c, q, "safety_steps", items);
 }
 
 static enum fq_err s_escalate_scan(struct store_conn *c, int64_t before, int limit, json_t **items)

@@ -50,9 +50,9 @@
 #define SAFETY_SQL_CHECKLISTS(P)                                                         \
 	"SELECT id, name, items, active, created_by, created_at FROM safety_checklists " \
 	"WHERE active = 1 ORDER BY id LIMIT 100"
-#define SAFETY_SQL_STEPS(P)                                                                     \
-	"SELECT id, action, actor, note, at FROM safety_hazard_steps WHERE hazard_id = " P "1 " \
-	"ORDER BY id LIMIT 200"
+#define SAFETY_SQL_STEPS_COLS                                                           \
+	"SELECT s.id, s.action, s.actor, s.note, s.at FROM safety_hazard_steps s JOIN " \
+	"safety_hazards h ON h.id = s.hazard_id WHERE s.hazard_id = "
 /* major hazards not closed nor escalated whose deadline is before P1 */
 #define SAFETY_SQL_ESCALATE_SCAN(P)                                                             \
 	"SELECT id, region, grid, title, grade, status, deadline, escalated_at FROM "           \
