@@ -14,6 +14,7 @@
 #include "api/team.h"
 #include "api/village_vote.h"
 #include "api/risk.h"
+#include "api/safety.h"
 #include "api/village_affairs.h"
 #include "api/village_proposal.h"
 #include "api/village_meeting.h"
@@ -49,4 +50,5 @@ void api_register_all(void)
 	api_village_affairs_routes();
 	api_village_proposal_routes();
 	api_village_meeting_routes();
+	api_safety_routes();
 }

@@ -21,6 +21,7 @@
 #include "service/detect_config.h"
 #include "service/risk.h"
 #include "service/village_config.h"
+#include "service/safety.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
@@ -79,9 +80,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		return FQ_EINVAL;
 	}
 	enum fq_err rc = FQ_EINVAL;
-	static const char *const top[] = {
-		"deadlines",     "routing",  "hotline_secret", "trusted_proxies",
-		"webhook_allow", "analysis", "village",        NULL};
+	static const char *const top[] = {"deadlines",       "routing",       "hotline_secret",
+					  "trusted_proxies", "webhook_allow", "analysis",
+					  "village",         "safety",        NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};
@@ -200,6 +201,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		goto out;
 	/* village: the filing and review periods of village rules (issue 18) */
 	if (village_configure(json_object_get(root, "village"), err, errlen) != FQ_OK)
+		goto out;
+	/* issue 20: production safety's deadlines, escalation and retention */
+	if (safety_configure(json_object_get(root, "safety"), err, errlen) != FQ_OK)
 		goto out;
 	rc = FQ_OK;
 	goto out;

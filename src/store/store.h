@@ -68,6 +68,7 @@ struct store_village_vote_ops;
 struct store_report_ops;
 struct store_village_affairs_ops;
 struct store_village_meeting_ops;
+struct store_safety_ops;
 struct store_sync_ops;
 struct store_grid_event_ops;
 struct store_alert_ops;
@@ -387,6 +388,7 @@ struct store_ops {
 	const struct store_village_vote_ops *village_vote;
 	/* village meetings and the representatives' roster (issue 18) */
 	const struct store_village_meeting_ops *village_meeting;
+	const struct store_safety_ops *safety; /* production safety (issue 20) */
 };
 
 extern const struct store_ops store_sqlite_ops;

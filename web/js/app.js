@@ -53,6 +53,7 @@ const routes = [
   { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
   { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
   { re: /^\/village$/, page: village, name: 'village' },
+  { re: /^\/safety(?:\/(enterprises|inspect|hazard))?(?:\/(\d+))?$/, page: { render: (ctx) => import('./pages/safety.js').then((m) => m.render(ctx)) }, name: 'safety', keys: ['view', 'id'], staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -112,6 +113,10 @@ function navLinks() {
         ['#/village', 'nav.village', 'village'],
         ['#/village-rules', 'nav.villageRules', 'village-rules'],
         ['#/village-meetings', 'nav.villageMeetings', 'village-meetings'],
+      ]],
+      // 应急与安全生产 (issue 20): production safety
+      ['nav.group.emergency', [
+        ['#/safety', 'nav.safety', 'safety'],
       ]],
       ['#/', 'nav.portal', 'home'],
     ];

@@ -14,6 +14,7 @@
 #include "store/risk.h"
 #include "store/village_affairs.h"
 #include "store/village_meeting.h"
+#include "store/safety.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
 #include "store/alert.h"
@@ -63,4 +64,5 @@ const struct store_ops store_pg_ops = {
 	STORE_SHARED_OPS,
 	.village_vote = &shared_village_vote_ops,
 	.village_meeting = &shared_village_meeting_ops,
+	.safety = &shared_safety_ops,
 };
