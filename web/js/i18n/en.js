@@ -2057,4 +2057,7 @@ export default {
   'vrule.status.correction': 'Correction ordered',
   'error.ballot_token_used': 'This ballot token has already been used: each voter votes once.',
   'error.vote_not_passed': 'The vote did not pass: no quorum, or not more than half of those present voted yes (Organic Law of Villagers\' Committees arts. 22, 26).',
+  // ---- psych ----
+  'error.psych_key_missing': 'The psychological service has no key file: nothing can be kept. The screening still works.',
+  'error.consent_required': 'Consent is needed, knowing its purpose and effects (and a guardian\'s under 14).',
 };

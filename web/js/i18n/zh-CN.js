@@ -2058,4 +2058,7 @@ export default {
   'vrule.status.correction': '责令改正',
   'error.ballot_token_used': '该投票凭证已使用，每位村民只能投一次票。',
   'error.vote_not_passed': '表决未通过：到会人数不足，或赞成票未过到会人员半数（村民委员会组织法第二十二条、第二十六条）。',
+  // ---- psych ----
+  'error.psych_key_missing': '心理服务未配置密钥文件，无法保存任何内容；自测仍可使用。',
+  'error.consent_required': '需要您在知晓目的和影响后单独同意（不满十四周岁须监护人同意）。',
 };
