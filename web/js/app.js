@@ -51,6 +51,7 @@ const routes = [
   { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
   { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
   { re: /^\/village$/, page: village, name: 'village' },
+  { re: /^\/psych(?:\/(me|work|stats))?$/, page: { render: (ctx) => import('./pages/psych.js').then((m) => m.render(ctx)) }, name: 'psych', keys: ['view'] },
 ];
 
 const main = document.getElementById('main-content');
@@ -110,6 +111,8 @@ function navLinks() {
         ['#/village', 'nav.village', 'village'],
         ['#/village-rules', 'nav.villageRules', 'village-rules'],
       ]],
+      // 心防 (issue 19): the self-screening for all; the workbench and statistics for counsellors
+      ['nav.group.psych', [['#/psych', 'nav.psych', 'psych'], ['#/psych/me', 'nav.psychMe', 'psych'], ...((session.user.roles || []).some((r) => r.role === 'counsellor') ? [['#/psych/work', 'nav.psychWork', 'psych'], ['#/psych/stats', 'nav.psychStats', 'psych']] : [])]],
       ['#/', 'nav.portal', 'home'],
     ];
   }
@@ -117,6 +120,7 @@ function navLinks() {
     ['#/', 'nav.home', 'home'],
     ['#/file', 'nav.file', 'file'],
     ['#/track', 'nav.track', 'track'],
+    ['#/psych', 'nav.psych', 'psych'],
     ['#/login', 'nav.login', 'login'],
   ];
 }
