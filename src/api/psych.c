@@ -34,6 +34,14 @@ enum op {
 	OP_CLINIC,
 	OP_STATS,
 	OP_TICK,
+	OP_ROOMS,
+	OP_ROOM_NEW,
+	OP_BOOK,     /* by the counsellor in charge */
+	OP_ME_BOOK,  /* by the person */
+	OP_CALENDAR, /* the counsellor's */
+	OP_ME_APPTS,
+	OP_APPT_STATUS,
+	OP_ME_CANCEL,
 };
 
 #define PARAM_MAX 64
@@ -46,6 +54,7 @@ struct pjob {
 	char id[PARAM_MAX];
 	json_t *body;
 	int64_t now;
+	int64_t from, to; /* a calendar's window */
 	json_t *out;
 };
 
@@ -82,6 +91,22 @@ static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 		return psych_client_add(c, who, k->id, "referral", k->body, k->now, &k->out, e);
 	case OP_STATS:
 		return psych_stats(c, who, k->id, &k->out, e);
+	case OP_ROOMS:
+		return psych_rooms(c, k->id[0] ? k->id : NULL, &k->out, e);
+	case OP_ROOM_NEW:
+		return psych_room_create(c, who, k->body, k->now, &k->out, e);
+	case OP_BOOK:
+		return psych_book(c, who, NULL, k->id, k->body, k->now, &k->out, e);
+	case OP_ME_BOOK:
+		return psych_book(c, NULL, k->code, NULL, k->body, k->now, &k->out, e);
+	case OP_CALENDAR:
+		return psych_appointments(c, who, NULL, k->from, k->to, k->now, &k->out, e);
+	case OP_ME_APPTS:
+		return psych_appointments(c, NULL, k->code, 0, 0, k->now, &k->out, e);
+	case OP_APPT_STATUS:
+		return psych_appt_status(c, who, NULL, k->id, k->body, k->now, &k->out, e);
+	case OP_ME_CANCEL:
+		return psych_appt_status(c, NULL, k->code, k->id, k->body, k->now, &k->out, e);
 	case OP_TICK: {
 		int64_t handed = 0, purged = 0;
 		enum fq_err err = psych_tick(c, k->now, &handed, &purged);
@@ -104,7 +129,8 @@ static void done(struct req *r, enum fq_err rc, const struct fq_error *e, void *
 		reply_err(r, "out_of_memory", "out of memory", NULL);
 	else {
 		int created = k->op == OP_KEEP || k->op == OP_CALLBACK || k->op == OP_SESSION ||
-			      k->op == OP_ME_SCREEN || k->op == OP_CLINIC || k->op == OP_REFERRAL;
+			      k->op == OP_ME_SCREEN || k->op == OP_ROOM_NEW || k->op == OP_BOOK ||
+			      k->op == OP_ME_BOOK || k->op == OP_CLINIC || k->op == OP_REFERRAL;
 		reply_json(r, created ? 201 : 200, k->out);
 		k->out = NULL;
 	}
@@ -252,6 +278,78 @@ static void stats(struct req *r)
 		submit(r, OP_STATS, req_query(r, "region"));
 }
 
+/* GET /api/v1/psych/rooms?region=: public, as a room's door is; read in
+ * the writer like the rest, for one code path */
+static void rooms(struct req *r)
+{
+	submit(r, OP_ROOMS, req_query(r, "region"));
+}
+
+static void room_new(struct req *r)
+{
+	if (counsellor(r))
+		submit(r, OP_ROOM_NEW, NULL);
+}
+
+static void book(struct req *r)
+{
+	if (counsellor(r))
+		submit(r, OP_BOOK, r->params[0]);
+}
+
+static void me_book(struct req *r)
+{
+	if (person(r))
+		submit(r, OP_ME_BOOK, NULL);
+}
+
+static void me_appts(struct req *r)
+{
+	if (person(r))
+		submit(r, OP_ME_APPTS, NULL);
+}
+
+static void me_cancel(struct req *r)
+{
+	if (!person(r))
+		return;
+	json_decref(r->body);
+	r->body = json_pack("{s:s}", "status", "cancelled");
+	submit(r, OP_ME_CANCEL, r->params[0]);
+}
+
+static void appt_status(struct req *r)
+{
+	if (counsellor(r))
+		submit(r, OP_APPT_STATUS, r->params[0]);
+}
+
+/* GET /api/v1/psych/appointments?from=&to= (dates or times) */
+static void calendar(struct req *r)
+{
+	if (!counsellor(r))
+		return;
+	int64_t from = 0, to = 0;
+	struct fq_error e = {0};
+	if (api_query_time(r, "from", 0, &from, &e) != FQ_OK ||
+	    api_query_time(r, "to", 1, &to, &e) != FQ_OK) {
+		reply_fq(r, &e);
+		return;
+	}
+	struct pjob *k = calloc(1, sizeof *k);
+	if (!k) {
+		reply_err(r, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	k->op = OP_CALENDAR;
+	k->authed = 1;
+	k->caller = r->caller;
+	k->now = r->now;
+	k->from = from;
+	k->to = to;
+	req_write(r, run, k, done);
+}
+
 /* POST /api/v1/psych/test/tick {now}: the clock at a given time, for the
  * tests of the 15-minute hand-on; exists only with psych.test_clock */
 static void tick(struct req *r)
@@ -293,4 +391,12 @@ void api_psych_routes(void)
 	http_route(M_POST, "/api/v1/psych/clients/{id}/referrals", R_JSON, clinic);
 	http_route(M_GET, "/api/v1/psych/stats", 0, stats);
 	http_route(M_POST, "/api/v1/psych/test/tick", R_JSON, tick);
+	http_route(M_GET, "/api/v1/psych/rooms", R_PUBLIC, rooms);
+	http_route(M_POST, "/api/v1/psych/rooms", R_JSON, room_new);
+	http_route(M_GET, "/api/v1/psych/appointments", 0, calendar);
+	http_route(M_POST, "/api/v1/psych/appointments/{id}/status", R_JSON, appt_status);
+	http_route(M_POST, "/api/v1/psych/clients/{id}/appointments", R_JSON, book);
+	http_route(M_GET, "/api/v1/psych/me/appointments", R_PUBLIC, me_appts);
+	http_route(M_POST, "/api/v1/psych/me/appointments", R_PUBLIC | R_JSON, me_book);
+	http_route(M_POST, "/api/v1/psych/me/appointments/{id}/cancel", R_PUBLIC, me_cancel);
 }

@@ -125,6 +125,37 @@ enum fq_err psych_client_add(struct store_conn *c, const struct caller *who, con
 enum fq_err psych_stats(struct store_conn *c, const struct caller *who, const char *region,
 			json_t **out, struct fq_error *e);
 
+/* ---- consultation rooms and appointments (psych_appt.c) ---- */
+
+#define PSYCH_APPT_EVENT "psych.appointment_reminder" /* the SMS gateway's webhook */
+#define PSYCH_REMIND_AHEAD (24 * 3600)                /* a reminder a day before */
+
+/* The rooms (心理咨询室) under region (NULL: all), public: {items}. */
+enum fq_err psych_rooms(struct store_conn *c, const char *region, json_t **out, struct fq_error *e);
+/* A counsellor opens a room {region (a village or township), name}. */
+enum fq_err psych_room_create(struct store_conn *c, const struct caller *who, const json_t *body,
+			      int64_t now, json_t **out, struct fq_error *e);
+/* Books {room_id, starts_at (ISO 8601, in the future), minutes (15..180,
+ * default 50)}: by the counsellor in charge of person_id (who), or by the
+ * person (code; with the counsellor in charge of them). 409 when the
+ * counsellor or the room is taken then, or the person has no counsellor. */
+enum fq_err psych_book(struct store_conn *c, const struct caller *who, const char *code,
+		       const char *person_id, const json_t *body, int64_t now, json_t **out,
+		       struct fq_error *e);
+/* The counsellor's calendar (who) or the person's appointments (code),
+ * from..to (0: unbounded): {items}. */
+enum fq_err psych_appointments(struct store_conn *c, const struct caller *who, const char *code,
+			       int64_t from, int64_t to, int64_t now, json_t **out,
+			       struct fq_error *e);
+/* Sets a booked appointment's outcome: the counsellor, done | no_show |
+ * cancelled; the person (code), cancelled only. */
+enum fq_err psych_appt_status(struct store_conn *c, const struct caller *who, const char *code,
+			      const char *id, const json_t *body, int64_t now, json_t **out,
+			      struct fq_error *e);
+/* Queues the SMS reminders of appointments starting within a day (phone,
+ * time and room only) and marks them reminded; *n how many. */
+enum fq_err psych_remind(struct store_conn *c, int64_t now, int64_t *n);
+
 /* The clock at `now`: alerts held hand_on_minutes without an
  * acknowledgement go to the next on the rota; persons inactive past the
  * retention are deleted. *handed and *purged (may be NULL) count them. */

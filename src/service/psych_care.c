@@ -497,6 +497,10 @@ enum fq_err psych_tick(struct store_conn *c, int64_t now, int64_t *handed, int64
 		p += !err;
 	}
 	json_decref(rows);
+	/* the SMS reminders of tomorrow's appointments */
+	int64_t reminded = 0;
+	if (!err)
+		err = psych_remind(c, now, &reminded);
 	if (handed)
 		*handed = h;
 	if (purged)

@@ -70,6 +70,34 @@ struct store_psych_ops {
 	/* [{township, n}]: active and locked persons by township within the
 	 * region prefix (a county or larger), for suppressed statistics. */
 	enum fq_err (*township_counts)(struct store_conn *c, const char *prefix, json_t **items);
+
+	/* ---- consultation rooms and appointments (030) ---- */
+	/* A room (心理咨询室) at a village or township centre. */
+	enum fq_err (*room_insert)(struct store_conn *c, const char *region, const char *name,
+				   int64_t now, int64_t *id);
+	/* [{id, region, region_name, name}] under the region prefix (NULL:
+	 * all), up to PSYCH_LIST_MAX: public, as a room's door is. */
+	enum fq_err (*rooms)(struct store_conn *c, const char *prefix, json_t **items);
+	/* rec: {id, person_id, room_id, counsellor, starts_at, ends_at,
+	 * created_at}. */
+	enum fq_err (*appt_insert)(struct store_conn *c, const json_t *rec);
+	/* The appointments who (the counsellor, as theirs, of active persons)
+	 * or code_hash (the person's) may see, starting in [from, to) (0:
+	 * unbounded), id NULL for all or one id: [{id, person_id, room_id,
+	 * room_name, room_region, counsellor, starts_at, ends_at, status,
+	 * reminded_at, person_sealed}], by start, up to PSYCH_LIST_MAX. Both
+	 * NULL is the system. */
+	enum fq_err (*appts)(struct store_conn *c, const struct caller *who, const char *code_hash,
+			     const char *id, int64_t from, int64_t to, json_t **items);
+	/* Sets the status (non-NULL) and reminded_at (0: kept). */
+	enum fq_err (*appt_set)(struct store_conn *c, const char *id, const char *status,
+				int64_t reminded_at);
+	/* *n booked appointments of counsellor or in room_id overlapping
+	 * [starts, ends). */
+	enum fq_err (*appt_clash)(struct store_conn *c, const char *counsellor, int64_t room_id,
+				  int64_t starts, int64_t ends, int64_t *n);
+	/* Booked, not yet reminded, starting in [from, to): as appts. */
+	enum fq_err (*appts_due)(struct store_conn *c, int64_t from, int64_t to, json_t **items);
 };
 
 extern const struct store_psych_ops shared_psych_ops;
@@ -150,6 +178,43 @@ static inline enum fq_err store_psych_township_counts(struct store_conn *c, cons
 						      json_t **items)
 {
 	return STORE_PSYCH_CALL(c, township_counts, prefix, items);
+}
+
+static inline enum fq_err store_psych_room_insert(struct store_conn *c, const char *region,
+						  const char *name, int64_t now, int64_t *id)
+{
+	return STORE_PSYCH_CALL(c, room_insert, region, name, now, id);
+}
+static inline enum fq_err store_psych_rooms(struct store_conn *c, const char *prefix,
+					    json_t **items)
+{
+	return STORE_PSYCH_CALL(c, rooms, prefix, items);
+}
+static inline enum fq_err store_psych_appt_insert(struct store_conn *c, const json_t *rec)
+{
+	return STORE_PSYCH_CALL(c, appt_insert, rec);
+}
+static inline enum fq_err store_psych_appts(struct store_conn *c, const struct caller *who,
+					    const char *code_hash, const char *id, int64_t from,
+					    int64_t to, json_t **items)
+{
+	return STORE_PSYCH_CALL(c, appts, who, code_hash, id, from, to, items);
+}
+static inline enum fq_err store_psych_appt_set(struct store_conn *c, const char *id,
+					       const char *status, int64_t reminded_at)
+{
+	return STORE_PSYCH_CALL(c, appt_set, id, status, reminded_at);
+}
+static inline enum fq_err store_psych_appt_clash(struct store_conn *c, const char *counsellor,
+						 int64_t room_id, int64_t starts, int64_t ends,
+						 int64_t *n)
+{
+	return STORE_PSYCH_CALL(c, appt_clash, counsellor, room_id, starts, ends, n);
+}
+static inline enum fq_err store_psych_appts_due(struct store_conn *c, int64_t from, int64_t to,
+						json_t **items)
+{
+	return STORE_PSYCH_CALL(c, appts_due, from, to, items);
 }
 
 #endif

@@ -287,6 +287,145 @@ static enum fq_err p_township_counts(struct store_conn *c, const char *prefix, j
 	return built(c, q, "psych_township_counts", items);
 }
 
+/* ---- rooms and appointments ---- */
+
+#define PSYCH_SQL_ROOM_INSERT(P) \
+	"INSERT INTO psych_rooms(region, name, created_at) VALUES (" P "1, " P "2, " P "3)"
+
+static enum fq_err p_room_insert(struct store_conn *c, const char *region, const char *name,
+				 int64_t now, int64_t *id)
+{
+	static const struct store_sql sql = {PSYCH_SQL_ROOM_INSERT("?"),
+					     PSYCH_SQL_ROOM_INSERT("$") " RETURNING id"};
+	struct store_vals v = {0};
+	store_v_text(&v, region);
+	store_v_text(&v, name);
+	store_v_int(&v, now);
+	return store_run_insert(c, &sql, &v, "psych_room_insert", id);
+}
+
+static enum fq_err p_rooms(struct store_conn *c, const char *prefix, json_t **items)
+{
+	*items = NULL;
+	struct store_qsql *q = store_qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	store_qsql_add(q, "SELECT r.id, r.region, g.name AS region_name, r.name FROM psych_rooms r "
+			  "LEFT JOIN regions g ON g.code = r.region WHERE 1 = 1");
+	if (prefix && *prefix) {
+		store_qsql_add(q, " AND ");
+		store_qsql_range(q, "r.region", prefix);
+	}
+	store_qsql_add(q, " ORDER BY r.region, r.id LIMIT 200");
+	return built(c, q, "psych_rooms", items);
+}
+
+#define PSYCH_SQL_APPT_INSERT(P)                                                                  \
+	"INSERT INTO psych_appointments(id, person_id, room_id, counsellor, starts_at, ends_at, " \
+	"created_at) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7)"
+
+static enum fq_err p_appt_insert(struct store_conn *c, const json_t *rec)
+{
+	static const struct store_sql sql = STORE_SQL(PSYCH_SQL_APPT_INSERT);
+	static const char *const cols[] = {"id",        "person_id", "room_id",   "counsellor",
+					   "starts_at", "ends_at",   "created_at"};
+	struct store_vals v = {0};
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		store_v_json(&v, json_object_get(rec, cols[i]));
+	return store_run_exec(c, &sql, &v, "psych_appt_insert", NULL);
+}
+
+#define APPT_FROM                                                                              \
+	"SELECT a.id, a.person_id, a.room_id, r.name AS room_name, r.region AS room_region, "  \
+	"a.counsellor, a.starts_at, a.ends_at, a.status, a.reminded_at, p.sealed AS "          \
+	"person_sealed FROM psych_appointments a JOIN psych_rooms r ON r.id = a.room_id JOIN " \
+	"psych_persons p ON p.id = a.person_id WHERE 1 = 1"
+
+static enum fq_err p_appts(struct store_conn *c, const struct caller *who, const char *code_hash,
+			   const char *id, int64_t from, int64_t to, json_t **items)
+{
+	*items = NULL;
+	struct store_qsql *q = store_qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	store_qsql_add(q, APPT_FROM);
+	if (who) {
+		/* the counsellor's own calendar, not the person's other ones */
+		store_qsql_add(q, " AND a.counsellor = ");
+		store_qsql_text(q, who->username);
+		store_qsql_add(q, " AND p.state = 'active'");
+	} else if (code_hash) {
+		store_qsql_add(q, " AND p.code_hash = ");
+		store_qsql_text(q, code_hash);
+	}
+	if (id) {
+		store_qsql_add(q, " AND a.id = ");
+		store_qsql_text(q, id);
+	}
+	if (from) {
+		store_qsql_add(q, " AND a.starts_at >= ");
+		store_qsql_int(q, from);
+	}
+	if (to) {
+		store_qsql_add(q, " AND a.starts_at < ");
+		store_qsql_int(q, to);
+	}
+	store_qsql_add(q, " ORDER BY a.starts_at, a.id LIMIT 200");
+	return built(c, q, "psych_appts", items);
+}
+
+#define PSYCH_SQL_APPT_SET(P)                                \
+	"UPDATE psych_appointments SET status = COALESCE(" P \
+	"2, status), reminded_at = COALESCE(" P "3, reminded_at) WHERE id = " P "1"
+
+static enum fq_err p_appt_set(struct store_conn *c, const char *id, const char *status,
+			      int64_t reminded_at)
+{
+	static const struct store_sql sql = STORE_SQL(PSYCH_SQL_APPT_SET);
+	struct store_vals v = {0};
+	store_v_text(&v, id);
+	store_v_text(&v, status);
+	store_v_int_or_null(&v, reminded_at);
+	int64_t n = 0;
+	enum fq_err err = store_run_exec(c, &sql, &v, "psych_appt_set", &n);
+	return err ? err : n ? FQ_OK : FQ_ENOTFOUND;
+}
+
+#define PSYCH_SQL_CLASH(P)                                                                          \
+	"SELECT COUNT(*) AS n FROM psych_appointments WHERE status = 'booked' AND (counsellor = " P \
+	"1 OR room_id = " P "2) AND starts_at < " P "4 AND ends_at > " P "3"
+
+static enum fq_err p_appt_clash(struct store_conn *c, const char *counsellor, int64_t room_id,
+				int64_t starts, int64_t ends, int64_t *n)
+{
+	static const struct store_sql sql = STORE_SQL(PSYCH_SQL_CLASH);
+	struct store_vals v = {0};
+	store_v_text(&v, counsellor);
+	store_v_int(&v, room_id);
+	store_v_int(&v, starts);
+	store_v_int(&v, ends);
+	json_t *rows = NULL;
+	enum fq_err err = store_run_rows(c, &sql, &v, "psych_appt_clash", &rows);
+	*n = err ? 0 : json_integer_value(json_object_get(json_array_get(rows, 0), "n"));
+	json_decref(rows);
+	return err;
+}
+
+static enum fq_err p_appts_due(struct store_conn *c, int64_t from, int64_t to, json_t **items)
+{
+	*items = NULL;
+	struct store_qsql *q = store_qsql_new();
+	if (!q)
+		return FQ_ENOMEM;
+	store_qsql_add(q, APPT_FROM " AND a.status = 'booked' AND a.reminded_at IS NULL AND "
+				    "p.state = 'active' AND a.starts_at >= ");
+	store_qsql_int(q, from);
+	store_qsql_add(q, " AND a.starts_at < ");
+	store_qsql_int(q, to);
+	store_qsql_add(q, " ORDER BY a.starts_at LIMIT 200");
+	return built(c, q, "psych_appts_due", items);
+}
+
 const struct store_psych_ops shared_psych_ops = {
 	.person_insert = p_person_insert,
 	.person_get = p_person_get,
@@ -302,4 +441,11 @@ const struct store_psych_ops shared_psych_ops = {
 	.alert_hand_on = p_alert_hand_on,
 	.alert_ack = p_alert_ack,
 	.township_counts = p_township_counts,
+	.room_insert = p_room_insert,
+	.rooms = p_rooms,
+	.appt_insert = p_appt_insert,
+	.appts = p_appts,
+	.appt_set = p_appt_set,
+	.appt_clash = p_appt_clash,
+	.appts_due = p_appts_due,
 };

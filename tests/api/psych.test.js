@@ -17,7 +17,8 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
-const { startServer, Client } = require('../lib/server');
+const http = require('node:http');
+const { startServer, Client, freePort } = require('../lib/server');
 
 const ROTA = ['fengqiao.counsellor', 'zhuji.counsellor'];
 const STAFF = ['admin', 'zhuji.analyst', 'fengqiao.handler', 'fengyuan.mediator', 'fengyuan.grid'];
@@ -26,23 +27,40 @@ const PHONE = '13905551234';
 let srv;
 const u = {};
 let anon;
+const gateway = { got: [] };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test.before(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-psych-'));
   const key = path.join(dir, 'psych.key');
   fs.writeFileSync(key, crypto.randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  // the SMS gateway, a listener of this test's own on 127.0.0.1
+  const port = await freePort();
+  gateway.server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => { gateway.got.push(JSON.parse(body)); res.writeHead(200); res.end('ok'); });
+  });
+  await new Promise((r) => gateway.server.listen(port, '127.0.0.1', r));
   const cfg = path.join(dir, 'config.json');
   fs.writeFileSync(cfg, JSON.stringify({
     psych: { key_file: key, crisis_line: '0575-96525', rota: ROTA, hand_on_minutes: 15, test_clock: true },
+    webhook_allow: [`127.0.0.1:${port}`],
   }));
-  srv = await startServer({ cases: false, args: ['--config', cfg, '--public-burst', '1000'] });
+  srv = await startServer({ cases: false, args: ['--config', cfg, '--public-burst', '1000'], env: { FENGQIAO_WEBHOOK_RETRY_BASE: '1' } });
   for (const name of [...STAFF, ...ROTA]) {
     u[name] = new Client(srv.base);
     await u[name].login(name);
   }
   anon = new Client(srv.base);
+  const hook = await u.admin.post('/api/webhooks', { url: `http://127.0.0.1:${port}/sms`, events: ['psych.appointment_reminder'] });
+  assert.equal(hook.status, 201, hook.text);
 });
-test.after(async () => { await srv.stop(); });
+test.after(async () => {
+  await srv.stop();
+  gateway.server.closeAllConnections();
+  gateway.server.close();
+});
 
 function sql(q) {
   return (process.env.FQ_TEST_PG
@@ -228,6 +246,13 @@ test('the wall: every psych route answers 404 to every role but the counsellor i
     ['POST', `/api/v1/psych/clients/${pid}/sessions`, { note: 'x' }],
     ['POST', `/api/v1/psych/clients/${pid}/referrals`, { clinic: 'x' }],
     ['GET', '/api/v1/psych/stats?region=330681'],
+    ['GET', '/api/v1/psych/me/appointments'],
+    ['POST', '/api/v1/psych/me/appointments', { room_id: 1, starts_at: '2030-01-01T02:00:00Z' }],
+    ['POST', '/api/v1/psych/me/appointments/0123456789abcdef0123456789abcdef/cancel'],
+    ['GET', '/api/v1/psych/appointments'],
+    ['POST', '/api/v1/psych/appointments/0123456789abcdef0123456789abcdef/status', { status: 'done' }],
+    ['POST', `/api/v1/psych/clients/${pid}/appointments`, { room_id: 1, starts_at: '2030-01-01T02:00:00Z' }],
+    ['POST', '/api/v1/psych/rooms', { region: '330681109290', name: '咨询室' }],
     ['POST', '/api/v1/psych/referrals', { phone: PHONE, reason_category: 'other', consent: true }],
   ];
   const callers = [['anonymous', anon], ...STAFF.filter((s) => s !== 'fengyuan.mediator').map((s) => [s, u[s]])];
@@ -244,7 +269,7 @@ test('the wall: every psych route answers 404 to every role but the counsellor i
     assert.equal(r.status, 404, `mediator ${m} ${p}`);
   }
   // the other counsellor, not holding the alert nor in charge: 404 on the person
-  for (const [m, p, b] of routes.slice(5, 10)) {
+  for (const [m, p, b] of [...routes.slice(5, 10), routes[16]]) {
     const r = await u[ROTA[1]].req(m, p, b);
     if (m === 'GET' && p === '/api/v1/psych/clients') continue; // their own (empty of this person) list
     assert.equal(r.status, 404, `other counsellor ${m} ${p}: ${r.text}`);
@@ -328,4 +353,70 @@ test('without a key file the screening works and storing answers 503 psych_key_m
   } finally {
     await s.stop();
   }
+});
+
+test('appointments: rooms at village and township centres, booking by the person and the counsellor, clashes, an SMS reminder with phone, time and room only, no-shows', async () => {
+  const C = u[ROTA[0]];
+  let r = await C.post('/api/v1/psych/rooms', { region: '330681109290', name: '枫源村心理咨询室' });
+  assert.equal(r.status, 201, r.text);
+  const room = r.json.id;
+  assert.equal((await u.admin.post('/api/v1/psych/rooms', { region: '330681109290', name: 'x' })).status, 404);
+  assert.equal((await C.post('/api/v1/psych/rooms', { region: '330681', name: 'x' })).status, 400);
+  r = await anon.get('/api/v1/psych/rooms?region=330681109');
+  assert.ok(r.json.items.some((x) => x.id === room && x.name === '枫源村心理咨询室'));
+
+  // a person with a counsellor in charge (by the rota's alert)
+  const k = await crisisPerson();
+  const list = await C.get('/api/v1/psych/alerts');
+  const a = list.json.items.find((x) => x.contact && x.contact.phone === k.phone);
+  assert.equal((await C.post(`/api/v1/psych/alerts/${a.id}/ack`)).status, 200);
+  const inHours = (h) => new Date((now() + h * 3600) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  // the person books in 3 hours; the same slot again is refused
+  r = await anon.post('/api/v1/psych/me/appointments', { room_id: room, starts_at: inHours(3), minutes: 50 }, code(k.code));
+  assert.equal(r.status, 201, r.text);
+  const mine = r.json.id;
+  r = await C.post(`/api/v1/psych/clients/${a.person_id}/appointments`, { room_id: room, starts_at: inHours(3.5) });
+  assert.equal(r.status, 409, r.text);
+  r = await C.post(`/api/v1/psych/clients/${a.person_id}/appointments`, { room_id: room, starts_at: inHours(30) });
+  assert.equal(r.status, 201, r.text);
+  const later = r.json.id;
+  for (const bad of [{ room_id: room, starts_at: inHours(-1) }, { room_id: room, starts_at: 'tomorrow' }, { room_id: room, starts_at: inHours(50), minutes: 5 }]) {
+    assert.equal((await C.post(`/api/v1/psych/clients/${a.person_id}/appointments`, bad)).status, 400, JSON.stringify(bad));
+  }
+  // a person with no counsellor yet cannot book
+  const lone = await keep({ consent: consent() });
+  assert.equal((await anon.post('/api/v1/psych/me/appointments', { room_id: room, starts_at: inHours(5) }, code(lone.code))).status, 409);
+  // the calendar and the person's list
+  r = await C.get('/api/v1/psych/appointments');
+  assert.deepEqual(r.json.items.filter((x) => x.person_id === a.person_id).map((x) => x.id), [mine, later]);
+  r = await anon.get('/api/v1/psych/me/appointments', code(k.code));
+  assert.equal(r.json.items.length, 2);
+  assert.equal(r.json.items[0].person_id, undefined);
+  // other roles and the other counsellor: 404 / not theirs
+  assert.equal((await u.admin.get('/api/v1/psych/appointments')).status, 404);
+  assert.equal((await u[ROTA[1]].post(`/api/v1/psych/appointments/${mine}/status`, { status: 'no_show' })).status, 404);
+
+  // the clock a day ahead: the reminder of the one in 3 hours, not of the one in 30
+  r = await tick(now());
+  assert.equal(r.status, 200, r.text);
+  const deadline = Date.now() + 15000;
+  let sent;
+  while (!(sent = gateway.got.find((g) => g.notify[0].phone === k.phone)) && Date.now() < deadline) await sleep(100);
+  assert.ok(sent, 'the reminder reached the SMS gateway');
+  assert.deepEqual(Object.keys(sent).sort(), ['at', 'event', 'notify', 'place', 'region', 'starts_at']);
+  assert.equal(sent.event, 'psych.appointment_reminder');
+  assert.equal(sent.place, '枫源村心理咨询室');
+  assert.equal(gateway.got.filter((g) => g.notify[0].phone === k.phone).length, 1);
+  assert.ok(!JSON.stringify(sent).includes(k.code));
+  r = await tick(now());
+  await sleep(300);
+  assert.equal(gateway.got.filter((g) => g.notify[0].phone === k.phone).length, 1, 'reminded once');
+
+  // outcomes: a no-show recorded; the person cancels the other
+  r = await C.post(`/api/v1/psych/appointments/${mine}/status`, { status: 'no_show' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await C.post(`/api/v1/psych/appointments/${mine}/status`, { status: 'done' })).status, 409);
+  assert.equal((await anon.post(`/api/v1/psych/me/appointments/${later}/cancel`, undefined, code(k.code))).status, 200);
+  r = await anon.get('/api/v1/psych/me/appointments', code(k.code));
+  assert.deepEqual(r.json.items.map((x) => x.status), ['no_show', 'cancelled']);
 });
