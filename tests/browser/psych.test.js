@@ -22,6 +22,10 @@ test.before(async () => {
   const cfg = path.join(dir, 'config.json');
   fs.writeFileSync(cfg, JSON.stringify({ psych: { key_file: key, crisis_line: '0575-96525', rota: ['fengqiao.counsellor', 'zhuji.counsellor'] } }));
   env = await setup({ server: { cases: false, args: ['--config', cfg] } });
+  const c = new Client(env.base);
+  await c.login('fengqiao.counsellor');
+  const room = await c.post('/api/v1/psych/rooms', { region: '330681109290', name: '枫源村心理咨询室' });
+  assert.strictEqual(room.status, 201, room.text);
 });
 test.after(async () => { if (env) await env.close(); });
 
@@ -103,11 +107,26 @@ for (const [label, viewport, en] of [['desktop, zh-CN', DESKTOP, false], ['phone
     await alert.getByText(L('已确认。您现在负责此人的服务。', 'Acknowledged. You are now in charge of this person.')).waitFor();
     await page.getByRole('button', { name: phone }).click();
     await page.getByRole('heading', { name: L('来访者记录', "Person's record") }).waitFor();
+    // an appointment in the room, tomorrow at 10:00 Beijing; then recorded as a no-show
+    const day = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 10);
+    const book = page.locator('.psych-book');
+    await book.getByLabel(L('心理咨询室', 'Consultation room')).selectOption({ label: '枫源村心理咨询室（枫源村）' });
+    await book.getByLabel(L('开始时间（北京时间）', 'Starts at (Beijing time)')).fill(`${day}T${en ? '10' : '14'}:00`);
+    await book.getByRole('button', { name: L('预约', 'Book'), exact: true }).click();
+    const appt = page.locator('.psych-appt', { hasText: phone });
+    await appt.waitFor();
+    await appt.getByRole('button', { name: L('记为未到', 'Record no-show') }).click();
+    await page.locator('.psych-appt', { hasText: phone }).getByText(L('未到', 'No-show'), { exact: true }).waitFor();
     if (viewport === PHONE) {
       const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 376).slice(0, 5).map((e) => `${e.tagName}.${e.className}:${Math.round(e.getBoundingClientRect().right)}`));
       assert.ok(await scrollWidth(page) <= PHONE.width, `no sideways scrolling at 375 px: ${wide}`);
     }
     await axeCheck(page, `psych workbench (${label})`);
+    await page.goto(`${env.base}/#/psych/stats`);
+    await page.getByRole('heading', { level: 1, name: L('心理服务统计', 'Wellbeing statistics') }).waitFor();
+    await page.locator('table tfoot').waitFor();
+    if (viewport === PHONE) assert.ok(await scrollWidth(page) <= PHONE.width, 'no sideways scrolling at 375 px');
+    await axeCheck(page, `psych statistics (${label})`);
     env.check();
   }));
 }

@@ -7,7 +7,7 @@
 // the counsellor's alerts (acknowledge), people in their care, sessions and
 // referrals. #/psych/stats: suppressed counts by township. The page says
 // "screening result" (筛查结果), never "diagnosis" (精神卫生法 art. 23).
-import { h, append, replace, field } from '../dom.js';
+import { h, append, replace, field, select } from '../dom.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { api, get, post, clearErrors, showError, errorBox, session, ApiError } from '../api.js';
 
@@ -181,6 +181,53 @@ function keepForm(screening) {
   return form;
 }
 
+// ---- appointments ----
+
+async function roomOptions() {
+  const r = await get('/api/v1/psych/rooms');
+  return r.items.map((x) => ({ value: String(x.id), label: `${x.name}（${x.region_name || x.region}）` }));
+}
+
+// a booking form: room, local date and time, minutes; book(body) posts it
+async function bookForm(book, after) {
+  const rooms = await roomOptions();
+  if (!rooms.length) return h('p', { class: 'muted' }, t('psych.noRooms'));
+  const room = field(t('psych.room'), select(rooms, { name: 'room_id' }), { name: 'room_id' });
+  const when = field(t('psych.startsAt'), h('input', { type: 'datetime-local', name: 'starts_at' }), { name: 'starts_at' });
+  const mins = field(t('psych.minutes'), h('input', { type: 'number', name: 'minutes', min: '15', max: '180', value: '50' }), { name: 'minutes' });
+  const form = h('form', { class: 'form psych-book', novalidate: true },
+    h('h3', null, t('psych.bookTitle')),
+    h('p', { class: 'form-error', hidden: true, role: 'alert' }), room.wrap, when.wrap, mins.wrap,
+    h('p', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('psych.book'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    const v = when.input.value;
+    const at = v ? new Date(v) : null;
+    if (!at || Number.isNaN(at.getTime())) {
+      showError(form, new ApiError(400, 'invalid_time', null, 'starts_at'));
+      return;
+    }
+    try {
+      await book({ room_id: Number(room.input.value), starts_at: at.toISOString(), minutes: Number(mins.input.value) || 50 });
+      after();
+    } catch (err) {
+      showError(form, err);
+    }
+  });
+  return form;
+}
+
+// appointments as a list; actions(a) gives the buttons of one
+function apptList(items, actions, withContact) {
+  if (!items.length) return h('p', { class: 'muted' }, t('psych.noAppts'));
+  return h('ul', { class: 'plain psych-appts' }, ...items.map((a) => h('li', { class: 'card psych-appt', dataset: { id: a.id } },
+    h('p', null, h('strong', null, fmtDateTime(a.starts_at)), ` · ${a.room_name}`),
+    withContact && a.contact ? h('p', null, `${t('psych.contact')}: ${[a.contact.name, a.contact.phone].filter(Boolean).join(' ')}`) : null,
+    h('p', null, t(`psych.appt.${a.status}`)),
+    a.status === 'booked' ? h('p', { class: 'form-actions' }, ...actions(a)) : null)));
+}
+
 // ---- the person's own record ----
 
 function trendTable(trend) {
@@ -221,6 +268,21 @@ function renderMe({ container }) {
         });
         parts.push(h('div', { class: 'card' }, h('p', null, t('psych.offer')), ask, msg));
       }
+      if (me.has_counsellor && me.state !== 'locked') {
+        const box = h('section', { class: 'card', 'aria-labelledby': 'psych-my-appts' });
+        const drawAppts = async () => {
+          const list = await get('/api/v1/psych/me/appointments', headers());
+          replace(box, h('h2', { id: 'psych-my-appts' }, t('psych.apptsTitle')),
+            apptList(list.items, (a) => {
+              const b = h('button', { type: 'button', class: 'btn btn-small' }, t('psych.cancel'));
+              b.addEventListener('click', async () => { await api('POST', `/api/v1/psych/me/appointments/${encodeURIComponent(a.id)}/cancel`, undefined, headers()); drawAppts(); });
+              return [b];
+            }, false),
+            await bookForm((body) => post('/api/v1/psych/me/appointments', body, headers()), drawAppts));
+        };
+        await drawAppts();
+        parts.push(box);
+      }
       const wmsg = h('p', { role: 'status' });
       const wbtn = (mode) => {
         const b = h('button', { type: 'button', class: 'btn btn-small' }, t(mode === 'delete' ? 'psych.withdrawDelete' : 'psych.withdrawLock'));
@@ -260,7 +322,31 @@ async function renderWork({ container }) {
   const alertsBox = h('section', { class: 'section', 'aria-labelledby': 'psych-alerts-h' });
   const clientsBox = h('section', { class: 'section', 'aria-labelledby': 'psych-clients-h' });
   const detail = h('section', { class: 'section', 'aria-live': 'polite' });
-  append(container, h('h1', null, t('psych.workTitle')), h('p', { class: 'muted small' }, t('psych.notDiagnosis')), alertsBox, clientsBox, detail);
+  const calBox = h('section', { class: 'section', 'aria-labelledby': 'psych-cal-h' });
+  const roomBox = h('section', { class: 'section' });
+  append(container, h('h1', null, t('psych.workTitle')), h('p', { class: 'muted small' }, t('psych.notDiagnosis')), alertsBox, clientsBox, detail, calBox, roomBox);
+
+  const loadCalendar = async () => {
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const r = await get(`/api/v1/psych/appointments?from=${today}`);
+    replace(calBox, h('h2', { id: 'psych-cal-h' }, t('psych.calendarTitle')),
+      apptList(r.items, (a) => ['done', 'no_show', 'cancelled'].map((st) => {
+        const b = h('button', { type: 'button', class: 'btn btn-small' }, t(`psych.mark.${st}`));
+        b.addEventListener('click', async () => { await post(`/api/v1/psych/appointments/${encodeURIComponent(a.id)}/status`, { status: st }); loadCalendar(); });
+        return b;
+      }), true));
+  };
+  const roomRegion = field(t('psych.roomRegion'), h('input', { type: 'text', name: 'region', inputmode: 'numeric' }), { name: 'region' });
+  const roomName = field(t('psych.roomName'), h('input', { type: 'text', name: 'name' }), { name: 'name' });
+  const roomMsg = h('p', { role: 'status' });
+  const roomForm = h('form', { class: 'card form', novalidate: true }, h('h2', null, t('psych.roomTitle')),
+    h('p', { class: 'form-error', hidden: true, role: 'alert' }), roomRegion.wrap, roomName.wrap,
+    h('p', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn' }, t('psych.roomAdd'))), roomMsg);
+  roomForm.addEventListener('submit', async (e) => {
+    e.preventDefault(); clearErrors(roomForm);
+    try { await post('/api/v1/psych/rooms', { region: roomRegion.input.value.trim(), name: roomName.input.value.trim() }); roomMsg.textContent = t('psych.saved'); } catch (err) { showError(roomForm, err); }
+  });
+  append(roomBox, roomForm);
 
   const loadClients = async () => {
     const r = await get('/api/v1/psych/clients');
@@ -295,7 +381,8 @@ async function renderWork({ container }) {
       h('h3', null, t('psych.notes')),
       h('ul', null, ...c.notes.map((n) => h('li', null, h('span', { class: 'muted small' }, fmtDateTime(n.at)), ' ',
         n.kind === 'referral' ? t('psych.referredTo', { clinic: n.clinic }) + (n.reason ? `: ${n.reason}` : '') : n.note))),
-      noteForm, refForm);
+      noteForm, refForm,
+      await bookForm((body) => post(`/api/v1/psych/clients/${encodeURIComponent(id)}/appointments`, body), () => { loadCalendar(); openClient(id); }));
   };
 
   const loadAlerts = async () => {
@@ -322,7 +409,7 @@ async function renderWork({ container }) {
   };
 
   try {
-    await Promise.all([loadAlerts(), loadClients()]);
+    await Promise.all([loadAlerts(), loadClients(), loadCalendar()]);
   } catch (err) {
     append(container, errorBox(err));
   }
