@@ -313,7 +313,13 @@ enum fq_err psych_keep(struct store_conn *c, const json_t *body, int64_t now, js
 	json_t *ct = json_object_get(body, "contact");
 	if (ct && !json_is_null(ct) && (err = contact_of(ct, "contact", &contact, e)))
 		goto out;
-	int may_contact = contact && json_is_true(json_object_get(consent, "contact"));
+	/* a phone is kept only with the consent to be contacted on it */
+	if (contact && !json_is_true(json_object_get(consent, "contact"))) {
+		err = fq_fail(e, FQ_EINVAL, "consent_required", "consent.contact",
+			      "a phone is kept only with the consent to be contacted");
+		goto out;
+	}
+	int may_contact = contact != NULL;
 	json_t *sc = json_object_get(body, "screening");
 	if (sc && !json_is_null(sc) && (err = score_body(sc, &screening, &res, e)))
 		goto out;
@@ -409,7 +415,9 @@ enum fq_err psych_referral(struct store_conn *c, const struct caller *who, const
 	json_decref(contact);
 	if ((err = add_person(c, data, NULL, now, NULL, id)) ||
 	    (err = psych_add_alert(c, id, "referral", now)) ||
-	    (err = audit(c, now, who->username, "psych.referral", id)))
+	    /* the mediator made a referral: which person it became is not
+	     * written beside their name */
+	    (err = audit(c, now, who->username, "psych.referral", "")))
 		return store_fail(e, err);
 	*out = json_pack("{s:b}", "sent", 1);
 	return *out ? FQ_OK : FQ_ENOMEM;

@@ -30,7 +30,8 @@
 
 struct psych_config {
 	int has_key;
-	unsigned char key[32];
+	unsigned char key[32];                   /* seals (derived from the key file) */
+	unsigned char code_key[32];              /* keys the hash of a person's code */
 	char crisis_line[PSYCH_CRISIS_LINE_MAX]; /* the local crisis line, "" for none */
 	int nrota;
 	char rota[PSYCH_ROTA_MAX][USERNAME_MAX]; /* counsellors on duty, in turn */

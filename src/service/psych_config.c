@@ -130,7 +130,15 @@ enum fq_err psych_configure(const json_t *o, char *err, size_t errlen)
 		}
 		/* a missing key does not stop the server: the public
 		 * screening still works, and storing answers 503 */
-		p.has_key = read_key(json_string_value(kf), p.key);
+		unsigned char master[32];
+		p.has_key = read_key(json_string_value(kf), master);
+		/* one subkey seals, another hashes the codes */
+		if (p.has_key) {
+			crypto_kdf_derive_from_key(p.key, sizeof p.key, 1, "fqpsych_", master);
+			crypto_kdf_derive_from_key(p.code_key, sizeof p.code_key, 2, "fqpsych_",
+						   master);
+		}
+		sodium_memzero(master, sizeof master);
 		if (!p.has_key)
 			log_msg(LOG_WARN,
 				"psych.key_file: cannot read 32 bytes or 64 hex digits; the "
@@ -234,6 +242,6 @@ int psych_code_hash(const char *code, char out[65])
 	if (n != PSYCH_CODE_CHARS)
 		return 0;
 	norm[n] = 0;
-	secret_hmac_hex(config.key, sizeof config.key, norm, n, out);
+	secret_hmac_hex(config.code_key, sizeof config.code_key, norm, n, out);
 	return 1;
 }

@@ -67,7 +67,7 @@ struct store_psych_ops {
 	/* Acknowledges an open alert; FQ_ECONFLICT when already acknowledged. */
 	enum fq_err (*alert_ack)(struct store_conn *c, const char *id, const char *by, int64_t at);
 
-	/* [{township, n}]: active and locked persons by township within the
+	/* [{township, n}]: active persons (a locked one is processed no more) by township within the
 	 * region prefix (a county or larger), for suppressed statistics. */
 	enum fq_err (*township_counts)(struct store_conn *c, const char *prefix, json_t **items);
 

@@ -280,8 +280,8 @@ static enum fq_err p_township_counts(struct store_conn *c, const char *prefix, j
 	struct store_qsql *q = store_qsql_new();
 	if (!q)
 		return FQ_ENOMEM;
-	store_qsql_add(q, "SELECT township, COUNT(*) AS n FROM psych_persons WHERE township IS "
-			  "NOT NULL AND ");
+	store_qsql_add(q, "SELECT township, COUNT(*) AS n FROM psych_persons WHERE state = "
+			  "'active' AND township IS NOT NULL AND ");
 	store_qsql_range(q, "township", prefix);
 	store_qsql_add(q, " GROUP BY township ORDER BY township LIMIT 5000");
 	return built(c, q, "psych_township_counts", items);

@@ -117,6 +117,10 @@ test('keeping needs a separate consent with purpose and effects told, and a guar
     assert.equal(r.status, 400, r.text);
     assert.ok(['consent_required', 'required'].includes(r.json.error.code), r.text);
   }
+  // a phone is kept only with the consent to be contacted on it
+  const r = await anon.post('/api/v1/psych/keep', { consent: consent(), contact: { phone: '13905557777' }, screening: scr });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.error.field, 'consent.contact');
   const k = await keep({ consent: consent({ under_14: true, guardian: { name: '母亲', consent: true } }), screening: scr });
   assert.match(k.code, /^[A-Z0-9]{12}$/);
   assert.equal(k.result.score, 8);
