@@ -34,7 +34,6 @@ enum op {
 	OP_CLINIC,
 	OP_STATS,
 	OP_TICK,
-	OP_ROOMS,
 	OP_ROOM_NEW,
 	OP_BOOK,     /* by the counsellor in charge */
 	OP_ME_BOOK,  /* by the person */
@@ -91,8 +90,6 @@ static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 		return psych_client_add(c, who, k->id, "referral", k->body, k->now, &k->out, e);
 	case OP_STATS:
 		return psych_stats(c, who, k->id, &k->out, e);
-	case OP_ROOMS:
-		return psych_rooms(c, k->id[0] ? k->id : NULL, &k->out, e);
 	case OP_ROOM_NEW:
 		return psych_room_create(c, who, k->body, k->now, &k->out, e);
 	case OP_BOOK:
@@ -278,11 +275,18 @@ static void stats(struct req *r)
 		submit(r, OP_STATS, req_query(r, "region"));
 }
 
-/* GET /api/v1/psych/rooms?region=: public, as a room's door is; read in
- * the writer like the rest, for one code path */
+/* GET /api/v1/psych/rooms?region=: public, as a room's door is, and no
+ * one's data: read on the request's own connection, not in the writer */
 static void rooms(struct req *r)
 {
-	submit(r, OP_ROOMS, req_query(r, "region"));
+	json_t *out = NULL;
+	struct fq_error e = {0};
+	const char *region = req_query(r, "region");
+	if (psych_rooms(r->rc, region && *region ? region : NULL, &out, &e) != FQ_OK) {
+		reply_fq(r, &e);
+		return;
+	}
+	reply_json(r, 200, out);
 }
 
 static void room_new(struct req *r)
