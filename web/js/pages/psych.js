@@ -413,6 +413,9 @@ async function renderWork({ container }) {
   } catch (err) {
     append(container, errorBox(err));
   }
+  // a new alert must be seen at once: look again every 20 seconds
+  const timer = setInterval(() => { loadAlerts().catch(() => {}); }, 20000);
+  return () => clearInterval(timer);
 }
 
 // ---- statistics ----
