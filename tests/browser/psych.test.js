@@ -130,3 +130,25 @@ for (const [label, viewport, en] of [['desktop, zh-CN', DESKTOP, false], ['phone
     env.check();
   }));
 }
+
+test('a mediator refers a party from the menu; the counsellor on duty gets a referral with the category only (desktop, zh-CN)', shot(() => env, async () => {
+  const page = await env.newPage({ name: 'psych-refer' });
+  await login(page, env.base, 'fengyuan.mediator');
+  await page.getByRole('button', { name: '心防·心理服务' }).click();
+  await page.getByRole('link', { name: '心理服务转介' }).click();
+  await page.getByRole('heading', { level: 1, name: '转介到心理服务' }).waitFor();
+  await page.getByLabel('手机号码').fill('13905556603');
+  await page.getByLabel('原因类别').selectOption({ label: '邻里纠纷' });
+  await page.getByLabel('当事人已同意由心理咨询师通过此号码联系。').check();
+  await page.getByRole('button', { name: '转介', exact: true }).click();
+  await page.getByText('已转介。', { exact: true }).waitFor();
+  await axeCheck(page, 'psych referral');
+  const c = new Client(env.base);
+  await c.login('fengqiao.counsellor');
+  const r = await c.get('/api/v1/psych/alerts');
+  const a = r.json.items.find((x) => x.contact && x.contact.phone === '13905556603');
+  assert.ok(a, r.text);
+  assert.strictEqual(a.kind, 'referral');
+  assert.strictEqual(a.reason, 'neighbour_dispute');
+  env.check();
+}));

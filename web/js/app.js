@@ -51,7 +51,7 @@ const routes = [
   { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
   { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
   { re: /^\/village$/, page: village, name: 'village' },
-  { re: /^\/psych(?:\/(me|work|stats))?$/, page: { render: (ctx) => import('./pages/psych.js').then((m) => m.render(ctx)) }, name: 'psych', keys: ['view'] },
+  { re: /^\/psych(?:\/(me|work|stats|refer))?$/, page: { render: (ctx) => import('./pages/psych.js').then((m) => m.render(ctx)) }, name: 'psych', keys: ['view'] },
 ];
 
 const main = document.getElementById('main-content');
@@ -112,7 +112,7 @@ function navLinks() {
         ['#/village-rules', 'nav.villageRules', 'village-rules'],
       ]],
       // 心防 (issue 19): the self-screening for all; the workbench and statistics for counsellors
-      ['nav.group.psych', [['#/psych', 'nav.psych', 'psych'], ['#/psych/me', 'nav.psychMe', 'psych'], ...((session.user.roles || []).some((r) => r.role === 'counsellor') ? [['#/psych/work', 'nav.psychWork', 'psych'], ['#/psych/stats', 'nav.psychStats', 'psych']] : [])]],
+      ['nav.group.psych', [['#/psych', 'nav.psych', 'psych'], ['#/psych/me', 'nav.psychMe', 'psych'], ...((session.user.roles || []).some((r) => r.role === 'counsellor') ? [['#/psych/work', 'nav.psychWork', 'psych'], ['#/psych/stats', 'nav.psychStats', 'psych']] : []), ...((session.user.roles || []).some((r) => r.role === 'mediator') ? [['#/psych/refer', 'nav.psychRefer', 'psych']] : [])]],
       ['#/', 'nav.portal', 'home'],
     ];
   }

@@ -19,6 +19,7 @@ export function render(ctx) {
   if (view === 'me') return renderMe(ctx);
   if (view === 'work') return renderWork(ctx);
   if (view === 'stats') return renderStats(ctx);
+  if (view === 'refer') return renderRefer(ctx);
   return renderScreen(ctx);
 }
 
@@ -444,4 +445,35 @@ function renderStats({ container, query }) {
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
   load();
+}
+
+// ---- a mediator's referral ----
+
+const REASONS = ['family_conflict', 'neighbour_dispute', 'bereavement', 'economic_stress', 'work_stress', 'other'];
+
+function renderRefer({ container }) {
+  if (!session.user) {
+    location.replace('#/login?next=' + encodeURIComponent(location.hash.slice(1)));
+    return;
+  }
+  const name = field(t('psych.referName'), h('input', { type: 'text', name: 'name', autocomplete: 'off' }), { name: 'name' });
+  const phone = field(t('psych.callBackPhone'), h('input', { type: 'tel', name: 'phone', inputmode: 'tel', autocomplete: 'off' }), { name: 'phone', required: true });
+  const reason = field(t('psych.referCategory'), select(REASONS.map((r) => ({ value: r, label: t(`psych.reason.${r}`) })), { name: 'reason_category' }), { name: 'reason_category' });
+  const agree = checkbox('consent', t('psych.referConsent'));
+  const done = h('p', { role: 'status' });
+  const form = h('form', { class: 'card form', novalidate: true },
+    h('p', { class: 'form-error', hidden: true, role: 'alert' }), name.wrap, phone.wrap, reason.wrap, agree.wrap,
+    h('p', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('psych.referSend'))), done);
+  append(container, h('h1', null, t('psych.referTitle')), h('p', { class: 'lead' }, t('psych.referLead')), form);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    try {
+      await post('/api/v1/psych/referrals', { name: name.input.value.trim() || undefined, phone: phone.input.value.trim(), reason_category: reason.input.value, consent: agree.box.checked });
+      done.textContent = t('psych.referSent');
+      form.reset();
+    } catch (err) {
+      showError(form, err instanceof ApiError && err.status === 404 ? new ApiError(404, 'psych_refer_mediators', t('psych.referOnly')) : err);
+    }
+  });
 }
