@@ -379,28 +379,30 @@ static void tick(struct req *r)
 
 void api_psych_routes(void)
 {
-	http_route(M_POST, "/api/v1/psych/screen", R_PUBLIC | R_JSON, screen);
-	http_route(M_POST, "/api/v1/psych/keep", R_PUBLIC | R_JSON, keep);
-	http_route(M_POST, "/api/v1/psych/callback", R_PUBLIC | R_JSON, callback);
-	http_route(M_GET, "/api/v1/psych/me", R_PUBLIC, me);
-	http_route(M_POST, "/api/v1/psych/me/screenings", R_PUBLIC | R_JSON, me_screen);
-	http_route(M_POST, "/api/v1/psych/me/request", R_PUBLIC, me_request);
-	http_route(M_POST, "/api/v1/psych/me/withdraw", R_PUBLIC | R_JSON, me_withdraw);
-	http_route(M_POST, "/api/v1/psych/referrals", R_JSON, referral);
-	http_route(M_GET, "/api/v1/psych/alerts", 0, alerts);
-	http_route(M_POST, "/api/v1/psych/alerts/{id}/ack", 0, ack);
-	http_route(M_GET, "/api/v1/psych/clients", 0, clients);
-	http_route(M_GET, "/api/v1/psych/clients/{id}", 0, client);
-	http_route(M_POST, "/api/v1/psych/clients/{id}/sessions", R_JSON, session);
-	http_route(M_POST, "/api/v1/psych/clients/{id}/referrals", R_JSON, clinic);
-	http_route(M_GET, "/api/v1/psych/stats", 0, stats);
-	http_route(M_POST, "/api/v1/psych/test/tick", R_JSON, tick);
-	http_route(M_GET, "/api/v1/psych/rooms", R_PUBLIC, rooms);
-	http_route(M_POST, "/api/v1/psych/rooms", R_JSON, room_new);
-	http_route(M_GET, "/api/v1/psych/appointments", 0, calendar);
-	http_route(M_POST, "/api/v1/psych/appointments/{id}/status", R_JSON, appt_status);
-	http_route(M_POST, "/api/v1/psych/clients/{id}/appointments", R_JSON, book);
-	http_route(M_GET, "/api/v1/psych/me/appointments", R_PUBLIC, me_appts);
-	http_route(M_POST, "/api/v1/psych/me/appointments", R_PUBLIC | R_JSON, me_book);
-	http_route(M_POST, "/api/v1/psych/me/appointments/{id}/cancel", R_PUBLIC, me_cancel);
+	http_route(M_POST, "/api/v1/psych/screen", R_PUBLIC | R_JSON | R_NOADDR, screen);
+	http_route(M_POST, "/api/v1/psych/keep", R_PUBLIC | R_JSON | R_NOADDR, keep);
+	http_route(M_POST, "/api/v1/psych/callback", R_PUBLIC | R_JSON | R_NOADDR, callback);
+	http_route(M_GET, "/api/v1/psych/me", R_PUBLIC | R_NOADDR, me);
+	http_route(M_POST, "/api/v1/psych/me/screenings", R_PUBLIC | R_JSON | R_NOADDR, me_screen);
+	http_route(M_POST, "/api/v1/psych/me/request", R_PUBLIC | R_NOADDR, me_request);
+	http_route(M_POST, "/api/v1/psych/me/withdraw", R_PUBLIC | R_JSON | R_NOADDR, me_withdraw);
+	http_route(M_POST, "/api/v1/psych/referrals", R_JSON | R_NOADDR, referral);
+	http_route(M_GET, "/api/v1/psych/alerts", R_NOADDR, alerts);
+	http_route(M_POST, "/api/v1/psych/alerts/{id}/ack", R_NOADDR, ack);
+	http_route(M_GET, "/api/v1/psych/clients", R_NOADDR, clients);
+	http_route(M_GET, "/api/v1/psych/clients/{id}", R_NOADDR, client);
+	http_route(M_POST, "/api/v1/psych/clients/{id}/sessions", R_JSON | R_NOADDR, session);
+	http_route(M_POST, "/api/v1/psych/clients/{id}/referrals", R_JSON | R_NOADDR, clinic);
+	http_route(M_GET, "/api/v1/psych/stats", R_NOADDR, stats);
+	http_route(M_POST, "/api/v1/psych/test/tick", R_JSON | R_NOADDR, tick);
+	http_route(M_GET, "/api/v1/psych/rooms", R_PUBLIC | R_NOADDR, rooms);
+	http_route(M_POST, "/api/v1/psych/rooms", R_JSON | R_NOADDR, room_new);
+	http_route(M_GET, "/api/v1/psych/appointments", R_NOADDR, calendar);
+	http_route(M_POST, "/api/v1/psych/appointments/{id}/status", R_JSON | R_NOADDR,
+		   appt_status);
+	http_route(M_POST, "/api/v1/psych/clients/{id}/appointments", R_JSON | R_NOADDR, book);
+	http_route(M_GET, "/api/v1/psych/me/appointments", R_PUBLIC | R_NOADDR, me_appts);
+	http_route(M_POST, "/api/v1/psych/me/appointments", R_PUBLIC | R_JSON | R_NOADDR, me_book);
+	http_route(M_POST, "/api/v1/psych/me/appointments/{id}/cancel", R_PUBLIC | R_NOADDR,
+		   me_cancel);
 }

@@ -281,6 +281,11 @@ test('the wall: every psych route answers 404 to every role but the counsellor i
   // the person with their code: their routes only
   assert.equal((await anon.get('/api/v1/psych/me', code(k.code))).status, 200);
   assert.equal((await anon.get(`/api/v1/psych/clients/${pid}`, code(k.code))).status, 404);
+  // the access log names the route, never the address that used it
+  const lines = srv.log().split('\n').filter((l) => l.includes('"route":"/api/v1/psych/'));
+  assert.ok(lines.length > 10, 'psych requests are logged');
+  for (const l of lines) assert.match(l, /"addr":"-"/, l);
+  assert.ok(!srv.log().includes(k.code) && !srv.log().includes(k.phone), 'no code or phone in the log');
   // the person's data in no case, export or Open311 answer
   const csv = await u.admin.get('/api/cases/export.csv');
   assert.ok(!csv.text.includes(PHONE));
