@@ -110,6 +110,11 @@ static const struct mspec specs[] = {
 	{"village_rules", "id", "region, created_at", "id", M_UPDATE, NULL},
 	{"village_ballot_tokens", "id", "token_hash", "id", M_UPDATE, NULL},
 	{"village_ballots", "receipt", NULL, NULL, M_KEEP, NULL},
+	/* village meetings and the representatives' roster (issue 18) */
+	{"village_representatives", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_meetings", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_meeting_attendance", "id", "meeting_id, name", "id", M_UPDATE, NULL},
+	{"village_meeting_decisions", "id", "meeting_id, created_at", "id", M_UPDATE, NULL},
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 

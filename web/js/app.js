@@ -43,6 +43,8 @@ const routes = [
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/teams$/, page: teams, name: 'teams', staff: true },
+  { re: /^\/ballot$/, page: { render: (ctx) => import('./pages/village-ballot.js').then((m) => m.render(ctx)) }, name: 'ballot' },
+  { re: /^\/village-meetings$/, page: { render: (ctx) => import('./pages/village-meetings.js').then((m) => m.render(ctx)) }, name: 'village-meetings', staff: true },
   { re: /^\/village-rules$/, page: { render: (ctx) => import('./pages/village-rules.js').then((m) => m.render(ctx)) }, name: 'village-rules', staff: true },
   { re: /^\/alerts$/, page: alerts, name: 'alerts', staff: true },
   { re: /^\/field$/, page: field, name: 'field' },
@@ -110,6 +112,7 @@ function navLinks() {
       ['nav.group.village', [
         ['#/village', 'nav.village', 'village'],
         ['#/village-rules', 'nav.villageRules', 'village-rules'],
+        ['#/village-meetings', 'nav.villageMeetings', 'village-meetings'],
       ]],
       // 心防 (issue 19): the self-screening for all; the workbench and statistics for counsellors
       ['nav.group.psych', [['#/psych', 'nav.psych', 'psych'], ['#/psych/me', 'nav.psychMe', 'psych'], ...((session.user.roles || []).some((r) => r.role === 'counsellor') ? [['#/psych/work', 'nav.psychWork', 'psych'], ['#/psych/stats', 'nav.psychStats', 'psych']] : []), ...((session.user.roles || []).some((r) => r.role === 'mediator') ? [['#/psych/refer', 'nav.psychRefer', 'psych']] : [])]],

@@ -14,6 +14,7 @@
 #include "store/report.h"
 #include "store/risk.h"
 #include "store/village_affairs.h"
+#include "store/village_meeting.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
 #include "store/alert.h"
@@ -62,5 +63,6 @@ const struct store_ops store_sqlite_ops = {
 	.village_affairs = &shared_village_affairs_ops,
 	STORE_SHARED_OPS,
 	.village_vote = &shared_village_vote_ops,
+	.village_meeting = &shared_village_meeting_ops,
 	.psych = &shared_psych_ops,
 };
