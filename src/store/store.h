@@ -70,6 +70,7 @@ struct store_sync_ops;
 struct store_grid_event_ops;
 struct store_alert_ops;
 struct store_risk_ops;
+struct store_video_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -383,6 +384,7 @@ struct store_ops {
 	const struct store_village_affairs_ops *village_affairs; /* issue 18 */
 	/* village rules (issue 18) */
 	const struct store_village_vote_ops *village_vote;
+	const struct store_video_ops *video; /* video in mediation (issue 21) */
 };
 
 extern const struct store_ops store_sqlite_ops;
