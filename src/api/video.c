@@ -29,6 +29,7 @@
 #include "store/audit.h"
 #include "store/mediation.h"
 #include "store/video.h"
+#include "util/log.h"
 #include "util/secret.h"
 
 #define VIDEO_ACTION_MAX 16
@@ -306,7 +307,7 @@ static void state(struct req *r, struct vwho *w)
 	json_decref(consents);
 	const char *st = video_state();
 	reply_json(r, 200,
-		   json_pack("{s:s, s:s?, s:o, s:o, s:o, s:o, s:I?}", "state", st, "janus_url",
+		   json_pack("{s:s, s:s?, s:o, s:o, s:o, s:o, s:I}", "state", st, "janus_url",
 			     video_config()->enabled ? video_config()->janus_url : NULL,
 			     "ice_servers", ice_servers(), "rooms", mine, "parties", parties,
 			     "recordings", recs, "me", (json_int_t)w->party_id));
@@ -416,6 +417,9 @@ static void room_create(struct req *r)
 						      6, "record", 0, "rec_dir", dir, "description",
 						      "fengqiao", "notify_joining", 1),
 					    &resp, &e) == FQ_OK;
+		if (!janus_ok)
+			log_warn("video: room %lld not made in Janus: %s", (long long)jroom,
+				 e.message);
 	}
 	json_t *rec = json_pack("{s:I, s:O?, s:O?, s:I, s:s, s:s, s:I, s:I, s:i, s:s, s:I}",
 				"mediation_id", (json_int_t)w.mid, "session_id",
@@ -478,6 +482,10 @@ static void join(struct req *r, struct vwho *w)
 	enum fq_err err = store_video_token_find(r->rc, video_ival(room, "id"), who, r->now, &tok);
 	if (err && err != FQ_ENOTFOUND) {
 		video_storage_failed(r, err);
+		goto out;
+	}
+	if (!err && video_ival(tok, "revoked_at")) {
+		reply_err(r, "video_removed", "the mediator removed you from this room", NULL);
 		goto out;
 	}
 	int fresh = err == FQ_ENOTFOUND;

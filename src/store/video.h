@@ -41,7 +41,8 @@ struct store_video_ops {
 	/* rec: {room_id, who, participant, display, token, expires_at,
 	 * created_at}. */
 	enum fq_err (*token_add)(struct store_conn *c, const json_t *rec, int64_t *id);
-	/* The live (not revoked, not expired) token of who in the room. */
+	/* The latest token of who in the room not expired, with revoked_at
+	 * (set when the mediator removed who, or the room ended). */
 	enum fq_err (*token_find)(struct store_conn *c, int64_t room_id, const char *who,
 				  int64_t now, json_t **out);
 	/* The room's tokens not revoked, id order. */

@@ -32,9 +32,10 @@
 	"INSERT INTO video_tokens (room_id, who, participant, display, token, expires_at, " \
 	"created_at) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P "7)"
 #define VID_SQL_TOKEN_COLS "id, room_id, who, participant, display, token, expires_at, created_at"
-#define VID_SQL_TOKEN_FIND(P)                                                                 \
-	"SELECT " VID_SQL_TOKEN_COLS " FROM video_tokens WHERE room_id = " P "1 AND who = " P \
-	"2 AND revoked_at IS NULL AND expires_at > " P "3 ORDER BY id DESC LIMIT 1"
+/* the latest, revoked too: a participant removed stays out */
+#define VID_SQL_TOKEN_FIND(P)                                                            \
+	"SELECT " VID_SQL_TOKEN_COLS ", revoked_at FROM video_tokens WHERE room_id = " P \
+	"1 AND who = " P "2 AND expires_at > " P "3 ORDER BY id DESC LIMIT 1"
 #define VID_SQL_TOKEN_LIST(P)                                                         \
 	"SELECT " VID_SQL_TOKEN_COLS " FROM video_tokens WHERE room_id = " P "1 AND " \
 	"revoked_at IS NULL ORDER BY id"

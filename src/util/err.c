@@ -183,6 +183,7 @@ static const struct fq_code codes[] = {
 	{"video_unavailable", 503},
 	{"video_janus_error", 502},
 	{"video_closed", 409},
+	{"video_removed", 403},
 };
 
 int fq_code_status(const char *code)
