@@ -22,13 +22,14 @@ function freePort() {
   });
 }
 
-// Options: address (what the HTTP API binds, default 127.0.0.1), enforce
-// (the only interface ICE uses), origin (the page's origin, for CORS),
-// prefix (command to run janus under), ports {http, admin}.
+// Options: iface (the address Janus puts in its SDP: janus.jcfg
+// `interface`), enforce (the only interface ICE gathers on: ice_enforce_list),
+// origin (the page's origin, for CORS), prefix (command to run janus
+// under), ports {http, admin}. The HTTP and admin APIs are on 127.0.0.1.
 async function startJanus(options = {}) {
   if (!JANUS) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-janus-'));
-  const address = options.address || '127.0.0.1';
+  const address = '127.0.0.1';
   const http = (options.ports && options.ports.http) || await freePort();
   const admin = (options.ports && options.ports.admin) || await freePort();
   const video = {
@@ -41,7 +42,7 @@ async function startJanus(options = {}) {
   const cfg = path.join(dir, 'fengqiao.json');
   fs.writeFileSync(cfg, JSON.stringify({ video }));
   const args = ['--config', cfg, '--out', path.join(dir, 'janus')];
-  if (options.address) args.push('--address', options.address);
+  if (options.iface) args.push('--address', options.iface);
   if (options.enforce) args.push('--enforce', options.enforce);
   if (options.origin) args.push('--origin', options.origin);
   execFileSync(path.join(ROOT, 'scripts', 'janus-config'), args, { stdio: 'pipe' });

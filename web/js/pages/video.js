@@ -8,7 +8,7 @@
 // page says so and the mediation goes on in text (the room page).
 import { h, append, replace, clear } from '../dom.js';
 import { t } from '../i18n.js';
-import { get, post, errorBox, errorText } from '../api.js';
+import { api, get, post, errorBox, errorText } from '../api.js';
 import { loading } from '../common.js';
 import { VideoRoom } from './video-janus.js';
 
@@ -166,7 +166,7 @@ export async function render({ container, params, isCurrent, navigate }) {
   async function enter(room) {
     leave();
     let j;
-    try { j = await post(`${base}/rooms/${room.id}/join`, {}); } catch (err) { say(errorText(err), true); return; }
+    try { j = await api('POST', `${base}/rooms/${room.id}/join`); } catch (err) { say(errorText(err), true); return; }
     stage.hidden = false;
     clear(remotes);
     const vr = new VideoRoom(j, {

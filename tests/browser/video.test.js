@@ -1,0 +1,295 @@
+// video.test.js - issue 21: video mediation through Janus, end to end, in a
+// network namespace of the test's own. Janus never gathers candidates on
+// a loopback interface, and the machine's real interfaces must not be
+// used, so this file (as root) makes a namespace with a veth pair whose
+// both ends are inside it (10.77.0.1/24 and 10.77.0.2/24), runs itself
+// again inside it (`ip netns exec`): Janus (ice_enforce_list = the veth
+// end, interface = its address, no STUN), Fengqiao and Chromium (fake
+// camera and microphone, host candidates as addresses, not mDNS names) all
+// in there, the page served from 127.0.0.1 inside the namespace. It fails
+// if Janus's answer offers any candidate outside the namespace's
+// addresses. The mediator and a party each decode the other's video
+// (getStats: inbound video framesDecoded > 0 within 10 s); a third
+// context with no token, or with another room's token, is refused; the
+// mediator mutes the party, then removes it and its stream ends. The
+// namespace is removed at the end. Not root, no `ip` or no janus: skipped,
+// with the reason (tests/api/video.test.js still tests tokens, rooms and
+// permissions through Janus's API).
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { spawn, execFileSync } = require('node:child_process');
+
+const NS_ENV = 'FQ_VIDEO_NETNS';
+const NS_ADDRS = ['10.77.0.1', '10.77.0.2'];
+const VETH = ['fqv0', 'fqv1'];
+
+function ip(...args) {
+  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+if (!process.env[NS_ENV]) {
+  // ---- outside: make the namespace, run this file in it, remove it ----
+  const { JANUS } = require('../lib/janus');
+  let why = null;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) why = 'not root: network namespaces cannot be made';
+  else if (!JANUS) why = 'janus is not installed (scripts/bootstrap installs it)';
+  else {
+    try { ip('-V'); } catch (_) { why = 'ip (iproute2) is not installed (scripts/bootstrap installs it)'; }
+  }
+  const ns = `fqv${process.pid}`;
+  if (!why) {
+    try { ip('netns', 'add', ns); } catch (e) { why = `ip netns add failed (${String(e.stderr || e.message).trim()})`; }
+  }
+  if (why) console.log(`# SKIPPED video in a network namespace: ${why}`);
+
+  test('video in a network namespace: two parties see each other, others are refused, removal ends the stream',
+    { skip: why || false, timeout: 180000 }, async () => {
+      try {
+        ip('-n', ns, 'link', 'set', 'lo', 'up');
+        ip('-n', ns, 'link', 'add', VETH[0], 'type', 'veth', 'peer', 'name', VETH[1]);
+        ip('-n', ns, 'addr', 'add', `${NS_ADDRS[0]}/24`, 'dev', VETH[0]);
+        ip('-n', ns, 'addr', 'add', `${NS_ADDRS[1]}/24`, 'dev', VETH[1]);
+        ip('-n', ns, 'link', 'set', VETH[0], 'up');
+        ip('-n', ns, 'link', 'set', VETH[1], 'up');
+        const env = { ...process.env, [NS_ENV]: ns };
+        delete env.NODE_TEST_CONTEXT; // a run of its own, not a child of this one
+        const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--test-reporter=tap', __filename],
+          { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d) => { out += d; });
+        child.stderr.on('data', (d) => { out += d; });
+        const code = await new Promise((r) => child.on('exit', (c) => r(c)));
+        assert.equal(code, 0, `the run inside the namespace failed:\n${out.slice(-8000)}`);
+        assert.match(out, /# pass [1-9]/, out.slice(-3000));
+        assert.match(out, /# skipped 0/, out.slice(-3000));
+      } finally {
+        // whatever this run started in there goes with the namespace
+        let pids = '';
+        try { pids = ip('netns', 'pids', ns).trim(); } catch (_) { /* gone */ }
+        for (const p of pids.split(/\s+/).filter(Boolean)) {
+          try { process.kill(Number(p), 'SIGKILL'); } catch (_) { /* exited */ }
+        }
+        ip('netns', 'del', ns);
+      }
+    });
+} else {
+  inside();
+}
+
+function inside() {
+  const { launch, login, axeCheck, PHONE } = require('./helpers');
+  const { startJanus } = require('../lib/janus');
+  const { useRoom } = require('../lib/room');
+
+  let janus;
+  const room = useRoom({
+    args: ['--public-burst', '1000'],
+    config: async () => {
+      janus = await startJanus({ iface: NS_ADDRS[0], enforce: VETH[0] });
+      return { video: janus.video };
+    },
+  });
+  const { med, party, activeRoom } = room;
+  let browser;
+  const errors = [];
+  const candidates = []; // every candidate Janus offered: [ip, where]
+
+  test.before(async () => {
+    // inside the namespace: its own addresses, and no way out
+    const addrs = ip('-o', '-4', 'addr').trim();
+    for (const a of NS_ADDRS) assert.ok(addrs.includes(a), addrs);
+    browser = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      '--disable-features=WebRtcHideLocalIpsWithMdns']);
+  });
+  test.after(async () => {
+    if (browser) await browser.close();
+    if (janus) await janus.stop();
+  });
+
+  // Janus's SDP and trickled candidates, read from its answers to the page
+  function watchJanus(page, tag) {
+    page.on('response', async (resp) => {
+      if (!resp.url().startsWith(janus.video.janus_url)) return;
+      let body;
+      try { body = await resp.json(); } catch (_) { return; }
+      for (const e of Array.isArray(body) ? body : [body]) {
+        if (e.jsep && e.jsep.sdp) {
+          for (const line of e.jsep.sdp.split(/\r?\n/)) {
+            const m = line.match(/^a=candidate:\S+ \d+ \S+ \d+ (\S+) \d+ typ/);
+            if (m) candidates.push([m[1], `${tag} sdp`]);
+          }
+        }
+        if (e.janus === 'trickle' && e.candidate && e.candidate.candidate) {
+          const m = e.candidate.candidate.match(/^candidate:\S+ \d+ \S+ \d+ (\S+) \d+ typ/);
+          if (m) candidates.push([m[1], `${tag} trickle`]);
+        }
+      }
+    });
+  }
+
+  function outside() {
+    return candidates.filter(([addr]) => !NS_ADDRS.includes(addr));
+  }
+
+  async function context(tag, viewport) {
+    const ctx = await browser.newContext({ viewport: viewport || { width: 1280, height: 800 }, locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai' });
+    // keep the page's peer connections within reach of getStats
+    await ctx.addInitScript(() => {
+      const Native = window.RTCPeerConnection;
+      window.__pcs = [];
+      window.RTCPeerConnection = function (...a) { const pc = new Native(...a); window.__pcs.push(pc); return pc; };
+      window.RTCPeerConnection.prototype = Native.prototype;
+    });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(20000);
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`[${tag}] ${msg.text()}`); });
+    page.on('pageerror', (err) => errors.push(`[${tag}] pageerror: ${err.message}`));
+    watchJanus(page, tag);
+    open.push([tag, page]);
+    return { ctx, page };
+  }
+
+  // inbound video frames decoded, summed over the page's connections that are open
+  function framesDecoded(page) {
+    return page.evaluate(async () => {
+      let n = 0;
+      for (const pc of window.__pcs || []) {
+        if (pc.connectionState === 'closed') continue;
+        const stats = await pc.getStats();
+        stats.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') n += s.framesDecoded || 0; });
+      }
+      return n;
+    });
+  }
+
+  async function decodes(page, what) {
+    const deadline = Date.now() + 10000;
+    let n = 0;
+    while (Date.now() < deadline) {
+      n = await framesDecoded(page);
+      if (n > 0) return n;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.fail(`${what}: no inbound video frame decoded within 10 s`);
+  }
+
+  // Joining a room straight through Janus's API from a page, as a client
+  // with the given token would: the VideoRoom plugin's answer or Janus's error.
+  function rawJoin(page, j) {
+    return page.evaluate(async ({ url, token, room, pin }) => {
+      const call = async (p, body) => (await fetch(url + p, {
+        method: 'POST', body: JSON.stringify({ transaction: 'x' + Math.random(), ...(token ? { token } : {}), ...body }),
+      })).json();
+      const s = await call('', { janus: 'create' });
+      if (s.janus !== 'success') return { refused: 'session', code: s.error && s.error.code };
+      const hnd = await call(`/${s.data.id}`, { janus: 'attach', plugin: 'janus.plugin.videoroom' });
+      if (hnd.janus !== 'success') return { refused: 'attach', code: hnd.error && hnd.error.code };
+      const ack = await call(`/${s.data.id}/${hnd.data.id}`, { janus: 'message',
+        body: { request: 'join', ptype: 'publisher', room, pin, token, display: 'intruder' } });
+      for (let i = 0; i < 20; i++) {
+        const q = token ? `&token=${encodeURIComponent(token)}` : '';
+        const ev = await (await fetch(`${url}/${s.data.id}?maxev=1&rid=${Date.now()}${q}`)).json();
+        if (ev.transaction === ack.transaction && ev.plugindata) return ev.plugindata.data;
+      }
+      return { refused: 'no answer' };
+    }, j);
+  }
+
+  const open = [];
+  // on failure: what each page said, and the console
+  async function explain(e) {
+    const said = [];
+    for (const [tag, page] of open) {
+      try { said.push(`[${tag}] ${await page.locator('main').innerText({ timeout: 1000 })}`); } catch (_) { /* closed */ }
+    }
+    e.message += `\n--- pages:\n${said.join('\n').slice(0, 4000)}\n--- console:\n${errors.join('\n').slice(0, 4000)}` +
+      `\n--- janus:\n${janus ? janus.log().slice(-3000) : ''}`;
+    throw e;
+  }
+
+  test('two parties see each other through Janus; no token or another room\'s token is refused; removal ends the stream', async () => {
+    try { await scenario(); } catch (e) { await explain(e); }
+  });
+
+  async function scenario() {
+    const m = await activeRoom('视频调解：浏览器');
+    const starts = new Date(Date.now() + 120000).toISOString().replace(/\.\d+Z$/, 'Z');
+    let r = await med().post(`/api/v1/mediations/${m.id}/sessions`, { mode: 'online', starts_at: starts });
+    assert.equal(r.status, 200, r.text);
+
+    // the mediator opens the session's room from the video page and joins
+    const M = await context('mediator');
+    await login(M.page, room.srv.base, 'fengyuan.mediator');
+    await M.page.goto(`${room.srv.base}/#/video/staff/${m.id}`);
+    await M.page.locator('.video-state[data-state="ready"]').waitFor();
+    await M.page.locator('.video-make-session').click();
+    await M.page.locator('.video-room .video-join').first().waitFor();
+    await M.page.locator('.video-room .video-join').first().click();
+    await M.page.locator('.video-stage:not([hidden]) .video-local').waitFor();
+
+    // the party, on its room link, joins the same room
+    const A = await context('party');
+    await A.page.goto(`${room.srv.base}/#/video/room/${m.a.token}`);
+    await A.page.locator('.video-room .video-join').first().click();
+    await A.page.locator('.video-stage:not([hidden]) .video-local').waitFor();
+
+    // every candidate Janus offered is one of the namespace's addresses
+    await M.page.locator('.video-remote').waitFor();
+    assert.ok(candidates.length > 0, 'Janus offered candidates');
+    assert.deepEqual(outside(), [], 'a candidate outside the namespace: refusing to go on');
+
+    // each decodes the other's video within 10 s
+    await decodes(M.page, 'the mediator');
+    await decodes(A.page, 'the party');
+    assert.deepEqual(outside(), []);
+
+    // the parties see who is present
+    await A.page.locator('.video-present .video-person').nth(1).waitFor();
+    const names = await A.page.locator('.video-present .video-person').allTextContents();
+    assert.ok(names.some((n) => n.includes('骆建华')) && names.some((n) => n.includes('调解员')), names.join());
+
+    // a third context: no token, then another room's token (B's caucus)
+    const C = await context('intruder');
+    await C.page.goto(`${room.srv.base}/#/login`);
+    const state = await med().get(`/api/v1/mediations/${m.id}/video`);
+    const main = state.json.rooms[0];
+    const j = await party(m.b.token).post(`/video/rooms/${main.id}/join`);
+    assert.equal(j.status, 200, j.text);
+    let d = await rawJoin(C.page, { url: janus.video.janus_url, token: null, room: main.janus_room, pin: j.json.pin });
+    assert.equal(d.refused, 'session', JSON.stringify(d));
+    r = await med().post(`/api/v1/mediations/${m.id}/video/rooms`, { party_id: m.b.party_id });
+    assert.equal(r.status, 201, r.text);
+    const caucusB = await party(m.b.token).post(`/video/rooms/${r.json.id}/join`);
+    assert.equal(caucusB.status, 200, caucusB.text);
+    d = await rawJoin(C.page, { url: janus.video.janus_url, token: caucusB.json.token, room: main.janus_room, pin: j.json.pin });
+    assert.equal(d.error_code, 433, 'another room\'s token: ' + JSON.stringify(d));
+
+    // the mediator mutes the party (its microphone, mid "0"), then removes it
+    const row = M.page.locator('.video-present .video-person', { hasText: '骆建华' });
+    await row.locator('.video-mute').click();
+    await M.page.locator('.video-flash', { hasText: '静音' }).waitFor();
+    await row.locator('.video-remove').click();
+    // the party is told and its stream ends: its connections closed, the
+    // mediator's picture of it gone
+    await A.page.locator('.video-flash', { hasText: '移出' }).waitFor();
+    await A.page.waitForFunction(() => (window.__pcs || []).every((pc) => pc.connectionState === 'closed'));
+    await M.page.locator('.video-remote').waitFor({ state: 'detached' });
+    r = await party(m.a.token).post(`/video/rooms/${main.id}/join`);
+    assert.equal(r.status, 403, r.text + ' ' + room.sql('SELECT id, room_id, who, participant, revoked_at FROM video_tokens'));
+    assert.equal(r.json.error.code, 'video_removed');
+
+    // the party's page on a phone: no serious accessibility faults
+    const P = await context('phone', PHONE);
+    await P.page.goto(`${room.srv.base}/#/video/room/${m.b.token}`);
+    await P.page.locator('.video-room').first().waitFor();
+    await axeCheck(P.page, 'video page (phone)');
+    await axeCheck(M.page, 'video page (mediator)');
+
+    assert.deepEqual(outside(), [], 'no candidate outside the namespace');
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), [], 'console errors');
+    for (const x of [M, A, C, P]) await x.ctx.close();
+  }
+}
