@@ -115,7 +115,8 @@ static int need_active(struct req *r, const struct vwho *w)
 }
 
 /* May w enter room (a row)? A caucus room: the mediator and its party
- * only (人民法院在线调解规则 (Online Mediation Rules) art. 18). */
+ * only (人民法院在线调解规则 (Online Mediation Rules) art. 16: separate
+ * video sessions with each party; art. 18). */
 static int may_enter(const struct req *r, const struct vwho *w, const json_t *room)
 {
 	if (video_ival(room, "mediation_id") != w->mid)

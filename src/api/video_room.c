@@ -68,7 +68,9 @@ static void room_act(struct req *r)
 	}
 	if (strcmp(name, "record") == 0) {
 		/* every party of the mediation consented in the platform first
-		 * (个人信息保护法 (PIPL) arts. 13-14, 26) */
+		 * (人民法院在线调解规则 (Online Mediation Rules) art. 22: a recording
+		 * only with the parties' express consent; 个人信息保护法 (PIPL) arts.
+		 * 13-14: consent informed and freely given) */
 		json_t *consents = NULL;
 		if (store_video_consent_list(r->rc, w.mid, &consents)) {
 			video_storage_failed(r, FQ_EIO);

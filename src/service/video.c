@@ -3,9 +3,12 @@
  * recordings Janus left for it (hashed with SHA-256 and attached to the
  * mediation), and the job tick that closes rooms past their window and
  * purges recordings past their retention. Recording happens only after
- * every party consented in the platform (api/video.c checks it before it
- * asks Janus to record; 个人信息保护法 (PIPL) arts. 13-14: consent, informed
- * and given freely, before images and voices are kept). */
+ * every party consented in the platform (api/video_room.c checks it before
+ * it asks Janus to record; 人民法院在线调解规则 (Online Mediation Rules)
+ * art. 22: a recording needs the parties' express consent; 个人信息保护法
+ * (PIPL) arts. 13-14: consent informed and freely given), and a recording
+ * is kept only for the configured time (PIPL art. 19: the shortest time the
+ * purpose needs; art. 47: deleted when it is over). */
 #include "service/video.h"
 
 #include <dirent.h>

@@ -305,3 +305,22 @@ test('without Janus: the room goes on and says so, no 500', { skip }, async () =
   r = await med().post(`/api/v1/mediations/${m.id}/messages`, { thread: 'shared', body: '视频不可用，文字继续' });
   assert.equal(r.status, 200, r.text);
 });
+
+test('video.admin_url must be a loopback URL: anything else stops the server at start-up (nothing is contacted)', async () => {
+  const { BIN } = require('../lib/server');
+  const os = require('node:os');
+  const { spawnSync } = require('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-video-cfg-'));
+  try {
+    for (const admin of ['http://10.0.0.1:7088/admin', 'http://127.0.0.1.example.org:7088/admin',
+      'https://127.0.0.1:7088/admin', 'http://127.0.0.1:7088', 'http://[::2]:7088/admin']) {
+      const cfg = path.join(dir, 'c.json');
+      fs.writeFileSync(cfg, JSON.stringify({ video: { janus_url: 'http://127.0.0.1:8088/janus', admin_url: admin,
+        admin_secret: 'a-secret-of-enough-length' } }));
+      const r = spawnSync(BIN, ['serve', '--db', path.join(dir, 'x.db'), '--listen', '127.0.0.1:0', '--config', cfg],
+        { encoding: 'utf8', timeout: 20000 });
+      assert.equal(r.status, 2, `${admin}: ${r.stderr}`);
+      assert.match(r.stderr, /video\.admin_url/, admin);
+    }
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
