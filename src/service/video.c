@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/audit.h"
@@ -55,6 +56,26 @@ static enum fq_err hash_file(const char *path, char hex[crypto_hash_sha256_BYTES
 	return FQ_OK;
 }
 
+/* The sum of the sizes and change times of the .mjr files in dir. */
+static int64_t dir_state(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int64_t sum = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char path[VIDEO_PATH_MAX + 320];
+		struct stat st;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (de->d_name[0] != '.' && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			sum += (int64_t)st.st_size * 31 + (int64_t)st.st_mtim.tv_nsec +
+			       st.st_mtim.tv_sec;
+	}
+	closedir(d);
+	return sum;
+}
+
 enum fq_err video_recordings_collect(int64_t room, json_t **files, struct fq_error *e)
 {
 	const struct video_config *v = video_config();
@@ -63,9 +84,23 @@ enum fq_err video_recordings_collect(int64_t room, json_t **files, struct fq_err
 	*files = json_array();
 	if (!*files)
 		return fq_fail(e, FQ_ENOMEM, NULL, NULL, "out of memory");
+	/* Janus closes a room's recorders as it hangs its participants up,
+	 * after it answered the destroy: hash the files once they stopped
+	 * changing (at most VIDEO_SETTLE_MS) */
+	int64_t before = dir_state(dir);
+	if (before < 0)
+		return FQ_OK; /* nothing recorded */
+	for (int waited = 0; waited < VIDEO_SETTLE_MS; waited += 250) {
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = 250 * 1000000L};
+		nanosleep(&ts, NULL);
+		int64_t now = dir_state(dir);
+		if (now == before)
+			break;
+		before = now;
+	}
 	DIR *d = opendir(dir);
 	if (!d)
-		return FQ_OK; /* nothing recorded */
+		return FQ_OK;
 	struct dirent *de;
 	while ((de = readdir(d)) && json_array_size(*files) < VIDEO_RECORDING_FILES_MAX) {
 		/* Janus's names: videoroom-<room>-user-<id>-<time>-<kind>-<mid>.mjr */

@@ -20,7 +20,8 @@
 #define VIDEO_URL_MAX 256
 #define VIDEO_SECRET_MAX 128
 #define VIDEO_PATH_MAX 512
-#define VIDEO_RECORDING_FILES_MAX 64                     /* files one room leaves */
+#define VIDEO_RECORDING_FILES_MAX 64 /* files one room leaves */
+#define VIDEO_SETTLE_MS 3000         /* wait for Janus to finish a room's files */
 #define VIDEO_RECORDING_BYTES_MAX (1024LL * 1024 * 1024) /* one recording file */
 
 struct video_config {

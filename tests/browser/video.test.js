@@ -10,16 +10,20 @@
 // if Janus's answer offers any candidate outside the namespace's
 // addresses. The mediator and a party each decode the other's video
 // (getStats: inbound video framesDecoded > 0 within 10 s); a third
-// context with no token, or with another room's token, is refused; the
-// mediator mutes the party, then removes it and its stream ends. The
-// namespace is removed at the end. scripts/test runs it in a step of
-// its own (FQ_VIDEO_TEST=1), after the other browser tests. Not root, no `ip` or no janus: skipped,
+// context with no token, or with another room's token, is refused; with
+// both parties' consent the mediator records; the mediator mutes the
+// party, then removes it and its stream ends; the end attaches Janus's
+// files with their SHA-256. The namespace is removed at the end.
+// scripts/test runs this file in a step of its own (FQ_VIDEO_TEST=1),
+// after the other browser tests. Not root, no `ip` or no janus: skipped,
 // with the reason (tests/api/video.test.js still tests tokens, rooms and
 // permissions through Janus's API).
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
+const fs = require('node:fs');
+const crypto = require('node:crypto');
 const { spawn, execFileSync } = require('node:child_process');
 
 const NS_ENV = 'FQ_VIDEO_NETNS';
@@ -254,6 +258,16 @@ function inside() {
     const names = await A.page.locator('.video-present .video-person').allTextContents();
     assert.ok(names.some((n) => n.includes('骆建华')) && names.some((n) => n.includes('调解员')), names.join());
 
+    // recording: both parties consent (A on its page, B through the API),
+    // then the mediator records and Janus writes the room's media
+    await A.page.locator('.video-consent-give').click();
+    await A.page.locator('.video-consent li', { hasText: '已同意录像' }).first().waitFor();
+    r = await party(m.b.token).post('/video/consent', { consent: true });
+    assert.equal(r.status, 200, r.text);
+    await M.page.locator('.video-record').first().click();
+    await M.page.locator('.video-flash', { hasText: '已开始录像' }).waitFor();
+    await new Promise((res) => setTimeout(res, 2000)); // some media to record
+
     // a third context: no token, then another room's token (B's caucus)
     const C = await context('intruder');
     await C.page.goto(`${room.srv.base}/#/login`);
@@ -290,6 +304,20 @@ function inside() {
     await P.page.locator('.video-room').first().waitFor();
     await axeCheck(P.page, 'video page (phone)');
     await axeCheck(M.page, 'video page (mediator)');
+
+    // the mediator ends the session: Janus's files are attached with their SHA-256
+    await M.page.locator('.video-room .video-end').first().click();
+    // (the page hears of the end from Janus before the answer: wait for the room's badge)
+    await M.page.locator('.video-room .badge', { hasText: '已结束' }).first().waitFor();
+    const after = await med().get(`/api/v1/mediations/${m.id}/video`);
+    const recs = after.json.recordings;
+    assert.ok(recs.length >= 2, 'the mediator\'s and the party\'s media: ' + JSON.stringify(recs));
+    for (const x of recs) {
+      const file = path.join(janus.video.recordings_dir, String(main.janus_room), x.name);
+      const sha = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      assert.equal(x.sha256, sha, x.name);
+      assert.ok(x.size > 1024, `${x.name} holds media (${x.size} bytes)`);
+    }
 
     assert.deepEqual(outside(), [], 'no candidate outside the namespace');
     assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), [], 'console errors');
