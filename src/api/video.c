@@ -397,7 +397,10 @@ static void room_create(struct req *r)
 		}
 	/* the room's number, secret and pin: random, the pin handed only to
 	 * those given a token for this room */
-	int64_t jroom = 1 + (int64_t)randombytes_uniform(2000000000u);
+	/* 52 random bits (a JavaScript number keeps them): a room's number
+	 * cannot be guessed to list who is in it */
+	int64_t jroom = 1 + (((int64_t)randombytes_uniform(1u << 20) << 32) |
+			     (int64_t)randombytes_random());
 	char secret[SECRET_TOKEN_CHARS + 1], pin[VIDEO_PIN_DIGITS + 1];
 	secret_token(secret);
 	for (int d = 0; d < VIDEO_PIN_DIGITS; d++)
@@ -409,15 +412,17 @@ static void room_create(struct req *r)
 		snprintf(dir, sizeof dir, "%s/%lld", v->recordings_dir, (long long)jroom);
 		struct fq_error e;
 		/* private (not listed), its ACL on from the start (allowed: []),
-		 * no recording until every party consented */
-		janus_ok = video_janus_room(json_pack("{s:s, s:I, s:s, s:s, s:b, s:[], s:i, s:b, "
-						      "s:s, s:s, s:b}",
-						      "request", "create", "room",
-						      (json_int_t)jroom, "secret", secret, "pin",
-						      pin, "is_private", 1, "allowed", "publishers",
-						      6, "record", 0, "rec_dir", dir, "description",
-						      "fengqiao", "notify_joining", 1),
-					    &resp, &e) == FQ_OK;
+		 * no recording until every party consented, and then only by
+		 * Fengqiao (lock_record: the room's secret, which no participant
+		 * has); admin_key: Janus makes rooms for Fengqiao only */
+		json_t *req =
+			json_pack("{s:s, s:s, s:I, s:s, s:s, s:b, s:[], s:i, s:b, s:b, s:s, "
+				  "s:s, s:b}",
+				  "admin_key", v->admin_secret, "request", "create", "room",
+				  (json_int_t)jroom, "secret", secret, "pin", pin, "is_private", 1,
+				  "allowed", "publishers", 6, "record", 0, "lock_record", 1,
+				  "rec_dir", dir, "description", "fengqiao", "notify_joining", 1);
+		janus_ok = video_janus_room(req, &resp, &e) == FQ_OK;
 		if (!janus_ok)
 			log_warn("video: room %lld not made in Janus: %s", (long long)jroom,
 				 e.message);

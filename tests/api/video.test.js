@@ -144,6 +144,11 @@ test('rooms and tokens: one room per session and caucus, a token opens only its 
   d = await pa.request({ request: 'join', ptype: 'publisher', room: main.janus_room, pin: ta.json.pin,
     token: ta.json.token, id: ta.json.participant, display: ta.json.display });
   assert.equal(d.videoroom, 'joined', JSON.stringify(d));
+  // a participant's token makes no room and starts no recording (admin_key, the room's secret)
+  d = await pa.request({ request: 'create', room: 1234567, is_private: true });
+  assert.ok(d.error_code, 'no room made with a token: ' + JSON.stringify(d));
+  d = await pa.request({ request: 'enable_recording', room: main.janus_room, record: true });
+  assert.ok(d.error_code, 'no recording without the room\'s secret: ' + JSON.stringify(d));
 
   // who is present: the staff and the other party see party A by name
   r = await med().get(`${V(m)}/rooms/${main.id}/participants`);
