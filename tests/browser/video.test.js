@@ -86,7 +86,7 @@ if (!process.env[NS_ENV]) {
 }
 
 function inside() {
-  const { launch, login, axeCheck, PHONE } = require('./helpers');
+  const { launch, login, axeCheck, scrollWidth, PHONE } = require('./helpers');
   const { startJanus } = require('../lib/janus');
   const { useRoom } = require('../lib/room');
 
@@ -303,6 +303,7 @@ function inside() {
     await P.page.goto(`${room.srv.base}/#/video/room/${m.b.token}`);
     await P.page.locator('.video-room').first().waitFor();
     await axeCheck(P.page, 'video page (phone)');
+    assert.ok(await scrollWidth(P.page) <= PHONE.width, 'no sideways scrolling at 375 px');
     await axeCheck(M.page, 'video page (mediator)');
 
     // the mediator ends the session: Janus's files are attached with their SHA-256
@@ -320,7 +321,7 @@ function inside() {
     }
 
     assert.deepEqual(outside(), [], 'no candidate outside the namespace');
-    assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), [], 'console errors');
+    assert.deepEqual(errors, [], 'console errors');
     for (const x of [M, A, C, P]) await x.ctx.close();
   }
 }
