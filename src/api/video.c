@@ -28,6 +28,7 @@
 #include "service/video.h"
 #include "store/audit.h"
 #include "store/mediation.h"
+#include "store/user.h"
 #include "store/video.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -453,7 +454,7 @@ out:
  * and the TURN server. */
 static void join(struct req *r, struct vwho *w)
 {
-	json_t *room = NULL, *tok = NULL;
+	json_t *room = NULL, *tok = NULL, *user = NULL;
 	if (!video_load_room(r, w, 1, &room) || !need_active(r, w))
 		goto out;
 	if (!may_enter(r, w, room)) {
@@ -482,9 +483,11 @@ static void join(struct req *r, struct vwho *w)
 				name = video_sval(p, "name");
 	} else {
 		snprintf(who, sizeof who, "staff:%s", r->caller.username);
-		name = "调解员 (mediator)";
+		/* the mediator by name, as the parties know it (mediator_name) */
+		if (store_user_get(r->rc, r->caller.username, 0, &user) == FQ_OK)
+			name = video_sval(user, "display_name");
 	}
-	snprintf(display, sizeof display, "%s", name ? name : "?");
+	snprintf(display, sizeof display, "%s", name && *name ? name : r->caller.username);
 	enum fq_err err = store_video_token_find(r->rc, video_ival(room, "id"), who, r->now, &tok);
 	if (err && err != FQ_ENOTFOUND) {
 		video_storage_failed(r, err);
@@ -528,6 +531,7 @@ static void join(struct req *r, struct vwho *w)
 				"created_at", (json_int_t)r->now);
 	video_write(r, w, V_TOKEN, video_ival(room, "id"), who, rec, answer, 200);
 out:
+	json_decref(user);
 	json_decref(tok);
 	json_decref(room);
 }

@@ -256,7 +256,8 @@ function inside() {
     // the parties see who is present
     await A.page.locator('.video-present .video-person').nth(1).waitFor();
     const names = await A.page.locator('.video-present .video-person').allTextContents();
-    assert.ok(names.some((n) => n.includes('骆建华')) && names.some((n) => n.includes('调解员')), names.join());
+    const medName = (await party(m.a.token).get('')).json.mediator_name;
+    assert.ok(names.some((n) => n.includes('骆建华')) && names.some((n) => n.includes(medName)), names.join());
 
     // recording: both parties consent (A on its page, B through the API),
     // then the mediator records and Janus writes the room's media
