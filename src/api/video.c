@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "api/common.h"
+#include "domain/video/video.h"
 #include "service/mediation.h"
 #include "service/video.h"
 #include "store/audit.h"
@@ -122,12 +123,17 @@ static int may_enter(const struct req *r, const struct vwho *w, const json_t *ro
 {
 	if (video_ival(room, "mediation_id") != w->mid)
 		return 0;
-	if (!w->party_id) {
-		const char *med = video_sval(w->m, "mediator");
-		return med && strcmp(med, r->caller.username) == 0;
-	}
-	int64_t cp = video_ival(room, "caucus_party");
-	return !cp || cp == w->party_id;
+	const char *med = video_sval(w->m, "mediator");
+	int is_mediator = !w->party_id && med && strcmp(med, r->caller.username) == 0;
+	return video_may_enter(w->party_id, is_mediator, video_ival(room, "caucus_party"));
+}
+
+/* The room's window (a row of video_rooms). */
+static struct video_window window_of(const json_t *room)
+{
+	struct video_window win = {.opens_at = video_ival(room, "opens_at"),
+				   .closes_at = video_ival(room, "closes_at")};
+	return win;
 }
 
 /* Room path parameter `idx` of w's mediation that w may see; *room owned. */
@@ -166,10 +172,10 @@ void video_room_public(json_t *room, int64_t now)
 	json_object_del(room, "secret");
 	json_object_del(room, "pin");
 	json_object_del(room, "region");
+	struct video_window win = window_of(room);
 	json_object_set_new(room, "open",
-			    json_boolean(!video_ival(room, "ended_at") &&
-					 video_ival(room, "opens_at") <= now &&
-					 now < video_ival(room, "closes_at")));
+			    json_boolean(video_phase_at(&win, video_ival(room, "ended_at"), now) ==
+					 VIDEO_OPEN));
 }
 
 /* ---- writes ---- */
@@ -349,7 +355,7 @@ static void room_create(struct req *r)
 		goto out;
 	}
 	const struct video_config *v = video_config();
-	int64_t opens = r->now, closes = r->now + v->token_lifetime_s;
+	struct video_window win = video_window_caucus(r->now, v->token_lifetime_s);
 	size_t i;
 	json_t *it;
 	if (json_is_integer(sv)) {
@@ -363,8 +369,8 @@ static void room_create(struct req *r)
 			    video_sval(it, "mode") &&
 			    strcmp(video_sval(it, "mode"), "online") == 0) {
 				found = 1;
-				opens = video_ival(it, "starts_at") - v->open_before_s;
-				closes = video_ival(it, "starts_at") + v->token_lifetime_s;
+				win = video_window_session(video_ival(it, "starts_at"),
+							   v->open_before_s, v->token_lifetime_s);
 			}
 		if (!found) {
 			reply_err(r, "not_found", "no such online session", "session_id");
@@ -379,7 +385,7 @@ static void room_create(struct req *r)
 			goto out;
 		}
 	}
-	if (closes <= r->now) {
+	if (video_phase_at(&win, 0, r->now) == VIDEO_OVER) {
 		reply_err(r, "video_closed", "this session's time has passed", "session_id");
 		goto out;
 	}
@@ -432,9 +438,9 @@ static void room_create(struct req *r)
 				"mediation_id", (json_int_t)w.mid, "session_id",
 				json_is_integer(sv) ? sv : NULL, "caucus_party",
 				json_is_integer(pv) ? pv : NULL, "janus_room", (json_int_t)jroom,
-				"secret", secret, "pin", pin, "opens_at", (json_int_t)opens,
-				"closes_at", (json_int_t)closes, "janus_ok", janus_ok, "created_by",
-				r->caller.username, "created_at", (json_int_t)r->now);
+				"secret", secret, "pin", pin, "opens_at", (json_int_t)win.opens_at,
+				"closes_at", (json_int_t)win.closes_at, "janus_ok", janus_ok,
+				"created_by", r->caller.username, "created_at", (json_int_t)r->now);
 	json_t *answer = json_deep_copy(rec);
 	json_object_set_new(answer, "ended_at", json_null());
 	json_object_set_new(answer, "recording", json_integer(0));
@@ -462,8 +468,8 @@ static void join(struct req *r, struct vwho *w)
 			  NULL);
 		goto out;
 	}
-	if (video_ival(room, "ended_at") || r->now >= video_ival(room, "closes_at") ||
-	    r->now < video_ival(room, "opens_at")) {
+	struct video_window win = window_of(room);
+	if (video_phase_at(&win, video_ival(room, "ended_at"), r->now) != VIDEO_OPEN) {
 		reply_err(r, "video_closed", "this room is not open now", NULL);
 		goto out;
 	}

@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define VIDEO_PARTIES_MAX 64 /* parties of one mediation the record check reads */
+
+#include "domain/video/video.h"
 #include "service/video.h"
 #include "store/video.h"
 
@@ -76,16 +79,19 @@ static void room_act(struct req *r)
 			video_storage_failed(r, FQ_EIO);
 			goto out;
 		}
-		size_t i, j;
-		json_t *p, *c;
-		int all = 1;
-		json_array_foreach(json_object_get(w.m, "parties"), i, p) {
-			int given = 0;
-			json_array_foreach(consents, j, c)
-				given |= video_ival(c, "party_id") == video_ival(p, "id");
-			all &= given;
-		}
+		int64_t parties[VIDEO_PARTIES_MAX], given[VIDEO_PARTIES_MAX];
+		size_t np = 0, ng = 0, i;
+		json_t *it;
+		json_array_foreach(json_object_get(w.m, "parties"), i, it)
+			if (np < VIDEO_PARTIES_MAX)
+				parties[np++] = video_ival(it, "id");
+		json_array_foreach(consents, i, it)
+			if (ng < VIDEO_PARTIES_MAX)
+				given[ng++] = video_ival(it, "party_id");
 		json_decref(consents);
+		/* more parties than the arrays hold: not all of them are known
+		 * to have consented, so no recording */
+		int all = np < VIDEO_PARTIES_MAX && video_all_consented(parties, np, given, ng);
 		if (!all) {
 			reply_err(r, "consent_missing",
 				  "every party must consent to recording first", NULL);
