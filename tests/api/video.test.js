@@ -264,9 +264,9 @@ test('recording: only after every party consented; the file with its SHA-256, fo
   // kept for the configured time, then purged by the job tick
   sql(`UPDATE video_recordings SET purge_at = 1 WHERE id = ${rec.id}`);
   const p = path.join(dir, `videoroom-${rm.janus_room}-user-1-1700000000-video-1.mjr`);
-  await waitFor(() => !fs.existsSync(p), 15000, 'the purge');
-  r = await med().get(V(m));
-  assert.deepEqual(r.json.recordings, []);
+  // the file goes first, then its row says so
+  await waitFor(async () => !fs.existsSync(p) && (await med().get(V(m))).json.recordings.length === 0, 15000, 'the purge');
+  assert.ok(sql(`SELECT purged_at FROM video_recordings WHERE id = ${rec.id}`).trim() !== '');
   r = await party(m.b.token).get(`/video/recordings/${rec.id}`);
   assert.equal(r.status, 404);
 });
