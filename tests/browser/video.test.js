@@ -295,6 +295,8 @@ function inside() {
     await A.page.locator('.video-flash', { hasText: '移出' }).waitFor();
     await A.page.waitForFunction(() => (window.__pcs || []).every((pc) => pc.connectionState === 'closed'));
     await M.page.locator('.video-remote').waitFor({ state: 'detached' });
+    // (Janus tells the pages before the removal is committed: wait for the mediator's answer)
+    await M.page.locator('.video-flash', { hasText: '移出' }).waitFor();
     r = await party(m.a.token).post(`/video/rooms/${main.id}/join`);
     assert.equal(r.status, 403, r.text + ' ' + room.sql('SELECT id, room_id, who, participant, revoked_at FROM video_tokens'));
     assert.equal(r.json.error.code, 'video_removed');
