@@ -185,7 +185,7 @@ struct vjob {
 	char actor[USERNAME_MAX + 24];
 	char who[64];
 	int64_t mid, room_id, party_id, now;
-	json_t *rec;    /* V_ROOM, V_TOKEN: the row; V_CLOSE: the files */
+	json_t *rec;    /* V_ROOM, V_TOKEN: the row; V_CLOSE: the files; V_REVOKE: Janus's ids */
 	json_t *answer; /* replied on success */
 	int status;
 };
@@ -233,6 +233,17 @@ static enum fq_err vrun(struct store_conn *c, void *arg, struct fq_error *e)
 static void vdone(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)
 {
 	struct vjob *k = arg;
+	if (!rc && k->kind == V_REVOKE) {
+		/* committed: now out of Janus's room, and the token out of Janus */
+		struct fq_error ignored;
+		int64_t jr = video_ival(k->rec, "janus_room");
+		const char *secret = video_sval(k->rec, "secret");
+		video_janus_room(json_pack("{s:s, s:I, s:s, s:I}", "request", "kick", "room",
+					   (json_int_t)jr, "secret", secret, "id",
+					   (json_int_t)video_ival(k->rec, "participant")),
+				 NULL, &ignored);
+		video_janus_revoke(jr, secret, video_sval(k->rec, "token"));
+	}
 	if (rc)
 		reply_fq(r, e);
 	else

@@ -137,14 +137,13 @@ static void room_act(struct req *r)
 				     (json_int_t)video_ival(tok, "participant"), "muted", mute));
 		goto out;
 	}
-	/* out of the room now, and its token no longer opens it */
-	struct fq_error ignored;
-	video_janus_room(json_pack("{s:s, s:I, s:s, s:I}", "request", "kick", "room",
-				   (json_int_t)jr, "secret", secret, "id",
-				   (json_int_t)video_ival(tok, "participant")),
-			 NULL, &ignored);
-	video_janus_revoke(jr, secret, video_sval(tok, "token"));
-	video_write(r, &w, V_REVOKE, video_ival(room, "id"), video_sval(tok, "who"), NULL,
+	/* revoked in the store first (a rejoin from now on is refused), then,
+	 * once committed, out of the room and its token out of Janus
+	 * (api/video.c vdone) */
+	video_write(r, &w, V_REVOKE, video_ival(room, "id"), video_sval(tok, "who"),
+		    json_pack("{s:I, s:s, s:s, s:I}", "janus_room", (json_int_t)jr, "secret",
+			      secret, "token", video_sval(tok, "token"), "participant",
+			      (json_int_t)video_ival(tok, "participant")),
 		    json_pack("{s:I, s:b}", "participant",
 			      (json_int_t)video_ival(tok, "participant"), "removed", 1),
 		    200);
