@@ -81,8 +81,52 @@ if (!process.env[NS_ENV]) {
         ip('netns', 'del', ns);
       }
     });
+  withoutJanus();
 } else {
   inside();
+}
+
+// Without Janus (no "video" in the configuration): the pages say that the
+// mediation goes on in text, and nothing offers to join. Needs no root.
+function withoutJanus() {
+  const { launch, login, axeCheck, scrollWidth, PHONE } = require('./helpers');
+  const { useRoom } = require('../lib/room');
+  const room = useRoom({ args: ['--public-burst', '1000'] });
+  let browser;
+  test.after(async () => { if (browser) await browser.close(); });
+
+  test('without Janus the video page says the mediation goes on in text', async () => {
+    const m = await room.activeRoom('视频调解：无视频');
+    const starts = new Date(Date.now() + 120000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const r = await room.med().post(`/api/v1/mediations/${m.id}/sessions`, { mode: 'online', starts_at: starts });
+    assert.equal(r.status, 200, r.text);
+    browser = await launch();
+    const errors = [];
+    const open = async (viewport) => {
+      const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      const page = await ctx.newPage();
+      page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+      page.on('pageerror', (err) => errors.push(err.message));
+      return page;
+    };
+    const M = await open({ width: 1280, height: 800 });
+    await login(M, room.srv.base, 'fengyuan.mediator');
+    await M.goto(`${room.srv.base}/#/case/${m.caseId}/mediation`);
+    await M.locator('a.video-link').click();
+    await M.locator('.video-state[data-state="unconfigured"]', { hasText: '文字' }).waitFor();
+    await M.locator('.video-make-session').click();
+    await M.locator('.video-room .video-join').waitFor();
+    assert.equal(await M.locator('.video-room .video-join').isDisabled(), true, 'nothing to join');
+    const P = await open(PHONE);
+    await P.goto(`${room.srv.base}/#/room/${m.a.token}`);
+    await P.locator('a.video-link').click();
+    await P.locator('.video-state[data-state="unconfigured"]').waitFor();
+    assert.equal(await P.locator('.video-room .video-join').isDisabled(), true);
+    await axeCheck(P, 'video page without Janus (phone)');
+    assert.ok(await scrollWidth(P) <= PHONE.width);
+    await axeCheck(M, 'video page without Janus (mediator)');
+    assert.deepEqual(errors, []);
+  });
 }
 
 function inside() {

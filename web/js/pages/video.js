@@ -18,7 +18,7 @@ function when(sec) {
   return new Date(sec * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-export async function render({ container, params, isCurrent, navigate }) {
+export async function render({ container, params, isCurrent }) {
   const staff = params.kind === 'staff';
   const id = encodeURIComponent(params.id);
   const base = staff ? `/api/v1/mediations/${id}/video` : `/api/v1/room/${id}/video`;
@@ -215,6 +215,5 @@ export async function render({ container, params, isCurrent, navigate }) {
   drawConsent();
   const back = backHref ? h('p', null, h('a', { href: backHref }, t('video.back'))) : null;
   replace(container, h('h1', null, t('video.title')), back, stateBox, flash, stage, roomsBox, consentBox);
-  void navigate;
   return () => leave();
 }
