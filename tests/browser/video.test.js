@@ -287,9 +287,11 @@ function inside() {
     assert.ok(candidates.length > 0, 'Janus offered candidates');
     assert.deepEqual(outside(), [], 'a candidate outside the namespace: refusing to go on');
 
-    // the party, on its room link, joins the same room
-    const A = await context('party');
-    await A.page.goto(`${room.srv.base}/#/video/room/${m.a.token}`);
+    // the party, on a phone, goes from its room link's page to the video
+    // and joins the same room (the browser's camera prompt: the fake UI)
+    const A = await context('party', PHONE);
+    await A.page.goto(`${room.srv.base}/#/room/${m.a.token}`);
+    await A.page.locator('a.video-link').click();
     await A.page.locator('.video-room .video-join').first().click();
     await A.page.locator('.video-stage:not([hidden]) .video-local').waitFor();
 
