@@ -50,7 +50,7 @@ export async function render({ container, params, isCurrent }) {
   const partyName = (pid) => (st.parties.find((p) => p.id === pid) || {}).name || String(pid);
   function roomLabel(r) {
     if (r.caucus_party) return t('video.caucusWith', { name: partyName(r.caucus_party) });
-    return t('video.sessionAt', { when: when(r.opens_at + 0) });
+    return t('video.sessionAt', { when: when(r.opens_at) });
   }
 
   async function reload() {
