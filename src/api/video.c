@@ -221,6 +221,14 @@ static enum fq_err vrun(struct store_conn *c, void *arg, struct fq_error *e)
 		err = store_video_consent_put(c, k->mid, k->party_id, k->now);
 		action = "video.recording_consent";
 		break;
+	case V_READ: {
+		/* who read which recording: images and voices of people */
+		json_t *d = json_pack("{s:I}", "mediation", (json_int_t)k->mid);
+		err = store_audit_record(c, k->now, k->actor, "video.recording_read",
+					 "video_recording", k->room_id, d);
+		json_decref(d);
+		return err ? fq_fail(e, err, NULL, NULL, "cannot audit") : FQ_OK;
+	}
 	}
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot write the video room");
@@ -246,6 +254,8 @@ static void vdone(struct req *r, enum fq_err rc, const struct fq_error *e, void 
 	}
 	if (rc)
 		reply_fq(r, e);
+	else if (k->kind == V_READ)
+		video_recording_send(r, k->rec);
 	else
 		reply_json(r, k->status, json_incref(k->answer));
 	json_decref(k->rec);

@@ -38,11 +38,18 @@ enum vkind {
 	V_REVOKE,
 	V_CLOSE,
 	V_RECORD,
-	V_CONSENT
+	V_CONSENT,
+	V_READ
 };
 /* Queues the write `kind` (see api/video.c vrun) and answers `answer`
- * with status once it committed; steals rec and answer. */
+ * with status once it committed; steals rec and answer. V_READ audits the
+ * read of recording room_id (rec: its row) and then answers the file
+ * (video_recording_send). */
 void video_write(struct req *r, const struct vwho *w, enum vkind kind, int64_t room_id,
 		 const char *who, json_t *rec, json_t *answer, int status);
+
+/* Answers the recording file of rec ({id, path, size, sha256}) as an
+ * attachment, or 404 when the file is gone or not what was hashed. */
+void video_recording_send(struct req *r, const json_t *rec);
 
 #endif

@@ -191,21 +191,26 @@ static void recording(struct req *r, struct vwho *w)
 		video_storage_failed(r, err);
 		return;
 	}
+	/* audited first (api/video.c vrun), then the file */
+	video_write(r, w, V_READ, id, "recording", rec, NULL, 200);
+}
+
+void video_recording_send(struct req *r, const json_t *rec)
+{
 	int fd = open(video_sval(rec, "path"), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0 || st.st_size != video_ival(rec, "size")) {
 		if (fd >= 0)
 			close(fd);
-		json_decref(rec);
 		reply_err(r, "not_found", "the recording file is gone", NULL);
 		return;
 	}
 	char cd[96];
-	snprintf(cd, sizeof cd, "attachment; filename=\"recording-%lld.mjr\"", (long long)id);
+	snprintf(cd, sizeof cd, "attachment; filename=\"recording-%lld.mjr\"",
+		 (long long)video_ival(rec, "id"));
 	http_set_header(r, "Content-Disposition", cd);
 	http_set_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
 	http_set_header(r, "X-Content-SHA256", video_sval(rec, "sha256"));
-	json_decref(rec);
 	reply_stream_start(r, 200, "application/octet-stream");
 	struct evbuffer *b = evbuffer_new();
 	if (b && evbuffer_add_file(b, fd, 0, st.st_size) == 0)

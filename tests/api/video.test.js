@@ -251,6 +251,9 @@ test('recording: only after every party consented; the file with its SHA-256, fo
   assert.equal(crypto.createHash('sha256').update(got).digest('hex'), sha, 'the bytes Janus wrote');
   r = await party(m.b.token).get(`/video/recordings/${rec.id}`);
   assert.equal(r.status, 200);
+  // every read is audited, with who read it
+  const reads = sql(`SELECT actor FROM audit_log WHERE action = 'video.recording_read' AND entity_id = '${rec.id}' ORDER BY id`);
+  assert.deepEqual(reads.trim().split('\n'), ['fengyuan.mediator', `party:${m.b.party_id}`]);
   r = await users['fengyuan.grid'].get(`${V(m)}/recordings/${rec.id}`);
   assert.equal(r.status, 403);
   r = await users['leshan.mediator'].get(`${V(m)}/recordings/${rec.id}`);
