@@ -36,7 +36,7 @@ run: bootstrap all
 	$(BUILD)/fengqiao import-regions --db $(DB)
 	$(BUILD)/fengqiao seed-demo --db $(DB) --password demo-password-2026
 	@echo "Demo users share the password demo-password-2026 (try fengyuan.mediator)."
-	$(BUILD)/fengqiao serve --db $(DB) --listen $(LISTEN)
+	scripts/with-janus var http://$(LISTEN) $(BUILD)/fengqiao serve --db $(DB) --listen $(LISTEN)
 
 asan: $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)

@@ -19,6 +19,7 @@
 #include "api/village_proposal.h"
 #include "api/village_meeting.h"
 #include "api/psych.h"
+#include "api/video.h"
 
 void api_register_all(void)
 {
@@ -53,4 +54,5 @@ void api_register_all(void)
 	api_village_meeting_routes();
 	api_safety_routes();
 	api_psych_routes();
+	api_video_routes();
 }

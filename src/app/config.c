@@ -23,6 +23,7 @@
 #include "service/village_config.h"
 #include "service/safety.h"
 #include "service/psych.h"
+#include "service/video.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
@@ -83,7 +84,8 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	enum fq_err rc = FQ_EINVAL;
 	static const char *const top[] = {
 		"deadlines", "routing", "hotline_secret", "trusted_proxies", "webhook_allow",
-		"analysis",  "village", "safety",         "psych",           NULL};
+		"analysis",  "village", "safety",         "psych",           "video",
+		NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};
@@ -208,6 +210,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		goto out;
 	/* issue 19: 心防's key file, crisis line, rota, hand-on and retention */
 	if (psych_configure(json_object_get(root, "psych"), err, errlen) != FQ_OK)
+		goto out;
+	/* issue 21: video in mediation through Janus (service/video.h) */
+	if (video_configure(json_object_get(root, "video"), err, errlen) != FQ_OK)
 		goto out;
 	rc = FQ_OK;
 	goto out;

@@ -20,6 +20,7 @@
 #include "service/village_affairs.h"
 #include "service/safety.h"
 #include "service/psych.h"
+#include "service/video.h"
 
 #define MEDIATION_TICK_S 10
 #define PATROL_TICK_S 3600 /* the thinning of old patrol routes */
@@ -55,6 +56,7 @@ static void *clocks_main(void *arg)
 		va_jobs_tick(clocks.svc, now);     /* 村务公开 reminders, hourly */
 		safety_jobs_tick(clocks.svc, now); /* overdue major hazards to the county */
 		psych_jobs_tick(clocks.svc, now);  /* 心防: the rota's hand-on (issue 19) */
+		video_jobs_tick(clocks.svc, now);  /* video rooms ended, recordings purged */
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);

@@ -15,6 +15,7 @@
 #include "util/text.h"
 #include "store/store.h"
 #include "service/live.h"
+#include "service/video.h"
 
 void app_register_routes(void)
 {
@@ -74,6 +75,7 @@ int app_serve(struct app *app, const struct store_ops *ops, struct store *store,
 	}
 	jobs_start(app);
 	app->http.on_worker_exit = api_stats_thread_end;
+	app->http.connect_src = video_connect_origin(); /* Janus, for the room's video */
 	live_set_publisher(sse_publish); /* notifications and rooms reach the open streams */
 	int rc = http_serve(&app->http, s, listen ? listen : "127.0.0.1:8080", (int)nw);
 	if (s->writer)

@@ -101,6 +101,11 @@ static const struct mspec specs[] = {
 	{"village_advisers", "region", NULL, NULL, M_UPDATE, NULL},
 	{"village_appointments", "id", "region, created_at", "id", M_UPDATE, NULL},
 	{"village_consultations", "id", "region, at", "id", M_UPDATE, NULL},
+	/* video in mediation (issue 21) */
+	{"video_rooms", "id", "mediation_id, created_at", "id", M_UPDATE, NULL},
+	{"video_tokens", "id", "room_id, created_at", "id", M_UPDATE, NULL},
+	{"video_consents", "mediation_id, party_id", NULL, NULL, M_UPDATE, NULL},
+	{"video_recordings", "id", "mediation_id, created_at", "id", M_UPDATE, NULL},
 	/* the staff's notifications (issue 13) */
 	{"notifications", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	{"notify_due_sent", "case_id, due", NULL, NULL, M_KEEP, NULL},

@@ -12,6 +12,7 @@
 #include <event2/http_struct.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -89,10 +90,14 @@ static void security_headers(struct req *r)
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
-	evhttp_add_header(h, "Content-Security-Policy",
-			  "default-src 'self'; script-src 'self'; style-src 'self'; "
-			  "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
-			  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	/* connect-src may name Janus's origin too (video in mediation, issue 21) */
+	char csp[512];
+	snprintf(csp, sizeof csp,
+		 "default-src 'self'; script-src 'self'; style-src 'self'; "
+		 "img-src 'self' data:; connect-src 'self'%s%s; object-src 'none'; "
+		 "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+		 r->http->connect_src ? " " : "", r->http->connect_src ? r->http->connect_src : "");
+	evhttp_add_header(h, "Content-Security-Policy", csp);
 	if (text_starts_with(r->path, "/api/") || strcmp(r->path, "/metrics") == 0 ||
 	    text_starts_with(r->path, "/open311/"))
 		evhttp_add_header(h, "Cache-Control", "no-store");

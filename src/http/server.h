@@ -32,6 +32,7 @@ struct http_config {
 	struct limits *limits; /* rate limits and sign-in throttling */
 	struct metrics *metrics;      /* request counters for /metrics */
 	struct pool *hash_pool;       /* password hashing off the event loops; made by http_serve */
+	const char *connect_src;      /* one more origin pages may connect to (Janus), or NULL */
 	void (*on_stop)(void);        /* called once serving ends, before the writer stops */
 	void (*on_worker_exit)(void); /* called on each worker thread as it ends */
 };

@@ -74,6 +74,7 @@ struct store_sync_ops;
 struct store_grid_event_ops;
 struct store_alert_ops;
 struct store_risk_ops;
+struct store_video_ops;
 
 /* Filters of the case list; NULL or 0 means "any". */
 struct case_filter {
@@ -391,6 +392,7 @@ struct store_ops {
 	const struct store_village_meeting_ops *village_meeting;
 	const struct store_safety_ops *safety; /* production safety (issue 20) */
 	const struct store_psych_ops *psych;   /* 心防 (issue 19) */
+	const struct store_video_ops *video;   /* video in mediation (issue 21) */
 };
 
 extern const struct store_ops store_sqlite_ops;

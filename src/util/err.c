@@ -182,6 +182,11 @@ static const struct fq_code codes[] = {
 	/* risk grades (issue 16) */
 	{"risk_reason_required", 400},
 	{"risk_case_closed", 409},
+	/* video in mediation (issue 21, api/video.c) */
+	{"video_unavailable", 503},
+	{"video_janus_error", 502},
+	{"video_closed", 409},
+	{"video_removed", 403},
 };
 
 int fq_code_status(const char *code)

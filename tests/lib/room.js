@@ -19,7 +19,9 @@ const { startServer, Client } = require('./server');
 const VILLAGE = '330681109290';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function useRoom() {
+// opts.args: more serve arguments; opts.config: more members of the server's configuration (or an async
+// function answering them, called before the server starts)
+function useRoom(opts = {}) {
   let srv; let gateway; const got = [];
   const users = {};
 
@@ -50,8 +52,9 @@ function useRoom() {
     const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fq-mediation-')), 'config.json');
     // each party's phone is its own client: X-Forwarded-For from the trusted
     // local proxy gives each its own address and so its own rate bucket
-    fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [`127.0.0.1:${port}`], trusted_proxies: ['127.0.0.1'] }));
-    srv = await startServer({ args: ['--config', cfg], env: { FENGQIAO_SCAN_INTERVAL: '1' } });
+    const extra = typeof opts.config === 'function' ? await opts.config() : (opts.config || {});
+    fs.writeFileSync(cfg, JSON.stringify({ webhook_allow: [`127.0.0.1:${port}`], trusted_proxies: ['127.0.0.1'], ...extra }));
+    srv = await startServer({ args: ['--config', cfg, ...(opts.args || [])], env: { FENGQIAO_SCAN_INTERVAL: '1' } });
     for (const u of ['admin', 'fengyuan.mediator', 'fengyuan.grid', 'leshan.mediator', 'fengqiao.handler', 'zhuji.analyst']) {
       users[u] = new Client(srv.base);
       await users[u].login(u);

@@ -170,6 +170,13 @@ test.before(async () => {
   sqlite(`INSERT INTO analysis_alert_steps (alert_id, action, actor, at) SELECT id, 'raise', 'system', ${t0} FROM analysis_alerts`);
   // a weekly report sent (issue 16): the target must not send that week again
   sqlite(`INSERT INTO analysis_report_runs (region, week_start, made_at, sent_at) VALUES ('330681109', '2026-11-16', ${t0}, ${t0})`);
+  // video in mediation (issue 21): a room, a token, a consent, a recording
+  const mp = sqlite(`SELECT id FROM mediation_parties WHERE mediation_id = ${med.json.id} ORDER BY id LIMIT 1`).trim();
+  const far = t0 + 365 * 86400;
+  sqlite(`INSERT INTO video_rooms (mediation_id, caucus_party, janus_room, secret, pin, opens_at, closes_at, created_by, created_at) VALUES (${med.json.id}, ${mp}, 4242, 's', '12345678', ${t0}, ${far}, 'fengyuan.mediator', ${t0})`);
+  sqlite(`INSERT INTO video_tokens (room_id, who, participant, display, token, expires_at, created_at) SELECT id, 'party:${mp}', 7, '骆建华', 'tok-migrate', ${far}, ${t0} FROM video_rooms`);
+  sqlite(`INSERT INTO video_consents (mediation_id, party_id, given_at) VALUES (${med.json.id}, ${mp}, ${t0})`);
+  sqlite(`INSERT INTO video_recordings (mediation_id, room_id, name, path, size, sha256, created_at, purge_at) SELECT ${med.json.id}, id, 'a.mjr', '/nowhere/a.mjr', 10, '${'0'.repeat(64)}', ${t0}, ${far} FROM video_rooms`);
   execFileSync('psql', [PG, '-qc', `CREATE DATABASE ${dbName}`]);
   const u = new URL(PG);
   u.pathname = '/' + dbName;

@@ -15,6 +15,7 @@ import * as dashboard from './pages/dashboard.js';
 import * as notifications from './pages/notifications.js';
 import * as mediation from './pages/mediation.js';
 import * as room from './pages/mediation-party.js';
+import * as video from './pages/video.js';
 import * as verify from './pages/verify.js';
 import * as patrols from './pages/patrols.js';
 import * as teams from './pages/teams.js';
@@ -39,6 +40,7 @@ const routes = [
   { re: /^\/dashboard$/, page: dashboard, name: 'dashboard', staff: true },
   { re: /^\/notifications$/, page: notifications, name: 'notifications', staff: true },
   { re: /^\/case\/([\w-]+)\/mediation$/, page: mediation, name: 'mediation', keys: ['id'], staff: true },
+  { re: /^\/video\/(staff|room)\/([\w-]+)$/, page: video, name: 'video', keys: ['kind', 'id'] },
   { re: /^\/room\/([\w-]+)$/, page: room, name: 'room', keys: ['token'] },
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },

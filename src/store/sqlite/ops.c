@@ -11,6 +11,7 @@
 #include "store/team.h"
 #include "store/village_vote.h"
 #include "store/psych.h"
+#include "store/video.h"
 #include "store/report.h"
 #include "store/risk.h"
 #include "store/village_affairs.h"
@@ -67,4 +68,5 @@ const struct store_ops store_sqlite_ops = {
 	.village_meeting = &shared_village_meeting_ops,
 	.safety = &shared_safety_ops,
 	.psych = &shared_psych_ops,
+	.video = &shared_video_ops,
 };

@@ -141,7 +141,7 @@ export async function render({ container, params, isCurrent }) {
     const offers = h('section', { class: 'card room-offers', 'aria-labelledby': 'med-sec-offers' });
     const agreement = h('section', { class: 'card med-agreement', 'aria-labelledby': 'med-sec-agreement' });
     replace(container, h('div', { class: 'page-head' }, h('h1', null, t('room.title')), live), flash, alerts,
-      head, shared, caucus, table, offers, agreement);
+      head, h('p', null, h('a', { class: 'btn video-link', href: `#/video/room/${encodeURIComponent(token)}` }, t('video.open'))), shared, caucus, table, offers, agreement);
 
     const messages = [];
     let lastSeq = 0;

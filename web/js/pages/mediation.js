@@ -91,6 +91,7 @@ export async function render({ container, params, isCurrent, navigate }) {
   replace(container, crumbs,
     h('div', { class: 'page-head' }, title, live), risk, flash, alerts,
     links.length ? linksBox(links) : null,
+    h('p', null, h('a', { class: 'btn video-link', href: `#/video/staff/${encodeURIComponent(m.id)}` }, t('video.open'))), // issue 21
     h('div', { class: 'med-layout' },
       h('div', { class: 'med-main' }, threadsCard, offersCard, agreementCard),
       h('div', { class: 'med-side' }, overview, partiesCard, mediatorCard, sessionsCard, endCard)));
