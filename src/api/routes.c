@@ -16,6 +16,7 @@
 #include "api/risk.h"
 #include "api/village_affairs.h"
 #include "api/village_proposal.h"
+#include "api/emergency.h"
 
 void api_register_all(void)
 {
@@ -47,4 +48,5 @@ void api_register_all(void)
 	api_risk_routes();
 	api_village_affairs_routes();
 	api_village_proposal_routes();
+	api_emergency_routes();
 }

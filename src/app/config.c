@@ -19,6 +19,7 @@
 #include "service/alert.h"
 #include "service/detect_config.h"
 #include "service/risk.h"
+#include "service/emergency.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
@@ -79,7 +80,7 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	enum fq_err rc = FQ_EINVAL;
 	static const char *const top[] = {
 		"deadlines", "routing", "hotline_secret", "trusted_proxies", "webhook_allow",
-		"analysis",  NULL};
+		"analysis",  "emergency", NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};
@@ -195,6 +196,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		goto bad_obj;
 	/* analysis.risk: the risk grades' weights, words and thresholds */
 	if (an && risk_config_load(json_object_get(an, "risk"), err, errlen) != FQ_OK)
+		goto out;
+	/* issue 20: report deadlines, the CAP sender, the upstream feed */
+	if (emergency_configure(json_object_get(root, "emergency"), err, errlen) != FQ_OK)
 		goto out;
 	rc = FQ_OK;
 	goto out;

@@ -18,6 +18,7 @@
 #include "service/alert.h"
 #include "service/risk.h"
 #include "service/village_affairs.h"
+#include "service/emergency.h"
 
 #define MEDIATION_TICK_S 10
 #define PATROL_TICK_S 3600 /* the thinning of old patrol routes */
@@ -51,6 +52,7 @@ static void *clocks_main(void *arg)
 		alert_jobs_tick(clocks.svc, now);  /* daily at 06:00 Beijing */
 		risk_jobs_tick(clocks.svc, now);   /* risk grades of open cases (issue 16) */
 		va_jobs_tick(clocks.svc, now);     /* 村务公开 reminders, hourly */
+		emergency_jobs_tick(clocks.svc, now); /* the upstream CAP feed (issue 20) */
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);

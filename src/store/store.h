@@ -64,6 +64,7 @@ struct store_grid_ops;
 struct store_patrol_ops;
 struct store_team_ops;
 struct store_village_vote_ops;
+struct store_emergency_ops;
 struct store_report_ops;
 struct store_village_affairs_ops;
 struct store_sync_ops;
@@ -383,6 +384,7 @@ struct store_ops {
 	const struct store_village_affairs_ops *village_affairs; /* issue 18 */
 	/* village rules (issue 18) */
 	const struct store_village_vote_ops *village_vote;
+	const struct store_emergency_ops *emergency; /* emergencies and warnings (issue 20) */
 };
 
 extern const struct store_ops store_sqlite_ops;

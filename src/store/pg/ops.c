@@ -13,6 +13,7 @@
 #include "store/report.h"
 #include "store/risk.h"
 #include "store/village_affairs.h"
+#include "store/emergency.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
 #include "store/alert.h"
@@ -61,4 +62,5 @@ const struct store_ops store_pg_ops = {
 	.village_affairs = &shared_village_affairs_ops,
 	STORE_SHARED_OPS,
 	.village_vote = &shared_village_vote_ops,
+	.emergency = &shared_emergency_ops,
 };
