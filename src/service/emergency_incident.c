@@ -345,7 +345,9 @@ static enum fq_err report_insert(struct em_ctx *x, json_t *i, int64_t id, enum e
 				 const char *body, int grade, int64_t *rid)
 {
 	const struct em_config *cfg = emergency_config();
-	int64_t due = em_next_due(&cfg->deadlines, grade,
+	/* due by the grade in force before this report (a follow-up that
+	 * regrades goes to the new grade's recipients) */
+	int64_t due = em_next_due(&cfg->deadlines, (int)json_integer_value(json_object_get(i, "grade")),
 				  json_integer_value(json_object_get(i, "occurred_at")),
 				  json_integer_value(json_object_get(i, "last_report_at")), 0);
 	json_t *rec = json_pack("{s:I, s:s, s:s, s:o, s:I, s:i, s:o, s:s, s:I}", "incident_id",
