@@ -29,9 +29,10 @@ static void iso_at(json_t *o, const char *key)
 
 static void iso_all(json_t *o)
 {
-	static const char *const keys[] = {"occurred_at", "created_at", "updated_at",
-					   "closed_at",	  "plan_activated_at", "personal_purged_at",
-					   "last_report_at", "next_due", "due_at"};
+	static const char *const keys[] = {
+		"occurred_at",    "created_at",        "updated_at",
+		"closed_at",      "plan_activated_at", "personal_purged_at",
+		"last_report_at", "next_due",          "due_at"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		iso_at(o, keys[i]);
 }
@@ -116,8 +117,8 @@ static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 	case EM_OP_WARNING_ACT:
 		if (strcmp(k->action, "update") == 0 || strcmp(k->action, "cancel") == 0)
 			return em_warning_change(&x, k->id,
-						 k->action[0] == 'u' ? "Update" : "Cancel",
-						 k->body, &k->new_id);
+						 k->action[0] == 'u' ? "Update" : "Cancel", k->body,
+						 &k->new_id);
 		return em_warning_act(&x, k->id, k->action);
 	case EM_OP_IMPORT:
 		return em_cap_import(&x, k->raw, k->len, "upload", &k->new_id);

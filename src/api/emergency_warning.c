@@ -44,18 +44,18 @@ static json_t *render_warning(struct req *r, json_t *w)
 			       json_string_value(json_object_get(w, "approved_by"))};
 	int may = em_can_warn(&r->caller, json_string_value(json_object_get(w, "region")));
 	json_object_set_new(w, "next_action", next ? json_string(next) : json_null());
-	json_object_set_new(w, "can_act",
-			    json_boolean(next && may &&
-					 em_warning_new_actor(r->caller.username, done, 3)));
+	json_object_set_new(
+		w, "can_act",
+		json_boolean(next && may && em_warning_new_actor(r->caller.username, done, 3)));
 	json_object_set_new(w, "can_change", json_boolean(may && st == EM_W_PUBLISHED));
 	char url[64];
 	snprintf(url, sizeof url, "/api/v1/warnings/%lld.cap",
 		 (long long)json_integer_value(json_object_get(w, "id")));
-	json_object_set_new(w, "cap_url", json_is_string(json_object_get(w, "identifier"))
-						  ? json_string(url)
-						  : json_null());
-	static const char *const times[] = {"onset",	   "expires",	  "drafted_at",
-					    "reviewed_at", "approved_at", "published_at",
+	json_object_set_new(w, "cap_url",
+			    json_is_string(json_object_get(w, "identifier")) ? json_string(url)
+									     : json_null());
+	static const char *const times[] = {"onset",           "expires",     "drafted_at",
+					    "reviewed_at",     "approved_at", "published_at",
 					    "ref_published_at"};
 	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
 		iso_at(w, times[i]);
@@ -270,7 +270,8 @@ static void import_post(struct req *r)
 {
 	int ok = 0;
 	for (int i = 0; i < r->caller.nroles; i++)
-		ok |= r->caller.roles[i].role == ROLE_HANDLER || r->caller.roles[i].role == ROLE_ADMIN;
+		ok |= r->caller.roles[i].role == ROLE_HANDLER ||
+		      r->caller.roles[i].role == ROLE_ADMIN;
 	if (!ok) {
 		reply_err(r, "forbidden", "only a cadre imports alerts", NULL);
 		return;

@@ -79,8 +79,8 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	}
 	enum fq_err rc = FQ_EINVAL;
 	static const char *const top[] = {
-		"deadlines", "routing", "hotline_secret", "trusted_proxies", "webhook_allow",
-		"analysis",  "emergency", NULL};
+		"deadlines",     "routing",  "hotline_secret", "trusted_proxies",
+		"webhook_allow", "analysis", "emergency",      NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};

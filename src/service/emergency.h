@@ -24,11 +24,11 @@
 
 /* The "emergency" object of `serve --config` (defaults in code). */
 struct em_config {
-	struct em_deadlines deadlines;                /* report_deadlines */
-	char sender[CAP_SENDER_CODE_LEN + 1];         /* cap_sender: ZZZZZZDDDUUUXX */
-	char sender_name[EM_SENDER_NAME_MAX];         /* cap_sender_name */
-	char feed_url[EM_FEED_URL_MAX];               /* feed_url: http://host:port/path, or "" */
-	int feed_minutes;                             /* feed_minutes: how often it is read */
+	struct em_deadlines deadlines;        /* report_deadlines */
+	char sender[CAP_SENDER_CODE_LEN + 1]; /* cap_sender: ZZZZZZDDDUUUXX */
+	char sender_name[EM_SENDER_NAME_MAX]; /* cap_sender_name */
+	char feed_url[EM_FEED_URL_MAX];       /* feed_url: http://host:port/path, or "" */
+	int feed_minutes;                     /* feed_minutes: how often it is read */
 };
 
 /* Reads o (NULL: all defaults) before serving; FQ_EINVAL with err set. */
@@ -55,8 +55,7 @@ enum fq_err em_incident_create(struct em_ctx *x, const json_t *body, int64_t *id
 enum fq_err em_report_add(struct em_ctx *x, int64_t id, const json_t *body, int64_t *rid);
 /* The response: action activate {plan}, counts {affected, evacuated,
  * injured, dead}, link_case {case_id}, close {keep_assessment?}. */
-enum fq_err em_incident_act(struct em_ctx *x, int64_t id, const char *action,
-			    const json_t *body);
+enum fq_err em_incident_act(struct em_ctx *x, int64_t id, const char *action, const json_t *body);
 /* body {kind, title, team_id?, assignee?}. */
 enum fq_err em_task_add(struct em_ctx *x, int64_t id, const json_t *body, int64_t *tid);
 /* body {status, note?}: a responder, or the task's assignee. */

@@ -135,14 +135,26 @@ static char *text(xmlNodePtr n, const char *name)
 	return out;
 }
 
-enum { F_IDENTIFIER, F_SENDER, F_SENT, F_MSGTYPE, F_REFERENCES, F_EVENT, F_SEVERITY,
-       F_HEADLINE, F_DESCRIPTION, F_EXPIRES, F_AREA, F__COUNT };
+enum {
+	F_IDENTIFIER,
+	F_SENDER,
+	F_SENT,
+	F_MSGTYPE,
+	F_REFERENCES,
+	F_EVENT,
+	F_SEVERITY,
+	F_HEADLINE,
+	F_DESCRIPTION,
+	F_EXPIRES,
+	F_AREA,
+	F__COUNT
+};
 
 /* The checks the schema cannot make (cap.h), on the alert at root. */
 static int code_checks(xmlNodePtr root, char *const *f, const char **why)
 {
-	if (!cap_check_identifier(f[F_IDENTIFIER], why) || !cap_check_identifier(f[F_SENDER], why) ||
-	    !cap_check_time(f[F_SENT], why))
+	if (!cap_check_identifier(f[F_IDENTIFIER], why) ||
+	    !cap_check_identifier(f[F_SENDER], why) || !cap_check_time(f[F_SENT], why))
 		return 0;
 	if (f[F_REFERENCES][0] && !cap_check_references(f[F_REFERENCES], why))
 		return 0;
@@ -156,7 +168,8 @@ static int code_checks(xmlNodePtr root, char *const *f, const char **why)
 		if (info->type != XML_ELEMENT_NODE || strcmp((const char *)info->name, "info"))
 			continue;
 		for (xmlNodePtr area = info->children; area; area = area->next) {
-			if (area->type != XML_ELEMENT_NODE || strcmp((const char *)area->name, "area"))
+			if (area->type != XML_ELEMENT_NODE ||
+			    strcmp((const char *)area->name, "area"))
 				continue;
 			for (xmlNodePtr p = area->children; p; p = p->next) {
 				if (p->type != XML_ELEMENT_NODE ||
@@ -197,7 +210,7 @@ enum fq_err em_cap_import(struct em_ctx *x, const char *xml, size_t len, const c
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	xmlNodePtr info = child(root, "info"), area = child(info, "area");
 	static const char *const names[F__COUNT] = {
-		"identifier", "sender",	  "sent",	 "msgType", "references", "event",
+		"identifier", "sender",   "sent",        "msgType", "references", "event",
 		"severity",   "headline", "description", "expires", "areaDesc"};
 	char *f[F__COUNT] = {0};
 	int oom = 0;
@@ -214,23 +227,25 @@ enum fq_err em_cap_import(struct em_ctx *x, const char *xml, size_t len, const c
 		err = fq_fail(x->e, FQ_EINVAL, "import_invalid", NULL, "CAP check: %s", reason);
 	xmlFreeDoc(doc);
 	if (!err) {
-		err = store_emergency_import_find(x->c, f[F_SENDER], f[F_IDENTIFIER], f[F_SENT], id);
+		err = store_emergency_import_find(x->c, f[F_SENDER], f[F_IDENTIFIER], f[F_SENT],
+						  id);
 		if (err == FQ_ENOTFOUND) {
 			json_t *rec = json_pack(
 				"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s%, s:s, s:I}",
 				"identifier", f[F_IDENTIFIER], "sender", f[F_SENDER], "sent",
-				f[F_SENT], "msg_type", f[F_MSGTYPE], "event", f[F_EVENT], "severity",
-				f[F_SEVERITY], "headline", f[F_HEADLINE], "description",
+				f[F_SENT], "msg_type", f[F_MSGTYPE], "event", f[F_EVENT],
+				"severity", f[F_SEVERITY], "headline", f[F_HEADLINE], "description",
 				f[F_DESCRIPTION], "area_desc", f[F_AREA], "xml", xml, len, "source",
 				source, "imported_at", (json_int_t)x->now);
 			if (rec && f[F_EXPIRES][0])
 				json_object_set_new(rec, "expires", json_string(f[F_EXPIRES]));
-			err = rec ? store_emergency_insert(x->c, EM_T_CAP_IMPORT, rec, id) : FQ_ENOMEM;
+			err = rec ? store_emergency_insert(x->c, EM_T_CAP_IMPORT, rec, id)
+				  : FQ_ENOMEM;
 			json_decref(rec);
 			if (!err) {
-				json_t *d = json_pack("{s:s, s:s, s:s}", "identifier",
-						      f[F_IDENTIFIER], "sender", f[F_SENDER],
-						      "source", source);
+				json_t *d =
+					json_pack("{s:s, s:s, s:s}", "identifier", f[F_IDENTIFIER],
+						  "sender", f[F_SENDER], "source", source);
 				err = store_audit_record(x->c, x->now, x->who->username,
 							 "emergency.cap_import",
 							 "emergency_cap_import", *id, d);
@@ -347,9 +362,9 @@ static char *http_get(const struct url *u, size_t *len)
 		   u->path, u->host, u->port);
 	ok = ok && !req.failed;
 	for (size_t off = 0; ok && off < req.len;) {
-		ssize_t n = wait_fd(fd, POLLOUT) ? send(fd, req.data + off, req.len - off,
-							 MSG_NOSIGNAL)
-						 : -1;
+		ssize_t n = wait_fd(fd, POLLOUT)
+				    ? send(fd, req.data + off, req.len - off, MSG_NOSIGNAL)
+				    : -1;
 		ok = n > 0;
 		off += ok ? (size_t)n : 0;
 	}
@@ -370,7 +385,8 @@ static char *http_get(const struct url *u, size_t *len)
 	char *body = NULL;
 	const char *all = buf_str(&in);
 	const char *end = ok ? strstr(all, "\r\n\r\n") : NULL;
-	if (end && (strncmp(all, "HTTP/1.1 200", 12) == 0 || strncmp(all, "HTTP/1.0 200", 12) == 0)) {
+	if (end &&
+	    (strncmp(all, "HTTP/1.1 200", 12) == 0 || strncmp(all, "HTTP/1.0 200", 12) == 0)) {
 		*len = in.len - (size_t)(end + 4 - all);
 		body = malloc(*len + 1);
 		if (body) {

@@ -52,8 +52,8 @@ static int minutes(const json_t *o, const char *key, int *out, const char *where
 	if (!v)
 		return 1;
 	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 10080) {
-		snprintf(err, errlen, "emergency.report_deadlines.%s.%s: minutes, 1 to 10080", where,
-			 key);
+		snprintf(err, errlen, "emergency.report_deadlines.%s.%s: minutes, 1 to 10080",
+			 where, key);
 		return 0;
 	}
 	*out = (int)json_integer_value(v);
@@ -84,8 +84,8 @@ enum fq_err emergency_configure(const json_t *o, char *err, size_t errlen)
 						   &config.deadlines.initial_minutes[g], grades[g],
 						   err, errlen) ||
 					  !minutes(d, "follow_up_minutes",
-						   &config.deadlines.follow_up_minutes[g], grades[g],
-						   err, errlen)))
+						   &config.deadlines.follow_up_minutes[g],
+						   grades[g], err, errlen)))
 					return FQ_EINVAL;
 			}
 		} else if (strcmp(key, "cap_sender") == 0) {
@@ -95,8 +95,9 @@ enum fq_err emergency_configure(const json_t *o, char *err, size_t errlen)
 				if (!isdigit((unsigned char)s[i]))
 					n = 0;
 			if (n != CAP_SENDER_CODE_LEN) {
-				snprintf(err, errlen,
-					 "emergency.cap_sender: 14 digits (GB/T 35965.1 ZZZZZZDDDUUUXX)");
+				snprintf(
+					err, errlen,
+					"emergency.cap_sender: 14 digits (GB/T 35965.1 ZZZZZZDDDUUUXX)");
 				return FQ_EINVAL;
 			}
 			snprintf(config.sender, sizeof config.sender, "%s", s);
@@ -123,7 +124,7 @@ enum fq_err emergency_configure(const json_t *o, char *err, size_t errlen)
 			return FQ_EINVAL;
 		}
 		continue;
-bad:
+	bad:
 		snprintf(err, errlen, "emergency.%s: not a valid value", key);
 		return FQ_EINVAL;
 	}
@@ -140,8 +141,8 @@ static uint32_t roles_at(const struct caller *who, const char *region)
 int em_can_report(const struct caller *who, const char *region)
 {
 	/* grid workers act as the village's information reporters (arts. 60-61) */
-	return (roles_at(who, region) & (ROLE_BIT(ROLE_GRID_WORKER) | ROLE_BIT(ROLE_HANDLER) |
-					 ROLE_BIT(ROLE_ADMIN))) != 0;
+	return (roles_at(who, region) &
+		(ROLE_BIT(ROLE_GRID_WORKER) | ROLE_BIT(ROLE_HANDLER) | ROLE_BIT(ROLE_ADMIN))) != 0;
 }
 
 int em_can_respond(const struct caller *who, const char *region)
@@ -200,8 +201,8 @@ static enum fq_err int_field(struct em_ctx *x, const json_t *body, const char *k
 }
 
 /* An ISO 8601 time body[key] into *out (default dflt). */
-static enum fq_err time_field(struct em_ctx *x, const json_t *body, const char *key,
-			      int64_t dflt, int64_t *out)
+static enum fq_err time_field(struct em_ctx *x, const json_t *body, const char *key, int64_t dflt,
+			      int64_t *out)
 {
 	const char *s;
 	enum fq_err err = text_field(x, body, key, 40, 0, &s);
@@ -209,8 +210,8 @@ static enum fq_err time_field(struct em_ctx *x, const json_t *body, const char *
 	if (err || !s)
 		return err;
 	if (text_parse_iso8601(s, out) != FQ_OK)
-		return fq_fail(x->e, FQ_EINVAL, "invalid_time", key,
-			       "%s is not an ISO 8601 time", key);
+		return fq_fail(x->e, FQ_EINVAL, "invalid_time", key, "%s is not an ISO 8601 time",
+			       key);
 	return FQ_OK;
 }
 
@@ -254,10 +255,10 @@ void em_incident_deadline(json_t *i, int64_t now)
 	const struct em_config *cfg = emergency_config();
 	int grade = (int)json_integer_value(json_object_get(i, "grade"));
 	int closed = strcmp(json_string_value(json_object_get(i, "status")) ?: "", "closed") == 0;
-	int64_t due = em_next_due(&cfg->deadlines, grade,
-				  json_integer_value(json_object_get(i, "occurred_at")),
-				  json_integer_value(json_object_get(i, "last_report_at")),
-				  closed || json_integer_value(json_object_get(i, "has_final")) > 0);
+	int64_t due = em_next_due(
+		&cfg->deadlines, grade, json_integer_value(json_object_get(i, "occurred_at")),
+		json_integer_value(json_object_get(i, "last_report_at")),
+		closed || json_integer_value(json_object_get(i, "has_final")) > 0);
 	json_object_set_new(i, "next_due", due ? json_integer(due) : json_null());
 	json_object_set_new(i, "overdue", json_boolean(due && now > due));
 }
@@ -347,14 +348,16 @@ static enum fq_err report_insert(struct em_ctx *x, json_t *i, int64_t id, enum e
 	const struct em_config *cfg = emergency_config();
 	/* due by the grade in force before this report (a follow-up that
 	 * regrades goes to the new grade's recipients) */
-	int64_t due = em_next_due(&cfg->deadlines, (int)json_integer_value(json_object_get(i, "grade")),
-				  json_integer_value(json_object_get(i, "occurred_at")),
-				  json_integer_value(json_object_get(i, "last_report_at")), 0);
-	json_t *rec = json_pack("{s:I, s:s, s:s, s:o, s:I, s:i, s:o, s:s, s:I}", "incident_id",
-				(json_int_t)id, "stage", em_stage_name(stage), "body", body, "grade",
-				grade ? json_integer(grade) : json_null(), "due_at", (json_int_t)due,
-				"late", x->now > due, "sent_to", recipients(region_of(i), grade),
-				"reporter", x->who->username, "created_at", (json_int_t)x->now);
+	int64_t due =
+		em_next_due(&cfg->deadlines, (int)json_integer_value(json_object_get(i, "grade")),
+			    json_integer_value(json_object_get(i, "occurred_at")),
+			    json_integer_value(json_object_get(i, "last_report_at")), 0);
+	json_t *rec =
+		json_pack("{s:I, s:s, s:s, s:o, s:I, s:i, s:o, s:s, s:I}", "incident_id",
+			  (json_int_t)id, "stage", em_stage_name(stage), "body", body, "grade",
+			  grade ? json_integer(grade) : json_null(), "due_at", (json_int_t)due,
+			  "late", x->now > due, "sent_to", recipients(region_of(i), grade),
+			  "reporter", x->who->username, "created_at", (json_int_t)x->now);
 	enum fq_err err = insert(x, EM_T_REPORT, rec, rid);
 	if (err)
 		return err;
@@ -393,7 +396,8 @@ enum fq_err em_incident_create(struct em_ctx *x, const json_t *body, int64_t *id
 		return err;
 	int kind = em_kind_parse(kind_s);
 	if (kind < 0)
-		return fq_fail(x->e, FQ_EINVAL, "unknown_value", "kind", "no such kind of incident");
+		return fq_fail(x->e, FQ_EINVAL, "unknown_value", "kind",
+			       "no such kind of incident");
 	int grade = 0;
 	if ((err = grade_field(x, body, kind, 1, &grade)))
 		return err;
@@ -427,14 +431,16 @@ enum fq_err em_incident_create(struct em_ctx *x, const json_t *body, int64_t *id
 	if (case_id && (err = case_linkable(x, case_id)))
 		return err;
 	json_t *lat = json_object_get(body, "lat"), *lon = json_object_get(body, "lon");
-	if ((lat && !json_is_null(lat) && (!json_is_number(lat) || fabs(json_number_value(lat)) > 90)) ||
-	    (lon && !json_is_null(lon) && (!json_is_number(lon) || fabs(json_number_value(lon)) > 180)))
+	if ((lat && !json_is_null(lat) &&
+	     (!json_is_number(lat) || fabs(json_number_value(lat)) > 90)) ||
+	    (lon && !json_is_null(lon) &&
+	     (!json_is_number(lon) || fabs(json_number_value(lon)) > 180)))
 		return fq_fail(x->e, FQ_EINVAL, "out_of_range", "lat", "a position is lat, lon");
-	json_t *rec = json_pack(
-		"{s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:s, s:I}", "region", region, "kind", kind_s,
-		"grade", grade ? json_integer(grade) : json_null(), "title", title, "summary",
-		summary ? summary : "", "status", "reported", "occurred_at", (json_int_t)occurred,
-		"reported_by", x->who->username, "created_at", (json_int_t)x->now);
+	json_t *rec = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:s, s:I}", "region", region,
+				"kind", kind_s, "grade", grade ? json_integer(grade) : json_null(),
+				"title", title, "summary", summary ? summary : "", "status",
+				"reported", "occurred_at", (json_int_t)occurred, "reported_by",
+				x->who->username, "created_at", (json_int_t)x->now);
 	if (rec && grid_id)
 		json_object_set_new(rec, "grid_id", json_integer(grid_id));
 	if (rec && case_id)
@@ -454,7 +460,10 @@ enum fq_err em_incident_create(struct em_ctx *x, const json_t *body, int64_t *id
 	if ((err = store_emergency_incident_get(x->c, NULL, *id, &i)))
 		return storage(x, err, "read the incident");
 	int64_t rid;
-	err = report_insert(x, i, *id, EM_INITIAL, report ? report : summary ? summary : title,
+	err = report_insert(x, i, *id, EM_INITIAL,
+			    report    ? report
+			    : summary ? summary
+				      : title,
 			    grade, &rid);
 	json_decref(i);
 	return err;
@@ -490,9 +499,9 @@ enum fq_err em_report_add(struct em_ctx *x, int64_t id, const json_t *body, int6
 		err = grade_field(x, body, kind, 0, &regrade);
 	if (!err && regrade && regrade != grade) {
 		grade = regrade; /* a follow-up may change the grade */
-		err = update(x, EM_T_INCIDENT, id,
-			     json_pack("{s:i, s:I}", "grade", grade, "updated_at",
-				       (json_int_t)x->now));
+		err = update(
+			x, EM_T_INCIDENT, id,
+			json_pack("{s:i, s:I}", "grade", grade, "updated_at", (json_int_t)x->now));
 	}
 	if (!err)
 		err = report_insert(x, i, id, (enum em_stage)stage, text, grade, rid);
@@ -578,7 +587,8 @@ enum fq_err em_incident_act(struct em_ctx *x, int64_t id, const char *action, co
 		if ((err = int_field(x, body, "case_id", 1, INT64_MAX, &set, &case_id)))
 			return err;
 		if (!set)
-			return fq_fail(x->e, FQ_EINVAL, "required", "case_id", "case_id is required");
+			return fq_fail(x->e, FQ_EINVAL, "required", "case_id",
+				       "case_id is required");
 		if ((err = case_linkable(x, case_id)) ||
 		    (err = update(x, EM_T_INCIDENT, id,
 				  json_pack("{s:I, s:I}", "case_id", (json_int_t)case_id,
@@ -697,7 +707,8 @@ enum fq_err em_resource_add(struct em_ctx *x, int64_t id, const json_t *body, in
 	if (!set)
 		return fq_fail(x->e, FQ_EINVAL, "required", "quantity", "quantity is required");
 	if (!em_resource_kind_valid(kind))
-		return fq_fail(x->e, FQ_EINVAL, "unknown_value", "kind", "no such kind of resource");
+		return fq_fail(x->e, FQ_EINVAL, "unknown_value", "kind",
+			       "no such kind of resource");
 	json_t *i = NULL;
 	if ((err = respond_load(x, id, &i)))
 		return err;
@@ -734,9 +745,9 @@ enum fq_err em_resource_update(struct em_ctx *x, int64_t id, int64_t rid, const 
 			  json_pack("{s:I, s:I}", "quantity", (json_int_t)qty, "updated_at",
 				    (json_int_t)x->now))))
 		return err;
-	return audit(x, "emergency.resource_update", "emergency_incident", id,
-		     json_pack("{s:I, s:I}", "resource", (json_int_t)rid, "quantity",
-			       (json_int_t)qty));
+	return audit(
+		x, "emergency.resource_update", "emergency_incident", id,
+		json_pack("{s:I, s:I}", "resource", (json_int_t)rid, "quantity", (json_int_t)qty));
 }
 
 enum fq_err em_person_add(struct em_ctx *x, int64_t id, const json_t *body, int64_t *pid)
@@ -758,7 +769,8 @@ enum fq_err em_person_add(struct em_ctx *x, int64_t id, const json_t *body, int6
 			else if (!strchr(" -+()", *p))
 				digits = -100;
 		if (digits < 5 || digits > 20)
-			return fq_fail(x->e, FQ_EINVAL, "invalid_phone", "phone", "not a phone number");
+			return fq_fail(x->e, FQ_EINVAL, "invalid_phone", "phone",
+				       "not a phone number");
 	}
 	json_t *i = NULL;
 	if ((err = incident_load(x, id, &i)))

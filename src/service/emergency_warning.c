@@ -143,7 +143,8 @@ static enum fq_err draft(struct em_ctx *x, const json_t *body, const json_t *bas
 	if (incident_id) {
 		json_t *i = NULL;
 		if (store_emergency_incident_get(x->c, x->who, incident_id, &i) != FQ_OK)
-			return fq_fail(x->e, FQ_EINVAL, "invalid", "incident_id", "no such incident");
+			return fq_fail(x->e, FQ_EINVAL, "invalid", "incident_id",
+				       "no such incident");
 		json_decref(i);
 	}
 	char head[EM_TITLE_MAX + 64];
@@ -169,8 +170,8 @@ static enum fq_err draft(struct em_ctx *x, const json_t *body, const json_t *bas
 	if (incident_id)
 		json_object_set_new(rec, "incident_id", json_integer(incident_id));
 	if (base)
-		json_object_set_new(rec, "refs", json_integer(json_integer_value(
-							 json_object_get(base, "id"))));
+		json_object_set_new(rec, "refs",
+				    json_integer(json_integer_value(json_object_get(base, "id"))));
 	err = store_emergency_insert(x->c, EM_T_WARNING, rec, id);
 	json_decref(rec);
 	if (err)
@@ -257,9 +258,13 @@ enum fq_err em_warning_act(struct em_ctx *x, int64_t id, const char *action)
 	}
 	char by[24], at[24];
 	snprintf(by, sizeof by, "%s_by",
-		 to == EM_W_REVIEWED ? "reviewed" : to == EM_W_APPROVED ? "approved" : "published");
+		 to == EM_W_REVIEWED   ? "reviewed"
+		 : to == EM_W_APPROVED ? "approved"
+				       : "published");
 	snprintf(at, sizeof at, "%s_at",
-		 to == EM_W_REVIEWED ? "reviewed" : to == EM_W_APPROVED ? "approved" : "published");
+		 to == EM_W_REVIEWED   ? "reviewed"
+		 : to == EM_W_APPROVED ? "approved"
+				       : "published");
 	json_t *f = json_pack("{s:s, s:s, s:I}", "status", em_wstatus_name(to), by,
 			      x->who->username, at, (json_int_t)x->now);
 	char identifier[CAP_IDENTIFIER_MAX] = "";
@@ -285,9 +290,10 @@ enum fq_err em_warning_act(struct em_ctx *x, int64_t id, const char *action)
 	json_decref(w);
 	if (err)
 		return storage(x, err, "change the warning");
-	return audit(x, to == EM_W_PUBLISHED  ? "emergency.warning_publish"
-			: to == EM_W_APPROVED ? "emergency.warning_approve"
-					      : "emergency.warning_review",
+	return audit(x,
+		     to == EM_W_PUBLISHED  ? "emergency.warning_publish"
+		     : to == EM_W_APPROVED ? "emergency.warning_approve"
+					   : "emergency.warning_review",
 		     id, json_pack("{s:s}", "identifier", identifier));
 }
 

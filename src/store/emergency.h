@@ -41,7 +41,8 @@ struct store_em_filter {
 struct store_emergency_ops {
 	/* Inserts rec into table t; only the table's known columns (others
 	 * FQ_EINTERNAL). */
-	enum fq_err (*insert)(struct store_conn *c, enum em_table t, const json_t *rec, int64_t *id);
+	enum fq_err (*insert)(struct store_conn *c, enum em_table t, const json_t *rec,
+			      int64_t *id);
 	/* Sets the members of fields (known columns of t) on row id. */
 	enum fq_err (*update)(struct store_conn *c, enum em_table t, int64_t id,
 			      const json_t *fields);
@@ -68,8 +69,8 @@ struct store_emergency_ops {
 	/* Imported alerts, newest first (without their XML). */
 	enum fq_err (*import_list)(struct store_conn *c, json_t **items);
 	/* The id of the import (sender, identifier, sent), or FQ_ENOTFOUND. */
-	enum fq_err (*import_find)(struct store_conn *c, const char *sender,
-				   const char *identifier, const char *sent, int64_t *id);
+	enum fq_err (*import_find)(struct store_conn *c, const char *sender, const char *identifier,
+				   const char *sent, int64_t *id);
 };
 
 extern const struct store_emergency_ops shared_emergency_ops;
@@ -88,8 +89,8 @@ static inline enum fq_err store_emergency_insert(struct store_conn *c, enum em_t
 	return STORE_EM_CALL(c, insert, t, rec, id);
 }
 
-static inline enum fq_err store_emergency_update(struct store_conn *c, enum em_table t,
-						 int64_t id, const json_t *fields)
+static inline enum fq_err store_emergency_update(struct store_conn *c, enum em_table t, int64_t id,
+						 const json_t *fields)
 {
 	return STORE_EM_CALL(c, update, t, id, fields);
 }
@@ -136,8 +137,8 @@ static inline enum fq_err store_emergency_warning_list(struct store_conn *c,
 	return STORE_EM_CALL(c, warning_list, who, f, items);
 }
 
-static inline enum fq_err store_emergency_identifier_count(struct store_conn *c,
-							   const char *prefix, int64_t *n)
+static inline enum fq_err store_emergency_identifier_count(struct store_conn *c, const char *prefix,
+							   int64_t *n)
 {
 	return STORE_EM_CALL(c, identifier_count, prefix, n);
 }

@@ -11,35 +11,53 @@
 
 #include "store/run.h"
 
-static const char *const incident_cols[] = {
-	"region",	     "grid_id",		  "kind",	  "grade",
-	"title",	     "summary",		  "status",	  "occurred_at",
-	"plan",		     "plan_activated_at", "plan_activated_by", "affected",
-	"evacuated",	     "injured",		  "dead",	  "lat",
-	"lon",		     "case_id",		  "reported_by",  "created_at",
-	"updated_at",	     "closed_at",	  "closed_by",	  "keep_assessment",
-	"personal_purged_at", NULL};
-static const char *const report_cols[] = {"incident_id", "stage",   "body",	"grade",
-					  "due_at",	 "late",    "sent_to",	"reporter",
-					  "created_at",	 NULL};
-static const char *const task_cols[] = {"incident_id", "kind",	     "title",	   "team_id",
-					"assignee",    "status",     "note",	   "created_by",
+static const char *const incident_cols[] = {"region",
+					    "grid_id",
+					    "kind",
+					    "grade",
+					    "title",
+					    "summary",
+					    "status",
+					    "occurred_at",
+					    "plan",
+					    "plan_activated_at",
+					    "plan_activated_by",
+					    "affected",
+					    "evacuated",
+					    "injured",
+					    "dead",
+					    "lat",
+					    "lon",
+					    "case_id",
+					    "reported_by",
+					    "created_at",
+					    "updated_at",
+					    "closed_at",
+					    "closed_by",
+					    "keep_assessment",
+					    "personal_purged_at",
+					    NULL};
+static const char *const report_cols[] = {"incident_id", "stage", "body",    "grade",
+					  "due_at",      "late",  "sent_to", "reporter",
+					  "created_at",  NULL};
+static const char *const task_cols[] = {"incident_id", "kind",       "title", "team_id",
+					"assignee",    "status",     "note",  "created_by",
 					"created_at",  "updated_at", NULL};
-static const char *const resource_cols[] = {"incident_id", "kind",	 "name",
-					    "quantity",	   "unit",	 "location",
+static const char *const resource_cols[] = {"incident_id", "kind",       "name",
+					    "quantity",    "unit",       "location",
 					    "created_at",  "updated_at", NULL};
-static const char *const person_cols[] = {"incident_id", "name",       "phone",	     "condition",
-					  "note",	 "created_by", "created_at", NULL};
+static const char *const person_cols[] = {"incident_id", "name",       "phone",      "condition",
+					  "note",        "created_by", "created_at", NULL};
 static const char *const warning_cols[] = {
-	"identifier",  "region",      "incident_id", "kind",	     "event",	     "level",
-	"msg_type",    "refs",	      "status",	     "headline",     "watch",	     "instruction",
-	"area_desc",   "polygon",     "onset",	     "expires",	     "issuer",	     "drafted_by",
-	"drafted_at",  "reviewed_by", "reviewed_at", "approved_by",  "approved_at",  "published_by",
+	"identifier",   "region",      "incident_id", "kind",        "event",       "level",
+	"msg_type",     "refs",        "status",      "headline",    "watch",       "instruction",
+	"area_desc",    "polygon",     "onset",       "expires",     "issuer",      "drafted_by",
+	"drafted_at",   "reviewed_by", "reviewed_at", "approved_by", "approved_at", "published_by",
 	"published_at", NULL};
-static const char *const import_cols[] = {
-	"identifier", "sender", "sent",	  "msg_type", "event",	     "severity",    "headline",
-	"description", "area_desc", "expires", "xml",	   "source",	     "incident_id", "imported_at",
-	NULL};
+static const char *const import_cols[] = {"identifier",  "sender",      "sent",     "msg_type",
+					  "event",       "severity",    "headline", "description",
+					  "area_desc",   "expires",     "xml",      "source",
+					  "incident_id", "imported_at", NULL};
 
 static const struct {
 	const char *name;
@@ -115,8 +133,7 @@ static enum fq_err e_insert(struct store_conn *c, enum em_table t, const json_t 
 	return err;
 }
 
-static enum fq_err e_update(struct store_conn *c, enum em_table t, int64_t id,
-			    const json_t *fields)
+static enum fq_err e_update(struct store_conn *c, enum em_table t, int64_t id, const json_t *fields)
 {
 	if ((unsigned)t >= EM_T__COUNT)
 		return FQ_EINTERNAL;
@@ -178,14 +195,14 @@ static enum fq_err e_row(struct store_conn *c, enum em_table t, int64_t id, json
 
 /* ---- incidents ---- */
 
-#define INCIDENT_HEAD                                                                              \
-	"SELECT i.*, r.name AS region_name, (SELECT max(e.created_at) FROM emergency_reports e "   \
+#define INCIDENT_HEAD                                                                               \
+	"SELECT i.*, r.name AS region_name, (SELECT max(e.created_at) FROM emergency_reports e "    \
 	"WHERE e.incident_id = i.id) AS last_report_at, (SELECT count(*) FROM emergency_reports e " \
-	"WHERE e.incident_id = i.id AND e.stage = 'final') AS has_final, (SELECT count(*) FROM "   \
-	"emergency_reports e WHERE e.incident_id = i.id) AS report_count, (SELECT count(*) FROM "  \
-	"emergency_tasks k WHERE k.incident_id = i.id AND k.status IN ('assigned', "               \
-	"'in_progress')) AS open_tasks, (SELECT count(*) FROM emergency_people p WHERE "           \
-	"p.incident_id = i.id) AS people_count FROM emergency_incidents i LEFT JOIN regions r ON " \
+	"WHERE e.incident_id = i.id AND e.stage = 'final') AS has_final, (SELECT count(*) FROM "    \
+	"emergency_reports e WHERE e.incident_id = i.id) AS report_count, (SELECT count(*) FROM "   \
+	"emergency_tasks k WHERE k.incident_id = i.id AND k.status IN ('assigned', "                \
+	"'in_progress')) AS open_tasks, (SELECT count(*) FROM emergency_people p WHERE "            \
+	"p.incident_id = i.id) AS people_count FROM emergency_incidents i LEFT JOIN regions r ON "  \
 	"r.code = i.region WHERE 1 = 1"
 
 /* Appends " AND (" who sees incident i ")": its reporter, or staff whose
@@ -227,8 +244,8 @@ static enum fq_err e_incident_get(struct store_conn *c, const struct caller *who
 		 "SELECT k.*, t.name AS team_name FROM emergency_tasks k LEFT JOIN teams t ON "
 		 "t.id = k.team_id WHERE k.incident_id = ",
 		 " ORDER BY k.id"},
-		{"resources", "SELECT * FROM emergency_resources WHERE incident_id = ",
-		 " ORDER BY id"},
+		{"resources",
+		 "SELECT * FROM emergency_resources WHERE incident_id = ", " ORDER BY id"},
 		{"people", "SELECT * FROM emergency_people WHERE incident_id = ", " ORDER BY id"},
 		{"warnings",
 		 "SELECT id, level, status, msg_type, headline, identifier FROM emergency_warnings "
@@ -301,9 +318,8 @@ static enum fq_err e_incident_list(struct store_conn *c, const struct caller *wh
 
 static enum fq_err e_people_purge(struct store_conn *c, int64_t incident_id, int64_t *n)
 {
-	static const struct store_sql sql = {
-		"DELETE FROM emergency_people WHERE incident_id = ?1",
-		"DELETE FROM emergency_people WHERE incident_id = $1"};
+	static const struct store_sql sql = {"DELETE FROM emergency_people WHERE incident_id = ?1",
+					     "DELETE FROM emergency_people WHERE incident_id = $1"};
 	struct store_vals v = {0};
 	store_v_int(&v, incident_id);
 	return store_run_exec(c, &sql, &v, "emergency_people_purge", n);
@@ -311,11 +327,11 @@ static enum fq_err e_people_purge(struct store_conn *c, int64_t incident_id, int
 
 /* ---- warnings ---- */
 
-#define WARNING_HEAD                                                                              \
-	"SELECT w.*, r.name AS region_name, o.identifier AS ref_identifier, o.published_at AS "   \
-	"ref_published_at, (SELECT n.id FROM emergency_warnings n WHERE n.refs = w.id AND "       \
-	"n.status = 'published' ORDER BY n.id DESC LIMIT 1) AS replaced_by FROM "                 \
-	"emergency_warnings w LEFT JOIN regions r ON r.code = w.region LEFT JOIN "                \
+#define WARNING_HEAD                                                                            \
+	"SELECT w.*, r.name AS region_name, o.identifier AS ref_identifier, o.published_at AS " \
+	"ref_published_at, (SELECT n.id FROM emergency_warnings n WHERE n.refs = w.id AND "     \
+	"n.status = 'published' ORDER BY n.id DESC LIMIT 1) AS replaced_by FROM "               \
+	"emergency_warnings w LEFT JOIN regions r ON r.code = w.region LEFT JOIN "              \
 	"emergency_warnings o ON o.id = w.refs WHERE 1 = 1"
 
 /* Appends " AND (" who sees warning w ")": published (or after), or

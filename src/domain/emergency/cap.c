@@ -92,11 +92,10 @@ int cap_check_time(const char *s, const char **why)
 		return fail(why, "a time in Z: CAP asks for an offset such as +08:00");
 	if (n != CAP_TIME_LEN)
 		return fail(why, "a time is YYYY-MM-DDThh:mm:ss+hh:mm");
-	if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-	    !digits(s + 8, 2) || s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':' ||
-	    !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2) ||
-	    (s[19] != '+' && s[19] != '-') || !digits(s + 20, 2) || s[22] != ':' ||
-	    !digits(s + 23, 2))
+	if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+	    s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) ||
+	    s[16] != ':' || !digits(s + 17, 2) || (s[19] != '+' && s[19] != '-') ||
+	    !digits(s + 20, 2) || s[22] != ':' || !digits(s + 23, 2))
 		return fail(why, "a time is YYYY-MM-DDThh:mm:ss+hh:mm");
 	int mon = num(s + 5, 2), day = num(s + 8, 2), h = num(s + 11, 2), mi = num(s + 14, 2),
 	    sec = num(s + 17, 2), oh = num(s + 20, 2), om = num(s + 23, 2);

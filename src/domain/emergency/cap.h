@@ -28,8 +28,8 @@
  * Strings are borrowed; NULL or "" leaves an optional element out. */
 struct cap_alert {
 	const char *identifier, *sender;
-	int64_t sent;         /* UTC seconds, written in Beijing time +08:00 */
-	const char *msg_type; /* Alert, Update, Cancel */
+	int64_t sent;           /* UTC seconds, written in Beijing time +08:00 */
+	const char *msg_type;   /* Alert, Update, Cancel */
 	const char *references; /* for Update and Cancel */
 	const char *category;   /* Met, Safety, Health, Security ... */
 	const char *event, *urgency, *severity, *certainty;

@@ -14,8 +14,8 @@ static int find(const char *s, const char *const *names, int n)
 	return -1;
 }
 
-static const char *const kinds[EM_KIND__COUNT] = {"natural_disaster", "accident",
-						  "public_health", "social_security"};
+static const char *const kinds[EM_KIND__COUNT] = {"natural_disaster", "accident", "public_health",
+						  "social_security"};
 
 int em_kind_parse(const char *s)
 {
@@ -98,8 +98,7 @@ int em_recipients(const char *region, int grade, char out[EM_RECIPIENTS_MAX][REG
 static const char *const task_kinds[] = {"rescue",        "evacuation", "supply", "medical",
 					 "psychological", "security",   "other"};
 static const char *const task_status[] = {"assigned", "in_progress", "done", "cancelled"};
-static const char *const resource_kinds[] = {"shelter", "supply", "vehicle", "equipment",
-					     "other"};
+static const char *const resource_kinds[] = {"shelter", "supply", "vehicle", "equipment", "other"};
 static const char *const conditions[] = {"affected", "evacuated", "injured", "missing"};
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -27,7 +27,12 @@ const char *em_kind_name(enum em_kind k);
  * (特别重大, 重大, 较大, 一般); a social-security event may be ungraded. */
 int em_kind_graded(enum em_kind k);
 
-enum em_stage { EM_INITIAL, EM_FOLLOW_UP, EM_FINAL, EM_STAGE__COUNT };
+enum em_stage {
+	EM_INITIAL,
+	EM_FOLLOW_UP,
+	EM_FINAL,
+	EM_STAGE__COUNT
+};
 int em_stage_parse(const char *s);
 const char *em_stage_name(enum em_stage s);
 
