@@ -51,6 +51,7 @@ const routes = [
   { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
   { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
   { re: /^\/village$/, page: village, name: 'village' },
+  { re: /^\/emergency(?:\/(warnings|incident))?(?:\/(\d+))?$/, page: { render: (ctx) => import('./pages/emergency.js').then((m) => m.render(ctx)) }, name: 'emergency', keys: ['view', 'id'], staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -109,6 +110,10 @@ function navLinks() {
       ['nav.group.village', [
         ['#/village', 'nav.village', 'village'],
         ['#/village-rules', 'nav.villageRules', 'village-rules'],
+      ]],
+      ['nav.group.emergency', [
+        ['#/emergency', 'nav.emergency', 'emergency'],
+        ['#/emergency/warnings', 'nav.warnings', 'emergency'],
       ]],
       ['#/', 'nav.portal', 'home'],
     ];
