@@ -38,6 +38,7 @@ test('a reporter files a first report on a phone; the township responds', shot((
   const form = page.locator('form.em-form').first();
   await form.getByLabel('Kind').selectOption('natural_disaster');
   await form.getByLabel('Grade').selectOption('3');
+  await form.getByLabel('Grid (optional)').selectOption({ label: '枫源村第一网格' });
   await form.getByLabel('Title').fill('5组后山滑坡');
   await form.getByLabel('Summary').fill('后山滑坡堵塞村道，两户房屋受损，暂无人员伤亡。');
   await form.getByRole('button', { name: 'Send the first report' }).click();
@@ -70,6 +71,12 @@ test('a reporter files a first report on a phone; the township responds', shot((
   assert.match(await board.innerText(), /受损户心理疏导/);
   assert.match(await board.innerText(), /心理援助/);
   await axeCheck(desk, 'incident page responding (desktop)');
+  // the situation map: the grids with the open incident on its grid
+  await desk.goto(`${env.base}/#/emergency`);
+  const map = desk.locator('.em-map');
+  await map.locator('canvas').waitFor();
+  assert.match(await map.getAttribute('aria-label'), /1 起进行中的事件/);
+  await axeCheck(desk, 'incidents page with the map (desktop)');
   await logout(desk);
   env.check();
 }));

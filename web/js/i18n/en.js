@@ -2187,4 +2187,9 @@ export default {
   'em.imports': 'Upstream alerts (CAP import)',
   'em.noImports': 'No imported alerts.',
   'em.linkedIncident': 'Linked incident',
+  'em.map': 'Situation map',
+  'em.mapLabel': 'Map: {n} open incidents on the grids',
+  'em.mapUnavailable': 'The map is not available.',
+  'em.grid': 'Grid (optional)',
+  'em.noGrid': 'No grid',
 };

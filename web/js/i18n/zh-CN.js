@@ -2188,4 +2188,9 @@ export default {
   'em.imports': '上级预警（CAP 导入）',
   'em.noImports': '暂无导入的预警。',
   'em.linkedIncident': '关联事件',
+  'em.map': '态势图',
+  'em.mapLabel': '地图：{n} 起进行中的事件标注在网格上',
+  'em.mapUnavailable': '地图暂不可用。',
+  'em.grid': '网格（可选）',
+  'em.noGrid': '不指定网格',
 };

@@ -47,10 +47,15 @@ function firstReportForm(navigate) {
   const region = h('input', { type: 'text', name: 'region', inputmode: 'numeric', maxlength: '12', required: true, value: myRegion() });
   const title = h('input', { type: 'text', name: 'title', maxlength: '200', required: true });
   const summary = h('textarea', { name: 'summary', rows: 4, maxlength: 4000 });
+  const grid = select([{ value: '', label: t('em.noGrid') }], { name: 'grid_id' });
+  get('/api/v1/grids').then((g) => {
+    for (const x of g.items || []) grid.appendChild(h('option', { value: String(x.id) }, x.name));
+  }).catch(() => {});
   const form = h('form', { class: 'form em-form', novalidate: true },
     field(t('em.kindLabel'), kind, { name: 'kind', required: true }).wrap,
     field(t('em.gradeLabel'), grade, { name: 'grade', hint: t('em.gradeHint'), hintId: 'em-grade-hint' }).wrap,
     field(t('em.region'), region, { name: 'region', required: true }).wrap,
+    field(t('em.grid'), grid, { name: 'grid_id' }).wrap,
     field(t('em.title'), title, { name: 'title', required: true }).wrap,
     field(t('em.summary'), summary, { name: 'summary' }).wrap,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn' }, t('em.fileReport'))));
@@ -60,6 +65,7 @@ function firstReportForm(navigate) {
     try {
       const r = await post('/api/v1/incidents', {
         kind: kind.value, grade: grade.value ? Number(grade.value) : undefined, region: region.value.trim(),
+        grid_id: grid.value ? Number(grid.value) : undefined,
         title: title.value, summary: summary.value || undefined,
       });
       navigate(`#/emergency/incident/${r.id}`);
@@ -104,6 +110,12 @@ async function renderList({ container, navigate, isCurrent }) {
         cell(2, gradeLabel(i.grade)),
         cell(3, i.region_name || i.region),
         cell(4, t('em.status.' + i.status))))))));
+  const { situationMap } = await import('./emergency-map.js');
+  const map = await situationMap(r.items, isCurrent);
+  if (!map || !isCurrent()) return undefined;
+  list.after(map);
+  await map.draw();
+  return () => map.dispose();
 }
 
 /* A small form posting to path; fields: [[key, label, input]]. */
