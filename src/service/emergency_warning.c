@@ -299,12 +299,11 @@ enum fq_err em_warning_act(struct em_ctx *x, int64_t id, const char *action)
 
 enum fq_err em_warning_cap(const json_t *w, struct buf *b, const char **why)
 {
-	const char *status = json_string_value(json_object_get(w, "status"));
-	if (!status || !json_is_string(json_object_get(w, "identifier"))) {
+	/* the identifier is given at publication: a draft has no alert */
+	if (!json_is_string(json_object_get(w, "identifier"))) {
 		*why = "not published";
 		return FQ_ECONFLICT;
 	}
-	(void)status;
 	const struct em_config *cfg = emergency_config();
 	static const char *const categories[] = {"Met", "Safety", "Health", "Security"};
 	int kind = em_kind_parse(json_string_value(json_object_get(w, "kind")));

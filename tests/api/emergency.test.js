@@ -263,3 +263,16 @@ test('a group dispute or a red case opens or links an incident, within the calle
   const byCase = await u['fengqiao.handler'].get(`/api/v1/incidents?case_id=${small.id}`);
   assert.deepEqual(byCase.json.items.map((x) => x.id), [other.id]);
 });
+
+test('a wrong "emergency" configuration stops the server with the key named', async () => {
+  for (const [emergency, re] of [
+    [{ cap_sender: '3306810000 0000' }, /emergency\.cap_sender/],
+    [{ report_deadlines: { II: { initial_minutes: 0 } } }, /emergency\.report_deadlines\.II\.initial_minutes/],
+    [{ feed_url: 'ftp://127.0.0.1/feed' }, /emergency\.feed_url/],
+    [{ colour: 'red' }, /emergency\.colour/],
+  ]) {
+    const cfg = path.join(cfgDir, 'bad.json');
+    fs.writeFileSync(cfg, JSON.stringify({ emergency }));
+    await assert.rejects(startServer({ cases: false, args: ['--config', cfg] }), re);
+  }
+});

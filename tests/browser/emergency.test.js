@@ -49,6 +49,11 @@ test('a reporter files a first report on a phone; the township responds', shot((
   assert.match(await reports.innerText(), /Initial report/);
   assert.match(await reports.innerText(), /sent to 330681109/);
   assert.strictEqual(await page.getByRole('heading', { name: 'Response' }).count(), 0, 'a reporter does not respond');
+  const person = page.locator('form').filter({ hasText: 'Record a person' });
+  await person.getByLabel('Name').fill('骆阿婆');
+  await person.getByLabel('Condition').selectOption('evacuated');
+  await person.getByRole('button', { name: 'Record' }).click();
+  await page.locator('.em-people').filter({ hasText: '骆阿婆' }).waitFor();
   assert.ok(await scrollWidth(page) <= PHONE.width, 'no sideways scrolling at 375 px');
   await axeCheck(page, 'incident page (phone)');
   await logout(page);
@@ -77,6 +82,13 @@ test('a reporter files a first report on a phone; the township responds', shot((
   await map.locator('canvas').waitFor();
   assert.match(await map.getAttribute('aria-label'), /1 起进行中的事件/);
   await axeCheck(desk, 'incidents page with the map (desktop)');
+  // the response ends: the people's personal data is deleted (art. 85)
+  await desk.goto(incidentUrl);
+  const close = desk.locator('form').filter({ hasText: '结束应急响应' });
+  await close.getByRole('button', { name: '结束响应' }).click();
+  await desk.locator('.kv').filter({ hasText: '响应结束' }).waitFor();
+  assert.match(await desk.locator('main').innerText(), /本次处置收集的个人信息已于 .* 删除/);
+  assert.doesNotMatch(await desk.locator('main').innerText(), /骆阿婆/);
   await logout(desk);
   env.check();
 }));

@@ -15,6 +15,7 @@ const GRADES = [1, 2, 3, 4];
 const TASK_KINDS = ['rescue', 'evacuation', 'supply', 'medical', 'psychological', 'security', 'other'];
 const TASK_STATUS = ['assigned', 'in_progress', 'done', 'cancelled'];
 const RESOURCE_KINDS = ['shelter', 'supply', 'vehicle', 'equipment', 'other'];
+const CONDITIONS = ['affected', 'evacuated', 'injured', 'missing'];
 
 export function gradeLabel(g) {
   return g ? t('em.grade.' + g) : t('em.ungraded');
@@ -190,10 +191,34 @@ async function renderIncident({ container, isCurrent }, id) {
       const nums = ['affected', 'evacuated', 'injured', 'dead'].map((k) => [k, t('em.count.' + k), h('input', { type: 'number', name: k, min: '0', value: String(i[k]) })]);
       resp.push(actionForm(t('em.counts'), nums, t('em.save'),
         () => post(`/api/v1/incidents/${id}/actions/counts`, Object.fromEntries(nums.map(([k, , el]) => [k, Number(el.value)]))), show));
+      const alerts = select([{ value: '', label: t('em.chooseAlert') }], { name: 'import_id' });
+      get('/api/v1/cap-imports').then((a) => {
+        for (const x of a.items || []) {
+          if (x.incident_id !== i.id) alerts.appendChild(h('option', { value: String(x.id) }, `${x.headline || x.event} (${x.sender})`));
+        }
+      }).catch(() => {});
+      resp.push(actionForm(t('em.linkAlert'), [['import_id', t('em.upstreamAlert'), alerts]], t('em.link'),
+        async () => {
+          await post(`/api/v1/cap-imports/${Number(alerts.value)}/actions/link`, { incident_id: i.id });
+          return get(`/api/v1/incidents/${id}`);
+        }, show));
       const keep = h('textarea', { name: 'keep_assessment', rows: 2, maxlength: 4000 });
       resp.push(actionForm(t('em.close'), [['keep_assessment', t('em.keepAssessment'), keep]], t('em.closeButton'),
         () => post(`/api/v1/incidents/${id}/actions/close`, { keep_assessment: keep.value.trim() || undefined }), show));
       parts.push(h('section', { class: 'em-section', 'aria-labelledby': 'em-respond' }, h('h2', { id: 'em-respond' }, t('em.respond')), resp));
+    }
+    if (i.can_report && open) {
+      const pname = h('input', { type: 'text', name: 'name', maxlength: '100', required: true, autocomplete: 'off' });
+      const phone = h('input', { type: 'tel', name: 'phone', maxlength: '32', autocomplete: 'off' });
+      const cond = select(CONDITIONS.map((c) => ({ value: c, label: t('em.condition.' + c) })), { name: 'condition' });
+      parts.push(actionForm(t('em.addPerson'), [['name', t('em.personName'), pname], ['phone', t('em.personPhone'), phone], ['condition', t('em.condition'), cond]],
+        t('em.add'), () => post(`/api/v1/incidents/${id}/people`, { name: pname.value, phone: phone.value.trim() || undefined, condition: cond.value }), show));
+    }
+    if (i.people.length || i.personal_purged_at || i.keep_assessment) {
+      parts.push(h('section', { class: 'em-section', 'aria-labelledby': 'em-people' }, h('h2', { id: 'em-people' }, t('em.people')),
+        h('p', { class: 'hint' }, i.personal_purged_at ? t('em.peopleDeleted', { at: fmtDateTime(i.personal_purged_at) }) : t('em.peopleHint')),
+        i.people.length ? h('ul', { class: 'em-list em-people' }, i.people.map((p) => h('li', null,
+          p.name, p.phone ? ` · ${p.phone}` : '', ' · ', t('em.condition.' + p.condition)))) : null));
     }
     const canMove = (k) => i.can_respond || (session.user && k.assignee === session.user.username);
     parts.push(h('section', { class: 'em-section', 'aria-labelledby': 'em-tasks' }, h('h2', { id: 'em-tasks' }, t('em.tasks')),
