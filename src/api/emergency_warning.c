@@ -42,12 +42,15 @@ static json_t *render_warning(struct req *r, json_t *w)
 	const char *done[3] = {json_string_value(json_object_get(w, "drafted_by")),
 			       json_string_value(json_object_get(w, "reviewed_by")),
 			       json_string_value(json_object_get(w, "approved_by"))};
-	int may = em_can_warn(&r->caller, json_string_value(json_object_get(w, "region")));
+	const char *region = json_string_value(json_object_get(w, "region"));
+	int may = st == EM_W_APPROVED ? em_can_publish(&r->caller, region)
+				      : em_can_warn(&r->caller, region);
 	json_object_set_new(w, "next_action", next ? json_string(next) : json_null());
 	json_object_set_new(
 		w, "can_act",
 		json_boolean(next && may && em_warning_new_actor(r->caller.username, done, 3)));
-	json_object_set_new(w, "can_change", json_boolean(may && st == EM_W_PUBLISHED));
+	json_object_set_new(w, "can_change",
+			    json_boolean(st == EM_W_PUBLISHED && em_can_warn(&r->caller, region)));
 	char url[64];
 	snprintf(url, sizeof url, "/api/v1/warnings/%lld.cap",
 		 (long long)json_integer_value(json_object_get(w, "id")));

@@ -46,6 +46,10 @@ struct em_ctx {
 int em_can_report(const struct caller *who, const char *region);
 int em_can_respond(const struct caller *who, const char *region);
 int em_can_warn(const struct caller *who, const char *region);
+/* Publishing a warning is the county's and above (art. 64: 县级以上地方人民
+ * 政府): a handler or admin role held at a county, city or province that
+ * covers region. */
+int em_can_publish(const struct caller *who, const char *region);
 
 /* ---- incidents (emergency_incident.c) ---- */
 /* body {kind, grade?, region, grid_id?, title, summary?, occurred_at?, lat?,

@@ -46,6 +46,18 @@ int em_can_warn(const struct caller *who, const char *region)
 	return em_can_respond(who, region);
 }
 
+int em_can_publish(const struct caller *who, const char *region)
+{
+	for (int i = 0; who && region && i < who->nroles; i++) {
+		const struct role_grant *g = &who->roles[i];
+		if ((g->role == ROLE_HANDLER || g->role == ROLE_ADMIN) &&
+		    scope_level_of(g->region) >= 1 && scope_level_of(g->region) <= 3 &&
+		    scope_covers(g->region, region))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- input ---- */
 
 static enum fq_err text_field(struct em_ctx *x, const json_t *body, const char *key, size_t max,

@@ -252,6 +252,10 @@ enum fq_err em_warning_act(struct em_ctx *x, int64_t id, const char *action)
 		err = fq_fail(x->e, FQ_EFORBIDDEN, "same_person", NULL,
 			      "a warning is drafted, reviewed, approved and published by "
 			      "different people");
+	else if (strcmp(action, "publish") == 0 &&
+		 !em_can_publish(x->who, json_string_value(json_object_get(w, "region"))))
+		err = fq_fail(x->e, FQ_EFORBIDDEN, "forbidden", NULL,
+			      "a warning is published by the county or above (art. 64)");
 	if (err) {
 		json_decref(w);
 		return err;

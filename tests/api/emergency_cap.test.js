@@ -99,7 +99,9 @@ test.before(async () => {
   // a fourth cadre for the four eyes: the county's emergency duty officer
   srv.cli(['user', 'add', 'zhuji.duty', '--name', '周海涛（诸暨市应急管理局）', '--password', DEMO_PASSWORD,
     '--role', 'handler', '--region', '330681']);
-  for (const name of ['admin', 'fengqiao.handler', 'fengqiao.clerk', 'zhuji.duty', 'fengyuan.grid', 'leshan.mediator', 'shangyu.mediator']) {
+  srv.cli(['user', 'add', 'fengqiao.duty', '--name', '枫桥镇应急办', '--password', DEMO_PASSWORD,
+    '--role', 'handler', '--region', TOWN]);
+  for (const name of ['fengqiao.duty', 'admin', 'fengqiao.handler', 'fengqiao.clerk', 'zhuji.duty', 'fengyuan.grid', 'leshan.mediator', 'shangyu.mediator']) {
     u[name] = new Client(srv.base);
     await u[name].login(name);
   }
@@ -191,6 +193,11 @@ test('four eyes: drafted, reviewed, approved and published by different people',
   assert.equal(r.json.error.code, 'same_person');
   r = await act('admin', 'approve');
   assert.equal(r.status, 200);
+  // art. 64: the county and above publish; a township cadre who did no step may not
+  r = await act('fengqiao.duty', 'publish');
+  assert.equal(r.status, 403);
+  assert.equal(r.json.error.code, 'forbidden');
+  assert.match(r.json.error.message, /county/);
   for (const who of ['fengqiao.handler', 'fengqiao.clerk', 'admin']) {
     r = await act(who, 'publish');
     assert.equal(r.status, 403, who);

@@ -2181,7 +2181,7 @@ export default {
   'em.action.publish': 'Publish',
   'em.waiting.review': 'Waiting for another person to review',
   'em.waiting.approve': 'Waiting for another person to approve',
-  'em.waiting.publish': 'Waiting for another person to publish',
+  'em.waiting.publish': 'Waiting for another person at the county or above to publish',
   'em.capDownload': 'Download the CAP file',
   'em.cancelWarning': 'Draft a cancellation',
   'em.imports': 'Upstream alerts (CAP import)',

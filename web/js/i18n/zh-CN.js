@@ -2182,7 +2182,7 @@ export default {
   'em.action.publish': '发布',
   'em.waiting.review': '待另一人审核',
   'em.waiting.approve': '待另一人批准',
-  'em.waiting.publish': '待另一人发布',
+  'em.waiting.publish': '待县级以上另一人发布',
   'em.capDownload': '下载 CAP 文件',
   'em.cancelWarning': '起草解除',
   'em.imports': '上级预警（CAP 导入）',
