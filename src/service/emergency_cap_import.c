@@ -73,6 +73,7 @@ static void first_error(void *arg, xmlErrorPtr err)
 
 static xmlDocPtr parse(const char *xml, size_t len)
 {
+	pthread_once(&schema_once, schema_load); /* xmlInitParser before any thread parses */
 	if (len > EM_FEED_MAX)
 		return NULL;
 	/* no network, no DTD loading, no entity expansion (XXE) */
@@ -207,6 +208,11 @@ enum fq_err em_cap_import(struct em_ctx *x, const char *xml, size_t len, const c
 		xmlFreeDoc(doc);
 		return fq_fail(x->e, FQ_EINVAL, "import_invalid", NULL, "CAP 1.2 schema: %s", why);
 	}
+	/* stored as UTF-8 whatever the upstream's encoding (GB2312 and GBK
+	 * feeds exist): libxml2's own serialization of the parsed alert */
+	xmlChar *utf8 = NULL;
+	int utf8_len = 0;
+	xmlDocDumpMemoryEnc(doc, &utf8, &utf8_len, "UTF-8");
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	xmlNodePtr info = child(root, "info"), area = child(info, "area");
 	static const char *const names[F__COUNT] = {
@@ -221,7 +227,7 @@ enum fq_err em_cap_import(struct em_ctx *x, const char *xml, size_t len, const c
 	}
 	const char *reason = NULL;
 	enum fq_err err = FQ_OK;
-	if (oom)
+	if (oom || !utf8)
 		err = fq_fail(x->e, FQ_ENOMEM, NULL, NULL, "out of memory");
 	else if (!code_checks(root, f, &reason))
 		err = fq_fail(x->e, FQ_EINVAL, "import_invalid", NULL, "CAP check: %s", reason);
@@ -235,8 +241,9 @@ enum fq_err em_cap_import(struct em_ctx *x, const char *xml, size_t len, const c
 				"identifier", f[F_IDENTIFIER], "sender", f[F_SENDER], "sent",
 				f[F_SENT], "msg_type", f[F_MSGTYPE], "event", f[F_EVENT],
 				"severity", f[F_SEVERITY], "headline", f[F_HEADLINE], "description",
-				f[F_DESCRIPTION], "area_desc", f[F_AREA], "xml", xml, len, "source",
-				source, "imported_at", (json_int_t)x->now);
+				f[F_DESCRIPTION], "area_desc", f[F_AREA], "xml", (const char *)utf8,
+				(size_t)utf8_len, "source", source, "imported_at",
+				(json_int_t)x->now);
 			if (rec && f[F_EXPIRES][0])
 				json_object_set_new(rec, "expires", json_string(f[F_EXPIRES]));
 			err = rec ? store_emergency_insert(x->c, EM_T_CAP_IMPORT, rec, id)
@@ -258,6 +265,7 @@ enum fq_err em_cap_import(struct em_ctx *x, const char *xml, size_t len, const c
 	}
 	for (int i = 0; i < F__COUNT; i++)
 		free(f[i]);
+	xmlFree(utf8);
 	return err;
 }
 

@@ -331,6 +331,14 @@ test('import refuses what the schema or the code checks refuse', async () => {
   assert.equal(ok.status, 201, ok.text);
   const again = await post(upstreamAlert({ id: 'ok9', polygon: '29.6,120.1 29.8,120.1 29.8,120.4 29.6,120.1' }));
   assert.equal(again.json.id, ok.json.id, 'stored once');
+  // a GB2312 alert (as some upstream feeds are) is stored as UTF-8
+  const gb = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB2312'],
+    { input: upstreamAlert({ id: 'gb10' }).replace('encoding="UTF-8"', 'encoding="GB2312"') });
+  const gr = await h.req('POST', '/api/v1/cap-imports', gb, { 'content-type': 'application/cap+xml' });
+  assert.equal(gr.status, 201, gr.text);
+  assert.equal(gr.json.headline, '浙江省气象台发布暴雨橙色预警');
+  assert.match(gr.json.xml, /encoding="UTF-8"/);
+  assert.match(gr.json.xml, /<event>暴雨<\/event>/);
   const g = await u['fengyuan.grid'].req('POST', '/api/v1/cap-imports', upstreamAlert({ id: 'g1' }), { 'content-type': 'application/cap+xml' });
   assert.equal(g.status, 403);
 });
