@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
 
@@ -36,6 +37,7 @@ extern const struct fq_embedded cap_xsd[];
 
 #define FEED_LINKS_MAX 20
 #define NET_TIMEOUT_MS 5000
+#define FEED_BUDGET_S 20 /* seconds of one pass over a feed's links */
 
 /* ---- the schema, parsed once ---- */
 
@@ -483,7 +485,14 @@ int emergency_feed_poll(const struct svc *s, int64_t now)
 	} else if (root) {
 		char *links[FEED_LINKS_MAX];
 		int n = collect_links(root, links, 0);
+		/* the clock thread runs the other jobs too: at most FEED_BUDGET_S
+		 * seconds of links a pass, the rest the next time */
+		time_t start = time(NULL);
 		for (int i = 0; i < n; i++) {
+			if (time(NULL) - start > FEED_BUDGET_S) {
+				free(links[i]);
+				continue;
+			}
 			struct url lu = u;
 			/* only the feed's own host and port: a feed cannot send
 			 * the server elsewhere */

@@ -5,11 +5,15 @@
 #include "service/emergency.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+/* Filled with the defaults once (pthread_once: the HTTP workers read it
+ * from the first request), changed only by emergency_configure before
+ * serving. */
 static struct em_config config;
-static int configured;
+static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
 
 static void config_default(void)
 {
@@ -19,13 +23,11 @@ static void config_default(void)
 	snprintf(config.sender, sizeof config.sender, "33068100000000");
 	snprintf(config.sender_name, sizeof config.sender_name, "诸暨市突发事件预警信息发布中心");
 	config.feed_minutes = 10;
-	configured = 1;
 }
 
 const struct em_config *emergency_config(void)
 {
-	if (!configured)
-		config_default();
+	pthread_once(&defaults_once, config_default);
 	return &config;
 }
 
@@ -46,7 +48,8 @@ static int minutes(const json_t *o, const char *key, int *out, const char *where
 
 enum fq_err emergency_configure(const json_t *o, char *err, size_t errlen)
 {
-	config_default();
+	pthread_once(&defaults_once, config_default);
+	config_default(); /* a configuration read again starts from the defaults */
 	if (!o)
 		return FQ_OK;
 	if (!json_is_object(o)) {
