@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/sse.h"
 #include "service/emergency.h"
 #include "service/svc.h"
 #include "util/text.h"
@@ -323,8 +324,38 @@ static void get_one(struct req *r)
 		reply_incident(r, id, 200);
 }
 
+/* GET /api/v1/incidents/stream?region=: live events about incidents at
+ * region and below (report: a report was sent; overdue: a report is past
+ * due), region one the caller's viewing regions reach (default the
+ * first). Nothing is replayed: the page reads the list when it opens. */
+static void stream(struct req *r)
+{
+	if (r->method == M_HEAD) {
+		reply_text(r, 200, "text/event-stream; charset=utf-8", NULL, 0);
+		return;
+	}
+	const char *region = req_query(r, "region");
+	char mine[CALLER_MAX_ROLES][REGION_CODE_MAX];
+	int n = scope_view_regions(&r->caller, mine);
+	if (region && *region &&
+	    (strlen(region) >= REGION_CODE_MAX || !text_region_code(region, NULL))) {
+		reply_err(r, "invalid_region", "not a region code", "region");
+		return;
+	}
+	if ((!region || !*region) && n > 0)
+		region = mine[0];
+	if (!region || !*region || !scope_reaches(&r->caller, region)) {
+		reply_err(r, "not_found", "no such region in scope", "region");
+		return;
+	}
+	char topic[SSE_TOPIC_MAX];
+	snprintf(topic, sizeof topic, "emergency:%s", region);
+	sse_start(r, topic, "staff", 0);
+}
+
 void api_emergency_routes(void)
 {
+	http_route(M_GET, "/api/v1/incidents/stream", R_AUTH, stream);
 	http_route(M_GET, "/api/v1/incidents", R_AUTH, list);
 	http_route(M_POST, "/api/v1/incidents", R_AUTH | R_JSON, create);
 	http_route(M_GET, "/api/v1/incidents/{id}", R_AUTH, get_one);

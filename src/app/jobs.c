@@ -48,11 +48,12 @@ static void *clocks_main(void *arg)
 		pthread_mutex_unlock(&clocks.mu);
 		int64_t now = (int64_t)time(NULL);
 		mediation_jobs_tick(clocks.svc, now);
-		report_jobs_tick(clocks.svc, now);    /* Mondays 08:00 Beijing */
-		alert_jobs_tick(clocks.svc, now);     /* daily at 06:00 Beijing */
-		risk_jobs_tick(clocks.svc, now);      /* risk grades of open cases (issue 16) */
-		va_jobs_tick(clocks.svc, now);        /* 村务公开 reminders, hourly */
-		emergency_jobs_tick(clocks.svc, now); /* the upstream CAP feed (issue 20) */
+		report_jobs_tick(clocks.svc, now); /* Mondays 08:00 Beijing */
+		alert_jobs_tick(clocks.svc, now);  /* daily at 06:00 Beijing */
+		risk_jobs_tick(clocks.svc, now);   /* risk grades of open cases (issue 16) */
+		va_jobs_tick(clocks.svc, now);     /* 村务公开 reminders, hourly */
+		/* overdue reports and the upstream CAP feed (issue 20) */
+		emergency_jobs_tick(clocks.svc, now);
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);

@@ -74,6 +74,12 @@ enum fq_err em_person_add(struct em_ctx *x, int64_t id, const json_t *body, int6
 /* An incident row made ready to show: overdue, next_due (UTC seconds, 0
  * when none), in place. */
 void em_incident_deadline(json_t *incident, int64_t now);
+/* The overdue alert, inside a writer job: each open incident whose next
+ * report is past due and not yet alerted for that deadline gets an audit
+ * entry (emergency.report_overdue, by "system") and a live "overdue" event
+ * to the staff of its region and above; *alerted how many. The live
+ * "report" event goes out with every report. */
+enum fq_err em_overdue_scan(struct store_conn *c, int64_t now, int *alerted);
 
 /* ---- warnings (emergency_warning.c) ---- */
 /* body {region, kind, event, level, headline?, watch, instruction,

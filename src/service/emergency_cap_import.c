@@ -517,9 +517,24 @@ int emergency_feed_poll(const struct svc *s, int64_t now)
 	return imported;
 }
 
+static enum fq_err overdue_run(struct store_conn *c, void *arg, struct fq_error *e)
+{
+	int64_t *k = arg;
+	int n = 0;
+	enum fq_err err = em_overdue_scan(c, k[0], &n);
+	k[1] = n;
+	return err ? fq_fail(e, err, NULL, NULL, "the overdue scan failed") : FQ_OK;
+}
+
 void emergency_jobs_tick(const struct svc *s, int64_t now)
 {
 	static int64_t last; /* the clock thread's alone */
+	int64_t k[2] = {now, 0};
+	struct fq_error e = {0};
+	if (writer_run(s->writer, overdue_run, k, &e) != FQ_OK)
+		log_warn("emergency: overdue scan: %s", e.message);
+	else if (k[1])
+		log_info("emergency: %lld overdue reports alerted", (long long)k[1]);
 	const struct em_config *cfg = emergency_config();
 	if (!cfg->feed_url[0])
 		return;

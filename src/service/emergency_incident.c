@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "service/live.h"
+#include "service/svc.h"
 #include "store/audit.h"
 #include "store/case.h"
 #include "store/grid.h"
@@ -130,6 +132,25 @@ static enum fq_err audit(struct em_ctx *x, const char *action, const char *entit
 		store_audit_record(x->c, x->now, x->who->username, action, entity, id, detail);
 	json_decref(detail);
 	return err ? fq_fail(x->e, err, NULL, NULL, "cannot write the audit entry") : FQ_OK;
+}
+
+/* Publishes event about an incident at region, once the job commits, on
+ * the topic of region and of each region above it ("emergency:<code>"),
+ * to staff: the incidents page of each level sees it live. Steals data. */
+static void live(const char *event, const char *region, json_t *data)
+{
+	static const int lens[] = {2, 4, 6, 9, 12};
+	char *s = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	json_decref(data);
+	size_t n = region ? strlen(region) : 0;
+	for (size_t i = 0; s && i < sizeof lens / sizeof lens[0] && (size_t)lens[i] <= n; i++) {
+		char topic[32];
+		snprintf(topic, sizeof topic, "emergency:%.*s", lens[i], region);
+		/* no event id: nothing is replayed, and an incident's events
+		 * (report, then overdue) must not hide each other as repeats */
+		live_after_commit(topic, 0, event, "staff", s);
+	}
+	free(s);
 }
 
 /* Inserts rec (stolen) into t. */
@@ -264,6 +285,10 @@ static enum fq_err report_insert(struct em_ctx *x, json_t *i, int64_t id, enum e
 	enum fq_err err = insert(x, EM_T_REPORT, rec, rid);
 	if (err)
 		return err;
+	live("report", region_of(i),
+	     json_pack("{s:I, s:s, s:s, s:s, s:i, s:b}", "incident_id", (json_int_t)id, "title",
+		       json_string_value(json_object_get(i, "title")), "region", region_of(i),
+		       "stage", em_stage_name(stage), "grade", grade, "late", x->now > due));
 	return audit(x, "emergency.report", "emergency_incident", id,
 		     json_pack("{s:s, s:I, s:b}", "stage", em_stage_name(stage), "report",
 			       (json_int_t)*rid, "late", x->now > due));
@@ -697,4 +722,45 @@ enum fq_err em_person_add(struct em_ctx *x, int64_t id, const json_t *body, int6
 	/* the audit names no one: the record is personal data (art. 84) */
 	return audit(x, "emergency.person_add", "emergency_incident", id,
 		     json_pack("{s:I, s:s}", "person", (json_int_t)*pid, "condition", condition));
+}
+
+/* ---- overdue reports ---- */
+
+enum fq_err em_overdue_scan(struct store_conn *c, int64_t now, int *alerted)
+{
+	struct store_em_filter f = {.open = 1};
+	json_t *items = NULL;
+	enum fq_err err = store_emergency_incident_list(c, NULL, &f, &items);
+	*alerted = 0;
+	size_t i;
+	json_t *inc;
+	json_array_foreach(items, i, inc) {
+		if (err)
+			break;
+		em_incident_deadline(inc, now);
+		int64_t due = json_integer_value(json_object_get(inc, "next_due"));
+		if (!json_is_true(json_object_get(inc, "overdue")) ||
+		    json_integer_value(json_object_get(inc, "overdue_alert_due")) == due)
+			continue;
+		/* each deadline alerts once: the next report moves it */
+		int64_t id = json_integer_value(json_object_get(inc, "id"));
+		json_t *fl = json_pack("{s:I}", "overdue_alert_due", (json_int_t)due);
+		err = fl ? store_emergency_update(c, EM_T_INCIDENT, id, fl) : FQ_ENOMEM;
+		json_decref(fl);
+		json_t *d = err ? NULL : json_pack("{s:I}", "due", (json_int_t)due);
+		if (!err)
+			err = store_audit_record(c, now, "system", "emergency.report_overdue",
+						 "emergency_incident", id, d);
+		json_decref(d);
+		if (err)
+			break;
+		const char *region = json_string_value(json_object_get(inc, "region"));
+		live("overdue", region,
+		     json_pack("{s:I, s:s, s:s, s:I}", "incident_id", (json_int_t)id, "title",
+			       json_string_value(json_object_get(inc, "title")), "region", region,
+			       "due", (json_int_t)due));
+		(*alerted)++;
+	}
+	json_decref(items);
+	return err;
 }

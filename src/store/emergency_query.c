@@ -36,6 +36,7 @@ static const char *const incident_cols[] = {"region",
 					    "closed_by",
 					    "keep_assessment",
 					    "personal_purged_at",
+					    "overdue_alert_due",
 					    NULL};
 static const char *const report_cols[] = {"incident_id", "stage", "body",    "grade",
 					  "due_at",      "late",  "sent_to", "reporter",

@@ -6,13 +6,15 @@
 // counts, people) and its end, when the people's personal data is deleted
 // unless a recorded assessment keeps it (arts. 84-85), logged; a group
 // dispute or a red case opens an incident, within the caller's case scope;
-// the scope of every read. Runs on SQLite, and PostgreSQL when FQ_TEST_PG.
+// the scope of every read; reports and overdue alerts live to the staff
+// above. Runs on SQLite, and PostgreSQL when FQ_TEST_PG.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const http = require('node:http');
 const { execFileSync } = require('node:child_process');
 const { startServer, Client } = require('../lib/server');
 
@@ -29,7 +31,7 @@ test.before(async () => {
   fs.writeFileSync(cfg, JSON.stringify({
     emergency: { report_deadlines: { III: { initial_minutes: 5, follow_up_minutes: 30 } } },
   }));
-  srv = await startServer({ cases: false, args: ['--config', cfg] });
+  srv = await startServer({ cases: false, args: ['--config', cfg], env: { FENGQIAO_SCAN_INTERVAL: '1' } });
   for (const name of ['admin', 'fengqiao.handler', 'fengqiao.clerk', 'fengyuan.grid',
     'fengyuan.mediator', 'leshan.mediator', 'zhuji.analyst']) {
     u[name] = new Client(srv.base);
@@ -274,5 +276,65 @@ test('a wrong "emergency" configuration stops the server with the key named', as
     const cfg = path.join(cfgDir, 'bad.json');
     fs.writeFileSync(cfg, JSON.stringify({ emergency }));
     await assert.rejects(startServer({ cases: false, args: ['--config', cfg] }), re);
+  }
+});
+
+// The live events of a GET on path so far ({event, data}).
+function stream(client, p) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(srv.base + p, { agent: false, headers: { cookie: client.cookie } }, (res) => {
+      const s = { status: res.statusCode, events: [], close: () => req.destroy() };
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        buf += d;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const ev = { event: 'message', data: [] };
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('data: ')) ev.data.push(line.slice(6));
+          }
+          if (ev.data.length) s.events.push({ event: ev.event, data: JSON.parse(ev.data.join('\n')) });
+        }
+      });
+      res.on('error', () => {});
+      resolve(s);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function until(s, pred, what) {
+  for (let n = 0; n < 400 && !s.events.some(pred); n++) await new Promise((ok) => setTimeout(ok, 50));
+  const ev = s.events.find(pred);
+  assert.ok(ev, `${what} arrives live`);
+  return ev;
+}
+
+test('reports and overdue reports reach the township live; each overdue deadline is alerted and logged once', async () => {
+  const town = await stream(u['fengqiao.handler'], `/api/v1/incidents/stream?region=${TOWN}`);
+  assert.equal(town.status, 200);
+  const county = await u['fengqiao.handler'].get('/api/v1/incidents/stream?region=330681');
+  assert.equal(county.status, 404, 'not a region the caller reaches');
+  try {
+    const i = await report('fengyuan.grid', { grade: 4, title: '路面塌陷' });
+    const r = await until(town, (e) => e.event === 'report' && e.data.incident_id === i.id, 'the first report');
+    assert.equal(r.data.stage, 'initial');
+    assert.equal(r.data.region, VILLAGE);
+    // grade IV: a follow-up within 8 hours; the first report 10 hours ago
+    sql(`UPDATE emergency_reports SET created_at = created_at - 36000 WHERE incident_id = ${i.id}`);
+    const o = await until(town, (e) => e.event === 'overdue' && e.data.incident_id === i.id, 'the overdue alert');
+    assert.equal(o.data.title, '路面塌陷');
+    assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'emergency.report_overdue' AND entity_id = '${i.id}'`), '1');
+    assert.equal(sql(`SELECT overdue_alert_due FROM emergency_incidents WHERE id = ${i.id}`), String(o.data.due));
+    const f = await u['fengyuan.grid'].post(`/api/v1/incidents/${i.id}/reports`, { stage: 'follow_up', body: '已设置警戒' });
+    assert.equal(f.json.overdue, false);
+    await until(town, (e) => e.event === 'report' && e.data.incident_id === i.id && e.data.stage === 'follow_up', 'the follow-up');
+    assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'emergency.report_overdue' AND entity_id = '${i.id}'`), '1');
+  } finally {
+    town.close();
   }
 });

@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { setup, shot, login, logout, axeCheck, scrollWidth, DESKTOP, PHONE, DEMO_PASSWORD } = require('./helpers.js');
-const { ROOT } = require('../lib/server.js');
+const { ROOT, Client } = require('../lib/server.js');
 
 let env;
 test.before(async () => {
@@ -82,6 +82,12 @@ test('a reporter files a first report on a phone; the township responds', shot((
   await map.locator('canvas').waitFor();
   assert.match(await map.getAttribute('aria-label'), /1 起进行中的事件/);
   await axeCheck(desk, 'incidents page with the map (desktop)');
+  // a new first report appears on the township's page live
+  const grid = new Client(env.base);
+  await grid.login('fengyuan.grid');
+  const second = await grid.post('/api/v1/incidents', { kind: 'accident', grade: 4, region: '330681109290', title: '村道落石' });
+  assert.strictEqual(second.status, 201, second.text);
+  await desk.locator('.em-incidents').getByRole('link', { name: '村道落石' }).waitFor();
   // the response ends: the people's personal data is deleted (art. 85)
   await desk.goto(incidentUrl);
   const close = desk.locator('form').filter({ hasText: '结束应急响应' });

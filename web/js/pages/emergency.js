@@ -86,37 +86,54 @@ async function renderList({ container, navigate, isCurrent }) {
       h('h2', { id: 'em-first' }, t('em.firstReport')), firstReportForm(navigate)) : null,
     h('section', { class: 'em-section', 'aria-labelledby': 'em-list' }, h('h2', { id: 'em-list' }, t('em.listTitle')), list));
   replace(list, loading());
-  let r;
-  try {
-    r = await get('/api/v1/incidents');
-  } catch (err) {
-    if (isCurrent()) replace(list, errorBox(err));
-    return;
+
+  // the incidents, again on every live report or overdue alert
+  async function load() {
+    let r;
+    try {
+      r = await get('/api/v1/incidents');
+    } catch (err) {
+      if (isCurrent()) replace(list, errorBox(err));
+      return null;
+    }
+    if (!isCurrent()) return null;
+    if (!r.items.length) {
+      replace(list, emptyState(t('em.empty')));
+      return r;
+    }
+    const cols = ['em.colTitle', 'em.colKind', 'em.colGrade', 'em.colRegion', 'em.colStatus'];
+    const cell = (i, ...kids) => h('td', { 'data-label': t(cols[i]) }, ...kids);
+    replace(list,
+      r.overdue ? h('p', { class: 'alert alert-error em-overdue-banner', role: 'status' }, t('em.overdueCount', { n: r.overdue })) : null,
+      h('div', { class: 'table-wrap' }, h('table', { class: 'responsive' },
+        h('caption', { class: 'visually-hidden' }, t('em.listTitle')),
+        h('thead', null, h('tr', null, cols.map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', null, r.items.map((i) => h('tr', null,
+          cell(0, h('a', { href: `#/emergency/incident/${i.id}` }, i.title), ' ', overdueBadge(i)),
+          cell(1, t('em.kind.' + i.kind)),
+          cell(2, gradeLabel(i.grade)),
+          cell(3, i.region_name || i.region),
+          cell(4, t('em.status.' + i.status))))))));
+    return r;
   }
-  if (!isCurrent()) return;
-  if (!r.items.length) {
-    replace(list, emptyState(t('em.empty')));
-    return;
+  const r = await load();
+  if (!r || !isCurrent()) return undefined;
+  let es = null;
+  if (typeof EventSource !== 'undefined') {
+    es = new EventSource('/api/v1/incidents/stream');
+    es.addEventListener('report', () => { load(); });
+    es.addEventListener('overdue', () => { load(); });
   }
-  const cols = ['em.colTitle', 'em.colKind', 'em.colGrade', 'em.colRegion', 'em.colStatus'];
-  const cell = (i, ...kids) => h('td', { 'data-label': t(cols[i]) }, ...kids);
-  replace(list,
-    r.overdue ? h('p', { class: 'alert alert-error', role: 'status' }, t('em.overdueCount', { n: r.overdue })) : null,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'responsive' },
-      h('caption', { class: 'visually-hidden' }, t('em.listTitle')),
-      h('thead', null, h('tr', null, cols.map((k) => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', null, r.items.map((i) => h('tr', null,
-        cell(0, h('a', { href: `#/emergency/incident/${i.id}` }, i.title), ' ', overdueBadge(i)),
-        cell(1, t('em.kind.' + i.kind)),
-        cell(2, gradeLabel(i.grade)),
-        cell(3, i.region_name || i.region),
-        cell(4, t('em.status.' + i.status))))))));
   const { situationMap } = await import('./emergency-map.js');
-  const map = await situationMap(r.items, isCurrent);
-  if (!map || !isCurrent()) return undefined;
-  list.after(map);
-  await map.draw();
-  return () => map.dispose();
+  const map = r.items.length ? await situationMap(r.items, isCurrent) : null;
+  if (map && isCurrent()) {
+    list.after(map);
+    await map.draw();
+  }
+  return () => {
+    if (es) es.close();
+    if (map) map.dispose();
+  };
 }
 
 /* A small form posting to path; fields: [[key, label, input]]. */

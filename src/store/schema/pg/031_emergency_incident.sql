@@ -33,7 +33,8 @@ CREATE TABLE emergency_incidents (
   closed_at         bigint,
   closed_by         text COLLATE "C",
   keep_assessment   text COLLATE "C",             -- the recorded assessment keeping personal data (art. 85)
-  personal_purged_at bigint
+  personal_purged_at bigint,
+  overdue_alert_due bigint           -- the report deadline whose overdue alert went out
 );
 CREATE INDEX emergency_incidents_region ON emergency_incidents(region, id);
 CREATE INDEX emergency_incidents_case ON emergency_incidents(case_id);

@@ -33,7 +33,8 @@ CREATE TABLE emergency_incidents (
   closed_at         INTEGER,
   closed_by         TEXT,
   keep_assessment   TEXT,             -- the recorded assessment keeping personal data (art. 85)
-  personal_purged_at INTEGER
+  personal_purged_at INTEGER,
+  overdue_alert_due INTEGER          -- the report deadline whose overdue alert went out
 );
 CREATE INDEX emergency_incidents_region ON emergency_incidents(region, id);
 CREATE INDEX emergency_incidents_case ON emergency_incidents(case_id);
