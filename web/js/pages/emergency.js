@@ -188,6 +188,13 @@ async function renderIncident({ container, isCurrent }, id) {
       parts.push(actionForm(t('em.addReport'), [['stage', t('em.stageLabel'), stage], ['body', t('em.reportBody'), body]],
         t('em.send'), () => post(`/api/v1/incidents/${id}/reports`, { stage: stage.value, body: body.value }), show));
     }
+    if (i.can_report && open) {
+      const pname = h('input', { type: 'text', name: 'name', maxlength: '100', required: true, autocomplete: 'off' });
+      const phone = h('input', { type: 'tel', name: 'phone', maxlength: '32', autocomplete: 'off' });
+      const cond = select(CONDITIONS.map((c) => ({ value: c, label: t('em.condition.' + c) })), { name: 'condition' });
+      parts.push(actionForm(t('em.addPerson'), [['name', t('em.personName'), pname], ['phone', t('em.personPhone'), phone], ['condition', t('em.condition'), cond]],
+        t('em.add'), () => post(`/api/v1/incidents/${id}/people`, { name: pname.value, phone: phone.value.trim() || undefined, condition: cond.value }), show));
+    }
     if (i.can_respond && open) {
       const resp = [];
       if (i.status === 'reported') {
@@ -223,13 +230,6 @@ async function renderIncident({ container, isCurrent }, id) {
       resp.push(actionForm(t('em.close'), [['keep_assessment', t('em.keepAssessment'), keep]], t('em.closeButton'),
         () => post(`/api/v1/incidents/${id}/actions/close`, { keep_assessment: keep.value.trim() || undefined }), show));
       parts.push(h('section', { class: 'em-section', 'aria-labelledby': 'em-respond' }, h('h2', { id: 'em-respond' }, t('em.respond')), resp));
-    }
-    if (i.can_report && open) {
-      const pname = h('input', { type: 'text', name: 'name', maxlength: '100', required: true, autocomplete: 'off' });
-      const phone = h('input', { type: 'tel', name: 'phone', maxlength: '32', autocomplete: 'off' });
-      const cond = select(CONDITIONS.map((c) => ({ value: c, label: t('em.condition.' + c) })), { name: 'condition' });
-      parts.push(actionForm(t('em.addPerson'), [['name', t('em.personName'), pname], ['phone', t('em.personPhone'), phone], ['condition', t('em.condition'), cond]],
-        t('em.add'), () => post(`/api/v1/incidents/${id}/people`, { name: pname.value, phone: phone.value.trim() || undefined, condition: cond.value }), show));
     }
     if (i.people.length || i.personal_purged_at || i.keep_assessment) {
       parts.push(h('section', { class: 'em-section', 'aria-labelledby': 'em-people' }, h('h2', { id: 'em-people' }, t('em.people')),
