@@ -14,8 +14,10 @@
 #include "api/team.h"
 #include "api/village_vote.h"
 #include "api/risk.h"
+#include "api/safety.h"
 #include "api/village_affairs.h"
 #include "api/village_proposal.h"
+#include "api/village_meeting.h"
 #include "api/emergency.h"
 
 void api_register_all(void)
@@ -48,5 +50,7 @@ void api_register_all(void)
 	api_risk_routes();
 	api_village_affairs_routes();
 	api_village_proposal_routes();
+	api_village_meeting_routes();
+	api_safety_routes();
 	api_emergency_routes();
 }

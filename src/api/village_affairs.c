@@ -105,7 +105,7 @@ static int staff_at(struct req *r, const char *region)
 static json_t *rows(struct req *r, enum va_read what, const char *region, int64_t key, int limit)
 {
 	json_t *items = NULL;
-	if (store_va_list(r->rc, what, region, key, limit, &items) != FQ_OK) {
+	if (store_va_list(r->rc, &r->caller, what, region, key, limit, &items) != FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot read the village's records", NULL);
 		return NULL;
 	}
@@ -216,7 +216,7 @@ static void household_get(struct req *r)
 	if (!api_param_id(r, 0, &id))
 		return;
 	json_t *h = NULL;
-	enum fq_err err = store_va_get(r->rc, VA_R_HOUSEHOLD, id, &h);
+	enum fq_err err = store_va_get(r->rc, &r->caller, VA_R_HOUSEHOLD, id, &h);
 	if (err == FQ_ENOTFOUND ||
 	    (!err &&
 	     !scope_roles_at(&r->caller, json_string_value(json_object_get(h, "region"))))) {

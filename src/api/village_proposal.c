@@ -70,7 +70,8 @@ static void list(struct req *r)
 	if (!village_of(r, code))
 		return;
 	json_t *items = NULL, *set = NULL;
-	if (store_va_list(r->rc, VA_R_PROPOSAL, code, 0, VA_LIST_MAX, &items) != FQ_OK) {
+	if (store_va_list(r->rc, &r->caller, VA_R_PROPOSAL, code, 0, VA_LIST_MAX, &items) !=
+	    FQ_OK) {
 		reply_err(r, "storage_unavailable", "cannot read the proposals", NULL);
 		return;
 	}
@@ -104,6 +105,7 @@ enum vp_op {
 	OP_ADVISER,
 	OP_BOOK,
 	OP_CONSULT,
+	OP_ASK,
 };
 
 struct vp_job {
@@ -149,6 +151,8 @@ static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 		return vp_appointment_book(c, &s, k->body, k->now, &k->new_id, e);
 	case OP_CONSULT:
 		return vp_consult_log(&x, k->body, &k->new_id);
+	case OP_ASK:
+		return vp_adviser_ask(&x, k->body);
 	}
 	return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "unknown operation");
 }
@@ -156,7 +160,7 @@ static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 static void reply_proposal(struct req *r, int64_t id, int status)
 {
 	json_t *p = NULL;
-	if (store_va_get(r->rc, VA_R_PROPOSAL, id, &p) != FQ_OK)
+	if (store_va_get(r->rc, &r->caller, VA_R_PROPOSAL, id, &p) != FQ_OK)
 		reply_err(r, "storage_unavailable", "cannot read the proposal", NULL);
 	else
 		reply_json(r, status, render(p, r->now));
@@ -195,6 +199,9 @@ static void done(struct req *r, enum fq_err rc, const struct fq_error *e, void *
 		case OP_BOOK:
 		case OP_CONSULT:
 			reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)k->new_id));
+			break;
+		case OP_ASK:
+			reply_json(r, 201, json_pack("{s:b}", "asked", 1));
 			break;
 		}
 	}
@@ -345,6 +352,15 @@ static void consult(struct req *r)
 		submit(r, k);
 }
 
+/* POST /api/v1/village/adviser/asks {case_id, topic}: asks the adviser of
+ * the case's village, from the case page or its mediation. */
+static void ask(struct req *r)
+{
+	struct vp_job *k = job(r, OP_ASK);
+	if (k)
+		submit(r, k);
+}
+
 /* GET /api/public/villages/{code}/adviser: who and when (a professional's
  * name and office hours, posted on the village's board anyway). */
 static void adviser_public(struct req *r)
@@ -398,8 +414,10 @@ static void adviser_get(struct req *r)
 	json_t *a = NULL, *appts = NULL, *logs = NULL;
 	if (store_va_adviser_get(r->rc, code, &a) == FQ_ENOTFOUND)
 		a = json_null();
-	if (store_va_list(r->rc, VA_R_APPOINTMENT, code, 0, VA_LIST_MAX, &appts) != FQ_OK ||
-	    store_va_list(r->rc, VA_R_CONSULTATION, code, 0, VA_LIST_MAX, &logs) != FQ_OK) {
+	if (store_va_list(r->rc, &r->caller, VA_R_APPOINTMENT, code, 0, VA_LIST_MAX, &appts) !=
+		    FQ_OK ||
+	    store_va_list(r->rc, &r->caller, VA_R_CONSULTATION, code, 0, VA_LIST_MAX, &logs) !=
+		    FQ_OK) {
 		json_decref(a);
 		json_decref(appts);
 		reply_err(r, "storage_unavailable", "cannot read the adviser's records", NULL);
@@ -429,14 +447,24 @@ static void case_consultations(struct req *r)
 		reply_err(r, "not_found", "no such case", "case_id");
 		return;
 	}
+	/* the adviser of the case's village: a professional's name and office
+	 * hours, public on the village's page anyway */
+	json_t *a = NULL, *adviser = json_null();
+	const char *region = json_string_value(json_object_get(k, "region"));
+	if (region && strlen(region) == 12 && store_va_adviser_get(r->rc, region, &a) == FQ_OK)
+		adviser = json_pack("{s:O, s:O}", "name", json_object_get(a, "display_name"),
+				    "office_hours", json_object_get(a, "office_hours"));
+	json_decref(a);
 	json_decref(k);
 	json_t *items = NULL;
-	if (store_va_list(r->rc, VA_R_CONSULT_CASE, NULL, id, VA_LIST_MAX, &items) != FQ_OK) {
+	if (store_va_list(r->rc, &r->caller, VA_R_CONSULT_CASE, NULL, id, VA_LIST_MAX, &items) !=
+	    FQ_OK) {
+		json_decref(adviser);
 		reply_err(r, "storage_unavailable", "cannot read the consultations", NULL);
 		return;
 	}
 	times_of(items, "at", NULL);
-	reply_json(r, 200, json_pack("{s:o}", "items", items));
+	reply_json(r, 200, json_pack("{s:o, s:o*}", "items", items, "adviser", adviser));
 }
 
 void api_village_proposal_routes(void)
@@ -455,4 +483,5 @@ void api_village_proposal_routes(void)
 	http_route(M_POST, "/api/public/villages/{code}/appointments", R_JSON | R_PUBLIC, book);
 	http_route(M_POST, "/api/v1/village/consultations", R_AUTH | R_JSON, consult);
 	http_route(M_GET, "/api/v1/village/consultations", R_AUTH, case_consultations);
+	http_route(M_POST, "/api/v1/village/adviser/asks", R_AUTH | R_JSON, ask);
 }

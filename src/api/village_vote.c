@@ -20,6 +20,8 @@
 
 #include "api/api.h"
 #include "domain/village/vote.h"
+#include "service/village_config.h"
+#include "store/audit.h"
 #include "store/village_vote.h"
 #include "util/secret.h"
 #include "util/text.h"
@@ -324,7 +326,7 @@ static enum fq_err action_fields(struct store_conn *c, struct vv_job *k, const j
 		json_object_set_new(set, "adopted_on", day_json(day));
 		json_object_set_new(
 			set, "filing_due",
-			day_json(village_period_end(k->cal, day, VILLAGE_FILING_DAYS_DEFAULT)));
+			day_json(village_period_end(k->cal, day, village_filing_days())));
 		return FQ_OK;
 	}
 	case VRS_REJECTED:
@@ -337,7 +339,7 @@ static enum fq_err action_fields(struct store_conn *c, struct vv_job *k, const j
 		json_object_set_new(set, "filed_on", day_json(today));
 		json_object_set_new(
 			set, "review_due",
-			day_json(village_period_end(k->cal, today, VILLAGE_REVIEW_DAYS_DEFAULT)));
+			day_json(village_period_end(k->cal, today, village_review_days())));
 		return FQ_OK;
 	case VRS_REVIEW_OK:
 	case VRS_CORRECTION: {
@@ -552,22 +554,66 @@ static enum fq_err ballot(struct store_conn *c, struct vv_job *k, struct fq_erro
 	return FQ_OK;
 }
 
+/* The audit entry of a write that succeeded, in its transaction: the
+ * rule, the step and the counts, never a voter. A voter's own ballot is
+ * not audited: its time beside the tokens' handing out could name them
+ * (the published ballots and their receipts are its record). */
+static enum fq_err audit(struct store_conn *c, const struct vv_job *k, struct fq_error *e)
+{
+	char action[48];
+	json_t *detail = NULL;
+	int64_t id = k->op == OP_CREATE ? k->new_id : k->id;
+	switch (k->op) {
+	case OP_CREATE:
+		snprintf(action, sizeof action, "village.rule.draft");
+		break;
+	case OP_ACT:
+		snprintf(action, sizeof action, "village.rule.%s", k->action);
+		break;
+	case OP_TOKENS:
+		snprintf(action, sizeof action, "village.rule.tokens");
+		detail = json_pack("{s:I}", "count",
+				   (json_int_t)json_array_size(json_object_get(k->out, "tokens")));
+		break;
+	case OP_PAPER:
+		snprintf(action, sizeof action, "village.rule.paper");
+		detail = json_pack("{s:O?, s:O?, s:O?}", "yes", json_object_get(k->body, "yes"),
+				   "no", json_object_get(k->body, "no"), "abstain",
+				   json_object_get(k->body, "abstain"));
+		break;
+	case OP_BALLOT:
+		return FQ_OK;
+	}
+	enum fq_err err = store_audit_record(c, k->now, k->caller.username, action, "village_rule",
+					     id, detail);
+	json_decref(detail);
+	return err ? fq_fail(e, err, NULL, NULL, "cannot write the audit entry") : FQ_OK;
+}
+
 static enum fq_err run(struct store_conn *c, void *arg, struct fq_error *e)
 {
 	struct vv_job *k = arg;
+	enum fq_err err = FQ_EINTERNAL;
 	switch (k->op) {
 	case OP_CREATE:
-		return create(c, k, e);
+		err = create(c, k, e);
+		break;
 	case OP_ACT:
-		return act(c, k, e);
+		err = act(c, k, e);
+		break;
 	case OP_TOKENS:
-		return tokens(c, k, e);
+		err = tokens(c, k, e);
+		break;
 	case OP_PAPER:
-		return paper(c, k, e);
+		err = paper(c, k, e);
+		break;
 	case OP_BALLOT:
-		return ballot(c, k, e);
+		err = ballot(c, k, e);
+		break;
+	default:
+		return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "unknown operation");
 	}
-	return fq_fail(e, FQ_EINTERNAL, NULL, NULL, "unknown operation");
+	return err ? err : audit(c, k, e);
 }
 
 static void done(struct req *r, enum fq_err rc, const struct fq_error *e, void *arg)

@@ -8,7 +8,8 @@
  *    "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"],
  *    "webhook_allow": ["127.0.0.1:8025"],
  *    "analysis": {"risk": {"weights": {"threat_words": 50}, "words": ["打人"],
- *                          "thresholds": {"red": 50, "orange": 30, "yellow": 15}}}} */
+ *                          "thresholds": {"red": 50, "orange": 30, "yellow": 15}}},
+ *    "village": {"filing_days": 10, "review_days": 30}} */
 #include "app/config.h"
 
 #include <jansson.h>
@@ -19,6 +20,8 @@
 #include "service/alert.h"
 #include "service/detect_config.h"
 #include "service/risk.h"
+#include "service/village_config.h"
+#include "service/safety.h"
 #include "service/emergency.h"
 #include "domain/case/category.h"
 
@@ -79,8 +82,8 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	}
 	enum fq_err rc = FQ_EINVAL;
 	static const char *const top[] = {
-		"deadlines",     "routing",  "hotline_secret", "trusted_proxies",
-		"webhook_allow", "analysis", "emergency",      NULL};
+		"deadlines", "routing", "hotline_secret", "trusted_proxies", "webhook_allow",
+		"analysis",  "village", "safety",         "emergency",       NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};
@@ -196,6 +199,12 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		goto bad_obj;
 	/* analysis.risk: the risk grades' weights, words and thresholds */
 	if (an && risk_config_load(json_object_get(an, "risk"), err, errlen) != FQ_OK)
+		goto out;
+	/* village: the filing and review periods of village rules (issue 18) */
+	if (village_configure(json_object_get(root, "village"), err, errlen) != FQ_OK)
+		goto out;
+	/* issue 20: production safety's deadlines, escalation and retention */
+	if (safety_configure(json_object_get(root, "safety"), err, errlen) != FQ_OK)
 		goto out;
 	/* issue 20: report deadlines, the CAP sender, the upstream feed */
 	if (emergency_configure(json_object_get(root, "emergency"), err, errlen) != FQ_OK)

@@ -18,6 +18,7 @@
 #include "service/alert.h"
 #include "service/risk.h"
 #include "service/village_affairs.h"
+#include "service/safety.h"
 #include "service/emergency.h"
 
 #define MEDIATION_TICK_S 10
@@ -52,6 +53,7 @@ static void *clocks_main(void *arg)
 		alert_jobs_tick(clocks.svc, now);  /* daily at 06:00 Beijing */
 		risk_jobs_tick(clocks.svc, now);   /* risk grades of open cases (issue 16) */
 		va_jobs_tick(clocks.svc, now);     /* 村务公开 reminders, hourly */
+		safety_jobs_tick(clocks.svc, now); /* overdue major hazards to the county */
 		/* overdue reports and the upstream CAP feed (issue 20) */
 		emergency_jobs_tick(clocks.svc, now);
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {

@@ -104,6 +104,18 @@ static const struct mspec specs[] = {
 	{"village_rules", "id", "region, created_at", "id", M_UPDATE, NULL},
 	{"village_ballot_tokens", "id", "token_hash", "id", M_UPDATE, NULL},
 	{"village_ballots", "receipt", NULL, NULL, M_KEEP, NULL},
+	/* village meetings and the representatives' roster (issue 18) */
+	{"village_representatives", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_meetings", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"village_meeting_attendance", "id", "meeting_id, name", "id", M_UPDATE, NULL},
+	{"village_meeting_decisions", "id", "meeting_id, created_at", "id", M_UPDATE, NULL},
+	/* production safety (issue 20): checklists are configuration */
+	{"safety_checklists", "id", NULL, "id", M_KEEP, NULL},
+	{"safety_enterprises", "id", "region, created_at", "id", M_UPDATE, NULL},
+	{"safety_inspections", "id", "enterprise_id, inspected_at", "id", M_UPDATE, NULL},
+	{"safety_hazards", "id", "region, found_at", "id", M_UPDATE, NULL},
+	{"safety_hazard_steps", "id", "hazard_id, at", "id", M_UPDATE, NULL},
+	{"safety_notices", "id", "user_id, created_at", "id", M_UPDATE, NULL},
 	/* emergencies and warnings (issue 20) */
 	{"emergency_incidents", "id", "reported_by, created_at", "id", M_UPDATE, NULL},
 	{"emergency_reports", "id", "incident_id, created_at", "id", M_UPDATE, NULL},

@@ -1,5 +1,6 @@
 /* grid_event.c - grid events as use cases (see grid_event.h). */
 #include "service/grid_event.h"
+#include "service/safety.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -221,6 +222,10 @@ enum fq_err grid_event_report(const struct caseflow_env *env, struct store_conn 
 	if (!err && kind == EK_HAZARD)
 		err = step(c, *id, "dispatch", "system", "reported", "dispatched", platform,
 			   "hazard: routed to enforcement", now);
+	if (!err && kind == EK_HAZARD) /* and a hazard of production safety (issue 20) */
+		err = safety_hazard_from_event(c, env->cal, who->username, *id, region,
+					       json_string_value(json_object_get(grid, "code")),
+					       title, desc, now);
 	if (!err && kind == EK_DISPUTE) {
 		char note[48];
 		snprintf(note, sizeof note, "case %" PRId64, *case_id);

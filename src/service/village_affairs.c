@@ -92,7 +92,7 @@ static enum fq_err village_field(struct va_ctx *x, const json_t *body, const cha
 static enum fq_err row_of(struct va_ctx *x, enum va_read r, int64_t id, const char *what,
 			  json_t **row)
 {
-	enum fq_err err = store_va_get(x->c, r, id, row);
+	enum fq_err err = store_va_get(x->c, x->who, r, id, row);
 	if (err == FQ_ENOTFOUND)
 		return fq_fail(x->e, FQ_ENOTFOUND, "not_found", NULL, "no such %s", what);
 	if (err)

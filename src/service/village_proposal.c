@@ -10,6 +10,7 @@
 
 #include "store/audit.h"
 #include "store/case.h"
+#include "store/notify.h"
 #include "store/user.h"
 #include "store/outbox.h"
 #include "util/text.h"
@@ -238,7 +239,7 @@ enum fq_err vp_propose(struct store_conn *c, const struct vp_session *s, const j
 	if ((err = audit_public(c, "village.proposal.file", "village_proposal", *id, "{}", now)))
 		return fq_fail(e, err, NULL, NULL, "cannot write the audit entry");
 	json_t *p = NULL;
-	if ((err = store_va_get(c, VA_R_PROPOSAL, *id, &p)))
+	if ((err = store_va_get(c, NULL, VA_R_PROPOSAL, *id, &p)))
 		return fq_fail(e, err, NULL, NULL, "cannot read the proposal");
 	err = support_count(c, p, s->phone_hash, now, e);
 	json_decref(p);
@@ -249,7 +250,7 @@ enum fq_err vp_support(struct store_conn *c, const struct vp_session *s, int64_t
 		       struct fq_error *e)
 {
 	json_t *p = NULL;
-	enum fq_err err = store_va_get(c, VA_R_PROPOSAL, id, &p);
+	enum fq_err err = store_va_get(c, NULL, VA_R_PROPOSAL, id, &p);
 	if (err == FQ_ENOTFOUND ||
 	    (!err && strcmp(json_string_value(json_object_get(p, "region")), s->region) != 0)) {
 		json_decref(p);
@@ -313,7 +314,7 @@ enum fq_err vp_act(struct va_ctx *x, int64_t id, const char *action, const json_
 	if (!decide && strcmp(action, "result") != 0)
 		return fq_fail(x->e, FQ_EINVAL, "unknown_action", NULL, "no such action");
 	json_t *p = NULL;
-	enum fq_err err = store_va_get(x->c, VA_R_PROPOSAL, id, &p);
+	enum fq_err err = store_va_get(x->c, x->who, VA_R_PROPOSAL, id, &p);
 	if (err == FQ_ENOTFOUND ||
 	    (!err && !scope_roles_at(x->who, json_string_value(json_object_get(p, "region"))))) {
 		json_decref(p);
@@ -478,7 +479,8 @@ enum fq_err vp_consult_log(struct va_ctx *x, const json_t *body, int64_t *id)
 	if (appt && !json_is_null(appt)) {
 		json_t *a = NULL;
 		if (!json_is_integer(appt) ||
-		    store_va_get(x->c, VA_R_APPOINTMENT, json_integer_value(appt), &a) != FQ_OK ||
+		    store_va_get(x->c, x->who, VA_R_APPOINTMENT, json_integer_value(appt), &a) !=
+			    FQ_OK ||
 		    strcmp(json_string_value(json_object_get(a, "region")), region) != 0) {
 			json_decref(a);
 			return fq_fail(x->e, FQ_EINVAL, "invalid", "appointment_id",
@@ -506,4 +508,48 @@ enum fq_err vp_consult_log(struct va_ctx *x, const json_t *body, int64_t *id)
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)*id);
 	return audit_by(x, "village.consultation.log", "village_consultation", eid);
+}
+
+enum fq_err vp_adviser_ask(struct va_ctx *x, const json_t *body)
+{
+	json_t *cid = json_object_get(body, "case_id"), *k = NULL, *a = NULL;
+	const char *topic;
+	enum fq_err err;
+	if (!json_is_integer(cid))
+		return fq_fail(x->e, FQ_EINVAL, "required", "case_id", "the case's id");
+	if ((err = text_of(body, "topic", VP_TOPIC_MAX, &topic, x->e)))
+		return err;
+	err = store_case_get(x->c, x->who, json_integer_value(cid), &k);
+	if (err) {
+		json_decref(k);
+		return err == FQ_ENOTFOUND
+			       ? fq_fail(x->e, err, "not_found", "case_id", "no such case")
+			       : fq_fail(x->e, FQ_EIO, NULL, NULL, "cannot read the case");
+	}
+	char region[16];
+	snprintf(region, sizeof region, "%s", json_string_value(json_object_get(k, "region")));
+	json_decref(k);
+	uint32_t workers = ROLE_BIT(ROLE_MEDIATOR) | ROLE_BIT(ROLE_HANDLER) |
+			   ROLE_BIT(ROLE_GRID_WORKER) | ROLE_BIT(ROLE_PETITION_OFFICER) |
+			   ROLE_BIT(ROLE_ADMIN);
+	if (strlen(region) != 12)
+		return fq_fail(x->e, FQ_ECONFLICT, "conflict", "case_id",
+			       "the case is not placed at a village");
+	if (!(scope_roles_at(x->who, region) & workers))
+		return fq_fail(x->e, FQ_EFORBIDDEN, "forbidden", NULL,
+			       "only those who work on the village's cases may ask its adviser");
+	err = store_va_adviser_get(x->c, region, &a);
+	if (err == FQ_ENOTFOUND)
+		return fq_fail(x->e, FQ_ECONFLICT, "conflict", NULL,
+			       "the village has no legal adviser yet");
+	if (err)
+		return fq_fail(x->e, FQ_EIO, NULL, NULL, "cannot read the adviser");
+	int64_t adviser = json_integer_value(json_object_get(a, "user_id")), nid = 0;
+	json_decref(a);
+	if ((err = store_notify_insert(x->c, adviser, json_integer_value(cid), "adviser_asked",
+				       x->who->username, topic, 0, x->now, &nid)))
+		return fq_fail(x->e, FQ_EIO, NULL, NULL, "cannot tell the adviser");
+	char eid[24];
+	snprintf(eid, sizeof eid, "%lld", (long long)json_integer_value(cid));
+	return audit_by(x, "village.adviser.ask", "case", eid);
 }

@@ -83,6 +83,14 @@ enum fq_err vp_appointment_book(struct store_conn *c, const struct vp_session *s
  * — topic and outcome only: a member `advice` is refused (400). A case
  * must be one the adviser may see (404 otherwise). */
 enum fq_err vp_consult_log(struct va_ctx *x, const json_t *body, int64_t *id);
+/* Asks the village's legal adviser about a case (一村一法律顾问: from the
+ * case page or its mediation): body {case_id, topic}. The case must be one
+ * who sees (404), placed at a village (409 conflict otherwise) where who
+ * does case work (403); the village must have an adviser (409 conflict).
+ * The adviser gets a notification (kind adviser_asked, the topic as its
+ * note) and the ask is audited; their answer is a consultation logged with
+ * the case. */
+enum fq_err vp_adviser_ask(struct va_ctx *x, const json_t *body);
 /* 1 when who is region's adviser or holds legal_adviser there. */
 int vp_is_adviser(struct store_conn *c, const struct caller *who, const char *region);
 

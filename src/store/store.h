@@ -37,8 +37,9 @@
  * token_revoke and session_end_all; 3: issue 13 added the resident_*,
  * unit_phone_*, queue/team and notification members and case_facts_set;
  * 4: the module sub-tables, attachment, mediation and agreement; 5:
- * mediation_doc). */
-#define STORE_OPS_VERSION 7
+ * mediation_doc; 8: village_meeting, and village_affairs' get and list take
+ * the caller). */
+#define STORE_OPS_VERSION 8
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
@@ -67,6 +68,8 @@ struct store_village_vote_ops;
 struct store_emergency_ops;
 struct store_report_ops;
 struct store_village_affairs_ops;
+struct store_village_meeting_ops;
+struct store_safety_ops;
 struct store_sync_ops;
 struct store_grid_event_ops;
 struct store_alert_ops;
@@ -384,6 +387,9 @@ struct store_ops {
 	const struct store_village_affairs_ops *village_affairs; /* issue 18 */
 	/* village rules (issue 18) */
 	const struct store_village_vote_ops *village_vote;
+	/* village meetings and the representatives' roster (issue 18) */
+	const struct store_village_meeting_ops *village_meeting;
+	const struct store_safety_ops *safety;       /* production safety (issue 20) */
 	const struct store_emergency_ops *emergency; /* emergencies and warnings (issue 20) */
 };
 

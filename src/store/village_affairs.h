@@ -5,10 +5,17 @@
  * runner; typed wrappers store_va_<verb>(c, ...). Records are new
  * references the caller releases with json_decref.
  *
- * Scope: every read is of one village (region) or one row that carries its
- * village; the service and API check the caller's roles at that village
- * before reading (scope_roles_at), and the public page reads only
- * published items, which carry no names of people. The points ledger is
+ * Scope: get and list take the caller and check it where the rows are
+ * read: a row of people's records (schedules, households, point entries
+ * and ledgers, appointments, consultations) is returned only when one of
+ * the caller's roles reaches its village, or, for appointments and
+ * consultations, the caller is the village's legal adviser; the
+ * consultations asked from a case only to one who sees the case
+ * (store_case_get). Otherwise get answers FQ_ENOTFOUND and list leaves the
+ * row out. Which role may do what there (staff: 403) is the service's
+ * question. Published items, point rules, the shop and proposals carry no
+ * one's data and are read by anyone (the public page). NULL is the
+ * system (the reminders' job). The points ledger is
  * append-only: no call here changes or removes a ledger row, and both
  * schemas refuse it with a trigger. */
 #ifndef FQ_STORE_VILLAGE_AFFAIRS_H
@@ -62,12 +69,13 @@ enum va_read {
 struct store_village_affairs_ops {
 	enum fq_err (*insert)(struct store_conn *c, enum va_table t, const json_t *rec,
 			      int64_t *id);
-	/* FQ_ENOTFOUND when missing. */
-	enum fq_err (*get)(struct store_conn *c, enum va_read r, int64_t id, json_t **out);
+	/* FQ_ENOTFOUND when missing or outside who's scope. */
+	enum fq_err (*get)(struct store_conn *c, const struct caller *who, enum va_read r,
+			   int64_t id, json_t **out);
 	/* The rows of r in village region (for VA_R_LEDGER: of household
 	 * `key`; region ignored), up to limit (at most VA_LIST_MAX). */
-	enum fq_err (*list)(struct store_conn *c, enum va_read r, const char *region, int64_t key,
-			    int limit, json_t **items);
+	enum fq_err (*list)(struct store_conn *c, const struct caller *who, enum va_read r,
+			    const char *region, int64_t key, int limit, json_t **items);
 	/* Live schedules with id > after, up to limit, for the reminders. */
 	enum fq_err (*sched_scan)(struct store_conn *c, int64_t after, int limit, json_t **items);
 	enum fq_err (*sched_reminded)(struct store_conn *c, int64_t id, int64_t due);
@@ -118,15 +126,16 @@ static inline enum fq_err store_va_insert(struct store_conn *c, enum va_table t,
 {
 	return STORE_VA_CALL(c, insert, t, rec, id);
 }
-static inline enum fq_err store_va_get(struct store_conn *c, enum va_read r, int64_t id,
-				       json_t **out)
+static inline enum fq_err store_va_get(struct store_conn *c, const struct caller *who,
+				       enum va_read r, int64_t id, json_t **out)
 {
-	return STORE_VA_CALL(c, get, r, id, out);
+	return STORE_VA_CALL(c, get, who, r, id, out);
 }
-static inline enum fq_err store_va_list(struct store_conn *c, enum va_read r, const char *region,
-					int64_t key, int limit, json_t **items)
+static inline enum fq_err store_va_list(struct store_conn *c, const struct caller *who,
+					enum va_read r, const char *region, int64_t key, int limit,
+					json_t **items)
 {
-	return STORE_VA_CALL(c, list, r, region, key, limit, items);
+	return STORE_VA_CALL(c, list, who, r, region, key, limit, items);
 }
 static inline enum fq_err store_va_sched_scan(struct store_conn *c, int64_t after, int limit,
 					      json_t **items)

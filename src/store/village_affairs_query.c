@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "domain/access/scope.h"
+#include "store/case.h"
 #include "store/run.h"
 #include "store/village_affairs_sql.h"
 
@@ -57,6 +59,72 @@ static enum fq_err va_insert(struct store_conn *c, enum va_table t, const json_t
 	return store_run_insert(c, &inserts[t].sql, &v, "village_insert", id);
 }
 
+/* The first row of sql with v at *out; FQ_ENOTFOUND without. */
+static enum fq_err first_row(struct store_conn *c, const struct store_sql *sql,
+			     const struct store_vals *v, const char *what, json_t **out)
+{
+	json_t *rows = NULL;
+	*out = NULL;
+	enum fq_err err = store_run_rows(c, sql, v, what, &rows);
+	if (err)
+		return err;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return FQ_ENOTFOUND;
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return FQ_OK;
+}
+
+static enum fq_err va_adviser_get(struct store_conn *c, const char *region, json_t **out)
+{
+	static const struct store_sql sql = STORE_SQL(VA_SQL_ADVISER_GET);
+	struct store_vals v = {0};
+	store_v_text(&v, region);
+	return first_row(c, &sql, &v, "village_adviser_get", out);
+}
+
+/* ---- scope: where the records are read (store/village_affairs.h) ---- */
+
+/* Reads that carry no one's data: published items, point rules, the
+ * shop, proposals (never the phone). */
+static int public_read(enum va_read r)
+{
+	return r == VA_R_ITEM || r == VA_R_RULE || r == VA_R_SHOP_ITEM || r == VA_R_PROPOSAL;
+}
+
+/* Reads the village's legal adviser may make without a role there. */
+static int adviser_read(enum va_read r)
+{
+	return r == VA_R_APPOINTMENT || r == VA_R_CONSULTATION || r == VA_R_CONSULT_CASE;
+}
+
+/* 1 when who is the legal adviser of region (村法律顾问). */
+static int adviser_of(struct store_conn *c, const struct caller *who, const char *region)
+{
+	json_t *a = NULL;
+	int yes = who->user_id > 0 && va_adviser_get(c, region, &a) == FQ_OK &&
+		  json_integer_value(json_object_get(a, "user_id")) == who->user_id;
+	json_decref(a);
+	return yes;
+}
+
+/* 1 when who may read row of r: any role of theirs reaches its village
+ * (the service then asks for a staff role), or they are its adviser where
+ * r lets them; the system (who NULL) reads all. A row without a village
+ * is no one's. */
+static int row_visible(struct store_conn *c, const struct caller *who, enum va_read r,
+		       const json_t *row)
+{
+	if (!who || public_read(r))
+		return 1;
+	const char *region = json_string_value(json_object_get(row, "region"));
+	if (!region)
+		return 0;
+	return scope_roles_at(who, region) != 0 || (adviser_read(r) && adviser_of(c, who, region));
+}
+
 static const struct store_sql gets[] = {
 	[VA_R_SCHEDULE] = STORE_SQL(VA_SQL_SCHED_GET),
 	[VA_R_ITEM] = {NULL, NULL},
@@ -71,7 +139,8 @@ static const struct store_sql gets[] = {
 	[VA_R_LEDGER] = {NULL, NULL},
 };
 
-static enum fq_err va_get(struct store_conn *c, enum va_read r, int64_t id, json_t **out)
+static enum fq_err va_get(struct store_conn *c, const struct caller *who, enum va_read r,
+			  int64_t id, json_t **out)
 {
 	*out = NULL;
 	if ((unsigned)r >= sizeof gets / sizeof gets[0] || !gets[r].qmark)
@@ -82,11 +151,12 @@ static enum fq_err va_get(struct store_conn *c, enum va_read r, int64_t id, json
 	enum fq_err err = store_run_rows(c, &gets[r], &v, "village_get", &rows);
 	if (err)
 		return err;
-	if (!json_array_size(rows)) {
+	json_t *row = json_array_get(rows, 0);
+	if (!row || !row_visible(c, who, r, row)) {
 		json_decref(rows);
 		return FQ_ENOTFOUND;
 	}
-	*out = json_incref(json_array_get(rows, 0));
+	*out = json_incref(row);
 	json_decref(rows);
 	return FQ_OK;
 }
@@ -109,12 +179,25 @@ static const struct {
 	[VA_R_LEDGER] = {STORE_SQL(VA_SQL_LEDGER_LIST), 1, 1},
 };
 
-static enum fq_err va_rows(struct store_conn *c, enum va_read r, const char *region, int64_t key,
-			   int limit, json_t **items)
+static enum fq_err va_rows(struct store_conn *c, const struct caller *who, enum va_read r,
+			   const char *region, int64_t key, int limit, json_t **items)
 {
 	*items = NULL;
 	if ((unsigned)r >= sizeof lists / sizeof lists[0])
 		return FQ_EINTERNAL;
+	if (r == VA_R_CONSULT_CASE && who) {
+		/* What was asked from a case is read only by one who sees the
+		 * case (its scope, grids and handler: store_case_get). */
+		json_t *k = NULL;
+		enum fq_err err = store_case_get(c, who, key, &k);
+		json_decref(k);
+		if (err == FQ_ENOTFOUND) {
+			*items = json_array();
+			return *items ? FQ_OK : FQ_ENOMEM;
+		}
+		if (err)
+			return err;
+	}
 	struct store_vals v = {0};
 	if (lists[r].by_key)
 		store_v_int(&v, key);
@@ -122,7 +205,15 @@ static enum fq_err va_rows(struct store_conn *c, enum va_read r, const char *reg
 		store_v_text(&v, region);
 	if (lists[r].limited)
 		store_v_int(&v, limit > 0 && limit <= VA_LIST_MAX ? limit : VA_LIST_MAX);
-	return store_run_rows(c, &lists[r].sql, &v, "village_list", items);
+	enum fq_err err = store_run_rows(c, &lists[r].sql, &v, "village_list", items);
+	if (err)
+		return err;
+	/* One village's rows mostly: the adviser is looked up once a row at
+	 * most, and only for the rows no role reaches. */
+	for (size_t i = json_array_size(*items); i-- > 0;)
+		if (!row_visible(c, who, r, json_array_get(*items, i)))
+			json_array_remove(*items, i);
+	return FQ_OK;
 }
 
 static enum fq_err va_sched_scan(struct store_conn *c, int64_t after, int limit, json_t **items)
@@ -191,24 +282,6 @@ static enum fq_err va_settings_put(struct store_conn *c, const char *region, int
 	store_v_text(&v, by);
 	store_v_int(&v, at);
 	return store_run_exec(c, &sql, &v, "village_settings_put", NULL);
-}
-
-/* The first row of sql with v at *out; FQ_ENOTFOUND without. */
-static enum fq_err first_row(struct store_conn *c, const struct store_sql *sql,
-			     const struct store_vals *v, const char *what, json_t **out)
-{
-	json_t *rows = NULL;
-	*out = NULL;
-	enum fq_err err = store_run_rows(c, sql, v, what, &rows);
-	if (err)
-		return err;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return FQ_ENOTFOUND;
-	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return FQ_OK;
 }
 
 static enum fq_err va_settings_get(struct store_conn *c, const char *region, json_t **out)
@@ -292,14 +365,6 @@ static enum fq_err va_adviser_put(struct store_conn *c, const char *region, int6
 	store_v_text(&v, by);
 	store_v_int(&v, at);
 	return store_run_exec(c, &sql, &v, "village_adviser_put", NULL);
-}
-
-static enum fq_err va_adviser_get(struct store_conn *c, const char *region, json_t **out)
-{
-	static const struct store_sql sql = STORE_SQL(VA_SQL_ADVISER_GET);
-	struct store_vals v = {0};
-	store_v_text(&v, region);
-	return first_row(c, &sql, &v, "village_adviser_get", out);
 }
 
 const struct store_village_affairs_ops shared_village_affairs_ops = {

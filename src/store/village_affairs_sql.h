@@ -73,8 +73,9 @@
 	"INSERT INTO village_point_ledger(region, household_id, points, reason, entry_id, "    \
 	"redemption_id, actor, at) VALUES (" P "1, " P "2, " P "3, " P "4, " P "5, " P "6, " P \
 	"7, " P "8)"
-#define VA_SQL_LEDGER_LIST(P)                                                                     \
-	"SELECT id, points, reason, entry_id, redemption_id, at FROM village_point_ledger WHERE " \
+#define VA_SQL_LEDGER_LIST(P)                                                                       \
+	"SELECT id, region, points, reason, entry_id, redemption_id, at FROM village_point_ledger " \
+	"WHERE "                                                                                    \
 	"household_id = " P "1 ORDER BY id DESC LIMIT " P "2"
 #define VA_SQL_SHOP_INSERT(P)                                                                      \
 	"INSERT INTO village_shop_items(region, name, cost, stock, created_at) VALUES (" P "1, " P \

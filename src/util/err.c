@@ -101,6 +101,7 @@ static const struct fq_code codes[] = {
 	/* village rules: no quorum or no majority; a ballot token votes once */
 	{"vote_not_passed", 409},
 	{"ballot_token_used", 409},
+	{"retention_period", 409}, /* safety records: kept 3 years (issue 20) */
 	{"top_level", 409},
 	{"extension_used", 409},
 	{"deadline_passed", 409},

@@ -43,11 +43,44 @@ test('deadlines and routing come from the configuration file', async () => {
   } finally { await srv.stop(); }
 });
 
+test('the filing and review periods of village rules come from the configuration', async () => {
+  const cfg = writeConfig({ village: { filing_days: 3, review_days: 5 } });
+  const srv = await startServer({ cases: false, args: ['--config', cfg] });
+  try {
+    const c = new Client(srv.base);
+    await c.login('fengyuan.grid');
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    const { execFileSync } = require('node:child_process');
+    const sql = (q) => (process.env.FQ_TEST_PG
+      ? execFileSync('psql', [srv.db, '-tAc', q], { encoding: 'utf8' })
+      : execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' })).trim();
+    const bj = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+    const r = await c.post('/api/v1/village-rules', { region: '330681109290', title: '配置期限', body: '第一条' });
+    const id = r.json.id;
+    const act = (who, name, body = {}) => who.post(`/api/v1/village-rules/${id}/actions/${name}`, body);
+    await act(c, 'comment', { comment_until: bj(0) });
+    sql(`UPDATE village_rules SET comment_until = '${bj(-1)}' WHERE id = ${id}`);
+    assert.equal((await act(admin, 'review', { opinion: 'ok' })).status, 200);
+    assert.equal((await act(c, 'vote', { meeting_kind: 'assembly', meeting_day: bj(0), notice_day: bj(-10),
+      eligible_people: 100, eligible_households: 30, present_people: 51, present_households: 0,
+      yes: 40, no: 11, abstain: 0 })).status, 200);
+    const a = await act(c, 'adopt');
+    assert.equal(a.status, 200, a.text);
+    // 3 calendar days, moved past a weekend or a holiday: never the default 10
+    assert.ok(a.json.filing_due >= bj(3) && a.json.filing_due < bj(10), a.json.filing_due);
+    const f = await act(c, 'file');
+    assert.ok(f.json.review_due >= bj(5) && f.json.review_due < bj(30), f.json.review_due);
+  } finally { await srv.stop(); }
+});
+
 test('a bad configuration stops the server and names the key', async () => {
   for (const [cfg, key] of [
     [{ deadlines: { accept_workdays: 0 } }, 'deadlines.accept_workdays'],
     [{ routing: { township_categories: ['weather'] } }, 'routing.township_categories'],
     [{ colour: 'red' }, 'colour'],
+    [{ village: { filing_days: 0 } }, 'village.filing_days'],
+    [{ village: { notice_days: 3 } }, 'village.notice_days'],
     ['{"deadlines": ', 'line'],
   ]) {
     let err = null;

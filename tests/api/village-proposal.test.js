@@ -242,4 +242,32 @@ test('the legal adviser: office hours, appointments, a consultation log without 
   assert.equal(list.status, 200, list.text);
   assert.deepEqual(list.json.items.map((x) => [x.topic, x.outcome]), [['宅基地界址', 'mediation']]);
   assert.equal((await u['leshan.mediator'].get(`/api/v1/village/consultations?case_id=${c.json.id}`)).status, 404);
+  assert.equal(list.json.adviser.office_hours, '每周三 14:00–17:00 村委会二楼');
+
+  // the mediator asks the adviser from the case: the adviser is told, the ask is audited
+  const ask = await u['fengyuan.mediator'].post('/api/v1/village/adviser/asks', { case_id: c.json.id, topic: '界桩位置以哪份文件为准' });
+  assert.equal(ask.status, 201, ask.text);
+  const bell = await lawyer.get('/api/notifications');
+  assert.equal(bell.status, 200, bell.text);
+  const n = bell.json.items.find((x) => x.kind === 'adviser_asked');
+  assert.ok(n, bell.text);
+  assert.equal(n.note, '界桩位置以哪份文件为准');
+  assert.equal(Number(n.case_id || (n.case && n.case.id)), c.json.id);
+  // out of scope: 404, and nothing told; a blank topic: 400
+  const other = await u['leshan.mediator'].post('/api/v1/village/adviser/asks', { case_id: c.json.id, topic: 'x' });
+  assert.equal(other.status, 404, other.text);
+  assert.equal((await u['fengyuan.mediator'].post('/api/v1/village/adviser/asks', { case_id: c.json.id, topic: '' })).status, 400);
+  const again = await lawyer.get('/api/notifications');
+  assert.equal(again.json.items.filter((x) => x.kind === 'adviser_asked').length, 1);
+});
+
+test('asking the adviser needs a village with one', async () => {
+  const c = await u['leshan.mediator'].post('/api/cases', {
+    title: '林地纠纷', description: '两户对山林边界有争议。', category: 'land_forest',
+    channel: 'walk_in', region: '330681109291',
+  });
+  assert.equal(c.status, 201, c.text);
+  const r = await u['leshan.mediator'].post('/api/v1/village/adviser/asks', { case_id: c.json.id, topic: '山林确权' });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(r.json.error.code, 'conflict');
 });

@@ -288,3 +288,32 @@ test('the list: a village\'s rules within scope only', async () => {
   r = await u['fengyuan.grid'].get('/api/v1/village-rules?region=x');
   assert.equal(r.status, 400);
 });
+
+test('every step of a rule is in the audit chain, a refused one is not, and no voter\'s ballot is', async () => {
+  const id = await votedRule({ present_people: 51, yes: 40, no: 11 }, '枫源村审计规约');
+  assert.equal((await act('fengyuan.grid', id, 'adopt')).status, 200);
+  const steps = sql(`SELECT action || ' ' || actor FROM audit_log WHERE entity = 'village_rule' AND entity_id = '${id}' ORDER BY id`);
+  // the adviser's review refused during the comment period left no entry
+  assert.deepEqual(steps.split('\n'), ['village.rule.draft fengyuan.grid', 'village.rule.comment fengyuan.grid',
+    'village.rule.review admin', 'village.rule.vote fengyuan.grid', 'village.rule.adopt fengyuan.grid']);
+
+  // a secret ballot: the tokens and the paper count are audited, a voter's ballot is not
+  const c = await u['fengyuan.grid'].post('/api/v1/village-rules', { region: VILLAGE, title: '审计无记名', body: '第一条' });
+  const sid = c.json.id;
+  await act('fengyuan.grid', sid, 'comment', { comment_until: day(0) });
+  sql(`UPDATE village_rules SET comment_until = '${day(-1)}' WHERE id = ${sid}`);
+  await act('admin', sid, 'review', { opinion: 'ok' });
+  const tok = await u['fengyuan.grid'].post(`/api/v1/village-rules/${sid}/ballot-tokens`, { count: 2 });
+  assert.equal(tok.status, 201, tok.text);
+  const b = await fetch(`${srv.base}/api/v1/public/village-ballots`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: tok.json.tokens[0], choice: 'yes' }),
+  });
+  assert.equal(b.status, 201);
+  const p = await u['fengyuan.grid'].post(`/api/v1/village-rules/${sid}/paper-ballots`, { yes: 1, no: 0, abstain: 0 });
+  assert.equal(p.status, 201, p.text);
+  const rows = sql(`SELECT action || ' ' || detail FROM audit_log WHERE entity = 'village_rule' AND entity_id = '${sid}' ORDER BY id`).split('\n');
+  assert.deepEqual(rows.map((x) => x.split(' ')[0]), ['village.rule.draft', 'village.rule.comment',
+    'village.rule.review', 'village.rule.tokens', 'village.rule.paper']);
+  assert.match(rows[3], /"count":2/);
+});

@@ -33,7 +33,7 @@ let incidentUrl;
 test('a reporter files a first report on a phone; the township responds', shot(() => env, async () => {
   const page = await env.newPage({ name: 'em-phone', viewport: PHONE, lang: 'en' });
   await login(page, env.base, 'fengyuan.grid');
-  await openGroupLink(page, 'Emergencies', 'Incidents');
+  await openGroupLink(page, 'Emergency', 'Incidents');
   await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
   const form = page.locator('form.em-form').first();
   await form.getByLabel('Kind').selectOption('natural_disaster');
@@ -102,7 +102,7 @@ test('a reporter files a first report on a phone; the township responds', shot((
 test('a warning is drafted, reviewed, approved and published by different people; its CAP file downloads', shot(() => env, async () => {
   const page = await env.newPage({ name: 'em-warn', viewport: DESKTOP });
   await login(page, env.base, 'fengqiao.handler');
-  await openGroupLink(page, '应急管理', '预警发布');
+  await openGroupLink(page, '应急与安全生产', '预警发布');
   await page.getByRole('heading', { level: 1, name: '预警发布' }).waitFor();
   const form = page.locator('form.em-form');
   await form.getByLabel('事件名称（如暴雨）').fill('暴雨');

@@ -43,6 +43,8 @@ const routes = [
   { re: /^\/verify\/?([\w-]*)$/, page: verify, name: 'verify', keys: ['code'] },
   { re: /^\/patrols$/, page: patrols, name: 'patrols', staff: true },
   { re: /^\/teams$/, page: teams, name: 'teams', staff: true },
+  { re: /^\/ballot$/, page: { render: (ctx) => import('./pages/village-ballot.js').then((m) => m.render(ctx)) }, name: 'ballot' },
+  { re: /^\/village-meetings$/, page: { render: (ctx) => import('./pages/village-meetings.js').then((m) => m.render(ctx)) }, name: 'village-meetings', staff: true },
   { re: /^\/village-rules$/, page: { render: (ctx) => import('./pages/village-rules.js').then((m) => m.render(ctx)) }, name: 'village-rules', staff: true },
   { re: /^\/alerts$/, page: alerts, name: 'alerts', staff: true },
   { re: /^\/field$/, page: field, name: 'field' },
@@ -51,6 +53,7 @@ const routes = [
   { re: /^\/risk$/, page: { render: (ctx) => import('./pages/risk.js').then((m) => m.render(ctx)) }, name: 'risk', staff: true },
   { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
   { re: /^\/village$/, page: village, name: 'village' },
+  { re: /^\/safety(?:\/(enterprises|inspect|hazard))?(?:\/(\d+))?$/, page: { render: (ctx) => import('./pages/safety.js').then((m) => m.render(ctx)) }, name: 'safety', keys: ['view', 'id'], staff: true },
   { re: /^\/emergency(?:\/(warnings|incident))?(?:\/(\d+))?$/, page: { render: (ctx) => import('./pages/emergency.js').then((m) => m.render(ctx)) }, name: 'emergency', keys: ['view', 'id'], staff: true },
 ];
 
@@ -110,10 +113,13 @@ function navLinks() {
       ['nav.group.village', [
         ['#/village', 'nav.village', 'village'],
         ['#/village-rules', 'nav.villageRules', 'village-rules'],
+        ['#/village-meetings', 'nav.villageMeetings', 'village-meetings'],
       ]],
+      // 应急与安全生产 (issue 20): incidents, warnings, production safety
       ['nav.group.emergency', [
         ['#/emergency', 'nav.emergency', 'emergency'],
         ['#/emergency/warnings', 'nav.warnings', 'emergency'],
+        ['#/safety', 'nav.safety', 'safety'],
       ]],
       ['#/', 'nav.portal', 'home'],
     ];

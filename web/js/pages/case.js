@@ -675,6 +675,7 @@ export async function render({ container, params, isCurrent }) {
 
   draw();
   import('./case-risk.js').then((m) => m.mountRisk(container.querySelector('.case-side'), c, isCurrent)); // 风险研判 (issue 16)
+  import('./case-adviser.js').then((m) => m.mountAdviser(container.querySelector('.case-side'), c, isCurrent)); // 法律顾问 (issue 18)
   replace(timeline, h('h2', { id: 'sec-timeline' }, t('case.timeline')), loading());
   await Promise.all([loadTimeline(), loadTeam(), drawAttachments(attachments, c, loadTimeline)]);
 }

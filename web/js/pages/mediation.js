@@ -94,6 +94,7 @@ export async function render({ container, params, isCurrent, navigate }) {
     h('div', { class: 'med-layout' },
       h('div', { class: 'med-main' }, threadsCard, offersCard, agreementCard),
       h('div', { class: 'med-side' }, overview, partiesCard, mediatorCard, sessionsCard, endCard)));
+  import('./case-adviser.js').then((mod) => mod.mountAdviser(container.querySelector('.med-side'), c)); // 法律顾问 (issue 18)
 
   const messages = [];
   let lastSeq = 0;

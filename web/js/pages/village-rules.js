@@ -58,6 +58,29 @@ function countForm(rule, reload) {
   return form;
 }
 
+/** For a reviewed rule: one-time ballot codes for a secret ballot (无记名
+ * 投票), shown once to print and hand out; voters use #/ballot. */
+function tokensForm(rule) {
+  const n = h('input', { type: 'number', name: 'count', min: 1, max: 2000, value: 10, inputmode: 'numeric', required: true });
+  const out = h('div', { class: 'vrule-tokens-out' });
+  const form = h('form', { class: 'form vrule-tokens', novalidate: true },
+    field(t('vrule.tokensCount'), n, { name: 'count' }).wrap,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-small' }, t('vrule.tokens'))), out);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    try {
+      const r = await post(`/api/v1/village-rules/${rule.id}/ballot-tokens`, { count: Number(n.value || 0) });
+      const link = `${location.origin}${location.pathname}#/ballot?rule=${rule.id}`;
+      replace(out, h('p', null, t('vrule.ballotLink'), ' ', h('a', { href: `#/ballot?rule=${rule.id}` }, link)),
+        h('p', null, t('vrule.tokensShown')), h('ol', { class: 'vrule-token-list' }, r.tokens.map((x) => h('li', null, h('code', null, x)))));
+    } catch (err) {
+      showError(form, err);
+    }
+  });
+  return form;
+}
+
 function actionButton(rule, action, reload) {
   const box = h('div', { class: 'vrule-action' });
   const b = h('button', { type: 'button', class: 'btn btn-small' }, t(`vrule.action.${action}`));
@@ -92,7 +115,7 @@ function ruleCard(rule, reload) {
     rule.review_due ? h('p', null, t('vrule.reviewDue', { day: rule.review_due }),
       rule.review_overdue ? [' ', h('span', { class: 'pill urgency-overdue' }, t('vrule.overdue'))] : null) : null,
     rule.correction_reason ? h('p', { class: 'vrule-correction' }, t('vrule.correction', { reason: rule.correction_reason })) : null,
-    rule.status === 'reviewed' ? countForm(rule, reload) : null,
+    rule.status === 'reviewed' ? [tokensForm(rule), countForm(rule, reload)] : null,
     rule.status === 'voted' ? [actionButton(rule, 'adopt', reload), actionButton(rule, 'reject', reload)] : null,
     rule.status === 'adopted' ? actionButton(rule, 'file', reload) : null);
 }

@@ -100,7 +100,8 @@ async function publicView(container, code, isCurrent) {
       rules.items.length
         ? h('ul', { class: 'party-list village-rules-public' }, rules.items.map((r) => h('li', null,
           h('strong', null, r.title), r.adopted_on ? [' ', h('span', { class: 'muted' }, t('village.adoptedOn', { day: r.adopted_on }))] : null)))
-        : emptyState(t('village.noRules'))),
+        : emptyState(t('village.noRules')),
+      h('p', null, h('a', { href: '#/ballot' }, t('vballot.title')))),
     h('section', { class: 'card', 'aria-labelledby': 'vp-items' }, h('h2', { id: 'vp-items' }, t('village.published')), itemList(res.items)),
     h('section', { class: 'card', 'aria-labelledby': 'vp-sched' }, h('h2', { id: 'vp-sched' }, t('village.schedule')), scheduleList(res.schedules)),
     h('section', { class: 'card', 'aria-labelledby': 'vp-com' }, h('h2', { id: 'vp-com' }, t('village.commendations', { month: com.month })),
