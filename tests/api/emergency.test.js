@@ -238,7 +238,8 @@ test('personal data of a response is deleted when it ends unless an assessment k
 test('a group dispute or a red case opens or links an incident, within the caller\'s case scope', async () => {
   const mk = async (who, region, people) => {
     const r = await u[who].post('/api/cases', {
-      title: '征地补偿群体纠纷', description: '十余户村民对补偿标准不满，聚集到村委会。', category: 'neighbour',
+      title: people > 9 ? '征地补偿群体纠纷' : '邻里排水纠纷',
+      description: people > 9 ? '十余户村民对补偿标准不满，聚集到村委会。' : '一户填埋排水沟，雨天积水倒灌邻居家。', category: 'neighbour',
       channel: 'grid_patrol', region, people_involved: people, location: { address: '村委会' },
       parties: [{ role: 'applicant', name: '骆建华', phone: '13900002222' }],
     });
@@ -255,9 +256,17 @@ test('a group dispute or a red case opens or links an incident, within the calle
   assert.equal(s.error.field, 'case_id');
   // a case the caller cannot see is not found
   await report('fengyuan.grid', { kind: 'social_security', grade: undefined, title: 'x', case_id: far.id }, 404);
-  // red: the confirmed grade
-  sql(`INSERT INTO case_risk(case_id, suggested, score, reasons, suggested_at, confirmed, confirmed_by, confirmed_at)
-       VALUES (${small.id}, 'red', 90, '[]', 1, 'red', 'fengqiao.handler', 1)`);
+  // red: the grade a person confirms over the risk job's suggestion
+  let sug = null;
+  for (let n = 0; n < 200 && !(sug && sug.suggested); n++) {
+    sug = (await u['fengyuan.mediator'].get(`/api/v1/cases/${small.id}/risk`)).json;
+    if (!(sug && sug.suggested)) await new Promise((ok) => setTimeout(ok, 100));
+  }
+  assert.ok(sug && sug.suggested, 'the risk job suggested a grade');
+  assert.notEqual(sug.suggested, 'red');
+  const conf = await u['fengyuan.mediator'].post(`/api/v1/cases/${small.id}/risk/confirm`,
+    { grade: 'red', reason: '双方扬言动手，可能引发群体事件' });
+  assert.equal(conf.status, 200, conf.text);
   const other = await report('fengyuan.grid', { title: '山洪' });
   const link = await u['fengqiao.handler'].post(`/api/v1/incidents/${other.id}/actions/link_case`, { case_id: small.id });
   assert.equal(link.status, 200, link.text);
