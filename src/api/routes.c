@@ -18,6 +18,7 @@
 #include "api/village_affairs.h"
 #include "api/village_proposal.h"
 #include "api/village_meeting.h"
+#include "api/psych.h"
 #include "api/emergency.h"
 
 void api_register_all(void)
@@ -52,5 +53,6 @@ void api_register_all(void)
 	api_village_proposal_routes();
 	api_village_meeting_routes();
 	api_safety_routes();
+	api_psych_routes();
 	api_emergency_routes();
 }

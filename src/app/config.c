@@ -22,6 +22,7 @@
 #include "service/risk.h"
 #include "service/village_config.h"
 #include "service/safety.h"
+#include "service/psych.h"
 #include "service/emergency.h"
 #include "domain/case/category.h"
 
@@ -83,7 +84,8 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 	enum fq_err rc = FQ_EINVAL;
 	static const char *const top[] = {
 		"deadlines", "routing", "hotline_secret", "trusted_proxies", "webhook_allow",
-		"analysis",  "village", "safety",         "emergency",       NULL};
+		"analysis",  "village", "safety",         "psych",           "emergency",
+		NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};
@@ -205,6 +207,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		goto out;
 	/* issue 20: production safety's deadlines, escalation and retention */
 	if (safety_configure(json_object_get(root, "safety"), err, errlen) != FQ_OK)
+		goto out;
+	/* issue 19: 心防's key file, crisis line, rota, hand-on and retention */
+	if (psych_configure(json_object_get(root, "psych"), err, errlen) != FQ_OK)
 		goto out;
 	/* issue 20: report deadlines, the CAP sender, the upstream feed */
 	if (emergency_configure(json_object_get(root, "emergency"), err, errlen) != FQ_OK)

@@ -19,6 +19,7 @@
 #include "service/risk.h"
 #include "service/village_affairs.h"
 #include "service/safety.h"
+#include "service/psych.h"
 #include "service/emergency.h"
 
 #define MEDIATION_TICK_S 10
@@ -54,6 +55,7 @@ static void *clocks_main(void *arg)
 		risk_jobs_tick(clocks.svc, now);   /* risk grades of open cases (issue 16) */
 		va_jobs_tick(clocks.svc, now);     /* 村务公开 reminders, hourly */
 		safety_jobs_tick(clocks.svc, now); /* overdue major hazards to the county */
+		psych_jobs_tick(clocks.svc, now);  /* 心防: the rota's hand-on (issue 19) */
 		/* overdue reports and the upstream CAP feed (issue 20) */
 		emergency_jobs_tick(clocks.svc, now);
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {

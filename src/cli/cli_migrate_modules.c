@@ -78,6 +78,12 @@ static const struct mspec specs[] = {
 	/* risk grades of cases (issue 16) */
 	{"case_risk", "case_id", NULL, NULL, M_UPDATE, NULL},
 	{"case_risk_history", "id", "case_id, at", "id", M_UPDATE, NULL},
+	/* 心防, the psychological service (issue 19): ciphertext and opaque ids */
+	{"psych_persons", "id", "code_hash", NULL, M_UPDATE, NULL},
+	{"psych_records", "id", "person_id", NULL, M_UPDATE, NULL},
+	{"psych_alerts", "id", "person_id", NULL, M_UPDATE, NULL},
+	{"psych_rooms", "id", "region", "id", M_UPDATE, NULL},
+	{"psych_appointments", "id", "person_id", NULL, M_UPDATE, NULL},
 	/* open village affairs and good-deed points (issue 18) */
 	{"village_affair_schedules", "id", "region, created_at", "id", M_UPDATE, NULL},
 	{"village_affair_items", "id", "region, published_at", "id", M_UPDATE, NULL},

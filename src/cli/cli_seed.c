@@ -47,6 +47,9 @@ static const struct demo_user users[] = {
 	 "孙立明（上虞区调委会）",
 	 {"mediator", NULL},
 	 NULL /* first village of 330604 */},
+	/* 心防 (issue 19): the counsellors of the alert rota */
+	{"fengqiao.counsellor", "周静（枫桥镇心理服务站）", {"counsellor", NULL}, "330681109"},
+	{"zhuji.counsellor", "吴敏（诸暨市心理服务中心）", {"counsellor", NULL}, "330681"},
 };
 
 static uint32_t rng_state = 20261126u;

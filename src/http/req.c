@@ -19,6 +19,7 @@
 
 #include "http/idem.h"
 #include "http/metrics.h"
+#include "http/router.h"
 #include "http/worker.h"
 #include "service/svc.h"
 #include "util/buf.h"
@@ -179,7 +180,8 @@ static char *access_line(struct req *r, int status, size_t bytes, size_t *len)
 	json_str(&b, r->route_pattern ? r->route_pattern : "other");
 	buf_printf(&b, "\",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"addr\":\"", status, bytes,
 		   (double)(dur / 1000) / 1000.0);
-	json_str(&b, r->addr);
+	const struct route *rt = r->route_pattern ? router_get(r->route_index) : NULL;
+	json_str(&b, rt && (rt->flags & R_NOADDR) ? "-" : r->addr);
 	buf_adds(&b, "\"}");
 	return buf_take(&b, len);
 }

@@ -13,6 +13,7 @@
 #define R_RAW 0x10    /* takes any body (forms, CSV), no JSON parsing */
 #define R_NOCSRF 0x20 /* signed by other means (HMAC): no CSRF check */
 #define R_READ 0x40   /* public read without an account (Open311 GETs): its own, wider bucket */
+#define R_NOADDR 0x80 /* access log without the address: using it is sensitive (心防) */
 
 typedef void (*route_fn)(struct req *r);
 

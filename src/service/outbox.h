@@ -23,9 +23,10 @@
 	"case.created,case.assigned,case.escalated,case.overdue,case.closed,"  \
 	"public.code_requested,user.notified,mediation.code_requested,"        \
 	"mediation.invited,mediation.risk_flagged,mediation.session_reminder," \
-	"agreement.reminder,report.weekly,village.code_requested"
+	"agreement.reminder,report.weekly,village.code_requested,"             \
+	"psych.appointment_reminder"
 #define WEBHOOK_EVENTS_COUNT \
-	14 /* names in WEBHOOK_EVENTS: a subscription takes each at most once */
+	15 /* names in WEBHOOK_EVENTS: a subscription takes each at most once */
 #define WEBHOOK_BODY_MAX (64 * 1024)
 
 /* Queues `event` about case rec (a store record) inside the caller's

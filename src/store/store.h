@@ -65,6 +65,7 @@ struct store_grid_ops;
 struct store_patrol_ops;
 struct store_team_ops;
 struct store_village_vote_ops;
+struct store_psych_ops;
 struct store_emergency_ops;
 struct store_report_ops;
 struct store_village_affairs_ops;
@@ -389,6 +390,8 @@ struct store_ops {
 	const struct store_village_vote_ops *village_vote;
 	/* village meetings and the representatives' roster (issue 18) */
 	const struct store_village_meeting_ops *village_meeting;
+	const struct store_safety_ops *safety;       /* production safety (issue 20) */
+	const struct store_psych_ops *psych;         /* 心防 (issue 19) */
 	const struct store_safety_ops *safety;       /* production safety (issue 20) */
 	const struct store_emergency_ops *emergency; /* emergencies and warnings (issue 20) */
 };

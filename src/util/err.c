@@ -78,6 +78,7 @@ static const struct fq_code codes[] = {
 	{"outside_replay_window", 400},
 	{"import_invalid", 400},
 	{"invalid_geometry", 400},
+	{"consent_required", 400}, /* 心防: 个人信息保护法 arts. 29-31 */
 	{"invalid_db", 400},
 	{"unsupported_store", 400},
 	{"attachment_empty", 400},
@@ -143,6 +144,7 @@ static const struct fq_code codes[] = {
 	{"storage_busy", 503},
 	{"busy", 503},
 	{"not_configured", 503},
+	{"psych_key_missing", 503}, /* 心防 without its key file (issue 19) */
 	{"too_many_connections", 503},
 	{"too_many_streams", 503},
 	/* the mediation room (service/mediation.c) */

@@ -60,3 +60,18 @@ test('catalogues have the same keys and cover the code', async () => {
     for (const k of need) assert.ok(k in zh && k in en, `guide key missing: ${k}`);
   }
 });
+
+// A key written twice in one catalogue silently keeps only its last text
+// (an object literal): the first meaning is lost where the UI still uses it.
+test('no key is written twice in a catalogue', () => {
+  for (const file of ['zh-CN.js', 'en.js']) {
+    const src = fs.readFileSync(path.join(WEB, 'js', 'i18n', file), 'utf8');
+    const seen = new Map();
+    const twice = [];
+    for (const m of src.matchAll(/^\s*'([^']+)':/gm)) {
+      if (seen.has(m[1])) twice.push(m[1]);
+      seen.set(m[1], true);
+    }
+    assert.deepStrictEqual(twice, [], `keys written twice in ${file}`);
+  }
+});

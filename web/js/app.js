@@ -54,6 +54,7 @@ const routes = [
   { re: /^\/report$/, page: { render: (ctx) => import('./pages/report.js').then((m) => m.render(ctx)) }, name: 'report', staff: true },
   { re: /^\/village$/, page: village, name: 'village' },
   { re: /^\/safety(?:\/(enterprises|inspect|hazard))?(?:\/(\d+))?$/, page: { render: (ctx) => import('./pages/safety.js').then((m) => m.render(ctx)) }, name: 'safety', keys: ['view', 'id'], staff: true },
+  { re: /^\/psych(?:\/(me|work|stats|refer))?$/, page: { render: (ctx) => import('./pages/psych.js').then((m) => m.render(ctx)) }, name: 'psych', keys: ['view'] },
   { re: /^\/emergency(?:\/(warnings|incident))?(?:\/(\d+))?$/, page: { render: (ctx) => import('./pages/emergency.js').then((m) => m.render(ctx)) }, name: 'emergency', keys: ['view', 'id'], staff: true },
 ];
 
@@ -121,6 +122,8 @@ function navLinks() {
         ['#/emergency/warnings', 'nav.warnings', 'emergency'],
         ['#/safety', 'nav.safety', 'safety'],
       ]],
+      // 心防 (issue 19): the self-screening for all; the workbench and statistics for counsellors
+      ['nav.group.psych', [['#/psych', 'nav.psych', 'psych'], ['#/psych/me', 'nav.psychMe', 'psych'], ...((session.user.roles || []).some((r) => r.role === 'counsellor') ? [['#/psych/work', 'nav.psychWork', 'psych'], ['#/psych/stats', 'nav.psychStats', 'psych']] : []), ...((session.user.roles || []).some((r) => r.role === 'mediator') ? [['#/psych/refer', 'nav.psychRefer', 'psych']] : [])]],
       ['#/', 'nav.portal', 'home'],
     ];
   }
@@ -128,6 +131,7 @@ function navLinks() {
     ['#/', 'nav.home', 'home'],
     ['#/file', 'nav.file', 'file'],
     ['#/track', 'nav.track', 'track'],
+    ['#/psych', 'nav.psych', 'psych'],
     ['#/login', 'nav.login', 'login'],
   ];
 }

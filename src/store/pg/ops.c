@@ -10,6 +10,7 @@
 #include "store/patrol.h"
 #include "store/team.h"
 #include "store/village_vote.h"
+#include "store/psych.h"
 #include "store/report.h"
 #include "store/risk.h"
 #include "store/village_affairs.h"
@@ -66,5 +67,6 @@ const struct store_ops store_pg_ops = {
 	.village_vote = &shared_village_vote_ops,
 	.village_meeting = &shared_village_meeting_ops,
 	.safety = &shared_safety_ops,
+	.psych = &shared_psych_ops,
 	.emergency = &shared_emergency_ops,
 };

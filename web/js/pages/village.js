@@ -317,7 +317,7 @@ export async function render({ container, query, isCurrent }) {
     replace(body,
       h('section', { class: 'card', 'aria-labelledby': 'vp-rules' }, h('h2', { id: 'vp-rules' }, t('village.rules')),
         res.rules.length ? h('ul', { class: 'party-list village-rules' }, res.rules.map((r) => h('li', null, r.name, ' ', h('strong', null, (r.points > 0 ? '+' : '') + r.points))))
-          : emptyState(t('village.noRules')),
+          : emptyState(t('village.noPointRules')),
         h('details', null, h('summary', null, t('village.addRule')),
           sendForm('village-rule-form', '/api/v1/village/points/rules', [
             { name: 'name', label: t('village.f.ruleName'), input: h('input', { type: 'text', maxlength: 200 }), required: true },
