@@ -10,7 +10,7 @@
 
 #include "util/buf.h"
 
-#define METRICS_ROUTES 260 /* more than ROUTER_MAX: every route and "other" */
+#define METRICS_ROUTES 388 /* more than ROUTER_MAX: every route and "other" */
 #define METRICS_BUCKETS 12
 #define METRICS_TEXT_MAX (1024 * 1024) /* the whole /metrics page */
 

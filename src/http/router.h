@@ -36,7 +36,7 @@ size_t http_route_body_ceiling(void);
 int http_route_count(void);
 const char *http_route_pattern(int i, unsigned *methods);
 
-#define ROUTER_MAX 256 /* http_route aborts beyond: a dropped route would be a silent 404 */
+#define ROUTER_MAX 384 /* http_route aborts beyond: a dropped route would be a silent 404 */
 
 struct route {
 	unsigned methods;

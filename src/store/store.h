@@ -392,7 +392,6 @@ struct store_ops {
 	const struct store_village_meeting_ops *village_meeting;
 	const struct store_safety_ops *safety;       /* production safety (issue 20) */
 	const struct store_psych_ops *psych;         /* 心防 (issue 19) */
-	const struct store_safety_ops *safety;       /* production safety (issue 20) */
 	const struct store_emergency_ops *emergency; /* emergencies and warnings (issue 20) */
 };
 
