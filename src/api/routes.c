@@ -20,6 +20,7 @@
 #include "api/village_meeting.h"
 #include "api/psych.h"
 #include "api/video.h"
+#include "api/emergency.h"
 
 void api_register_all(void)
 {
@@ -55,4 +56,5 @@ void api_register_all(void)
 	api_safety_routes();
 	api_psych_routes();
 	api_video_routes();
+	api_emergency_routes();
 }

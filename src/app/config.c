@@ -24,6 +24,7 @@
 #include "service/safety.h"
 #include "service/psych.h"
 #include "service/video.h"
+#include "service/emergency.h"
 #include "domain/case/category.h"
 
 static int only_keys(json_t *o, const char *const *keys, const char *where, char *err,
@@ -82,10 +83,10 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		return FQ_EINVAL;
 	}
 	enum fq_err rc = FQ_EINVAL;
-	static const char *const top[] = {
-		"deadlines", "routing", "hotline_secret", "trusted_proxies", "webhook_allow",
-		"analysis",  "village", "safety",         "psych",           "video",
-		NULL};
+	static const char *const top[] = {"deadlines",       "routing",       "hotline_secret",
+					  "trusted_proxies", "webhook_allow", "analysis",
+					  "village",         "safety",        "psych",
+					  "video",           "emergency",     NULL};
 	static const char *const dkeys[] = {"accept_workdays", "resolve_days", NULL};
 	static const char *const lkeys[] = {"province", "city",    "county",
 					    "township", "village", NULL};
@@ -213,6 +214,9 @@ enum fq_err config_load(const char *path, struct deadline_rules *dl, struct rout
 		goto out;
 	/* issue 21: video in mediation through Janus (service/video.h) */
 	if (video_configure(json_object_get(root, "video"), err, errlen) != FQ_OK)
+		goto out;
+	/* issue 20: report deadlines, the CAP sender, the upstream feed */
+	if (emergency_configure(json_object_get(root, "emergency"), err, errlen) != FQ_OK)
 		goto out;
 	rc = FQ_OK;
 	goto out;

@@ -21,6 +21,7 @@
 #include "service/safety.h"
 #include "service/psych.h"
 #include "service/video.h"
+#include "service/emergency.h"
 
 #define MEDIATION_TICK_S 10
 #define PATROL_TICK_S 3600 /* the thinning of old patrol routes */
@@ -57,6 +58,8 @@ static void *clocks_main(void *arg)
 		safety_jobs_tick(clocks.svc, now); /* overdue major hazards to the county */
 		psych_jobs_tick(clocks.svc, now);  /* 心防: the rota's hand-on (issue 19) */
 		video_jobs_tick(clocks.svc, now);  /* video rooms ended, recordings purged */
+		/* overdue reports and the upstream CAP feed (issue 20) */
+		emergency_jobs_tick(clocks.svc, now);
 		if (now - clocks.patrol_last >= PATROL_TICK_S) {
 			clocks.patrol_last = now;
 			patrol_jobs_tick(clocks.svc, now);

@@ -28,7 +28,7 @@ struct mtable {
 			       * search tokens (util/text.h); 0 for none */
 };
 
-#define MPLAN_MAX 96       /* tables in one plan */
+#define MPLAN_MAX 192      /* tables in one plan */
 #define MPLAN_SQL_MAX 8192 /* bytes of one made statement */
 
 struct mplan {

@@ -127,6 +127,14 @@ static const struct mspec specs[] = {
 	{"safety_hazards", "id", "region, found_at", "id", M_UPDATE, NULL},
 	{"safety_hazard_steps", "id", "hazard_id, at", "id", M_UPDATE, NULL},
 	{"safety_notices", "id", "user_id, created_at", "id", M_UPDATE, NULL},
+	/* emergencies and warnings (issue 20) */
+	{"emergency_incidents", "id", "reported_by, created_at", "id", M_UPDATE, NULL},
+	{"emergency_reports", "id", "incident_id, created_at", "id", M_UPDATE, NULL},
+	{"emergency_tasks", "id", "incident_id, created_at", "id", M_UPDATE, NULL},
+	{"emergency_resources", "id", "incident_id, created_at", "id", M_UPDATE, NULL},
+	{"emergency_people", "id", "incident_id, created_at", "id", M_UPDATE, NULL},
+	{"emergency_warnings", "id", "drafted_by, drafted_at", "id", M_UPDATE, NULL},
+	{"emergency_cap_imports", "id", "sender, identifier, sent", "id", M_UPDATE, NULL},
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 

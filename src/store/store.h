@@ -66,6 +66,7 @@ struct store_patrol_ops;
 struct store_team_ops;
 struct store_village_vote_ops;
 struct store_psych_ops;
+struct store_emergency_ops;
 struct store_report_ops;
 struct store_village_affairs_ops;
 struct store_village_meeting_ops;
@@ -390,9 +391,10 @@ struct store_ops {
 	const struct store_village_vote_ops *village_vote;
 	/* village meetings and the representatives' roster (issue 18) */
 	const struct store_village_meeting_ops *village_meeting;
-	const struct store_safety_ops *safety; /* production safety (issue 20) */
-	const struct store_psych_ops *psych;   /* 心防 (issue 19) */
-	const struct store_video_ops *video;   /* video in mediation (issue 21) */
+	const struct store_safety_ops *safety;       /* production safety (issue 20) */
+	const struct store_psych_ops *psych;         /* 心防 (issue 19) */
+	const struct store_video_ops *video;         /* video in mediation (issue 21) */
+	const struct store_emergency_ops *emergency; /* emergencies and warnings (issue 20) */
 };
 
 extern const struct store_ops store_sqlite_ops;

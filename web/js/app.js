@@ -57,6 +57,7 @@ const routes = [
   { re: /^\/village$/, page: village, name: 'village' },
   { re: /^\/safety(?:\/(enterprises|inspect|hazard))?(?:\/(\d+))?$/, page: { render: (ctx) => import('./pages/safety.js').then((m) => m.render(ctx)) }, name: 'safety', keys: ['view', 'id'], staff: true },
   { re: /^\/psych(?:\/(me|work|stats|refer))?$/, page: { render: (ctx) => import('./pages/psych.js').then((m) => m.render(ctx)) }, name: 'psych', keys: ['view'] },
+  { re: /^\/emergency(?:\/(warnings|incident))?(?:\/(\d+))?$/, page: { render: (ctx) => import('./pages/emergency.js').then((m) => m.render(ctx)) }, name: 'emergency', keys: ['view', 'id'], staff: true },
 ];
 
 const main = document.getElementById('main-content');
@@ -117,8 +118,10 @@ function navLinks() {
         ['#/village-rules', 'nav.villageRules', 'village-rules'],
         ['#/village-meetings', 'nav.villageMeetings', 'village-meetings'],
       ]],
-      // 应急与安全生产 (issue 20): production safety
+      // 应急与安全生产 (issue 20): incidents, warnings, production safety
       ['nav.group.emergency', [
+        ['#/emergency', 'nav.emergency', 'emergency'],
+        ['#/emergency/warnings', 'nav.warnings', 'emergency'],
         ['#/safety', 'nav.safety', 'safety'],
       ]],
       // 心防 (issue 19): the self-screening for all; the workbench and statistics for counsellors

@@ -17,6 +17,7 @@
 #include "store/village_affairs.h"
 #include "store/village_meeting.h"
 #include "store/safety.h"
+#include "store/emergency.h"
 #include "store/sync.h"
 #include "store/grid_event.h"
 #include "store/alert.h"
@@ -69,4 +70,5 @@ const struct store_ops store_pg_ops = {
 	.safety = &shared_safety_ops,
 	.psych = &shared_psych_ops,
 	.video = &shared_video_ops,
+	.emergency = &shared_emergency_ops,
 };
