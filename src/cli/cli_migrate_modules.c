@@ -104,6 +104,8 @@ static const struct mspec specs[] = {
 	{"village_rules", "id", "region, created_at", "id", M_UPDATE, NULL},
 	{"village_ballot_tokens", "id", "token_hash", "id", M_UPDATE, NULL},
 	{"village_ballots", "receipt", NULL, NULL, M_KEEP, NULL},
+	/* duplicates kept at intake (issue 17) */
+	{"case_duplicates", "case_id, candidate_id", NULL, NULL, M_UPDATE, NULL},
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 

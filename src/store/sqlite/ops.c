@@ -10,6 +10,7 @@
 #include "store/patrol.h"
 #include "store/team.h"
 #include "store/village_vote.h"
+#include "store/case_dup.h"
 #include "store/report.h"
 #include "store/risk.h"
 #include "store/village_affairs.h"
@@ -61,4 +62,5 @@ const struct store_ops store_sqlite_ops = {
 	.village_affairs = &shared_village_affairs_ops,
 	STORE_SHARED_OPS,
 	.village_vote = &shared_village_vote_ops,
+	.case_dup = &shared_case_dup_ops,
 };
