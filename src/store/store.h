@@ -487,10 +487,12 @@ struct store_base {
 	const struct store_ops *ops;
 };
 struct store_engine; /* store/run.h: how module code runs SQL on the engine */
+struct rollup_batch; /* store/rollup_batch.h */
 struct store_conn_base {
 	const struct store_ops *ops;
 	struct store *store;
 	const struct store_engine *engine;
+	struct rollup_batch *rollups; /* this transaction's new cases, not yet counted */
 };
 
 #define STORE_OPS(c) (((const struct store_conn_base *)(const void *)(c))->ops)
