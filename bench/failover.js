@@ -1,5 +1,6 @@
 // bench/failover.js - intake through a PostgreSQL failover (issue 17): run
-// by `bench/run --failover` under `scripts/with-pg --ha` (a pg_auto_failover
+// by `bench/run --failover` under `scripts/with-pg --ha env node ...` (not
+// `... --ha node`: with-pg-ha.sh has a shell function named node) (a pg_auto_failover
 // monitor, a primary and a synchronous secondary on loopback). One Fengqiao
 // server is given the multi-host URL; BENCH_FAILOVER_CLIENTS clients (default
 // 8) register cases as fast as they are answered, each with an
