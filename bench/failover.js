@@ -45,7 +45,7 @@ async function main() {
   const s = await serve(db, await freePort());
 
   const acked = [];
-  const n = { 201: 0, 503: 0, other: 0 };
+  const n = { 201: 0, 503: 0, failed_fetch: 0, other: {} };
   let killedAt = 0;
   let firstFail = 0;
   let firstOkAfter = 0;
@@ -63,7 +63,7 @@ async function main() {
         try {
           r = await fetch(s.base + '/api/cases', { method: 'POST', body, signal: AbortSignal.timeout(20000),
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `fo-${c}-${k}` } });
-        } catch (e) { n.other++; await sleep(100); continue; }
+        } catch (e) { n.failed_fetch++; await sleep(100); continue; }
         const text = await r.text();
         if (r.status === 201) {
           n[201]++;
@@ -79,7 +79,8 @@ async function main() {
           await sleep(100);
           continue;
         }
-        n.other++;
+        const code = `${r.status} ${(text.match(/"code":"([a-z_]+)"/) || [])[1] || ''}`.trim();
+        n.other[code] = (n.other[code] || 0) + 1; // 409 idempotency_in_progress: a cut-off commit
         break;
       }
     }
