@@ -62,7 +62,7 @@ async function main() {
         let r;
         try {
           r = await fetch(s.base + '/api/cases', { method: 'POST', body, signal: AbortSignal.timeout(20000),
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `fo-${c}-${k}` } });
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `failover-bench-c${c}-n${k}` } });
         } catch (e) { n.failed_fetch++; await sleep(100); continue; }
         const text = await r.text();
         if (r.status === 201) {
