@@ -67,7 +67,14 @@
  * merged, those sharing a phone first, then the newest. A case found both
  * ways comes twice (same_phone first). Fixed text, so prepared once per
  * connection. TXT is the engine's cast of a phone parameter ("" or
- * "::text"). */
+ * "::text"); JOIN how each found id reaches its case: CASE_SQL_DUP_JOIN, or
+ * on PostgreSQL CASE_SQL_DUP_JOIN_LATERAL, one primary-key probe per id
+ * whatever the planner's estimates (with statistics that have not seen the
+ * storm it joined the found ids to every case of the village instead; the
+ * LIMIT keeps the planner from pulling the subquery up into that join). */
+#define CASE_SQL_DUP_JOIN "JOIN cases c ON c.id = k.id"
+#define CASE_SQL_DUP_JOIN_LATERAL \
+	"CROSS JOIN LATERAL (SELECT * FROM cases WHERE cases.id = k.id LIMIT 1) c"
 #define CASE_DUP_SCAN 50
 #define CASE_DUP_SCAN_S_ "50"
 /* (clang-format breaks the string pieces apart) */
@@ -75,7 +82,7 @@
 #define CASE_SQL_DUP_PHONE_(P, TXT, N)                                                        \
 	"SELECT case_id AS id, 1 AS same_phone FROM (SELECT case_id FROM parties WHERE phone = " \
 	P N TXT " ORDER BY case_id DESC LIMIT " CASE_DUP_SCAN_S_ ") p" N " UNION ALL "
-#define CASE_SQL_DUP_CANDIDATES(P, TXT)                                                         \
+#define CASE_SQL_DUP_CANDIDATES(P, TXT, JOIN)                                                   \
 	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "                   \
 	"c.description AS description, c.region AS region, c.grid AS grid, c.handler AS handler, " \
 	"c.category AS category, k.same_phone AS same_phone FROM ("                                \
@@ -83,7 +90,7 @@
 	CASE_SQL_DUP_PHONE_(P, TXT, "6") CASE_SQL_DUP_PHONE_(P, TXT, "7")                          \
 	"SELECT id, 0 FROM (SELECT id FROM cases WHERE region = " P "2 AND category = " P          \
 	"3 AND created_at >= " P "1 ORDER BY created_at DESC LIMIT " CASE_DUP_SCAN_S_ ") rc) k "   \
-	"JOIN cases c ON c.id = k.id WHERE c.created_at >= " P "1 AND c.status NOT IN "            \
+	JOIN " WHERE c.created_at >= " P "1 AND c.status NOT IN "                                  \
 	"('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "     \
 	"ORDER BY k.same_phone DESC, c.created_at DESC, c.id DESC"
 /* clang-format on */

@@ -232,7 +232,7 @@ enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *wh
 				   const char *region, const char *category, json_t *phones,
 				   int64_t since, json_t **items)
 {
-	static const char sql[] = CASE_SQL_DUP_CANDIDATES("$", "::text");
+	static const char sql[] = CASE_SQL_DUP_CANDIDATES("$", "::text", CASE_SQL_DUP_JOIN_LATERAL);
 	struct args a = {0};
 	pg_a_i64(&a, since);
 	pg_a_text(&a, region);

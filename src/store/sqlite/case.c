@@ -202,7 +202,7 @@ enum fq_err sqlite_case_dup_candidates(struct store_conn *c, const struct caller
 				       const char *region, const char *category, json_t *phones,
 				       int64_t since, json_t **items)
 {
-	static const char sql[] = CASE_SQL_DUP_CANDIDATES("?", "");
+	static const char sql[] = CASE_SQL_DUP_CANDIDATES("?", "", CASE_SQL_DUP_JOIN);
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;
