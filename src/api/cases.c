@@ -16,7 +16,6 @@
 
 struct create {
 	json_t *rec;
-	json_t *dups;
 	struct caseflow_env env;
 	struct caller who;
 	char actor[USERNAME_MAX];
@@ -34,11 +33,9 @@ static void create_done(struct req *r, enum fq_err rc, const struct fq_error *e,
 	struct create *k = arg;
 	if (rc)
 		reply_fq(r, e);
-	else
-		api_reply_case(r, r->rc, k->id, 201,
-			       json_pack("{s:O}", "possible_duplicates", k->dups));
+	else /* with the duplicates kept in the intake's transaction */
+		api_reply_case(r, r->rc, k->id, 201, NULL);
 	json_decref(k->rec);
-	json_decref(k->dups);
 	free(k);
 }
 
@@ -76,7 +73,6 @@ static void create(struct req *r)
 	k->env = svc_env(r->svc);
 	k->who = r->caller;
 	k->rec = rec;
-	k->dups = caseflow_duplicates(r->rc, &r->caller, rec, r->now);
 	snprintf(k->actor, sizeof k->actor, "%s", r->caller.username);
 	req_write(r, create_run, k, create_done);
 }

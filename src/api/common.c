@@ -10,6 +10,7 @@
 #include "service/svc.h"
 #include "util/text.h"
 #include "store/case.h"
+#include "store/case_dup.h"
 #include "store/mediation.h"
 #include "store/timeline.h"
 
@@ -47,14 +48,21 @@ void api_reply_case(struct req *r, struct store_conn *conn, int64_t id, int stat
 		return;
 	}
 	json_t *o = caseflow_render(&env, &r->caller, rec, ev, n, r->now, 0);
-	/* open cases show their likely duplicates on every view */
+	/* open cases show their likely duplicates on every view: the answer
+	 * kept at intake (caseflow_keep_duplicates), never searched again here,
+	 * and only the candidates this caller may see (scope checked in the
+	 * read, store_case_dup_list). A candidate closed or merged since stays
+	 * listed: the list says what intake found (docs/operations.md) */
 	const char *st = json_string_value(json_object_get(rec, "status"));
 	if (!json_object_get(o, "possible_duplicates") &&
 	    !(extra && json_object_get(extra, "possible_duplicates"))) {
 		int open = st && strcmp(st, "closed") && strcmp(st, "rejected");
-		json_object_set_new(o, "possible_duplicates",
-				    open ? caseflow_duplicates(conn, &r->caller, rec, r->now)
-					 : json_array());
+		json_t *dups = NULL;
+		if (!open || store_case_dup_list(conn, &r->caller, id, &dups) != FQ_OK) {
+			json_decref(dups);
+			dups = json_array();
+		}
+		json_object_set_new(o, "possible_duplicates", dups);
 	}
 	json_t *links = NULL;
 	if (store_link_list(conn, &r->caller, id, &links) == FQ_OK)

@@ -135,6 +135,8 @@ static const struct mspec specs[] = {
 	{"emergency_people", "id", "incident_id, created_at", "id", M_UPDATE, NULL},
 	{"emergency_warnings", "id", "drafted_by, drafted_at", "id", M_UPDATE, NULL},
 	{"emergency_cap_imports", "id", "sender, identifier, sent", "id", M_UPDATE, NULL},
+	/* duplicates kept at intake (issue 17) */
+	{"case_duplicates", "case_id, candidate_id", NULL, NULL, M_UPDATE, NULL},
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 

@@ -1,6 +1,7 @@
 /* case_build.c - a new case from a request body: every field checked and
  * the record built and routed (caseflow_build), and its likely duplicates
- * among open cases (caseflow_duplicates). Reads only; no HTTP. */
+ * among open cases (caseflow_duplicates), found once more at intake and
+ * kept (caseflow_keep_duplicates, the one write here); no HTTP. */
 #include "service/case_internal.h"
 
 #include <inttypes.h>
@@ -13,6 +14,7 @@
 #include "domain/case/flow.h"
 #include "util/text.h"
 #include "store/case.h"
+#include "store/case_dup.h"
 #include "store/region.h"
 
 /* ---- field checks ---- */
@@ -262,8 +264,14 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 	return FQ_OK;
 }
 
-json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec,
-			    int64_t now)
+/* The likely duplicates of rec among the bounded candidates
+ * (store_case_dup_candidates) that `who` may see, skipping case `self`
+ * (0: none): a new array of {id, tracking_code, title, reason, score}, at
+ * most CASE_DUP_SHOW, sharing a phone first, then the newest. The text is
+ * compared only for candidates of the same village and category, so one
+ * intake compares at most CASE_DUP_SCAN texts however many are open. */
+static json_t *dup_find(struct store_conn *conn, const struct caller *who, const json_t *rec,
+			int64_t self, int64_t now)
 {
 	json_t *out = json_array();
 	json_t *phones = json_array();
@@ -277,7 +285,8 @@ json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, c
 	json_t *cands = NULL;
 	const char *region = json_string_value(json_object_get(rec, "region"));
 	const char *category = json_string_value(json_object_get(rec, "category"));
-	if (store_case_dup_candidates(conn, who, region, category, phones, now - CASE_DUP_WINDOW_S,
+	if (!out || !phones || !region || !category ||
+	    store_case_dup_candidates(conn, who, region, category, phones, now - CASE_DUP_WINDOW_S,
 				      &cands) != FQ_OK) {
 		json_decref(phones);
 		return out;
@@ -286,14 +295,26 @@ json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, c
 	snprintf(text, sizeof text, "%s %s", json_string_value(json_object_get(rec, "title")),
 		 json_string_value(json_object_get(rec, "description")));
 	json_t *c;
-	json_t *self = json_object_get(rec, "id");
+	int64_t prev = 0; /* a case found both ways comes twice, in a row or not */
 	json_array_foreach(cands, i, c) {
-		const char *reason = NULL;
-		if (self &&
-		    json_integer_value(self) == json_integer_value(json_object_get(c, "id")))
+		int64_t id = json_integer_value(json_object_get(c, "id"));
+		if (json_array_size(out) >= CASE_DUP_SHOW)
+			break;
+		if (id == self || id == prev)
 			continue;
-		if (json_integer_value(json_object_get(c, "same_phone")))
+		int seen = 0;
+		for (size_t k = 0; k < json_array_size(out) && !seen; k++)
+			seen = json_integer_value(json_object_get(json_array_get(out, k), "id")) ==
+			       id;
+		if (seen)
+			continue;
+		prev = id;
+		const char *reason = NULL;
+		double score = 0;
+		if (json_integer_value(json_object_get(c, "same_phone"))) {
 			reason = "same_phone";
+			score = 1;
+		}
 		if (!reason &&
 		    strcmp(json_string_value(json_object_get(c, "region")), region) == 0 &&
 		    strcmp(json_string_value(json_object_get(c, "category")), category) == 0) {
@@ -301,17 +322,53 @@ json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, c
 			snprintf(other, sizeof other, "%s %s",
 				 json_string_value(json_object_get(c, "title")),
 				 json_string_value(json_object_get(c, "description")));
-			if (dup_similarity(text, other) >= DUP_SIMILAR)
+			score = dup_similarity(text, other);
+			if (score >= DUP_SIMILAR)
 				reason = "similar_text";
 		}
-		if (reason && json_array_size(out) < 10)
-			json_array_append_new(
-				out,
-				json_pack("{s:O, s:O, s:O, s:s}", "id", json_object_get(c, "id"),
-					  "tracking_code", json_object_get(c, "tracking_code"),
-					  "title", json_object_get(c, "title"), "reason", reason));
+		if (reason)
+			json_array_append_new(out,
+					      json_pack("{s:O, s:O, s:O, s:s, s:f}", "id",
+							json_object_get(c, "id"), "tracking_code",
+							json_object_get(c, "tracking_code"),
+							"title", json_object_get(c, "title"),
+							"reason", reason, "score", score));
 	}
 	json_decref(cands);
 	json_decref(phones);
 	return out;
+}
+
+json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec,
+			    int64_t now)
+{
+	json_t *self = json_object_get(rec, "id");
+	json_t *out = dup_find(conn, who, rec, self ? json_integer_value(self) : 0, now);
+	size_t i;
+	json_t *d;
+	json_array_foreach(out, i, d)
+		json_object_del(d, "score");
+	return out;
+}
+
+enum fq_err caseflow_keep_duplicates(struct store_conn *conn, int64_t id, const json_t *rec,
+				     int64_t now)
+{
+	/* the system's view: who may see a candidate is decided when it is
+	 * read (store_case_dup_list), so one kept answer serves every reader */
+	json_t *found = dup_find(conn, NULL, rec, id, now);
+	enum fq_err err = found ? FQ_OK : FQ_ENOMEM;
+	size_t i;
+	json_t *d;
+	json_array_foreach(found, i, d) {
+		int64_t other = json_integer_value(json_object_get(d, "id"));
+		const char *reason = json_string_value(json_object_get(d, "reason"));
+		double score = json_real_value(json_object_get(d, "score"));
+		/* both ways: the older case learns of the later report too */
+		if ((err = store_case_dup_keep(conn, id, other, reason, score, now)) ||
+		    (err = store_case_dup_keep(conn, other, id, reason, score, now)))
+			break;
+	}
+	json_decref(found);
+	return err;
 }

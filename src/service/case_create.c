@@ -197,6 +197,10 @@ enum fq_err caseflow_create(const struct caseflow_env *env, struct store_conn *c
 	json_decref(detail);
 	if (err)
 		return fq_fail(e, err, NULL, NULL, "cannot write the audit log");
+	/* the likely duplicates, found once here in the intake's transaction
+	 * and kept: a view reads them, never searches again (issue 17) */
+	if ((err = caseflow_keep_duplicates(conn, *id, rec, now)))
+		return fq_fail(e, err, NULL, NULL, "cannot keep the likely duplicates");
 	json_object_set_new(rec, "id", json_integer(*id));
 	err = webhook_emit(conn, "case.created", rec, now);
 	json_object_del(rec, "id");

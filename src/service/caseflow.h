@@ -47,10 +47,22 @@ enum fq_err caseflow_build(const struct caseflow_env *env, struct store_conn *co
 
 /* Possible duplicates of a built record: open cases of the last 30 days
  * sharing a party phone, or the same category in the same village with
- * similar text, that `who` may see (NULL: the system sees all). Returns a
- * new array of {id, tracking_code, title, reason}. */
+ * similar text, that `who` may see (NULL: the system sees all). Looks at a
+ * bounded number of candidates (store_case_dup_candidates: the newest 50
+ * per phone and of the village and category), so it costs the same however
+ * many similar cases are open. Returns a new array of {id, tracking_code,
+ * title, reason}, at most CASE_DUP_SHOW. For the intake form's check
+ * before saving; a stored case reads its kept answer (store_case_dup_list). */
 json_t *caseflow_duplicates(struct store_conn *conn, const struct caller *who, const json_t *rec,
 			    int64_t now);
+
+/* Finds the duplicates of the case just stored as id (rec its record) as
+ * the system sees them, and keeps each pair both ways in case_duplicates
+ * (store_case_dup_keep). Called by caseflow_create inside the intake's
+ * transaction: the answer is computed once and read by every later view,
+ * filtered then by the reader's scope. */
+enum fq_err caseflow_keep_duplicates(struct store_conn *conn, int64_t id, const json_t *rec,
+				     int64_t now);
 
 /* The one placement check of every path that creates a case (staff
  * intake, split, import): `who` must hold an intake role covering the

@@ -7,6 +7,7 @@
 #include "store/grid.h"
 #include "store/run.h"
 #include "store/shared.h"
+#include "store/rollup_batch.h"
 
 #include <string.h>
 
@@ -148,5 +149,10 @@ enum fq_err shared_case_list(struct store_conn *c, const struct caller *who,
 
 enum fq_err shared_case_update(struct store_conn *c, int64_t id, json_t *fields)
 {
+	/* the update trigger moves counters the transaction's new cases may
+	 * not have written yet: write them first (store/rollup_batch.h) */
+	enum fq_err err = rollup_batch_flush(c);
+	if (err)
+		return err;
 	return store_run_update(c, "cases", store_case_column, id, fields, "case_update");
 }

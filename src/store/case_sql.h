@@ -57,28 +57,43 @@
 	"LEFT JOIN users cu ON cu.username = c.created_by "
 #define CASE_SQL_SELECT CASE_SQL_COLS "FROM cases c " CASE_SQL_JOINS
 
-/* The duplicate candidates of an intake: open cases created since P1 in the
- * same region (P2) and category (P3), or sharing one of the phones P4..P7
- * (the first four: parties rarely have more), those sharing a phone first.
- * Fixed text, so prepared once per connection. TXT is the engine's cast of
- * a phone parameter ("" or "::text"), INT its cast of a boolean to 0 or 1
- * ("" or "::int"). */
-#define CASE_SQL_DUP_PHONES_(P, TXT) "(" P "4" TXT ", " P "5" TXT ", " P "6" TXT ", " P "7" TXT ")"
-#define CASE_SQL_DUP_CANDIDATES(P, TXT, INT)                                                                \
-	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "                           \
-	"c.description AS description, c.region AS region, c.grid AS grid, c.handler AS handler, "          \
-	"c.category AS category, "                                                                          \
-	"(c.id IN (SELECT case_id FROM parties WHERE phone IN " CASE_SQL_DUP_PHONES_(                       \
-		P,                                                                                          \
-		TXT) "))" INT " AS same_phone FROM cases c WHERE c.created_at >= " P                        \
-		     "1 AND c.status NOT IN "                                                               \
-		     "('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL " \
-		     "AND ((c.region = " P "2 AND c.category = " P                                          \
-		     "3) OR c.id IN (SELECT case_id FROM "                                                  \
-		     "parties WHERE phone IN " CASE_SQL_DUP_PHONES_(                                        \
-			     P,                                                                             \
-			     TXT) ")) "                                                                     \
-				  "ORDER BY same_phone DESC, c.created_at DESC, c.id DESC LIMIT 50"
+/* The duplicate candidates of an intake, at a bounded cost however many
+ * similar cases are open (issue 17): the CASE_DUP_SCAN newest cases sharing
+ * each of the phones P4..P7 (the first four: parties rarely have more),
+ * walked newest first on parties(phone, case_id), and the CASE_DUP_SCAN
+ * newest cases of the village P2 and category P3 created since P1, walked
+ * newest first on the region and category index; of those at most
+ * 5 * CASE_DUP_SCAN rows, the ones still open, created since P1 and not
+ * merged, those sharing a phone first, then the newest. A case found both
+ * ways comes twice (same_phone first). Fixed text, so prepared once per
+ * connection. TXT is the engine's cast of a phone parameter ("" or
+ * "::text"); JOIN how each found id reaches its case: CASE_SQL_DUP_JOIN, or
+ * on PostgreSQL CASE_SQL_DUP_JOIN_LATERAL, one primary-key probe per id
+ * whatever the planner's estimates (with statistics that have not seen the
+ * storm it joined the found ids to every case of the village instead; the
+ * LIMIT keeps the planner from pulling the subquery up into that join). */
+#define CASE_SQL_DUP_JOIN "JOIN cases c ON c.id = k.id"
+#define CASE_SQL_DUP_JOIN_LATERAL \
+	"CROSS JOIN LATERAL (SELECT * FROM cases WHERE cases.id = k.id LIMIT 1) c"
+#define CASE_DUP_SCAN 50
+#define CASE_DUP_SCAN_S_ "50"
+/* (clang-format breaks the string pieces apart) */
+/* clang-format off */
+#define CASE_SQL_DUP_PHONE_(P, TXT, N)                                                        \
+	"SELECT case_id AS id, 1 AS same_phone FROM (SELECT case_id FROM parties WHERE phone = " \
+	P N TXT " ORDER BY case_id DESC LIMIT " CASE_DUP_SCAN_S_ ") p" N " UNION ALL "
+#define CASE_SQL_DUP_CANDIDATES(P, TXT, JOIN)                                                   \
+	"SELECT c.id AS id, c.tracking_code AS tracking_code, c.title AS title, "                   \
+	"c.description AS description, c.region AS region, c.grid AS grid, c.handler AS handler, " \
+	"c.category AS category, k.same_phone AS same_phone FROM ("                                \
+	CASE_SQL_DUP_PHONE_(P, TXT, "4") CASE_SQL_DUP_PHONE_(P, TXT, "5")                          \
+	CASE_SQL_DUP_PHONE_(P, TXT, "6") CASE_SQL_DUP_PHONE_(P, TXT, "7")                          \
+	"SELECT id, 0 FROM (SELECT id FROM cases WHERE region = " P "2 AND category = " P          \
+	"3 AND created_at >= " P "1 ORDER BY created_at DESC LIMIT " CASE_DUP_SCAN_S_ ") rc) k "   \
+	JOIN " WHERE c.created_at >= " P "1 AND c.status NOT IN "                                  \
+	"('closed','rejected','resolved','followed_up','referred') AND c.merged_into IS NULL "     \
+	"ORDER BY k.same_phone DESC, c.created_at DESC, c.id DESC"
+/* clang-format on */
 
 /* A party row as a case record lists it. */
 #define CASE_SQL_PARTY_COLS "role, name, phone, org"

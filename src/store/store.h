@@ -67,6 +67,7 @@ struct store_team_ops;
 struct store_village_vote_ops;
 struct store_psych_ops;
 struct store_emergency_ops;
+struct store_case_dup_ops;
 struct store_report_ops;
 struct store_village_affairs_ops;
 struct store_village_meeting_ops;
@@ -207,10 +208,13 @@ struct store_ops {
 	enum fq_err (*case_reindex)(struct store_conn *c, int64_t id);
 	enum fq_err (*case_list)(struct store_conn *c, const struct caller *who,
 				 const struct case_filter *f, json_t **items, int64_t *total);
-	/* Open cases created since `since` that share one of the first four
-	 * phones, or lie in `region` with `category`, phone matches first, at
-	 * most 50: {id, tracking_code, title, description, region, category,
-	 * same_phone (0/1)}, only those `who` may see (NULL: the system). */
+	/* Open cases created since `since` among the CASE_DUP_SCAN newest
+	 * sharing each of the first four phones and the CASE_DUP_SCAN newest
+	 * of `region` with `category` (store/case_sql.h: a bounded read
+	 * however many are open), phone matches first, then the newest; a case
+	 * found both ways comes twice: {id, tracking_code, title, description,
+	 * region, category, same_phone (0/1)}, only those `who` may see (NULL:
+	 * the system). */
 	enum fq_err (*case_dup_candidates)(struct store_conn *c, const struct caller *who,
 					   const char *region, const char *category, json_t *phones,
 					   int64_t since, json_t **items);
@@ -395,6 +399,7 @@ struct store_ops {
 	const struct store_psych_ops *psych;         /* 心防 (issue 19) */
 	const struct store_video_ops *video;         /* video in mediation (issue 21) */
 	const struct store_emergency_ops *emergency; /* emergencies and warnings (issue 20) */
+	const struct store_case_dup_ops *case_dup;   /* kept duplicates (issue 17) */
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -494,10 +499,12 @@ struct store_base {
 	const struct store_ops *ops;
 };
 struct store_engine; /* store/run.h: how module code runs SQL on the engine */
+struct rollup_batch; /* store/rollup_batch.h */
 struct store_conn_base {
 	const struct store_ops *ops;
 	struct store *store;
 	const struct store_engine *engine;
+	struct rollup_batch *rollups; /* this transaction's new cases, not yet counted */
 };
 
 #define STORE_OPS(c) (((const struct store_conn_base *)(const void *)(c))->ops)

@@ -53,7 +53,7 @@ static const struct store_ops old = {
 };
 
 static struct store_base fake_store = {&current};
-static struct store_conn_base fake_conn = {&current, (struct store *)&fake_store, NULL};
+static struct store_conn_base fake_conn = {&current, (struct store *)&fake_store, NULL, NULL};
 
 static enum fq_err fake_open(const char *url, struct store **out, struct fq_error *e)
 {

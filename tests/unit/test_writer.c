@@ -28,7 +28,7 @@ static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
  * engines' do, so that the store's wrappers (STORE_OPS) reach it. */
 static const struct store_ops fake;
 static struct store_base fake_store = {&fake};
-static struct store_conn_base fake_conn = {&fake, (struct store *)&fake_store, NULL};
+static struct store_conn_base fake_conn = {&fake, (struct store *)&fake_store, NULL, NULL};
 
 static enum fq_err fake_conn_open(struct store *s, int ro, struct store_conn **out,
 				  struct fq_error *e)

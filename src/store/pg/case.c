@@ -2,6 +2,7 @@
  * duplicate candidates and the overdue scan. */
 #include "store/pg/pg_internal.h"
 #include "store/case_sql.h"
+#include "store/rollup_batch.h"
 
 enum fq_err pg_party_replace(struct store_conn *c, int64_t case_id, json_t *parties)
 {
@@ -100,10 +101,24 @@ enum fq_err pg_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 		log_error("case_insert: the statement and case_columns disagree");
 		return FQ_EINTERNAL;
 	}
+	/* inside a transaction the rollups are counted at commit, once per
+	 * counter (store/rollup_batch.h): the insert trigger stands aside for
+	 * this transaction (schema/pg/028_intake_storm.sql). A lone statement,
+	 * and every other client (migrate-data's bulk copy, psql), keep it. */
+	int batched = c->in_txn;
+	if (batched && !rollup_batch_switched(c)) {
+		static const char off[] = "SELECT set_config('fengqiao.rollup', 'batch', true)";
+		struct args none = {0};
+		if ((err = pg_exec_args(c, off, &none, "rollup_switch")))
+			return err;
+		rollup_batch_set_switched(c);
+	}
 	err = pg_one_i64(c, sql, &a, "case_insert", id);
 	if (err == FQ_ENOTFOUND)
 		return FQ_ECONFLICT;
 	if (err)
+		return err;
+	if (batched && (err = rollup_batch_add(c, rec)))
 		return err;
 	if (json_is_integer(given)) {
 		struct args b = {0};
@@ -217,7 +232,7 @@ enum fq_err pg_case_dup_candidates(struct store_conn *c, const struct caller *wh
 				   const char *region, const char *category, json_t *phones,
 				   int64_t since, json_t **items)
 {
-	static const char sql[] = CASE_SQL_DUP_CANDIDATES("$", "::text", "::int");
+	static const char sql[] = CASE_SQL_DUP_CANDIDATES("$", "::text", CASE_SQL_DUP_JOIN_LATERAL);
 	struct args a = {0};
 	pg_a_i64(&a, since);
 	pg_a_text(&a, region);

@@ -3,6 +3,7 @@
  * from the URL's list of hosts, to the new primary (docs/operations.md §11).
  * Must not know about HTTP. */
 #include "store/pg/pg_internal.h"
+#include "store/rollup_batch.h"
 
 /* Session settings every connection gets, again after a reconnect. */
 static int session_setup(struct store_conn *c)
@@ -147,5 +148,6 @@ void pg_conn_close(struct store_conn *c)
 	if (!c)
 		return;
 	PQfinish(c->pg);
+	rollup_batch_free(c);
 	free(c);
 }

@@ -2,6 +2,7 @@
  * migrations, transactions, read snapshots and savepoints, and the helpers
  * every module of the engine uses. Must not know about HTTP. */
 #include "store/pg/pg_internal.h"
+#include "store/rollup_batch.h"
 
 void pg_a_text(struct args *a, const char *s)
 {
@@ -565,12 +566,20 @@ enum fq_err pg_begin(struct store_conn *c)
 {
 	c->depth = 0;
 	c->implicit = 0;
+	rollup_batch_clear(c);
 	pg_ensure_ahead(c);
 	return pg_txn_begin(c);
 }
 
 enum fq_err pg_commit(struct store_conn *c)
 {
+	/* the new cases' counters, each written once (store/rollup_batch.h) */
+	enum fq_err ferr = PQstatus(c->pg) == CONNECTION_OK ? rollup_batch_flush(c) : FQ_OK;
+	rollup_batch_clear(c);
+	if (ferr) {
+		pg_rollback(c);
+		return ferr;
+	}
 	c->depth = 0;
 	c->implicit = 0;
 	c->in_txn = 0;
@@ -593,6 +602,7 @@ enum fq_err pg_commit(struct store_conn *c)
 
 void pg_rollback(struct store_conn *c)
 {
+	rollup_batch_clear(c);
 	c->depth = 0;
 	c->implicit = 0;
 	c->in_txn = 0;
@@ -671,6 +681,12 @@ enum fq_err pg_savepoint(struct store_conn *c)
 		c->depth = 0;
 	}
 	enum fq_err err = exec_plain(c, "SAVEPOINT job");
+	if (!err && (err = rollup_batch_mark(c, c->implicit && c->depth == 0))) {
+		PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"));
+		if (c->implicit && c->depth == 0)
+			pg_rollback(c);
+		return err;
+	}
 	if (!err)
 		c->depth++;
 	return err;
@@ -681,6 +697,8 @@ enum fq_err pg_release(struct store_conn *c)
 	enum fq_err err = exec_plain(c, "RELEASE SAVEPOINT job");
 	if (err)
 		return err;
+	/* an outer savepoint's counters are written by the pg_commit below */
+	rollup_batch_release(c);
 	if (c->depth > 0)
 		c->depth--;
 	if (c->implicit && c->depth == 0)
@@ -692,6 +710,7 @@ void pg_undo(struct store_conn *c)
 {
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"));
+	rollup_batch_undo(c);
 	if (c->depth > 0)
 		c->depth--;
 	if (c->implicit && c->depth == 0)

@@ -78,6 +78,7 @@ struct store_conn {
 	const struct store_ops *ops;
 	struct store *store;
 	const struct store_engine *engine; /* store/run.h */
+	struct rollup_batch *rollups;      /* store/rollup_batch.h (struct store_conn_base) */
 	PGconn *pg;
 	int readonly;
 	int in_txn;           /* a transaction is open (BEGIN sent, no COMMIT/ROLLBACK yet) */

@@ -2,6 +2,7 @@
  * duplicate candidates and the overdue scan. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/case_sql.h"
+#include "store/rollup_batch.h"
 
 enum fq_err sqlite_party_replace(struct store_conn *c, int64_t case_id, json_t *parties)
 {
@@ -107,9 +108,18 @@ enum fq_err sqlite_case_insert(struct store_conn *c, json_t *rec, int64_t *id)
 		return err;
 	*id = sqlite3_last_insert_rowid(c->db);
 	json_t *parties = json_object_get(rec, "parties");
-	if (parties && (err = sqlite_party_replace(c, *id, parties)))
+	if ((parties && (err = sqlite_party_replace(c, *id, parties))) ||
+	    (err = sqlite_case_reindex(c, *id)))
 		return err;
-	return sqlite_case_reindex(c, *id);
+	/* the rollups are counted at commit, once per counter for the whole
+	 * transaction (store/rollup_batch.h); a lone statement counts now */
+	if ((err = rollup_batch_add(c, rec)))
+		return err;
+	if (sqlite3_get_autocommit(c->db)) {
+		err = rollup_batch_flush(c);
+		rollup_batch_clear(c);
+	}
+	return err;
 }
 
 /* Moves lat/lon/address into location and loads the parties. */
@@ -192,7 +202,7 @@ enum fq_err sqlite_case_dup_candidates(struct store_conn *c, const struct caller
 				       const char *region, const char *category, json_t *phones,
 				       int64_t since, json_t **items)
 {
-	static const char sql[] = CASE_SQL_DUP_CANDIDATES("?", "", "");
+	static const char sql[] = CASE_SQL_DUP_CANDIDATES("?", "", CASE_SQL_DUP_JOIN);
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
 	if (!st)
 		return FQ_EINTERNAL;

@@ -2,6 +2,7 @@
  * migrations, transactions, read snapshots and savepoints, and the helpers
  * every module of the engine uses. Must not know about HTTP. */
 #include "store/sqlite/sqlite_internal.h"
+#include "store/rollup_batch.h"
 
 enum fq_err sqlite_map_rc(int rc)
 {
@@ -246,6 +247,7 @@ void sqlite_conn_close(struct store_conn *c)
 	for (int i = 0; i < c->ncache; i++)
 		sqlite3_finalize(c->cache[i].st);
 	sqlite3_close(c->db);
+	rollup_batch_free(c);
 	free(c);
 }
 
@@ -297,11 +299,20 @@ enum fq_err sqlite_migrate(struct store_conn *c, int *applied, struct fq_error *
 enum fq_err sqlite_begin(struct store_conn *c)
 {
 	c->depth = 0;
+	rollup_batch_clear(c);
 	return exec_sql(c, "BEGIN IMMEDIATE");
 }
 
 enum fq_err sqlite_commit(struct store_conn *c)
 {
+	/* the new cases' counters, each written once (store/rollup_batch.h) */
+	enum fq_err ferr = rollup_batch_flush(c);
+	rollup_batch_clear(c);
+	if (ferr) {
+		if (!sqlite3_get_autocommit(c->db))
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return ferr;
+	}
 	int rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		enum fq_err err = sqlite_fail(c, rc, "commit");
@@ -314,6 +325,7 @@ enum fq_err sqlite_commit(struct store_conn *c)
 
 void sqlite_rollback(struct store_conn *c)
 {
+	rollup_batch_clear(c);
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -357,18 +369,36 @@ int sqlite_in_transaction(struct store_conn *c)
 enum fq_err sqlite_savepoint(struct store_conn *c)
 {
 	static const char sql[] = "SAVEPOINT job";
+	/* outside a transaction the savepoint opens one, and its release commits */
+	int outer = sqlite3_get_autocommit(c->db);
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
-	return st ? sqlite_exec_done(c, st, "savepoint") : FQ_EINTERNAL;
+	enum fq_err err = st ? sqlite_exec_done(c, st, "savepoint") : FQ_EINTERNAL;
+	if (!err && (err = rollup_batch_mark(c, outer)))
+		sqlite3_exec(c->db, "ROLLBACK TO job; RELEASE job", NULL, NULL, NULL);
+	return err;
 }
 
 enum fq_err sqlite_release(struct store_conn *c)
 {
 	static const char sql[] = "RELEASE job";
+	int outer = rollup_batch_release(c);
+	if (outer) { /* this release commits: the counters first */
+		enum fq_err err = rollup_batch_flush(c);
+		if (err) {
+			sqlite3_exec(c->db, "ROLLBACK TO job; RELEASE job", NULL, NULL, NULL);
+			rollup_batch_clear(c);
+			return err;
+		}
+	}
 	sqlite3_stmt *st = sqlite_stmt(c, sql);
-	return st ? sqlite_exec_done(c, st, "release") : FQ_EINTERNAL;
+	enum fq_err err = st ? sqlite_exec_done(c, st, "release") : FQ_EINTERNAL;
+	if (outer)
+		rollup_batch_clear(c);
+	return err;
 }
 
 void sqlite_undo(struct store_conn *c)
 {
 	sqlite3_exec(c->db, "ROLLBACK TO job; RELEASE job", NULL, NULL, NULL);
+	rollup_batch_undo(c);
 }

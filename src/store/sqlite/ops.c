@@ -12,6 +12,7 @@
 #include "store/village_vote.h"
 #include "store/psych.h"
 #include "store/video.h"
+#include "store/case_dup.h"
 #include "store/report.h"
 #include "store/risk.h"
 #include "store/village_affairs.h"
@@ -71,4 +72,5 @@ const struct store_ops store_sqlite_ops = {
 	.psych = &shared_psych_ops,
 	.video = &shared_video_ops,
 	.emergency = &shared_emergency_ops,
+	.case_dup = &shared_case_dup_ops,
 };

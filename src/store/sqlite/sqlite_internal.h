@@ -42,6 +42,7 @@ struct store_conn {
 	const struct store_ops *ops;
 	struct store *store;
 	const struct store_engine *engine; /* store/run.h */
+	struct rollup_batch *rollups;      /* store/rollup_batch.h (struct store_conn_base) */
 	sqlite3 *db;
 	int readonly;
 	int depth; /* savepoint depth */
