@@ -38,8 +38,8 @@
  * unit_phone_*, queue/team and notification members and case_facts_set;
  * 4: the module sub-tables, attachment, mediation and agreement; 5:
  * mediation_doc; 8: village_meeting, and village_affairs' get and list take
- * the caller). */
-#define STORE_OPS_VERSION 8
+ * the caller; 9: safety, psych, video, emergency and case_dup). */
+#define STORE_OPS_VERSION 9
 #define STORE_LIST_MAX 200 /* page size limit for list calls */
 #define STORE_URL_MAX 1024
 #define TOKEN_ID_CHARS 12     /* hex digits of a token's hash that name it */
